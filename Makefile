@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: MIT
+#
+# siovh: conformance and fuzzing harness for SIOV and vSVA.
+#
+#   make deps      install missing Debian packages (idempotent)
+#   make all       build siovh (release) into build/release/
+#   make run       deps + build + run every clause on the reference, with the
+#                  fault-kill table; reports in reports/
+#   make check     deps + gcc ASan/UBSan build + clang -Werror build + every test;
+#                  ends with "N passed, N failed, N skipped"
+#   make bench     benchmarks (optimised build); reports/bench.json
+#
+# Variables: JOBS (parallel checks, default: nproc), SEED, REPORT_DIR.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SEED ?= 1
+REPORT_DIR ?= reports
+VARIANT ?= release
+
+BUILD := build/$(VARIANT)
+
+ifeq ($(VARIANT),asan)
+CC := gcc
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+       -fno-sanitize-recover=all
+else ifeq ($(VARIANT),clang)
+CC := clang
+OPT := -O2 -g
+else
+CC := gcc
+OPT := -O2 -g
+endif
+
+PKGS := jansson libxml-2.0
+CPPFLAGS := -D_GNU_SOURCE -Iharness/include -I. -MMD -MP
+CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread $(OPT) \
+	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS := -pthread $(OPT)
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Sources. Files named *_test.c are test programs (one binary each);
+# harness/core/main.c is siovh's entry point.
+notest = $(filter-out %_test.c,$(1))
+CORE_SRC := $(call notest,$(filter-out harness/core/main.c,$(wildcard harness/core/*.c)))
+BACKEND_SRC := $(call notest,$(wildcard harness/backends/*.c))
+REF_SRC := $(call notest,$(wildcard harness/ref/*/*.c))
+MODEL_SRC := $(call notest,$(wildcard specs/models/*.c))
+SPEC_SRC := $(call notest,$(filter-out specs/models/%,$(wildcard specs/*/*.c)))
+SELFTEST_SRC := $(wildcard harness/core/tests/*.c)
+BENCH_SRC := $(wildcard harness/bench/*.c)
+UNIT_SRC := $(wildcard harness/ref/*/*_test.c specs/models/*_test.c harness/core/*_test.c)
+
+# The library every program links: runner, backends, reference, models.
+# Clauses (specs/) register themselves at start-up, so only siovh links them.
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC))
+SPEC_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SPEC_SRC))
+SIOVH := $(BUILD)/siovh
+SELFTEST := $(BUILD)/runner_selftest
+BENCH := $(BUILD)/siovh-bench
+UNIT_BIN := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
+
+.PHONY: all build deps run check bench clean distclean
+all: build
+build: $(SIOVH) $(SELFTEST) $(UNIT_BIN) $(if $(BENCH_SRC),$(BENCH))
+
+deps:
+	@harness/scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(SIOVH): $(LIB_OBJ) $(SPEC_OBJ) $(BUILD)/harness/core/main.o
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(SELFTEST): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(SELFTEST_SRC))
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BENCH): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/%_test: $(BUILD)/%_test.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+run: deps
+	@$(MAKE) --no-print-directory VARIANT=release build
+	build/release/siovh run --target ref --faults all --jobs $(JOBS) \
+		--seed $(SEED) --report $(REPORT_DIR)
+
+check: deps
+	@$(MAKE) --no-print-directory VARIANT=clang build
+	@$(MAKE) --no-print-directory VARIANT=asan build
+	@harness/scripts/check.sh build/asan
+
+bench: deps
+	@$(MAKE) --no-print-directory VARIANT=release build
+	build/release/siovh-bench --report $(REPORT_DIR)
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf reports/*.json reports/*.xml reports/*.ktap
+
+-include $(shell find build -name '*.d' 2>/dev/null)

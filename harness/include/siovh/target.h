@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The target API: what every check is written against, and what every
+ * backend (ref, kernel, plugin:<.so>) implements. See DESIGN.md, "One spec,
+ * many targets".
+ *
+ * A target is one instance of a backend, opened from a target spec string
+ * ("ref", "ref:fault=ioasid-put-underflow", later "kernel", "plugin:x.so").
+ * It exposes facets, each an ops table that is NULL when the backend lacks
+ * it, and a feature mask that says which facets and optional behaviours it
+ * has. A clause names the features it needs; the runner skips it, with the
+ * missing feature's name as the reason, on a target without them.
+ *
+ * Facets are shaped like the Linux uAPI so that one check runs unchanged on
+ * the in-process reference and on a kernel's file descriptors:
+ *  - ioasid:      the IOASID core's C API (it has no uAPI), see ioasid.h
+ *  - test:        test-only introspection (like IOMMU_TEST_CMD), see test.h
+ *  - vfio_device: a VDEV driven like a VFIO device fd (ioctls with the
+ *                 structs of linux/vfio.h, region pread/pwrite), created and
+ *                 removed like an mdev through its parent's types
+ *  - iommufd:     /dev/iommu: ioctls with the structs of linux/iommufd.h
+ *
+ * Ownership: a target is opened and closed by the runner, once per check,
+ * inside the check's child process. Everything a facet returns (sets,
+ * devices) belongs to the target and dies with it.
+ */
+#ifndef SIOVH_TARGET_H
+#define SIOVH_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include "ioasid.h"
+#include "test.h"
+
+/* Bumped when struct siovh_target or a facet ops table changes layout. */
+#define SIOVH_TARGET_ABI_VERSION 1
+
+/* Features: one bit per facet, then optional behaviours within a facet. */
+#define SIOVH_FEAT_IOASID		(1ull << 0)
+#define SIOVH_FEAT_TEST_IOASID		(1ull << 1)
+#define SIOVH_FEAT_IOASID_THREADS	(1ull << 2) /* ops callable from threads */
+#define SIOVH_FEAT_VFIO_DEVICE		(1ull << 8)
+#define SIOVH_FEAT_IOMMUFD		(1ull << 16)
+
+/* Name of a single feature bit ("ioasid", "test-ioasid", ...), or NULL. */
+const char *siovh_feature_name(uint64_t bit);
+
+/*
+ * The VFIO-device facet (shape only until the VDCM issue lands). A VDEV is
+ * created from a parent's type by UUID (mdev sysfs "create"), opened (the
+ * VMM's open of the device fd, which assigns it), driven with device ioctls
+ * (VFIO_DEVICE_GET_INFO, VFIO_DEVICE_GET_REGION_INFO, VFIO_DEVICE_GET_IRQ_INFO,
+ * VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_RESET, VFIO_DEVICE_FEATURE) and region
+ * accesses at the offsets VFIO_DEVICE_GET_REGION_INFO reports, released and
+ * removed (mdev sysfs "remove").
+ */
+struct siovh_vdev;		/* opaque, owned by the target */
+
+struct siovh_vfio_device_ops {
+	/* Type names of the parent, NUL-separated, double-NUL terminated. */
+	int (*list_types)(struct siovh_target *t, char *buf, size_t len);
+	int (*create)(struct siovh_target *t, const char *type,
+		      const uint8_t uuid[16], struct siovh_vdev **out);
+	int (*remove)(struct siovh_target *t, struct siovh_vdev *vdev);
+	int (*open)(struct siovh_target *t, struct siovh_vdev *vdev);
+	int (*release)(struct siovh_target *t, struct siovh_vdev *vdev);
+	/* cmd is a VFIO_DEVICE_* ioctl number; arg its struct. */
+	int (*ioctl)(struct siovh_target *t, struct siovh_vdev *vdev,
+		     unsigned long cmd, void *arg);
+	ssize_t (*pread)(struct siovh_target *t, struct siovh_vdev *vdev,
+			 void *buf, size_t len, uint64_t offset);
+	ssize_t (*pwrite)(struct siovh_target *t, struct siovh_vdev *vdev,
+			  const void *buf, size_t len, uint64_t offset);
+};
+
+/*
+ * The iommufd facet (shape only until the vSVA issue lands): one /dev/iommu
+ * instance per target; cmd is an IOMMU_* ioctl number and arg its struct,
+ * with the uAPI's rules (leading size field, zeroed trailing bytes, unknown
+ * flags rejected). Devices to bind come from the vfio_device facet.
+ */
+struct siovh_iommufd_ops {
+	int (*ioctl)(struct siovh_target *t, unsigned long cmd, void *arg);
+	/* VFIO_DEVICE_BIND_IOMMUFD / ATTACH / DETACH on a VDEV's cdev. */
+	int (*device_ioctl)(struct siovh_target *t, struct siovh_vdev *vdev,
+			    unsigned long cmd, void *arg);
+};
+
+struct siovh_backend;
+
+struct siovh_target {
+	const struct siovh_backend *backend;
+	uint64_t features;
+	const struct siovh_ioasid_ops *ioasid;
+	const struct siovh_test_ops *test;
+	const struct siovh_vfio_device_ops *vfio_device;
+	const struct siovh_iommufd_ops *iommufd;
+	void *priv;			/* backend state */
+};
+
+/*
+ * A parsed target spec: which backend, and the injected fault (ref only).
+ * Parsing happens in the runner's parent so that a bad spec is a usage
+ * error (exit 2) before anything runs.
+ */
+struct siovh_target_spec {
+	const struct siovh_backend *backend;
+	char text[256];			/* the spec as the user wrote it */
+	int fault;			/* index into the backend's faults; -1 none */
+	char arg[256];			/* backend argument (plugin path, ...) */
+};
+
+/* A named, deliberate deviation of the reference (DESIGN.md, "Fault"). */
+struct siovh_fault {
+	const char *name;		/* "ioasid-put-underflow" */
+	const char *facet;		/* "ioasid" */
+	const char *summary;		/* the bug, in one line */
+	int code;			/* the module's own fault code */
+};
+
+struct siovh_backend {
+	const char *name;		/* "ref" */
+	const char *summary;
+	const struct siovh_fault *faults; /* NULL-name terminated, or NULL */
+	/* Fill t (facets, features, priv). 0 or -errno. */
+	int (*open)(const struct siovh_target_spec *spec, struct siovh_target *t);
+	void (*close)(struct siovh_target *t);
+};
+
+/*
+ * Parse "NAME[:key=value,...]". On error returns -EINVAL and writes a
+ * one-line message naming the bad part into err.
+ */
+int siovh_target_parse(const char *text, struct siovh_target_spec *spec,
+		       char *err, size_t errlen);
+int siovh_target_open(const struct siovh_target_spec *spec,
+		      struct siovh_target *t);
+void siovh_target_close(struct siovh_target *t);
+
+/* Registered backends, NULL-terminated. */
+extern const struct siovh_backend *const siovh_backends[];
+
+#endif /* SIOVH_TARGET_H */

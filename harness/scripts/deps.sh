@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Install the Debian packages siovh needs, only those that are missing.
+# Idempotent: a machine that has everything is left untouched (no apt runs).
+#
+#   deps.sh            build + test dependencies (gcc, clang, jansson, libxml2,
+#                      uAPI headers with linux/iommufd.h)
+#
+# linux/iommufd.h first appears in linux-libc-dev 6.2; bookworm ships 6.1, so
+# the headers come from bookworm-backports (DESIGN.md, "Conventions").
+set -eu
+
+PKGS="make gcc clang libclang-rt-14-dev pkg-config libjansson-dev libxml2-dev"
+BACKPORTS_LIST=/etc/apt/sources.list.d/siovh-bookworm-backports.sources
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+need_uapi=0
+[ -f /usr/include/linux/iommufd.h ] || need_uapi=1
+
+if [ -z "$missing" ] && [ "$need_uapi" = 0 ]; then
+	exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "deps.sh: missing packages:$missing${need_uapi:+ (uAPI headers)}; run as root or install sudo" >&2
+		exit 2
+	fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+if [ "$need_uapi" = 1 ] && [ ! -f "$BACKPORTS_LIST" ]; then
+	echo "deps.sh: adding bookworm-backports for linux-libc-dev with linux/iommufd.h"
+	$SUDO sh -c "cat > $BACKPORTS_LIST" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+echo "deps.sh: installing:$missing${need_uapi:+ linux-libc-dev/bookworm-backports}"
+$SUDO apt-get update -q || { echo "deps.sh: apt-get update failed" >&2; exit 2; }
+if [ -n "$missing" ]; then
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+if [ "$need_uapi" = 1 ]; then
+	$SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports linux-libc-dev
+fi
+[ -f /usr/include/linux/iommufd.h ] || {
+	echo "deps.sh: /usr/include/linux/iommufd.h still missing after install" >&2
+	exit 2
+}
