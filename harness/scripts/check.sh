@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Run every test of siovh against one build and total the results.
+#
+#   check.sh BUILD_DIR
+#
+# Each step speaks TAP (KTAP for siovh's own reports); only top-level result
+# lines count. A step that dies before its plan is complete, or exits non-zero
+# without a failing line to show for it, counts as one failure of its own, so
+# a crash can never pass silently. The last line printed is always
+# "N passed, N failed, N skipped".
+set -u
+
+build=${1:?usage: check.sh BUILD_DIR}
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+out=$build/check
+rm -rf "$out"
+mkdir -p "$out"
+
+passed=0 failed=0 skipped=0
+
+# tally NAME FILE STATUS: count the TAP results in FILE for step NAME.
+tally() {
+	local name=$1 file=$2 status=$3
+	local p f s plan n
+	p=$(grep -cE '^ok [0-9]+' "$file" | head -1)
+	s=$(grep -E '^ok [0-9]+' "$file" | grep -ciE '# *skip')
+	p=$((p - s))
+	f=$(grep -cE '^not ok [0-9]+' "$file")
+	plan=$(grep -m1 -oE '^1\.\.[0-9]+' "$file" | cut -d. -f3)
+	n=$((p + s + f))
+	if [ -n "$plan" ] && [ "$n" -ne "$plan" ]; then
+		echo "not ok - $name: planned $plan results, got $n"
+		f=$((f + 1))
+	elif [ -z "$plan" ]; then
+		echo "not ok - $name: no TAP plan in its output"
+		f=$((f + 1))
+	elif [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name: exited $status with no failing result"
+		f=$((f + 1))
+	fi
+	grep -E '^not ok [0-9]+' "$file" | sed "s/^/  $name: /"
+	printf '%-28s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+# step NAME CMD...: run CMD, its stdout is TAP.
+step() {
+	local name=$1 log=$out/$1.tap status
+	shift
+	"$@" >"$log" 2>"$out/$name.stderr"
+	status=$?
+	tally "$name" "$log" "$status"
+}
+
+for t in $(find "$build" -type f -name '*_test' -perm -u+x | sort); do
+	step "unit:$(basename "$t")" "$t"
+done
+step runner-selftest "$build/runner_selftest"
+step cli harness/core/tests/cli_test.sh "$build/siovh"
+
+# The conformance run on the reference with every injected fault: its KTAP
+# reports say whether each clause passes and whether the kill table is full.
+"$build/siovh" run --target ref --faults all --jobs "$jobs" \
+	--report "$out/reports" >"$out/conformance.log" 2>&1
+status=$?
+tail -n 3 "$out/conformance.log" | sed 's/^/  conformance: /'
+for k in results faults; do
+	if [ -f "$out/reports/$k.ktap" ]; then
+		tally "conformance:$k" "$out/reports/$k.ktap" "$status"
+	else
+		echo "not ok - conformance:$k: no $k.ktap written (siovh exited $status)"
+		failed=$((failed + 1))
+	fi
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
