@@ -25,13 +25,16 @@
  *    anything is allocated), -ENOSPC when [min, max] has no free ID.
  *  - An ID belongs to exactly one set. Every call taking (set, id) returns
  *    -EACCES when the ID is active or pending in another set, and -ENOENT when
- *    it is neither active nor pending anywhere.
+ *    it is neither active nor pending anywhere (IDs beyond capacity included).
+ *    set == NULL is accepted by find only (-EINVAL elsewhere).
  *  - get/put take and drop references. free() drops the allocation's
  *    reference and always succeeds: the ID turns free-pending (no longer
  *    findable, get returns -EBUSY, a second free is a no-op) and is reclaimed,
  *    becoming allocatable again, only when its last reference is put. The
  *    FREE notification is sent when free() is called, so that users can drop
- *    their references. put on an ID with no references is -EINVAL.
+ *    their references. put on an ID with no references is -EINVAL. On a
+ *    free-pending ID, get, find, attach_data, attach_spid, find_by_spid and
+ *    notify return -EBUSY; put works.
  *  - find returns the private data of an active ID; with a getter, the getter
  *    is called on the private data under the core's lock and find fails with
  *    -EBUSY when it returns false. set == NULL searches every set.
