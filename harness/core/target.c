@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Target specs, the backend table, opening and closing targets, feature
+ * names (target.h).
+ *
+ * Spec grammar: NAME[:OPTION[,OPTION...]], OPTION = KEY=VALUE. The only key
+ * so far is `fault`, naming one of the backend's faults. Everything that
+ * does not parse is a one-line error naming the bad part, so the CLI can
+ * exit 2 before running anything.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/backends/ref.h"
+#include "siovh/target.h"
+
+const struct siovh_backend *const siovh_backends[] = {
+	&siovh_ref_backend,
+	NULL,
+};
+
+const char *siovh_feature_name(uint64_t bit)
+{
+	switch (bit) {
+	case SIOVH_FEAT_IOASID:
+		return "ioasid";
+	case SIOVH_FEAT_TEST_IOASID:
+		return "test-ioasid";
+	case SIOVH_FEAT_IOASID_THREADS:
+		return "ioasid-threads";
+	case SIOVH_FEAT_VFIO_DEVICE:
+		return "vfio-device";
+	case SIOVH_FEAT_IOMMUFD:
+		return "iommufd";
+	}
+	return NULL;
+}
+
+static const struct siovh_backend *backend_find(const char *name, size_t len)
+{
+	const struct siovh_backend *const *b;
+
+	for (b = siovh_backends; *b; b++)
+		if (strlen((*b)->name) == len && !strncmp((*b)->name, name, len))
+			return *b;
+	return NULL;
+}
+
+static void unknown_backend(const char *name, size_t len, char *err,
+			    size_t errlen)
+{
+	const struct siovh_backend *const *b;
+	size_t off;
+	int n;
+
+	n = snprintf(err, errlen, "unknown target '%.*s' (known:", (int)len,
+		     name);
+	off = n > 0 ? (size_t)n : 0;
+	for (b = siovh_backends; *b && off < errlen; b++) {
+		n = snprintf(err + off, errlen - off, "%s %s",
+			     b == siovh_backends ? "" : ",", (*b)->name);
+		off += n > 0 ? (size_t)n : 0;
+	}
+	if (off < errlen)
+		snprintf(err + off, errlen - off, ")");
+}
+
+static int fault_find(const struct siovh_backend *b, const char *name,
+		      size_t len)
+{
+	int i;
+
+	for (i = 0; b->faults && b->faults[i].name; i++)
+		if (strlen(b->faults[i].name) == len &&
+		    !strncmp(b->faults[i].name, name, len))
+			return i;
+	return -1;
+}
+
+static int parse_option(struct siovh_target_spec *spec, const char *opt,
+			size_t len, char *err, size_t errlen)
+{
+	const char *eq = memchr(opt, '=', len);
+	const char *val = eq ? eq + 1 : NULL;
+	size_t klen = eq ? (size_t)(eq - opt) : len;
+	size_t vlen = eq ? len - klen - 1 : 0;
+
+	if (!eq || klen != 5 || strncmp(opt, "fault", 5)) {
+		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME)",
+			 (int)len, opt, spec->text);
+		return -EINVAL;
+	}
+	if (!spec->backend->faults) {
+		snprintf(err, errlen, "target '%s' has no faults to inject",
+			 spec->backend->name);
+		return -EINVAL;
+	}
+	if (spec->fault >= 0) {
+		snprintf(err, errlen, "target '%s' names more than one fault",
+			 spec->text);
+		return -EINVAL;
+	}
+	spec->fault = fault_find(spec->backend, val, vlen);
+	if (spec->fault < 0) {
+		snprintf(err, errlen, "unknown fault '%.*s' for target '%s' (see 'siovh faults')",
+			 (int)vlen, val, spec->backend->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int siovh_target_parse(const char *text, struct siovh_target_spec *spec,
+		       char *err, size_t errlen)
+{
+	const char *colon, *opt, *end;
+	size_t nlen;
+	int ret;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->fault = -1;
+	if (!text || !*text) {
+		snprintf(err, errlen, "empty target (known: see 'siovh --help')");
+		return -EINVAL;
+	}
+	if (strlen(text) >= sizeof(spec->text)) {
+		snprintf(err, errlen, "target '%.40s...' is too long", text);
+		return -EINVAL;
+	}
+	strcpy(spec->text, text);
+	colon = strchr(text, ':');
+	nlen = colon ? (size_t)(colon - text) : strlen(text);
+	spec->backend = backend_find(text, nlen);
+	if (!spec->backend) {
+		unknown_backend(text, nlen, err, errlen);
+		return -EINVAL;
+	}
+	for (opt = colon; opt; opt = *end ? end : NULL) {
+		opt++;
+		end = strchrnul(opt, ',');
+		if (end == opt) {
+			snprintf(err, errlen, "empty option in target '%s'",
+				 text);
+			return -EINVAL;
+		}
+		ret = parse_option(spec, opt, (size_t)(end - opt), err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int siovh_target_open(const struct siovh_target_spec *spec,
+		      struct siovh_target *t)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	if (!spec->backend || !spec->backend->open)
+		return -EINVAL;
+	t->backend = spec->backend;
+	ret = spec->backend->open(spec, t);
+	if (ret) {
+		memset(t, 0, sizeof(*t));
+		return ret < 0 ? ret : -EIO;
+	}
+	t->backend = spec->backend;
+	return 0;
+}
+
+void siovh_target_close(struct siovh_target *t)
+{
+	if (t->backend && t->backend->close)
+		t->backend->close(t);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reports of a run (DESIGN.md, "Outputs").
+ *
+ * In a report directory:
+ *	results.ktap	KTAP v1: one line per clause of the plain run
+ *	faults.ktap	KTAP v1: the fault-kill table (only with faults)
+ *	junit.xml	JUnit XML: a testsuite per facet, a testcase per clause
+ *	results.json	JSON, schema "siovh-results/1" (SIOVH_RESULTS_SCHEMA)
+ *
+ * Every file is written atomically: into a temporary file in the same
+ * directory, flushed, fsync()ed and renamed over the old one. On any error
+ * the temporary file is removed and the previous file stays as it was, so a
+ * killed or failed run never leaves a half-written report behind.
+ *
+ * JSON goes through jansson and XML through libxml2's xmlTextWriter; no
+ * escaping is done by hand. All text from checks is already valid UTF-8
+ * (runner.h). Functions return 0 or -errno; those taking err write a
+ * one-line message naming the file or directory on failure.
+ */
+#ifndef SIOVH_REPORT_H
+#define SIOVH_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "runner.h"
+
+#define SIOVH_RESULTS_SCHEMA "siovh-results/1"
+#define SIOVH_CATALOG_SCHEMA "siovh-catalog/1"
+#define SIOVH_FAULTS_SCHEMA "siovh-faults/1"
+
+/*
+ * Make sure dir exists (creating missing parents) and that files can be
+ * created in it, by creating and removing a probe file. Existing files are
+ * not touched. Meant to run before anything else, so that a bad --report is
+ * a usage error rather than a lost run.
+ */
+int siovh_report_dir_prepare(const char *dir, char *err, size_t errlen);
+
+/*
+ * Write every report of the run into dir (faults.ktap only when kt, whose
+ * kt->plain must be run).
+ */
+int siovh_report_write(const char *dir, const struct siovh_run *run,
+		       const struct siovh_kill_table *kt, char *err,
+		       size_t errlen);
+
+/*
+ * Atomic replacement of path by what fn writes to f. fn returns 0 or
+ * -errno; stream errors are caught after it returns.
+ */
+typedef int (*siovh_write_fn)(FILE *f, const void *arg);
+int siovh_write_atomic(const char *path, siovh_write_fn fn, const void *arg,
+		       char *err, size_t errlen);
+
+/* The individual formats, to any stream. */
+int siovh_report_ktap(FILE *f, const struct siovh_run *run);
+int siovh_report_faults_ktap(FILE *f, const struct siovh_kill_table *kt);
+int siovh_report_junit(FILE *f, const struct siovh_run *run);
+/* kt may be NULL: "faults" is then [] and "kill_table" null. */
+int siovh_report_json(FILE *f, const struct siovh_run *run,
+		      const struct siovh_kill_table *kt);
+
+/* `siovh list --format json` and `siovh faults --format json`. */
+int siovh_catalog_json(FILE *f, const struct siovh_catalog *cat);
+int siovh_faults_json(FILE *f, const struct siovh_backend *backend);
+
+#endif /* SIOVH_REPORT_H */
