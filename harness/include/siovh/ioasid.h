@@ -17,8 +17,10 @@
  *    takes a non-NULL token identifying an address space; two live MM sets
  *    never share a token (-EEXIST). quota 0 or an unknown type is -EINVAL.
  *  - A set starts with one reference (set_get/set_put). When the last
- *    reference goes, every active ID of the set is freed as by free(); the
- *    handle must not be used afterwards; the quota returns to the pool.
+ *    reference goes, every active ID of the set is freed as by free(), the
+ *    quota returns to the pool and an MM token becomes reusable. Afterwards
+ *    the handle may only be used to put references on the set's IDs that
+ *    are still free-pending (their holders must be able to let go).
  *  - alloc(set, min, max) returns an ID in [min, max] that is neither active
  *    nor free-pending, with one reference held; -EINVAL for min > max or
  *    max >= capacity, -EDQUOT when the set's quota is used up (checked before
