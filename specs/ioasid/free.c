@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IOASID.FREE: ioasid_free() and the free-pending state between free and
+ * the last put ("IOASID API"; "Problem Statement: Keep IOASID users in
+ * sync": users must hear that an ID is freed and drop it before it can be
+ * reused).
+ */
+#include "common.h"
+
+SIOVH_CLAUSE(free_unreferenced_reclaims,
+	.id = "IOASID.FREE.1", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "free of an ID nobody else references reclaims it at once: the same set can allocate it again",
+	.source = SRC_API, .needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 1);
+	siovh_ioasid_t want = mid_id(check), id;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		id = new_id(check, set, want, want, NULL);
+		t->ioasid->free(t, set, id);
+	}
+	if (EXPECT_OK(t->ioasid->alloc(t, set, want, want, NULL, &id)))
+		EXPECT_EQ(id, want);
+}
+
+SIOVH_CLAUSE(free_referenced_pending,
+	.id = "IOASID.FREE.2", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "free of a referenced ID leaves it FREE_PENDING with one reference less",
+	.source = SRC_API, .needs = NEEDS_PROBE)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4);
+	siovh_ioasid_t base = mid_id(check), id;
+	struct siovh_ioasid_probe p;
+
+	id = new_id(check, set, base, base + 7, NULL);
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	t->ioasid->free(t, set, id);
+	p = probe(check, id);
+	EXPECT_EQ(p.state, SIOVH_IOASID_STATE_FREE_PENDING);
+	EXPECT_EQ(p.refs, 2);
+	EXPECT_PTR_EQ(p.set, set);
+}
+
+SIOVH_CLAUSE(free_pending_not_reallocated,
+	.id = "IOASID.FREE.3", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "a free-pending ID is never reallocated, even when it is the only ID of [min, max] (-ENOSPC)",
+	.source = SRC_SYNC, .needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4), *other;
+	siovh_ioasid_t want = mid_id(check), id, id2;
+
+	id = new_id(check, set, want, want, NULL);
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	t->ioasid->free(t, set, id);
+	EXPECT_ERRNO(t->ioasid->alloc(t, set, want, want, NULL, &id2), -ENOSPC);
+	other = new_set(check, 4);
+	EXPECT_ERRNO(t->ioasid->alloc(t, other, want, want, NULL, &id2),
+		     -ENOSPC);
+	/* A wider range must go around it. */
+	id2 = new_id(check, other, want, want + 1, NULL);
+	EXPECT_EQ(id2, want + 1);
+}
+
+SIOVH_CLAUSE(free_pending_get_busy,
+	.id = "IOASID.FREE.4", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "get on a free-pending ID is -EBUSY and takes no reference",
+	.source = SRC_API, .needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4);
+	siovh_ioasid_t base = mid_id(check), id, id2;
+
+	id = new_id(check, set, base, base, NULL);
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	t->ioasid->free(t, set, id);
+	EXPECT_ERRNO(t->ioasid->get(t, set, id), -EBUSY);
+	/* One put reclaims it: the refused get took nothing. */
+	ASSERT_OK(t->ioasid->put(t, set, id));
+	EXPECT_OK(t->ioasid->alloc(t, set, id, id, NULL, &id2));
+}
+
+static bool getter_yes(void *private)
+{
+	(void)private;
+	return true;
+}
+
+SIOVH_CLAUSE(free_pending_not_findable,
+	.id = "IOASID.FREE.5", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "a free-pending ID is not findable: find (any set, any getter) and find_by_spid fail",
+	.source = SRC_API, .needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4);
+	siovh_ioasid_t base = mid_id(check), id, got;
+	void *p = NULL;
+	char data;
+
+	id = new_id(check, set, base, base + 7, &data);
+	ASSERT_OK(t->ioasid->attach_spid(t, set, id, 42));
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	t->ioasid->free(t, set, id);
+	/* Any error will do (the reference: -EBUSY), but no data, no ID. */
+	p = NULL;
+	got = SIOVH_INVALID_IOASID;
+	EXPECT_FAILS(t->ioasid->find(t, set, id, NULL, &p));
+	EXPECT_FAILS(t->ioasid->find(t, NULL, id, NULL, &p));
+	EXPECT_FAILS(t->ioasid->find(t, set, id, getter_yes, &p));
+	EXPECT_PTR_EQ(p, NULL);
+	EXPECT_FAILS(t->ioasid->find_by_spid(t, set, 42, &got));
+	/* ... and find_by_spid took no reference: one put reclaims it. */
+	ASSERT_OK(t->ioasid->put(t, set, id));
+	EXPECT_OK(t->ioasid->alloc(t, set, id, id, NULL, &got));
+}
+
+SIOVH_CLAUSE(free_reclaim_at_last_put,
+	.id = "IOASID.FREE.6", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "a free-pending ID is reclaimed by its last put and can then be allocated again",
+	.source = SRC_LIFECYCLE, .needs = NEEDS_PROBE)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4);
+	siovh_ioasid_t base = mid_id(check), id, id2;
+	struct siovh_ioasid_probe p;
+
+	id = new_id(check, set, base, base, NULL);
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	t->ioasid->free(t, set, id);
+	ASSERT_OK(t->ioasid->put(t, set, id));
+	EXPECT_EQ(state_of(check, id), SIOVH_IOASID_STATE_FREE_PENDING);
+	ASSERT_OK(t->ioasid->put(t, set, id));
+	p = probe(check, id);
+	EXPECT_EQ(p.state, SIOVH_IOASID_STATE_FREE);
+	EXPECT_EQ(p.refs, 0);
+	EXPECT_PTR_EQ(p.set, NULL);
+	EXPECT_EQ(set_probe(check, set).nr_ids, 0);
+	if (EXPECT_OK(t->ioasid->alloc(t, set, id, id, NULL, &id2)))
+		EXPECT_EQ(id2, id);
+}
+
+SIOVH_CLAUSE(free_double_noop,
+	.id = "IOASID.FREE.7", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "a second free of a free-pending ID is a no-op: references unchanged, no second FREE",
+	.source = SRC_API, .needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4);
+	siovh_ioasid_t base = mid_id(check), id, id2;
+	struct listener l;
+	struct evlog log = { .n = 0 };
+
+	listener_init(&l, t, &log, 1, SIOVH_IOASID_PRIO_DEFAULT, LISTEN_RECORD);
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &l.nb));
+	id = new_id(check, set, base, base, NULL);
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	t->ioasid->free(t, set, id);
+	t->ioasid->free(t, set, id);
+	t->ioasid->free(t, set, id);
+	evlog_note(check, "heard", &log);
+	EXPECT_EQ(evlog_count(&log, 1, SIOVH_IOASID_NOTIFY_FREE, id), 1);
+	/* Two references are left: the first put does not reclaim it. */
+	ASSERT_OK(t->ioasid->put(t, set, id));
+	EXPECT_ERRNO(t->ioasid->alloc(t, set, id, id, NULL, &id2), -ENOSPC);
+	ASSERT_OK(t->ioasid->put(t, set, id));
+	EXPECT_OK(t->ioasid->alloc(t, set, id, id, NULL, &id2));
+}
+
+SIOVH_CLAUSE(free_notified_at_free,
+	.id = "IOASID.FREE.8", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "FREE is sent when free() is called, while the ID is still free-pending, not at reclaim",
+	.source = SRC_SYNC, .needs = NEEDS_PROBE)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4);
+	siovh_ioasid_t base = mid_id(check), id;
+	struct listener l;
+	struct evlog log = { .n = 0 };
+
+	listener_init(&l, t, &log, 1, SIOVH_IOASID_PRIO_DEFAULT, LISTEN_PROBE);
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &l.nb));
+	id = new_id(check, set, base, base + 7, NULL);
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	log.n = 0;
+	t->ioasid->free(t, set, id);
+	evlog_note(check, "heard at free()", &log);
+	ASSERT_EQ(evlog_count(&log, 1, SIOVH_IOASID_NOTIFY_FREE, id), 1);
+	EXPECT_EQ(log.e[0].state, SIOVH_IOASID_STATE_FREE_PENDING);
+	EXPECT_OK(l.err);
+	log.n = 0;
+	ASSERT_OK(t->ioasid->put(t, set, id));
+	evlog_note(check, "heard at the last put", &log);
+	EXPECT_EQ(log.n, 0);
+}
+
+SIOVH_CLAUSE(free_holders_drop,
+	.id = "IOASID.FREE.9", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "users that drop their references when they hear FREE get the ID reclaimed within free()",
+	.source = SRC_SYNC, .needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4);
+	siovh_ioasid_t want = mid_id(check), id, id2;
+	struct listener kvm, vdcm;
+	struct evlog log = { .n = 0 };
+
+	listener_init(&vdcm, t, &log, 1, SIOVH_IOASID_PRIO_DEVICE, LISTEN_HOLD);
+	listener_init(&kvm, t, &log, 2, SIOVH_IOASID_PRIO_CPU, LISTEN_HOLD);
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &vdcm.nb));
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &kvm.nb));
+	id = new_id(check, set, want, want, NULL);
+	ASSERT_OK(t->ioasid->notify(t, set, id, SIOVH_IOASID_NOTIFY_BIND,
+				    SIOVH_IOASID_NOTIFY_FLAG_SET));
+	ASSERT_EQ(kvm.held + vdcm.held, 2);
+	t->ioasid->free(t, set, id);
+	evlog_note(check, "heard", &log);
+	EXPECT_EQ(kvm.held + vdcm.held, 0);
+	EXPECT_OK(kvm.err);
+	EXPECT_OK(vdcm.err);
+	if (EXPECT_OK(t->ioasid->alloc(t, set, want, want, NULL, &id2)))
+		EXPECT_EQ(id2, want);
+}
