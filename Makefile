@@ -10,7 +10,8 @@
 #                  ends with "N passed, N failed, N skipped"
 #   make bench     benchmarks (optimised build); reports/bench.json
 #
-# Variables: JOBS (parallel checks, default: nproc), SEED, REPORT_DIR.
+# Variables: JOBS (parallel checks, default: nproc), SEED, REPORT_DIR, V=1 (show
+# every command).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -21,6 +22,14 @@ REPORT_DIR ?= reports
 VARIANT ?= release
 
 BUILD := build/$(VARIANT)
+
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
 
 ifeq ($(VARIANT),asan)
 CC := gcc
@@ -71,19 +80,25 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(quiet) "CC $(VARIANT)" $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+define LINK
+$(quiet) "LD $(VARIANT)" $@
+$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+endef
 
 $(SIOVH): $(LIB_OBJ) $(SPEC_OBJ) $(BUILD)/harness/core/main.o
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(LINK)
 
 $(SELFTEST): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(SELFTEST_SRC))
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(LINK)
 
 $(BENCH): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(LINK)
 
 $(BUILD)/%_test: $(BUILD)/%_test.o $(LIB_OBJ)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(LINK)
 
 run: deps
 	@$(MAKE) --no-print-directory VARIANT=release build
@@ -97,7 +112,8 @@ check: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release build
-	build/release/siovh-bench --report $(REPORT_DIR)
+	SIOVH_GIT_REVISION=$$(git describe --always --dirty 2>/dev/null) \
+		build/release/siovh-bench --report $(REPORT_DIR)
 
 clean:
 	rm -rf build

@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <siovh/report.h>
 #include <siovh/runner.h>
@@ -265,6 +267,25 @@ static int bench_runner(json_t *root)
 	return ret;
 }
 
+/* Where and when the figures were taken: they mean nothing without it. */
+static json_t *bench_host(void)
+{
+	char host[256] = "", when[32] = "";
+	struct utsname u;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gethostname(host, sizeof(host) - 1);
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	if (gmtime_r(&now, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_pack("{s:s,s:s,s:s,s:I,s:s?}", "host", host,
+			 "kernel", u.release, "date", when,
+			 "cpus", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN),
+			 "git_revision", getenv("SIOVH_GIT_REVISION"));
+}
+
 static int dump_json(FILE *f, const void *arg)
 {
 	return json_dumpf(arg, f, JSON_INDENT(2) | JSON_SORT_KEYS) ? -EIO : 0;
@@ -302,6 +323,7 @@ int main(int argc, char **argv)
 
 	root = json_pack("{s:s,s:s}", "schema", "siovh-bench/1",
 			 "version", SIOVH_VERSION);
+	json_object_set_new(root, "run", bench_host());
 	rows = json_array();
 	json_object_set(root, "ioasid_ops", rows);
 	printf("reference IOASID core (median of %u batches of %u ops)\n",
