@@ -72,6 +72,8 @@ BENCH := $(BUILD)/siovh-bench
 UNIT_BIN := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 
 .PHONY: all build deps run check bench clean distclean
+# Keep the objects of test programs: they are not intermediate files to delete.
+.SECONDARY:
 all: build
 build: $(SIOVH) $(SELFTEST) $(UNIT_BIN) $(if $(BENCH_SRC),$(BENCH))
 
