@@ -46,34 +46,28 @@ const char siovh_usage_text[] =
 "  -V, --version       show the version and exit\n"
 "\n"
 "Exit status: 0 nothing failed (skips allowed), 1 a clause failed or the\n"
-"fault-kill table has gaps, 2 bad usage or input, 3 internal error.\n";
+"fault-kill table has gaps, 2 bad usage or input, 3 internal error.\n"
+"SIGINT, SIGTERM or SIGHUP during a run kill its checks; siovh then dies\n"
+"of the signal without touching the previous reports.\n";
 
-static void vmsg(const char *fmt, va_list ap)
+int siovh_cli_error(enum siovh_exit status, const char *fmt, ...)
 {
-	fflush(stdout);
+	va_list ap;
+
+	fflush(stdout);		/* keep stdout and stderr in order */
 	fputs("siovh: ", stderr);
+	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
+	return status;
 }
 
-int siovh_cli_usage_error(const char *fmt, ...)
+int siovh_cli_nonempty(const char *arg, const char *opt, const char *what)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
-	return SIOVH_EXIT_USAGE;
-}
-
-int siovh_cli_internal_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
-	return SIOVH_EXIT_INTERNAL;
+	if (*arg)
+		return 0;
+	return siovh_cli_usage_error("--%s wants %s, got ''", opt, what);
 }
 
 bool siovh_cli_parse_u64(const char *s, uint64_t min, uint64_t max,
@@ -92,19 +86,85 @@ bool siovh_cli_parse_u64(const char *s, uint64_t min, uint64_t max,
 	return true;
 }
 
-int siovh_cli_bad_option(const char *cmd, int opt, int optopt, char **argv,
-			 int optind)
+/* getopt_long's "unknown option" / "missing argument" as one line. */
+static int bad_option(const char *cmd, int opt, char **argv)
 {
 	const char *arg = argv[optind - 1];
 
 	if (opt == ':')
 		return siovh_cli_usage_error("option '%s' of '%s' needs an argument",
 					     arg, cmd);
+	/* glibc sets optopt for a known long option given "=ARG" it lacks. */
+	if (!strncmp(arg, "--", 2) && optopt)
+		return siovh_cli_usage_error("option '%.*s' of '%s' takes no argument",
+					     (int)strcspn(arg, "="), arg, cmd);
 	if (!strncmp(arg, "--", 2) || !optopt)
 		return siovh_cli_usage_error("unknown option '%.*s' for '%s' (see 'siovh --help')",
 					     (int)strcspn(arg, "="), arg, cmd);
 	return siovh_cli_usage_error("unknown option '-%c' for '%s' (see 'siovh --help')",
 				     optopt, cmd);
+}
+
+/* ":" (report missing arguments as ':'), then each short option. */
+static void short_opts(const struct option *opts, char *buf)
+{
+	*buf++ = ':';
+	for (; opts->name; opts++) {
+		if (opts->val >= SIOVH_CLI_LONG_ONLY)
+			continue;
+		*buf++ = (char)opts->val;
+		if (opts->has_arg == required_argument)
+			*buf++ = ':';
+	}
+	*buf = '\0';
+}
+
+static const struct option *opt_by_val(const struct option *opts, int val)
+{
+	for (; opts->name; opts++)
+		if (opts->val == val)
+			return opts;
+	return NULL;
+}
+
+int siovh_cli_getopt(int argc, char **argv, const struct option *opts,
+		     siovh_cli_opt_fn fn, void *ctx)
+{
+	const struct option *o;
+	size_t nr_opts = 0, k;
+	char shorts[64];
+	int seen[32];
+	int c, ret;
+
+	for (o = opts; o->name; o++)
+		nr_opts++;
+	if (nr_opts > sizeof(seen) / sizeof(seen[0]) ||
+	    3 * nr_opts + 2 > sizeof(shorts))
+		return siovh_cli_internal_error("too many options for '%s'",
+						argv[0]);
+	short_opts(opts, shorts);
+	memset(seen, 0, sizeof(seen));
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		o = opt_by_val(opts, c);
+		if (!o)
+			return bad_option(argv[0], c, argv);
+		if (!strcmp(o->name, "help")) {
+			fputs(siovh_usage_text, stdout);
+			return -1;
+		}
+		/* A second --filter or --jobs would silently win: refuse it. */
+		k = (size_t)(o - opts);
+		if (seen[k]++)
+			return siovh_cli_usage_error("option '--%s' given twice",
+						     o->name);
+		ret = fn(c, optarg, ctx);
+		if (ret)
+			return ret;
+	}
+	if (optind < argc)
+		return siovh_cli_usage_error("unexpected argument '%s' for '%s'",
+					     argv[optind], argv[0]);
+	return 0;
 }
 
 enum format { FORMAT_TEXT, FORMAT_JSON };
@@ -121,12 +181,38 @@ static int parse_format(const char *s, enum format *out)
 	return 0;
 }
 
-static int extra_args(const char *cmd, int argc, char **argv)
+/* The options of `list` and `faults`: --format and one of their own. */
+struct listing_args {
+	const char *value;		/* --filter or --target */
+	enum format fmt;
+};
+
+#define OPT_FORMAT SIOVH_CLI_LONG_ONLY
+
+static int listing_opt(int opt, const char *arg, void *ctx)
 {
-	if (optind < argc)
-		return siovh_cli_usage_error("unexpected argument '%s' for '%s'",
-					     argv[optind], cmd);
-	return 0;
+	struct listing_args *a = ctx;
+
+	if (opt == OPT_FORMAT)
+		return parse_format(arg, &a->fmt);
+	a->value = arg;
+	if (opt == 'f')
+		return siovh_cli_nonempty(arg, "filter", SIOVH_CLI_WANT_GLOB);
+	return siovh_cli_nonempty(arg, "target", SIOVH_CLI_WANT_TARGET);
+}
+
+/* Parse `siovh CMD [--format FMT] [--NAME VALUE]`; as siovh_cli_getopt. */
+static int listing_args(int argc, char **argv, const char *name, int val,
+			struct listing_args *a)
+{
+	const struct option opts[] = {
+		{ name, required_argument, NULL, val },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	return siovh_cli_getopt(argc, argv, opts, listing_opt, a);
 }
 
 static void list_text(const struct siovh_catalog *cat)
@@ -149,46 +235,23 @@ static void list_text(const struct siovh_catalog *cat)
 
 int siovh_cli_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'o' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct listing_args a = { .fmt = FORMAT_TEXT };
 	struct siovh_catalog cat;
-	enum format fmt = FORMAT_TEXT;
-	const char *filter = NULL;
 	char err[256];
-	int c, ret;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (parse_format(optarg, &fmt))
-				return SIOVH_EXIT_USAGE;
-			break;
-		case 'f':
-			filter = optarg;
-			break;
-		case 'h':
-			fputs(siovh_usage_text, stdout);
-			return SIOVH_EXIT_OK;
-		default:
-			return siovh_cli_bad_option("list", c, optopt, argv,
-						    optind);
-		}
-	}
-	if (extra_args("list", argc, argv))
-		return SIOVH_EXIT_USAGE;
-	ret = siovh_catalog_load(&cat, filter, err, sizeof(err));
+	ret = listing_args(argc, argv, "filter", 'f', &a);
+	if (ret)
+		return ret < 0 ? SIOVH_EXIT_OK : ret;
+	ret = siovh_catalog_load(&cat, a.value, err, sizeof(err));
 	if (ret)
 		return siovh_cli_internal_error("%s", err);
-	if (filter && !cat.n) {
+	if (a.value && !cat.n) {
 		siovh_catalog_free(&cat);
 		return siovh_cli_usage_error("no clause matches --filter '%s'",
-					     filter);
+					     a.value);
 	}
-	if (fmt == FORMAT_JSON)
+	if (a.fmt == FORMAT_JSON)
 		ret = siovh_catalog_json(stdout, &cat);
 	else
 		list_text(&cat);
@@ -221,40 +284,17 @@ static void faults_text(const struct siovh_backend *b)
 
 int siovh_cli_faults(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct listing_args a = { .value = "ref", .fmt = FORMAT_TEXT };
 	struct siovh_target_spec spec;
-	const char *target = "ref";
-	enum format fmt = FORMAT_TEXT;
 	char err[512];
-	int c, ret = 0;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":t:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			target = optarg;
-			break;
-		case 'o':
-			if (parse_format(optarg, &fmt))
-				return SIOVH_EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(siovh_usage_text, stdout);
-			return SIOVH_EXIT_OK;
-		default:
-			return siovh_cli_bad_option("faults", c, optopt, argv,
-						    optind);
-		}
-	}
-	if (extra_args("faults", argc, argv))
-		return SIOVH_EXIT_USAGE;
-	if (siovh_target_parse(target, &spec, err, sizeof(err)))
+	ret = listing_args(argc, argv, "target", 't', &a);
+	if (ret)
+		return ret < 0 ? SIOVH_EXIT_OK : ret;
+	if (siovh_target_parse(a.value, &spec, err, sizeof(err)))
 		return siovh_cli_usage_error("%s", err);
-	if (fmt == FORMAT_JSON)
+	if (a.fmt == FORMAT_JSON)
 		ret = siovh_faults_json(stdout, spec.backend);
 	else
 		faults_text(spec.backend);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,43 @@ static int parse_env_scale(void)
 	return 0;
 }
 
+static int run_opt(int opt, const char *arg, void *ctx)
+{
+	struct run_args *a = ctx;
+	uint64_t v;
+
+	switch (opt) {
+	case 't':
+		a->target = arg;
+		return siovh_cli_nonempty(arg, "target", SIOVH_CLI_WANT_TARGET);
+	case 'f':
+		a->filter = arg;
+		return siovh_cli_nonempty(arg, "filter", SIOVH_CLI_WANT_GLOB);
+	case 'j':
+		return parse_jobs(arg, &a->opts.jobs);
+	case 'r':
+		a->report = arg;
+		return siovh_cli_nonempty(arg, "report", "a directory");
+	case 's':
+		if (!siovh_cli_parse_u64(arg, 0, UINT64_MAX, &v))
+			return siovh_cli_usage_error("--seed wants an unsigned 64-bit integer, got '%s'",
+						     arg);
+		a->opts.seed = v;
+		return 0;
+	case 'T':
+		if (!siovh_cli_parse_u64(arg, 1, 86400000, &v))
+			return siovh_cli_usage_error("--timeout wants milliseconds between 1 and 86400000, got '%s'",
+						     arg);
+		a->opts.timeout_ms = (unsigned int)v;
+		return 0;
+	case 'F':
+		a->faults = arg;
+		return siovh_cli_nonempty(arg, "faults", "'all' or fault names");
+	}
+	return siovh_cli_internal_error("option %d of 'run' is not handled", opt);
+}
+
+/* 0, -1 after --help, or SIOVH_EXIT_USAGE. */
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
@@ -65,56 +103,14 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		{ NULL, 0, NULL, 0 },
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t v;
-	int c;
+	int ret;
 
 	a->target = "ref";
 	a->opts.jobs = cpus > 0 ? (unsigned int)cpus : 1;
 	a->opts.seed = 1;
-	while ((c = getopt_long(argc, argv, ":t:f:j:r:s:T:F:h", opts,
-				NULL)) != -1) {
-		switch (c) {
-		case 't':
-			a->target = optarg;
-			break;
-		case 'f':
-			a->filter = optarg;
-			break;
-		case 'j':
-			if (parse_jobs(optarg, &a->opts.jobs))
-				return SIOVH_EXIT_USAGE;
-			break;
-		case 'r':
-			if (!*optarg)
-				return siovh_cli_usage_error("--report wants a directory, got ''");
-			a->report = optarg;
-			break;
-		case 's':
-			if (!siovh_cli_parse_u64(optarg, 0, UINT64_MAX, &v))
-				return siovh_cli_usage_error("--seed wants an unsigned integer, got '%s'",
-							     optarg);
-			a->opts.seed = v;
-			break;
-		case 'T':
-			if (!siovh_cli_parse_u64(optarg, 1, 86400000, &v))
-				return siovh_cli_usage_error("--timeout wants milliseconds between 1 and 86400000, got '%s'",
-							     optarg);
-			a->opts.timeout_ms = (unsigned int)v;
-			break;
-		case 'F':
-			a->faults = optarg;
-			break;
-		case 'h':
-			fputs(siovh_usage_text, stdout);
-			return -1;
-		default:
-			return siovh_cli_bad_option("run", c, optopt, argv,
-						    optind);
-		}
-	}
-	if (optind < argc)
-		return siovh_cli_usage_error("unexpected argument '%s' for 'run'",
-					     argv[optind]);
+	ret = siovh_cli_getopt(argc, argv, opts, run_opt, a);
+	if (ret)
+		return ret;
 	return parse_env_scale();
 }
 
@@ -125,8 +121,59 @@ struct run_state {
 	size_t nr_faults;
 	struct siovh_run run;
 	struct siovh_kill_table kt;
-	bool have_run, have_kt;
+	bool have_run, have_kt, reports_written;
+	sigset_t stop;			/* the signals that stop the run */
 };
+
+/*
+ * The signals that stop a run: SIGINT, SIGTERM and SIGHUP, unless whoever
+ * started siovh ignores or blocks them. They stay blocked while siovh runs
+ * and the runner watches them, so that a stopped run kills its checks'
+ * process groups (PR_SET_PDEATHSIG reaches the checks, not their children)
+ * and never leaves a temporary report file; siovh then dies of the signal.
+ */
+static void stop_signals_block(sigset_t *stop, sigset_t *old)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	sigemptyset(stop);
+	sigprocmask(SIG_BLOCK, NULL, old);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigismember(old, sigs[i]) == 1 ||
+		    sigaction(sigs[i], NULL, &sa) || sa.sa_handler == SIG_IGN)
+			continue;
+		sigaddset(stop, sigs[i]);
+	}
+	sigprocmask(SIG_BLOCK, stop, NULL);
+}
+
+/* The pending stop signal, or 0. */
+static int stop_pending(const sigset_t *stop)
+{
+	sigset_t pending;
+	int sig;
+
+	if (sigpending(&pending))
+		return 0;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(stop, sig) == 1 &&
+		    sigismember(&pending, sig) == 1)
+			return sig;
+	return 0;
+}
+
+/* Die of the pending stop signal sig, once everything is cleaned up. */
+static int stopped(int sig, bool reports_written, const sigset_t *old)
+{
+	siovh_cli_internal_error("stopped by SIG%s%s", sigabbrev_np(sig),
+				 reports_written ? "" :
+				 "; checks killed, no report written");
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, old, NULL);	/* delivers it: not ignored */
+	return SIOVH_EXIT_INTERNAL;
+}
 
 /* Everything that can be wrong with the input, checked up front. */
 static int run_prepare(const struct run_args *a, struct run_state *st)
@@ -156,6 +203,14 @@ static int run_prepare(const struct run_args *a, struct run_state *st)
 	return 0;
 }
 
+/* A runner error as an exit status; for a stop, stopped() speaks later. */
+static int runner_failed(int ret, const char *what)
+{
+	if (ret == -EINTR)
+		return SIOVH_EXIT_INTERNAL;
+	return siovh_cli_internal_error("%s failed: %s", what, strerror(-ret));
+}
+
 static int run_faults(const struct run_args *a, struct run_state *st)
 {
 	int ret;
@@ -165,8 +220,7 @@ static int run_faults(const struct run_args *a, struct run_state *st)
 	ret = siovh_kill_table_build(&st->run, st->faults, st->nr_faults,
 				     &a->opts, stdout, &st->kt);
 	if (ret)
-		return siovh_cli_internal_error("building the fault-kill table failed: %s",
-						strerror(-ret));
+		return runner_failed(ret, "building the fault-kill table");
 	st->have_kt = true;
 	if (st->kt.complete) {
 		printf("fault-kill table: complete\n");
@@ -194,19 +248,21 @@ static int run_execute(const struct run_args *a, struct run_state *st)
 	ret = siovh_run_clauses(&st->spec, st->cat.clauses, st->cat.n, &opts,
 				&st->run);
 	if (ret)
-		return siovh_cli_internal_error("running the checks failed: %s",
-						strerror(-ret));
+		return runner_failed(ret, "running the checks");
 	st->have_run = true;
 	if (a->faults) {
 		ret = run_faults(a, st);
 		if (ret)
 			return ret;
 	}
+	if (stop_pending(&st->stop))
+		return SIOVH_EXIT_INTERNAL;	/* no report of a stopped run */
 	if (a->report) {
 		if (siovh_report_write(a->report, &st->run,
 				       st->have_kt ? &st->kt : NULL, err,
 				       sizeof(err)))
 			return siovh_cli_internal_error("%s", err);
+		st->reports_written = true;
 		printf("reports written to %s/\n", a->report);
 	}
 	printf("%zu passed, %zu failed, %zu skipped\n", st->run.passed,
@@ -222,11 +278,14 @@ int siovh_cli_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
 	struct run_state st = { 0 };
-	int ret;
+	sigset_t old;
+	int ret, sig;
 
 	ret = parse_run_args(argc, argv, &a);
 	if (ret)
 		return ret < 0 ? SIOVH_EXIT_OK : ret;
+	stop_signals_block(&st.stop, &old);
+	a.opts.stop_signals = &st.stop;
 	ret = run_prepare(&a, &st);
 	if (!ret)
 		ret = run_execute(&a, &st);
@@ -236,5 +295,9 @@ int siovh_cli_run(int argc, char **argv)
 		siovh_run_free(&st.run);
 	free(st.faults);
 	siovh_catalog_free(&st.cat);
+	sig = stop_pending(&st.stop);
+	if (sig)
+		return stopped(sig, st.reports_written, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

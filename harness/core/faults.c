@@ -19,18 +19,6 @@ static size_t faults_count(const struct siovh_backend *b)
 	return n;
 }
 
-static int fault_lookup(const struct siovh_backend *b, const char *name,
-			size_t len)
-{
-	size_t i;
-
-	for (i = 0; b->faults && b->faults[i].name; i++)
-		if (strlen(b->faults[i].name) == len &&
-		    !strncmp(b->faults[i].name, name, len))
-			return (int)i;
-	return -1;
-}
-
 static bool idx_seen(const int *v, size_t n, int idx)
 {
 	size_t i;
@@ -73,7 +61,12 @@ int siovh_faults_select(const struct siovh_backend *backend, const char *list,
 				 list);
 			goto err_free;
 		}
-		idx = fault_lookup(backend, p, len);
+		if (len == 3 && !strncmp(p, "all", 3)) {
+			snprintf(err, errlen, "'all' stands alone in --faults, got '%s'",
+				 list);
+			goto err_free;
+		}
+		idx = siovh_fault_find(backend, p, len);
 		if (idx < 0) {
 			snprintf(err, errlen, "unknown fault '%.*s' for target '%s' (see 'siovh faults')",
 				 (int)len, p, backend->name);

@@ -64,6 +64,10 @@ __attribute__((noreturn))
 void siovh_child_run(const struct siovh_target_spec *spec,
 		     const struct siovh_clause *clause, uint64_t seed, int fd);
 
+/* Index of the fault name[0..len) in b's table, or -1. */
+int siovh_fault_find(const struct siovh_backend *b, const char *name,
+		     size_t len);
+
 /*
  * Bounded capture of a child's output (capture.c): the first
  * SIOVH_OUTPUT_HEAD bytes, the last SIOVH_OUTPUT_TAIL bytes, and a count of

@@ -133,8 +133,10 @@ int siovh_write_atomic(const char *path, siovh_write_fn fn, const void *arg,
 		goto err_unlink;
 	}
 	ret = fn(f, arg);
-	if (!ret && (fflush(f) || ferror(f)))
-		ret = errno ? -errno : -EIO;
+	if (!ret && fflush(f))
+		ret = -errno;
+	if (!ret && ferror(f))	/* an earlier write failed; errno is stale */
+		ret = -EIO;
 	if (!ret && fsync(fileno(f)))
 		ret = -errno;
 	if (fclose(f) && !ret)

@@ -1,26 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * JSON documents, built and serialized with jansson.
- *
- * results.json, schema "siovh-results/1":
- *	{ schema, tool {name, version}, started, finished (UTC, ISO 8601),
- *	  seed, target {spec, backend, fault, features[]},
- *	  summary {total, passed, failed, skipped},
- *	  clauses [{id, title, level, source, facet, needs[], file, line,
- *		    timeout_ms}],
- *	  results [{id, status, duration_ms, messages[], messages_dropped,
- *		    notes[], reason, skip_reason, output, output_dropped,
- *		    signal, exit_status, timed_out}],
- *	  faults [{name, facet, summary, killed_by[], ran[{id, status}]}],
- *	  kill_table null | {complete, faults_unkilled[],
- *			     clauses_killing_nothing[]} }
- * `reason` is the runner's reason for a FAIL (timeout, signal, ...),
- * `skip_reason` the reason of a SKIP; each null otherwise. A seed above
- * INT64_MAX is written as a decimal string.
- *
- * `siovh list --format json`: { schema "siovh-catalog/1", version,
- * clauses [as above] }. `siovh faults --format json`: { schema
- * "siovh-faults/1", target, faults [{name, facet, summary}] }.
+ * JSON documents, built and serialized with jansson. The schemas (fields,
+ * types, order, stability rules) are documented in siovh/report.h; change
+ * both together.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -32,18 +14,32 @@
 
 #include "siovh/report.h"
 
-static json_t *strv_json(char *const *v, size_t n)
+/* The array [elem(arg, 0), ..., elem(arg, n - 1)]; NULL if any is NULL. */
+typedef json_t *(*elem_fn)(const void *arg, size_t i);
+
+static json_t *array_of(size_t n, elem_fn elem, const void *arg)
 {
 	json_t *a = json_array();
 	size_t i;
 
 	for (i = 0; a && i < n; i++) {
-		if (json_array_append_new(a, json_string(v[i]))) {
+		/* Takes the element's reference, and fails on NULL. */
+		if (json_array_append_new(a, elem(arg, i))) {
 			json_decref(a);
 			return NULL;
 		}
 	}
 	return a;
+}
+
+static json_t *strv_elem(const void *arg, size_t i)
+{
+	return json_string(((char *const *)arg)[i]);
+}
+
+static json_t *strv_json(char *const *v, size_t n)
+{
+	return array_of(n, strv_elem, v);
 }
 
 static json_t *features_json(uint64_t mask)
@@ -81,18 +77,14 @@ static json_t *clause_json(const struct siovh_clause *c)
 			 "timeout_ms", (json_int_t)c->timeout_ms);
 }
 
+static json_t *clause_elem(const void *arg, size_t i)
+{
+	return clause_json(((const struct siovh_clause *const *)arg)[i]);
+}
+
 static json_t *clauses_json(const struct siovh_clause *const *v, size_t n)
 {
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; a && i < n; i++) {
-		if (json_array_append_new(a, clause_json(v[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
+	return array_of(n, clause_elem, v);
 }
 
 static json_t *result_json(const struct siovh_result *r)
@@ -115,18 +107,9 @@ static json_t *result_json(const struct siovh_result *r)
 			 "timed_out", r->timed_out);
 }
 
-static json_t *results_json(const struct siovh_run *run)
+static json_t *result_elem(const void *arg, size_t i)
 {
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; a && i < run->n; i++) {
-		if (json_array_append_new(a, result_json(&run->results[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
+	return result_json(&((const struct siovh_run *)arg)->results[i]);
 }
 
 static json_t *fault_json(const struct siovh_kill_table *kt,
@@ -154,18 +137,11 @@ static json_t *fault_json(const struct siovh_kill_table *kt,
 			 "ran", ran);
 }
 
-static json_t *faults_run_json(const struct siovh_kill_table *kt)
+static json_t *fault_run_elem(const void *arg, size_t i)
 {
-	json_t *a = json_array();
-	size_t i;
+	const struct siovh_kill_table *kt = arg;
 
-	for (i = 0; a && kt && i < kt->nr_faults; i++) {
-		if (json_array_append_new(a, fault_json(kt, &kt->faults[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
+	return fault_json(kt, &kt->faults[i]);
 }
 
 static json_t *kill_table_json(const struct siovh_kill_table *kt)
@@ -257,8 +233,9 @@ int siovh_report_json(FILE *f, const struct siovh_run *run,
 		"failed", (json_int_t)run->failed,
 		"skipped", (json_int_t)run->skipped,
 		"clauses", clauses_json(run->clauses, run->n),
-		"results", results_json(run),
-		"faults", faults_run_json(kt),
+		"results", array_of(run->n, result_elem, run),
+		"faults", kt ? array_of(kt->nr_faults, fault_run_elem, kt) :
+			  json_array(),
 		"kill_table", kt ? kill_table_json(kt) : json_null()));
 }
 
@@ -270,22 +247,23 @@ int siovh_catalog_json(FILE *f, const struct siovh_catalog *cat)
 				 "clauses", clauses_json(cat->clauses, cat->n)));
 }
 
+static json_t *fault_elem(const void *arg, size_t i)
+{
+	const struct siovh_backend *b = arg;
+	const struct siovh_fault *ft = &b->faults[i];
+
+	return json_pack("{s:s, s:s?, s:s?}", "name", ft->name, "facet",
+			 ft->facet, "summary", ft->summary);
+}
+
 int siovh_faults_json(FILE *f, const struct siovh_backend *backend)
 {
-	json_t *a = json_array();
-	size_t i;
+	size_t n = 0;
 
-	for (i = 0; a && backend->faults && backend->faults[i].name; i++) {
-		const struct siovh_fault *ft = &backend->faults[i];
-
-		if (json_array_append_new(a, json_pack("{s:s, s:s?, s:s?}",
-				"name", ft->name, "facet", ft->facet,
-				"summary", ft->summary))) {
-			json_decref(a);
-			return -ENOMEM;
-		}
-	}
+	while (backend->faults && backend->faults[n].name)
+		n++;
 	return dump(f, json_pack("{s:s, s:s, s:o}",
 				 "schema", SIOVH_FAULTS_SCHEMA,
-				 "target", backend->name, "faults", a));
+				 "target", backend->name,
+				 "faults", array_of(n, fault_elem, backend)));
 }

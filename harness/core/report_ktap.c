@@ -5,24 +5,33 @@
  *
  *	KTAP version 1
  *	1..N
+ *	# siovh 0.1.0: target ref, seed 1
  *	# specs/ioasid/alloc.c:42: EXPECT_EQ(probe.refs, 2): got 3, expected 2
  *	not ok 1 IOASID.REF.3 title
  *	ok 2 IOASID.REF.4 title
  *	ok 3 VSVA.PRQ.1 title # SKIP target lacks feature 'iommufd'
  *
- * Diagnostic lines come directly before the result line they belong to, as
- * the KTAP spec asks. Names have '#' and line breaks replaced by spaces so a
- * title cannot forge a directive.
+ * The plan comes right after the version line ("Plan lines follow version
+ * lines"; kunit.py looks for it there). Diagnostic lines come directly
+ * before the result line they belong to, as the KTAP spec asks. Names have
+ * '#' and line breaks replaced by spaces so a title cannot forge a
+ * directive.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "siovh/report.h"
 
-/* Print s with '#', CR and LF turned into spaces. */
+/*
+ * Print " s" with '#', CR and LF turned into spaces; nothing for an empty s,
+ * so that no line ends in a blank.
+ */
 static void put_name(FILE *f, const char *s)
 {
-	for (; s && *s; s++)
+	if (!s || !*s)
+		return;
+	fputc(' ', f);
+	for (; *s; s++)
 		fputc(*s == '#' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
@@ -53,11 +62,11 @@ static void put_result(FILE *f, size_t num, const struct siovh_result *res)
 			res->messages_dropped);
 	if (res->status == SIOVH_FAIL && res->reason)
 		put_diag(f, "", res->reason);
-	fprintf(f, "%s %zu %s ", res->status == SIOVH_FAIL ? "not ok" : "ok",
+	fprintf(f, "%s %zu %s", res->status == SIOVH_FAIL ? "not ok" : "ok",
 		num, c->id);
 	put_name(f, c->title);
 	if (res->status == SIOVH_SKIP) {
-		fputs(" # SKIP ", f);
+		fputs(" # SKIP", f);
 		put_name(f, res->reason);
 	}
 	fputc('\n', f);
@@ -67,10 +76,9 @@ int siovh_report_ktap(FILE *f, const struct siovh_run *run)
 {
 	size_t i;
 
-	fprintf(f, "KTAP version 1\n");
+	fprintf(f, "KTAP version 1\n1..%zu\n", run->n);
 	fprintf(f, "# siovh %s: target %s, seed %llu\n", SIOVH_VERSION,
 		run->spec.text, (unsigned long long)run->seed);
-	fprintf(f, "1..%zu\n", run->n);
 	for (i = 0; i < run->n; i++)
 		put_result(f, i + 1, &run->results[i]);
 	fprintf(f, "# %zu passed, %zu failed, %zu skipped\n", run->passed,
@@ -132,11 +140,10 @@ int siovh_report_faults_ktap(FILE *f, const struct siovh_kill_table *kt)
 {
 	size_t i, num = 0;
 
-	fprintf(f, "KTAP version 1\n");
+	fprintf(f, "KTAP version 1\n1..%zu\n", kt->nr_faults + kt->plain->n);
 	fprintf(f, "# siovh %s: fault-kill table of target %s, %s\n",
 		SIOVH_VERSION, kt->plain->spec.backend->name,
 		kt->complete ? "complete" : "INCOMPLETE");
-	fprintf(f, "1..%zu\n", kt->nr_faults + kt->plain->n);
 	for (i = 0; i < kt->nr_faults; i++)
 		put_fault(f, ++num, kt, &kt->faults[i]);
 	for (i = 0; i < kt->plain->n; i++)

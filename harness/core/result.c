@@ -3,11 +3,14 @@
  * Results: decoding a child's frames, the verdict, freeing, and the default
  * progress line.
  *
- * Verdict, first match wins: timed out; killed by a signal; exited before
- * the DONE frame; exited non-zero after it; garbled result stream; target did
- * not open (ERROR frame) -> FAIL with that reason. Otherwise any failure
- * message -> FAIL (a check that failed and then skipped still failed); a
- * skip reason -> SKIP; else PASS.
+ * Verdict, first match wins: timed out; killed by a signal; garbled result
+ * stream (a malformed frame, or a partial one left at the end); exited
+ * before the DONE frame; exited non-zero after it; target did not open
+ * (ERROR frame) -> FAIL with that reason. Garbled comes before "exited
+ * early" because a malformed frame hides the DONE frames after it: the
+ * check's process did finish, but its report cannot be trusted. Otherwise
+ * any failure message -> FAIL (a check that failed and then skipped still
+ * failed); a skip reason -> SKIP; else PASS.
  */
 #include <errno.h>
 #include <signal.h>
@@ -161,14 +164,14 @@ static char *verdict_reason(struct siovh_collect *col, unsigned int timeout_ms)
 	if (res->signal)
 		return siovh_strfmt("killed by signal %d (%s)", res->signal,
 				    signal_name(res->signal, name, sizeof(name)));
+	if (col->garbled)
+		return siovh_strfmt("garbled result stream from the check's process");
 	if (!col->done)
 		return siovh_strfmt("exited with status %d before the check finished",
 				    res->exit_status);
 	if (res->exit_status)
 		return siovh_strfmt("exited with status %d after the check finished",
 				    res->exit_status);
-	if (col->garbled)
-		return siovh_strfmt("garbled result stream from the check's process");
 	if (col->error)
 		return strdup(col->error);
 	return NULL;
@@ -183,6 +186,8 @@ int siovh_collect_finish(struct siovh_collect *col,
 
 	res->duration_ns = col->end_ns - col->start_ns;
 	res->timed_out = col->timed_out;
+	if (col->len)		/* a frame cut short: the stream is not whole */
+		col->garbled = true;
 	if (WIFSIGNALED(status)) {
 		res->signal = WTERMSIG(status);
 		res->exit_status = -1;

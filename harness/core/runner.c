@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,7 +36,7 @@ struct slot {
 	struct siovh_collect col;
 };
 
-enum pfd_kind { PFD_OUTPUT, PFD_RESULTS, PFD_PIDFD };
+enum pfd_kind { PFD_OUTPUT, PFD_RESULTS, PFD_PIDFD, PFD_STOP };
 
 struct pfd_ref {
 	struct slot *slot;
@@ -48,8 +49,9 @@ struct runner {
 	struct siovh_run *run;
 	struct slot *slots;
 	unsigned int nr_slots;
-	struct pollfd *pfd;
+	struct pollfd *pfd;		/* 3 per slot, and the stop fd */
 	struct pfd_ref *pfd_ref;	/* which slot and fd each pfd is */
+	int stop_fd;			/* signalfd of opts->stop_signals */
 	size_t done;
 };
 
@@ -107,12 +109,61 @@ static void child_stdio(void)
 	setvbuf(stderr, NULL, _IONBF, 0);
 }
 
+/* close_range(), or one by one on kernels before 5.9. */
+static void close_fds(unsigned int first, unsigned int last)
+{
+	unsigned int fd;
+
+	if (first > last || !close_range(first, last, 0))
+		return;
+	for (fd = first; fd <= last && fd < 4096; fd++)
+		close((int)fd);
+}
+
+/*
+ * Close every fd but a and b, first thing in the child: it inherits as many
+ * fds as the parent holds, so with a tight RLIMIT_NOFILE it has none to
+ * spare until the other children's pipes and pidfds are gone.
+ */
+static void close_all_but(int a, int b)
+{
+	unsigned int lo = (unsigned int)(a < b ? a : b);
+	unsigned int hi = (unsigned int)(a < b ? b : a);
+
+	if (lo)
+		close_fds(0, lo - 1);
+	close_fds(lo + 1, hi - 1);
+	close_fds(hi + 1, ~0u);
+}
+
+/*
+ * fds 0 = /dev/null, 1 and 2 = out_w, 3 = res_w, nothing else. The pipe ends
+ * move above 9 first, since with our stdio closed they may be 0..3.
+ */
+static int child_fds(int out_w, int res_w)
+{
+	int ofd, rfd;
+
+	close_all_but(out_w, res_w);
+	ofd = fcntl(out_w, F_DUPFD, 10);
+	rfd = fcntl(res_w, F_DUPFD, 10);
+	if (ofd < 0 || rfd < 0)
+		return -1;
+	close(out_w);
+	close(res_w);
+	if (open("/dev/null", O_RDONLY) != 0 || dup2(ofd, 1) < 0 ||
+	    dup2(ofd, 2) < 0 || dup2(rfd, 3) < 0)
+		return -1;
+	close(ofd);
+	close(rfd);
+	return 0;
+}
+
 __attribute__((noreturn))
 static void child_main(struct runner *r, size_t index, pid_t parent,
 		       int out_w, int res_w)
 {
 	sigset_t none;
-	int ofd, rfd, nfd;
 
 	if (setpgid(0, 0) || prctl(PR_SET_PDEATHSIG, SIGKILL) ||
 	    getppid() != parent)
@@ -120,16 +171,8 @@ static void child_main(struct runner *r, size_t index, pid_t parent,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	ofd = fcntl(out_w, F_DUPFD, 10);
-	rfd = fcntl(res_w, F_DUPFD, 10);
-	nfd = open("/dev/null", O_RDONLY);
-	if (ofd < 0 || rfd < 0 || nfd < 0 || dup2(nfd, 0) < 0 ||
-	    dup2(ofd, 1) < 0 || dup2(ofd, 2) < 0 || dup2(rfd, 3) < 0)
+	if (child_fds(out_w, res_w))
 		_exit(127);
-	if (close_range(4, ~0u, 0)) {
-		for (int fd = 4; fd < 4096; fd++)
-			close(fd);
-	}
 	child_stdio();
 	siovh_child_run(r->spec, r->run->clauses[index], r->run->seed, 3);
 }
@@ -150,36 +193,25 @@ static int slot_start(struct runner *r, struct slot *s, size_t index)
 	pid_t parent = getpid();
 	int ret;
 
-	if (pipe2(out, O_CLOEXEC) || pipe2(res, O_CLOEXEC))
-		goto err_errno;
+	if (pipe2(out, O_CLOEXEC) || pipe2(res, O_CLOEXEC) ||
+	    fcntl(out[0], F_SETFL, O_NONBLOCK) ||
+	    fcntl(res[0], F_SETFL, O_NONBLOCK))
+		goto err_close;
 	fflush(NULL);	/* else the child would re-emit our buffered output */
 	siovh_capture_reset(&s->cap);
 	siovh_collect_init(&s->col, &r->run->results[index], clause);
 	s->col.start_ns = siovh_now_ns();
 	s->pid = fork();
 	if (s->pid < 0)
-		goto err_errno;
+		goto err_close;
 	if (s->pid == 0)
 		child_main(r, index, parent, out[1], res[1]);
 	setpgid(s->pid, s->pid);	/* the child does it too; no race */
 	close_fd(&out[1]);
 	close_fd(&res[1]);
 	s->pidfd = pidfd_open(s->pid, 0);
-	if (s->pidfd < 0) {
-		ret = -errno;
-		kill(-s->pid, SIGKILL);
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, NULL, 0);
-		goto err;
-	}
-	if (fcntl(out[0], F_SETFL, O_NONBLOCK) ||
-	    fcntl(res[0], F_SETFL, O_NONBLOCK)) {
-		ret = -errno;
-		kill(-s->pid, SIGKILL);
-		waitpid(s->pid, NULL, 0);
-		close_fd(&s->pidfd);
-		goto err;
-	}
+	if (s->pidfd < 0)
+		goto err_kill;
 	s->out_fd = out[0];
 	s->res_fd = res[0];
 	s->index = index;
@@ -188,9 +220,16 @@ static int slot_start(struct runner *r, struct slot *s, size_t index)
 	s->busy = true;
 	return 0;
 
-err_errno:
+err_kill:
 	ret = -errno;
-err:
+	kill(-s->pid, SIGKILL);
+	kill(s->pid, SIGKILL);
+	while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	goto err_fds;
+err_close:
+	ret = -errno;
+err_fds:
 	close_fd(&out[0]);
 	close_fd(&out[1]);
 	close_fd(&res[0]);
@@ -304,11 +343,10 @@ static size_t add_pfd(struct runner *r, size_t n, struct slot *s, int fd,
 	return n + 1;
 }
 
-static int runner_step(struct runner *r)
+static size_t fill_pfds(struct runner *r)
 {
-	size_t n = 0, i;
+	size_t n = add_pfd(r, 0, NULL, r->stop_fd, PFD_STOP);
 	unsigned int k;
-	int ret;
 
 	for (k = 0; k < r->nr_slots; k++) {
 		struct slot *s = &r->slots[k];
@@ -319,35 +357,91 @@ static int runner_step(struct runner *r)
 		n = add_pfd(r, n, s, s->res_fd, PFD_RESULTS);
 		n = add_pfd(r, n, s, s->pidfd, PFD_PIDFD);
 	}
-	if (poll(r->pfd, n, poll_timeout(r)) < 0 && errno != EINTR)
-		return -errno;
-	for (i = 0; i < n; i++) {
-		struct slot *s = r->pfd_ref[i].slot;
+	return n;
+}
 
-		if (!r->pfd[i].revents || !s->busy)
-			continue;
-		switch (r->pfd_ref[i].kind) {
-		case PFD_OUTPUT:
-			ret = drain_output(s, DRAIN_ROUNDS);
-			break;
-		case PFD_RESULTS:
-			ret = drain_results(r, s, DRAIN_ROUNDS);
-			break;
-		default:
-			ret = slot_finish(r, s);
-			break;
-		}
-		if (ret)
-			return ret;
-	}
+/*
+ * Checked after every poll() wakeup, not only on poll() timeouts, so that a
+ * child flooding its output pipe cannot outlive its deadline.
+ */
+static void enforce_deadlines(struct runner *r)
+{
+	uint64_t now = siovh_now_ns();
+	unsigned int k;
+
 	for (k = 0; k < r->nr_slots; k++) {
 		struct slot *s = &r->slots[k];
 
-		if (s->busy && !s->col.timed_out &&
-		    siovh_now_ns() >= s->deadline_ns) {
+		if (s->busy && !s->col.timed_out && now >= s->deadline_ns) {
 			s->col.timed_out = true;
 			kill(-s->pid, SIGKILL);
 		}
+	}
+}
+
+static int runner_step(struct runner *r)
+{
+	size_t n = fill_pfds(r), i;
+	int ret = 0;
+
+	if (poll(r->pfd, n, poll_timeout(r)) < 0 && errno != EINTR)
+		return -errno;
+	for (i = 0; i < n && !ret; i++) {
+		struct slot *s = r->pfd_ref[i].slot;
+
+		if (!r->pfd[i].revents)
+			continue;
+		switch (r->pfd_ref[i].kind) {
+		case PFD_STOP:
+			ret = -EINTR;	/* the signal stays pending */
+			break;
+		case PFD_OUTPUT:
+			ret = s->busy ? drain_output(s, DRAIN_ROUNDS) : 0;
+			break;
+		case PFD_RESULTS:
+			ret = s->busy ? drain_results(r, s, DRAIN_ROUNDS) : 0;
+			break;
+		case PFD_PIDFD:
+			ret = s->busy ? slot_finish(r, s) : 0;
+			break;
+		}
+	}
+	enforce_deadlines(r);
+	return ret;
+}
+
+static bool runner_busy(const struct runner *r)
+{
+	unsigned int k;
+
+	for (k = 0; k < r->nr_slots; k++)
+		if (r->slots[k].busy)
+			return true;
+	return false;
+}
+
+/* Start checks in the free slots; *next is the next clause to start. */
+static int runner_fill(struct runner *r, size_t *next)
+{
+	unsigned int k;
+	int ret;
+
+	for (k = 0; k < r->nr_slots && *next < r->run->n; k++) {
+		if (r->slots[k].busy)
+			continue;
+		ret = slot_start(r, &r->slots[k], *next);
+		if (!ret) {
+			(*next)++;
+			continue;
+		}
+		/*
+		 * Out of fds or processes: a running check gives some back
+		 * when it ends, so wait for that rather than fail the run.
+		 */
+		if ((ret == -EMFILE || ret == -ENFILE || ret == -EAGAIN ||
+		     ret == -ENOMEM) && runner_busy(r))
+			return 0;
+		return ret;
 	}
 	return 0;
 }
@@ -355,25 +449,19 @@ static int runner_step(struct runner *r)
 static int runner_loop(struct runner *r)
 {
 	size_t next = 0;
-	unsigned int k;
 	int ret;
 
 	while (r->done < r->run->n) {
-		for (k = 0; k < r->nr_slots && next < r->run->n; k++) {
-			if (r->slots[k].busy)
-				continue;
-			ret = slot_start(r, &r->slots[k], next++);
-			if (ret)
-				return ret;
-		}
-		ret = runner_step(r);
+		ret = runner_fill(r, &next);
+		if (!ret)
+			ret = runner_step(r);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-/* On a runner error: no child outlives the run. */
+/* On a runner error or a stop signal: no child outlives the run. */
 static void runner_abort(struct runner *r)
 {
 	unsigned int k;
@@ -395,12 +483,13 @@ static void runner_abort(struct runner *r)
 
 static int runner_init(struct runner *r, unsigned int jobs)
 {
+	size_t nr_pfd = 3 * (size_t)jobs + 1;
 	unsigned int k;
 
 	r->nr_slots = jobs;
 	r->slots = calloc(jobs, sizeof(*r->slots));
-	r->pfd = calloc(3 * (size_t)jobs, sizeof(*r->pfd));
-	r->pfd_ref = calloc(3 * (size_t)jobs, sizeof(*r->pfd_ref));
+	r->pfd = calloc(nr_pfd, sizeof(*r->pfd));
+	r->pfd_ref = calloc(nr_pfd, sizeof(*r->pfd_ref));
 	if (!r->slots || !r->pfd || !r->pfd_ref)
 		return -ENOMEM;
 	for (k = 0; k < jobs; k++) {
@@ -409,6 +498,12 @@ static int runner_init(struct runner *r, unsigned int jobs)
 		s->pidfd = s->out_fd = s->res_fd = -1;
 		if (siovh_capture_init(&s->cap))
 			return -ENOMEM;
+	}
+	if (r->opts->stop_signals) {
+		r->stop_fd = signalfd(-1, r->opts->stop_signals,
+				      SFD_NONBLOCK | SFD_CLOEXEC);
+		if (r->stop_fd < 0)
+			return -errno;
 	}
 	return 0;
 }
@@ -422,6 +517,7 @@ static void runner_free(struct runner *r)
 	free(r->slots);
 	free(r->pfd);
 	free(r->pfd_ref);
+	close_fd(&r->stop_fd);
 }
 
 int siovh_run_clauses(const struct siovh_target_spec *spec,
@@ -429,7 +525,7 @@ int siovh_run_clauses(const struct siovh_target_spec *spec,
 		      const struct siovh_run_opts *opts, struct siovh_run *run)
 {
 	static const struct siovh_run_opts defaults;
-	struct runner r = { .spec = spec, .run = run };
+	struct runner r = { .spec = spec, .run = run, .stop_fd = -1 };
 	struct sigaction old_chld;
 	unsigned int jobs;
 	int ret;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "harness/backends/ref.h"
-#include "siovh/target.h"
+#include "internal.h"
 
 const struct siovh_backend *const siovh_backends[] = {
 	&siovh_ref_backend,
@@ -66,8 +66,8 @@ static void unknown_backend(const char *name, size_t len, char *err,
 		snprintf(err + off, errlen - off, ")");
 }
 
-static int fault_find(const struct siovh_backend *b, const char *name,
-		      size_t len)
+int siovh_fault_find(const struct siovh_backend *b, const char *name,
+		     size_t len)
 {
 	int i;
 
@@ -101,7 +101,7 @@ static int parse_option(struct siovh_target_spec *spec, const char *opt,
 			 spec->text);
 		return -EINVAL;
 	}
-	spec->fault = fault_find(spec->backend, val, vlen);
+	spec->fault = siovh_fault_find(spec->backend, val, vlen);
 	if (spec->fault < 0) {
 		snprintf(err, errlen, "unknown fault '%.*s' for target '%s' (see 'siovh faults')",
 			 (int)vlen, val, spec->backend->name);

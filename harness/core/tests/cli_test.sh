@@ -3,17 +3,24 @@
 #
 # siovh's command line: every bad input is ONE line on stderr naming the bad
 # argument, exit status 2, before anything runs or any file is written;
-# --help and --version exit 0; JSON output parses.
+# exit codes 0/1/3; --help and --version exit 0; the JSON parses, junit.xml
+# is valid XML (xmllint, when installed), results.json is the same with
+# --jobs 1 and --jobs 2, and SIGTERM in the middle of a run kills the checks
+# and keeps the previous reports.
 #
-#   cli_test.sh PATH/TO/siovh        (TAP on stdout)
+#   cli_test.sh PATH/TO/siovh [PATH/TO/runner_selftest]     (TAP on stdout)
+#
+# JSON is read with `runner_selftest --json-canon` (jansson), so that the
+# test needs nothing the project does not install (no python, no jq).
 set -u
 
-siovh=${1:?usage: cli_test.sh PATH/TO/siovh}
+siovh=${1:?usage: cli_test.sh PATH/TO/siovh [PATH/TO/runner_selftest]}
+selftest=${2:-$(dirname "$siovh")/runner_selftest}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siovh-cli-test.XXXXXX") || exit 1
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 n=0 failed=0
 
-ok() {	# ok STATUS DESCRIPTION
+ok() {	# ok STATUS DESCRIPTION; returns STATUS
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $n $2"
@@ -21,6 +28,19 @@ ok() {	# ok STATUS DESCRIPTION
 		echo "not ok $n $2"
 		failed=$((failed + 1))
 	fi
+	return "$1"
+}
+
+# procs NEEDLE: how many processes have NEEDLE in their command line (no
+# pgrep: procps is not installed everywhere).
+procs() {
+	local f count=0
+	for f in /proc/[0-9]*/cmdline; do
+		[ "$f" = "/proc/$BASHPID/cmdline" ] && continue
+		tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "$1" &&
+			count=$((count + 1))
+	done
+	echo "$count"
 }
 
 diag() { sed 's/^/# /' "$@"; }
@@ -54,8 +74,8 @@ usage "'nosuch'" run --target nosuch
 usage "'nosuch'" faults --target nosuch
 usage "'nosuch-fault'" run --target ref:fault=nosuch-fault
 usage "'nosuch-fault'" run --faults nosuch-fault
-usage "'ref:fault=" run --target "ref:fault=$("$siovh" faults --format json |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["faults"][0]["name"])' 2>/dev/null)" --faults all
+fault=$("$siovh" faults | awk 'NR == 1 { print $1 }')
+usage "'ref:fault=$fault'" run --target "ref:fault=$fault" --faults all
 usage "'0'" run --jobs 0
 usage "'-1'" run --jobs -1
 usage "'two'" run --jobs two
@@ -63,12 +83,34 @@ usage "'3x'" run --jobs 3x
 usage "'--jobs'" run --jobs
 usage "'0'" run --timeout 0
 usage "'soon'" run --timeout soon
+usage "'4097'" run --jobs 4097
+usage "'99999999999999999999'" run --jobs 99999999999999999999
 usage "'-5'" run --seed -5
+usage "'18446744073709551616'" run --seed 18446744073709551616
+usage "--filter wants" run --filter ''
+usage "--filter wants" list --filter ''
+usage "--target wants" run --target ''
+usage "--target wants" faults --target ''
+usage "--faults wants" run --faults ''
+usage "'all' stands alone in --faults" run --faults "all,$fault"
+usage "empty fault name in --faults" run --faults "$fault,"
+usage "--report wants" run --report ''
+usage "'--jobs' given twice" run --jobs 1 --jobs 2
+usage "'--jobs' given twice" run -j 1 --jobs=2
+usage "'--filter' given twice" run --filter 'IOASID.*' --filter 'X.*'
+usage "'--format' given twice" list --format json --format text
+usage "'--help' of 'run' takes no argument" run --help=x
 usage "'NO.SUCH.*'" run --filter 'NO.SUCH.*'
 usage "'NO.SUCH.*'" list --filter 'NO.SUCH.*'
 usage "'yaml'" list --format yaml
 usage "'yaml'" faults --format yaml
 SIOVH_TIMEOUT_SCALE=fast usage "'fast'" run
+
+# Bad usage writes nothing: not even the report directory.
+usage "'0'" run --jobs 0 --report "$tmp/never"
+usage "'nosuch'" run --target nosuch --report "$tmp/never"
+[ ! -e "$tmp/never" ]
+ok $? "a refused run creates no report directory"
 
 # An uncreatable report dir is refused before anything runs.
 touch "$tmp/file"
@@ -110,40 +152,96 @@ ok $((status != 0 || $? != 0)) "--version exits 0 and prints the version: $(cat 
 "$siovh" list >"$tmp/out" 2>"$tmp/err"
 ok $(($? != 0)) "list exits 0 ($(wc -l <"$tmp/out") clauses)"
 "$siovh" list --format json >"$tmp/list.json" 2>"$tmp/err" &&
-	python3 -m json.tool "$tmp/list.json" >/dev/null
+	"$selftest" --json-canon "$tmp/list.json" >/dev/null
 ok $? "list --format json is valid JSON"
-python3 - "$tmp/list.json" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-assert doc["schema"] == "siovh-catalog/1"
-for c in doc["clauses"]:
-    for k in ("id", "title", "level", "source", "facet", "needs"):
-        assert k in c, k
-    assert c["level"] in ("MUST", "SHOULD", "MAY")
-PY
-ok $? "list --format json has id, title, level, source, facet, needs"
 "$siovh" faults --format json >"$tmp/faults.json" 2>"$tmp/err" &&
-	python3 -m json.tool "$tmp/faults.json" >/dev/null
+	"$selftest" --json-canon "$tmp/faults.json" >/dev/null
 ok $? "faults --format json is valid JSON"
+"$siovh" list >/dev/full 2>"$tmp/err"
+status=$?
+[ "$status" -eq 3 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]
+ok $? "a failed write to stdout is an internal error: exit 3 ($status): $(cat "$tmp/err")"
+
+# summary FILE: the last line is exactly the closing line.
+summary() {
+	tail -n 1 "$1" | grep -qxE '[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
+}
 
 # One real clause through run, with reports and the closing line.
-first=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["clauses"]; print(c[0]["id"] if c else "")' "$tmp/list.json")
-if [ -n "$first" ]; then
-	"$siovh" run --filter "$first" --jobs 1 --report "$tmp/rep" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	[ "$status" -le 1 ] && tail -n 1 "$tmp/out" |
-		grep -qxE '[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
-	ok $? "run --filter $first ends with the summary line (exit $status)"
-	for f in results.ktap junit.xml results.json; do
-		[ -s "$tmp/rep/$f" ]
-		ok $? "run --report writes $f"
-	done
-	python3 -m json.tool "$tmp/rep/results.json" >/dev/null
-	ok $? "results.json is valid JSON"
+first=$("$siovh" list | awk 'NR == 1 { print $1 }')
+if [ -z "$first" ]; then
+	n=$((n + 1))
+	echo "ok $n run the clauses # SKIP no clause is registered"
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+"$siovh" run --filter "$first" --jobs 1 --report "$tmp/rep" >"$tmp/out" 2>"$tmp/err"
+status=$?
+[ "$status" -eq 0 ] && summary "$tmp/out"
+ok $? "run --filter $first passes on ref, exit 0, ends with the summary line"
+for f in results.ktap junit.xml results.json; do
+	[ -s "$tmp/rep/$f" ]
+	ok $? "run --report writes $f"
+done
+"$selftest" --json-canon "$tmp/rep/results.json" >/dev/null
+ok $? "results.json is valid JSON"
+head -n 2 "$tmp/rep/results.ktap" | tr '\n' ' ' | grep -qx 'KTAP version 1 1\.\.1 '
+ok $? "results.ktap starts with the version line and the plan"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$tmp/rep/junit.xml" 2>"$tmp/err"
+	ok $? "junit.xml is valid XML (xmllint)" || diag "$tmp/err"
 else
 	n=$((n + 1))
-	echo "ok $n run one clause # SKIP no clause is registered"
+	echo "ok $n junit.xml passes xmllint # SKIP xmllint not installed (libxml2-utils)"
 fi
+
+# A clause that fails: exit 1, and the closing line is still last.
+"$siovh" run --target "ref:fault=$fault" --jobs 2 >"$tmp/out" 2>"$tmp/err"
+status=$?
+[ "$status" -eq 1 ] && summary "$tmp/out" &&
+	tail -n 1 "$tmp/out" | grep -qv ' 0 failed'
+ok $? "a failing clause (fault $fault): exit 1 ($status), summary last"
+
+# The kill table shows a line per fault, gaps named, summary last.
+"$siovh" run --jobs 2 --faults "$fault" >"$tmp/out" 2>"$tmp/err"
+status=$?
+[ "$status" -le 1 ] && summary "$tmp/out" &&
+	grep -qE "^\[fault 1/1\] $fault: (killed by [0-9]+ clauses?|NOT KILLED)" "$tmp/out"
+ok $? "--faults: per-fault progress, summary last (exit $status)"
+
+# Reports do not depend on --jobs (timings aside).
+"$siovh" run --jobs 1 --report "$tmp/j1" >/dev/null 2>&1
+"$siovh" run --jobs 2 --report "$tmp/j2" >/dev/null 2>&1
+"$selftest" --json-canon "$tmp/j1/results.json" >"$tmp/j1.canon" &&
+	"$selftest" --json-canon "$tmp/j2/results.json" >"$tmp/j2.canon" &&
+	cmp -s "$tmp/j1.canon" "$tmp/j2.canon" &&
+	cmp -s "$tmp/j1/results.ktap" "$tmp/j2/results.ktap"
+ok $? "results.json and results.ktap are the same with --jobs 1 and --jobs 2" ||
+	diff "$tmp/j1.canon" "$tmp/j2.canon" 2>&1 | head -n 10 | diag
+
+# SIGTERM in the middle of a run: the checks die, siovh dies of the signal,
+# the previous reports stay as they were and no temporary file is left.
+mkdir -p "$tmp/sig"
+cp "$tmp/rep/"* "$tmp/sig/"
+sum_before=$(cd "$tmp/sig" && cat ./* | cksum)
+"$siovh" run --jobs 2 --faults all --report "$tmp/sig" >"$tmp/sig.out" 2>"$tmp/sig.err" &
+pid=$!
+for _ in $(seq 200); do
+	grep -q '^\[' "$tmp/sig.out" && break
+	sleep 0.05
+done
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+sleep 0.2
+left=$(procs "--report $tmp/sig")
+[ "$status" -eq $((128 + 15)) ] &&
+	[ "$(cd "$tmp/sig" && cat ./* | cksum)" = "$sum_before" ] &&
+	[ "$(ls -A "$tmp/sig" | sort | tr '\n' ' ')" = "junit.xml results.json results.ktap " ] &&
+	[ "$left" -eq 0 ] && grep -q 'stopped by SIGTERM' "$tmp/sig.err"
+ok $? "SIGTERM mid-run: exit $status, old reports intact, no temp file, $left processes left" ||
+	{ ls -A "$tmp/sig" | diag; diag "$tmp/sig.err"; }
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

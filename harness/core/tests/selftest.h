@@ -11,6 +11,7 @@
 #ifndef SIOVH_SELFTEST_H
 #define SIOVH_SELFTEST_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -31,6 +32,12 @@ void tap_diag(const char *fmt, ...);
 #define ST_FACET "selftest"		/* runner behaviours */
 #define ST_FACET_KT "selftest-kt"	/* the kill table */
 #define ST_FACET_ORDER "selftest-order"	/* catalog order, never run */
+#define ST_FACET_STOP "selftest-stop"	/* signals its runner to stop */
+
+/* SELFTEST.STOP.1 sends this to its runner; selftest_robust.c blocks it. */
+#define ST_STOP_SIGNAL SIGUSR1
+/* Grandchildren a test expects to be SIGKILLed end themselves this late. */
+#define ST_ORPHAN_ALARM_S 5
 
 /* What SELFTEST.OUTPUT.BIG prints: ST_BIG_LINES lines of ST_BIG_LINE bytes. */
 #define ST_BIG_LINE 1024
@@ -44,6 +51,8 @@ extern const struct siovh_backend selftest_backend;
 int selftest_answer(struct siovh_target *t);
 
 void selftest_spec(struct siovh_target_spec *spec, const char *arg);
+/* The registered clause with this ID, or NULL. */
+const struct siovh_clause *selftest_clause(const char *id);
 /* The catalog's clauses of one facet, in catalog order. */
 size_t selftest_clauses(const char *facet, const struct siovh_clause **out,
 			size_t max);
@@ -57,5 +66,16 @@ void test_catalog(struct tap *t);
 void test_target_parse(struct tap *t);
 void test_reports(struct tap *t, const struct siovh_run *run,
 		  const struct siovh_kill_table *kt);
+/* ref: test_runner's run, for results to compare with. */
+void test_robustness(struct tap *t, const struct siovh_run *ref);
+/* Open fds of this process (/proc/self/fd), or -1. */
+int selftest_fd_count(void);
+
+/*
+ * `runner_selftest --json-canon FILE`: FILE as JSON without the fields that
+ * depend on timing (started, finished, duration_ms), for cli_test.sh to
+ * compare two runs without python or jq. Exit 1 if FILE is not JSON.
+ */
+int selftest_json_canon(const char *path);
 
 #endif /* SIOVH_SELFTEST_H */

@@ -2,7 +2,8 @@
 /*
  * Test clauses that misbehave on purpose: crash, abort, hang, exit early,
  * print megabytes, fail EXPECTs and ASSERTs, skip, need a missing feature.
- * selftest_runner.c states what the runner must make of each.
+ * selftest_main.c and selftest_robust.c state what the runner must make of
+ * each.
  */
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/core/internal.h"	/* the result frames */
 #include "selftest.h"
 #include "siovh/spec.h"
 
@@ -207,4 +209,111 @@ SIOVH_CLAUSE(st_order2, .id = "SELFTEST.ORDER.2", .level = SIOVH_SHOULD,
 	     .source = "derived: runner self-test")
 {
 	(void)check;
+}
+
+/* ---- a broken result stream, escapes, closed pipes --------------------- */
+
+/* Write raw bytes to the result pipe, as a buggy or hostile check could. */
+static void raw_result(const void *buf, size_t len)
+{
+	if (write(3, buf, len) != (ssize_t)len)
+		abort();
+}
+
+SIOVH_CLAUSE(st_garbled_type, .id = "SELFTEST.GARBLED.TYPE",
+	     .level = SIOVH_MUST, .facet = ST_FACET,
+	     .title = "sends a frame of an unknown type, then finishes",
+	     .source = "derived: runner self-test")
+{
+	struct siovh_frame f = { .type = 99, .len = 0 };
+
+	(void)check;
+	raw_result(&f, sizeof(f));
+}
+
+SIOVH_CLAUSE(st_garbled_len, .id = "SELFTEST.GARBLED.LEN",
+	     .level = SIOVH_MUST, .facet = ST_FACET,
+	     .title = "sends a frame claiming 4 GiB, then finishes",
+	     .source = "derived: runner self-test")
+{
+	struct siovh_frame f = { .type = SIOVH_FRAME_MESSAGE, .len = ~0u };
+
+	(void)check;
+	raw_result(&f, sizeof(f));
+}
+
+SIOVH_CLAUSE(st_garbled_tail, .id = "SELFTEST.GARBLED.TAIL",
+	     .level = SIOVH_MUST, .facet = ST_FACET,
+	     .title = "sends DONE and half a frame, exits 0",
+	     .source = "derived: runner self-test")
+{
+	struct siovh_frame f = { .type = SIOVH_FRAME_DONE, .len = 0 };
+
+	(void)check;
+	raw_result(&f, sizeof(f));
+	raw_result(&f, 3);
+	_exit(0);
+}
+
+SIOVH_CLAUSE(st_cut_kill, .id = "SELFTEST.CUT.KILL", .level = SIOVH_MUST,
+	     .facet = ST_FACET, .title = "is SIGKILLed in the middle of a frame",
+	     .source = "derived: runner self-test")
+{
+	struct siovh_frame f = { .type = SIOVH_FRAME_MESSAGE, .len = 100 };
+
+	(void)check;
+	raw_result(&f, sizeof(f));
+	raw_result("0123456789", 10);
+	raise(SIGKILL);
+}
+
+SIOVH_CLAUSE(st_closed, .id = "SELFTEST.HANG.CLOSED", .level = SIOVH_MUST,
+	     .facet = ST_FACET, .title = "closes all its pipes, then loops",
+	     .source = "derived: runner self-test", .timeout_ms = 300)
+{
+	(void)check;
+	close(1);
+	close(2);
+	close(3);
+	for (;;)
+		pause();
+}
+
+/*
+ * A grandchild in a session of its own escapes the process-group kill and
+ * holds the pipes open: the runner must not wait for their EOF.
+ */
+SIOVH_CLAUSE(st_escape, .id = "SELFTEST.ESCAPE.1", .level = SIOVH_MUST,
+	     .facet = ST_FACET,
+	     .title = "leaves a grandchild holding its pipes, passes",
+	     .source = "derived: runner self-test")
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		setsid();
+		alarm(ST_ORPHAN_ALARM_S);
+		for (;;)
+			pause();
+	}
+}
+
+/* Its runner is told to stop while it and a grandchild hang. */
+SIOVH_CLAUSE(st_stop, .id = "SELFTEST.STOP.1", .level = SIOVH_MUST,
+	     .facet = ST_FACET_STOP,
+	     .title = "signals its runner to stop, then hangs with a child",
+	     .source = "derived: runner self-test", .timeout_ms = 20000)
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		alarm(ST_ORPHAN_ALARM_S);
+		for (;;)
+			pause();
+	}
+	kill(getppid(), ST_STOP_SIGNAL);
+	for (;;)
+		pause();
 }

@@ -53,6 +53,22 @@ size_t selftest_clauses(const char *facet, const struct siovh_clause **out,
 	return n;
 }
 
+const struct siovh_clause *selftest_clause(const char *id)
+{
+	const struct siovh_clause *found = NULL;
+	struct siovh_catalog cat;
+	char err[256];
+	size_t i;
+
+	if (siovh_catalog_load(&cat, NULL, err, sizeof(err)))
+		return NULL;
+	for (i = 0; i < cat.n && !found; i++)
+		if (!strcmp(cat.clauses[i]->id, id))
+			found = cat.clauses[i];
+	siovh_catalog_free(&cat);
+	return found;
+}
+
 const struct siovh_result *selftest_find(const struct siovh_run *run,
 					 const char *id)
 {
@@ -140,6 +156,18 @@ static void test_crashes(struct tap *t, const struct siovh_run *run)
 		    eq(r->reason, "exited with status 0 before the check finished"),
 		    "exit(0) before the end of the check is a FAIL"))
 		diag_result(r);
+	if ((r = get(t, run, "SELFTEST.HANG.CLOSED")) &&
+	    !tap_ok(t, r->status == SIOVH_FAIL && r->timed_out &&
+		    eq(r->reason, "timed out after 300 ms") &&
+		    r->duration_ns < 5000000000ull,
+		    "a check that closes its pipes and loops is timed out"))
+		diag_result(r);
+	if ((r = get(t, run, "SELFTEST.ESCAPE.1")) &&
+	    !tap_ok(t, r->status == SIOVH_PASS &&
+		    r->duration_ns < (ST_ORPHAN_ALARM_S - 2) * 1000000000ull,
+		    "a grandchild holding the pipes does not hold up the result (%llu ms)",
+		    (unsigned long long)r->duration_ns / 1000000))
+		diag_result(r);
 	r = selftest_find(run, "SELFTEST.CRASH.ASAN");
 	if (r && !tap_ok(t, r->status == SIOVH_FAIL &&
 			 has(r->output, "AddressSanitizer") &&
@@ -208,6 +236,30 @@ static void test_expect(struct tap *t, const struct siovh_run *run)
 		diag_result(r);
 }
 
+/* A broken result stream is a FAIL that says so, never a PASS or a hang. */
+static void test_garbled(struct tap *t, const struct siovh_run *run)
+{
+	static const char *const ids[] = {
+		"SELFTEST.GARBLED.TYPE", "SELFTEST.GARBLED.LEN",
+		"SELFTEST.GARBLED.TAIL",
+	};
+	const struct siovh_result *r;
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if ((r = get(t, run, ids[i])) &&
+		    !tap_ok(t, r->status == SIOVH_FAIL && r->exit_status == 0 &&
+			    eq(r->reason, "garbled result stream from the check's process"),
+			    "%s: a FAIL for a garbled result stream", ids[i]))
+			diag_result(r);
+	if ((r = get(t, run, "SELFTEST.CUT.KILL")) &&
+	    !tap_ok(t, r->status == SIOVH_FAIL && r->signal == SIGKILL &&
+		    !r->nr_messages &&
+		    eq(r->reason, "killed by signal 9 (SIGKILL)"),
+		    "SIGKILL in the middle of a frame: a FAIL with the signal"))
+		diag_result(r);
+}
+
 static void test_verdicts(struct tap *t, const struct siovh_run *run)
 {
 	const struct siovh_result *r;
@@ -247,12 +299,16 @@ void test_runner(struct tap *t, struct siovh_run *run)
 	char *prog = NULL;
 	size_t n, i, proglen = 0, lines = 0;
 	bool ordered = true;
-	int ret;
+	int ret, fds;
 
 	selftest_spec(&spec, NULL);
 	n = selftest_clauses(ST_FACET, list, 64);
 	opts.progress = open_memstream(&prog, &proglen);
+	fds = selftest_fd_count();
 	ret = siovh_run_clauses(&spec, list, n, &opts, run);
+	tap_ok(t, fds > 0 && selftest_fd_count() == fds,
+	       "no fd leaks across %zu children (%d open before and after)", n,
+	       fds);
 	fclose(opts.progress);
 	if (!tap_ok(t, ret == 0 && run->n == n && n >= 12,
 		    "run_clauses ran %zu self-test clauses with 2 jobs", n))
@@ -274,6 +330,7 @@ void test_runner(struct tap *t, struct siovh_run *run)
 	free(prog);
 	test_verdicts(t, run);
 	test_crashes(t, run);
+	test_garbled(t, run);
 	test_output(t, run);
 	test_expect(t, run);
 
@@ -298,7 +355,7 @@ void test_kill_table(struct tap *t, struct siovh_run *plain,
 	int *faults = NULL, sel = 0;
 	size_t n, nr = 0;
 	char err[256];
-	int ret;
+	int ret, fds;
 
 	selftest_spec(&spec, NULL);
 	n = selftest_clauses(ST_FACET_KT, list, 8);
@@ -310,10 +367,13 @@ void test_kill_table(struct tap *t, struct siovh_run *plain,
 				  sizeof(err));
 	tap_ok(t, !ret && nr == 2 && faults[0] == 0 && faults[1] == 1,
 	       "--faults all selects every fault in table order");
+	fds = selftest_fd_count();
 	ret = siovh_kill_table_build(plain, faults, nr, &opts, NULL, kt);
 	free(faults);
 	if (!tap_ok(t, !ret && kt->nr_faults == 2, "kill table built"))
 		exit(1);
+	tap_ok(t, selftest_fd_count() == fds,
+	       "no fd leaks across the kill table's runs");
 	tap_ok(t, kt->faults[0].nr_killers == 1 && kt->faults[0].killers[0] == 0 &&
 		  kt->faults[1].nr_killers == 0 && kt->kills[0] == 1 &&
 		  kt->kills[1] == 0,
@@ -409,11 +469,14 @@ void test_target_parse(struct tap *t)
 	       "feature names");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct siovh_run run, plain;
 	struct siovh_kill_table kt;
 	struct tap t = { 0 };
+
+	if (argc == 3 && !strcmp(argv[1], "--json-canon"))
+		return selftest_json_canon(argv[2]);
 
 	test_catalog(&t);
 	test_target_parse(&t);
@@ -421,6 +484,7 @@ int main(void)
 	test_kill_table(&t, &plain, &kt);
 	test_reports(&t, &run, NULL);
 	test_reports(&t, &plain, &kt);
+	test_robustness(&t, &run);
 	siovh_kill_table_free(&kt);
 	siovh_run_free(&plain);
 	siovh_run_free(&run);

@@ -13,6 +13,51 @@
  * the temporary file is removed and the previous file stays as it was, so a
  * killed or failed run never leaves a half-written report behind.
  *
+ * KTAP v1 (Documentation/dev-tools/ktap.rst): the version line, the plan
+ * "1..N" right after it, then per clause its "# " diagnostics followed by
+ * "ok N ID TITLE", "not ok N ID TITLE" or "ok N ID TITLE # SKIP REASON".
+ *
+ * JSON schema "siovh-results/1". Within one schema version fields are only
+ * ever added, never renamed, removed or retyped; consumers ignore fields
+ * they do not know. A breaking change bumps the number. Key order is as
+ * listed. "str?" is a string or null.
+ *
+ *	schema		"siovh-results/1"
+ *	tool		{ name "siovh", version str }
+ *	started, finished  UTC, "YYYY-MM-DDTHH:MM:SS.mmmZ"
+ *	seed		integer; a decimal string when above 2^63-1
+ *	target		{ spec str (as given), backend str, fault str?,
+ *			  features [str] (what the opened target reported;
+ *			  "bit N" for an unnamed bit; [] if it never opened) }
+ *	summary		{ total, passed, failed, skipped: integers }
+ *	clauses		[ { id, title str?, level "MUST"|"SHOULD"|"MAY",
+ *			    source str?, facet str?, needs [str], file str?,
+ *			    line int, timeout_ms int (0: the run's default) } ]
+ *			in catalog order (IDs in strverscmp() order)
+ *	results		[ { id, status "pass"|"fail"|"skip", duration_ms number,
+ *			    messages [str] (EXPECT/ASSERT/FAIL, at most
+ *			    SIOVH_MAX_MESSAGES), messages_dropped int,
+ *			    notes [str], reason str? (why a FAIL did not end
+ *			    normally: timeout, signal, early exit, ...),
+ *			    skip_reason str?, output str (captured, UTF-8),
+ *			    output_dropped int, signal int (0: none),
+ *			    exit_status int (-1: killed), timed_out bool } ]
+ *			results[i] is clauses[i]'s, whatever --jobs was
+ *	faults		[ { name, facet str?, summary str?, killed_by [clause
+ *			    id], ran [ { id, status } ] } ] in selection order;
+ *			[] without a kill table
+ *	kill_table	null without a kill table, else { complete bool,
+ *			  faults_unkilled [fault name],
+ *			  clauses_killing_nothing [clause id] }
+ *
+ * Only started, finished and duration_ms depend on when and how fast the run
+ * went; for a deterministic target everything else is a function of the
+ * catalog, the target and the seed.
+ *
+ * `siovh list --format json`: { schema "siovh-catalog/1", version str,
+ * clauses [as in results.json] }. `siovh faults --format json`: { schema
+ * "siovh-faults/1", target str, faults [ { name, facet str?, summary str? } ] }.
+ *
  * JSON goes through jansson and XML through libxml2's xmlTextWriter; no
  * escaping is done by hand. All text from checks is already valid UTF-8
  * (runner.h). Functions return 0 or -errno; those taking err write a

@@ -21,6 +21,17 @@
  * Determinism. results[i] belongs to clauses[i] whatever --jobs is; only the
  * progress lines come in completion order.
  *
+ * Parallelism. --jobs is an upper bound: when starting one more child fails
+ * for want of file descriptors or processes (EMFILE, ENFILE, EAGAIN, ENOMEM)
+ * while others run, the runner waits for one of them to finish and tries
+ * again, so a low RLIMIT_NOFILE slows a run down instead of failing it.
+ *
+ * Stopping. With opts->stop_signals, those signals (which the caller has
+ * blocked) are watched through a signalfd. When one is pending, every running
+ * check's process group is SIGKILLed and reaped and siovh_run_clauses()
+ * returns -EINTR, leaving the signal pending so that the caller can clean up
+ * and then unblock it to die of it.
+ *
  * Timeouts. A check's deadline is clause->timeout_ms, else opts->timeout_ms,
  * else SIOVH_DEFAULT_TIMEOUT_MS, multiplied by opts->timeout_scale (0 means:
  * the environment variable SIOVH_TIMEOUT_SCALE if it is a positive number,
@@ -35,6 +46,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -123,6 +135,7 @@ struct siovh_run_opts {
 	FILE *progress;			/* a line per result, or NULL */
 	siovh_result_cb on_result;	/* optional */
 	void *arg;
+	const sigset_t *stop_signals;	/* blocked by the caller; or NULL */
 };
 
 struct siovh_run {
@@ -139,8 +152,9 @@ struct siovh_run {
 
 /*
  * Run clauses[0..n) against spec. 0 when every check produced a result
- * (whatever the verdicts), -errno when the runner itself failed (pipe, fork,
- * memory); then *run holds nothing that needs freeing.
+ * (whatever the verdicts), -EINTR when a stop signal came, -errno when the
+ * runner itself failed (pipe, fork, memory); on any error no child is left
+ * and *run holds nothing that needs freeing.
  */
 int siovh_run_clauses(const struct siovh_target_spec *spec,
 		      const struct siovh_clause *const *clauses, size_t n,
@@ -197,7 +211,8 @@ int siovh_faults_select(const struct siovh_backend *backend, const char *list,
 /*
  * Build the table. opts as for siovh_run_clauses (its progress stream is
  * not used for the per-check lines); a line per fault goes to progress
- * ("[fault 3/40] NAME: killed by 4 clauses") when it is not NULL.
+ * ("[fault 3/40] NAME: killed by 4 clauses") when it is not NULL. -EINTR
+ * when a stop signal came (opts->stop_signals), with nothing to free.
  */
 int siovh_kill_table_build(const struct siovh_run *plain, const int *faults,
 			   size_t nr_faults, const struct siovh_run_opts *opts,
