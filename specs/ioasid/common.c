@@ -6,28 +6,29 @@
 #include <string.h>
 
 #include "common.h"
+#include "specs/models/ioasid_model.h"
 
-struct siovh_ioasid_set *new_set(struct siovh_check *check, uint32_t quota)
+static struct siovh_ioasid_set *alloc_set(struct siovh_check *check,
+					  void *token, uint32_t quota,
+					  enum siovh_ioasid_set_type type)
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_ioasid_set *set = NULL;
 
-	ASSERT_OK(t->ioasid->set_alloc(t, NULL, quota,
-				       SIOVH_IOASID_SET_TYPE_NULL, &set));
+	ASSERT_OK(t->ioasid->set_alloc(t, token, quota, type, &set));
 	ASSERT_TRUE(set != NULL);
 	return set;
+}
+
+struct siovh_ioasid_set *new_set(struct siovh_check *check, uint32_t quota)
+{
+	return alloc_set(check, NULL, quota, SIOVH_IOASID_SET_TYPE_NULL);
 }
 
 struct siovh_ioasid_set *new_mm_set(struct siovh_check *check, void *token,
 				    uint32_t quota)
 {
-	struct siovh_target *t = siovh_check_target(check);
-	struct siovh_ioasid_set *set = NULL;
-
-	ASSERT_OK(t->ioasid->set_alloc(t, token, quota,
-				       SIOVH_IOASID_SET_TYPE_MM, &set));
-	ASSERT_TRUE(set != NULL);
-	return set;
+	return alloc_set(check, token, quota, SIOVH_IOASID_SET_TYPE_MM);
 }
 
 siovh_ioasid_t new_id(struct siovh_check *check, struct siovh_ioasid_set *set,
@@ -40,6 +41,15 @@ siovh_ioasid_t new_id(struct siovh_check *check, struct siovh_ioasid_set *set,
 	ASSERT_GE(id, min);
 	ASSERT_LE(id, max);
 	return id;
+}
+
+void make_pending(struct siovh_check *check, struct siovh_ioasid_set *set,
+		  siovh_ioasid_t id)
+{
+	struct siovh_target *t = siovh_check_target(check);
+
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	t->ioasid->free(t, set, id);
 }
 
 uint32_t capacity_of(struct siovh_check *check)
@@ -64,6 +74,33 @@ uint32_t avail_of(struct siovh_check *check)
 siovh_ioasid_t mid_id(struct siovh_check *check)
 {
 	return capacity_of(check) / 2;
+}
+
+bool expect_spid_maps(struct siovh_check *check, struct siovh_ioasid_set *set,
+		      siovh_ioasid_t spid, siovh_ioasid_t want)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	siovh_ioasid_t got = SIOVH_INVALID_IOASID;
+
+	if (EXPECT_OK(t->ioasid->find_by_spid(t, set, spid, &got)) &&
+	    EXPECT_EQ(got, want))
+		return true;
+	siovh_note(check, "find_by_spid of spid %u: ID %d, expected ID %u",
+		   spid, (int)got, want);
+	return false;
+}
+
+bool expect_spid_unmapped(struct siovh_check *check,
+			  struct siovh_ioasid_set *set, siovh_ioasid_t spid)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	siovh_ioasid_t got = SIOVH_INVALID_IOASID;
+
+	if (EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, spid, &got), -ENOENT))
+		return true;
+	siovh_note(check, "find_by_spid of spid %u: ID %d, expected none",
+		   spid, (int)got);
+	return false;
 }
 
 struct siovh_ioasid_probe probe(struct siovh_check *check, siovh_ioasid_t id)
@@ -95,34 +132,6 @@ uint32_t refs_of(struct siovh_check *check, siovh_ioasid_t id)
 enum siovh_ioasid_state state_of(struct siovh_check *check, siovh_ioasid_t id)
 {
 	return probe(check, id).state;
-}
-
-const char *state_name(enum siovh_ioasid_state state)
-{
-	switch (state) {
-	case SIOVH_IOASID_STATE_FREE:
-		return "FREE";
-	case SIOVH_IOASID_STATE_ACTIVE:
-		return "ACTIVE";
-	case SIOVH_IOASID_STATE_FREE_PENDING:
-		return "FREE_PENDING";
-	}
-	return "?";
-}
-
-const char *event_name(enum siovh_ioasid_event event)
-{
-	switch (event) {
-	case SIOVH_IOASID_NOTIFY_ALLOC:
-		return "ALLOC";
-	case SIOVH_IOASID_NOTIFY_FREE:
-		return "FREE";
-	case SIOVH_IOASID_NOTIFY_BIND:
-		return "BIND";
-	case SIOVH_IOASID_NOTIFY_UNBIND:
-		return "UNBIND";
-	}
-	return "?";
 }
 
 /* --- notifier blocks ----------------------------------------------------- */
@@ -270,7 +279,8 @@ const char *evlog_text(const struct evlog *log, char *buf, size_t len)
 	for (i = 0; i < log->n && off < len; i++)
 		off += snprintf(buf + off, len - off, "%s%d:%s:%u",
 				i ? ", " : "", log->e[i].who,
-				event_name(log->e[i].event), log->e[i].id);
+				ioasid_model_event_name(log->e[i].event),
+				log->e[i].id);
 	if (!log->n)
 		snprintf(buf, len, "(nothing)");
 	return buf;

@@ -44,11 +44,28 @@ struct siovh_ioasid_set *new_mm_set(struct siovh_check *check, void *token,
 /* An ID in [min, max]; ends the check if alloc fails or strays. */
 siovh_ioasid_t new_id(struct siovh_check *check, struct siovh_ioasid_set *set,
 		      siovh_ioasid_t min, siovh_ioasid_t max, void *private);
+/*
+ * Make an active ID of set free-pending: take a reference, then free it.
+ * The one reference left is the caller's to put. Ends the check if the get
+ * fails.
+ */
+void make_pending(struct siovh_check *check, struct siovh_ioasid_set *set,
+		  siovh_ioasid_t id);
 /* The ID space and what the pool has left. */
 uint32_t capacity_of(struct siovh_check *check);
 uint32_t avail_of(struct siovh_check *check);
 /* An ID well inside the space, away from its edges: capacity / 2. */
 siovh_ioasid_t mid_id(struct siovh_check *check);
+
+/*
+ * find_by_spid(set, spid) finds want (taking a reference on it, which is
+ * left held), or is -ENOENT; each notes what it got when it fails, and
+ * returns whether it passed.
+ */
+bool expect_spid_maps(struct siovh_check *check, struct siovh_ioasid_set *set,
+		      siovh_ioasid_t spid, siovh_ioasid_t want);
+bool expect_spid_unmapped(struct siovh_check *check,
+			  struct siovh_ioasid_set *set, siovh_ioasid_t spid);
 
 /* Probes (need SIOVH_FEAT_TEST_IOASID); end the check if the probe fails. */
 struct siovh_ioasid_probe probe(struct siovh_check *check, siovh_ioasid_t id);
@@ -56,8 +73,6 @@ struct siovh_ioasid_set_probe set_probe(struct siovh_check *check,
 					struct siovh_ioasid_set *set);
 uint32_t refs_of(struct siovh_check *check, siovh_ioasid_t id);
 enum siovh_ioasid_state state_of(struct siovh_check *check, siovh_ioasid_t id);
-const char *state_name(enum siovh_ioasid_state state);
-const char *event_name(enum siovh_ioasid_event event);
 
 /* --- notifier blocks ----------------------------------------------------- */
 

@@ -107,6 +107,23 @@ static void conc_setup(struct siovh_check *check, struct conc *c,
 	c->base = mid_id(check);
 }
 
+/* For the reference counting clauses: one shared ID, refs 1. */
+static void conc_setup_shared(struct siovh_check *check, struct conc *c)
+{
+	conc_setup(check, c, 4);
+	c->id = new_id(check, c->set, c->base, c->base, NULL);
+}
+
+/* No worker met an unexpected error; the last one is noted if some did. */
+static void expect_no_errors(struct siovh_check *check, struct conc *c)
+{
+	int errors = atomic_load(&c->errors);
+
+	if (!EXPECT_EQ(errors, 0))
+		siovh_note(check, "last unexpected error %d",
+			   atomic_load(&c->last_err));
+}
+
 SIOVH_CLAUSE(conc_no_duplicates,
 	.id = "IOASID.CONC.1", .level = SIOVH_MUST, .facet = "ioasid",
 	.title = "concurrent alloc and free from 4 threads never hand out a live ID twice, nor one outside [min, max]",
@@ -114,22 +131,19 @@ SIOVH_CLAUSE(conc_no_duplicates,
 	.needs = NEEDS_IOASID | SIOVH_FEAT_IOASID_THREADS,
 	.timeout_ms = 60000)
 {
-	int duplicates, outside, errors, allocs;
+	int duplicates, outside, allocs;
 	struct conc c;
 
 	conc_setup(check, &c, 64);
 	run_workers(check, &c, alloc_free_worker);
 	duplicates = atomic_load(&c.duplicates);
 	outside = atomic_load(&c.outside);
-	errors = atomic_load(&c.errors);
 	allocs = atomic_load(&c.allocs);
 	siovh_note(check, "%d allocations by %d threads in %u IDs", allocs,
 		   CONC_THREADS, CONC_SPAN);
 	EXPECT_EQ(duplicates, 0);
 	EXPECT_EQ(outside, 0);
-	if (!EXPECT_EQ(errors, 0))
-		siovh_note(check, "last unexpected error %d",
-			   atomic_load(&c.last_err));
+	expect_no_errors(check, &c);
 	EXPECT_GT(allocs, 0);
 }
 
@@ -191,14 +205,10 @@ SIOVH_CLAUSE(conc_refs_exact,
 	.timeout_ms = 60000)
 {
 	struct conc c;
-	int errors;
 
-	conc_setup(check, &c, 4);
-	c.id = new_id(check, c.set, c.base, c.base, NULL);
+	conc_setup_shared(check, &c);
 	run_workers(check, &c, get_put_worker);
-	errors = atomic_load(&c.errors);
-	if (!EXPECT_EQ(errors, 0))
-		siovh_note(check, "last error %d", atomic_load(&c.last_err));
+	expect_no_errors(check, &c);
 	EXPECT_EQ(refs_of(check, c.id), 1 + CONC_THREADS);
 }
 
@@ -233,14 +243,10 @@ SIOVH_CLAUSE(conc_find_by_spid,
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct conc c;
-	int errors;
 
-	conc_setup(check, &c, 4);
-	c.id = new_id(check, c.set, c.base, c.base, NULL);
+	conc_setup_shared(check, &c);
 	ASSERT_OK(t->ioasid->attach_spid(t, c.set, c.id, 9));
 	run_workers(check, &c, spid_worker);
-	errors = atomic_load(&c.errors);
-	if (!EXPECT_EQ(errors, 0))
-		siovh_note(check, "last error %d", atomic_load(&c.last_err));
+	expect_no_errors(check, &c);
 	EXPECT_EQ(refs_of(check, c.id), 1);
 }

@@ -55,8 +55,7 @@ SIOVH_CLAUSE(free_pending_not_reallocated,
 	siovh_ioasid_t want = mid_id(check), id, id2;
 
 	id = new_id(check, set, want, want, NULL);
-	ASSERT_OK(t->ioasid->get(t, set, id));
-	t->ioasid->free(t, set, id);
+	make_pending(check, set, id);
 	EXPECT_ERRNO(t->ioasid->alloc(t, set, want, want, NULL, &id2), -ENOSPC);
 	other = new_set(check, 4);
 	EXPECT_ERRNO(t->ioasid->alloc(t, other, want, want, NULL, &id2),
@@ -76,8 +75,7 @@ SIOVH_CLAUSE(free_pending_get_busy,
 	siovh_ioasid_t base = mid_id(check), id, id2;
 
 	id = new_id(check, set, base, base, NULL);
-	ASSERT_OK(t->ioasid->get(t, set, id));
-	t->ioasid->free(t, set, id);
+	make_pending(check, set, id);
 	EXPECT_ERRNO(t->ioasid->get(t, set, id), -EBUSY);
 	/* One put reclaims it: the refused get took nothing. */
 	ASSERT_OK(t->ioasid->put(t, set, id));
@@ -90,29 +88,40 @@ static bool getter_yes(void *private)
 	return true;
 }
 
+/* A free-pending ID of [mid, mid + 7] with private data and spid 42. */
+static siovh_ioasid_t pending_with_spid(struct siovh_check *check,
+					struct siovh_ioasid_set *set,
+					void *data)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	siovh_ioasid_t base = mid_id(check);
+	siovh_ioasid_t id = new_id(check, set, base, base + 7, data);
+
+	ASSERT_OK(t->ioasid->attach_spid(t, set, id, 42));
+	make_pending(check, set, id);
+	return id;
+}
+
 SIOVH_CLAUSE(free_pending_not_findable,
 	.id = "IOASID.FREE.5", .level = SIOVH_MUST, .facet = "ioasid",
-	.title = "a free-pending ID is not findable: find (any set, any getter) and find_by_spid fail",
+	.title = "a free-pending ID is not findable: find (any set, any getter) and find_by_spid are -EBUSY",
 	.source = SRC_API, .needs = NEEDS_IOASID)
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_ioasid_set *set = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), id, got;
+	siovh_ioasid_t id, got;
 	void *p = NULL;
 	char data;
 
-	id = new_id(check, set, base, base + 7, &data);
-	ASSERT_OK(t->ioasid->attach_spid(t, set, id, 42));
-	ASSERT_OK(t->ioasid->get(t, set, id));
-	t->ioasid->free(t, set, id);
-	/* Any error will do (the reference: -EBUSY), but no data, no ID. */
+	id = pending_with_spid(check, set, &data);
+	/* -EBUSY by the contract: it is still there, but going away. */
 	p = NULL;
 	got = SIOVH_INVALID_IOASID;
-	EXPECT_FAILS(t->ioasid->find(t, set, id, NULL, &p));
-	EXPECT_FAILS(t->ioasid->find(t, NULL, id, NULL, &p));
-	EXPECT_FAILS(t->ioasid->find(t, set, id, getter_yes, &p));
+	EXPECT_ERRNO(t->ioasid->find(t, set, id, NULL, &p), -EBUSY);
+	EXPECT_ERRNO(t->ioasid->find(t, NULL, id, NULL, &p), -EBUSY);
+	EXPECT_ERRNO(t->ioasid->find(t, set, id, getter_yes, &p), -EBUSY);
 	EXPECT_PTR_EQ(p, NULL);
-	EXPECT_FAILS(t->ioasid->find_by_spid(t, set, 42, &got));
+	EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, 42, &got), -EBUSY);
 	/* ... and find_by_spid took no reference: one put reclaims it. */
 	ASSERT_OK(t->ioasid->put(t, set, id));
 	EXPECT_OK(t->ioasid->alloc(t, set, id, id, NULL, &got));
@@ -225,4 +234,29 @@ SIOVH_CLAUSE(free_holders_drop,
 	EXPECT_OK(vdcm.err);
 	if (EXPECT_OK(t->ioasid->alloc(t, set, want, want, NULL, &id2)))
 		EXPECT_EQ(id2, want);
+}
+
+SIOVH_CLAUSE(free_pending_unchangeable,
+	.id = "IOASID.FREE.10", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "a free-pending ID takes no new private data or spid: attach_data and attach_spid are -EBUSY and change nothing",
+	.source = SRC_API, .needs = NEEDS_PROBE)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4);
+	siovh_ioasid_t base = mid_id(check), id, got;
+	struct siovh_ioasid_probe p;
+	char data, other;
+
+	id = pending_with_spid(check, set, &data);
+	EXPECT_ERRNO(t->ioasid->attach_data(t, set, id, &other), -EBUSY);
+	EXPECT_ERRNO(t->ioasid->attach_spid(t, set, id, 43), -EBUSY);
+	EXPECT_ERRNO(t->ioasid->attach_spid(t, set, id, SIOVH_INVALID_IOASID),
+		     -EBUSY);
+	p = probe(check, id);
+	EXPECT_EQ(p.state, SIOVH_IOASID_STATE_FREE_PENDING);
+	EXPECT_PTR_EQ(p.private, &data);
+	EXPECT_EQ(p.spid, 42);
+	/* The spid it would have taken is still free in the set. */
+	got = new_id(check, set, base, base + 7, NULL);
+	EXPECT_OK(t->ioasid->attach_spid(t, set, got, 43));
 }

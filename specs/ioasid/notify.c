@@ -20,7 +20,7 @@ static void two_chains_setup(struct siovh_check *check, struct two_chains *c)
 	struct siovh_target *t = siovh_check_target(check);
 	siovh_ioasid_t base = mid_id(check);
 
-	c->log.n = 0;
+	c->log = (struct evlog){ .n = 0 };
 	c->set = new_mm_set(check, &c->token, 4);
 	listener_init(&c->on_set, t, &c->log, 1, SIOVH_IOASID_PRIO_DEFAULT,
 		      LISTEN_RECORD);
@@ -32,20 +32,32 @@ static void two_chains_setup(struct siovh_check *check, struct two_chains *c)
 	c->log.n = 0;
 }
 
-SIOVH_CLAUSE(notify_flag_set,
-	.id = "IOASID.NOTIFY.1", .level = SIOVH_MUST, .facet = "ioasid",
-	.title = "notify(BIND, FLAG_SET) reaches the set's chain and not the mm chain",
-	.source = SRC_NOTIFIER_API, .needs = NEEDS_IOASID)
+/*
+ * notify(event, flags) on the ID of a two_chains set-up: notifier `hears`
+ * (1: on the set's chain, 2: on the mm chain) gets it once, the other one
+ * gets nothing.
+ */
+static void expect_one_chain(struct siovh_check *check,
+			     enum siovh_ioasid_event event, unsigned int flags,
+			     int hears)
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct two_chains c;
 
 	two_chains_setup(check, &c);
-	ASSERT_OK(t->ioasid->notify(t, c.set, c.id, SIOVH_IOASID_NOTIFY_BIND,
-				    SIOVH_IOASID_NOTIFY_FLAG_SET));
+	ASSERT_OK(t->ioasid->notify(t, c.set, c.id, event, flags));
 	evlog_note(check, "heard (1: set chain, 2: mm chain)", &c.log);
-	EXPECT_EQ(evlog_count(&c.log, 1, SIOVH_IOASID_NOTIFY_BIND, c.id), 1);
-	EXPECT_EQ(evlog_count(&c.log, 2, 0, SIOVH_INVALID_IOASID), 0);
+	EXPECT_EQ(evlog_count(&c.log, hears, event, c.id), 1);
+	EXPECT_EQ(evlog_count(&c.log, 3 - hears, 0, SIOVH_INVALID_IOASID), 0);
+}
+
+SIOVH_CLAUSE(notify_flag_set,
+	.id = "IOASID.NOTIFY.1", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "notify(BIND, FLAG_SET) reaches the set's chain and not the mm chain",
+	.source = SRC_NOTIFIER_API, .needs = NEEDS_IOASID)
+{
+	expect_one_chain(check, SIOVH_IOASID_NOTIFY_BIND,
+			 SIOVH_IOASID_NOTIFY_FLAG_SET, 1);
 }
 
 SIOVH_CLAUSE(notify_flag_mm,
@@ -53,15 +65,8 @@ SIOVH_CLAUSE(notify_flag_mm,
 	.title = "notify(UNBIND, FLAG_MM) reaches the token's mm chain and not the set's chain",
 	.source = SRC_NOTIFIER_API, .needs = NEEDS_IOASID)
 {
-	struct siovh_target *t = siovh_check_target(check);
-	struct two_chains c;
-
-	two_chains_setup(check, &c);
-	ASSERT_OK(t->ioasid->notify(t, c.set, c.id, SIOVH_IOASID_NOTIFY_UNBIND,
-				    SIOVH_IOASID_NOTIFY_FLAG_MM));
-	evlog_note(check, "heard (1: set chain, 2: mm chain)", &c.log);
-	EXPECT_EQ(evlog_count(&c.log, 2, SIOVH_IOASID_NOTIFY_UNBIND, c.id), 1);
-	EXPECT_EQ(evlog_count(&c.log, 1, 0, SIOVH_INVALID_IOASID), 0);
+	expect_one_chain(check, SIOVH_IOASID_NOTIFY_UNBIND,
+			 SIOVH_IOASID_NOTIFY_FLAG_MM, 2);
 }
 
 SIOVH_CLAUSE(notify_flag_all,
@@ -120,18 +125,35 @@ SIOVH_CLAUSE(notify_rejects_events,
 	EXPECT_EQ(c.log.n, 0);
 }
 
-/* Register blocks of the given priorities in order; who = index + 1. */
-static void register_prios(struct siovh_check *check,
-			   struct siovh_ioasid_set *set, struct listener *l,
-			   const int *prio, int n, struct evlog *log)
+#define PRIO_NBS 4
+
+/*
+ * A set with PRIO_NBS recording blocks of the given priorities on its
+ * chain, registered in that order (who = index + 1), and an ID allocated
+ * after them.
+ */
+struct prio_chain {
+	struct siovh_ioasid_set *set;
+	siovh_ioasid_t id;
+	struct listener l[PRIO_NBS];
+	struct evlog log;
+};
+
+static void prio_chain_setup(struct siovh_check *check, struct prio_chain *c,
+			     const int prio[PRIO_NBS])
 {
 	struct siovh_target *t = siovh_check_target(check);
+	siovh_ioasid_t base = mid_id(check);
 	int i;
 
-	for (i = 0; i < n; i++) {
-		listener_init(&l[i], t, log, i + 1, prio[i], LISTEN_RECORD);
-		ASSERT_OK(t->ioasid->register_notifier(t, set, &l[i].nb));
+	c->log = (struct evlog){ .n = 0 };
+	c->set = new_set(check, 4);
+	for (i = 0; i < PRIO_NBS; i++) {
+		listener_init(&c->l[i], t, &c->log, i + 1, prio[i],
+			      LISTEN_RECORD);
+		ASSERT_OK(t->ioasid->register_notifier(t, c->set, &c->l[i].nb));
 	}
+	c->id = new_id(check, c->set, base, base + 7, NULL);
 }
 
 /* The order in which `who`s heard the log's deliveries, as "3,1,2". */
@@ -154,32 +176,39 @@ static bool order_is(struct siovh_check *check, const struct evlog *log,
 	return true;
 }
 
+/* notify(event, FLAG_ALL) on the chain's ID is heard in the order want. */
+static void expect_notify_order(struct siovh_check *check,
+				struct prio_chain *c,
+				enum siovh_ioasid_event event,
+				const int want[PRIO_NBS], const char *what)
+{
+	struct siovh_target *t = siovh_check_target(check);
+
+	c->log.n = 0;
+	ASSERT_OK(t->ioasid->notify(t, c->set, c->id, event,
+				    SIOVH_IOASID_NOTIFY_FLAG_ALL));
+	evlog_note(check, what, &c->log);
+	order_is(check, &c->log, want, PRIO_NBS);
+}
+
 SIOVH_CLAUSE(notify_priority_order,
 	.id = "IOASID.NOTIFY.5", .level = SIOVH_MUST, .facet = "ioasid",
 	.title = "notifiers run by priority, DEVICE then CPU then DEFAULT then LAST, whatever the registration order",
 	.source = SRC_NOTIFIER_API, .needs = NEEDS_IOASID)
 {
-	static const int prio[4] = {
+	static const int prio[PRIO_NBS] = {
 		SIOVH_IOASID_PRIO_LAST, SIOVH_IOASID_PRIO_CPU,
 		SIOVH_IOASID_PRIO_DEVICE, SIOVH_IOASID_PRIO_DEFAULT,
 	};
-	static const int want[4] = { 3, 2, 4, 1 };
-	struct siovh_target *t = siovh_check_target(check);
-	struct siovh_ioasid_set *set = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), id;
-	struct listener l[4];
-	struct evlog log = { .n = 0 };
+	static const int want[PRIO_NBS] = { 3, 2, 4, 1 };
+	struct prio_chain c;
 
-	register_prios(check, set, l, prio, 4, &log);
-	id = new_id(check, set, base, base + 7, NULL);
+	prio_chain_setup(check, &c, prio);
 	evlog_note(check, "ALLOC heard (1 LAST, 2 CPU, 3 DEVICE, 4 DEFAULT)",
-		   &log);
-	order_is(check, &log, want, 4);
-	log.n = 0;
-	ASSERT_OK(t->ioasid->notify(t, set, id, SIOVH_IOASID_NOTIFY_UNBIND,
-				    SIOVH_IOASID_NOTIFY_FLAG_ALL));
-	evlog_note(check, "UNBIND heard", &log);
-	order_is(check, &log, want, 4);
+		   &c.log);
+	order_is(check, &c.log, want, PRIO_NBS);
+	expect_notify_order(check, &c, SIOVH_IOASID_NOTIFY_UNBIND, want,
+			    "UNBIND heard");
 }
 
 SIOVH_CLAUSE(notify_equal_priority_fifo,
@@ -187,25 +216,16 @@ SIOVH_CLAUSE(notify_equal_priority_fifo,
 	.title = "notifiers of equal priority run in registration order",
 	.source = SRC_NOTIFIER_API, .needs = NEEDS_IOASID)
 {
-	static const int prio[4] = {
+	static const int prio[PRIO_NBS] = {
 		SIOVH_IOASID_PRIO_CPU, SIOVH_IOASID_PRIO_CPU,
 		SIOVH_IOASID_PRIO_DEVICE, SIOVH_IOASID_PRIO_CPU,
 	};
-	static const int want[4] = { 3, 1, 2, 4 };
-	struct siovh_target *t = siovh_check_target(check);
-	struct siovh_ioasid_set *set = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), id;
-	struct listener l[4];
-	struct evlog log = { .n = 0 };
+	static const int want[PRIO_NBS] = { 3, 1, 2, 4 };
+	struct prio_chain c;
 
-	register_prios(check, set, l, prio, 4, &log);
-	id = new_id(check, set, base, base + 7, NULL);
-	log.n = 0;
-	ASSERT_OK(t->ioasid->notify(t, set, id, SIOVH_IOASID_NOTIFY_BIND,
-				    SIOVH_IOASID_NOTIFY_FLAG_ALL));
-	evlog_note(check, "BIND heard (1, 2, 4 CPU in that order; 3 DEVICE)",
-		   &log);
-	order_is(check, &log, want, 4);
+	prio_chain_setup(check, &c, prio);
+	expect_notify_order(check, &c, SIOVH_IOASID_NOTIFY_BIND, want,
+			    "BIND heard (1, 2, 4 CPU in that order; 3 DEVICE)");
 }
 
 SIOVH_CLAUSE(notify_union_order,
@@ -318,4 +338,27 @@ SIOVH_CLAUSE(notify_register_errors,
 	EXPECT_OK(t->ioasid->unregister_notifier_mm(t, &token, &l.nb));
 	EXPECT_ERRNO(t->ioasid->unregister_notifier_mm(t, &token, &l.nb),
 		     -ENOENT);
+}
+
+SIOVH_CLAUSE(notify_pending_busy,
+	.id = "IOASID.NOTIFY.11", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "notify on a free-pending ID is -EBUSY and reaches no chain: its users have heard FREE",
+	.source = SRC_SYNC, .needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct two_chains c;
+
+	two_chains_setup(check, &c);
+	make_pending(check, c.set, c.id);
+	c.log.n = 0;
+	EXPECT_ERRNO(t->ioasid->notify(t, c.set, c.id, SIOVH_IOASID_NOTIFY_BIND,
+				       SIOVH_IOASID_NOTIFY_FLAG_ALL),
+		     -EBUSY);
+	EXPECT_ERRNO(t->ioasid->notify(t, c.set, c.id,
+				       SIOVH_IOASID_NOTIFY_UNBIND,
+				       SIOVH_IOASID_NOTIFY_FLAG_MM),
+		     -EBUSY);
+	evlog_note(check, "heard after free (1: set chain, 2: mm chain)",
+		   &c.log);
+	EXPECT_EQ(c.log.n, 0);
 }

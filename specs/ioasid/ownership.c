@@ -22,8 +22,7 @@ SIOVH_CLAUSE(own_get_put,
 	EXPECT_ERRNO(t->ioasid->put(t, b, id), -EACCES);
 	EXPECT_EQ(refs_of(check, id), 1);
 	/* Pending, it is still a's. */
-	ASSERT_OK(t->ioasid->get(t, a, id));
-	t->ioasid->free(t, a, id);
+	make_pending(check, a, id);
 	EXPECT_ERRNO(t->ioasid->put(t, b, id), -EACCES);
 	EXPECT_EQ(refs_of(check, id), 1);
 	/* IDs of no set at all. */
@@ -33,39 +32,62 @@ SIOVH_CLAUSE(own_get_put,
 	EXPECT_ERRNO(t->ioasid->put(t, b, SIOVH_INVALID_IOASID), -ENOENT);
 }
 
-SIOVH_CLAUSE(own_free_attach_notify,
+/*
+ * Two sets, a and b, each with a recording listener (1 on a, 2 on b), and
+ * an ID of a's with private data; for the calls that b must not reach.
+ */
+struct two_sets {
+	struct siovh_ioasid_set *a, *b;
+	siovh_ioasid_t id;
+	struct listener la, lb;
+	struct evlog log;
+	char data;
+};
+
+static void two_sets_setup(struct siovh_check *check, struct two_sets *c)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	siovh_ioasid_t base = mid_id(check);
+
+	c->log = (struct evlog){ .n = 0 };
+	c->a = new_set(check, 4);
+	c->b = new_set(check, 4);
+	listener_init(&c->la, t, &c->log, 1, SIOVH_IOASID_PRIO_DEFAULT,
+		      LISTEN_RECORD);
+	listener_init(&c->lb, t, &c->log, 2, SIOVH_IOASID_PRIO_DEFAULT,
+		      LISTEN_RECORD);
+	ASSERT_OK(t->ioasid->register_notifier(t, c->a, &c->la.nb));
+	ASSERT_OK(t->ioasid->register_notifier(t, c->b, &c->lb.nb));
+	c->id = new_id(check, c->a, base, base, &c->data);
+	c->log.n = 0;
+}
+
+/* Nobody heard anything, and the ID is a's as it was made. */
+static void expect_untouched(struct siovh_check *check,
+			     const struct two_sets *c)
+{
+	struct siovh_ioasid_probe p;
+
+	evlog_note(check, "heard (1: a's chain, 2: b's chain)", &c->log);
+	EXPECT_EQ(c->log.n, 0);
+	p = probe(check, c->id);
+	EXPECT_EQ(p.state, SIOVH_IOASID_STATE_ACTIVE);
+	EXPECT_EQ(p.refs, 1);
+	EXPECT_PTR_EQ(p.set, c->a);
+	EXPECT_PTR_EQ(p.private, &c->data);
+}
+
+SIOVH_CLAUSE(own_free,
 	.id = "IOASID.OWN.2", .level = SIOVH_MUST, .facet = "ioasid",
-	.title = "free, attach_data and notify through another set do nothing (-EACCES where they return)",
+	.title = "free through another set does nothing: the ID stays active with its reference, and no FREE is sent",
 	.source = SRC_GAPS, .needs = NEEDS_PROBE)
 {
 	struct siovh_target *t = siovh_check_target(check);
-	struct siovh_ioasid_set *a = new_set(check, 4), *b = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), id;
-	struct siovh_ioasid_probe p;
-	struct listener la, lb;
-	struct evlog log = { .n = 0 };
-	char data, other;
+	struct two_sets c;
 
-	listener_init(&la, t, &log, 1, SIOVH_IOASID_PRIO_DEFAULT, 0);
-	listener_init(&lb, t, &log, 2, SIOVH_IOASID_PRIO_DEFAULT, 0);
-	ASSERT_OK(t->ioasid->register_notifier(t, a, &la.nb));
-	ASSERT_OK(t->ioasid->register_notifier(t, b, &lb.nb));
-	id = new_id(check, a, base, base, &data);
-	log.n = 0;
-	t->ioasid->free(t, b, id);
-	EXPECT_ERRNO(t->ioasid->attach_data(t, b, id, &other), -EACCES);
-	EXPECT_ERRNO(t->ioasid->notify(t, b, id, SIOVH_IOASID_NOTIFY_BIND,
-				       SIOVH_IOASID_NOTIFY_FLAG_ALL),
-		     -EACCES);
-	/* get works for the owner only. */
-	EXPECT_ERRNO(t->ioasid->get(t, b, id), -EACCES);
-	evlog_note(check, "heard", &log);
-	EXPECT_EQ(log.n, 0);
-	p = probe(check, id);
-	EXPECT_EQ(p.state, SIOVH_IOASID_STATE_ACTIVE);
-	EXPECT_EQ(p.refs, 1);
-	EXPECT_PTR_EQ(p.set, a);
-	EXPECT_PTR_EQ(p.private, &data);
+	two_sets_setup(check, &c);
+	t->ioasid->free(t, c.b, c.id);
+	expect_untouched(check, &c);
 }
 
 SIOVH_CLAUSE(own_find,
@@ -82,8 +104,7 @@ SIOVH_CLAUSE(own_find,
 	id = new_id(check, a, base, base + 7, &data);
 	EXPECT_ERRNO(t->ioasid->find(t, b, id, NULL, &p), -EACCES);
 	EXPECT_PTR_EQ(p, NULL);
-	ASSERT_OK(t->ioasid->get(t, a, id));
-	t->ioasid->free(t, a, id);
+	make_pending(check, a, id);
 	EXPECT_ERRNO(t->ioasid->find(t, b, id, NULL, &p), -EACCES);
 	EXPECT_PTR_EQ(p, NULL);
 }
@@ -95,12 +116,12 @@ SIOVH_CLAUSE(own_attach_spid,
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_ioasid_set *a = new_set(check, 4), *b = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), id, got;
+	siovh_ioasid_t base = mid_id(check), id;
 
 	id = new_id(check, a, base, base + 7, NULL);
 	EXPECT_ERRNO(t->ioasid->attach_spid(t, b, id, 4), -EACCES);
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, b, 4, &got), -ENOENT);
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, a, 4, &got), -ENOENT);
+	expect_spid_unmapped(check, b, 4);
+	expect_spid_unmapped(check, a, 4);
 	EXPECT_ERRNO(t->ioasid->attach_spid(t, b, base + 8, 4), -ENOENT);
 }
 
@@ -111,18 +132,47 @@ SIOVH_CLAUSE(own_find_by_spid,
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_ioasid_set *a = new_set(check, 8), *b = new_set(check, 8);
-	siovh_ioasid_t base = mid_id(check), got;
-	siovh_ioasid_t sp;
+	siovh_ioasid_t base = mid_id(check), sp;
 
 	for (sp = 0; sp < 4; sp++) {
 		siovh_ioasid_t id = new_id(check, a, base, base + 15, NULL);
 
 		ASSERT_OK(t->ioasid->attach_spid(t, a, id, sp));
 	}
-	for (sp = 0; sp < 8; sp++) {
-		got = SIOVH_INVALID_IOASID;
-		if (!EXPECT_ERRNO(t->ioasid->find_by_spid(t, b, sp, &got),
-				  -ENOENT))
-			siovh_note(check, "set b, spid %u: got ID %u", sp, got);
-	}
+	for (sp = 0; sp < 8; sp++)
+		expect_spid_unmapped(check, b, sp);
+}
+
+SIOVH_CLAUSE(own_attach_data,
+	.id = "IOASID.OWN.6", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "attach_data through another set is -EACCES and the owner's private data stays",
+	.source = SRC_GAPS, .needs = NEEDS_PROBE)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct two_sets c;
+	char other;
+
+	two_sets_setup(check, &c);
+	EXPECT_ERRNO(t->ioasid->attach_data(t, c.b, c.id, &other), -EACCES);
+	EXPECT_ERRNO(t->ioasid->attach_data(t, c.b, c.id, NULL), -EACCES);
+	expect_untouched(check, &c);
+}
+
+SIOVH_CLAUSE(own_notify,
+	.id = "IOASID.OWN.7", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "notify through another set is -EACCES and reaches neither set's notifiers",
+	.source = SRC_GAPS, .needs = NEEDS_PROBE)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct two_sets c;
+
+	two_sets_setup(check, &c);
+	EXPECT_ERRNO(t->ioasid->notify(t, c.b, c.id, SIOVH_IOASID_NOTIFY_BIND,
+				       SIOVH_IOASID_NOTIFY_FLAG_ALL),
+		     -EACCES);
+	EXPECT_ERRNO(t->ioasid->notify(t, c.b, c.id,
+				       SIOVH_IOASID_NOTIFY_UNBIND,
+				       SIOVH_IOASID_NOTIFY_FLAG_SET),
+		     -EACCES);
+	expect_untouched(check, &c);
 }

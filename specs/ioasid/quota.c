@@ -74,8 +74,7 @@ SIOVH_CLAUSE(quota_pending_counts,
 	siovh_ioasid_t base = mid_id(check), id, id2;
 
 	id = new_id(check, set, base, base + 63, NULL);
-	ASSERT_OK(t->ioasid->get(t, set, id));
-	t->ioasid->free(t, set, id);
+	make_pending(check, set, id);
 	EXPECT_ERRNO(t->ioasid->alloc(t, set, base, base + 63, NULL, &id2),
 		     -EDQUOT);
 	/* set_adjust counts it too. */

@@ -245,8 +245,7 @@ SIOVH_CLAUSE(set_for_each_skips_pending,
 
 	a = new_id(check, set, base, base + 15, NULL);
 	b = new_id(check, set, base, base + 15, NULL);
-	ASSERT_OK(t->ioasid->get(t, set, b));
-	t->ioasid->free(t, set, b);	/* pending: one reference left */
+	make_pending(check, set, b);
 	ASSERT_OK(t->ioasid->set_for_each(t, set, count_visit, &v));
 	siovh_note(check, "active ID %u, pending ID %u", a, b);
 	EXPECT_EQ(v.total, 1);

@@ -5,6 +5,21 @@
  */
 #include "common.h"
 
+/* A set of quota 4 with two IDs, a and b, neither with a spid yet. */
+struct two_ids {
+	struct siovh_ioasid_set *set;
+	siovh_ioasid_t a, b;
+};
+
+static void two_ids_setup(struct siovh_check *check, struct two_ids *c)
+{
+	siovh_ioasid_t base = mid_id(check);
+
+	c->set = new_set(check, 4);
+	c->a = new_id(check, c->set, base, base + 7, NULL);
+	c->b = new_id(check, c->set, base, base + 7, NULL);
+}
+
 SIOVH_CLAUSE(spid_find_takes_ref,
 	.id = "IOASID.SPID.1", .level = SIOVH_MUST, .facet = "ioasid",
 	.title = "find_by_spid maps an attached spid to its ID and takes a reference",
@@ -12,16 +27,14 @@ SIOVH_CLAUSE(spid_find_takes_ref,
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_ioasid_set *set = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), id, got = SIOVH_INVALID_IOASID;
+	siovh_ioasid_t base = mid_id(check), id;
 
 	id = new_id(check, set, base, base + 7, NULL);
 	ASSERT_OK(t->ioasid->attach_spid(t, set, id, 7));
 	EXPECT_EQ(probe(check, id).spid, 7);
-	if (EXPECT_OK(t->ioasid->find_by_spid(t, set, 7, &got)))
-		EXPECT_EQ(got, id);
+	expect_spid_maps(check, set, 7, id);
 	EXPECT_EQ(refs_of(check, id), 2);
-	if (EXPECT_OK(t->ioasid->find_by_spid(t, set, 7, &got)))
-		EXPECT_EQ(got, id);
+	expect_spid_maps(check, set, 7, id);
 	EXPECT_EQ(refs_of(check, id), 3);
 }
 
@@ -51,21 +64,16 @@ SIOVH_CLAUSE(spid_unique_in_set,
 	.source = SRC_API, .needs = NEEDS_IOASID)
 {
 	struct siovh_target *t = siovh_check_target(check);
-	struct siovh_ioasid_set *set = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), a, b, got = SIOVH_INVALID_IOASID;
+	struct two_ids c;
 
-	a = new_id(check, set, base, base + 7, NULL);
-	b = new_id(check, set, base, base + 7, NULL);
-	ASSERT_OK(t->ioasid->attach_spid(t, set, a, 9));
-	EXPECT_ERRNO(t->ioasid->attach_spid(t, set, b, 9), -EEXIST);
-	if (EXPECT_OK(t->ioasid->find_by_spid(t, set, 9, &got)))
-		EXPECT_EQ(got, a);
+	two_ids_setup(check, &c);
+	ASSERT_OK(t->ioasid->attach_spid(t, c.set, c.a, 9));
+	EXPECT_ERRNO(t->ioasid->attach_spid(t, c.set, c.b, 9), -EEXIST);
+	expect_spid_maps(check, c.set, 9, c.a);
 	/* b did not get it on the side: with a detached, 9 maps nowhere. */
-	ASSERT_OK(t->ioasid->attach_spid(t, set, a, SIOVH_INVALID_IOASID));
-	got = SIOVH_INVALID_IOASID;
-	if (!EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, 9, &got), -ENOENT))
-		siovh_note(check, "spid 9 maps to ID %u (a %u, b %u)", got, a,
-			   b);
+	ASSERT_OK(t->ioasid->attach_spid(t, c.set, c.a, SIOVH_INVALID_IOASID));
+	if (!expect_spid_unmapped(check, c.set, 9))
+		siovh_note(check, "a is ID %u, b is ID %u", c.a, c.b);
 }
 
 SIOVH_CLAUSE(spid_detach,
@@ -74,19 +82,16 @@ SIOVH_CLAUSE(spid_detach,
 	.source = SRC_API, .needs = NEEDS_IOASID)
 {
 	struct siovh_target *t = siovh_check_target(check);
-	struct siovh_ioasid_set *set = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), a, b, got = SIOVH_INVALID_IOASID;
+	struct two_ids c;
 
-	a = new_id(check, set, base, base + 7, NULL);
-	b = new_id(check, set, base, base + 7, NULL);
-	ASSERT_OK(t->ioasid->attach_spid(t, set, a, 5));
-	ASSERT_OK(t->ioasid->attach_spid(t, set, a, SIOVH_INVALID_IOASID));
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, 5, &got), -ENOENT);
-	EXPECT_OK(t->ioasid->attach_spid(t, set, b, 5));
-	if (EXPECT_OK(t->ioasid->find_by_spid(t, set, 5, &got)))
-		EXPECT_EQ(got, b);
+	two_ids_setup(check, &c);
+	ASSERT_OK(t->ioasid->attach_spid(t, c.set, c.a, 5));
+	ASSERT_OK(t->ioasid->attach_spid(t, c.set, c.a, SIOVH_INVALID_IOASID));
+	expect_spid_unmapped(check, c.set, 5);
+	EXPECT_OK(t->ioasid->attach_spid(t, c.set, c.b, 5));
+	expect_spid_maps(check, c.set, 5, c.b);
 	/* Detaching an ID without a spid is harmless. */
-	EXPECT_OK(t->ioasid->attach_spid(t, set, a, SIOVH_INVALID_IOASID));
+	EXPECT_OK(t->ioasid->attach_spid(t, c.set, c.a, SIOVH_INVALID_IOASID));
 }
 
 SIOVH_CLAUSE(spid_replace,
@@ -95,20 +100,17 @@ SIOVH_CLAUSE(spid_replace,
 	.source = SRC_API, .needs = NEEDS_IOASID)
 {
 	struct siovh_target *t = siovh_check_target(check);
-	struct siovh_ioasid_set *set = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), a, b, got = SIOVH_INVALID_IOASID;
+	struct two_ids c;
 
-	a = new_id(check, set, base, base + 7, NULL);
-	b = new_id(check, set, base, base + 7, NULL);
-	ASSERT_OK(t->ioasid->attach_spid(t, set, a, 5));
-	ASSERT_OK(t->ioasid->attach_spid(t, set, a, 6));
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, 5, &got), -ENOENT);
-	if (EXPECT_OK(t->ioasid->find_by_spid(t, set, 6, &got)))
-		EXPECT_EQ(got, a);
+	two_ids_setup(check, &c);
+	ASSERT_OK(t->ioasid->attach_spid(t, c.set, c.a, 5));
+	ASSERT_OK(t->ioasid->attach_spid(t, c.set, c.a, 6));
+	expect_spid_unmapped(check, c.set, 5);
+	expect_spid_maps(check, c.set, 6, c.a);
 	/* The old spid is free for another ID; detach then drops the new. */
-	EXPECT_OK(t->ioasid->attach_spid(t, set, b, 5));
-	ASSERT_OK(t->ioasid->attach_spid(t, set, a, SIOVH_INVALID_IOASID));
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, 6, &got), -ENOENT);
+	EXPECT_OK(t->ioasid->attach_spid(t, c.set, c.b, 5));
+	ASSERT_OK(t->ioasid->attach_spid(t, c.set, c.a, SIOVH_INVALID_IOASID));
+	expect_spid_unmapped(check, c.set, 6);
 }
 
 SIOVH_CLAUSE(spid_sets_independent,
@@ -119,24 +121,18 @@ SIOVH_CLAUSE(spid_sets_independent,
 	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_ioasid_set *a = new_set(check, 4), *b = new_set(check, 4);
 	struct siovh_ioasid_set *c = new_set(check, 4);
-	siovh_ioasid_t base = mid_id(check), ia, ib, got;
+	siovh_ioasid_t base = mid_id(check), ia, ib;
 
 	ia = new_id(check, a, base, base + 7, NULL);
 	ib = new_id(check, b, base, base + 7, NULL);
 	new_id(check, c, base, base + 7, NULL);
 	ASSERT_OK(t->ioasid->attach_spid(t, a, ia, 1));
 	EXPECT_OK(t->ioasid->attach_spid(t, b, ib, 1));
-	got = SIOVH_INVALID_IOASID;
-	if (EXPECT_OK(t->ioasid->find_by_spid(t, a, 1, &got)))
-		EXPECT_EQ(got, ia);
-	got = SIOVH_INVALID_IOASID;
-	if (EXPECT_OK(t->ioasid->find_by_spid(t, b, 1, &got)))
-		EXPECT_EQ(got, ib);
+	expect_spid_maps(check, a, 1, ia);
+	expect_spid_maps(check, b, 1, ib);
 	/* c has no spid 1: another set's must not leak in. */
-	got = SIOVH_INVALID_IOASID;
-	if (!EXPECT_ERRNO(t->ioasid->find_by_spid(t, c, 1, &got), -ENOENT))
-		siovh_note(check, "find_by_spid(c, 1) gave ID %u (a's %u, "
-			   "b's %u)", got, ia, ib);
+	if (!expect_spid_unmapped(check, c, 1))
+		siovh_note(check, "a's ID is %u, b's %u", ia, ib);
 }
 
 SIOVH_CLAUSE(spid_gone_at_reclaim,
@@ -146,16 +142,15 @@ SIOVH_CLAUSE(spid_gone_at_reclaim,
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_ioasid_set *set = new_set(check, 4);
-	siovh_ioasid_t want = mid_id(check), id, got = SIOVH_INVALID_IOASID;
+	siovh_ioasid_t want = mid_id(check), id;
 
 	id = new_id(check, set, want, want, NULL);
 	ASSERT_OK(t->ioasid->attach_spid(t, set, id, 11));
 	t->ioasid->free(t, set, id);
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, 11, &got), -ENOENT);
+	expect_spid_unmapped(check, set, 11);
 	/* Even when the same ID number comes back. */
-	id = new_id(check, set, want, want, NULL);
-	got = SIOVH_INVALID_IOASID;
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, 11, &got), -ENOENT);
+	new_id(check, set, want, want, NULL);
+	expect_spid_unmapped(check, set, 11);
 	id = new_id(check, set, want + 1, want + 1, NULL);
 	EXPECT_OK(t->ioasid->attach_spid(t, set, id, 11));
 }
@@ -172,8 +167,8 @@ SIOVH_CLAUSE(spid_unknown,
 	id = new_id(check, set, base, base + 7, NULL);
 	ASSERT_OK(t->ioasid->attach_spid(t, set, id, 2));
 	other = new_set(check, 4);
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, set, 3, &got), -ENOENT);
-	EXPECT_ERRNO(t->ioasid->find_by_spid(t, other, 2, &got), -ENOENT);
+	expect_spid_unmapped(check, set, 3);
+	expect_spid_unmapped(check, other, 2);
 	/* INVALID is no spid: any error (the reference: -ENOENT). */
 	EXPECT_FAILS(t->ioasid->find_by_spid(t, set, SIOVH_INVALID_IOASID,
 					     &got));

@@ -91,6 +91,20 @@ static int owned(const struct ioasid_model *m, int set, siovh_ioasid_t id,
 	return 0;
 }
 
+/*
+ * The (set, id) calls that need the ID active: the ownership errors, then
+ * -EBUSY for a pending ID (only put and free still work on one).
+ */
+static int owned_active(const struct ioasid_model *m, int set,
+			siovh_ioasid_t id, struct ioasid_model_id **out)
+{
+	int err = owned(m, set, id, out);
+
+	if (!err && (*out)->state != SIOVH_IOASID_STATE_ACTIVE)
+		err = -EBUSY;
+	return err;
+}
+
 /* Results the contract fixes are exact; the functions say where not. */
 static int exact(struct ioasid_model *m, int ret)
 {
@@ -171,6 +185,34 @@ static void emit(struct ioasid_model *m, enum siovh_ioasid_event event,
 void ioasid_model_clear_events(struct ioasid_model *m)
 {
 	m->nr_events = 0;
+}
+
+const char *ioasid_model_event_name(uint32_t event)
+{
+	switch (event) {
+	case SIOVH_IOASID_NOTIFY_ALLOC:
+		return "ALLOC";
+	case SIOVH_IOASID_NOTIFY_FREE:
+		return "FREE";
+	case SIOVH_IOASID_NOTIFY_BIND:
+		return "BIND";
+	case SIOVH_IOASID_NOTIFY_UNBIND:
+		return "UNBIND";
+	}
+	return "?";
+}
+
+const char *ioasid_model_state_name(enum siovh_ioasid_state state)
+{
+	switch (state) {
+	case SIOVH_IOASID_STATE_FREE:
+		return "FREE";
+	case SIOVH_IOASID_STATE_ACTIVE:
+		return "ACTIVE";
+	case SIOVH_IOASID_STATE_FREE_PENDING:
+		return "FREE_PENDING";
+	}
+	return "?";
 }
 
 /* --- sets --------------------------------------------------------------- */
@@ -403,12 +445,10 @@ void ioasid_model_free(struct ioasid_model *m, int set, siovh_ioasid_t id)
 int ioasid_model_get(struct ioasid_model *m, int set, siovh_ioasid_t id)
 {
 	struct ioasid_model_id *rec;
-	int err = owned(m, set, id, &rec);
+	int err = owned_active(m, set, id, &rec);
 
 	if (err)
 		return exact(m, err);
-	if (rec->state != SIOVH_IOASID_STATE_ACTIVE)
-		return exact(m, -EBUSY);
 	rec->refs++;
 	return exact(m, 0);
 }
@@ -429,9 +469,8 @@ int ioasid_model_put(struct ioasid_model *m, int set, siovh_ioasid_t id)
 }
 
 /*
- * A pending ID of the caller's set is no longer findable. The contract
- * does not say with which errno; the reference says -EBUSY, as for every
- * (set, id) call on a pending ID but put and free.
+ * A pending ID of the caller's set is no longer findable: -EBUSY, as for
+ * every (set, id) call on a pending ID but put and free.
  */
 int ioasid_model_find(struct ioasid_model *m, int set,
 		      siovh_ioasid_t id, enum ioasid_model_getter getter,
@@ -444,24 +483,22 @@ int ioasid_model_find(struct ioasid_model *m, int set,
 	if (set >= 0 && rec->set != set)
 		return exact(m, -EACCES);
 	if (rec->state != SIOVH_IOASID_STATE_ACTIVE)
-		return loose(m, -EBUSY, IOASID_MODEL_ANY_ERRNO);
+		return exact(m, -EBUSY);
 	if (getter == IOASID_MODEL_GETTER_FALSE)
 		return exact(m, -EBUSY);
 	*private = rec->private;
 	return exact(m, 0);
 }
 
-/* Data can no longer be attached to a pending ID (any errno; -EBUSY). */
+/* Data can no longer be attached to a pending ID (-EBUSY). */
 int ioasid_model_attach_data(struct ioasid_model *m, int set,
 			     siovh_ioasid_t id, void *data)
 {
 	struct ioasid_model_id *rec;
-	int err = owned(m, set, id, &rec);
+	int err = owned_active(m, set, id, &rec);
 
 	if (err)
 		return exact(m, err);
-	if (rec->state != SIOVH_IOASID_STATE_ACTIVE)
-		return loose(m, -EBUSY, IOASID_MODEL_ANY_ERRNO);
 	rec->private = data;
 	return exact(m, 0);
 }
@@ -480,7 +517,7 @@ static struct ioasid_model_id *by_spid(const struct ioasid_model *m, int set,
 }
 
 /*
- * A pending ID takes no spid changes (any errno; -EBUSY); a pending ID
+ * A pending ID takes no spid changes (-EBUSY); a pending ID
  * keeps its spid until reclaimed, so nobody else in the set can take it
  * (-EEXIST); re-attaching the spid an ID already has changes nothing,
  * whether a target calls that success (the reference) or -EEXIST.
@@ -489,12 +526,10 @@ int ioasid_model_attach_spid(struct ioasid_model *m, int set,
 			     siovh_ioasid_t id, siovh_ioasid_t spid)
 {
 	struct ioasid_model_id *rec, *holder;
-	int err = owned(m, set, id, &rec);
+	int err = owned_active(m, set, id, &rec);
 
 	if (err)
 		return exact(m, err);
-	if (rec->state != SIOVH_IOASID_STATE_ACTIVE)
-		return loose(m, -EBUSY, IOASID_MODEL_ANY_ERRNO);
 	holder = by_spid(m, set, spid);
 	if (holder && holder != rec)
 		return exact(m, -EEXIST);
@@ -506,8 +541,8 @@ int ioasid_model_attach_spid(struct ioasid_model *m, int set,
 
 /*
  * The spid of a pending ID still maps, but to an ID nobody may take a
- * reference on (any errno; -EBUSY). SIOVH_INVALID_IOASID is never a spid
- * (any errno; -ENOENT).
+ * reference on (-EBUSY). SIOVH_INVALID_IOASID is never a spid (the
+ * contract does not say which errno; the reference: -ENOENT).
  */
 int ioasid_model_find_by_spid(struct ioasid_model *m, int set,
 			      siovh_ioasid_t spid, siovh_ioasid_t *id)
@@ -519,7 +554,7 @@ int ioasid_model_find_by_spid(struct ioasid_model *m, int set,
 	if (!rec)
 		return exact(m, -ENOENT);
 	if (rec->state != SIOVH_IOASID_STATE_ACTIVE)
-		return loose(m, -EBUSY, IOASID_MODEL_ANY_ERRNO);
+		return exact(m, -EBUSY);
 	rec->refs++;
 	*id = rec->id;
 	return exact(m, 0);
@@ -605,7 +640,7 @@ int ioasid_model_unregister_mm(struct ioasid_model *m, void *token,
  * Only BIND and UNBIND (-EINVAL). Flags naming no chain deliver nothing
  * whatever the call returns (the reference: -EINVAL, also for unknown
  * bits). When the arguments and the ID are both wrong, any error will do. A
- * pending ID is not notified (any errno; -EBUSY).
+ * pending ID is not notified (-EBUSY).
  */
 int ioasid_model_notify(struct ioasid_model *m, int set, siovh_ioasid_t id,
 			uint32_t event, unsigned int flags)
@@ -629,7 +664,7 @@ int ioasid_model_notify(struct ioasid_model *m, int set, siovh_ioasid_t id,
 	if (err)
 		return exact(m, err);
 	if (rec->state != SIOVH_IOASID_STATE_ACTIVE)
-		return loose(m, -EBUSY, IOASID_MODEL_ANY_ERRNO);
+		return exact(m, -EBUSY);
 	emit(m, (enum siovh_ioasid_event)event, rec, flags);
 	return exact(m, 0);
 }

@@ -37,9 +37,10 @@
 
 /*
  * How strictly a target's result must match the model's. The contract fixes
- * most results; where it does not (which error wins when two apply, the
- * errno for a free-pending ID beyond get's -EBUSY), the model gives the
- * reference's answer and says how much a target may differ from it.
+ * most results (a free-pending ID's -EBUSY included); where it does not
+ * (which error wins when two apply, a NULL token or an invalid spid, flags
+ * naming no chain), the model gives the reference's answer and says how
+ * much a target may differ from it.
  */
 enum ioasid_model_leeway {
 	IOASID_MODEL_EXACT = 0,		/* the same value */
@@ -174,5 +175,9 @@ int ioasid_model_notify(struct ioasid_model *m, int set, siovh_ioasid_t id,
 
 /* Expected deliveries since the last clear. */
 void ioasid_model_clear_events(struct ioasid_model *m);
+
+/* Names for traces and notes: "FREE_PENDING", "BIND"; "?" if unknown. */
+const char *ioasid_model_state_name(enum siovh_ioasid_state state);
+const char *ioasid_model_event_name(uint32_t event);
 
 #endif /* SIOVH_SPECS_IOASID_MODEL_H */

@@ -211,21 +211,6 @@ static void nb_init(struct siovh_ioasid_seq *s, struct seq_nb *nb,
 	snprintf(nb->name, sizeof(nb->name), "%s%u", prefix, i);
 }
 
-static const char *event_name(uint32_t e)
-{
-	switch (e) {
-	case SIOVH_IOASID_NOTIFY_ALLOC:
-		return "ALLOC";
-	case SIOVH_IOASID_NOTIFY_FREE:
-		return "FREE";
-	case SIOVH_IOASID_NOTIFY_BIND:
-		return "BIND";
-	case SIOVH_IOASID_NOTIFY_UNBIND:
-		return "UNBIND";
-	}
-	return "?";
-}
-
 /*
  * Deliveries are compared in order, except that the order between IDs is
  * free (the last set_put frees its IDs in any order): both lists are
@@ -269,7 +254,7 @@ static int describe_events(const struct siovh_ioasid_seq *s, char *buf,
 
 		n += snprintf(buf + n, len - n, "%s%s %s %u",
 			      i ? ", " : "", ((const struct seq_nb *)e->nb)->name,
-			      event_name(e->event), e->id);
+			      ioasid_model_event_name(e->event), e->id);
 	}
 	if ((size_t)n < len)
 		n += snprintf(buf + n, len - n, "], got [");
@@ -277,7 +262,8 @@ static int describe_events(const struct siovh_ioasid_seq *s, char *buf,
 		const struct seq_got *g = &s->got[i];
 
 		n += snprintf(buf + n, len - n, "%s%s %s %u", i ? ", " : "",
-			      g->nb->name, event_name(g->n.event), g->n.id);
+			      g->nb->name, ioasid_model_event_name(g->n.event),
+			      g->n.id);
 	}
 	if ((size_t)n < len)
 		n += snprintf(buf + n, len - n, "]");
@@ -338,19 +324,6 @@ bool seq_check_events(struct siovh_ioasid_seq *s)
 
 /* --- probes -------------------------------------------------------------- */
 
-static const char *state_name(enum siovh_ioasid_state st)
-{
-	switch (st) {
-	case SIOVH_IOASID_STATE_FREE:
-		return "FREE";
-	case SIOVH_IOASID_STATE_ACTIVE:
-		return "ACTIVE";
-	case SIOVH_IOASID_STATE_FREE_PENDING:
-		return "FREE_PENDING";
-	}
-	return "?";
-}
-
 bool seq_check_id(struct siovh_ioasid_seq *s, siovh_ioasid_t id)
 {
 	const struct ioasid_model_id *rec;
@@ -376,8 +349,9 @@ bool seq_check_id(struct siovh_ioasid_seq *s, siovh_ioasid_t id)
 	if (p.state != want_state || p.refs != want_refs)
 		return seq_diverge(s, "ID %u is %s with %u references, the "
 				   "model expects %s with %u", id,
-				   state_name(p.state), p.refs,
-				   state_name(want_state), want_refs);
+				   ioasid_model_state_name(p.state), p.refs,
+				   ioasid_model_state_name(want_state),
+				   want_refs);
 	if (p.set != want_set)
 		return seq_diverge(s, "ID %u belongs to set %p, the model "
 				   "expects %p", id, (void *)p.set,

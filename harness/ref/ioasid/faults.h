@@ -22,6 +22,8 @@
 	  "set_alloc reserves a quota larger than the pool has left")	\
 	X(SET_ALLOC_QUOTA_ZERO, "set-alloc-quota-zero",			\
 	  "set_alloc accepts a quota of 0")				\
+	X(SET_ALLOC_ANY_TYPE, "set-alloc-any-type",			\
+	  "set_alloc accepts an unknown set type")			\
 	X(MM_NULL_TOKEN, "mm-null-token",				\
 	  "set_alloc accepts an MM set without a token")		\
 	X(NULL_SET_TOKEN, "null-set-token",				\
@@ -32,6 +34,8 @@
 	  "set_adjust lowers the quota below the set's ID count")	\
 	X(ADJUST_IGNORES_POOL, "adjust-ignores-pool",			\
 	  "set_adjust raises the quota beyond what the pool has left")	\
+	X(ADJUST_KEEPS_RESERVE, "adjust-keeps-reserve",			\
+	  "set_adjust to a lower quota keeps the old one reserved")	\
 	X(SET_GET_NOOP, "set-get-noop",					\
 	  "set_get takes no reference: the set dies one put early")	\
 	X(SET_PUT_LEAVES_IDS, "set-put-leaves-ids",			\
@@ -41,7 +45,7 @@
 	X(SET_PUT_SILENT, "set-put-silent",				\
 	  "the last set_put frees the set's IDs without FREE events")	\
 	X(FOR_EACH_PENDING, "for-each-pending",				\
-	  "set_for_each also reports free-pending IDs")		\
+	  "set_for_each also reports free-pending IDs")			\
 	X(FOR_EACH_SKIPS_ONE, "for-each-skips-one",			\
 	  "set_for_each skips the set's most recent ID")		\
 	X(CAPACITY_IGNORES_RESERVED, "capacity-ignores-reserved",	\
@@ -56,16 +60,18 @@
 	X(ALLOC_IGNORES_MAX, "alloc-ignores-max",			\
 	  "alloc searches to the end of the space, past max")		\
 	X(ALLOC_ACCEPTS_CAPACITY, "alloc-accepts-capacity",		\
-	  "alloc accepts max == capacity (off by one)")		\
+	  "alloc accepts max == capacity (off by one)")			\
 	X(ALLOC_MIN_GT_MAX, "alloc-min-gt-max",				\
 	  "alloc with min > max is -ENOSPC instead of -EINVAL")		\
 	X(ALLOC_RACE, "alloc-race",					\
 	  "alloc drops the lock between search and claim: duplicates")	\
 	X(PENDING_REALLOCATED, "pending-reallocated",			\
 	  "free() releases the ID number at once, while still pending")	\
+	X(ALLOC_REFS_ZERO, "alloc-refs-zero",				\
+	  "a new ID starts with no reference instead of one")		\
 	/* References */						\
 	X(FREE_IGNORES_REFS, "free-ignores-refs",			\
-	  "free() reclaims at once although references remain")	\
+	  "free() reclaims at once although references remain")		\
 	X(DOUBLE_FREE_DROPS_REF, "double-free-drops-ref",		\
 	  "a second free() of a pending ID drops another reference")	\
 	X(PUT_UNDERFLOW, "put-underflow",				\
@@ -78,17 +84,27 @@
 	  "put succeeds without dropping a reference")			\
 	X(GET_PUT_NO_OWNER, "get-put-no-owner",				\
 	  "get and put work on another set's ID")			\
+	X(FREE_NO_OWNER, "free-no-owner",				\
+	  "free() through another set frees its ID")			\
 	/* find and private data */					\
 	X(FIND_PENDING, "find-pending",					\
 	  "find returns a free-pending ID")				\
+	X(PENDING_ENOENT, "pending-enoent",				\
+	  "find on a free-pending ID is -ENOENT instead of -EBUSY")	\
 	X(FIND_NO_OWNER, "find-no-owner",				\
 	  "find returns another set's ID")				\
 	X(FIND_IGNORES_GETTER, "find-ignores-getter",			\
 	  "find succeeds although the getter returned false")		\
 	X(FIND_SKIPS_GETTER, "find-skips-getter",			\
 	  "find never calls the getter")				\
+	X(GETTER_CALLED_TWICE, "getter-called-twice",			\
+	  "find calls the getter twice")				\
 	X(ATTACH_DATA_NOOP, "attach-data-noop",				\
 	  "attach_data succeeds but keeps the old private data")	\
+	X(ATTACH_DATA_NO_OWNER, "attach-data-no-owner",			\
+	  "attach_data works on another set's ID")			\
+	X(ATTACH_PENDING, "attach-pending",				\
+	  "attach_data and attach_spid change a free-pending ID")	\
 	/* Set-private IDs */						\
 	X(ATTACH_SPID_DUP, "attach-spid-dup",				\
 	  "attach_spid maps one spid to two IDs of a set")		\
@@ -98,6 +114,8 @@
 	  "a reclaimed ID keeps its spid mapping")			\
 	X(SPID_DETACH_IGNORED, "spid-detach-ignored",			\
 	  "attach_spid(INVALID) keeps the old spid")			\
+	X(SPID_REPLACE_KEEPS_OLD, "spid-replace-keeps-old",		\
+	  "attaching a new spid leaves the old one mapped too")		\
 	X(FIND_BY_SPID_NO_REF, "find-by-spid-no-ref",			\
 	  "find_by_spid takes no reference")				\
 	X(FIND_BY_SPID_ANY_SET, "find-by-spid-any-set",			\
@@ -121,6 +139,10 @@
 	  "notify(FLAG_SET) also reaches the mm chain")			\
 	X(NOTIFY_ACCEPTS_ALLOC, "notify-accepts-alloc",			\
 	  "notify() accepts and sends an ALLOC event")			\
+	X(NOTIFY_NO_OWNER, "notify-no-owner",				\
+	  "notify() works on another set's ID")				\
+	X(NOTIFY_PENDING, "notify-pending",				\
+	  "notify() on a free-pending ID delivers instead of -EBUSY")	\
 	X(UNREGISTER_NOOP, "unregister-noop",				\
 	  "unregister succeeds but the notifier stays registered")	\
 	X(REGISTER_DUP, "register-dup",					\

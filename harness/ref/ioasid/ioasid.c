@@ -193,7 +193,8 @@ static void claim(struct ioasid_core *core, struct ioasid_set *set,
 	id_bitmap_set(&core->used, id);
 	e->set = set;
 	e->private = private;
-	e->refs = 1;
+	/* The bug: the allocation's reference is not counted. */
+	e->refs = ioasid_fault(core, IOASID_FAULT_ALLOC_REFS_ZERO) ? 0 : 1;
 	e->state = SIOVH_IOASID_STATE_ACTIVE;
 	set_link(core, set, e, id);
 	set->nr_ids++;
@@ -314,12 +315,13 @@ static void finish_free(struct ioasid_core *core, struct ioasid_entry *e,
 void ioasid_free(struct ioasid_core *core, struct ioasid_set *set,
 		 siovh_ioasid_t id)
 {
+	bool check_owner = !ioasid_fault(core, IOASID_FAULT_FREE_NO_OWNER);
 	struct ioasid_entry *e;
 
 	if (!set)
 		return;
 	ioasid_lock(core);
-	if (ioasid_lookup(core, set, id, true, &e))
+	if (ioasid_lookup(core, set, id, check_owner, &e))
 		goto out_unlock;
 	if (!is_pending(e)) {
 		start_free(core, e, id, true);
@@ -361,6 +363,22 @@ void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set,
 	}
 }
 
+/*
+ * Take a new reference on an ID, for get and find_by_spid: -EBUSY once it
+ * is free-pending (its users are letting go), -EOVERFLOW when the count is
+ * full. pending_ok and count carry the callers' faults.
+ */
+static int take_ref(struct ioasid_entry *e, bool pending_ok, bool count)
+{
+	if (is_pending(e) && !pending_ok)
+		return -EBUSY;
+	if (e->refs == UINT32_MAX)
+		return -EOVERFLOW;
+	if (count)
+		e->refs++;
+	return 0;
+}
+
 int ioasid_get(struct ioasid_core *core, struct ioasid_set *set,
 	       siovh_ioasid_t id)
 {
@@ -372,19 +390,10 @@ int ioasid_get(struct ioasid_core *core, struct ioasid_set *set,
 		return -EINVAL;
 	ioasid_lock(core);
 	err = ioasid_lookup(core, set, id, check_owner, &e);
-	if (err)
-		goto out_unlock;
-	if (is_pending(e) && !ioasid_fault(core, IOASID_FAULT_GET_ON_PENDING)) {
-		err = -EBUSY;
-		goto out_unlock;
-	}
-	if (e->refs == UINT32_MAX) {
-		err = -EOVERFLOW;
-		goto out_unlock;
-	}
-	if (!ioasid_fault(core, IOASID_FAULT_GET_NO_INC))
-		e->refs++;
-out_unlock:
+	if (!err)
+		err = take_ref(e,
+			       ioasid_fault(core, IOASID_FAULT_GET_ON_PENDING),
+			       !ioasid_fault(core, IOASID_FAULT_GET_NO_INC));
 	ioasid_unlock(core);
 	return err;
 }
@@ -421,6 +430,9 @@ static bool getter_refuses(struct ioasid_core *core,
 {
 	if (!getter || ioasid_fault(core, IOASID_FAULT_FIND_SKIPS_GETTER))
 		return false;
+	/* The bug: a first call to "check", a second to "use". */
+	if (ioasid_fault(core, IOASID_FAULT_GETTER_CALLED_TWICE))
+		getter(private);
 	return !getter(private) &&
 	       !ioasid_fault(core, IOASID_FAULT_FIND_IGNORES_GETTER);
 }
@@ -439,6 +451,9 @@ int ioasid_find(struct ioasid_core *core, struct ioasid_set *set,
 		goto out_unlock;
 	if (is_pending(e) && !ioasid_fault(core, IOASID_FAULT_FIND_PENDING)) {
 		err = -EBUSY;
+		/* The bug: a pending ID reported as if it were gone. */
+		if (ioasid_fault(core, IOASID_FAULT_PENDING_ENOENT))
+			err = -ENOENT;
 		goto out_unlock;
 	}
 	/* Under the lock, so the data cannot be freed while the getter runs. */
@@ -460,7 +475,8 @@ static int lookup_active(struct ioasid_core *core, struct ioasid_set *set,
 {
 	int err = ioasid_lookup(core, set, id, check_owner, out);
 
-	if (!err && is_pending(*out))
+	if (!err && is_pending(*out) &&
+	    !ioasid_fault(core, IOASID_FAULT_ATTACH_PENDING))
 		err = -EBUSY;
 	return err;
 }
@@ -468,13 +484,15 @@ static int lookup_active(struct ioasid_core *core, struct ioasid_set *set,
 int ioasid_attach_data(struct ioasid_core *core, struct ioasid_set *set,
 		       siovh_ioasid_t id, void *data)
 {
+	bool check_owner =
+		!ioasid_fault(core, IOASID_FAULT_ATTACH_DATA_NO_OWNER);
 	struct ioasid_entry *e;
 	int err;
 
 	if (!set)
 		return -EINVAL;
 	ioasid_lock(core);
-	err = lookup_active(core, set, id, true, &e);
+	err = lookup_active(core, set, id, check_owner, &e);
 	if (!err && !ioasid_fault(core, IOASID_FAULT_ATTACH_DATA_NOOP))
 		e->private = data;
 	ioasid_unlock(core);
@@ -497,6 +515,12 @@ static int set_spid(struct ioasid_core *core, struct ioasid_entry *e,
 	err = spid_map_reserve(map, &core->ids);
 	if (err)
 		return err;
+	/* The bug: the old spid goes on mapping to the ID. */
+	if (e->spid != SIOVH_INVALID_IOASID &&
+	    ioasid_fault(core, IOASID_FAULT_SPID_REPLACE_KEEPS_OLD)) {
+		e->set->left_spid = e->spid;
+		e->set->left_id = id;
+	}
 	drop_spid(core, e, id);
 	e->spid = spid;
 	spid_map_insert(map, &core->ids, id);
@@ -542,6 +566,18 @@ static uint32_t find_spid_anywhere(struct ioasid_core *core, uint32_t spid)
 	return ID_NONE;
 }
 
+/* The bug of SPID_REPLACE_KEEPS_OLD: a replaced spid still finds its ID. */
+static uint32_t find_spid_left(struct ioasid_core *core,
+			       struct ioasid_set *set, uint32_t spid)
+{
+	const struct ioasid_entry *e;
+
+	if (set->left_id == ID_NONE || set->left_spid != spid)
+		return ID_NONE;
+	e = ioasid_entry(core, set->left_id);
+	return e && e->set == set ? set->left_id : ID_NONE;
+}
+
 int ioasid_find_by_spid(struct ioasid_core *core, struct ioasid_set *set,
 			siovh_ioasid_t spid, siovh_ioasid_t *out)
 {
@@ -556,24 +592,22 @@ int ioasid_find_by_spid(struct ioasid_core *core, struct ioasid_set *set,
 	if (id == ID_NONE &&
 	    ioasid_fault(core, IOASID_FAULT_FIND_BY_SPID_ANY_SET))
 		id = find_spid_anywhere(core, spid);
+	if (id == ID_NONE &&
+	    ioasid_fault(core, IOASID_FAULT_SPID_REPLACE_KEEPS_OLD))
+		id = find_spid_left(core, set, spid);
 	if (id == ID_NONE) {
 		err = -ENOENT;
 		goto out_unlock;
 	}
-	/* The map holds only this set's IDs, active or pending. */
+	/*
+	 * The map holds only this set's IDs, active or pending. Step 10 of
+	 * the lifecycle: the caller gets a reference.
+	 */
 	e = ioasid_entry(core, id);
-	if (is_pending(e)) {
-		err = -EBUSY;
-		goto out_unlock;
-	}
-	if (e->refs == UINT32_MAX) {
-		err = -EOVERFLOW;
-		goto out_unlock;
-	}
-	/* Step 10 of the lifecycle: the caller gets a reference. */
-	if (!ioasid_fault(core, IOASID_FAULT_FIND_BY_SPID_NO_REF))
-		e->refs++;
-	*out = id;
+	err = take_ref(e, false,
+		       !ioasid_fault(core, IOASID_FAULT_FIND_BY_SPID_NO_REF));
+	if (!err)
+		*out = id;
 out_unlock:
 	ioasid_unlock(core);
 	return err;

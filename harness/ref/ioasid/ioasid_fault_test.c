@@ -103,6 +103,7 @@ static void scenario_sets(struct ioasid_core *core)
 	try_set(core, NULL, 0, SIOVH_IOASID_SET_TYPE_NULL);
 	try_set(core, &token, 4, SIOVH_IOASID_SET_TYPE_NULL);
 	try_set(core, NULL, 4, SIOVH_IOASID_SET_TYPE_MM);
+	try_set(core, NULL, 4, (enum siovh_ioasid_set_type)3);
 	a = new_set(core, &token, 8);
 	try_set(core, &token, 8, SIOVH_IOASID_SET_TYPE_MM);
 	avail = rec_avail(core);
@@ -113,6 +114,8 @@ static void scenario_sets(struct ioasid_core *core)
 	rec_value(ioasid_set_adjust(core, a, 8 + avail + 1));
 	ioasid_set_probe(core, a, &sp);
 	rec_value(sp.quota);
+	rec_avail(core);
+	rec_value(ioasid_set_adjust(core, a, 4));
 	rec_avail(core);
 	ioasid_set_put(core, a);
 	rec_avail(core);
@@ -167,6 +170,7 @@ static void scenario_refs(struct ioasid_core *core)
 	rec_probe(core, id);
 	rec_value(ioasid_get(core, s, id));
 	rec_value(ioasid_find(core, s, id, NULL, NULL));
+	rec_value(ioasid_attach_data(core, s, id, &obj));
 	alloc(core, s, id, id);
 	ioasid_free(core, s, id);
 	rec_probe(core, id);
@@ -189,6 +193,11 @@ static void scenario_refs(struct ioasid_core *core)
 	rec_value(ioasid_attach_data(core, s2, id3, &obj));
 	ioasid_find(core, s2, id3, NULL, &p);
 	rec_value(p == &obj);
+	rec_value(ioasid_attach_data(core, s, id3, NULL));
+	rec_value(ioasid_notify(core, s, id3, SIOVH_IOASID_NOTIFY_BIND,
+				SIOVH_IOASID_NOTIFY_FLAG_ALL));
+	ioasid_free(core, s, id3);
+	rec_probe(core, id3);
 }
 
 static void scenario_spid(struct ioasid_core *core)
@@ -213,6 +222,10 @@ static void scenario_spid(struct ioasid_core *core)
 	ioasid_free(core, s1, c);
 	rec_value(ioasid_find_by_spid(core, s1, 9, &out));
 	rec_probe(core, c);
+	/* A replaced spid maps nowhere. */
+	rec_value(ioasid_attach_spid(core, s1, b, 10));
+	rec_value(ioasid_attach_spid(core, s1, b, 11));
+	rec_value(ioasid_find_by_spid(core, s1, 10, &out));
 }
 
 static void scenario_notify(struct ioasid_core *core)
@@ -253,6 +266,8 @@ static void scenario_notify(struct ioasid_core *core)
 	rec_value(-3);
 	ioasid_free(core, s, id);
 	rec_value(-4);
+	rec_value(ioasid_notify(core, s, id, SIOVH_IOASID_NOTIFY_BIND,
+				SIOVH_IOASID_NOTIFY_FLAG_ALL));
 	rec_value(ioasid_put(core, s, id));
 	rec_value(-5);
 	alloc(core, s, 0, 63);

@@ -61,6 +61,8 @@ struct ioasid_set {
 	uint32_t pins;			/* walks that need it alive */
 	uint32_t first;			/* its newest ID, or ID_NONE */
 	struct spid_map spids;
+	/* SPID_REPLACE_KEEPS_OLD only: the spid a replace left mapped. */
+	uint32_t left_spid, left_id;
 	struct ioasid_chain chain;
 	struct ioasid_mm *mm;		/* token's chain; NULL if none */
 	struct ioasid_set *prev, *next;	/* the core's list of sets */

@@ -242,6 +242,7 @@ int ioasid_notify(struct ioasid_core *core, struct ioasid_set *set,
 		  siovh_ioasid_t id, enum siovh_ioasid_event event,
 		  unsigned int flags)
 {
+	bool check_owner = !ioasid_fault(core, IOASID_FAULT_NOTIFY_NO_OWNER);
 	struct ioasid_entry *e;
 	int err;
 
@@ -253,8 +254,10 @@ int ioasid_notify(struct ioasid_core *core, struct ioasid_set *set,
 		flags = SIOVH_IOASID_NOTIFY_FLAG_ALL;
 
 	ioasid_lock(core);
-	err = ioasid_lookup(core, set, id, true, &e);
-	if (!err && e->state == SIOVH_IOASID_STATE_FREE_PENDING)
+	err = ioasid_lookup(core, set, id, check_owner, &e);
+	/* A pending ID's users are letting go: nothing to bind any more. */
+	if (!err && e->state == SIOVH_IOASID_STATE_FREE_PENDING &&
+	    !ioasid_fault(core, IOASID_FAULT_NOTIFY_PENDING))
 		err = -EBUSY;
 	if (!err)
 		ioasid_send(core, event, id, e, flags);

@@ -38,6 +38,9 @@ static int check_set_args(struct ioasid_core *core, void *token,
 			return -EINVAL;
 		return 0;
 	}
+	/* The bug: an unknown type goes through, making a set of no type. */
+	if (ioasid_fault(core, IOASID_FAULT_SET_ALLOC_ANY_TYPE))
+		return 0;
 	return -EINVAL;
 }
 
@@ -133,6 +136,7 @@ static int set_alloc_locked(struct ioasid_core *core, void *token,
 	set->quota = quota;
 	set->refs = 1;
 	set->first = ID_NONE;
+	set->left_id = ID_NONE;
 	if (type == SIOVH_IOASID_SET_TYPE_MM && token) {
 		err = attach_mm(core, set);
 		if (err)
@@ -180,7 +184,10 @@ int ioasid_set_adjust(struct ioasid_core *core, struct ioasid_set *set,
 		   !ioasid_fault(core, IOASID_FAULT_ADJUST_IGNORES_POOL)) {
 		err = -ENOSPC;
 	} else {
-		core->reserved = core->reserved - set->quota + quota;
+		/* The bug: a lowered quota leaves its old reservation. */
+		if (quota > set->quota ||
+		    !ioasid_fault(core, IOASID_FAULT_ADJUST_KEEPS_RESERVE))
+			core->reserved = core->reserved - set->quota + quota;
 		set->quota = quota;
 	}
 	ioasid_unlock(core);
