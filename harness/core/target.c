@@ -31,6 +31,16 @@ const char *siovh_feature_name(uint64_t bit)
 		return "ioasid-threads";
 	case SIOVH_FEAT_VFIO_DEVICE:
 		return "vfio-device";
+	case SIOVH_FEAT_PCI_CONFIG:
+		return "pci-config";
+	case SIOVH_FEAT_TEST_VDEV:
+		return "test-vdev";
+	case SIOVH_FEAT_VDEV_MIGRATION:
+		return "vdev-migration";
+	case SIOVH_FEAT_VDEV_DIRTY:
+		return "vdev-dirty";
+	case SIOVH_FEAT_REF_ENGINE:
+		return "ref-engine";
 	case SIOVH_FEAT_IOMMUFD:
 		return "iommufd";
 	}

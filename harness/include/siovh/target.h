@@ -19,6 +19,7 @@
  *                 structs of linux/vfio.h, region pread/pwrite), created and
  *                 removed like an mdev through its parent's types
  *  - iommufd:     /dev/iommu: ioctls with the structs of linux/iommufd.h
+ *  - pci:         the parent endpoint's config space (sysfs config file)
  *
  * Ownership: a target is opened and closed by the runner, once per check,
  * inside the check's child process. Everything a facet returns (sets,
@@ -45,25 +46,41 @@
 #define SIOVH_FEAT_TEST_IOASID		(1ull << 1)
 #define SIOVH_FEAT_IOASID_THREADS	(1ull << 2) /* ops callable from threads */
 #define SIOVH_FEAT_VFIO_DEVICE		(1ull << 8)
+#define SIOVH_FEAT_PCI_CONFIG		(1ull << 9)  /* the pci facet */
+#define SIOVH_FEAT_TEST_VDEV		(1ull << 10) /* test.h vdev probes */
+#define SIOVH_FEAT_VDEV_MIGRATION	(1ull << 11) /* VFIO migration v2 */
+#define SIOVH_FEAT_VDEV_DIRTY		(1ull << 12) /* DMA logging */
+#define SIOVH_FEAT_REF_ENGINE		(1ull << 13) /* siovdev descriptors */
 #define SIOVH_FEAT_IOMMUFD		(1ull << 16)
 
 /* Name of a single feature bit ("ioasid", "test-ioasid", ...), or NULL. */
 const char *siovh_feature_name(uint64_t bit);
 
 /*
- * The VFIO-device facet (shape only until the VDCM issue lands). A VDEV is
- * created from a parent's type by UUID (mdev sysfs "create"), opened (the
- * VMM's open of the device fd, which assigns it), driven with device ioctls
+ * The VFIO-device facet. A VDEV is created from a parent's type by UUID (mdev
+ * sysfs "create"), opened (the VMM's open of the device fd, which assigns it:
+ * an AUX domain with its default PASID), driven with device ioctls
  * (VFIO_DEVICE_GET_INFO, VFIO_DEVICE_GET_REGION_INFO, VFIO_DEVICE_GET_IRQ_INFO,
  * VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_RESET, VFIO_DEVICE_FEATURE) and region
- * accesses at the offsets VFIO_DEVICE_GET_REGION_INFO reports, released and
- * removed (mdev sysfs "remove").
+ * accesses at the offsets VFIO_DEVICE_GET_REGION_INFO reports (pread/pwrite
+ * on the device fd; mmap of the sparse fast-path areas), released (the close
+ * of the device fd) and removed (mdev sysfs "remove").
+ *
+ * Guest memory for the VDEV's DMA is mapped with the VFIO type1 container
+ * ioctls (VFIO_IOMMU_MAP_DMA / VFIO_IOMMU_UNMAP_DMA / VFIO_IOMMU_DIRTY_PAGES)
+ * on the VDEV's own container: each open VDEV is its own VM. In-process
+ * targets take `vaddr` as an address of the calling process.
+ *
+ * Calls return 0 (or a byte count) or -errno, as the syscalls would.
  */
 struct siovh_vdev;		/* opaque, owned by the target */
 
 struct siovh_vfio_device_ops {
 	/* Type names of the parent, NUL-separated, double-NUL terminated. */
 	int (*list_types)(struct siovh_target *t, char *buf, size_t len);
+	/* mdev_supported_types/TYPE/available_instances */
+	int (*available_instances)(struct siovh_target *t, const char *type,
+				   unsigned int *out);
 	int (*create)(struct siovh_target *t, const char *type,
 		      const uint8_t uuid[16], struct siovh_vdev **out);
 	int (*remove)(struct siovh_target *t, struct siovh_vdev *vdev);
@@ -76,6 +93,32 @@ struct siovh_vfio_device_ops {
 			 void *buf, size_t len, uint64_t offset);
 	ssize_t (*pwrite)(struct siovh_target *t, struct siovh_vdev *vdev,
 			  const void *buf, size_t len, uint64_t offset);
+	/*
+	 * A mapping of the fast-path area at offset (an mmap of the device fd
+	 * at a sparse-mmap area): NULL with errno set when offset..+len is not
+	 * inside an area that VFIO_REGION_INFO_CAP_SPARSE_MMAP lists.
+	 */
+	void *(*mmap)(struct siovh_target *t, struct siovh_vdev *vdev,
+		      uint64_t offset, size_t len);
+	int (*munmap)(struct siovh_target *t, struct siovh_vdev *vdev,
+		      void *addr, size_t len);
+	/* VFIO_IOMMU_* ioctls on the VDEV's container (type1 structs). */
+	int (*container_ioctl)(struct siovh_target *t, struct siovh_vdev *vdev,
+			       unsigned long cmd, void *arg);
+};
+
+/*
+ * The PCI facet: the parent (physical SIOV endpoint)'s configuration space,
+ * like pread/pwrite on /sys/bus/pci/devices/BDF/config. Sizes 1, 2 or 4 at
+ * naturally aligned offsets below 4096.
+ */
+struct siovh_pci_ops {
+	ssize_t (*cfg_read)(struct siovh_target *t, void *buf, size_t len,
+			    uint64_t offset);
+	ssize_t (*cfg_write)(struct siovh_target *t, const void *buf, size_t len,
+			     uint64_t offset);
+	/* The device profile (JSON text) the parent is expected to meet. */
+	const char *(*profile_path)(struct siovh_target *t);
 };
 
 /*
@@ -100,6 +143,7 @@ struct siovh_target {
 	const struct siovh_test_ops *test;
 	const struct siovh_vfio_device_ops *vfio_device;
 	const struct siovh_iommufd_ops *iommufd;
+	const struct siovh_pci_ops *pci;
 	void *priv;			/* backend state */
 };
 

@@ -31,6 +31,70 @@ struct siovh_ioasid_set_probe {
 	uint32_t refs;
 };
 
+/*
+ * The hardware under a VDCM, as only a test can see it: what each ADI of
+ * the parent holds, the order in which the VDCM programmed it, and what
+ * the IOMMU recorded. Needs SIOVH_FEAT_TEST_VDEV.
+ */
+#define SIOVH_VDEV_MAX_ADIS 16
+
+struct siovh_parent_probe {
+	uint32_t nr_adis;		/* ADIs the parent has */
+	uint32_t free_adis;		/* not held by any VDEV */
+	uint32_t nr_vdevs;		/* created, not removed */
+	uint32_t pasid_enabled;		/* parent PASID capability enabled */
+	uint64_t pinned_pages;		/* pages pinned by all VDEVs */
+	uint64_t iommu_faults;		/* unrecoverable faults recorded */
+};
+
+struct siovh_vdev_probe {
+	uint32_t open;			/* assigned: between open and release */
+	uint32_t nr_adis;
+	uint32_t adis[SIOVH_VDEV_MAX_ADIS]; /* parent ADI indices it holds */
+	uint32_t default_pasid;		/* AUX domain's PASID (open only) */
+	uint32_t cur_queues, max_queues;/* resource scaling (002) */
+	uint64_t pinned_pages;
+	uint32_t migration_state;	/* enum vfio_device_mig_state */
+};
+
+struct siovh_adi_probe {
+	uint32_t enabled;
+	uint32_t pasid_valid;		/* the ADI's PASID register is live */
+	uint32_t pasid;
+	uint32_t queued;		/* descriptors waiting */
+	uint32_t ims_masked;		/* bit n: IMS entry n of the ADI masked */
+};
+
+/* The hardware operations an ADI saw, oldest first (a bounded log). */
+enum siovh_adi_event_kind {
+	SIOVH_ADI_EV_PASID_SET = 1,	/* arg: the PASID */
+	SIOVH_ADI_EV_PASID_CLEAR,	/* the PASID invalidated in the ADI */
+	SIOVH_ADI_EV_ENABLE,
+	SIOVH_ADI_EV_DISABLE,
+	SIOVH_ADI_EV_DRAIN,
+	SIOVH_ADI_EV_RESET,
+	SIOVH_ADI_EV_DMA,		/* arg: the PASID the DMA carried */
+	SIOVH_ADI_EV_IRQ,		/* arg: the IMS entry */
+	SIOVH_ADI_EV_PASID_DETACH,	/* IOMMU: PASID entry torn down; arg */
+};
+
+struct siovh_adi_event {
+	uint32_t kind;			/* enum siovh_adi_event_kind */
+	uint32_t arg;
+	uint64_t seq;			/* global order across ADIs */
+};
+
+/* An unrecoverable DMA fault the IOMMU recorded. */
+struct siovh_dma_fault {
+	uint32_t pasid;
+	uint32_t pasid_valid;
+	uint64_t addr;
+	uint32_t write;
+	uint32_t reason;		/* backend-defined, nonzero */
+};
+
+struct siovh_vdev;
+
 struct siovh_test_ops {
 	/* Any ID in [0, capacity); -EINVAL beyond. */
 	int (*ioasid_probe)(struct siovh_target *t, siovh_ioasid_t id,
@@ -38,6 +102,20 @@ struct siovh_test_ops {
 	int (*ioasid_set_probe)(struct siovh_target *t,
 				struct siovh_ioasid_set *set,
 				struct siovh_ioasid_set_probe *out);
+
+	/* VDCM introspection (SIOVH_FEAT_TEST_VDEV). */
+	int (*parent_probe)(struct siovh_target *t,
+			    struct siovh_parent_probe *out);
+	int (*vdev_probe)(struct siovh_target *t, struct siovh_vdev *vdev,
+			  struct siovh_vdev_probe *out);
+	int (*adi_probe)(struct siovh_target *t, uint32_t adi,
+			 struct siovh_adi_probe *out);
+	/* Copy up to max events of the ADI's log; *n gets how many. */
+	int (*adi_trace)(struct siovh_target *t, uint32_t adi,
+			 struct siovh_adi_event *ev, size_t max, size_t *n);
+	/* Pop the oldest recorded DMA fault; -ENOENT when none. */
+	int (*dma_fault_pop)(struct siovh_target *t,
+			     struct siovh_dma_fault *out);
 };
 
 #endif /* SIOVH_TEST_H */
