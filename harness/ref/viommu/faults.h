@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Injected faults of the reference IOMMU (DESIGN.md, "Fault").
+ *
+ * Each fault is one plausible implementation bug, switched on for a whole
+ * unit by viommu_create(cfg, fault) and tested at the one place it lives
+ * by `if (viommu_fault(v, VIOMMU_FAULT_X))`. Each is observable through
+ * map/unmap results, DMA results, fault records, dirty bitmaps or the
+ * counters.
+ *
+ * The list is the single source of truth: it makes the enum below, and the
+ * ref backend makes its fault table (name "viommu-<name>") from it.
+ *
+ *	X(CODE, "name", "the bug, in one line")
+ */
+#ifndef VIOMMU_FAULTS_H
+#define VIOMMU_FAULTS_H
+
+#define VIOMMU_FAULT_LIST(X)						\
+	/* Page tables */						\
+	X(MAP_OVERLAP, "map-overlap",					\
+	  "map over an existing mapping replaces it instead of -EEXIST")\
+	X(MAP_NOT_ATOMIC, "map-not-atomic",				\
+	  "a map that fails half way leaves its first pages mapped")	\
+	X(MAP_IGNORES_WIDTH, "map-ignores-width",			\
+	  "map beyond addr_width is accepted (and aliases low IOVAs)")	\
+	X(UNMAP_COUNTS_HOLES, "unmap-counts-holes",			\
+	  "unmap returns the size asked for, holes included")		\
+	X(PERM_IGNORED, "perm-ignored",					\
+	  "DMA ignores the PTE's READ/WRITE permissions")		\
+	/* The IOTLB and invalidation */				\
+	X(UNMAP_NO_FLUSH, "unmap-no-flush",				\
+	  "unmap does not invalidate the IOTLB")			\
+	X(DETACH_NO_FLUSH, "detach-no-flush",				\
+	  "detach does not invalidate the PASID's IOTLB entries")	\
+	X(IOTLB_IGNORES_PASID, "iotlb-ignores-pasid",			\
+	  "the IOTLB key lacks the PASID: cross-PASID hits")		\
+	X(IOTLB_IGNORES_DOMAIN, "iotlb-ignores-domain",			\
+	  "the IOTLB key lacks the domain ID: cross-domain hits")	\
+	X(INV_ADDR_SHORT, "inv-addr-short",				\
+	  "address invalidation leaves the range's last page cached")	\
+	X(INV_DOMAIN_NOOP, "inv-domain-noop",				\
+	  "domain-selective invalidation does nothing")			\
+	/* PASID tables */						\
+	X(ATTACH_REPLACES, "attach-replaces",				\
+	  "attach over a present entry replaces it instead of -EBUSY")	\
+	X(UNTAGGED_USES_PASID0, "untagged-uses-pasid0",			\
+	  "DMA without PASID uses PASID 0's entry, not the RID's")	\
+	/* Faults and dirty tracking */					\
+	X(FAULT_NOT_RECORDED, "fault-not-recorded",			\
+	  "a failed translation is not recorded in the fault log")	\
+	X(FAULT_LOSES_PASID, "fault-loses-pasid",			\
+	  "fault records drop the PASID (pasid_valid false)")		\
+	X(DIRTY_MISSES_LAST_PAGE, "dirty-misses-last-page",		\
+	  "a multi-page DMA write leaves its last page clean")		\
+	X(DIRTY_NOT_CLEARED, "dirty-not-cleared",			\
+	  "read-and-clear leaves the dirty bits set")			\
+	X(DIRTY_CLEAR_NO_FLUSH, "dirty-clear-no-flush",			\
+	  "read-and-clear does not invalidate: later writes stay clean")
+
+enum viommu_fault {
+	VIOMMU_FAULT_NONE = 0,
+#define VIOMMU_FAULT_ENUM(code, name, summary) VIOMMU_FAULT_##code,
+	VIOMMU_FAULT_LIST(VIOMMU_FAULT_ENUM)
+#undef VIOMMU_FAULT_ENUM
+	VIOMMU_FAULT_COUNT
+};
+
+#endif /* VIOMMU_FAULTS_H */
