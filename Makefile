@@ -71,11 +71,19 @@ SELFTEST := $(BUILD)/runner_selftest
 BENCH := $(BUILD)/siovh-bench
 UNIT_BIN := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 
+# The example plug-in (harness/include/siovh/plugin.h): the reference and
+# the ref backend packaged as a shared object. Its objects are built apart,
+# position-independent, with every symbol hidden but the entry point.
+PLUGIN_SRC := $(wildcard harness/plugins/example/*.c) harness/backends/ref.c \
+	      $(REF_SRC)
+PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_SRC))
+PLUGIN := $(BUILD)/libsiovh-example.so
+
 .PHONY: all build deps run check bench clean distclean
 # Keep the objects of test programs: they are not intermediate files to delete.
 .SECONDARY:
 all: build
-build: $(SIOVH) $(SELFTEST) $(UNIT_BIN) $(if $(BENCH_SRC),$(BENCH))
+build: $(SIOVH) $(SELFTEST) $(UNIT_BIN) $(if $(BENCH_SRC),$(BENCH)) $(PLUGIN)
 
 deps:
 	@harness/scripts/deps.sh
@@ -84,6 +92,11 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(quiet) "CC $(VARIANT)" $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(quiet) "CC pic" $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
 define LINK
 $(quiet) "LD $(VARIANT)" $@
@@ -101,6 +114,10 @@ $(BENCH): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
 
 $(BUILD)/%_test: $(BUILD)/%_test.o $(LIB_OBJ)
 	$(LINK)
+
+$(PLUGIN): $(PLUGIN_OBJ)
+	$(quiet) "LD $(VARIANT)" $@
+	$(Q)$(CC) -shared $(LDFLAGS) $^ -o $@
 
 run: deps
 	@$(MAKE) --no-print-directory VARIANT=release build

@@ -1,27 +1,67 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ref backend: one reference IOASID core per target, behind the ioasid
- * and test facets. Each op below only translates the target into its core
- * and the facet's opaque set handle into the core's set; the behaviour is
- * all in harness/ref/ioasid.
+ * The ref backend: the reference platform of one target, behind the ioasid,
+ * test, vfio_device and pci facets:
  *
- * Faults: the table is made from the core's IOASID_FAULT_LIST, so a fault
- * added there appears here as "ioasid-<name>". spec->fault indexes it.
+ *	IOASID core (the system's PASID space)
+ *	viommu      (the IOMMU; the parent's DMA is translated here)
+ *	siovdev     (the SIOV parent, RID REF_RID, behind the viommu)
+ *	vdcm        (the VDCM over the parent; the VDEVs)
+ *
+ * The ops below only translate the target into a module and pass the call
+ * on; the behaviour is all in harness/ref. This file also plays the host
+ * of the parent: its DMA goes to viommu_dma() with the parent's RID, its
+ * interrupt messages to vdcm_msi().
+ *
+ * Faults: the table is the union of the modules' X-macro lists, in the
+ * order ioasid, siovdev, viommu, vdcm ("ioasid-<name>", "siovdev-<name>",
+ * ...); spec->fault indexes it and ref_open routes the index to its module.
+ * Facets: ioasid faults "ioasid"; siovdev config-space faults (the DVSEC
+ * and header group, observable through the parent's config space) "pci";
+ * every other siovdev, viommu and vdcm fault "vdev".
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "harness/backends/ref.h"
 #include "harness/ref/ioasid/ioasid.h"
+#include "harness/ref/siovdev/siovdev.h"
+#include "harness/ref/vdcm/vdcm.h"
+#include "harness/ref/viommu/viommu.h"
 
 /* The talk's PASID space: 20 bits. */
 #define REF_IOASID_CAPACITY (1u << 20)
+/* The parent's requester ID: bus 1, device 0, function 0. */
+#define REF_RID 0x0100
+/* The reference profile, relative to the repository. */
+#define REF_PROFILE "specs/profiles/ref.json"
 
 #define REF_FEATURES (SIOVH_FEAT_IOASID | SIOVH_FEAT_TEST_IOASID | \
-		      SIOVH_FEAT_IOASID_THREADS)
+		      SIOVH_FEAT_IOASID_THREADS | SIOVH_FEAT_VFIO_DEVICE | \
+		      SIOVH_FEAT_PCI_CONFIG | SIOVH_FEAT_TEST_VDEV | \
+		      SIOVH_FEAT_VDEV_MIGRATION | SIOVH_FEAT_VDEV_DIRTY | \
+		      SIOVH_FEAT_REF_ENGINE)
+
+struct ref_target {
+	struct ioasid_core *ioasid;
+	struct viommu *iommu;
+	struct siovdev *parent;
+	struct vdcm *vdcm;
+	char profile[PATH_MAX];
+};
+
+static struct ref_target *ref_of(struct siovh_target *t)
+{
+	return t->priv;
+}
 
 static struct ioasid_core *core_of(struct siovh_target *t)
 {
-	return t->priv;
+	return ref_of(t)->ioasid;
 }
 
 /* The facet's opaque set is the core's set. */
@@ -196,10 +236,237 @@ static int ref_ioasid_set_probe(struct siovh_target *t,
 	return ioasid_set_probe(core_of(t), set_of(set), out);
 }
 
+/* ---- The VDCM probes (test facet) ---- */
+
+static struct vdcm *vdcm_of(struct siovh_target *t)
+{
+	return ref_of(t)->vdcm;
+}
+
+/* The facet's opaque VDEV is the VDCM's. */
+static struct vdcm_vdev *vdev_of(struct siovh_vdev *vdev)
+{
+	return (struct vdcm_vdev *)vdev;
+}
+
+static int ref_parent_probe(struct siovh_target *t,
+			    struct siovh_parent_probe *out)
+{
+	return vdcm_parent_probe(vdcm_of(t), out);
+}
+
+static int ref_vdev_probe(struct siovh_target *t, struct siovh_vdev *vdev,
+			  struct siovh_vdev_probe *out)
+{
+	return vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), out);
+}
+
+static int ref_adi_probe(struct siovh_target *t, uint32_t adi,
+			 struct siovh_adi_probe *out)
+{
+	return vdcm_adi_probe(vdcm_of(t), adi, out);
+}
+
+static int ref_adi_trace(struct siovh_target *t, uint32_t adi,
+			 struct siovh_adi_event *ev, size_t max, size_t *n)
+{
+	return vdcm_adi_trace(vdcm_of(t), adi, ev, max, n);
+}
+
+static int ref_dma_fault_pop(struct siovh_target *t,
+			     struct siovh_dma_fault *out)
+{
+	return vdcm_dma_fault_pop(vdcm_of(t), out);
+}
+
 static const struct siovh_test_ops ref_test_ops = {
 	.ioasid_probe = ref_ioasid_probe,
 	.ioasid_set_probe = ref_ioasid_set_probe,
+	.parent_probe = ref_parent_probe,
+	.vdev_probe = ref_vdev_probe,
+	.adi_probe = ref_adi_probe,
+	.adi_trace = ref_adi_trace,
+	.dma_fault_pop = ref_dma_fault_pop,
 };
+
+/* ---- The VFIO-device facet ---- */
+
+static int ref_list_types(struct siovh_target *t, char *buf, size_t len)
+{
+	return vdcm_list_types(vdcm_of(t), buf, len);
+}
+
+static int ref_available_instances(struct siovh_target *t, const char *type,
+				   unsigned int *out)
+{
+	return vdcm_available_instances(vdcm_of(t), type, out);
+}
+
+static int ref_create(struct siovh_target *t, const char *type,
+		      const uint8_t uuid[16], struct siovh_vdev **out)
+{
+	struct vdcm_vdev *vdev;
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	ret = vdcm_vdev_create(vdcm_of(t), type, uuid, &vdev);
+	if (!ret)
+		*out = (struct siovh_vdev *)vdev;
+	return ret;
+}
+
+static int ref_remove(struct siovh_target *t, struct siovh_vdev *vdev)
+{
+	return vdcm_vdev_remove(vdcm_of(t), vdev_of(vdev));
+}
+
+static int ref_open_vdev(struct siovh_target *t, struct siovh_vdev *vdev)
+{
+	return vdcm_vdev_open(vdcm_of(t), vdev_of(vdev));
+}
+
+static int ref_release(struct siovh_target *t, struct siovh_vdev *vdev)
+{
+	return vdcm_vdev_release(vdcm_of(t), vdev_of(vdev));
+}
+
+static int ref_ioctl(struct siovh_target *t, struct siovh_vdev *vdev,
+		     unsigned long cmd, void *arg)
+{
+	return vdcm_vdev_ioctl(vdcm_of(t), vdev_of(vdev), cmd, arg);
+}
+
+static ssize_t ref_pread(struct siovh_target *t, struct siovh_vdev *vdev,
+			 void *buf, size_t len, uint64_t offset)
+{
+	return vdcm_vdev_pread(vdcm_of(t), vdev_of(vdev), buf, len, offset);
+}
+
+static ssize_t ref_pwrite(struct siovh_target *t, struct siovh_vdev *vdev,
+			  const void *buf, size_t len, uint64_t offset)
+{
+	return vdcm_vdev_pwrite(vdcm_of(t), vdev_of(vdev), buf, len, offset);
+}
+
+static void *ref_mmap(struct siovh_target *t, struct siovh_vdev *vdev,
+		      uint64_t offset, size_t len)
+{
+	return vdcm_vdev_mmap(vdcm_of(t), vdev_of(vdev), offset, len);
+}
+
+static int ref_munmap(struct siovh_target *t, struct siovh_vdev *vdev,
+		      void *addr, size_t len)
+{
+	return vdcm_vdev_munmap(vdcm_of(t), vdev_of(vdev), addr, len);
+}
+
+static int ref_container_ioctl(struct siovh_target *t,
+			       struct siovh_vdev *vdev, unsigned long cmd,
+			       void *arg)
+{
+	return vdcm_container_ioctl(vdcm_of(t), vdev_of(vdev), cmd, arg);
+}
+
+static const struct siovh_vfio_device_ops ref_vfio_device_ops = {
+	.list_types = ref_list_types,
+	.available_instances = ref_available_instances,
+	.create = ref_create,
+	.remove = ref_remove,
+	.open = ref_open_vdev,
+	.release = ref_release,
+	.ioctl = ref_ioctl,
+	.pread = ref_pread,
+	.pwrite = ref_pwrite,
+	.mmap = ref_mmap,
+	.munmap = ref_munmap,
+	.container_ioctl = ref_container_ioctl,
+};
+
+/* ---- The PCI facet: the parent's config space ---- */
+
+static bool cfg_access_ok(size_t len, uint64_t offset)
+{
+	return (len == 1 || len == 2 || len == 4) && !(offset % len) &&
+	       offset < SIOVDEV_CFG_SIZE;
+}
+
+static ssize_t ref_cfg_read(struct siovh_target *t, void *buf, size_t len,
+			    uint64_t offset)
+{
+	uint32_t val;
+	int ret;
+
+	if (!buf || !cfg_access_ok(len, offset))
+		return -EINVAL;
+	ret = siovdev_cfg_read(ref_of(t)->parent, (uint32_t)offset,
+			       (unsigned int)len, &val);
+	if (ret)
+		return ret;
+	memcpy(buf, &val, len);		/* little-endian host */
+	return (ssize_t)len;
+}
+
+static ssize_t ref_cfg_write(struct siovh_target *t, const void *buf,
+			     size_t len, uint64_t offset)
+{
+	uint32_t val = 0;
+	int ret;
+
+	if (!buf || !cfg_access_ok(len, offset))
+		return -EINVAL;
+	memcpy(&val, buf, len);
+	ret = siovdev_cfg_write(ref_of(t)->parent, (uint32_t)offset,
+				(unsigned int)len, val);
+	return ret ? ret : (ssize_t)len;
+}
+
+static const char *ref_profile_path(struct siovh_target *t)
+{
+	return ref_of(t)->profile;
+}
+
+static const struct siovh_pci_ops ref_pci_ops = {
+	.cfg_read = ref_cfg_read,
+	.cfg_write = ref_cfg_write,
+	.profile_path = ref_profile_path,
+};
+
+/*
+ * Where the reference profile is: REF_PROFILE under the working directory
+ * (make runs from the repository), else under the repository the running
+ * program was built in (build/VARIANT/PROGRAM, two levels down).
+ */
+void siovh_ref_profile_path(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+	int up;
+
+	snprintf(buf, len, "%s", REF_PROFILE);
+	if (!access(REF_PROFILE, R_OK))
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	for (up = 0; up < 3; up++) {
+		slash = strrchr(exe, '/');
+		if (!slash)
+			return;
+		*slash = '\0';
+	}
+	if (strlen(exe) + sizeof("/" REF_PROFILE) <= len)
+		snprintf(buf, len, "%s/%s", exe, REF_PROFILE);
+}
+
+/* ---- Faults ---- */
+
+/* The siovdev faults seen through the parent's config space: the first
+ * group of its list, up to VENDOR_WRITABLE (siovdev/faults.h). */
+#define SIOVDEV_FACET(c) \
+	((c) <= SIOVDEV_FAULT_VENDOR_WRITABLE ? "pci" : "vdev")
 
 #define REF_IOASID_FAULT(c, n, s) {					\
 		.name = "ioasid-" n,					\
@@ -207,46 +474,163 @@ static const struct siovh_test_ops ref_test_ops = {
 		.summary = s,						\
 		.code = IOASID_FAULT_##c,				\
 	},
+#define REF_SIOVDEV_FAULT(c, n, s) {					\
+		.name = "siovdev-" n,					\
+		.facet = SIOVDEV_FACET(SIOVDEV_FAULT_##c),		\
+		.summary = s,						\
+		.code = SIOVDEV_FAULT_##c,				\
+	},
+#define REF_VIOMMU_FAULT(c, n, s) {					\
+		.name = "viommu-" n,					\
+		.facet = "vdev",					\
+		.summary = s,						\
+		.code = VIOMMU_FAULT_##c,				\
+	},
+#define REF_VDCM_FAULT(c, n, s) {					\
+		.name = "vdcm-" n,					\
+		.facet = "vdev",					\
+		.summary = s,						\
+		.code = VDCM_FAULT_##c,					\
+	},
 
 static const struct siovh_fault ref_faults[] = {
 	IOASID_FAULT_LIST(REF_IOASID_FAULT)
+	SIOVDEV_FAULT_LIST(REF_SIOVDEV_FAULT)
+	VIOMMU_FAULT_LIST(REF_VIOMMU_FAULT)
+	VDCM_FAULT_LIST(REF_VDCM_FAULT)
 	{ .name = NULL },
 };
 
 #define REF_NR_FAULTS (sizeof(ref_faults) / sizeof(ref_faults[0]) - 1)
 
+/* One fault code per module; NONE for all but the one spec->fault names. */
+struct ref_faults {
+	int ioasid, siovdev, viommu, vdcm;
+};
+
+static int ref_route_fault(int index, struct ref_faults *f)
+{
+	const int n_ioasid = IOASID_FAULT_COUNT - 1;
+	const int n_siovdev = SIOVDEV_FAULT_COUNT - 1;
+	const int n_viommu = VIOMMU_FAULT_COUNT - 1;
+
+	*f = (struct ref_faults) { IOASID_FAULT_NONE, SIOVDEV_FAULT_NONE,
+				   VIOMMU_FAULT_NONE, VDCM_FAULT_NONE };
+	if (index < 0)
+		return 0;
+	if ((size_t)index >= REF_NR_FAULTS)
+		return -EINVAL;
+	if (index < n_ioasid)
+		f->ioasid = ref_faults[index].code;
+	else if (index < n_ioasid + n_siovdev)
+		f->siovdev = ref_faults[index].code;
+	else if (index < n_ioasid + n_siovdev + n_viommu)
+		f->viommu = ref_faults[index].code;
+	else
+		f->vdcm = ref_faults[index].code;
+	return 0;
+}
+
+/* ---- The host of the parent ---- */
+
+static int ref_host_dma(void *host, uint32_t pasid, uint64_t addr, void *buf,
+			size_t len, bool write)
+{
+	struct ref_target *ref = host;
+
+	return viommu_dma(ref->iommu, REF_RID, true, pasid, addr, buf, len,
+			  write);
+}
+
+static void ref_host_msi(void *host, uint64_t addr, uint32_t data)
+{
+	struct ref_target *ref = host;
+
+	if (ref->vdcm)
+		vdcm_msi(ref->vdcm, addr, data);
+}
+
+static const struct siovdev_host_ops ref_host_ops = {
+	.dma = ref_host_dma,
+	.msi = ref_host_msi,
+};
+
+static void ref_destroy(struct ref_target *ref)
+{
+	vdcm_destroy(ref->vdcm);
+	siovdev_destroy(ref->parent);
+	viommu_destroy(ref->iommu);
+	if (ref->ioasid)
+		ioasid_core_destroy(ref->ioasid);
+	free(ref);
+}
+
+static int ref_build(struct ref_target *ref, const struct ref_faults *f)
+{
+	struct viommu_config icfg;
+	struct siovdev_config dcfg;
+	struct vdcm_params params;
+
+	ref->ioasid = ioasid_core_create(REF_IOASID_CAPACITY, f->ioasid);
+	if (!ref->ioasid)
+		return -errno;
+	viommu_config_default(&icfg);
+	ref->iommu = viommu_create(&icfg, f->viommu);
+	if (!ref->iommu)
+		return -errno;
+	siovdev_config_default(&dcfg);
+	ref->parent = siovdev_create(&dcfg, &ref_host_ops, ref, f->siovdev);
+	if (!ref->parent)
+		return -errno;
+	params = (struct vdcm_params) {
+		.parent = ref->parent, .iommu = ref->iommu,
+		.ioasid = ref->ioasid, .rid = REF_RID, .fault = f->vdcm,
+	};
+	ref->vdcm = vdcm_create(&params);
+	return ref->vdcm ? 0 : -errno;
+}
+
 static int ref_open(const struct siovh_target_spec *spec,
 		    struct siovh_target *t)
 {
-	int fault = IOASID_FAULT_NONE;
-	struct ioasid_core *core;
+	struct ref_faults f;
+	struct ref_target *ref;
+	int ret;
 
-	if (spec->fault >= 0) {
-		if ((size_t)spec->fault >= REF_NR_FAULTS)
-			return -EINVAL;
-		fault = ref_faults[spec->fault].code;
+	ret = ref_route_fault(spec->fault, &f);
+	if (ret)
+		return ret;
+	ref = calloc(1, sizeof(*ref));
+	if (!ref)
+		return -ENOMEM;
+	ret = ref_build(ref, &f);
+	if (ret) {
+		ref_destroy(ref);
+		return ret;
 	}
-	core = ioasid_core_create(REF_IOASID_CAPACITY, fault);
-	if (!core)
-		return -errno;
-	t->priv = core;
+	siovh_ref_profile_path(ref->profile, sizeof(ref->profile));
+	t->priv = ref;
 	t->features = REF_FEATURES;
 	t->ioasid = &ref_ioasid_ops;
 	t->test = &ref_test_ops;
+	t->vfio_device = &ref_vfio_device_ops;
+	t->pci = &ref_pci_ops;
 	return 0;
 }
 
 static void ref_close(struct siovh_target *t)
 {
-	ioasid_core_destroy(core_of(t));
+	ref_destroy(ref_of(t));
 	t->priv = NULL;
 	t->ioasid = NULL;
 	t->test = NULL;
+	t->vfio_device = NULL;
+	t->pci = NULL;
 }
 
 const struct siovh_backend siovh_ref_backend = {
 	.name = "ref",
-	.summary = "in-process reference implementations (IOASID core)",
+	.summary = "in-process reference implementations (IOASID core, SIOV endpoint, IOMMU, VDCM)",
 	.faults = ref_faults,
 	.open = ref_open,
 	.close = ref_close,

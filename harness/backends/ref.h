@@ -10,4 +10,7 @@
 
 extern const struct siovh_backend siovh_ref_backend;
 
+/* Path of the reference device profile (specs/profiles/ref.json). */
+void siovh_ref_profile_path(char *buf, size_t len);
+
 #endif /* SIOVH_BACKENDS_REF_H */

@@ -7,7 +7,11 @@
  *  - median ns per operation of the reference IOASID core at 1, 2^10 and
  *    2^20 live IDs: alloc+free pair, get+put pair, find, find_by_spid;
  *  - bytes per live ID with 2^20 live IDs, each with a spid;
- *  - the runner's overhead per check: fork to reap of an empty check.
+ *  - the runner's overhead per check: fork to reap of an empty check;
+ *  - the reference VDCM, through the VFIO-device facet as a check drives it
+ *    (issue 3): VDEV create+open+release+remove cycles per second, the
+ *    median time from a descriptor's portal write to its completion record
+ *    (fast path), and slow-path region reads and writes per second.
  *
  * Each figure is the median over BATCHES batches of BATCH operations timed
  * with CLOCK_MONOTONIC; random IDs are drawn before the clock starts. The
@@ -29,6 +33,8 @@
 #include <siovh/spec.h>
 
 #include "harness/ref/ioasid/ioasid.h"
+#include "harness/ref/siovdev/siovdev.h"
+#include "harness/ref/vdcm/vdev_regs.h"
 
 #define BATCH 4096u
 #define BATCHES 31u
@@ -267,6 +273,234 @@ static int bench_runner(json_t *root)
 	return ret;
 }
 
+/* ---- The reference VDCM, through the VFIO-device facet ---- */
+
+#define VDCM_CYCLES 256u		/* lifecycle cycles per batch */
+#define VDCM_BATCHES 15u
+#define VDCM_DESCS 1024u		/* descriptors per batch */
+#define VDCM_REGS 4096u			/* region accesses per batch */
+#define VDCM_BUF (64u << 10)
+
+static const uint8_t bench_uuid[16] = { 0xbe, 0x9c, 0x00, 0x01 };
+
+/* One create+open+release+remove cycle of a 1-queue VDEV. */
+static int vdev_cycle(struct siovh_target *t)
+{
+	const struct siovh_vfio_device_ops *ops = t->vfio_device;
+	struct siovh_vdev *vdev;
+	int ret;
+
+	ret = ops->create(t, "siovh-1q", bench_uuid, &vdev);
+	if (ret)
+		return ret;
+	ret = ops->open(t, vdev);
+	if (!ret)
+		ret = ops->release(t, vdev);
+	if (ops->remove(t, vdev) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
+static int bench_vdev_cycles(struct siovh_target *t, json_t *obj)
+{
+	double samples[VDCM_BATCHES];
+	uint64_t t0;
+	int ret = 0;
+
+	for (unsigned int b = 0; b < VDCM_BATCHES; b++) {
+		t0 = now_ns();
+		for (unsigned int i = 0; !ret && i < VDCM_CYCLES; i++)
+			ret = vdev_cycle(t);
+		if (ret)
+			return ret;
+		samples[b] = VDCM_CYCLES * 1e9 / (double)(now_ns() - t0);
+	}
+	double med = median(samples, VDCM_BATCHES);
+
+	printf("  %-14s %9u cycles %8.0f per second (create+open+release+remove)\n",
+	       "vdev-lifecycle", VDCM_CYCLES, med);
+	json_object_set_new(obj, "lifecycle_cycles_per_s", json_real(med));
+	return 0;
+}
+
+/* An open 1-queue VDEV with memory decode on, queue 0 enabled, and buf
+ * mapped at IOVA 0 in its container. */
+struct vdcm_fixture {
+	struct siovh_target *t;
+	struct siovh_vdev *vdev;
+	uint64_t bar0, bar2;
+	uint8_t *buf;
+};
+
+static int region_offset(struct vdcm_fixture *fx, uint32_t index,
+			 uint64_t *off)
+{
+	struct vfio_region_info info = { .argsz = sizeof(info), .index = index };
+	int ret;
+
+	ret = fx->t->vfio_device->ioctl(fx->t, fx->vdev,
+					VFIO_DEVICE_GET_REGION_INFO, &info);
+	*off = info.offset;
+	return ret;
+}
+
+static int reg_write(struct vdcm_fixture *fx, uint64_t off, uint32_t val)
+{
+	ssize_t n = fx->t->vfio_device->pwrite(fx->t, fx->vdev, &val,
+					       sizeof(val), off);
+
+	return n == sizeof(val) ? 0 : -EIO;
+}
+
+static int vdcm_fixture_up(struct siovh_target *t, struct vdcm_fixture *fx)
+{
+	const struct siovh_vfio_device_ops *ops = t->vfio_device;
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.size = VDCM_BUF,
+	};
+	uint64_t cfg;
+	uint16_t cmd = 0x6;		/* memory space, bus master */
+	int ret;
+
+	memset(fx, 0, sizeof(*fx));
+	fx->t = t;
+	fx->buf = aligned_alloc(4096, VDCM_BUF);
+	if (!fx->buf)
+		return -ENOMEM;
+	memset(fx->buf, 0, VDCM_BUF);
+	map.vaddr = (uintptr_t)fx->buf;
+	ret = ops->create(t, "siovh-1q", bench_uuid, &fx->vdev);
+	if (!ret)
+		ret = ops->open(t, fx->vdev);
+	if (!ret)
+		ret = ops->container_ioctl(t, fx->vdev, VFIO_IOMMU_MAP_DMA, &map);
+	if (!ret)
+		ret = region_offset(fx, VFIO_PCI_CONFIG_REGION_INDEX, &cfg);
+	if (!ret && ops->pwrite(t, fx->vdev, &cmd, 2, cfg + 4) != 2)
+		ret = -EIO;
+	if (!ret)
+		ret = region_offset(fx, VFIO_PCI_BAR0_REGION_INDEX, &fx->bar0);
+	if (!ret)
+		ret = region_offset(fx, VFIO_PCI_BAR2_REGION_INDEX, &fx->bar2);
+	if (!ret)
+		ret = reg_write(fx, fx->bar0 + VDEV_REG_Q(0) + VDEV_Q_CTRL,
+				VDEV_QCTRL_ENABLE);
+	return ret;
+}
+
+static void vdcm_fixture_down(struct vdcm_fixture *fx)
+{
+	if (fx->vdev) {
+		fx->t->vfio_device->release(fx->t, fx->vdev);
+		fx->t->vfio_device->remove(fx->t, fx->vdev);
+	}
+	free(fx->buf);
+}
+
+/* One 64-byte copy through the portal; ns from the write to the record. */
+static double descriptor_once(struct vdcm_fixture *fx)
+{
+	volatile uint8_t *status = fx->buf + 0x8000;
+	struct siovdev_desc d = {
+		.opcode = SIOVDEV_OP_MEMCOPY,
+		.flags = SIOVDEV_DF_COMPLETION,
+		.size = 64,
+		.completion = 0x8000,
+		.src = 0x0,
+		.dst = 0x1000,
+	};
+	uint64_t t0;
+
+	*status = 0;
+	t0 = now_ns();
+	if (fx->t->vfio_device->pwrite(fx->t, fx->vdev, &d, sizeof(d),
+				       fx->bar2) != sizeof(d))
+		return -1;
+	while (*status == SIOVDEV_CS_NONE)
+		;			/* the reference completes in the write */
+	return *status == SIOVDEV_CS_SUCCESS ? (double)(now_ns() - t0) : -1;
+}
+
+static int bench_descriptors(struct vdcm_fixture *fx, json_t *obj)
+{
+	static double samples[VDCM_DESCS];
+
+	for (unsigned int i = 0; i < VDCM_DESCS; i++) {
+		samples[i] = descriptor_once(fx);
+		if (samples[i] < 0)
+			return -EIO;
+	}
+	double med = median(samples, VDCM_DESCS);
+
+	printf("  %-14s %9u descs  %8.1f ns submit to completion (median)\n",
+	       "fast-path", VDCM_DESCS, med);
+	json_object_set_new(obj, "descriptor_median_ns", json_real(med));
+	return 0;
+}
+
+static int bench_slow_path(struct vdcm_fixture *fx, json_t *obj)
+{
+	double rd[VDCM_BATCHES], wr[VDCM_BATCHES];
+	uint32_t val;
+	uint64_t t0;
+
+	for (unsigned int b = 0; b < VDCM_BATCHES; b++) {
+		t0 = now_ns();
+		for (unsigned int i = 0; i < VDCM_REGS; i++)
+			if (fx->t->vfio_device->pread(fx->t, fx->vdev, &val, 4,
+					fx->bar0 + VDEV_REG_MAXQ) != 4)
+				return -EIO;
+		rd[b] = VDCM_REGS * 1e9 / (double)(now_ns() - t0);
+		t0 = now_ns();
+		for (unsigned int i = 0; i < VDCM_REGS; i++)
+			if (reg_write(fx, fx->bar0 + VDEV_REG_MBOX_ARG, i))
+				return -EIO;
+		wr[b] = VDCM_REGS * 1e9 / (double)(now_ns() - t0);
+	}
+	double mrd = median(rd, VDCM_BATCHES), mwr = median(wr, VDCM_BATCHES);
+
+	printf("  %-14s %9u ops    %8.0f reads/s  %.0f writes/s (BAR0)\n",
+	       "slow-path", VDCM_REGS, mrd, mwr);
+	json_object_set_new(obj, "slow_path_reads_per_s", json_real(mrd));
+	json_object_set_new(obj, "slow_path_writes_per_s", json_real(mwr));
+	return 0;
+}
+
+static int bench_vdcm(json_t *root)
+{
+	struct siovh_target_spec spec;
+	struct vdcm_fixture fx;
+	struct siovh_target t;
+	json_t *obj = json_object();
+	char err[256];
+	int ret;
+
+	ret = siovh_target_parse("ref", &spec, err, sizeof(err));
+	if (!ret)
+		ret = siovh_target_open(&spec, &t);
+	if (ret) {
+		json_decref(obj);
+		return ret;
+	}
+	printf("reference VDCM (VFIO-device facet; median of batches)\n");
+	ret = bench_vdev_cycles(&t, obj);
+	if (!ret) {
+		ret = vdcm_fixture_up(&t, &fx);
+		if (!ret)
+			ret = bench_descriptors(&fx, obj);
+		if (!ret)
+			ret = bench_slow_path(&fx, obj);
+		vdcm_fixture_down(&fx);
+	}
+	siovh_target_close(&t);
+	if (ret)
+		fprintf(stderr, "siovh-bench: VDCM: %s\n", strerror(-ret));
+	json_object_set_new(root, "vdcm", obj);
+	return ret;
+}
+
 /* Where and when the figures were taken: they mean nothing without it. */
 static json_t *bench_host(void)
 {
@@ -334,6 +568,8 @@ int main(int argc, char **argv)
 		ret = bench_memory(root);
 	if (!ret)
 		ret = bench_runner(root);
+	if (!ret)
+		ret = bench_vdcm(root);
 	json_decref(rows);
 
 	if (!ret && report) {

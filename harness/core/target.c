@@ -4,19 +4,23 @@
  * names (target.h).
  *
  * Spec grammar: NAME[:OPTION[,OPTION...]], OPTION = KEY=VALUE. The only key
- * so far is `fault`, naming one of the backend's faults. Everything that
- * does not parse is a one-line error naming the bad part, so the CLI can
- * exit 2 before running anything.
+ * so far is `fault`, naming one of the backend's faults. The plugin target
+ * has its own: plugin:PATH[:ARG] (harness/include/siovh/plugin.h); the
+ * object is loaded here, so that a bad one is reported before anything
+ * runs. Everything that does not parse is a one-line error naming the bad
+ * part, so the CLI can exit 2 before running anything.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/backends/plugin.h"
 #include "harness/backends/ref.h"
 #include "internal.h"
 
 const struct siovh_backend *const siovh_backends[] = {
 	&siovh_ref_backend,
+	&siovh_plugin_backend,
 	NULL,
 };
 
@@ -145,6 +149,9 @@ int siovh_target_parse(const char *text, struct siovh_target_spec *spec,
 		unknown_backend(text, nlen, err, errlen);
 		return -EINVAL;
 	}
+	if (spec->backend == &siovh_plugin_backend)
+		return siovh_plugin_check(spec, colon ? colon + 1 : "", err,
+					  errlen);
 	for (opt = colon; opt; opt = *end ? end : NULL) {
 		opt++;
 		end = strchrnul(opt, ',');

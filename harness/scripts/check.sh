@@ -75,5 +75,20 @@ for k in results faults; do
 	fi
 done
 
+# The same clauses through the plug-in ABI: the example plug-in (the
+# reference packaged as a shared object, harness/plugins/example) must pass
+# every clause, as a vendor's plug-in would be run.
+plugin=$build/libsiovh-example.so
+"$build/siovh" run --target "plugin:$plugin" --jobs "$jobs" \
+	--report "$out/plugin" >"$out/plugin.log" 2>&1
+status=$?
+tail -n 1 "$out/plugin.log" | sed 's/^/  plugin: /'
+if [ -f "$out/plugin/results.ktap" ]; then
+	tally "plugin:results" "$out/plugin/results.ktap" "$status"
+else
+	echo "not ok - plugin:results: no results.ktap written (siovh exited $status)"
+	failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Dirty page tracking for live migration (seeds/002, "Live Migration":
+ * "GET dirty page bitmap"), as VFIO's device DMA logging:
+ * VFIO_DEVICE_FEATURE_DMA_LOGGING_START / STOP / REPORT. The log is the
+ * IOMMU's: while logging, every DMA write through the AUX domain sets the
+ * dirty bit of the PTE it wrote through (viommu.h), and REPORT reads and
+ * clears those bits. So exactly the pages DMA wrote are reported, once.
+ *
+ * Settled here: the logging page size is 4 KiB (START's page_size hint is
+ * answered with 4096); REPORT takes any power-of-two page_size >= 4 KiB,
+ * iova and length aligned to it, inside one of the ranges given to START;
+ * START clears what earlier logging left, so a session starts clean.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/ref/viommu/viommu.h"
+#include "vdcm_internal.h"
+
+static bool pow2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* Read (and clear, unless told not to) the dirty bits of one mapping's
+ * pages inside [iova, iova + len), OR-ing them into the report bitmap. */
+static int report_map(struct vdcm_vdev *vdev, const struct vdcm_map *m,
+		      const struct vfio_device_feature_dma_logging_report *r,
+		      uint64_t *out)
+{
+	uint64_t lo = m->iova > r->iova ? m->iova : r->iova;
+	uint64_t hi = m->iova + m->size < r->iova + r->length ?
+		      m->iova + m->size : r->iova + r->length;
+	uint64_t pages, i, page, last = r->iova + r->length - VDEV_PAGE_SIZE;
+	uint32_t flags = 0;
+	uint64_t *bits;
+	int ret;
+
+	if (lo >= hi)
+		return 0;
+	pages = (hi - lo) / VDEV_PAGE_SIZE;
+	bits = calloc((pages + 63) / 64, sizeof(*bits));
+	if (!bits)
+		return -ENOMEM;
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_NOT_CLEARED))
+		flags = VIOMMU_DIRTY_NO_CLEAR;
+	ret = viommu_read_and_clear_dirty(vdev->vdcm->iommu, vdev->domain, lo,
+					  hi - lo, bits, flags);
+	for (i = 0; !ret && i < pages; i++) {
+		if (!(bits[i / 64] >> (i % 64) & 1))
+			continue;
+		page = lo + i * VDEV_PAGE_SIZE;
+		if (page == last &&
+		    vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_MISSES_LAST))
+			continue;
+		page = (page - r->iova) / r->page_size;
+		out[page / 64] |= 1ull << (page % 64);
+	}
+	free(bits);
+	return ret;
+}
+
+static bool in_a_range(const struct vdcm_dirty *d, uint64_t iova,
+		       uint64_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->nr_ranges; i++)
+		if (iova >= d->ranges[i].iova &&
+		    iova + len <= d->ranges[i].iova + d->ranges[i].length)
+			return true;
+	return false;
+}
+
+static int dirty_report(struct vdcm_vdev *vdev,
+			struct vfio_device_feature_dma_logging_report *r)
+{
+	uint64_t *out = (uint64_t *)(uintptr_t)r->bitmap;
+	uint32_t i;
+	int ret;
+
+	if (!vdev->dirty.on)
+		return -EINVAL;
+	if (!pow2(r->page_size) || r->page_size < VDEV_PAGE_SIZE ||
+	    !r->length || (r->iova | r->length) & (r->page_size - 1) ||
+	    r->iova + r->length < r->iova || !out ||
+	    !in_a_range(&vdev->dirty, r->iova, r->length))
+		return -EINVAL;
+	for (i = 0; i < vdev->nr_maps; i++) {
+		ret = report_map(vdev, &vdev->maps[i], r, out);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Start clean: drop what the domain's dirty bits hold from before. */
+static void dirty_clear(struct vdcm_vdev *vdev)
+{
+	struct vfio_device_feature_dma_logging_report r = { 0 };
+	uint64_t *scratch;
+	uint32_t i;
+
+	for (i = 0; i < vdev->nr_maps; i++) {
+		r.iova = vdev->maps[i].iova;
+		r.length = vdev->maps[i].size;
+		r.page_size = VDEV_PAGE_SIZE;
+		scratch = calloc((r.length / VDEV_PAGE_SIZE + 63) / 64, 8);
+		if (!scratch)
+			continue;
+		viommu_read_and_clear_dirty(vdev->vdcm->iommu, vdev->domain,
+					    r.iova, r.length, scratch, 0);
+		free(scratch);
+	}
+}
+
+static int dirty_start(struct vdcm_vdev *vdev,
+		       struct vfio_device_feature_dma_logging_control *c)
+{
+	const struct vfio_device_feature_dma_logging_range *ranges;
+	uint32_t i;
+	int ret;
+
+	if (vdev->dirty.on &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_DOUBLE_START))
+		return -EBUSY;
+	ranges = (const void *)(uintptr_t)c->ranges;
+	if (!c->num_ranges || !ranges)
+		return -EINVAL;
+	if (c->num_ranges > VDCM_MAX_DIRTY_RANGES)
+		return -E2BIG;
+	for (i = 0; i < c->num_ranges; i++)
+		if (!ranges[i].length ||
+		    ranges[i].iova + ranges[i].length < ranges[i].iova)
+			return -EINVAL;
+	dirty_clear(vdev);
+	ret = viommu_set_dirty_tracking(vdev->vdcm->iommu, vdev->domain, true);
+	if (ret)
+		return ret;
+	memcpy(vdev->dirty.ranges, ranges, c->num_ranges * sizeof(*ranges));
+	vdev->dirty.nr_ranges = c->num_ranges;
+	vdev->dirty.on = true;
+	c->page_size = VDEV_PAGE_SIZE;		/* what the device logs at */
+	return 0;
+}
+
+void vdcm_dirty_cleanup(struct vdcm_vdev *vdev)
+{
+	if (vdev->dirty.on)
+		viommu_set_dirty_tracking(vdev->vdcm->iommu, vdev->domain,
+					  false);
+	memset(&vdev->dirty, 0, sizeof(vdev->dirty));
+}
+
+/* The DMA logging features; -ENOTTY for any other. */
+int vdcm_dirty_feature(struct vdcm_vdev *vdev, struct vfio_device_feature *f)
+{
+	uint32_t which = f->flags & VFIO_DEVICE_FEATURE_MASK;
+	bool get = f->flags & VFIO_DEVICE_FEATURE_GET;
+	bool set = f->flags & VFIO_DEVICE_FEATURE_SET;
+	size_t need = sizeof(*f);
+
+	switch (which) {
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_START:
+		need += sizeof(struct vfio_device_feature_dma_logging_control);
+		/* fall through */
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP:
+		if (get)
+			return -EINVAL;
+		break;
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT:
+		if (set)
+			return -EINVAL;
+		need += sizeof(struct vfio_device_feature_dma_logging_report);
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (f->flags & VFIO_DEVICE_FEATURE_PROBE)
+		return 0;
+	if (!get && !set)
+		return -EINVAL;
+	if (f->argsz < need)
+		return -EINVAL;
+	switch (which) {
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_START:
+		return dirty_start(vdev, (void *)f->data);
+	case VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP:
+		if (!vdev->dirty.on)
+			return -EINVAL;
+		vdcm_dirty_cleanup(vdev);
+		return 0;
+	default:
+		return dirty_report(vdev, (void *)f->data);
+	}
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Injected faults of the reference VDCM (DESIGN.md, "Fault").
+ *
+ * Each fault is one plausible VDCM bug, switched on for a whole VDCM by
+ * vdcm_params.fault and tested at the one place it lives by
+ * `if (vdcm_fault(vdcm, VDCM_FAULT_X))`. Each is observable through the
+ * vfio_device facet or the test facet's VDCM probes; the ref backend lists
+ * them as "vdcm-<name>", facet "vdev".
+ *
+ *	X(CODE, "name", "the bug, in one line")
+ */
+#ifndef VDCM_FAULTS_H
+#define VDCM_FAULTS_H
+
+#define VDCM_FAULT_LIST(X)						\
+	/* Release order (seeds/000, "Release") */			\
+	X(RESET_BEFORE_INVALIDATE, "reset-before-invalidate",		\
+	  "release resets the ADIs before invalidating their PASID")	\
+	X(FREE_PASID_BEFORE_RESET, "free-pasid-before-reset",		\
+	  "release frees the PASID before resetting the VDEV")		\
+	X(RELEASE_NO_DETACH, "release-no-detach",			\
+	  "release never detaches the PASID from the IOMMU")		\
+	X(RELEASE_KEEPS_PASID, "release-keeps-pasid",			\
+	  "release leaves the PASID valid in the ADIs")			\
+	/* Lifecycle */							\
+	X(SECOND_OPEN, "second-open",					\
+	  "a second open of an open VDEV succeeds")			\
+	X(REMOVE_WHILE_OPEN, "remove-while-open",			\
+	  "remove of an open VDEV succeeds")				\
+	X(DUP_UUID, "dup-uuid",						\
+	  "create accepts a UUID already in use")			\
+	X(ADI_REUSED, "adi-reused",					\
+	  "create hands out an ADI another VDEV still holds")		\
+	X(CREATE_LEAKS_ADI, "create-leaks-adi",				\
+	  "a create that fails for want of ADIs keeps those it took")	\
+	X(UNKNOWN_TYPE, "unknown-type",					\
+	  "create of an unknown type makes a 1-ADI VDEV")		\
+	X(AVAIL_STALE, "avail-stale",					\
+	  "available_instances ignores ADIs held by VDEVs")		\
+	X(AVAIL_SHORT, "avail-short",					\
+	  "available_instances is one short on an idle parent")		\
+	X(AVAIL_UNKNOWN_TYPE, "avail-unknown-type",			\
+	  "available_instances of an unknown type is 0, not an error")	\
+	X(LIST_TYPES_SHORT, "list-types-short",				\
+	  "list_types leaves out the last type")			\
+	X(RELEASE_CLOSED_OK, "release-closed-ok",			\
+	  "release of a VDEV that is not open succeeds")		\
+	X(CLOSED_ACCESS, "closed-access",				\
+	  "region accesses work on a VDEV that is not open")		\
+	X(REMOVE_LEAKS_ADI, "remove-leaks-adi",				\
+	  "remove does not give the VDEV's ADIs back to the pool")	\
+	X(NO_PASID_PROGRAMMED, "no-pasid-programmed",			\
+	  "open leaves the ADIs without the default PASID")		\
+	/* Reset */							\
+	X(RESET_KEEPS_IMS_UNMASKED, "reset-keeps-ims-unmasked",		\
+	  "reset forgets to mask the IMS entries")			\
+	X(RESET_KEEPS_COMMAND, "reset-keeps-command",			\
+	  "reset keeps the virtual config's command register")		\
+	X(RESET_KEEPS_QUEUES, "reset-keeps-queues",			\
+	  "reset leaves the ADIs enabled")				\
+	/* Config space and regions */					\
+	X(BAR_SIZING, "bar-sizing",					\
+	  "BAR0 sizing reads back a mask one page too large")		\
+	X(CFG_RO_WRITABLE, "cfg-ro-writable",				\
+	  "the virtual device ID accepts writes")			\
+	X(COMMAND_IO_WRITABLE, "command-io-writable",			\
+	  "the command register's I/O space bit takes writes")		\
+	X(ROM_BAR_WRITABLE, "rom-bar-writable",				\
+	  "the ROM BAR (not implemented) takes writes")			\
+	X(CAP_LIST_LOOP, "cap-list-loop",				\
+	  "the MSI-X capability's next pointer loops to the PCIe cap")	\
+	X(ATS_CAP_HIDDEN, "ats-cap-hidden",				\
+	  "the virtual ATS cap is hidden though the parent's is on")	\
+	X(MSIX_TABLE_SIZE, "msix-table-size",				\
+	  "the MSI-X table size field is one vector short")		\
+	X(CFG_BEYOND_REGION, "cfg-beyond-region",			\
+	  "config reads past the config region return 0")		\
+	X(PASID_CAP_ALWAYS, "pasid-cap-always",				\
+	  "the virtual PASID cap is shown though the parent's is off")	\
+	X(MEMORY_NOT_GATED, "memory-not-gated",				\
+	  "BAR access works with the command register's MEMORY clear")	\
+	X(READ_BEYOND_REGION, "read-beyond-region",			\
+	  "a slow-path read past the end of BAR0 is accepted")		\
+	X(SLOW_PATH_MISALIGNED, "slow-path-misaligned",			\
+	  "a misaligned slow-path read is rounded down, not refused")	\
+	X(RESP_WRITABLE, "resp-writable",				\
+	  "the mailbox response register (RO) takes writes")		\
+	X(EMPTY_REGION_ACCESS, "empty-region-access",			\
+	  "reads of a zero-size region (BAR4) return 0")		\
+	X(REGION_INDEX_UNCHECKED, "region-index-unchecked",		\
+	  "GET_REGION_INFO answers an index beyond num_regions")	\
+	X(REGION_OVERLAP, "region-overlap",				\
+	  "region info puts BAR2 inside BAR0's range of the device fd")	\
+	X(MMAP_SLOW_PATH, "mmap-slow-path",				\
+	  "mmap of the slow path (BAR0) succeeds")			\
+	X(REGION_SIZE, "region-size",					\
+	  "region info reports BAR2 one page larger than it is")	\
+	X(SPARSE_MISALIGNED, "sparse-misaligned",			\
+	  "the sparse mmap areas are off by 64 bytes")			\
+	/* Interrupts */						\
+	X(MASKED_SIGNALS, "masked-signals",				\
+	  "a masked vector still signals its eventfd")			\
+	X(UNMASK_LOSES_PENDING, "unmask-loses-pending",			\
+	  "unmask drops the interrupt latched while masked")		\
+	X(WRONG_VECTOR, "wrong-vector",					\
+	  "queue completions signal the mailbox vector")		\
+	X(DOUBLE_SIGNAL, "double-signal",				\
+	  "an interrupt adds 2 to its eventfd: two signals")		\
+	X(DISARM_IGNORED, "disarm-ignored",				\
+	  "an eventfd of -1 leaves the vector armed")			\
+	/* Mediation (seeds/002) */					\
+	X(SET_QUEUES_UNCHECKED, "set-queues-unchecked",			\
+	  "mailbox SET_QUEUES accepts a count beyond maxQ")		\
+	X(GROW_UNCHECKED, "grow-unchecked",				\
+	  "SET_QUEUES without free ADIs still succeeds and moves CURQ")	\
+	X(QUEUE_BEYOND_CURQ, "queue-beyond-curq",			\
+	  "a queue at or beyond CURQ can be enabled")			\
+	X(MBOX_UNKNOWN_OK, "mbox-unknown-ok",				\
+	  "an unknown mailbox command completes without error")		\
+	X(MBOX_NO_INTCAUSE, "mbox-no-intcause",				\
+	  "a mailbox command does not set INTCAUSE.MBOX")		\
+	X(MIG_NO_P2P, "mig-no-p2p",					\
+	  "MIGRATION reports STOP_COPY without P2P though P2P works")	\
+	X(STOP_ACCEPTS_WRITES, "stop-accepts-writes",			\
+	  "register writes and descriptors are taken in STOP")		\
+	X(RESUME_ACCEPTS_GARBAGE, "resume-accepts-garbage",		\
+	  "RESUMING -> STOP succeeds on a malformed state stream")	\
+	X(ILLEGAL_ARC, "illegal-arc",					\
+	  "a request for PRE_COPY (not supported) is accepted")		\
+	X(FAILED_ARC_MOVES, "failed-arc-moves",				\
+	  "a refused migration arc still changes the state")		\
+	X(RESTORE_LOSES_IMS, "restore-loses-ims",			\
+	  "restore does not re-establish the IMS programming")		\
+	X(RESTORE_LOSES_REGS, "restore-loses-regs",			\
+	  "restore drops the mailbox registers")			\
+	X(DIRTY_MISSES_LAST, "dirty-misses-last",			\
+	  "the dirty report misses the last page of the range")		\
+	X(DIRTY_NOT_CLEARED, "dirty-not-cleared",			\
+	  "the dirty report does not clear what it reported")		\
+	X(DIRTY_DOUBLE_START, "dirty-double-start",			\
+	  "DMA logging can be started a second time")			\
+	X(PIN_LEAK, "pin-leak",						\
+	  "completion does not unpin the descriptor's pages")		\
+	X(MAP_PINS, "map-pins",						\
+	  "MAP_DMA pins every page it maps")				\
+	X(MAP_OVERLAP, "map-overlap",					\
+	  "MAP_DMA accepts a range overlapping an existing mapping")
+
+enum vdcm_fault {
+	VDCM_FAULT_NONE = 0,
+#define VDCM_FAULT_ENUM(code, name, summary) VDCM_FAULT_##code,
+	VDCM_FAULT_LIST(VDCM_FAULT_ENUM)
+#undef VDCM_FAULT_ENUM
+	VDCM_FAULT_COUNT
+};
+
+#endif /* VDCM_FAULTS_H */

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupts of a VDEV (seeds/000, "Design the VDCM": "ADI Interrupt from
+ * IMS", "Virtual interrupt"). The VMM arms MSI-X vectors with eventfds
+ * through VFIO_DEVICE_SET_IRQS, as for any vfio-pci device:
+ *
+ *  - vector 0 is virtual: the VDCM itself signals it when a mailbox command
+ *    completes;
+ *  - vectors 1..maxQ are the queues' completion interrupts. They are not
+ *    emulated: the VDCM programs each ADI's IMS entry with a message that
+ *    names the ADI and the vector, and the parent's message arrives at
+ *    vdcm_msi() (parent.c), which signals the eventfd.
+ *
+ * Masking is mediated down to the hardware: an ADI's IMS entry is unmasked
+ * exactly while MSI-X is enabled and the vector it targets is unmasked
+ * (vdcm_irq_ims_sync), so a message raised while masked is latched in the
+ * entry's pending bit by the device and sent on unmask. The VDCM latches
+ * the same way for what it signals itself (vdcm_irq_signal). A message for
+ * a vector without an eventfd is dropped, as vfio-pci drops it.
+ *
+ * "MSI-X enabled" is the virtual config's MSI-X enable bit: arming vectors
+ * with eventfds sets it and disabling the index (count 0) clears it, as
+ * vfio-pci does; being config space, it is reset by FLR and carried by
+ * migration along with the vector masks.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vdcm_internal.h"
+
+void vdcm_irq_init(struct vdcm_vdev *vdev)
+{
+	uint32_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vdev->vec); i++) {
+		vdev->vec[i].fd = -1;
+		vdev->vec[i].masked = false;
+		vdev->vec[i].pending = false;
+	}
+}
+
+static void vec_disarm(struct vdcm_vector *vec)
+{
+	if (vec->fd >= 0)
+		close(vec->fd);
+	vec->fd = -1;
+	vec->pending = false;
+}
+
+void vdcm_irq_disarm_all(struct vdcm_vdev *vdev)
+{
+	uint32_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vdev->vec); i++)
+		vec_disarm(&vdev->vec[i]);
+}
+
+/* The vector the queue served by the vdev's i-th ADI interrupts through. */
+static uint32_t adi_vector(const struct vdcm_vdev *vdev, uint32_t i)
+{
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_WRONG_VECTOR))
+		return VDEV_VEC_MBOX;
+	return vdev->regs.q[i].vector;
+}
+
+/* The MSI-X capability's message control register, enable bit. */
+#define MSIX_CTRL_OFF		(VDEV_CAP_MSIX + 2)
+#define MSIX_CTRL_ENABLE	0x8000
+
+static bool msix_enabled(const struct vdcm_vdev *vdev)
+{
+	const uint8_t *b = vdev->cfg.bytes + MSIX_CTRL_OFF;
+
+	return (b[0] | b[1] << 8) & MSIX_CTRL_ENABLE;
+}
+
+static void msix_set_enabled(struct vdcm_vdev *vdev, bool on)
+{
+	uint8_t *hi = vdev->cfg.bytes + MSIX_CTRL_OFF + 1;
+
+	*hi = (uint8_t)(on ? *hi | MSIX_CTRL_ENABLE >> 8 :
+			     *hi & ~(MSIX_CTRL_ENABLE >> 8));
+}
+
+static bool ims_should_mask(const struct vdcm_vdev *vdev, uint32_t vector)
+{
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_MASKED_SIGNALS))
+		return !msix_enabled(vdev);
+	return !msix_enabled(vdev) || vdev->vec[vector].masked;
+}
+
+/*
+ * Make every ADI's IMS entry say what the VDEV's vectors say: the message
+ * (which vector) and the mask. With guest-transparent multiplexing an ADI
+ * serves several virtual queues; it interrupts through the vector of the
+ * first of them (vdev_adi_of_queue).
+ */
+int vdcm_irq_ims_sync(struct vdcm_vdev *vdev)
+{
+	struct vdcm *vdcm = vdev->vdcm;
+	uint32_t i, vector;
+	bool mask;
+	int ret;
+
+	for (i = 0; i < vdev->cur_queues; i++) {
+		vector = adi_vector(vdev, i);
+		if (vector >= vdev_nr_vectors(vdev))
+			vector = VDEV_VEC_QUEUE(i);
+		mask = ims_should_mask(vdev, vector);
+		ret = vdcm_hw_adi_ims_program(vdcm, vdev->adi[i], vector);
+		if (!ret)
+			ret = vdcm_hw_adi_ims_mask(vdcm, vdev->adi[i], mask);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void vec_fire(struct vdcm_vdev *vdev, struct vdcm_vector *vec)
+{
+	uint64_t one = 1;
+
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_DOUBLE_SIGNAL))
+		one = 2;
+	if (vec->fd >= 0 && write(vec->fd, &one, sizeof(one)) < 0)
+		vec->pending = true;	/* counter full: try again later */
+}
+
+/* Signal vector: now, or latched until unmask when masked. */
+void vdcm_irq_signal(struct vdcm_vdev *vdev, uint32_t vector)
+{
+	struct vdcm_vector *vec;
+
+	if (vector >= vdev_nr_vectors(vdev))
+		return;
+	vec = &vdev->vec[vector];
+	if (vec->fd < 0 || vdev->drop_irqs)
+		return;			/* not armed: the interrupt is lost */
+	if (vec->masked && !vdcm_fault(vdev->vdcm, VDCM_FAULT_MASKED_SIGNALS)) {
+		vec->pending = true;
+		return;
+	}
+	vec_fire(vdev, vec);
+}
+
+/*
+ * A message from an ADI's IMS entry. The entry did the masking (it is
+ * masked exactly while the vector is, and latched what came meanwhile), so
+ * the VDCM passes the message on as it is.
+ */
+void vdcm_irq_deliver(struct vdcm_vdev *vdev, uint32_t vector)
+{
+	if (vector < vdev_nr_vectors(vdev) && !vdev->drop_irqs)
+		vec_fire(vdev, &vdev->vec[vector]);
+}
+
+int vdcm_irq_get_info(struct vdcm_vdev *vdev, struct vfio_irq_info *info)
+{
+	if (info->argsz < sizeof(*info))
+		return -EINVAL;
+	if (info->index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	info->flags = 0;
+	info->count = 0;
+	if (info->index == VFIO_PCI_MSIX_IRQ_INDEX) {
+		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE |
+			      VFIO_IRQ_INFO_NORESIZE;
+		info->count = vdev_nr_vectors(vdev);
+	}
+	return 0;
+}
+
+/* Bytes of data that follow struct vfio_irq_set for these flags. */
+static int irq_set_data_size(uint32_t flags, uint32_t count, size_t *size)
+{
+	switch (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
+	case VFIO_IRQ_SET_DATA_NONE:
+		*size = 0;
+		return 0;
+	case VFIO_IRQ_SET_DATA_BOOL:
+		*size = count * sizeof(uint8_t);
+		return 0;
+	case VFIO_IRQ_SET_DATA_EVENTFD:
+		*size = count * sizeof(int32_t);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Is exactly one bit of mask set in flags? */
+static bool one_of(uint32_t flags, uint32_t mask)
+{
+	uint32_t f = flags & mask;
+
+	return f && !(f & (f - 1));
+}
+
+static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
+{
+	const uint32_t known = VFIO_IRQ_SET_DATA_TYPE_MASK |
+			       VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	size_t data;
+
+	if (s->argsz < sizeof(*s) || (s->flags & ~known) ||
+	    !one_of(s->flags, VFIO_IRQ_SET_DATA_TYPE_MASK) ||
+	    !one_of(s->flags, VFIO_IRQ_SET_ACTION_TYPE_MASK))
+		return -EINVAL;
+	if (irq_set_data_size(s->flags, s->count, &data) ||
+	    s->argsz < sizeof(*s) + data)
+		return -EINVAL;
+	if (s->index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	if (s->index != VFIO_PCI_MSIX_IRQ_INDEX)
+		return s->count ? -EINVAL : 0;
+	if (s->start > vdev_nr_vectors(vdev) ||
+	    s->count > vdev_nr_vectors(vdev) - s->start)
+		return -EINVAL;
+	return 0;
+}
+
+/* DATA_BOOL: act on vector i only where the i-th byte is nonzero. */
+static bool irq_selected(const struct vfio_irq_set *s, uint32_t i)
+{
+	if ((s->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) != VFIO_IRQ_SET_DATA_BOOL)
+		return true;
+	return s->data[i];
+}
+
+/* ACTION_TRIGGER, DATA_EVENTFD: arm (fd >= 0) or disarm (-1) each vector. */
+static int irq_set_eventfds(struct vdcm_vdev *vdev,
+			    const struct vfio_irq_set *s)
+{
+	int32_t fds[VDEV_MAX_VECTORS];
+	int dups[VDEV_MAX_VECTORS];
+	uint32_t i;
+
+	memcpy(fds, s->data, s->count * sizeof(int32_t));
+	for (i = 0; i < s->count; i++) {
+		dups[i] = -1;
+		if (fds[i] < -1)
+			goto err_close;
+		if (fds[i] >= 0) {
+			dups[i] = dup(fds[i]);
+			if (dups[i] < 0)
+				goto err_close;
+		}
+	}
+	for (i = 0; i < s->count; i++) {
+		if (dups[i] < 0 &&
+		    vdcm_fault(vdev->vdcm, VDCM_FAULT_DISARM_IGNORED))
+			continue;		/* the bug: -1 does nothing */
+		vec_disarm(&vdev->vec[s->start + i]);
+		vdev->vec[s->start + i].fd = dups[i];
+		if (dups[i] >= 0)
+			msix_set_enabled(vdev, true);
+	}
+	return vdcm_irq_ims_sync(vdev);
+
+err_close:
+	while (i--)
+		if (dups[i] >= 0)
+			close(dups[i]);
+	return -EINVAL;
+}
+
+static int irq_trigger(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
+{
+	uint32_t i;
+
+	uint32_t data = s->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+
+	if (data == VFIO_IRQ_SET_DATA_EVENTFD)
+		return irq_set_eventfds(vdev, s);
+	if (!s->count && (s->flags & VFIO_IRQ_SET_DATA_NONE)) {
+		/* count 0: disable the index */
+		vdcm_irq_disarm_all(vdev);
+		msix_set_enabled(vdev, false);
+		return vdcm_irq_ims_sync(vdev);
+	}
+	for (i = 0; i < s->count; i++)		/* loopback: fire */
+		if (irq_selected(s, i))
+			vdcm_irq_signal(vdev, s->start + i);
+	return 0;
+}
+
+static int irq_mask(struct vdcm_vdev *vdev, const struct vfio_irq_set *s,
+		    bool mask)
+{
+	struct vdcm_vector *vec;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < s->count; i++) {
+		if (!irq_selected(s, i))
+			continue;
+		vec = &vdev->vec[s->start + i];
+		vec->masked = mask;
+		if (mask || !vec->pending)
+			continue;
+		vec->pending = false;
+		if (!vdcm_fault(vdev->vdcm, VDCM_FAULT_UNMASK_LOSES_PENDING))
+			vec_fire(vdev, vec);
+	}
+	if (!mask && vdcm_fault(vdev->vdcm, VDCM_FAULT_UNMASK_LOSES_PENDING)) {
+		/* The bug: the device's latched messages are swallowed
+		 * while the entries are unmasked. */
+		vdev->drop_irqs = true;
+		ret = vdcm_irq_ims_sync(vdev);
+		vdev->drop_irqs = false;
+		return ret;
+	}
+	return vdcm_irq_ims_sync(vdev);
+}
+
+int vdcm_irq_set(struct vdcm_vdev *vdev, struct vfio_irq_set *s)
+{
+	int ret = irq_set_check(vdev, s);
+
+	if (ret || s->index != VFIO_PCI_MSIX_IRQ_INDEX)
+		return ret;
+	switch (s->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
+	case VFIO_IRQ_SET_ACTION_TRIGGER:
+		return irq_trigger(vdev, s);
+	case VFIO_IRQ_SET_ACTION_MASK:
+		if (s->flags & VFIO_IRQ_SET_DATA_EVENTFD)
+			return -EINVAL;
+		return irq_mask(vdev, s, true);
+	default:
+		if (s->flags & VFIO_IRQ_SET_DATA_EVENTFD)
+			return -EINVAL;
+		return irq_mask(vdev, s, false);
+	}
+}

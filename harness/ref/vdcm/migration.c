@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Live migration (seeds/002, "Live Migration": "Mediate for composing device
+ * state", "State transition (running, stopped, etc.)", "GET/SET device
+ * state"), as today's VFIO migration v2: VFIO_DEVICE_FEATURE_MIGRATION and
+ * VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE with the state machine of
+ * linux/vfio.h, the device state streamed over a data fd.
+ *
+ * The device state is what the VDCM composes, not a copy of hardware: the
+ * guest-visible config and registers, the queue configuration and the
+ * interrupt programming, plus curQ. Host resources are not in it: the
+ * destination is another VDEV with its own ADIs and its own default PASID,
+ * and loading re-establishes the ADIs' programming on those.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vdcm_internal.h"
+
+#define MIG_MAGIC	0x4d444356u	/* "VCDM" */
+#define MIG_VERSION	1
+
+/* The serialized device state (host byte order: in-process only). */
+struct mig_blob {
+	uint32_t magic, version;
+	char type[32];
+	uint32_t max_queues;
+	uint32_t cur_queues;		/* ADIs held */
+	uint8_t cfg[VDEV_CFG_SIZE];
+	uint16_t pasid_ctrl, ats_ctrl, pri_ctrl;
+	uint32_t pri_alloc;
+	struct vdcm_regs regs;
+	uint8_t vec_masked[VDEV_MAX_VECTORS];
+};
+
+void vdcm_mig_init(struct vdcm_vdev *vdev)
+{
+	vdev->mig.state = VFIO_DEVICE_STATE_RUNNING;
+	vdev->mig.resume_fd = -1;
+}
+
+void vdcm_mig_cleanup(struct vdcm_vdev *vdev)
+{
+	if (vdev->mig.resume_fd >= 0)
+		close(vdev->mig.resume_fd);
+	vdcm_mig_init(vdev);
+}
+
+/* ---- Save and load ---- */
+
+static void mig_save(const struct vdcm_vdev *vdev, struct mig_blob *b)
+{
+	uint32_t i;
+
+	memset(b, 0, sizeof(*b));
+	b->magic = MIG_MAGIC;
+	b->version = MIG_VERSION;
+	strncpy(b->type, vdev->type->name, sizeof(b->type) - 1);
+	b->max_queues = vdev_max_queues(vdev);
+	b->cur_queues = vdev->cur_queues;
+	memcpy(b->cfg, vdev->cfg.bytes, sizeof(b->cfg));
+	b->pasid_ctrl = vdev->cfg.pasid_ctrl;
+	b->ats_ctrl = vdev->cfg.ats_ctrl;
+	b->pri_ctrl = vdev->cfg.pri_ctrl;
+	b->pri_alloc = vdev->cfg.pri_alloc;
+	b->regs = vdev->regs;
+	for (i = 0; i < VDEV_MAX_VECTORS; i++)
+		b->vec_masked[i] = vdev->vec[i].masked;
+}
+
+static int mig_check(const struct vdcm_vdev *vdev, const struct mig_blob *b)
+{
+	if (b->magic != MIG_MAGIC || b->version != MIG_VERSION ||
+	    strncmp(b->type, vdev->type->name, sizeof(b->type)) ||
+	    b->max_queues != vdev_max_queues(vdev) || !b->cur_queues ||
+	    b->cur_queues > b->max_queues || !b->regs.curq ||
+	    b->regs.curq > b->max_queues)
+		return -EINVAL;
+	return 0;
+}
+
+/* Make this VDEV the one the blob describes, on its own ADIs and PASID. */
+static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b)
+{
+	uint32_t i;
+	int ret;
+
+	ret = mig_check(vdev, b);
+	if (ret)
+		return ret;
+	for (i = 0; i < vdev->cur_queues; i++) {
+		vdcm_pin_retire(vdev, vdev->adi[i], true);
+		vdcm_hw_adi_quiesce(vdev->vdcm, vdev->adi[i]);
+		vdcm_hw_adi_ims_mask(vdev->vdcm, vdev->adi[i], true);
+	}
+	ret = vdcm_queues_resize(vdev, b->cur_queues);
+	if (ret)
+		return ret;
+	memcpy(vdev->cfg.bytes, b->cfg, sizeof(b->cfg));
+	vdev->cfg.pasid_ctrl = b->pasid_ctrl;
+	vdev->cfg.ats_ctrl = b->ats_ctrl;
+	vdev->cfg.pri_ctrl = b->pri_ctrl;
+	vdev->cfg.pri_alloc = b->pri_alloc;
+	vdev->regs = b->regs;
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_RESTORE_LOSES_REGS)) {
+		vdev->regs.mbox_cmd = 0;	/* the bug: mailbox not moved */
+		vdev->regs.mbox_arg = 0;
+		vdev->regs.mbox_resp = 0;
+	}
+	for (i = 0; i < VDEV_MAX_VECTORS; i++)
+		vdev->vec[i].masked = b->vec_masked[i];
+	ret = vdcm_vdev_program_pasid(vdev);
+	if (ret)
+		return ret;
+	if (!vdcm_fault(vdev->vdcm, VDCM_FAULT_RESTORE_LOSES_IMS)) {
+		ret = vdcm_irq_ims_sync(vdev);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < vdev_max_queues(vdev); i++) {
+		ret = vdcm_queue_apply(vdev, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* STOP -> STOP_COPY: the whole state, in a fresh memfd, read from 0. */
+static int mig_save_fd(struct vdcm_vdev *vdev)
+{
+	struct mig_blob b;
+	int fd;
+
+	mig_save(vdev, &b);
+	fd = memfd_create("siovh-vdev-state", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, &b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
+/* STOP -> RESUMING: a memfd for the VMM to write into; we keep our own. */
+static int mig_resume_fd(struct vdcm_vdev *vdev)
+{
+	int fd, user;
+
+	fd = memfd_create("siovh-vdev-resume", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	user = dup(fd);
+	if (user < 0) {
+		close(fd);
+		return -errno;
+	}
+	vdev->mig.resume_fd = fd;
+	return user;
+}
+
+/*
+ * RESUMING -> STOP: load what the VMM wrote. Nothing written is nothing to
+ * load (the device keeps its state); anything else must be one whole,
+ * consistent state of this VDEV's type.
+ */
+static int mig_resume_end(struct vdcm_vdev *vdev)
+{
+	struct mig_blob b;
+	struct stat st;
+	int fd = vdev->mig.resume_fd;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (st.st_size &&
+	    (st.st_size != (off_t)sizeof(b) ||
+	     pread(fd, &b, sizeof(b), 0) != (ssize_t)sizeof(b) ||
+	     mig_load(vdev, &b)) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ACCEPTS_GARBAGE))
+		return -EINVAL;
+	close(fd);
+	vdev->mig.resume_fd = -1;
+	return 0;
+}
+
+/* ---- The state machine ---- */
+
+/*
+ * The FSM arcs of linux/vfio.h for a device with STOP_COPY and P2P. A
+ * request names a target state; as in the kernel, a target that is not one
+ * arc away is reached by a combination of arcs, shortest first, that does
+ * not pass through STOP_COPY or RESUMING on the way (those start and end
+ * data sessions). ERROR, the PRE_COPY states (not supported) and unknown
+ * states cannot be requested.
+ */
+static bool arc(uint32_t from, uint32_t to)
+{
+	static const struct { uint32_t from, to; } arcs[] = {
+		{ VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_RUNNING_P2P },
+		{ VFIO_DEVICE_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_RUNNING },
+		{ VFIO_DEVICE_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_STOP },
+		{ VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_RUNNING_P2P },
+		{ VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_STOP_COPY },
+		{ VFIO_DEVICE_STATE_STOP_COPY, VFIO_DEVICE_STATE_STOP },
+		{ VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_RESUMING },
+		{ VFIO_DEVICE_STATE_RESUMING, VFIO_DEVICE_STATE_STOP },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(arcs); i++)
+		if (arcs[i].from == from && arcs[i].to == to)
+			return true;
+	return false;
+}
+
+static bool requestable(uint32_t s)
+{
+	return s == VFIO_DEVICE_STATE_RUNNING ||
+	       s == VFIO_DEVICE_STATE_RUNNING_P2P ||
+	       s == VFIO_DEVICE_STATE_STOP ||
+	       s == VFIO_DEVICE_STATE_STOP_COPY ||
+	       s == VFIO_DEVICE_STATE_RESUMING;
+}
+
+static bool session_state(uint32_t s)
+{
+	return s == VFIO_DEVICE_STATE_STOP_COPY ||
+	       s == VFIO_DEVICE_STATE_RESUMING;
+}
+
+/*
+ * The path from -> to as a list of states after from (breadth-first over
+ * the five requestable states); its length, or 0 when there is none.
+ */
+static size_t mig_path(uint32_t from, uint32_t to,
+		       uint32_t path[VFIO_DEVICE_STATE_NR])
+{
+	uint32_t prev[VFIO_DEVICE_STATE_NR], queue[VFIO_DEVICE_STATE_NR];
+	bool seen[VFIO_DEVICE_STATE_NR] = { false };
+	size_t head = 0, tail = 0, n = 0;
+	uint32_t s, next;
+
+	queue[tail++] = from;
+	seen[from] = true;
+	while (head < tail) {
+		s = queue[head++];
+		if (s == to)
+			break;
+		if (s != from && session_state(s))
+			continue;	/* never pass through a session */
+		for (next = 0; next < VFIO_DEVICE_STATE_NR; next++) {
+			if (seen[next] || !arc(s, next))
+				continue;
+			seen[next] = true;
+			prev[next] = s;
+			queue[tail++] = next;
+		}
+	}
+	if (!seen[to])
+		return 0;
+	for (s = to; s != from; s = prev[s])
+		n++;
+	for (s = to, head = n; s != from; s = prev[s])
+		path[--head] = s;
+	return n;
+}
+
+/* Take one arc; the new data fd (or -1) in *fd. */
+static int mig_arc(struct vdcm_vdev *vdev, uint32_t to, int *fd)
+{
+	uint32_t from = vdev->mig.state;
+	int ret = 0;
+
+	*fd = -1;
+	if (to == VFIO_DEVICE_STATE_STOP_COPY)
+		ret = *fd = mig_save_fd(vdev);
+	else if (to == VFIO_DEVICE_STATE_RESUMING)
+		ret = *fd = mig_resume_fd(vdev);
+	else if (from == VFIO_DEVICE_STATE_RESUMING)
+		ret = mig_resume_end(vdev);
+	if (ret < 0) {
+		*fd = -1;
+		return ret;
+	}
+	vdev->mig.state = to;
+	return 0;
+}
+
+/* A request: walk the arcs to `to`; the data fd of the last one in *fd. */
+static int mig_request(struct vdcm_vdev *vdev, uint32_t to, int *fd)
+{
+	uint32_t path[VFIO_DEVICE_STATE_NR];
+	size_t i, n = 0;
+	int ret;
+
+	*fd = -1;
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_ILLEGAL_ARC) &&
+	    to == VFIO_DEVICE_STATE_PRE_COPY) {
+		vdev->mig.state = to;	/* the bug: no such state here */
+		return 0;
+	}
+	if (to == vdev->mig.state && requestable(to))
+		return 0;		/* nothing to do, as in the kernel */
+	if (requestable(to) && vdev->mig.state != VFIO_DEVICE_STATE_ERROR)
+		n = mig_path(vdev->mig.state, to, path);
+	if (!n) {
+		if (vdcm_fault(vdev->vdcm, VDCM_FAULT_FAILED_ARC_MOVES) &&
+		    to < VFIO_DEVICE_STATE_NR)
+			vdev->mig.state = to;
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (*fd >= 0)
+			close(*fd);	/* a session the request passed */
+		ret = mig_arc(vdev, path[i], fd);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int mig_device_state(struct vdcm_vdev *vdev,
+			    struct vfio_device_feature *f, bool set)
+{
+	struct vfio_device_feature_mig_state *ms = (void *)f->data;
+	int fd, ret;
+
+	if (!set) {
+		ms->device_state = vdev->mig.state;
+		ms->data_fd = -1;
+		return 0;
+	}
+	ret = mig_request(vdev, ms->device_state, &fd);
+	ms->data_fd = fd;
+	return ret;
+}
+
+/* The migration features; -ENOTTY for any other. */
+int vdcm_mig_feature(struct vdcm_vdev *vdev, struct vfio_device_feature *f)
+{
+	uint32_t which = f->flags & VFIO_DEVICE_FEATURE_MASK;
+	bool get = f->flags & VFIO_DEVICE_FEATURE_GET;
+	bool set = f->flags & VFIO_DEVICE_FEATURE_SET;
+	size_t need = sizeof(*f);
+
+	switch (which) {
+	case VFIO_DEVICE_FEATURE_MIGRATION:
+		need += sizeof(struct vfio_device_feature_migration);
+		if (set)
+			return -EINVAL;
+		break;
+	case VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE:
+		need += sizeof(struct vfio_device_feature_mig_state);
+		break;
+	case VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:
+		need += sizeof(struct vfio_device_feature_mig_data_size);
+		if (set)
+			return -EINVAL;
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (f->flags & VFIO_DEVICE_FEATURE_PROBE)
+		return 0;
+	if ((!get && !set) || f->argsz < need)
+		return -EINVAL;
+	switch (which) {
+	case VFIO_DEVICE_FEATURE_MIGRATION:
+		((struct vfio_device_feature_migration *)f->data)->flags =
+			VFIO_MIGRATION_STOP_COPY |
+			(vdcm_fault(vdev->vdcm, VDCM_FAULT_MIG_NO_P2P) ? 0 :
+			 VFIO_MIGRATION_P2P);
+		return 0;
+	case VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:
+		((struct vfio_device_feature_mig_data_size *)f->data)
+			->stop_copy_length = sizeof(struct mig_blob);
+		return 0;
+	default:
+		return mig_device_state(vdev, f, set);
+	}
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Selective pinning (seeds/002, "Memory Footprint": "Mediate for pinning
+ * guest DMA pages", "tracks the status of guest DMA pages, e.g. scanning
+ * ring descriptors", "vfio_pin_pages for selectively pinning a set of guest
+ * PFNs"). Mapping guest memory pins nothing; the VDCM reads each descriptor
+ * on its way to the portal, pins the mapped pages it will DMA (completion
+ * record, source, destination) and unpins them when the ADI is done with
+ * the descriptor. Pages outside the container are not pinned: the DMA to
+ * them faults in the IOMMU, which is the isolation a check looks for.
+ *
+ * A pin is a count per IOVA page per VDEV; the parent's count is the sum.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/ref/siovdev/siovdev.h"
+#include "vdcm_internal.h"
+
+static struct vdcm_pin *pin_find(struct vdcm_pins *pins, uint64_t page)
+{
+	uint32_t i;
+
+	for (i = 0; i < pins->nr; i++)
+		if (pins->pin[i].iova == page)
+			return &pins->pin[i];
+	return NULL;
+}
+
+static int pin_page(struct vdcm_vdev *vdev, uint64_t page)
+{
+	struct vdcm_pins *pins = &vdev->pins;
+	struct vdcm_pin *p = pin_find(pins, page), *grown;
+	uint32_t cap;
+
+	if (p) {
+		p->count++;
+		return 0;
+	}
+	if (pins->nr == pins->cap) {
+		cap = pins->cap ? 2 * pins->cap : 64;
+		grown = realloc(pins->pin, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		pins->pin = grown;
+		pins->cap = cap;
+	}
+	pins->pin[pins->nr++] = (struct vdcm_pin) { .iova = page, .count = 1 };
+	vdev->vdcm->pinned_pages++;
+	return 0;
+}
+
+static void unpin_page(struct vdcm_vdev *vdev, uint64_t page)
+{
+	struct vdcm_pins *pins = &vdev->pins;
+	struct vdcm_pin *p = pin_find(pins, page);
+
+	if (!p || --p->count)
+		return;
+	*p = pins->pin[--pins->nr];
+	vdev->vdcm->pinned_pages--;
+}
+
+/* Pin (or unpin) every mapped page of the span. */
+static int span_pin(struct vdcm_vdev *vdev, const struct vdcm_span *s,
+		    bool pin)
+{
+	uint64_t page, end = s->iova + s->len;
+	int ret;
+
+	if (!s->len || end < s->iova)
+		return 0;
+	for (page = s->iova & ~(uint64_t)(VDEV_PAGE_SIZE - 1); page < end;
+	     page += VDEV_PAGE_SIZE) {
+		if (!vdcm_container_find(vdev, page))
+			continue;
+		if (!pin) {
+			unpin_page(vdev, page);
+			continue;
+		}
+		ret = pin_page(vdev, page);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* What the descriptor will touch, as the device will read it. */
+static void desc_spans(const void *raw, struct vdcm_inflight *f)
+{
+	struct siovdev_desc d;
+	uint64_t size;
+
+	memcpy(&d, raw, sizeof(d));
+	size = d.size <= SIOVDEV_MAX_XFER ? d.size : 0;
+	f->nr = 0;
+	if (d.flags & SIOVDEV_DF_COMPLETION)
+		f->span[f->nr++] = (struct vdcm_span) { d.completion,
+							SIOVDEV_CR_SIZE };
+	if (d.opcode == SIOVDEV_OP_MEMCOPY)
+		f->span[f->nr++] = (struct vdcm_span) { d.src, size };
+	if (d.opcode == SIOVDEV_OP_MEMCOPY || d.opcode == SIOVDEV_OP_MEMFILL)
+		f->span[f->nr++] = (struct vdcm_span) { d.dst, size };
+}
+
+static void inflight_unpin(struct vdcm_vdev *vdev,
+			   const struct vdcm_inflight *f)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->nr; i++)
+		span_pin(vdev, &f->span[i], false);
+}
+
+/* Pin a descriptor's pages before it reaches the ADI. */
+int vdcm_pin_submit(struct vdcm_vdev *vdev, uint32_t adi, const void *desc)
+{
+	struct vdcm_inflight *f;
+	uint32_t i;
+	int ret;
+
+	if (vdev->nr_inflight == VDCM_MAX_INFLIGHT)
+		return -EBUSY;
+	f = &vdev->inflight[vdev->nr_inflight];
+	f->adi = adi;
+	f->ticket = vdcm_hw_adi_ticket(vdev->vdcm, adi);
+	desc_spans(desc, f);
+	for (i = 0; i < f->nr; i++) {
+		ret = span_pin(vdev, &f->span[i], true);
+		if (ret)
+			goto err_unpin;
+	}
+	vdev->nr_inflight++;
+	return 0;
+
+err_unpin:
+	f->nr = i + 1;		/* the failed span unpins what it pinned */
+	inflight_unpin(vdev, f);
+	return ret;
+}
+
+/*
+ * What VDCM_FAULT_MAP_PINS does wrong: pin a whole mapping at MAP_DMA, as a
+ * VDCM without selective pinning would; only release drops these.
+ */
+int vdcm_pin_mapping(struct vdcm_vdev *vdev, uint64_t iova, uint64_t size)
+{
+	struct vdcm_span s = { iova, size };
+
+	return span_pin(vdev, &s, true);
+}
+
+/* The descriptor pinned last never reached the ADI. */
+void vdcm_pin_cancel(struct vdcm_vdev *vdev)
+{
+	if (vdev->nr_inflight)
+		inflight_unpin(vdev, &vdev->inflight[--vdev->nr_inflight]);
+}
+
+/*
+ * Unpin what the ADI has finished (all: everything of the ADI, which is
+ * about to be reset and so will finish nothing more).
+ */
+void vdcm_pin_retire(struct vdcm_vdev *vdev, uint32_t adi, bool all)
+{
+	uint64_t retired = vdcm_hw_adi_retired(vdev->vdcm, adi);
+	uint32_t i = 0;
+
+	while (i < vdev->nr_inflight) {
+		struct vdcm_inflight *f = &vdev->inflight[i];
+
+		if (f->adi != adi || (!all && retired < f->ticket)) {
+			i++;
+			continue;
+		}
+		if (all || !vdcm_fault(vdev->vdcm, VDCM_FAULT_PIN_LEAK))
+			inflight_unpin(vdev, f);
+		memmove(f, f + 1, (vdev->nr_inflight - i - 1) * sizeof(*f));
+		vdev->nr_inflight--;
+	}
+}
+
+/* Release: every pin of the VDEV goes. */
+void vdcm_pin_release(struct vdcm_vdev *vdev)
+{
+	vdev->vdcm->pinned_pages -= vdev->pins.nr;
+	free(vdev->pins.pin);
+	memset(&vdev->pins, 0, sizeof(vdev->pins));
+	vdev->nr_inflight = 0;
+}
