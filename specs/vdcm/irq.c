@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VDCM.IRQ: the VDEV's interrupts (seed 000, "Design the VDCM": ADI
+ * interrupts from IMS and virtual interrupts) as VFIO_DEVICE_GET_IRQ_INFO
+ * and VFIO_DEVICE_SET_IRQS present them: each vector reaches its own
+ * eventfd, a masked vector does not signal, and what arrived while masked is
+ * delivered once on unmask.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define MSIX VFIO_PCI_MSIX_IRQ_INDEX
+#define MAXV 16
+
+/* Open a VDEV of ty and arm n MSI-X vectors, each with its own eventfd. */
+static uint32_t arm_all(struct siovh_check *check,
+			const struct siovh_profile_type *ty, struct vd *d,
+			int *fds)
+{
+	const struct siovh_profile_irq *q = siovh_profile_irq(ty, MSIX);
+	uint32_t n, i;
+
+	if (!q || !q->count)
+		SKIP("type %s has no MSI-X vectors in the profile", ty->name);
+	n = q->count < MAXV ? q->count : MAXV;
+	vd_up(check, ty, d, 1);
+	for (i = 0; i < n; i++)
+		fds[i] = must_eventfd(check);
+	ASSERT_OK(irq_trigger(d, MSIX, 0, n, fds));
+	return n;
+}
+
+SIOVH_CLAUSE(irq_info,
+	.id = "VDCM.IRQ.1", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "VFIO_DEVICE_GET_IRQ_INFO reports the profile's count and flags per IRQ index; unlisted indices have no vectors",
+	.source = SRC_DESIGN " (The interrupts)",
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_irq *q;
+	struct vfio_irq_info ii;
+	uint32_t i, k;
+	struct vd d;
+
+	for (i = 0; i < p->nr_types; i++) {
+		vd_up(check, &p->types[i], &d, 1 + i);
+		for (k = 0; k < d.ty->num_irqs; k++) {
+			memset(&ii, 0, sizeof(ii));
+			ii.argsz = sizeof(ii);
+			ii.index = k;
+			ASSERT_OK(d.t->vfio_device->ioctl(
+				d.t, d.v, VFIO_DEVICE_GET_IRQ_INFO, &ii));
+			q = siovh_profile_irq(d.ty, k);
+			if (q && (ii.count != q->count || ii.flags != q->flags))
+				FAIL("%s IRQ index %u: count %u flags %#x, "
+				     "expected %u %#x", d.ty->name, k, ii.count,
+				     ii.flags, q->count, q->flags);
+			if (!q && ii.count)
+				FAIL("%s IRQ index %u (not in the profile) has "
+				     "%u vectors", d.ty->name, k, ii.count);
+		}
+		memset(&ii, 0, sizeof(ii));
+		ii.argsz = sizeof(ii);
+		ii.index = d.ty->num_irqs;
+		EXPECT_ERRNO(d.t->vfio_device->ioctl(d.t, d.v,
+						     VFIO_DEVICE_GET_IRQ_INFO,
+						     &ii), -EINVAL);
+		vd_down(check, &d);
+	}
+}
+
+SIOVH_CLAUSE(irq_right_fd,
+	.id = "VDCM.IRQ.2", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "each fired MSI-X vector signals its own eventfd once and no other",
+	.source = SRC_DESIGN " (The interrupts)",
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	int fds[MAXV];
+	uint32_t n, i, k;
+	uint64_t got;
+	struct vd d;
+
+	n = arm_all(check, &p->types[p->nr_types - 1], &d, fds);
+	for (i = 0; i < n; i++) {
+		ASSERT_OK(irq_fire(&d, MSIX, i));
+		for (k = 0; k < n; k++) {
+			got = efd_take(fds[k]);
+			if (got != (k == i))
+				FAIL("firing vector %u: eventfd of vector %u "
+				     "counted %llu, expected %u", i, k,
+				     (unsigned long long)got, k == i);
+		}
+	}
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(irq_masked,
+	.id = "VDCM.IRQ.3", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a masked vector does not signal its eventfd",
+	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS (ACTION_MASK)"),
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	int fds[MAXV];
+	uint32_t n, i;
+	struct vd d;
+
+	n = arm_all(check, &p->types[0], &d, fds);
+	for (i = 0; i < n; i++) {
+		ASSERT_OK(irq_mask(&d, MSIX, i, true));
+		ASSERT_OK(irq_fire(&d, MSIX, i));
+		EXPECT_EQ(efd_take(fds[i]), 0);
+	}
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(irq_pending,
+	.id = "VDCM.IRQ.4", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "an interrupt that arrives while its vector is masked is delivered exactly once on unmask",
+	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS (ACTION_UNMASK)"),
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	int fds[MAXV];
+	uint32_t n, i;
+	struct vd d;
+
+	n = arm_all(check, &p->types[0], &d, fds);
+	for (i = 0; i < n; i++) {
+		ASSERT_OK(irq_mask(&d, MSIX, i, true));
+		ASSERT_OK(irq_fire(&d, MSIX, i));
+		ASSERT_OK(irq_fire(&d, MSIX, i));
+		ASSERT_OK(irq_mask(&d, MSIX, i, false));
+		EXPECT_EQ(efd_take(fds[i]), 1);
+		ASSERT_OK(irq_mask(&d, MSIX, i, false));
+		EXPECT_EQ(efd_take(fds[i]), 0);
+		ASSERT_OK(irq_fire(&d, MSIX, i));
+		EXPECT_EQ(efd_take(fds[i]), 1);
+	}
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(irq_disarm,
+	.id = "VDCM.IRQ.5", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "SET_IRQS beyond the index's vectors fails with -EINVAL; a vector disarmed with fd -1 signals nothing",
+	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS"),
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	int fds[MAXV], none = -1;
+	uint32_t n;
+	struct vd d;
+
+	n = arm_all(check, &p->types[0], &d, fds);
+	EXPECT_ERRNO(irq_trigger(&d, MSIX, n, 1, fds), -EINVAL);
+	EXPECT_ERRNO(irq_trigger(&d, MSIX, n - 1, 2, fds), -EINVAL);
+	EXPECT_ERRNO(irq_mask(&d, MSIX, n, true), -EINVAL);
+	ASSERT_OK(irq_trigger(&d, MSIX, 0, 1, &none));
+	irq_fire(&d, MSIX, 0);
+	EXPECT_EQ(efd_take(fds[0]), 0);
+	vd_down(check, &d);
+}
+
+/* Queue q completes a NOP-sized copy with INTERRUPT; the record's status. */
+static uint8_t irq_copy(struct siovh_check *check, struct vd *d, uint32_t q,
+			struct dma_buf *b)
+{
+	return run_copy(check, d, q, b, b->iova, b->iova + 0x800, 64,
+			b->iova + 0xf00, SIOVDEV_DF_INTERRUPT);
+}
+
+SIOVH_CLAUSE(irq_queue_vector,
+	.id = "VDCM.IRQ.6", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a queue's completion interrupt (ADI interrupt through IMS) reaches that queue's vector's eventfd, and no other",
+	.source = SRC_DESIGN " (ADI Interrupt from IMS)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = must_type(check, p, 2);
+	int fds[MAXV];
+	uint32_t n, q, k;
+	struct dma_buf b;
+	uint64_t got;
+	struct vd d;
+
+	must_portal(check, ty);
+	n = arm_all(check, ty, &d, fds);
+	dma_map(check, &d, &b, 0x100000, PAGE_4K);
+	for (q = 0; q < ty->adis && VEC_QUEUE(q) < n; q++) {
+		q_enable(check, &d, q);
+		EXPECT_EQ(irq_copy(check, &d, q, &b), SIOVDEV_CS_SUCCESS);
+		for (k = 0; k < n; k++) {
+			got = efd_take(fds[k]);
+			if (got != (k == VEC_QUEUE(q)))
+				FAIL("completion on queue %u: vector %u "
+				     "counted %llu, expected %u", q, k,
+				     (unsigned long long)got,
+				     k == VEC_QUEUE(q));
+		}
+	}
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(irq_queue_masked,
+	.id = "VDCM.IRQ.7", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a queue completion while its vector is masked is not signalled, and is delivered once on unmask",
+	.source = SRC_DESIGN " (ADI Interrupt from IMS)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	int fds[MAXV];
+	struct dma_buf b;
+	struct vd d;
+
+	must_portal(check, ty);
+	arm_all(check, ty, &d, fds);
+	dma_map(check, &d, &b, 0x100000, PAGE_4K);
+	q_enable(check, &d, 0);
+	ASSERT_OK(irq_mask(&d, MSIX, VEC_QUEUE(0), true));
+	EXPECT_EQ(irq_copy(check, &d, 0, &b), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(efd_take(fds[VEC_QUEUE(0)]), 0);
+	ASSERT_OK(irq_mask(&d, MSIX, VEC_QUEUE(0), false));
+	EXPECT_EQ(efd_take(fds[VEC_QUEUE(0)]), 1);
+	EXPECT_EQ(irq_copy(check, &d, 0, &b), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(efd_take(fds[VEC_QUEUE(0)]), 1);
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(irq_only_when_asked,
+	.id = "VDCM.IRQ.8", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a descriptor without the INTERRUPT flag completes without signalling any vector",
+	.source = SRC_DESIGN " (ADI Interrupt from IMS)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	int fds[MAXV];
+	struct dma_buf b;
+	uint32_t n, k;
+	struct vd d;
+
+	must_portal(check, ty);
+	n = arm_all(check, ty, &d, fds);
+	dma_map(check, &d, &b, 0x100000, PAGE_4K);
+	q_enable(check, &d, 0);
+	EXPECT_EQ(run_copy(check, &d, 0, &b, b.iova, b.iova + 0x800, 64,
+			   b.iova + 0xf00, 0), SIOVDEV_CS_SUCCESS);
+	for (k = 0; k < n; k++)
+		EXPECT_EQ(efd_take(fds[k]), 0);
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(irq_vector_reg,
+	.id = "VDCM.IRQ.9", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a queue's completions follow its vector register: moved to another valid vector, they signal that vector's eventfd",
+	.source = SRC_DESIGN " (ADI Interrupt from IMS)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = must_type(check, p, 2);
+	int fds[MAXV];
+	struct dma_buf b;
+	uint32_t n, q, v, k;
+	struct vd d;
+
+	must_portal(check, ty);
+	n = arm_all(check, ty, &d, fds);
+	dma_map(check, &d, &b, 0x100000, PAGE_4K);
+	for (q = 0; q < ty->adis && q < 4; q++) {
+		v = VEC_QUEUE((q + 1) % ty->adis);
+		reg_wr(check, &d, must_reg(check, ty, "q%u_vector", q), v);
+		q_enable(check, &d, q);
+		EXPECT_EQ(irq_copy(check, &d, q, &b), SIOVDEV_CS_SUCCESS);
+		for (k = 0; k < n; k++)
+			if (efd_take(fds[k]) != (k == v))
+				FAIL("queue %u routed to vector %u: vector %u "
+				     "signalled %s", q, v, k,
+				     k == v ? "nothing" : "too");
+	}
+	vd_down(check, &d);
+}

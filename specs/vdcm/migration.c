@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VDCM.MIG and VDCM.DIRTY: live migration of a VDEV (seed 002, "Live
+ * Migration": state transitions, get/set device state, dirty page bitmap)
+ * with the VFIO migration v2 uAPI of linux/vfio.h: the FSM's arcs table-
+ * driven over every state pair, a save/restore round trip, and DMA logging
+ * that reports exactly the pages DMA wrote.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define NSTATES VFIO_DEVICE_STATE_NR
+#define NEEDS_MIG (NEEDS_VDEV | SIOVH_FEAT_VDEV_MIGRATION)
+
+enum { ST, RU, SC, RE, P2, PC, PP };	/* table columns, states 1..7 */
+
+/* The base arcs of linux/vfio.h (enum vfio_device_mig_state comments). */
+static bool base_arc(uint32_t from, uint32_t to)
+{
+	static const uint32_t arcs[][2] = {
+		{ VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP },
+		{ VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_RUNNING_P2P },
+		{ VFIO_DEVICE_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_STOP },
+		{ VFIO_DEVICE_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_RUNNING },
+		{ VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_RUNNING },
+		{ VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_RUNNING_P2P },
+		{ VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_STOP_COPY },
+		{ VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_RESUMING },
+		{ VFIO_DEVICE_STATE_STOP_COPY, VFIO_DEVICE_STATE_STOP },
+		{ VFIO_DEVICE_STATE_RESUMING, VFIO_DEVICE_STATE_STOP },
+		{ VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_PRE_COPY },
+		{ VFIO_DEVICE_STATE_PRE_COPY, VFIO_DEVICE_STATE_RUNNING },
+		{ VFIO_DEVICE_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_PRE_COPY_P2P },
+		{ VFIO_DEVICE_STATE_PRE_COPY_P2P, VFIO_DEVICE_STATE_RUNNING_P2P },
+		{ VFIO_DEVICE_STATE_PRE_COPY, VFIO_DEVICE_STATE_PRE_COPY_P2P },
+		{ VFIO_DEVICE_STATE_PRE_COPY_P2P, VFIO_DEVICE_STATE_PRE_COPY },
+		{ VFIO_DEVICE_STATE_PRE_COPY_P2P, VFIO_DEVICE_STATE_STOP_COPY },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(arcs) / sizeof(arcs[0]); i++)
+		if (arcs[i][0] == from && arcs[i][1] == to)
+			return true;
+	return false;
+}
+
+/* Is state s one the device supports (migration flags)? */
+static bool supported(uint32_t flags, uint32_t s)
+{
+	switch (s) {
+	case VFIO_DEVICE_STATE_STOP:
+	case VFIO_DEVICE_STATE_RUNNING:
+	case VFIO_DEVICE_STATE_STOP_COPY:
+	case VFIO_DEVICE_STATE_RESUMING:
+		return true;
+	case VFIO_DEVICE_STATE_RUNNING_P2P:
+		return flags & VFIO_MIGRATION_P2P;
+	case VFIO_DEVICE_STATE_PRE_COPY:
+		return flags & VFIO_MIGRATION_PRE_COPY;
+	case VFIO_DEVICE_STATE_PRE_COPY_P2P:
+		return (flags & VFIO_MIGRATION_PRE_COPY) &&
+		       (flags & VFIO_MIGRATION_P2P);
+	}
+	return false;
+}
+
+/* A request linux/vfio.h forbids outright (not reachable by any path). */
+static bool forbidden(uint32_t flags, uint32_t from, uint32_t to)
+{
+	if (!supported(flags, to))
+		return true;
+	return from == VFIO_DEVICE_STATE_STOP_COPY &&
+	       (to == VFIO_DEVICE_STATE_PRE_COPY ||
+		to == VFIO_DEVICE_STATE_PRE_COPY_P2P);
+}
+
+static const struct siovh_profile_type *mig_type(struct siovh_check *check,
+						  const struct siovh_profile *p)
+{
+	if (!p->types[0].migration_flags)
+		SKIP("type %s has no migration in the profile",
+		     p->types[0].name);
+	return &p->types[0];
+}
+
+/* A saved state of d (STOP_COPY's stream), back in STOP; *len bytes. */
+static uint8_t *save_state(struct siovh_check *check, struct vd *d,
+			   ssize_t *len)
+{
+	uint8_t *blob = malloc(1 << 20);
+	ssize_t r;
+	int fd = -1;
+
+	ASSERT_TRUE(blob != NULL);
+	*len = 0;
+	ASSERT_OK(mig_set(d, VFIO_DEVICE_STATE_STOP_COPY, &fd));
+	ASSERT_GE(fd, 0);
+	while ((r = read(fd, blob + *len, (1 << 20) - *len)) > 0)
+		*len += r;
+	close(fd);
+	ASSERT_OK(mig_set(d, VFIO_DEVICE_STATE_STOP, NULL));
+	return blob;
+}
+
+/* Drive d from RUNNING to s along base arcs; end the check if it fails.
+ * RESUMING is entered with a complete stream (d's own saved state), so
+ * that leaving it is legal. */
+static void goto_state(struct siovh_check *check, struct vd *d, uint32_t s)
+{
+	static const uint32_t path[NSTATES][3] = {
+		[VFIO_DEVICE_STATE_STOP] = { VFIO_DEVICE_STATE_STOP },
+		[VFIO_DEVICE_STATE_RUNNING] = { 0 },
+		[VFIO_DEVICE_STATE_STOP_COPY] = { VFIO_DEVICE_STATE_STOP,
+						  VFIO_DEVICE_STATE_STOP_COPY },
+		[VFIO_DEVICE_STATE_RESUMING] = { VFIO_DEVICE_STATE_STOP },
+		[VFIO_DEVICE_STATE_RUNNING_P2P] = {
+			VFIO_DEVICE_STATE_RUNNING_P2P },
+		[VFIO_DEVICE_STATE_PRE_COPY] = { VFIO_DEVICE_STATE_PRE_COPY },
+		[VFIO_DEVICE_STATE_PRE_COPY_P2P] = {
+			VFIO_DEVICE_STATE_PRE_COPY,
+			VFIO_DEVICE_STATE_PRE_COPY_P2P },
+	};
+	uint32_t i, got = 0;
+	uint8_t *blob;
+	ssize_t len;
+	int fd = -1;
+
+	for (i = 0; i < 3 && path[s][i]; i++)
+		ASSERT_OK(mig_set(d, path[s][i], NULL));
+	if (s == VFIO_DEVICE_STATE_RESUMING) {
+		blob = save_state(check, d, &len);
+		ASSERT_OK(mig_set(d, VFIO_DEVICE_STATE_RESUMING, &fd));
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(write(fd, blob, len), len);
+		close(fd);
+		free(blob);
+	}
+	ASSERT_OK(mig_get(d, &got));
+	ASSERT_EQ(got, s);
+}
+
+/* Run one request from every supported state: fn decides per pair. */
+static void for_pairs(struct siovh_check *check,
+		      const struct siovh_profile_type *ty,
+		      bool (*want)(uint32_t flags, uint32_t from, uint32_t to),
+		      const char *what)
+{
+	uint32_t from, to, got;
+	struct vd d;
+	int ret;
+
+	for (from = 1; from < NSTATES; from++) {
+		if (!supported(ty->migration_flags, from))
+			continue;
+		for (to = 0; to <= NSTATES; to++) {
+			if (!want(ty->migration_flags, from, to))
+				continue;
+			vd_up(check, ty, &d, 1);
+			goto_state(check, &d, from);
+			ret = mig_set(&d, to, NULL);
+			got = 0xff;
+			mig_get(&d, &got);
+			if (!strcmp(what, "legal") ? (ret || got != to) :
+			    (ret != -EINVAL || got != from))
+				FAIL("%s -> %s (%s): returned %d, now in %s; "
+				     "expected %s", mig_name(from), mig_name(to),
+				     what, ret, mig_name(got),
+				     !strcmp(what, "legal") ? "0, in the new state" :
+				     "-EINVAL, in the old state");
+			vd_down(check, &d);
+		}
+	}
+}
+
+static bool want_base(uint32_t flags, uint32_t from, uint32_t to)
+{
+	return to < NSTATES && supported(flags, to) && base_arc(from, to);
+}
+
+static bool want_forbidden(uint32_t flags, uint32_t from, uint32_t to)
+{
+	return to >= NSTATES || to == VFIO_DEVICE_STATE_ERROR ||
+	       forbidden(flags, from, to);
+}
+
+static bool want_combination(uint32_t flags, uint32_t from, uint32_t to)
+{
+	return to != from && to && to < NSTATES && !base_arc(from, to) &&
+	       !forbidden(flags, from, to);
+}
+
+SIOVH_CLAUSE(mig_flags,
+	.id = "VDCM.MIG.1", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "VFIO_DEVICE_FEATURE_MIGRATION reports the profile's migration flags, and a new VDEV is RUNNING",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_MIGRATION"),
+	.needs = NEEDS_MIG)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = mig_type(check, p);
+	uint8_t buf[sizeof(struct vfio_device_feature) +
+		    sizeof(struct vfio_device_feature_migration)];
+	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
+	uint32_t st = 0;
+	struct vd d;
+
+	vd_up(check, ty, &d, 1);
+	memset(buf, 0, sizeof(buf));
+	f->argsz = sizeof(buf);
+	f->flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION;
+	ASSERT_OK(d.t->vfio_device->ioctl(d.t, d.v, VFIO_DEVICE_FEATURE, f));
+	EXPECT_EQ(((struct vfio_device_feature_migration *)f->data)->flags,
+		  ty->migration_flags);
+	ASSERT_OK(mig_get(&d, &st));
+	EXPECT_EQ(st, VFIO_DEVICE_STATE_RUNNING);
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(mig_base_arcs,
+	.id = "VDCM.MIG.2", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "every base arc of the migration v2 FSM between supported states succeeds and lands in the requested state",
+	.source = SRC_VFIO("enum vfio_device_mig_state (FSM arcs)"),
+	.needs = NEEDS_MIG)
+{
+	for_pairs(check, mig_type(check, must_profile(check)), want_base,
+		  "legal");
+}
+
+SIOVH_CLAUSE(mig_illegal,
+	.id = "VDCM.MIG.3", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "requests to ERROR, to unsupported or unknown states, and STOP_COPY -> PRE_COPY* fail with -EINVAL from every state and leave the state as it was",
+	.source = SRC_VFIO("enum vfio_device_mig_state (any -> ERROR, STOP_COPY -> PRE_COPY)"),
+	.needs = NEEDS_MIG)
+{
+	for_pairs(check, mig_type(check, must_profile(check)), want_forbidden,
+		  "illegal");
+}
+
+SIOVH_CLAUSE(mig_combination,
+	.id = "VDCM.MIG.4", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "every other pair of distinct supported states is a combination arc: the request succeeds and lands in the requested state",
+	.source = SRC_VFIO("enum vfio_device_mig_state (\"The remaining possible transitions are interpreted as combinations of the above FSM arcs\")"),
+	.needs = NEEDS_MIG)
+{
+	for_pairs(check, mig_type(check, must_profile(check)),
+		  want_combination, "legal");
+}
+
+/* Queue 1's vector, mailbox arg, MSI-X masks: the state a round trip keeps. */
+struct guest_state {
+	uint32_t arg, vec;
+	uint32_t ims_masked[SIOVH_VDEV_MAX_ADIS];
+};
+
+SIOVH_CLAUSE(mig_round_trip,
+	.id = "VDCM.MIG.5", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "save (STOP_COPY) on one VDEV and restore (RESUMING) on another resumes identically: registers, IMS programming, interrupts to the queue's vector",
+	.source = SRC_MIGRATION,
+	.needs = NEEDS_MIG | SIOVH_FEAT_REF_ENGINE | SIOVH_FEAT_TEST_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = must_type(check, p, 2);
+	const struct siovh_profile_reg *arg = must_reg(check, ty, "mbox_arg");
+	const struct siovh_profile_reg *vec = must_reg(check, ty, "q0_vector");
+	struct siovh_vdev_probe sp, dp;
+	int fds[3], dfd = -1;
+	uint8_t *blob;
+	ssize_t len = 0;
+	struct dma_buf b;
+	struct vd s, d;
+	uint32_t a;
+
+	if (!ty->migration_flags)
+		SKIP("type %s has no migration in the profile", ty->name);
+	must_portal(check, ty);
+	vd_up(check, ty, &s, 1);
+	reg_wr(check, &s, arg, 0x5eed1234);
+	/* Queue 0 moved off its reset vector: a register to carry. */
+	reg_wr(check, &s, vec, VEC_QUEUE(1));
+	fds[0] = must_eventfd(check);
+	fds[1] = must_eventfd(check);
+	fds[2] = must_eventfd(check);
+	ASSERT_OK(irq_trigger(&s, VFIO_PCI_MSIX_IRQ_INDEX, 0, 3, fds));
+	q_enable(check, &s, 0);
+	sp = vdev_probe(check, &s);
+	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_STOP, NULL));
+	blob = save_state(check, &s, &len);
+	ASSERT_GT(len, 0);
+
+	vd_up(check, ty, &d, 2);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &dfd));
+	ASSERT_GE(dfd, 0);
+	ASSERT_EQ(write(dfd, blob, len), len);
+	close(dfd);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RUNNING, NULL));
+	EXPECT_EQ(reg_rd(check, &d, arg), 0x5eed1234);
+	EXPECT_EQ(reg_rd(check, &d, vec), VEC_QUEUE(1));
+	EXPECT_EQ(cfg_rd(check, &d, CFG_COMMAND, 2) & (CMD_MEMORY | CMD_MASTER),
+		  CMD_MEMORY | CMD_MASTER);
+	dp = vdev_probe(check, &d);
+	for (a = 0; a < sp.nr_adis && a < dp.nr_adis; a++)
+		EXPECT_EQ(adi_probe(check, dp.adis[a]).ims_masked,
+			  adi_probe(check, sp.adis[a]).ims_masked);
+	/* The VMM re-arms its eventfds on the destination. */
+	ASSERT_OK(irq_trigger(&d, VFIO_PCI_MSIX_IRQ_INDEX, 0, 3, fds));
+	efd_take(fds[0]);
+	efd_take(fds[1]);
+	efd_take(fds[2]);
+	dma_map(check, &d, &b, 0x900000, PAGE_4K);
+	EXPECT_EQ(run_copy(check, &d, 0, &b, b.iova, b.iova + 0x400, 64,
+			   b.iova + 0xf00, SIOVDEV_DF_INTERRUPT),
+		  SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(efd_take(fds[VEC_QUEUE(1)]), 1);
+	EXPECT_EQ(efd_take(fds[VEC_QUEUE(0)]), 0);
+	vd_down(check, &d);
+	vd_down(check, &s);
+	free(blob);
+}
+
+SIOVH_CLAUSE(mig_stopped,
+	.id = "VDCM.MIG.6", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "in STOP the device does not change state: register writes are refused and a descriptor does no DMA; config space still works",
+	.source = SRC_VFIO("enum vfio_device_mig_state (RUNNING -> STOP)"),
+	.needs = NEEDS_MIG | SIOVH_FEAT_REF_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = mig_type(check, p);
+	const struct siovh_profile_reg *arg = must_reg(check, ty, "mbox_arg");
+	struct siovdev_desc x;
+	uint32_t v = 0x99;
+	struct dma_buf b;
+	struct vd d;
+
+	must_portal(check, ty);
+	vd_up(check, ty, &d, 1);
+	q_enable(check, &d, 0);
+	dma_map(check, &d, &b, 0xa00000, PAGE_4K);
+	memset(b.va, 0x21, 64);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	vd_write(&d, arg->region, arg->offset, &v, 4);
+	desc_copy(&x, b.iova, b.iova + 0x400, 64, b.iova + 0xf00,
+		  SIOVDEV_DF_COMPLETION, 1);
+	desc_submit(&d, 0, &x);
+	EXPECT_NE(b.va[0x400], 0x21);
+	EXPECT_EQ(cr_at(&b, b.iova + 0xf00)->status, SIOVDEV_CS_NONE);
+	EXPECT_EQ(cfg_rd(check, &d, CFG_VENDOR, 2), ty->vendor_id);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RUNNING, NULL));
+	EXPECT_EQ(reg_rd(check, &d, arg), arg->reset);
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(mig_bad_stream,
+	.id = "VDCM.MIG.7", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "RESUMING -> STOP with a malformed state stream fails and does not land in STOP",
+	.source = SRC_VFIO("enum vfio_device_mig_state (RESUMING -> STOP)"),
+	.needs = NEEDS_MIG)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = mig_type(check, p);
+	uint8_t junk[256];
+	uint32_t st = 0;
+	struct vd d;
+	int fd = -1;
+
+	memset(junk, 0xc3, sizeof(junk));
+	vd_up(check, ty, &d, 1);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
+	ASSERT_GE(fd, 0);
+	if (write(fd, junk, sizeof(junk)) < 0)
+		siovh_note(check, "the data fd refused the junk outright");
+	close(fd);
+	EXPECT_LT(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL), 0);
+	ASSERT_OK(mig_get(&d, &st));
+	EXPECT_NE(st, VFIO_DEVICE_STATE_STOP);
+	vd_down(check, &d);
+}
+
+/* --- dirty tracking ------------------------------------------------------- */
+
+static const struct siovh_profile_type *dirty_type(struct siovh_check *check,
+						   const struct siovh_profile *p)
+{
+	if (!p->types[0].dirty_page_size)
+		SKIP("type %s has no dirty tracking in the profile",
+		     p->types[0].name);
+	return &p->types[0];
+}
+
+#define DPAGES 8
+#define DIOVA 0xc00000ull
+
+static void dirty_vdev(struct siovh_check *check,
+		       const struct siovh_profile_type *ty, struct vd *d,
+		       struct dma_buf *b)
+{
+	must_portal(check, ty);
+	vd_up(check, ty, d, 1);
+	q_enable(check, d, 0);
+	dma_map(check, d, b, DIOVA, DPAGES * PAGE_4K);
+	ASSERT_OK(dma_log_start(d, DIOVA, DPAGES * PAGE_4K, PAGE_4K));
+}
+
+static uint64_t report(struct siovh_check *check, struct vd *d)
+{
+	uint64_t bm = 0;
+
+	ASSERT_OK(dma_log_report(d, DIOVA, DPAGES * PAGE_4K, PAGE_4K, &bm));
+	return bm;
+}
+
+SIOVH_CLAUSE(dirty_exact,
+	.id = "VDCM.DIRTY.1", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "the dirty report sets exactly the pages DMA wrote, the last page of the range and of a multi-page write included, and no page it only read",
+	.source = SRC_MIGRATION " (GET dirty page bitmap)",
+	.needs = NEEDS_ENGINE | SIOVH_FEAT_VDEV_DIRTY)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct dma_buf b;
+	uint64_t bm;
+	struct vd d;
+
+	dirty_vdev(check, dirty_type(check, p), &d, &b);
+	report(check, &d);
+	/* src page 0 (read), dst pages 2..4, record in page 7 (last). */
+	EXPECT_EQ(run_copy(check, &d, 0, &b, DIOVA, DIOVA + 0x2800, 0x2000,
+			   DIOVA + 7 * PAGE_4K + 0xf00, 0), SIOVDEV_CS_SUCCESS);
+	bm = report(check, &d);
+	if (bm != (0x1cull | 0x80))
+		FAIL("dirty bitmap %#llx, expected %#llx (pages 2-4 and 7)",
+		     (unsigned long long)bm, 0x9cull);
+	ASSERT_OK(dma_log_stop(&d));
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(dirty_clears,
+	.id = "VDCM.DIRTY.2", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a report clears what it reported, and a page written again afterwards is reported again",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (read back and clear)"),
+	.needs = NEEDS_ENGINE | SIOVH_FEAT_VDEV_DIRTY)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct dma_buf b;
+	struct vd d;
+
+	dirty_vdev(check, dirty_type(check, p), &d, &b);
+	report(check, &d);
+	EXPECT_EQ(run_copy(check, &d, 0, &b, DIOVA, DIOVA + 0x1000, 64,
+			   DIOVA + 0x1f00, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(report(check, &d), 0x2);
+	EXPECT_EQ(report(check, &d), 0);
+	EXPECT_EQ(run_copy(check, &d, 0, &b, DIOVA, DIOVA + 0x1000, 64,
+			   DIOVA + 0x1f00, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(report(check, &d), 0x2);
+	ASSERT_OK(dma_log_stop(&d));
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(dirty_protocol,
+	.id = "VDCM.DIRTY.3", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "DMA logging cannot be started twice, and reporting without logging started fails",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START"),
+	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
+{
+	const struct siovh_profile *p = must_profile(check);
+	uint64_t bm = 0;
+	struct vd d;
+
+	dirty_type(check, p);
+	vd_up(check, &p->types[0], &d, 1);
+	EXPECT_LT(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, &bm), 0);
+	ASSERT_OK(dma_log_start(&d, DIOVA, PAGE_4K, PAGE_4K));
+	EXPECT_LT(dma_log_start(&d, DIOVA, PAGE_4K, PAGE_4K), 0);
+	EXPECT_OK(dma_log_stop(&d));
+	EXPECT_LT(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, &bm), 0);
+	vd_down(check, &d);
+}
