@@ -16,9 +16,10 @@
  * Faults: the table is the union of the modules' X-macro lists, in the
  * order ioasid, siovdev, viommu, vdcm ("ioasid-<name>", "siovdev-<name>",
  * ...); spec->fault indexes it and ref_open routes the index to its module.
- * Facets: ioasid faults "ioasid"; siovdev config-space faults (the DVSEC
- * and header group, observable through the parent's config space) "pci";
- * every other siovdev, viommu and vdcm fault "vdev".
+ * Facets: ioasid faults "ioasid", vdcm faults "vdev"; a siovdev or viommu
+ * fault has the facet its reach column names (faults.h: PCI "pci", VDEV
+ * "vdev"), and one of reach UNIT, which no facet can observe, is left out
+ * of the table: the module's unit tests prove those.
  */
 #include <errno.h>
 #include <limits.h>
@@ -463,10 +464,13 @@ void siovh_ref_profile_path(char *buf, size_t len)
 
 /* ---- Faults ---- */
 
-/* The siovdev faults seen through the parent's config space: the first
- * group of its list, up to VENDOR_WRITABLE (siovdev/faults.h). */
-#define SIOVDEV_FACET(c) \
-	((c) <= SIOVDEV_FAULT_VENDOR_WRITABLE ? "pci" : "vdev")
+/* A siovdev or viommu fault's facet, by its reach (faults.h). */
+#define REF_FACET_PCI	"pci"
+#define REF_FACET_VDEV	"vdev"
+/* Keep an entry of that reach in the table, or (UNIT) leave it out. */
+#define REF_KEEP_PCI(...)	__VA_ARGS__
+#define REF_KEEP_VDEV(...)	__VA_ARGS__
+#define REF_KEEP_UNIT(...)
 
 #define REF_IOASID_FAULT(c, n, s) {					\
 		.name = "ioasid-" n,					\
@@ -474,18 +478,18 @@ void siovh_ref_profile_path(char *buf, size_t len)
 		.summary = s,						\
 		.code = IOASID_FAULT_##c,				\
 	},
-#define REF_SIOVDEV_FAULT(c, n, s) {					\
+#define REF_SIOVDEV_FAULT(c, n, r, s) REF_KEEP_##r({			\
 		.name = "siovdev-" n,					\
-		.facet = SIOVDEV_FACET(SIOVDEV_FAULT_##c),		\
+		.facet = REF_FACET_##r,					\
 		.summary = s,						\
 		.code = SIOVDEV_FAULT_##c,				\
-	},
-#define REF_VIOMMU_FAULT(c, n, s) {					\
+	},)
+#define REF_VIOMMU_FAULT(c, n, r, s) REF_KEEP_##r({			\
 		.name = "viommu-" n,					\
-		.facet = "vdev",					\
+		.facet = REF_FACET_##r,					\
 		.summary = s,						\
 		.code = VIOMMU_FAULT_##c,				\
-	},
+	},)
 #define REF_VDCM_FAULT(c, n, s) {					\
 		.name = "vdcm-" n,					\
 		.facet = "vdev",					\
@@ -503,6 +507,24 @@ static const struct siovh_fault ref_faults[] = {
 
 #define REF_NR_FAULTS (sizeof(ref_faults) / sizeof(ref_faults[0]) - 1)
 
+/* Which module each entry of ref_faults belongs to, entry for entry. */
+enum ref_module { REF_IOASID, REF_SIOVDEV, REF_VIOMMU, REF_VDCM };
+
+#define REF_IOASID_MODULE(c, n, s) REF_IOASID,
+#define REF_SIOVDEV_MODULE(c, n, r, s) REF_KEEP_##r(REF_SIOVDEV,)
+#define REF_VIOMMU_MODULE(c, n, r, s) REF_KEEP_##r(REF_VIOMMU,)
+#define REF_VDCM_MODULE(c, n, s) REF_VDCM,
+
+static const unsigned char ref_fault_module[] = {
+	IOASID_FAULT_LIST(REF_IOASID_MODULE)
+	SIOVDEV_FAULT_LIST(REF_SIOVDEV_MODULE)
+	VIOMMU_FAULT_LIST(REF_VIOMMU_MODULE)
+	VDCM_FAULT_LIST(REF_VDCM_MODULE)
+};
+
+_Static_assert(sizeof(ref_fault_module) == REF_NR_FAULTS,
+	       "ref_fault_module must match ref_faults entry for entry");
+
 /* One fault code per module; NONE for all but the one spec->fault names. */
 struct ref_faults {
 	int ioasid, siovdev, viommu, vdcm;
@@ -510,9 +532,7 @@ struct ref_faults {
 
 static int ref_route_fault(int index, struct ref_faults *f)
 {
-	const int n_ioasid = IOASID_FAULT_COUNT - 1;
-	const int n_siovdev = SIOVDEV_FAULT_COUNT - 1;
-	const int n_viommu = VIOMMU_FAULT_COUNT - 1;
+	int code;
 
 	*f = (struct ref_faults) { IOASID_FAULT_NONE, SIOVDEV_FAULT_NONE,
 				   VIOMMU_FAULT_NONE, VDCM_FAULT_NONE };
@@ -520,14 +540,21 @@ static int ref_route_fault(int index, struct ref_faults *f)
 		return 0;
 	if ((size_t)index >= REF_NR_FAULTS)
 		return -EINVAL;
-	if (index < n_ioasid)
-		f->ioasid = ref_faults[index].code;
-	else if (index < n_ioasid + n_siovdev)
-		f->siovdev = ref_faults[index].code;
-	else if (index < n_ioasid + n_siovdev + n_viommu)
-		f->viommu = ref_faults[index].code;
-	else
-		f->vdcm = ref_faults[index].code;
+	code = ref_faults[index].code;
+	switch (ref_fault_module[index]) {
+	case REF_IOASID:
+		f->ioasid = code;
+		break;
+	case REF_SIOVDEV:
+		f->siovdev = code;
+		break;
+	case REF_VIOMMU:
+		f->viommu = code;
+		break;
+	default:
+		f->vdcm = code;
+		break;
+	}
 	return 0;
 }
 

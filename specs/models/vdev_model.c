@@ -170,18 +170,24 @@ int vdev_model_command(struct vdev_model *m, unsigned int slot, uint32_t val)
 	return result(m, 0);
 }
 
-static bool stopped(const struct vdev_model_vdev *v)
+/*
+ * Quiesced for migration: RUNNING_P2P or a STOP state. The user must not
+ * touch the device then (linux/vfio.h): register writes are refused.
+ */
+static bool quiesced(const struct vdev_model_vdev *v)
 {
-	return v->mig == VFIO_DEVICE_STATE_STOP ||
+	return v->mig == VFIO_DEVICE_STATE_RUNNING_P2P ||
+	       v->mig == VFIO_DEVICE_STATE_STOP ||
 	       v->mig == VFIO_DEVICE_STATE_STOP_COPY ||
 	       v->mig == VFIO_DEVICE_STATE_RESUMING;
 }
 
-/* A BAR0 access: -EBADF closed, -EIO memory off, -EBUSY write when stopped. */
+/* A BAR0 access: -EBADF closed, -EIO memory off, -EBUSY write when
+ * quiesced. */
 static int bar_access(struct vdev_model *m, struct vdev_model_vdev *v,
 		      bool write)
 {
-	bool off = !(v->command & CMD_MEMORY), busy = write && stopped(v);
+	bool off = !(v->command & CMD_MEMORY), busy = write && quiesced(v);
 
 	if (!v->open)
 		return result(m, -EBADF);

@@ -6,83 +6,97 @@
  * device by siovdev_create(..., fault) and tested at the one place it
  * lives by `if (siovdev_fault(d, SIOVDEV_FAULT_X))`. Each is observable
  * through config space, region accesses, DMA results, interrupts or the
- * ADI probe and event log.
+ * ADI probe and event log, and siovdev_test.c / siovdev_cfg_test.c prove
+ * it: every fault fails at least one of their scenarios.
+ *
+ * Reach: where a target built on this device can observe the fault.
+ *   PCI   the parent's config space (the target's pci facet);
+ *   VDEV  through the VDEVs the reference VDCM composes (the vfio_device
+ *         and test facets): some VDCM behaviour exercises the bug;
+ *   UNIT  nowhere above the device, because the faithful VDCM never drives
+ *         the hardware into the state the bug needs: it invalidates the
+ *         PASID itself before an ADI reset or re-programs it after one, so
+ *         what RESET does to the PASID is never seen; and its quiesce
+ *         disables an ADI (which runs the queue) before it drains, so DRAIN
+ *         never meets work. The unit tests are the proof for these.
  *
  * The list is the single source of truth: it makes the enum below, and the
- * ref backend makes its fault table (name "siovdev-<name>") from it.
+ * ref backend makes its fault table (name "siovdev-<name>", facet from the
+ * reach) from it, leaving the UNIT faults out: a fault no facet can reach
+ * would only be a permanent gap in the kill table.
  *
- *	X(CODE, "name", "the bug, in one line")
+ *	X(CODE, "name", REACH, "the bug, in one line")
  */
 #ifndef SIOVDEV_FAULTS_H
 #define SIOVDEV_FAULTS_H
 
 #define SIOVDEV_FAULT_LIST(X)						\
 	/* Config space */						\
-	X(DVSEC_FLAGS_WRITABLE, "dvsec-flags-writable",			\
+	X(DVSEC_FLAGS_WRITABLE, "dvsec-flags-writable", PCI,		\
 	  "the DVSEC flags byte (RO) takes writes")			\
-	X(DVSEC_CAP_WRITABLE, "dvsec-cap-writable",			\
+	X(DVSEC_CAP_WRITABLE, "dvsec-cap-writable", PCI,		\
 	  "the DVSEC capabilities dword (RO) takes writes")		\
-	X(DVSEC_SPS_TWO_BITS, "dvsec-sps-two-bits",			\
+	X(DVSEC_SPS_TWO_BITS, "dvsec-sps-two-bits", PCI,		\
 	  "system page size accepts a value with two supported bits")	\
-	X(DVSEC_SPS_UNSUPPORTED, "dvsec-sps-unsupported",		\
+	X(DVSEC_SPS_UNSUPPORTED, "dvsec-sps-unsupported", PCI,		\
 	  "system page size accepts an unsupported page size")		\
-	X(DVSEC_NO_4K, "dvsec-no-4k",					\
+	X(DVSEC_NO_4K, "dvsec-no-4k", PCI,				\
 	  "supported page sizes lacks 4 KiB (bit 0)")			\
-	X(DVSEC_LENGTH, "dvsec-length",					\
+	X(DVSEC_LENGTH, "dvsec-length", PCI,				\
 	  "the DVSEC length field says 0x14 instead of 0x18")		\
-	X(DVSEC_ID, "dvsec-id",						\
+	X(DVSEC_ID, "dvsec-id", PCI,					\
 	  "the DVSEC ID is 4 instead of 5")				\
-	X(EXT_CAP_LOOP, "ext-cap-loop",					\
+	X(EXT_CAP_LOOP, "ext-cap-loop", PCI,				\
 	  "the last extended capability points back to 0x100")		\
-	X(BAR_SIZE, "bar-size",						\
+	X(BAR_SIZE, "bar-size", PCI,					\
 	  "BAR2 sizing reports half the BAR's real size")		\
-	X(COMMAND_RO_WRITABLE, "command-ro-writable",			\
+	X(COMMAND_RO_WRITABLE, "command-ro-writable", PCI,		\
 	  "reserved COMMAND bits (I/O space, 3..5, 7, 9) take writes")	\
-	X(STATUS_RW1C_STUCK, "status-rw1c-stuck",			\
+	X(STATUS_RW1C_STUCK, "status-rw1c-stuck", PCI,			\
 	  "writing 1 to a set RW1C STATUS bit does not clear it")	\
-	X(PASID_ENABLE_RO, "pasid-enable-ro",				\
+	X(PASID_ENABLE_RO, "pasid-enable-ro", PCI,			\
 	  "the PASID enable bit ignores writes")			\
-	X(VENDOR_WRITABLE, "vendor-writable",				\
+	X(VENDOR_WRITABLE, "vendor-writable", PCI,			\
 	  "the vendor ID (RO) takes writes")				\
 	/* Interrupts */						\
-	X(IMS_MASK_IGNORED, "ims-mask-ignored",				\
+	X(IMS_MASK_IGNORED, "ims-mask-ignored", VDEV,			\
 	  "a masked IMS entry still sends its message")			\
-	X(IMS_PENDING_LOST, "ims-pending-lost",				\
+	X(IMS_PENDING_LOST, "ims-pending-lost", VDEV,			\
 	  "unmasking an IMS entry drops its pending message")		\
-	X(IRQ_WRONG_ENTRY, "irq-wrong-entry",				\
+	X(IRQ_WRONG_ENTRY, "irq-wrong-entry", VDEV,			\
 	  "completion interrupts use IMS entry n, ignoring ADI IRQ")	\
-	X(IRQ_UNREQUESTED, "irq-unrequested",				\
+	X(IRQ_UNREQUESTED, "irq-unrequested", VDEV,			\
 	  "every completion interrupts, asked for or not")		\
 	/* ADI control */						\
-	X(RESET_KEEPS_PASID, "reset-keeps-pasid",			\
+	X(RESET_KEEPS_PASID, "reset-keeps-pasid", UNIT,			\
 	  "ADI reset leaves the PASID register valid")			\
-	X(RESET_KEEPS_QUEUE, "reset-keeps-queue",			\
+	X(RESET_KEEPS_QUEUE, "reset-keeps-queue", VDEV,			\
 	  "ADI reset keeps queued descriptors, which run later")	\
-	X(DRAIN_DROPS, "drain-drops",					\
+	X(DRAIN_DROPS, "drain-drops", UNIT,				\
 	  "drain discards queued descriptors instead of running them")	\
-	X(PASID_CLEAR_IGNORED, "pasid-clear-ignored",			\
+	X(PASID_CLEAR_IGNORED, "pasid-clear-ignored", VDEV,		\
 	  "clearing PASID_VALID leaves the ADI using its old PASID")	\
-	X(DISABLED_RUNS, "disabled-runs",				\
+	X(DISABLED_RUNS, "disabled-runs", VDEV,				\
 	  "a disabled ADI accepts and runs descriptors")		\
-	X(QUEUE_OVERFLOW, "queue-overflow",				\
+	X(QUEUE_OVERFLOW, "queue-overflow", VDEV,			\
 	  "a held ADI queues one descriptor more than QSIZE")		\
-	X(NO_PASID_ENABLE_CHECK, "no-pasid-enable-check",		\
+	X(NO_PASID_ENABLE_CHECK, "no-pasid-enable-check", VDEV,		\
 	  "ADIs DMA while the PASID capability is disabled")		\
 	/* The engine */						\
-	X(COMPLETION_BEFORE_DATA, "completion-before-data",		\
+	X(COMPLETION_BEFORE_DATA, "completion-before-data", VDEV,	\
 	  "the completion record is written before the data")		\
-	X(DMA_PASID_ZERO, "dma-pasid-zero",				\
+	X(DMA_PASID_ZERO, "dma-pasid-zero", VDEV,			\
 	  "DMA carries PASID 0 instead of the ADI's PASID")		\
-	X(FILL_OVERRUN, "fill-overrun",					\
+	X(FILL_OVERRUN, "fill-overrun", VDEV,				\
 	  "MEMFILL writes one byte past the end")			\
-	X(FAULT_REPORTED_SUCCESS, "fault-reported-success",		\
+	X(FAULT_REPORTED_SUCCESS, "fault-reported-success", VDEV,	\
 	  "a descriptor that hit a DMA fault completes with SUCCESS")	\
-	X(COPY_CROSSES_PAGE, "copy-crosses-page",			\
+	X(COPY_CROSSES_PAGE, "copy-crosses-page", VDEV,			\
 	  "DMA requests cross 4 KiB boundaries")
 
 enum siovdev_fault {
 	SIOVDEV_FAULT_NONE = 0,
-#define SIOVDEV_FAULT_ENUM(code, name, summary) SIOVDEV_FAULT_##code,
+#define SIOVDEV_FAULT_ENUM(code, name, reach, summary) SIOVDEV_FAULT_##code,
 	SIOVDEV_FAULT_LIST(SIOVDEV_FAULT_ENUM)
 #undef SIOVDEV_FAULT_ENUM
 	SIOVDEV_FAULT_COUNT

@@ -406,7 +406,5 @@ int main(void)
 	};
 
 	return run_all(fixed, sizeof(fixed) / sizeof(fixed[0]), scen,
-		       sizeof(scen) / sizeof(scen[0]),
-		       SIOVDEV_FAULT_DVSEC_FLAGS_WRITABLE,
-		       SIOVDEV_FAULT_VENDOR_WRITABLE);
+		       sizeof(scen) / sizeof(scen[0]), true);
 }

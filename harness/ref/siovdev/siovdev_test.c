@@ -466,7 +466,5 @@ int main(void)
 	};
 
 	return run_all(fixed, sizeof(fixed) / sizeof(fixed[0]), scen,
-		       sizeof(scen) / sizeof(scen[0]),
-		       SIOVDEV_FAULT_IMS_MASK_IGNORED,
-		       SIOVDEV_FAULT_COUNT - 1);
+		       sizeof(scen) / sizeof(scen[0]), false);
 }

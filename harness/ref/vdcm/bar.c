@@ -11,6 +11,15 @@
  *    A descriptor written there goes to the ADI unchanged; the VDCM only
  *    pins the pages it will touch on the way (pin.c).
  *
+ * While the VDEV is quiesced for migration (vdcm_internal.h) the slow path
+ * takes no writes: in RUNNING_P2P, as in the STOP states, the user must not
+ * touch the device (linux/vfio.h), and a queue disabled or reset now would
+ * run the work its held ADI keeps, DMA the state forbids. The fast path is
+ * the device's own MMIO, which peers may still write in RUNNING_P2P (that
+ * is what P2P quiescence is for): a descriptor arriving then is queued by
+ * the held ADI and runs when the VDEV is RUNNING again. In the STOP states
+ * portal writes are refused as well.
+ *
  * The register layout is in vdev_regs.h.
  */
 #include <errno.h>
@@ -169,6 +178,8 @@ static uint32_t reg_read(struct vdcm_vdev *vdev, uint64_t off)
 		return VDEV_CAP_MAILBOX | VDEV_CAP_SET_QUEUES;
 	case VDEV_REG_MAXQ:
 		return vdev_max_queues(vdev);
+	case VDEV_REG_QDEPTH:
+		return vdev->vdcm->queue_depth;
 	case VDEV_REG_CURQ:
 		return r->curq;
 	case VDEV_REG_INTCAUSE:
@@ -280,7 +291,7 @@ static ssize_t bar0_access(struct vdcm_vdev *vdev, void *buf, size_t len,
 		memcpy(buf, &val, sizeof(val));
 		return (ssize_t)len;
 	}
-	if (vdev_stopped(vdev) &&
+	if (vdev_quiesced(vdev) &&
 	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_STOP_ACCEPTS_WRITES))
 		return -EBUSY;
 	memcpy(&val, buf, sizeof(val));
@@ -290,8 +301,12 @@ static ssize_t bar0_access(struct vdcm_vdev *vdev, void *buf, size_t len,
 
 /* ---- BAR2: the fast path ---- */
 
-/* A descriptor through queue q's portal, to the ADI serving q. */
-static int portal_submit(struct vdcm_vdev *vdev, uint32_t q, const void *desc)
+/*
+ * A descriptor through queue q's portal, to the ADI serving q. An unheld
+ * ADI has run it when this returns; a held one keeps it (pinned) until it
+ * is let go. A descriptor the ADI drops at the door is unpinned at once.
+ */
+int vdcm_portal_submit(struct vdcm_vdev *vdev, uint32_t q, const void *desc)
 {
 	struct vdcm *vdcm = vdev->vdcm;
 	uint32_t adi = vdev_adi_of_queue(vdev, q);
@@ -300,17 +315,15 @@ static int portal_submit(struct vdcm_vdev *vdev, uint32_t q, const void *desc)
 
 	if (q >= vdev->regs.curq)
 		return 0;		/* queue not provided: dropped */
-	ret = vdcm_pin_submit(vdev, adi, desc);
+	ret = vdcm_pin_submit(vdev, q, adi, desc);
 	if (ret)
 		return ret;
 	ret = vdcm_hw_adi_submit(vdcm, adi, desc);
 	if (ret) {
 		vdcm_pin_cancel(vdev);
-		return ret;
+		return ret < 0 ? ret : 0;	/* dropped: still posted */
 	}
-	vdcm_pin_retire(vdev, adi, false);
-	done = vdcm_hw_adi_completed(vdcm, adi) - done;
-	vdev->regs.q[q].done += (uint32_t)done;
+	vdcm_pin_complete(vdev, adi, done);
 	return 0;
 }
 
@@ -335,7 +348,7 @@ static ssize_t bar2_access(struct vdcm_vdev *vdev, void *buf, size_t len,
 	if (vdev_stopped(vdev) &&
 	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_STOP_ACCEPTS_WRITES))
 		return -EBUSY;
-	ret = portal_submit(vdev, q, buf);
+	ret = vdcm_portal_submit(vdev, q, buf);
 	return ret ? ret : (ssize_t)len;
 }
 

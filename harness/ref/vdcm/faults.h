@@ -59,6 +59,8 @@
 	  "reset keeps the virtual config's command register")		\
 	X(RESET_KEEPS_QUEUES, "reset-keeps-queues",			\
 	  "reset leaves the ADIs enabled")				\
+	X(RESET_RUNS_HELD, "reset-runs-held",				\
+	  "reset drains the work held ADIs keep instead of dropping it")\
 	/* Config space and regions */					\
 	X(BAR_SIZING, "bar-sizing",					\
 	  "BAR0 sizing reads back a mask one page too large")		\
@@ -124,6 +126,10 @@
 	  "MIGRATION reports STOP_COPY without P2P though P2P works")	\
 	X(STOP_ACCEPTS_WRITES, "stop-accepts-writes",			\
 	  "register writes and descriptors are taken in STOP")		\
+	X(P2P_NOT_QUIESCED, "p2p-not-quiesced",				\
+	  "RUNNING_P2P leaves the ADIs running: descriptors DMA at once")\
+	X(MIG_DROPS_HELD, "mig-drops-held",				\
+	  "the saved state leaves out the descriptors held ADIs keep")	\
 	X(RESUME_ACCEPTS_GARBAGE, "resume-accepts-garbage",		\
 	  "RESUMING -> STOP succeeds on a malformed state stream")	\
 	X(ILLEGAL_ARC, "illegal-arc",					\

@@ -22,18 +22,22 @@ static int get_info(struct vdcm_vdev *vdev, struct vfio_device_info *info)
 }
 
 /*
- * Reset (VFIO_DEVICE_RESET, virtual FLR): quiesce the ADIs and return the
- * guest-visible state to its defaults, then make the ADIs usable again on
- * the same default PASID. The AUX domain and its mappings stay: they are
- * the VMM's, not the device's. A device in migration ERROR is RUNNING
- * after a reset (linux/vfio.h).
+ * Reset (VFIO_DEVICE_RESET, virtual FLR): reset the ADIs, discarding the
+ * work they hold without running it (a function level reset completes no
+ * pending request), return the guest-visible state to its defaults, then
+ * make the ADIs usable again on the same default PASID. They stay
+ * disabled, as the queues now are, until the guest enables a queue, which
+ * it cannot do while the VDEV is quiesced for migration; the migration
+ * state is kept. The AUX domain and its mappings stay: they are the VMM's,
+ * not the device's. A device in migration ERROR is RUNNING after a reset
+ * (linux/vfio.h).
  */
 int vdcm_vdev_reset(struct vdcm_vdev *vdev)
 {
 	struct vdcm_cfg keep = vdev->cfg;
 	int ret;
 
-	vdcm_vdev_quiesce(vdev);
+	vdcm_vdev_quiesce(vdev, true);
 	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_RESET_KEEPS_COMMAND))
 		memcpy(vdev->cfg.bytes + 0x04, keep.bytes + 0x04, 2);
 	ret = vdcm_vdev_program_pasid(vdev);

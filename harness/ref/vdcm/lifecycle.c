@@ -220,7 +220,7 @@ void vdcm_adis_return(struct vdcm *vdcm, struct vdcm_vdev *vdev, uint32_t n)
 
 	while (n-- && vdev->cur_queues) {
 		adi = vdev->adi[--vdev->cur_queues];
-		vdcm_pin_retire(vdev, adi, true);
+		vdcm_pin_retire_all(vdev, adi);
 		vdcm_hw_adi_quiesce(vdcm, adi);
 		vdcm_hw_adi_ims_mask(vdcm, adi, true);
 		if (vdcm->adi_owner[adi] == vdev)
@@ -270,6 +270,9 @@ int vdcm_vdev_create(struct vdcm *vdcm, const char *type,
 	vdev->vdcm = vdcm;
 	vdev->type = ty;
 	memcpy(vdev->uuid, uuid, sizeof(vdev->uuid));
+	ret = vdcm_pin_init(vdev);
+	if (ret)
+		goto err_free;
 	ret = vdcm_adis_take(vdcm, vdev, ty->nr_adis);
 	if (ret)
 		goto err_free;
@@ -281,6 +284,7 @@ int vdcm_vdev_create(struct vdcm *vdcm, const char *type,
 	return 0;
 
 err_free:
+	vdcm_pin_fini(vdev);
 	free(vdev);
 	return ret;
 }
@@ -311,7 +315,7 @@ int vdcm_vdev_remove(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 	}
 	vdcm_adis_return(vdcm, vdev, vdev->cur_queues);
 	vdev_unlink(vdcm, vdev);
-	free(vdev->pins.pin);
+	vdcm_pin_fini(vdev);
 	free(vdev);
 	return 0;
 }
@@ -457,15 +461,35 @@ static void vdev_log(struct vdcm_vdev *vdev, uint32_t kind, uint32_t arg)
 	}
 }
 
-/* Reset the VDEV: quiesce every ADI and return to the defaults. */
-void vdcm_vdev_quiesce(struct vdcm_vdev *vdev)
+/*
+ * Reset the VDEV: quiesce every ADI and return to the defaults. How the
+ * ADIs lose the work they still hold (only a held ADI holds any: the
+ * device runs an unheld queue at once) is the caller's choice:
+ *  - release (discard false) disables and drains before the reset, after
+ *    it has invalidated the PASID (seeds/000, "Release"): what the disable
+ *    flushes out is dropped by the device for want of a PASID, so nothing
+ *    reaches memory;
+ *  - VDEV reset (discard true) is a function level reset: the guest's
+ *    pending work is discarded, never run, and the PASID stays, so the
+ *    ADIs are reset without being drained first (the device's RESET
+ *    discards the queue without DMA).
+ */
+void vdcm_vdev_quiesce(struct vdcm_vdev *vdev, bool discard)
 {
-	uint32_t i;
+	struct vdcm *vdcm = vdev->vdcm;
+	uint32_t i, adi;
 
+	if (vdcm_fault(vdcm, VDCM_FAULT_RESET_RUNS_HELD))
+		discard = false;	/* the bug: FLR drains held work */
 	for (i = 0; i < vdev->cur_queues; i++) {
-		vdcm_pin_retire(vdev, vdev->adi[i], true);
-		if (!vdcm_fault(vdev->vdcm, VDCM_FAULT_RESET_KEEPS_QUEUES))
-			vdcm_hw_adi_quiesce(vdev->vdcm, vdev->adi[i]);
+		adi = vdev->adi[i];
+		vdcm_pin_retire_all(vdev, adi);
+		if (vdcm_fault(vdcm, VDCM_FAULT_RESET_KEEPS_QUEUES))
+			continue;
+		if (discard)
+			vdcm_hw_adi_reset(vdcm, adi);
+		else
+			vdcm_hw_adi_quiesce(vdcm, adi);
 	}
 	vdcm_irq_disarm_all(vdev);
 	vdcm_vdev_defaults(vdev);
@@ -521,16 +545,16 @@ int vdcm_vdev_release(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 		return vdcm_fault(vdcm, VDCM_FAULT_RELEASE_CLOSED_OK) ? 0 :
 		       -EINVAL;
 	if (vdcm_fault(vdcm, VDCM_FAULT_RESET_BEFORE_INVALIDATE)) {
-		vdcm_vdev_quiesce(vdev);
+		vdcm_vdev_quiesce(vdev, false);
 		vdev_invalidate_pasid(vdev);
 	} else if (vdcm_fault(vdcm, VDCM_FAULT_FREE_PASID_BEFORE_RESET)) {
 		vdev_invalidate_pasid(vdev);
 		vdev_free_pasid(vdev);
-		vdcm_vdev_quiesce(vdev);
+		vdcm_vdev_quiesce(vdev, false);
 	} else {
 		if (!vdcm_fault(vdcm, VDCM_FAULT_RELEASE_KEEPS_PASID))
 			vdev_invalidate_pasid(vdev);
-		vdcm_vdev_quiesce(vdev);
+		vdcm_vdev_quiesce(vdev, false);
 	}
 	if (!vdcm_fault(vdcm, VDCM_FAULT_FREE_PASID_BEFORE_RESET))
 		vdev_free_pasid(vdev);

@@ -26,19 +26,37 @@ static bool adi_wanted(const struct vdcm_vdev *vdev, uint32_t i)
 	return false;
 }
 
-/* Bring the ADIs in line with the queues' ENABLE bits. */
+/*
+ * Bring the ADIs in line with the queues' ENABLE bits and the migration
+ * state: while the VDEV is quiesced every ADI is held, so what reaches it
+ * waits in its queue (vdcm_internal.h, vdev_quiesced). A CTRL write that
+ * clears HOLD or ENABLE makes the device run the queue: what ran is
+ * credited and unpinned here.
+ */
 static int queues_sync(struct vdcm_vdev *vdev)
 {
-	uint32_t i;
+	struct vdcm *vdcm = vdev->vdcm;
+	bool hold = vdev_quiesced(vdev) &&
+		    !vdcm_fault(vdcm, VDCM_FAULT_P2P_NOT_QUIESCED);
+	uint64_t before;
+	uint32_t i, adi;
 	int ret;
 
 	for (i = 0; i < vdev->cur_queues; i++) {
-		ret = vdcm_hw_adi_enable(vdev->vdcm, vdev->adi[i],
-					 adi_wanted(vdev, i));
+		adi = vdev->adi[i];
+		before = vdcm_hw_adi_completed(vdcm, adi);
+		ret = vdcm_hw_adi_ctrl(vdcm, adi, adi_wanted(vdev, i), hold);
+		vdcm_pin_complete(vdev, adi, before);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+/* The migration state moved into or out of quiescence (migration.c). */
+int vdcm_queues_sync(struct vdcm_vdev *vdev)
+{
+	return queues_sync(vdev);
 }
 
 /* The guest wrote queue q's ENABLE bit: only queues below CURQ exist. */
@@ -69,7 +87,7 @@ int vdcm_queue_reset(struct vdcm_vdev *vdev, uint32_t q)
 	uint32_t adi = vdev_adi_of_queue(vdev, q);
 	int ret;
 
-	vdcm_pin_retire(vdev, adi, true);
+	vdcm_pin_retire_all(vdev, adi);
 	ret = vdcm_hw_adi_quiesce(vdcm, adi);
 	if (!ret && !vdcm_fault(vdcm, VDCM_FAULT_NO_PASID_PROGRAMMED))
 		ret = vdcm_hw_adi_program_pasid(vdcm, adi, vdev->pasid);
@@ -124,12 +142,21 @@ int vdcm_queues_resize(struct vdcm_vdev *vdev, uint32_t n)
 	return ret ? ret : queues_sync(vdev);
 }
 
+/*
+ * Behind the guest's back, but not while the VDEV is quiesced for
+ * migration: a shrink would run or lose the work its held ADIs keep, and
+ * the device must not change then (-EBUSY).
+ */
 int vdcm_set_cur_queues(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 			unsigned int cur)
 {
 	int ret = vdcm_vdev_check(vdcm, vdev, false);
 
-	return ret ? ret : vdcm_queues_resize(vdev, cur);
+	if (ret)
+		return ret;
+	if (vdev->open && vdev_quiesced(vdev))
+		return -EBUSY;
+	return vdcm_queues_resize(vdev, cur);
 }
 
 /* SET_QUEUES: the guest-cooperated way; CURQ tells the guest. */

@@ -6,13 +6,30 @@
  * VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE with the state machine of
  * linux/vfio.h, the device state streamed over a data fd.
  *
+ * Quiescence. Outside RUNNING the VDEV's ADIs are held (vdev_quiesced): in
+ * RUNNING_P2P the device may not initiate peer-to-peer DMA, and since the
+ * reference cannot tell such DMA from any other it must stop all of it
+ * (linux/vfio.h, "The optional peer to peer (P2P) quiescent state"); in the
+ * STOP states it may do no DMA at all. The reference engine runs an unheld
+ * queue to empty before a submission returns, so holding leaves nothing
+ * outstanding behind. A descriptor that reaches a portal in RUNNING_P2P (a
+ * peer's write) waits in its held ADI: no DMA, no completion record, no
+ * interrupt. It runs when the VDEV is RUNNING again, or, if the state is
+ * saved meanwhile, on the VDEV the state is loaded into: held work is part
+ * of the device state, so it completes once, wherever the guest resumes.
+ * (Draining it on the way to STOP_COPY instead would be DMA in a STOP state,
+ * after the VMM may already have taken its last dirty bitmap.)
+ *
  * The device state is what the VDCM composes, not a copy of hardware: the
  * guest-visible config and registers, the queue configuration and the
- * interrupt programming, plus curQ. Host resources are not in it: the
- * destination is another VDEV with its own ADIs and its own default PASID,
- * and loading re-establishes the ADIs' programming on those.
+ * interrupt programming, curQ, and the descriptors the held ADIs keep,
+ * each with its queue. Host resources are not in it: the destination is
+ * another VDEV with its own ADIs and its own default PASID, and loading
+ * re-establishes the ADIs' programming on those and queues the held
+ * descriptors again, through the same portals.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -21,9 +38,12 @@
 #include "vdcm_internal.h"
 
 #define MIG_MAGIC	0x4d444356u	/* "VCDM" */
-#define MIG_VERSION	1
+#define MIG_VERSION	2
 
-/* The serialized device state (host byte order: in-process only). */
+/*
+ * The serialized device state (host byte order: in-process only): a
+ * struct mig_blob, then nr_held struct mig_held, oldest first.
+ */
 struct mig_blob {
 	uint32_t magic, version;
 	char type[32];
@@ -34,6 +54,13 @@ struct mig_blob {
 	uint32_t pri_alloc;
 	struct vdcm_regs regs;
 	uint8_t vec_masked[VDEV_MAX_VECTORS];
+	uint32_t nr_held;
+};
+
+/* A descriptor a held ADI keeps, and the queue it came through. */
+struct mig_held {
+	uint32_t q;
+	uint8_t desc[VDCM_DESC_SIZE];
 };
 
 void vdcm_mig_init(struct vdcm_vdev *vdev)
@@ -50,6 +77,18 @@ void vdcm_mig_cleanup(struct vdcm_vdev *vdev)
 }
 
 /* ---- Save and load ---- */
+
+/*
+ * The descriptors the held ADIs keep, oldest first: every descriptor in
+ * flight, since a held ADI runs nothing (the bug of VDCM_FAULT_MIG_DROPS_HELD
+ * leaves them out).
+ */
+static uint32_t mig_nr_held(const struct vdcm_vdev *vdev)
+{
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_MIG_DROPS_HELD))
+		return 0;
+	return vdev->nr_inflight;
+}
 
 static void mig_save(const struct vdcm_vdev *vdev, struct mig_blob *b)
 {
@@ -69,31 +108,45 @@ static void mig_save(const struct vdcm_vdev *vdev, struct mig_blob *b)
 	b->regs = vdev->regs;
 	for (i = 0; i < VDEV_MAX_VECTORS; i++)
 		b->vec_masked[i] = vdev->vec[i].masked;
+	b->nr_held = mig_nr_held(vdev);
 }
 
-static int mig_check(const struct vdcm_vdev *vdev, const struct mig_blob *b)
+static int mig_check(const struct vdcm_vdev *vdev, const struct mig_blob *b,
+		     const struct mig_held *held)
 {
+	uint32_t i;
+
 	if (b->magic != MIG_MAGIC || b->version != MIG_VERSION ||
 	    strncmp(b->type, vdev->type->name, sizeof(b->type)) ||
 	    b->max_queues != vdev_max_queues(vdev) || !b->cur_queues ||
 	    b->cur_queues > b->max_queues || !b->regs.curq ||
-	    b->regs.curq > b->max_queues)
+	    b->regs.curq > b->max_queues || b->nr_held >= vdev->max_inflight)
 		return -EINVAL;
+	for (i = 0; i < b->nr_held; i++)
+		if (held[i].q >= b->regs.curq)
+			return -EINVAL;
 	return 0;
 }
 
-/* Make this VDEV the one the blob describes, on its own ADIs and PASID. */
-static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b)
+/*
+ * Make this VDEV the one the blob describes, on its own ADIs and PASID.
+ * Whatever this VDEV's ADIs held is not part of the new state: reset away
+ * without DMA (the VDEV is stopped). The held descriptors of the state go
+ * to the portals they came through, to ADIs that hold them again, since
+ * the VDEV is still quiesced: they run once it is RUNNING.
+ */
+static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b,
+		    const struct mig_held *held)
 {
 	uint32_t i;
 	int ret;
 
-	ret = mig_check(vdev, b);
+	ret = mig_check(vdev, b, held);
 	if (ret)
 		return ret;
 	for (i = 0; i < vdev->cur_queues; i++) {
-		vdcm_pin_retire(vdev, vdev->adi[i], true);
-		vdcm_hw_adi_quiesce(vdev->vdcm, vdev->adi[i]);
+		vdcm_pin_retire_all(vdev, vdev->adi[i]);
+		vdcm_hw_adi_reset(vdev->vdcm, vdev->adi[i]);
 		vdcm_hw_adi_ims_mask(vdev->vdcm, vdev->adi[i], true);
 	}
 	ret = vdcm_queues_resize(vdev, b->cur_queues);
@@ -125,6 +178,11 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b)
 		if (ret)
 			return ret;
 	}
+	for (i = 0; i < b->nr_held; i++) {
+		ret = vdcm_portal_submit(vdev, held[i].q, held[i].desc);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -132,17 +190,30 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b)
 static int mig_save_fd(struct vdcm_vdev *vdev)
 {
 	struct mig_blob b;
+	struct mig_held h;
+	uint32_t i;
 	int fd;
 
 	mig_save(vdev, &b);
 	fd = memfd_create("siovh-vdev-state", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (pwrite(fd, &b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
-		close(fd);
-		return -EIO;
+	if (write(fd, &b, sizeof(b)) != (ssize_t)sizeof(b))
+		goto err;
+	for (i = 0; i < b.nr_held; i++) {
+		memset(&h, 0, sizeof(h));
+		h.q = vdev->inflight[i].q;
+		memcpy(h.desc, vdev->inflight[i].desc, sizeof(h.desc));
+		if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h))
+			goto err;
 	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		goto err;
 	return fd;
+
+err:
+	close(fd);
+	return -EIO;
 }
 
 /* STOP -> RESUMING: a memfd for the VMM to write into; we keep our own. */
@@ -162,6 +233,34 @@ static int mig_resume_fd(struct vdcm_vdev *vdev)
 	return user;
 }
 
+/* Read and load a stream of size bytes from fd: 0, or -errno. */
+static int mig_load_fd(struct vdcm_vdev *vdev, int fd, off_t size)
+{
+	struct mig_held *held = NULL;
+	struct mig_blob b;
+	size_t len;
+	int ret = -EINVAL;
+
+	if (size < (off_t)sizeof(b) ||
+	    pread(fd, &b, sizeof(b), 0) != (ssize_t)sizeof(b) ||
+	    b.nr_held >= vdev->max_inflight)
+		return -EINVAL;
+	len = b.nr_held * sizeof(*held);
+	if (size != (off_t)(sizeof(b) + len))
+		return -EINVAL;
+	if (len) {
+		held = malloc(len);
+		if (!held)
+			return -ENOMEM;
+		if (pread(fd, held, len, sizeof(b)) != (ssize_t)len)
+			goto out;
+	}
+	ret = mig_load(vdev, &b, held);
+out:
+	free(held);
+	return ret;
+}
+
 /*
  * RESUMING -> STOP: load what the VMM wrote. Nothing written is nothing to
  * load (the device keeps its state); anything else must be one whole,
@@ -169,16 +268,12 @@ static int mig_resume_fd(struct vdcm_vdev *vdev)
  */
 static int mig_resume_end(struct vdcm_vdev *vdev)
 {
-	struct mig_blob b;
 	struct stat st;
 	int fd = vdev->mig.resume_fd;
 
 	if (fstat(fd, &st))
 		return -errno;
-	if (st.st_size &&
-	    (st.st_size != (off_t)sizeof(b) ||
-	     pread(fd, &b, sizeof(b), 0) != (ssize_t)sizeof(b) ||
-	     mig_load(vdev, &b)) &&
+	if (st.st_size && mig_load_fd(vdev, fd, st.st_size) &&
 	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ACCEPTS_GARBAGE))
 		return -EINVAL;
 	close(fd);
@@ -268,10 +363,15 @@ static size_t mig_path(uint32_t from, uint32_t to,
 	return n;
 }
 
-/* Take one arc; the new data fd (or -1) in *fd. */
+/*
+ * Take one arc; the new data fd (or -1) in *fd. Into RUNNING_P2P from
+ * RUNNING the ADIs are held before the arc completes; into RUNNING they are
+ * let go and run what they held (vdcm_queues_sync).
+ */
 static int mig_arc(struct vdcm_vdev *vdev, uint32_t to, int *fd)
 {
 	uint32_t from = vdev->mig.state;
+	bool was_quiesced = vdev_quiesced(vdev);
 	int ret = 0;
 
 	*fd = -1;
@@ -286,6 +386,8 @@ static int mig_arc(struct vdcm_vdev *vdev, uint32_t to, int *fd)
 		return ret;
 	}
 	vdev->mig.state = to;
+	if (vdev_quiesced(vdev) != was_quiesced)
+		return vdcm_queues_sync(vdev);
 	return 0;
 }
 
@@ -376,7 +478,8 @@ int vdcm_mig_feature(struct vdcm_vdev *vdev, struct vfio_device_feature *f)
 		return 0;
 	case VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:
 		((struct vfio_device_feature_mig_data_size *)f->data)
-			->stop_copy_length = sizeof(struct mig_blob);
+			->stop_copy_length = sizeof(struct mig_blob) +
+			mig_nr_held(vdev) * sizeof(struct mig_held);
 		return 0;
 	default:
 		return mig_device_state(vdev, f, set);

@@ -144,6 +144,10 @@ int vdcm_hw_enable(struct vdcm *vdcm)
 	/* ADI interrupts come from IMS: the VDCM needs an entry per ADI. */
 	if (!ret)
 		ret = reg_rd(vdcm, SIOVDEV_REG_IMS_SIZE, &vdcm->nr_ims);
+	/* The VDCM leaves every ADI's QSIZE at its reset value, the largest
+	 * depth the device has; the guest reads it in QDEPTH. */
+	if (!ret)
+		ret = reg_rd(vdcm, SIOVDEV_REG_MAX_QUEUE, &vdcm->queue_depth);
 	if (ret)
 		return ret;
 	if (vdcm->nr_ims < vdcm->nr_adis)
@@ -171,26 +175,43 @@ int vdcm_hw_adi_invalidate_pasid(struct vdcm *vdcm, uint32_t adi)
 	return adi_wr(vdcm, adi, SIOVDEV_ADI_PASID, 0);
 }
 
-int vdcm_hw_adi_enable(struct vdcm *vdcm, uint32_t adi, bool enable)
+/*
+ * ENABLE and HOLD together, in one CTRL write. A held ADI queues what is
+ * submitted and runs none of it; clearing HOLD (or ENABLE) runs the queue.
+ */
+int vdcm_hw_adi_ctrl(struct vdcm *vdcm, uint32_t adi, bool enable, bool hold)
 {
 	return adi_wr(vdcm, adi, SIOVDEV_ADI_CTRL,
-		      enable ? SIOVDEV_ADI_CTRL_ENABLE : 0);
+		      (enable ? SIOVDEV_ADI_CTRL_ENABLE : 0) |
+		      (hold ? SIOVDEV_ADI_CTRL_HOLD : 0));
 }
 
 /*
- * Quiesce: disable (the device finishes what it accepted), drain what is
- * left, and reset the ADI to its defaults. After this the ADI holds no work,
- * no PASID and no error.
+ * Reset alone: the device discards what the ADI has queued, without any
+ * DMA, and returns its registers to their defaults (PASID invalid).
+ */
+int vdcm_hw_adi_reset(struct vdcm *vdcm, uint32_t adi)
+{
+	vdcm->submit_drops[adi] = 0;	/* the device clears DROPPED */
+	return adi_wr(vdcm, adi, SIOVDEV_ADI_RESET, 1);
+}
+
+/*
+ * Quiesce: disable (the device finishes what it accepted, held or not),
+ * drain what is left, and reset the ADI to its defaults. After this the
+ * ADI holds no work, no PASID and no error. Work the ADI runs here DMAs
+ * with the PASID it holds: a caller that must not run it invalidates the
+ * PASID first (release), or resets instead (vdcm_hw_adi_reset).
  */
 int vdcm_hw_adi_quiesce(struct vdcm *vdcm, uint32_t adi)
 {
 	int ret;
 
-	ret = vdcm_hw_adi_enable(vdcm, adi, false);
+	ret = vdcm_hw_adi_ctrl(vdcm, adi, false, false);
 	if (!ret)
 		ret = adi_wr(vdcm, adi, SIOVDEV_ADI_DRAIN, 1);
 	if (!ret)
-		ret = adi_wr(vdcm, adi, SIOVDEV_ADI_RESET, 1);
+		ret = vdcm_hw_adi_reset(vdcm, adi);
 	return ret;
 }
 
@@ -260,7 +281,9 @@ void vdcm_msi(struct vdcm *vdcm, uint64_t addr, uint32_t data)
 /*
  * Submit one descriptor to the ADI, as the VDEV's portal write would. The
  * portal write is posted: the guest learns the outcome from the completion
- * record, so only a register failure (memory space off) is an error here.
+ * record, so only a register failure (memory space off) is an error here;
+ * a descriptor the ADI dropped at the door (queue full, ADI disabled) is 1,
+ * for the VDCM's own accounting: it will never run.
  */
 int vdcm_hw_adi_submit(struct vdcm *vdcm, uint32_t adi, const void *desc)
 {
@@ -269,17 +292,25 @@ int vdcm_hw_adi_submit(struct vdcm *vdcm, uint32_t adi, const void *desc)
 
 	memcpy(&d, desc, sizeof(d));
 	ret = siovdev_submit(vdcm->parent, adi, &d);
+	if (ret == -EBUSY || ret == -EACCES) {
+		vdcm->submit_drops[adi]++;
+		return 1;
+	}
 	return ret == -EIO || ret == -EINVAL ? ret : 0;
 }
 
-/* Descriptors the ADI has finished with since its reset: run or dropped. */
+/*
+ * Descriptors the ADI has finished with since its reset, in queue order:
+ * executed, or dropped when their turn came (no PASID, bad completion
+ * address). Those dropped at submission never had a turn: not counted.
+ */
 uint64_t vdcm_hw_adi_retired(struct vdcm *vdcm, uint32_t adi)
 {
 	struct siovdev_adi_probe p;
 
 	if (siovdev_adi_probe(vdcm->parent, adi, &p))
 		return 0;
-	return (uint64_t)p.completed + p.dropped;
+	return (uint64_t)p.completed + p.dropped - vdcm->submit_drops[adi];
 }
 
 /* How many the ADI will have retired once a descriptor submitted now is. */
@@ -289,7 +320,7 @@ uint64_t vdcm_hw_adi_ticket(struct vdcm *vdcm, uint32_t adi)
 
 	if (siovdev_adi_probe(vdcm->parent, adi, &p))
 		return 0;
-	return (uint64_t)p.completed + p.dropped + p.queued + 1;
+	return vdcm_hw_adi_retired(vdcm, adi) + p.queued + 1;
 }
 
 /* Descriptors the ADI ran since its reset. */

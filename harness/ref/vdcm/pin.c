@@ -10,6 +10,10 @@
  * them faults in the IOMMU, which is the isolation a check looks for.
  *
  * A pin is a count per IOVA page per VDEV; the parent's count is the sum.
+ *
+ * The records of the descriptors in flight are also where completions are
+ * counted (each virtual queue's DONE register) and where the descriptors a
+ * held ADI is keeping are found when the device state is saved.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -113,18 +117,45 @@ static void inflight_unpin(struct vdcm_vdev *vdev,
 		span_pin(vdev, &f->span[i], false);
 }
 
-/* Pin a descriptor's pages before it reaches the ADI. */
-int vdcm_pin_submit(struct vdcm_vdev *vdev, uint32_t adi, const void *desc)
+/*
+ * Room for every descriptor the VDEV's ADIs can hold at once (maxQ queues
+ * of the parent's depth) and the one a full queue is about to drop.
+ */
+int vdcm_pin_init(struct vdcm_vdev *vdev)
+{
+	uint32_t n = vdev_max_queues(vdev) * vdev->vdcm->queue_depth + 1;
+
+	vdev->inflight = calloc(n, sizeof(*vdev->inflight));
+	if (!vdev->inflight)
+		return -ENOMEM;
+	vdev->max_inflight = n;
+	vdev->nr_inflight = 0;
+	return 0;
+}
+
+void vdcm_pin_fini(struct vdcm_vdev *vdev)
+{
+	free(vdev->inflight);
+	vdev->inflight = NULL;
+	free(vdev->pins.pin);
+	vdev->pins.pin = NULL;
+}
+
+/* Pin a descriptor's pages before it reaches the ADI behind queue q. */
+int vdcm_pin_submit(struct vdcm_vdev *vdev, uint32_t q, uint32_t adi,
+		    const void *desc)
 {
 	struct vdcm_inflight *f;
 	uint32_t i;
 	int ret;
 
-	if (vdev->nr_inflight == VDCM_MAX_INFLIGHT)
+	if (vdev->nr_inflight == vdev->max_inflight)
 		return -EBUSY;
 	f = &vdev->inflight[vdev->nr_inflight];
 	f->adi = adi;
+	f->q = q;
 	f->ticket = vdcm_hw_adi_ticket(vdev->vdcm, adi);
+	memcpy(f->desc, desc, sizeof(f->desc));
 	desc_spans(desc, f);
 	for (i = 0; i < f->nr; i++) {
 		ret = span_pin(vdev, &f->span[i], true);
@@ -158,26 +189,65 @@ void vdcm_pin_cancel(struct vdcm_vdev *vdev)
 		inflight_unpin(vdev, &vdev->inflight[--vdev->nr_inflight]);
 }
 
+static void inflight_remove(struct vdcm_vdev *vdev, uint32_t i)
+{
+	struct vdcm_inflight *f = &vdev->inflight[i];
+
+	memmove(f, f + 1, (vdev->nr_inflight - i - 1) * sizeof(*f));
+	vdev->nr_inflight--;
+}
+
 /*
- * Unpin what the ADI has finished (all: everything of the ADI, which is
- * about to be reset and so will finish nothing more).
+ * The ADI has run what it could (a portal write to an unheld ADI, HOLD
+ * cleared): unpin what it has finished and count what it executed into
+ * the DONE registers of the queues those descriptors came through.
+ * completed_before is the ADI's executed count before it ran. The records
+ * are in submission order, as the ADI runs them; a descriptor dropped when
+ * its turn came (no PASID, bad completion address) is finished but was not
+ * executed, and the count cannot say which one that was: the executions
+ * are credited to the oldest finished records. That is exact unless queues
+ * share the ADI (guest-transparent re-allocation) and one was dropped.
  */
-void vdcm_pin_retire(struct vdcm_vdev *vdev, uint32_t adi, bool all)
+void vdcm_pin_complete(struct vdcm_vdev *vdev, uint32_t adi,
+		       uint64_t completed_before)
 {
 	uint64_t retired = vdcm_hw_adi_retired(vdev->vdcm, adi);
+	uint64_t ran = vdcm_hw_adi_completed(vdev->vdcm, adi) -
+		       completed_before;
 	uint32_t i = 0;
 
 	while (i < vdev->nr_inflight) {
 		struct vdcm_inflight *f = &vdev->inflight[i];
 
-		if (f->adi != adi || (!all && retired < f->ticket)) {
+		if (f->adi != adi || retired < f->ticket) {
 			i++;
 			continue;
 		}
-		if (all || !vdcm_fault(vdev->vdcm, VDCM_FAULT_PIN_LEAK))
+		if (ran) {
+			vdev->regs.q[f->q].done++;
+			ran--;
+		}
+		if (!vdcm_fault(vdev->vdcm, VDCM_FAULT_PIN_LEAK))
 			inflight_unpin(vdev, f);
-		memmove(f, f + 1, (vdev->nr_inflight - i - 1) * sizeof(*f));
-		vdev->nr_inflight--;
+		inflight_remove(vdev, i);
+	}
+}
+
+/*
+ * The ADI is about to be reset and so will finish nothing more: unpin
+ * everything it has in flight and forget it.
+ */
+void vdcm_pin_retire_all(struct vdcm_vdev *vdev, uint32_t adi)
+{
+	uint32_t i = 0;
+
+	while (i < vdev->nr_inflight) {
+		if (vdev->inflight[i].adi != adi) {
+			i++;
+			continue;
+		}
+		inflight_unpin(vdev, &vdev->inflight[i]);
+		inflight_remove(vdev, i);
 	}
 }
 

@@ -56,12 +56,13 @@
  *
  *  - Reset (VFIO_DEVICE_RESET, or virtual FLR through the PCIe device
  *    control register): virtual config and BAR0 registers return to their
- *    reset values, every ADI is quiesced (disabled, drained, reset) and gets
- *    the default PASID programmed again, IMS entries are masked, MSI-X
+ *    reset values, every ADI is reset, which discards the work it holds
+ *    without running it (an FLR completes no pending request), and gets
+ *    the default PASID programmed again; IMS entries are masked, MSI-X
  *    vectors are disarmed (eventfds released, masks and pending bits
  *    cleared). Kept: the AUX domain and its DMA mappings, the PASID, the
  *    queue allocation (curQ: a resource assignment, not a register), the
- *    migration state.
+ *    migration state (ERROR aside: reset leaves it for RUNNING).
  *
  *  - Queue re-allocation (seeds/002, "Resource Scaling"): a VDEV has maxQ
  *    (its type's ADIs) and curQ (ADIs it holds now, 1..maxQ).
@@ -75,19 +76,28 @@
  *    VFIO_MIGRATION_P2P. Arcs: RUNNING<->RUNNING_P2P, RUNNING_P2P<->STOP,
  *    STOP<->STOP_COPY, STOP<->RESUMING; any other pair of these five states
  *    is reached, as in the kernel, by the shortest combination of arcs that
- *    does not pass through STOP_COPY or RESUMING. A state to itself is a
- *    no-op success (data_fd -1). ERROR, PRE_COPY, PRE_COPY_P2P and unknown
- *    states cannot be requested, and nothing but VFIO_DEVICE_RESET (to
- *    RUNNING) leaves ERROR: -EINVAL, state unchanged. The data fd of
- *    STOP_COPY is a memfd holding the whole serialized state; that of
- *    RESUMING takes the state by write() and is loaded on RESUMING->STOP
- *    (nothing written: nothing loaded; a malformed or foreign-type stream:
- *    -EINVAL, state stays RESUMING). The state carries config space (so
- *    the MSI-X enable bit), BAR0 registers, queue configuration, the
- *    MSI-X table and vector masks, the IMS programming they imply, and
- *    curQ; the PASID is not carried: the destination programs its own.
- *    While STOP, STOP_COPY or RESUMING, BAR0 writes and portal submissions
- *    are -EBUSY.
+ *    does not pass through STOP_COPY or RESUMING (RUNNING->STOP_COPY walks
+ *    RUNNING_P2P, STOP, STOP_COPY). A state to itself is a no-op success
+ *    (data_fd -1). ERROR, PRE_COPY, PRE_COPY_P2P and unknown states cannot
+ *    be requested, and nothing but VFIO_DEVICE_RESET (to RUNNING) leaves
+ *    ERROR: -EINVAL, state unchanged. The data fd of STOP_COPY is a memfd
+ *    holding the whole serialized state; that of RESUMING takes the state
+ *    by write() and is loaded on RESUMING->STOP (nothing written: nothing
+ *    loaded; a malformed or foreign-type stream: -EINVAL, state stays
+ *    RESUMING). The state carries config space (so the MSI-X enable bit),
+ *    BAR0 registers, queue configuration, the MSI-X table and vector
+ *    masks, the IMS programming they imply, curQ, and the descriptors the
+ *    held ADIs keep; the PASID is not carried: the destination programs
+ *    its own.
+ *    Quiescence: outside RUNNING every ADI of the VDEV is held. The
+ *    reference cannot tell peer-to-peer DMA from other DMA, so RUNNING_P2P
+ *    stops all of it (linux/vfio.h), and the STOP states allow none. In
+ *    RUNNING_P2P a portal submission (a peer may still write the device's
+ *    MMIO) is taken and waits; it runs once, on this VDEV when it is
+ *    RUNNING again, or on the VDEV the saved state is loaded into. While
+ *    RUNNING_P2P, STOP, STOP_COPY or RESUMING, BAR0 writes are -EBUSY (the
+ *    user must not touch the device); in STOP, STOP_COPY and RESUMING so
+ *    are portal submissions. Release and reset drop held work unrun.
  *
  *  - Dirty tracking: VFIO_DEVICE_FEATURE_DMA_LOGGING_START/STOP/REPORT on
  *    the IOMMU's dirty bits of the AUX domain; REPORT reads and clears,
@@ -97,9 +107,10 @@
  *    nothing; a descriptor submitted through the fast path has the mapped
  *    pages it will DMA (completion record, source, destination) pinned at
  *    submission and unpinned at completion. The parent runs a descriptor
- *    before the portal write returns (siovdev.h, "Execution model"), so
- *    the counts are back to zero when pwrite returns; they are counted per
- *    VDEV and per parent (the probes) and drop to zero at release.
+ *    before the portal write returns (siovdev.h, "Execution model") unless
+ *    the ADI is held, so outside migration the counts are back to zero
+ *    when pwrite returns; they are counted per VDEV and per parent (the
+ *    probes) and drop to zero at release.
  *
  *  - Fast path in-process: a descriptor reaches the ADI by pwrite() of
  *    64 bytes at a 64-byte-aligned offset of a portal (that is the write

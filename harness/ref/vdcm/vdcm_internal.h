@@ -10,9 +10,9 @@
  *   irq.c        IRQ info, SET_IRQS, IMS programming, signalling
  *   ioctl.c      VFIO_DEVICE_* dispatch, reset
  *   container.c  the type1 container (VFIO_IOMMU_*) over the AUX domain
- *   migration.c  VFIO migration v2: states, save and load
+ *   migration.c  VFIO migration v2: states, quiescence, save and load
  *   dirty.c      DMA logging on the IOMMU's dirty bits
- *   pin.c        selective pinning and its accounting
+ *   pin.c        selective pinning, the descriptors in flight, completions
  *
  * A VDEV's state splits in two. What create makes lives until remove: the
  * type, the UUID, the ADIs held. What open makes lives until release: the
@@ -109,22 +109,26 @@ struct vdcm_pins {
 };
 
 /*
- * A descriptor between submission and completion, with what it pinned. It
- * is done when its ADI has retired (completed or dropped) `ticket`
- * descriptors since the ADI's last reset.
+ * A descriptor between submission and completion: the queue it came
+ * through, the descriptor itself (held work is part of the migration
+ * state) and what it pinned. It is done when its ADI has retired
+ * (executed, or dropped when it came to run) `ticket` descriptors since
+ * the ADI's last reset.
  */
 struct vdcm_span {
 	uint64_t iova, len;
 };
 
+#define VDCM_DESC_SIZE		64
 #define VDCM_DESC_SPANS		3	/* completion record, source, dest */
-#define VDCM_MAX_INFLIGHT	64
 
 struct vdcm_inflight {
 	uint32_t adi;
+	uint32_t q;			/* the virtual queue it came by */
 	uint64_t ticket;
 	uint32_t nr;
 	struct vdcm_span span[VDCM_DESC_SPANS];
+	uint8_t desc[VDCM_DESC_SIZE];
 };
 
 struct vdcm_mig {
@@ -153,8 +157,10 @@ struct vdcm_vdev {
 	uint32_t nr_mmaps;		/* fast-path views handed out */
 	struct { void *addr; size_t len; } mmaps[VDCM_MAX_MMAPS];
 	struct vdcm_pins pins;
-	uint32_t nr_inflight;
-	struct vdcm_inflight inflight[VDCM_MAX_INFLIGHT];
+	/* In flight: at most maxQ x queue depth wait in the ADIs, plus the
+	 * one a full queue is about to drop (allocated at create). */
+	uint32_t nr_inflight, max_inflight;
+	struct vdcm_inflight *inflight;
 	struct vdcm_dirty dirty;
 	struct vdcm_mig mig;
 
@@ -186,6 +192,10 @@ struct vdcm {
 	uint16_t rid;			/* the parent's requester ID */
 	uint32_t nr_adis;
 	uint32_t nr_ims;		/* IMS entries of the parent */
+	uint32_t queue_depth;		/* an ADI's queue holds this many */
+	/* Per ADI, since its last reset: descriptors dropped at submission
+	 * (queue full, ADI disabled), which never queue and never run. */
+	uint32_t submit_drops[VDCM_MAX_ADIS];
 	struct vdcm_adi_log log[VDCM_MAX_ADIS];
 	struct vdcm_vdev *adi_owner[VDCM_MAX_ADIS]; /* NULL: free */
 	uint64_t leaked;		/* bit n: ADI n lost (a fault) */
@@ -209,11 +219,23 @@ static inline uint32_t vdev_nr_vectors(const struct vdcm_vdev *vdev)
 	return vdev_max_queues(vdev) + 1;
 }
 
+/* STOP, STOP_COPY, RESUMING: the user must not touch the device. */
 static inline bool vdev_stopped(const struct vdcm_vdev *vdev)
 {
 	return vdev->mig.state == VFIO_DEVICE_STATE_STOP ||
 	       vdev->mig.state == VFIO_DEVICE_STATE_STOP_COPY ||
 	       vdev->mig.state == VFIO_DEVICE_STATE_RESUMING;
+}
+
+/*
+ * Quiesced for migration: RUNNING_P2P or stopped. The device initiates no
+ * DMA (the reference cannot tell peer-to-peer DMA from any other, so P2P
+ * quiescence stops all of it: linux/vfio.h), so its ADIs are held.
+ */
+static inline bool vdev_quiesced(const struct vdcm_vdev *vdev)
+{
+	return vdev->mig.state == VFIO_DEVICE_STATE_RUNNING_P2P ||
+	       vdev_stopped(vdev);
 }
 
 /* The ADI serving virtual queue q (guest-transparent multiplexing). */
@@ -228,7 +250,7 @@ const struct vdcm_type *vdcm_type_find(const char *name);
 int vdcm_vdev_check(struct vdcm *vdcm, struct vdcm_vdev *vdev, bool open);
 int vdcm_vdev_check_access(struct vdcm *vdcm, struct vdcm_vdev *vdev);
 void vdcm_vdev_defaults(struct vdcm_vdev *vdev);
-void vdcm_vdev_quiesce(struct vdcm_vdev *vdev);
+void vdcm_vdev_quiesce(struct vdcm_vdev *vdev, bool discard);
 int vdcm_vdev_program_pasid(struct vdcm_vdev *vdev);
 int vdcm_adis_take(struct vdcm *vdcm, struct vdcm_vdev *vdev, uint32_t n);
 void vdcm_adis_return(struct vdcm *vdcm, struct vdcm_vdev *vdev, uint32_t n);
@@ -241,12 +263,16 @@ bool vdcm_hw_ecap_enabled(struct vdcm *vdcm, uint16_t cap_id);
 uint32_t vdcm_hw_pasid_cap(struct vdcm *vdcm);	/* the PASID cap register */
 int vdcm_hw_adi_program_pasid(struct vdcm *vdcm, uint32_t adi, uint32_t pasid);
 int vdcm_hw_adi_invalidate_pasid(struct vdcm *vdcm, uint32_t adi);
-int vdcm_hw_adi_enable(struct vdcm *vdcm, uint32_t adi, bool enable);
-/* disable, drain, reset */
+/* CTRL: enable, and hold (queue what is submitted, run nothing). */
+int vdcm_hw_adi_ctrl(struct vdcm *vdcm, uint32_t adi, bool enable, bool hold);
+/* disable (runs what is queued), drain, reset */
 int vdcm_hw_adi_quiesce(struct vdcm *vdcm, uint32_t adi);
+/* reset alone: what is queued is discarded without DMA */
+int vdcm_hw_adi_reset(struct vdcm *vdcm, uint32_t adi);
 int vdcm_hw_adi_ims_program(struct vdcm *vdcm, uint32_t adi, uint32_t vector);
 int vdcm_hw_adi_ims_mask(struct vdcm *vdcm, uint32_t adi, bool masked);
 bool vdcm_hw_adi_ims_masked(struct vdcm *vdcm, uint32_t adi);
+/* 0 queued (and run, unless held), 1 dropped (full or disabled), -errno */
 int vdcm_hw_adi_submit(struct vdcm *vdcm, uint32_t adi, const void *desc);
 uint64_t vdcm_hw_adi_retired(struct vdcm *vdcm, uint32_t adi);
 uint64_t vdcm_hw_adi_ticket(struct vdcm *vdcm, uint32_t adi);
@@ -275,12 +301,14 @@ void *vdcm_bar_mmap(struct vdcm_vdev *vdev, uint64_t offset, size_t len);
 int vdcm_bar_munmap(struct vdcm_vdev *vdev, void *addr, size_t len);
 void vdcm_bar_munmap_all(struct vdcm_vdev *vdev);
 void vdcm_regs_init(struct vdcm_vdev *vdev);
+int vdcm_portal_submit(struct vdcm_vdev *vdev, uint32_t q, const void *desc);
 
 /* mailbox.c */
 void vdcm_mbox_doorbell(struct vdcm_vdev *vdev);
 int vdcm_queues_resize(struct vdcm_vdev *vdev, uint32_t n);
 int vdcm_queue_apply(struct vdcm_vdev *vdev, uint32_t q);
 int vdcm_queue_reset(struct vdcm_vdev *vdev, uint32_t q);
+int vdcm_queues_sync(struct vdcm_vdev *vdev);
 
 /* irq.c */
 void vdcm_irq_init(struct vdcm_vdev *vdev);
@@ -310,10 +338,15 @@ int vdcm_dirty_feature(struct vdcm_vdev *vdev, struct vfio_device_feature *f);
 void vdcm_dirty_cleanup(struct vdcm_vdev *vdev);
 
 /* pin.c */
-int vdcm_pin_submit(struct vdcm_vdev *vdev, uint32_t adi, const void *desc);
+int vdcm_pin_init(struct vdcm_vdev *vdev);
+void vdcm_pin_fini(struct vdcm_vdev *vdev);
+int vdcm_pin_submit(struct vdcm_vdev *vdev, uint32_t q, uint32_t adi,
+		    const void *desc);
 void vdcm_pin_cancel(struct vdcm_vdev *vdev);
 int vdcm_pin_mapping(struct vdcm_vdev *vdev, uint64_t iova, uint64_t size);
-void vdcm_pin_retire(struct vdcm_vdev *vdev, uint32_t adi, bool all);
+void vdcm_pin_complete(struct vdcm_vdev *vdev, uint32_t adi,
+		       uint64_t completed_before);
+void vdcm_pin_retire_all(struct vdcm_vdev *vdev, uint32_t adi);
 void vdcm_pin_release(struct vdcm_vdev *vdev);
 
 #endif /* VDCM_VDCM_INTERNAL_H */

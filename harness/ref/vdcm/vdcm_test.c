@@ -558,6 +558,58 @@ static void test_migration(void)
 	plat_down(&p);
 }
 
+/* RUNNING_P2P holds what reaches a portal; RUNNING runs it; reset drops. */
+static void test_held(void)
+{
+	uint8_t *buf = aligned_alloc(4096, BUF_SIZE);
+	struct siovh_parent_probe pp;
+	struct siovh_adi_probe ap;
+	struct siovh_vdev_probe vp;
+	struct vdcm_vdev *v;
+	struct plat p;
+
+	ASSERT_TRUE(buf != NULL);
+	memset(buf, 0, BUF_SIZE);
+	memset(buf + 0x1000, 0x5a, 0x1000);
+	ASSERT_TRUE(plat_up(&p, VDCM_FAULT_NONE));
+	v = vdev_up(&p, "siovh-4q", uuid_a);
+	ASSERT_EQ(map(&p, v, buf, 0), 0);
+	EXPECT_EQ(wr32(&p, v, BAR0 + VDEV_REG_Q(0), VDEV_QCTRL_ENABLE), 4);
+	EXPECT_EQ(rd32(&p, v, BAR0 + VDEV_REG_QDEPTH), 16);
+	ASSERT_EQ(mig_set(&p, v, VFIO_DEVICE_STATE_RUNNING_P2P, NULL), 0);
+	EXPECT_EQ(wr32(&p, v, BAR0 + VDEV_REG_MBOX_ARG, 1), -EBUSY);
+	EXPECT_EQ(vdcm_set_cur_queues(p.vdcm, v, 1), -EBUSY);
+	EXPECT_EQ(copy(&p, v, 0x1000, 0x3000, 64, 0), 64);
+	EXPECT_EQ(buf[0xf000], SIOVDEV_CS_NONE);
+	vdcm_vdev_probe(p.vdcm, v, &vp);
+	vdcm_adi_probe(p.vdcm, vp.adis[0], &ap);
+	EXPECT_EQ(ap.queued, 1);
+	vdcm_parent_probe(p.vdcm, &pp);
+	EXPECT_EQ(pp.pinned_pages, 3);		/* record, source, dest */
+	ASSERT_EQ(mig_set(&p, v, VFIO_DEVICE_STATE_RUNNING, NULL), 0);
+	EXPECT_EQ(buf[0xf000], SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(buf[0x303f], 0x5a);
+	EXPECT_EQ(rd32(&p, v, BAR0 + VDEV_REG_Q(0) + VDEV_Q_DONE), 1);
+	vdcm_parent_probe(p.vdcm, &pp);
+	EXPECT_EQ(pp.pinned_pages, 0);
+	/* Held again, then reset: dropped, never run, nothing pinned. */
+	buf[0xf000] = 0;
+	ASSERT_EQ(mig_set(&p, v, VFIO_DEVICE_STATE_RUNNING_P2P, NULL), 0);
+	EXPECT_EQ(copy(&p, v, 0x1000, 0x5000, 64, 0), 64);
+	EXPECT_EQ(vdcm_vdev_ioctl(p.vdcm, v, VFIO_DEVICE_RESET, NULL), 0);
+	vdcm_adi_probe(p.vdcm, vp.adis[0], &ap);
+	EXPECT_EQ(ap.queued, 0);
+	EXPECT_EQ(ap.pasid_valid, 1);
+	vdcm_parent_probe(p.vdcm, &pp);
+	EXPECT_EQ(pp.pinned_pages, 0);
+	ASSERT_EQ(mig_set(&p, v, VFIO_DEVICE_STATE_RUNNING, NULL), 0);
+	EXPECT_EQ(buf[0xf000], SIOVDEV_CS_NONE);
+	EXPECT_EQ(buf[0x5000], 0);
+	vdev_down(&p, v);
+	free(buf);
+	plat_down(&p);
+}
+
 static const struct tap_test tests[] = {
 	{ "create: unknown type, duplicate UUID, exhausted ADIs, no leak",
 	  test_create_errors },
@@ -577,6 +629,8 @@ static const struct tap_test tests[] = {
 	  test_pin_leak_fault },
 	{ "migration: illegal requests, combination arc, round trip",
 	  test_migration },
+	{ "quiescence: RUNNING_P2P holds, RUNNING runs once, reset drops",
+	  test_held },
 };
 
 int main(void)

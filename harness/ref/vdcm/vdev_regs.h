@@ -66,9 +66,13 @@
  *           -EIO). mmap of a sparse area gives a read-only view.
  *   Beyond a region, a zero-size region, or a misaligned or odd-sized
  *   access: -EINVAL. A region access on a VDEV that is not open: -EBADF.
- *   While the migration state is STOP, STOP_COPY or RESUMING, BAR0 writes
- *   and portal submissions are -EBUSY (the device must not change state);
- *   config space and SET_IRQS keep working.
+ *   While the migration state is RUNNING_P2P, STOP, STOP_COPY or RESUMING,
+ *   BAR0 writes are -EBUSY (the user must not touch the device, and the
+ *   device must not change state); in STOP, STOP_COPY and RESUMING portal
+ *   submissions are -EBUSY too. In RUNNING_P2P a portal submission is
+ *   taken and held: no DMA, no completion record, no interrupt until the
+ *   VDEV is RUNNING again (or, if the state is saved meanwhile, until the
+ *   VDEV it is restored into is). Config space and SET_IRQS keep working.
  */
 #define VDEV_BAR0_SIZE		0x1000u
 #define VDEV_CFG_SIZE		0x1000u
@@ -85,6 +89,13 @@
 #define VDEV_REG_INTCAUSE	0x010	/* RW1C: VDEV_INTCAUSE_* */
 #define   VDEV_INTCAUSE_MBOX	(1u << 0)	/* mailbox command completed */
 #define   VDEV_INTCAUSE_QUEUE(q) (1u << (1 + (q))) /* queue q completed */
+/*
+ * RO: descriptors a queue holds at most (queues that share an ADI after a
+ * guest-transparent re-allocation share them). A portal write to a queue
+ * that holds this many, which it can only while held (RUNNING_P2P), is
+ * dropped and never runs.
+ */
+#define VDEV_REG_QDEPTH		0x014
 
 /*
  * The mailbox: the VDEV-VDCM communication channel (seeds/000, "Design the

@@ -6,61 +6,77 @@
  * unit by viommu_create(cfg, fault) and tested at the one place it lives
  * by `if (viommu_fault(v, VIOMMU_FAULT_X))`. Each is observable through
  * map/unmap results, DMA results, fault records, dirty bitmaps or the
- * counters.
+ * counters, and viommu_test.c proves it: every fault fails at least one of
+ * its scenarios.
+ *
+ * Reach: where a target built on this IOMMU can observe the fault.
+ *   VDEV  through the VDEVs of the reference VDCM (the vfio_device and
+ *         test facets);
+ *   UNIT  nowhere above the IOMMU. The VDCM gives every open VDEV its own
+ *         domain and its own PASID, attaches each PASID once, tags all DMA
+ *         with a PASID and never uses PASID 0; and it frees a VDEV's domain
+ *         right after the detach, when the container's unmaps have already
+ *         flushed every mapped range and the free flushes the whole domain
+ *         ID. So an IOTLB key that lacks the domain or the PASID still
+ *         differs, a missing detach or domain-selective flush is covered by
+ *         the flushes around it, and attach-over-present and untagged DMA
+ *         never happen. The unit tests are the proof for these.
  *
  * The list is the single source of truth: it makes the enum below, and the
- * ref backend makes its fault table (name "viommu-<name>") from it.
+ * ref backend makes its fault table (name "viommu-<name>", facet "vdev")
+ * from it, leaving the UNIT faults out: a fault no facet can reach would
+ * only be a permanent gap in the kill table.
  *
- *	X(CODE, "name", "the bug, in one line")
+ *	X(CODE, "name", REACH, "the bug, in one line")
  */
 #ifndef VIOMMU_FAULTS_H
 #define VIOMMU_FAULTS_H
 
 #define VIOMMU_FAULT_LIST(X)						\
 	/* Page tables */						\
-	X(MAP_OVERLAP, "map-overlap",					\
+	X(MAP_OVERLAP, "map-overlap", VDEV,				\
 	  "map over an existing mapping replaces it instead of -EEXIST")\
-	X(MAP_NOT_ATOMIC, "map-not-atomic",				\
+	X(MAP_NOT_ATOMIC, "map-not-atomic", VDEV,			\
 	  "a map that fails half way leaves its first pages mapped")	\
-	X(MAP_IGNORES_WIDTH, "map-ignores-width",			\
+	X(MAP_IGNORES_WIDTH, "map-ignores-width", VDEV,			\
 	  "map beyond addr_width is accepted (and aliases low IOVAs)")	\
-	X(UNMAP_COUNTS_HOLES, "unmap-counts-holes",			\
+	X(UNMAP_COUNTS_HOLES, "unmap-counts-holes", VDEV,		\
 	  "unmap returns the size asked for, holes included")		\
-	X(PERM_IGNORED, "perm-ignored",					\
+	X(PERM_IGNORED, "perm-ignored", VDEV,				\
 	  "DMA ignores the PTE's READ/WRITE permissions")		\
 	/* The IOTLB and invalidation */				\
-	X(UNMAP_NO_FLUSH, "unmap-no-flush",				\
+	X(UNMAP_NO_FLUSH, "unmap-no-flush", VDEV,			\
 	  "unmap does not invalidate the IOTLB")			\
-	X(DETACH_NO_FLUSH, "detach-no-flush",				\
+	X(DETACH_NO_FLUSH, "detach-no-flush", UNIT,			\
 	  "detach does not invalidate the PASID's IOTLB entries")	\
-	X(IOTLB_IGNORES_PASID, "iotlb-ignores-pasid",			\
+	X(IOTLB_IGNORES_PASID, "iotlb-ignores-pasid", UNIT,		\
 	  "the IOTLB key lacks the PASID: cross-PASID hits")		\
-	X(IOTLB_IGNORES_DOMAIN, "iotlb-ignores-domain",			\
+	X(IOTLB_IGNORES_DOMAIN, "iotlb-ignores-domain", UNIT,		\
 	  "the IOTLB key lacks the domain ID: cross-domain hits")	\
-	X(INV_ADDR_SHORT, "inv-addr-short",				\
+	X(INV_ADDR_SHORT, "inv-addr-short", VDEV,			\
 	  "address invalidation leaves the range's last page cached")	\
-	X(INV_DOMAIN_NOOP, "inv-domain-noop",				\
+	X(INV_DOMAIN_NOOP, "inv-domain-noop", UNIT,			\
 	  "domain-selective invalidation does nothing")			\
 	/* PASID tables */						\
-	X(ATTACH_REPLACES, "attach-replaces",				\
+	X(ATTACH_REPLACES, "attach-replaces", UNIT,			\
 	  "attach over a present entry replaces it instead of -EBUSY")	\
-	X(UNTAGGED_USES_PASID0, "untagged-uses-pasid0",			\
+	X(UNTAGGED_USES_PASID0, "untagged-uses-pasid0", UNIT,		\
 	  "DMA without PASID uses PASID 0's entry, not the RID's")	\
 	/* Faults and dirty tracking */					\
-	X(FAULT_NOT_RECORDED, "fault-not-recorded",			\
+	X(FAULT_NOT_RECORDED, "fault-not-recorded", VDEV,		\
 	  "a failed translation is not recorded in the fault log")	\
-	X(FAULT_LOSES_PASID, "fault-loses-pasid",			\
+	X(FAULT_LOSES_PASID, "fault-loses-pasid", VDEV,			\
 	  "fault records drop the PASID (pasid_valid false)")		\
-	X(DIRTY_MISSES_LAST_PAGE, "dirty-misses-last-page",		\
+	X(DIRTY_MISSES_LAST_PAGE, "dirty-misses-last-page", VDEV,	\
 	  "a multi-page DMA write leaves its last page clean")		\
-	X(DIRTY_NOT_CLEARED, "dirty-not-cleared",			\
+	X(DIRTY_NOT_CLEARED, "dirty-not-cleared", VDEV,			\
 	  "read-and-clear leaves the dirty bits set")			\
-	X(DIRTY_CLEAR_NO_FLUSH, "dirty-clear-no-flush",			\
+	X(DIRTY_CLEAR_NO_FLUSH, "dirty-clear-no-flush", VDEV,		\
 	  "read-and-clear does not invalidate: later writes stay clean")
 
 enum viommu_fault {
 	VIOMMU_FAULT_NONE = 0,
-#define VIOMMU_FAULT_ENUM(code, name, summary) VIOMMU_FAULT_##code,
+#define VIOMMU_FAULT_ENUM(code, name, reach, summary) VIOMMU_FAULT_##code,
 	VIOMMU_FAULT_LIST(VIOMMU_FAULT_ENUM)
 #undef VIOMMU_FAULT_ENUM
 	VIOMMU_FAULT_COUNT

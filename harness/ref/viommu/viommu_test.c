@@ -696,12 +696,24 @@ static void test_scenario(void)
 
 static const char *const fault_names[] = {
 	"none",
-#define NAME(code, name, summary) name,
+#define NAME(code, name, reach, summary) name,
 	VIOMMU_FAULT_LIST(NAME)
 #undef NAME
 };
 
-/* Every injected fault fails at least one scenario. */
+/* Each fault's reach (faults.h) as a word: "VDEV" or "UNIT". */
+static const char *const fault_reach[] = {
+	"",
+#define REACH(code, name, reach, summary) #reach,
+	VIOMMU_FAULT_LIST(REACH)
+#undef REACH
+};
+
+/*
+ * Every injected fault fails at least one scenario. For the UNIT faults
+ * (faults.h: no facet of a target reaches them) this is the only proof
+ * there is.
+ */
 static void test_faults_observable(void)
 {
 	int f;
@@ -713,10 +725,11 @@ static void test_faults_observable(void)
 		for (s = 0; s < NSCEN; s++)
 			killed += !scenarios[s].fn(f);
 		if (!killed)
-			FAIL("fault %s is not observable", fault_names[f]);
+			FAIL("fault %s (reach %s) is not observable",
+			     fault_names[f], fault_reach[f]);
 		else
-			NOTE("%-24s fails %d of %zu scenarios",
-			     fault_names[f], killed, NSCEN);
+			NOTE("%-24s %-4s fails %d of %zu scenarios",
+			     fault_names[f], fault_reach[f], killed, NSCEN);
 	}
 }
 
