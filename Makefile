@@ -9,6 +9,9 @@
 #   make check     deps + gcc ASan/UBSan build + clang -Werror build + every test;
 #                  ends with "N passed, N failed, N skipped"
 #   make bench     benchmarks (optimised build); reports/bench.json
+#   make coverage  gcc --coverage build (build/coverage/), every clause on the
+#                  reference, lcov line/function/branch report and per-clause
+#                  traceability in reports/coverage/ (harness/scripts/coverage.sh)
 #
 # Variables: JOBS (parallel checks, default: nproc), SEED, REPORT_DIR, V=1 (show
 # every command).
@@ -38,6 +41,12 @@ OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 else ifeq ($(VARIANT),clang)
 CC := clang
 OPT := -O2 -g
+else ifeq ($(VARIANT),coverage)
+# -u: libgcov's dump/reset are only weakly referenced (harness/core/check.c),
+# which would not pull them out of the static libgcov.
+CC := gcc
+OPT := -O0 -g --coverage
+COV_LDFLAGS := -Wl,-u,__gcov_dump -Wl,-u,__gcov_reset
 else
 CC := gcc
 OPT := -O2 -g
@@ -47,7 +56,7 @@ PKGS := jansson libxml-2.0
 CPPFLAGS := -D_GNU_SOURCE -Iharness/include -I. -MMD -MP
 CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread $(OPT) \
 	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDFLAGS := -pthread $(OPT)
+LDFLAGS := -pthread $(OPT) $(COV_LDFLAGS)
 LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Sources. Files named *_test.c are test programs (one binary each);
@@ -79,7 +88,7 @@ PLUGIN_SRC := $(wildcard harness/plugins/example/*.c) harness/backends/ref.c \
 PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_SRC))
 PLUGIN := $(BUILD)/libsiovh-example.so
 
-.PHONY: all build deps run check bench clean distclean
+.PHONY: all build deps run check bench coverage clean distclean
 # Keep the objects of test programs: they are not intermediate files to delete.
 .SECONDARY:
 all: build
@@ -119,9 +128,11 @@ $(PLUGIN): $(PLUGIN_OBJ)
 	$(quiet) "LD $(VARIANT)" $@
 	$(Q)$(CC) -shared $(LDFLAGS) $^ -o $@
 
+GIT_REVISION = $(shell git describe --always --dirty 2>/dev/null)
+
 run: deps
 	@$(MAKE) --no-print-directory VARIANT=release build
-	build/release/siovh run --target ref --faults all --jobs $(JOBS) \
+	SIOVH_GIT_REVISION=$(GIT_REVISION) build/release/siovh run --target ref --faults all --jobs $(JOBS) \
 		--seed $(SEED) --report $(REPORT_DIR)
 
 check: deps
@@ -133,11 +144,21 @@ bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release build
 	SIOVH_GIT_REVISION=$$(git describe --always --dirty 2>/dev/null) \
 		build/release/siovh-bench --report $(REPORT_DIR)
+	@build/release/siovh report index $(REPORT_DIR) >/dev/null
+
+# Coverage: only siovh is built with --coverage (the reference, the
+# backends, the runner and the clauses); see harness/scripts/coverage.sh.
+coverage:
+	@harness/scripts/deps.sh --coverage
+	@$(MAKE) --no-print-directory VARIANT=coverage build/coverage/siovh
+	SIOVH_GIT_REVISION=$(GIT_REVISION) JOBS=$(JOBS) SEED=$(SEED) \
+		harness/scripts/coverage.sh build/coverage $(REPORT_DIR)
 
 clean:
 	rm -rf build
 
 distclean: clean
-	rm -rf reports/*.json reports/*.xml reports/*.ktap
+	rm -rf reports/*.json reports/*.xml reports/*.ktap reports/*.html \
+		reports/conformance reports/coverage
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -19,6 +19,39 @@
 
 #include "internal.h"
 
+/*
+ * Coverage builds (gcc --coverage, `make coverage`): libgcov's entry points,
+ * weak so that other builds link without them (they are NULL there). A
+ * check child starts from zero counters (what the parent counted is the
+ * parent's to write) and dumps them before it _exit()s, which skips
+ * libgcov's atexit handler. With $SIOVH_COVERAGE_DIR set, the child writes
+ * its .gcda files under DIR/CLAUSE-ID (GCOV_PREFIX; the caller sets
+ * GCOV_PREFIX_STRIP) instead of merging them into the build's, so that
+ * each clause's coverage can be read on its own (coverage.sh).
+ */
+extern void __gcov_dump(void) __attribute__((weak));
+extern void __gcov_reset(void) __attribute__((weak));
+
+static void coverage_start(const struct siovh_clause *clause)
+{
+	const char *dir = getenv("SIOVH_COVERAGE_DIR");
+	char prefix[4096];
+
+	if (!__gcov_dump || !__gcov_reset)
+		return;
+	__gcov_reset();
+	if (!dir || !*dir)
+		return;
+	snprintf(prefix, sizeof(prefix), "%s/%s", dir, clause->id);
+	setenv("GCOV_PREFIX", prefix, 1);
+}
+
+static void coverage_dump(void)
+{
+	if (__gcov_dump)
+		__gcov_dump();
+}
+
 static void frame_send(int fd, uint32_t type, const void *data, size_t len)
 {
 	struct siovh_frame hdr = { .type = type, .len = (uint32_t)len };
@@ -77,6 +110,7 @@ __attribute__((noreturn))
 static void check_finish(struct siovh_check *check)
 {
 	fflush(NULL);
+	coverage_dump();
 	if (check->messages_dropped)
 		frame_send(check->fd, SIOVH_FRAME_DROPPED,
 			   &check->messages_dropped,
@@ -298,6 +332,7 @@ void siovh_child_run(const struct siovh_target_spec *spec,
 	uint64_t missing;
 	int ret;
 
+	coverage_start(clause);
 	ret = siovh_target_open(spec, &target);
 	if (ret) {
 		frame_text(fd, SIOVH_FRAME_ERROR,

@@ -61,5 +61,6 @@ int siovh_cli_getopt(int argc, char **argv, const struct option *opts,
 int siovh_cli_list(int argc, char **argv);
 int siovh_cli_faults(int argc, char **argv);
 int siovh_cli_run(int argc, char **argv);
+int siovh_cli_report(int argc, char **argv);	/* cli_report.c */
 
 #endif /* SIOVH_CORE_CLI_H */

@@ -31,6 +31,8 @@ int main(int argc, char **argv)
 		return siovh_cli_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "faults"))
 		return siovh_cli_faults(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return siovh_cli_report(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return siovh_cli_usage_error("unknown option '%s' (see 'siovh --help')",
 					     cmd);

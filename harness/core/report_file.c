@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "siovh/report.h"
 
 /* mkdir -p: every missing component of dir. */
@@ -161,6 +163,7 @@ err:
 struct report_args {
 	const struct siovh_run *run;
 	const struct siovh_kill_table *kt;
+	json_t *doc;			/* results.json's document */
 };
 
 static int write_ktap(FILE *f, const void *arg)
@@ -182,7 +185,30 @@ static int write_json(FILE *f, const void *arg)
 {
 	const struct report_args *a = arg;
 
-	return siovh_report_json(f, a->run, a->kt);
+	if (json_dumpf(a->doc, f, JSON_INDENT(2)) || fputc('\n', f) == EOF)
+		return -EIO;
+	return 0;
+}
+
+/* conformance/index.html of this run, then the directory's index.html. */
+static int write_html(const char *dir, const struct report_args *a,
+		      char *err, size_t errlen)
+{
+	struct siovh_html_run col = {
+		.label = a->run->spec.text, .path = "results.json",
+		.doc = a->doc,
+	};
+	char path[PATH_MAX];
+	int ret;
+
+	if (snprintf(path, sizeof(path), "%s/conformance/index.html", dir) >=
+	    (int)sizeof(path)) {
+		snprintf(err, errlen, "report path '%s/conformance' is too long",
+			 dir);
+		return -ENAMETOOLONG;
+	}
+	ret = siovh_report_html_write(path, &col, 1, NULL, err, errlen);
+	return ret ? ret : siovh_report_index_write(dir, err, errlen);
 }
 
 int siovh_report_write(const char *dir, const struct siovh_run *run,
@@ -202,20 +228,28 @@ int siovh_report_write(const char *dir, const struct siovh_run *run,
 	struct report_args args = { .run = run, .kt = kt };
 	char path[PATH_MAX];
 	size_t i;
-	int ret;
+	int ret = 0;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	args.doc = siovh_report_json_doc(run, kt);
+	if (!args.doc) {
+		snprintf(err, errlen, "cannot build results.json: %s",
+			 strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (i = 0; !ret && i < sizeof(files) / sizeof(files[0]); i++) {
 		if (files[i].faults && !kt)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, files[i].name) >=
 		    (int)sizeof(path)) {
 			snprintf(err, errlen, "report path '%s/%s' is too long",
 				 dir, files[i].name);
-			return -ENAMETOOLONG;
+			ret = -ENAMETOOLONG;
+			break;
 		}
 		ret = siovh_write_atomic(path, files[i].fn, &args, err, errlen);
-		if (ret)
-			return ret;
 	}
-	return 0;
+	if (!ret)
+		ret = write_html(dir, &args, err, errlen);
+	json_decref(args.doc);
+	return ret;
 }

@@ -7,8 +7,11 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -213,16 +216,31 @@ static int dump(FILE *f, json_t *root)
 	return 0;
 }
 
-int siovh_report_json(FILE *f, const struct siovh_run *run,
-		      const struct siovh_kill_table *kt)
+/* Where the run was made (report.h, "run"): bench.json's names. */
+static json_t *run_host_json(void)
+{
+	char host[256] = "";
+	struct utsname u;
+
+	if (gethostname(host, sizeof(host) - 1))
+		host[0] = '\0';
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	return json_pack("{s:s, s:s, s:s, s:s?}", "host", host,
+			 "kernel", u.release, "machine", u.machine,
+			 "git_revision", getenv("SIOVH_GIT_REVISION"));
+}
+
+json_t *siovh_report_json_doc(const struct siovh_run *run,
+			      const struct siovh_kill_table *kt)
 {
 	char started[64], finished[64];
 
 	iso_time(&run->started, started, sizeof(started));
 	iso_time(&run->finished, finished, sizeof(finished));
-	return dump(f, json_pack(
+	return json_pack(
 		"{s:s, s:{s:s, s:s}, s:s, s:s, s:o, s:o, "
-		"s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o}",
+		"s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:o}",
 		"schema", SIOVH_RESULTS_SCHEMA,
 		"tool", "name", "siovh", "version", SIOVH_VERSION,
 		"started", started, "finished", finished,
@@ -236,7 +254,14 @@ int siovh_report_json(FILE *f, const struct siovh_run *run,
 		"results", array_of(run->n, result_elem, run),
 		"faults", kt ? array_of(kt->nr_faults, fault_run_elem, kt) :
 			  json_array(),
-		"kill_table", kt ? kill_table_json(kt) : json_null()));
+		"kill_table", kt ? kill_table_json(kt) : json_null(),
+		"run", run_host_json());
+}
+
+int siovh_report_json(FILE *f, const struct siovh_run *run,
+		      const struct siovh_kill_table *kt)
+{
+	return dump(f, siovh_report_json_doc(run, kt));
 }
 
 int siovh_catalog_json(FILE *f, const struct siovh_catalog *cat)

@@ -59,6 +59,7 @@ for t in $(find "$build" -type f -name '*_test' -perm -u+x | sort); do
 done
 step runner-selftest "$build/runner_selftest"
 step cli harness/core/tests/cli_test.sh "$build/siovh"
+step report harness/core/tests/report_test.sh "$build/siovh"
 
 # The conformance run on the reference with every injected fault: its KTAP
 # reports say whether each clause passes and whether the kill table is full.

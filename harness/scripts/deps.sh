@@ -6,12 +6,26 @@
 #
 #   deps.sh            build + test dependencies (gcc, clang, jansson, libxml2,
 #                      uAPI headers with linux/iommufd.h)
+#   deps.sh --coverage and lcov (genhtml), for `make coverage`
+#   deps.sh --browser  and chromium, for the optional headless render check
+#                      of the HTML reports (harness/core/tests/report_test.sh)
+#
+# The optional groups are never installed by `make check`, whose tests skip
+# (with the reason) what needs them.
 #
 # linux/iommufd.h first appears in linux-libc-dev 6.2; bookworm ships 6.1, so
 # the headers come from bookworm-backports (DESIGN.md, "Conventions").
 set -eu
 
 PKGS="make gcc clang libclang-rt-14-dev pkg-config libjansson-dev libxml2-dev"
+for arg in "$@"; do
+	case $arg in
+	--coverage) PKGS="$PKGS lcov" ;;
+	--browser) PKGS="$PKGS chromium" ;;
+	*) echo "deps.sh: unknown option '$arg' (--coverage, --browser)" >&2
+	   exit 2 ;;
+	esac
+done
 BACKPORTS_LIST=/etc/apt/sources.list.d/siovh-bookworm-backports.sources
 
 missing=""

@@ -237,8 +237,9 @@ ok $? "results.json and results.ktap are the same with --jobs 1 and --jobs 2" ||
 # SIGTERM in the middle of a run: the checks die, siovh dies of the signal,
 # the previous reports stay as they were and no temporary file is left.
 mkdir -p "$tmp/sig"
-cp "$tmp/rep/"* "$tmp/sig/"
-sum_before=$(cd "$tmp/sig" && cat ./* | cksum)
+cp -r "$tmp/rep/"* "$tmp/sig/"
+sum_before=$(cd "$tmp/sig" && find . -type f | sort | xargs cat | cksum)
+files_before=$(cd "$tmp/sig" && find . | sort | tr '\n' ' ')
 "$siovh" run --jobs 2 --faults all --report "$tmp/sig" >"$tmp/sig.out" 2>"$tmp/sig.err" &
 pid=$!
 for _ in $(seq 200); do
@@ -251,8 +252,8 @@ status=$?
 sleep 0.2
 left=$(procs "--report $tmp/sig")
 [ "$status" -eq $((128 + 15)) ] &&
-	[ "$(cd "$tmp/sig" && cat ./* | cksum)" = "$sum_before" ] &&
-	[ "$(ls -A "$tmp/sig" | sort | tr '\n' ' ')" = "junit.xml results.json results.ktap " ] &&
+	[ "$(cd "$tmp/sig" && find . -type f | sort | xargs cat | cksum)" = "$sum_before" ] &&
+	[ "$(cd "$tmp/sig" && find . | sort | tr '\n' ' ')" = "$files_before" ] &&
 	[ "$left" -eq 0 ] && grep -q 'stopped by SIGTERM' "$tmp/sig.err"
 ok $? "SIGTERM mid-run: exit $status, old reports intact, no temp file, $left processes left" ||
 	{ ls -A "$tmp/sig" | diag; diag "$tmp/sig.err"; }

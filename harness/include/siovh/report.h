@@ -7,6 +7,8 @@
  *	faults.ktap	KTAP v1: the fault-kill table (only with faults)
  *	junit.xml	JUnit XML: a testsuite per facet, a testcase per clause
  *	results.json	JSON, schema "siovh-results/1" (SIOVH_RESULTS_SCHEMA)
+ *	conformance/index.html  the HTML conformance page (report_html.c)
+ *	index.html	links to the reports found in the directory
  *
  * Every file is written atomically: into a temporary file in the same
  * directory, flushed, fsync()ed and renamed over the old one. On any error
@@ -49,6 +51,11 @@
  *	kill_table	null without a kill table, else { complete bool,
  *			  faults_unkilled [fault name],
  *			  clauses_killing_nothing [clause id] }
+ *	run		(added later, additive) where the run was made:
+ *			{ host str (gethostname), kernel str (uname release),
+ *			  machine str (uname machine), git_revision str?
+ *			  ($SIOVH_GIT_REVISION, set by the Makefile) }; the
+ *			same names as bench.json's "run"
  *
  * Only started, finished and duration_ms depend on when and how fast the run
  * went; for a deterministic target everything else is a function of the
@@ -110,5 +117,65 @@ int siovh_report_json(FILE *f, const struct siovh_run *run,
 /* `siovh list --format json` and `siovh faults --format json`. */
 int siovh_catalog_json(FILE *f, const struct siovh_catalog *cat);
 int siovh_faults_json(FILE *f, const struct siovh_backend *backend);
+
+/*
+ * The results.json document of a run as a jansson object (what
+ * siovh_report_json() serializes); NULL without memory. json_decref() it.
+ */
+struct json_t;
+struct json_t *siovh_report_json_doc(const struct siovh_run *run,
+				     const struct siovh_kill_table *kt);
+
+/* ---- reading results back (report_read.c) ------------------------------ */
+
+/*
+ * Read a results.json and check what every reader relies on: "schema" is
+ * "siovh-results/1" (any other major version is refused by name), target
+ * has a "spec" string, clauses[i] has an "id" and a "level", results[i] has
+ * the same "id" as clauses[i] and a "status" of pass, fail or skip; every
+ * other field the reports use has its documented type when present. On
+ * error, -errno (unreadable) or -EINVAL (bad content) and err says
+ * "FILE: $.json.path: what was expected, what came".
+ */
+int siovh_results_load(const char *path, struct json_t **out, char *err,
+		       size_t errlen);
+
+/* ---- HTML (report_html*.c) --------------------------------------------- */
+
+/* One column of the conformance matrix. */
+struct siovh_html_run {
+	const char *label;		/* column heading */
+	const char *path;		/* the results.json, or NULL */
+	const struct json_t *doc;	/* a siovh-results/1 document */
+};
+
+struct siovh_html_opts {
+	const char *title;		/* NULL: "siovh conformance" */
+	/* Coverage traceability ("siovh-trace/1", coverage.sh) or NULL. */
+	const struct json_t *trace;
+	const char *coverage_href;	/* the lcov report, relative, or NULL */
+};
+
+/*
+ * The conformance page: one self-contained HTML5 file (inline CSS and a
+ * small optional script, no external assets). All text goes through
+ * libxml2's xmlTextWriter, which escapes it.
+ */
+int siovh_report_html(FILE *f, const struct siovh_html_run *runs, size_t n,
+		      const struct siovh_html_opts *opts);
+
+/* Atomically write the conformance page to path (creating its directory). */
+int siovh_report_html_write(const char *path,
+			    const struct siovh_html_run *runs, size_t n,
+			    const struct siovh_html_opts *opts, char *err,
+			    size_t errlen);
+
+/*
+ * dir/index.html: links to what dir holds of conformance/index.html,
+ * coverage/index.html (with coverage/summary.json's figures), bench.json,
+ * fuzz/ reports, each with when and on what it was produced (from
+ * results.json's and bench.json's run metadata).
+ */
+int siovh_report_index_write(const char *dir, char *err, size_t errlen);
 
 #endif /* SIOVH_REPORT_H */

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DIR/index.html (report.h, siovh_report_index_write): the page a reviewer
+ * opens first. A row per kind of report found in DIR (conformance,
+ * coverage, fuzz, bench, the raw files), each saying when and on what it
+ * was produced, from the run metadata its JSON carries: results.json's
+ * "started", "target" and "run", coverage/summary.json's "run", bench.json's
+ * "run". A report that is not there says which command makes it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report_html.h"
+
+struct index_page {
+	xmlTextWriterPtr w;
+	const char *dir;
+};
+
+static bool exists(const struct index_page *ix, const char *rel)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", ix->dir, rel);
+	return !access(path, R_OK);
+}
+
+/* DIR/rel as JSON, or NULL (missing or not JSON). */
+static json_t *load(const struct index_page *ix, const char *rel)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", ix->dir, rel);
+	return json_load_file(path, 0, NULL);
+}
+
+/* "DATE on HOST (kernel K), target T, git G" from a "run" object. */
+static int provenance(xmlTextWriterPtr w, const char *when, const json_t *run,
+		      const char *target)
+{
+	HTRY(html_start(w, "td", NULL));
+	HTRY(html_textf(w, "%s on %s (kernel %s)", when ? when : "?",
+			jstr(run, "host", "?"), jstr(run, "kernel", "?")));
+	if (target)
+		HTRY(html_textf(w, ", target %s", target));
+	HTRY(html_textf(w, ", git %s", jstr(run, "git_revision", "unknown")));
+	return html_end(w);
+}
+
+static int row_start(xmlTextWriterPtr w, const char *name, const char *href,
+		     bool present)
+{
+	HTRY(html_start(w, "tr", NULL));
+	HTRY(html_start(w, "th", NULL));
+	if (present)
+		HTRY(html_link(w, href, name));
+	else
+		HTRY(html_text(w, name));
+	return html_end(w);
+}
+
+static int missing(xmlTextWriterPtr w, const char *how)
+{
+	HTRY(html_elem(w, "td", "none", "not produced"));
+	HTRY(html_elem(w, "td", "muted", how));
+	return html_end(w);
+}
+
+static int conformance_row(struct index_page *ix)
+{
+	xmlTextWriterPtr w = ix->w;
+	const json_t *sum, *kt;
+	char err[512];
+	json_t *doc;
+	int ret;
+
+	HTRY(row_start(w, "Conformance", "conformance/index.html",
+		       exists(ix, "conformance/index.html")));
+	snprintf(err, sizeof(err), "%s/results.json", ix->dir);
+	ret = siovh_results_load(err, &doc, err, sizeof(err));
+	if (ret == -ENOENT)
+		return missing(w, "make run (siovh run --report DIR)");
+	if (ret) {
+		HTRY(html_elem(w, "td", "fail", err));
+		HTRY(html_elem(w, "td", NULL, ""));
+		return html_end(w);
+	}
+	sum = json_object_get(doc, "summary");
+	kt = json_object_get(doc, "kill_table");
+	ret = provenance(w, jstr(doc, "started", NULL),
+			 json_object_get(doc, "run"),
+			 jstr(json_object_get(doc, "target"), "spec", "?"));
+	if (!ret)
+		ret = html_start(w, "td", NULL);
+	if (!ret)
+		ret = html_textf(w, "%lld passed, %lld failed, %lld skipped; fault-kill table %s",
+			(long long)json_integer_value(json_object_get(sum, "passed")),
+			(long long)json_integer_value(json_object_get(sum, "failed")),
+			(long long)json_integer_value(json_object_get(sum, "skipped")),
+			!json_is_object(kt) ? "not built" :
+			json_is_true(json_object_get(kt, "complete")) ?
+			"complete" : "INCOMPLETE");
+	json_decref(doc);
+	HTRY(ret);
+	HTRY(html_end(w));
+	return html_end(w);
+}
+
+static int pct(xmlTextWriterPtr w, const json_t *fig, const char *key)
+{
+	const json_t *v = json_object_get(fig, key);
+
+	if (!json_is_number(v))
+		return html_textf(w, " %s ?", key);
+	return html_textf(w, " %s %.1f%%", key, json_number_value(v));
+}
+
+static int coverage_row(struct index_page *ix)
+{
+	xmlTextWriterPtr w = ix->w;
+	const json_t *specs;
+	json_t *sum;
+	int ret;
+
+	HTRY(row_start(w, "Coverage", "coverage/index.html",
+		       exists(ix, "coverage/index.html")));
+	sum = load(ix, "coverage/summary.json");
+	if (!sum)
+		return missing(w, "make coverage");
+	specs = json_object_get(sum, "specs");
+	ret = provenance(w, jstr(json_object_get(sum, "run"), "date", NULL),
+			 json_object_get(sum, "run"), "ref");
+	if (!ret)
+		ret = html_start(w, "td", NULL);
+	if (!ret)
+		ret = html_text(w, "harness/ref/, specs only:");
+	if (!ret)
+		ret = pct(w, specs, "lines");
+	if (!ret)
+		ret = pct(w, specs, "functions");
+	if (!ret)
+		ret = pct(w, specs, "branches");
+	if (!ret)
+		ret = html_text(w, "; specs + corpora:");
+	if (!ret)
+		ret = pct(w, json_object_get(sum, "specs_corpora"), "lines");
+	json_decref(sum);
+	HTRY(ret);
+	HTRY(html_end(w));
+	return html_end(w);
+}
+
+static int fuzz_row(struct index_page *ix)
+{
+	xmlTextWriterPtr w = ix->w;
+
+	HTRY(row_start(w, "Fuzzing", "fuzz/index.html",
+		       exists(ix, "fuzz/index.html")));
+	if (!exists(ix, "fuzz/index.html"))
+		return missing(w, "make fuzz");
+	HTRY(html_elem(w, "td", NULL, "see the fuzz report"));
+	HTRY(html_elem(w, "td", NULL, ""));
+	return html_end(w);
+}
+
+static int bench_row(struct index_page *ix)
+{
+	xmlTextWriterPtr w = ix->w;
+	const json_t *run;
+	json_t *doc;
+	int ret;
+
+	HTRY(row_start(w, "Benchmarks", "bench.json", exists(ix, "bench.json")));
+	doc = load(ix, "bench.json");
+	if (!doc)
+		return missing(w, "make bench");
+	run = json_object_get(doc, "run");
+	ret = provenance(w, jstr(run, "date", NULL), run, NULL);
+	if (!ret)
+		ret = html_elem(w, "td", NULL, jstr(doc, "schema", ""));
+	json_decref(doc);
+	HTRY(ret);
+	return html_end(w);
+}
+
+static int raw_files(struct index_page *ix)
+{
+	static const char *const files[] = { "results.json", "results.ktap",
+					     "faults.ktap", "junit.xml" };
+	xmlTextWriterPtr w = ix->w;
+	size_t i;
+
+	HTRY(html_start(w, "p", NULL));
+	HTRY(html_text(w, "Machine-readable: "));
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!exists(ix, files[i]))
+			continue;
+		HTRY(html_link(w, files[i], files[i]));
+		HTRY(html_text(w, " "));
+	}
+	return html_end(w);
+}
+
+static int index_page(struct index_page *ix)
+{
+	static const char *const cols[] = { "report", "produced", "figures" };
+	xmlTextWriterPtr w = ix->w;
+	size_t i;
+
+	HTRY(html_open_doc(w, "siovh reports"));
+	HTRY(html_elem(w, "p", "muted",
+		       "The reports of the last runs in this directory; each row says when and on what it was produced."));
+	HTRY(html_start(w, "table", NULL));
+	HTRY(html_start(w, "tr", NULL));
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		HTRY(html_elem(w, "th", NULL, cols[i]));
+	HTRY(html_end(w));
+	HTRY(conformance_row(ix));
+	HTRY(coverage_row(ix));
+	HTRY(fuzz_row(ix));
+	HTRY(bench_row(ix));
+	HTRY(html_end(w));
+	HTRY(raw_files(ix));
+	return html_close_doc(w, NULL);
+}
+
+static int write_index(FILE *f, const void *arg)
+{
+	struct index_page ix = { .dir = arg };
+	int ret;
+
+	ix.w = html_writer_new(f);
+	if (!ix.w)
+		return -ENOMEM;
+	ret = index_page(&ix);
+	return html_writer_done(ix.w, f, ret);
+}
+
+int siovh_report_index_write(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/index.html", dir) >=
+	    (int)sizeof(path)) {
+		snprintf(err, errlen, "report path '%s/index.html' is too long",
+			 dir);
+		return -ENAMETOOLONG;
+	}
+	return siovh_write_atomic(path, write_index, dir, err, errlen);
+}

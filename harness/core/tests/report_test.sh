@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# `siovh report ...` and the HTML reports: diff classifies regressed, fixed,
+# skip-changed, appeared and disappeared clauses and exits 1 only on a
+# regression; merge writes one matrix and merged.json; html escapes what
+# checks print; a results.json of another schema major version, a missing
+# file or a mistyped field is exit 2 naming the file and the field; trace
+# maps functions to clauses from lcov tracefiles; `siovh run --report`
+# writes conformance/index.html and index.html, well-formed (xmllint, when
+# installed); headless Chromium renders the page to a PNG (when installed:
+# harness/scripts/deps.sh --browser), else that test is skipped.
+#
+#   report_test.sh PATH/TO/siovh          (TAP on stdout)
+set -u
+
+siovh=${1:?usage: report_test.sh PATH/TO/siovh}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/siovh-report-test.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+
+ok() {	# ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+
+skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+
+# expect STATUS NEEDLE ARGS...: siovh ARGS exits STATUS and its stdout (for
+# 0 and 1) or its one stderr line (for 2) contains NEEDLE.
+expect() {
+	local want=$1 needle=$2 status where
+	shift 2
+	"$siovh" "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	where=$tmp/out
+	[ "$want" -eq 2 ] && where=$tmp/err
+	if [ "$status" -eq "$want" ] && grep -qF -- "$needle" "$where" &&
+	   { [ "$want" -ne 2 ] || [ "$(wc -l <"$tmp/err")" -eq 1 ]; }; then
+		ok 0 "siovh $* -> $want, '$needle'"
+	else
+		ok 1 "siovh $* -> $want, '$needle'"
+		echo "# got exit $status"
+		sed 's/^/# /' "$tmp/out" "$tmp/err" | head -n 20
+	fi
+}
+
+# doc FILE SCHEMA ID:STATUS...: a minimal siovh-results/1 document.
+doc() {
+	local file=$1 schema=$2 sep="" c r id st
+	shift 2
+	c="" r=""
+	for x in "$@"; do
+		id=${x%%:*} st=${x#*:}
+		c+="$sep{\"id\": \"$id\", \"title\": \"t $id\", \"level\": \"MUST\", \"facet\": \"x\", \"needs\": []}"
+		r+="$sep{\"id\": \"$id\", \"status\": \"$st\", \"duration_ms\": 1.5, \"messages\": [\"m $id <script>alert(1)</script> & \\\"q\\\"\"], \"notes\": [], \"reason\": null, \"skip_reason\": $([ "$st" = skip ] && echo '"target lacks feature '"'"'x'"'"'"' || echo null), \"output\": \"out <b>$id</b>\"}"
+		sep=", "
+	done
+	cat >"$file" <<EOF
+{"schema": "$schema", "tool": {"name": "siovh", "version": "0"},
+ "started": "2026-01-01T00:00:00.000Z", "finished": "2026-01-01T00:00:01.000Z",
+ "seed": 1, "target": {"spec": "t", "backend": "t", "fault": null, "features": ["x"]},
+ "summary": {"total": $#, "passed": 0, "failed": 0, "skipped": 0},
+ "clauses": [$c], "results": [$r],
+ "faults": [{"name": "f1", "facet": "x", "summary": "s", "killed_by": ["X.1"], "ran": []},
+            {"name": "f2", "facet": "x", "summary": "s", "killed_by": [], "ran": []}],
+ "kill_table": {"complete": false, "faults_unkilled": ["f2"], "clauses_killing_nothing": ["X.4"]},
+ "run": {"host": "h", "kernel": "k", "machine": "m", "git_revision": null}}
+EOF
+}
+
+old=$tmp/old.json new=$tmp/new.json
+doc "$old" siovh-results/1 X.1:pass X.2:fail X.3:skip X.4:pass X.6:skip X.10:pass
+doc "$new" siovh-results/1 X.1:fail X.2:pass X.3:pass X.5:fail X.6:fail X.10:pass
+
+# ---- diff ----
+expect 1 "2 regressed, 1 fixed, 1 skip changes, 1 appeared, 1 disappeared, 1 unchanged" \
+	report diff "$old" "$new"
+for line in "regressed   X.1  pass -> fail" "regressed   X.6  skip -> fail" \
+	    "fixed       X.2  fail -> pass" "skip        X.3  skip -> pass" \
+	    "appeared    X.5  (absent) -> fail" "disappeared X.4  pass -> (absent)"; do
+	grep -qF -- "$line" "$tmp/out"
+	ok $? "diff lists '$line'"
+done
+grep -qF "X.1  pass -> fail: m X.1 <script>" "$tmp/out"
+ok $? "diff says why a regressed clause fails"
+expect 0 "0 regressed, 0 fixed, 0 skip changes, 0 appeared, 0 disappeared, 6 unchanged" \
+	report diff "$old" "$old"
+expect 1 "regressed   X.2  pass -> fail" report diff "$new" "$old"
+
+# ---- bad input: exit 2, one line naming the file and the field ----
+doc "$tmp/v2.json" siovh-results/2 X.1:pass
+expect 2 "$tmp/v2.json: \$.schema: \"siovh-results/2\" is not supported" \
+	report diff "$old" "$tmp/v2.json"
+doc "$tmp/other.json" siovh-bench/1 X.1:pass
+expect 2 "$tmp/other.json: \$.schema: expected \"siovh-results/1\"" \
+	report merge "$tmp/other.json" -o "$tmp/m0"
+doc "$tmp/bad.json" siovh-results/1 X.1:pass X.2:maybe
+expect 2 "$tmp/bad.json: \$.results[1].status: expected \"pass\", \"fail\" or \"skip\", got \"maybe\"" \
+	report diff "$old" "$tmp/bad.json"
+sed 's/"duration_ms": 1.5/"duration_ms": "slow"/' "$old" >"$tmp/type.json"
+expect 2 "$tmp/type.json: \$.results[0].duration_ms: expected a number, got a string" \
+	report html "$tmp/type.json" -o "$tmp/h0"
+sed 's/"spec": "t", //' "$old" >"$tmp/nospec.json"
+expect 2 "$tmp/nospec.json: \$.target.spec: missing" report diff "$tmp/nospec.json" "$old"
+echo '{"schema": ' >"$tmp/trunc.json"
+expect 2 "$tmp/trunc.json:" report diff "$old" "$tmp/trunc.json"
+expect 2 "$tmp/nosuch.json: cannot read: No such file or directory" \
+	report diff "$tmp/nosuch.json" "$old"
+[ ! -e "$tmp/m0" ] && [ ! -e "$tmp/h0" ]
+ok $? "refused input writes no report directory"
+
+# ---- usage ----
+expect 2 "'report' needs html, merge, diff" report
+expect 2 "unknown report 'bogus'" report bogus
+expect 2 "'report diff' needs OLD.json and NEW.json" report diff "$old"
+expect 2 "unexpected argument" report diff "$old" "$new" "$old"
+expect 2 "'report merge' needs -o DIR" report merge "$old" "$new"
+expect 2 "'--bogus'" report html "$old" --bogus -o "$tmp/h1"
+expect 2 "'--output' given twice" report html "$old" -o "$tmp/h1" -o "$tmp/h2"
+expect 0 "siovh report diff OLD.json NEW.json" report --help
+
+# ---- merge ----
+expect 0 "6 differ between runs" report merge "$old" "$new" -o "$tmp/merged"
+[ -s "$tmp/merged/index.html" ] && [ -s "$tmp/merged/merged.json" ]
+ok $? "merge writes index.html and merged.json"
+grep -q '"schema": "siovh-merged/1"' "$tmp/merged/merged.json" &&
+	grep -q '"clauses": 7' "$tmp/merged/merged.json"
+ok $? "merged.json: schema siovh-merged/1, 7 clauses over both runs"
+grep -qF 't #1' "$tmp/merged/index.html" && grep -qF 't #2' "$tmp/merged/index.html"
+ok $? "two runs of one target get distinct column labels"
+
+# ---- html: escaping, sections ----
+expect 0 "conformance/index.html" report html "$old" "$new" -o "$tmp/html"
+page=$tmp/html/conformance/index.html
+! grep -q '<script>alert' "$page" && ! grep -q '<b>X' "$page" &&
+	grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;' "$page"
+ok $? "text from checks is escaped (libxml2), never raw markup"
+for s in 'id="summary"' 'id="matrix"' 'id="details"' 'id="faults"' \
+	 'id="features"' 'GAP: no clause kills this fault' \
+	 'target lacks feature' 'href="#d-X.10"'; do
+	grep -qF -- "$s" "$page"
+	ok $? "conformance page has $s"
+done
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$page" 2>"$tmp/xml.err"
+	ok $? "conformance page is well-formed (xmllint)"
+else
+	skip "conformance page is well-formed" "xmllint not installed"
+fi
+
+# ---- trace ----
+mkdir -p "$tmp/cl"
+cat >"$tmp/total.info" <<'EOF'
+TN:
+SF:/src/harness/ref/x/a.c
+FN:3,f_one
+FN:9,f_two
+FNDA:4,f_one
+FNDA:0,f_two
+BRDA:4,0,0,3
+BRDA:4,0,1,0
+DA:3,4
+DA:4,4
+DA:9,0
+end_of_record
+SF:/src/harness/core/runner.c
+FN:1,not_ours
+FNDA:1,not_ours
+end_of_record
+EOF
+printf 'SF:/src/harness/ref/x/a.c\nFN:3,f_one\nFNDA:2,f_one\nend_of_record\n' >"$tmp/cl/A.1.info"
+printf 'SF:/src/harness/ref/x/a.c\nFN:3,f_one\nFNDA:0,f_one\nend_of_record\n' >"$tmp/cl/B.1.info"
+expect 0 "1 of 2 functions of harness/ref/ reached by 2 clauses" \
+	report trace -o "$tmp/trace.json" --total "$tmp/total.info" \
+	--summary "$tmp/summary.json" "$tmp/cl"
+tr -d ' \n' <"$tmp/trace.json" >"$tmp/trace.flat"
+grep -qF '"name":"f_one","line":3,"clauses":["A.1"]' "$tmp/trace.flat" &&
+	grep -qF '"unreached_functions":[1]' "$tmp/trace.flat" &&
+	grep -qF '"file":"harness/ref/x/a.c","line":4,"branches":2,"untaken":1' "$tmp/trace.flat" &&
+	! grep -q not_ours "$tmp/trace.flat"
+ok $? "trace: f_one reached by A.1 only, f_two unreached, branch line 4 half taken, only harness/ref/"
+tr -d ' \n' <"$tmp/summary.json" | grep -qF '"lines":66.66'
+ok $? "summary.json: line coverage 2 of 3"
+doc "$tmp/ab.json" siovh-results/1 A.1:pass B.1:pass
+expect 0 "conformance/index.html" \
+	report html "$tmp/ab.json" -o "$tmp/html2" --trace "$tmp/trace.json" \
+	--coverage-href ../coverage/
+grep -qF "Reaches 1 function of harness/ref/ beyond" "$tmp/html2/conformance/index.html" &&
+	grep -qF 'href="../coverage/harness/ref/x/a.c.gcov.html#9"' "$tmp/html2/conformance/index.html"
+ok $? "conformance page links clauses and unreached functions into the lcov report"
+
+# ---- siovh run --report: conformance page and index ----
+"$siovh" run --target ref --filter 'IOASID.ALLOC.*' --jobs 2 \
+	--report "$tmp/run" >"$tmp/run.log" 2>&1
+ok $? "siovh run --report on IOASID.ALLOC.*"
+[ -s "$tmp/run/conformance/index.html" ] && [ -s "$tmp/run/index.html" ]
+ok $? "run --report writes conformance/index.html and index.html"
+grep -qF '"git_revision"' "$tmp/run/results.json" && grep -qF '"kernel"' "$tmp/run/results.json"
+ok $? "results.json carries the run metadata (host, kernel, git revision)"
+grep -qF 'href="conformance/index.html"' "$tmp/run/index.html" &&
+	grep -qF 'make coverage' "$tmp/run/index.html"
+ok $? "index.html links the conformance page and says how to make the rest"
+
+# ---- a real browser renders it ----
+chromium=${CHROMIUM:-/usr/bin/chromium}
+if [ -x "$chromium" ]; then
+	profile=$(mktemp -d "$tmp/chromium.XXXXXX")
+	timeout 120 "$chromium" --headless --no-sandbox --disable-gpu \
+		--disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync \
+		--user-data-dir="$profile" --screenshot="$tmp/page.png" \
+		--window-size=1280,2000 "file://$tmp/run/conformance/index.html" \
+		>"$tmp/chromium.log" 2>&1
+	[ "$(head -c 8 "$tmp/page.png" 2>/dev/null | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] &&
+		[ "$(stat -c %s "$tmp/page.png")" -gt 10000 ]
+	ok $? "headless Chromium renders the conformance page to a PNG"
+	[ -n "${SIOVH_SCREENSHOT:-}" ] && cp "$tmp/page.png" "$SIOVH_SCREENSHOT"
+else
+	skip "headless Chromium renders the conformance page" \
+		"no $chromium (harness/scripts/deps.sh --browser)"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

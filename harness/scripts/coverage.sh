@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# make coverage: line, function and branch coverage of a --coverage build
+# (gcc -O0 --coverage, build/coverage) running every clause on the
+# reference, and which clauses reach which function of harness/ref/.
+#
+#   coverage.sh BUILD_DIR REPORT_DIR        (needs lcov: deps.sh --coverage)
+#
+# Writes REPORT_DIR/coverage/: index.html (genhtml, with branches),
+# trace.json (function -> clauses, unreached functions and branches; see
+# harness/core/report_trace.h), summary.json (figures of harness/ref/,
+# "specs" and "specs_corpora"); re-renders REPORT_DIR/conformance/index.html
+# from REPORT_DIR/results.json (when there is one, else this run's) with
+# each clause linked to the functions it covers; then REPORT_DIR/index.html.
+#
+# 1. specs only: every clause once, counters merged into BUILD_DIR's .gcda.
+# 2. corpora: every fuzz/NAME/seeds directory is replayed by fuzz/NAME/replay
+#    (an executable the fuzz target provides: `replay SIOVH_BUILD_DIR
+#    SEEDS_DIR`, which drives the seeds through the sequence engines of the
+#    coverage build) on top of 1's counters; without any, "specs + corpora"
+#    is "specs only" and summary.json says so.
+# 3. traceability: every clause again, each check child writing its own
+#    counters under WORK/clauses/ID (SIOVH_COVERAGE_DIR, harness/core/check.c),
+#    captured one tracefile per clause (in parallel, $JOBS).
+set -euo pipefail
+
+build=$(cd "${1:?usage: coverage.sh BUILD_DIR REPORT_DIR}" && pwd)
+reports=${2:?usage: coverage.sh BUILD_DIR REPORT_DIR}
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+seed=${SEED:-1}
+siovh=$build/siovh
+work=$build/cov-work
+out=$reports/coverage
+rc=(--rc lcov_branch_coverage=1)
+top=$(pwd)
+
+for t in lcov genhtml; do
+	command -v $t >/dev/null || {
+		echo "coverage.sh: $t missing (harness/scripts/deps.sh --coverage)" >&2
+		exit 2
+	}
+done
+rm -rf "$work"
+mkdir -p "$work/info" "$out"
+
+# capture NAME: BUILD_DIR's counters, sources of this tree only. lcov's
+# chatter (and lcov 1.16's "Subroutine ... redefined" noise) goes to a log.
+capture() {
+	lcov -q "${rc[@]}" --capture --directory "$build" --base-directory "$top" \
+		-o "$work/$1.raw" >>"$work/lcov.log" 2>&1 &&
+	lcov -q "${rc[@]}" --extract "$work/$1.raw" "$top/harness/*" \
+		"$top/specs/*" -o "$work/$1.info" >>"$work/lcov.log" 2>&1 || {
+		cat "$work/lcov.log" >&2
+		exit 3
+	}
+}
+
+echo "coverage: 1/3 every clause on ref (specs only)"
+lcov -q --zerocounters --directory "$build"
+status=0
+"$siovh" run --target ref --jobs "$jobs" --seed "$seed" \
+	--report "$work/run" >"$work/run.log" 2>&1 || status=$?
+tail -n 1 "$work/run.log" | sed 's/^/  /'
+[ "$status" -le 1 ] || { cat "$work/run.log" >&2; exit 3; }
+capture specs
+
+echo "coverage: 2/3 fuzz corpora"
+corpora=()
+for seeds in fuzz/*/seeds; do
+	[ -d "$seeds" ] || continue
+	replay=$(dirname "$seeds")/replay
+	if [ -x "$replay" ]; then
+		echo "  replaying $seeds"
+		"$replay" "$build" "$seeds" >>"$work/replay.log" 2>&1 ||
+			echo "  $replay failed (see $work/replay.log)"
+		corpora=(--corpora "$work/corpora.info")
+	else
+		echo "  $seeds: no executable $replay, not replayed"
+	fi
+done
+if [ ${#corpora[@]} -gt 0 ]; then
+	capture corpora
+else
+	echo "  no fuzz corpora (fuzz/*/seeds): specs + corpora = specs only"
+fi
+
+echo "coverage: 3/3 per-clause traceability"
+lcov -q --zerocounters --directory "$build"
+strip=$(cd "$build" && pwd | tr -cd / | wc -c)
+# GCOV_PREFIX for siovh itself too: with only the strip, libgcov would write
+# its .gcda files relative to the current directory, into the source tree.
+GCOV_PREFIX=$work/parent GCOV_PREFIX_STRIP=$strip \
+	SIOVH_COVERAGE_DIR=$work/clauses \
+	"$siovh" run --target ref --jobs "$jobs" --seed "$seed" \
+	--report "$work/run-traced" >"$work/run-traced.log" 2>&1 || true
+# Each clause's .gcda files need the build's .gcno files beside them.
+(cd "$build" && find harness/ref -name '*.gcno') >"$work/gcno.list"
+per_clause() {	# per_clause ID
+	local d=$work/clauses/$1
+	[ -d "$d/harness/ref" ] || return 0
+	(cd "$build" && xargs -a "$work/gcno.list" cp --parents -t "$d")
+	lcov -q --capture --directory "$d/harness/ref" --base-directory "$top" \
+		-o "$work/info/$1.info" >/dev/null 2>&1 || true
+}
+export -f per_clause
+export build work top
+[ -d "$work/clauses" ] || {
+	echo "coverage.sh: no per-clause counters in $work/clauses (is $siovh a coverage build?)" >&2
+	exit 3
+}
+ls "$work/clauses" | xargs -P "$jobs" -I{} bash -c 'per_clause "$@"' _ {}
+
+"$siovh" report trace -o "$out/trace.json" --total "$work/specs.info" \
+	"${corpora[@]}" --summary "$out/summary.json" "$work/info"
+
+total=$work/specs.info
+[ ${#corpora[@]} -eq 0 ] || total=$work/corpora.info
+genhtml -q "${rc[@]}" --prefix "$top" --title "siovh: clauses on ref" \
+	--legend -o "$out" "$total" \
+	>/dev/null 2>"$work/genhtml.log" || { cat "$work/genhtml.log" >&2; exit 3; }
+
+results=$reports/results.json
+[ -f "$results" ] || results=$work/run/results.json
+"$siovh" report html "$results" -o "$reports" --trace "$out/trace.json" \
+	--coverage-href ../coverage/
+"$siovh" report index "$reports"
+echo "coverage: $out/index.html, $out/summary.json, $out/trace.json"
