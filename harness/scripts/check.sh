@@ -61,35 +61,39 @@ step runner-selftest "$build/runner_selftest"
 step cli harness/core/tests/cli_test.sh "$build/siovh"
 step report harness/core/tests/report_test.sh "$build/siovh"
 
+# siovh_step NAME TAIL KTAP... -- ARGS...: run siovh ARGS with --report into
+# $out/NAME and tally each KTAP report it must write (a missing one fails).
+siovh_step() {
+	local name=$1 lines=$2 k status
+	shift 2
+	local reports=()
+	while [ "$1" != -- ]; do
+		reports+=("$1")
+		shift
+	done
+	shift
+	"$build/siovh" "$@" --jobs "$jobs" --report "$out/$name" \
+		>"$out/$name.log" 2>&1
+	status=$?
+	tail -n "$lines" "$out/$name.log" | sed "s/^/  $name: /"
+	for k in "${reports[@]}"; do
+		if [ -f "$out/$name/$k.ktap" ]; then
+			tally "$name:$k" "$out/$name/$k.ktap" "$status"
+		else
+			echo "not ok - $name:$k: no $k.ktap written (siovh exited $status)"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
 # The conformance run on the reference with every injected fault: its KTAP
 # reports say whether each clause passes and whether the kill table is full.
-"$build/siovh" run --target ref --faults all --jobs "$jobs" \
-	--report "$out/reports" >"$out/conformance.log" 2>&1
-status=$?
-tail -n 3 "$out/conformance.log" | sed 's/^/  conformance: /'
-for k in results faults; do
-	if [ -f "$out/reports/$k.ktap" ]; then
-		tally "conformance:$k" "$out/reports/$k.ktap" "$status"
-	else
-		echo "not ok - conformance:$k: no $k.ktap written (siovh exited $status)"
-		failed=$((failed + 1))
-	fi
-done
+siovh_step conformance 3 results faults -- run --target ref --faults all
 
 # The same clauses through the plug-in ABI: the example plug-in (the
 # reference packaged as a shared object, harness/plugins/example) must pass
 # every clause, as a vendor's plug-in would be run.
-plugin=$build/libsiovh-example.so
-"$build/siovh" run --target "plugin:$plugin" --jobs "$jobs" \
-	--report "$out/plugin" >"$out/plugin.log" 2>&1
-status=$?
-tail -n 1 "$out/plugin.log" | sed 's/^/  plugin: /'
-if [ -f "$out/plugin/results.ktap" ]; then
-	tally "plugin:results" "$out/plugin/results.ktap" "$status"
-else
-	echo "not ok - plugin:results: no results.ktap written (siovh exited $status)"
-	failed=$((failed + 1))
-fi
+siovh_step plugin 1 results -- run --target "plugin:$build/libsiovh-example.so"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
