@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ioasid_seq.h"
+#include "seq_report.h"
 
 /* --- trace and report ---------------------------------------------------- */
 
@@ -51,26 +52,16 @@ void siovh_ioasid_seq_trace(struct siovh_ioasid_seq *s,
 
 bool seq_diverge(struct siovh_ioasid_seq *s, const char *fmt, ...)
 {
-	size_t n, i, first;
 	va_list ap;
-	int len;
 
 	if (s->broken)
 		return false;
 	s->broken = true;
-	len = snprintf(s->report, sizeof(s->report), "step %llu, %s: ",
-		       (unsigned long long)s->step, s->line);
 	va_start(ap, fmt);
-	len += vsnprintf(s->report + len, sizeof(s->report) - len, fmt, ap);
+	seq_report_divergence(s->report, sizeof(s->report), s->step, s->line,
+			      s->trace[0], sizeof(s->trace[0]),
+			      SIOVH_IOASID_SEQ_TRACE, s->trace_n, fmt, ap);
 	va_end(ap);
-	n = s->trace_n < SIOVH_IOASID_SEQ_TRACE ? s->trace_n :
-						  SIOVH_IOASID_SEQ_TRACE;
-	first = s->trace_n - n;
-	for (i = first; i < s->trace_n && (size_t)len < sizeof(s->report); i++)
-		len += snprintf(s->report + len, sizeof(s->report) - len,
-				"%s%s", i == first ? "\nlast operations:\n  " :
-						     "\n  ",
-				s->trace[i % SIOVH_IOASID_SEQ_TRACE]);
 	return false;
 }
 
