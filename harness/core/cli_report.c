@@ -13,7 +13,7 @@
  *	report index DIR
  *		DIR/index.html, linking the reports found in DIR
  *	report trace -o TRACE.json --total TOTAL.info [--corpora C.info]
- *		[--summary SUMMARY.json] CLAUSES_DIR
+ *		[--summary SUMMARY.json] [--unreachable LIST] CLAUSES_DIR
  *		coverage traceability from lcov tracefiles (report_trace.h)
  *
  * diff: "regressed" is a clause that fails in NEW and passed or was skipped
@@ -53,26 +53,30 @@ static const char report_usage[] =
 "       siovh report diff OLD.json NEW.json\n"
 "       siovh report index DIR\n"
 "       siovh report trace -o TRACE.json --total TOTAL.info\n"
-"                          [--corpora C.info] [--summary S.json] CLAUSES_DIR\n"
+"                          [--corpora C.info] [--summary S.json]\n"
+"                          [--unreachable LIST] CLAUSES_DIR\n"
 "\n"
 "html writes DIR/conformance/index.html (a column per results file);\n"
 "merge writes DIR/index.html and DIR/merged.json; diff lists regressed,\n"
 "fixed, skip-changed, appeared and disappeared clauses and exits 1 when a\n"
 "clause regressed (fails in NEW, passed or was skipped in OLD); index\n"
 "writes DIR/index.html; trace maps the reference's functions to the\n"
-"clauses reaching them (CLAUSES_DIR holds one ID.info lcov file each).\n";
+"clauses reaching them (CLAUSES_DIR holds one ID.info lcov file each) and\n"
+"splits the functions no clause reaches into those LIST gives a reason for\n"
+"(\"FILE FUNCTION REASON\" per line) and gaps.\n";
 
 #define MAX_POS 64
 
 struct report_args {
 	const char *cmd;
 	const char *out, *trace, *href, *title, *total, *corpora, *summary;
+	const char *unreachable;
 	const char *pos[MAX_POS];
 	size_t nr_pos;
 };
 
 enum { OPT_TRACE = SIOVH_CLI_LONG_ONLY, OPT_HREF, OPT_TITLE, OPT_TOTAL,
-       OPT_CORPORA, OPT_SUMMARY };
+       OPT_CORPORA, OPT_SUMMARY, OPT_UNREACHABLE };
 
 static int report_opt(int opt, const char *arg, void *ctx)
 {
@@ -86,6 +90,7 @@ static int report_opt(int opt, const char *arg, void *ctx)
 	case OPT_TOTAL: a->total = arg; return siovh_cli_nonempty(arg, "total", "a file");
 	case OPT_CORPORA: a->corpora = arg; return siovh_cli_nonempty(arg, "corpora", "a file");
 	case OPT_SUMMARY: a->summary = arg; return siovh_cli_nonempty(arg, "summary", "a file");
+	case OPT_UNREACHABLE: a->unreachable = arg; return siovh_cli_nonempty(arg, "unreachable", "a file");
 	}
 	return siovh_cli_internal_error("option %d of 'report' is not handled",
 					opt);
@@ -106,6 +111,7 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 		{ "total", required_argument, NULL, OPT_TOTAL },
 		{ "corpora", required_argument, NULL, OPT_CORPORA },
 		{ "summary", required_argument, NULL, OPT_SUMMARY },
+		{ "unreachable", required_argument, NULL, OPT_UNREACHABLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -603,7 +609,8 @@ static int cmd_trace(const struct report_args *a)
 		return ret;
 	return siovh_trace_main(&(struct siovh_trace_args){
 		.dir = a->pos[0], .total = a->total, .corpora = a->corpora,
-		.out = a->out, .summary = a->summary });
+		.out = a->out, .summary = a->summary,
+		.unreachable = a->unreachable });
 }
 
 int siovh_cli_report(int argc, char **argv)

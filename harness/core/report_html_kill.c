@@ -332,22 +332,55 @@ static int unreached(struct html_page *p)
 	const json_t *trace = p->opts->trace;
 	const json_t *fns = json_object_get(trace, "functions");
 	const json_t *un = json_object_get(trace, "unreached_functions");
+	const json_t *gaps = json_object_get(trace, "gaps");
+	const json_t *listed = json_object_get(trace, "unreachable");
+	const json_t *stale = json_object_get(trace, "unreachable_stale");
 	xmlTextWriterPtr w = p->w;
 	size_t i;
 	json_t *e;
 
+	/* A trace without the split: every unreached function is a gap. */
+	if (!gaps)
+		gaps = un;
 	HTRY(html_start(w, "h3", NULL));
-	HTRY(html_textf(w, "Functions no clause reaches (%zu)",
-			json_array_size(un)));
+	HTRY(html_textf(w, "Functions no clause reaches and no reason explains: GAPS (%zu of %zu unreached)",
+			json_array_size(gaps), json_array_size(un)));
 	HTRY(html_end(w));
 	HTRY(html_start(w, "ul", "fns"));
-	json_array_foreach(un, i, e) {
+	json_array_foreach(gaps, i, e) {
 		const json_t *fn = json_array_get(fns,
 						  (size_t)json_integer_value(e));
 
 		if (fn)
 			HTRY(function_item(p, fn, "gap"));
 	}
+	HTRY(html_end(w));
+	HTRY(html_start(w, "h3", NULL));
+	HTRY(html_textf(w, "Functions unreachable from the target API, with the reason (%zu; harness/ref/UNREACHABLE)",
+			json_array_size(listed)));
+	HTRY(html_end(w));
+	HTRY(html_start(w, "ul", "fns"));
+	json_array_foreach(listed, i, e) {
+		const json_t *fn = json_array_get(fns, (size_t)json_integer_value(
+				json_object_get(e, "function")));
+
+		if (!fn)
+			continue;
+		HTRY(html_start(w, "li", NULL));
+		HTRY(html_textf(w, "%s (%s:%lld): %s", jstr(fn, "name", "?"),
+				jstr(fn, "file", "?"),
+				(long long)json_integer_value(json_object_get(fn,
+								"line")),
+				jstr(e, "reason", "?")));
+		HTRY(html_end(w));
+	}
+	HTRY(html_end(w));
+	if (!json_array_size(stale))
+		return 0;
+	HTRY(html_elem(w, "h3", NULL, "Out-of-date entries of the unreachable list"));
+	HTRY(html_start(w, "ul", "fns"));
+	json_array_foreach(stale, i, e)
+		HTRY(html_elem(w, "li", "gap", json_string_value(e)));
 	return html_end(w);
 }
 

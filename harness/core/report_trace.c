@@ -25,6 +25,7 @@ struct trace {
 	json_t *by_key;		/* "file\tname" -> index */
 	json_t *clauses;	/* id -> [index] */
 	json_t *branches;	/* "file\tline" -> [branches, untaken] */
+	json_t *reasons;	/* "file\tname" -> { reason, used } (--unreachable) */
 	json_int_t lines, lines_hit, branches_total, branches_taken;
 };
 
@@ -166,6 +167,64 @@ static int read_info(struct trace *t, const char *path, const char *id)
 	return ret;
 }
 
+/*
+ * The --unreachable list (report_trace.h): "FILE FUNCTION REASON..." per
+ * line, FILE relative to harness/ref/; blank lines and '#' comments skipped.
+ * -EINVAL with err naming the line when one is malformed.
+ */
+static int read_unreachable(struct trace *t, const char *path, char *err,
+			    size_t errlen)
+{
+	char *line = NULL, key[sizeof(SIOVH_TRACE_SCOPE) + PATH_MAX + 256];
+	size_t cap = 0;
+	ssize_t len;
+	long nr = 0;
+	int ret = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return snprintf(err, errlen, "%s: %s", path, strerror(errno)),
+		       -errno;
+	while (!ret && (len = getline(&line, &cap, f)) >= 0) {
+		char file[PATH_MAX], name[256];
+		int off = 0;
+		const char *reason;
+
+		nr++;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == ' ' ||
+			       line[len - 1] == '\t'))
+			line[--len] = '\0';
+		reason = line + strspn(line, " \t");
+		if (!*reason || *reason == '#')
+			continue;
+		if (sscanf(line, "%4095s %255s %n", file, name, &off) != 2 ||
+		    !off || !line[off]) {
+			snprintf(err, errlen, "%s:%ld: expected FILE FUNCTION REASON",
+				 path, nr);
+			ret = -EINVAL;
+			break;
+		}
+		snprintf(key, sizeof(key), "%s%s\t%s", SIOVH_TRACE_SCOPE, file,
+			 name);
+		if (json_object_get(t->reasons, key)) {
+			snprintf(err, errlen, "%s:%ld: %.200s %.100s listed twice",
+				 path, nr, file, name);
+			ret = -EINVAL;
+			break;
+		}
+		if (json_object_set_new(t->reasons, key, json_pack(
+				"{s:s, s:s, s:s, s:I}", "file", file, "name",
+				name, "reason", line + off, "line",
+				(json_int_t)nr)))
+			ret = -ENOMEM;
+	}
+	free(line);
+	fclose(f);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	return ret;
+}
+
 /* Every DIR/ID.info, in ID order. */
 static int read_clauses(struct trace *t, const char *dir, size_t *nr)
 {
@@ -194,20 +253,62 @@ static int read_clauses(struct trace *t, const char *dir, size_t *nr)
 	return ret;
 }
 
-static json_t *unreached_fns(const struct trace *t, json_int_t *reached)
+/*
+ * Unreached functions, split by the --unreachable list: out (every one),
+ * listed ({ function, reason } for those with a reason, which functions[i]
+ * then carries as "unreachable") and gaps (those without). stale: entries
+ * of the list that name no function, or one that a clause reaches.
+ */
+static int unreached_fns(const struct trace *t, json_int_t *reached,
+			 json_t *out, json_t *listed, json_t *gaps,
+			 json_t *stale)
 {
-	json_t *out = json_array(), *fn;
+	char key[PATH_MAX + 512];
+	const char *k;
+	json_t *fn, *r;
 	size_t i;
 
 	json_array_foreach(t->functions, i, fn) {
+		key_of(key, sizeof(key), json_string_value(json_object_get(fn,
+			"file")), json_string_value(json_object_get(fn, "name")));
+		r = json_object_get(t->reasons, key);
+		if (r && json_object_set_new(r, "seen", json_true()))
+			return -ENOMEM;
 		if (json_array_size(json_object_get(fn, "clauses"))) {
 			(*reached)++;
+			if (r && json_array_append_new(stale, json_sprintf(
+					"%s %s: listed as unreachable, but %zu clause%s reach%s it",
+					json_string_value(json_object_get(r, "file")),
+					json_string_value(json_object_get(r, "name")),
+					json_array_size(json_object_get(fn, "clauses")),
+					json_array_size(json_object_get(fn, "clauses")) == 1 ? "" : "s",
+					json_array_size(json_object_get(fn, "clauses")) == 1 ? "es" : "")))
+				return -ENOMEM;
 			continue;
 		}
 		if (json_array_append_new(out, json_integer((json_int_t)i)))
-			return json_decref(out), NULL;
+			return -ENOMEM;
+		if (!r) {
+			if (json_array_append_new(gaps, json_integer((json_int_t)i)))
+				return -ENOMEM;
+			continue;
+		}
+		if (json_object_set(fn, "unreachable", json_object_get(r,
+								"reason")) ||
+		    json_array_append_new(listed, json_pack("{s:I, s:O}",
+				"function", (json_int_t)i, "reason",
+				json_object_get(r, "reason"))))
+			return -ENOMEM;
 	}
-	return out;
+	json_object_foreach(t->reasons, k, r)
+		if (!json_object_get(r, "seen") &&
+		    json_array_append_new(stale, json_sprintf(
+				"%s %s: listed as unreachable, but no such function in %s",
+				json_string_value(json_object_get(r, "file")),
+				json_string_value(json_object_get(r, "name")),
+				SIOVH_TRACE_SCOPE)))
+			return -ENOMEM;
+	return 0;
 }
 
 static int cmp_branch(const void *a, const void *b)
@@ -277,17 +378,22 @@ static json_t *split_common(struct trace *t, size_t nr_clauses)
 static json_t *trace_doc(struct trace *t, size_t nr_clauses)
 {
 	json_int_t reached = 0;
-	json_t *un = unreached_fns(t, &reached), *br = branch_list(t);
+	json_t *un = json_array(), *listed = json_array(), *gaps = json_array();
+	json_t *stale = json_array(), *br = branch_list(t);
 	json_t *common = split_common(t, nr_clauses);
 
-	if (!un || !br || !common) {
+	if (!un || !listed || !gaps || !stale || !br || !common ||
+	    unreached_fns(t, &reached, un, listed, gaps, stale)) {
 		json_decref(un);
+		json_decref(listed);
+		json_decref(gaps);
+		json_decref(stale);
 		json_decref(br);
 		json_decref(common);
 		return NULL;
 	}
-	return json_pack("{s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
-			 "s:O, s:O, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:I, s:I}, s:O, s:O, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "schema", "siovh-trace/1", "scope", SIOVH_TRACE_SCOPE,
 			 "figures",
 			 "functions", (json_int_t)json_array_size(t->functions),
@@ -296,9 +402,13 @@ static json_t *trace_doc(struct trace *t, size_t nr_clauses)
 			 "branches", t->branches_total,
 			 "branches_taken", t->branches_taken,
 			 "clauses_traced", (json_int_t)nr_clauses,
+			 "functions_unreachable",
+			 (json_int_t)json_array_size(listed),
+			 "functions_gaps", (json_int_t)json_array_size(gaps),
 			 "functions", t->functions, "clauses", t->clauses,
 			 "unreached_functions", un, "unreached_branches", br,
-			 "common_functions", common);
+			 "common_functions", common, "unreachable", listed,
+			 "gaps", gaps, "unreachable_stale", stale);
 }
 
 /* ---- summary.json ------------------------------------------------------- */
@@ -388,6 +498,25 @@ static json_t *host_json(void)
 
 static int dump(FILE *f, const void *arg);
 
+/* ["FILE:LINE NAME"] of the gaps: unreached, with no reason. */
+static json_t *gap_names(const json_t *trace)
+{
+	const json_t *fns = json_object_get(trace, "functions");
+	json_t *out = json_array(), *e, *fn;
+	size_t i;
+
+	json_array_foreach(json_object_get(trace, "gaps"), i, e) {
+		fn = json_array_get(fns, (size_t)json_integer_value(e));
+		if (out && json_array_append_new(out, json_sprintf("%s:%lld %s",
+				json_string_value(json_object_get(fn, "file")),
+				(long long)json_integer_value(json_object_get(fn,
+								"line")),
+				json_string_value(json_object_get(fn, "name")))))
+			return json_decref(out), NULL;
+	}
+	return out;
+}
+
 /* summary.json (report_trace.h). */
 static int summary_write(const struct siovh_trace_args *a, const json_t *trace)
 {
@@ -406,7 +535,7 @@ static int summary_write(const struct siovh_trace_args *a, const json_t *trace)
 					     strerror(-ret));
 	if (!a->corpora)
 		corpora = specs;
-	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s?, s:{s:O, s:O, s:O, s:I, s:I}}",
+	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s?, s:{s:O, s:O, s:O, s:I, s:O, s:O, s:o, s:I, s:I}}",
 			"schema", "siovh-coverage/1", "scope", SIOVH_TRACE_SCOPE,
 			"run", host_json(), "specs", figures_json(&specs),
 			"specs_corpora", figures_json(&corpora),
@@ -418,6 +547,12 @@ static int summary_write(const struct siovh_trace_args *a, const json_t *trace)
 			"clauses_traced", json_object_get(fig, "clauses_traced"),
 			"unreached_functions", (json_int_t)json_array_size(
 				json_object_get(trace, "unreached_functions")),
+			"unreachable_listed", json_object_get(fig,
+				"functions_unreachable"),
+			"unreached_gaps", json_object_get(fig, "functions_gaps"),
+			"gap_functions", gap_names(trace),
+			"unreachable_stale", (json_int_t)json_array_size(
+				json_object_get(trace, "unreachable_stale")),
 			"unreached_branch_lines", (json_int_t)json_array_size(
 				json_object_get(trace, "unreached_branches")));
 	if (!doc)
@@ -461,6 +596,30 @@ static int trace_write(struct trace *t, size_t nr,
 		       (long long)json_integer_value(json_object_get(fig,
 							"functions")),
 		       SIOVH_TRACE_SCOPE, nr);
+	if (!ret) {
+		const json_t *stale = json_object_get(doc, "unreachable_stale");
+		const json_t *fns = json_object_get(doc, "functions"), *e;
+		size_t i;
+
+		printf("  unreached: %lld listed unreachable with a reason%s, %lld with no reason (gaps)\n",
+		       (long long)json_integer_value(json_object_get(fig,
+						"functions_unreachable")),
+		       a->unreachable ? "" : " (no --unreachable list)",
+		       (long long)json_integer_value(json_object_get(fig,
+						"functions_gaps")));
+		json_array_foreach(json_object_get(doc, "gaps"), i, e) {
+			const json_t *fn = json_array_get(fns,
+					(size_t)json_integer_value(e));
+
+			printf("  gap: %s:%lld %s\n",
+			       json_string_value(json_object_get(fn, "file")),
+			       (long long)json_integer_value(json_object_get(fn,
+								"line")),
+			       json_string_value(json_object_get(fn, "name")));
+		}
+		json_array_foreach(stale, i, e)
+			printf("  stale: %s\n", json_string_value(e));
+	}
 	if (ret)
 		ret = siovh_cli_internal_error("%s", err);
 	else if (a->summary)
@@ -474,11 +633,13 @@ int siovh_trace_main(const struct siovh_trace_args *a)
 	struct trace t = {
 		.functions = json_array(), .by_key = json_object(),
 		.clauses = json_object(), .branches = json_object(),
+		.reasons = json_object(),
 	};
 	size_t nr = 0;
 	int ret;
 
-	if (!t.functions || !t.by_key || !t.clauses || !t.branches) {
+	if (!t.functions || !t.by_key || !t.clauses || !t.branches ||
+	    !t.reasons) {
 		ret = siovh_cli_internal_error("out of memory");
 		goto out;
 	}
@@ -487,6 +648,17 @@ int siovh_trace_main(const struct siovh_trace_args *a)
 		ret = siovh_cli_usage_error("--total %s: %s", a->total,
 					    strerror(-ret));
 		goto out;
+	}
+	if (a->unreachable) {
+		char err[PATH_MAX + 128];
+
+		ret = read_unreachable(&t, a->unreachable, err, sizeof(err));
+		if (ret) {
+			ret = ret == -ENOMEM ?
+				siovh_cli_internal_error("%s", err) :
+				siovh_cli_usage_error("--unreachable %s", err);
+			goto out;
+		}
 	}
 	ret = read_clauses(&t, a->dir, &nr);
 	if (ret) {
@@ -499,5 +671,6 @@ out:
 	json_decref(t.by_key);
 	json_decref(t.clauses);
 	json_decref(t.branches);
+	json_decref(t.reasons);
 	return ret;
 }

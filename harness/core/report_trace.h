@@ -22,6 +22,20 @@
  *	unreached_functions  [index into functions]
  *	unreached_branches   [ { file, line, branches, untaken } ]: source
  *			lines with a branch that no clause takes
+ *	unreachable	[ { function (index), reason } ]: the unreached
+ *			functions the --unreachable list gives a reason for
+ *			(such functions[i] also carry "unreachable": reason)
+ *	gaps		[index into functions]: unreached, with no reason
+ *	unreachable_stale  [str]: list entries naming no function, or one
+ *			that some clause reaches (the list is out of date)
+ *	figures also has functions_unreachable and functions_gaps (counts).
+ *
+ * The --unreachable list (harness/ref/UNREACHABLE): per line "FILE
+ * FUNCTION REASON...", FILE relative to harness/ref/, whitespace between
+ * the columns; blank lines and lines starting with '#' are skipped. It
+ * names the functions of the reference that the target API cannot reach
+ * (benchmark accounting, helpers only unit tests call, ...); a malformed
+ * line or a function listed twice is a usage error naming the line.
  *
  * With summary, also writes it (schema "siovh-coverage/1"): { schema,
  * scope, run { date, host, kernel, git_revision? }, specs { lines,
@@ -30,7 +44,8 @@
  * same, from corpora; equal to specs without corpora), note str? (why
  * specs_corpora equals specs), traceability { functions,
  * functions_reached, clauses_traced, unreached_functions,
- * unreached_branch_lines } }.
+ * unreachable_listed, unreached_gaps, gap_functions ["FILE:LINE NAME"],
+ * unreachable_stale, unreached_branch_lines } }.
  *
  * Returns an exit status (cli.h), having said what went wrong.
  */
@@ -45,6 +60,7 @@ struct siovh_trace_args {
 	const char *corpora;	/* specs + corpora, or NULL: none yet */
 	const char *out;	/* trace.json */
 	const char *summary;	/* summary.json, or NULL */
+	const char *unreachable; /* the list of unreachable functions, or NULL */
 };
 
 int siovh_trace_main(const struct siovh_trace_args *a);

@@ -22,7 +22,10 @@
 #    is "specs only" and summary.json says so.
 # 3. traceability: every clause again, each check child writing its own
 #    counters under WORK/clauses/ID (SIOVH_COVERAGE_DIR, harness/core/check.c),
-#    captured one tracefile per clause (in parallel, $JOBS).
+#    captured one tracefile per clause (in parallel, $JOBS). Unreached
+#    functions are split by harness/ref/UNREACHABLE (those the target API
+#    cannot reach, with the reason) and gaps (no reason: a clause is missing);
+#    both are listed in trace.json, summary.json and the conformance page.
 set -euo pipefail
 
 build=$(cd "${1:?usage: coverage.sh BUILD_DIR REPORT_DIR}" && pwd)
@@ -112,7 +115,8 @@ export build work top
 ls "$work/clauses" | xargs -P "$jobs" -I{} bash -c 'per_clause "$@"' _ {}
 
 "$siovh" report trace -o "$out/trace.json" --total "$work/specs.info" \
-	"${corpora[@]}" --summary "$out/summary.json" "$work/info"
+	"${corpora[@]}" --summary "$out/summary.json" \
+	--unreachable harness/ref/UNREACHABLE "$work/info"
 
 total=$work/specs.info
 [ ${#corpora[@]} -eq 0 ] || total=$work/corpora.info

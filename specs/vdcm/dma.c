@@ -522,3 +522,31 @@ SIOVH_CLAUSE(pin_returns_zero,
 	vd_down(check, &d);
 	EXPECT_EQ(parent_probe(check).pinned_pages, 0);
 }
+
+SIOVH_CLAUSE(dma_iommu_info,
+	.id = "VDCM.DMA.16", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "VFIO_IOMMU_GET_INFO reports VFIO_IOMMU_INFO_PGSIZES with the 4 KiB page size, and refuses an argsz too small to hold iova_pgsizes with -EINVAL",
+	.source = SRC_VFIO("VFIO_IOMMU_GET_INFO (struct vfio_iommu_type1_info, argsz)"),
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct vfio_iommu_type1_info info;
+	struct dma_buf b;
+	struct vd d;
+
+	dma_vdev(check, &p->types[0], &d, 1, &b, IOVA_A, 1);
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	ASSERT_OK(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_IOMMU_GET_INFO, &info));
+	EXPECT_TRUE(info.flags & VFIO_IOMMU_INFO_PGSIZES);
+	/* DMA of 4 KiB pages works (VDCM.DMA.1), so 4 KiB is a page size. */
+	EXPECT_TRUE(info.iova_pgsizes & PAGE_4K);
+	memset(&info, 0, sizeof(info));
+	info.argsz = offsetof(struct vfio_iommu_type1_info, iova_pgsizes);
+	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_IOMMU_GET_INFO, &info),
+		  -EINVAL);
+	EXPECT_EQ(info.iova_pgsizes, 0);
+	vd_down(check, &d);
+}

@@ -283,3 +283,37 @@ SIOVH_CLAUSE(irq_vector_reg,
 	}
 	vd_down(check, &d);
 }
+
+SIOVH_CLAUSE(irq_pba,
+	.id = "VDCM.IRQ.10", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "the MSI-X table and PBA the MSI-X capability points at are readable, and the PBA shows a vector's pending bit while an interrupt is latched behind its mask and clears it once unmask delivers it",
+	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS (ACTION_MASK/UNMASK)") "; derived: PCI Local Bus 3.0, 6.8.2 (MSI-X Table and Pending Bit Array, located by Table/PBA Offset and BIR)",
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	uint32_t n, i, cap, tbl, pba, word, val;
+	int fds[MAXV];
+	struct vd d;
+
+	n = arm_all(check, &p->types[0], &d, fds);
+	cap = vd_find_cap(check, &d, 0x11);	/* PCI_CAP_ID_MSIX */
+	if (!cap)
+		SKIP("the VDEV has no MSI-X capability");
+	tbl = cfg_rd(check, &d, cap + 4, 4);
+	pba = cfg_rd(check, &d, cap + 8, 4);
+	ASSERT_OK(vd_read(&d, tbl & 7, (tbl & ~7u) + 12, &val, 4));
+	for (i = 0; i < n; i++) {
+		word = (pba & ~7u) + i / 32 * 4;
+		ASSERT_OK(vd_read(&d, pba & 7, word, &val, 4));
+		EXPECT_EQ(val & (1u << (i % 32)), 0);
+		ASSERT_OK(irq_mask(&d, MSIX, i, true));
+		ASSERT_OK(irq_fire(&d, MSIX, i));
+		ASSERT_OK(vd_read(&d, pba & 7, word, &val, 4));
+		EXPECT_EQ(val & (1u << (i % 32)), 1u << (i % 32));
+		ASSERT_OK(irq_mask(&d, MSIX, i, false));
+		EXPECT_EQ(efd_take(fds[i]), 1);
+		ASSERT_OK(vd_read(&d, pba & 7, word, &val, 4));
+		EXPECT_EQ(val & (1u << (i % 32)), 0);
+	}
+	vd_down(check, &d);
+}

@@ -195,6 +195,38 @@ grep -qF "Reaches 1 function of harness/ref/ beyond" "$tmp/html2/conformance/ind
 	grep -qF 'href="../coverage/harness/ref/x/a.c.gcov.html#9"' "$tmp/html2/conformance/index.html"
 ok $? "conformance page links clauses and unreached functions into the lcov report"
 
+# ---- trace --unreachable: unreached functions with a reason vs gaps ----
+printf 'SF:/src/harness/ref/x/a.c\nFN:3,f_one\nFN:9,f_two\nFN:12,f_three\nFNDA:1,f_one\nFNDA:0,f_two\nFNDA:0,f_three\nend_of_record\n' \
+	>"$tmp/total3.info"
+cat >"$tmp/unreach" <<'EOF'
+# comment, then a blank line
+
+x/a.c   f_two    bench accounting only
+x/a.c   f_one    listed, but A.1 reaches it
+x/b.c   f_gone   no such function
+EOF
+expect 0 "1 listed unreachable with a reason, 1 with no reason (gaps)" \
+	report trace -o "$tmp/trace3.json" --total "$tmp/total3.info" \
+	--summary "$tmp/summary3.json" --unreachable "$tmp/unreach" "$tmp/cl"
+tr -d ' \n' <"$tmp/trace3.json" >"$tmp/trace3.flat"
+tr -d ' \n' <"$tmp/summary3.json" >"$tmp/summary3.flat"
+grep -qF '"unreachable":[{"function":1,"reason":"benchaccountingonly"}]' "$tmp/trace3.flat" &&
+	grep -qF '"gaps":[2]' "$tmp/trace3.flat" &&
+	grep -qF 'f_one:listedasunreachable,but1clausereachesit' "$tmp/trace3.flat" &&
+	grep -qF 'f_gone:listedasunreachable,butnosuchfunction' "$tmp/trace3.flat" &&
+	grep -qF '"unreached_gaps":1' "$tmp/summary3.flat" &&
+	grep -qF '"gap_functions":["harness/ref/x/a.c:12f_three"]' "$tmp/summary3.flat"
+ok $? "trace: f_two unreachable with its reason, f_three a gap, two stale entries"
+expect 0 "conformance/index.html" \
+	report html "$tmp/ab.json" -o "$tmp/html3" --trace "$tmp/trace3.json"
+grep -qF 'GAPS (1 of 2 unreached)' "$tmp/html3/conformance/index.html" &&
+	grep -qF 'f_two (harness/ref/x/a.c:9): bench accounting only' "$tmp/html3/conformance/index.html"
+ok $? "conformance page separates gaps from unreachable functions with a reason"
+printf 'x/a.c f_two\n' >"$tmp/unreach-bad"
+expect 2 "$tmp/unreach-bad:1: expected FILE FUNCTION REASON" \
+	report trace -o "$tmp/trace4.json" --total "$tmp/total3.info" \
+	--unreachable "$tmp/unreach-bad" "$tmp/cl"
+
 # ---- siovh run --report: conformance page and index ----
 "$siovh" run --target ref --filter 'IOASID.ALLOC.*' --jobs 2 \
 	--report "$tmp/run" >"$tmp/run.log" 2>&1
@@ -208,6 +240,41 @@ grep -qF 'href="conformance/index.html"' "$tmp/run/index.html" &&
 ok $? "index.html links the conformance page and says how to make the rest"
 
 # ---- a real browser renders it ----
+# ---- results.json against harness/schema/siovh-results-1.schema.json ----
+# With python3's jsonschema (Debian: python3-jsonschema; not a dependency of
+# make check): the real results.json of the run above validates, and one of
+# another major version does not.
+schema=$(cd "$(dirname "$0")/../../schema" && pwd)/siovh-results-1.schema.json
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	validate() {	# validate DOC: exit 0 when valid, the first error on stdout
+		python3 - "$schema" "$1" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(
+    json.load(open(sys.argv[2]))), key=lambda e: list(e.path))
+for e in errors[:3]:
+    print("%s: %s" % ("/".join(map(str, e.path)), e.message))
+sys.exit(1 if errors else 0)
+PY
+	}
+	validate "$tmp/run/results.json" >"$tmp/schema.out" 2>&1
+	ok $? "a real results.json validates against siovh-results-1.schema.json"
+	sed 's/^/# /' "$tmp/schema.out" | head -n 5
+	sed 's|"siovh-results/1"|"siovh-results/2"|' "$tmp/run/results.json" \
+		>"$tmp/schema-v2.json"
+	! validate "$tmp/schema-v2.json" >/dev/null 2>&1
+	ok $? "the schema rejects a results.json of another major version"
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+d["results"][0]["status"] = "passed"; json.dump(d, open(sys.argv[2], "w"))' \
+		"$tmp/run/results.json" "$tmp/schema-bad.json"
+	! validate "$tmp/schema-bad.json" >/dev/null 2>&1
+	ok $? "the schema rejects a result status outside pass|fail|skip"
+else
+	skip "results.json validates against its JSON schema" \
+		"python3 jsonschema not installed (apt-get install python3-jsonschema)"
+fi
+
 chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ -x "$chromium" ]; then
 	profile=$(mktemp -d "$tmp/chromium.XXXXXX")

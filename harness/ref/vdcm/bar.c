@@ -132,6 +132,8 @@ static uint32_t pba_read(struct vdcm_vdev *vdev, uint64_t off)
 {
 	uint32_t i, val = 0;
 
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_PBA_EMPTY))
+		return 0;	/* the bug: pending bits never shown */
 	for (i = 0; i < vdev_nr_vectors(vdev); i++)
 		if (vdev->vec[i].pending && i / 32 == off / 4)
 			val |= 1u << (i % 32);

@@ -149,9 +149,10 @@ static int unmap_dma(struct vdcm_vdev *vdev,
 	return 0;
 }
 
-static int get_info(struct vfio_iommu_type1_info *info)
+static int get_info(struct vdcm_vdev *vdev, struct vfio_iommu_type1_info *info)
 {
-	if (info->argsz < MINSZ(struct vfio_iommu_type1_info, iova_pgsizes))
+	if (info->argsz < MINSZ(struct vfio_iommu_type1_info, iova_pgsizes) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_INFO_ARGSZ_UNCHECKED))
 		return -EINVAL;
 	info->flags = VFIO_IOMMU_INFO_PGSIZES;
 	info->iova_pgsizes = VDEV_PAGE_SIZE;
@@ -186,7 +187,7 @@ int vdcm_container_ioctl(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 	case VFIO_IOMMU_UNMAP_DMA:
 		return unmap_dma(vdev, arg);
 	case VFIO_IOMMU_GET_INFO:
-		return get_info(arg);
+		return get_info(vdev, arg);
 	}
 	return -ENOTTY;
 }

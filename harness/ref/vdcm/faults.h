@@ -101,6 +101,8 @@
 	X(SPARSE_MISALIGNED, "sparse-misaligned",			\
 	  "the sparse mmap areas are off by 64 bytes")			\
 	/* Interrupts */						\
+	X(PBA_EMPTY, "pba-empty",					\
+	  "the MSI-X PBA reads 0 while a masked vector is pending")	\
 	X(MASKED_SIGNALS, "masked-signals",				\
 	  "a masked vector still signals its eventfd")			\
 	X(UNMASK_LOSES_PENDING, "unmask-loses-pending",			\
@@ -151,7 +153,9 @@
 	X(MAP_PINS, "map-pins",						\
 	  "MAP_DMA pins every page it maps")				\
 	X(MAP_OVERLAP, "map-overlap",					\
-	  "MAP_DMA accepts a range overlapping an existing mapping")
+	  "MAP_DMA accepts a range overlapping an existing mapping")	\
+	X(INFO_ARGSZ_UNCHECKED, "info-argsz-unchecked",			\
+	  "IOMMU_GET_INFO fills iova_pgsizes past a too-small argsz")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
