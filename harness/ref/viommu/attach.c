@@ -102,7 +102,14 @@ int viommu_pasid_get(struct viommu *v, uint16_t rid, uint32_t pasid,
 	pe = pasid_entry_find(v, rid, pasid, false);
 	if (!pe || pe->type == VIOMMU_PGTT_NONE)
 		return -ENOENT;
-	out->type = pe->type;
-	out->domain = pe->domain;
+	*out = (struct viommu_pasid_info){
+		.type = pe->type,
+		.domain = pe->domain,
+	};
+	if (pe->type != VIOMMU_PGTT_SECOND_STAGE) {
+		out->fs_pgtbl = pe->fs.pgtbl;
+		out->fs_addr_width = pe->fs.levels == 5 ? 57 : 48;
+		out->fs_flags = pe->fs.flags;
+	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The PASID cache and the IOTLB. Both are small arrays searched linearly
+ * The PASID cache, the IOTLB and the first-stage paging-structure cache
+ * (PSC). All are small arrays searched linearly
  * (they are bounded, and clarity beats speed here) and replaced round
  * robin, so what they hold after a given sequence of requests is
  * deterministic. Neither ever looks at the tables to check itself: a
@@ -21,8 +22,15 @@ int caches_init(struct viommu *v)
 	if (!v->iotlb)
 		goto err_pasid_cache;
 	v->iotlb_set.size = v->cfg.iotlb_entries;
+	v->psc = calloc(v->cfg.psc_entries, sizeof(*v->psc));
+	if (!v->psc)
+		goto err_iotlb;
+	v->psc_set.size = v->cfg.psc_entries;
 	return 0;
 
+err_iotlb:
+	free(v->iotlb);
+	v->iotlb = NULL;
 err_pasid_cache:
 	free(v->pasid_cache);
 	v->pasid_cache = NULL;
@@ -32,6 +40,7 @@ err:
 
 void caches_destroy(struct viommu *v)
 {
+	free(v->psc);
 	free(v->iotlb);
 	free(v->pasid_cache);
 }
@@ -110,8 +119,8 @@ struct iotlb_entry *iotlb_lookup(struct viommu *v, uint32_t domain,
 	return NULL;
 }
 
-struct iotlb_entry *iotlb_fill(struct viommu *v, uint32_t domain,
-			       uint32_t pasid, uint64_t pfn, uintptr_t pte)
+/* The slot the next fill takes, counted. */
+static struct iotlb_entry *iotlb_victim(struct viommu *v)
 {
 	struct iotlb_entry *e = &v->iotlb[cache_victim(&v->iotlb_set)];
 
@@ -119,15 +128,64 @@ struct iotlb_entry *iotlb_fill(struct viommu *v, uint32_t domain,
 		v->stats.iotlb_evictions++;
 	else
 		v->stats.iotlb_entries++;
-	e->valid = true;
-	e->domain = domain;
-	e->pasid = pasid;
-	e->pfn = pfn;
-	e->page = pte_page(pte);
-	e->prot = ((pte & PTE_READ) ? VIOMMU_PROT_READ : 0) |
-		  ((pte & PTE_WRITE) ? VIOMMU_PROT_WRITE : 0);
-	e->dirty_marked = (pte & PTE_DIRTY) != 0;
 	return e;
+}
+
+struct iotlb_entry *iotlb_fill(struct viommu *v, uint32_t domain,
+			       uint32_t pasid, uint64_t pfn, uintptr_t pte)
+{
+	struct iotlb_entry *e = iotlb_victim(v);
+
+	*e = (struct iotlb_entry){
+		.valid = true,
+		.dirty_marked = (pte & PTE_DIRTY) != 0,
+		.type = VIOMMU_PGTT_SECOND_STAGE,
+		.domain = domain,
+		.pasid = pasid,
+		.pfn = pfn,
+		.page = pte_page(pte),
+		.prot = ((pte & PTE_READ) ? VIOMMU_PROT_READ : 0) |
+			((pte & PTE_WRITE) ? VIOMMU_PROT_WRITE : 0),
+	};
+	return e;
+}
+
+struct iotlb_entry *iotlb_fill_fs(struct viommu *v,
+				  const struct iotlb_entry *from)
+{
+	struct iotlb_entry *e = iotlb_victim(v);
+
+	*e = *from;
+	e->valid = true;
+	return e;
+}
+
+/* ---- PSC ---- */
+
+const struct psc_entry *psc_lookup(struct viommu *v, uint32_t domain,
+				   uint32_t pasid, uint64_t va)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->psc_set.size; i++) {
+		const struct psc_entry *e = &v->psc[i];
+
+		if (e->valid && e->domain == domain && e->pasid == pasid &&
+		    e->vpn2 == va >> 21) {
+			v->stats.psc_hits++;
+			return e;
+		}
+	}
+	v->stats.psc_misses++;
+	return NULL;
+}
+
+void psc_fill(struct viommu *v, const struct psc_entry *pe)
+{
+	struct psc_entry *e = &v->psc[cache_victim(&v->psc_set)];
+
+	*e = *pe;
+	e->valid = true;
 }
 
 /* ---- Invalidation ---- */
@@ -159,6 +217,25 @@ static bool iotlb_inv_covers(const struct viommu *v,
 	return pfn >= first && pfn - first < pages;
 }
 
+/*
+ * A second-stage address invalidation: the domain's second-stage entries
+ * of the range, and all of its nested ones, which are keyed by VA and so
+ * cannot be matched by GPA.
+ */
+static bool iotlb_inv_ss_addr(const struct viommu *v,
+			      const struct iotlb_entry *e,
+			      const struct viommu_inv *inv)
+{
+	switch (e->type) {
+	case VIOMMU_PGTT_NESTED:
+		return !viommu_fault(v, VIOMMU_FAULT_INV_SS_KEEPS_NESTED);
+	case VIOMMU_PGTT_FIRST_STAGE:
+		return false;
+	default:
+		return iotlb_inv_covers(v, inv, e->pfn);
+	}
+}
+
 static bool iotlb_inv_match(const struct viommu *v,
 			    const struct iotlb_entry *e,
 			    const struct viommu_inv *inv)
@@ -175,10 +252,52 @@ static bool iotlb_inv_match(const struct viommu *v,
 	case VIOMMU_INV_ADDR:
 		if (e->domain != inv->domain)
 			return false;
-		if ((inv->flags & VIOMMU_INV_F_PASID) &&
-		    e->pasid != inv->pasid)
-			return false;
-		return iotlb_inv_covers(v, inv, e->pfn);
+		if (!(inv->flags & VIOMMU_INV_F_PASID))
+			return iotlb_inv_ss_addr(v, e, inv);
+		return e->pasid == inv->pasid &&
+		       iotlb_inv_covers(v, inv, e->pfn);
+	}
+	return false;
+}
+
+/* Whether the PSC entry's 2 MiB region overlaps an address range. */
+static bool psc_inv_overlaps(const struct psc_entry *e,
+			     const struct viommu_inv *inv)
+{
+	uint64_t first = inv->addr >> 21;
+	uint64_t last = (inv->addr +
+			 (1ull << (inv->size_order + VIOMMU_PAGE_SHIFT)) - 1) >>
+			21;
+
+	return e->vpn2 >= first && e->vpn2 <= last;
+}
+
+/* Whether a first-stage address invalidation drops the PSC's entries:
+ * not for leaf-only changes. */
+static bool psc_inv_addr_applies(const struct viommu *v,
+				 const struct viommu_inv *inv)
+{
+	if (!(inv->flags & VIOMMU_INV_F_PASID))
+		return false;	/* second stage: the PSC holds guest state */
+	if (inv->flags & VIOMMU_INV_F_LEAF)
+		return viommu_fault(v, VIOMMU_FAULT_INV_LEAF_DROPS_PSC);
+	return !viommu_fault(v, VIOMMU_FAULT_INV_NONLEAF_KEEPS_PSC);
+}
+
+static bool psc_inv_match(const struct viommu *v, const struct psc_entry *e,
+			  const struct viommu_inv *inv)
+{
+	switch (inv->granularity) {
+	case VIOMMU_INV_GLOBAL:
+		return true;
+	case VIOMMU_INV_DOMAIN:
+		return e->domain == inv->domain;
+	case VIOMMU_INV_PASID:
+		return e->domain == inv->domain && e->pasid == inv->pasid;
+	case VIOMMU_INV_ADDR:
+		return psc_inv_addr_applies(v, inv) &&
+		       e->domain == inv->domain && e->pasid == inv->pasid &&
+		       psc_inv_overlaps(e, inv);
 	}
 	return false;
 }
@@ -203,4 +322,7 @@ void caches_invalidate(struct viommu *v, const struct viommu_inv *inv)
 			v->stats.iotlb_entries--;
 		}
 	}
+	for (i = 0; i < v->psc_set.size; i++)
+		if (v->psc[i].valid && psc_inv_match(v, &v->psc[i], inv))
+			v->psc[i].valid = false;
 }

@@ -6,8 +6,9 @@
  * unit by viommu_create(cfg, fault) and tested at the one place it lives
  * by `if (viommu_fault(v, VIOMMU_FAULT_X))`. Each is observable through
  * map/unmap results, DMA results, fault records, dirty bitmaps or the
- * counters, and viommu_test.c proves it: every fault fails at least one of
- * its scenarios.
+ * counters, and viommu_test.c (or, for the vSVA faults,
+ * viommu_nested_test.c) proves it: every fault fails at least one of its
+ * scenarios.
  *
  * Reach: where a target built on this IOMMU can observe the fault.
  *   VDEV  through the VDEVs of the reference VDCM (the vfio_device and
@@ -21,6 +22,12 @@
  *         differs, a missing detach or domain-selective flush is covered by
  *         the flushes around it, and attach-over-present and untagged DMA
  *         never happen. The unit tests are the proof for these.
+ *
+ * The first-stage, nesting and page-request faults are all UNIT for now:
+ * no facet of the target API reaches first-stage tables, binds or page
+ * requests yet. The iommufd facet of the vSVA issue (issue 4, item 2) will
+ * reach them (nested HWPTs, IOMMU_HWPT_INVALIDATE, fault queues); their
+ * reach becomes its facet then. viommu_nested_test.c proves each today.
  *
  * The list is the single source of truth: it makes the enum below, and the
  * ref backend makes its fault table (name "viommu-<name>", facet "vdev")
@@ -72,7 +79,40 @@
 	X(DIRTY_NOT_CLEARED, "dirty-not-cleared", VDEV,			\
 	  "read-and-clear leaves the dirty bits set")			\
 	X(DIRTY_CLEAR_NO_FLUSH, "dirty-clear-no-flush", VDEV,		\
-	  "read-and-clear does not invalidate: later writes stay clean")
+	  "read-and-clear does not invalidate: later writes stay clean")\
+	/* First stage and nesting (vSVA): UNIT until the iommufd facet */\
+	X(NESTED_TABLE_UNCHECKED, "nested-table-unchecked", UNIT,	\
+	  "nested walk reads first-stage tables without second-stage READ")\
+	X(FS_WRITE_IGNORED, "fs-write-ignored", UNIT,			\
+	  "the first-stage RW bit is ignored: writes to read-only pages")\
+	X(FS_USER_IGNORED, "fs-user-ignored", UNIT,			\
+	  "the first-stage US bit is ignored: user access to kernel pages")\
+	X(FAULT_WRONG_STAGE, "fault-wrong-stage", UNIT,			\
+	  "second-stage faults are recorded as first-stage ones")\
+	X(BIND_PASID_WIDTH, "bind-pasid-width", UNIT,			\
+	  "bind accepts a guest PASID width beyond the host's")		\
+	X(BIND_RESERVED, "bind-reserved", UNIT,				\
+	  "bind accepts nonzero reserved fields and unknown flags")	\
+	/* First-stage invalidation */					\
+	X(INV_LEAF_DROPS_PSC, "inv-leaf-drops-psc", UNIT,		\
+	  "a leaf address invalidation also drops the PSC")		\
+	X(INV_NONLEAF_KEEPS_PSC, "inv-nonleaf-keeps-psc", UNIT,		\
+	  "a non-leaf address invalidation keeps the PSC (stale tables)")\
+	X(INV_SS_KEEPS_NESTED, "inv-ss-keeps-nested", UNIT,		\
+	  "a second-stage address invalidation keeps nested entries")	\
+	X(INV_ORDER_OFF_BY_ONE, "inv-order-off-by-one", UNIT,		\
+	  "size_order one beyond the address width is accepted")	\
+	/* Page requests */						\
+	X(PRQ_RESPONSE_TWICE, "prq-response-twice", UNIT,		\
+	  "a page response is accepted twice (group not completed)")	\
+	X(PRQ_UNKNOWN_PRG, "prq-unknown-prg", UNIT,			\
+	  "a response to an unknown group is accepted")			\
+	X(PRQ_LAST_IGNORED, "prq-last-ignored", UNIT,			\
+	  "the last-request flag is ignored: groups answerable early")	\
+	X(PRQ_DRAIN_KEEPS_GROUPS, "prq-drain-keeps-groups", UNIT,	\
+	  "drain discards requests but leaves their groups outstanding")\
+	X(PRQ_OVERFLOW_SILENT, "prq-overflow-silent", UNIT,		\
+	  "an overflowing last request is dropped unanswered, uncounted")
 
 enum viommu_fault {
 	VIOMMU_FAULT_NONE = 0,
@@ -81,5 +121,9 @@ enum viommu_fault {
 #undef VIOMMU_FAULT_ENUM
 	VIOMMU_FAULT_COUNT
 };
+
+/* The vSVA faults run from here to the end of the list: viommu_test.c
+ * proves those before, viommu_nested_test.c these. */
+#define VIOMMU_FAULT_FIRST_VSVA	VIOMMU_FAULT_NESTED_TABLE_UNCHECKED
 
 #endif /* VIOMMU_FAULTS_H */

@@ -18,6 +18,9 @@ void viommu_config_default(struct viommu_config *cfg)
 		.fault_depth = 64,
 		.max_domains = 1024,
 		.pasid_cache_entries = 16,
+		.fs_addr_width = 57,
+		.psc_entries = 16,
+		.prq_depth = 32,
 	};
 }
 
@@ -29,7 +32,10 @@ static bool config_valid(const struct viommu_config *cfg)
 	       cfg->fault_depth >= 1 && cfg->fault_depth <= 65536 &&
 	       cfg->max_domains >= 1 && cfg->max_domains <= 65535 &&
 	       cfg->pasid_cache_entries >= 1 &&
-	       cfg->pasid_cache_entries <= 65536;
+	       cfg->pasid_cache_entries <= 65536 &&
+	       (cfg->fs_addr_width == 48 || cfg->fs_addr_width == 57) &&
+	       cfg->psc_entries >= 1 && cfg->psc_entries <= 65536 &&
+	       cfg->prq_depth >= 1 && cfg->prq_depth <= 65536;
 }
 
 struct viommu *viommu_create(const struct viommu_config *cfg, int fault)
@@ -54,8 +60,12 @@ struct viommu *viommu_create(const struct viommu_config *cfg, int fault)
 		goto err_domains;
 	if (caches_init(v))
 		goto err_faults;
+	if (prq_init(v))
+		goto err_caches;
 	return v;
 
+err_caches:
+	caches_destroy(v);
 err_faults:
 	free(v->faults);
 err_domains:
@@ -80,6 +90,7 @@ void viommu_destroy(struct viommu *v)
 		}
 	}
 	root_table_destroy(&v->root);
+	prq_destroy(v);
 	caches_destroy(v);
 	free(v->faults);
 	free(v->domains);
@@ -91,9 +102,22 @@ const struct viommu_config *viommu_get_config(const struct viommu *v)
 	return &v->cfg;
 }
 
+/* The address width an ADDR request is checked against (viommu.h). */
+static uint32_t inv_addr_width(const struct viommu *v,
+			       const struct viommu_inv *inv)
+{
+	uint32_t width = v->cfg.addr_width;
+
+	if ((inv->flags & VIOMMU_INV_F_PASID) && v->cfg.fs_addr_width > width)
+		width = v->cfg.fs_addr_width;
+	return width;
+}
+
 /* The checks a hardware invalidation queue makes of a descriptor. */
 static int inv_check(const struct viommu *v, const struct viommu_inv *inv)
 {
+	uint32_t width = inv_addr_width(v, inv);
+	uint32_t max_order = width - VIOMMU_PAGE_SHIFT;
 	uint64_t align;
 
 	if (inv->flags & ~(VIOMMU_INV_F_PASID | VIOMMU_INV_F_LEAF))
@@ -115,11 +139,12 @@ static int inv_check(const struct viommu *v, const struct viommu_inv *inv)
 	default:
 		return -EINVAL;
 	}
-	if (inv->cache == VIOMMU_CACHE_PASID ||
-	    inv->size_order > v->cfg.addr_width - VIOMMU_PAGE_SHIFT)
+	if (viommu_fault(v, VIOMMU_FAULT_INV_ORDER_OFF_BY_ONE))
+		max_order++;
+	if (inv->cache == VIOMMU_CACHE_PASID || inv->size_order > max_order)
 		return -EINVAL;
 	align = 1ull << (inv->size_order + VIOMMU_PAGE_SHIFT);
-	if (inv->addr & (align - 1) || inv->addr >= viommu_addr_limit(v))
+	if (inv->addr & (align - 1) || inv->addr >> width)
 		return -EINVAL;
 	return 0;
 }
@@ -164,6 +189,10 @@ const char *viommu_fault_reason_name(uint32_t reason)
 		[VIOMMU_FR_NOT_PRESENT] = "not-present",
 		[VIOMMU_FR_READ_DENIED] = "read-denied",
 		[VIOMMU_FR_WRITE_DENIED] = "write-denied",
+		[VIOMMU_FR_USER_DENIED] = "user-denied",
+		[VIOMMU_FR_EXEC_DENIED] = "exec-denied",
+		[VIOMMU_FR_PRIV_DENIED] = "priv-denied",
+		[VIOMMU_FR_FS_RESERVED] = "fs-reserved",
 	};
 
 	if (reason >= sizeof(names) / sizeof(names[0]) || !names[reason])

@@ -4,8 +4,13 @@
  *
  *   pgtable.c      second-stage page tables (4 levels x 512 entries)
  *   pasid_table.c  root/context tables and the per-RID PASID tables
- *   cache.c        the PASID cache and the IOTLB, and their invalidation
- *   viommu.c       instances, domains, the driver level, DMA, fault log
+ *   cache.c        the PASID cache, the IOTLB and the PSC, and their
+ *                  invalidation
+ *   fs_walk.c      first-stage and nested table walks
+ *   bind.c         first-stage binds and their checks
+ *   prq.c          the page request queue and page responses
+ *   dma.c          DMA: the caches, then the walks; the fault log
+ *   viommu.c       instances, the invalidation interface, the counters
  */
 #ifndef VIOMMU_INTERNAL_H
 #define VIOMMU_INTERNAL_H
@@ -76,7 +81,12 @@ struct pasid_entry {
 		struct {
 			uint32_t reserved;
 		} ss;
-		/* FIRST_STAGE and NESTED: the vSVA issue. */
+		/* FIRST_STAGE and NESTED: the bound first stage. */
+		struct {
+			uint64_t pgtbl;		/* root: host address/GPA */
+			uint32_t levels;	/* 4 or 5 */
+			uint32_t flags;		/* VIOMMU_FS_F_* */
+		} fs;
 	};
 };
 
@@ -121,14 +131,33 @@ struct pasid_cache_entry {
 	struct pasid_entry entry;	/* a copy, as hardware caches it */
 };
 
+/* A first-stage walk's rights, accumulated over its levels. */
+#define FSP_WRITE	(1u << 0)	/* RW at every level */
+#define FSP_USER	(1u << 1)	/* US at every level */
+#define FSP_EXEC	(1u << 2)	/* XD at no level */
+#define FSP_ALL		0x7u
+
 struct iotlb_entry {
 	bool valid;
 	bool dirty_marked;		/* the PTE's DIRTY bit is known set */
+	enum viommu_pgtt type;		/* the entry type that filled it */
 	uint32_t domain;
 	uint32_t pasid;
-	uint64_t pfn;			/* IOVA >> 12 */
+	uint64_t pfn;			/* IOVA (VA) >> 12 */
+	uint64_t gpa_pfn;		/* NESTED: the page's GPA >> 12 */
 	void *page;			/* host page */
-	uint32_t prot;			/* VIOMMU_PROT_* */
+	uint32_t prot;			/* second stage: VIOMMU_PROT_* */
+	uint32_t fs_perm;		/* first stage: FSP_* */
+};
+
+/* A cached pointer to a first-stage leaf table (level 1). */
+struct psc_entry {
+	bool valid;
+	uint32_t domain;
+	uint32_t pasid;
+	uint64_t vpn2;			/* VA >> 21 */
+	uint64_t table;			/* host address or GPA */
+	uint32_t fs_perm;		/* FSP_* of the levels above */
 };
 
 struct cache_set {
@@ -146,8 +175,62 @@ struct iotlb_entry *iotlb_lookup(struct viommu *v, uint32_t domain,
 				 uint32_t pasid, uint64_t pfn);
 struct iotlb_entry *iotlb_fill(struct viommu *v, uint32_t domain,
 			       uint32_t pasid, uint64_t pfn, uintptr_t pte);
+/* Fill a first-stage or nested translation: e's key, type, page, prot,
+ * fs_perm and gpa_pfn are copied. */
+struct iotlb_entry *iotlb_fill_fs(struct viommu *v,
+				  const struct iotlb_entry *e);
+const struct psc_entry *psc_lookup(struct viommu *v, uint32_t domain,
+				   uint32_t pasid, uint64_t va);
+void psc_fill(struct viommu *v, const struct psc_entry *pe);
 /* The invalidation itself, request already checked. */
 void caches_invalidate(struct viommu *v, const struct viommu_inv *inv);
+
+/* ---- First-stage walks (fs_walk.c) ---- */
+
+/* Where a translation failed: a reason, its stage, the GPA (NESTED). */
+struct xlate_fault {
+	uint32_t reason;
+	uint32_t stage;
+	uint64_t gpa;
+};
+
+/*
+ * Translate va through a FIRST_STAGE or NESTED entry, from the tables
+ * (with use_psc, starting from a PSC hit and filling the PSC on a miss).
+ * On success 0 and *out holds the translation, keyed (domain, key, va),
+ * ready for iotlb_fill_fs; its rights are not yet checked against a
+ * request. Else the fault in *f and its reason.
+ */
+uint32_t fs_translate(struct viommu *v, const struct pasid_entry *pe,
+		      uint32_t key, uint64_t va, bool use_psc,
+		      struct iotlb_entry *out, struct xlate_fault *f);
+/* Check a request's access (VIOMMU_ACC_*) against a translation's
+ * rights, first stage then second; 0 or the reason, stage in *f. */
+uint32_t access_check(const struct viommu *v, const struct pasid_entry *pe,
+		      const struct iotlb_entry *e, uint32_t access,
+		      struct xlate_fault *f);
+
+/* ---- Page requests (prq.c) ---- */
+
+struct prq_group {
+	bool used;
+	bool outstanding;		/* last request seen: answerable */
+	bool pasid_valid;
+	uint16_t rid;
+	uint32_t pasid;
+	uint16_t prg_index;
+};
+
+struct prq_state {
+	struct viommu_page_request *req;	/* ring of prq_depth */
+	uint32_t req_head, req_count;
+	struct prq_group *groups;		/* prq_depth slots */
+	struct viommu_page_response *resp;	/* ring of prq_depth */
+	uint32_t resp_head, resp_count;
+};
+
+int prq_init(struct viommu *v);
+void prq_destroy(struct viommu *v);
 
 /* ---- The instance ---- */
 
@@ -167,6 +250,9 @@ struct viommu {
 	struct cache_set pasid_cache_set;
 	struct iotlb_entry *iotlb;
 	struct cache_set iotlb_set;
+	struct psc_entry *psc;
+	struct cache_set psc_set;
+	struct prq_state prq;
 	struct viommu_fault_record *faults; /* a ring of cfg.fault_depth */
 	uint32_t fault_head, fault_count;
 	struct viommu_stats stats;
