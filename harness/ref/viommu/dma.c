@@ -161,7 +161,7 @@ int viommu_dma_access(struct viommu *v, uint16_t rid, bool pasid_valid,
 	while (!f.reason && len) {
 		uint64_t off = addr & (VIOMMU_PAGE_SIZE - 1);
 		size_t n = VIOMMU_PAGE_SIZE - off;
-		struct iotlb_entry *e;
+		struct iotlb_entry *e = NULL;
 		uint8_t *host;
 
 		if (translate_page(v, &pe, key, addr, access, &e, &f))
