@@ -124,7 +124,7 @@ uint32_t fs_translate(struct viommu *v, const struct pasid_entry *pe,
 {
 	unsigned int level = pe->fs.levels;
 	const struct psc_entry *hit = NULL;
-	uint64_t table = pe->fs.pgtbl, e;
+	uint64_t table = pe->fs.pgtbl, e = 0;
 	uint32_t perm = FSP_ALL;
 
 	if (va >> (VIOMMU_PAGE_SHIFT + level * FS_INDEX_BITS))
