@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The ref backend: the reference platform of one target, behind the ioasid,
- * test, vfio_device and pci facets:
+ * test, vfio_device, iommufd and pci facets:
  *
  *	IOASID core (the system's PASID space)
  *	viommu      (the IOMMU; the parent's DMA is translated here)
  *	siovdev     (the SIOV parent, RID REF_RID, behind the viommu)
  *	vdcm        (the VDCM over the parent; the VDEVs)
+ *	iommufd     (/dev/iommu: the IOAS objects; no device binding yet, so
+ *	             the facet's device_ioctl is NULL)
  *
  * The ops below only translate the target into a module and pass the call
  * on; the behaviour is all in harness/ref. This file also plays the host
@@ -14,12 +16,13 @@
  * interrupt messages to vdcm_msi().
  *
  * Faults: the table is the union of the modules' X-macro lists, in the
- * order ioasid, siovdev, viommu, vdcm ("ioasid-<name>", "siovdev-<name>",
- * ...); spec->fault indexes it and ref_open routes the index to its module.
- * Facets: ioasid faults "ioasid", vdcm faults "vdev"; a siovdev or viommu
- * fault has the facet its reach column names (faults.h: PCI "pci", VDEV
- * "vdev"), and one of reach UNIT, which no facet can observe, is left out
- * of the table: the module's unit tests prove those.
+ * order ioasid, siovdev, viommu, vdcm, iommufd ("ioasid-<name>",
+ * "siovdev-<name>", ...); spec->fault indexes it and ref_open routes the
+ * index to its module. Facets: ioasid faults "ioasid", vdcm faults "vdev";
+ * a siovdev, viommu or iommufd fault has the facet its reach column names
+ * (faults.h: PCI "pci", VDEV "vdev", IOMMUFD "iommufd"), and one of reach
+ * UNIT, which no facet can observe, is left out of the table: the module's
+ * unit tests prove those.
  */
 #include <errno.h>
 #include <limits.h>
@@ -29,6 +32,7 @@
 #include <unistd.h>
 
 #include "harness/backends/ref.h"
+#include "harness/ref/iommufd/iommufd.h"
 #include "harness/ref/ioasid/ioasid.h"
 #include "harness/ref/siovdev/siovdev.h"
 #include "harness/ref/vdcm/vdcm.h"
@@ -45,13 +49,14 @@
 		      SIOVH_FEAT_IOASID_THREADS | SIOVH_FEAT_VFIO_DEVICE | \
 		      SIOVH_FEAT_PCI_CONFIG | SIOVH_FEAT_TEST_VDEV | \
 		      SIOVH_FEAT_VDEV_MIGRATION | SIOVH_FEAT_VDEV_DIRTY | \
-		      SIOVH_FEAT_REF_ENGINE)
+		      SIOVH_FEAT_REF_ENGINE | SIOVH_FEAT_IOMMUFD)
 
 struct ref_target {
 	struct ioasid_core *ioasid;
 	struct viommu *iommu;
 	struct siovdev *parent;
 	struct vdcm *vdcm;
+	struct iommufd_ctx *iommufd;
 	char profile[PATH_MAX];
 };
 
@@ -384,6 +389,18 @@ static const struct siovh_vfio_device_ops ref_vfio_device_ops = {
 	.container_ioctl = ref_container_ioctl,
 };
 
+/* ---- The iommufd facet: /dev/iommu ---- */
+
+static int ref_iommufd_ioctl(struct siovh_target *t, unsigned long cmd,
+			     void *arg)
+{
+	return iommufd_ioctl(ref_of(t)->iommufd, cmd, arg);
+}
+
+static const struct siovh_iommufd_ops ref_iommufd_ops = {
+	.ioctl = ref_iommufd_ioctl,
+};
+
 /* ---- The PCI facet: the parent's config space ---- */
 
 static bool cfg_access_ok(size_t len, uint64_t offset)
@@ -467,9 +484,11 @@ void siovh_ref_profile_path(char *buf, size_t len)
 /* A siovdev or viommu fault's facet, by its reach (faults.h). */
 #define REF_FACET_PCI	"pci"
 #define REF_FACET_VDEV	"vdev"
+#define REF_FACET_IOMMUFD "iommufd"
 /* Keep an entry of that reach in the table, or (UNIT) leave it out. */
 #define REF_KEEP_PCI(...)	__VA_ARGS__
 #define REF_KEEP_VDEV(...)	__VA_ARGS__
+#define REF_KEEP_IOMMUFD(...)	__VA_ARGS__
 #define REF_KEEP_UNIT(...)
 
 #define REF_IOASID_FAULT(c, n, s) {					\
@@ -496,30 +515,39 @@ void siovh_ref_profile_path(char *buf, size_t len)
 		.summary = s,						\
 		.code = VDCM_FAULT_##c,					\
 	},
+#define REF_IOMMUFD_FAULT(c, n, r, s) REF_KEEP_##r({			\
+		.name = "iommufd-" n,					\
+		.facet = REF_FACET_##r,					\
+		.summary = s,						\
+		.code = IOMMUFD_FAULT_##c,				\
+	},)
 
 static const struct siovh_fault ref_faults[] = {
 	IOASID_FAULT_LIST(REF_IOASID_FAULT)
 	SIOVDEV_FAULT_LIST(REF_SIOVDEV_FAULT)
 	VIOMMU_FAULT_LIST(REF_VIOMMU_FAULT)
 	VDCM_FAULT_LIST(REF_VDCM_FAULT)
+	IOMMUFD_FAULT_LIST(REF_IOMMUFD_FAULT)
 	{ .name = NULL },
 };
 
 #define REF_NR_FAULTS (sizeof(ref_faults) / sizeof(ref_faults[0]) - 1)
 
 /* Which module each entry of ref_faults belongs to, entry for entry. */
-enum ref_module { REF_IOASID, REF_SIOVDEV, REF_VIOMMU, REF_VDCM };
+enum ref_module { REF_IOASID, REF_SIOVDEV, REF_VIOMMU, REF_VDCM, REF_IOMMUFD };
 
 #define REF_IOASID_MODULE(c, n, s) REF_IOASID,
 #define REF_SIOVDEV_MODULE(c, n, r, s) REF_KEEP_##r(REF_SIOVDEV,)
 #define REF_VIOMMU_MODULE(c, n, r, s) REF_KEEP_##r(REF_VIOMMU,)
 #define REF_VDCM_MODULE(c, n, s) REF_VDCM,
+#define REF_IOMMUFD_MODULE(c, n, r, s) REF_KEEP_##r(REF_IOMMUFD,)
 
 static const unsigned char ref_fault_module[] = {
 	IOASID_FAULT_LIST(REF_IOASID_MODULE)
 	SIOVDEV_FAULT_LIST(REF_SIOVDEV_MODULE)
 	VIOMMU_FAULT_LIST(REF_VIOMMU_MODULE)
 	VDCM_FAULT_LIST(REF_VDCM_MODULE)
+	IOMMUFD_FAULT_LIST(REF_IOMMUFD_MODULE)
 };
 
 _Static_assert(sizeof(ref_fault_module) == REF_NR_FAULTS,
@@ -527,7 +555,7 @@ _Static_assert(sizeof(ref_fault_module) == REF_NR_FAULTS,
 
 /* One fault code per module; NONE for all but the one spec->fault names. */
 struct ref_faults {
-	int ioasid, siovdev, viommu, vdcm;
+	int ioasid, siovdev, viommu, vdcm, iommufd;
 };
 
 static int ref_route_fault(int index, struct ref_faults *f)
@@ -535,7 +563,8 @@ static int ref_route_fault(int index, struct ref_faults *f)
 	int code;
 
 	*f = (struct ref_faults) { IOASID_FAULT_NONE, SIOVDEV_FAULT_NONE,
-				   VIOMMU_FAULT_NONE, VDCM_FAULT_NONE };
+				   VIOMMU_FAULT_NONE, VDCM_FAULT_NONE,
+				   IOMMUFD_FAULT_NONE };
 	if (index < 0)
 		return 0;
 	if ((size_t)index >= REF_NR_FAULTS)
@@ -551,8 +580,11 @@ static int ref_route_fault(int index, struct ref_faults *f)
 	case REF_VIOMMU:
 		f->viommu = code;
 		break;
-	default:
+	case REF_VDCM:
 		f->vdcm = code;
+		break;
+	default:
+		f->iommufd = code;
 		break;
 	}
 	return 0;
@@ -584,6 +616,7 @@ static const struct siovdev_host_ops ref_host_ops = {
 
 static void ref_destroy(struct ref_target *ref)
 {
+	iommufd_ctx_destroy(ref->iommufd);
 	vdcm_destroy(ref->vdcm);
 	siovdev_destroy(ref->parent);
 	viommu_destroy(ref->iommu);
@@ -614,7 +647,10 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f)
 		.ioasid = ref->ioasid, .rid = REF_RID, .fault = f->vdcm,
 	};
 	ref->vdcm = vdcm_create(&params);
-	return ref->vdcm ? 0 : -errno;
+	if (!ref->vdcm)
+		return -errno;
+	ref->iommufd = iommufd_ctx_create(f->iommufd);
+	return ref->iommufd ? 0 : -errno;
 }
 
 static int ref_open(const struct siovh_target_spec *spec,
@@ -641,6 +677,7 @@ static int ref_open(const struct siovh_target_spec *spec,
 	t->ioasid = &ref_ioasid_ops;
 	t->test = &ref_test_ops;
 	t->vfio_device = &ref_vfio_device_ops;
+	t->iommufd = &ref_iommufd_ops;
 	t->pci = &ref_pci_ops;
 	return 0;
 }
@@ -652,12 +689,13 @@ static void ref_close(struct siovh_target *t)
 	t->ioasid = NULL;
 	t->test = NULL;
 	t->vfio_device = NULL;
+	t->iommufd = NULL;
 	t->pci = NULL;
 }
 
 const struct siovh_backend siovh_ref_backend = {
 	.name = "ref",
-	.summary = "in-process reference implementations (IOASID core, SIOV endpoint, IOMMU, VDCM)",
+	.summary = "in-process reference implementations (IOASID core, SIOV endpoint, IOMMU, VDCM, /dev/iommu)",
 	.faults = ref_faults,
 	.open = ref_open,
 	.close = ref_close,

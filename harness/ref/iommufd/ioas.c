@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IOAS ioctls: IOMMU_IOAS_ALLOC, MAP, UNMAP, COPY, IOVA_RANGES and
+ * ALLOW_IOVAS. Each handler gets the dispatcher's kernel copy of its struct
+ * (sizes and trailing bytes already checked), validates its fields, and
+ * sets ucmd->respond when the struct is to be written back. The semantics
+ * the reference decided are in iommufd.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommufd_internal.h"
+
+#define MAP_FLAGS (IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | \
+		   IOMMU_IOAS_MAP_READABLE)
+#define MAP_PROT (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)
+
+/* -EOPNOTSUPP for flag bits outside known. */
+static int check_flags(struct iommufd_ctx *ctx, uint32_t flags,
+		       uint32_t known)
+{
+	if ((flags & ~known) && !iommufd_fault(ctx, IOMMUFD_FAULT_FLAGS_IGNORED))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* -EOPNOTSUPP for a nonzero __reserved field. */
+static int check_reserved(struct iommufd_ctx *ctx, uint32_t reserved)
+{
+	if (reserved && !iommufd_fault(ctx, IOMMUFD_FAULT_RESERVED_IGNORED))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+int iommufd_ioas_alloc(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_ioas_alloc *cmd = ucmd->cmd;
+	struct iommufd_ctx *ctx = ucmd->ctx;
+	struct iommufd_obj *obj;
+	uint32_t prev = ctx->last_id;
+	int ret;
+
+	ret = check_flags(ctx, cmd->flags, 0);
+	if (ret)
+		return ret;
+	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_IOAS);
+	if (!obj)
+		return -ENOMEM;
+	ctx->last_id = obj->id;
+	cmd->out_ioas_id = obj->id;
+	if (prev && iommufd_fault(ctx, IOMMUFD_FAULT_ALLOC_SAME_ID))
+		cmd->out_ioas_id = prev;
+	ucmd->respond = true;
+	return 0;
+}
+
+void iommufd_ioas_release(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas)
+{
+	(void)ctx;
+	area_set_free(&ioas->areas);
+	free(ioas->allowed.v);
+	ioas->allowed = (struct span_set) { 0 };
+}
+
+/* ---- MAP ---- */
+
+/* length and user_va of a MAP: nonzero, aligned, no wrap. */
+static int check_user_range(struct iommufd_ctx *ctx, uint64_t va,
+			    uint64_t length)
+{
+	if (!length)
+		return -EINVAL;
+	if ((va | length) % IOMMUFD_PAGE &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_MAP_UNALIGNED))
+		return -EINVAL;
+	if (va > UINT64_MAX - (length - 1))
+		return -EOVERFLOW;
+	return 0;
+}
+
+int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_ioas_map *cmd = ucmd->cmd;
+	struct iommufd_ctx *ctx = ucmd->ctx;
+	struct iommufd_ioas *ioas;
+	struct iopt_area a;
+	uint64_t iova = cmd->iova;
+	int ret;
+
+	ret = check_flags(ctx, cmd->flags, MAP_FLAGS);
+	if (!ret)
+		ret = check_reserved(ctx, cmd->__reserved);
+	if (ret)
+		return ret;
+	if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
+		return -EOVERFLOW;
+	ioas = iommufd_get_ioas(ctx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	ret = check_user_range(ctx, cmd->user_va, cmd->length);
+	if (!ret)
+		ret = iopt_place(ctx, ioas, cmd->flags, cmd->length,
+				 cmd->user_va, &iova);
+	if (ret)
+		return ret;
+	a = (struct iopt_area) {
+		.iova = iova, .last = iova + cmd->length - 1,
+		.user_va = cmd->user_va, .pages = ctx->next_pages++,
+		.prot = cmd->flags & MAP_PROT,
+	};
+	ret = area_insert(&ioas->areas, &a);
+	if (ret)
+		return ret;
+	cmd->iova = iova;
+	ucmd->respond = true;
+	return 0;
+}
+
+/* ---- UNMAP ---- */
+
+/* Remove every area of every IOAS that uses the pages object pages. */
+static void drop_pages(struct iommufd_ctx *ctx, uint64_t pages)
+{
+	struct iommufd_ioas *ioas;
+	uint32_t id;
+	size_t i;
+
+	for (id = 1; id <= ctx->nobjs; id++) {
+		ioas = iommufd_get_ioas(ctx, id);
+		for (i = 0; ioas && i < ioas->areas.n;) {
+			if (ioas->areas.v[i].pages == pages)
+				area_remove(&ioas->areas, i);
+			else
+				i++;
+		}
+	}
+}
+
+/* Remove area i of ioas; its bytes. */
+static uint64_t drop_area(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+			  size_t i)
+{
+	struct iopt_area a = ioas->areas.v[i];
+
+	area_remove(&ioas->areas, i);
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_COPY_SHARES))
+		drop_pages(ctx, a.pages);
+	return a.last - a.iova + 1;
+}
+
+/*
+ * The fault unmap-splits: put back the parts of a that lie outside
+ * [start, last]; return the bytes of a inside.
+ */
+static uint64_t keep_outside(struct iommufd_ioas *ioas, struct iopt_area a,
+			     uint64_t start, uint64_t last)
+{
+	struct iopt_area part;
+	uint64_t lo = a.iova > start ? a.iova : start;
+	uint64_t hi = a.last < last ? a.last : last;
+
+	if (a.iova < start) {
+		part = a;
+		part.last = start - 1;
+		(void)area_insert(&ioas->areas, &part);
+	}
+	if (a.last > last) {
+		part = a;
+		part.iova = last + 1;
+		part.user_va = a.user_va + (last + 1 - a.iova);
+		(void)area_insert(&ioas->areas, &part);
+	}
+	return hi - lo + 1;
+}
+
+/* Does an area meeting [start, last] stick out of it? */
+static bool would_split(const struct iommufd_ioas *ioas, size_t i,
+			uint64_t start, uint64_t last)
+{
+	for (; i < ioas->areas.n && ioas->areas.v[i].iova <= last; i++)
+		if (ioas->areas.v[i].iova < start ||
+		    ioas->areas.v[i].last > last)
+			return true;
+	return false;
+}
+
+static int unmap_range(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+		       uint64_t start, uint64_t last, uint64_t *unmapped)
+{
+	struct iopt_area a;
+	size_t i = area_first_in(&ioas->areas, start, last);
+	bool split = iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_SPLITS);
+
+	*unmapped = 0;
+	if (i == ioas->areas.n)
+		return iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_HOLE_OK) ?
+		       0 : -ENOENT;
+	if (!split && would_split(ioas, i, start, last))
+		return -ENOENT;
+	while ((i = area_first_in(&ioas->areas, start, last)) !=
+	       ioas->areas.n) {
+		a = ioas->areas.v[i];
+		if (a.iova >= start && a.last <= last) {
+			*unmapped += drop_area(ctx, ioas, i);
+			continue;
+		}
+		area_remove(&ioas->areas, i);
+		*unmapped += keep_outside(ioas, a, start, last);
+	}
+	return 0;
+}
+
+static uint64_t unmap_all(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas)
+{
+	uint64_t unmapped = 0;
+
+	if (ioas->areas.n && iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_ALL_ONE))
+		return drop_area(ctx, ioas, 0);
+	while (ioas->areas.n)
+		unmapped += drop_area(ctx, ioas, ioas->areas.n - 1);
+	return unmapped;
+}
+
+int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_ioas_unmap *cmd = ucmd->cmd;
+	struct iommufd_ctx *ctx = ucmd->ctx;
+	struct iommufd_ioas *ioas;
+	uint64_t unmapped;
+	int ret;
+
+	ioas = iommufd_get_ioas(ctx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	if (cmd->iova == 0 && cmd->length == UINT64_MAX) {
+		unmapped = unmap_all(ctx, ioas);
+	} else {
+		if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
+			return -EOVERFLOW;
+		if (!cmd->length)
+			return -EINVAL;
+		if (cmd->iova > UINT64_MAX - (cmd->length - 1))
+			return -EOVERFLOW;
+		ret = unmap_range(ctx, ioas, cmd->iova,
+				  cmd->iova + cmd->length - 1, &unmapped);
+		if (ret)
+			return ret;
+	}
+	if (!iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_LENGTH))
+		cmd->length = unmapped;
+	ucmd->respond = true;
+	return 0;
+}

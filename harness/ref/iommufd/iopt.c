@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IOVA space of an IOAS: ordered interval sets of areas (a sorted array
+ * with binary search), the platform's reserved IOVAs, and the two ways an
+ * IOVA is had for a mapping: chosen by the reference, or given with
+ * FIXED_IOVA and checked.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommufd_internal.h"
+
+/* The x86 interrupt window and everything beyond the 48-bit aperture. */
+const struct iova_span iommufd_reserved[] = {
+	{ 0xfee00000ull, 0xfeefffffull },
+	{ 1ull << IOMMUFD_AW, UINT64_MAX },
+};
+const size_t iommufd_nr_reserved =
+	sizeof(iommufd_reserved) / sizeof(iommufd_reserved[0]);
+
+size_t area_lower(const struct area_set *s, uint64_t start)
+{
+	size_t lo = 0, hi = s->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->v[mid].last < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t area_first_in(const struct area_set *s, uint64_t start, uint64_t last)
+{
+	size_t i = area_lower(s, start);
+
+	return i < s->n && s->v[i].iova <= last ? i : s->n;
+}
+
+static int area_grow(struct area_set *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 8;
+	struct iopt_area *v;
+
+	v = realloc(s->v, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	s->cap = cap;
+	return 0;
+}
+
+int area_insert(struct area_set *s, const struct iopt_area *a)
+{
+	size_t i;
+	int ret;
+
+	if (s->n == s->cap) {
+		ret = area_grow(s);
+		if (ret)
+			return ret;
+	}
+	for (i = area_lower(s, a->iova); i < s->n && s->v[i].iova < a->iova;)
+		i++;		/* only when a fault let areas overlap */
+	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*a));
+	s->v[i] = *a;
+	s->n++;
+	return 0;
+}
+
+void area_remove(struct area_set *s, size_t i)
+{
+	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(s->v[0]));
+	s->n--;
+}
+
+void area_set_free(struct area_set *s)
+{
+	free(s->v);
+	*s = (struct area_set) { 0 };
+}
+
+bool span_meets(const struct iova_span *v, size_t n, uint64_t start,
+		uint64_t last)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].start <= last && start <= v[i].last)
+			return true;
+	return false;
+}
+
+/* *out = x rounded up to align (a power of two); false on overflow. */
+static bool align_up(uint64_t x, uint64_t align, uint64_t *out)
+{
+	if (x > UINT64_MAX - (align - 1))
+		return false;
+	*out = (x + align - 1) & ~(align - 1);
+	return true;
+}
+
+/*
+ * The last IOVA of something in the way of [start, last] (a reserved span
+ * or an area), or false when nothing is.
+ */
+static bool obstacle(struct iommufd_ctx *ctx, const struct iommufd_ioas *ioas,
+		     uint64_t start, uint64_t last, uint64_t *end)
+{
+	size_t i;
+
+	for (i = 0; i < iommufd_nr_reserved; i++) {
+		if (iommufd_reserved[i].start <= last &&
+		    start <= iommufd_reserved[i].last) {
+			*end = iommufd_reserved[i].last;
+			return true;
+		}
+	}
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_AUTO_OVERLAP))
+		return false;
+	i = area_first_in(&ioas->areas, start, last);
+	if (i == ioas->areas.n)
+		return false;
+	*end = ioas->areas.v[i].last;
+	return true;
+}
+
+/* The lowest fit for length bytes inside window w; false if none. */
+static bool fit_in(struct iommufd_ctx *ctx, const struct iommufd_ioas *ioas,
+		   const struct iova_span *w, uint64_t length, uint64_t align,
+		   uint64_t *iova)
+{
+	uint64_t pos, end;
+
+	if (!align_up(w->start, align, &pos))
+		return false;
+	for (;;) {
+		if (pos > w->last || w->last - pos < length - 1)
+			return false;
+		if (!obstacle(ctx, ioas, pos, pos + length - 1, &end)) {
+			*iova = pos;
+			return true;
+		}
+		if (end == UINT64_MAX || !align_up(end + 1, align, &pos))
+			return false;
+	}
+}
+
+int iopt_alloc_iova(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+		    uint64_t length, uint64_t align, uint64_t *iova)
+{
+	static const struct iova_span all = { 0, UINT64_MAX };
+	const struct iova_span *w = &all;
+	size_t i, n = 1;
+
+	if (ioas->allowed.n &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_AUTO_OUTSIDE_ALLOWED)) {
+		w = ioas->allowed.v;
+		n = ioas->allowed.n;
+	}
+	for (i = 0; i < n; i++)
+		if (fit_in(ctx, ioas, &w[i], length, align, iova))
+			return 0;
+	return -ENOSPC;
+}
+
+int iopt_check_fixed(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+		     uint64_t iova, uint64_t length)
+{
+	uint64_t last;
+
+	if (iova % IOMMUFD_PAGE &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_MAP_UNALIGNED))
+		return -EINVAL;
+	if (iova > UINT64_MAX - (length - 1))
+		return -EOVERFLOW;
+	last = iova + length - 1;
+	if (span_meets(iommufd_reserved, iommufd_nr_reserved, iova, last) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_MAP_RESERVED))
+		return -EINVAL;
+	if (area_first_in(&ioas->areas, iova, last) != ioas->areas.n &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_MAP_OVERLAP))
+		return -EEXIST;
+	return 0;
+}
+
+/* The alignment of a chosen IOVA for length bytes at user address va. */
+static uint64_t auto_align(uint64_t length, uint64_t va)
+{
+	uint64_t a = 1;
+
+	while (a < length && a < (1ull << 63))
+		a <<= 1;
+	if (va && (va & -va) < a)
+		a = va & -va;
+	return a < IOMMUFD_PAGE ? IOMMUFD_PAGE : a;
+}
+
+int iopt_place(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+	       uint32_t flags, uint64_t length, uint64_t va, uint64_t *iova)
+{
+	if ((flags & IOMMU_IOAS_MAP_FIXED_IOVA) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_FIXED_IGNORED))
+		return iopt_check_fixed(ctx, ioas, *iova, length);
+	return iopt_alloc_iova(ctx, ioas, length, auto_align(length, va), iova);
+}

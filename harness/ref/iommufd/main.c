@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The reference /dev/iommu: the context, its object table, IOMMU_DESTROY
+ * and the one ioctl dispatcher that applies the uAPI's extensibility rules
+ * (linux/iommufd.h, "General ioctl format") before any handler runs.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/ioctl.h>
+
+#include "iommufd_internal.h"
+
+#define OFFSETOFEND(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
+struct iommufd_ctx *iommufd_ctx_create(int fault)
+{
+	struct iommufd_ctx *ctx;
+
+	if (fault < IOMMUFD_FAULT_NONE || fault >= IOMMUFD_FAULT_COUNT) {
+		errno = EINVAL;
+		return NULL;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return NULL;
+	ctx->fault = fault;
+	ctx->next_pages = 1;
+	return ctx;
+}
+
+static void obj_free(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
+{
+	iommufd_ioas_release(ctx, &obj->ioas);
+	free(obj);
+}
+
+void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
+{
+	uint32_t i;
+
+	if (!ctx)
+		return;
+	for (i = 0; i < ctx->nobjs; i++)
+		if (ctx->objs[i])
+			obj_free(ctx, ctx->objs[i]);
+	free(ctx->objs);
+	free(ctx);
+}
+
+/* ---- Objects ---- */
+
+static struct iommufd_obj *obj_get(struct iommufd_ctx *ctx, uint32_t id)
+{
+	if (!id || id > ctx->nobjs)
+		return NULL;
+	return ctx->objs[id - 1];
+}
+
+struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ctx, uint32_t id)
+{
+	struct iommufd_obj *obj = obj_get(ctx, id);
+
+	return obj && obj->type == IOMMUFD_OBJ_IOAS ? &obj->ioas : NULL;
+}
+
+/* The lowest free slot, growing the table by one if all are taken. */
+static int obj_slot(struct iommufd_ctx *ctx, uint32_t *slot)
+{
+	struct iommufd_obj **objs;
+	uint32_t i;
+
+	for (i = 0; i < ctx->nobjs; i++) {
+		if (!ctx->objs[i]) {
+			*slot = i;
+			return 0;
+		}
+	}
+	if (ctx->nobjs == INT32_MAX)	/* IDs are 31-bit, like the kernel's */
+		return -ENOSPC;
+	objs = realloc(ctx->objs, (ctx->nobjs + 1) * sizeof(*objs));
+	if (!objs)
+		return -ENOMEM;
+	ctx->objs = objs;
+	ctx->objs[ctx->nobjs] = NULL;
+	*slot = ctx->nobjs++;
+	return 0;
+}
+
+struct iommufd_obj *iommufd_obj_new(struct iommufd_ctx *ctx,
+				    enum iommufd_obj_type type)
+{
+	struct iommufd_obj *obj;
+	uint32_t slot;
+
+	if (obj_slot(ctx, &slot))
+		return NULL;
+	obj = calloc(1, sizeof(*obj));
+	if (!obj)
+		return NULL;
+	obj->type = type;
+	obj->id = slot + 1;
+	ctx->objs[slot] = obj;
+	return obj;
+}
+
+/* IOMMU_DESTROY: any object by ID. */
+static int iommufd_destroy(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_destroy *cmd = ucmd->cmd;
+	struct iommufd_ctx *ctx = ucmd->ctx;
+	struct iommufd_obj *obj = obj_get(ctx, cmd->id);
+
+	if (!obj)
+		return iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_UNKNOWN_OK) ?
+		       0 : -ENOENT;
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_KEEPS_OBJ))
+		return 0;
+	ctx->objs[obj->id - 1] = NULL;
+	obj_free(ctx, obj);
+	return 0;
+}
+
+/* ---- The dispatcher ---- */
+
+union ucmd_buffer {
+	struct iommu_destroy destroy;
+	struct iommu_ioas_alloc alloc;
+	struct iommu_ioas_allow_iovas allow_iovas;
+	struct iommu_ioas_copy copy;
+	struct iommu_ioas_iova_ranges iova_ranges;
+	struct iommu_ioas_map map;
+	struct iommu_ioas_unmap unmap;
+};
+
+struct iommufd_ioctl_op {
+	unsigned long cmd;
+	size_t size;		/* the struct this reference knows */
+	size_t min_size;	/* its first version: up to its last v1 field */
+	int (*fn)(struct iommufd_ucmd *ucmd);
+};
+
+#define IOCTL_OP(cmd, type, last, handler) \
+	[_IOC_NR(cmd) - IOMMUFD_CMD_BASE] = { cmd, sizeof(type), \
+					      OFFSETOFEND(type, last), handler }
+
+static const struct iommufd_ioctl_op iommufd_ops[] = {
+	IOCTL_OP(IOMMU_DESTROY, struct iommu_destroy, id, iommufd_destroy),
+	IOCTL_OP(IOMMU_IOAS_ALLOC, struct iommu_ioas_alloc, out_ioas_id,
+		 iommufd_ioas_alloc),
+	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, struct iommu_ioas_allow_iovas,
+		 allowed_iovas, iommufd_ioas_allow_iovas),
+	IOCTL_OP(IOMMU_IOAS_COPY, struct iommu_ioas_copy, src_iova,
+		 iommufd_ioas_copy),
+	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, struct iommu_ioas_iova_ranges,
+		 out_iova_alignment, iommufd_ioas_iova_ranges),
+	IOCTL_OP(IOMMU_IOAS_MAP, struct iommu_ioas_map, iova,
+		 iommufd_ioas_map),
+	IOCTL_OP(IOMMU_IOAS_UNMAP, struct iommu_ioas_unmap, length,
+		 iommufd_ioas_unmap),
+};
+
+#define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))
+
+static const struct iommufd_ioctl_op *op_of(unsigned long cmd)
+{
+	unsigned long nr = _IOC_NR(cmd);
+	const struct iommufd_ioctl_op *op;
+
+	if (nr < IOMMUFD_CMD_BASE || nr - IOMMUFD_CMD_BASE >= NR_OPS)
+		return NULL;
+	op = &iommufd_ops[nr - IOMMUFD_CMD_BASE];
+	return op->fn && op->cmd == cmd ? op : NULL;
+}
+
+/* Are the bytes of arg in [from, to) all zero? */
+static bool zero_tail(const void *arg, size_t from, size_t to)
+{
+	const unsigned char *p = arg;
+
+	for (; from < to; from++)
+		if (p[from])
+			return false;
+	return true;
+}
+
+/*
+ * The kernel copy of arg in buf: -EINVAL for a size below the first
+ * version, -E2BIG for nonzero bytes past the known struct; fields the
+ * caller's (older, shorter) struct lacks read as zero.
+ */
+static int copy_struct(struct iommufd_ctx *ctx,
+		       const struct iommufd_ioctl_op *op, const void *arg,
+		       uint32_t usize, union ucmd_buffer *buf)
+{
+	if (usize < op->min_size &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_SIZE_UNCHECKED))
+		return -EINVAL;
+	if (usize > op->size && !zero_tail(arg, op->size, usize) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_TRAILING_IGNORED))
+		return -E2BIG;
+	memset(buf, 0, sizeof(*buf));
+	memcpy(buf, arg, usize < op->size ? usize : op->size);
+	return 0;
+}
+
+int iommufd_ioctl(struct iommufd_ctx *ctx, unsigned long cmd, void *arg)
+{
+	const struct iommufd_ioctl_op *op = op_of(cmd);
+	struct iommufd_ucmd ucmd = { .ctx = ctx };
+	union ucmd_buffer buf;
+	uint32_t usize;
+	int ret;
+
+	if (!op)
+		return iommufd_fault(ctx, IOMMUFD_FAULT_UNKNOWN_IOCTL) ?
+		       -EINVAL : -ENOTTY;
+	if (!arg)
+		return -EFAULT;
+	memcpy(&usize, arg, sizeof(usize));
+	ret = copy_struct(ctx, op, arg, usize, &buf);
+	if (ret)
+		return ret;
+	ucmd.cmd = &buf;
+	ret = op->fn(&ucmd);
+	if (ucmd.respond)
+		memcpy(arg, &buf, usize < op->size ? usize : op->size);
+	return ret;
+}
