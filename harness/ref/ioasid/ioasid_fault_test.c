@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "ioasid.h"
-#include "tap.h"
+#include "harness/ref/tap.h"
 #include "test_helpers.h"
 
 #define TRACE_MAX 512

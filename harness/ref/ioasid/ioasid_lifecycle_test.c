@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "ioasid.h"
-#include "tap.h"
+#include "harness/ref/tap.h"
 #include "test_helpers.h"
 
 static int token_a, token_b;	/* two address spaces */

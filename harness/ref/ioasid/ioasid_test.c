@@ -16,7 +16,7 @@
 #include "id_table.h"
 #include "ioasid.h"
 #include "spid_map.h"
-#include "tap.h"
+#include "harness/ref/tap.h"
 #include "test_helpers.h"
 
 /* A deterministic PRNG for the randomised tests (xorshift64*). */

@@ -7,7 +7,7 @@
 #define IOASID_TEST_HELPERS_H
 
 #include "ioasid.h"
-#include "tap.h"
+#include "harness/ref/tap.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define INVALID SIOVH_INVALID_IOASID

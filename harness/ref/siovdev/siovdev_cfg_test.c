@@ -396,7 +396,7 @@ int main(void)
 		{ "config and create", test_config },
 		{ "validator on good and broken images", test_validator },
 	};
-	static const struct scenario scen[] = {
+	static const struct tap_scenario scen[] = {
 		{ "header registers", s_header },
 		{ "BAR sizing and portals", s_bars },
 		{ "capabilities", s_caps },

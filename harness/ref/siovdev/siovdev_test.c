@@ -454,7 +454,7 @@ int main(void)
 	static const struct tap_test fixed[] = {
 		{ "event log ring", test_event_ring },
 	};
-	static const struct scenario scen[] = {
+	static const struct tap_scenario scen[] = {
 		{ "engine: copy", s_copy },
 		{ "engine: fill, nop, invalid", s_fill },
 		{ "engine: page faults", s_page_fault },

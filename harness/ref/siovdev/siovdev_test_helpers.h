@@ -17,7 +17,7 @@
 
 #include <siovh/test.h>
 
-#include "harness/ref/ioasid/tap.h"
+#include "harness/ref/tap.h"
 #include "siovdev.h"
 
 /* The event kinds are the test facet's. */
@@ -189,11 +189,6 @@ static inline uint64_t le64(const uint8_t *p)
 	return v;
 }
 
-struct scenario {
-	const char *name;
-	bool (*fn)(int fault);
-};
-
 static const char *const fault_names[] = {
 	"none",
 #define NAME(code, name, reach, summary) name,
@@ -209,71 +204,34 @@ static const char *const fault_reach[] = {
 #undef REACH
 };
 
-static const struct scenario *run_scen;
-static size_t run_nscen;
-static bool run_pci;		/* the PCI faults, or all others */
-static int run_current;
-
-static inline void test_scenario(void)
+static bool proves_pci(int fault)
 {
-	why[0] = '\0';
-	if (!run_scen[run_current].fn(SIOVDEV_FAULT_NONE))
-		FAIL("%s: %s", run_scen[run_current].name, why);
+	return !strcmp(fault_reach[fault], "PCI");
+}
+
+static bool proves_others(int fault)
+{
+	return !proves_pci(fault);
 }
 
 /*
- * Every fault of this part (reach PCI, or every other reach) fails some
- * scenario. For the UNIT faults (faults.h: no facet of a target reaches
- * them) this is the only proof there is.
- */
-static inline void test_faults_observable(void)
-{
-	int f;
-	size_t s;
-
-	for (f = 1; f < SIOVDEV_FAULT_COUNT; f++) {
-		int killed = 0;
-
-		if (!strcmp(fault_reach[f], "PCI") != run_pci)
-			continue;
-		for (s = 0; s < run_nscen; s++)
-			killed += !run_scen[s].fn(f);
-		if (!killed)
-			FAIL("fault %s (reach %s) is not observable",
-			     fault_names[f], fault_reach[f]);
-		else
-			NOTE("%-24s %-4s fails %d of %zu scenarios",
-			     fault_names[f], fault_reach[f], killed, run_nscen);
-	}
-}
-
-/* TAP: the fixed tests, each scenario on the faithful device, then this
+ * TAP: the fixed tests, each scenario on the faithful device, then this
  * part's faults (pci: those of reach PCI, else all others) against all
- * scenarios. The exit status. */
+ * scenarios (tap_run_matrix). The exit status.
+ */
 static inline int run_all(const struct tap_test *fixed, size_t nfixed,
-			  const struct scenario *scen, size_t nscen, bool pci)
+			  const struct tap_scenario *scen, size_t nscen,
+			  bool pci)
 {
-	const struct tap_test obs = {
-		"every injected fault of this part is observable",
-		test_faults_observable
+	const struct tap_fault_matrix m = {
+		.scen = scen, .nscen = nscen,
+		.nr_faults = SIOVDEV_FAULT_COUNT,
+		.proves = pci ? proves_pci : proves_others,
+		.names = fault_names, .reach = fault_reach, .why = why,
+		.title = "every injected fault of this part is observable",
 	};
-	size_t i, n = 0;
-	int failures = 0;
 
-	run_scen = scen;
-	run_nscen = nscen;
-	run_pci = pci;
-	printf("1..%zu\n", nfixed + nscen + 1);
-	for (i = 0; i < nfixed; i++)
-		failures += tap_run_one(++n, &fixed[i]);
-	for (i = 0; i < nscen; i++) {
-		struct tap_test t = { scen[i].name, test_scenario };
-
-		run_current = (int)i;
-		failures += tap_run_one(++n, &t);
-	}
-	failures += tap_run_one(++n, &obs);
-	return failures ? 1 : 0;
+	return tap_run_matrix(fixed, nfixed, &m);
 }
 
 #endif /* SIOVDEV_TEST_HELPERS_H */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "harness/ref/ioasid/ioasid.h"
-#include "harness/ref/ioasid/tap.h"
+#include "harness/ref/tap.h"
 #include "harness/ref/siovdev/siovdev.h"
 #include "harness/ref/viommu/viommu.h"
 #include "vdcm.h"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/ref/ioasid/tap.h"
+#include "harness/ref/tap.h"
 #include "viommu.h"
 
 #define PAGE		4096u
@@ -619,12 +619,7 @@ out:
 	return ok;
 }
 
-struct scenario {
-	const char *name;
-	bool (*fn)(int fault);
-};
-
-static const struct scenario scenarios[] = {
+static const struct tap_scenario scenarios[] = {
 	{ "nested dma and both stages' faults", s_nested_dma },
 	{ "nested table reads through the second stage", s_nested_table_read },
 	{ "first-stage rights", s_fs_rights },
@@ -659,15 +654,6 @@ static void test_config(void)
 			   "fs-reserved") == 0);
 }
 
-static int current;
-
-static void test_scenario(void)
-{
-	why[0] = '\0';
-	if (!scenarios[current].fn(VIOMMU_FAULT_NONE))
-		FAIL("%s: %s", scenarios[current].name, why);
-}
-
 static const char *const fault_names[] = {
 	"none",
 #define NAME(code, name, reach, summary) name,
@@ -675,43 +661,23 @@ static const char *const fault_names[] = {
 #undef NAME
 };
 
-/* Every vSVA fault (faults.h: all UNIT) fails at least one scenario. */
-static void test_faults_observable(void)
+/* This binary proves the vSVA faults (faults.h: all UNIT for now). */
+static bool proves(int fault)
 {
-	int f;
-	size_t s;
-
-	for (f = VIOMMU_FAULT_FIRST_VSVA; f < VIOMMU_FAULT_COUNT; f++) {
-		int killed = 0;
-
-		for (s = 0; s < NSCEN; s++)
-			killed += !scenarios[s].fn(f);
-		if (!killed)
-			FAIL("fault %s is not observable", fault_names[f]);
-		else
-			NOTE("%-24s fails %d of %zu scenarios",
-			     fault_names[f], killed, NSCEN);
-	}
+	return fault >= VIOMMU_FAULT_FIRST_VSVA;
 }
 
 int main(void)
 {
-	static struct tap_test tests[1 + NSCEN + 1] = {
+	static const struct tap_test fixed[] = {
 		{ "config: first stage, PSC, page requests", test_config },
 	};
-	size_t i, n = 1;
-	int failures = 0;
+	const struct tap_fault_matrix m = {
+		.scen = scenarios, .nscen = NSCEN,
+		.nr_faults = VIOMMU_FAULT_COUNT, .proves = proves,
+		.names = fault_names, .reach = NULL, .why = why,
+		.title = "every vSVA fault is observable",
+	};
 
-	printf("1..%zu\n", sizeof(tests) / sizeof(tests[0]));
-	failures += tap_run_one(1, &tests[0]);
-	for (i = 0; i < NSCEN; i++, n++) {
-		tests[n] = (struct tap_test){ scenarios[i].name,
-					      test_scenario };
-		current = (int)i;
-		failures += tap_run_one(n + 1, &tests[n]);
-	}
-	tests[n] = (struct tap_test){ "every vSVA fault is observable",
-				      test_faults_observable };
-	failures += tap_run_one(n + 1, &tests[n]);
-	return failures ? 1 : 0;
+	return tap_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]), &m);
 }

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/ref/ioasid/tap.h"
+#include "harness/ref/tap.h"
 #include "viommu.h"
 
 #define PAGE		4096u
@@ -613,12 +613,7 @@ out:
 	return ok;
 }
 
-struct scenario {
-	const char *name;
-	bool (*fn)(int fault);
-};
-
-static const struct scenario scenarios[] = {
+static const struct tap_scenario scenarios[] = {
 	{ "map edges", s_map_edges },
 	{ "unmap", s_unmap },
 	{ "dma", s_dma_basic },
@@ -685,15 +680,6 @@ static void test_domains_exhaust(void)
 	viommu_destroy(v);
 }
 
-static int current;
-
-static void test_scenario(void)
-{
-	why[0] = '\0';
-	if (!scenarios[current].fn(VIOMMU_FAULT_NONE))
-		FAIL("%s: %s", scenarios[current].name, why);
-}
-
 static const char *const fault_names[] = {
 	"none",
 #define NAME(code, name, reach, summary) name,
@@ -710,50 +696,26 @@ static const char *const fault_reach[] = {
 };
 
 /*
- * Every injected fault before the vSVA ones (viommu_nested_test.c proves
- * those) fails at least one scenario. For the UNIT faults
- * (faults.h: no facet of a target reaches them) this is the only proof
- * there is.
+ * This binary proves every fault before the vSVA ones
+ * (viommu_nested_test.c proves those).
  */
-static void test_faults_observable(void)
+static bool proves(int fault)
 {
-	int f;
-	size_t s;
-
-	for (f = 1; f < VIOMMU_FAULT_FIRST_VSVA; f++) {
-		int killed = 0;
-
-		for (s = 0; s < NSCEN; s++)
-			killed += !scenarios[s].fn(f);
-		if (!killed)
-			FAIL("fault %s (reach %s) is not observable",
-			     fault_names[f], fault_reach[f]);
-		else
-			NOTE("%-24s %-4s fails %d of %zu scenarios",
-			     fault_names[f], fault_reach[f], killed, NSCEN);
-	}
+	return fault < VIOMMU_FAULT_FIRST_VSVA;
 }
 
 int main(void)
 {
-	static struct tap_test tests[2 + NSCEN + 1] = {
+	static const struct tap_test fixed[] = {
 		{ "config and create", test_config },
 		{ "domain IDs exhaust and reuse", test_domains_exhaust },
 	};
-	size_t i, n = 2;
-	int failures = 0;
+	const struct tap_fault_matrix m = {
+		.scen = scenarios, .nscen = NSCEN,
+		.nr_faults = VIOMMU_FAULT_COUNT, .proves = proves,
+		.names = fault_names, .reach = fault_reach, .why = why,
+		.title = "every injected fault is observable",
+	};
 
-	printf("1..%zu\n", sizeof(tests) / sizeof(tests[0]));
-	for (i = 0; i < 2; i++)
-		failures += tap_run_one(i + 1, &tests[i]);
-	for (i = 0; i < NSCEN; i++, n++) {
-		tests[n] = (struct tap_test){ scenarios[i].name,
-					      test_scenario };
-		current = (int)i;
-		failures += tap_run_one(n + 1, &tests[n]);
-	}
-	tests[n] = (struct tap_test){ "every injected fault is observable",
-				      test_faults_observable };
-	failures += tap_run_one(n + 1, &tests[n]);
-	return failures ? 1 : 0;
+	return tap_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]), &m);
 }
