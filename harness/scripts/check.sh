@@ -40,7 +40,10 @@ tally() {
 		echo "not ok - $name: exited $status with no failing result"
 		f=$((f + 1))
 	fi
-	grep -E '^not ok [0-9]+' "$file" | sed "s/^/  $name: /"
+	# Each failure with the diagnostics under it, so a CI log alone says why.
+	awk -v n="$name" '/^not ok [0-9]+/ { d = 8; print "  " n ": " $0; next }
+		d > 0 && /^ *#/ { d--; print "  " n ":   " $0; next }
+		{ d = 0 }' "$file"
 	printf '%-28s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
