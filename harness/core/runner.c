@@ -137,26 +137,34 @@ static void close_all_but(int a, int b)
 }
 
 /*
- * fds 0 = /dev/null, 1 and 2 = out_w, 3 = res_w, nothing else. The pipe ends
- * move above 9 first, since with our stdio closed they may be 0..3.
+ * fds 0 = /dev/null, 1 and 2 = out_w, 3 = res_w, nothing else. With our
+ * stdio closed the pipe ends may be anywhere, 0..3 included, and with a
+ * tight RLIMIT_NOFILE they may be the highest numbers allowed: so they are
+ * moved only into 0..3, never above, and no step needs a free number the
+ * limit might forbid.
  */
 static int child_fds(int out_w, int res_w)
 {
-	int ofd, rfd;
+	int fd;
 
 	close_all_but(out_w, res_w);
-	ofd = fcntl(out_w, F_DUPFD, 10);
-	rfd = fcntl(res_w, F_DUPFD, 10);
-	if (ofd < 0 || rfd < 0)
+	if (out_w == 3) {	/* res_w's place: into 0..2, one is free */
+		fd = fcntl(out_w, F_DUPFD, 0);
+		if (fd < 0)
+			return -1;
+		close(out_w);
+		out_w = fd;
+	}
+	if (res_w != 3) {
+		if (dup2(res_w, 3) < 0)
+			return -1;
+		close(res_w);
+	}
+	if (dup2(out_w, 1) < 0 || dup2(out_w, 2) < 0)
 		return -1;
-	close(out_w);
-	close(res_w);
-	if (open("/dev/null", O_RDONLY) != 0 || dup2(ofd, 1) < 0 ||
-	    dup2(ofd, 2) < 0 || dup2(rfd, 3) < 0)
-		return -1;
-	close(ofd);
-	close(rfd);
-	return 0;
+	if (out_w == 0 || out_w > 3)
+		close(out_w);
+	return open("/dev/null", O_RDONLY) == 0 ? 0 : -1;
 }
 
 __attribute__((noreturn))

@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,57 @@ static void test_few_fds(struct tap *t)
 		siovh_run_free(&run);
 }
 
+static bool fd_free(int fd)
+{
+	return fcntl(fd, F_GETFD) < 0 && errno == EBADF;
+}
+
+/*
+ * The child's pipe ends are the highest fd numbers the limit allows: every
+ * free number below the first four free consecutive ones (from 3) is
+ * taken, and the limit ends right after those four, so the one check's
+ * pipes get them. The child must still arrange its stdio. (The CI failure
+ * of "jobs with fds for 2" was this case, reached by chance when earlier
+ * checks' closed pipes left holes and the child wanted numbers >= 10.)
+ */
+static void test_top_fds(struct tap *t)
+{
+	const struct siovh_clause *c = selftest_clause("SELFTEST.KT.2");
+	struct siovh_run_opts opts = { .jobs = 1, .timeout_scale = 1.0 };
+	int fill[64], nfill = 0, ret = -1, top = 3, fd, i;
+	struct siovh_target_spec spec;
+	struct rlimit old, low;
+	struct siovh_run run;
+
+	selftest_spec(&spec, NULL);
+	while (top < 60 && !(fd_free(top) && fd_free(top + 1) &&
+			     fd_free(top + 2) && fd_free(top + 3)))
+		top++;
+	if (!c || top >= 60 || getrlimit(RLIMIT_NOFILE, &old)) {
+		tap_ok(t, false, "top fd numbers: set-up");
+		return;
+	}
+	while ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0 &&
+	       fd < top)
+		fill[nfill++] = fd;
+	if (fd >= 0)
+		close(fd);		/* that is one of the four */
+	low = old;
+	low.rlim_cur = (rlim_t)top + 4;
+	if (!setrlimit(RLIMIT_NOFILE, &low)) {
+		ret = siovh_run_clauses(&spec, &c, 1, &opts, &run);
+		setrlimit(RLIMIT_NOFILE, &old);
+	}
+	for (i = 0; i < nfill; i++)
+		close(fill[i]);
+	tap_ok(t, !ret && run.passed == 1,
+	       "a check whose pipes get the highest fd numbers below the limit (%d) passes (%d: %s)",
+	       top + 4, ret, ret ? "-" : run.results[0].reason ?
+	       run.results[0].reason : "no reason");
+	if (!ret)
+		siovh_run_free(&run);
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -210,5 +262,6 @@ void test_robustness(struct tap *t, const struct siovh_run *ref)
 {
 	test_stop(t);
 	test_few_fds(t);
+	test_top_fds(t);
 	test_eintr(t, ref);
 }
