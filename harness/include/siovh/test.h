@@ -63,6 +63,7 @@ struct siovh_adi_probe {
 	uint32_t pasid;
 	uint32_t queued;		/* descriptors waiting */
 	uint32_t ims_masked;		/* bit n: IMS entry n of the ADI masked */
+	uint32_t page_wait;		/* a descriptor waits for a page response */
 };
 
 /* The hardware operations an ADI saw, oldest first (a bounded log). */
@@ -76,6 +77,8 @@ enum siovh_adi_event_kind {
 	SIOVH_ADI_EV_DMA,		/* arg: the PASID the DMA carried */
 	SIOVH_ADI_EV_IRQ,		/* arg: the IMS entry */
 	SIOVH_ADI_EV_PASID_DETACH,	/* IOMMU: PASID entry torn down; arg */
+	SIOVH_ADI_EV_PAGE_REQ,		/* PRI request sent; arg: PRG index */
+	SIOVH_ADI_EV_PAGE_RESP,		/* PRI response taken; arg: its code */
 };
 
 struct siovh_adi_event {

@@ -102,18 +102,48 @@ uint64_t adi_error_summary(const struct siovdev *d)
 
 /* ---- The queue ---- */
 
-/* Execute queued descriptors, oldest first, until none is left. */
-static void adi_run(struct siovdev *d, uint32_t n)
+void adi_pop(struct siovdev *d, uint32_t n)
 {
 	struct adi *a = &d->adis[n];
-	uint32_t cap = d->cfg.max_queue + 1;
 
+	a->q_head = (a->q_head + 1) % (d->cfg.max_queue + 1);
+	a->q_count--;
+	a->pw.responses = 0;
+}
+
+/*
+ * Execute queued descriptors, oldest first, until none is left or the
+ * head waits for a page response. The head leaves the queue only when it
+ * has completed, so a waiting one is retried from the queue.
+ */
+void adi_run(struct siovdev *d, uint32_t n)
+{
+	struct adi *a = &d->adis[n];
+
+	if (a->ctrl & SIOVDEV_ADI_CTRL_HOLD)
+		return;
+	while (a->q_count && !a->pw.waiting) {
+		struct siovdev_desc desc = a->queue[a->q_head];
+
+		if (engine_execute(d, n, &desc) == ENGINE_WAIT)
+			break;
+		adi_pop(d, n);
+	}
+}
+
+/* DRAIN and disable: run everything, giving up on a page wait. */
+static void adi_run_all(struct siovdev *d, uint32_t n)
+{
+	struct adi *a = &d->adis[n];
+
+	pri_abandon(d, n, true);
 	while (a->q_count) {
 		struct siovdev_desc desc = a->queue[a->q_head];
 
-		a->q_head = (a->q_head + 1) % cap;
-		a->q_count--;
-		engine_execute(d, n, &desc);
+		if (engine_execute(d, n, &desc) == ENGINE_WAIT)
+			pri_abandon(d, n, true);
+		else
+			adi_pop(d, n);
 	}
 }
 
@@ -142,8 +172,7 @@ int adi_submit(struct siovdev *d, uint32_t n, const struct siovdev_desc *desc)
 	}
 	a->queue[(a->q_head + a->q_count) % cap] = *desc;
 	a->q_count++;
-	if (!(a->ctrl & SIOVDEV_ADI_CTRL_HOLD))
-		adi_run(d, n);
+	adi_run(d, n);
 	return 0;
 }
 
@@ -152,10 +181,12 @@ int adi_submit(struct siovdev *d, uint32_t n, const struct siovdev_desc *desc)
 static void adi_drain(struct siovdev *d, uint32_t n)
 {
 	adi_event(d, n, SIOVDEV_EV_DRAIN, 0);
-	if (siovdev_fault(d, SIOVDEV_FAULT_DRAIN_DROPS))
+	if (siovdev_fault(d, SIOVDEV_FAULT_DRAIN_DROPS)) {
+		pri_abandon(d, n, false);
 		adi_discard(&d->adis[n]);
-	else
-		adi_run(d, n);
+	} else {
+		adi_run_all(d, n);
+	}
 }
 
 /* Reset: queued work goes without DMA, registers to their defaults. */
@@ -165,6 +196,7 @@ void adi_reset(struct siovdev *d, uint32_t n)
 	uint32_t pasid = a->pasid;
 
 	adi_event(d, n, SIOVDEV_EV_RESET, 0);
+	pri_abandon(d, n, false);
 	if (!siovdev_fault(d, SIOVDEV_FAULT_RESET_KEEPS_QUEUE))
 		adi_discard(a);
 	a->ctrl = 0;
@@ -188,7 +220,7 @@ static void ctrl_write(struct siovdev *d, uint32_t n, uint32_t val)
 
 	/* Disabling finishes the work already accepted first. */
 	if (was_on && !on) {
-		adi_run(d, n);
+		adi_run_all(d, n);
 		adi_event(d, n, SIOVDEV_EV_DISABLE, 0);
 	}
 	a->ctrl = new;
@@ -196,7 +228,7 @@ static void ctrl_write(struct siovdev *d, uint32_t n, uint32_t val)
 		adi_event(d, n, SIOVDEV_EV_ENABLE, 0);
 	if (on && (old & SIOVDEV_ADI_CTRL_HOLD) &&
 	    !(new & SIOVDEV_ADI_CTRL_HOLD))
-		adi_run(d, n);
+		adi_run(d, n);	/* a page wait stays: it is not the hold's */
 }
 
 static void pasid_write(struct siovdev *d, uint32_t n, uint32_t val)
@@ -312,6 +344,8 @@ int siovdev_adi_probe(const struct siovdev *d, uint32_t adi,
 		.error = a->error,
 		.dropped = a->dropped,
 		.completed = a->completed,
+		.page_wait = a->pw.waiting,
+		.page_prg = a->pw.prg,
 	};
 	return 0;
 }

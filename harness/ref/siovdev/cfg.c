@@ -266,6 +266,45 @@ bool cfg_pasid_enabled(const struct siovdev *d)
 	       (cfg_get(d, d->cs.pasid + PASID_CTRL, 2) & PASID_CTRL_ENABLE);
 }
 
+bool cfg_pri_enabled(const struct siovdev *d)
+{
+	return d->cs.pri &&
+	       (cfg_get(d, d->cs.pri + PRI_CTRL, 2) & PRI_CTRL_ENABLE);
+}
+
+uint32_t cfg_pri_alloc(const struct siovdev *d)
+{
+	return d->cs.pri ? cfg_get(d, d->cs.pri + PRI_ALLOC, 4) : 0;
+}
+
+bool cfg_pri_rf(const struct siovdev *d)
+{
+	return d->cs.pri &&
+	       (cfg_get(d, d->cs.pri + PRI_STATUS, 2) & PRI_STS_RF);
+}
+
+void cfg_pri_set_rf(struct siovdev *d)
+{
+	uint32_t at = d->cs.pri + PRI_STATUS;
+
+	if (d->cs.pri)
+		put(&d->cs, at, 2, cfg_get(d, at, 2) | PRI_STS_RF);
+}
+
+/* Stopped: disabled with no request outstanding (PCIe 10.5.2.3). */
+void cfg_pri_update_stopped(struct siovdev *d)
+{
+	uint32_t at = d->cs.pri + PRI_STATUS;
+	uint16_t sts;
+
+	if (!d->cs.pri)
+		return;
+	sts = (uint16_t)cfg_get(d, at, 2) & ~PRI_STS_STOPPED;
+	if (!cfg_pri_enabled(d) && !d->pr_outstanding)
+		sts |= PRI_STS_STOPPED;
+	put(&d->cs, at, 2, sts);
+}
+
 bool cfg_msix_enabled(const struct siovdev *d)
 {
 	return cfg_get(d, SIOVDEV_CFG_MSIX + MSIX_CTRL, 2) & MSIX_CTRL_ENABLE;
@@ -381,14 +420,8 @@ int siovdev_cfg_write(struct siovdev *d, uint32_t offset, unsigned int size,
 		sys_page_size_write(d, merged(d, offset, size, val, sps));
 	store(d, offset, size, val);
 
-	if (cs->pri && touches(offset, size, cs->pri + PRI_CTRL, 2)) {
-		/* No page requests are ever outstanding: stopped iff off. */
-		uint16_t sts = (uint16_t)cfg_get(d, cs->pri + PRI_STATUS, 2);
-		bool on = cfg_get(d, cs->pri + PRI_CTRL, 2) & PRI_CTRL_ENABLE;
-
-		sts = on ? sts & ~PRI_STS_STOPPED : sts | PRI_STS_STOPPED;
-		put(&d->cs, cs->pri + PRI_STATUS, 2, sts);
-	}
+	if (cs->pri && touches(offset, size, cs->pri + PRI_CTRL, 2))
+		cfg_pri_update_stopped(d);
 	if (touches(offset, size, msix_ctrl, 2))
 		irq_msix_control_changed(d);
 	if (flr)

@@ -17,6 +17,8 @@ struct job {
 	struct siovdev *d;
 	uint32_t adi;
 	uint32_t pasid;			/* what the DMA carries */
+	bool block_on_fault;		/* a fault may wait for a page */
+	bool wait;			/* ... and does: a page request is out */
 	struct siovdev_completion cr;
 };
 
@@ -41,7 +43,8 @@ static bool desc_valid(const struct siovdev_desc *desc)
 {
 	if (desc->opcode > SIOVDEV_OP_MEMFILL)
 		return false;
-	if (desc->flags & ~(SIOVDEV_DF_COMPLETION | SIOVDEV_DF_INTERRUPT))
+	if (desc->flags & ~(SIOVDEV_DF_COMPLETION | SIOVDEV_DF_INTERRUPT |
+			    SIOVDEV_DF_BLOCK_ON_FAULT))
 		return false;
 	if (desc->rsvd0 || desc->rsvd1[0] || desc->rsvd1[1] ||
 	    desc->rsvd1[2])
@@ -74,6 +77,12 @@ static size_t in_page(uint64_t addr, size_t len)
 
 static void page_fault(struct job *j, uint64_t addr, bool write)
 {
+	if (j->block_on_fault &&
+	    pri_request(j->d, j->adi, j->pasid, addr, write)) {
+		j->wait = true;
+		j->d->adis[j->adi].pw.bytes = j->cr.bytes;
+		return;
+	}
 	j->cr.status = SIOVDEV_CS_PAGE_FAULT;
 	j->cr.fault_addr = addr;
 	j->cr.fault_info = write ? SIOVDEV_CR_FAULT_WRITE : 0;
@@ -162,25 +171,60 @@ static uint32_t gate(const struct siovdev *d, const struct adi *a,
 	return 0;
 }
 
-void engine_execute(struct siovdev *d, uint32_t n,
-		    const struct siovdev_desc *desc)
+/* Counters, error, completion record, interrupt: the end of a descriptor. */
+static void finish(struct job *j, const struct siovdev_desc *desc,
+		   bool want_cr)
 {
-	struct adi *a = &d->adis[n];
-	bool want_cr = desc->flags & SIOVDEV_DF_COMPLETION;
-	struct job j = {
+	struct siovdev *d = j->d;
+	uint32_t n = j->adi;
+
+	if (j->cr.status == SIOVDEV_CS_PAGE_FAULT &&
+	    siovdev_fault(d, SIOVDEV_FAULT_FAULT_REPORTED_SUCCESS))
+		j->cr.status = SIOVDEV_CS_SUCCESS;
+	d->adis[n].completed++;
+	if (j->cr.status == SIOVDEV_CS_PAGE_FAULT)
+		adi_error(d, n, SIOVDEV_ERR_DESC_FAULT);
+	else if (j->cr.status == SIOVDEV_CS_INVALID)
+		adi_error(d, n, SIOVDEV_ERR_DESC_INVALID);
+
+	if (want_cr)
+		write_completion(j, desc);
+	if ((desc->flags & SIOVDEV_DF_INTERRUPT) ||
+	    siovdev_fault(d, SIOVDEV_FAULT_IRQ_UNREQUESTED)) {
+		enum irq_table t;
+		uint32_t idx;
+
+		irq_adi_vector(d, n, &t, &idx);
+		irq_raise(d, t, idx, (int32_t)n);
+	}
+}
+
+static void job_init(struct job *j, struct siovdev *d, uint32_t n,
+		     const struct siovdev_desc *desc)
+{
+	*j = (struct job){
 		.d = d,
 		.adi = n,
-		.pasid = a->pasid & SIOVDEV_ADI_PASID_MASK,
+		.pasid = d->adis[n].pasid & SIOVDEV_ADI_PASID_MASK,
+		.block_on_fault = desc->flags & SIOVDEV_DF_BLOCK_ON_FAULT,
 		.cr = { .status = SIOVDEV_CS_SUCCESS, .tag = desc->tag },
 	};
-	uint32_t why = gate(d, a, desc);
+	if (siovdev_fault(d, SIOVDEV_FAULT_DMA_PASID_ZERO))
+		j->pasid = 0;
+}
+
+enum engine_result engine_execute(struct siovdev *d, uint32_t n,
+				  const struct siovdev_desc *desc)
+{
+	bool want_cr = desc->flags & SIOVDEV_DF_COMPLETION;
+	uint32_t why = gate(d, &d->adis[n], desc);
+	struct job j;
 
 	if (why) {
 		adi_drop(d, n, why);
-		return;
+		return ENGINE_DONE;
 	}
-	if (siovdev_fault(d, SIOVDEV_FAULT_DMA_PASID_ZERO))
-		j.pasid = 0;
+	job_init(&j, d, n, desc);
 	if (want_cr && siovdev_fault(d, SIOVDEV_FAULT_COMPLETION_BEFORE_DATA)) {
 		j.cr.bytes = desc->size;
 		write_completion(&j, desc);
@@ -194,24 +238,23 @@ void engine_execute(struct siovdev *d, uint32_t n,
 		do_copy(&j, desc);
 	else if (desc->opcode == SIOVDEV_OP_MEMFILL)
 		do_fill(&j, desc);
+	if (j.wait)
+		return ENGINE_WAIT;	/* retried from the start later */
+	finish(&j, desc, want_cr);
+	return ENGINE_DONE;
+}
 
-	if (j.cr.status == SIOVDEV_CS_PAGE_FAULT &&
-	    siovdev_fault(d, SIOVDEV_FAULT_FAULT_REPORTED_SUCCESS))
-		j.cr.status = SIOVDEV_CS_SUCCESS;
-	a->completed++;
-	if (j.cr.status == SIOVDEV_CS_PAGE_FAULT)
-		adi_error(d, n, SIOVDEV_ERR_DESC_FAULT);
-	else if (j.cr.status == SIOVDEV_CS_INVALID)
-		adi_error(d, n, SIOVDEV_ERR_DESC_INVALID);
+void engine_give_up(struct siovdev *d, uint32_t n,
+		    const struct siovdev_desc *desc)
+{
+	const struct adi_page_wait *pw = &d->adis[n].pw;
+	struct job j;
 
-	if (want_cr)
-		write_completion(&j, desc);
-	if ((desc->flags & SIOVDEV_DF_INTERRUPT) ||
-	    siovdev_fault(d, SIOVDEV_FAULT_IRQ_UNREQUESTED)) {
-		enum irq_table t;
-		uint32_t idx;
-
-		irq_adi_vector(d, n, &t, &idx);
-		irq_raise(d, t, idx, (int32_t)n);
-	}
+	job_init(&j, d, n, desc);
+	j.block_on_fault = false;
+	j.cr.status = SIOVDEV_CS_PAGE_FAULT;
+	j.cr.bytes = pw->bytes;
+	j.cr.fault_addr = pw->addr;
+	j.cr.fault_info = pw->write ? SIOVDEV_CR_FAULT_WRITE : 0;
+	finish(&j, desc, desc->flags & SIOVDEV_DF_COMPLETION);
 }

@@ -92,7 +92,18 @@
 	X(FAULT_REPORTED_SUCCESS, "fault-reported-success", VDEV,	\
 	  "a descriptor that hit a DMA fault completes with SUCCESS")	\
 	X(COPY_CROSSES_PAGE, "copy-crosses-page", VDEV,			\
-	  "DMA requests cross 4 KiB boundaries")
+	  "DMA requests cross 4 KiB boundaries")				\
+	/* Page requests (pri.c) */					\
+	X(PRI_NO_WAIT, "pri-no-wait", UNIT,				\
+	  "a block-on-fault descriptor completes with the fault at once") \
+	X(PRI_ANY_PRG, "pri-any-prg", UNIT,				\
+	  "a page response is matched on the PASID, not the PRG index")	\
+	X(PRI_SUCCESS_NO_RETRY, "pri-success-no-retry", UNIT,		\
+	  "a SUCCESS response completes the descriptor with the fault")	\
+	X(PRI_FAILURE_IGNORED, "pri-failure-ignored", UNIT,		\
+	  "Response Failure does not stop further page requests")	\
+	X(PRI_RESET_KEEPS_WAIT, "pri-reset-keeps-wait", UNIT,		\
+	  "an ADI reset leaves the page wait: the queue stays stopped")
 
 enum siovdev_fault {
 	SIOVDEV_FAULT_NONE = 0,

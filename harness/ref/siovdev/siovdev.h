@@ -164,7 +164,9 @@
  *
  *   +0x00 u8  opcode     SIOVDEV_OP_NOP / MEMCOPY / MEMFILL
  *   +0x01 u8  flags      bit 0 COMPLETION (write a completion record to
- *                        +0x08), bit 1 INTERRUPT (interrupt on completion)
+ *                        +0x08), bit 1 INTERRUPT (interrupt on completion),
+ *                        bit 2 BLOCK_ON_FAULT (a translation fault waits
+ *                        for a page response: "Page requests" below)
  *   +0x02 u16 reserved   0
  *   +0x04 u32 size       bytes to copy or fill, <= SIOVDEV_MAX_XFER
  *   +0x08 u64 completion record address, 32-byte aligned
@@ -219,6 +221,32 @@
  *    (one RESET event each), IMS and MSI-X entries return to masked and
  *    zero, and config space returns to its defaults.
  *
+ * ======================================================================
+ * Page requests (PRI, PCIe 10.4; pri.c)
+ * ======================================================================
+ *
+ *  - A descriptor with BLOCK_ON_FAULT whose DMA request fails, while PRI
+ *    is enabled (PRI control bit 0), Response Failure (PRI status bit 0)
+ *    is clear, fewer requests are outstanding than the PRI allocation
+ *    register allows and the host takes page requests, does not complete:
+ *    the device sends one page request (host_ops->page_request: the
+ *    faulting page, READ or WRITE, the ADI's PASID, a PRG index of its
+ *    own, last set) and the descriptor stays at the head of the ADI's
+ *    queue, which stops there ("page wait"). Otherwise the fault completes
+ *    the descriptor with CS_PAGE_FAULT as above.
+ *  - siovdev_page_response for that (PASID, PRG index): SUCCESS retries
+ *    the descriptor from its start (copy and fill are idempotent), and a
+ *    descriptor that needs more than SIOVDEV_PR_RETRIES responses gives
+ *    up with CS_PAGE_FAULT; INVALID completes it with CS_PAGE_FAULT;
+ *    FAILURE does too and sets Response Failure, which stops all page
+ *    requests until software clears it. Then the queue runs on (unless
+ *    the ADI is held). A response that matches no waiting group is
+ *    ignored and counted (siovdev_pri_unexpected).
+ *  - DRAIN and CTRL.ENABLE 1->0 give up on a waiting descriptor
+ *    (CS_PAGE_FAULT) before they run the rest; RESET and FLR discard it;
+ *    a later response to its group is unexpected. PRI status "stopped"
+ *    (bit 8) reads 1 when PRI is disabled and nothing is outstanding.
+ *
  * Event log: each ADI keeps its newest SIOVDEV_EVENT_DEPTH events, with a
  * sequence number from one counter per device, so logs of different ADIs
  * interleave into one order. Kinds and values match SIOVH_ADI_EV_* of
@@ -249,6 +277,7 @@
 #define SIOVDEV_MAX_QUEUE	256
 #define SIOVDEV_MAX_XFER	(1u << 20)
 #define SIOVDEV_EVENT_DEPTH	256
+#define SIOVDEV_PR_RETRIES	4	/* responses per descriptor */
 
 /* Config space: where the capabilities live (ext caps: all present). */
 #define SIOVDEV_CFG_PCIE	0x40
@@ -342,6 +371,7 @@ enum siovdev_adi_error {
 #define SIOVDEV_OP_MEMFILL	2
 #define SIOVDEV_DF_COMPLETION	(1u << 0)
 #define SIOVDEV_DF_INTERRUPT	(1u << 1)
+#define SIOVDEV_DF_BLOCK_ON_FAULT (1u << 2)	/* page requests (PRI) */
 
 struct siovdev_desc {
 	uint8_t opcode;
@@ -388,7 +418,33 @@ struct siovdev_host_ops {
 		   size_t len, bool write);
 	/* One interrupt message: a DWORD write of data to addr. */
 	void (*msi)(void *host, uint64_t addr, uint32_t data);
+	/*
+	 * One PRI page request (PCIe 10.4.1) for the page at addr, tagged with
+	 * pasid, perm SIOVDEV_PR_READ/WRITE, in group prg_index; last closes the
+	 * group. 0 sent; a negative errno: not sent (the device treats the
+	 * fault as unrecoverable). NULL: the host takes no page requests.
+	 * The answer comes back through siovdev_page_response().
+	 */
+	int (*page_request)(void *host, uint32_t pasid, uint64_t addr,
+			    uint32_t perm, uint16_t prg_index, bool last);
 };
+
+/*
+ * A PRI page response (PCIe 10.4.2) for group prg_index of pasid, code
+ * SIOVDEV_PR_SUCCESS / INVALID / FAILURE. A response that matches no
+ * waiting group is ignored and counted. See "Page requests".
+ */
+#define SIOVDEV_PR_READ		(1u << 0)	/* = VIOMMU_PR_READ */
+#define SIOVDEV_PR_WRITE	(1u << 1)	/* = VIOMMU_PR_WRITE */
+#define SIOVDEV_PR_SUCCESS	0x0
+#define SIOVDEV_PR_INVALID	0x1
+#define SIOVDEV_PR_FAILURE	0xf
+
+struct siovdev;
+void siovdev_page_response(struct siovdev *d, uint32_t pasid,
+			   uint16_t prg_index, uint32_t code);
+/* Responses ignored because they matched no waiting group. */
+uint64_t siovdev_pri_unexpected(const struct siovdev *d);
 
 #define SIOVDEV_HAS_PASID	(1u << 0)
 #define SIOVDEV_HAS_ATS		(1u << 1)
@@ -408,8 +464,6 @@ struct siovdev_config {
 /* 8 ADIs, 32 IMS entries, queues of 16, PASID (20 bits) + ATS + PRI +
  * IMS, page sizes 4 KiB, 64 KiB and 2 MiB. */
 void siovdev_config_default(struct siovdev_config *cfg);
-
-struct siovdev;
 
 /*
  * A new device in its power-on state; fault is an enum siovdev_fault
@@ -490,6 +544,8 @@ struct siovdev_adi_probe {
 	uint32_t error;		/* ERROR register */
 	uint32_t dropped;
 	uint32_t completed;
+	bool page_wait;		/* head descriptor waits for a response */
+	uint32_t page_prg;	/* ... in this page request group */
 };
 
 /* -EINVAL for no such ADI. */
@@ -506,6 +562,9 @@ enum siovdev_event_kind {
 	SIOVDEV_EV_RESET,
 	SIOVDEV_EV_DMA,			/* arg: the PASID the DMA carried */
 	SIOVDEV_EV_IRQ,			/* arg: IMS entry / MSI-X vector */
+	SIOVDEV_EV_PAGE_REQ = 10,	/* arg: the PRG index (9 is the
+					 * VDCM's PASID_DETACH) */
+	SIOVDEV_EV_PAGE_RESP,		/* arg: the response code */
 };
 
 struct siovdev_event {

@@ -293,7 +293,7 @@ out:
 
 static void test_config(void)
 {
-	struct siovdev_host_ops no_dma = { NULL, host_msi };
+	struct siovdev_host_ops no_dma = { NULL, host_msi, NULL };
 	struct siovdev_config cfg, bad;
 	struct host h;
 	struct siovdev *d;

@@ -7,6 +7,7 @@
  *   bar.c          BAR0 registers and BAR2 portals
  *   adi.c          ADI registers, queues, drain, reset, event log
  *   engine.c       descriptor execution and its DMA
+ *   pri.c          page requests and responses (PRI)
  *   irq.c          MSI-X and IMS tables, masking, delivery
  *   siovdev.c      instances, FLR, names
  */
@@ -41,7 +42,10 @@
 #define PRI_CTRL_ENABLE		(1u << 0)
 #define PRI_CTRL_RESET		(1u << 1)
 #define PRI_STATUS		0x06
+#define PRI_STS_RF		(1u << 0)	/* response failure */
 #define PRI_STS_STOPPED		(1u << 8)
+#define PRI_ALLOC		0x0c
+#define PRI_PRG_INDICES		512		/* 9-bit PRG index */
 
 struct cfg_space {
 	uint8_t val[SIOVDEV_CFG_SIZE];	/* what reads return */
@@ -59,10 +63,22 @@ struct irq_entry {
 
 enum irq_table { IRQ_MSIX, IRQ_IMS };
 
+/* The head descriptor's page request, while it waits for the answer. */
+struct adi_page_wait {
+	bool waiting;
+	uint32_t pasid;
+	uint16_t prg;
+	uint64_t addr;			/* the faulting address */
+	bool write;
+	uint32_t bytes;			/* done before the fault */
+	uint32_t responses;		/* SUCCESS answers for this descriptor */
+};
+
 struct adi {
 	uint32_t ctrl, pasid, qsize, irq, error, dropped, completed;
 	struct siovdev_desc *queue;	/* a ring of max_queue + 1 */
 	uint32_t q_head, q_count;
+	struct adi_page_wait pw;
 	struct siovdev_event ev[SIOVDEV_EVENT_DEPTH];	/* a ring */
 	uint32_t ev_head, ev_count;
 };
@@ -79,6 +95,9 @@ struct siovdev {
 	struct irq_entry *ims;		/* cfg.ims_entries (0: no IMS) */
 	uint32_t nr_ims;
 	uint64_t seq;			/* last event sequence number */
+	uint32_t pr_outstanding;	/* ADIs in page wait */
+	uint16_t pr_next;		/* next PRG index to try */
+	uint64_t pr_unexpected;		/* responses matching nothing */
 };
 
 static inline bool siovdev_fault(const struct siovdev *d,
@@ -119,6 +138,13 @@ bool cfg_pasid_enabled(const struct siovdev *d);
 bool cfg_msix_enabled(const struct siovdev *d);
 bool cfg_msix_masked(const struct siovdev *d);
 void cfg_set_status(struct siovdev *d, uint16_t bits);
+/* The PRI capability: enable bit, allocation register, status bits. */
+bool cfg_pri_enabled(const struct siovdev *d);
+uint32_t cfg_pri_alloc(const struct siovdev *d);
+bool cfg_pri_rf(const struct siovdev *d);
+void cfg_pri_set_rf(struct siovdev *d);
+/* Recompute PRI status "stopped": disabled and nothing outstanding. */
+void cfg_pri_update_stopped(struct siovdev *d);
 uint64_t cfg_page_size(const struct siovdev *d);	/* DVSEC system */
 uint64_t cfg_bar2_size(const struct siovdev *d);
 
@@ -137,9 +163,29 @@ void adi_drop(struct siovdev *d, uint32_t n, uint32_t code);
 void adi_error(struct siovdev *d, uint32_t n, uint32_t code);
 uint64_t adi_error_summary(const struct siovdev *d);
 
-/* engine.c */
-void engine_execute(struct siovdev *d, uint32_t n,
+/* adi.c: run ADI n's queue (unless held or waiting for a page). */
+void adi_run(struct siovdev *d, uint32_t n);
+/* Remove the head descriptor (after it completed). */
+void adi_pop(struct siovdev *d, uint32_t n);
+
+/* engine.c: execute one descriptor; ENGINE_WAIT leaves it at the head,
+ * waiting for a page response (pri.c). */
+enum engine_result { ENGINE_DONE, ENGINE_WAIT };
+enum engine_result engine_execute(struct siovdev *d, uint32_t n,
+				  const struct siovdev_desc *desc);
+/* Complete ADI n's waiting head descriptor with CS_PAGE_FAULT at the
+ * address it waited for; the caller pops it. */
+void engine_give_up(struct siovdev *d, uint32_t n,
 		    const struct siovdev_desc *desc);
+
+/* pri.c */
+/* Send a page request for a fault of ADI n's head descriptor: true when
+ * sent (the ADI now waits), false when the fault is unrecoverable. */
+bool pri_request(struct siovdev *d, uint32_t n, uint32_t pasid,
+		 uint64_t addr, bool write);
+/* Stop waiting: complete (DRAIN, disable) or discard (RESET, FLR) the
+ * waiting head descriptor. No-op when ADI n does not wait. */
+void pri_abandon(struct siovdev *d, uint32_t n, bool complete);
 void desc_decode(const uint8_t raw[SIOVDEV_DESC_SIZE],
 		 struct siovdev_desc *desc);
 

@@ -427,6 +427,129 @@ out:
 	return ok;
 }
 
+/* PRI on, as a parent driver enables it; returns the PRI status offset. */
+static uint32_t pri_on(struct siovdev *d)
+{
+	uint32_t pri = siovdev_cfg_ext_offset(d, SIOVDEV_EXT_ID_PRI);
+
+	cw(d, pri + 0x0c, 4, cr(d, pri + 0x08, 4));	/* allocation */
+	cw(d, pri + 4, 2, 1);
+	return pri + 6;
+}
+
+/*
+ * Block-on-fault: the fault becomes a page request and the descriptor
+ * waits at the head; SUCCESS retries it, INVALID completes it with the
+ * fault, FAILURE too and stops page requests; reset forgets the wait.
+ */
+static bool s_pri(int fault)
+{
+	struct host h;
+	struct siovdev *d = setup(&h, fault);
+	struct siovdev_desc desc = copy_desc(MEM_BASE, MEM_BASE + 0x6000,
+					     0x100, SIOVDEV_DF_COMPLETION |
+					     SIOVDEV_DF_BLOCK_ON_FAULT);
+	struct siovdev_desc next = fill_desc(MEM_BASE + 0x100, 0x55);
+	struct siovdev_adi_probe p;
+	uint32_t sts;
+	bool ok = false;
+
+	CHECK(d);
+	sts = pri_on(d);
+	CHECK(!(cr(d, sts, 2) & 0x100));	/* enabled: not stopped */
+	h.deny_lo = MEM_BASE + 0x6000;
+	h.deny_hi = MEM_BASE + 0x7000;
+	CHECK(siovdev_submit(d, 2, &desc) == 0);
+	CHECK(siovdev_submit(d, 2, &next) == 0);
+	CHECK(h.npr == 1 && h.pr[0].pasid == PASID_OF(2) && h.pr[0].last);
+	CHECK(h.pr[0].addr == MEM_BASE + 0x6000 &&
+	      h.pr[0].perm == SIOVDEV_PR_WRITE);
+	CHECK(crec(&h)[0] == SIOVDEV_CS_NONE && rr(d, ADI(2, QUEUED)) == 2);
+	CHECK(siovdev_adi_probe(d, 2, &p) == 0 && p.page_wait &&
+	      p.page_prg == h.pr[0].prg);
+	/* Wrong group, then the right one after the page is made present. */
+	siovdev_page_response(d, PASID_OF(2), (uint16_t)(h.pr[0].prg + 1),
+			      SIOVDEV_PR_SUCCESS);
+	CHECK(rr(d, ADI(2, QUEUED)) == 2 && siovdev_pri_unexpected(d) == 1);
+	h.deny_lo = h.deny_hi = 0;
+	siovdev_page_response(d, PASID_OF(2), h.pr[0].prg, SIOVDEV_PR_SUCCESS);
+	CHECK(crec(&h)[0] == SIOVDEV_CS_SUCCESS && rr(d, ADI(2, QUEUED)) == 0);
+	CHECK(h.mem[0x6000] == h.mem[0] && h.mem[0x100] == 0x55);
+	/* INVALID: completed with the fault, the next one runs. */
+	h.deny_lo = MEM_BASE + 0x6000;
+	h.deny_hi = MEM_BASE + 0x7000;
+	memset(&h.mem[0xff00], 0, 32);
+	CHECK(siovdev_submit(d, 2, &desc) == 0 && h.npr == 2);
+	siovdev_page_response(d, PASID_OF(2), h.pr[1].prg, SIOVDEV_PR_INVALID);
+	CHECK(crec(&h)[0] == SIOVDEV_CS_PAGE_FAULT &&
+	      le64(crec(&h) + 8) == MEM_BASE + 0x6000);
+	CHECK(rr(d, ADI(2, ERROR)) == ERR(DESC_FAULT) &&
+	      !(cr(d, sts, 2) & 1));
+	/* Reset forgets the wait; the queue runs again afterwards. */
+	CHECK(siovdev_submit(d, 2, &desc) == 0 && h.npr == 3);
+	rw(d, ADI(2, RESET), 1);
+	rw(d, ADI(2, PASID), SIOVDEV_ADI_PASID_VALID | PASID_OF(2));
+	rw(d, ADI(2, CTRL), SIOVDEV_ADI_CTRL_ENABLE);
+	CHECK(siovdev_submit(d, 2, &next) == 0 && rr(d, ADI(2, QUEUED)) == 0);
+	siovdev_page_response(d, PASID_OF(2), h.pr[2].prg, SIOVDEV_PR_SUCCESS);
+	CHECK(siovdev_pri_unexpected(d) == 2);
+	/* FAILURE: the fault completes it and page requests stop. */
+	CHECK(siovdev_submit(d, 2, &desc) == 0 && h.npr == 4);
+	siovdev_page_response(d, PASID_OF(2), h.pr[3].prg, SIOVDEV_PR_FAILURE);
+	CHECK(crec(&h)[0] == SIOVDEV_CS_PAGE_FAULT && (cr(d, sts, 2) & 1));
+	memset(&h.mem[0xff00], 0, 32);
+	CHECK(siovdev_submit(d, 2, &desc) == 0 && h.npr == 4);
+	CHECK(crec(&h)[0] == SIOVDEV_CS_PAGE_FAULT);
+	ok = true;
+out:
+	siovdev_destroy(d);
+	return ok;
+}
+
+/* A host that keeps answering SUCCESS without mapping: bounded retries;
+ * DRAIN gives up on a wait; PRI off and idle reads "stopped". */
+static bool s_pri_retry(int fault)
+{
+	struct host h;
+	struct siovdev *d = setup(&h, fault);
+	struct siovdev_desc desc = copy_desc(MEM_BASE + 0x6000, MEM_BASE,
+					     0x40, SIOVDEV_DF_COMPLETION |
+					     SIOVDEV_DF_BLOCK_ON_FAULT);
+	uint32_t sts, i;
+	bool ok = false;
+
+	CHECK(d);
+	sts = pri_on(d);
+	h.deny_lo = MEM_BASE + 0x6000;
+	h.deny_hi = MEM_BASE + 0x7000;
+	CHECK(siovdev_submit(d, 5, &desc) == 0);
+	for (i = 0; i < SIOVDEV_PR_RETRIES; i++) {
+		CHECK(h.npr == i + 1 && h.pr[i].perm == SIOVDEV_PR_READ);
+		siovdev_page_response(d, PASID_OF(5), h.pr[i].prg,
+				      SIOVDEV_PR_SUCCESS);
+	}
+	CHECK(h.npr == SIOVDEV_PR_RETRIES && rr(d, ADI(5, QUEUED)) == 0);
+	CHECK(crec(&h)[0] == SIOVDEV_CS_PAGE_FAULT && crec(&h)[1] == 0);
+	/* DRAIN while waiting: completed with the fault. */
+	memset(&h.mem[0xff00], 0, 32);
+	CHECK(siovdev_submit(d, 5, &desc) == 0 &&
+	      h.npr == SIOVDEV_PR_RETRIES + 1);
+	cw(d, sts - 2, 2, 0);			/* PRI off, one outstanding */
+	CHECK(!(cr(d, sts, 2) & 0x100));
+	rw(d, ADI(5, DRAIN), 1);
+	CHECK(crec(&h)[0] == SIOVDEV_CS_PAGE_FAULT && (cr(d, sts, 2) & 0x100));
+	/* A host that refuses the request: the fault is unrecoverable. */
+	pri_on(d);
+	h.pr_ret = -ENOSPC;
+	memset(&h.mem[0xff00], 0, 32);
+	CHECK(siovdev_submit(d, 5, &desc) == 0 &&
+	      crec(&h)[0] == SIOVDEV_CS_PAGE_FAULT);
+	ok = true;
+out:
+	siovdev_destroy(d);
+	return ok;
+}
+
 /* The log keeps the newest SIOVDEV_EVENT_DEPTH events. */
 static void test_event_ring(void)
 {
@@ -463,6 +586,8 @@ int main(void)
 		{ "queue, hold, drain, disable", s_queue },
 		{ "ADI reset", s_reset },
 		{ "PASID and bus-master gates", s_pasid },
+		{ "PRI: page wait and responses", s_pri },
+		{ "PRI: retries, drain, refusal", s_pri_retry },
 	};
 
 	return run_all(fixed, sizeof(fixed) / sizeof(fixed[0]), scen,

@@ -47,6 +47,14 @@ struct host {
 	size_t nlog;
 	struct { uint64_t addr; uint32_t data; } msi[MAX_LOG];
 	size_t nmsi;
+	struct pr_req {
+		uint32_t pasid, perm;
+		uint64_t addr;
+		uint16_t prg;
+		bool last;
+	} pr[MAX_LOG];
+	size_t npr;
+	int pr_ret;			/* what page_request returns */
 };
 
 static inline int host_dma(void *h, uint32_t pasid, uint64_t addr, void *buf,
@@ -78,7 +86,19 @@ static inline void host_msi(void *h, uint64_t addr, uint32_t data)
 	}
 }
 
-static const struct siovdev_host_ops ops = { host_dma, host_msi };
+static inline int host_page_request(void *h, uint32_t pasid, uint64_t addr,
+				    uint32_t perm, uint16_t prg, bool last)
+{
+	struct host *host = h;
+
+	if (host->npr < MAX_LOG)
+		host->pr[host->npr++] = (struct pr_req){ pasid, perm, addr,
+							 prg, last };
+	return host->pr_ret;
+}
+
+static const struct siovdev_host_ops ops = { host_dma, host_msi,
+					     host_page_request };
 
 static char why[256];
 

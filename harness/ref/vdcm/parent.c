@@ -23,6 +23,8 @@
 #define PASID_CTRL_ENABLE	0x0001
 #define ATS_CTRL_ENABLE		0x8000
 #define PRI_CTRL_ENABLE		0x0001
+#define PRI_CAPACITY		0x08	/* outstanding requests */
+#define PRI_ALLOCATION		0x0c
 
 /* Interrupt messages of IMS entries the VDCM programs go to this address;
  * the data names the ADI and the VDEV's MSI-X vector (vdcm_msi). */
@@ -118,6 +120,25 @@ static int parent_ecap_enable(struct vdcm *vdcm, uint16_t id, uint32_t reg,
 }
 
 /*
+ * PRI: the outstanding-request allocation (all the capacity: the VDCM is
+ * the only user of the parent) must be set before the enable bit.
+ */
+static int parent_pri_enable(struct vdcm *vdcm)
+{
+	uint32_t off = parent_find_ecap(vdcm, ECAP_PRI), cap;
+	int ret;
+
+	if (!off)
+		return -ENODEV;
+	ret = cfg_rd(vdcm, off + PRI_CAPACITY, 4, &cap);
+	if (!ret)
+		ret = cfg_wr(vdcm, off + PRI_ALLOCATION, 4, cap);
+	if (!ret)
+		ret = parent_ecap_enable(vdcm, ECAP_PRI, 4, PRI_CTRL_ENABLE);
+	return ret;
+}
+
+/*
  * Probe: turn the device on (memory space, bus mastering) and enable PASID
  * — required, since under SIOV every DMA of an ADI is PASID-tagged — and
  * ATS and PRI where the parent has them, before any ADI is handed out.
@@ -140,7 +161,7 @@ int vdcm_hw_enable(struct vdcm *vdcm)
 	if (!ret && (cfg->caps & SIOVDEV_HAS_ATS))
 		ret = parent_ecap_enable(vdcm, ECAP_ATS, 6, ATS_CTRL_ENABLE);
 	if (!ret && (cfg->caps & SIOVDEV_HAS_PRI))
-		ret = parent_ecap_enable(vdcm, ECAP_PRI, 4, PRI_CTRL_ENABLE);
+		ret = parent_pri_enable(vdcm);
 	/* ADI interrupts come from IMS: the VDCM needs an entry per ADI. */
 	if (!ret)
 		ret = reg_rd(vdcm, SIOVDEV_REG_IMS_SIZE, &vdcm->nr_ims);
@@ -357,6 +378,7 @@ int vdcm_hw_adi_probe(struct vdcm *vdcm, uint32_t adi,
 	out->pasid_valid = p.pasid_valid;
 	out->pasid = p.pasid;
 	out->queued = p.queued;
+	out->page_wait = p.page_wait;
 	/* An ADI has one entry: the one the VDCM gave it. */
 	out->ims_masked = vdcm_hw_adi_ims_masked(vdcm, adi);
 	return 0;

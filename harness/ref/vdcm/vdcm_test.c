@@ -51,7 +51,7 @@ static void host_msi(void *host, uint64_t addr, uint32_t data)
 		vdcm_msi(p->vdcm, addr, data);
 }
 
-static const struct siovdev_host_ops host_ops = { host_dma, host_msi };
+static const struct siovdev_host_ops host_ops = { host_dma, host_msi, NULL };
 
 static bool plat_up(struct plat *p, int fault)
 {
