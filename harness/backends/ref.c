@@ -7,8 +7,9 @@
  *	viommu      (the IOMMU; the parent's DMA is translated here)
  *	siovdev     (the SIOV parent, RID REF_RID, behind the viommu)
  *	vdcm        (the VDCM over the parent; the VDEVs)
- *	iommufd     (/dev/iommu: the IOAS objects; no device binding yet, so
- *	             the facet's device_ioctl is NULL)
+ *	iommufd     (/dev/iommu: IOAS, HWPT, device and fault objects; its
+ *	             devices are the VDCM's VDEVs, bound through the VDCM's
+ *	             vSVA calls; the IOMMU's page responses go to the parent)
  *
  * The ops below only translate the target into a module and pass the call
  * on; the behaviour is all in harness/ref. This file also plays the host
@@ -332,8 +333,17 @@ static int ref_open_vdev(struct siovh_target *t, struct siovh_vdev *vdev)
 	return vdcm_vdev_open(vdcm_of(t), vdev_of(vdev));
 }
 
+/*
+ * The close of the VDEV's device fd, which is also its cdev: the iommufd
+ * device object bound through it goes first (detached, unbound), as the
+ * kernel's cdev release unbinds from iommufd, then the VDCM's release.
+ */
 static int ref_release(struct siovh_target *t, struct siovh_vdev *vdev)
 {
+	struct siovh_vdev_probe p;
+
+	if (!vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), &p) && p.open)
+		iommufd_device_close(ref_of(t)->iommufd, vdev);
 	return vdcm_vdev_release(vdcm_of(t), vdev_of(vdev));
 }
 
@@ -397,8 +407,101 @@ static int ref_iommufd_ioctl(struct siovh_target *t, unsigned long cmd,
 	return iommufd_ioctl(ref_of(t)->iommufd, cmd, arg);
 }
 
+/* An ioctl on the VDEV's cdev: the VDEV must be open (a cdev fd exists). */
+static int ref_iommufd_device_ioctl(struct siovh_target *t,
+				    struct siovh_vdev *vdev,
+				    unsigned long cmd, void *arg)
+{
+	struct siovh_vdev_probe p;
+	int ret = vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), &p);
+
+	if (ret)
+		return ret;
+	if (!p.open)
+		return -EBADF;
+	return iommufd_device_ioctl(ref_of(t)->iommufd, vdev, cmd, arg);
+}
+
+static ssize_t ref_fault_read(struct siovh_target *t, int fd, void *buf,
+			      size_t len)
+{
+	return iommufd_fault_read(ref_of(t)->iommufd, fd, buf, len);
+}
+
+static ssize_t ref_fault_write(struct siovh_target *t, int fd,
+			       const void *buf, size_t len)
+{
+	return iommufd_fault_write(ref_of(t)->iommufd, fd, buf, len);
+}
+
 static const struct siovh_iommufd_ops ref_iommufd_ops = {
 	.ioctl = ref_iommufd_ioctl,
+	.device_ioctl = ref_iommufd_device_ioctl,
+	.fault_read = ref_fault_read,
+	.fault_write = ref_fault_write,
+};
+
+/* ---- The VDCM's vSVA calls, as iommufd's device ops ---- */
+
+static int ref_dev_bind(void *priv, void *dev, uint16_t *rid,
+			uint32_t *default_pasid)
+{
+	return vdcm_vdev_iommu_bind(((struct ref_target *)priv)->vdcm, dev, rid, default_pasid);
+}
+
+static int ref_dev_unbind(void *priv, void *dev)
+{
+	return vdcm_vdev_iommu_unbind(((struct ref_target *)priv)->vdcm, dev);
+}
+
+static int ref_dev_gpasid_alloc(void *priv, void *dev, uint32_t gpasid,
+				uint32_t *hpasid)
+{
+	return vdcm_vdev_gpasid_alloc(((struct ref_target *)priv)->vdcm, dev, gpasid, hpasid);
+}
+
+static int ref_dev_gpasid_free(void *priv, void *dev, uint32_t gpasid)
+{
+	return vdcm_vdev_gpasid_free(((struct ref_target *)priv)->vdcm, dev, gpasid);
+}
+
+static int ref_dev_host_to_gpasid(void *priv, uint32_t hpasid, void **dev,
+				  uint32_t *gpasid)
+{
+	struct vdcm_vdev *v;
+	int ret = vdcm_host_to_gpasid(((struct ref_target *)priv)->vdcm, hpasid, &v, gpasid);
+
+	if (!ret && dev)
+		*dev = v;
+	return ret;
+}
+
+static int ref_dev_gpasid_to_host(void *priv, void *dev, uint32_t gpasid,
+				  uint32_t *hpasid)
+{
+	return vdcm_vdev_gpasid_to_host(((struct ref_target *)priv)->vdcm, dev, gpasid, hpasid);
+}
+
+/* The IOMMU's page responses go to the parent (the device side of PRI). */
+static void ref_dev_deliver(void *priv)
+{
+	struct ref_target *ref = priv;
+	struct viommu_page_response r;
+
+	while (!viommu_prq_response_pop(ref->iommu, &r))
+		if (r.rid == REF_RID)
+			siovdev_page_response(ref->parent, r.pasid,
+					      r.prg_index, r.code);
+}
+
+static const struct iommufd_dev_ops ref_iommufd_dev_ops = {
+	.bind = ref_dev_bind,
+	.unbind = ref_dev_unbind,
+	.gpasid_alloc = ref_dev_gpasid_alloc,
+	.gpasid_free = ref_dev_gpasid_free,
+	.gpasid_to_host = ref_dev_gpasid_to_host,
+	.host_to_gpasid = ref_dev_host_to_gpasid,
+	.deliver_responses = ref_dev_deliver,
 };
 
 /* ---- The PCI facet: the parent's config space ---- */
@@ -609,9 +712,32 @@ static void ref_host_msi(void *host, uint64_t addr, uint32_t data)
 		vdcm_msi(ref->vdcm, addr, data);
 }
 
+/* A PRI page request of the parent goes to the IOMMU's queue (the
+ * parent's requests are PASID-tagged: its ADIs always are). */
+static int ref_host_page_request(void *host, uint32_t pasid, uint64_t addr,
+				 uint32_t perm, uint16_t prg_index, bool last)
+{
+	struct ref_target *ref = host;
+	struct viommu_page_request r = {
+		.rid = REF_RID, .pasid_valid = true, .pasid = pasid,
+		.addr = addr, .perm = perm, .prg_index = prg_index,
+		.last = last,
+	};
+
+	/* -EEXIST / -ENOSPC: sent, and the unit answers SUCCESS itself (its
+	 * response waits in the ring for the next delivery); -ENOENT (no
+	 * PRE entry) and -EINVAL: not taken, unrecoverable for the device.
+	 * Responses are never delivered from inside this call: the device
+	 * starts waiting only when it returns. */
+	int ret = viommu_prq_submit(ref->iommu, &r);
+
+	return ret == -EEXIST || ret == -ENOSPC ? 0 : ret;
+}
+
 static const struct siovdev_host_ops ref_host_ops = {
 	.dma = ref_host_dma,
 	.msi = ref_host_msi,
+	.page_request = ref_host_page_request,
 };
 
 static void ref_destroy(struct ref_target *ref)
@@ -630,6 +756,7 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f)
 	struct viommu_config icfg;
 	struct siovdev_config dcfg;
 	struct vdcm_params params;
+	struct iommufd_platform plat;
 
 	ref->ioasid = ioasid_core_create(REF_IOASID_CAPACITY, f->ioasid);
 	if (!ref->ioasid)
@@ -649,7 +776,11 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f)
 	ref->vdcm = vdcm_create(&params);
 	if (!ref->vdcm)
 		return -errno;
-	ref->iommufd = iommufd_ctx_create(f->iommufd);
+	plat = (struct iommufd_platform) {
+		.iommu = ref->iommu, .dev_ops = &ref_iommufd_dev_ops,
+		.dev_priv = ref,
+	};
+	ref->iommufd = iommufd_ctx_create(&plat, f->iommufd);
 	return ref->iommufd ? 0 : -errno;
 }
 

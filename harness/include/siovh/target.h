@@ -38,8 +38,33 @@
 #include "ioasid.h"
 #include "test.h"
 
+/*
+ * PASID attach on a device cdev (the uAPI after 6.12): flag bit 0 of
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT / DETACH_IOMMUFD_PT names a PASID, in a
+ * u32 after pt_id (attach) or after flags (detach). 6.12's linux/vfio.h
+ * lacks them: these structs have the later uAPI's layout and serve with
+ * either header; the first fields are those of 6.12's structs.
+ */
+#ifndef VFIO_DEVICE_ATTACH_PASID
+#define VFIO_DEVICE_ATTACH_PASID	(1 << 0)
+#endif
+#ifndef VFIO_DEVICE_DETACH_PASID
+#define VFIO_DEVICE_DETACH_PASID	(1 << 0)
+#endif
+struct siovh_vfio_attach_pt {
+	uint32_t argsz;
+	uint32_t flags;			/* VFIO_DEVICE_ATTACH_PASID */
+	uint32_t pt_id;
+	uint32_t pasid;
+};
+struct siovh_vfio_detach_pt {
+	uint32_t argsz;
+	uint32_t flags;			/* VFIO_DEVICE_DETACH_PASID */
+	uint32_t pasid;
+};
+
 /* Bumped when struct siovh_target or a facet ops table changes layout. */
-#define SIOVH_TARGET_ABI_VERSION 1
+#define SIOVH_TARGET_ABI_VERSION 2
 
 /* Features: one bit per facet, then optional behaviours within a facet. */
 #define SIOVH_FEAT_IOASID		(1ull << 0)
@@ -122,16 +147,26 @@ struct siovh_pci_ops {
 };
 
 /*
- * The iommufd facet (shape only until the vSVA issue lands): one /dev/iommu
- * instance per target; cmd is an IOMMU_* ioctl number and arg its struct,
- * with the uAPI's rules (leading size field, zeroed trailing bytes, unknown
- * flags rejected). Devices to bind come from the vfio_device facet.
+ * The iommufd facet: one /dev/iommu instance per target; cmd is an IOMMU_*
+ * ioctl number and arg its struct, with the uAPI's rules (leading size
+ * field, zeroed trailing bytes, unknown flags rejected). Devices to bind
+ * come from the vfio_device facet: device_ioctl is an ioctl on the VDEV's
+ * cdev (VFIO_DEVICE_BIND_IOMMUFD, whose iommufd field names the target's
+ * one instance with any fd >= 0; VFIO_DEVICE_ATTACH/DETACH_IOMMUFD_PT with
+ * struct siovh_vfio_attach_pt / siovh_vfio_detach_pt). The VDEV must be
+ * open; its release (the cdev's close) unbinds it. fault_read/fault_write
+ * are read()/write() on an IOMMU_FAULT_QUEUE_ALLOC out_fault_fd: records
+ * struct iommu_hwpt_pgfault / iommu_hwpt_page_response; bytes or -errno
+ * (-EAGAIN: nothing to read).
  */
 struct siovh_iommufd_ops {
 	int (*ioctl)(struct siovh_target *t, unsigned long cmd, void *arg);
-	/* VFIO_DEVICE_BIND_IOMMUFD / ATTACH / DETACH on a VDEV's cdev. */
 	int (*device_ioctl)(struct siovh_target *t, struct siovh_vdev *vdev,
 			    unsigned long cmd, void *arg);
+	ssize_t (*fault_read)(struct siovh_target *t, int fd, void *buf,
+			      size_t len);
+	ssize_t (*fault_write)(struct siovh_target *t, int fd, const void *buf,
+			       size_t len);
 };
 
 struct siovh_backend;

@@ -68,7 +68,57 @@
 	X(RESERVED_IGNORED, "reserved-ignored", IOMMUFD,		\
 	  "a nonzero __reserved field is ignored")			\
 	X(UNKNOWN_IOCTL, "unknown-ioctl-einval", IOMMUFD,		\
-	  "an unknown ioctl number is -EINVAL instead of -ENOTTY")
+	  "an unknown ioctl number is -EINVAL instead of -ENOTTY")	\
+	/* Object lifetime */						\
+	X(DESTROY_BUSY_OK, "destroy-busy-ok", IOMMUFD,			\
+	  "DESTROY of an object another one uses reports success")	\
+	X(CLOSE_KEEPS_DEVICE, "close-keeps-device", IOMMUFD,		\
+	  "the close of a device cdev leaves its device object bound")	\
+	X(DESTROY_KEEPS_GROUPS, "destroy-keeps-groups", IOMMUFD,	\
+	  "destroying a fault queue leaves its page request groups open") \
+	/* HWPTs */							\
+	X(HWPT_STARTS_EMPTY, "hwpt-starts-empty", IOMMUFD,		\
+	  "a HWPT gets only the IOAS mappings made after its allocation") \
+	X(HWPT_UNMAP_STALE, "hwpt-unmap-stale", IOMMUFD,		\
+	  "an IOAS unmap does not reach the domains of its HWPTs")	\
+	X(NEST_PARENT_UNCHECKED, "nest-parent-unchecked", IOMMUFD,	\
+	  "a nested HWPT is accepted over a parent without NEST_PARENT") \
+	X(DATA_LEN_UNCHECKED, "data-len-unchecked", IOMMUFD,		\
+	  "a short VTD_S1 data_len is zero-extended, not -EINVAL")	\
+	X(VTD_FLAGS_IGNORED, "vtd-flags-ignored", IOMMUFD,		\
+	  "unknown or unsupported (EAFE) VTD_S1 flags are accepted")	\
+	X(VTD_WIDTH_UNCHECKED, "vtd-width-unchecked", IOMMUFD,		\
+	  "any VTD_S1 addr_width is accepted")				\
+	X(VTD_PGTBL_UNALIGNED, "vtd-pgtbl-unaligned", IOMMUFD,		\
+	  "an unaligned VTD_S1 pgtbl_addr is accepted")			\
+	/* Devices */							\
+	X(BIND_TWICE, "bind-twice", IOMMUFD,				\
+	  "a second BIND_IOMMUFD of a bound device makes a second object") \
+	X(REPLACE_DROPS_OLD, "replace-drops-old", IOMMUFD,		\
+	  "a failed replace leaves the device detached")		\
+	/* IOMMU_GET_HW_INFO */						\
+	X(HWINFO_NO_ZERO, "hwinfo-no-zero", IOMMUFD,			\
+	  "GET_HW_INFO leaves a longer buffer's trailing bytes alone")	\
+	/* IOMMU_HWPT_INVALIDATE */					\
+	X(INV_SKIPS_RANGE, "inv-skips-range", IOMMUFD,			\
+	  "an address-range invalidation flushes no IOTLB entry")	\
+	X(INV_FLAGS_IGNORED, "inv-flags-ignored", IOMMUFD,		\
+	  "unknown invalidation flags are accepted")			\
+	X(INV_UNALIGNED_OK, "inv-unaligned-ok", IOMMUFD,		\
+	  "an unaligned invalidation address is rounded down, not -EINVAL") \
+	X(INV_LEN_UNCHECKED, "inv-len-unchecked", IOMMUFD,		\
+	  "an entry_len below the first version is zero-extended")	\
+	X(INV_COUNT_REQUESTED, "inv-count-requested", IOMMUFD,		\
+	  "entry_num reports the requested count, not the handled one")	\
+	/* Fault queues */						\
+	X(ANSWER_TWICE, "answer-twice", IOMMUFD,			\
+	  "a response to an answered group is accepted again")		\
+	X(DETACH_NOWHERE_OK, "detach-nowhere-ok", IOMMUFD,		\
+	  "DETACH of a device attached nowhere succeeds")		\
+	X(HWINFO_NO_PASID, "hwinfo-no-pasid", IOMMUFD,			\
+	  "GET_HW_INFO reports out_max_pasid_log2 0 (no PASID)")	\
+	X(INV_TYPE_UNCHECKED, "inv-type-unchecked", IOMMUFD,		\
+	  "HWPT_INVALIDATE accepts an unknown data_type")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The reference /dev/iommu: one in-process iommufd context per target,
- * driven with the ioctls and structs of linux/iommufd.h. This part holds
- * the IOAS objects (IOMMU_IOAS_ALLOC / MAP / UNMAP / COPY / IOVA_RANGES /
- * ALLOW_IOVAS) and IOMMU_DESTROY; every other IOMMU_* number is -ENOTTY.
+ * driven with the ioctls and structs of linux/iommufd.h: IOAS objects
+ * (IOMMU_IOAS_ALLOC / MAP / UNMAP / COPY / IOVA_RANGES / ALLOW_IOVAS),
+ * HWPTs (IOMMU_HWPT_ALLOC, IOMMU_HWPT_INVALIDATE), IOMMU_GET_HW_INFO,
+ * fault queues (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_DESTROY, and devices bound
+ * through their cdev (iommufd_device_ioctl); every other IOMMU_* number is
+ * -ENOTTY (OPTION, VFIO_IOAS, dirty tracking included).
  *
  * Semantics (where the header leaves room, what the reference decided):
  *  - Every ioctl goes through one dispatcher that applies the uAPI's
@@ -40,9 +43,74 @@
  *  - ALLOW_IOVAS replaces the list; num_iovas 0 clears it. A range with
  *    start > last, or ranges that overlap, are -EINVAL; one that touches a
  *    reserved IOVA is -EADDRINUSE.
- *  - DESTROY takes any object ID (-ENOENT for none). An IOAS is destroyed
- *    with its mappings; -EBUSY (an object still in use) arrives with the
- *    objects that can hold an IOAS (HWPTs, attached devices).
+ *  - DESTROY takes any object ID (-ENOENT for none). -EBUSY while the
+ *    object is in use: an IOAS with a HWPT, a HWPT attached anywhere or
+ *    with nested children, a fault queue a HWPT refers to, any device
+ *    object (the device's cdev owns it: its close unbinds). An IOAS goes
+ *    with its mappings. The context's destroy (close) tears down users
+ *    first: devices (detached, unbound), nested HWPTs, paging HWPTs, fault
+ *    queues (groups completed INVALID), IOASes.
+ *  - Devices: VFIO_DEVICE_BIND_IOMMUFD (argsz >= the struct, flags 0,
+ *    iommufd any fd >= 0: the in-process target has one /dev/iommu, and
+ *    the fd names it; else -EINVAL) calls the platform's bind (the VDCM's
+ *    vdcm_vdev_iommu_bind) and returns out_devid; a bound device is -EINVAL.
+ *    ATTACH_IOMMUFD_PT (struct siovh_vfio_attach_pt of siovh/target.h, the
+ *    post-6.12 layout): flags 0 attaches the default PASID (for a VDEV the
+ *    RID's translation), VFIO_DEVICE_ATTACH_PASID a guest PASID (argsz
+ *    must cover pasid), which gets a host PASID from gpasid_alloc; unknown
+ *    flags -EINVAL, unbound device -EINVAL, unknown pt_id -ENOENT, an IOAS
+ *    pt_id -EOPNOTSUPP (no automatic domains), out of PASID slots (16)
+ *    -ENOSPC. Attach to a paging HWPT is viommu_attach, to a nested one
+ *    viommu_bind NESTED (SRE/WPE from the VTD_S1 flags, PRE when the HWPT
+ *    has a fault queue). Attaching an attached PASID replaces, atomically:
+ *    on failure the old HWPT still translates. DETACH_IOMMUFD_PT (flag
+ *    VFIO_DEVICE_DETACH_PASID): -ENOENT when not attached; a guest PASID
+ *    is freed first (gpasid_free: ADIs quiesced, page requests drained),
+ *    then its IOMMU entry torn down. iommufd_device_close (the ref backend
+ *    calls it at VDEV release) detaches and unbinds.
+ *  - HWPT_ALLOC: dev_id must be a bound device (-ENOENT); flags beyond
+ *    NEST_PARENT | DIRTY_TRACKING | FAULT_ID_VALID or a nonzero __reserved
+ *    -EOPNOTSUPP. On an IOAS: data_type NONE (else -EOPNOTSUPP), data_len
+ *    and data_uptr 0 (else -EINVAL), DIRTY_TRACKING and FAULT_ID_VALID
+ *    -EOPNOTSUPP (not modelled); a new viommu domain gets every mapping of
+ *    the IOAS, and every later map/unmap/copy of the IOAS. On a HWPT:
+ *    nested, only FAULT_ID_VALID (-EOPNOTSUPP), the parent a NEST_PARENT
+ *    paging HWPT (-EINVAL), data_type VTD_S1 (-EOPNOTSUPP), data_uptr set
+ *    and data_len >= struct iommu_hwpt_vtd_s1 (-EINVAL; bytes past it
+ *    nonzero -E2BIG), flags SRE|WPE only (EAFE unsupported, -EOPNOTSUPP),
+ *    __reserved 0 (-EOPNOTSUPP), addr_width 48, or 57 when the unit's
+ *    fs_addr_width is (-EINVAL), pgtbl_addr nonzero, 4 KiB aligned, below
+ *    the unit's address width (-EINVAL), fault_id a fault queue (-ENOENT).
+ *  - GET_HW_INFO: flags and __reserved 0 (-EOPNOTSUPP), dev_id bound
+ *    (-ENOENT), data_uptr needed when data_len > 0 (-EFAULT). VT-d data:
+ *    cap_reg ND, SAGAW 4-level, MGAW, FL5LP when fs_addr_width is 57;
+ *    ecap_reg QI, DT, NEST, PRS, SRS, PSS, PASID, SMTS, SLTS, FLTS.
+ *    out_max_pasid_log2 = pasid_bits, out_capabilities 0. A shorter buffer
+ *    gets a truncated copy, a longer one zeroed trailing bytes; data_len
+ *    comes back as the struct's length.
+ *  - HWPT_INVALIDATE: hwpt_id unknown -ENOENT, not nested -EINVAL,
+ *    data_type not VTD_S1 -EINVAL, __reserved -EOPNOTSUPP; entry_num 0 is
+ *    a probe. entry_len below the entry -EINVAL, longer with nonzero
+ *    trailing bytes -E2BIG (that entry). Per entry, checked before any of
+ *    it is done: flags beyond LEAF or a nonzero __reserved -EOPNOTSUPP;
+ *    addr unaligned, npages 0, npages U64_MAX with addr != 0: -EINVAL.
+ *    addr 0 + npages U64_MAX: PASID-granular IOTLB+PSC invalidation;
+ *    else PASID-based address-range invalidations in aligned power-of-two
+ *    chunks (PSC kept with LEAF), clamped to the table's width, for every
+ *    (device, host PASID) the HWPT is attached at. entry_num comes back
+ *    (also on error) as the entries handled before the first failure.
+ *  - Fault queues: FAULT_QUEUE_ALLOC (flags 0) returns an ID and a real
+ *    fd of the process (on /dev/null). read: len a multiple of struct
+ *    iommu_hwpt_pgfault (-EINVAL), nothing queued -EAGAIN; the IOMMU's page
+ *    requests for HWPTs with this queue, one record each (PASID_VALID and
+ *    the guest PASID for a guest-PASID attach, none for the default PASID;
+ *    LAST_PAGE on a group's last; one cookie per group). A request no queue
+ *    takes is answered INVALID. write: records struct
+ *    iommu_hwpt_page_response, all checked first: len a multiple (-EINVAL),
+ *    a cookie unknown, answered, of a group whose last request was not
+ *    read, or repeated, or a code not SUCCESS/INVALID: -EINVAL, nothing
+ *    sent. Accepted responses go to the IOMMU, then to the devices.
+ *    Destroy (or close) completes the queue's groups INVALID.
  *
  * Pages are tracked, not pinned: an area remembers its user_va and its
  * pages object; nothing is read from or written to user memory but the
@@ -52,15 +120,50 @@
 #ifndef IOMMUFD_REF_H
 #define IOMMUFD_REF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "faults.h"
 
 struct iommufd_ctx;
+struct viommu;
 
-/* A fresh /dev/iommu opening with fault (IOMMUFD_FAULT_*, NONE for
- * none) switched on; NULL with errno set on failure. */
-struct iommufd_ctx *iommufd_ctx_create(int fault);
+/*
+ * What the devices a context binds are, to iommufd: an opaque handle and
+ * the VDCM's vSVA calls on it (harness/ref/vdcm/vdcm.h, "vSVA"), with
+ * priv the VDCM. The ref backend wires them to vdcm_vdev_*; the unit test
+ * to a fake device.
+ */
+struct iommufd_dev_ops {
+	int (*bind)(void *priv, void *dev, uint16_t *rid,
+		    uint32_t *default_pasid);
+	int (*unbind)(void *priv, void *dev);
+	int (*gpasid_alloc)(void *priv, void *dev, uint32_t gpasid,
+			    uint32_t *hpasid);
+	int (*gpasid_free)(void *priv, void *dev, uint32_t gpasid);
+	int (*gpasid_to_host)(void *priv, void *dev, uint32_t gpasid,
+			      uint32_t *hpasid);
+	/* Guest PASID and device of a host PASID (fault forwarding). */
+	int (*host_to_gpasid)(void *priv, uint32_t hpasid, void **dev,
+			      uint32_t *gpasid);
+	/* Hand the IOMMU's queued page responses to the devices (may be
+	 * NULL: nobody listens). */
+	void (*deliver_responses)(void *priv);
+};
+
+/* The platform under a context: the IOMMU every HWPT is a domain of, and
+ * the devices. iommu NULL: IOAS objects only (HWPTs and devices -ENODEV). */
+struct iommufd_platform {
+	struct viommu *iommu;
+	const struct iommufd_dev_ops *dev_ops;
+	void *dev_priv;
+};
+
+/* A fresh /dev/iommu opening over plat (NULL: IOAS only) with fault
+ * (IOMMUFD_FAULT_*, NONE for none) switched on; NULL with errno set on
+ * failure. */
+struct iommufd_ctx *iommufd_ctx_create(const struct iommufd_platform *plat,
+				       int fault);
 /* The close of the opening: every object is destroyed. NULL is a no-op. */
 void iommufd_ctx_destroy(struct iommufd_ctx *ctx);
 
@@ -69,5 +172,25 @@ void iommufd_ctx_destroy(struct iommufd_ctx *ctx);
  * bytes long (size is its first u32). 0 or -errno.
  */
 int iommufd_ioctl(struct iommufd_ctx *ctx, unsigned long cmd, void *arg);
+
+/*
+ * The device cdev's iommufd ioctls on dev: VFIO_DEVICE_BIND_IOMMUFD,
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT, VFIO_DEVICE_DETACH_IOMMUFD_PT (linux/
+ * vfio.h; the PASID forms as below). -ENOTTY for any other cmd.
+ */
+int iommufd_device_ioctl(struct iommufd_ctx *ctx, void *dev,
+			 unsigned long cmd, void *arg);
+/*
+ * The close of dev's cdev: its device object (if bound) is detached from
+ * everything and destroyed, and dev unbound. The ref backend calls it
+ * before it releases a VDEV. A no-op for a device not bound.
+ */
+void iommufd_device_close(struct iommufd_ctx *ctx, void *dev);
+
+/* read() / write() on a fault queue's out_fault_fd: bytes or -errno. */
+long iommufd_fault_read(struct iommufd_ctx *ctx, int fd, void *buf,
+			size_t len);
+long iommufd_fault_write(struct iommufd_ctx *ctx, int fd, const void *buf,
+			 size_t len);
 
 #endif /* IOMMUFD_REF_H */

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internals of the reference /dev/iommu: the object table, the IOAS and its
- * ordered interval sets (areas, allowed ranges).
+ * ordered interval sets (areas, allowed ranges), HWPTs, devices and fault
+ * queues. Files: main.c (context, objects, DESTROY, dispatch), ioas.c,
+ * copy.c, ranges.c, iopt.c (IOAS), hwpt.c, device.c, hw_info.c,
+ * invalidate.c, fault.c.
  */
 #ifndef IOMMUFD_INTERNAL_H
 #define IOMMUFD_INTERNAL_H
@@ -33,6 +36,23 @@ struct iopt_area {
 	uint32_t prot;			/* IOMMU_IOAS_MAP_READABLE | WRITEABLE */
 };
 
+/* At most this many HWPTs on one IOAS, devices' PASIDs, fault groups. */
+#define IOMMUFD_MAX_DOMAINS	16
+#define IOMMUFD_MAX_PASIDS	16
+#define IOMMUFD_MAX_GROUPS	64
+#define IOMMUFD_MAX_RECORDS	64
+
+/*
+ * The domains an IOAS's areas are mirrored into (its paging HWPTs'): an
+ * area inserted is mapped into each, an area removed unmapped from each.
+ */
+struct area_mirror {
+	struct viommu *iommu;
+	uint32_t n;
+	uint32_t dom[IOMMUFD_MAX_DOMAINS];
+	bool skip_unmap;		/* the fault hwpt-unmap-stale */
+};
+
 /*
  * An ordered set of disjoint areas: a sorted array, found by binary search.
  * Disjoint and sorted by iova means sorted by last too.
@@ -40,6 +60,7 @@ struct iopt_area {
 struct area_set {
 	struct iopt_area *v;
 	size_t n, cap;
+	struct area_mirror *mirror;	/* NULL: mirrored nowhere */
 };
 
 /* An ordered set of disjoint spans (the ALLOW_IOVAS list). */
@@ -48,21 +69,86 @@ struct span_set {
 	size_t n;
 };
 
-enum iommufd_obj_type { IOMMUFD_OBJ_IOAS = 1 };
+enum iommufd_obj_type {
+	IOMMUFD_OBJ_IOAS = 1,
+	IOMMUFD_OBJ_HWPT_PAGING,
+	IOMMUFD_OBJ_HWPT_NESTED,
+	IOMMUFD_OBJ_DEVICE,
+	IOMMUFD_OBJ_FAULT,
+};
 
 struct iommufd_ioas {
 	struct area_set areas;
 	struct span_set allowed;
+	struct area_mirror mirror;
+	uint32_t hwpts;			/* paging HWPTs on it */
+};
+
+/* A HWPT: paging (a viommu domain mirroring ioas_id) or nested (a guest
+ * first stage over the paging parent_id). */
+struct iommufd_hwpt {
+	uint32_t flags;			/* IOMMU_HWPT_ALLOC_* as allocated */
+	uint32_t ioas_id;		/* paging */
+	uint32_t parent_id;		/* nested */
+	uint32_t domain;		/* the DID: own (paging), parent's */
+	uint32_t fault_id;		/* 0: none */
+	struct iommu_hwpt_vtd_s1 s1;	/* nested */
+	uint32_t users;			/* attachments (device, PASID) */
+	uint32_t children;		/* nested HWPTs over it */
+};
+
+/* Where a device is attached: at its default PASID (pasid unused) or at
+ * guest PASID pasid, backed by host PASID hpasid. */
+struct iommufd_attach {
+	bool used;
+	uint32_t hwpt_id;
+	uint32_t pasid, hpasid;
+};
+
+struct iommufd_device {
+	void *dev;
+	uint16_t rid;
+	uint32_t default_pasid;
+	struct iommufd_attach def;	/* the RID's (default PASID's) */
+	struct iommufd_attach pasids[IOMMUFD_MAX_PASIDS];
+};
+
+/* A page request group a fault queue reported: cookie <-> the IOMMU's
+ * group. last: the group's last request was read (it can be answered). */
+struct iommufd_group {
+	uint32_t cookie;
+	uint32_t dev_id;
+	uint16_t rid;
+	bool pasid_valid, last;
+	uint32_t hpasid;
+	uint16_t prg_index;
+};
+
+struct iommufd_fault_queue {
+	int fd;				/* out_fault_fd */
+	uint32_t users;			/* HWPTs referring to it */
+	uint32_t next_cookie;
+	uint32_t ngroups;
+	struct iommufd_group g[IOMMUFD_MAX_GROUPS];
+	uint32_t nrec;			/* read from the IOMMU, not yet by
+					 * the user */
+	struct iommu_hwpt_pgfault rec[IOMMUFD_MAX_RECORDS];
 };
 
 struct iommufd_obj {
 	enum iommufd_obj_type type;
 	uint32_t id;
-	struct iommufd_ioas ioas;	/* the only type so far */
+	union {
+		struct iommufd_ioas ioas;
+		struct iommufd_hwpt hwpt;
+		struct iommufd_device idev;
+		struct iommufd_fault_queue fault;
+	};
 };
 
 struct iommufd_ctx {
 	int fault;
+	struct iommufd_platform plat;	/* iommu NULL: IOAS only */
 	struct iommufd_obj **objs;	/* objs[id - 1], NULL when free */
 	uint32_t nobjs;
 	uint32_t last_id;		/* the last ID IOAS_ALLOC handed out */
@@ -91,6 +177,10 @@ size_t area_first_in(const struct area_set *s, uint64_t start, uint64_t last);
 int area_insert(struct area_set *s, const struct iopt_area *a);
 void area_remove(struct area_set *s, size_t i);
 void area_set_free(struct area_set *s);
+/* Mirror s into domain from now on (populate: map its areas now; 0 or
+ * -errno, nothing mapped); stop mirroring into it and unmap it whole. */
+int area_mirror_add(struct area_set *s, uint32_t domain, bool populate);
+void area_mirror_del(struct area_set *s, uint32_t domain);
 /* Does a span of set meet [start, last]? */
 bool span_meets(const struct iova_span *v, size_t n, uint64_t start,
 		uint64_t last);
@@ -125,6 +215,44 @@ int iopt_place(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
 
 /* The IOAS with ID id, or NULL. */
 struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ctx, uint32_t id);
+/* The object with ID id (of type, or any type for 0), or NULL. */
+struct iommufd_obj *iommufd_get_obj(struct iommufd_ctx *ctx, uint32_t id,
+				    enum iommufd_obj_type type);
+/* Free obj's slot and obj (its type's release already done). */
+void iommufd_obj_remove(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+static inline bool iommufd_is_hwpt(const struct iommufd_obj *o)
+{
+	return o && (o->type == IOMMUFD_OBJ_HWPT_PAGING ||
+		     o->type == IOMMUFD_OBJ_HWPT_NESTED);
+}
+
+/* ---- HWPTs (hwpt.c) ---- */
+int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
+/* -EBUSY while in use; else release (the object stays to be freed). */
+int iommufd_hwpt_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+void iommufd_hwpt_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+/* Point (rid, hpasid) at hwpt in the IOMMU (attach or bind). */
+int iommufd_hwpt_install(struct iommufd_ctx *ctx, struct iommufd_obj *hwpt,
+			 uint16_t rid, uint32_t hpasid);
+
+/* ---- devices (device.c) ---- */
+void iommufd_device_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+/* The bound device with dev_id, or NULL. */
+struct iommufd_device *iommufd_get_device(struct iommufd_ctx *ctx,
+					  uint32_t dev_id);
+
+/* ---- IOMMU_GET_HW_INFO (hw_info.c), IOMMU_HWPT_INVALIDATE
+ * (invalidate.c), fault queues (fault.c) ---- */
+int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
+struct viommu_config;
+/* The VT-d cap/ecap registers the reference reports for cfg. */
+void iommufd_vtd_regs(const struct viommu_config *cfg,
+		      struct iommu_hw_info_vtd *vtd);
+int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd);
+int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
+void iommufd_fault_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+/* Pull the IOMMU's queued page requests into their fault queues. */
+void iommufd_fault_collect(struct iommufd_ctx *ctx);
 
 /* ---- the IOAS ioctls (ioas.c); each gets the kernel copy of its struct */
 

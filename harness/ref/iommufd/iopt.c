@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/viommu/viommu.h"
 #include "iommufd_internal.h"
 
 /* The x86 interrupt window and everything beyond the 48-bit aperture. */
@@ -53,10 +54,85 @@ static int area_grow(struct area_set *s)
 	return 0;
 }
 
+static uint32_t area_prot(const struct iopt_area *a)
+{
+	return (a->prot & IOMMU_IOAS_MAP_READABLE ? VIOMMU_PROT_READ : 0) |
+	       (a->prot & IOMMU_IOAS_MAP_WRITEABLE ? VIOMMU_PROT_WRITE : 0);
+}
+
+/* Map a into the first n domains of m; on failure unmap what was mapped. */
+static int mirror_map(struct area_mirror *m, const struct iopt_area *a,
+		      uint32_t n)
+{
+	uint64_t size = a->last - a->iova + 1;
+	uint32_t i;
+	int ret;
+
+	if (!area_prot(a))
+		return 0;	/* no access: nothing a domain could grant */
+	for (i = 0; i < n; i++) {
+		ret = viommu_map(m->iommu, m->dom[i], a->iova,
+				 (void *)(uintptr_t)a->user_va, size,
+				 area_prot(a));
+		if (ret) {
+			while (i--)
+				viommu_unmap(m->iommu, m->dom[i], a->iova,
+					     size);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int area_mirror_add(struct area_set *s, uint32_t domain, bool populate)
+{
+	struct area_mirror *m = s->mirror;
+	const struct iopt_area *a;
+	size_t i;
+	int ret;
+
+	if (m->n == IOMMUFD_MAX_DOMAINS)
+		return -ENOSPC;
+	for (i = 0; populate && i < s->n; i++) {
+		a = &s->v[i];
+		if (!area_prot(a))
+			continue;
+		ret = viommu_map(m->iommu, domain, a->iova,
+				 (void *)(uintptr_t)a->user_va,
+				 a->last - a->iova + 1, area_prot(a));
+		if (ret) {
+			viommu_unmap(m->iommu, domain, 0, 1ull << IOMMUFD_AW);
+			return ret;
+		}
+	}
+	m->dom[m->n++] = domain;
+	return 0;
+}
+
+void area_mirror_del(struct area_set *s, uint32_t domain)
+{
+	struct area_mirror *m = s->mirror;
+	uint32_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->dom[i] != domain)
+			continue;
+		viommu_unmap(m->iommu, domain, 0, 1ull << IOMMUFD_AW);
+		m->dom[i] = m->dom[--m->n];
+		return;
+	}
+}
+
 int area_insert(struct area_set *s, const struct iopt_area *a)
 {
 	size_t i;
 	int ret;
+
+	if (s->mirror && s->mirror->n) {
+		ret = mirror_map(s->mirror, a, s->mirror->n);
+		if (ret)
+			return ret;
+	}
 
 	if (s->n == s->cap) {
 		ret = area_grow(s);
@@ -73,14 +149,22 @@ int area_insert(struct area_set *s, const struct iopt_area *a)
 
 void area_remove(struct area_set *s, size_t i)
 {
+	struct area_mirror *m = s->mirror;
+	uint32_t k;
+
+	for (k = 0; m && !m->skip_unmap && k < m->n; k++)
+		viommu_unmap(m->iommu, m->dom[k], s->v[i].iova,
+			     s->v[i].last - s->v[i].iova + 1);
 	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(s->v[0]));
 	s->n--;
 }
 
 void area_set_free(struct area_set *s)
 {
+	struct area_mirror *m = s->mirror;
+
 	free(s->v);
-	*s = (struct area_set) { 0 };
+	*s = (struct area_set) { .mirror = m };
 }
 
 bool span_meets(const struct iova_span *v, size_t n, uint64_t start,

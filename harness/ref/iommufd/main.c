@@ -16,7 +16,8 @@
 #define OFFSETOFEND(type, member) \
 	(offsetof(type, member) + sizeof(((type *)0)->member))
 
-struct iommufd_ctx *iommufd_ctx_create(int fault)
+struct iommufd_ctx *iommufd_ctx_create(const struct iommufd_platform *plat,
+				       int fault)
 {
 	struct iommufd_ctx *ctx;
 
@@ -29,24 +30,62 @@ struct iommufd_ctx *iommufd_ctx_create(int fault)
 		return NULL;
 	ctx->fault = fault;
 	ctx->next_pages = 1;
+	if (plat)
+		ctx->plat = *plat;
 	return ctx;
 }
 
-static void obj_free(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
+/* The type's release: what the object holds, not the object itself. */
+static void obj_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 {
-	iommufd_ioas_release(ctx, &obj->ioas);
+	switch (obj->type) {
+	case IOMMUFD_OBJ_IOAS:
+		iommufd_ioas_release(ctx, &obj->ioas);
+		break;
+	case IOMMUFD_OBJ_HWPT_PAGING:
+	case IOMMUFD_OBJ_HWPT_NESTED:
+		iommufd_hwpt_release(ctx, obj);
+		break;
+	case IOMMUFD_OBJ_DEVICE:
+		iommufd_device_release(ctx, obj);
+		break;
+	case IOMMUFD_OBJ_FAULT:
+		iommufd_fault_release(ctx, obj);
+		break;
+	}
+}
+
+void iommufd_obj_remove(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
+{
+	ctx->objs[obj->id - 1] = NULL;
 	free(obj);
 }
 
+/*
+ * The close: objects go in dependency order, users before what they use:
+ * devices (each detached and unbound), nested HWPTs, paging HWPTs, fault
+ * queues (their outstanding groups completed), IOASes.
+ */
 void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 {
-	uint32_t i;
+	static const enum iommufd_obj_type order[] = {
+		IOMMUFD_OBJ_DEVICE, IOMMUFD_OBJ_HWPT_NESTED,
+		IOMMUFD_OBJ_HWPT_PAGING, IOMMUFD_OBJ_FAULT, IOMMUFD_OBJ_IOAS,
+	};
+	struct iommufd_obj *obj;
+	uint32_t i, k;
 
 	if (!ctx)
 		return;
-	for (i = 0; i < ctx->nobjs; i++)
-		if (ctx->objs[i])
-			obj_free(ctx, ctx->objs[i]);
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		for (i = 0; i < ctx->nobjs; i++) {
+			obj = ctx->objs[i];
+			if (!obj || obj->type != order[k])
+				continue;
+			obj_release(ctx, obj);
+			iommufd_obj_remove(ctx, obj);
+		}
+	}
 	free(ctx->objs);
 	free(ctx);
 }
@@ -65,6 +104,14 @@ struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ctx, uint32_t id)
 	struct iommufd_obj *obj = obj_get(ctx, id);
 
 	return obj && obj->type == IOMMUFD_OBJ_IOAS ? &obj->ioas : NULL;
+}
+
+struct iommufd_obj *iommufd_get_obj(struct iommufd_ctx *ctx, uint32_t id,
+				    enum iommufd_obj_type type)
+{
+	struct iommufd_obj *obj = obj_get(ctx, id);
+
+	return obj && (!type || obj->type == type) ? obj : NULL;
 }
 
 /* The lowest free slot, growing the table by one if all are taken. */
@@ -103,11 +150,34 @@ struct iommufd_obj *iommufd_obj_new(struct iommufd_ctx *ctx,
 		return NULL;
 	obj->type = type;
 	obj->id = slot + 1;
+	if (type == IOMMUFD_OBJ_IOAS) {
+		obj->ioas.mirror.iommu = ctx->plat.iommu;
+		obj->ioas.mirror.skip_unmap =
+			iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_UNMAP_STALE);
+		obj->ioas.areas.mirror = &obj->ioas.mirror;
+	}
 	ctx->objs[slot] = obj;
 	return obj;
 }
 
-/* IOMMU_DESTROY: any object by ID. */
+/* Is obj in use by another object? Then it cannot be destroyed. */
+static bool obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
+{
+	switch (obj->type) {
+	case IOMMUFD_OBJ_IOAS:
+		return obj->ioas.hwpts;
+	case IOMMUFD_OBJ_HWPT_PAGING:
+	case IOMMUFD_OBJ_HWPT_NESTED:
+		return iommufd_hwpt_busy(ctx, obj);
+	case IOMMUFD_OBJ_FAULT:
+		return obj->fault.users;
+	case IOMMUFD_OBJ_DEVICE:
+		return true;	/* the device cdev owns it: unbind by close */
+	}
+	return false;
+}
+
+/* IOMMU_DESTROY: any object by ID; -EBUSY while another one uses it. */
 static int iommufd_destroy(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_destroy *cmd = ucmd->cmd;
@@ -117,10 +187,13 @@ static int iommufd_destroy(struct iommufd_ucmd *ucmd)
 	if (!obj)
 		return iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_UNKNOWN_OK) ?
 		       0 : -ENOENT;
+	if (obj_busy(ctx, obj))
+		return iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_BUSY_OK) ?
+		       0 : -EBUSY;
 	if (iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_KEEPS_OBJ))
 		return 0;
-	ctx->objs[obj->id - 1] = NULL;
-	obj_free(ctx, obj);
+	obj_release(ctx, obj);
+	iommufd_obj_remove(ctx, obj);
 	return 0;
 }
 
@@ -134,6 +207,10 @@ union ucmd_buffer {
 	struct iommu_ioas_iova_ranges iova_ranges;
 	struct iommu_ioas_map map;
 	struct iommu_ioas_unmap unmap;
+	struct iommu_hwpt_alloc hwpt_alloc;
+	struct iommu_hw_info hw_info;
+	struct iommu_hwpt_invalidate invalidate;
+	struct iommu_fault_alloc fault_alloc;
 };
 
 struct iommufd_ioctl_op {
@@ -161,6 +238,14 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 		 iommufd_ioas_map),
 	IOCTL_OP(IOMMU_IOAS_UNMAP, struct iommu_ioas_unmap, length,
 		 iommufd_ioas_unmap),
+	IOCTL_OP(IOMMU_HWPT_ALLOC, struct iommu_hwpt_alloc, __reserved,
+		 iommufd_hwpt_alloc),
+	IOCTL_OP(IOMMU_GET_HW_INFO, struct iommu_hw_info, __reserved,
+		 iommufd_get_hw_info),
+	IOCTL_OP(IOMMU_HWPT_INVALIDATE, struct iommu_hwpt_invalidate,
+		 __reserved, iommufd_hwpt_invalidate),
+	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc,
+		 out_fault_fd, iommufd_fault_alloc),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))

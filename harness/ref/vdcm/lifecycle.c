@@ -544,6 +544,8 @@ int vdcm_vdev_release(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 	if (!vdev->open)
 		return vdcm_fault(vdcm, VDCM_FAULT_RELEASE_CLOSED_OK) ? 0 :
 		       -EINVAL;
+	if (vdev->iommu_bound)
+		vdcm_vsva_release(vdev);
 	if (vdcm_fault(vdcm, VDCM_FAULT_RESET_BEFORE_INVALIDATE)) {
 		vdcm_vdev_quiesce(vdev, false);
 		vdev_invalidate_pasid(vdev);

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fault queues (IOMMU_FAULT_QUEUE_ALLOC): the IOMMU's page requests for
+ * the HWPTs that carry a fault object, read as struct iommu_hwpt_pgfault
+ * records, answered with struct iommu_hwpt_page_response records, each
+ * response handed to the IOMMU and from there to the device. The rules
+ * are in iommufd.h ("Fault queues").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/ref/viommu/viommu.h"
+#include "iommufd_internal.h"
+
+int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_fault_alloc *cmd = ucmd->cmd;
+	struct iommufd_ctx *ctx = ucmd->ctx;
+	struct iommufd_obj *obj;
+	int fd;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (!ctx->plat.iommu)
+		return -ENODEV;
+	/* A real descriptor, so the number is the process's own. */
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_FAULT);
+	if (!obj) {
+		close(fd);
+		return -ENOMEM;
+	}
+	obj->fault.fd = fd;
+	obj->fault.next_cookie = 1;
+	cmd->out_fault_id = obj->id;
+	cmd->out_fault_fd = (uint32_t)fd;
+	ucmd->respond = true;
+	return 0;
+}
+
+static void deliver(struct iommufd_ctx *ctx)
+{
+	if (ctx->plat.dev_ops && ctx->plat.dev_ops->deliver_responses)
+		ctx->plat.dev_ops->deliver_responses(ctx->plat.dev_priv);
+}
+
+static void respond(struct iommufd_ctx *ctx, const struct iommufd_group *g,
+		    uint32_t code)
+{
+	struct viommu_page_response r = {
+		.rid = g->rid, .pasid_valid = g->pasid_valid,
+		.pasid = g->hpasid, .prg_index = g->prg_index, .code = code,
+	};
+
+	viommu_page_response(ctx->plat.iommu, &r);
+}
+
+/* Complete every group of the queue INVALID (destroy, close). */
+void iommufd_fault_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
+{
+	struct iommufd_fault_queue *f = &obj->fault;
+	uint32_t i;
+
+	iommufd_fault_collect(ctx);
+	for (i = 0; i < f->ngroups &&
+		    !iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_KEEPS_GROUPS); i++) {
+		if (f->g[i].last)
+			respond(ctx, &f->g[i], VIOMMU_PR_INVALID);
+		else
+			viommu_prq_drain(ctx->plat.iommu, f->g[i].rid,
+					 VIOMMU_DRAIN_F_PASID,
+					 f->g[i].pasid_valid, f->g[i].hpasid);
+	}
+	f->ngroups = 0;
+	f->nrec = 0;
+	deliver(ctx);
+	close(f->fd);
+}
+
+/*
+ * Where (rid, hpasid) is attached: the device object, its attachment and
+ * whether it is a guest PASID's. NULL when nothing is.
+ */
+static struct iommufd_obj *attached_at(struct iommufd_ctx *ctx, uint16_t rid,
+				       uint32_t hpasid,
+				       const struct iommufd_attach **at)
+{
+	struct iommufd_device *d;
+	uint32_t i, k;
+
+	for (i = 0; i < ctx->nobjs; i++) {
+		if (!ctx->objs[i] || ctx->objs[i]->type != IOMMUFD_OBJ_DEVICE)
+			continue;
+		d = &ctx->objs[i]->idev;
+		if (d->rid != rid)
+			continue;
+		if (d->def.used && d->default_pasid == hpasid) {
+			*at = &d->def;
+			return ctx->objs[i];
+		}
+		for (k = 0; k < IOMMUFD_MAX_PASIDS; k++) {
+			if (d->pasids[k].used && d->pasids[k].hpasid == hpasid) {
+				*at = &d->pasids[k];
+				return ctx->objs[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+static struct iommufd_group *group_of(struct iommufd_fault_queue *f,
+				      const struct viommu_page_request *r)
+{
+	struct iommufd_group *g;
+	uint32_t i;
+
+	for (i = 0; i < f->ngroups; i++) {
+		g = &f->g[i];
+		if (g->rid == r->rid && g->pasid_valid == r->pasid_valid &&
+		    g->hpasid == r->pasid && g->prg_index == r->prg_index &&
+		    !g->last)
+			return g;
+	}
+	if (f->ngroups == IOMMUFD_MAX_GROUPS)
+		return NULL;
+	g = &f->g[f->ngroups++];
+	*g = (struct iommufd_group) {
+		.cookie = f->next_cookie++, .rid = r->rid,
+		.pasid_valid = r->pasid_valid, .hpasid = r->pasid,
+		.prg_index = r->prg_index,
+	};
+	return g;
+}
+
+/* Route one page request to its fault queue; false: nobody takes it. */
+static bool route(struct iommufd_ctx *ctx, const struct viommu_page_request *r)
+{
+	const struct iommufd_attach *at = NULL;
+	struct iommufd_obj *dev, *hw, *fo;
+	struct iommu_hwpt_pgfault *rec;
+	struct iommufd_group *g;
+	struct iommufd_fault_queue *f;
+	void *gdev;
+	uint32_t gpasid = 0;
+
+	dev = attached_at(ctx, r->rid, r->pasid, &at);
+	hw = dev ? iommufd_get_obj(ctx, at->hwpt_id, 0) : NULL;
+	fo = iommufd_is_hwpt(hw) && hw->hwpt.fault_id ?
+	     iommufd_get_obj(ctx, hw->hwpt.fault_id, IOMMUFD_OBJ_FAULT) : NULL;
+	if (!fo)
+		return false;
+	f = &fo->fault;
+	if (f->nrec == IOMMUFD_MAX_RECORDS)
+		return false;
+	g = group_of(f, r);
+	if (!g)
+		return false;
+	g->dev_id = dev->id;
+	if (r->last)
+		g->last = true;
+	rec = &f->rec[f->nrec++];
+	memset(rec, 0, sizeof(*rec));
+	rec->dev_id = dev->id;
+	if (at != &dev->idev.def) {
+		/* A guest PASID: the guest sees its own number only. */
+		if (ctx->plat.dev_ops->host_to_gpasid(ctx->plat.dev_priv,
+						      r->pasid, &gdev,
+						      &gpasid))
+			gpasid = at->pasid;
+		rec->flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
+		rec->pasid = gpasid;
+	}
+	if (r->last)
+		rec->flags |= IOMMU_PGFAULT_FLAGS_LAST_PAGE;
+	rec->grpid = r->prg_index;
+	rec->perm = r->perm & VIOMMU_PR_ALL;	/* same bits as PERM_* */
+	rec->addr = r->addr;
+	rec->cookie = g->cookie;
+	return true;
+}
+
+void iommufd_fault_collect(struct iommufd_ctx *ctx)
+{
+	struct viommu_page_request r;
+	struct iommufd_group g;
+	bool answered = false;
+
+	if (!ctx->plat.iommu)
+		return;
+	while (!viommu_prq_pop(ctx->plat.iommu, &r)) {
+		if (route(ctx, &r) || !r.last)
+			continue;
+		/* Nobody to ask: the group is answered INVALID. */
+		g = (struct iommufd_group) {
+			.rid = r.rid, .pasid_valid = r.pasid_valid,
+			.hpasid = r.pasid, .prg_index = r.prg_index,
+		};
+		respond(ctx, &g, VIOMMU_PR_INVALID);
+		answered = true;
+	}
+	if (answered)
+		deliver(ctx);
+}
+
+static struct iommufd_fault_queue *fault_of_fd(struct iommufd_ctx *ctx, int fd)
+{
+	uint32_t i;
+
+	for (i = 0; fd >= 0 && i < ctx->nobjs; i++)
+		if (ctx->objs[i] && ctx->objs[i]->type == IOMMUFD_OBJ_FAULT &&
+		    ctx->objs[i]->fault.fd == fd)
+			return &ctx->objs[i]->fault;
+	return NULL;
+}
+
+long iommufd_fault_read(struct iommufd_ctx *ctx, int fd, void *buf,
+			size_t len)
+{
+	const size_t rsz = sizeof(struct iommu_hwpt_pgfault);
+	struct iommufd_fault_queue *f = ctx ? fault_of_fd(ctx, fd) : NULL;
+	size_t n;
+
+	if (!f)
+		return -EBADF;
+	if (len % rsz)
+		return -EINVAL;
+	if (!buf && len)
+		return -EFAULT;
+	iommufd_fault_collect(ctx);
+	if (!f->nrec)
+		return -EAGAIN;
+	n = len / rsz < f->nrec ? len / rsz : f->nrec;
+	memcpy(buf, f->rec, n * rsz);
+	memmove(f->rec, f->rec + n, (f->nrec - n) * rsz);
+	f->nrec -= (uint32_t)n;
+	return (long)(n * rsz);
+}
+
+static struct iommufd_group *group_by_cookie(struct iommufd_fault_queue *f,
+					     uint32_t cookie)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->ngroups; i++)
+		if (f->g[i].cookie == cookie)
+			return &f->g[i];
+	return NULL;
+}
+
+long iommufd_fault_write(struct iommufd_ctx *ctx, int fd, const void *buf,
+			 size_t len)
+{
+	const size_t rsz = sizeof(struct iommu_hwpt_page_response);
+	struct iommufd_fault_queue *f = ctx ? fault_of_fd(ctx, fd) : NULL;
+	struct iommu_hwpt_page_response resp;
+	struct iommufd_group *g;
+	size_t i, j, n = len / rsz;
+
+	if (!f)
+		return -EBADF;
+	if (len % rsz)
+		return -EINVAL;
+	if (!buf && len)
+		return -EFAULT;
+	/* All or nothing: every record is checked before any is sent. */
+	for (i = 0; i < n; i++) {
+		memcpy(&resp, (const char *)buf + i * rsz, rsz);
+		if (resp.code != IOMMUFD_PAGE_RESP_SUCCESS &&
+		    resp.code != IOMMUFD_PAGE_RESP_INVALID)
+			return -EINVAL;
+		g = group_by_cookie(f, resp.cookie);
+		if (!g || !g->last)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (!memcmp((const char *)buf + j * rsz, &resp.cookie,
+				    sizeof(resp.cookie)))
+				return -EINVAL;	/* answered twice here */
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&resp, (const char *)buf + i * rsz, rsz);
+		g = group_by_cookie(f, resp.cookie);
+		respond(ctx, g, resp.code == IOMMUFD_PAGE_RESP_SUCCESS ?
+				VIOMMU_PR_SUCCESS : VIOMMU_PR_INVALID);
+		if (!iommufd_fault(ctx, IOMMUFD_FAULT_ANSWER_TWICE))
+			*g = f->g[--f->ngroups];
+	}
+	deliver(ctx);
+	return (long)len;
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IOMMUFD.FAULT 1-3: fault queues (IOMMU_FAULT_QUEUE_ALLOC): a VDEV's page
+ * request read from the queue, answered by a response that reaches the
+ * device (seed 004, "fault reporting", "page request/response").
+ */
+#include <string.h>
+
+#include "vsva.h"
+
+#define SRC_FAULTQ SRC_H("IOMMU_FAULT_QUEUE_ALLOC, struct iommu_hwpt_pgfault")
+#define SRC_PRQ SRC_VSVA("Page Request/Response")
+#define PF_SZ sizeof(struct iommu_hwpt_pgfault)
+#define PR_SZ sizeof(struct iommu_hwpt_page_response)
+
+struct fq {
+	uint32_t id;
+	int fd;
+};
+
+static void must_fault_queue(struct siovh_check *check, struct fq *q)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct iommu_fault_alloc c = { .size = sizeof(c) };
+
+	if (!t->iommufd->fault_read || !t->iommufd->fault_write)
+		SKIP("the iommufd facet has no fault_read/fault_write");
+	ASSERT_OK(fd_ioctl(check, IOMMU_FAULT_QUEUE_ALLOC, &c));
+	q->id = c.out_fault_id;
+	q->fd = (int)c.out_fault_fd;
+}
+
+static ssize_t fq_read(struct siovh_check *check, struct fq *q, void *buf,
+		       size_t len)
+{
+	struct siovh_target *t = siovh_check_target(check);
+
+	return t->iommufd->fault_read(t, q->fd, buf, len);
+}
+
+static ssize_t fq_write(struct siovh_check *check, struct fq *q,
+			uint32_t cookie, uint32_t code)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct iommu_hwpt_page_response r = { .cookie = cookie, .code = code };
+
+	return t->iommufd->fault_write(t, q->fd, &r, sizeof(r));
+}
+
+/*
+ * A nested VDEV whose guest VA page 8 is not present, with a
+ * block-on-fault copy from it waiting for the page: the record is in *pf.
+ */
+static void fault_setup(struct siovh_check *check, struct vs *s, struct fq *q,
+			struct iommu_hwpt_pgfault *pf)
+{
+	vs_up(check, s);
+	must_fault_queue(check, q);
+	vs_nested(check, s, q->id);
+	*vs_pte(s, 8) = 0;
+	memset(vs_page(s, 6), 0x66, 256);
+	memset(vs_page(s, 2), 0, 64);
+	EXPECT_EQ(vs_copy(check, s, true, 8, 1, 2, SIOVDEV_DF_BLOCK_ON_FAULT),
+		  SIOVDEV_CS_NONE);
+	ASSERT_EQ(fq_read(check, q, pf, PF_SZ), (ssize_t)PF_SZ);
+}
+
+static uint8_t cr_status(struct vs *s)
+{
+	return vs_page(s, 2)[0];
+}
+
+SIOVH_CLAUSE(fault_round_trip,
+	.id = "IOMMUFD.FAULT.1", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a VDEV's page request on a nested HWPT with a fault queue is read as one record (dev_id, address, READ, last page, no PASID for the default PASID); a SUCCESS response reaches the device, which retries and completes",
+	.source = SRC_PRQ "; " SRC_FAULTQ,
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_pgfault pf, more[2];
+	struct fq q;
+	struct vs s;
+
+	fault_setup(check, &s, &q, &pf);
+	EXPECT_EQ(pf.dev_id, s.dev_id);
+	EXPECT_EQ(pf.addr, VS_GVA + 8 * PG);
+	EXPECT_TRUE(pf.perm & IOMMU_PGFAULT_PERM_READ);
+	EXPECT_TRUE(pf.flags & IOMMU_PGFAULT_FLAGS_LAST_PAGE);
+	EXPECT_FALSE(pf.flags & IOMMU_PGFAULT_FLAGS_PASID_VALID);
+	EXPECT_ERRNO(fq_read(check, &q, more, sizeof(more)), -EAGAIN);
+	EXPECT_ERRNO(fq_read(check, &q, more, PF_SZ - 4), -EINVAL);
+	EXPECT_EQ(cr_status(&s), SIOVDEV_CS_NONE);
+	*vs_pte(&s, 8) = vs_gpa(6) | VS_PTE_FLAGS;
+	EXPECT_EQ(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		  (ssize_t)PR_SZ);
+	EXPECT_EQ(cr_status(&s), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(vs_page(&s, 1)[0], 0x66);
+}
+
+SIOVH_CLAUSE(fault_bad_responses,
+	.id = "IOMMUFD.FAULT.2", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "responses with an unknown cookie, a bad code or an already answered cookie are -EINVAL and deliver nothing; an INVALID response completes the device's request with a page fault",
+	.source = SRC_PRQ "; " SRC_H("struct iommu_hwpt_page_response"),
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_pgfault pf;
+	struct fq q;
+	struct vs s;
+
+	fault_setup(check, &s, &q, &pf);
+	EXPECT_ERRNO(fq_write(check, &q, pf.cookie + 100,
+			      IOMMUFD_PAGE_RESP_SUCCESS), -EINVAL);
+	EXPECT_ERRNO(fq_write(check, &q, pf.cookie, 7), -EINVAL);
+	EXPECT_EQ(cr_status(&s), SIOVDEV_CS_NONE);
+	EXPECT_EQ(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_INVALID),
+		  (ssize_t)PR_SZ);
+	EXPECT_EQ(cr_status(&s), SIOVDEV_CS_PAGE_FAULT);
+	EXPECT_ERRNO(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		     -EINVAL);
+	drain_faults(check);
+}
+
+SIOVH_CLAUSE(fault_destroy_completes,
+	.id = "IOMMUFD.FAULT.3", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "destroying a fault queue (once no HWPT refers to it) completes its outstanding groups: the waiting device request ends with a page fault",
+	.source = SRC_PRQ "; " SRC_FAULTQ,
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_pgfault pf;
+	struct fq q;
+	struct vs s;
+
+	uint32_t adi;
+
+	fault_setup(check, &s, &q, &pf);
+	adi = vdev_probe(check, &s.d).adis[0];
+	EXPECT_ERRNO(obj_destroy(check, q.id), -EBUSY);
+	ASSERT_OK(dev_attach(check, &s.d, false, 0, s.parent));
+	ASSERT_OK(obj_destroy(check, s.nested));
+	EXPECT_TRUE(adi_probe(check, adi).page_wait);
+	ASSERT_OK(obj_destroy(check, q.id));
+	/* its record cannot land (the guest VA means nothing now): the ADI
+	 * stops waiting, the request completed */
+	EXPECT_FALSE(adi_probe(check, adi).page_wait);
+	drain_faults(check);
+}
