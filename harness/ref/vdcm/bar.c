@@ -154,6 +154,8 @@ static uint32_t queue_reg_read(struct vdcm_vdev *vdev, uint32_t q,
 		return r->vector;
 	case VDEV_Q_DONE:
 		return r->done;
+	case VDEV_Q_PASID:
+		return r->pasid;
 	}
 	return 0;
 }
@@ -214,6 +216,8 @@ static int queue_reg_write(struct vdcm_vdev *vdev, uint32_t q, uint32_t reg,
 			return 0;	/* out of range: ignored */
 		r->vector = val;
 		return vdcm_irq_ims_sync(vdev);
+	case VDEV_Q_PASID:
+		return vdcm_qpasid_write(vdev, q, val);
 	}
 	return 0;			/* RO or reserved */
 }

@@ -155,7 +155,27 @@
 	X(MAP_OVERLAP, "map-overlap",					\
 	  "MAP_DMA accepts a range overlapping an existing mapping")	\
 	X(INFO_ARGSZ_UNCHECKED, "info-argsz-unchecked",			\
-	  "IOMMU_GET_INFO fills iova_pgsizes past a too-small argsz")
+	  "IOMMU_GET_INFO fills iova_pgsizes past a too-small argsz")	\
+	/* Queue PASID registers (qpasid.c) */				\
+	X(QPASID_UNTRANSLATED, "qpasid-untranslated",			\
+	  "the guest PASID is programmed into the ADI as is")		\
+	X(QPASID_WHILE_ENABLED, "qpasid-while-enabled",			\
+	  "a queue's PASID is switched while the queue is enabled")	\
+	X(QPASID_DISABLE_KEEPS, "qpasid-disable-keeps",			\
+	  "vSVA disable leaves the ADI on the guest's PASID")		\
+	X(QPASID_UNKNOWN_OK, "qpasid-unknown-ok",			\
+	  "a guest PASID with no host PASID reads back as accepted")	\
+	X(QPASID_NO_CAP_CHECK, "qpasid-no-cap-check",			\
+	  "vSVA is turned on with the VDEV's PASID capability disabled") \
+	X(QPASID_RESET_KEEPS, "qpasid-reset-keeps",			\
+	  "a queue reset leaves the queue's guest PASID register set")	\
+	X(QPASID_RESIZE_OK, "qpasid-resize-ok",				\
+	  "queues are re-allocated under a queue running on a guest PASID") \
+	/* vSVA (vsva.c) */						\
+	X(VSVA_NO_SPID, "vsva-no-spid",					\
+	  "a guest PASID is translated without the spid mapping: as itself") \
+	X(VSVA_BIND_KEEPS_AUX, "vsva-bind-keeps-aux",			\
+	  "iommufd bind leaves the default PASID on the AUX domain")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

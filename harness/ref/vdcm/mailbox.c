@@ -88,6 +88,8 @@ int vdcm_queue_reset(struct vdcm_vdev *vdev, uint32_t q)
 	int ret;
 
 	vdcm_pin_retire_all(vdev, adi);
+	if (!vdcm_fault(vdcm, VDCM_FAULT_QPASID_RESET_KEEPS))
+		vdev->regs.q[q].pasid = 0;	/* back to the default PASID */
 	ret = vdcm_hw_adi_quiesce(vdcm, adi);
 	if (!ret && !vdcm_fault(vdcm, VDCM_FAULT_NO_PASID_PROGRAMMED))
 		ret = vdcm_hw_adi_program_pasid(vdcm, adi, vdev->pasid);
@@ -126,6 +128,10 @@ int vdcm_queues_resize(struct vdcm_vdev *vdev, uint32_t n)
 
 	if (n < 1 || n > vdev_max_queues(vdev))
 		return -EINVAL;
+	/* A queue on a guest PASID owns its ADI (qpasid.c): no sharing. */
+	if (n != old && vdcm_qpasid_any(vdev) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_QPASID_RESIZE_OK))
+		return -EBUSY;
 	if (n < old) {
 		for (uint32_t i = n; i < old; i++)
 			vdcm_hw_adi_invalidate_pasid(vdcm, vdev->adi[i]);

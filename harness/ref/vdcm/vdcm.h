@@ -200,6 +200,44 @@ int vdcm_type_info(struct vdcm *vdcm, const char *type, const char **name,
 int vdcm_set_cur_queues(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 			unsigned int cur);
 
+/*
+ * vSVA: PASID management of a VDEV bound to /dev/iommu (issue 4, item 3;
+ * seeds/000 "Intel Scalable IOV & vSVA", seeds/001 guest-SVA lifecycle).
+ * The iommufd layer (harness/ref/iommufd) calls these; the guest side (the
+ * VDEV's per-queue PASID registers, vdev_regs.h) uses the same table.
+ *
+ *  - iommu_bind: the VDEV (open) is bound to an iommufd: its default PASID
+ *    leaves the AUX domain (detached from it) and is steered by iommufd
+ *    attach from now on; *rid and *default_pasid say where. A second bind
+ *    is -EBUSY, a VDEV not open -EBADF. iommu_unbind frees every guest
+ *    PASID (as gpasid_free), re-attaches the AUX domain; -EINVAL if not
+ *    bound. Release of a bound VDEV unbinds first.
+ *  - gpasid_alloc: a guest PASID of the VDEV gets a host PASID from the
+ *    VDEV's own IOASID set (made at bind, the VDEV as its token: one VM's
+ *    PASID namespace) with spid = gpasid, so guest -> host is
+ *    ioasid_find_by_spid and the guest never sees a host PASID. -EEXIST if gpasid already has one, -ERANGE gpasid >= 2^20,
+ *    -EINVAL not bound, -ENOSPC out of PASIDs. The caller attaches or
+ *    binds the host PASID in the IOMMU.
+ *  - gpasid_free, in the talk's free-before-unbind order: every ADI of the
+ *    VDEV running on that host PASID is disabled, drained and reset (its
+ *    queue falls back to the default PASID), the page requests of the
+ *    PASID are drained, then the host PASID is freed. The caller detaches
+ *    it in the IOMMU after. -ENOENT if gpasid has none.
+ *  - gpasid_to_host / host_to_gpasid: the two directions of the mapping
+ *    (the ADI programming path and the fault forwarding path); -ENOENT.
+ */
+int vdcm_vdev_iommu_bind(struct vdcm *vdcm, struct vdcm_vdev *vdev,
+			 uint16_t *rid, uint32_t *default_pasid);
+int vdcm_vdev_iommu_unbind(struct vdcm *vdcm, struct vdcm_vdev *vdev);
+int vdcm_vdev_gpasid_alloc(struct vdcm *vdcm, struct vdcm_vdev *vdev,
+			   uint32_t gpasid, uint32_t *hpasid);
+int vdcm_vdev_gpasid_free(struct vdcm *vdcm, struct vdcm_vdev *vdev,
+			  uint32_t gpasid);
+int vdcm_vdev_gpasid_to_host(struct vdcm *vdcm, struct vdcm_vdev *vdev,
+			     uint32_t gpasid, uint32_t *hpasid);
+int vdcm_host_to_gpasid(struct vdcm *vdcm, uint32_t hpasid,
+			struct vdcm_vdev **vdev, uint32_t *gpasid);
+
 /* The test facet's VDCM probes (test.h). */
 int vdcm_parent_probe(struct vdcm *vdcm, struct siovh_parent_probe *out);
 int vdcm_vdev_probe(struct vdcm *vdcm, struct vdcm_vdev *vdev,

@@ -13,6 +13,7 @@
  *   migration.c  VFIO migration v2: states, quiescence, save and load
  *   dirty.c      DMA logging on the IOMMU's dirty bits
  *   pin.c        selective pinning, the descriptors in flight, completions
+ *   vsva.c       vSVA: iommufd binding, guest PASID -> host PASID
  *
  * A VDEV's state splits in two. What create makes lives until remove: the
  * type, the UUID, the ADIs held. What open makes lives until release: the
@@ -58,6 +59,7 @@ struct vdcm_queue_regs {
 	uint32_t status;
 	uint32_t vector;
 	uint32_t done;
+	uint32_t pasid;			/* VDEV_Q_PASID: guest PASID, EN */
 };
 
 /* BAR0's register file, guest view. */
@@ -89,6 +91,8 @@ struct vdcm_map {
 #define VDCM_MAX_MAPS		64
 #define VDCM_MAX_MMAPS		16
 #define VDCM_MAX_DIRTY_RANGES	16
+/* Guest PASIDs a bound VDEV may have at once (vsva.c). */
+#define VDCM_MAX_GPASIDS	16
 
 struct vdcm_dirty {
 	bool on;
@@ -163,6 +167,16 @@ struct vdcm_vdev {
 	struct vdcm_inflight *inflight;
 	struct vdcm_dirty dirty;
 	struct vdcm_mig mig;
+
+	/* vSVA (vsva.c): bound to /dev/iommu, from bind to unbind. The
+	 * guest PASIDs' host PASIDs come from the VDEV's own IOASID set (an
+	 * MM set whose token is the VDEV, the VM's PASID namespace): the
+	 * spid of each is its guest PASID. gp[] lists them for unbind and
+	 * the reverse direction; guest -> host goes through find_by_spid. */
+	bool iommu_bound;
+	struct ioasid_set *gpasid_set;
+	uint32_t nr_gpasids;
+	struct { uint32_t gpasid, hpasid; } gp[VDCM_MAX_GPASIDS];
 
 	/* Guest-visible device state (defaults at create/reset/release). */
 	struct vdcm_cfg cfg;
@@ -308,6 +322,11 @@ void vdcm_mbox_doorbell(struct vdcm_vdev *vdev);
 int vdcm_queues_resize(struct vdcm_vdev *vdev, uint32_t n);
 int vdcm_queue_apply(struct vdcm_vdev *vdev, uint32_t q);
 int vdcm_queue_reset(struct vdcm_vdev *vdev, uint32_t q);
+
+/* qpasid.c: the queues' guest PASID registers (vdev_regs.h, VDEV_Q_PASID) */
+int vdcm_qpasid_write(struct vdcm_vdev *vdev, uint32_t q, uint32_t val);
+/* Does any queue run on a guest PASID (PASID_EN)? */
+bool vdcm_qpasid_any(const struct vdcm_vdev *vdev);
 int vdcm_queues_sync(struct vdcm_vdev *vdev);
 
 /* irq.c */
@@ -322,6 +341,9 @@ int vdcm_irq_ims_sync(struct vdcm_vdev *vdev);
 
 /* ioctl.c */
 int vdcm_vdev_reset(struct vdcm_vdev *vdev);
+
+/* vsva.c */
+void vdcm_vsva_release(struct vdcm_vdev *vdev);
 
 /* container.c */
 void vdcm_container_unmap_all(struct vdcm_vdev *vdev);

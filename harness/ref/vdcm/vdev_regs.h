@@ -19,8 +19,9 @@
  *    completion); vectors 1..maxQ are ADI completion interrupts, delivered
  *    from the IMS entries the VDCM programs.
  *
- * The guest never sees a host PASID: queue configuration is PASID-less and
- * the VDCM programs the AUX domain's default PASID into every ADI itself.
+ * The guest never sees a host PASID: the VDCM programs the AUX domain's
+ * default PASID into every ADI itself, and a queue's guest PASID (vSVA,
+ * VDEV_Q_PASID) is translated to a host PASID before it reaches an ADI.
  *
  * Region offsets: region N starts at N << VDEV_REGION_SHIFT of the device
  * fd (the vfio-pci convention). Checks must take offsets from
@@ -133,8 +134,31 @@
 #define VDEV_Q_STATUS		0x04	/* RO: VDEV_QSTS_* */
 #define   VDEV_QSTS_ENABLED	(1u << 0)
 #define   VDEV_QSTS_ERROR	(1u << 1) /* enable refused (queue >= CURQ) */
+#define   VDEV_QSTS_PASID_ERR	(1u << 2) /* a Q_PASID write was refused */
 #define VDEV_Q_VECTOR		0x08	/* RW: MSI-X vector, 1..maxQ */
 #define VDEV_Q_DONE		0x0c	/* RO: descriptors completed */
+/*
+ * vSVA (seeds/000, "Intel Scalable IOV & vSVA"; seeds/001): the queue's
+ * PASID, a guest PASID. With PASID_EN clear (the reset value) the queue's
+ * DMA carries the AUX domain's default PASID (non-SVA DMA, translated by
+ * the VDEV's IOAS); with PASID_EN set it carries the host PASID the VDCM
+ * maps the guest PASID to (vdcm_vdev_gpasid_to_host: the guest PASID must
+ * have been attached through /dev/iommu first). The VDCM programs the ADI
+ * behind the queue at the write. A write is refused (register unchanged,
+ * STATUS.PASID_ERR set; a successful write clears it) while the queue is
+ * enabled, when PASID_EN is set and the VDEV's PASID capability is not
+ * enabled, while the ADI behind the queue serves other queues too (curQ
+ * below maxQ after a guest-transparent re-allocation), or when the guest
+ * PASID has no host PASID. Queue reset, VDEV reset and release return it
+ * to 0; a guest PASID freed through /dev/iommu clears PASID_EN of the
+ * queues that used it (their queues are reset by the free). While any
+ * queue has PASID_EN the VDEV's ADIs are not re-allocated: SET_QUEUES
+ * and the VDCM's own re-allocation fail with EBUSY. Not migrated: the
+ * destination's guest PASIDs must be attached again.
+ */
+#define VDEV_Q_PASID		0x10	/* RW */
+#define   VDEV_QPASID_MASK	0x000fffffu
+#define   VDEV_QPASID_EN	(1u << 31)
 
 /*
  * MSI-X table and PBA, inside BAR0 (the MSI-X capability points here). The
