@@ -11,7 +11,8 @@
  *  - the reference VDCM, through the VFIO-device facet as a check drives it
  *    (issue 3): VDEV create+open+release+remove cycles per second, the
  *    median time from a descriptor's portal write to its completion record
- *    (fast path), and slow-path region reads and writes per second.
+ *    (fast path), and slow-path region reads and writes per second;
+ *  - the vSVA figures of issue 4 (bench_vsva.c).
  *
  * Each figure is the median over BATCHES batches of BATCH operations timed
  * with CLOCK_MONOTONIC; random IDs are drawn before the clock starts. The
@@ -36,6 +37,8 @@
 #include "harness/ref/siovdev/siovdev.h"
 #include "harness/ref/vdcm/vdev_regs.h"
 
+#include "bench.h"
+
 #define BATCH 4096u
 #define BATCHES 31u
 #define EMPTY_CHECKS 201u
@@ -49,7 +52,7 @@ SIOVH_CLAUSE(bench_empty,
 	(void)check;
 }
 
-static uint64_t now_ns(void)
+uint64_t bench_now_ns(void)
 {
 	struct timespec ts;
 
@@ -64,7 +67,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, size_t n)
+double bench_median(double *v, size_t n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
@@ -140,7 +143,7 @@ static double run_batch(struct fixture *fx, enum op op)
 
 	ioasid_get_capacity(fx->core, &cap, &avail);
 	fixture_pick(fx);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (unsigned int i = 0; i < BATCH; i++) {
 		siovh_ioasid_t pick = fx->picks[i];
 
@@ -165,7 +168,7 @@ static double run_batch(struct fixture *fx, enum op op)
 			break;
 		}
 	}
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	/* find_by_spid took a reference per call: give them back, untimed. */
 	for (unsigned int i = 0; op == OP_FIND_BY_SPID && i < BATCH; i++)
 		err |= ioasid_put(fx->core, fx->set, fx->picks[i]);
@@ -195,7 +198,7 @@ static int bench_ops(uint32_t live, json_t *rows)
 				goto out;
 			}
 		}
-		double med = median(samples, BATCHES);
+		double med = bench_median(samples, BATCHES);
 
 		printf("  %-14s %9u live  %8.1f ns\n", op_names[op], live, med);
 		json_array_append_new(rows, json_pack("{s:s,s:I,s:f,s:i,s:i}",
@@ -261,7 +264,7 @@ static int bench_runner(json_t *root)
 		return ret;
 	for (unsigned int i = 0; i < EMPTY_CHECKS; i++)
 		samples[i] = (double)run.results[i].duration_ns / 1e6;
-	double med = median(samples, EMPTY_CHECKS);
+	double med = bench_median(samples, EMPTY_CHECKS);
 
 	printf("  %-14s %9u checks %8.3f ms per check (median, fork to reap)\n",
 	       "runner", EMPTY_CHECKS, med);
@@ -308,14 +311,14 @@ static int bench_vdev_cycles(struct siovh_target *t, json_t *obj)
 	int ret = 0;
 
 	for (unsigned int b = 0; b < VDCM_BATCHES; b++) {
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		for (unsigned int i = 0; !ret && i < VDCM_CYCLES; i++)
 			ret = vdev_cycle(t);
 		if (ret)
 			return ret;
-		samples[b] = VDCM_CYCLES * 1e9 / (double)(now_ns() - t0);
+		samples[b] = VDCM_CYCLES * 1e9 / (double)(bench_now_ns() - t0);
 	}
-	double med = median(samples, VDCM_BATCHES);
+	double med = bench_median(samples, VDCM_BATCHES);
 
 	printf("  %-14s %9u cycles %8.0f per second (create+open+release+remove)\n",
 	       "vdev-lifecycle", VDCM_CYCLES, med);
@@ -414,13 +417,13 @@ static double descriptor_once(struct vdcm_fixture *fx)
 	uint64_t t0;
 
 	*status = 0;
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	if (fx->t->vfio_device->pwrite(fx->t, fx->vdev, &d, sizeof(d),
 				       fx->bar2) != sizeof(d))
 		return -1;
 	while (*status == SIOVDEV_CS_NONE)
 		;			/* the reference completes in the write */
-	return *status == SIOVDEV_CS_SUCCESS ? (double)(now_ns() - t0) : -1;
+	return *status == SIOVDEV_CS_SUCCESS ? (double)(bench_now_ns() - t0) : -1;
 }
 
 static int bench_descriptors(struct vdcm_fixture *fx, json_t *obj)
@@ -432,7 +435,7 @@ static int bench_descriptors(struct vdcm_fixture *fx, json_t *obj)
 		if (samples[i] < 0)
 			return -EIO;
 	}
-	double med = median(samples, VDCM_DESCS);
+	double med = bench_median(samples, VDCM_DESCS);
 
 	printf("  %-14s %9u descs  %8.1f ns submit to completion (median)\n",
 	       "fast-path", VDCM_DESCS, med);
@@ -447,19 +450,19 @@ static int bench_slow_path(struct vdcm_fixture *fx, json_t *obj)
 	uint64_t t0;
 
 	for (unsigned int b = 0; b < VDCM_BATCHES; b++) {
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		for (unsigned int i = 0; i < VDCM_REGS; i++)
 			if (fx->t->vfio_device->pread(fx->t, fx->vdev, &val, 4,
 					fx->bar0 + VDEV_REG_MAXQ) != 4)
 				return -EIO;
-		rd[b] = VDCM_REGS * 1e9 / (double)(now_ns() - t0);
-		t0 = now_ns();
+		rd[b] = VDCM_REGS * 1e9 / (double)(bench_now_ns() - t0);
+		t0 = bench_now_ns();
 		for (unsigned int i = 0; i < VDCM_REGS; i++)
 			if (reg_write(fx, fx->bar0 + VDEV_REG_MBOX_ARG, i))
 				return -EIO;
-		wr[b] = VDCM_REGS * 1e9 / (double)(now_ns() - t0);
+		wr[b] = VDCM_REGS * 1e9 / (double)(bench_now_ns() - t0);
 	}
-	double mrd = median(rd, VDCM_BATCHES), mwr = median(wr, VDCM_BATCHES);
+	double mrd = bench_median(rd, VDCM_BATCHES), mwr = bench_median(wr, VDCM_BATCHES);
 
 	printf("  %-14s %9u ops    %8.0f reads/s  %.0f writes/s (BAR0)\n",
 	       "slow-path", VDCM_REGS, mrd, mwr);
@@ -570,6 +573,8 @@ int main(int argc, char **argv)
 		ret = bench_runner(root);
 	if (!ret)
 		ret = bench_vdcm(root);
+	if (!ret)
+		ret = bench_vsva(root);
 	json_decref(rows);
 
 	if (!ret && report) {
