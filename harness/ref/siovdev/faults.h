@@ -13,6 +13,8 @@
  *   PCI   the parent's config space (the target's pci facet);
  *   VDEV  through the VDEVs the reference VDCM composes (the vfio_device
  *         and test facets): some VDCM behaviour exercises the bug;
+ *   IOMMUFD through a VDEV bound to /dev/iommu (page requests reach the
+ *         user's fault queue, responses come back from it);
  *   UNIT  nowhere above the device, because the faithful VDCM never drives
  *         the hardware into the state the bug needs: it invalidates the
  *         PASID itself before an ADI reset or re-programs it after one, so
@@ -94,11 +96,11 @@
 	X(COPY_CROSSES_PAGE, "copy-crosses-page", VDEV,			\
 	  "DMA requests cross 4 KiB boundaries")				\
 	/* Page requests (pri.c) */					\
-	X(PRI_NO_WAIT, "pri-no-wait", UNIT,				\
+	X(PRI_NO_WAIT, "pri-no-wait", IOMMUFD,				\
 	  "a block-on-fault descriptor completes with the fault at once") \
 	X(PRI_ANY_PRG, "pri-any-prg", UNIT,				\
 	  "a page response is matched on the PASID, not the PRG index")	\
-	X(PRI_SUCCESS_NO_RETRY, "pri-success-no-retry", UNIT,		\
+	X(PRI_SUCCESS_NO_RETRY, "pri-success-no-retry", IOMMUFD,		\
 	  "a SUCCESS response completes the descriptor with the fault")	\
 	X(PRI_FAILURE_IGNORED, "pri-failure-ignored", UNIT,		\
 	  "Response Failure does not stop further page requests")	\
