@@ -10,6 +10,8 @@
  *	iommufd     (/dev/iommu: IOAS, HWPT, device and fault objects; its
  *	             devices are the VDCM's VDEVs, bound through the VDCM's
  *	             vSVA calls; the IOMMU's page responses go to the parent)
+ *	kvm         (KVM's guest PASID translation, kept by the IOASID
+ *	             notifications of each bound VDEV's VM)
  *
  * The ops below only translate the target into a module and pass the call
  * on; the behaviour is all in harness/ref. This file also plays the host
@@ -17,9 +19,10 @@
  * interrupt messages to vdcm_msi().
  *
  * Faults: the table is the union of the modules' X-macro lists, in the
- * order ioasid, siovdev, viommu, vdcm, iommufd ("ioasid-<name>",
+ * order ioasid, siovdev, viommu, vdcm, iommufd, kvm ("ioasid-<name>",
  * "siovdev-<name>", ...); spec->fault indexes it and ref_open routes the
- * index to its module. Facets: ioasid faults "ioasid", vdcm faults "vdev";
+ * index to its module. Facets: ioasid faults "ioasid", vdcm and kvm
+ * faults "vdev";
  * a siovdev, viommu or iommufd fault has the facet its reach column names
  * (faults.h: PCI "pci", VDEV "vdev", IOMMUFD "iommufd"), and one of reach
  * UNIT, which no facet can observe, is left out of the table: the module's
@@ -34,6 +37,7 @@
 
 #include "harness/backends/ref.h"
 #include "harness/ref/iommufd/iommufd.h"
+#include "harness/ref/kvm/kvm_pasid.h"
 #include "harness/ref/ioasid/ioasid.h"
 #include "harness/ref/siovdev/siovdev.h"
 #include "harness/ref/vdcm/vdcm.h"
@@ -58,6 +62,7 @@ struct ref_target {
 	struct siovdev *parent;
 	struct vdcm *vdcm;
 	struct iommufd_ctx *iommufd;
+	struct kvm_pasid *kvm;
 	char profile[PATH_MAX];
 };
 
@@ -359,10 +364,22 @@ static ssize_t ref_pread(struct siovh_target *t, struct siovh_vdev *vdev,
 	return vdcm_vdev_pread(vdcm_of(t), vdev_of(vdev), buf, len, offset);
 }
 
+static void ref_dev_deliver(void *priv);
+
+/*
+ * A write may make the parent send page requests that the IOMMU answers
+ * itself (the page is there, or its queue is full): those answers reach
+ * the device as soon as the write returns, as on hardware, not only at
+ * the user's next fault-queue call.
+ */
 static ssize_t ref_pwrite(struct siovh_target *t, struct siovh_vdev *vdev,
 			  const void *buf, size_t len, uint64_t offset)
 {
-	return vdcm_vdev_pwrite(vdcm_of(t), vdev_of(vdev), buf, len, offset);
+	ssize_t n = vdcm_vdev_pwrite(vdcm_of(t), vdev_of(vdev), buf, len,
+				     offset);
+
+	ref_dev_deliver(ref_of(t));
+	return n;
 }
 
 static void *ref_mmap(struct siovh_target *t, struct siovh_vdev *vdev,
@@ -443,15 +460,32 @@ static const struct siovh_iommufd_ops ref_iommufd_ops = {
 
 /* ---- The VDCM's vSVA calls, as iommufd's device ops ---- */
 
+/*
+ * A VDEV bound to /dev/iommu is a VM's device: KVM listens to the VM's
+ * IOASID notifications (its token is the VDEV, vdcm.h "vSVA") from bind
+ * to unbind, so that it keeps the guest's PASID translation (kvm_pasid.h).
+ */
 static int ref_dev_bind(void *priv, void *dev, uint16_t *rid,
 			uint32_t *default_pasid)
 {
-	return vdcm_vdev_iommu_bind(((struct ref_target *)priv)->vdcm, dev, rid, default_pasid);
+	struct ref_target *ref = priv;
+	int ret = kvm_pasid_watch(ref->kvm, dev);
+
+	if (ret)
+		return ret;
+	ret = vdcm_vdev_iommu_bind(ref->vdcm, dev, rid, default_pasid);
+	if (ret)
+		kvm_pasid_unwatch(ref->kvm, dev);
+	return ret;
 }
 
 static int ref_dev_unbind(void *priv, void *dev)
 {
-	return vdcm_vdev_iommu_unbind(((struct ref_target *)priv)->vdcm, dev);
+	struct ref_target *ref = priv;
+	int ret = vdcm_vdev_iommu_unbind(ref->vdcm, dev);
+
+	kvm_pasid_unwatch(ref->kvm, dev);
+	return ret;
 }
 
 static int ref_dev_gpasid_alloc(void *priv, void *dev, uint32_t gpasid,
@@ -618,6 +652,12 @@ void siovh_ref_profile_path(char *buf, size_t len)
 		.summary = s,						\
 		.code = VDCM_FAULT_##c,					\
 	},
+#define REF_KVM_FAULT(c, n, s) {					\
+		.name = "kvm-" n,					\
+		.facet = "vdev",					\
+		.summary = s,						\
+		.code = KVM_PASID_FAULT_##c,				\
+	},
 #define REF_IOMMUFD_FAULT(c, n, r, s) REF_KEEP_##r({			\
 		.name = "iommufd-" n,					\
 		.facet = REF_FACET_##r,					\
@@ -631,19 +671,23 @@ static const struct siovh_fault ref_faults[] = {
 	VIOMMU_FAULT_LIST(REF_VIOMMU_FAULT)
 	VDCM_FAULT_LIST(REF_VDCM_FAULT)
 	IOMMUFD_FAULT_LIST(REF_IOMMUFD_FAULT)
+	KVM_PASID_FAULT_LIST(REF_KVM_FAULT)
 	{ .name = NULL },
 };
 
 #define REF_NR_FAULTS (sizeof(ref_faults) / sizeof(ref_faults[0]) - 1)
 
 /* Which module each entry of ref_faults belongs to, entry for entry. */
-enum ref_module { REF_IOASID, REF_SIOVDEV, REF_VIOMMU, REF_VDCM, REF_IOMMUFD };
+enum ref_module {
+	REF_IOASID, REF_SIOVDEV, REF_VIOMMU, REF_VDCM, REF_IOMMUFD, REF_KVM,
+};
 
 #define REF_IOASID_MODULE(c, n, s) REF_IOASID,
 #define REF_SIOVDEV_MODULE(c, n, r, s) REF_KEEP_##r(REF_SIOVDEV,)
 #define REF_VIOMMU_MODULE(c, n, r, s) REF_KEEP_##r(REF_VIOMMU,)
 #define REF_VDCM_MODULE(c, n, s) REF_VDCM,
 #define REF_IOMMUFD_MODULE(c, n, r, s) REF_KEEP_##r(REF_IOMMUFD,)
+#define REF_KVM_MODULE(c, n, s) REF_KVM,
 
 static const unsigned char ref_fault_module[] = {
 	IOASID_FAULT_LIST(REF_IOASID_MODULE)
@@ -651,6 +695,7 @@ static const unsigned char ref_fault_module[] = {
 	VIOMMU_FAULT_LIST(REF_VIOMMU_MODULE)
 	VDCM_FAULT_LIST(REF_VDCM_MODULE)
 	IOMMUFD_FAULT_LIST(REF_IOMMUFD_MODULE)
+	KVM_PASID_FAULT_LIST(REF_KVM_MODULE)
 };
 
 _Static_assert(sizeof(ref_fault_module) == REF_NR_FAULTS,
@@ -658,7 +703,7 @@ _Static_assert(sizeof(ref_fault_module) == REF_NR_FAULTS,
 
 /* One fault code per module; NONE for all but the one spec->fault names. */
 struct ref_faults {
-	int ioasid, siovdev, viommu, vdcm, iommufd;
+	int ioasid, siovdev, viommu, vdcm, iommufd, kvm;
 };
 
 static int ref_route_fault(int index, struct ref_faults *f)
@@ -667,7 +712,7 @@ static int ref_route_fault(int index, struct ref_faults *f)
 
 	*f = (struct ref_faults) { IOASID_FAULT_NONE, SIOVDEV_FAULT_NONE,
 				   VIOMMU_FAULT_NONE, VDCM_FAULT_NONE,
-				   IOMMUFD_FAULT_NONE };
+				   IOMMUFD_FAULT_NONE, KVM_PASID_FAULT_NONE };
 	if (index < 0)
 		return 0;
 	if ((size_t)index >= REF_NR_FAULTS)
@@ -685,6 +730,9 @@ static int ref_route_fault(int index, struct ref_faults *f)
 		break;
 	case REF_VDCM:
 		f->vdcm = code;
+		break;
+	case REF_KVM:
+		f->kvm = code;
 		break;
 	default:
 		f->iommufd = code;
@@ -744,6 +792,7 @@ static void ref_destroy(struct ref_target *ref)
 {
 	iommufd_ctx_destroy(ref->iommufd);
 	vdcm_destroy(ref->vdcm);
+	kvm_pasid_destroy(ref->kvm);
 	siovdev_destroy(ref->parent);
 	viommu_destroy(ref->iommu);
 	if (ref->ioasid)
@@ -760,6 +809,9 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f)
 
 	ref->ioasid = ioasid_core_create(REF_IOASID_CAPACITY, f->ioasid);
 	if (!ref->ioasid)
+		return -errno;
+	ref->kvm = kvm_pasid_create(ref->ioasid, f->kvm);
+	if (!ref->kvm)
 		return -errno;
 	viommu_config_default(&icfg);
 	ref->iommu = viommu_create(&icfg, f->viommu);

@@ -262,6 +262,8 @@ void vdcm_regs_init(struct vdcm_vdev *vdev)
 {
 	uint32_t q, v;
 
+	for (q = 0; q < vdev_max_queues(vdev); q++)
+		vdcm_qpasid_clear(vdev, q);	/* its references */
 	memset(&vdev->regs, 0, sizeof(vdev->regs));
 	vdev->regs.curq = vdev_max_queues(vdev);
 	for (q = 0; q < vdev_max_queues(vdev); q++)

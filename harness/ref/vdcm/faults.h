@@ -171,11 +171,15 @@
 	  "a queue reset leaves the queue's guest PASID register set")	\
 	X(QPASID_RESIZE_OK, "qpasid-resize-ok",				\
 	  "queues are re-allocated under a queue running on a guest PASID") \
+	X(QPASID_REF_LEAK, "qpasid-ref-leak",				\
+	  "a queue leaving a guest PASID keeps the VDCM's reference")	\
 	/* vSVA (vsva.c) */						\
 	X(VSVA_NO_SPID, "vsva-no-spid",					\
 	  "a guest PASID is translated without the spid mapping: as itself") \
 	X(VSVA_BIND_KEEPS_AUX, "vsva-bind-keeps-aux",			\
-	  "iommufd bind leaves the default PASID on the AUX domain")
+	  "iommufd bind leaves the default PASID on the AUX domain")	\
+	X(VSVA_UNBIND_KEEPS_REF, "vsva-unbind-keeps-ref",		\
+	  "unbind does not drop the bind's reference: never reclaimed")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

@@ -89,7 +89,7 @@ int vdcm_queue_reset(struct vdcm_vdev *vdev, uint32_t q)
 
 	vdcm_pin_retire_all(vdev, adi);
 	if (!vdcm_fault(vdcm, VDCM_FAULT_QPASID_RESET_KEEPS))
-		vdev->regs.q[q].pasid = 0;	/* back to the default PASID */
+		vdcm_qpasid_clear(vdev, q);	/* back to the default PASID */
 	ret = vdcm_hw_adi_quiesce(vdcm, adi);
 	if (!ret && !vdcm_fault(vdcm, VDCM_FAULT_NO_PASID_PROGRAMMED))
 		ret = vdcm_hw_adi_program_pasid(vdcm, adi, vdev->pasid);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 
+#include "harness/ref/ioasid/ioasid.h"
 #include "vdcm_internal.h"
 
 #define VPASID_CTRL_ENABLE	0x1	/* the virtual PASID capability's */
@@ -46,6 +47,30 @@ static int64_t qpasid_resolve(struct vdcm_vdev *vdev, uint32_t q, uint32_t val)
 	return ret ? (int64_t)ret : (int64_t)hpasid;
 }
 
+/*
+ * The VDCM's reference on the host PASID a queue runs on (seeds/001, the
+ * lifecycle's steps 10 and 16: find_by_spid's reference, kept while the
+ * ADI may carry the PASID, so the PASID cannot be reclaimed under it).
+ */
+static void qpasid_hold(struct vdcm_vdev *vdev, uint32_t q, uint32_t hpasid)
+{
+	struct vdcm_queue_regs *r = &vdev->regs.q[q];
+
+	if (!ioasid_get(vdev->vdcm->ioasid, vdev->gpasid_set, hpasid))
+		r->held = hpasid;
+}
+
+void vdcm_qpasid_clear(struct vdcm_vdev *vdev, uint32_t q)
+{
+	struct vdcm_queue_regs *r = &vdev->regs.q[q];
+
+	r->pasid = 0;
+	if (r->held && vdev->gpasid_set &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_QPASID_REF_LEAK))
+		ioasid_put(vdev->vdcm->ioasid, vdev->gpasid_set, r->held);
+	r->held = 0;
+}
+
 int vdcm_qpasid_write(struct vdcm_vdev *vdev, uint32_t q, uint32_t val)
 {
 	struct vdcm_queue_regs *r = &vdev->regs.q[q];
@@ -59,7 +84,10 @@ int vdcm_qpasid_write(struct vdcm_vdev *vdev, uint32_t q, uint32_t val)
 		return 0;		/* refused: the guest sees the status */
 	}
 	r->status &= ~VDEV_QSTS_PASID_ERR;
+	vdcm_qpasid_clear(vdev, q);
 	r->pasid = val;
+	if (val & VDEV_QPASID_EN && (uint32_t)hpasid != vdev->pasid)
+		qpasid_hold(vdev, q, (uint32_t)hpasid);
 	if (!(val & VDEV_QPASID_EN) &&
 	    vdcm_fault(vdev->vdcm, VDCM_FAULT_QPASID_DISABLE_KEEPS))
 		return 0;		/* the bug: the ADI keeps the SVA PASID */

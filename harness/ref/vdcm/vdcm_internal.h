@@ -60,6 +60,8 @@ struct vdcm_queue_regs {
 	uint32_t vector;
 	uint32_t done;
 	uint32_t pasid;			/* VDEV_Q_PASID: guest PASID, EN */
+	uint32_t held;			/* host PASID the VDCM holds a
+					 * reference on for it; 0: none */
 };
 
 /* BAR0's register file, guest view. */
@@ -327,6 +329,9 @@ int vdcm_queue_reset(struct vdcm_vdev *vdev, uint32_t q);
 int vdcm_qpasid_write(struct vdcm_vdev *vdev, uint32_t q, uint32_t val);
 /* Does any queue run on a guest PASID (PASID_EN)? */
 bool vdcm_qpasid_any(const struct vdcm_vdev *vdev);
+/* Queue q leaves its guest PASID (reset paths): register 0, reference
+ * dropped. The caller programs the ADI. */
+void vdcm_qpasid_clear(struct vdcm_vdev *vdev, uint32_t q);
 int vdcm_queues_sync(struct vdcm_vdev *vdev);
 
 /* irq.c */

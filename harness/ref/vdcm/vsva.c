@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * vSVA in the reference VDCM (seeds/000, "Intel Scalable IOV & vSVA" and
  * "VDCM to support vSVA"; seeds/001, "IOASID Lifecycle in Guest SVA"):
@@ -14,12 +14,19 @@
  * reference that is put at once; host -> guest (fault forwarding) is
  * ioasid_find's private data (the VDEV) and the VDEV's small table.
  *
- * Free-before-unbind (seeds/001, steps 17-24): gpasid_free quiesces the
+ * References, the talk's Ref column: alloc 1; the bind's own +1 and its
+ * BIND notification, on which KVM (harness/ref/kvm) takes +1; a queue the
+ * guest points at the PASID, +1 held by the VDCM (qpasid.c) until the
+ * queue leaves it. So an attached guest PASID has 3, 4 while a queue runs
+ * on it.
+ *
+ * Free-before-unbind (seeds/001, steps 14-24): gpasid_free quiesces the
  * ADIs running on the host PASID (disable, drain, reset: vdcm_queue_reset,
- * which also gives the queue its default PASID back), completes the
- * PASID's page request groups (viommu_prq_drain), and only then frees the
- * host PASID; the caller (iommufd) tears the IOMMU's PASID entry down
- * after.
+ * which also gives the queue its default PASID back and drops the VDCM's
+ * reference), completes the PASID's page request groups
+ * (viommu_prq_drain), sends UNBIND (KVM drops its reference) and drops
+ * the bind's, and only then frees the host PASID, which is reclaimed at
+ * once; the caller (iommufd) tears the IOMMU's PASID entry down after.
  */
 #include <errno.h>
 #include <string.h>
@@ -110,6 +117,39 @@ static void vsva_quiesce_adis(struct vdcm_vdev *vdev, uint32_t hpasid)
 	}
 }
 
+/*
+ * The bind's side of the talk's lifecycle (seeds/001, "IOASID Lifecycle in
+ * Guest SVA"): the allocation holds reference 1 (step 2); the IOMMU bind
+ * takes its own (step 4) and tells the VM's listeners (step 5), KVM among
+ * them, which takes one more (step 6). Unbind undoes it in reverse (steps
+ * 17-22) and the free that follows reclaims the PASID (step 23).
+ */
+static void vsva_bind_notify(struct vdcm_vdev *vdev, uint32_t hpasid)
+{
+	struct vdcm *vdcm = vdev->vdcm;
+
+	if (ioasid_get(vdcm->ioasid, vdev->gpasid_set, hpasid))
+		return;		/* a fresh active ID: cannot fail */
+	ioasid_notify(vdcm->ioasid, vdev->gpasid_set, hpasid,
+		      SIOVH_IOASID_NOTIFY_BIND, SIOVH_IOASID_NOTIFY_FLAG_ALL);
+}
+
+static void vsva_unbind_notify(struct vdcm_vdev *vdev, uint32_t hpasid)
+{
+	struct vdcm *vdcm = vdev->vdcm;
+
+	ioasid_notify(vdcm->ioasid, vdev->gpasid_set, hpasid,
+		      SIOVH_IOASID_NOTIFY_UNBIND, SIOVH_IOASID_NOTIFY_FLAG_ALL);
+	if (!vdcm_fault(vdcm, VDCM_FAULT_VSVA_UNBIND_KEEPS_REF))
+		ioasid_put(vdcm->ioasid, vdev->gpasid_set, hpasid);
+}
+
+/*
+ * Free-before-unbind: the device stops using the PASID (its queues are
+ * reset, dropping the VDCM's references, steps 14-16) and its page
+ * requests are completed before the unbind's notifications and puts, and
+ * only then is the PASID freed, with no reference left to keep it.
+ */
 static void gp_free_at(struct vdcm_vdev *vdev, int i)
 {
 	struct vdcm *vdcm = vdev->vdcm;
@@ -118,6 +158,7 @@ static void gp_free_at(struct vdcm_vdev *vdev, int i)
 	vsva_quiesce_adis(vdev, hpasid);
 	viommu_prq_drain(vdcm->iommu, vdcm->rid, VIOMMU_DRAIN_F_PASID, true,
 			 hpasid);
+	vsva_unbind_notify(vdev, hpasid);
 	ioasid_free(vdcm->ioasid, vdev->gpasid_set, hpasid);
 	vdev->gp[i] = vdev->gp[--vdev->nr_gpasids];
 }
@@ -183,6 +224,7 @@ int vdcm_vdev_gpasid_alloc(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 			return ret;
 		}
 	}
+	vsva_bind_notify(vdev, h);
 	vdev->gp[vdev->nr_gpasids].gpasid = gpasid;
 	vdev->gp[vdev->nr_gpasids].hpasid = h;
 	vdev->nr_gpasids++;
