@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IOAS model (ioas_model.h): a sorted array of areas, an allowed list,
+ * and the contract's rules, each stated once.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioas_model.h"
+
+#define PAGE IOAS_MODEL_PAGE
+
+static const struct ioas_model_span reserved[] = {
+	{ IOAS_MODEL_MSI_START, IOAS_MODEL_MSI_LAST },
+	{ IOAS_MODEL_APERTURE, UINT64_MAX },
+};
+#define NR_RESERVED (sizeof(reserved) / sizeof(reserved[0]))
+
+/*
+ * The rules an operation breaks: the first one's errno, and how many. Two
+ * or more, or one whose errno the contract leaves open, and any failure
+ * will do.
+ */
+struct verdict {
+	int err;
+	unsigned int n;
+};
+
+static void rule(struct verdict *v, bool broken, int err)
+{
+	if (broken && !v->n++)
+		v->err = err;
+}
+
+/* A rule whose errno is not the contract's to fix: any failure. */
+static void rule_any(struct verdict *v, bool broken, int err)
+{
+	if (!broken)
+		return;
+	if (!v->n)
+		v->err = err;
+	v->n += 2;
+}
+
+static int verdict(struct ioas_model *m, const struct verdict *v)
+{
+	m->any_err = v->n > 1;
+	return v->n ? v->err : 0;
+}
+
+static bool wraps(uint64_t start, uint64_t length)
+{
+	return length && start > UINT64_MAX - (length - 1);
+}
+
+static bool meets(uint64_t s1, uint64_t l1, uint64_t s2, uint64_t l2)
+{
+	return s1 <= l2 && s2 <= l1;
+}
+
+void ioas_model_init(struct ioas_model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void ioas_model_release(struct ioas_model *m)
+{
+	free(m->v);
+	ioas_model_init(m);
+}
+
+bool ioas_model_reserved(uint64_t start, uint64_t last)
+{
+	size_t i;
+
+	for (i = 0; i < NR_RESERVED; i++)
+		if (meets(start, last, reserved[i].start, reserved[i].last))
+			return true;
+	return false;
+}
+
+uint64_t ioas_model_auto_align(uint64_t length, uint64_t va)
+{
+	uint64_t a = 1;
+
+	while (a < length && a < (1ull << 63))
+		a <<= 1;
+	if (va && (va & -va) < a)
+		a = va & -va;
+	return a < PAGE ? PAGE : a;
+}
+
+/* The first area meeting [start, last], or NULL. */
+static const struct ioas_model_area *area_meeting(const struct ioas_model *m,
+						  uint64_t start,
+						  uint64_t last)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (meets(start, last, m->v[i].iova, m->v[i].last))
+			return &m->v[i];
+	return NULL;
+}
+
+static int area_add(struct ioas_model *m, const struct ioas_model_area *a)
+{
+	struct ioas_model_area *v;
+	size_t i, cap;
+
+	if (m->n == m->cap) {
+		cap = m->cap ? m->cap * 2 : 16;
+		v = realloc(m->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		m->v = v;
+		m->cap = cap;
+	}
+	for (i = m->n; i && m->v[i - 1].iova > a->iova; i--)
+		m->v[i] = m->v[i - 1];
+	m->v[i] = *a;
+	m->n++;
+	return 0;
+}
+
+static void area_del(struct ioas_model *m, size_t i)
+{
+	memmove(&m->v[i], &m->v[i + 1], (m->n - i - 1) * sizeof(m->v[0]));
+	m->n--;
+}
+
+/* The rules of a FIXED_IOVA destination [iova, iova + length). */
+static void check_fixed(const struct ioas_model *m, struct verdict *v,
+			uint64_t iova, uint64_t length)
+{
+	uint64_t last;
+
+	rule(v, iova % PAGE, -EINVAL);
+	if (!length)
+		return;
+	if (wraps(iova, length)) {
+		rule_any(v, true, -EOVERFLOW);
+		return;
+	}
+	last = iova + length - 1;
+	rule(v, ioas_model_reserved(iova, last), -EINVAL);
+	rule(v, area_meeting(m, iova, last), -EEXIST);
+}
+
+int ioas_model_map(struct ioas_model *m, uint32_t flags, uint64_t iova,
+		   uint64_t length, uint64_t user_va, uint64_t *align)
+{
+	bool fixed = flags & IOMMU_IOAS_MAP_FIXED_IOVA;
+	struct ioas_model_area a;
+	struct verdict v = { 0 };
+
+	rule(&v, flags & ~IOAS_MODEL_FLAGS, -EOPNOTSUPP);
+	rule_any(&v, length == UINT64_MAX || (fixed && iova == UINT64_MAX),
+		 -EOVERFLOW);
+	rule(&v, !length || (length | user_va) % PAGE, -EINVAL);
+	rule_any(&v, wraps(user_va, length), -EOVERFLOW);
+	if (fixed)
+		check_fixed(m, &v, iova, length);
+	if (v.n)
+		return verdict(m, &v);
+	m->any_err = false;
+	if (!fixed) {
+		*align = ioas_model_auto_align(length, user_va);
+		return IOAS_MODEL_CHOOSE;
+	}
+	a = (struct ioas_model_area) {
+		.iova = iova, .last = iova + length - 1, .user_va = user_va,
+		.prot = flags & IOAS_MODEL_PROT,
+	};
+	return area_add(m, &a);
+}
+
+/* Is [start, last] inside the allowed list (adjacent ranges join)? */
+static bool inside_allowed(const struct ioas_model *m, uint64_t start,
+			   uint64_t last)
+{
+	uint64_t pos = start;
+	size_t i;
+
+	for (i = 0; i < m->nr_allowed; i++) {
+		if (m->allowed[i].last < pos)
+			continue;
+		if (m->allowed[i].start > pos)
+			return false;
+		if (m->allowed[i].last >= last)
+			return true;
+		pos = m->allowed[i].last + 1;
+	}
+	return false;
+}
+
+/* Does a chosen [iova, iova + length) keep the contract? */
+static const char *judge(const struct ioas_model *m, uint64_t iova,
+			 uint64_t length, uint64_t align)
+{
+	uint64_t last;
+
+	if (iova % align)
+		return "not aligned as the contract says";
+	if (wraps(iova, length))
+		return "wraps around the IOVA space";
+	last = iova + length - 1;
+	if (ioas_model_reserved(iova, last))
+		return "meets a reserved IOVA";
+	if (area_meeting(m, iova, last))
+		return "overlaps an area already mapped";
+	if (m->nr_allowed && !inside_allowed(m, iova, last))
+		return "outside the ALLOW_IOVAS list";
+	return NULL;
+}
+
+int ioas_model_place(struct ioas_model *m, uint64_t iova, uint64_t length,
+		     uint64_t align, uint64_t user_va, uint32_t prot,
+		     const char **why)
+{
+	struct ioas_model_area a;
+
+	*why = judge(m, iova, length, align);
+	if (*why)
+		return -EINVAL;
+	a = (struct ioas_model_area) {
+		.iova = iova, .last = iova + length - 1, .user_va = user_va,
+		.prot = prot & IOAS_MODEL_PROT,
+	};
+	return area_add(m, &a);
+}
+
+/* *out = x rounded up to align (a power of two); false on overflow. */
+static bool align_up(uint64_t x, uint64_t align, uint64_t *out)
+{
+	if (x > UINT64_MAX - (align - 1))
+		return false;
+	*out = (x + align - 1) & ~(align - 1);
+	return true;
+}
+
+/* Is [start, last] in the way of something? *end: that thing's last. */
+static bool blocked(const struct ioas_model *m, uint64_t start,
+		    uint64_t last, uint64_t *end)
+{
+	const struct ioas_model_area *a;
+	size_t i;
+
+	for (i = 0; i < NR_RESERVED; i++) {
+		if (meets(start, last, reserved[i].start, reserved[i].last)) {
+			*end = reserved[i].last;
+			return true;
+		}
+	}
+	a = area_meeting(m, start, last);
+	if (a)
+		*end = a->last;
+	return a;
+}
+
+/*
+ * The lowest aligned fit inside w. Skipping to past whatever blocks a
+ * candidate loses nothing: every candidate before that end meets it too.
+ */
+static bool fit_in(const struct ioas_model *m, const struct ioas_model_span *w,
+		   uint64_t length, uint64_t align, uint64_t *where)
+{
+	uint64_t pos, end;
+
+	if (!align_up(w->start, align, &pos))
+		return false;
+	for (;;) {
+		if (pos > w->last || w->last - pos < length - 1)
+			return false;
+		if (!blocked(m, pos, pos + length - 1, &end)) {
+			*where = pos;
+			return true;
+		}
+		if (end >= w->last || !align_up(end + 1, align, &pos))
+			return false;
+	}
+}
+
+bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
+			 uint64_t align, uint64_t *where)
+{
+	static const struct ioas_model_span all = { 0, UINT64_MAX };
+	uint64_t dummy;
+	size_t i;
+
+	if (!where)
+		where = &dummy;
+	if (!length)
+		return false;
+	if (!m->nr_allowed)
+		return fit_in(m, &all, length, align, where);
+	for (i = 0; i < m->nr_allowed; i++)
+		if (fit_in(m, &m->allowed[i], length, align, where))
+			return true;
+	return false;
+}
+
+int ioas_model_unmap(struct ioas_model *m, uint64_t iova, uint64_t length,
+		     uint64_t *unmapped)
+{
+	struct verdict v = { 0 };
+	bool found = false, split = false;
+	uint64_t last, bytes = 0;
+	size_t i;
+
+	if (iova == 0 && length == UINT64_MAX) {
+		*unmapped = ioas_model_mapped(m);
+		m->n = 0;
+		m->any_err = false;
+		return 0;
+	}
+	rule_any(&v, iova == UINT64_MAX || length == UINT64_MAX, -EOVERFLOW);
+	rule(&v, !length, -EINVAL);
+	rule_any(&v, wraps(iova, length), -EOVERFLOW);
+	if (v.n)
+		return verdict(m, &v);
+	last = iova + length - 1;
+	for (i = 0; i < m->n; i++) {
+		if (!meets(iova, last, m->v[i].iova, m->v[i].last))
+			continue;
+		found = true;
+		split |= m->v[i].iova < iova || m->v[i].last > last;
+		bytes += m->v[i].last - m->v[i].iova + 1;
+	}
+	m->any_err = false;
+	if (!found || split)
+		return -ENOENT;
+	for (i = 0; i < m->n;) {
+		if (meets(iova, last, m->v[i].iova, m->v[i].last))
+			area_del(m, i);
+		else
+			i++;
+	}
+	*unmapped = bytes;
+	return 0;
+}
+
+/* Is every byte of [start, last] mapped in m? */
+static bool covered(const struct ioas_model *m, uint64_t start, uint64_t last)
+{
+	uint64_t pos = start;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->v[i].last < pos)
+			continue;
+		if (m->v[i].iova > pos)
+			return false;
+		if (m->v[i].last >= last)
+			return true;
+		pos = m->v[i].last + 1;
+	}
+	return false;
+}
+
+/*
+ * Insert the pieces of src's [src_iova, +length) at dst_iova of dst. The
+ * pieces are taken first: src may be dst.
+ */
+static int insert_copy(struct ioas_model *dst, const struct ioas_model *src,
+		       uint64_t src_iova, uint64_t length, uint64_t dst_iova,
+		       uint32_t prot)
+{
+	uint64_t last = src_iova + length - 1, lo, hi;
+	struct ioas_model_area *p;
+	size_t i, n = 0;
+	int ret = 0;
+
+	p = calloc(src->n ? src->n : 1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < src->n; i++) {
+		const struct ioas_model_area *a = &src->v[i];
+
+		if (!meets(src_iova, last, a->iova, a->last))
+			continue;
+		lo = a->iova > src_iova ? a->iova : src_iova;
+		hi = a->last < last ? a->last : last;
+		p[n++] = (struct ioas_model_area) {
+			.iova = dst_iova + (lo - src_iova),
+			.last = dst_iova + (hi - src_iova),
+			.user_va = a->user_va + (lo - a->iova),
+			.prot = prot & IOAS_MODEL_PROT,
+		};
+	}
+	for (i = 0; i < n && !ret; i++)
+		ret = area_add(dst, &p[i]);
+	free(p);
+	return ret;
+}
+
+int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
+		    uint32_t flags, uint64_t src_iova, uint64_t length,
+		    uint64_t dst_iova, uint64_t *align)
+{
+	bool fixed = flags & IOMMU_IOAS_MAP_FIXED_IOVA;
+	struct verdict v = { 0 };
+	uint64_t user = 0;
+	uint32_t prot;
+
+	rule(&v, flags & ~IOAS_MODEL_FLAGS, -EOPNOTSUPP);
+	rule_any(&v, length == UINT64_MAX || src_iova == UINT64_MAX ||
+		 (fixed && dst_iova == UINT64_MAX), -EOVERFLOW);
+	rule(&v, !length || (length | src_iova) % PAGE, -EINVAL);
+	if (wraps(src_iova, length))
+		rule_any(&v, true, -EOVERFLOW);
+	else if (length)
+		rule(&v, !covered(src, src_iova, src_iova + length - 1),
+		     -ENOENT);
+	if (fixed)
+		check_fixed(dst, &v, dst_iova, length);
+	if (v.n)
+		return verdict(dst, &v);
+	dst->any_err = false;
+	if (!fixed) {
+		ioas_model_translate(src, src_iova, &user, &prot);
+		*align = ioas_model_auto_align(length, user);
+		return IOAS_MODEL_CHOOSE;
+	}
+	return insert_copy(dst, src, src_iova, length, dst_iova, flags);
+}
+
+int ioas_model_copy_place(struct ioas_model *dst,
+			  const struct ioas_model *src, uint64_t src_iova,
+			  uint64_t length, uint64_t dst_iova, uint64_t align,
+			  uint32_t prot, const char **why)
+{
+	*why = judge(dst, dst_iova, length, align);
+	if (*why)
+		return -EINVAL;
+	return insert_copy(dst, src, src_iova, length, dst_iova, prot);
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct ioas_model_span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int ioas_model_allow(struct ioas_model *m, const struct iommu_iova_range *v,
+		     size_t n)
+{
+	struct ioas_model_span s[IOAS_MODEL_MAX_ALLOWED];
+	struct verdict vd = { 0 };
+	bool bad = false, res = false;
+	size_t i;
+
+	if (n > IOAS_MODEL_MAX_ALLOWED) {
+		m->any_err = true;	/* beyond the model: cannot judge */
+		return -E2BIG;
+	}
+	for (i = 0; i < n; i++)
+		s[i] = (struct ioas_model_span) { v[i].start, v[i].last };
+	qsort(s, n, sizeof(s[0]), span_cmp);
+	for (i = 0; i < n; i++) {
+		if (s[i].start > s[i].last) {
+			bad = true;
+			continue;
+		}
+		bad |= i && s[i].start <= s[i - 1].last;
+		res |= ioas_model_reserved(s[i].start, s[i].last);
+	}
+	rule(&vd, bad, -EINVAL);
+	rule(&vd, res, -EADDRINUSE);
+	if (vd.n)
+		return verdict(m, &vd);
+	memcpy(m->allowed, s, n * sizeof(s[0]));
+	m->nr_allowed = n;
+	m->any_err = false;
+	return 0;
+}
+
+const struct ioas_model_area *ioas_model_find(const struct ioas_model *m,
+					      uint64_t iova)
+{
+	return area_meeting(m, iova, iova);
+}
+
+bool ioas_model_translate(const struct ioas_model *m, uint64_t iova,
+			  uint64_t *user, uint32_t *prot)
+{
+	const struct ioas_model_area *a = ioas_model_find(m, iova);
+
+	if (!a)
+		return false;
+	*user = a->user_va + (iova - a->iova);
+	*prot = a->prot;
+	return true;
+}
+
+uint64_t ioas_model_mapped(const struct ioas_model *m)
+{
+	uint64_t bytes = 0;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		bytes += m->v[i].last - m->v[i].iova + 1;
+	return bytes;
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IOAS sequence engine (ioas_seq.h): set-up, the run loop, the trace
+ * and the divergence report, and the compared teardown.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "siovh/model.h"
+#include "ioas_seq_priv.h"
+#include "seq_report.h"
+
+/* --- trace and report ---------------------------------------------------- */
+
+void ioseq_begin(struct ioas_seq *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->step++;
+	s->st.ops++;
+	va_start(ap, fmt);
+	vsnprintf(s->line, sizeof(s->line), fmt, ap);
+	va_end(ap);
+}
+
+void ioseq_done(struct ioas_seq *s, const char *fmt, ...)
+{
+	char *slot = s->trace[s->trace_n++ % IOAS_SEQ_TRACE];
+	size_t size = sizeof(s->trace[0]), len;
+	va_list ap;
+
+	len = (size_t)snprintf(slot, size, "#%llu %s -> ",
+			       (unsigned long long)s->step, s->line);
+	if (len < size) {
+		va_start(ap, fmt);
+		vsnprintf(slot + len, size - len, fmt, ap);
+		va_end(ap);
+	}
+	if (s->trace_fn)
+		s->trace_fn(slot, s->trace_data);
+}
+
+bool ioseq_diverge(struct ioas_seq *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->broken)
+		return false;
+	s->broken = true;
+	va_start(ap, fmt);
+	seq_report_divergence(s->report, sizeof(s->report), s->step, s->line,
+			      s->trace[0], sizeof(s->trace[0]),
+			      IOAS_SEQ_TRACE, s->trace_n, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+const char *ioseq_errname(int err)
+{
+	static const struct { int err; const char *name; } names[] = {
+		{ 0, "0" }, { -EINVAL, "-EINVAL" }, { -EEXIST, "-EEXIST" },
+		{ -ENOENT, "-ENOENT" }, { -ENOSPC, "-ENOSPC" },
+		{ -EOVERFLOW, "-EOVERFLOW" }, { -EOPNOTSUPP, "-EOPNOTSUPP" },
+		{ -EADDRINUSE, "-EADDRINUSE" }, { -EBUSY, "-EBUSY" },
+		{ -ENOMEM, "-ENOMEM" }, { -E2BIG, "-E2BIG" },
+		{ -ENOTTY, "-ENOTTY" }, { -EFAULT, "-EFAULT" },
+		{ -ERANGE, "-ERANGE" }, { -ENODEV, "-ENODEV" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return err < 0 ? "-E?" : "?";
+}
+
+bool ioseq_cmp_ret(struct ioas_seq *s, int got, int want, bool any_err)
+{
+	ioseq_done(s, "%s", ioseq_errname(got));
+	s->st.ops_ok += !got;
+	if (got == want || (any_err && got < 0 && want < 0))
+		return true;
+	return ioseq_diverge(s, "returned %d (%s), the model expects %s%s",
+			     got, ioseq_errname(got), ioseq_errname(want),
+			     any_err ? " (or any failure)" : "");
+}
+
+void ioseq_user_name(const struct ioas_seq *s, uint64_t user, char *buf,
+		     size_t len)
+{
+	uint64_t pool = (uintptr_t)s->pool, cr = (uintptr_t)s->crpage;
+
+	if (s->pool && user >= pool && user - pool < SEQ_POOL_PAGES * PG)
+		snprintf(buf, len, "P%llu+%#llx",
+			 (unsigned long long)((user - pool) / PG),
+			 (unsigned long long)((user - pool) % PG));
+	else if (s->crpage && user >= cr && user - cr < PG)
+		snprintf(buf, len, "CR+%#llx", (unsigned long long)(user - cr));
+	else
+		snprintf(buf, len, "%#llx", (unsigned long long)user);
+}
+
+/* --- objects ------------------------------------------------------------- */
+
+static int ioas_alloc(struct ioas_seq *s, struct ioas_seq_slot *slot)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	int ret;
+
+	ret = s->t->iommufd->ioctl(s->t, IOMMU_IOAS_ALLOC, &a);
+	if (ret)
+		return ret;
+	slot->id = a.out_ioas_id;
+	slot->alive = true;
+	ioas_model_init(&slot->m);
+	return 0;
+}
+
+static void obj_destroy(struct ioas_seq *s, uint32_t id)
+{
+	struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+	(void)s->t->iommufd->ioctl(s->t, IOMMU_DESTROY, &d);
+}
+
+/*
+ * The pool and the completion page, placed at an address aligned to
+ * exactly SEQ_POOL_ALIGN (to it, not to twice it): a chosen IOVA's
+ * alignment depends on the user address, so a seed must not meet a
+ * different layout from one run to the next. Pool pages hold a pattern of
+ * their own; the shadow starts equal.
+ */
+static int memory_up(struct ioas_seq *s)
+{
+	size_t i, size = SEQ_POOL_PAGES * PG;
+	uintptr_t base;
+
+	s->map_size = 3 * SEQ_POOL_ALIGN + size + PG;
+	s->map = mmap(NULL, s->map_size, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (s->map == MAP_FAILED)
+		goto err_map;
+	base = ((uintptr_t)s->map + 2 * SEQ_POOL_ALIGN - 1) &
+	       ~(uintptr_t)(2 * SEQ_POOL_ALIGN - 1);
+	s->pool = (uint8_t *)(base + SEQ_POOL_ALIGN);
+	s->crpage = s->pool + size;
+	if (mprotect(s->pool, size + PG, PROT_READ | PROT_WRITE))
+		goto err_prot;
+	s->shadow = malloc(size);
+	if (!s->shadow)
+		goto err_prot;
+	for (i = 0; i < size; i++)
+		s->pool[i] = (uint8_t)(i * 7 + i / PG * 13 + 1);
+	memcpy(s->shadow, s->pool, size);
+	return 0;
+
+err_prot:
+	munmap(s->map, s->map_size);
+err_map:
+	s->map = NULL;
+	s->pool = s->crpage = NULL;
+	return -ENOMEM;
+}
+
+static void memory_down(struct ioas_seq *s)
+{
+	if (s->map)
+		munmap(s->map, s->map_size);
+	free(s->shadow);
+	s->map = NULL;
+	s->pool = s->crpage = s->shadow = NULL;
+}
+
+/*
+ * The completion page at SEQ_CR_IOVA of A0, in target and model. A
+ * target that maps it elsewhere is a divergence for the first run to
+ * report; one that cannot map it at all leaves the engine without DMA.
+ */
+static int map_cr(struct ioas_seq *s)
+{
+	uint64_t iova = SEQ_CR_IOVA, align;
+	uint32_t flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOAS_MODEL_PROT;
+	int ret;
+
+	ret = ioseq_map(s, 0, flags, (uintptr_t)s->crpage, PG, &iova);
+	if (ret)
+		return ret;
+	if (iova != SEQ_CR_IOVA)
+		snprintf(s->setup_err, sizeof(s->setup_err), "the FIXED_IOVA "
+			 "map of the completion page at %#llx came back at "
+			 "%#llx", SEQ_CR_IOVA, (unsigned long long)iova);
+	return ioas_model_map(&s->ioas[0].m, flags, SEQ_CR_IOVA, PG,
+			      (uintptr_t)s->crpage, &align);
+}
+
+int ioas_seq_open(struct siovh_target *t, const struct ioas_seq_config *cfg,
+		  struct ioas_seq **out)
+{
+	struct ioas_seq *s;
+	unsigned int i;
+	int ret;
+
+	if (!t->iommufd || !t->iommufd->ioctl)
+		return -EOPNOTSUPP;
+	if ((!cfg || !cfg->no_dma) &&
+	    (!t->vfio_device || !t->iommufd->device_ioctl))
+		return -EOPNOTSUPP;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->t = t;
+	if (cfg)
+		s->cfg = *cfg;
+	if (!s->cfg.vdev_type)
+		s->cfg.vdev_type = "siovh-1q";
+	ret = memory_up(s);
+	for (i = 0; !ret && i < IOAS_SEQ_SLOTS; i++)
+		ret = ioas_alloc(s, &s->ioas[i]);
+	if (!ret && !s->cfg.no_dma)
+		ret = map_cr(s);
+	if (!ret && !s->cfg.no_dma)
+		ret = ioseq_dev_up(s);
+	if (ret) {
+		ioas_seq_close(s);
+		return ret;
+	}
+	s->dma = !s->cfg.no_dma;
+	*out = s;
+	return 0;
+}
+
+void ioas_seq_close(struct ioas_seq *s)
+{
+	unsigned int i;
+
+	if (!s)
+		return;
+	ioseq_dev_down(s);
+	for (i = 0; i < IOAS_SEQ_SLOTS; i++) {
+		if (s->ioas[i].alive)
+			obj_destroy(s, s->ioas[i].id);
+		ioas_model_release(&s->ioas[i].m);
+	}
+	memory_down(s);
+	free(s);
+}
+
+/* --- runs ---------------------------------------------------------------- */
+
+/* Back to the state every run starts from, compared on the way. */
+static bool teardown(struct ioas_seq *s)
+{
+	struct ioas_seq_slot *sl;
+	uint64_t length, want_len = 0;
+	unsigned int i;
+	int got, want;
+
+	for (i = 0; i < IOAS_SEQ_SLOTS; i++) {
+		sl = &s->ioas[i];
+		ioseq_begin(s, "teardown unmap(A%u, all)", i);
+		length = UINT64_MAX;
+		got = ioseq_unmap(s, i, 0, &length);
+		want = ioas_model_unmap(&sl->m, 0, UINT64_MAX, &want_len);
+		if (!ioseq_cmp_ret(s, got, want, false))
+			return false;
+		if (length != want_len)
+			return ioseq_diverge(s, "unmapped %#llx bytes, the "
+					     "model removed %#llx",
+					     (unsigned long long)length,
+					     (unsigned long long)want_len);
+		if (!sl->m.nr_allowed)
+			continue;
+		ioseq_begin(s, "teardown allow(A%u, none)", i);
+		got = ioseq_allow(s, i, NULL, 0);
+		want = ioas_model_allow(&sl->m, NULL, 0);
+		if (!ioseq_cmp_ret(s, got, want, false))
+			return false;
+	}
+	if (!s->dma)
+		return true;
+	return ioseq_ensure_cr(s) && ioseq_probe_baseline(s);
+}
+
+/* An operation stopped: a divergence (1), or the model out of memory. */
+static int engine_stop(struct ioas_seq *s)
+{
+	if (s->broken)
+		return 1;
+	s->broken = true;
+	snprintf(s->report, sizeof(s->report), "step %llu, %s: the model "
+		 "ran out of memory", (unsigned long long)s->step, s->line);
+	return -ENOMEM;
+}
+
+int ioas_seq_run_bytes(struct ioas_seq *s, const uint8_t *data, size_t len)
+{
+	struct ioas_seq_op op;
+	size_t i;
+
+	if (s->broken)
+		return -EINVAL;
+	s->step = 0;
+	s->trace_n = 0;
+	s->report[0] = '\0';
+	if (s->setup_err[0]) {
+		ioseq_begin(s, "open: map(A0, %#llx +%#llx, va CR, rw)",
+			    SEQ_CR_IOVA, PG);
+		ioseq_done(s, "0");
+		return !ioseq_diverge(s, "%s", s->setup_err);
+	}
+	if (s->dma) {
+		ioseq_begin(s, "baseline");
+		ioseq_done(s, "probe");
+		if (!ioseq_probe_baseline(s))
+			return 1;
+	}
+	for (i = 0; i + IOAS_SEQ_OP_BYTES <= len; i += IOAS_SEQ_OP_BYTES) {
+		ioas_seq_op_decode(data + i, s->cfg.mix, &op);
+		if (!ioseq_op_run(s, &op))
+			return engine_stop(s);
+		if (s->dma && (!ioseq_ensure_cr(s) ||
+			       !ioseq_probe_step(s, &op)))
+			return 1;
+	}
+	return teardown(s) ? 0 : 1;
+}
+
+int ioas_seq_run_seed(struct ioas_seq *s, uint64_t seed, size_t nr_ops)
+{
+	size_t len = nr_ops * IOAS_SEQ_OP_BYTES;
+	uint8_t *buf;
+	int ret;
+
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	siovh_seq_fill(seed, buf, len);
+	ret = ioas_seq_run_bytes(s, buf, len);
+	free(buf);
+	return ret;
+}
+
+const char *ioas_seq_report(const struct ioas_seq *s)
+{
+	return s->report;
+}
+
+void ioas_seq_stats(const struct ioas_seq *s, struct ioas_seq_stats *st)
+{
+	*st = s->st;
+}
+
+void ioas_seq_trace(struct ioas_seq *s,
+		    void (*fn)(const char *line, void *data), void *data)
+{
+	s->trace_fn = fn;
+	s->trace_data = data;
+}
