@@ -6,46 +6,7 @@
  */
 #include <string.h>
 
-#include "vsva.h"
-
-#define SRC_FAULTQ SRC_H("IOMMU_FAULT_QUEUE_ALLOC, struct iommu_hwpt_pgfault")
-#define SRC_PRQ SRC_VSVA("Page Request/Response")
-#define PF_SZ sizeof(struct iommu_hwpt_pgfault)
-#define PR_SZ sizeof(struct iommu_hwpt_page_response)
-
-struct fq {
-	uint32_t id;
-	int fd;
-};
-
-static void must_fault_queue(struct siovh_check *check, struct fq *q)
-{
-	struct siovh_target *t = siovh_check_target(check);
-	struct iommu_fault_alloc c = { .size = sizeof(c) };
-
-	if (!t->iommufd->fault_read || !t->iommufd->fault_write)
-		SKIP("the iommufd facet has no fault_read/fault_write");
-	ASSERT_OK(fd_ioctl(check, IOMMU_FAULT_QUEUE_ALLOC, &c));
-	q->id = c.out_fault_id;
-	q->fd = (int)c.out_fault_fd;
-}
-
-static ssize_t fq_read(struct siovh_check *check, struct fq *q, void *buf,
-		       size_t len)
-{
-	struct siovh_target *t = siovh_check_target(check);
-
-	return t->iommufd->fault_read(t, q->fd, buf, len);
-}
-
-static ssize_t fq_write(struct siovh_check *check, struct fq *q,
-			uint32_t cookie, uint32_t code)
-{
-	struct siovh_target *t = siovh_check_target(check);
-	struct iommu_hwpt_page_response r = { .cookie = cookie, .code = code };
-
-	return t->iommufd->fault_write(t, q->fd, &r, sizeof(r));
-}
+#include "prq.h"
 
 /*
  * A nested VDEV whose guest VA page 8 is not present, with a

@@ -101,17 +101,26 @@ uint64_t *vs_pte(struct vs *s, unsigned int i)
 
 void vs_up(struct siovh_check *check, struct vs *s)
 {
-	struct siovh_target *t = siovh_check_target(check);
 	const struct siovh_profile *p = must_profile(check);
+
+	vs_up_on(check, s, &p->types[0], 1, 1);
+}
+
+void vs_up_on(struct siovh_check *check, struct vs *s,
+	      const struct siovh_profile_type *ty, unsigned int uuid,
+	      uint32_t queues)
+{
+	struct siovh_target *t = siovh_check_target(check);
 	uint64_t iova = VS_GPA, *tbl;
 	unsigned int i;
 
 	memset(s, 0, sizeof(*s));
 	if (!t->iommufd || !t->iommufd->device_ioctl)
 		SKIP("the iommufd facet has no device_ioctl");
-	must_portal(check, &p->types[0]);
-	vd_up(check, &p->types[0], &s->d, 1);
-	q_enable(check, &s->d, 0);
+	must_portal(check, ty);
+	vd_up(check, ty, &s->d, uuid);
+	for (i = 0; i < queues; i++)
+		q_enable(check, &s->d, i);
 	s->mem = must_pages(check, VS_PAGES);
 	tbl = (uint64_t *)s->mem;
 	tbl[0] = (VS_GPA + 1 * PG) | VS_PTE_FLAGS;		/* PML4[0] */

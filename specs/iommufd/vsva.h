@@ -55,6 +55,11 @@ struct iommu_hwpt_vtd_s1 vs_s1(void);
  * guest memory. Nothing attached yet.
  */
 void vs_up(struct siovh_check *check, struct vs *s);
+/* The same on a VDEV of type ty (UUID number uuid), queues 0..queues-1
+ * enabled. */
+void vs_up_on(struct siovh_check *check, struct vs *s,
+	      const struct siovh_profile_type *ty, unsigned int uuid,
+	      uint32_t queues);
 /* + a NEST_PARENT paging HWPT on the IOAS, attached at the default PASID. */
 void vs_paging(struct siovh_check *check, struct vs *s);
 /* + a nested HWPT (fault_id if nonzero) over it, attached instead. */

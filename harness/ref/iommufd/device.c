@@ -119,6 +119,8 @@ static int replace(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 
 	if (old == hwpt)
 		return 0;
+	/* requests made under the old HWPT go to its fault queue */
+	iommufd_fault_collect(ctx);
 	viommu_detach(ctx->plat.iommu, idev->rid, at->hpasid);
 	ret = iommufd_hwpt_install(ctx, hwpt, idev->rid, at->hpasid);
 	if (ret) {
@@ -199,10 +201,11 @@ static int device_attach(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 /* ---- Detach ---- */
 
 /*
- * Tear at down. A guest PASID goes in the talk's free-before-unbind
- * order: the host PASID is looked up through the guest -> host mapping,
- * freed by the VDCM (which quiesces the ADIs and drains the page requests
- * on it first), and only then is the IOMMU's entry torn down.
+ * Tear at down. Its page request groups are completed first (INVALID).
+ * A guest PASID goes in the talk's free-before-unbind order: the host
+ * PASID is looked up through the guest -> host mapping, freed by the VDCM
+ * (which quiesces the ADIs and drains the page requests on it first), and
+ * only then is the IOMMU's entry torn down.
  */
 static void detach(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 		   struct iommufd_attach *at, bool has_pasid)
@@ -210,15 +213,13 @@ static void detach(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 	const struct iommufd_dev_ops *ops = ctx->plat.dev_ops;
 	uint32_t hpasid = at->hpasid;
 
-	if (has_pasid) {
-		if (ops->gpasid_to_host(ctx->plat.dev_priv, idev->dev,
-					at->pasid, &hpasid))
-			hpasid = at->hpasid;
+	if (has_pasid && ops->gpasid_to_host(ctx->plat.dev_priv, idev->dev,
+					     at->pasid, &hpasid))
+		hpasid = at->hpasid;
+	iommufd_fault_detach(ctx, idev->rid, hpasid);
+	if (has_pasid)
 		ops->gpasid_free(ctx->plat.dev_priv, idev->dev, at->pasid);
-		viommu_detach(ctx->plat.iommu, idev->rid, hpasid);
-	} else {
-		viommu_detach(ctx->plat.iommu, idev->rid, hpasid);
-	}
+	viommu_detach(ctx->plat.iommu, idev->rid, hpasid);
 	hwpt_put(ctx, at->hwpt_id);
 	memset(at, 0, sizeof(*at));
 }

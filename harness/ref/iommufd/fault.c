@@ -59,22 +59,30 @@ static void respond(struct iommufd_ctx *ctx, const struct iommufd_group *g,
 	viommu_page_response(ctx->plat.iommu, &r);
 }
 
+/* Complete a group the user will not answer: INVALID toward the device
+ * (an open group, last request not yet seen, is drained in the IOMMU). */
+static void complete(struct iommufd_ctx *ctx, const struct iommufd_group *g,
+		     uint32_t code)
+{
+	if (g->last)
+		respond(ctx, g, code);
+	else
+		viommu_prq_drain(ctx->plat.iommu, g->rid, VIOMMU_DRAIN_F_PASID,
+				 g->pasid_valid, g->hpasid);
+}
+
 /* Complete every group of the queue INVALID (destroy, close). */
 void iommufd_fault_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 {
 	struct iommufd_fault_queue *f = &obj->fault;
-	uint32_t i;
+	uint32_t i, code = VIOMMU_PR_INVALID;
 
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_SUCCESS))
+		code = VIOMMU_PR_SUCCESS;
 	iommufd_fault_collect(ctx);
 	for (i = 0; i < f->ngroups &&
-		    !iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_KEEPS_GROUPS); i++) {
-		if (f->g[i].last)
-			respond(ctx, &f->g[i], VIOMMU_PR_INVALID);
-		else
-			viommu_prq_drain(ctx->plat.iommu, f->g[i].rid,
-					 VIOMMU_DRAIN_F_PASID,
-					 f->g[i].pasid_valid, f->g[i].hpasid);
-	}
+		    !iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_KEEPS_GROUPS); i++)
+		complete(ctx, &f->g[i], code);
 	f->ngroups = 0;
 	f->nrec = 0;
 	deliver(ctx);
@@ -145,12 +153,20 @@ static bool route(struct iommufd_ctx *ctx, const struct viommu_page_request *r)
 	struct iommufd_group *g;
 	struct iommufd_fault_queue *f;
 	void *gdev;
-	uint32_t gpasid = 0;
+	uint32_t i, gpasid = 0;
 
 	dev = attached_at(ctx, r->rid, r->pasid, &at);
 	hw = dev ? iommufd_get_obj(ctx, at->hwpt_id, 0) : NULL;
 	fo = iommufd_is_hwpt(hw) && hw->hwpt.fault_id ?
 	     iommufd_get_obj(ctx, hw->hwpt.fault_id, IOMMUFD_OBJ_FAULT) : NULL;
+	for (i = 1; fo && iommufd_fault(ctx, IOMMUFD_FAULT_ROUTE_ANY_QUEUE) &&
+		    i <= ctx->nobjs; i++) {
+		/* the bug: the lowest-ID queue takes every request */
+		if (iommufd_get_obj(ctx, i, IOMMUFD_OBJ_FAULT)) {
+			fo = iommufd_get_obj(ctx, i, IOMMUFD_OBJ_FAULT);
+			break;
+		}
+	}
 	if (!fo)
 		return false;
 	f = &fo->fault;
@@ -171,7 +187,10 @@ static bool route(struct iommufd_ctx *ctx, const struct viommu_page_request *r)
 						      r->pasid, &gdev,
 						      &gpasid))
 			gpasid = at->pasid;
-		rec->flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
+		if (iommufd_fault(ctx, IOMMUFD_FAULT_PGFAULT_HOST_PASID))
+			gpasid = r->pasid;
+		if (!iommufd_fault(ctx, IOMMUFD_FAULT_PGFAULT_NO_PASID_VALID))
+			rec->flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
 		rec->pasid = gpasid;
 	}
 	if (r->last)
@@ -237,6 +256,8 @@ long iommufd_fault_read(struct iommufd_ctx *ctx, int fd, void *buf,
 	memcpy(buf, f->rec, n * rsz);
 	memmove(f->rec, f->rec + n, (f->nrec - n) * rsz);
 	f->nrec -= (uint32_t)n;
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_READ_DROPS_REST))
+		f->nrec = 0;
 	return (long)(n * rsz);
 }
 
@@ -251,43 +272,121 @@ static struct iommufd_group *group_by_cookie(struct iommufd_fault_queue *f,
 	return NULL;
 }
 
-long iommufd_fault_write(struct iommufd_ctx *ctx, int fd, const void *buf,
-			 size_t len)
+/* The index of the first record of buf[0..n) that cannot be sent (n when
+ * every one can): bad code, unknown or unanswerable cookie, repeated. */
+static size_t first_bad(struct iommufd_ctx *ctx, struct iommufd_fault_queue *f,
+			const char *buf, size_t n)
 {
 	const size_t rsz = sizeof(struct iommu_hwpt_page_response);
-	struct iommufd_fault_queue *f = ctx ? fault_of_fd(ctx, fd) : NULL;
 	struct iommu_hwpt_page_response resp;
 	struct iommufd_group *g;
-	size_t i, j, n = len / rsz;
+	size_t i, j;
 
-	if (!f)
-		return -EBADF;
-	if (len % rsz)
-		return -EINVAL;
-	if (!buf && len)
-		return -EFAULT;
-	/* All or nothing: every record is checked before any is sent. */
 	for (i = 0; i < n; i++) {
-		memcpy(&resp, (const char *)buf + i * rsz, rsz);
+		memcpy(&resp, buf + i * rsz, rsz);
 		if (resp.code != IOMMUFD_PAGE_RESP_SUCCESS &&
 		    resp.code != IOMMUFD_PAGE_RESP_INVALID)
-			return -EINVAL;
+			return i;
 		g = group_by_cookie(f, resp.cookie);
 		if (!g || !g->last)
-			return -EINVAL;
-		for (j = 0; j < i; j++)
-			if (!memcmp((const char *)buf + j * rsz, &resp.cookie,
+			return i;
+		for (j = 0; j < i &&
+			    !iommufd_fault(ctx, IOMMUFD_FAULT_WRITE_DUP_OK); j++)
+			if (!memcmp(buf + j * rsz, &resp.cookie,
 				    sizeof(resp.cookie)))
-				return -EINVAL;	/* answered twice here */
+				return i;	/* answered twice here */
 	}
+	return n;
+}
+
+/* Send buf[0..n), checked, to the IOMMU; the groups are done. */
+static void send_responses(struct iommufd_ctx *ctx,
+			   struct iommufd_fault_queue *f, const char *buf,
+			   size_t n)
+{
+	const size_t rsz = sizeof(struct iommu_hwpt_page_response);
+	struct iommu_hwpt_page_response resp;
+	struct iommufd_group *g;
+	size_t i;
+
 	for (i = 0; i < n; i++) {
-		memcpy(&resp, (const char *)buf + i * rsz, rsz);
+		memcpy(&resp, buf + i * rsz, rsz);
 		g = group_by_cookie(f, resp.cookie);
+		if (!g)
+			continue;	/* write-dup-ok: gone already */
 		respond(ctx, g, resp.code == IOMMUFD_PAGE_RESP_SUCCESS ?
 				VIOMMU_PR_SUCCESS : VIOMMU_PR_INVALID);
 		if (!iommufd_fault(ctx, IOMMUFD_FAULT_ANSWER_TWICE))
 			*g = f->g[--f->ngroups];
 	}
 	deliver(ctx);
+}
+
+long iommufd_fault_write(struct iommufd_ctx *ctx, int fd, const void *buf,
+			 size_t len)
+{
+	const size_t rsz = sizeof(struct iommu_hwpt_page_response);
+	struct iommufd_fault_queue *f = ctx ? fault_of_fd(ctx, fd) : NULL;
+	size_t bad, n = len / rsz;
+
+	if (!f)
+		return -EBADF;
+	if (len % rsz && !iommufd_fault(ctx, IOMMUFD_FAULT_WRITE_LEN_UNCHECKED))
+		return -EINVAL;
+	if (!buf && len)
+		return -EFAULT;
+	/* All or nothing: every record is checked before any is sent. */
+	bad = first_bad(ctx, f, buf, n);
+	if (bad < n) {
+		if (iommufd_fault(ctx, IOMMUFD_FAULT_WRITE_PARTIAL))
+			send_responses(ctx, f, buf, bad);
+		return -EINVAL;
+	}
+	send_responses(ctx, f, buf, n);
 	return (long)len;
+}
+
+/* Drop f's groups of (rid, hpasid), completing them, and their unread
+ * records; true if there were any. */
+static bool fault_forget(struct iommufd_ctx *ctx, struct iommufd_fault_queue *f,
+			 uint16_t rid, uint32_t hpasid)
+{
+	struct iommufd_group *g;
+	uint32_t i, k = 0;
+	bool any = false;
+
+	for (i = 0; i < f->nrec; i++) {
+		g = group_by_cookie(f, f->rec[i].cookie);
+		if (!g || g->rid != rid || g->hpasid != hpasid)
+			f->rec[k++] = f->rec[i];
+	}
+	f->nrec = k;
+	for (i = 0; i < f->ngroups;) {
+		g = &f->g[i];
+		if (g->rid != rid || g->hpasid != hpasid) {
+			i++;
+			continue;
+		}
+		complete(ctx, g, VIOMMU_PR_INVALID);
+		*g = f->g[--f->ngroups];
+		any = true;
+	}
+	return any;
+}
+
+void iommufd_fault_detach(struct iommufd_ctx *ctx, uint16_t rid,
+			  uint32_t hpasid)
+{
+	bool any = false;
+	uint32_t i;
+
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_DETACH_KEEPS_GROUPS))
+		return;
+	iommufd_fault_collect(ctx);
+	for (i = 0; i < ctx->nobjs; i++)
+		if (ctx->objs[i] && ctx->objs[i]->type == IOMMUFD_OBJ_FAULT)
+			any |= fault_forget(ctx, &ctx->objs[i]->fault, rid,
+					    hpasid);
+	if (any)
+		deliver(ctx);
 }

@@ -118,7 +118,34 @@
 	X(HWINFO_NO_PASID, "hwinfo-no-pasid", IOMMUFD,			\
 	  "GET_HW_INFO reports out_max_pasid_log2 0 (no PASID)")	\
 	X(INV_TYPE_UNCHECKED, "inv-type-unchecked", IOMMUFD,		\
-	  "HWPT_INVALIDATE accepts an unknown data_type")
+	  "HWPT_INVALIDATE accepts an unknown data_type")		\
+	/* Page requests and responses (fault.c) */			\
+	X(PGFAULT_HOST_PASID, "pgfault-host-pasid", IOMMUFD,		\
+	  "a guest PASID's record carries the host PASID")		\
+	X(PGFAULT_NO_PASID_VALID, "pgfault-no-pasid-valid", IOMMUFD,	\
+	  "a guest PASID's record lacks PASID_VALID")			\
+	X(WRITE_PARTIAL, "write-partial", IOMMUFD,			\
+	  "responses before a bad one in the same write are sent")	\
+	X(WRITE_DUP_OK, "write-dup-ok", IOMMUFD,			\
+	  "a cookie repeated within one write is not -EINVAL")		\
+	X(WRITE_LEN_UNCHECKED, "write-len-unchecked", IOMMUFD,		\
+	  "a write length off the record size is cut to whole records")	\
+	X(READ_DROPS_REST, "read-drops-rest", IOMMUFD,			\
+	  "a short read discards the records it had no room for")	\
+	X(DESTROY_SUCCESS, "destroy-completes-success", IOMMUFD,	\
+	  "destroying a fault queue completes its groups SUCCESS")	\
+	X(DETACH_KEEPS_GROUPS, "detach-keeps-groups", IOMMUFD,		\
+	  "a detach leaves the device's page request groups open")	\
+	X(ROUTE_ANY_QUEUE, "route-any-queue", IOMMUFD,			\
+	  "page requests go to the first fault queue, not their HWPT's") \
+	X(PRE_ALWAYS, "pre-always", IOMMUFD,				\
+	  "a nested HWPT without a fault queue takes page requests")	\
+	X(VTD_PGTBL_BEYOND, "vtd-pgtbl-beyond-width", IOMMUFD,		\
+	  "a VTD_S1 pgtbl_addr beyond the unit's address width is accepted") \
+	X(INV_ALL_NOOP, "inv-all-noop", IOMMUFD,			\
+	  "the all-pages invalidation (addr 0, npages U64_MAX) flushes nothing") \
+	X(INV_RANGE_FIRST, "inv-range-first-page", IOMMUFD,		\
+	  "a range invalidation flushes only its first page")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -77,7 +77,9 @@ static int copy_vtd_s1(struct iommufd_ctx *ctx,
 	    ((s1->addr_width != 48 && s1->addr_width != 57) ||
 	     s1->addr_width > cfg->fs_addr_width))
 		return -EINVAL;
-	if (!s1->pgtbl_addr || s1->pgtbl_addr >= 1ull << cfg->addr_width ||
+	if (!s1->pgtbl_addr ||
+	    (s1->pgtbl_addr >= 1ull << cfg->addr_width &&
+	     !iommufd_fault(ctx, IOMMUFD_FAULT_VTD_PGTBL_BEYOND)) ||
 	    (s1->pgtbl_addr % IOMMUFD_PAGE &&
 	     !iommufd_fault(ctx, IOMMUFD_FAULT_VTD_PGTBL_UNALIGNED)))
 		return -EINVAL;
@@ -200,7 +202,8 @@ static void s1_bind(struct iommufd_ctx *ctx, const struct iommufd_hwpt *h,
 	b->type = VIOMMU_PGTT_NESTED;
 	b->flags = (h->s1.flags & IOMMU_VTD_S1_SRE ? VIOMMU_FS_F_SRE : 0) |
 		   (h->s1.flags & IOMMU_VTD_S1_WPE ? VIOMMU_FS_F_WPE : 0) |
-		   (h->fault_id ? VIOMMU_FS_F_PRE : 0);
+		   (h->fault_id || iommufd_fault(ctx, IOMMUFD_FAULT_PRE_ALWAYS) ?
+		    VIOMMU_FS_F_PRE : 0);
 	b->domain = h->domain;
 	b->addr_width = h->s1.addr_width;
 	b->pasid_bits = cfg->pasid_bits;

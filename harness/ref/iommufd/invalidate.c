@@ -44,7 +44,8 @@ static void inv_range(struct iommufd_ctx *ctx, uint32_t domain,
 	};
 
 	if (e->npages == UINT64_MAX) {		/* everything */
-		viommu_invalidate(ctx->plat.iommu, &inv);
+		if (!iommufd_fault(ctx, IOMMUFD_FAULT_INV_ALL_NOOP))
+			viommu_invalidate(ctx->plat.iommu, &inv);
 		return;
 	}
 	if (iommufd_fault(ctx, IOMMUFD_FAULT_INV_SKIPS_RANGE))
@@ -53,6 +54,8 @@ static void inv_range(struct iommufd_ctx *ctx, uint32_t domain,
 		return;
 	if (n > limit - first)
 		n = limit - first;
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_INV_RANGE_FIRST))
+		n = 1;
 	inv.granularity = VIOMMU_INV_ADDR;
 	inv.flags = VIOMMU_INV_F_PASID |
 		    (e->flags & IOMMU_VTD_INV_FLAGS_LEAF ? VIOMMU_INV_F_LEAF : 0);

@@ -110,7 +110,14 @@
  *    a cookie unknown, answered, of a group whose last request was not
  *    read, or repeated, or a code not SUCCESS/INVALID: -EINVAL, nothing
  *    sent. Accepted responses go to the IOMMU, then to the devices.
- *    Destroy (or close) completes the queue's groups INVALID.
+ *    Destroy (or close) completes the queue's groups INVALID; so does a
+ *    detach (DETACH_IOMMUFD_PT, the cdev's close) for the groups of the
+ *    (device, PASID) it detaches, whose unread records and cookies are
+ *    then gone. A replace keeps them, and first routes the requests the
+ *    IOMMU queued under the old HWPT to its queue. No path produces the
+ *    device-level
+ *    Response Failure (PCIe's FAILURE code): the uAPI has no such code,
+ *    and every completion the reference makes itself is INVALID.
  *
  * Pages are tracked, not pinned: an area remembers its user_va and its
  * pages object; nothing is read from or written to user memory but the

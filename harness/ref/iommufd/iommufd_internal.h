@@ -253,6 +253,13 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
 void iommufd_fault_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 /* Pull the IOMMU's queued page requests into their fault queues. */
 void iommufd_fault_collect(struct iommufd_ctx *ctx);
+/*
+ * (rid, hpasid) leaves its HWPT: its groups in every fault queue are
+ * completed INVALID toward the device and forgotten with their unread
+ * records, so a late response to one is an unknown cookie.
+ */
+void iommufd_fault_detach(struct iommufd_ctx *ctx, uint16_t rid,
+			  uint32_t hpasid);
 
 /* ---- the IOAS ioctls (ioas.c); each gets the kernel copy of its struct */
 

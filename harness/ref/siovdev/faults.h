@@ -98,13 +98,13 @@
 	/* Page requests (pri.c) */					\
 	X(PRI_NO_WAIT, "pri-no-wait", IOMMUFD,				\
 	  "a block-on-fault descriptor completes with the fault at once") \
-	X(PRI_ANY_PRG, "pri-any-prg", UNIT,				\
+	X(PRI_ANY_PRG, "pri-any-prg", IOMMUFD,				\
 	  "a page response is matched on the PASID, not the PRG index")	\
 	X(PRI_SUCCESS_NO_RETRY, "pri-success-no-retry", IOMMUFD,		\
 	  "a SUCCESS response completes the descriptor with the fault")	\
 	X(PRI_FAILURE_IGNORED, "pri-failure-ignored", UNIT,		\
 	  "Response Failure does not stop further page requests")	\
-	X(PRI_RESET_KEEPS_WAIT, "pri-reset-keeps-wait", UNIT,		\
+	X(PRI_RESET_KEEPS_WAIT, "pri-reset-keeps-wait", IOMMUFD,		\
 	  "an ADI reset leaves the page wait: the queue stays stopped")
 
 enum siovdev_fault {

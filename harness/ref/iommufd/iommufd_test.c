@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests of the reference /dev/iommu alone (iommufd.h): a context over
+ * a reference IOMMU with a fake device behind struct iommufd_platform (no
+ * VDCM, no siovdev), driven with the uAPI's structs. Scenarios cover the
+ * IOAS ioctls, the extensibility rules, object lifetime, HWPT_ALLOC
+ * validation, attach/replace/detach, GET_HW_INFO, HWPT_INVALIDATE (its
+ * array accounting and its flushes, seen by DMA through a guest stage-1
+ * table) and fault queues (records, responses, completion at destroy and
+ * detach, routing); tap_run_matrix runs them on the faithful module and
+ * against every fault of faults.h. The rig is iommufd_test_rig.h. TAP;
+ * exit 1 on any failure.
+ */
+#include "harness/ref/tap.h"
+#include "iommufd_test_rig.h"
+
+static char why[512];
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		snprintf(why, sizeof(why), "line %d: %s", __LINE__, #cond); \
+		goto out;						\
+	}								\
+} while (0)
+
+/* ---- scenarios: false at the first thing not as iommufd.h says ---- */
+
+static bool s_ioas_map(int fault)
+{
+	struct iommu_iova_range allow = { 0x40000000, 0x4fffffff },
+		bad[2] = { { 0x5000, 0x1000 }, { 0, 0xffffffff } };
+	struct iommu_ioas_allow_iovas a = { .size = sizeof(a), .num_iovas = 1,
+					    .allowed_iovas = (uintptr_t)&allow };
+	uint64_t iova;
+	uint32_t id2;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(!ioas_new(&r, &id2) && id2 != r.ioas);
+	iova = 0x100000;
+	CHECK(!map(&r, id2, FIXED, r.mem, 2 * PG, &iova) && iova == 0x100000);
+	iova = 0x101000;
+	CHECK(map(&r, id2, FIXED, r.mem, PG, &iova) == -EEXIST);
+	iova = 0x200800;
+	CHECK(map(&r, id2, FIXED, r.mem, PG, &iova) == -EINVAL);
+	iova = 0xfee00000;
+	CHECK(map(&r, id2, FIXED, r.mem, PG, &iova) == -EINVAL);
+	iova = 0;
+	CHECK(!map(&r, id2, FIXED, r.mem, PG, &iova));
+	CHECK(!map(&r, id2, RW, r.mem, PG, &iova) && iova != 0 &&
+	      (iova < 0x100000 || iova >= 0x102000));
+	a.ioas_id = id2;
+	CHECK(!ioc(&r, IOMMU_IOAS_ALLOW_IOVAS, &a));
+	CHECK(!map(&r, id2, RW, r.mem, PG, &iova) && iova >= 0x40000000 &&
+	      iova <= 0x4fffffff);
+	a.allowed_iovas = (uintptr_t)bad;
+	CHECK(ioc(&r, IOMMU_IOAS_ALLOW_IOVAS, &a) == -EINVAL);
+	a.allowed_iovas = (uintptr_t)&bad[1];
+	CHECK(ioc(&r, IOMMU_IOAS_ALLOW_IOVAS, &a) == -EADDRINUSE);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_ioas_unmap_copy(int fault)
+{
+	struct iommu_ioas_copy c = { .size = sizeof(c), .flags = RW,
+				     .length = 2 * PG, .src_iova = 0x100000 };
+	uint64_t iova, n;
+	uint32_t id2;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && !ioas_new(&r, &id2));
+	iova = 0x100000;
+	CHECK(!map(&r, id2, FIXED, r.mem, 2 * PG, &iova));
+	iova = 0x200000;
+	CHECK(!map(&r, id2, FIXED, r.mem, PG, &iova));
+	CHECK(unmap(&r, id2, 0x100000, PG, &n) == -ENOENT);
+	CHECK(unmap(&r, id2, 0x800000, PG, &n) == -ENOENT);
+	c.dst_ioas_id = r.ioas;
+	c.src_ioas_id = id2;
+	c.dst_iova = 0x100000;
+	c.flags |= IOMMU_IOAS_MAP_FIXED_IOVA;
+	CHECK(!ioc(&r, IOMMU_IOAS_COPY, &c));
+	CHECK(!unmap(&r, id2, 0x100000, 0x200000, &n) && n == 3 * PG);
+	CHECK(!unmap(&r, r.ioas, 0x100000, 2 * PG, &n) && n == 2 * PG);
+	iova = 0x100000;
+	CHECK(!map(&r, id2, FIXED, r.mem, PG, &iova));
+	c.length = 3 * PG;
+	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -ENOENT);
+	iova = 0x300000;
+	CHECK(!map(&r, id2, FIXED, r.mem, PG, &iova));
+	CHECK(!unmap(&r, id2, 0, UINT64_MAX, &n) && n == 2 * PG);
+	CHECK(!unmap(&r, id2, 0, UINT64_MAX, &n) && n == 0);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_abi_ranges(int fault)
+{
+	struct iommu_iova_range v[2] = { { 0 }, { 7, 7 } };
+	struct iommu_ioas_iova_ranges q = {
+		.size = sizeof(q), .num_iovas = 1, .allowed_iovas = (uintptr_t)v,
+	};
+	struct { struct iommu_ioas_alloc a; uint32_t more; } big = { 0 };
+	struct iommu_ioas_map m = { .size = sizeof(m), .flags = FIXED };
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	q.ioas_id = r.ioas;
+	CHECK(ioc(&r, IOMMU_IOAS_IOVA_RANGES, &q) == -EMSGSIZE &&
+	      q.num_iovas == 2 && v[1].start == 7 && v[1].last == 7);
+	big.a.size = sizeof(big);
+	big.more = 1;
+	CHECK(ioc(&r, IOMMU_IOAS_ALLOC, &big) == -E2BIG);
+	big.a.size = 4;
+	CHECK(ioc(&r, IOMMU_IOAS_ALLOC, &big) == -EINVAL);
+	big.a.size = sizeof(big.a);
+	big.a.flags = 1;
+	CHECK(ioc(&r, IOMMU_IOAS_ALLOC, &big) == -EOPNOTSUPP);
+	m.ioas_id = r.ioas;
+	m.__reserved = 1;
+	m.user_va = (uintptr_t)r.mem;
+	m.length = PG;
+	m.iova = 0x100000;
+	CHECK(ioc(&r, IOMMU_IOAS_MAP, &m) == -EOPNOTSUPP);
+	CHECK(ioc(&r, _IO(IOMMUFD_TYPE, 0xfe), &m) == -ENOTTY);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_lifetime(int fault)
+{
+	uint32_t parent, nest, fq, id2;
+	uint64_t iova = 0x100000;
+	int fd;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && !fq_new(&r, &fq, &fd));
+	CHECK(nested_up(&r, fq, &parent, &nest));
+	CHECK(destroy(&r, r.ioas) == -EBUSY && destroy(&r, parent) == -EBUSY);
+	CHECK(destroy(&r, nest) == -EBUSY && destroy(&r, fq) == -EBUSY);
+	CHECK(destroy(&r, r.dev_id) == -EBUSY && destroy(&r, 999) == -ENOENT);
+	CHECK(!ioas_new(&r, &id2) && !destroy(&r, id2));
+	CHECK(map(&r, id2, FIXED, r.mem, PG, &iova) == -ENOENT);
+	iommufd_device_close(r.ctx, &r.dev);
+	CHECK(destroy(&r, r.dev_id) == -ENOENT);
+	CHECK(!destroy(&r, nest) && !destroy(&r, parent) && !destroy(&r, fq));
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_hwpt_alloc(int fault)
+{
+	struct { struct iommu_hwpt_vtd_s1 s1; uint64_t more; } big = { 0 };
+	struct iommu_hwpt_vtd_s1 s1 = { .pgtbl_addr = GPA, .addr_width = 48 };
+	uint32_t plain, parent, id;
+	struct rig r, r48 = { 0 };
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(paging(&r, r.ioas, 1u << 7, &id) == -EOPNOTSUPP);
+	CHECK(paging(&r, r.ioas, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &id) ==
+	      -EOPNOTSUPP);
+	CHECK(!paging(&r, r.ioas, 0, &plain));
+	CHECK(!paging(&r, r.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, &parent));
+	CHECK(nested(&r, plain, 0, &id) == -EINVAL);
+	CHECK(nested_s1(&r, parent, &s1, sizeof(s1) - 4, 0, &id) == -EINVAL);
+	big.s1 = s1;
+	big.more = 1;
+	CHECK(nested_s1(&r, parent, &big.s1, sizeof(big), 0, &id) == -E2BIG);
+	s1.flags = IOMMU_VTD_S1_EAFE;
+	CHECK(nested_s1(&r, parent, &s1, sizeof(s1), 0, &id) == -EOPNOTSUPP);
+	s1.flags = 0;
+	s1.addr_width = 39;
+	CHECK(nested_s1(&r, parent, &s1, sizeof(s1), 0, &id) == -EINVAL);
+	s1.addr_width = 57;
+	CHECK(!nested_s1(&r, parent, &s1, sizeof(s1), 0, &id));
+	s1.addr_width = 48;
+	s1.pgtbl_addr = GPA + 0x800;
+	CHECK(nested_s1(&r, parent, &s1, sizeof(s1), 0, &id) == -EINVAL);
+	s1.pgtbl_addr = 1ull << 48;
+	CHECK(nested_s1(&r, parent, &s1, sizeof(s1), 0, &id) == -EINVAL);
+	CHECK(nested(&r, parent, 999, &id) == -ENOENT);
+	/* a unit that walks 4 levels only: a 57-bit table is beyond it */
+	CHECK(rig_init(&r48, fault, 48));
+	CHECK(!paging(&r48, r48.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, &parent));
+	s1.pgtbl_addr = GPA;
+	s1.addr_width = 57;
+	CHECK(nested_s1(&r48, parent, &s1, sizeof(s1), 0, &id) == -EINVAL);
+	ok = true;
+out:
+	rig_fini(&r48);
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_hwpt_mirror(int fault)
+{
+	uint32_t hw;
+	uint64_t n;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && !paging(&r, r.ioas, 0, &hw));
+	CHECK(!attach(&r, false, 0, hw));
+	CHECK(peek(&r, DPASID, GPA + 5 * PG) == 0x11);
+	CHECK(!unmap(&r, r.ioas, GPA, PAGES * PG, &n));
+	CHECK(peek(&r, DPASID, GPA + 5 * PG) == -1);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_attach(int fault)
+{
+	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
+	struct viommu_pasid_info pi;
+	uint32_t parent, nest;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(iommufd_device_ioctl(r.ctx, &r.dev, VFIO_DEVICE_BIND_IOMMUFD,
+				   &b) == -EINVAL);
+	CHECK(detach(&r, false, 0) == -ENOENT);
+	CHECK(attach(&r, false, 0, r.ioas) == -EOPNOTSUPP);
+	CHECK(nested_up(&r, 0, &parent, &nest));
+	CHECK(peek(&r, DPASID, GVA + 2 * PG) == 0x12);
+	CHECK(attach(&r, false, 0, 999) == -ENOENT);
+	CHECK(peek(&r, DPASID, GVA + 2 * PG) == 0x12);
+	CHECK(!attach(&r, false, 0, parent));		/* replace */
+	CHECK(peek(&r, DPASID, GPA + 4 * PG) == 0x10);
+	CHECK(!attach(&r, true, 5, nest) && r.f.used[0]);
+	CHECK(!viommu_pasid_get(r.f.v, RID, HP(5), &pi));
+	CHECK(!detach(&r, true, 5) && !r.f.used[0]);
+	CHECK(detach(&r, true, 5) == -ENOENT);
+	CHECK(!detach(&r, false, 0) && peek(&r, DPASID, GPA) == -1);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_hw_info(int fault)
+{
+	uint8_t buf[64];
+	struct iommu_hw_info c = { .size = sizeof(c), .data_len = sizeof(buf),
+				   .data_uptr = (uintptr_t)buf };
+	struct rig r;
+	bool ok = false;
+	size_t i;
+
+	CHECK(rig_init(&r, fault, 57));
+	memset(buf, 0xee, sizeof(buf));
+	c.dev_id = r.dev_id;
+	CHECK(!ioc(&r, IOMMU_GET_HW_INFO, &c));
+	CHECK(c.data_len == sizeof(struct iommu_hw_info_vtd));
+	CHECK(c.out_max_pasid_log2 == 20);
+	for (i = c.data_len; i < sizeof(buf); i++)
+		CHECK(!buf[i]);
+	c.dev_id = 999;
+	CHECK(ioc(&r, IOMMU_GET_HW_INFO, &c) == -ENOENT);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_inv_checks(int fault)
+{
+	struct iommu_hwpt_vtd_s1_invalidate e[3] = {
+		{ .addr = GVA, .npages = 1 }, { .addr = GVA, .npages = 1,
+						.flags = 1u << 4 },
+		{ .addr = GVA, .npages = 1 },
+	};
+	struct iommu_hwpt_invalidate c = { .size = sizeof(c), .data_type = 77 };
+	uint32_t parent, nest, num;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && nested_up(&r, 0, &parent, &nest));
+	CHECK(inv(&r, nest, e, sizeof(e[0]), 3, &num) == -EOPNOTSUPP &&
+	      num == 1);
+	CHECK(inv(&r, nest, e, sizeof(e[0]) - 8, 1, &num) == -EINVAL);
+	e[1].flags = 0;
+	e[1].addr = GVA + 0x10;
+	CHECK(inv(&r, nest, e, sizeof(e[0]), 3, &num) == -EINVAL && num == 1);
+	CHECK(!inv(&r, nest, e, sizeof(e[0]), 1, &num) && num == 1);
+	CHECK(inv(&r, parent, e, sizeof(e[0]), 1, &num) == -EINVAL);
+	c.hwpt_id = nest;
+	CHECK(ioc(&r, IOMMU_HWPT_INVALIDATE, &c) == -EINVAL);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+/* Guest VA pages [first, first + n) cached, then re-pointed at data page
+ * 7 without invalidation: true if all still read the stale page. */
+static bool stale(struct rig *r, unsigned int first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = first; i < first + n; i++)
+		if (peek(r, DPASID, GVA + i * PG) != (int)(0x10 + i))
+			return false;
+	for (i = first; i < first + n; i++)
+		*pte(r, i) = (GPA + (4 + 7) * PG) | PTE;
+	for (i = first; i < first + n; i++)
+		if (peek(r, DPASID, GVA + i * PG) != (int)(0x10 + i))
+			return false;
+	return true;
+}
+
+static bool fresh(struct rig *r, unsigned int first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = first; i < first + n; i++)
+		if (peek(r, DPASID, GVA + i * PG) != 0x17)
+			return false;
+	return true;
+}
+
+static bool s_inv_flush(int fault)
+{
+	struct iommu_hwpt_vtd_s1_invalidate e = { .addr = GVA + PG,
+						  .npages = 3 };
+	uint32_t parent, nest;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && nested_up(&r, 0, &parent, &nest));
+	CHECK(stale(&r, 1, 3));
+	CHECK(!inv(&r, nest, &e, sizeof(e), 1, NULL) && fresh(&r, 1, 3));
+	CHECK(stale(&r, 4, 2));
+	e = (struct iommu_hwpt_vtd_s1_invalidate) { .npages = UINT64_MAX };
+	CHECK(!inv(&r, nest, &e, sizeof(e), 1, NULL) && fresh(&r, 4, 2));
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+/* Read up to n records of fd into pf; the count, or -errno. */
+static long rd(struct rig *r, int fd, struct iommu_hwpt_pgfault *pf,
+	       size_t n)
+{
+	long ret = iommufd_fault_read(r->ctx, fd, pf, n * PF_SZ);
+
+	return ret < 0 ? ret : ret / (long)PF_SZ;
+}
+
+static bool s_fault_rw(int fault)
+{
+	struct iommu_hwpt_pgfault pf[2];
+	uint32_t parent, nest, fq, c[2];
+	struct rig r;
+	bool ok = false;
+	int fd;
+
+	CHECK(rig_init(&r, fault, 57) && !fq_new(&r, &fq, &fd));
+	CHECK(nested_up(&r, fq, &parent, &nest));
+	CHECK(rd(&r, fd, pf, 1) == -EAGAIN);
+	CHECK(!request(&r, DPASID, 20, 1) && !request(&r, DPASID, 21, 2));
+	CHECK(iommufd_fault_read(r.ctx, fd, pf, PF_SZ + 1) == -EINVAL);
+	CHECK(rd(&r, fd, pf, 1) == 1 && rd(&r, fd, pf + 1, 1) == 1);
+	CHECK(pf[0].dev_id == r.dev_id && pf[0].addr == GVA + 20 * PG);
+	CHECK(pf[0].flags == IOMMU_PGFAULT_FLAGS_LAST_PAGE);
+	CHECK(pf[0].grpid == 1 && pf[0].cookie != pf[1].cookie);
+	c[0] = pf[0].cookie;
+	c[1] = 12345;
+	CHECK(answer(&r, fd, c, 2, IOMMUFD_PAGE_RESP_SUCCESS) == -EINVAL);
+	c[1] = c[0];
+	CHECK(answer(&r, fd, c, 2, IOMMUFD_PAGE_RESP_SUCCESS) == -EINVAL);
+	CHECK(iommufd_fault_write(r.ctx, fd, c, PR_SZ + 4) == -EINVAL);
+	CHECK(answer(&r, fd, c, 1, 5) == -EINVAL && r.f.nresp == 0);
+	CHECK(answer(&r, fd, c, 1, IOMMUFD_PAGE_RESP_SUCCESS) == PR_SZ);
+	CHECK(r.f.nresp == 1 && r.f.resp[0].prg_index == 1 &&
+	      r.f.resp[0].code == VIOMMU_PR_SUCCESS);
+	CHECK(answer(&r, fd, c, 1, IOMMUFD_PAGE_RESP_SUCCESS) == -EINVAL);
+	/* a guest PASID's request: its own number, PASID_VALID */
+	CHECK(!attach(&r, true, 5, nest) && !request(&r, HP(5), 22, 3));
+	CHECK(rd(&r, fd, pf, 1) == 1 && pf[0].pasid == 5);
+	CHECK(pf[0].flags & IOMMU_PGFAULT_FLAGS_PASID_VALID);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static bool s_fault_complete(int fault)
+{
+	struct iommu_hwpt_pgfault pf;
+	uint32_t parent, nest, fq, fq2, plain;
+	struct rig r;
+	bool ok = false;
+	int fd, fd2;
+
+	CHECK(rig_init(&r, fault, 57) && !fq_new(&r, &fq, &fd));
+	CHECK(!fq_new(&r, &fq2, &fd2) && nested_up(&r, fq2, &parent, &nest));
+	CHECK(!request(&r, DPASID, 20, 1) && rd(&r, fd, &pf, 1) == -EAGAIN);
+	CHECK(rd(&r, fd2, &pf, 1) == 1);
+	CHECK(!detach(&r, false, 0) && r.f.nresp == 1 &&
+	      r.f.resp[0].code == VIOMMU_PR_INVALID);
+	CHECK(answer(&r, fd2, &pf.cookie, 1, 0) == -EINVAL);
+	CHECK(!attach(&r, false, 0, nest) && !request(&r, DPASID, 20, 2));
+	CHECK(!attach(&r, false, 0, parent));
+	CHECK(!destroy(&r, nest) && !destroy(&r, fq2));
+	CHECK(r.f.nresp == 2 && r.f.resp[1].code == VIOMMU_PR_INVALID &&
+	      r.f.resp[1].prg_index == 2 && viommu_prq_groups(r.f.v) == 0);
+	CHECK(!nested(&r, parent, 0, &plain) && !attach(&r, false, 0, plain));
+	CHECK(request(&r, DPASID, 20, 3) == -ENOENT);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+static const struct tap_scenario scenarios[] = {
+	{ "IOAS map, allowed IOVAs", s_ioas_map },
+	{ "IOAS unmap and copy", s_ioas_unmap_copy },
+	{ "extensibility rules, IOVA ranges", s_abi_ranges },
+	{ "destroy: busy, unknown, gone", s_lifetime },
+	{ "HWPT_ALLOC validation and host limits", s_hwpt_alloc },
+	{ "paging HWPT mirrors its IOAS", s_hwpt_mirror },
+	{ "bind, attach, replace, detach", s_attach },
+	{ "GET_HW_INFO", s_hw_info },
+	{ "HWPT_INVALIDATE array accounting", s_inv_checks },
+	{ "HWPT_INVALIDATE flushes", s_inv_flush },
+	{ "fault queue read and write", s_fault_rw },
+	{ "fault queue completion and routing", s_fault_complete },
+};
+
+static void test_ctx(void)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	struct iommu_hwpt_alloc h = { .size = sizeof(h) };
+	struct iommufd_ctx *ctx;
+
+	EXPECT_TRUE(iommufd_ctx_create(NULL, IOMMUFD_FAULT_COUNT) == NULL);
+	ctx = iommufd_ctx_create(NULL, IOMMUFD_FAULT_NONE);
+	ASSERT_TRUE(ctx != NULL);
+	EXPECT_EQ(iommufd_ioctl(ctx, IOMMU_IOAS_ALLOC, &a), 0);
+	EXPECT_EQ(a.out_ioas_id, 1);
+	h.pt_id = 1;
+	EXPECT_EQ(iommufd_ioctl(ctx, IOMMU_HWPT_ALLOC, &h), -ENODEV);
+	EXPECT_EQ(iommufd_fault_read(ctx, 12345, NULL, 0), -EBADF);
+	iommufd_ctx_destroy(ctx);
+	iommufd_ctx_destroy(NULL);
+}
+
+static const char *const fault_names[] = {
+	"none",
+#define NAME(code, name, reach, summary) name,
+	IOMMUFD_FAULT_LIST(NAME)
+#undef NAME
+};
+
+static const char *const fault_reach[] = {
+	"",
+#define REACH(code, name, reach, summary) #reach,
+	IOMMUFD_FAULT_LIST(REACH)
+#undef REACH
+};
+
+static bool proves(int fault)
+{
+	(void)fault;
+	return true;
+}
+
+int main(void)
+{
+	static const struct tap_test fixed[] = {
+		{ "context create, IOAS-only platform", test_ctx },
+	};
+	const struct tap_fault_matrix m = {
+		.scen = scenarios,
+		.nscen = sizeof(scenarios) / sizeof(scenarios[0]),
+		.nr_faults = IOMMUFD_FAULT_COUNT, .proves = proves,
+		.names = fault_names, .reach = fault_reach, .why = why,
+		.title = "every injected fault is observable",
+	};
+
+	return tap_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]), &m);
+}

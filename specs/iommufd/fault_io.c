@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IOMMUFD.FAULT 4-7: read() and write() on a fault queue's fd: whole
+ * records only, a short read keeps what it had no room for, and a write
+ * is all or nothing (struct iommu_hwpt_pgfault, struct
+ * iommu_hwpt_page_response; seed 004, "Sanitize User Requests").
+ */
+#include <string.h>
+
+#include "prq.h"
+
+#define SRC_SANITIZE SRC_VSVA("Sanitize User Requests")
+
+/* Queues 0 and 1 wait on fault pages 0 and 1. */
+static void two_waits(struct siovh_check *check, struct vs *s, struct fq *q)
+{
+	pq_up(check, s, q, 2, 1);
+	pq_copy(check, s, 0, PQ_FAULT + 0, 0x40);
+	pq_copy(check, s, 1, PQ_FAULT + 1, 0x41);
+}
+
+/* Queue 0 waits on fault page 0; its record in *pf. */
+static void one_wait(struct siovh_check *check, struct vs *s, struct fq *q,
+		     struct iommu_hwpt_pgfault *pf)
+{
+	pq_up(check, s, q, 1, 1);
+	pq_copy(check, s, 0, PQ_FAULT, 0x42);
+	fq_read1(check, q, pf);
+	pq_map(s, PQ_FAULT);
+}
+
+/* Nothing reached queue 0's wait: it still waits, no completion. */
+static void still_waits(struct siovh_check *check, struct vs *s)
+{
+	EXPECT_EQ(pq_cr(s, 0)->status, SIOVDEV_CS_NONE);
+	EXPECT_TRUE(adi_probe(check, pq_adi(check, s, 0)).page_wait);
+}
+
+SIOVH_CLAUSE(fault_read_records,
+	.id = "IOMMUFD.FAULT.4", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a fault queue read needs a length that is a multiple of the record (-EINVAL otherwise, nothing consumed); a read with room for one record of two returns one and keeps the other for the next read",
+	.source = SRC_FAULTQ,
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_pgfault pf[3];
+	struct fq q;
+	struct vs s;
+
+	two_waits(check, &s, &q);
+	EXPECT_ERRNO(fq_read(check, &q, pf, 2 * PF_SZ - 1), -EINVAL);
+	EXPECT_ERRNO(fq_read(check, &q, pf, PF_SZ + 8), -EINVAL);
+	EXPECT_EQ(fq_read(check, &q, &pf[0], PF_SZ), (ssize_t)PF_SZ);
+	EXPECT_EQ(fq_read(check, &q, &pf[1], 2 * PF_SZ), (ssize_t)PF_SZ);
+	EXPECT_NE(pf[0].addr, pf[1].addr);
+	EXPECT_NE(pf[0].cookie, pf[1].cookie);
+	EXPECT_ERRNO(fq_read(check, &q, &pf[2], PF_SZ), -EAGAIN);
+}
+
+SIOVH_CLAUSE(fault_write_atomic,
+	.id = "IOMMUFD.FAULT.5", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a write of several responses with one bad record (unknown cookie) is -EINVAL as a whole: the good response before it is not delivered, and can be written alone afterwards",
+	.source = SRC_PRESP "; " SRC_SANITIZE,
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_page_response r[2];
+	struct iommu_hwpt_pgfault pf;
+	struct fq q;
+	struct vs s;
+
+	one_wait(check, &s, &q, &pf);
+	r[0] = (struct iommu_hwpt_page_response) {
+		.cookie = pf.cookie, .code = IOMMUFD_PAGE_RESP_SUCCESS };
+	r[1] = (struct iommu_hwpt_page_response) {
+		.cookie = pf.cookie + 1000, .code = IOMMUFD_PAGE_RESP_SUCCESS };
+	EXPECT_ERRNO(fq_write_raw(check, &q, r, sizeof(r)), -EINVAL);
+	still_waits(check, &s);
+	EXPECT_EQ(fq_write_raw(check, &q, r, PR_SZ), (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
+}
+
+SIOVH_CLAUSE(fault_write_dup,
+	.id = "IOMMUFD.FAULT.6", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a write naming one cookie twice is -EINVAL and answers nothing, whatever the two codes; the cookie is then answered once",
+	.source = SRC_PRESP "; " SRC_PRQ " (\"accepted once\")",
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_page_response r[2];
+	struct iommu_hwpt_pgfault pf;
+	struct fq q;
+	struct vs s;
+
+	one_wait(check, &s, &q, &pf);
+	r[0] = (struct iommu_hwpt_page_response) {
+		.cookie = pf.cookie, .code = IOMMUFD_PAGE_RESP_SUCCESS };
+	r[1] = r[0];
+	EXPECT_ERRNO(fq_write_raw(check, &q, r, sizeof(r)), -EINVAL);
+	r[0].code = IOMMUFD_PAGE_RESP_INVALID;
+	EXPECT_ERRNO(fq_write_raw(check, &q, r, sizeof(r)), -EINVAL);
+	still_waits(check, &s);
+	EXPECT_EQ(fq_write_raw(check, &q, &r[1], PR_SZ), (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
+}
+
+SIOVH_CLAUSE(fault_write_len,
+	.id = "IOMMUFD.FAULT.7", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a write whose length is not a multiple of the response record is -EINVAL and delivers nothing, even when it starts with a good record",
+	.source = SRC_PRESP "; " SRC_SANITIZE,
+	.needs = NEEDS_VSVA)
+{
+	struct {
+		struct iommu_hwpt_page_response r;
+		uint8_t junk[8];
+	} w;
+	struct iommu_hwpt_pgfault pf;
+	struct fq q;
+	struct vs s;
+
+	one_wait(check, &s, &q, &pf);
+	memset(&w, 0, sizeof(w));
+	w.r.cookie = pf.cookie;
+	w.r.code = IOMMUFD_PAGE_RESP_SUCCESS;
+	EXPECT_ERRNO(fq_write_raw(check, &q, &w, PR_SZ + 4), -EINVAL);
+	EXPECT_ERRNO(fq_write_raw(check, &q, &w, PR_SZ - 1), -EINVAL);
+	still_waits(check, &s);
+	EXPECT_EQ(fq_write_raw(check, &q, &w.r, PR_SZ), (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
+}

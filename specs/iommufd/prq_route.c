@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VSVA.PRQ 5-7: where page requests go (seed 004, "Fault Reporting",
+ * "Page Request/Response"): only to the fault queue of the HWPT the
+ * requester is attached to, never to the user without one, and a detach
+ * completes what the detached requester still waits for.
+ */
+#include <string.h>
+
+#include "prq.h"
+
+#define SRC_REPORT SRC_VSVA("Fault Reporting")
+
+SIOVH_CLAUSE(prq_no_queue,
+	.id = "VSVA.PRQ.5", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a nested HWPT without a fault queue takes no page requests: a block-on-fault descriptor on a page the guest has not mapped completes with a page fault at once, and no fault queue gets a record",
+	.source = SRC_REPORT "; " SRC_H("IOMMU_HWPT_FAULT_ID_VALID"),
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_pgfault pf;
+	uint32_t adi;
+	struct fq q;
+	struct vs s;
+
+	must_fault_queue(check, &q);	/* exists, but no HWPT names it */
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	*vs_pte(&s, PQ_FAULT) = 0;
+	adi = pq_adi(check, &s, 0);
+	pq_copy(check, &s, 0, PQ_FAULT, 0x5);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
+	EXPECT_FALSE(adi_probe(check, adi).page_wait);
+	EXPECT_ERRNO(fq_read(check, &q, &pf, PF_SZ), -EAGAIN);
+	drain_faults(check);
+}
+
+SIOVH_CLAUSE(prq_route_own_queue,
+	.id = "VSVA.PRQ.6", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "two VDEVs on nested HWPTs with fault queues of their own: each one's page request is read from its own queue only, with its own dev_id, and answering it releases that VDEV alone",
+	.source = SRC_REPORT "; " SRC_FAULTQ,
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_pgfault pf[2], more;
+	struct fq q[2];
+	struct vs s[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		pq_up(check, &s[i], &q[i], 1, 1 + (unsigned int)i);
+	for (i = 0; i < 2; i++) {
+		pq_copy(check, &s[i], 0, PQ_FAULT + (unsigned int)i, 0x70);
+		EXPECT_EQ(pq_cr(&s[i], 0)->status, SIOVDEV_CS_NONE);
+	}
+	for (i = 0; i < 2; i++) {
+		fq_read1(check, &q[i], &pf[i]);
+		EXPECT_EQ(pf[i].dev_id, s[i].dev_id);
+		EXPECT_EQ(pf[i].addr, VS_GVA + (PQ_FAULT + i) * PG);
+		EXPECT_ERRNO(fq_read(check, &q[i], &more, PF_SZ), -EAGAIN);
+	}
+	EXPECT_NE(s[0].dev_id, s[1].dev_id);
+	pq_map(&s[1], PQ_FAULT + 1);
+	EXPECT_EQ(fq_write(check, &q[1], pf[1].cookie,
+			   IOMMUFD_PAGE_RESP_SUCCESS), (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(&s[1], 0)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(pq_cr(&s[0], 0)->status, SIOVDEV_CS_NONE);
+	EXPECT_EQ(fq_write(check, &q[0], pf[0].cookie,
+			   IOMMUFD_PAGE_RESP_INVALID), (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(&s[0], 0)->status, SIOVDEV_CS_PAGE_FAULT);
+	drain_faults(check);
+}
+
+SIOVH_CLAUSE(prq_detach_completes,
+	.id = "VSVA.PRQ.7", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "detaching a device from a HWPT with a fault queue completes the groups it waits on: the device sees INVALID and completes with a page fault, and the group's cookie is unknown afterwards (-EINVAL)",
+	.source = SRC_PRQ "; " SRC_VFIO_H("VFIO_DEVICE_DETACH_IOMMUFD_PT"),
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_pgfault pf;
+	uint32_t adi;
+	struct fq q;
+	struct vs s;
+
+	pq_up(check, &s, &q, 1, 1);
+	adi = pq_adi(check, &s, 0);
+	pq_copy(check, &s, 0, PQ_FAULT, 0x7);
+	fq_read1(check, &q, &pf);
+	EXPECT_TRUE(adi_probe(check, adi).page_wait);
+	ASSERT_OK(dev_detach(check, &s.d, false, 0));
+	EXPECT_FALSE(adi_probe(check, adi).page_wait);
+	EXPECT_EQ(pq_last_resp(check, adi), SIOVDEV_PR_INVALID);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
+	EXPECT_ERRNO(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		     -EINVAL);
+	drain_faults(check);
+}
