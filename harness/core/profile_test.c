@@ -235,6 +235,11 @@ static const struct bad {
 	  "$.parent.vendor_id: expected integer 0..0xffff" },
 	{ "$.parent.vendor_id", "\"0xzz\"", "$.parent.vendor_id: expected" },
 	{ "$.parent.vendor_id", "-1", "$.parent.vendor_id: expected" },
+	/* strtoull() would take these; "0x" is followed by hex digits only */
+	{ "$.parent.vendor_id", "\"0x 8086\"", "$.parent.vendor_id: expected" },
+	{ "$.parent.vendor_id", "\"0x+8086\"", "$.parent.vendor_id: expected" },
+	{ "$.parent.vendor_id", "\"0x-0\"", "$.parent.vendor_id: expected" },
+	{ "$.parent.vendor_id", "\"0x0x8086\"", "$.parent.vendor_id: expected" },
 	{ "$.parent.adis", "0", "$.parent.adis: expected integer 1..4096" },
 	{ "$.parent.caps", "[\"msix\", \"msix\"]",
 	  "$.parent.caps[1]: \"msix\" listed twice" },

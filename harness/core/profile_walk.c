@@ -124,18 +124,24 @@ int pw_member(struct pctx *c, const json_t *obj, const char *path,
 	return 0;
 }
 
-int as_uint(struct pctx *c, const json_t *v, const char *p,
+static int as_uint(struct pctx *c, const json_t *v, const char *p,
 		   uint64_t min, uint64_t max, uint64_t *out)
 {
+	const char *hex = json_is_string(v) ? json_string_value(v) : "";
 	unsigned long long x;
 	char *end;
 
 	if (json_is_integer(v) && json_integer_value(v) >= 0) {
 		x = (unsigned long long)json_integer_value(v);
-	} else if (json_is_string(v) && !strncmp(json_string_value(v), "0x", 2) &&
-		   json_string_value(v)[2]) {
+	} else if (!strncmp(hex, "0x", 2) && hex[2] &&
+		   !hex[2 + strspn(hex + 2, "0123456789abcdefABCDEF")]) {
+		/*
+		 * Hex digits only: strtoull() alone would also take blanks,
+		 * a sign or a second "0x", which the format (and the JSON
+		 * schema) do not allow.
+		 */
 		errno = 0;
-		x = strtoull(json_string_value(v) + 2, &end, 16);
+		x = strtoull(hex + 2, &end, 16);
 		if (*end || errno)
 			goto bad;
 	} else {

@@ -103,7 +103,8 @@ per_clause() {	# per_clause ID
 	local d=$work/clauses/$1
 	[ -d "$d/harness/ref" ] || return 0
 	(cd "$build" && xargs -a "$work/gcno.list" cp --parents -t "$d")
-	lcov -q --capture --directory "$d/harness/ref" --base-directory "$top" \
+	lcov -q --rc lcov_branch_coverage=1 --capture \
+		--directory "$d/harness/ref" --base-directory "$top" \
 		-o "$work/info/$1.info" >/dev/null 2>&1 || true
 }
 export -f per_clause

@@ -16,11 +16,12 @@
  *   IOMMUFD through a VDEV bound to /dev/iommu (page requests reach the
  *         user's fault queue, responses come back from it);
  *   UNIT  nowhere above the device, because the faithful VDCM never drives
- *         the hardware into the state the bug needs: it invalidates the
- *         PASID itself before an ADI reset or re-programs it after one, so
- *         what RESET does to the PASID is never seen; and its quiesce
- *         disables an ADI (which runs the queue) before it drains, so DRAIN
- *         never meets work. The unit tests are the proof for these.
+ *         the hardware into the state the bug needs: its quiesce disables
+ *         an ADI (which runs the queue) before it drains, so DRAIN never
+ *         meets work; nothing can send the device a FAILURE page response
+ *         (the iommufd uAPI has SUCCESS and INVALID only). The unit tests
+ *         are the proof for these. (What an ADI reset does to its PASID is
+ *         seen after a parent FLR through the pci facet: VDEV.)
  *
  * The list is the single source of truth: it makes the enum below, and the
  * ref backend makes its fault table (name "siovdev-<name>", facet from the
@@ -70,7 +71,7 @@
 	X(IRQ_UNREQUESTED, "irq-unrequested", VDEV,			\
 	  "every completion interrupts, asked for or not")		\
 	/* ADI control */						\
-	X(RESET_KEEPS_PASID, "reset-keeps-pasid", UNIT,			\
+	X(RESET_KEEPS_PASID, "reset-keeps-pasid", VDEV,			\
 	  "ADI reset leaves the PASID register valid")			\
 	X(RESET_KEEPS_QUEUE, "reset-keeps-queue", VDEV,			\
 	  "ADI reset keeps queued descriptors, which run later")	\
@@ -95,6 +96,8 @@
 	  "a descriptor that hit a DMA fault completes with SUCCESS")	\
 	X(COPY_CROSSES_PAGE, "copy-crosses-page", VDEV,			\
 	  "DMA requests cross 4 KiB boundaries")				\
+	X(FLR_KEEPS_CONFIG, "flr-keeps-config", PCI,			\
+	  "a function level reset leaves config space as it was")	\
 	/* Page requests (pri.c) */					\
 	X(PRI_NO_WAIT, "pri-no-wait", IOMMUFD,				\
 	  "a block-on-fault descriptor completes with the fault at once") \

@@ -99,7 +99,8 @@ void siovdev_flr(struct siovdev *d)
 	for (n = 0; n < d->cfg.nr_adis; n++)
 		adi_reset(d, n);
 	irq_reset(d);
-	cfg_init(d);
+	if (!siovdev_fault(d, SIOVDEV_FAULT_FLR_KEEPS_CONFIG))
+		cfg_init(d);
 }
 
 const char *siovdev_error_name(uint32_t code)

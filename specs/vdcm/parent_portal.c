@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The parent's ADI portals as a VDEV shows them: each queue's portal is a
+ * page of the fast-path BAR that the VDCM maps straight to the ADI. A
+ * portal is a write-only submission register; software that reads one
+ * through the device fd (a VMM that does not mmap the fast path, a debug
+ * dump) must not submit anything by doing so, and the read obeys the
+ * command register's MEMORY bit like every BAR access.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+#define PIOVA	0xc00000ull
+
+/* The newest event sequence number of each ADI of the VDEV. */
+static void trace_marks(struct siovh_check *check,
+			const struct siovh_vdev_probe *vp, uint64_t *mark)
+{
+	struct siovh_adi_event ev[256];
+	uint32_t a;
+	size_t n;
+
+	for (a = 0; a < vp->nr_adis; a++) {
+		n = adi_trace(check, vp->adis[a], ev, 256);
+		mark[a] = n ? ev[n - 1].seq : 0;
+	}
+}
+
+SIOVH_CLAUSE(portal_read,
+	.id = "VDCM.BAR.7", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "reading a queue's portal (fast path) through the device fd submits nothing and changes no ADI; with the command register's MEMORY bit clear the read fails with -EIO",
+	.source = SRC_DESIGN " (Fast path: e.g. work submission interface); derived: a portal is a write-only submission register, and memory space disabled makes BAR accesses unsupported requests (PCI command register)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	uint64_t before[SIOVH_VDEV_MAX_ADIS], after[SIOVH_VDEV_MAX_ADIS];
+	const struct siovh_profile_reg *done;
+	struct siovh_vdev_probe vp;
+	uint64_t v8, off, done0;
+	struct dma_buf b;
+	uint32_t q, a, v4;
+	struct vd d;
+
+	must_portal(check, ty);
+	done = must_reg(check, ty, "q0_done");
+	vd_up(check, ty, &d, 1);
+	q_enable(check, &d, 0);
+	dma_map(check, &d, &b, PIOVA, PAGE_4K);
+	vp = vdev_probe(check, &d);
+	trace_marks(check, &vp, before);
+	done0 = reg_rd(check, &d, done);
+
+	/* The first and the last quadword of every ADI's 64-byte portal. */
+	for (q = 0; q < ty->adis; q++) {
+		off = ty->portal_offset + q * ty->portal_stride;
+		EXPECT_OK(vd_read(&d, ty->portal_region, off, &v4, 4));
+		EXPECT_OK(vd_read(&d, ty->portal_region,
+				  off + SIOVDEV_DESC_SIZE - 8, &v8, 8));
+		if (!q)
+			siovh_note(check, "portal 0 reads %#x (4 bytes), "
+				   "%#llx (8 bytes)", v4,
+				   (unsigned long long)v8);
+	}
+	trace_marks(check, &vp, after);
+	for (a = 0; a < vp.nr_adis; a++) {
+		if (after[a] != before[a])
+			FAIL("ADI %u logged %llu events during portal reads",
+			     vp.adis[a],
+			     (unsigned long long)(after[a] - before[a]));
+		if (adi_probe(check, vp.adis[a]).queued)
+			FAIL("ADI %u holds a descriptor after portal reads",
+			     vp.adis[a]);
+	}
+	EXPECT_EQ(reg_rd(check, &d, done), done0);
+
+	/* The queue works as before: one copy, one completion. */
+	EXPECT_EQ(run_copy(check, &d, 0, &b, PIOVA, PIOVA + 0x400, 64,
+			   PIOVA + 0xf00, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(reg_rd(check, &d, done), done0 + 1);
+
+	cfg_wr(check, &d, CFG_COMMAND, CMD_MASTER, 2);
+	EXPECT_ERRNO(vd_read(&d, ty->portal_region, ty->portal_offset, &v4, 4),
+		     -EIO);
+	cfg_wr(check, &d, CFG_COMMAND, CMD_MEMORY | CMD_MASTER, 2);
+	vd_down(check, &d);
+}
