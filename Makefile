@@ -161,4 +161,6 @@ distclean: clean
 	rm -rf reports/*.json reports/*.xml reports/*.ktap reports/*.html \
 		reports/conformance reports/coverage
 
+include fuzz/fuzz.mk
+
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -63,6 +63,33 @@ done
 step runner-selftest "$build/runner_selftest"
 step cli harness/core/tests/cli_test.sh "$build/siovh"
 step report harness/core/tests/report_test.sh "$build/siovh"
+step profile-schema harness/core/tests/profile_schema_test.sh "$build/siovh"
+
+# The fuzz targets (fuzz/, issue 5): every committed seed and regression
+# reproducer replayed against this build (one TAP result per file, each in
+# a child of its own), then each target under libFuzzer for FUZZ_CHECK_TIME
+# seconds from its seeds (10 s each: the step stays under a minute).
+fuzz_steps() {
+	local t log status
+	local targets
+	targets=$(for o in fuzz/*/*.options; do basename "$(dirname "$o")"; done)
+	make --no-print-directory VARIANT="$(basename "$build")" fuzz-replay \
+		>"$out/fuzz-build.log" 2>&1
+	status=$?
+	for t in $targets; do
+		step "fuzz-replay:$t" "$build/fuzz/${t}_replay" --tap "$t" \
+			fuzz/"$t"/seeds $(ls -d fuzz/"$t"/regressions 2>/dev/null)
+	done
+	[ "$status" -eq 0 ] || tail -5 "$out/fuzz-build.log" | sed 's/^/  fuzz-replay build: /'
+	log=$out/fuzz-libfuzzer.tap
+	if ! make --no-print-directory fuzz-libfuzzer >"$out/fuzz-lf-build.log" 2>&1; then
+		tail -5 "$out/fuzz-lf-build.log" | sed 's/^/  fuzz-libfuzzer build: /'
+	fi
+	harness/scripts/fuzz_check.sh "${FUZZ_CHECK_TIME:-10}" "$out/fuzz-runs" \
+		$targets >"$log" 2>"$out/fuzz-libfuzzer.stderr"
+	tally fuzz-libfuzzer "$log" $?
+}
+fuzz_steps
 
 # siovh_step NAME TAIL KTAP... -- ARGS...: run siovh ARGS with --report into
 # $out/NAME and tally each KTAP report it must write (a missing one fails).

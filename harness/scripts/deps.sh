@@ -5,10 +5,17 @@
 # Idempotent: a machine that has everything is left untouched (no apt runs).
 #
 #   deps.sh            build + test dependencies (gcc, clang, jansson, libxml2,
-#                      uAPI headers with linux/iommufd.h)
+#                      uAPI headers with linux/iommufd.h, python3-jsonschema
+#                      for the schema tests of results.json and profiles)
 #   deps.sh --coverage and lcov (genhtml), for `make coverage`
 #   deps.sh --browser  and chromium, for the optional headless render check
 #                      of the HTML reports (harness/core/tests/report_test.sh)
+#   deps.sh --fuzz     and AFL++ (afl-clang-fast, afl-fuzz, afl-cmin, afl-tmin)
+#                      and zip, for `make fuzz-build` / `make fuzz`
+#                      (libFuzzer itself comes with libclang-rt-14-dev)
+#   deps.sh --vm       and what the VM tier needs (vm-images/): the kernel
+#                      build tools, linux-source-6.12 (bookworm-security),
+#                      busybox-static, cpio, and QEMU >= 10 (bookworm-backports)
 #
 # The optional groups are never installed by `make check`, whose tests skip
 # (with the reason) what needs them.
@@ -17,12 +24,16 @@
 # the headers come from bookworm-backports (DESIGN.md, "Conventions").
 set -eu
 
-PKGS="make gcc clang libclang-rt-14-dev pkg-config libjansson-dev libxml2-dev"
+PKGS="make gcc clang libclang-rt-14-dev pkg-config libjansson-dev libxml2-dev
+python3-jsonschema"
 for arg in "$@"; do
 	case $arg in
 	--coverage) PKGS="$PKGS lcov" ;;
 	--browser) PKGS="$PKGS chromium" ;;
-	*) echo "deps.sh: unknown option '$arg' (--coverage, --browser)" >&2
+	--fuzz) PKGS="$PKGS afl++ zip" ;;
+	--vm) PKGS="$PKGS busybox-static cpio rsync bc flex bison libelf-dev libssl-dev xz-utils linux-source-6.12"
+	      VM_QEMU=1 ;;
+	*) echo "deps.sh: unknown option '$arg' (--coverage, --browser, --fuzz, --vm)" >&2
 	   exit 2 ;;
 	esac
 done
@@ -36,8 +47,16 @@ for p in $PKGS; do
 done
 need_uapi=0
 [ -f /usr/include/linux/iommufd.h ] || need_uapi=1
+# --vm: QEMU 10 (bookworm-backports) for scalable-mode VT-d with PASID.
+need_qemu=0
+if [ "${VM_QEMU:-0}" = 1 ]; then
+	qv=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null || true)
+	if [ -z "$qv" ] || dpkg --compare-versions "$qv" lt 1:10; then
+		need_qemu=1
+	fi
+fi
 
-if [ -z "$missing" ] && [ "$need_uapi" = 0 ]; then
+if [ -z "$missing" ] && [ "$need_uapi" = 0 ] && [ "$need_qemu" = 0 ]; then
 	exit 0
 fi
 
@@ -52,7 +71,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-if [ "$need_uapi" = 1 ] && [ ! -f "$BACKPORTS_LIST" ]; then
+if { [ "$need_uapi" = 1 ] || [ "$need_qemu" = 1 ]; } && [ ! -f "$BACKPORTS_LIST" ]; then
 	echo "deps.sh: adding bookworm-backports for linux-libc-dev with linux/iommufd.h"
 	$SUDO sh -c "cat > $BACKPORTS_LIST" <<'SRC'
 Types: deb
@@ -71,6 +90,12 @@ if [ -n "$missing" ]; then
 fi
 if [ "$need_uapi" = 1 ]; then
 	$SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports linux-libc-dev
+fi
+if [ "$need_qemu" = 1 ]; then
+	$SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports qemu-system-x86 || {
+		echo "deps.sh: installing qemu-system-x86 from bookworm-backports failed" >&2
+		exit 2
+	}
 fi
 [ -f /usr/include/linux/iommufd.h ] || {
 	echo "deps.sh: /usr/include/linux/iommufd.h still missing after install" >&2

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/* Helpers shared by the fuzz targets (fuzz.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+uint8_t fz_u8(struct fz *f)
+{
+	uint8_t v = 0;
+
+	fz_bytes(f, &v, 1);
+	return v;
+}
+
+uint16_t fz_u16(struct fz *f)
+{
+	uint16_t v;
+
+	fz_bytes(f, &v, sizeof(v));
+	return v;
+}
+
+uint32_t fz_u32(struct fz *f)
+{
+	uint32_t v;
+
+	fz_bytes(f, &v, sizeof(v));
+	return v;
+}
+
+uint64_t fz_u64(struct fz *f)
+{
+	uint64_t v;
+
+	fz_bytes(f, &v, sizeof(v));
+	return v;
+}
+
+void fz_bytes(struct fz *f, void *dst, size_t len)
+{
+	size_t take = len < f->n ? len : f->n;
+
+	if (take)
+		memcpy(dst, f->p, take);
+	if (take < len)
+		memset((uint8_t *)dst + take, 0, len - take);
+	f->p += take;
+	f->n -= take;
+}
+
+void fz_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("siovh-fuzz: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	abort();
+}
+
+void fz_ref_open(struct siovh_target *t)
+{
+	struct siovh_target_spec spec;
+	char err[256];
+	int ret;
+
+	ret = siovh_target_parse("ref", &spec, err, sizeof(err));
+	if (ret)
+		fz_fail("target spec \"ref\": %s", err);
+	memset(t, 0, sizeof(*t));
+	ret = siovh_target_open(&spec, t);
+	if (ret)
+		fz_fail("opening the ref target: %s", strerror(-ret));
+}

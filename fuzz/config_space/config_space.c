@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * config_space: raw 4 KiB config-space images, and the reference SIOV
+ * endpoint's own config space under fuzzed writes, through the capability
+ * parser/validator siovdev_cfg_validate (harness/ref/siovdev).
+ *
+ * Byte 0 picks the mode:
+ *  0  raw image: the rest of the input, zero-padded to 4 KiB (so short
+ *     inputs exercise the header and the first extended capabilities);
+ *  1  the image of a reference device (its configuration from the input)
+ *     with byte patches from the input laid over it;
+ *  2  a reference device (configuration from the input) driven with
+ *     config-space writes and reads of every size and offset.
+ *
+ * Oracle, besides the sanitizers:
+ *  - the validator is total and deterministic: any image gets 0 or
+ *    -EINVAL, the same answer twice, and a NUL-terminated reason that
+ *    fits whatever buffer it is given;
+ *  - a device the reference agrees to create with a PASID capability has
+ *    a valid config space, and keeps one after any sequence of writes
+ *    (RO fields ignore writes, the chains stay well formed, DESIGN.md
+ *    "SIOV DVSEC");
+ *  - a read returns what the image holds at that offset.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "harness/ref/siovdev/siovdev.h"
+#include "fuzz/common/fuzz.h"
+
+#define WHY	160
+
+/* Validate twice, with a full and a tiny reason buffer: same verdict. */
+static int validate(const uint8_t *img, const char *what)
+{
+	char why[WHY], small[8];
+	int a, b;
+
+	memset(why, 'x', sizeof(why));
+	memset(small, 'x', sizeof(small));
+	a = siovdev_cfg_validate(img, why, sizeof(why));
+	b = siovdev_cfg_validate(img, small, sizeof(small));
+	if ((a != 0 && a != -EINVAL) || a != b)
+		fz_fail("%s: validator returned %d, then %d", what, a, b);
+	if (!memchr(why, 0, sizeof(why)) || !memchr(small, 0, sizeof(small)))
+		fz_fail("%s: reason not NUL-terminated", what);
+	if (a && !why[0])
+		fz_fail("%s: rejected without a reason", what);
+	return a;
+}
+
+static int no_dma(void *host, uint32_t pasid, uint64_t addr, void *buf,
+		  size_t len, bool write)
+{
+	(void)host, (void)pasid, (void)addr, (void)buf, (void)len, (void)write;
+	return -EFAULT;
+}
+
+static void no_msi(void *host, uint64_t addr, uint32_t data)
+{
+	(void)host, (void)addr, (void)data;
+}
+
+static const struct siovdev_host_ops host_ops = {
+	.dma = no_dma,
+	.msi = no_msi,
+};
+
+/* A device whose configuration comes from the input (maybe refused). */
+static struct siovdev *make_device(struct fz *f, bool *pasid)
+{
+	struct siovdev_config cfg;
+	uint8_t b = fz_u8(f);
+
+	siovdev_config_default(&cfg);
+	if (b & 1) {
+		cfg.nr_adis = fz_u8(f) % (SIOVDEV_MAX_ADIS + 2);
+		cfg.caps = fz_u8(f) & 0xf;
+		cfg.ims_entries = cfg.caps & SIOVDEV_HAS_IMS ?
+				  cfg.nr_adis + fz_u8(f) : 0;
+		cfg.max_queue = 1 + fz_u8(f);
+		cfg.pasid_width = fz_u8(f) % 22;
+		cfg.page_sizes = fz_u8(f) & 2 ? fz_u32(f) : 1u | (fz_u8(f) << 4);
+	}
+	*pasid = cfg.caps & SIOVDEV_HAS_PASID;
+	return siovdev_create(&cfg, &host_ops, NULL, SIOVDEV_FAULT_NONE);
+}
+
+static void mode_raw(struct fz *f)
+{
+	uint8_t img[SIOVDEV_CFG_SIZE];
+
+	fz_bytes(f, img, sizeof(img));
+	validate(img, "raw image");
+}
+
+static void mode_patch(struct fz *f)
+{
+	uint8_t img[SIOVDEV_CFG_SIZE];
+	struct siovdev *d;
+	bool pasid;
+	uint16_t off;
+	uint8_t len;
+
+	d = make_device(f, &pasid);
+	if (!d)
+		return;
+	siovdev_cfg_image(d, img);
+	siovdev_destroy(d);
+	if (pasid && validate(img, "a new device's image"))
+		fz_fail("the image of a device with PASID does not validate");
+	while (!fz_empty(f)) {
+		off = fz_u16(f) % SIOVDEV_CFG_SIZE;
+		len = 1 + fz_u8(f) % 8;
+		if (off + len > SIOVDEV_CFG_SIZE)
+			len = (uint8_t)(SIOVDEV_CFG_SIZE - off);
+		fz_bytes(f, img + off, len);
+	}
+	validate(img, "patched image");
+}
+
+static void check_read(struct siovdev *d, const uint8_t *img, uint32_t off,
+		       unsigned int size)
+{
+	uint32_t val = 0, want = 0;
+	int ret = siovdev_cfg_read(d, off, size, &val);
+
+	if (ret)
+		fz_fail("cfg_read(%#x, %u) failed: %d", off, size, ret);
+	memcpy(&want, img + off, size);
+	if (val != want)
+		fz_fail("cfg_read(%#x, %u) = %#x, the image holds %#x", off,
+			size, val, want);
+}
+
+static void mode_writes(struct fz *f)
+{
+	static const unsigned int sizes[] = { 1, 2, 4, 4, 3, 8 };
+	uint8_t img[SIOVDEV_CFG_SIZE];
+	unsigned int size;
+	struct siovdev *d;
+	uint32_t off, val;
+	bool pasid;
+	int ret;
+
+	d = make_device(f, &pasid);
+	if (!d)
+		return;
+	while (!fz_empty(f)) {
+		size = fz_pick(f, sizes);
+		off = fz_u8(f) & 0x80 ? fz_u16(f) : 0x100 + fz_u8(f);
+		if (fz_u8(f) < 224)	/* mostly aligned and in range */
+			off = (off % SIOVDEV_CFG_SIZE) & ~(size - 1);
+		val = fz_u32(f);
+		ret = siovdev_cfg_write(d, off, size, val);
+		if (ret && ret != -EINVAL)
+			fz_fail("cfg_write(%#x, %u) returned %d", off, size,
+				ret);
+		siovdev_cfg_image(d, img);
+		if (validate(img, "device after writes") && pasid)
+			fz_fail("config space invalid after cfg_write(%#x, %u, "
+				"%#x)", off, size, val);
+		if (!ret)
+			check_read(d, img, off, size);
+	}
+	siovdev_destroy(d);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz f = fz_init(data, size);
+
+	switch (fz_u8(&f) % 3) {
+	case 0:
+		mode_raw(&f);
+		break;
+	case 1:
+		mode_patch(&f);
+		break;
+	default:
+		mode_writes(&f);
+		break;
+	}
+	return 0;
+}

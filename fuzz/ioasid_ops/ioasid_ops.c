@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ioasid_ops: bytes -> IOASID operation sequence, run on a fresh ref
+ * target and on the IOASID model by the sequence engine the IOASID.SEQ
+ * clauses use (siovh/model.h): one engine, two drivers. Any difference
+ * between reference and model aborts with the engine's report.
+ *
+ * Input: byte 0 picks the engine configuration (bit 0: the tight one of
+ * IOASID.SEQ.2, 3 sets in a 4-ID window with quotas up to 3, where
+ * exhaustion and pending IDs are common); the rest is the operation
+ * stream, SIOVH_IOASID_OP_BYTES per operation.
+ *
+ * On top of the model's comparison, after every step the target's own
+ * state must be coherent on its own (probes of the test facet, which
+ * the model compares only for the ID an operation touched):
+ *  - a free ID has no references, no set and no spid;
+ *  - an active or free-pending ID has a set and at most 65535
+ *    references (more means a count went below zero); a free-pending one
+ *    has at least one (else it would have been reclaimed);
+ *  - a live set holds no more IDs than its quota, and at least the IDs
+ *    of the window it owns.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "siovh/model.h"
+#include "fuzz/common/fuzz.h"
+
+#define MAX_REFS	0xffffu
+#define MAX_SETS	16
+
+struct inv {
+	struct siovh_target *t;
+	siovh_ioasid_t base;
+	uint32_t span, capacity;
+};
+
+struct set_count {
+	struct siovh_ioasid_set *set;
+	uint32_t ids;
+};
+
+static void check_id(siovh_ioasid_t id,
+		     const struct siovh_ioasid_probe *p, const char *line)
+{
+	if (p->state == SIOVH_IOASID_STATE_FREE) {
+		if (p->refs || p->set || p->spid != SIOVH_INVALID_IOASID)
+			fz_fail("after \"%s\": free ID %u has %u references, "
+				"set %p, spid %u", line, id, p->refs,
+				(void *)p->set, p->spid);
+		return;
+	}
+	if (!p->set || p->refs > MAX_REFS ||
+	    (p->state == SIOVH_IOASID_STATE_FREE_PENDING && !p->refs))
+		fz_fail("after \"%s\": %s ID %u has %u references and set %p",
+			line, p->state == SIOVH_IOASID_STATE_ACTIVE ?
+			"active" : "free-pending", id, p->refs,
+			(void *)p->set);
+}
+
+static void count_set(struct set_count *c, size_t *n,
+		      struct siovh_ioasid_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (c[i].set == set) {
+			c[i].ids++;
+			return;
+		}
+	}
+	if (*n < MAX_SETS)
+		c[(*n)++] = (struct set_count){ set, 1 };
+}
+
+static void check_sets(const struct inv *v, const struct set_count *c,
+		       size_t n, const char *line)
+{
+	struct siovh_ioasid_set_probe sp;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&sp, 0, sizeof(sp));
+		if (v->t->test->ioasid_set_probe(v->t, c[i].set, &sp) ||
+		    !sp.refs)
+			continue;	/* a dead set: its quota went back */
+		if (sp.nr_ids > sp.quota || sp.nr_ids < c[i].ids)
+			fz_fail("after \"%s\": set %p has %u IDs (%u in the "
+				"window) with quota %u", line,
+				(void *)c[i].set, sp.nr_ids, c[i].ids,
+				sp.quota);
+	}
+}
+
+/* The engine's trace hook: runs after every step, before the next. */
+static void invariants(const char *line, void *data)
+{
+	const struct inv *v = data;
+	struct set_count sets[MAX_SETS];
+	struct siovh_ioasid_probe p;
+	size_t nsets = 0;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < v->span + 2; i++) {
+		siovh_ioasid_t id = i < v->span ? v->base + i :
+				    i == v->span ? 0 : v->capacity - 1;
+
+		memset(&p, 0, sizeof(p));
+		err = v->t->test->ioasid_probe(v->t, id, &p);
+		if (err)
+			fz_fail("after \"%s\": probe of ID %u: %d", line, id,
+				err);
+		check_id(id, &p, line);
+		if (p.state != SIOVH_IOASID_STATE_FREE && i < v->span)
+			count_set(sets, &nsets, p.set);
+	}
+	check_sets(v, sets, nsets, line);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct siovh_ioasid_seq_config tight = {
+		.span = 4, .max_quota = 3, .nr_sets = 3,
+	};
+	struct siovh_ioasid_seq *s = NULL;
+	struct siovh_target t;
+	struct inv v = { .t = &t };
+	uint32_t avail;
+	int ret;
+
+	if (!size)
+		return 0;
+	fz_ref_open(&t);
+	ret = siovh_ioasid_seq_open(&t, data[0] & 1 ? &tight : NULL, &s);
+	if (ret)
+		fz_fail("opening the IOASID sequence engine: %d", ret);
+	if (t.ioasid->get_capacity(&t, &v.capacity, &avail))
+		fz_fail("get_capacity failed");
+	/* The engine's defaults (siovh/model.h), which both configs keep. */
+	v.span = data[0] & 1 ? tight.span : 32;
+	v.base = v.capacity / 2;
+	siovh_ioasid_seq_trace(s, invariants, &v);
+	ret = siovh_ioasid_seq_run(s, data + 1, size - 1);
+	if (ret)
+		fz_fail("reference and IOASID model diverged (%d): %s", ret,
+			ret > 0 ? siovh_ioasid_seq_report(s) : "engine error");
+	siovh_ioasid_seq_close(s);
+	siovh_target_close(&t);
+	return 0;
+}

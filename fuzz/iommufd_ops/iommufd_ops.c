@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommufd_ops: bytes -> a sequence of /dev/iommu ioctls on a fresh ref
+ * target's iommufd facet, with fuzzed struct contents: the size field
+ * (short, exact, longer with a zero or a nonzero tail), flags, reserved
+ * fields, object IDs, IOVAs and lengths, and the range arrays.
+ *
+ * Operations: IOAS_ALLOC, DESTROY, IOAS_MAP, IOAS_UNMAP (a range, or all),
+ * IOAS_COPY, IOAS_IOVA_RANGES, IOAS_ALLOW_IOVAS, and a generic one: any
+ * IOMMU_* number (or any number at all) with a struct of random size and
+ * contents, so that ioctls added to the reference later are reached too.
+ *
+ * Oracle, besides the sanitizers (linux/iommufd.h, "General ioctl format",
+ * and harness/ref/iommufd/iommufd.h):
+ *  - a size below the struct's first version is -EINVAL; nonzero bytes
+ *    past the known struct are -E2BIG; on any error but IOVA_RANGES'
+ *    -EMSGSIZE the caller's struct is left untouched;
+ *  - IOAS_ALLOC hands out the lowest free object ID;
+ *  - a mapped IOVA is 4 KiB aligned, outside the reserved IOVAs, and the
+ *    one asked for with FIXED_IOVA;
+ *  - a shadow count of the bytes mapped in each IOAS (MAP and COPY add,
+ *    UNMAP takes away what it says it unmapped): an UNMAP never returns
+ *    more than is mapped, and unmapping everything returns exactly it;
+ *  - IOVA_RANGES lists sorted, disjoint ranges outside the reserved IOVAs.
+ * The shadow is exact until a generic ioctl succeeds (it may have created
+ * objects this file does not know), after which only the rules that do
+ * not depend on it are checked.
+ *
+ * Pointers the reference dereferences (the range arrays, and 64-bit
+ * fields of generic structs) always point at buffers of this file sized
+ * for what they describe: a wild pointer would be the kernel's -EFAULT,
+ * which an in-process reference cannot see. MAP's user_va is never
+ * dereferenced (iommufd.h: pages are tracked, not pinned).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/ioctl.h>
+#include <linux/iommufd.h>
+
+#include "fuzz/common/fuzz.h"
+
+#define PAGE		4096ull
+#define MAX_OBJS	8
+#define MAX_RECENT	8
+#define MAX_RANGES	8
+#define SCRATCH		(128u << 10)
+#define MSI_START	0xfee00000ull
+#define MSI_LAST	0xfeefffffull
+#define AW_END		(1ull << 48)
+#define MAP_FLAGS	(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | \
+			 IOMMU_IOAS_MAP_READABLE)
+#define OFFSETOFEND(t, m) (offsetof(t, m) + sizeof(((t *)0)->m))
+
+struct area {
+	uint32_t ioas;
+	uint64_t iova, length;
+};
+
+struct run {
+	struct siovh_target t;
+	struct fz in;
+	uint32_t ids[MAX_OBJS];		/* live IOAS IDs, in creation order */
+	uint64_t mapped[MAX_OBJS];	/* bytes mapped in each */
+	size_t nr_ids;
+	bool exact;			/* no unknown object was created */
+	struct area recent[MAX_RECENT];	/* last areas mapped, for UNMAP */
+	size_t nr_recent;
+	uint8_t *scratch;		/* what generic pointers point at */
+};
+
+/* One ioctl: its struct as built, and how its size was shaped. */
+struct call {
+	unsigned long cmd;
+	uint8_t *arg;			/* max(size, 4) bytes */
+	uint32_t size;
+	size_t known, min;
+	bool rules;			/* the size rules apply */
+};
+
+enum op { OP_ALLOC, OP_DESTROY, OP_MAP, OP_UNMAP, OP_UNMAP_ALL, OP_COPY,
+	  OP_RANGES, OP_ALLOW, OP_GENERIC, OP_NR };
+
+static int find_ioas(const struct run *r, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_ids; i++)
+		if (r->ids[i] == id)
+			return (int)i;
+	return -1;
+}
+
+/* An object ID: mostly a live IOAS, sometimes 0, a stale or a wild one. */
+static uint32_t pick_id(struct run *r)
+{
+	uint8_t b = fz_u8(&r->in);
+
+	if (b < 200 && r->nr_ids)
+		return r->ids[b % r->nr_ids];
+	if (b < 230)
+		return b % 12;
+	return b < 250 ? fz_u32(&r->in) : UINT32_MAX;
+}
+
+/* An IOVA or a length: pages, edges around the reserved IOVAs, raw. */
+static uint64_t pick_u64(struct run *r)
+{
+	static const uint64_t edges[] = {
+		0, PAGE, 2 * PAGE, 1ull << 21, MSI_START - PAGE, MSI_START,
+		MSI_LAST + 1, AW_END - PAGE, AW_END, UINT64_MAX - PAGE + 1,
+		UINT64_MAX, 1,
+	};
+	uint8_t b = fz_u8(&r->in);
+
+	if (b < 128)
+		return (uint64_t)fz_u8(&r->in) * PAGE;
+	if (b < 176)
+		return (uint64_t)fz_u16(&r->in) * PAGE;
+	if (b < 224)
+		return fz_pick(&r->in, edges);
+	return fz_u64(&r->in);
+}
+
+/* Flags: a valid combination of allowed, or (1 in 8) any 32 bits. */
+static uint32_t pick_flags(struct run *r, uint32_t allowed)
+{
+	uint8_t b = fz_u8(&r->in);
+
+	return b < 224 ? (uint32_t)fz_u8(&r->in) & allowed : fz_u32(&r->in);
+}
+
+/*
+ * The caller's struct: the known one (st, known bytes) laid into a buffer
+ * whose size field is exact, short, or longer with a zero or a nonzero
+ * tail; the buffer is exactly as long as size says (at least 4 bytes).
+ */
+static int build(struct run *r, struct call *c, const void *st)
+{
+	uint8_t shape = fz_u8(&r->in);
+	size_t alloc;
+
+	c->size = (uint32_t)c->known;
+	if (shape >= 192 && shape < 224)
+		c->size = fz_u8(&r->in) % c->known;
+	else if (shape >= 224)
+		c->size = (uint32_t)c->known + 1 + fz_u8(&r->in) % 64;
+	alloc = c->size < 4 ? 4 : c->size;
+	c->arg = calloc(1, alloc);
+	if (!c->arg)
+		return -ENOMEM;
+	memcpy(c->arg, st, c->size < c->known ? c->size : c->known);
+	if (shape >= 240)
+		c->arg[c->known + fz_u8(&r->in) % (c->size - c->known)] =
+			fz_u8(&r->in) | 1;
+	memcpy(c->arg, &c->size, 4);
+	c->rules = true;
+	return 0;
+}
+
+static bool tail_zero(const uint8_t *p, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		if (p[from])
+			return false;
+	return true;
+}
+
+/* Run c and apply the rules every ioctl obeys; 0 or -errno. */
+static int issue(struct run *r, struct call *c)
+{
+	size_t alloc = c->size < 4 ? 4 : c->size;
+	uint8_t *before = malloc(alloc);
+	int ret;
+
+	if (!before)
+		fz_fail("out of memory");
+	memcpy(before, c->arg, alloc);
+	ret = r->t.iommufd->ioctl(&r->t, c->cmd, c->arg);
+	if (ret > 0)
+		fz_fail("ioctl %#lx returned %d, not 0 or -errno", c->cmd, ret);
+	if (ret && ret != -EMSGSIZE && memcmp(before, c->arg, alloc))
+		fz_fail("ioctl %#lx failed (%d) but wrote its struct", c->cmd,
+			ret);
+	if (c->rules && c->size < c->min && ret != -EINVAL)
+		fz_fail("ioctl %#lx with size %u (first version %zu) returned "
+			"%d, not -EINVAL", c->cmd, c->size, c->min, ret);
+	if (c->rules && c->size >= c->min && c->size > c->known &&
+	    !tail_zero(before, c->known, c->size) && ret != -E2BIG)
+		fz_fail("ioctl %#lx with nonzero bytes past its %zu-byte struct "
+			"returned %d, not -E2BIG", c->cmd, c->known, ret);
+	free(before);
+	return ret;
+}
+
+/* The struct as the reference wrote it back, when it had room to. */
+static bool readback(const struct call *c, void *st)
+{
+	if (c->size < c->known)
+		return false;
+	memcpy(st, c->arg, c->known);
+	return true;
+}
+
+#define CALL(cmd, type, last) \
+	{ (cmd), NULL, 0, sizeof(type), OFFSETOFEND(type, last), false }
+
+static void note_area(struct run *r, uint32_t ioas, uint64_t iova,
+		      uint64_t length)
+{
+	r->recent[r->nr_recent++ % MAX_RECENT] =
+		(struct area){ ioas, iova, length };
+}
+
+static void check_iova(uint64_t iova, uint64_t length, const char *what)
+{
+	uint64_t last = iova + length - 1;
+
+	if (iova % PAGE || last < iova || last >= AW_END ||
+	    (iova <= MSI_LAST && last >= MSI_START))
+		fz_fail("%s placed [%#llx, +%#llx): unaligned, wrapping, "
+			"reserved or beyond the address width", what,
+			(unsigned long long)iova, (unsigned long long)length);
+}
+
+static void add_mapped(struct run *r, uint32_t ioas, uint64_t length)
+{
+	int i = find_ioas(r, ioas);
+
+	if (i >= 0)
+		r->mapped[i] += length;
+}
+
+static void op_alloc(struct run *r)
+{
+	struct iommu_ioas_alloc st = { .flags = pick_flags(r, 0) };
+	struct call c = CALL(IOMMU_IOAS_ALLOC, __typeof__(st), out_ioas_id);
+	uint32_t want = 1;
+
+	if (build(r, &c, &st))
+		return;
+	while (find_ioas(r, want) >= 0)
+		want++;
+	if (!issue(r, &c) && readback(&c, &st)) {
+		if (r->exact && st.out_ioas_id != want)
+			fz_fail("IOAS_ALLOC gave ID %u, the lowest free is %u",
+				st.out_ioas_id, want);
+		if (r->nr_ids < MAX_OBJS) {
+			r->mapped[r->nr_ids] = 0;
+			r->ids[r->nr_ids++] = st.out_ioas_id;
+		} else {
+			r->exact = false;
+		}
+	}
+	free(c.arg);
+}
+
+static void forget(struct run *r, int i)
+{
+	r->nr_ids--;
+	r->ids[i] = r->ids[r->nr_ids];
+	r->mapped[i] = r->mapped[r->nr_ids];
+}
+
+static void op_destroy(struct run *r)
+{
+	struct iommu_destroy st = { .id = pick_id(r) };
+	struct call c = CALL(IOMMU_DESTROY, __typeof__(st), id);
+	int i = find_ioas(r, st.id), ret;
+
+	if (build(r, &c, &st))
+		return;
+	ret = issue(r, &c);
+	if (r->exact && c.size == c.known && i < 0 && ret != -ENOENT)
+		fz_fail("DESTROY of unknown object %u returned %d", st.id, ret);
+	if (!ret && i >= 0)
+		forget(r, i);
+	free(c.arg);
+}
+
+static void op_map(struct run *r)
+{
+	struct iommu_ioas_map st = {
+		.flags = pick_flags(r, MAP_FLAGS),
+		.ioas_id = pick_id(r),
+		.__reserved = fz_u8(&r->in) < 240 ? 0 : fz_u32(&r->in),
+		.length = pick_u64(r),
+		.iova = pick_u64(r),
+	};
+	struct call c = CALL(IOMMU_IOAS_MAP, __typeof__(st), iova);
+	uint64_t asked = st.iova;
+
+	/* user_va is only recorded: any value is fair (see the header). */
+	st.user_va = fz_u8(&r->in) < 240 ? (uint64_t)fz_u16(&r->in) * PAGE :
+					    fz_u64(&r->in);
+	if (build(r, &c, &st))
+		return;
+	if (!issue(r, &c) && readback(&c, &st)) {
+		check_iova(st.iova, st.length, "MAP");
+		if ((st.flags & IOMMU_IOAS_MAP_FIXED_IOVA) && st.iova != asked)
+			fz_fail("MAP with FIXED_IOVA %#llx placed it at %#llx",
+				(unsigned long long)asked,
+				(unsigned long long)st.iova);
+		add_mapped(r, st.ioas_id, st.length);
+		note_area(r, st.ioas_id, st.iova, st.length);
+	}
+	free(c.arg);
+}
+
+static void op_copy(struct run *r)
+{
+	struct iommu_ioas_copy st = {
+		.flags = pick_flags(r, MAP_FLAGS),
+		.dst_ioas_id = pick_id(r),
+		.src_ioas_id = pick_id(r),
+		.length = pick_u64(r),
+		.dst_iova = pick_u64(r),
+		.src_iova = pick_u64(r),
+	};
+	struct call c = CALL(IOMMU_IOAS_COPY, __typeof__(st), src_iova);
+	uint8_t b = fz_u8(&r->in);
+
+	if (b < 160 && r->nr_recent) {	/* copy (part of) a real area */
+		const struct area *a = &r->recent[b % MAX_RECENT %
+			(r->nr_recent < MAX_RECENT ? r->nr_recent : MAX_RECENT)];
+
+		st.src_ioas_id = a->ioas;
+		st.src_iova = a->iova;
+		st.length = b & 1 ? a->length : PAGE;
+	}
+	if (build(r, &c, &st))
+		return;
+	if (!issue(r, &c) && readback(&c, &st)) {
+		check_iova(st.dst_iova, st.length, "COPY");
+		add_mapped(r, st.dst_ioas_id, st.length);
+		note_area(r, st.dst_ioas_id, st.dst_iova, st.length);
+	}
+	free(c.arg);
+}
+
+static void unmapped(struct run *r, uint32_t ioas, uint64_t len, bool all)
+{
+	int i = find_ioas(r, ioas);
+
+	if (i < 0 || !r->exact)
+		return;
+	if (len > r->mapped[i] || (all && len != r->mapped[i]))
+		fz_fail("UNMAP%s of IOAS %u returned %llu bytes, %llu are "
+			"mapped", all ? " of everything" : "", ioas,
+			(unsigned long long)len,
+			(unsigned long long)r->mapped[i]);
+	r->mapped[i] -= len;
+}
+
+static void op_unmap(struct run *r, bool all)
+{
+	struct iommu_ioas_unmap st = {
+		.ioas_id = pick_id(r),
+		.iova = all ? 0 : pick_u64(r),
+		.length = all ? UINT64_MAX : pick_u64(r),
+	};
+	struct call c = CALL(IOMMU_IOAS_UNMAP, __typeof__(st), length);
+	uint8_t b = all ? 255 : fz_u8(&r->in);
+
+	if (b < 160 && r->nr_recent) {	/* hit a real area, or part of it */
+		const struct area *a = &r->recent[b % (r->nr_recent < MAX_RECENT ?
+						       r->nr_recent : MAX_RECENT)];
+
+		st.ioas_id = a->ioas;
+		st.iova = a->iova + (b & 2 ? PAGE : 0);
+		st.length = b & 1 ? a->length : PAGE;
+	}
+	if (build(r, &c, &st))
+		return;
+	if (!issue(r, &c) && readback(&c, &st))
+		unmapped(r, st.ioas_id, st.length, all);
+	else if (c.size < c.known)
+		r->exact = false;	/* unmapped something, length unknown */
+	free(c.arg);
+}
+
+static void check_ranges(const struct iommu_iova_range *v, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].start > v[i].last ||
+		    (i && v[i].start <= v[i - 1].last) ||
+		    (v[i].start <= MSI_LAST && v[i].last >= MSI_START))
+			fz_fail("IOVA_RANGES range %u [%#llx, %#llx] is "
+				"inverted, unsorted or reserved", i,
+				(unsigned long long)v[i].start,
+				(unsigned long long)v[i].last);
+	}
+}
+
+static void op_ranges(struct run *r)
+{
+	uint32_t max = fz_u8(&r->in) % (MAX_RANGES + 1);
+	struct iommu_iova_range *out = max ? calloc(max, sizeof(*out)) : NULL;
+	struct iommu_ioas_iova_ranges st = {
+		.ioas_id = pick_id(r), .num_iovas = max,
+		.__reserved = fz_u8(&r->in) < 240 ? 0 : fz_u32(&r->in),
+		.allowed_iovas = (uintptr_t)out,
+	};
+	struct call c = CALL(IOMMU_IOAS_IOVA_RANGES, __typeof__(st), out_iova_alignment);
+	int ret;
+
+	if (max && !out)
+		return;
+	if (!build(r, &c, &st)) {
+		ret = issue(r, &c);
+		if ((!ret || ret == -EMSGSIZE) && readback(&c, &st)) {
+			if (st.out_iova_alignment != PAGE)
+				fz_fail("IOVA_RANGES alignment %llu",
+					(unsigned long long)st.out_iova_alignment);
+			if ((ret == -EMSGSIZE) != (st.num_iovas > max))
+				fz_fail("IOVA_RANGES returned %d for %u ranges "
+					"into %u", ret, st.num_iovas, max);
+			check_ranges(out, st.num_iovas < max ? st.num_iovas :
+							       max);
+		}
+		free(c.arg);
+	}
+	free(out);
+}
+
+static void op_allow(struct run *r)
+{
+	uint32_t i, n = fz_u8(&r->in) % (MAX_RANGES + 1);
+	struct iommu_iova_range *in = n ? calloc(n, sizeof(*in)) : NULL;
+	struct iommu_ioas_allow_iovas st = {
+		.ioas_id = pick_id(r), .num_iovas = n,
+		.__reserved = fz_u8(&r->in) < 240 ? 0 : fz_u32(&r->in),
+		.allowed_iovas = (uintptr_t)in,
+	};
+	struct call c = CALL(IOMMU_IOAS_ALLOW_IOVAS, __typeof__(st), allowed_iovas);
+
+	if (n && !in)
+		return;
+	for (i = 0; i < n; i++) {
+		in[i].start = pick_u64(r);
+		in[i].last = in[i].start + pick_u64(r) - 1;
+	}
+	if (!build(r, &c, &st)) {
+		issue(r, &c);
+		free(c.arg);
+	}
+	free(in);
+}
+
+/*
+ * Any ioctl number with a struct of any size: u32 words get raw values
+ * (the flags word at offset 4 any 32 bits, the others small numbers or
+ * live IDs), 64-bit words 0 or a pointer into the scratch buffer.
+ */
+static void op_generic(struct run *r)
+{
+	uint8_t b = fz_u8(&r->in);
+	struct call c = { .size = 8 + fz_u8(&r->in) % 249 };
+	uint32_t off, w;
+	uint64_t p;
+
+	c.cmd = b < 224 ? _IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + b % 32) :
+			  fz_u32(&r->in);
+	c.arg = calloc(1, c.size);
+	if (!c.arg)
+		return;
+	memcpy(c.arg, &c.size, 4);
+	w = fz_u32(&r->in);
+	memcpy(c.arg + 4, &w, 4);
+	for (off = 8; off + 8 <= c.size; off += 8) {
+		b = fz_u8(&r->in);
+		if (b < 96) {		/* two small words */
+			w = b & 1 ? pick_id(r) : fz_u8(&r->in);
+			memcpy(c.arg + off, &w, 4);
+			w = fz_u8(&r->in);
+			memcpy(c.arg + off + 4, &w, 4);
+		} else if (b < 160) {	/* a pointer to zeroed memory */
+			p = (uintptr_t)r->scratch + (fz_u8(&r->in) & ~7u);
+			memcpy(c.arg + off, &p, 8);
+		}			/* else 0 */
+	}
+	if (!issue(r, &c))
+		r->exact = false;
+	free(c.arg);
+}
+
+/* Everything mapped comes back out, and every IOAS goes. */
+static void finish(struct run *r)
+{
+	while (r->nr_ids) {
+		struct iommu_ioas_unmap un = {
+			.size = sizeof(un), .ioas_id = r->ids[0], .length = UINT64_MAX,
+		};
+		struct iommu_destroy d = { .size = sizeof(d), .id = r->ids[0] };
+		int ret = r->t.iommufd->ioctl(&r->t, IOMMU_IOAS_UNMAP, &un);
+
+		if (r->exact && (ret || un.length != r->mapped[0]))
+			fz_fail("final UNMAP of everything in IOAS %u: %d, %llu "
+				"bytes of %llu", r->ids[0], ret,
+				(unsigned long long)un.length,
+				(unsigned long long)r->mapped[0]);
+		ret = r->t.iommufd->ioctl(&r->t, IOMMU_DESTROY, &d);
+		if (r->exact && ret)
+			fz_fail("final DESTROY of IOAS %u: %d", r->ids[0], ret);
+		forget(r, 0);
+	}
+}
+
+static void run_op(struct run *r, enum op op)
+{
+	switch (op) {
+	case OP_ALLOC: op_alloc(r); break;
+	case OP_DESTROY: op_destroy(r); break;
+	case OP_MAP: op_map(r); break;
+	case OP_UNMAP: op_unmap(r, false); break;
+	case OP_UNMAP_ALL: op_unmap(r, true); break;
+	case OP_COPY: op_copy(r); break;
+	case OP_RANGES: op_ranges(r); break;
+	case OP_ALLOW: op_allow(r); break;
+	default: op_generic(r); break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* Weighted: maps and unmaps dominate, generic ones are rarer. */
+	static const enum op ops[16] = {
+		OP_ALLOC, OP_ALLOC, OP_DESTROY, OP_MAP, OP_MAP, OP_MAP,
+		OP_UNMAP, OP_UNMAP, OP_UNMAP_ALL, OP_COPY, OP_COPY, OP_RANGES,
+		OP_ALLOW, OP_ALLOW, OP_GENERIC, OP_GENERIC,
+	};
+	struct run *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return 0;
+	r->scratch = calloc(1, SCRATCH);
+	if (!r->scratch) {
+		free(r);
+		return 0;
+	}
+	fz_ref_open(&r->t);
+	if (!r->t.iommufd)
+		fz_fail("the ref target has no iommufd facet");
+	r->in = fz_init(data, size);
+	r->exact = true;
+	while (!fz_empty(&r->in))
+		run_op(r, ops[fz_u8(&r->in) % 16]);
+	finish(r);
+	siovh_target_close(&r->t);
+	free(r->scratch);
+	free(r);
+	return 0;
+}
