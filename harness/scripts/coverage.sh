@@ -15,11 +15,11 @@
 # each clause linked to the functions it covers; then REPORT_DIR/index.html.
 #
 # 1. specs only: every clause once, counters merged into BUILD_DIR's .gcda.
-# 2. corpora: every fuzz/NAME/seeds directory is replayed by fuzz/NAME/replay
-#    (an executable the fuzz target provides: `replay SIOVH_BUILD_DIR
-#    SEEDS_DIR`, which drives the seeds through the sequence engines of the
-#    coverage build) on top of 1's counters; without any, "specs + corpora"
-#    is "specs only" and summary.json says so.
+# 2. corpora: every fuzz/NAME/seeds directory (and NAME/regressions) is
+#    replayed by the target's plain replay driver built in this coverage
+#    build (make fuzz-replay: BUILD_DIR/fuzz/NAME_replay, fuzz/common/
+#    replay.c) on top of 1's counters; without any, "specs + corpora" is
+#    "specs only" and summary.json says so.
 # 3. traceability: every clause again, each check child writing its own
 #    counters under WORK/clauses/ID (SIOVH_COVERAGE_DIR, harness/core/check.c),
 #    captured one tracefile per clause (in parallel, $JOBS). Unreached
@@ -70,18 +70,22 @@ capture specs
 
 echo "coverage: 2/3 fuzz corpora"
 corpora=()
-for seeds in fuzz/*/seeds; do
-	[ -d "$seeds" ] || continue
-	replay=$(dirname "$seeds")/replay
-	if [ -x "$replay" ]; then
+if make --no-print-directory VARIANT="$(basename "$build")" fuzz-replay \
+	>"$work/replay-build.log" 2>&1; then
+	for seeds in fuzz/*/seeds; do
+		[ -d "$seeds" ] || continue
+		name=$(basename "$(dirname "$seeds")")
 		echo "  replaying $seeds"
-		"$replay" "$build" "$seeds" >>"$work/replay.log" 2>&1 ||
-			echo "  $replay failed (see $work/replay.log)"
+		# shellcheck disable=SC2046
+		"$build/fuzz/${name}_replay" "$seeds" \
+			$(ls -d "fuzz/$name/regressions" 2>/dev/null) \
+			>>"$work/replay.log" 2>&1 ||
+			echo "  $name: replay failed (see $work/replay.log)"
 		corpora=(--corpora "$work/corpora.info")
-	else
-		echo "  $seeds: no executable $replay, not replayed"
-	fi
-done
+	done
+else
+	echo "  the fuzz replay drivers did not build (see $work/replay-build.log)"
+fi
 if [ ${#corpora[@]} -gt 0 ]; then
 	capture corpora
 else

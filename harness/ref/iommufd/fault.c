@@ -197,6 +197,8 @@ static bool route(struct iommufd_ctx *ctx, const struct viommu_page_request *r)
 		rec->flags |= IOMMU_PGFAULT_FLAGS_LAST_PAGE;
 	rec->grpid = r->prg_index;
 	rec->perm = r->perm & VIOMMU_PR_ALL;	/* same bits as PERM_* */
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_PGFAULT_PERM_READ))
+		rec->perm = IOMMU_PGFAULT_PERM_READ;
 	rec->addr = r->addr;
 	rec->cookie = g->cookie;
 	return true;

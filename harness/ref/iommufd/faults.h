@@ -145,7 +145,9 @@
 	X(INV_ALL_NOOP, "inv-all-noop", IOMMUFD,			\
 	  "the all-pages invalidation (addr 0, npages U64_MAX) flushes nothing") \
 	X(INV_RANGE_FIRST, "inv-range-first-page", IOMMUFD,		\
-	  "a range invalidation flushes only its first page")
+	  "a range invalidation flushes only its first page")		\
+	X(PGFAULT_PERM_READ, "pgfault-perm-read", IOMMUFD,		\
+	  "every page fault record says READ, whatever the request asked")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VSVA.PRQ.8: a page request for a right the guest did not grant (seed
+ * 004, "Page Request/Response": a request carries the access it needs).
+ * The page is present in the guest's stage 1, but read-only: a device
+ * write to it faults, the record asks for WRITE, and once the guest makes
+ * the page writable and invalidates, SUCCESS lets the retried write land.
+ */
+#include <string.h>
+
+#include "prq.h"
+
+#define FS_RW (1ull << 1)	/* stage-1 PTE: writable */
+
+SIOVH_CLAUSE(prq_write_perm,
+	.id = "VSVA.PRQ.8", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a device write to a page the guest mapped read-only raises a page request for WRITE at that page; after the guest makes it writable and invalidates, SUCCESS completes the write",
+	.source = SRC_PRQ,
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_vtd_s1_invalidate e;
+	struct iommu_hwpt_pgfault pf;
+	struct fq q;
+	struct vs s;
+	unsigned int src = PQ_DST + 1;
+
+	pq_up(check, &s, &q, 1, 8);
+	*vs_pte(&s, PQ_DST) &= ~FS_RW;
+	e = inv_entry(VS_GVA + PQ_DST * PG, 1, 0);
+	ASSERT_OK(vs_inv(check, s.nested, &e, sizeof(e), 1, NULL));
+	memset(vs_page(&s, src), 0x6e, PQ_SIZE);
+	pq_copy(check, &s, 0, src, 0x77);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_NONE);
+	fq_read1(check, &q, &pf);
+	EXPECT_EQ(pf.addr, VS_GVA + PQ_DST * PG);
+	EXPECT_EQ(pf.perm & (IOMMU_PGFAULT_PERM_READ |
+			     IOMMU_PGFAULT_PERM_WRITE),
+		  IOMMU_PGFAULT_PERM_WRITE);
+	EXPECT_EQ(vs_page(&s, PQ_DST)[0], 0);
+	*vs_pte(&s, PQ_DST) |= FS_RW;
+	ASSERT_OK(vs_inv(check, s.nested, &e, sizeof(e), 1, NULL));
+	EXPECT_EQ(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		  (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(vs_page(&s, PQ_DST)[0], 0x6e);
+	EXPECT_EQ(vs_page(&s, PQ_DST)[PQ_SIZE - 1], 0x6e);
+}
