@@ -222,9 +222,23 @@ static void fmt_errno(char *buf, size_t len, long long v)
 		fmt_int(buf, len, v);
 }
 
-bool siovh_cmp_int(struct siovh_check *check, bool fatal, const char *file,
-		   int line, const char *lhs, const char *rhs, enum siovh_cmp op,
-		   long long a, long long b)
+static void fmt_uint(char *buf, size_t len, unsigned long long v)
+{
+	if (v > 0xffff)
+		snprintf(buf, len, "%llu (%#llx)", v, v);
+	else
+		snprintf(buf, len, "%llu", v);
+}
+
+/*
+ * Does a relation op hold between two values whose order is `order`
+ * (negative, 0, positive)? If not, the failure message names the
+ * comparison, both expressions and both values (already formatted).
+ */
+static bool cmp_order(struct siovh_check *check, bool fatal, const char *file,
+		      int line, const char *lhs, const char *rhs,
+		      enum siovh_cmp op, int order, const char *got,
+		      const char *want)
 {
 	static const char *const names[] = {
 		[SIOVH_EQ] = "EQ", [SIOVH_NE] = "NE", [SIOVH_LT] = "LT",
@@ -234,28 +248,51 @@ bool siovh_cmp_int(struct siovh_check *check, bool fatal, const char *file,
 		[SIOVH_EQ] = "", [SIOVH_NE] = "!= ", [SIOVH_LT] = "< ",
 		[SIOVH_LE] = "<= ", [SIOVH_GT] = "> ", [SIOVH_GE] = ">= ",
 	};
-	char got[64], want[64];
 	bool ok;
 
 	switch (op) {
-	case SIOVH_EQ: ok = a == b; break;
-	case SIOVH_NE: ok = a != b; break;
-	case SIOVH_LT: ok = a < b; break;
-	case SIOVH_LE: ok = a <= b; break;
-	case SIOVH_GT: ok = a > b; break;
-	case SIOVH_GE: ok = a >= b; break;
+	case SIOVH_EQ: ok = order == 0; break;
+	case SIOVH_NE: ok = order != 0; break;
+	case SIOVH_LT: ok = order < 0; break;
+	case SIOVH_LE: ok = order <= 0; break;
+	case SIOVH_GT: ok = order > 0; break;
+	case SIOVH_GE: ok = order >= 0; break;
 	default:
 		cmp_failed(check, fatal, file, line,
 			   "bad comparison %d of %s and %s", (int)op, lhs, rhs);
 		return false;
 	}
-	if (ok)
-		return true;
+	if (!ok)
+		cmp_failed(check, fatal, file, line,
+			   "%s_%s(%s, %s): got %s, expected %s%s",
+			   macro_prefix(fatal), names[op], lhs, rhs, got,
+			   rel[op], want);
+	return ok;
+}
+
+bool siovh_cmp_int(struct siovh_check *check, bool fatal, const char *file,
+		   int line, const char *lhs, const char *rhs, enum siovh_cmp op,
+		   long long a, long long b)
+{
+	char got[64], want[64];
+
 	fmt_int(got, sizeof(got), a);
 	fmt_int(want, sizeof(want), b);
-	cmp_failed(check, fatal, file, line, "%s_%s(%s, %s): got %s, expected %s%s",
-		   macro_prefix(fatal), names[op], lhs, rhs, got, rel[op], want);
-	return false;
+	return cmp_order(check, fatal, file, line, lhs, rhs, op,
+			 (a > b) - (a < b), got, want);
+}
+
+bool siovh_cmp_uint(struct siovh_check *check, bool fatal, const char *file,
+		    int line, const char *lhs, const char *rhs,
+		    enum siovh_cmp op, unsigned long long a,
+		    unsigned long long b)
+{
+	char got[64], want[64];
+
+	fmt_uint(got, sizeof(got), a);
+	fmt_uint(want, sizeof(want), b);
+	return cmp_order(check, fatal, file, line, lhs, rhs, op,
+			 (a > b) - (a < b), got, want);
 }
 
 bool siovh_cmp_errno(struct siovh_check *check, bool fatal, const char *file,
@@ -346,15 +383,19 @@ void siovh_child_run(const struct siovh_target_spec *spec,
 	if (missing) {
 		uint64_t bit = missing & -missing;
 		const char *name = siovh_feature_name(bit);
+		const char *why = target.backend->lacks ?
+				  target.backend->lacks(&target, bit) : NULL;
 
-		siovh_target_close(&target);
 		if (name)
 			frame_text(fd, SIOVH_FRAME_SKIP,
-				   "target lacks feature '%s'", name);
+				   "target lacks feature '%s'%s%s", name,
+				   why ? ": " : "", why ? why : "");
 		else
 			frame_text(fd, SIOVH_FRAME_SKIP,
-				   "target lacks feature bit %d",
-				   __builtin_ctzll(bit));
+				   "target lacks feature bit %d%s%s",
+				   __builtin_ctzll(bit), why ? ": " : "",
+				   why ? why : "");
+		siovh_target_close(&target);
 		check_finish(&check);
 	}
 	clause->fn(&check);

@@ -110,11 +110,14 @@ SIOVH_CLAUSE(st_expect, .id = "SELFTEST.EXPECT.1", .level = SIOVH_MUST,
 	     .source = "derived: runner self-test")
 {
 	int value = 3, ret = -EBUSY;
+	uint64_t zero = 0, max = UINT64_MAX;
 
 	EXPECT_EQ(value, 2);
 	EXPECT_OK(ret);
 	EXPECT_ERRNO(0, -ENOENT);
 	EXPECT_LT(value, 1);
+	EXPECT_LE(zero, max);		/* holds: compared as unsigned */
+	EXPECT_GT(zero, max);
 	siovh_note(check, "after the EXPECTs, failed=%d",
 		   siovh_check_failed(check));
 }

@@ -210,12 +210,13 @@ static void test_expect(struct tap *t, const struct siovh_run *run)
 
 	if ((r = get(t, run, "SELFTEST.EXPECT.1")) &&
 	    !tap_ok(t, r->status == SIOVH_FAIL && !r->reason &&
-		    r->nr_messages == 4 &&
+		    r->nr_messages == 5 &&
 		    has(r->messages[0], "harness/core/tests/selftest_clauses.c:") &&
 		    has(r->messages[0], ": EXPECT_EQ(value, 2): got 3, expected 2") &&
 		    has(r->messages[1], ": EXPECT_OK(ret): got -EBUSY (-16), expected 0") &&
 		    has(r->messages[2], ": EXPECT_ERRNO(0, -ENOENT): got 0, expected -ENOENT (-2)") &&
 		    has(r->messages[3], ": EXPECT_LT(value, 1): got 3, expected < 1") &&
+		    has(r->messages[4], ": EXPECT_GT(zero, max): got 0, expected > 18446744073709551615 (0xffffffffffffffff)") &&
 		    r->nr_notes == 1 &&
 		    eq(r->notes[0], "after the EXPECTs, failed=1"),
 		    "failed EXPECTs say expected and actual, and the check goes on"))

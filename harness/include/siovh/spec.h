@@ -93,6 +93,10 @@ enum siovh_cmp { SIOVH_EQ, SIOVH_NE, SIOVH_LT, SIOVH_LE, SIOVH_GT, SIOVH_GE };
 bool siovh_cmp_int(struct siovh_check *check, bool fatal, const char *file,
 		   int line, const char *lhs, const char *rhs, enum siovh_cmp op,
 		   long long a, long long b);
+bool siovh_cmp_uint(struct siovh_check *check, bool fatal, const char *file,
+		    int line, const char *lhs, const char *rhs,
+		    enum siovh_cmp op, unsigned long long a,
+		    unsigned long long b);
 /* Like siovh_cmp_int(EQ) but prints both sides as -errno names. */
 bool siovh_cmp_errno(struct siovh_check *check, bool fatal, const char *file,
 		     int line, const char *expr, long long got,
@@ -103,9 +107,21 @@ bool siovh_cmp_ptr(struct siovh_check *check, bool fatal, const char *file,
 bool siovh_cmp_true(struct siovh_check *check, bool fatal, const char *file,
 		    int line, const char *expr, bool expected, bool value);
 
-#define SIOVH__CMP(fatal, op, a, b)					\
-	siovh_cmp_int(check, fatal, __FILE__, __LINE__, #a, #b, op,	\
-		      (long long)(a), (long long)(b))
+/*
+ * As C compares them: unsigned when either side is an unsigned type as
+ * wide as long long (a u64 of U64_MAX is not -1), else signed.
+ */
+#define SIOVH__U64(x)							\
+	((__typeof__(x))-1 > (__typeof__(x))0 &&			\
+	 sizeof(x) >= sizeof(long long))
+#define SIOVH__CMP(fatal, op, a, b) ({				\
+	bool siovh__ok = SIOVH__U64(a) || SIOVH__U64(b) ?		\
+	 siovh_cmp_uint(check, fatal, __FILE__, __LINE__, #a, #b, op,	\
+			(unsigned long long)(a), (unsigned long long)(b)) : \
+	 siovh_cmp_int(check, fatal, __FILE__, __LINE__, #a, #b, op,	\
+		       (long long)(a), (long long)(b));		\
+	siovh__ok;							\
+})
 
 #define EXPECT_EQ(a, b) SIOVH__CMP(false, SIOVH_EQ, a, b)
 #define EXPECT_NE(a, b) SIOVH__CMP(false, SIOVH_NE, a, b)

@@ -209,6 +209,13 @@ struct siovh_backend {
 	/* Fill t (facets, features, priv). 0 or -errno. */
 	int (*open)(const struct siovh_target_spec *spec, struct siovh_target *t);
 	void (*close)(struct siovh_target *t);
+	/*
+	 * Optional: why the open target t lacks feature (one bit), in one
+	 * line ("no uAPI: the IOASID core is in-kernel"), or NULL. The runner
+	 * appends it to the skip reason of a clause that needs the feature.
+	 * The string lives at least until close.
+	 */
+	const char *(*lacks)(const struct siovh_target *t, uint64_t feature);
 };
 
 /*

@@ -375,12 +375,15 @@ static bool s_fault_rw(int fault)
 	CHECK(rig_init(&r, fault, 57) && !fq_new(&r, &fq, &fd));
 	CHECK(nested_up(&r, fq, &parent, &nest));
 	CHECK(rd(&r, fd, pf, 1) == -EAGAIN);
-	CHECK(!request(&r, DPASID, 20, 1) && !request(&r, DPASID, 21, 2));
+	CHECK(!request(&r, DPASID, 20, 1) &&
+	      !request_perm(&r, DPASID, 21, 2, VIOMMU_PR_WRITE));
 	CHECK(iommufd_fault_read(r.ctx, fd, pf, PF_SZ + 1) == -EINVAL);
 	CHECK(rd(&r, fd, pf, 1) == 1 && rd(&r, fd, pf + 1, 1) == 1);
 	CHECK(pf[0].dev_id == r.dev_id && pf[0].addr == GVA + 20 * PG);
 	CHECK(pf[0].flags == IOMMU_PGFAULT_FLAGS_LAST_PAGE);
 	CHECK(pf[0].grpid == 1 && pf[0].cookie != pf[1].cookie);
+	CHECK(pf[0].perm == IOMMU_PGFAULT_PERM_READ &&
+	      pf[1].perm == IOMMU_PGFAULT_PERM_WRITE);
 	c[0] = pf[0].cookie;
 	c[1] = 12345;
 	CHECK(answer(&r, fd, c, 2, IOMMUFD_PAGE_RESP_SUCCESS) == -EINVAL);

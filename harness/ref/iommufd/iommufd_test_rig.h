@@ -331,18 +331,25 @@ static int fq_new(struct rig *r, uint32_t *id, int *fd)
 	return ret;
 }
 
-/* The device asks for guest VA page i (not present: i >= 8) on pasid in
- * group prg. */
-static int request(struct rig *r, uint32_t pasid, unsigned int i,
-		   uint16_t prg)
+/* The device asks for access perm (VIOMMU_PR_*) to guest VA page i (not
+ * present: i >= 8) on pasid in group prg. */
+static int request_perm(struct rig *r, uint32_t pasid, unsigned int i,
+			uint16_t prg, uint32_t perm)
 {
 	struct viommu_page_request q = {
 		.rid = RID, .pasid_valid = true, .pasid = pasid,
-		.addr = GVA + i * PG, .perm = VIOMMU_PR_READ,
+		.addr = GVA + i * PG, .perm = perm,
 		.prg_index = prg, .last = true,
 	};
 
 	return viommu_prq_submit(r->f.v, &q);
+}
+
+/* The same for reading. */
+static int request(struct rig *r, uint32_t pasid, unsigned int i,
+		   uint16_t prg)
+{
+	return request_perm(r, pasid, i, prg, VIOMMU_PR_READ);
 }
 
 static long answer(struct rig *r, int fd, const uint32_t *cookie, size_t n,
