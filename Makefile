@@ -162,5 +162,6 @@ distclean: clean
 		reports/conformance reports/coverage
 
 include fuzz/fuzz.mk
+include vm-images/vm.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

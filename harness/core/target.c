@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/backends/kernel.h"
 #include "harness/backends/plugin.h"
 #include "harness/backends/ref.h"
 #include "internal.h"
 
 const struct siovh_backend *const siovh_backends[] = {
 	&siovh_ref_backend,
+	&siovh_kernel_backend,
 	&siovh_plugin_backend,
 	NULL,
 };

@@ -125,5 +125,21 @@ siovh_step conformance 3 results faults -- run --target ref --faults all
 # every clause, as a vendor's plug-in would be run.
 siovh_step plugin 1 results -- run --target "plugin:$build/libsiovh-example.so"
 
+# The VM tier (vm-images/, issue 7): `make vm-check` builds or reuses the VM
+# kernel, boots it under QEMU and runs the clauses with --target kernel in
+# the guest; its TAP is tallied like any step's. When its packages cannot
+# be installed it reports one SKIP with the reason. SKIP_VM=1 leaves it
+# out (one skip, said so).
+vm_step() {
+	if [ -n "${SKIP_VM:-}" ]; then
+		printf '%-28s skipped: SKIP_VM is set\n' vm
+		skipped=$((skipped + 1))
+		return
+	fi
+	step vm make --no-print-directory vm-check
+	grep -E '^vm-check: (profile .*\{|kernel .* ready)' "$out/vm.stderr" | sed 's/^/  vm: /'
+}
+vm_step
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel backend: see kernel.h.
+ *
+ * One target is one open of /dev/iommu (O_RDWR | O_CLOEXEC), made in the
+ * check's child like every target, so every check starts from an empty
+ * iommufd context and the kernel frees all its objects at the close. The
+ * iommufd ops are the syscalls themselves: ioctl(2), read(2), write(2),
+ * with -errno for -1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "harness/backends/kernel.h"
+
+#define KERNEL_IOMMU_DEV "/dev/iommu"
+
+struct kernel_target {
+	int iommufd;			/* -1 when /dev/iommu did not open */
+	char iommufd_why[160];		/* why not, for the skip reasons */
+};
+
+static struct kernel_target *kernel_of(const struct siovh_target *t)
+{
+	return t->priv;
+}
+
+static int neg_errno(long ret)
+{
+	return ret < 0 ? -errno : (int)ret;
+}
+
+/* ---- The iommufd facet: /dev/iommu ---- */
+
+static int kernel_iommufd_ioctl(struct siovh_target *t, unsigned long cmd,
+				void *arg)
+{
+	return neg_errno(ioctl(kernel_of(t)->iommufd, cmd, arg));
+}
+
+/* Devices come from the vfio_device facet, which this backend lacks. */
+static int kernel_iommufd_device_ioctl(struct siovh_target *t,
+				       struct siovh_vdev *vdev,
+				       unsigned long cmd, void *arg)
+{
+	(void)t;
+	(void)vdev;
+	(void)cmd;
+	(void)arg;
+	return -ENODEV;
+}
+
+static ssize_t kernel_fault_read(struct siovh_target *t, int fd, void *buf,
+				 size_t len)
+{
+	ssize_t n;
+
+	(void)t;
+	n = read(fd, buf, len);
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t kernel_fault_write(struct siovh_target *t, int fd,
+				  const void *buf, size_t len)
+{
+	ssize_t n;
+
+	(void)t;
+	n = write(fd, buf, len);
+	return n < 0 ? -errno : n;
+}
+
+static const struct siovh_iommufd_ops kernel_iommufd_ops = {
+	.ioctl = kernel_iommufd_ioctl,
+	.device_ioctl = kernel_iommufd_device_ioctl,
+	.fault_read = kernel_fault_read,
+	.fault_write = kernel_fault_write,
+};
+
+/* ---- Open, close, skip reasons ---- */
+
+static const char *iommu_dev_path(void)
+{
+	const char *p = getenv("SIOVH_KERNEL_IOMMU_DEV");
+
+	return p && *p ? p : KERNEL_IOMMU_DEV;
+}
+
+/* Open the iommufd facet; its absence is a skip reason, not an error. */
+static void kernel_open_iommufd(struct siovh_target *t, struct kernel_target *k)
+{
+	const char *path = iommu_dev_path();
+
+	k->iommufd = open(path, O_RDWR | O_CLOEXEC);
+	if (k->iommufd < 0) {
+		snprintf(k->iommufd_why, sizeof(k->iommufd_why),
+			 "%s: %s (kernel without CONFIG_IOMMUFD, or no access)",
+			 path, strerror(errno));
+		return;
+	}
+	t->iommufd = &kernel_iommufd_ops;
+	t->features |= SIOVH_FEAT_IOMMUFD;
+}
+
+static int kernel_open(const struct siovh_target_spec *spec,
+		       struct siovh_target *t)
+{
+	struct kernel_target *k;
+
+	if (spec->fault >= 0)
+		return -EINVAL;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	t->priv = k;
+	t->features = 0;
+	kernel_open_iommufd(t, k);
+	return 0;
+}
+
+static void kernel_close(struct siovh_target *t)
+{
+	struct kernel_target *k = kernel_of(t);
+
+	if (!k)
+		return;
+	if (k->iommufd >= 0)
+		close(k->iommufd);
+	free(k);
+	t->priv = NULL;
+}
+
+static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
+{
+	switch (feature) {
+	case SIOVH_FEAT_IOASID:
+	case SIOVH_FEAT_IOASID_THREADS:
+		return "no uAPI: the IOASID core is in-kernel";
+	case SIOVH_FEAT_TEST_IOASID:
+		return "no uAPI: test-only introspection of the IOASID core, which is in-kernel";
+	case SIOVH_FEAT_TEST_VDEV:
+		return "test-only introspection of a VDEV's internals; the kernel exposes none";
+	case SIOVH_FEAT_REF_ENGINE:
+		return "the reference SIOV endpoint's descriptor engine; no kernel device has it";
+	case SIOVH_FEAT_IOMMUFD:
+		return kernel_of(t)->iommufd_why;
+	case SIOVH_FEAT_VFIO_DEVICE:
+	case SIOVH_FEAT_VDEV_MIGRATION:
+	case SIOVH_FEAT_VDEV_DIRTY:
+		return "the kernel backend does not drive VFIO devices (vfio cdev, mdev) yet";
+	case SIOVH_FEAT_PCI_CONFIG:
+		return "the kernel backend touches no PCI device (no --device given)";
+	}
+	return NULL;
+}
+
+const struct siovh_backend siovh_kernel_backend = {
+	.name = "kernel",
+	.summary = "the running kernel's uAPI: /dev/iommu (iommufd); VFIO devices and mdev not yet",
+	.faults = NULL,
+	.open = kernel_open,
+	.close = kernel_close,
+	.lacks = kernel_lacks,
+};

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Build the VM's initramfs (an uncompressed newc cpio: QEMU loads it as is,
+# so the guest spends no time inflating it under TCG):
+#
+#   vm-images/build-initramfs.sh OUT.cpio SIOVH_BIN [SIOVH_RUN_ARGS...]
+#
+#   /bin/busybox + its applets  (busybox-static)
+#   /bin/siovh                  SIOVH_BIN, with the shared objects ldd lists
+#   /init                       vm-images/init.sh
+#   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
+#                               per line (default: --target kernel)
+#
+# The image is rebuilt every run (it takes about a second). The guest's
+# mode (run the clauses, or an interactive shell) is chosen on the kernel
+# command line (siovh.mode=run|shell, see init.sh), so `make vm-shell`
+# boots the very image `make vm-check` ran.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+die() { echo "build-initramfs.sh: $*" >&2; exit 1; }
+
+[ $# -ge 2 ] || die "usage: build-initramfs.sh OUT.cpio SIOVH_BIN [SIOVH_RUN_ARGS...]"
+OUT=$1
+SIOVH_BIN=$2
+shift 2
+
+[ -x "$SIOVH_BIN" ] || die "$SIOVH_BIN is not an executable (build it first)"
+[ -x "$BUSYBOX" ] || die "$BUSYBOX missing (install busybox-static: harness/scripts/deps.sh --vm)"
+file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
+file_is_static "$BUSYBOX" || die "$BUSYBOX is dynamically linked (need busybox-static)"
+command -v cpio >/dev/null || die "cpio missing (harness/scripts/deps.sh --vm)"
+
+STAGE=$(mktemp -d "${TMPDIR:-/tmp}/siovh-initramfs.XXXXXX")
+trap 'rm -rf "$STAGE"' EXIT
+
+mkdir -p "$STAGE"/{bin,dev,etc/siovh,proc,sys,tmp,out,root}
+cp "$BUSYBOX" "$STAGE/bin/busybox"
+ln -s busybox "$STAGE/bin/sh"
+cp "$HERE/init.sh" "$STAGE/init"
+chmod 0755 "$STAGE/init"
+
+# siovh and the shared objects it loads, at the paths ldd resolved them to
+# (the interpreter included), so the guest's loader finds them without an
+# ld.so.cache: glibc searches /lib/<triplet> and /usr/lib/<triplet> itself.
+cp "$SIOVH_BIN" "$STAGE/bin/siovh"
+copy_libs() {
+	local lib
+	ldd "$1" | awk '/=> \// { print $3 } /^[[:space:]]*\// { print $1 }' |
+	while read -r lib; do
+		[ -f "$lib" ] || die "ldd named $lib for $1 but it does not exist"
+		mkdir -p "$STAGE$(dirname "$lib")"
+		cp -L "$lib" "$STAGE$lib"
+	done
+}
+file_is_static "$SIOVH_BIN" || copy_libs "$SIOVH_BIN"
+
+if [ $# -gt 0 ]; then
+	printf '%s\n' "$@" >"$STAGE/etc/siovh/run-args"
+else
+	printf '%s\n' --target kernel >"$STAGE/etc/siovh/run-args"
+fi
+
+mkdir -p "$(dirname "$OUT")"
+(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) \
+	>"$OUT.tmp" || die "cpio failed writing $OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "$OUT"

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Build (or reuse) the VM kernel: tinyconfig + vm-images/config/*.config,
+# every requested option verified after olddefconfig, and the kernel's own
+# uAPI headers (make headers_install) for building the harness against it.
+#
+#   vm-images/build-kernel.sh [--print-key]
+#
+# Source: KERNEL_SRC=<tree> when given, else the Debian package KERNEL_PKG
+# (default linux-source-6.12, from bookworm-security), unpacked once under
+# the cache. Output, printed as the last line of stdout, is the cache entry:
+#
+#   ${SIOVH_CACHE:-/var/cache/siovh}/kernels/<name>-<key>/
+#       bzImage  config  headers/include/  build/ (objects)  build.log  key
+#
+# The key hashes the source version, the fragments, the compiler's version
+# and this script; a complete entry (its "done" stamp) is reused as is. One
+# build per entry at a time (flock). Progress goes to stderr.
+#
+# Env: SIOVH_CACHE, KERNEL_SRC, KERNEL_PKG, JOBS (default 2).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${SIOVH_CACHE:-/var/cache/siovh}
+KERNEL_PKG=${KERNEL_PKG:-linux-source-6.12}
+JOBS=${JOBS:-2}
+FRAGMENTS=("$HERE"/config/*.config)
+
+die() { echo "build-kernel.sh: $*" >&2; exit 1; }
+log() { echo "build-kernel.sh: $*" >&2; }
+
+# The source tree and a version string for the key. Sets SRC, SRC_VERSION,
+# NAME.
+resolve_source() {
+	if [ -n "${KERNEL_SRC:-}" ]; then
+		[ -f "$KERNEL_SRC/Makefile" ] || die "KERNEL_SRC=$KERNEL_SRC has no Makefile"
+		SRC=$(cd "$KERNEL_SRC" && pwd)
+		SRC_VERSION="tree:$SRC:$(make -s -C "$SRC" kernelversion 2>/dev/null)"
+		if git -C "$SRC" rev-parse HEAD >/dev/null 2>&1; then
+			SRC_VERSION="$SRC_VERSION:$(git -C "$SRC" describe --always --dirty)"
+		fi
+		NAME=$(make -s -C "$SRC" kernelversion)
+		return
+	fi
+	local ver tarball
+	ver=$(dpkg-query -W -f='${Version}' "$KERNEL_PKG" 2>/dev/null) ||
+		die "$KERNEL_PKG is not installed (run harness/scripts/deps.sh --vm)"
+	[ -n "$ver" ] || die "$KERNEL_PKG is not installed (run harness/scripts/deps.sh --vm)"
+	tarball=/usr/src/$KERNEL_PKG.tar.xz
+	[ -f "$tarball" ] || die "$tarball missing (package $KERNEL_PKG $ver)"
+	SRC_VERSION="pkg:$KERNEL_PKG:$ver"
+	NAME=${KERNEL_PKG#linux-source-}
+	SRC=$CACHE/src/$KERNEL_PKG-$ver
+	if [ ! -f "$SRC/.siovh-unpacked" ]; then
+		log "unpacking $tarball into $SRC"
+		rm -rf "$SRC" "$SRC.tmp"
+		mkdir -p "$SRC.tmp"
+		tar -xf "$tarball" -C "$SRC.tmp" --strip-components=1 ||
+			die "unpacking $tarball failed"
+		touch "$SRC.tmp/.siovh-unpacked"
+		mv "$SRC.tmp" "$SRC"
+	fi
+}
+
+compute_key() {
+	{
+		echo "$SRC_VERSION"
+		cat "${FRAGMENTS[@]}"
+		gcc --version | head -n1
+		cat "${BASH_SOURCE[0]}"
+	} | sha256sum | cut -c1-16
+}
+
+# Every CONFIG_X=V line of the fragments must be in .config as is; every
+# "# CONFIG_X is not set" must not be set.
+verify_config() {
+	local cfg=$1 frag line opt bad=0
+	for frag in "${FRAGMENTS[@]}"; do
+		while IFS= read -r line; do
+			case $line in
+			CONFIG_*=*)
+				grep -qxF -- "$line" "$cfg" || {
+					opt=${line%%=*}
+					echo "build-kernel.sh: $opt did not survive olddefconfig:" \
+						"asked '$line' in ${frag##*/}, got '$(grep -E "^(# )?${opt}[= ]" "$cfg" || echo unset)'" >&2
+					bad=1
+				} ;;
+			"# CONFIG_"*" is not set")
+				opt=${line#\# }
+				opt=${opt%% *}
+				if grep -qE "^$opt=" "$cfg"; then
+					echo "build-kernel.sh: $opt is set but ${frag##*/} asks it unset" >&2
+					bad=1
+				fi ;;
+			esac
+		done <"$frag"
+	done
+	return $bad
+}
+
+build() {
+	local out=$1 obj=$1/build
+	local -a mk=(make -C "$SRC" O="$obj" -j"$JOBS")
+
+	# The objects of an interrupted build of this very key are reused.
+	rm -rf "$out/headers" "$out/bzImage" "$out/config"
+	mkdir -p "$obj"
+	log "configuring (tinyconfig + ${FRAGMENTS[*]##*/}) in $obj"
+	"${mk[@]}" tinyconfig >>"$out/build.log" 2>&1 || die "make tinyconfig failed (see $out/build.log)"
+	cat "${FRAGMENTS[@]}" >>"$obj/.config"
+	"${mk[@]}" olddefconfig >>"$out/build.log" 2>&1 || die "make olddefconfig failed (see $out/build.log)"
+	verify_config "$obj/.config" || die "config fragment not satisfied (see above)"
+	log "building bzImage with make -j$JOBS (log: $out/build.log)"
+	"${mk[@]}" bzImage >>"$out/build.log" 2>&1 || {
+		tail -n 30 "$out/build.log" >&2
+		die "make bzImage failed (see $out/build.log)"
+	}
+	log "installing uAPI headers into $out/headers"
+	"${mk[@]}" headers_install INSTALL_HDR_PATH="$out/headers" >>"$out/build.log" 2>&1 ||
+		die "make headers_install failed (see $out/build.log)"
+	[ -f "$out/headers/include/linux/iommufd.h" ] ||
+		die "$out/headers/include/linux/iommufd.h missing after headers_install"
+	cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
+	cp "$obj/.config" "$out/config"
+	make -s -C "$SRC" O="$obj" kernelrelease >"$out/release" 2>/dev/null ||
+		die "make kernelrelease failed"
+}
+
+main() {
+	local key out start
+	resolve_source
+	key=$(compute_key)
+	if [ "${1:-}" = --print-key ]; then
+		echo "$NAME-$key"
+		return
+	fi
+	out=$CACHE/kernels/$NAME-$key
+	mkdir -p "$out"
+	exec 9>"$out/.lock"
+	flock 9 || die "cannot lock $out/.lock"
+	if [ -f "$out/done" ]; then
+		log "cache hit: $out"
+	else
+		start=$(date +%s)
+		: >"$out/build.log"
+		build "$out"
+		printf '%s\n' "$SRC_VERSION" "fragments: ${FRAGMENTS[*]##*/}" \
+			"$(gcc --version | head -n1)" >"$out/key"
+		echo $(( $(date +%s) - start )) >"$out/build-seconds"
+		touch "$out/done"
+		log "built $out in $(cat "$out/build-seconds") s"
+	fi
+	echo "$out"
+}
+
+main "$@"

@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# /init of the siovh VM (busybox sh, PID 1). Mounts proc, sys, dev,
+# debugfs and a tmpfs, then by the kernel command line:
+#
+#   siovh.mode=run    (default) runs `siovh run ARGS --report /out`, ARGS
+#                     from /etc/siovh/run-args; its console output goes to
+#                     the console (ttyS0); the reports, as a base64 gzip'd
+#                     tar between the lines SIOVH-RESULTS-BEGIN and
+#                     SIOVH-RESULTS-END rc=<siovh's exit code>, to the
+#                     results port (ttyS1), away from kernel messages.
+#   siovh.mode=shell  an interactive shell on the console.
+#   siovh.timeout_scale=N   exported as SIOVH_TIMEOUT_SCALE (TCG is slow).
+#
+# Then it powers the VM off (PID 1 must never exit: that is a panic).
+# Status lines start with "SIOVH-VM:" so the launcher can follow progress.
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+
+say() { echo "SIOVH-VM: $*"; }
+
+arg() {
+	# shellcheck disable=SC2013 # the command line is words, not lines
+	for w in $(cat /proc/cmdline); do
+		case $w in "$1="*) echo "${w#*=}"; return ;; esac
+	done
+	echo "$2"
+}
+
+finish() {
+	sync
+	say "power off"
+	poweroff -f
+	sleep 10
+}
+
+run_clauses() {
+	results=/dev/ttyS1
+	set --
+	while IFS= read -r a; do
+		[ -n "$a" ] && set -- "$@" "$a"
+	done </etc/siovh/run-args
+	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
+	say "siovh run $* --report /out"
+	siovh run "$@" --report /out
+	rc=$?
+	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	if [ ! -c "$results" ]; then
+		say "no results port $results"
+		return
+	fi
+	stty -F "$results" raw -echo 2>/dev/null
+	{
+		echo "SIOVH-RESULTS-BEGIN"
+		tar -C /out -cf - . | gzip -c | base64
+		echo "SIOVH-RESULTS-END rc=$rc"
+	} >"$results"
+}
+
+scale=$(arg siovh.timeout_scale "")
+[ -n "$scale" ] && export SIOVH_TIMEOUT_SCALE="$scale"
+
+case $(arg siovh.mode run) in
+shell)
+	say "interactive shell; exit it to power off"
+	setsid cttyhack sh -l
+	;;
+*)
+	run_clauses
+	;;
+esac
+finish

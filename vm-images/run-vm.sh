@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Boot the siovh VM and collect what it ran:
+#
+#   vm-images/run-vm.sh [--shell] PROFILE KERNEL_DIR INITRAMFS [REPORT_DIR]
+#
+# PROFILE (the VM's devices and kernel command line):
+#   mock   no emulated IOMMU, intel_iommu=off: the IOMMUFD_TEST mock device
+#          attaches only like this on 6.12
+#   vtd    emulated VT-d in scalable mode with PASID (intel-iommu,
+#          x-scalable-mode=on,x-pasid-mode=on, interrupt remapping) and an
+#          edu device
+# KERNEL_DIR: a vm-images/build-kernel.sh cache entry (bzImage, release).
+#
+# Batch mode: QEMU under TCG (KVM only when /proc/cpuinfo has vmx/svm and
+# /dev/kvm opens), console (ttyS0) to REPORT_DIR/console.log, the results
+# port (ttyS1) to a file; a watchdog of VM_TIMEOUT seconds (default 900)
+# kills a VM that does not power off ("VM hung", with the console's tail).
+# The reports siovh wrote in the guest (results.json, results.ktap,
+# junit.xml) are unpacked into REPORT_DIR (default reports/vm/<kernel>-
+# <profile>), which is replaced as a whole only when the run is over. The
+# console is scanned for kernel oopses, WARNINGs, BUGs, KASAN/UBSAN reports
+# and panics. REPORT_DIR/vm.ktap has the VM's own results (boot, results,
+# console clean, siovh's verdict) with the evidence, vm.json the figures.
+#
+# --shell: the same kernel and image, console on this terminal, the guest's
+# init starting a shell (siovh.mode=shell); nothing is collected.
+#
+# Exit: 0 all VM results and clauses ok (skips allowed), 1 one failed, 2 bad
+# usage or missing input.
+# Env: VM_TIMEOUT, VM_SMP (2), VM_MEM (1G), SIOVH_TIMEOUT_SCALE (4 under
+# TCG), QEMU (qemu-system-x86_64), VM_APPEND (extra kernel arguments).
+set -euo pipefail
+
+die() { echo "run-vm.sh: $*" >&2; exit 2; }
+
+SHELL_MODE=0
+if [ "${1:-}" = --shell ]; then
+	SHELL_MODE=1
+	shift
+fi
+[ $# -ge 3 ] || die "usage: run-vm.sh [--shell] PROFILE KERNEL_DIR INITRAMFS [REPORT_DIR]"
+PROFILE=$1
+KERNEL_DIR=$2
+INITRAMFS=$3
+QEMU=${QEMU:-qemu-system-x86_64}
+VM_TIMEOUT=${VM_TIMEOUT:-900}
+VM_SMP=${VM_SMP:-2}
+VM_MEM=${VM_MEM:-1G}
+
+[ -f "$KERNEL_DIR/bzImage" ] || die "$KERNEL_DIR/bzImage missing (run vm-images/build-kernel.sh)"
+[ -f "$INITRAMFS" ] || die "$INITRAMFS missing (run vm-images/build-initramfs.sh)"
+command -v "$QEMU" >/dev/null || die "$QEMU not found (harness/scripts/deps.sh --vm)"
+KREL=$(cat "$KERNEL_DIR/release" 2>/dev/null || basename "$KERNEL_DIR")
+REPORT_DIR=${4:-reports/vm/$KREL-$PROFILE}
+
+# ---- the profile: machine, devices, kernel arguments ----
+MACHINE=q35
+DEVICES=()
+APPEND="console=ttyS0 printk.time=1 panic=-1 oops=panic"
+case $PROFILE in
+mock)
+	APPEND="$APPEND intel_iommu=off"
+	;;
+vtd)
+	MACHINE="q35,kernel-irqchip=split"
+	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on
+		 -device edu)
+	APPEND="$APPEND intel_iommu=on,sm_on"
+	;;
+*)
+	die "unknown profile '$PROFILE' (mock, vtd)"
+	;;
+esac
+
+# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
+ACCEL=(-accel tcg,thread=multi -cpu max)
+SCALE=${SIOVH_TIMEOUT_SCALE:-4}
+if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
+	ACCEL=(-accel kvm -cpu host)
+	SCALE=${SIOVH_TIMEOUT_SCALE:-1}
+fi
+APPEND="$APPEND siovh.timeout_scale=$SCALE ${VM_APPEND:-}"
+
+QEMU_ARGS=(-machine "$MACHINE" "${ACCEL[@]}" -smp "$VM_SMP" -m "$VM_MEM"
+	   -nographic -no-reboot -nic none "${DEVICES[@]}"
+	   -kernel "$KERNEL_DIR/bzImage" -initrd "$INITRAMFS")
+
+if [ "$SHELL_MODE" = 1 ]; then
+	exec "$QEMU" "${QEMU_ARGS[@]}" -serial mon:stdio -serial null \
+		-append "$APPEND siovh.mode=shell"
+fi
+
+# ---- batch run ----
+mkdir -p "$(dirname "$REPORT_DIR")"
+WORK=$(mktemp -d "$REPORT_DIR.tmp.XXXXXX")
+QPID=""
+cleanup() {
+	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
+		kill "$QPID" 2>/dev/null || true
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+CONSOLE=$WORK/console.log
+RESULTS=$WORK/results.port
+: >"$CONSOLE"
+: >"$RESULTS"
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+start=$(now)
+"$QEMU" "${QEMU_ARGS[@]}" -monitor none \
+	-chardev "file,id=con,path=$CONSOLE" -serial chardev:con \
+	-chardev "file,id=res,path=$RESULTS" -serial chardev:res \
+	-append "$APPEND siovh.mode=run" </dev/null >"$WORK/qemu.out" 2>&1 &
+QPID=$!
+
+# Watchdog: poll until QEMU exits or the time is up; note when init
+# speaks first and when the first clause's result appears.
+first_init="" first_result="" hung=0
+while kill -0 "$QPID" 2>/dev/null; do
+	t=$(now)
+	if [ -z "$first_init" ] && grep -q '^SIOVH-VM: kernel' "$CONSOLE"; then
+		first_init=$(elapsed "$start" "$t")
+	fi
+	if [ -z "$first_result" ] && grep -qE '^\[ *[0-9]+/[0-9]+\] ' "$CONSOLE"; then
+		first_result=$(elapsed "$start" "$t")
+	fi
+	if awk -v a="$start" -v b="$t" -v m="$VM_TIMEOUT" 'BEGIN { exit !(b - a > m) }'; then
+		hung=1
+		kill "$QPID" 2>/dev/null || true
+		break
+	fi
+	sleep 0.2
+done
+wait "$QPID" 2>/dev/null && qrc=0 || qrc=$?
+QPID=""
+wall=$(elapsed "$start" "$(now)")
+
+# ---- results ----
+TESTS=()		# "ok|not ok<TAB>name<TAB>directive<TAB>diagnostics file"
+add() { TESTS+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"${4:-}"); }
+
+tail -n 40 "$CONSOLE" >"$WORK/console.tail"
+if [ "$hung" = 1 ]; then
+	add "not ok" boot "VM hung: no power-off within ${VM_TIMEOUT} s" "$WORK/console.tail"
+elif [ -z "$first_init" ]; then
+	cat "$WORK/qemu.out" "$WORK/console.tail" >"$WORK/boot.diag"
+	add "not ok" boot "init never ran (QEMU exit $qrc)" "$WORK/boot.diag"
+else
+	add ok boot "init after ${first_init} s"
+fi
+
+siovh_rc=""
+tr -d '\r' <"$RESULTS" >"$WORK/results.txt"
+if grep -q '^SIOVH-RESULTS-END rc=' "$WORK/results.txt"; then
+	siovh_rc=$(sed -n 's/^SIOVH-RESULTS-END rc=\([0-9]*\).*/\1/p' "$WORK/results.txt")
+	mkdir -p "$WORK/out"
+	if sed -n '/^SIOVH-RESULTS-BEGIN$/,/^SIOVH-RESULTS-END/p' "$WORK/results.txt" |
+	   sed '1d;$d' | base64 -d | tar -xzf - -C "$WORK/out" 2>"$WORK/extract.diag"; then
+		add ok results "$(find "$WORK/out" -type f | wc -l) files"
+	else
+		add "not ok" results "the results port did not decode" "$WORK/extract.diag"
+	fi
+else
+	add "not ok" results "no SIOVH-RESULTS-END on the results port" \
+		"$([ "$hung" = 1 ] || echo "$WORK/console.tail")"
+fi
+
+# Kernel messages (printk.time=1: "[   1.234567] ...") that report a bug.
+grep -nE '^\[ *[0-9]+\.[0-9]+\] .*(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' \
+	"$CONSOLE" >"$WORK/oops.hits" || true
+if [ -s "$WORK/oops.hits" ]; then
+	first=$(head -n1 "$WORK/oops.hits" | cut -d: -f1)
+	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$CONSOLE" >"$WORK/oops.diag"
+	add "not ok" console-clean "$(wc -l <"$WORK/oops.hits") kernel bug report(s), first at console line $first" \
+		"$WORK/oops.diag"
+else
+	add ok console-clean "no Oops/WARNING/BUG/KASAN/UBSAN/panic"
+fi
+
+# siovh's own verdict: it ran to the end and wrote its reports (exit 0, or
+# 1 when clauses failed: those count once, as the clauses' own results).
+summary=$(grep -E '^[0-9]+ passed' "$CONSOLE" | tail -n1 || true)
+case $siovh_rc in
+0|1) add ok siovh-run "exit $siovh_rc: $summary" ;;
+"") add "not ok" siovh-run "siovh did not finish" \
+	"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
+*) add "not ok" siovh-run "exit $siovh_rc (usage or internal error): $summary" "$WORK/console.tail" ;;
+esac
+
+# A diagnostics file as KTAP comment lines: terminal escapes and CRs out,
+# every line (the last included) ended, at most 60.
+diag_lines() {
+	awk '{ gsub(/\033\[[0-9;?]*[A-Za-z]|\033c|\r/, ""); print "# " $0 }' "$1" | head -n 60
+}
+
+# vm.ktap: the VM's results, siovh's KTAP as the subtest of siovh-run.
+{
+	echo "KTAP version 1"
+	echo "1..${#TESTS[@]}"
+	echo "# vm $KREL profile $PROFILE: wall ${wall} s, boot-to-first-result ${first_result:-n/a} s"
+	n=0 failed=0
+	for t in "${TESTS[@]}"; do
+		IFS=$'\t' read -r verdict name desc diag <<<"$t"
+		n=$((n + 1))
+		[ "$verdict" = ok ] || failed=$((failed + 1))
+		if [ "$name" = siovh-run ] && [ -f "$WORK/out/results.ktap" ]; then
+			sed 's/^/    /' "$WORK/out/results.ktap"
+		fi
+		echo "$verdict $n $name # $desc"
+		if [ -n "$diag" ] && [ -s "$diag" ]; then
+			diag_lines "$diag"
+		fi
+	done
+} >"$WORK/vm.ktap"
+failed=$(grep -c '^not ok ' "$WORK/vm.ktap" || true)
+
+cat >"$WORK/vm.json" <<EOF
+{
+  "kernel": "$KREL",
+  "profile": "$PROFILE",
+  "accel": "${ACCEL[1]}",
+  "wall_s": $wall,
+  "boot_to_init_s": ${first_init:-null},
+  "boot_to_first_result_s": ${first_result:-null},
+  "hung": $([ "$hung" = 1 ] && echo true || echo false),
+  "siovh_exit": ${siovh_rc:-null},
+  "vm_failures": $failed
+}
+EOF
+
+# Publish: the previous report is replaced only by a complete one.
+mkdir -p "$WORK/out"
+cp "$CONSOLE" "$WORK/out/console.log"
+cp "$WORK/vm.ktap" "$WORK/vm.json" "$WORK/out/"
+rm -rf "$REPORT_DIR.old"
+[ -e "$REPORT_DIR" ] && mv "$REPORT_DIR" "$REPORT_DIR.old"
+mv "$WORK/out" "$REPORT_DIR"
+rm -rf "$REPORT_DIR.old"
+
+cat "$REPORT_DIR/vm.ktap"
+[ "$failed" = 0 ] && [ "$siovh_rc" = 0 ]

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: MIT
+#
+# The VM tier (vm-images/, DESIGN.md "Real kernels"), included by the
+# Makefile:
+#
+#   make vm-check   build or reuse the VM kernel, build siovh against its
+#                   uAPI headers and the initramfs, boot each profile of
+#                   VM_PROFILES (default: mock vtd), run the clauses with
+#                   --target kernel in the guest; TAP on stdout, reports in
+#                   reports/vm/<kernel>-<profile>/ (vm-images/vm-check.sh)
+#   make vm-shell   the same kernel and image with an interactive console
+#                   (profile VM_PROFILE, default mock; exit the shell to
+#                   power off)
+#
+# Variables: VM_PROFILES, VM_PROFILE, KERNEL_SRC (a kernel tree instead of
+# Debian's linux-source-6.12), SIOVH_CACHE (default /var/cache/siovh),
+# VM_TIMEOUT (watchdog, seconds), SIOVH_VM_ARGS (siovh run's arguments in
+# the guest, default "--target kernel").
+#
+# VM_HEADERS (set by vm-check.sh for its build/vm-<key>/ variant): compile
+# against a kernel's `make headers_install` instead of the host's.
+
+VM_PROFILES ?= mock vtd
+VM_PROFILE ?= mock
+
+ifneq ($(VM_HEADERS),)
+CPPFLAGS := -isystem $(VM_HEADERS) $(CPPFLAGS)
+endif
+
+.PHONY: vm-check vm-shell
+vm-check:
+	@VM_PROFILES="$(VM_PROFILES)" REPORT_DIR="$(REPORT_DIR)" JOBS="$(JOBS)" \
+		vm-images/vm-check.sh
+
+vm-shell:
+	@JOBS="$(JOBS)" vm-images/vm-check.sh --shell $(VM_PROFILE)
