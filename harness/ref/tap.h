@@ -25,7 +25,7 @@ struct tap_test {
 };
 
 static bool tap_failed;
-static char tap_diag[2048];
+static char tap_diag[16384];	/* a matrix notes every fault */
 
 /* Append "# <prefix><message>" to the current test's diagnostics. */
 static void tap_vdiag(const char *prefix, const char *fmt, va_list ap)

@@ -117,6 +117,8 @@ static int replace(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 	struct iommufd_obj *old = iommufd_get_obj(ctx, at->hwpt_id, 0);
 	int ret;
 
+	if (old == hwpt && iommufd_fault(ctx, IOMMUFD_FAULT_REATTACH_LEAKS))
+		hwpt->hwpt.users++;
 	if (old == hwpt)
 		return 0;
 	/* requests made under the old HWPT go to its fault queue */
@@ -146,7 +148,8 @@ static int device_attach(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 
 	memcpy(&a, arg, OFFSETOFEND(struct siovh_vfio_attach_pt, pt_id));
 	if (a.argsz < OFFSETOFEND(struct siovh_vfio_attach_pt, pt_id) ||
-	    (a.flags & ~VFIO_DEVICE_ATTACH_PASID))
+	    ((a.flags & ~VFIO_DEVICE_ATTACH_PASID) &&
+	     !iommufd_fault(ctx, IOMMUFD_FAULT_ATTACH_FLAGS_IGNORED)))
 		return -EINVAL;
 	has_pasid = a.flags & VFIO_DEVICE_ATTACH_PASID;
 	if (has_pasid) {
@@ -156,6 +159,9 @@ static int device_attach(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 		       sizeof(a.pasid));
 	}
 	at = attach_slot(idev, has_pasid, a.pasid, true);
+	if (has_pasid && !attach_slot(idev, true, UINT32_MAX, true) &&
+	    iommufd_fault(ctx, IOMMUFD_FAULT_FULL_REFUSES_REPLACE))
+		return -ENOSPC;
 	if (!at)
 		return -ENOSPC;
 	if (at->used && iommufd_fault(ctx, IOMMUFD_FAULT_REPLACE_DROPS_OLD)) {
@@ -233,7 +239,8 @@ static int device_detach(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 
 	memcpy(&d, arg, OFFSETOFEND(struct siovh_vfio_detach_pt, flags));
 	if (d.argsz < OFFSETOFEND(struct siovh_vfio_detach_pt, flags) ||
-	    (d.flags & ~VFIO_DEVICE_DETACH_PASID))
+	    ((d.flags & ~VFIO_DEVICE_DETACH_PASID) &&
+	     !iommufd_fault(ctx, IOMMUFD_FAULT_ATTACH_FLAGS_IGNORED)))
 		return -EINVAL;
 	has_pasid = d.flags & VFIO_DEVICE_DETACH_PASID;
 	if (has_pasid) {

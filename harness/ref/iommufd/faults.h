@@ -147,7 +147,28 @@
 	X(INV_RANGE_FIRST, "inv-range-first-page", IOMMUFD,		\
 	  "a range invalidation flushes only its first page")		\
 	X(PGFAULT_PERM_READ, "pgfault-perm-read", IOMMUFD,		\
-	  "every page fault record says READ, whatever the request asked")
+	  "every page fault record says READ, whatever the request asked") \
+	/* HWPT_ALLOC and attach errors (specs/iommufd/hwpt_errors.c, ...) */ \
+	X(HWPT_HDR_IGNORED, "hwpt-hdr-ignored", IOMMUFD,		\
+	  "HWPT_ALLOC ignores unknown flags and nonzero __reserved fields") \
+	X(PAGING_DATA_IGNORED, "paging-data-ignored", IOMMUFD,		\
+	  "a paging HWPT_ALLOC ignores data_type, data_len and data_uptr") \
+	X(PAGING_FLAGS_IGNORED, "paging-flags-ignored", IOMMUFD,	\
+	  "a paging HWPT_ALLOC accepts DIRTY_TRACKING and FAULT_ID_VALID") \
+	X(NESTED_FLAGS_IGNORED, "nested-flags-ignored", IOMMUFD,	\
+	  "a nested HWPT_ALLOC accepts flags beyond FAULT_ID_VALID")	\
+	X(VTD_RESERVED_IGNORED, "vtd-reserved-ignored", IOMMUFD,	\
+	  "a nonzero VTD_S1 __reserved is ignored")			\
+	X(FAULT_ID_UNCHECKED, "fault-id-unchecked", IOMMUFD,		\
+	  "FAULT_ID_VALID with no such fault queue makes a HWPT without one") \
+	X(VTD_57_WALKS_4, "vtd-57-walks-4", IOMMUFD,			\
+	  "a 57-bit VTD_S1 table is installed with a 4-level walk")	\
+	X(ATTACH_FLAGS_IGNORED, "attach-flags-ignored", IOMMUFD,	\
+	  "ATTACH/DETACH_IOMMUFD_PT ignore unknown flag bits")		\
+	X(FULL_REFUSES_REPLACE, "full-refuses-replace", IOMMUFD,	\
+	  "with every PASID slot taken, a replace is -ENOSPC too")	\
+	X(REATTACH_LEAKS, "reattach-leaks", IOMMUFD,			\
+	  "re-attaching the HWPT already attached takes another reference")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

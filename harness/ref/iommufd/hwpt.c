@@ -71,7 +71,8 @@ static int copy_vtd_s1(struct iommufd_ctx *ctx,
 	if ((s1->flags & ~(uint64_t)VTD_S1_FLAGS) &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_VTD_FLAGS_IGNORED))
 		return -EOPNOTSUPP;
-	if (s1->__reserved)
+	if (s1->__reserved &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_VTD_RESERVED_IGNORED))
 		return -EOPNOTSUPP;
 	if (!iommufd_fault(ctx, IOMMUFD_FAULT_VTD_WIDTH_UNCHECKED) &&
 	    ((s1->addr_width != 48 && s1->addr_width != 57) ||
@@ -95,12 +96,15 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 	uint32_t domain;
 	int ret;
 
-	if (cmd->data_type != IOMMU_HWPT_DATA_NONE)
+	if (cmd->data_type != IOMMU_HWPT_DATA_NONE &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_PAGING_DATA_IGNORED))
 		return -EOPNOTSUPP;
-	if (cmd->data_len || cmd->data_uptr)
+	if ((cmd->data_len || cmd->data_uptr) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_PAGING_DATA_IGNORED))
 		return -EINVAL;
-	if (cmd->flags & (IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
-			  IOMMU_HWPT_FAULT_ID_VALID))
+	if ((cmd->flags & (IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
+			   IOMMU_HWPT_FAULT_ID_VALID)) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_PAGING_FLAGS_IGNORED))
 		return -EOPNOTSUPP;
 	ret = viommu_domain_alloc(ctx->plat.iommu, &domain);
 	if (ret)
@@ -137,7 +141,8 @@ static int alloc_nested(struct iommufd_ucmd *ucmd, struct iommufd_obj *parent)
 	struct iommu_hwpt_vtd_s1 s1;
 	int ret;
 
-	if (cmd->flags & ~IOMMU_HWPT_FAULT_ID_VALID)
+	if ((cmd->flags & ~IOMMU_HWPT_FAULT_ID_VALID) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_NESTED_FLAGS_IGNORED))
 		return -EOPNOTSUPP;
 	if (parent->type != IOMMUFD_OBJ_HWPT_PAGING ||
 	    (!(parent->hwpt.flags & IOMMU_HWPT_ALLOC_NEST_PARENT) &&
@@ -148,7 +153,8 @@ static int alloc_nested(struct iommufd_ucmd *ucmd, struct iommufd_obj *parent)
 		return ret;
 	if (cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) {
 		fault = iommufd_get_obj(ctx, cmd->fault_id, IOMMUFD_OBJ_FAULT);
-		if (!fault)
+		if (!fault &&
+		    !iommufd_fault(ctx, IOMMUFD_FAULT_FAULT_ID_UNCHECKED))
 			return -ENOENT;
 	}
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_HWPT_NESTED);
@@ -177,8 +183,9 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 
 	if (!ctx->plat.iommu)
 		return -ENODEV;
-	if ((cmd->flags & ~PAGING_FLAGS) || cmd->__reserved ||
-	    cmd->__reserved2)
+	if (((cmd->flags & ~PAGING_FLAGS) || cmd->__reserved ||
+	     cmd->__reserved2) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_HDR_IGNORED))
 		return -EOPNOTSUPP;
 	if (!iommufd_get_device(ctx, cmd->dev_id))
 		return -ENOENT;
@@ -206,6 +213,8 @@ static void s1_bind(struct iommufd_ctx *ctx, const struct iommufd_hwpt *h,
 		    VIOMMU_FS_F_PRE : 0);
 	b->domain = h->domain;
 	b->addr_width = h->s1.addr_width;
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_VTD_57_WALKS_4))
+		b->addr_width = 48;
 	b->pasid_bits = cfg->pasid_bits;
 	b->pgtbl = h->s1.pgtbl_addr;
 }

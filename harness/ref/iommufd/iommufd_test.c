@@ -4,12 +4,13 @@
  * a reference IOMMU with a fake device behind struct iommufd_platform (no
  * VDCM, no siovdev), driven with the uAPI's structs. Scenarios cover the
  * IOAS ioctls, the extensibility rules, object lifetime, HWPT_ALLOC
- * validation, attach/replace/detach, GET_HW_INFO, HWPT_INVALIDATE (its
- * array accounting and its flushes, seen by DMA through a guest stage-1
- * table) and fault queues (records, responses, completion at destroy and
- * detach, routing); tap_run_matrix runs them on the faithful module and
- * against every fault of faults.h. The rig is iommufd_test_rig.h. TAP;
- * exit 1 on any failure.
+ * validation and refusals, a 5-level guest table, attach/replace/detach
+ * (malformed requests, PASID slots, re-attach), GET_HW_INFO,
+ * HWPT_INVALIDATE (its array accounting and its flushes, seen by DMA
+ * through a guest stage-1 table) and fault queues (records, responses,
+ * completion at destroy and detach, routing); tap_run_matrix runs them on
+ * the faithful module and against every fault of faults.h. The rig is
+ * iommufd_test_rig.h. TAP; exit 1 on any failure.
  */
 #include "harness/ref/tap.h"
 #include "iommufd_test_rig.h"
@@ -206,6 +207,86 @@ out:
 	return ok;
 }
 
+/* A paging HWPT takes no user data; a refused one is no HWPT of the IOAS. */
+static bool s_hwpt_paging_refuses(int fault)
+{
+	struct iommu_hwpt_vtd_s1 s1 = { .pgtbl_addr = GPA, .addr_width = 48 };
+	uint32_t ioas2, id;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && !ioas_new(&r, &ioas2));
+	CHECK(hwpt_raw(&r, (struct iommu_hwpt_alloc) {
+			.pt_id = ioas2, .data_type = IOMMU_HWPT_DATA_VTD_S1,
+			.data_len = sizeof(s1), .data_uptr = (uintptr_t)&s1,
+		}, &id) == -EOPNOTSUPP);
+	CHECK(hwpt_raw(&r, (struct iommu_hwpt_alloc) {
+			.pt_id = ioas2, .data_len = sizeof(s1),
+			.data_uptr = (uintptr_t)&s1,
+		}, &id) == -EINVAL);
+	CHECK(hwpt_raw(&r, (struct iommu_hwpt_alloc) {
+			.pt_id = ioas2, .data_uptr = (uintptr_t)&s1,
+		}, &id) == -EINVAL);
+	CHECK(hwpt_raw(&r, (struct iommu_hwpt_alloc) {
+			.pt_id = ioas2, .data_len = sizeof(s1),
+		}, &id) == -EINVAL);
+	CHECK(!destroy(&r, ioas2));		/* no HWPT holds it */
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+/* A nested HWPT takes FAULT_ID_VALID only, a zero VTD_S1 __reserved; a
+ * refused one is no child of the parent. */
+static bool s_hwpt_nested_refuses(int fault)
+{
+	struct iommu_hwpt_vtd_s1 s1 = { .pgtbl_addr = GPA, .addr_width = 48 };
+	struct iommu_hwpt_alloc a = {
+		.data_type = IOMMU_HWPT_DATA_VTD_S1, .data_len = sizeof(s1),
+		.data_uptr = (uintptr_t)&s1,
+	};
+	uint32_t parent, id;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(!paging(&r, r.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, &parent));
+	a.pt_id = parent;
+	a.flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	CHECK(hwpt_raw(&r, a, &id) == -EOPNOTSUPP);
+	a.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+	CHECK(hwpt_raw(&r, a, &id) == -EOPNOTSUPP);
+	a.flags = 0;
+	s1.__reserved = 1;
+	CHECK(hwpt_raw(&r, a, &id) == -EOPNOTSUPP);
+	CHECK(!destroy(&r, parent));		/* no child hangs off it */
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+/* A 57-bit guest table is walked from its PML5: five levels. */
+static bool s_hwpt_five_level(int fault)
+{
+	struct iommu_hwpt_vtd_s1 s1 = { .pgtbl_addr = PML5, .addr_width = 57 };
+	uint32_t parent, nest;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(!paging(&r, r.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, &parent));
+	CHECK(!nested_s1(&r, parent, &s1, sizeof(s1), 0, &nest));
+	CHECK(!attach(&r, false, 0, nest));
+	CHECK(peek(&r, DPASID, GVA + 2 * PG) == 0x12);
+	CHECK(peek(&r, DPASID, GVA57 + GVA + 3 * PG) == 0x13);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static bool s_hwpt_mirror(int fault)
 {
 	uint32_t hw;
@@ -248,6 +329,85 @@ static bool s_attach(int fault)
 	CHECK(!detach(&r, true, 5) && !r.f.used[0]);
 	CHECK(detach(&r, true, 5) == -ENOENT);
 	CHECK(!detach(&r, false, 0) && peek(&r, DPASID, GPA) == -1);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+/* Malformed ATTACH/DETACH_IOMMUFD_PT: -EINVAL, and nothing changes. */
+static bool s_attach_args(int fault)
+{
+	struct siovh_vfio_attach_pt a = { .argsz = sizeof(a) };
+	struct siovh_vfio_detach_pt d = { .argsz = sizeof(d) };
+	uint32_t parent, nest;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && nested_up(&r, 0, &parent, &nest));
+	CHECK(!attach(&r, false, 0, parent));
+	a.pt_id = nest;
+	a.flags = 1u << 1;
+	CHECK(dev_ioc(&r, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) == -EINVAL);
+	a.flags = VFIO_DEVICE_ATTACH_PASID | 1u << 1;
+	a.pasid = 5;
+	CHECK(dev_ioc(&r, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) == -EINVAL);
+	a.flags = VFIO_DEVICE_ATTACH_PASID;
+	a.argsz = offsetof(struct siovh_vfio_attach_pt, pasid);
+	CHECK(dev_ioc(&r, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) == -EINVAL);
+	d.flags = 1u << 1;
+	CHECK(dev_ioc(&r, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d) == -EINVAL);
+	d.flags = VFIO_DEVICE_DETACH_PASID | 1u << 1;
+	CHECK(dev_ioc(&r, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d) == -EINVAL);
+	/* the default PASID still translates by the parent, 5 is nowhere */
+	CHECK(peek(&r, DPASID, GPA + 4 * PG) == 0x10);
+	CHECK(detach(&r, true, 5) == -ENOENT && !r.f.used[0]);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+#define SLOTS	16	/* guest PASIDs a device holds (iommufd.h) */
+
+/* Out of PASID slots: a new PASID is -ENOSPC, a replace still works. */
+static bool s_attach_slots(int fault)
+{
+	uint32_t parent, nest, p;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && nested_up(&r, 0, &parent, &nest));
+	for (p = 1; p <= SLOTS; p++)
+		CHECK(!attach(&r, true, p, nest));
+	CHECK(attach(&r, true, p, nest) == -ENOSPC);
+	CHECK(detach(&r, true, p) == -ENOENT && gp_slot(&r.f, p) < 0);
+	CHECK(!attach(&r, true, 1, parent) && !attach(&r, true, SLOTS, parent));
+	CHECK(peek(&r, HP(1), GPA + 4 * PG) == 0x10);
+	CHECK(peek(&r, HP(2), GVA + 2 * PG) == 0x12);
+	CHECK(!detach(&r, true, 1) && !attach(&r, true, p, nest));
+	CHECK(attach(&r, true, p + 1, nest) == -ENOSPC);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+/* An attach of the HWPT already attached is a no-op: no second user. */
+static bool s_attach_same(int fault)
+{
+	uint32_t parent, nest;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && nested_up(&r, 0, &parent, &nest));
+	CHECK(!attach(&r, false, 0, nest));
+	CHECK(!attach(&r, true, 5, nest) && !attach(&r, true, 5, nest));
+	CHECK(peek(&r, DPASID, GVA + 2 * PG) == 0x12);
+	CHECK(peek(&r, HP(5), GVA + 2 * PG) == 0x12);
+	CHECK(!detach(&r, true, 5) && destroy(&r, nest) == -EBUSY);
+	CHECK(!detach(&r, false, 0) && !destroy(&r, nest));
+	CHECK(!destroy(&r, parent));
 	ok = true;
 out:
 	rig_fini(&r);
@@ -439,8 +599,14 @@ static const struct tap_scenario scenarios[] = {
 	{ "extensibility rules, IOVA ranges", s_abi_ranges },
 	{ "destroy: busy, unknown, gone", s_lifetime },
 	{ "HWPT_ALLOC validation and host limits", s_hwpt_alloc },
+	{ "paging HWPT_ALLOC refusals make no HWPT", s_hwpt_paging_refuses },
+	{ "nested HWPT_ALLOC refusals make no child", s_hwpt_nested_refuses },
+	{ "57-bit guest table walked with five levels", s_hwpt_five_level },
 	{ "paging HWPT mirrors its IOAS", s_hwpt_mirror },
 	{ "bind, attach, replace, detach", s_attach },
+	{ "malformed attach/detach changes nothing", s_attach_args },
+	{ "out of PASID slots: refused, replace works", s_attach_slots },
+	{ "re-attach of the same HWPT is a no-op", s_attach_same },
 	{ "GET_HW_INFO", s_hw_info },
 	{ "HWPT_INVALIDATE array accounting", s_inv_checks },
 	{ "HWPT_INVALIDATE flushes", s_inv_flush },

@@ -3,8 +3,9 @@
  * The rig of iommufd_test.c: a reference IOMMU, a fake device behind
  * struct iommufd_platform (guest PASIDs HP(g) = 0x100 + g, a log of the
  * page responses it received), a context over both, guest memory with a
- * VT-d stage-1 table mapped in an IOAS, and the uAPI calls the scenarios
- * make. Static functions: included by the test program only.
+ * VT-d stage-1 table (4-level, and a PML5 over it) mapped in an IOAS, and
+ * the uAPI calls the scenarios make. Static functions: included by the
+ * test program only.
  */
 #ifndef IOMMUFD_TEST_RIG_H
 #define IOMMUFD_TEST_RIG_H
@@ -28,16 +29,21 @@
 #define GPA	0x10000000ull		/* guest memory in the IOAS */
 #define GVA	0x40000000ull		/* PML4[0], PDPT[1], PD[0] */
 #define PTE	0x7ull
-#define PAGES	12			/* 4 table pages, 8 data pages */
+#define NDATA	8			/* data pages, after 4 table pages */
+#define PAGES	(4 + NDATA + 1)		/* and the PML5 */
+#define PML5	(GPA + (PAGES - 1) * PG) /* [0], [1] -> the PML4 */
+#define GVA57	(1ull << 48)		/* PML5[1]: beyond a 4-level walk */
 #define RW	(IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
 #define FIXED	(IOMMU_IOAS_MAP_FIXED_IOVA | RW)
 
 /* ---- the fake device: guest PASIDs, and responses it received ---- */
 
+#define NGP	32	/* guest PASIDs it backs: more than iommufd's slots */
+
 struct fake {
 	struct viommu *v;
-	uint32_t gp[8];
-	bool used[8];
+	uint32_t gp[NGP];
+	bool used[NGP];
 	uint32_t nresp;
 	struct viommu_page_response resp[16];
 };
@@ -60,7 +66,7 @@ static int gp_slot(struct fake *f, uint32_t g)
 {
 	int i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < NGP; i++)
 		if (f->used[i] && f->gp[i] == g)
 			return i;
 	return -1;
@@ -72,9 +78,9 @@ static int f_gp_alloc(void *priv, void *dev, uint32_t g, uint32_t *h)
 	int i;
 
 	(void)dev;
-	for (i = 0; i < 8 && f->used[i]; i++)
+	for (i = 0; i < NGP && f->used[i]; i++)
 		;
-	if (g >= 0x1000 || i == 8 || gp_slot(f, g) >= 0)
+	if (g >= 0x1000 || i == NGP || gp_slot(f, g) >= 0)
 		return g >= 0x1000 ? -ERANGE : -ENOSPC;
 	f->used[i] = true;
 	f->gp[i] = g;
@@ -190,8 +196,8 @@ static int destroy(struct rig *r, uint32_t id)
 }
 
 /* A viommu (first stage up to fs_aw bits), a context with fault, guest
- * memory with a stage-1 table (GVA page i -> data page i) in an IOAS, the
- * device bound. */
+ * memory with a stage-1 table (GVA page i -> data page i; GVA57 + the same
+ * through PML5) in an IOAS, the device bound. */
 static bool rig_init(struct rig *r, int fault, uint32_t fs_aw)
 {
 	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
@@ -217,10 +223,12 @@ static bool rig_init(struct rig *r, int fault, uint32_t fs_aw)
 	t[0] = (GPA + PG) | PTE;
 	t[512 + 1] = (GPA + 2 * PG) | PTE;
 	t[1024] = (GPA + 3 * PG) | PTE;
-	for (i = 0; i < PAGES - 4; i++) {
+	for (i = 0; i < NDATA; i++) {
 		t[1536 + i] = (GPA + (4 + i) * PG) | PTE;
 		memset(r->mem + (4 + i) * PG, 0x10 + i, PG);
 	}
+	t[(PAGES - 1) * 512] = GPA | PTE;
+	t[(PAGES - 1) * 512 + 1] = GPA | PTE;
 	return r->ctx && !ioas_new(r, &r->ioas) &&
 	       !map(r, r->ioas, FIXED, r->mem, PAGES * PG, &iova) &&
 	       !iommufd_device_ioctl(r->ctx, &r->dev, VFIO_DEVICE_BIND_IOMMUFD,
@@ -233,6 +241,19 @@ static int paging(struct rig *r, uint32_t ioas, uint32_t flags, uint32_t *id)
 				      .dev_id = r->dev_id, .pt_id = ioas };
 	int ret = ioc(r, IOMMU_HWPT_ALLOC, &a);
 
+	*id = a.out_hwpt_id;
+	return ret;
+}
+
+/* IOMMU_HWPT_ALLOC of a request the caller filled, for the device;
+ * out_hwpt_id into *id. */
+static int hwpt_raw(struct rig *r, struct iommu_hwpt_alloc a, uint32_t *id)
+{
+	int ret;
+
+	a.size = sizeof(a);
+	a.dev_id = r->dev_id;
+	ret = ioc(r, IOMMU_HWPT_ALLOC, &a);
 	*id = a.out_hwpt_id;
 	return ret;
 }
@@ -259,6 +280,12 @@ static int nested(struct rig *r, uint32_t parent, uint32_t fault_id,
 	struct iommu_hwpt_vtd_s1 s1 = { .pgtbl_addr = GPA, .addr_width = 48 };
 
 	return nested_s1(r, parent, &s1, sizeof(s1), fault_id, id);
+}
+
+/* A device ioctl with a request the caller filled. */
+static int dev_ioc(struct rig *r, unsigned long cmd, void *arg)
+{
+	return iommufd_device_ioctl(r->ctx, &r->dev, cmd, arg);
 }
 
 static int attach(struct rig *r, bool has_pasid, uint32_t pasid, uint32_t pt)
