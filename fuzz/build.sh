@@ -22,7 +22,8 @@ fuzz/common/embed.sh specs/profiles/ref.json "$WORK/ref_profile.c" fz_ref_profil
 lib_src=$(ls harness/core/*.c harness/backends/*.c harness/ref/*/*.c \
 	specs/models/*.c | grep -v -e '_test\.c$' -e '^harness/core/main\.c$')
 objs=()
-for src in $lib_src fuzz/common/fuzz_util.c "$WORK/ref_profile.c"; do
+for src in $lib_src fuzz/common/fuzz_util.c fuzz/common/ref_cache.c \
+	   "$WORK/ref_profile.c"; do
 	obj=$WORK/obj/$(echo "$src" | tr / _).o
 	$CC $CFLAGS $cppflags -std=c17 -c "$src" -o "$obj"
 	objs+=("$obj")

@@ -28,7 +28,7 @@ FUZZ_OUT := build/fuzz
 # The reference profile, compiled in (fuzz/common/embed.sh).
 FUZZ_GEN := $(FUZZ_OUT)/gen/ref_profile.c
 FUZZ_LIB_SRC := $(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC) \
-		fuzz/common/fuzz_util.c $(FUZZ_GEN)
+		fuzz/common/fuzz_util.c fuzz/common/ref_cache.c $(FUZZ_GEN)
 FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -O1 -g \
 	       -fno-omit-frame-pointer \
 	       $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -97,6 +97,7 @@ $(CMPLOG_DIR)/$(1): $(patsubst %.c,$(CMPLOG_DIR)/obj/%.o,$(2)) \
 $(BUILD)/fuzz/$(1)_replay: $(patsubst %.c,$(BUILD)/%.o,$(2)) \
 			   $(BUILD)/fuzz/common/replay.o \
 			   $(BUILD)/fuzz/common/fuzz_util.o \
+			   $(BUILD)/fuzz/common/ref_cache.o \
 			   $(BUILD)/$(FUZZ_GEN:.c=.o) $$(LIB_OBJ)
 	$$(LINK)
 endef

@@ -2,8 +2,8 @@
 /*
  * The AFL++ driver of every target: a persistent loop over test cases in
  * shared memory (afl-clang-fast's __AFL_FUZZ_INIT / __AFL_LOOP), so one
- * process runs many inputs; LLVMFuzzerTestOneInput resets all state per
- * input (fuzz.h), which is what makes that sound. Outside afl-fuzz (a
+ * process runs many inputs; LLVMFuzzerTestOneInput starts every input
+ * from the same verified state (fuzz.h), which is what makes that sound. Outside afl-fuzz (a
  * reproducer run by hand, afl-tmin, afl-cmin) the same macros read one
  * input from stdin; a file argument is read instead when given.
  */

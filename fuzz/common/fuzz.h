@@ -2,10 +2,14 @@
 /*
  * Helpers shared by the fuzz targets in fuzz/<name>/<name>.c.
  *
- * Contract of every target: one LLVMFuzzerTestOneInput() that builds what
- * it needs from nothing, runs the input and frees everything before it
- * returns, so that no state (and no leak) carries from one input to the
- * next. A finding is a sanitizer report or an abort() through fz_fail(),
+ * Contract of every target: one LLVMFuzzerTestOneInput() that starts from
+ * a known state, runs the input and leaves that state behind when it
+ * returns, so that nothing (and no leak) carries from one input to the
+ * next: the same input gives the same result whatever ran before it. What
+ * it builds per input it frees; the ref target is the exception, kept
+ * across inputs by fz_ref_get/fz_ref_put, which verify that each input
+ * gets it in its initial state (ref_cache.c says why that is sound).
+ * A finding is a sanitizer report or an abort() through fz_fail(),
  * whose message says what the oracle expected; returning normally means
  * the input found nothing. The same object links with three drivers:
  * libFuzzer's, AFL++'s persistent loop (afl_driver.c) and the plain replay
@@ -57,5 +61,45 @@ void fz_fail(const char *fmt, ...);
 
 /* Open a faultless ref target into t; fz_fail() if that fails. */
 void fz_ref_open(struct siovh_target *t);
+
+/*
+ * The faultless ref target of this process, in its initial state (opened
+ * on first use). Hand it back with fz_ref_put() before the input returns:
+ * clean when the input's own oracle says it undid everything it did; the
+ * target is kept for the next input only if clean and its probed state
+ * equals a fresh target's, else it is replaced by a fresh one at once.
+ *
+ * warm: the initial state is a fresh target on which one VDEV has been
+ * created, opened, released and removed, so that what the VDCM makes at
+ * its first assignment and keeps (its PASID set) is there before the
+ * input, not made by it. One process uses one kind.
+ */
+struct siovh_target *fz_ref_get(bool warm);
+void fz_ref_put(struct siovh_target *t, bool clean);
+/* Changes whenever fz_ref_get hands out a newly opened target: what a
+ * caller keeps on the target (an engine) is stale once it has changed. */
+unsigned long fz_ref_generation(void);
+
+/*
+ * Determinism digest (replay --digest, fuzz/determinism.sh): targets fold
+ * what an input observes (results, IDs, the state it leaves) into a hash,
+ * so that runs of the same input in different orders and processes can be
+ * compared. Off, and free but for a test, unless the replay driver asks.
+ */
+extern bool fz_digest_on;
+void fz_note_bytes(const void *p, size_t len);
+uint64_t fz_digest_take(void);	/* the digest so far, then reset it */
+
+static inline void fz_note(const void *p, size_t len)
+{
+	if (fz_digest_on)
+		fz_note_bytes(p, len);
+}
+
+static inline void fz_note_u64(uint64_t v)
+{
+	if (fz_digest_on)
+		fz_note_bytes(&v, sizeof(v));
+}
 
 #endif /* SIOVH_FUZZ_H */

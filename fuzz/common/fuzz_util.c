@@ -7,6 +7,12 @@
 
 #include "fuzz.h"
 
+#define FNV_OFFSET	0xcbf29ce484222325ull
+#define FNV_PRIME	0x100000001b3ull
+
+bool fz_digest_on;
+static uint64_t digest = FNV_OFFSET;
+
 uint8_t fz_u8(struct fz *f)
 {
 	uint8_t v = 0;
@@ -77,4 +83,22 @@ void fz_ref_open(struct siovh_target *t)
 	ret = siovh_target_open(&spec, t);
 	if (ret)
 		fz_fail("opening the ref target: %s", strerror(-ret));
+}
+
+/* FNV-1a: order-sensitive, which is what a trace of events needs. */
+void fz_note_bytes(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		digest = (digest ^ b[i]) * FNV_PRIME;
+}
+
+uint64_t fz_digest_take(void)
+{
+	uint64_t d = digest;
+
+	digest = FNV_OFFSET;
+	return d;
 }

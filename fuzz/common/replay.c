@@ -9,8 +9,14 @@
  *		one TAP result per file: each runs in a child of its own, so a
  *		crash is that file's "not ok" (with the tail of its sanitizer
  *		report as diagnostics) and the others still run
+ *	NAME_replay --digest FILE|DIR...
+ *		run each file in this process, in the order given, and print
+ *		"DIGEST FILE": the hash of what the input observed (fz_note);
+ *		the same file must give the same digest in any order and in a
+ *		process of its own (fuzz/determinism.sh)
  *
- * Directories are read one level deep, in name order.
+ * Directories are read one level deep, in name order; files named on the
+ * command line stay in command-line order.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -84,6 +90,7 @@ static int run_one(const char *path)
 	long len;
 	FILE *f = fopen(path, "rb");
 
+	fz_digest_take();	/* nothing before the input counts */
 	if (!f)
 		return 2;
 	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
@@ -152,11 +159,15 @@ int main(int argc, char **argv)
 	struct files fs = { .n = 0 };
 	const char *name = NULL;
 	int i = 1, failed = 0;
+	bool digest = false;
 	size_t k;
 
 	if (argc > 2 && !strcmp(argv[1], "--tap")) {
 		name = argv[2];
 		i = 3;
+	} else if (argc > 1 && !strcmp(argv[1], "--digest")) {
+		digest = fz_digest_on = true;
+		i = 2;
 	}
 	for (; i < argc; i++)
 		if (collect(&fs, argv[i]))
@@ -168,6 +179,9 @@ int main(int argc, char **argv)
 			failed += !tap_one(name, k + 1, fs.v[k]);
 		else if (run_one(fs.v[k]))
 			failed++;
+		else if (digest)
+			printf("%016llx %s\n",
+			       (unsigned long long)fz_digest_take(), fs.v[k]);
 		free(fs.v[k]);
 	}
 	return failed ? 1 : 0;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * ioasid_ops: bytes -> IOASID operation sequence, run on a fresh ref
- * target and on the IOASID model by the sequence engine the IOASID.SEQ
- * clauses use (siovh/model.h): one engine, two drivers. Any difference
- * between reference and model aborts with the engine's report.
+ * ioasid_ops: bytes -> IOASID operation sequence, run on the ref target
+ * (in its initial state: fz_ref_get) and on the IOASID model by the
+ * sequence engine the IOASID.SEQ clauses use (siovh/model.h): one engine,
+ * two drivers. Any difference between reference and model aborts with the
+ * engine's report.
  *
  * Input: byte 0 picks the engine configuration (bit 0: the tight one of
  * IOASID.SEQ.2, 3 sets in a 4-ID window with quotas up to 3, where
@@ -19,6 +20,8 @@
  *    has at least one (else it would have been reclaimed);
  *  - a live set holds no more IDs than its quota, and at least the IDs
  *    of the window it owns.
+ * After the engine's compared teardown every ID probed is free again, or
+ * the target is not reused for the next input (fz_ref_put).
  */
 #include <errno.h>
 #include <string.h>
@@ -92,6 +95,12 @@ static void check_sets(const struct inv *v, const struct set_count *c,
 	}
 }
 
+/* The i-th ID the invariants look at: the window, then 0 and the top. */
+static siovh_ioasid_t probed_id(const struct inv *v, uint32_t i)
+{
+	return i < v->span ? v->base + i : i == v->span ? 0 : v->capacity - 1;
+}
+
 /* The engine's trace hook: runs after every step, before the next. */
 static void invariants(const char *line, void *data)
 {
@@ -102,9 +111,11 @@ static void invariants(const char *line, void *data)
 	uint32_t i;
 	int err;
 
+	/* The line has the resolved call, its result and the ID returned:
+	 * what the input observed, for the determinism digest. */
+	fz_note(line, strlen(line));
 	for (i = 0; i < v->span + 2; i++) {
-		siovh_ioasid_t id = i < v->span ? v->base + i :
-				    i == v->span ? 0 : v->capacity - 1;
+		siovh_ioasid_t id = probed_id(v, i);
 
 		memset(&p, 0, sizeof(p));
 		err = v->t->test->ioasid_probe(v->t, id, &p);
@@ -118,24 +129,40 @@ static void invariants(const char *line, void *data)
 	check_sets(v, sets, nsets, line);
 }
 
+/* After the teardown: is every ID the invariants look at free again? */
+static bool all_free(const struct inv *v)
+{
+	struct siovh_ioasid_probe p;
+	uint32_t i;
+
+	for (i = 0; i < v->span + 2; i++) {
+		memset(&p, 0, sizeof(p));
+		if (v->t->test->ioasid_probe(v->t, probed_id(v, i), &p) ||
+		    p.state != SIOVH_IOASID_STATE_FREE)
+			return false;
+	}
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct siovh_ioasid_seq_config tight = {
 		.span = 4, .max_quota = 3, .nr_sets = 3,
 	};
 	struct siovh_ioasid_seq *s = NULL;
-	struct siovh_target t;
-	struct inv v = { .t = &t };
+	struct siovh_target *t;
+	struct inv v;
 	uint32_t avail;
 	int ret;
 
 	if (!size)
 		return 0;
-	fz_ref_open(&t);
-	ret = siovh_ioasid_seq_open(&t, data[0] & 1 ? &tight : NULL, &s);
+	t = fz_ref_get(false);
+	v = (struct inv){ .t = t };
+	ret = siovh_ioasid_seq_open(t, data[0] & 1 ? &tight : NULL, &s);
 	if (ret)
 		fz_fail("opening the IOASID sequence engine: %d", ret);
-	if (t.ioasid->get_capacity(&t, &v.capacity, &avail))
+	if (t->ioasid->get_capacity(t, &v.capacity, &avail))
 		fz_fail("get_capacity failed");
 	/* The engine's defaults (siovh/model.h), which both configs keep. */
 	v.span = data[0] & 1 ? tight.span : 32;
@@ -146,6 +173,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_fail("reference and IOASID model diverged (%d): %s", ret,
 			ret > 0 ? siovh_ioasid_seq_report(s) : "engine error");
 	siovh_ioasid_seq_close(s);
-	siovh_target_close(&t);
+	/* The engine's teardown put every set and reference it held and
+	 * compared the pool with the one it started from. */
+	fz_ref_put(t, all_free(&v));
 	return 0;
 }

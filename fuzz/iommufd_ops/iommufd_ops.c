@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * iommufd_ops: bytes -> a sequence of /dev/iommu ioctls on a fresh ref
- * target's iommufd facet, with fuzzed struct contents: the size field
+ * iommufd_ops: bytes -> a sequence of /dev/iommu ioctls on the ref
+ * target's iommufd facet (in its initial state, fz_ref_get: no objects),
+ * with fuzzed struct contents: the size field
  * (short, exact, longer with a zero or a nonzero tail), flags, reserved
  * fields, object IDs, IOVAs and lengths, and the range arrays.
  *
@@ -24,7 +25,10 @@
  *  - IOVA_RANGES lists sorted, disjoint ranges outside the reserved IOVAs.
  * The shadow is exact until a generic ioctl succeeds (it may have created
  * objects this file does not know), after which only the rules that do
- * not depend on it are checked.
+ * not depend on it are checked. At the end every IOAS is unmapped and
+ * destroyed; the target goes back for the next input only if the shadow
+ * was still exact, so that nothing unknown is left (fz_ref_put checks the
+ * context is empty too).
  *
  * Pointers the reference dereferences (the range arrays, and 64-bit
  * fields of generic structs) always point at buffers of this file sized
@@ -59,7 +63,7 @@ struct area {
 };
 
 struct run {
-	struct siovh_target t;
+	struct siovh_target *t;
 	struct fz in;
 	uint32_t ids[MAX_OBJS];		/* live IOAS IDs, in creation order */
 	uint64_t mapped[MAX_OBJS];	/* bytes mapped in each */
@@ -68,6 +72,7 @@ struct run {
 	struct area recent[MAX_RECENT];	/* last areas mapped, for UNMAP */
 	size_t nr_recent;
 	uint8_t *scratch;		/* what generic pointers point at */
+	bool scratch_used;		/* ... and some did */
 };
 
 /* One ioctl: its struct as built, and how its size was shaped. */
@@ -177,7 +182,9 @@ static int issue(struct run *r, struct call *c)
 	if (!before)
 		fz_fail("out of memory");
 	memcpy(before, c->arg, alloc);
-	ret = r->t.iommufd->ioctl(&r->t, c->cmd, c->arg);
+	ret = r->t->iommufd->ioctl(r->t, c->cmd, c->arg);
+	fz_note_u64(c->cmd);
+	fz_note_u64((uint64_t)(int64_t)ret);
 	if (ret > 0)
 		fz_fail("ioctl %#lx returned %d, not 0 or -errno", c->cmd, ret);
 	if (ret && ret != -EMSGSIZE && memcmp(before, c->arg, alloc))
@@ -243,6 +250,7 @@ static void op_alloc(struct run *r)
 	while (find_ioas(r, want) >= 0)
 		want++;
 	if (!issue(r, &c) && readback(&c, &st)) {
+		fz_note_u64(st.out_ioas_id);
 		if (r->exact && st.out_ioas_id != want)
 			fz_fail("IOAS_ALLOC gave ID %u, the lowest free is %u",
 				st.out_ioas_id, want);
@@ -297,6 +305,7 @@ static void op_map(struct run *r)
 	if (build(r, &c, &st))
 		return;
 	if (!issue(r, &c) && readback(&c, &st)) {
+		fz_note_u64(st.iova);
 		check_iova(st.iova, st.length, "MAP");
 		if ((st.flags & IOMMU_IOAS_MAP_FIXED_IOVA) && st.iova != asked)
 			fz_fail("MAP with FIXED_IOVA %#llx placed it at %#llx",
@@ -332,6 +341,7 @@ static void op_copy(struct run *r)
 	if (build(r, &c, &st))
 		return;
 	if (!issue(r, &c) && readback(&c, &st)) {
+		fz_note_u64(st.dst_iova);
 		check_iova(st.dst_iova, st.length, "COPY");
 		add_mapped(r, st.dst_ioas_id, st.length);
 		note_area(r, st.dst_ioas_id, st.dst_iova, st.length);
@@ -373,8 +383,10 @@ static void op_unmap(struct run *r, bool all)
 	}
 	if (build(r, &c, &st))
 		return;
-	if (!issue(r, &c) && readback(&c, &st))
+	if (!issue(r, &c) && readback(&c, &st)) {
+		fz_note_u64(st.length);
 		unmapped(r, st.ioas_id, st.length, all);
+	}
 	else if (c.size < c.known)
 		r->exact = false;	/* unmapped something, length unknown */
 	free(c.arg);
@@ -420,6 +432,9 @@ static void op_ranges(struct run *r)
 					"into %u", ret, st.num_iovas, max);
 			check_ranges(out, st.num_iovas < max ? st.num_iovas :
 							       max);
+			fz_note_u64(st.num_iovas);
+			fz_note(out, (st.num_iovas < max ? st.num_iovas : max) *
+				sizeof(*out));
 		}
 		free(c.arg);
 	}
@@ -479,6 +494,7 @@ static void op_generic(struct run *r)
 			memcpy(c.arg + off + 4, &w, 4);
 		} else if (b < 160) {	/* a pointer to zeroed memory */
 			p = (uintptr_t)r->scratch + (fz_u8(&r->in) & ~7u);
+			r->scratch_used = true;
 			memcpy(c.arg + off, &p, 8);
 		}			/* else 0 */
 	}
@@ -495,14 +511,14 @@ static void finish(struct run *r)
 			.size = sizeof(un), .ioas_id = r->ids[0], .length = UINT64_MAX,
 		};
 		struct iommu_destroy d = { .size = sizeof(d), .id = r->ids[0] };
-		int ret = r->t.iommufd->ioctl(&r->t, IOMMU_IOAS_UNMAP, &un);
+		int ret = r->t->iommufd->ioctl(r->t, IOMMU_IOAS_UNMAP, &un);
 
 		if (r->exact && (ret || un.length != r->mapped[0]))
 			fz_fail("final UNMAP of everything in IOAS %u: %d, %llu "
 				"bytes of %llu", r->ids[0], ret,
 				(unsigned long long)un.length,
 				(unsigned long long)r->mapped[0]);
-		ret = r->t.iommufd->ioctl(&r->t, IOMMU_DESTROY, &d);
+		ret = r->t->iommufd->ioctl(r->t, IOMMU_DESTROY, &d);
 		if (r->exact && ret)
 			fz_fail("final DESTROY of IOAS %u: %d", r->ids[0], ret);
 		forget(r, 0);
@@ -532,25 +548,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		OP_UNMAP, OP_UNMAP, OP_UNMAP_ALL, OP_COPY, OP_COPY, OP_RANGES,
 		OP_ALLOW, OP_ALLOW, OP_GENERIC, OP_GENERIC,
 	};
-	struct run *r = calloc(1, sizeof(*r));
+	/*
+	 * Kept for the process and zero at the start of every input (the
+	 * reference may write through the pointers into it): 128 KiB is past
+	 * ASan's size classes, so one per input would cost an mmap, its page
+	 * faults and a munmap every time.
+	 */
+	static uint8_t *scratch;
+	struct run *r;
 
-	if (!r)
-		return 0;
-	r->scratch = calloc(1, SCRATCH);
-	if (!r->scratch) {
-		free(r);
-		return 0;
+	if (!scratch) {
+		scratch = calloc(1, SCRATCH);
+		if (!scratch)
+			fz_fail("out of memory");
 	}
-	fz_ref_open(&r->t);
-	if (!r->t.iommufd)
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		fz_fail("out of memory");
+	r->scratch = scratch;
+	r->t = fz_ref_get(false);
+	if (!r->t->iommufd)
 		fz_fail("the ref target has no iommufd facet");
 	r->in = fz_init(data, size);
 	r->exact = true;
 	while (!fz_empty(&r->in))
 		run_op(r, ops[fz_u8(&r->in) % 16]);
 	finish(r);
-	siovh_target_close(&r->t);
-	free(r->scratch);
+	/* Exact: every object this input created was known, and finish()
+	 * destroyed it (or failed the input). */
+	fz_ref_put(r->t, r->exact);
+	if (r->scratch_used)
+		memset(scratch, 0, SCRATCH);
 	free(r);
 	return 0;
 }

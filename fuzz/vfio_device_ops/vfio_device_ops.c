@@ -8,6 +8,7 @@
  *        target and on the VDEV lifecycle model, compared after every
  *        step; any divergence aborts with the engine's report. Bit 1 of
  *        byte 0 picks VDCM.SEQ.2's tight configuration (6 slots, 3 UUIDs).
+ *        The engines are kept across inputs (engine.c).
  *  odd   raw facet operations on three VDEV slots (vfio_raw.c): region
  *        reads and writes of any offset and size, the device ioctls with
  *        fuzzed argsz, flags, indexes and payloads (IRQ set-up, reset,
@@ -18,6 +19,11 @@
  *        removed, the parent has all its ADIs back, no VDEVs, and every
  *        type its idle available_instances (nothing leaked).
  *
+ * Both run on the ref target in its initial state (fz_ref_get: no VDEVs,
+ * every ADI free) and leave it so, or fail; fz_ref_put then compares what
+ * the probes see with a fresh target's before keeping it for the next
+ * input.
+ *
  * The reference profile is compiled in (build/fuzz/gen/ref_profile.c,
  * from specs/profiles/ref.json), so the binary runs from any directory.
  */
@@ -26,6 +32,7 @@
 #include "siovh/profile.h"
 #include "specs/models/vdev_seq.h"
 #include "fuzz/common/fuzz.h"
+#include "engine.h"
 #include "vfio_raw.h"
 
 /* The profile, parsed once: it is read-only and the same for every input. */
@@ -40,39 +47,40 @@ static const struct siovh_profile *profile(void)
 	return p;
 }
 
-static void run_model(struct siovh_target *t, const uint8_t *data,
-		      size_t size, bool tight)
+/* The engine is kept across inputs while it can be shown clean (engine.c). */
+static struct siovh_vdev_seq *run_model(struct siovh_target *t,
+					const uint8_t *data, size_t size,
+					bool tight)
 {
-	static const struct siovh_vdev_seq_config tight_cfg = {
-		.slots = 6, .uuids = 3,
-	};
-	struct siovh_vdev_seq *s = NULL;
+	struct siovh_vdev_seq *s = engine_get(t, profile(), tight);
+	uint64_t ops = siovh_vdev_seq_ops(s);
 	int ret;
 
-	ret = siovh_vdev_seq_open(t, profile(), tight ? &tight_cfg : NULL, &s);
-	if (ret)
-		fz_fail("opening the VDEV sequence engine: %d", ret);
 	ret = siovh_vdev_seq_run(s, data, size);
 	if (ret)
 		fz_fail("reference and VDEV model diverged (%d): %s", ret,
 			ret > 0 ? siovh_vdev_seq_report(s) : "engine error");
-	siovh_vdev_seq_close(s);
+	fz_note_u64(siovh_vdev_seq_ops(s) - ops);
+	return s;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct siovh_target t;
+	struct siovh_vdev_seq *s = NULL;
+	struct siovh_target *t;
 
 	if (!size)
 		return 0;
-	profile();
-	fz_ref_open(&t);
-	if (!t.vfio_device)
+	t = fz_ref_get(true);
+	if (!t->vfio_device)
 		fz_fail("the ref target has no vfio_device facet");
 	if (data[0] & 1)
-		vfio_raw_run(&t, data + 1, size - 1);
+		vfio_raw_run(t, data + 1, size - 1);
 	else
-		run_model(&t, data + 1, size - 1, data[0] & 2);
-	siovh_target_close(&t);
+		s = run_model(t, data + 1, size - 1, data[0] & 2);
+	/* Either driver's teardown released and removed every VDEV and
+	 * checked the parent has all its ADIs back, or failed the input. */
+	fz_ref_put(t, true);
+	engine_put(t, profile(), s);
 	return 0;
 }

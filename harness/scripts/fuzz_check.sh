@@ -6,13 +6,19 @@
 # after the other (5 targets x 10 s keeps make check's step under a
 # minute), and print TAP: one result per target, failing with the tail of
 # the sanitizer report when it found something (input and log kept in
-# DIR/TARGET/). A missing binary fails too.
+# DIR/TARGET/). A missing binary fails too. Then one result per target
+# from fuzz/determinism.sh: its seeds give the same results in any order
+# and each in a process of its own (the targets keep state across inputs,
+# fuzz/common/ref_cache.c), with the replay drivers in FUZZ_REPLAY_DIR
+# (default build/asan/fuzz, which make check has just built; skipped when
+# they are not there).
 set -u
 secs=$1 dir=$2
 shift 2
+replay=${FUZZ_REPLAY_DIR:-build/asan/fuzz}
 rm -rf "$dir"
 mkdir -p "$dir"
-echo "1..$#"
+echo "1..$(($# * 2))"
 n=0 failed=0
 for t in "$@"; do
 	n=$((n + 1))
@@ -35,4 +41,16 @@ for t in "$@"; do
 		failed=1
 	fi
 done
+# determinism.sh numbers its results from 1: continue after ours.
+if [ -d "$replay" ]; then
+	fuzz/determinism.sh "$replay" "$@" >"$dir/determinism.tap" 2>&1 || failed=1
+	awk -v n="$n" '/^1\.\./ { next }
+		/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " ($2 == "ok" ? $3 : $2) + n) }
+		{ print }' "$dir/determinism.tap"
+else
+	for t in "$@"; do
+		n=$((n + 1))
+		echo "ok $n - determinism:$t # SKIP no replay drivers in $replay"
+	done
+fi
 exit "$failed"

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ref target of a fuzzing process, shared by its inputs (fuzz.h,
+ * fz_ref_get / fz_ref_put).
+ *
+ * Why: opening a ref target builds the IOASID core (a 2^20-bit bitmap and
+ * its ID directory), the viommu, the SIOV parent, the VDCM and an iommufd
+ * context, and closing it walks all of that again; under ASan every large
+ * block comes from fresh, never-touched memory (the quarantine holds the
+ * last ones back), so one open + close costs ~140 us, more than most
+ * inputs spend on their own operations (perf record on the libFuzzer
+ * binaries: half of vfio_device_ops' time was closing the viommu alone).
+ *
+ * Why reuse cannot hide a bug: every input still starts from a state that
+ * has been verified to be the fresh target's. After an input the target
+ * has two ways back into the cache, both required:
+ *  - the input says it undid everything it did (clean): its oracle's
+ *    teardown passed (a sequence engine's compared teardown, every VDEV
+ *    released and removed, every IOAS unmapped and destroyed) and it made
+ *    no call whose effects it cannot account for (a successful generic
+ *    ioctl, say);
+ *  - the target's observable state equals the fresh target's, probe for
+ *    probe (state_of below): the IOASID pool and the IDs the VDCM and the
+ *    engines hand out, the parent (ADIs, VDEVs, pinned pages, recorded
+ *    faults) and each of its ADIs, every type's available instances, the
+ *    DMA fault queue, and the object ID iommufd would hand out next.
+ * Otherwise the target is closed and a new one opened before the input
+ * returns (not at the next input's start: libFuzzer counts mallocs against
+ * frees per input for -detect_leaks, and an input that opened a target
+ * would look like a leak to it; closing and reopening in the same input
+ * frees at least what it allocates). A fresh target is compared with the
+ * first one too: opening must be deterministic for any of this to hold.
+ * A target the VDEV fuzzer asks for warm has been through one VDEV's life
+ * before its state is taken (warm_up), so that the VDCM's PASID set,
+ * which the first open makes and nothing frees, is part of the initial
+ * state rather than something an input leaves behind.
+ *
+ * What the probes cannot see is memory the reference keeps on purpose for
+ * the life of a module (an ID directory chunk, a PASID table leaf, a
+ * context table): a chunk once allocated stays, so an ID lookup takes the
+ * "chunk present, entry free" path instead of "no chunk". Both mean free
+ * (id_table.h, pasid_table.c), and the replay driver's --digest mode
+ * checks that the seeds observe the same thing in any order and in a
+ * fresh process each (fuzz/determinism.sh, run by make check).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/iommufd.h>
+
+#include "fuzz.h"
+
+#define MAX_ADIS	64		/* SIOVDEV_MAX_ADIS */
+#define MAX_TYPES	8
+#define TYPE_LEN	64
+#define LOW_IDS		32		/* VDCM PASIDs are the lowest */
+#define ADI_WORDS	7		/* pushed per ADI, by vdcm_state */
+#define ID_WORDS	5		/* per ID, by ioasid_state */
+#define STATE_WORDS	(16 + MAX_ADIS * ADI_WORDS + 2 * MAX_TYPES + \
+			 (LOW_IDS + 1) * ID_WORDS)
+
+struct ref_state {
+	uint64_t w[STATE_WORDS];
+	size_t n;
+};
+
+static struct {
+	struct siovh_target t;
+	bool open;
+	bool warm;			/* what the first fz_ref_get asked */
+	bool have_first;
+	struct ref_state first;		/* of the first fresh target */
+	unsigned long generation;	/* targets opened so far */
+} cache;
+
+static void push(struct ref_state *s, uint64_t v)
+{
+	if (s->n == STATE_WORDS)
+		fz_fail("ref state: more than %d words (raise STATE_WORDS)",
+			STATE_WORDS);
+	s->w[s->n++] = v;
+}
+
+static void push_ret(struct ref_state *s, int ret)
+{
+	push(s, (uint64_t)(int64_t)ret);
+}
+
+static void ioasid_state(struct siovh_target *t, struct ref_state *s)
+{
+	struct siovh_ioasid_probe p;
+	uint32_t cap = 0, avail = 0, i;
+
+	push_ret(s, t->ioasid->get_capacity(t, &cap, &avail));
+	push(s, cap);
+	push(s, avail);
+	if (!t->test || !t->test->ioasid_probe || !cap)
+		return;
+	/* The VDCM's PASIDs and the low end of the engines' ranges, and the
+	 * top edge. Pointers are compared as NULL or not: the digest must not
+	 * depend on where the heap is. */
+	for (i = 0; i <= LOW_IDS; i++) {
+		siovh_ioasid_t id = i < LOW_IDS ? i : cap - 1;
+
+		memset(&p, 0, sizeof(p));
+		push_ret(s, t->test->ioasid_probe(t, id, &p));
+		push(s, p.state);
+		push(s, p.refs);
+		push(s, p.spid);
+		push(s, (uint64_t)(p.set != NULL) << 1 | (p.private != NULL));
+	}
+}
+
+static void vdcm_state(struct siovh_target *t, struct ref_state *s)
+{
+	char buf[MAX_TYPES * TYPE_LEN + 1];
+	struct siovh_parent_probe pp;
+	struct siovh_adi_probe ap;
+	struct siovh_dma_fault f;
+	unsigned int n;
+	const char *p;
+	uint32_t i;
+
+	memset(&pp, 0, sizeof(pp));
+	push_ret(s, t->test->parent_probe(t, &pp));
+	push(s, pp.nr_adis);
+	push(s, pp.free_adis);
+	push(s, pp.nr_vdevs);
+	push(s, pp.pasid_enabled);
+	push(s, pp.pinned_pages);
+	push(s, pp.iommu_faults);
+	if (pp.nr_adis > MAX_ADIS)
+		fz_fail("ref state: the parent has %u ADIs, more than %d",
+			pp.nr_adis, MAX_ADIS);
+	for (i = 0; i < pp.nr_adis && t->test->adi_probe; i++) {
+		memset(&ap, 0, sizeof(ap));
+		push_ret(s, t->test->adi_probe(t, i, &ap));
+		push(s, ap.enabled);
+		push(s, ap.pasid_valid);
+		push(s, ap.pasid);
+		push(s, ap.queued);
+		push(s, ap.ims_masked);
+		push(s, ap.page_wait);
+	}
+	/* Destructive, but only when the target is dirty anyway. */
+	if (t->test->dma_fault_pop)
+		push_ret(s, t->test->dma_fault_pop(t, &f));
+	memset(buf, 0, sizeof(buf));
+	push_ret(s, t->vfio_device->list_types(t, buf, sizeof(buf) - 1));
+	for (p = buf, i = 0; *p && i < MAX_TYPES; p += strlen(p) + 1, i++) {
+		n = 0;
+		push_ret(s, t->vfio_device->available_instances(t, p, &n));
+		push(s, n);
+	}
+}
+
+/*
+ * The object ID iommufd hands out next: the lowest free one (iommufd.h),
+ * so 1 on an empty context; anything left behind shows as another number
+ * or a failure. Allocating and destroying an IOAS leaves an empty context
+ * as it was; were the allocator cyclic, the ID would differ every time and
+ * the target would never be reused, which is safe.
+ */
+static void iommufd_state(struct siovh_target *t, struct ref_state *s)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	struct iommu_destroy d = { .size = sizeof(d) };
+	int ret;
+
+	ret = t->iommufd->ioctl(t, IOMMU_IOAS_ALLOC, &a);
+	push_ret(s, ret);
+	if (ret)
+		return;
+	push(s, a.out_ioas_id);
+	d.id = a.out_ioas_id;
+	push_ret(s, t->iommufd->ioctl(t, IOMMU_DESTROY, &d));
+}
+
+static void state_of(struct siovh_target *t, struct ref_state *s)
+{
+	s->n = 0;
+	if (t->ioasid)
+		ioasid_state(t, s);
+	if (t->test && t->test->parent_probe && t->vfio_device)
+		vdcm_state(t, s);
+	if (t->iommufd)
+		iommufd_state(t, s);
+}
+
+static bool same(const struct ref_state *a, const struct ref_state *b)
+{
+	return a->n == b->n && !memcmp(a->w, b->w, a->n * sizeof(a->w[0]));
+}
+
+static void close_cached(void)
+{
+	if (cache.open) {
+		siovh_target_close(&cache.t);
+		cache.open = false;
+	}
+}
+
+/*
+ * One VDEV of the first type through create, open, release and remove:
+ * the VDCM makes its PASID set at the first open and keeps it (vdcm
+ * lifecycle.c, "made at the first open rather than at probe"), which takes
+ * its quota out of the IOASID pool for good. Without this every input
+ * that opens a VDEV would leave the target different from a fresh one.
+ */
+static void warm_up(struct siovh_target *t)
+{
+	static const uint8_t uuid[16] = { 0x5a, 0x0f, 0x22 };
+	const struct siovh_vfio_device_ops *ops = t->vfio_device;
+	char types[MAX_TYPES * TYPE_LEN + 1];
+	struct siovh_vdev *v = NULL;
+	int ret;
+
+	if (!ops)
+		fz_fail("warm-up: the ref target has no vfio_device facet");
+	memset(types, 0, sizeof(types));
+	ret = ops->list_types(t, types, sizeof(types) - 1);
+	if (ret < 0 || !types[0])
+		fz_fail("warm-up: list_types: %d", ret);
+	ret = ops->create(t, types, uuid, &v);
+	if (!ret)
+		ret = ops->open(t, v);
+	if (!ret)
+		ret = ops->release(t, v);
+	if (!ret)
+		ret = ops->remove(t, v);
+	if (ret)
+		fz_fail("warm-up: VDEV of type %s: %d", types, ret);
+}
+
+/* Open a fresh target and check it is the same as the first one was. */
+static void open_fresh(void)
+{
+	static struct ref_state now;
+
+	fz_ref_open(&cache.t);
+	cache.open = true;
+	cache.generation++;
+	if (cache.warm)
+		warm_up(&cache.t);
+	state_of(&cache.t, &now);
+	if (!cache.have_first) {
+		cache.first = now;
+		cache.have_first = true;
+		/* At exit the target is closed, so that LeakSanitizer's exit
+		 * check sees the reference's close free everything. */
+		if (atexit(close_cached))
+			fz_fail("atexit failed");
+	} else if (!same(&now, &cache.first)) {
+		fz_fail("a fresh ref target differs from the first one opened "
+			"in this process: opening is not deterministic");
+	}
+}
+
+struct siovh_target *fz_ref_get(bool warm)
+{
+	if (!cache.have_first)
+		cache.warm = warm;
+	else if (warm != cache.warm)
+		fz_fail("fz_ref_get: warm and cold targets in one process");
+	if (!cache.open)
+		open_fresh();
+	return &cache.t;
+}
+
+void fz_ref_put(struct siovh_target *t, bool clean)
+{
+	static struct ref_state now;
+
+	if (t != &cache.t || !cache.open)
+		fz_fail("fz_ref_put of a target fz_ref_get did not hand out");
+	state_of(t, &now);
+	/* What the input left is part of what it observed. */
+	fz_note(now.w, now.n * sizeof(now.w[0]));
+	if (clean && same(&now, &cache.first))
+		return;
+	close_cached();
+	open_fresh();
+}
+
+unsigned long fz_ref_generation(void)
+{
+	return cache.generation;
+}
