@@ -117,6 +117,21 @@ static int tap_run(const struct tap_test *tests, size_t n)
 	return failures ? 1 : 0;
 }
 
+/*
+ * In a scenario body (struct tap_scenario): at the first condition that
+ * does not hold, CHECK records it and its line in tap_why, which the
+ * scenario runner prints, and jumps to the body's `out:` label.
+ */
+__attribute__((unused)) static char tap_why[512];
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		snprintf(tap_why, sizeof(tap_why), "line %d: %s",	\
+			 __LINE__, #cond);				\
+		goto out;						\
+	}								\
+} while (0)
+
 struct tap_scenario {
 	const char *name;
 	bool (*fn)(int fault);		/* false: not as the contract says */
@@ -129,7 +144,8 @@ struct tap_fault_matrix {
 	bool (*proves)(int fault);	/* the faults this binary proves */
 	const char *const *names;	/* by fault code */
 	const char *const *reach;	/* by fault code, or NULL */
-	char *why;			/* what the failing scenario saw */
+	char *why;			/* what the failing scenario saw
+					 * (tap_why, unless set) */
 	const char *title;		/* of the observability test */
 };
 

@@ -58,33 +58,14 @@ bool ioseq_diverge(struct ioas_seq *s, const char *fmt, ...)
 	return false;
 }
 
-const char *ioseq_errname(int err)
-{
-	static const struct { int err; const char *name; } names[] = {
-		{ 0, "0" }, { -EINVAL, "-EINVAL" }, { -EEXIST, "-EEXIST" },
-		{ -ENOENT, "-ENOENT" }, { -ENOSPC, "-ENOSPC" },
-		{ -EOVERFLOW, "-EOVERFLOW" }, { -EOPNOTSUPP, "-EOPNOTSUPP" },
-		{ -EADDRINUSE, "-EADDRINUSE" }, { -EBUSY, "-EBUSY" },
-		{ -ENOMEM, "-ENOMEM" }, { -E2BIG, "-E2BIG" },
-		{ -ENOTTY, "-ENOTTY" }, { -EFAULT, "-EFAULT" },
-		{ -ERANGE, "-ERANGE" }, { -ENODEV, "-ENODEV" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	return err < 0 ? "-E?" : "?";
-}
-
 bool ioseq_cmp_ret(struct ioas_seq *s, int got, int want, bool any_err)
 {
-	ioseq_done(s, "%s", ioseq_errname(got));
+	ioseq_done(s, "%s", seq_report_errname(got));
 	s->st.ops_ok += !got;
 	if (got == want || (any_err && got < 0 && want < 0))
 		return true;
 	return ioseq_diverge(s, "returned %d (%s), the model expects %s%s",
-			     got, ioseq_errname(got), ioseq_errname(want),
+			     got, seq_report_errname(got), seq_report_errname(want),
 			     any_err ? " (or any failure)" : "");
 }
 

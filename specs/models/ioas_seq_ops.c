@@ -368,7 +368,7 @@ static bool judge_choice(struct ioas_seq *s, const struct ioas_model *m,
 	if (got)
 		return ioseq_diverge(s, "returned %d (%s), the model expects a "
 				     "chosen IOVA or -ENOSPC", got,
-				     ioseq_errname(got));
+				     seq_report_errname(got));
 	if (placed == -EINVAL)
 		return ioseq_diverge(s, "chose IOVA %#llx for %#llx bytes "
 				     "(alignment %#llx): %s",
@@ -382,7 +382,7 @@ static void done_choice(struct ioas_seq *s, int got, uint64_t iova)
 {
 	s->st.ops_ok += !got;
 	if (got)
-		ioseq_done(s, "%s", ioseq_errname(got));
+		ioseq_done(s, "%s", seq_report_errname(got));
 	else
 		ioseq_done(s, "0, iova %#llx", (unsigned long long)iova);
 }

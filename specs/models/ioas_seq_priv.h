@@ -14,6 +14,7 @@
 
 #include "ioas_model.h"
 #include "ioas_seq.h"
+#include "seq_report.h"
 
 #define PG		IOAS_MODEL_PAGE
 #define SEQ_LINE	200
@@ -83,7 +84,6 @@ bool ioseq_diverge(struct ioas_seq *s, const char *fmt, ...);
 /* Compare a return value with the model's (any_err: any failure will do);
  * ends the trace line. */
 bool ioseq_cmp_ret(struct ioas_seq *s, int got, int want, bool any_err);
-const char *ioseq_errname(int err);
 /* "P5+0x800" for a pool address, else the hex address. */
 void ioseq_user_name(const struct ioas_seq *s, uint64_t user, char *buf,
 		     size_t len);

@@ -65,24 +65,6 @@ bool seq_diverge(struct siovh_ioasid_seq *s, const char *fmt, ...)
 	return false;
 }
 
-const char *seq_errname(int err)
-{
-	static const struct { int err; const char *name; } names[] = {
-		{ 0, "0" }, { -EINVAL, "-EINVAL" }, { -ENOENT, "-ENOENT" },
-		{ -EACCES, "-EACCES" }, { -EBUSY, "-EBUSY" },
-		{ -EEXIST, "-EEXIST" }, { -ENOSPC, "-ENOSPC" },
-		{ -EDQUOT, "-EDQUOT" }, { -ENOMEM, "-ENOMEM" },
-		{ -ERANGE, "-ERANGE" }, { -EOPNOTSUPP, "-EOPNOTSUPP" },
-		{ -EPERM, "-EPERM" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	return "(other)";
-}
-
 /*
  * The result of the current call against the model's, within the leeway
  * the model allows for it (the contract leaves some errnos open).
@@ -98,15 +80,15 @@ bool seq_cmp_ret(struct siovh_ioasid_seq *s, const char *what, int got,
 			return true;
 		return seq_diverge(s, "%s returned %d (%s), the model expects "
 				   "a failure (such as %s)", what, got,
-				   seq_errname(got), seq_errname(want));
+				   seq_report_errname(got), seq_report_errname(want));
 	case IOASID_MODEL_EXACT:
 		break;
 	}
 	if (got == want)
 		return true;
 	return seq_diverge(s, "%s returned %d (%s), the model expects %d (%s)",
-			   what, got, seq_errname(got), want,
-			   seq_errname(want));
+			   what, got, seq_report_errname(got), want,
+			   seq_report_errname(want));
 }
 
 /* --- small tables -------------------------------------------------------- */
@@ -330,7 +312,7 @@ bool seq_check_id(struct siovh_ioasid_seq *s, siovh_ioasid_t id)
 	err = s->t->test->ioasid_probe(s->t, id, &p);
 	if (err)
 		return seq_diverge(s, "probe of ID %u failed: %s", id,
-				   seq_errname(err));
+				   seq_report_errname(err));
 	rec = ioasid_model_id(&s->m, id);
 	if (rec) {
 		want_state = rec->state;
@@ -374,7 +356,7 @@ bool seq_check_set(struct siovh_ioasid_seq *s, unsigned int slot)
 	err = s->t->test->ioasid_set_probe(s->t, sl->set, &p);
 	if (err)
 		return seq_diverge(s, "probe of set S%u failed: %s", slot,
-				   seq_errname(err));
+				   seq_report_errname(err));
 	if (p.quota != ms->quota || p.nr_ids != ms->nr_ids ||
 	    p.refs != ms->refs)
 		return seq_diverge(s, "set S%u has quota %u, %u IDs, %u "
@@ -392,7 +374,7 @@ bool seq_check_pool(struct siovh_ioasid_seq *s)
 
 	if (err)
 		return seq_diverge(s, "get_capacity failed: %s",
-				   seq_errname(err));
+				   seq_report_errname(err));
 	if (cap != s->capacity || avail != s->m.avail)
 		return seq_diverge(s, "pool is %u IDs with %u unreserved, the "
 				   "model expects %u with %u", cap, avail,

@@ -14,6 +14,7 @@
 
 #include "siovh/model.h"
 #include "ioasid_model.h"
+#include "seq_report.h"
 
 #define SEQ_KNOWN	32		/* IDs the ID selector draws from */
 #define SEQ_LINE	192		/* one trace line */
@@ -95,7 +96,6 @@ bool seq_check_id(struct siovh_ioasid_seq *s, siovh_ioasid_t id);
 bool seq_check_set(struct siovh_ioasid_seq *s, unsigned int slot);
 bool seq_check_pool(struct siovh_ioasid_seq *s);
 void seq_known_add(struct siovh_ioasid_seq *s, siovh_ioasid_t id);
-const char *seq_errname(int err);
 void *seq_priv(struct siovh_ioasid_seq *s, unsigned int priv);
 unsigned int seq_priv_index(const struct siovh_ioasid_seq *s, const void *p);
 bool seq_handle_set(struct siovh_ioasid_seq *s, int mset,

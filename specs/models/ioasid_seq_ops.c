@@ -129,7 +129,7 @@ bool seq_register(struct siovh_ioasid_seq *s, struct seq_nb *nb, bool mm,
 					     nb->nb.priority);
 		got = OPS(s)->register_notifier(T(s), sl->set, &nb->nb);
 	}
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	if (!seq_cmp_ret(s, "register", got, want))
 		return false;
 	if (!got)
@@ -154,7 +154,7 @@ bool seq_unregister(struct siovh_ioasid_seq *s, struct seq_nb *nb, bool mm,
 		want = ioasid_model_unregister(&s->m, sl->mset, nb);
 		got = OPS(s)->unregister_notifier(T(s), sl->set, &nb->nb);
 	}
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	if (!seq_cmp_ret(s, "unregister", got, want))
 		return false;
 	if (!got)
@@ -255,7 +255,7 @@ static bool op_set_alloc(struct siovh_ioasid_seq *s,
 	want = ioasid_model_set_alloc(&s->m, token, quota, type, &mset);
 	got = OPS(s)->set_alloc(T(s), token, quota,
 				(enum siovh_ioasid_set_type)type, &set);
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	if (!seq_cmp_ret(s, "set_alloc", got, want))
 		return false;
 	if (!got && !set)
@@ -306,7 +306,7 @@ static bool op_set_adjust(struct siovh_ioasid_seq *s,
 	seq_begin(s, "set_adjust(S%d, %u)", slot, quota);
 	want = ioasid_model_set_adjust(&s->m, sl->mset, quota);
 	got = OPS(s)->set_adjust(T(s), sl->set, quota);
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	return seq_cmp_ret(s, "set_adjust", got, want) &&
 	       seq_check_events(s) && seq_check_set(s, (unsigned int)slot) &&
 	       seq_check_pool(s);
@@ -334,7 +334,7 @@ static bool call_put(struct siovh_ioasid_seq *s, int slot, siovh_ioasid_t id)
 	seq_begin(s, "put(S%d, %u)", slot, id);
 	want = ioasid_model_put(&s->m, sl->mset, id);
 	got = OPS(s)->put(T(s), sl->set, id);
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	return seq_cmp_ret(s, "put", got, want) && after_id_op(s, id, slot);
 }
 
@@ -467,7 +467,7 @@ static bool op_for_each(struct siovh_ioasid_seq *s,
 	s->nr_visit = 0;
 	s->visit_oom = false;
 	got = OPS(s)->set_for_each(T(s), s->slots[slot].set, visit, s);
-	seq_result(s, "%s, %zu IDs", seq_errname(got), s->nr_visit);
+	seq_result(s, "%s, %zu IDs", seq_report_errname(got), s->nr_visit);
 	return seq_cmp_ret(s, "set_for_each", got, 0) &&
 	       compare_visits(s, slot) && seq_check_events(s);
 }
@@ -535,7 +535,7 @@ static bool op_alloc(struct siovh_ioasid_seq *s,
 	want = ioasid_model_alloc_expect(&s->m, sl->mset, min, max);
 	got = OPS(s)->alloc(T(s), sl->set, min, max, priv, &id);
 	if (got)
-		seq_result(s, "%s", seq_errname(got));
+		seq_result(s, "%s", seq_report_errname(got));
 	else
 		seq_result(s, "0, ID %u", id);
 	if (!seq_cmp_ret(s, "alloc", got, want))
@@ -554,7 +554,7 @@ static bool op_alloc(struct siovh_ioasid_seq *s,
 				   "active" : "free-pending");
 	if (err)
 		return seq_diverge(s, "engine: adopting ID %u: %s", id,
-				   seq_errname(err));
+				   seq_report_errname(err));
 	seq_known_add(s, id);
 	return after_id_op(s, id, slot);
 }
@@ -597,7 +597,7 @@ static bool op_get(struct siovh_ioasid_seq *s,
 	seq_begin(s, "get(S%d, %u)", slot, id);
 	want = ioasid_model_get(&s->m, s->slots[slot].mset, id);
 	got = OPS(s)->get(T(s), s->slots[slot].set, id);
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	return seq_cmp_ret(s, "get", got, want) && after_id_op(s, id, slot);
 }
 
@@ -631,7 +631,7 @@ static bool op_find(struct siovh_ioasid_seq *s,
 				 &want_priv);
 	got = OPS(s)->find(T(s), slot < 0 ? NULL : s->slots[slot].set, id,
 			   getters[op->getter % 3], &priv);
-	seq_result(s, "%s, P%u", seq_errname(got), got ? 0 :
+	seq_result(s, "%s, P%u", seq_report_errname(got), got ? 0 :
 		   seq_priv_index(s, priv));
 	if (!seq_cmp_ret(s, "find", got, want))
 		return false;
@@ -654,7 +654,7 @@ static bool op_attach_data(struct siovh_ioasid_seq *s,
 	seq_begin(s, "attach_data(S%d, %u, P%u)", slot, id, op->priv);
 	want = ioasid_model_attach_data(&s->m, s->slots[slot].mset, id, priv);
 	got = OPS(s)->attach_data(T(s), s->slots[slot].set, id, priv);
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	return seq_cmp_ret(s, "attach_data", got, want) &&
 	       after_id_op(s, id, slot);
 }
@@ -676,7 +676,7 @@ static bool op_attach_spid(struct siovh_ioasid_seq *s,
 	seq_begin(s, "attach_spid(S%d, %u, spid %d)", slot, id, (int)spid);
 	want = ioasid_model_attach_spid(&s->m, s->slots[slot].mset, id, spid);
 	got = OPS(s)->attach_spid(T(s), s->slots[slot].set, id, spid);
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	return seq_cmp_ret(s, "attach_spid", got, want) &&
 	       after_id_op(s, id, slot);
 }
@@ -698,7 +698,7 @@ static bool op_find_by_spid(struct siovh_ioasid_seq *s,
 					 &want_id);
 	got = OPS(s)->find_by_spid(T(s), s->slots[slot].set, spid, &id);
 	if (got)
-		seq_result(s, "%s", seq_errname(got));
+		seq_result(s, "%s", seq_report_errname(got));
 	else
 		seq_result(s, "0, ID %u", id);
 	if (!seq_cmp_ret(s, "find_by_spid", got, want))
@@ -723,7 +723,7 @@ static bool op_notify(struct siovh_ioasid_seq *s,
 				   op->flags);
 	got = OPS(s)->notify(T(s), s->slots[slot].set, id,
 			     (enum siovh_ioasid_event)op->event, op->flags);
-	seq_result(s, "%s", seq_errname(got));
+	seq_result(s, "%s", seq_report_errname(got));
 	return seq_cmp_ret(s, "notify", got, want) && after_id_op(s, id, slot);
 }
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdio.h>
 
 #include "seq_report.h"
@@ -19,4 +20,26 @@ void seq_report_divergence(char *report, size_t size, uint64_t step,
 					i == first ? "\nlast operations:\n  " :
 						     "\n  ",
 					ring + (i % cap) * stride);
+}
+
+const char *seq_report_errname(int err)
+{
+	static const struct { int err; const char *name; } names[] = {
+		{ 0, "0" }, { -EINVAL, "-EINVAL" }, { -ENOENT, "-ENOENT" },
+		{ -EACCES, "-EACCES" }, { -EBUSY, "-EBUSY" },
+		{ -EEXIST, "-EEXIST" }, { -ENOSPC, "-ENOSPC" },
+		{ -EDQUOT, "-EDQUOT" }, { -ENOMEM, "-ENOMEM" },
+		{ -ERANGE, "-ERANGE" }, { -EOPNOTSUPP, "-EOPNOTSUPP" },
+		{ -EPERM, "-EPERM" }, { -EOVERFLOW, "-EOVERFLOW" },
+		{ -EADDRINUSE, "-EADDRINUSE" }, { -E2BIG, "-E2BIG" },
+		{ -ENOTTY, "-ENOTTY" }, { -EFAULT, "-EFAULT" },
+		{ -ENODEV, "-ENODEV" }, { -EAGAIN, "-EAGAIN" },
+		{ -EBADF, "-EBADF" }, { -EIO, "-EIO" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return err < 0 ? "-E?" : "?";
 }

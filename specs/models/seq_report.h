@@ -19,4 +19,7 @@ void seq_report_divergence(char *report, size_t size, uint64_t step,
 			   const char *line, const char *ring, size_t stride,
 			   size_t cap, size_t n, const char *fmt, va_list ap);
 
+/* "0", "-EINVAL", ...: a return value as the engines' traces show it. */
+const char *seq_report_errname(int err);
+
 #endif /* SIOVH_SEQ_REPORT_H */

@@ -15,15 +15,6 @@
 #include "harness/ref/tap.h"
 #include "iommufd_test_rig.h"
 
-static char why[512];
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		snprintf(why, sizeof(why), "line %d: %s", __LINE__, #cond); \
-		goto out;						\
-	}								\
-} while (0)
-
 /* ---- scenarios: false at the first thing not as iommufd.h says ---- */
 
 static bool s_ioas_map(int fault)
@@ -661,7 +652,7 @@ int main(void)
 		.scen = scenarios,
 		.nscen = sizeof(scenarios) / sizeof(scenarios[0]),
 		.nr_faults = IOMMUFD_FAULT_COUNT, .proves = proves,
-		.names = fault_names, .reach = fault_reach, .why = why,
+		.names = fault_names, .reach = fault_reach, .why = tap_why,
 		.title = "every injected fault is observable",
 	};
 

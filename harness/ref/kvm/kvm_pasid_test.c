@@ -14,16 +14,6 @@
 
 #define GPASID	7
 
-static char why[256];
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		snprintf(why, sizeof(why), "line %d: %s", __LINE__,	\
-			 #cond);					\
-		goto out;						\
-	}								\
-} while (0)
-
 struct rig {
 	struct ioasid_core *core;
 	struct kvm_pasid *k;
@@ -155,7 +145,7 @@ int main(void)
 		.scen = scenarios,
 		.nscen = sizeof(scenarios) / sizeof(scenarios[0]),
 		.nr_faults = KVM_PASID_FAULT_COUNT, .proves = proves,
-		.names = fault_names, .why = why,
+		.names = fault_names, .why = tap_why,
 		.title = "every injected fault is observable",
 	};
 

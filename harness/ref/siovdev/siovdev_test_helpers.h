@@ -4,7 +4,7 @@
  * in-memory DMA with a deny window, a log of every request and message),
  * register helpers, a device set up as a parent driver would, and the
  * scenario runner: each scenario returns false at the first thing that is
- * not as siovdev.h says (the line lands in `why`), so one scenario checks
+ * not as siovdev.h says (the line lands in `tap_why`), so one scenario checks
  * the faithful device and, run again per injected fault, proves the fault
  * observable.
  */
@@ -100,16 +100,6 @@ static inline int host_page_request(void *h, uint32_t pasid, uint64_t addr,
 static const struct siovdev_host_ops ops = { host_dma, host_msi,
 					     host_page_request };
 
-static char why[256];
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		snprintf(why, sizeof(why), "line %d: %s", __LINE__,	\
-			 #cond);					\
-		goto out;						\
-	}								\
-} while (0)
-
 /* ---- Helpers ---- */
 
 static inline uint32_t cr(struct siovdev *d, uint32_t off, unsigned int size)
@@ -151,7 +141,7 @@ static inline bool valid(struct siovdev *d)
 	uint8_t img[SIOVDEV_CFG_SIZE];
 
 	siovdev_cfg_image(d, img);
-	return siovdev_cfg_validate(img, why, sizeof(why)) == 0;
+	return siovdev_cfg_validate(img, tap_why, sizeof(tap_why)) == 0;
 }
 
 /* A device set up as a parent driver would: memory and bus master on,
@@ -247,7 +237,7 @@ static inline int run_all(const struct tap_test *fixed, size_t nfixed,
 		.scen = scen, .nscen = nscen,
 		.nr_faults = SIOVDEV_FAULT_COUNT,
 		.proves = pci ? proves_pci : proves_others,
-		.names = fault_names, .reach = fault_reach, .why = why,
+		.names = fault_names, .reach = fault_reach, .why = tap_why,
 		.title = "every injected fault of this part is observable",
 	};
 

@@ -26,16 +26,6 @@
 #define PASID		5
 #define VA		0x7f0000200000ull	/* a user address */
 
-static char why[256];
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		snprintf(why, sizeof(why), "line %d: %s", __LINE__,	\
-			 #cond);					\
-		goto out;						\
-	}								\
-} while (0)
-
 static const uint64_t UPPER = VIOMMU_FS_P | VIOMMU_FS_RW | VIOMMU_FS_US;
 static const uint32_t RW = VIOMMU_PROT_READ | VIOMMU_PROT_WRITE;
 
@@ -675,7 +665,7 @@ int main(void)
 	const struct tap_fault_matrix m = {
 		.scen = scenarios, .nscen = NSCEN,
 		.nr_faults = VIOMMU_FAULT_COUNT, .proves = proves,
-		.names = fault_names, .reach = NULL, .why = why,
+		.names = fault_names, .reach = NULL, .why = tap_why,
 		.title = "every vSVA fault is observable",
 	};
 

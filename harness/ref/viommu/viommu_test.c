@@ -7,7 +7,7 @@
  * the scenarios below fail. Prints TAP.
  *
  * The scenarios return false at the first thing that is not as viommu.h
- * says, leaving the line in `why`; that lets the same code check the
+ * says, leaving the line in `tap_why`; that lets the same code check the
  * faithful unit and every faulty one.
  */
 #include <errno.h>
@@ -21,16 +21,6 @@
 #define NPAGES		16
 #define RID_A		0x0100		/* 01:00.0 */
 #define RID_B		0x0208		/* 02:01.0 */
-
-static char why[256];
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		snprintf(why, sizeof(why), "line %d: %s", __LINE__,	\
-			 #cond);					\
-		goto out;						\
-	}								\
-} while (0)
 
 /* A unit, two domains and NPAGES pages of host memory per domain. */
 struct rig {
@@ -477,7 +467,7 @@ static bool s_invalidation(int fault)
 		       survivors(&r, &inv) == cases[c].left;
 		rig_fini(&r);
 		if (!good) {
-			snprintf(why, sizeof(why), "invalidation case %zu", c);
+			snprintf(tap_why, sizeof(tap_why), "invalidation case %zu", c);
 			goto fail;
 		}
 	}
@@ -713,7 +703,7 @@ int main(void)
 	const struct tap_fault_matrix m = {
 		.scen = scenarios, .nscen = NSCEN,
 		.nr_faults = VIOMMU_FAULT_COUNT, .proves = proves,
-		.names = fault_names, .reach = fault_reach, .why = why,
+		.names = fault_names, .reach = fault_reach, .why = tap_why,
 		.title = "every injected fault is observable",
 	};
 
