@@ -18,18 +18,7 @@ siovh=${1:?usage: cli_test.sh PATH/TO/siovh [PATH/TO/runner_selftest]}
 selftest=${2:-$(dirname "$siovh")/runner_selftest}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siovh-cli-test.XXXXXX") || exit 1
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-ok() {	# ok STATUS DESCRIPTION; returns STATUS
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-	return "$1"
-}
+. "$(dirname "$0")/tap.sh"
 
 # procs NEEDLE: how many processes have NEEDLE in their command line (no
 # pgrep: procps is not installed everywhere).
@@ -258,5 +247,4 @@ left=$(procs "--report $tmp/sig")
 ok $? "SIGTERM mid-run: exit $status, old reports intact, no temp file, $left processes left" ||
 	{ ls -A "$tmp/sig" | diag; diag "$tmp/sig.err"; }
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

@@ -27,17 +27,7 @@ ref=$top/specs/profiles/ref.json
 clause=SIOV.DVSEC.5	# any clause that loads the profile first
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siovh-profile-schema.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-ok() {	# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
 	echo "ok 1 profile schema against the reader # SKIP python3 jsonschema not installed (apt-get install python3-jsonschema)"
@@ -361,5 +351,4 @@ while IFS=$'\t' read -r file expect verdict needle title why; do
 	last_failed=$failed
 done <"$tmp/manifest"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

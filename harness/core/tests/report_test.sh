@@ -17,19 +17,7 @@ set -u
 siovh=${1:?usage: report_test.sh PATH/TO/siovh}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siovh-report-test.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-ok() {	# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
-
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+. "$(dirname "$0")/tap.sh"
 
 # expect STATUS NEEDLE ARGS...: siovh ARGS exits STATUS and its stdout (for
 # 0 and 1) or its one stderr line (for 2) contains NEEDLE.
@@ -293,5 +281,4 @@ else
 		"no $chromium (harness/scripts/deps.sh --browser)"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end
