@@ -15,49 +15,6 @@
 
 /* --- trace and report ---------------------------------------------------- */
 
-void ioseq_begin(struct ioas_seq *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	s->step++;
-	s->st.ops++;
-	va_start(ap, fmt);
-	vsnprintf(s->line, sizeof(s->line), fmt, ap);
-	va_end(ap);
-}
-
-void ioseq_done(struct ioas_seq *s, const char *fmt, ...)
-{
-	char *slot = s->trace[s->trace_n++ % IOAS_SEQ_TRACE];
-	size_t size = sizeof(s->trace[0]), len;
-	va_list ap;
-
-	len = (size_t)snprintf(slot, size, "#%llu %s -> ",
-			       (unsigned long long)s->step, s->line);
-	if (len < size) {
-		va_start(ap, fmt);
-		vsnprintf(slot + len, size - len, fmt, ap);
-		va_end(ap);
-	}
-	if (s->trace_fn)
-		s->trace_fn(slot, s->trace_data);
-}
-
-bool ioseq_diverge(struct ioas_seq *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->broken)
-		return false;
-	s->broken = true;
-	va_start(ap, fmt);
-	seq_report_divergence(s->report, sizeof(s->report), s->step, s->line,
-			      s->trace[0], sizeof(s->trace[0]),
-			      IOAS_SEQ_TRACE, s->trace_n, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
 bool ioseq_cmp_ret(struct ioas_seq *s, int got, int want, bool any_err)
 {
 	ioseq_done(s, "%s", seq_report_errname(got));
@@ -193,6 +150,8 @@ int ioas_seq_open(struct siovh_target *t, const struct ioas_seq_config *cfg,
 	if (!s)
 		return -ENOMEM;
 	s->t = t;
+	seq_trace_init(&s->tr, SEQ_LINE, SEQ_LINE, SEQ_TRACE_RING(s->trace),
+		       SEQ_REPORT);
 	if (cfg)
 		s->cfg = *cfg;
 	if (!s->cfg.vdev_type)
@@ -268,11 +227,12 @@ static bool teardown(struct ioas_seq *s)
 /* An operation stopped: a divergence (1), or the model out of memory. */
 static int engine_stop(struct ioas_seq *s)
 {
-	if (s->broken)
+	if (s->tr.broken)
 		return 1;
-	s->broken = true;
-	snprintf(s->report, sizeof(s->report), "step %llu, %s: the model "
-		 "ran out of memory", (unsigned long long)s->step, s->line);
+	s->tr.broken = true;
+	snprintf(s->tr.report, s->tr.report_size,
+		 "step %llu, %s: the model ran out of memory",
+		 (unsigned long long)s->tr.step, s->tr.line);
 	return -ENOMEM;
 }
 
@@ -281,11 +241,9 @@ int ioas_seq_run_bytes(struct ioas_seq *s, const uint8_t *data, size_t len)
 	struct ioas_seq_op op;
 	size_t i;
 
-	if (s->broken)
+	if (s->tr.broken)
 		return -EINVAL;
-	s->step = 0;
-	s->trace_n = 0;
-	s->report[0] = '\0';
+	seq_trace_restart(&s->tr);
 	if (s->setup_err[0]) {
 		ioseq_begin(s, "open: map(A0, %#llx +%#llx, va CR, rw)",
 			    SEQ_CR_IOVA, PG);
@@ -326,17 +284,18 @@ int ioas_seq_run_seed(struct ioas_seq *s, uint64_t seed, size_t nr_ops)
 
 const char *ioas_seq_report(const struct ioas_seq *s)
 {
-	return s->report;
+	return s->tr.report;
 }
 
 void ioas_seq_stats(const struct ioas_seq *s, struct ioas_seq_stats *st)
 {
 	*st = s->st;
+	st->ops = s->tr.ops;
 }
 
 void ioas_seq_trace(struct ioas_seq *s,
 		    void (*fn)(const char *line, void *data), void *data)
 {
-	s->trace_fn = fn;
-	s->trace_data = data;
+	s->tr.fn = fn;
+	s->tr.data = data;
 }

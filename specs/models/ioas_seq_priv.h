@@ -52,7 +52,6 @@ struct ioas_seq {
 	struct ioas_seq_slot ioas[IOAS_SEQ_SLOTS];
 	struct ioas_seq_dev dev;
 	bool dma;			/* the VDEV is up: probe after steps */
-	bool broken;			/* diverged: the target is unknown */
 
 	void *map;			/* the reservation holding both */
 	size_t map_size;
@@ -62,25 +61,19 @@ struct ioas_seq {
 	/* The range the current operation touched, for the first probe. */
 	uint64_t touch, touch_last;
 
-	uint64_t step;
-	struct ioas_seq_stats st;
+	struct ioas_seq_stats st;	/* but ops: tr.ops */
 	/* A set-up step that disagreed: the first run reports it. */
 	char setup_err[SEQ_LINE];
-	char line[SEQ_LINE];		/* the call being run */
+	struct seq_trace tr;		/* step, call, report; ring trace */
 	char trace[IOAS_SEQ_TRACE][SEQ_LINE + 64];
-	size_t trace_n;
-	char report[SEQ_REPORT];
-	void (*trace_fn)(const char *line, void *data);
-	void *trace_data;
 };
 
-/* ioas_seq.c: the call's text, its result line, a divergence (false). */
-__attribute__((format(printf, 2, 3)))
-void ioseq_begin(struct ioas_seq *s, const char *fmt, ...);
-__attribute__((format(printf, 2, 3)))
-void ioseq_done(struct ioas_seq *s, const char *fmt, ...);
-__attribute__((format(printf, 2, 3)))
-bool ioseq_diverge(struct ioas_seq *s, const char *fmt, ...);
+/* The call's text, its result line, a divergence (false): seq_report.h. */
+#define ioseq_begin(s, ...)	seq_trace_begin(&(s)->tr, __VA_ARGS__)
+#define ioseq_done(s, ...)	seq_trace_donef(&(s)->tr, __VA_ARGS__)
+#define ioseq_diverge(s, ...)	seq_trace_diverge(&(s)->tr, __VA_ARGS__)
+
+/* ioas_seq.c */
 /* Compare a return value with the model's (any_err: any failure will do);
  * ends the trace line. */
 bool ioseq_cmp_ret(struct ioas_seq *s, int got, int want, bool any_err);

@@ -18,11 +18,9 @@ void seq_begin(struct siovh_ioasid_seq *s, const char *fmt, ...)
 {
 	va_list ap;
 
-	s->step++;
-	s->ops++;
 	s->m.leeway = IOASID_MODEL_EXACT;
 	va_start(ap, fmt);
-	vsnprintf(s->line, sizeof(s->line), fmt, ap);
+	seq_trace_vbegin(&s->tr, fmt, ap);
 	va_end(ap);
 }
 
@@ -30,39 +28,20 @@ void seq_begin(struct siovh_ioasid_seq *s, const char *fmt, ...)
 void seq_result(struct siovh_ioasid_seq *s, const char *fmt, ...)
 {
 	char res[64];
-	char *slot = s->trace[s->trace_n++ % SIOVH_IOASID_SEQ_TRACE];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(res, sizeof(res), fmt, ap);
 	va_end(ap);
-	snprintf(slot, SEQ_LINE, "#%llu %.*s -> %s", (unsigned long long)s->step,
-		 (int)(SEQ_LINE - 80), s->line, res);
-	if (s->trace_fn)
-		s->trace_fn(slot, s->trace_data);
+	seq_trace_donef(&s->tr, "%s", res);
 }
 
 void siovh_ioasid_seq_trace(struct siovh_ioasid_seq *s,
 			    void (*fn)(const char *line, void *data),
 			    void *data)
 {
-	s->trace_fn = fn;
-	s->trace_data = data;
-}
-
-bool seq_diverge(struct siovh_ioasid_seq *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->broken)
-		return false;
-	s->broken = true;
-	va_start(ap, fmt);
-	seq_report_divergence(s->report, sizeof(s->report), s->step, s->line,
-			      s->trace[0], sizeof(s->trace[0]),
-			      SIOVH_IOASID_SEQ_TRACE, s->trace_n, fmt, ap);
-	va_end(ap);
-	return false;
+	s->tr.fn = fn;
+	s->tr.data = data;
 }
 
 /*
@@ -421,6 +400,9 @@ int siovh_ioasid_seq_open(struct siovh_target *t,
 	if (!s)
 		return -ENOMEM;
 	s->t = t;
+	/* A ring line quotes at most SEQ_LINE - 80 characters of the call. */
+	seq_trace_init(&s->tr, SEQ_LINE, SEQ_LINE - 80,
+		       SEQ_TRACE_RING(s->trace), SEQ_REPORT);
 	if (cfg)
 		s->cfg = *cfg;
 	config_defaults(&s->cfg, cap);
@@ -451,12 +433,12 @@ void siovh_ioasid_seq_close(struct siovh_ioasid_seq *s)
 
 const char *siovh_ioasid_seq_report(const struct siovh_ioasid_seq *s)
 {
-	return s->report;
+	return s->tr.report;
 }
 
 uint64_t siovh_ioasid_seq_ops(const struct siovh_ioasid_seq *s)
 {
-	return s->ops;
+	return s->tr.ops;
 }
 
 static bool run_start(struct siovh_ioasid_seq *s)
@@ -465,11 +447,9 @@ static bool run_start(struct siovh_ioasid_seq *s)
 
 	ioasid_model_fini(&s->m);
 	ioasid_model_init(&s->m, s->capacity, s->avail0);
-	s->step = 0;
-	s->trace_n = 0;
+	seq_trace_restart(&s->tr);
 	s->nr_known = s->known_next = 0;
 	s->nr_got = 0;
-	s->report[0] = '\0';
 	for (j = 0; j < SIOVH_IOASID_SEQ_TOKENS; j++)
 		if (!seq_register(s, &s->mmrec[j], true, j,
 				  s->mmrec[j].nb.priority))
@@ -515,7 +495,7 @@ int siovh_ioasid_seq_run(struct siovh_ioasid_seq *s, const uint8_t *buf,
 	struct siovh_ioasid_op op;
 	size_t off;
 
-	if (s->broken)
+	if (s->tr.broken)
 		return -EIO;
 	if (!run_start(s))
 		return 1;

@@ -49,7 +49,6 @@ struct siovh_ioasid_seq {
 	uint32_t capacity;
 	uint32_t avail0;		/* pool at open: each run must restore it */
 	bool probe;			/* the test facet is usable */
-	bool broken;			/* diverged: the target state is unknown */
 
 	struct ioasid_model m;
 	struct seq_slot slots[SIOVH_IOASID_SEQ_SETS];
@@ -72,14 +71,8 @@ struct siovh_ioasid_seq {
 	size_t nr_visit, visit_cap;
 	bool visit_oom;
 
-	uint64_t step;			/* in this run */
-	uint64_t ops;			/* since open */
-	char line[SEQ_LINE];		/* the call being run */
+	struct seq_trace tr;		/* step, call, report; ring trace */
 	char trace[SIOVH_IOASID_SEQ_TRACE][SEQ_LINE];
-	size_t trace_n;
-	char report[SEQ_REPORT];
-	void (*trace_fn)(const char *line, void *data);
-	void *trace_data;
 };
 
 /* ioasid_seq.c: bookkeeping and comparison, false after a divergence. */
@@ -87,8 +80,7 @@ __attribute__((format(printf, 2, 3)))
 void seq_begin(struct siovh_ioasid_seq *s, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 void seq_result(struct siovh_ioasid_seq *s, const char *fmt, ...);
-__attribute__((format(printf, 2, 3)))
-bool seq_diverge(struct siovh_ioasid_seq *s, const char *fmt, ...);
+#define seq_diverge(s, ...)	seq_trace_diverge(&(s)->tr, __VA_ARGS__)
 bool seq_cmp_ret(struct siovh_ioasid_seq *s, const char *what, int got,
 		 int want);
 bool seq_check_events(struct siovh_ioasid_seq *s);

@@ -564,7 +564,7 @@ static bool id_op_args(struct siovh_ioasid_seq *s,
 		       const struct siovh_ioasid_op *op, int *slot,
 		       siovh_ioasid_t *id)
 {
-	if (!ensure_set(s, op->slot) || s->broken)
+	if (!ensure_set(s, op->slot) || s->tr.broken)
 		return false;
 	*id = resolve_id(s, op);
 	*slot = resolve_set(s, op, *id);
@@ -578,7 +578,7 @@ static bool op_free(struct siovh_ioasid_seq *s,
 	int slot;
 
 	if (!id_op_args(s, op, &slot, &id))
-		return !s->broken;
+		return !s->tr.broken;
 	seq_begin(s, "free(S%d, %u)", slot, id);
 	ioasid_model_free(&s->m, s->slots[slot].mset, id);
 	OPS(s)->free(T(s), s->slots[slot].set, id);
@@ -593,7 +593,7 @@ static bool op_get(struct siovh_ioasid_seq *s,
 	int slot, want, got;
 
 	if (!id_op_args(s, op, &slot, &id))
-		return !s->broken;
+		return !s->tr.broken;
 	seq_begin(s, "get(S%d, %u)", slot, id);
 	want = ioasid_model_get(&s->m, s->slots[slot].mset, id);
 	got = OPS(s)->get(T(s), s->slots[slot].set, id);
@@ -608,7 +608,7 @@ static bool op_put(struct siovh_ioasid_seq *s,
 	int slot;
 
 	if (!id_op_args(s, op, &slot, &id))
-		return !s->broken;
+		return !s->tr.broken;
 	return call_put(s, slot, id);
 }
 
@@ -618,12 +618,12 @@ static bool op_find(struct siovh_ioasid_seq *s,
 	static bool (*const getters[3])(void *) = {
 		NULL, getter_true, getter_false,
 	};
-	void *sentinel = &s->report, *priv = sentinel, *want_priv = sentinel;
+	void *sentinel = &s->tr.report, *priv = sentinel, *want_priv = sentinel;
 	siovh_ioasid_t id;
 	int slot, want, got;
 
 	if (!id_op_args(s, op, &slot, &id))
-		return !s->broken;
+		return !s->tr.broken;
 	seq_begin(s, "find(%s%d, %u, getter %d)", slot < 0 ? "NULL" : "S",
 		  slot < 0 ? 0 : slot, id, op->getter);
 	want = ioasid_model_find(&s->m, slot < 0 ? -1 : s->slots[slot].mset,
@@ -650,7 +650,7 @@ static bool op_attach_data(struct siovh_ioasid_seq *s,
 	int slot, want, got;
 
 	if (!id_op_args(s, op, &slot, &id))
-		return !s->broken;
+		return !s->tr.broken;
 	seq_begin(s, "attach_data(S%d, %u, P%u)", slot, id, op->priv);
 	want = ioasid_model_attach_data(&s->m, s->slots[slot].mset, id, priv);
 	got = OPS(s)->attach_data(T(s), s->slots[slot].set, id, priv);
@@ -672,7 +672,7 @@ static bool op_attach_spid(struct siovh_ioasid_seq *s,
 	int slot, want, got;
 
 	if (!id_op_args(s, op, &slot, &id))
-		return !s->broken;
+		return !s->tr.broken;
 	seq_begin(s, "attach_spid(S%d, %u, spid %d)", slot, id, (int)spid);
 	want = ioasid_model_attach_spid(&s->m, s->slots[slot].mset, id, spid);
 	got = OPS(s)->attach_spid(T(s), s->slots[slot].set, id, spid);
@@ -716,7 +716,7 @@ static bool op_notify(struct siovh_ioasid_seq *s,
 	int slot, want, got;
 
 	if (!id_op_args(s, op, &slot, &id))
-		return !s->broken;
+		return !s->tr.broken;
 	seq_begin(s, "notify(S%d, %u, event %#x, flags %#x)", slot, id,
 		  op->event, op->flags);
 	want = ioasid_model_notify(&s->m, s->slots[slot].mset, id, op->event,

@@ -4,7 +4,6 @@
  * operation on the target and the model (prq_model.h), compare.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,41 +24,11 @@ void prq_seq_op_decode(const uint8_t bytes[PRQ_SEQ_OP_BYTES],
 	op->b = bytes[2];
 }
 
-/* ---- trace and report ---- */
+/* ---- trace and report (seq_report.h) ---- */
 
-__attribute__((format(printf, 2, 3)))
-static void begin(struct prq_seq *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	s->step++;
-	s->ops++;
-	va_start(ap, fmt);
-	vsnprintf(s->line, sizeof(s->line), fmt, ap);
-	va_end(ap);
-}
-
-static void done(struct prq_seq *s, long ret)
-{
-	snprintf(s->trace[s->trace_n++ % PRQ_SEQ_TRACE], sizeof(s->trace[0]),
-		 "#%llu %s -> %ld", (unsigned long long)s->step, s->line, ret);
-}
-
-__attribute__((format(printf, 2, 3)))
-static bool diverge(struct prq_seq *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->broken)
-		return false;
-	s->broken = true;
-	va_start(ap, fmt);
-	seq_report_divergence(s->report, sizeof(s->report), s->step, s->line,
-			      s->trace[0], sizeof(s->trace[0]),
-			      PRQ_SEQ_TRACE, s->trace_n, fmt, ap);
-	va_end(ap);
-	return false;
-}
+#define begin(s, ...)	seq_trace_begin(&(s)->tr, __VA_ARGS__)
+#define done(s, ret)	seq_trace_done(&(s)->tr, ret)
+#define diverge(s, ...)	seq_trace_diverge(&(s)->tr, __VA_ARGS__)
 
 static bool cmp_ret(struct prq_seq *s, long got, long want)
 {
@@ -137,9 +106,7 @@ static bool check_queues(struct prq_seq *s)
 
 static bool skip(struct prq_seq *s, const char *why)
 {
-	snprintf(s->trace[s->trace_n++ % PRQ_SEQ_TRACE], sizeof(s->trace[0]),
-		 "#%llu %s: skipped (%s)", (unsigned long long)s->step,
-		 s->line, why);
+	seq_trace_note(&s->tr, ": skipped (%s)", why);
 	return true;
 }
 
@@ -405,6 +372,8 @@ int prq_seq_open(struct siovh_target *t, const struct siovh_profile *p,
 		return -ENOMEM;
 	s->t = t;
 	s->fq_fd = -1;
+	seq_trace_init(&s->tr, PS_LINE, PS_LINE, SEQ_TRACE_RING(s->trace),
+		       SEQ_TRACE_REPORT);
 	ret = ps_setup(s, p);
 	if (ret) {
 		prq_seq_close(s);
@@ -427,7 +396,7 @@ int prq_seq_run_bytes(struct prq_seq *s, const uint8_t *buf, size_t len)
 	struct prq_seq_op op;
 	size_t i;
 
-	if (s->broken)
+	if (s->tr.broken)
 		return 1;
 	for (i = 0; i + PRQ_SEQ_OP_BYTES <= len; i += PRQ_SEQ_OP_BYTES) {
 		prq_seq_op_decode(buf + i, &op);
@@ -439,10 +408,10 @@ int prq_seq_run_bytes(struct prq_seq *s, const uint8_t *buf, size_t len)
 
 const char *prq_seq_report(const struct prq_seq *s)
 {
-	return s->report;
+	return s->tr.report;
 }
 
 uint64_t prq_seq_ops(const struct prq_seq *s)
 {
-	return s->ops;
+	return s->tr.ops;
 }

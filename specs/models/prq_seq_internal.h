@@ -16,6 +16,7 @@
 
 #include "prq_model.h"
 #include "prq_seq.h"
+#include "seq_report.h"
 
 #define PS_PG		4096ull
 #define PS_GPA		0x10000000ull	/* guest memory in the IOAS */
@@ -68,12 +69,8 @@ struct prq_seq {
 	bool verified[PRQ_MODEL_QUEUES];	/* SUCCESS data checked */
 	uint64_t tag;
 
-	bool broken;
-	uint64_t step, ops;
-	char line[PS_LINE];
+	struct seq_trace tr;		/* step, call, report; ring trace */
 	char trace[PRQ_SEQ_TRACE][PS_LINE + 48];
-	size_t trace_n;
-	char report[4096];
 };
 
 /* ---- prq_seq_setup.c ---- */

@@ -22,6 +22,95 @@ void seq_report_divergence(char *report, size_t size, uint64_t step,
 					ring + (i % cap) * stride);
 }
 
+void seq_trace_init(struct seq_trace *t, size_t line_size, int shown,
+		    char *ring, size_t stride, size_t cap, size_t report_size)
+{
+	t->line_size = line_size < sizeof(t->line) ? line_size :
+						     sizeof(t->line);
+	t->shown = shown;
+	t->ring = ring;
+	t->stride = stride;
+	t->cap = cap;
+	t->report_size = report_size < sizeof(t->report) ? report_size :
+							   sizeof(t->report);
+}
+
+void seq_trace_restart(struct seq_trace *t)
+{
+	t->step = 0;
+	t->n = 0;
+	t->report[0] = '\0';
+}
+
+void seq_trace_vbegin(struct seq_trace *t, const char *fmt, va_list ap)
+{
+	t->step++;
+	t->ops++;
+	vsnprintf(t->line, t->line_size, fmt, ap);
+}
+
+void seq_trace_begin(struct seq_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	seq_trace_vbegin(t, fmt, ap);
+	va_end(ap);
+}
+
+/* "#step line<sep>" and fmt after it into the next ring line. */
+static void trace_push(struct seq_trace *t, const char *sep, const char *fmt,
+		       va_list ap)
+{
+	char *slot = t->ring + (t->n++ % t->cap) * t->stride;
+	size_t len;
+
+	len = (size_t)snprintf(slot, t->stride, "#%llu %.*s%s",
+			       (unsigned long long)t->step, t->shown, t->line,
+			       sep);
+	if (len < t->stride)
+		vsnprintf(slot + len, t->stride - len, fmt, ap);
+	if (t->fn)
+		t->fn(slot, t->data);
+}
+
+void seq_trace_donef(struct seq_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	trace_push(t, " -> ", fmt, ap);
+	va_end(ap);
+}
+
+void seq_trace_done(struct seq_trace *t, long ret)
+{
+	seq_trace_donef(t, "%ld", ret);
+}
+
+void seq_trace_note(struct seq_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	trace_push(t, "", fmt, ap);
+	va_end(ap);
+}
+
+bool seq_trace_diverge(struct seq_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->broken)
+		return false;
+	t->broken = true;
+	va_start(ap, fmt);
+	seq_report_divergence(t->report, t->report_size, t->step, t->line,
+			      t->ring, t->stride, t->cap, t->n, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
 const char *seq_report_errname(int err)
 {
 	static const struct { int err; const char *name; } names[] = {

@@ -4,7 +4,6 @@
  * target and on the model (vdev_model.h), compare, tear down.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +41,10 @@ struct siovh_vdev_seq {
 	struct vdev_model m;
 	struct seq_regs regs[VDEV_MODEL_TYPES];
 	struct seq_slot slots[VDEV_MODEL_SLOTS];
-	bool probe, broken;
+	bool probe;
 	uint32_t free0, vdevs0;
-	uint64_t step, ops;
-	char line[LINE];
+	struct seq_trace tr;		/* step, call, report; ring trace */
 	char trace[SIOVH_VDEV_SEQ_TRACE][LINE + 48];
-	size_t trace_n;
-	char report[4096];
 };
 
 void siovh_vdev_op_decode(const uint8_t bytes[SIOVH_VDEV_OP_BYTES],
@@ -60,42 +56,11 @@ void siovh_vdev_op_decode(const uint8_t bytes[SIOVH_VDEV_OP_BYTES],
 	op->b = bytes[3];
 }
 
-/* --- trace and report ---------------------------------------------------- */
+/* --- trace and report (seq_report.h) ------------------------------------- */
 
-__attribute__((format(printf, 2, 3)))
-static void begin(struct siovh_vdev_seq *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	s->step++;
-	s->ops++;
-	va_start(ap, fmt);
-	vsnprintf(s->line, sizeof(s->line), fmt, ap);
-	va_end(ap);
-}
-
-static void done(struct siovh_vdev_seq *s, int ret)
-{
-	snprintf(s->trace[s->trace_n++ % SIOVH_VDEV_SEQ_TRACE],
-		 sizeof(s->trace[0]), "#%llu %s -> %d",
-		 (unsigned long long)s->step, s->line, ret);
-}
-
-__attribute__((format(printf, 2, 3)))
-static bool diverge(struct siovh_vdev_seq *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->broken)
-		return false;
-	s->broken = true;
-	va_start(ap, fmt);
-	seq_report_divergence(s->report, sizeof(s->report), s->step, s->line,
-			      s->trace[0], sizeof(s->trace[0]),
-			      SIOVH_VDEV_SEQ_TRACE, s->trace_n, fmt, ap);
-	va_end(ap);
-	return false;
-}
+#define begin(s, ...)	seq_trace_begin(&(s)->tr, __VA_ARGS__)
+#define done(s, ret)	seq_trace_done(&(s)->tr, ret)
+#define diverge(s, ...)	seq_trace_diverge(&(s)->tr, __VA_ARGS__)
 
 static bool cmp_ret(struct siovh_vdev_seq *s, int got, int want)
 {
@@ -493,6 +458,8 @@ int siovh_vdev_seq_open(struct siovh_target *t, const struct siovh_profile *p,
 		return -ENOMEM;
 	s->t = t;
 	s->p = p;
+	seq_trace_init(&s->tr, LINE, LINE, SEQ_TRACE_RING(s->trace),
+		       SEQ_TRACE_REPORT);
 	s->cfg = cfg ? *cfg : (struct siovh_vdev_seq_config){ 0 };
 	if (!s->cfg.slots || s->cfg.slots > VDEV_MODEL_SLOTS)
 		s->cfg.slots = 4;
@@ -586,11 +553,9 @@ int siovh_vdev_seq_run(struct siovh_vdev_seq *s, const uint8_t *buf,
 	struct siovh_vdev_op op;
 	size_t i;
 
-	if (s->broken)
+	if (s->tr.broken)
 		return -EINVAL;
-	s->step = 0;
-	s->trace_n = 0;
-	s->report[0] = '\0';
+	seq_trace_restart(&s->tr);
 	for (i = 0; i + SIOVH_VDEV_OP_BYTES <= len; i += SIOVH_VDEV_OP_BYTES) {
 		siovh_vdev_op_decode(buf + i, &op);
 		if (!op_run(s, &op))
@@ -601,10 +566,10 @@ int siovh_vdev_seq_run(struct siovh_vdev_seq *s, const uint8_t *buf,
 
 const char *siovh_vdev_seq_report(const struct siovh_vdev_seq *s)
 {
-	return s->report;
+	return s->tr.report;
 }
 
 uint64_t siovh_vdev_seq_ops(const struct siovh_vdev_seq *s)
 {
-	return s->ops;
+	return s->tr.ops;
 }
