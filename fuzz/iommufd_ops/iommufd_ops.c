@@ -1,7 +1,29 @@
 // SPDX-License-Identifier: MIT
 /*
- * iommufd_ops: bytes -> a sequence of /dev/iommu ioctls on the ref
- * target's iommufd facet (in its initial state, fz_ref_get: no objects),
+ * iommufd_ops: bytes -> iommufd-facet work on the ref target (in its
+ * initial state, fz_ref_get: no objects; warm, because the engines below
+ * open a VDEV). Byte 0 picks the driver, the rest is its input:
+ *
+ *  bits 1-0 = 0  raw: the ioctls below, with fuzzed structs;
+ *             1  the IOAS sequence engine of IOMMUFD.SEQ.1
+ *                (specs/models/ioas_seq.h), default mix;
+ *             3  the same engine in IOMMUFD.SEQ.2's mix (copies and
+ *                read-only mappings);
+ *             2  the page request sequence engine of VSVA.PRQ.SEQ.1
+ *                (specs/models/prq_seq.h).
+ * The engines run the bytes on the target and on the IOAS / page request
+ * model, compared after every step (one engine, two drivers: the clauses
+ * feed it seeded bytes, this target fuzzed ones); any divergence, or an
+ * engine error, aborts with the engine's report. An engine is opened and
+ * closed per input: its set-up (IOASes, a VDEV bound and attached) is
+ * state on the target, which fz_ref_put would not take back as clean. The
+ * target goes back clean only if the run returned 0 (the IOAS engine's
+ * compared teardown passed); fz_ref_put's probes then decide whether what
+ * the close left equals a fresh target (DMA faults the probes made are
+ * counted by the viommu, so after most engine inputs it does not, and the
+ * target is reopened).
+ *
+ * Raw mode: a sequence of /dev/iommu ioctls on the iommufd facet,
  * with fuzzed struct contents: the size field
  * (short, exact, longer with a zero or a nonzero tail), flags, reserved
  * fields, object IDs, IOVAs and lengths, and the range arrays.
@@ -43,7 +65,14 @@
 #include <linux/ioctl.h>
 #include <linux/iommufd.h>
 
+#include "siovh/profile.h"
+#include "specs/models/ioas_seq.h"
+#include "specs/models/prq_seq.h"
 #include "fuzz/common/fuzz.h"
+
+/* The reference profile (build/fuzz/gen/ref_profile.c, fuzz/common/embed.sh). */
+extern const char fz_ref_profile[];
+extern const size_t fz_ref_profile_len;
 
 #define PAGE		4096ull
 #define MAX_OBJS	8
@@ -540,7 +569,8 @@ static void run_op(struct run *r, enum op op)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Raw mode: the ops above; true when the target is left as it was got. */
+static bool raw_run(struct siovh_target *t, const uint8_t *data, size_t size)
 {
 	/* Weighted: maps and unmaps dominate, generic ones are rarer. */
 	static const enum op ops[16] = {
@@ -556,6 +586,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 */
 	static uint8_t *scratch;
 	struct run *r;
+	bool clean;
 
 	if (!scratch) {
 		scratch = calloc(1, SCRATCH);
@@ -566,9 +597,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!r)
 		fz_fail("out of memory");
 	r->scratch = scratch;
-	r->t = fz_ref_get(false);
-	if (!r->t->iommufd)
-		fz_fail("the ref target has no iommufd facet");
+	r->t = t;
 	r->in = fz_init(data, size);
 	r->exact = true;
 	while (!fz_empty(&r->in))
@@ -576,9 +605,88 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	finish(r);
 	/* Exact: every object this input created was known, and finish()
 	 * destroyed it (or failed the input). */
-	fz_ref_put(r->t, r->exact);
+	clean = r->exact;
 	if (r->scratch_used)
 		memset(scratch, 0, SCRATCH);
 	free(r);
+	return clean;
+}
+
+/* The profile the page request engine is judged against, parsed once. */
+static const struct siovh_profile *profile(void)
+{
+	static struct siovh_profile *p;
+	char err[256];
+
+	if (!p && siovh_profile_parse(fz_ref_profile, fz_ref_profile_len,
+				      "ref.json", &p, err, sizeof(err)))
+		fz_fail("the compiled-in reference profile: %s", err);
+	return p;
+}
+
+/* The IOAS engine on data; true when its compared teardown passed. */
+static bool ioas_run(struct siovh_target *t, const uint8_t *data,
+		     size_t size, enum ioas_seq_mix mix)
+{
+	const struct ioas_seq_config cfg = { .mix = mix };
+	struct ioas_seq_stats st;
+	struct ioas_seq *s = NULL;
+	int ret;
+
+	ret = ioas_seq_open(t, &cfg, &s);
+	if (ret)
+		fz_fail("opening the IOAS sequence engine: %d", ret);
+	ret = ioas_seq_run_bytes(s, data, size);
+	if (ret)
+		fz_fail("reference and IOAS model diverged (%d): %s", ret,
+			ioas_seq_report(s)[0] ? ioas_seq_report(s) :
+						"engine error");
+	ioas_seq_stats(s, &st);
+	fz_note(&st, sizeof(st));
+	ioas_seq_close(s);
+	return true;
+}
+
+/* The page request engine on data; its close is not compared. */
+static bool prq_run(struct siovh_target *t, const uint8_t *data, size_t size)
+{
+	struct prq_seq *s = NULL;
+	int ret;
+
+	ret = prq_seq_open(t, profile(), &s);
+	if (ret)
+		fz_fail("opening the page request sequence engine: %d", ret);
+	ret = prq_seq_run_bytes(s, data, size);
+	if (ret)
+		fz_fail("reference and page request model diverged (%d): %s",
+			ret, ret > 0 ? prq_seq_report(s) : "engine error");
+	fz_note_u64(prq_seq_ops(s));
+	prq_seq_close(s);
+	return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct siovh_target *t;
+	bool clean;
+
+	if (!size)
+		return 0;
+	t = fz_ref_get(true);
+	if (!t->iommufd)
+		fz_fail("the ref target has no iommufd facet");
+	switch (data[0] & 3) {
+	case 0:
+		clean = raw_run(t, data + 1, size - 1);
+		break;
+	case 2:
+		clean = prq_run(t, data + 1, size - 1);
+		break;
+	default:
+		clean = ioas_run(t, data + 1, size - 1, data[0] & 2 ?
+				 IOAS_SEQ_MIX_COPY_RO : IOAS_SEQ_MIX_DEFAULT);
+		break;
+	}
+	fz_ref_put(t, clean);
 	return 0;
 }
