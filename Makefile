@@ -130,10 +130,16 @@ $(PLUGIN): $(PLUGIN_OBJ)
 
 GIT_REVISION = $(shell git describe --always --dirty 2>/dev/null)
 
+# The second reference parent (REF_LITE: fewer ADIs, no ATS or PRI) runs
+# every clause too, without faults: its report goes to REPORT_DIR/ref-lite.
+REF_LITE := ref:profile=specs/profiles/ref-lite.json
+
 run: deps
 	@$(MAKE) --no-print-directory VARIANT=release build
 	SIOVH_GIT_REVISION=$(GIT_REVISION) build/release/siovh run --target ref --faults all --jobs $(JOBS) \
 		--seed $(SEED) --report $(REPORT_DIR)
+	SIOVH_GIT_REVISION=$(GIT_REVISION) build/release/siovh run --target $(REF_LITE) --jobs $(JOBS) \
+		--seed $(SEED) --report $(REPORT_DIR)/ref-lite
 
 check: deps
 	@$(MAKE) --no-print-directory VARIANT=clang build

@@ -146,6 +146,7 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 	case SIOVH_FEAT_TEST_VDEV:
 		return "test-only introspection of a VDEV's internals; the kernel exposes none";
 	case SIOVH_FEAT_REF_ENGINE:
+	case SIOVH_FEAT_PAGE_REQUEST:
 		return "the reference SIOV endpoint's descriptor engine; no kernel device has it";
 	case SIOVH_FEAT_IOMMUFD:
 		return kernel_of(t)->iommufd_why;

@@ -18,6 +18,10 @@
  * of the parent: its DMA goes to viommu_dma() with the parent's RID, its
  * interrupt messages to vdcm_msi().
  *
+ * The parent is siovdev_config_default's, described by specs/profiles/
+ * ref.json, or (ref:profile=PATH) the one PATH describes (ref_profile.c);
+ * profile_path() names that profile, so the clauses judge the parent by it.
+ *
  * Faults: the table is the union of the modules' X-macro lists, in the
  * order ioasid, siovdev, viommu, vdcm, iommufd, kvm ("ioasid-<name>",
  * "siovdev-<name>", ...); spec->fault indexes it and ref_open routes the
@@ -55,6 +59,8 @@
 		      SIOVH_FEAT_PCI_CONFIG | SIOVH_FEAT_TEST_VDEV | \
 		      SIOVH_FEAT_VDEV_MIGRATION | SIOVH_FEAT_VDEV_DIRTY | \
 		      SIOVH_FEAT_REF_ENGINE | SIOVH_FEAT_IOMMUFD)
+/* Only a parent with PRI sends page requests (siovdev.h "Page requests"). */
+#define REF_FEATURES_PRI SIOVH_FEAT_PAGE_REQUEST
 
 struct ref_target {
 	struct ioasid_core *ioasid;
@@ -800,10 +806,46 @@ static void ref_destroy(struct ref_target *ref)
 	free(ref);
 }
 
-static int ref_build(struct ref_target *ref, const struct ref_faults *f)
+/* ---- The parent's configuration (ref:profile=PATH, ref_profile.c) ---- */
+
+#define REF_CONFIG_FMT "adis=%u ims=%u queue=%u caps=%u width=%u pgsz=%u"
+
+int siovh_ref_config_format(const struct siovdev_config *cfg, char *buf,
+			    size_t len)
+{
+	int n = snprintf(buf, len, REF_CONFIG_FMT, cfg->nr_adis,
+			 cfg->ims_entries, cfg->max_queue, cfg->caps,
+			 cfg->pasid_width, cfg->page_sizes);
+
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+int siovh_ref_config_parse(const char *text, struct siovdev_config *cfg)
+{
+	int end = -1;
+
+	if (sscanf(text, REF_CONFIG_FMT "%n", &cfg->nr_adis, &cfg->ims_entries,
+		   &cfg->max_queue, &cfg->caps, &cfg->pasid_width,
+		   &cfg->page_sizes, &end) != 6 || end < 0 || text[end])
+		return -EINVAL;
+	return 0;
+}
+
+/* The parent: the default one, or the one the spec's profile describes. */
+static int ref_parent_config(const struct siovh_target_spec *spec,
+			     struct siovdev_config *cfg)
+{
+	if (!spec->arg[0]) {
+		siovdev_config_default(cfg);
+		return 0;
+	}
+	return siovh_ref_config_parse(spec->arg + strlen(spec->arg) + 1, cfg);
+}
+
+static int ref_build(struct ref_target *ref, const struct ref_faults *f,
+		     const struct siovdev_config *dcfg)
 {
 	struct viommu_config icfg;
-	struct siovdev_config dcfg;
 	struct vdcm_params params;
 	struct iommufd_platform plat;
 
@@ -817,8 +859,7 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f)
 	ref->iommu = viommu_create(&icfg, f->viommu);
 	if (!ref->iommu)
 		return -errno;
-	siovdev_config_default(&dcfg);
-	ref->parent = siovdev_create(&dcfg, &ref_host_ops, ref, f->siovdev);
+	ref->parent = siovdev_create(dcfg, &ref_host_ops, ref, f->siovdev);
 	if (!ref->parent)
 		return -errno;
 	params = (struct vdcm_params) {
@@ -839,24 +880,32 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f)
 static int ref_open(const struct siovh_target_spec *spec,
 		    struct siovh_target *t)
 {
+	struct siovdev_config dcfg;
 	struct ref_faults f;
 	struct ref_target *ref;
 	int ret;
 
 	ret = ref_route_fault(spec->fault, &f);
+	if (!ret)
+		ret = ref_parent_config(spec, &dcfg);
 	if (ret)
 		return ret;
 	ref = calloc(1, sizeof(*ref));
 	if (!ref)
 		return -ENOMEM;
-	ret = ref_build(ref, &f);
+	ret = ref_build(ref, &f, &dcfg);
 	if (ret) {
 		ref_destroy(ref);
 		return ret;
 	}
-	siovh_ref_profile_path(ref->profile, sizeof(ref->profile));
+	if (spec->arg[0])
+		snprintf(ref->profile, sizeof(ref->profile), "%s", spec->arg);
+	else
+		siovh_ref_profile_path(ref->profile, sizeof(ref->profile));
 	t->priv = ref;
 	t->features = REF_FEATURES;
+	if (dcfg.caps & SIOVDEV_HAS_PRI)
+		t->features |= REF_FEATURES_PRI;
 	t->ioasid = &ref_ioasid_ops;
 	t->test = &ref_test_ops;
 	t->vfio_device = &ref_vfio_device_ops;
@@ -876,10 +925,19 @@ static void ref_close(struct siovh_target *t)
 	t->pci = NULL;
 }
 
+static const char *ref_lacks(const struct siovh_target *t, uint64_t feature)
+{
+	(void)t;
+	if (feature == SIOVH_FEAT_PAGE_REQUEST)
+		return "the parent has no PRI capability (its profile's parent.ext_caps lacks \"pri\")";
+	return NULL;
+}
+
 const struct siovh_backend siovh_ref_backend = {
 	.name = "ref",
 	.summary = "in-process reference implementations (IOASID core, SIOV endpoint, IOMMU, VDCM, /dev/iommu)",
 	.faults = ref_faults,
 	.open = ref_open,
 	.close = ref_close,
+	.lacks = ref_lacks,
 };

@@ -13,4 +13,19 @@ extern const struct siovh_backend siovh_ref_backend;
 /* Path of the reference device profile (specs/profiles/ref.json). */
 void siovh_ref_profile_path(char *buf, size_t len);
 
+/*
+ * ref:profile=PATH (ref_profile.c). The spec's arg is "PATH\0CONFIG":
+ * siovh_ref_profile_check, given arg holding PATH, loads the profile,
+ * refuses (-EINVAL, err naming the file and field) a parent the reference
+ * cannot build as stated, else appends CONFIG, the parent's siovdev
+ * configuration in the text siovh_ref_config_format writes (-1: no room)
+ * and siovh_ref_config_parse reads back (-EINVAL: not such a text).
+ */
+#define REF_ARG_MAX 256		/* sizeof(struct siovh_target_spec.arg) */
+struct siovdev_config;
+int siovh_ref_profile_check(char arg[REF_ARG_MAX], char *err, size_t errlen);
+int siovh_ref_config_format(const struct siovdev_config *cfg, char *buf,
+			    size_t len);
+int siovh_ref_config_parse(const char *text, struct siovdev_config *cfg);
+
 #endif /* SIOVH_BACKENDS_REF_H */

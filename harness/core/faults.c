@@ -103,7 +103,7 @@ static int fault_run(const struct siovh_kill_table *kt,
 	struct siovh_run_opts inner = *opts;
 	struct siovh_target_spec spec = plain->spec;
 	size_t *map, m = 0, i;
-	int ret;
+	int ret, n;
 
 	list = calloc(plain->n ? plain->n : 1, sizeof(*list));
 	map = calloc(plain->n ? plain->n : 1, sizeof(*map));
@@ -120,8 +120,13 @@ static int fault_run(const struct siovh_kill_table *kt,
 		list[m++] = plain->clauses[i];
 	}
 	spec.fault = fr->index;
-	snprintf(spec.text, sizeof(spec.text), "%s:fault=%s",
-		 spec.backend->name, fr->fault->name);
+	/* The plain run's options (a profile) stay: the fault is one more.
+	 * A text too long for the field is cut (it only labels reports). */
+	n = snprintf(spec.text, sizeof(spec.text), "%.*s%sfault=%s",
+		     (int)(sizeof(spec.text) / 2), plain->spec.text,
+		     strchr(plain->spec.text, ':') ? "," : ":",
+		     fr->fault->name);
+	(void)n;
 	inner.progress = NULL;
 	inner.on_result = NULL;
 	ret = siovh_run_clauses(&spec, list, m, &inner, &fr->run);

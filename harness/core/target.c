@@ -3,8 +3,10 @@
  * Target specs, the backend table, opening and closing targets, feature
  * names (target.h).
  *
- * Spec grammar: NAME[:OPTION[,OPTION...]], OPTION = KEY=VALUE. The only key
- * so far is `fault`, naming one of the backend's faults. The plugin target
+ * Spec grammar: NAME[:OPTION[,OPTION...]], OPTION = KEY=VALUE. Keys:
+ * `fault`, naming one of the backend's faults, and `profile` (ref only), a
+ * device profile the reference builds its SIOV parent from (ref.h), loaded
+ * and checked here. The plugin target
  * has its own: plugin:PATH[:ARG] (harness/include/siovh/plugin.h); the
  * object is loaded here, so that a bad one is reported before anything
  * runs. Everything that does not parse is a one-line error naming the bad
@@ -47,6 +49,8 @@ const char *siovh_feature_name(uint64_t bit)
 		return "vdev-dirty";
 	case SIOVH_FEAT_REF_ENGINE:
 		return "ref-engine";
+	case SIOVH_FEAT_PAGE_REQUEST:
+		return "page-request";
 	case SIOVH_FEAT_IOMMUFD:
 		return "iommufd";
 	}
@@ -94,6 +98,34 @@ int siovh_fault_find(const struct siovh_backend *b, const char *name,
 	return -1;
 }
 
+/*
+ * profile=PATH: the reference builds its parent from PATH's "parent"
+ * (siovh_ref_profile_check says why one it cannot build is refused).
+ * PATH goes to spec->arg, which the ref backend has no other use for.
+ */
+static int parse_profile(struct siovh_target_spec *spec, const char *val,
+			 size_t vlen, char *err, size_t errlen)
+{
+	if (spec->backend != &siovh_ref_backend) {
+		snprintf(err, errlen, "target '%s' takes no profile option (only ref does)",
+			 spec->backend->name);
+		return -EINVAL;
+	}
+	if (spec->arg[0]) {
+		snprintf(err, errlen, "target '%s' names more than one profile",
+			 spec->text);
+		return -EINVAL;
+	}
+	if (!vlen || vlen >= sizeof(spec->arg)) {
+		snprintf(err, errlen, "target '%s': profile path is %s",
+			 spec->text, vlen ? "too long" : "empty");
+		return -EINVAL;
+	}
+	memcpy(spec->arg, val, vlen);
+	spec->arg[vlen] = '\0';
+	return siovh_ref_profile_check(spec->arg, err, errlen);
+}
+
 static int parse_option(struct siovh_target_spec *spec, const char *opt,
 			size_t len, char *err, size_t errlen)
 {
@@ -102,8 +134,10 @@ static int parse_option(struct siovh_target_spec *spec, const char *opt,
 	size_t klen = eq ? (size_t)(eq - opt) : len;
 	size_t vlen = eq ? len - klen - 1 : 0;
 
+	if (eq && klen == 7 && !strncmp(opt, "profile", 7))
+		return parse_profile(spec, val, vlen, err, errlen);
 	if (!eq || klen != 5 || strncmp(opt, "fault", 5)) {
-		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME)",
+		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH)",
 			 (int)len, opt, spec->text);
 		return -EINVAL;
 	}

@@ -14,7 +14,9 @@
 # from REPORT_DIR/results.json (when there is one, else this run's) with
 # each clause linked to the functions it covers; then REPORT_DIR/index.html.
 #
-# 1. specs only: every clause once, counters merged into BUILD_DIR's .gcda.
+# 1. specs only: every clause once on ref and once on ref-lite (the second
+#    parent, specs/profiles/ref-lite.json), counters merged into BUILD_DIR's
+#    .gcda.
 # 2. corpora: every fuzz/NAME/seeds directory (and NAME/regressions) is
 #    replayed by the target's plain replay driver built in this coverage
 #    build (make fuzz-replay: BUILD_DIR/fuzz/NAME_replay, fuzz/common/
@@ -36,6 +38,8 @@ siovh=$build/siovh
 work=$build/cov-work
 out=$reports/coverage
 rc=(--rc lcov_branch_coverage=1)
+# The second reference parent (Makefile REF_LITE): no ATS/PRI, 4 ADIs.
+lite=ref:profile=specs/profiles/ref-lite.json
 top=$(pwd)
 
 for t in lcov genhtml; do
@@ -59,13 +63,15 @@ capture() {
 	}
 }
 
-echo "coverage: 1/3 every clause on ref (specs only)"
+echo "coverage: 1/3 every clause on ref and on ref-lite (specs only)"
 lcov -q --zerocounters --directory "$build"
-status=0
-"$siovh" run --target ref --jobs "$jobs" --seed "$seed" \
-	--report "$work/run" >"$work/run.log" 2>&1 || status=$?
-tail -n 1 "$work/run.log" | sed 's/^/  /'
-[ "$status" -le 1 ] || { cat "$work/run.log" >&2; exit 3; }
+for run in run:ref "run-lite:$lite"; do
+	status=0
+	"$siovh" run --target "${run#*:}" --jobs "$jobs" --seed "$seed" \
+		--report "$work/${run%%:*}" >"$work/${run%%:*}.log" 2>&1 || status=$?
+	tail -n 1 "$work/${run%%:*}.log" | sed "s|^|  ${run#*:}: |"
+	[ "$status" -le 1 ] || { cat "$work/${run%%:*}.log" >&2; exit 3; }
+done
 capture specs
 
 echo "coverage: 2/3 fuzz corpora"
@@ -97,10 +103,14 @@ lcov -q --zerocounters --directory "$build"
 strip=$(cd "$build" && pwd | tr -cd / | wc -c)
 # GCOV_PREFIX for siovh itself too: with only the strip, libgcov would write
 # its .gcda files relative to the current directory, into the source tree.
-GCOV_PREFIX=$work/parent GCOV_PREFIX_STRIP=$strip \
-	SIOVH_COVERAGE_DIR=$work/clauses \
-	"$siovh" run --target ref --jobs "$jobs" --seed "$seed" \
-	--report "$work/run-traced" >"$work/run-traced.log" 2>&1 || true
+# A clause's counters from both parents land in its one directory (libgcov
+# adds to what is there): the functions it reaches on either.
+for t in ref "$lite"; do
+	GCOV_PREFIX=$work/parent GCOV_PREFIX_STRIP=$strip \
+		SIOVH_COVERAGE_DIR=$work/clauses \
+		"$siovh" run --target "$t" --jobs "$jobs" --seed "$seed" \
+		--report "$work/run-traced" >>"$work/run-traced.log" 2>&1 || true
+done
 # Each clause's .gcda files need the build's .gcno files beside them.
 (cd "$build" && find harness/ref -name '*.gcno') >"$work/gcno.list"
 per_clause() {	# per_clause ID

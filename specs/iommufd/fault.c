@@ -35,7 +35,7 @@ SIOVH_CLAUSE(fault_round_trip,
 	.id = "IOMMUFD.FAULT.1", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a VDEV's page request on a nested HWPT with a fault queue is read as one record (dev_id, address, READ, last page, no PASID for the default PASID); a SUCCESS response reaches the device, which retries and completes",
 	.source = SRC_PRQ "; " SRC_FAULTQ,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf, more[2];
 	struct fq q;
@@ -61,7 +61,7 @@ SIOVH_CLAUSE(fault_bad_responses,
 	.id = "IOMMUFD.FAULT.2", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "responses with an unknown cookie, a bad code or an already answered cookie are -EINVAL and deliver nothing; an INVALID response completes the device's request with a page fault",
 	.source = SRC_PRQ "; " SRC_H("struct iommu_hwpt_page_response"),
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf;
 	struct fq q;
@@ -84,7 +84,7 @@ SIOVH_CLAUSE(fault_destroy_completes,
 	.id = "IOMMUFD.FAULT.3", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "destroying a fault queue (once no HWPT refers to it) completes its outstanding groups: the waiting device request ends with a page fault",
 	.source = SRC_PRQ "; " SRC_FAULTQ,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf;
 	struct fq q;

@@ -40,7 +40,7 @@ SIOVH_CLAUSE(fault_read_records,
 	.id = "IOMMUFD.FAULT.4", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a fault queue read needs a length that is a multiple of the record (-EINVAL otherwise, nothing consumed); a read with room for one record of two returns one and keeps the other for the next read",
 	.source = SRC_FAULTQ,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf[3];
 	struct fq q;
@@ -60,7 +60,7 @@ SIOVH_CLAUSE(fault_write_atomic,
 	.id = "IOMMUFD.FAULT.5", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a write of several responses with one bad record (unknown cookie) is -EINVAL as a whole: the good response before it is not delivered, and can be written alone afterwards",
 	.source = SRC_PRESP "; " SRC_SANITIZE,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_page_response r[2];
 	struct iommu_hwpt_pgfault pf;
@@ -82,7 +82,7 @@ SIOVH_CLAUSE(fault_write_dup,
 	.id = "IOMMUFD.FAULT.6", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a write naming one cookie twice is -EINVAL and answers nothing, whatever the two codes; the cookie is then answered once",
 	.source = SRC_PRESP "; " SRC_PRQ " (\"accepted once\")",
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_page_response r[2];
 	struct iommu_hwpt_pgfault pf;
@@ -105,7 +105,7 @@ SIOVH_CLAUSE(fault_write_len,
 	.id = "IOMMUFD.FAULT.7", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a write whose length is not a multiple of the response record is -EINVAL and delivers nothing, even when it starts with a good record",
 	.source = SRC_PRESP "; " SRC_SANITIZE,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct {
 		struct iommu_hwpt_page_response r;

@@ -34,7 +34,7 @@ SIOVH_CLAUSE(prq_group_exact,
 	.id = "VSVA.PRQ.1", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "two queues of one VDEV (one PASID) waiting for pages: a response releases only the queue whose group it names; the other keeps waiting until its own response",
 	.source = SRC_PRQ "; " SRC_PCIE_PRI,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	const struct iommu_hwpt_pgfault *r[2];
 	struct iommu_hwpt_pgfault rec[2];
@@ -106,7 +106,7 @@ SIOVH_CLAUSE(prq_reset_ends_wait,
 	.id = "VSVA.PRQ.2", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a queue reset (qN_ctrl RESET) or a VDEV reset while a descriptor waits for a page ends the wait without success: the re-enabled queue runs new work, and a late response to the old group changes nothing",
 	.source = SRC_PRQ "; " SRC_LIFE("reset") "; " SRC_PCIE_PRI,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct siovh_target *t = siovh_check_target(check);
 	uint32_t adi, cookie;
@@ -138,7 +138,7 @@ SIOVH_CLAUSE(prq_guest_pasid,
 	.title = "a page request on a guest PASID is read with PASID_VALID, the guest's PASID (never the host's), LAST_PAGE and a WRITE or READ permission; its SUCCESS response reaches the queue running on that PASID",
 	.source = SRC_PRQ "; " SRC_H("struct iommu_hwpt_pgfault") "; " SEED000
 		  "\"Intel Scalable IOV & vSVA\"",
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf;
 	uint32_t pasid_cap;
@@ -176,7 +176,7 @@ SIOVH_CLAUSE(prq_destroy_invalid,
 	.id = "VSVA.PRQ.4", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "destroying a fault queue answers its outstanding groups INVALID: the waiting device sees an INVALID response (not SUCCESS), stops waiting and runs new work",
 	.source = SRC_PRQ " (\"closing the fault channel\"); " SRC_FAULTQ,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	uint32_t adi;
 	struct fq q;

@@ -16,7 +16,7 @@ SIOVH_CLAUSE(prq_write_perm,
 	.id = "VSVA.PRQ.8", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a device write to a page the guest mapped read-only raises a page request for WRITE at that page; after the guest makes it writable and invalidates, SUCCESS completes the write",
 	.source = SRC_PRQ,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_vtd_s1_invalidate e;
 	struct iommu_hwpt_pgfault pf;

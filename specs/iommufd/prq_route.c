@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * VSVA.PRQ 5-7: where page requests go (seed 004, "Fault Reporting",
+ * VSVA.PRQ 5-7, 9: where page requests go (seed 004, "Fault Reporting",
  * "Page Request/Response"): only to the fault queue of the HWPT the
  * requester is attached to, never to the user without one, and a detach
- * completes what the detached requester still waits for.
+ * completes what the detached requester still waits for; and none at all
+ * from a parent whose PRI capability is absent or disabled.
  */
 #include <string.h>
 
@@ -15,7 +16,7 @@ SIOVH_CLAUSE(prq_no_queue,
 	.id = "VSVA.PRQ.5", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a nested HWPT without a fault queue takes no page requests: a block-on-fault descriptor on a page the guest has not mapped completes with a page fault at once, and no fault queue gets a record",
 	.source = SRC_REPORT "; " SRC_H("IOMMU_HWPT_FAULT_ID_VALID"),
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf;
 	uint32_t adi;
@@ -38,7 +39,7 @@ SIOVH_CLAUSE(prq_route_own_queue,
 	.id = "VSVA.PRQ.6", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "two VDEVs on nested HWPTs with fault queues of their own: each one's page request is read from its own queue only, with its own dev_id, and answering it releases that VDEV alone",
 	.source = SRC_REPORT "; " SRC_FAULTQ,
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf[2], more;
 	struct fq q[2];
@@ -73,7 +74,7 @@ SIOVH_CLAUSE(prq_detach_completes,
 	.id = "VSVA.PRQ.7", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "detaching a device from a HWPT with a fault queue completes the groups it waits on: the device sees INVALID and completes with a page fault, and the group's cookie is unknown afterwards (-EINVAL)",
 	.source = SRC_PRQ "; " SRC_VFIO_H("VFIO_DEVICE_DETACH_IOMMUFD_PT"),
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf;
 	uint32_t adi;
@@ -91,5 +92,36 @@ SIOVH_CLAUSE(prq_detach_completes,
 	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
 	EXPECT_ERRNO(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
 		     -EINVAL);
+	drain_faults(check);
+}
+
+/* The parent's PRI control register (PCIe 7.8.9.2), 0 if it has no PRI. */
+#define PRI_CTRL	0x04
+#define PRI_CTRL_ENABLE	0x0001
+
+SIOVH_CLAUSE(prq_pri_off,
+	.id = "VSVA.PRQ.9", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a parent whose PRI capability is absent or disabled sends no page request: a block-on-fault descriptor on a page the guest has not mapped completes with a page fault at once, and the HWPT's fault queue stays empty",
+	.source = "PCIe 10.5.2.2 (PRI Control Register: Enable — the function may not issue page requests while it is clear); " SRC_REPORT,
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_pgfault pf;
+	uint32_t adi, pri, ctrl = 0;
+	struct fq q;
+	struct vs s;
+
+	pq_up(check, &s, &q, 1, 1);
+	pri = parent_find_ecap(check, 0x13);
+	if (pri) {	/* present: turn it off for the descriptor */
+		ctrl = pcfg_rd(check, pri + PRI_CTRL, 2);
+		pcfg_wr(check, pri + PRI_CTRL, ctrl & ~PRI_CTRL_ENABLE, 2);
+	}
+	adi = pq_adi(check, &s, 0);
+	pq_copy(check, &s, 0, PQ_FAULT, 0x9);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
+	EXPECT_FALSE(adi_probe(check, adi).page_wait);
+	EXPECT_ERRNO(fq_read(check, &q, &pf, PF_SZ), -EAGAIN);
+	if (pri)
+		pcfg_wr(check, pri + PRI_CTRL, ctrl, 2);
 	drain_faults(check);
 }

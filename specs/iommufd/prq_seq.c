@@ -20,7 +20,7 @@ SIOVH_CLAUSE(prq_seq_model,
 	.id = "VSVA.PRQ.SEQ.1", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "40 random sequences of 120 page request operations on a VDEV's queues (requests, reads, responses good and bogus, queue resets, guest unmaps, fault queue replacement) agree with the page request model after every step",
 	.source = SRC_PRQ "; " SRC_FAULTQ "; " SRC_PRESP " (as an executable model)",
-	.needs = NEEDS_VSVA, .timeout_ms = 120000)
+	.needs = NEEDS_PRQ, .timeout_ms = 120000)
 {
 	struct siovh_target *t = siovh_check_target(check);
 	const struct siovh_profile *p = must_profile(check);

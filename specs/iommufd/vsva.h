@@ -20,6 +20,8 @@
 #define SRC_VSVA(x) SEED004 "\"" x "\""
 #define SRC_VFIO_H(x) "linux/vfio.h, " x
 #define NEEDS_VSVA (NEEDS_IOMMUFD | NEEDS_ENGINE)
+/* ... and a device that sends page requests: a parent with PRI. */
+#define NEEDS_PRQ (NEEDS_VSVA | SIOVH_FEAT_PAGE_REQUEST)
 
 #define VS_PAGES	20
 #define VS_DATA		(VS_PAGES - 4)	/* data pages */

@@ -274,6 +274,9 @@ SIOVH_CLAUSE(mig_round_trip,
 
 	if (!ty->migration_flags)
 		SKIP("type %s has no migration in the profile", ty->name);
+	if (ty->max_instances < 2)
+		SKIP("type %s has one instance in the profile: no second VDEV to restore on",
+		     ty->name);
 	must_portal(check, ty);
 	vd_up(check, ty, &s, 1);
 	reg_wr(check, &s, arg, 0x5eed1234);

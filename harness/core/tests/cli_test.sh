@@ -65,6 +65,20 @@ usage "'nosuch-fault'" run --target ref:fault=nosuch-fault
 usage "'nosuch-fault'" run --faults nosuch-fault
 fault=$("$siovh" faults | awk 'NR == 1 { print $1 }')
 usage "'ref:fault=$fault'" run --target "ref:fault=$fault" --faults all
+# ref:profile=PATH: a profile that cannot be read or parsed, or a parent
+# the reference cannot build as stated, is refused naming the file (and
+# field); only ref takes the option, once.
+lite=specs/profiles/ref-lite.json
+usage "$tmp/none.json" run --target "ref:profile=$tmp/none.json"
+usage "only ref" run --target kernel:profile=$lite
+usage "more than one profile" run --target "ref:profile=$lite,profile=$lite"
+usage "profile path is empty" run --target ref:profile=
+sed 's/"ims_entries": 4/"ims_entries": 2/' $lite >"$tmp/ims.json"
+usage '$.parent.ims_entries' run --target "ref:profile=$tmp/ims.json"
+sed 's/"pasid", *"dvsec"/"dvsec"/' $lite >"$tmp/nopasid.json"
+usage '$.parent.ext_caps' run --target "ref:profile=$tmp/nopasid.json"
+sed '0,/"adis": 4,/s//"adis": 65,/; s/"ims_entries": 4/"ims_entries": 65/' $lite >"$tmp/adis.json"
+usage '$.parent.adis' run --target "ref:profile=$tmp/adis.json"
 usage "'0'" run --jobs 0
 usage "'-1'" run --jobs -1
 usage "'two'" run --jobs two

@@ -76,6 +76,8 @@ struct siovh_vfio_detach_pt {
 #define SIOVH_FEAT_VDEV_MIGRATION	(1ull << 11) /* VFIO migration v2 */
 #define SIOVH_FEAT_VDEV_DIRTY		(1ull << 12) /* DMA logging */
 #define SIOVH_FEAT_REF_ENGINE		(1ull << 13) /* siovdev descriptors */
+#define SIOVH_FEAT_PAGE_REQUEST		(1ull << 14) /* the device sends PRI
+						      * page requests */
 #define SIOVH_FEAT_IOMMUFD		(1ull << 16)
 
 /* Name of a single feature bit ("ioasid", "test-ioasid", ...), or NULL. */

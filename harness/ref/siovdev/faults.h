@@ -108,7 +108,9 @@
 	X(PRI_FAILURE_IGNORED, "pri-failure-ignored", UNIT,		\
 	  "Response Failure does not stop further page requests")	\
 	X(PRI_RESET_KEEPS_WAIT, "pri-reset-keeps-wait", IOMMUFD,		\
-	  "an ADI reset leaves the page wait: the queue stays stopped")
+	  "an ADI reset leaves the page wait: the queue stays stopped")	\
+	X(PRI_IGNORES_ENABLE, "pri-ignores-enable", IOMMUFD,		\
+	  "page requests are sent while PRI is disabled or absent")
 
 enum siovdev_fault {
 	SIOVDEV_FAULT_NONE = 0,

@@ -31,11 +31,20 @@ static uint16_t prg_alloc(struct siovdev *d)
 	return prg;
 }
 
+/* The capacity the PRI capability reports (cfg.c). */
+#define PRI_CAPACITY	32
+
 /* May ADI n send a page request now? */
 static bool pri_may_request(const struct siovdev *d, uint32_t n)
 {
-	if (!d->ops.page_request || !cfg_pri_enabled(d) ||
-	    siovdev_fault(d, SIOVDEV_FAULT_PRI_NO_WAIT))
+	if (!d->ops.page_request || siovdev_fault(d, SIOVDEV_FAULT_PRI_NO_WAIT))
+		return false;
+	/* The bug: neither PRI's presence nor its enable bit is looked at,
+	 * only the device's own limits. */
+	if (siovdev_fault(d, SIOVDEV_FAULT_PRI_IGNORES_ENABLE))
+		return d->pr_outstanding < PRI_CAPACITY &&
+		       d->adis[n].pw.responses < SIOVDEV_PR_RETRIES;
+	if (!cfg_pri_enabled(d))
 		return false;
 	if (cfg_pri_rf(d) && !siovdev_fault(d, SIOVDEV_FAULT_PRI_FAILURE_IGNORED))
 		return false;
