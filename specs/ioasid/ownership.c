@@ -176,3 +176,57 @@ SIOVH_CLAUSE(own_notify,
 		     -EACCES);
 	expect_untouched(check, &c);
 }
+
+static void never_called(siovh_ioasid_t id, void *data)
+{
+	(void)id;
+	++*(int *)data;
+}
+
+SIOVH_CLAUSE(own_null_set,
+	.id = "IOASID.OWN.8", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "set == NULL is -EINVAL for every call taking a set but find (alloc, get, put, attach_data, attach_spid, find_by_spid, notify, set_adjust, set_for_each, (un)register_notifier) and changes nothing; find with set == NULL searches every set",
+	.source = "harness/include/siovh/ioasid.h (contract: \"set == NULL is accepted by find only (-EINVAL elsewhere)\"); " SRC_GAPS,
+	.needs = NEEDS_PROBE)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	uint32_t cap, avail, avail_after;
+	siovh_ioasid_t out = SIOVH_INVALID_IOASID;
+	struct listener extra;
+	struct two_sets c;
+	void *priv = NULL;
+	int calls = 0;
+	char other;
+
+	two_sets_setup(check, &c);
+	listener_init(&extra, t, &c.log, 3, SIOVH_IOASID_PRIO_DEFAULT,
+		      LISTEN_RECORD);
+	ASSERT_OK(t->ioasid->get_capacity(t, &cap, &avail));
+	EXPECT_ERRNO(t->ioasid->alloc(t, NULL, c.id + 1, c.id + 1, NULL, &out),
+		     -EINVAL);
+	EXPECT_ERRNO(t->ioasid->get(t, NULL, c.id), -EINVAL);
+	EXPECT_ERRNO(t->ioasid->put(t, NULL, c.id), -EINVAL);
+	EXPECT_ERRNO(t->ioasid->attach_data(t, NULL, c.id, &other), -EINVAL);
+	EXPECT_ERRNO(t->ioasid->attach_spid(t, NULL, c.id, 7), -EINVAL);
+	EXPECT_ERRNO(t->ioasid->find_by_spid(t, NULL, 7, &out), -EINVAL);
+	EXPECT_ERRNO(t->ioasid->notify(t, NULL, c.id, SIOVH_IOASID_NOTIFY_BIND,
+				       SIOVH_IOASID_NOTIFY_FLAG_ALL), -EINVAL);
+	EXPECT_ERRNO(t->ioasid->set_adjust(t, NULL, 8), -EINVAL);
+	EXPECT_ERRNO(t->ioasid->set_for_each(t, NULL, never_called, &calls),
+		     -EINVAL);
+	EXPECT_EQ(calls, 0);
+	EXPECT_ERRNO(t->ioasid->register_notifier(t, NULL, &extra.nb), -EINVAL);
+	EXPECT_ERRNO(t->ioasid->unregister_notifier(t, NULL, &c.la.nb),
+		     -EINVAL);
+	EXPECT_EQ(out, SIOVH_INVALID_IOASID);
+	ASSERT_OK(t->ioasid->get_capacity(t, &cap, &avail_after));
+	EXPECT_EQ(avail_after, avail);
+	expect_untouched(check, &c);
+	/* find is the exception: NULL searches every set. */
+	EXPECT_OK(t->ioasid->find(t, NULL, c.id, NULL, &priv));
+	EXPECT_PTR_EQ(priv, &c.data);
+	/* a's notifier is still registered: a BIND through a reaches it. */
+	EXPECT_OK(t->ioasid->notify(t, c.a, c.id, SIOVH_IOASID_NOTIFY_BIND,
+				    SIOVH_IOASID_NOTIFY_FLAG_SET));
+	EXPECT_EQ(c.log.n, 1);
+}

@@ -146,7 +146,9 @@
 	X(UNREGISTER_NOOP, "unregister-noop",				\
 	  "unregister succeeds but the notifier stays registered")	\
 	X(REGISTER_DUP, "register-dup",					\
-	  "registering a block twice on one chain succeeds")
+	  "registering a block twice on one chain succeeds")		\
+	X(NULL_SET_ANY, "null-set-any",					\
+	  "get and put with set == NULL reach any set's ID")
 
 enum ioasid_fault {
 	IOASID_FAULT_NONE = 0,

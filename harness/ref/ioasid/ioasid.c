@@ -386,7 +386,7 @@ int ioasid_get(struct ioasid_core *core, struct ioasid_set *set,
 	struct ioasid_entry *e;
 	int err;
 
-	if (!set)
+	if (!set && !ioasid_fault(core, IOASID_FAULT_NULL_SET_ANY))
 		return -EINVAL;
 	ioasid_lock(core);
 	err = ioasid_lookup(core, set, id, check_owner, &e);
@@ -405,7 +405,7 @@ int ioasid_put(struct ioasid_core *core, struct ioasid_set *set,
 	struct ioasid_entry *e;
 	int err;
 
-	if (!set)
+	if (!set && !ioasid_fault(core, IOASID_FAULT_NULL_SET_ANY))
 		return -EINVAL;
 	ioasid_lock(core);
 	err = ioasid_lookup(core, set, id, check_owner, &e);
