@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.FAULT 4-7: read() and write() on a fault queue's fd: whole
+ * IOMMUFD.FAULT 4-8: read() and write() on a fault queue's fd: whole
  * records only, a short read keeps what it had no room for, and a write
  * is all or nothing (struct iommu_hwpt_pgfault, struct
- * iommu_hwpt_page_response; seed 004, "Sanitize User Requests").
+ * iommu_hwpt_page_response; seed 004, "Sanitize User Requests"), and the
+ * arguments IOMMU_FAULT_QUEUE_ALLOC and the fds refuse.
  */
 #include <string.h>
 
@@ -124,4 +125,31 @@ SIOVH_CLAUSE(fault_write_len,
 	still_waits(check, &s);
 	EXPECT_EQ(fq_write_raw(check, &q, &w.r, PR_SZ), (ssize_t)PR_SZ);
 	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
+}
+
+SIOVH_CLAUSE(fault_alloc_args,
+	.id = "IOMMUFD.FAULT.8", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOMMU_FAULT_QUEUE_ALLOC with any flag bit set is -EOPNOTSUPP; read() and write() on a descriptor that is no fault queue's (-1) are -EBADF",
+	.source = SRC_H("struct iommu_fault_alloc: @flags must be 0") "; " SRC_SANITIZE,
+	.needs = NEEDS_IOMMUFD)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct iommu_hwpt_page_response resp = { 0 };
+	struct iommu_hwpt_pgfault pf;
+	uint32_t bit;
+	struct fq q;
+
+	must_fault_queue(check, &q);
+	for (bit = 0; bit < 32; bit += 31) {
+		struct iommu_fault_alloc c = {
+			.size = sizeof(c), .flags = 1u << bit,
+		};
+
+		EXPECT_ERRNO(fd_ioctl(check, IOMMU_FAULT_QUEUE_ALLOC, &c),
+			     -EOPNOTSUPP);
+	}
+	EXPECT_ERRNO(t->iommufd->fault_read(t, -1, &pf, PF_SZ), -EBADF);
+	EXPECT_ERRNO(t->iommufd->fault_write(t, -1, &resp, PR_SZ), -EBADF);
+	/* The real queue is still there and empty. */
+	EXPECT_ERRNO(fq_read(check, &q, &pf, PF_SZ), -EAGAIN);
 }

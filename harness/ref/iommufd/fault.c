@@ -21,7 +21,7 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 	struct iommufd_obj *obj;
 	int fd;
 
-	if (cmd->flags)
+	if (cmd->flags && !iommufd_fault(ctx, IOMMUFD_FAULT_FAULT_ALLOC_FLAGS))
 		return -EOPNOTSUPP;
 	if (!ctx->plat.iommu)
 		return -ENODEV;

@@ -168,7 +168,9 @@
 	X(FULL_REFUSES_REPLACE, "full-refuses-replace", IOMMUFD,	\
 	  "with every PASID slot taken, a replace is -ENOSPC too")	\
 	X(REATTACH_LEAKS, "reattach-leaks", IOMMUFD,			\
-	  "re-attaching the HWPT already attached takes another reference")
+	  "re-attaching the HWPT already attached takes another reference") \
+	X(FAULT_ALLOC_FLAGS, "fault-alloc-flags", IOMMUFD,		\
+	  "IOMMU_FAULT_QUEUE_ALLOC ignores unknown flag bits")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,
