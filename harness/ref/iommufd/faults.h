@@ -170,7 +170,11 @@
 	X(REATTACH_LEAKS, "reattach-leaks", IOMMUFD,			\
 	  "re-attaching the HWPT already attached takes another reference") \
 	X(FAULT_ALLOC_FLAGS, "fault-alloc-flags", IOMMUFD,		\
-	  "IOMMU_FAULT_QUEUE_ALLOC ignores unknown flag bits")
+	  "IOMMU_FAULT_QUEUE_ALLOC ignores unknown flag bits")		\
+	X(WRAP_UNCHECKED, "wrap-unchecked", IOMMUFD,			\
+	  "MAP, UNMAP and COPY let iova/user_va + length - 1 wrap past U64_MAX") \
+	X(COPY_UNKNOWN_SRC_EMPTY, "copy-unknown-src-empty", IOMMUFD,	\
+	  "COPY from an unknown src_ioas_id copies nothing and succeeds")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

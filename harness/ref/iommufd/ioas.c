@@ -74,7 +74,8 @@ static int check_user_range(struct iommufd_ctx *ctx, uint64_t va,
 	if ((va | length) % IOMMUFD_PAGE &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_MAP_UNALIGNED))
 		return -EINVAL;
-	if (va > UINT64_MAX - (length - 1))
+	if (va > UINT64_MAX - (length - 1) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_WRAP_UNCHECKED))
 		return -EOVERFLOW;
 	return 0;
 }
@@ -240,7 +241,8 @@ int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd)
 			return -EOVERFLOW;
 		if (!cmd->length)
 			return -EINVAL;
-		if (cmd->iova > UINT64_MAX - (cmd->length - 1))
+		if (cmd->iova > UINT64_MAX - (cmd->length - 1) &&
+		    !iommufd_fault(ctx, IOMMUFD_FAULT_WRAP_UNCHECKED))
 			return -EOVERFLOW;
 		ret = unmap_range(ctx, ioas, cmd->iova,
 				  cmd->iova + cmd->length - 1, &unmapped);

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IOMMUFD.IOAS 18-19: the arguments MAP, UNMAP and COPY refuse before they
+ * touch an IOAS: ranges whose arithmetic overflows, and IOAS IDs that name
+ * nothing (linux/iommufd.h, "General ioctl format": EOVERFLOW, ENOENT).
+ */
+#include <string.h>
+
+#include "common.h"
+
+#define SRC_OVERFLOW SRC_ABI " (\"EOVERFLOW: Mathematics overflowed\")"
+#define SRC_ENOENT SRC_ABI " (\"ENOENT: An ID or IOVA provided does not exist\")"
+
+/* A raw IOAS_MAP of [user_va, + length) at a fixed iova. */
+static int map_raw(struct siovh_check *check, uint32_t id, uint64_t iova,
+		   uint64_t user_va, uint64_t length)
+{
+	struct iommu_ioas_map m = {
+		.size = sizeof(m), .ioas_id = id, .iova = iova,
+		.user_va = user_va, .length = length,
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+	};
+
+	return fd_ioctl(check, IOMMU_IOAS_MAP, &m);
+}
+
+SIOVH_CLAUSE(ioas_overflow,
+	.id = "IOMMUFD.IOAS.18", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "MAP, UNMAP and COPY whose range arithmetic overflows are -EOVERFLOW and change nothing: an iova or length of U64_MAX, a user_va + length - 1 or an iova + length - 1 past U64_MAX",
+	.source = SRC_OVERFLOW "; " SRC_H("IOMMU_IOAS_MAP, IOMMU_IOAS_UNMAP, IOMMU_IOAS_COPY"),
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t id = must_ioas(check), dst = must_ioas(check);
+	uint64_t b = must_base(check, id), iova, top = UINT64_MAX - PG + 1;
+	void *buf = must_pages(check, 2);
+
+	EXPECT_ERRNO(map_raw(check, id, UINT64_MAX, (uintptr_t)buf, PG),
+		     -EOVERFLOW);
+	EXPECT_ERRNO(map_raw(check, id, b, (uintptr_t)buf, UINT64_MAX),
+		     -EOVERFLOW);
+	/* user memory at the very top: the last byte wraps */
+	EXPECT_ERRNO(map_raw(check, id, b, top, 2 * PG), -EOVERFLOW);
+	EXPECT_EQ(unmap_all(check, id), 0);
+
+	iova = b;
+	ASSERT_OK(ioas_map(check, id, FIXED, buf, 2 * PG, &iova));
+	EXPECT_ERRNO(ioas_unmap(check, id, UINT64_MAX, PG, NULL), -EOVERFLOW);
+	EXPECT_ERRNO(ioas_unmap(check, id, b, UINT64_MAX, NULL), -EOVERFLOW);
+	EXPECT_ERRNO(ioas_unmap(check, id, top, 2 * PG, NULL), -EOVERFLOW);
+	EXPECT_ERRNO(ioas_copy(check, dst, id, FIXED, top, 2 * PG, &iova),
+		     -EOVERFLOW);
+	EXPECT_ERRNO(ioas_copy(check, dst, id, FIXED, b, UINT64_MAX, &iova),
+		     -EOVERFLOW);
+	/* the one real mapping is intact, the copy target still empty */
+	EXPECT_EQ(unmap_all(check, dst), 0);
+	EXPECT_EQ(unmap_all(check, id), 2 * PG);
+}
+
+SIOVH_CLAUSE(ioas_copy_unknown,
+	.id = "IOMMUFD.IOAS.19", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "COPY from or to an IOAS ID that names no IOAS (never allocated, destroyed, or another object's) is -ENOENT and maps nothing",
+	.source = SRC_ENOENT "; " SRC_H("IOMMU_IOAS_COPY"),
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t src = must_ioas(check), dst = must_ioas(check);
+	uint32_t gone = must_ioas(check), fault_id;
+	uint64_t b = must_base(check, src), iova;
+	struct iommu_fault_alloc fa = { .size = sizeof(fa) };
+	void *buf = must_pages(check, 1);
+
+	iova = b;
+	ASSERT_OK(ioas_map(check, src, FIXED, buf, PG, &iova));
+	ASSERT_OK(obj_destroy(check, gone));
+	ASSERT_OK(fd_ioctl(check, IOMMU_FAULT_QUEUE_ALLOC, &fa));
+	fault_id = fa.out_fault_id;
+	iova = b;
+	EXPECT_ERRNO(ioas_copy(check, dst, gone, FIXED, b, PG, &iova), -ENOENT);
+	EXPECT_ERRNO(ioas_copy(check, dst, fault_id, FIXED, b, PG, &iova),
+		     -ENOENT);
+	EXPECT_ERRNO(ioas_copy(check, dst, UINT32_MAX, FIXED, b, PG, &iova),
+		     -ENOENT);
+	EXPECT_ERRNO(ioas_copy(check, gone, src, FIXED, b, PG, &iova), -ENOENT);
+	EXPECT_ERRNO(ioas_copy(check, fault_id, src, FIXED, b, PG, &iova),
+		     -ENOENT);
+	EXPECT_EQ(unmap_all(check, dst), 0);
+	EXPECT_EQ(unmap_all(check, src), PG);
+}
