@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.HWINFO 1-2: IOMMU_GET_HW_INFO, the unit's capabilities a VMM
+ * IOMMUFD.HWINFO 1-3: IOMMU_GET_HW_INFO, the unit's capabilities a VMM
  * mirrors in its virtual IOMMU (seed 004, "capability exposure").
  */
 #include <string.h>
@@ -67,4 +67,43 @@ SIOVH_CLAUSE(hwinfo_data_len,
 	EXPECT_EQ(c.data_len, len);
 	EXPECT_EQ(memcmp(buf, full, 8), 0);
 	EXPECT_EQ(buf[8], 0xee);
+}
+
+SIOVH_CLAUSE(hwinfo_args,
+	.id = "IOMMUFD.HWINFO.3", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "GET_HW_INFO with an unknown flag or a nonzero __reserved is -EOPNOTSUPP, of a dev_id that names no device -ENOENT, with data_len but no data_uptr -EFAULT; none of them writes the user buffer",
+	.source = SRC_HWINFO "; " SRC_ABI " (\"EOPNOTSUPP\", \"ENOENT\", \"EFAULT\")",
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hw_info c;
+	uint8_t buf[64], ones[64];
+	struct vs s;
+	int i;
+
+	vs_up(check, &s);
+	memset(ones, 0xee, sizeof(ones));
+	memcpy(buf, ones, sizeof(buf));
+	for (i = 0; i < 4; i++) {
+		c = (struct iommu_hw_info) {
+			.size = sizeof(c), .dev_id = s.dev_id,
+			.data_len = sizeof(buf), .data_uptr = (uintptr_t)buf,
+		};
+		if (i == 3)
+			c.flags = 1u << 31;
+		else
+			c.__reserved[i] = 1;
+		EXPECT_ERRNO(fd_ioctl(check, IOMMU_GET_HW_INFO, &c),
+			     -EOPNOTSUPP);
+	}
+	c = (struct iommu_hw_info) {
+		.size = sizeof(c), .dev_id = s.ioas, .data_len = sizeof(buf),
+		.data_uptr = (uintptr_t)buf,
+	};
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_GET_HW_INFO, &c), -ENOENT);
+	c.dev_id = 0x7fff;
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_GET_HW_INFO, &c), -ENOENT);
+	c.dev_id = s.dev_id;
+	c.data_uptr = 0;
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_GET_HW_INFO, &c), -EFAULT);
+	EXPECT_EQ(memcmp(buf, ones, sizeof(buf)), 0);
 }

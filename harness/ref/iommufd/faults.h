@@ -174,7 +174,9 @@
 	X(WRAP_UNCHECKED, "wrap-unchecked", IOMMUFD,			\
 	  "MAP, UNMAP and COPY let iova/user_va + length - 1 wrap past U64_MAX") \
 	X(COPY_UNKNOWN_SRC_EMPTY, "copy-unknown-src-empty", IOMMUFD,	\
-	  "COPY from an unknown src_ioas_id copies nothing and succeeds")
+	  "COPY from an unknown src_ioas_id copies nothing and succeeds") \
+	X(HWINFO_FLAGS_IGNORED, "hwinfo-flags-ignored", IOMMUFD,	\
+	  "GET_HW_INFO ignores unknown flags and nonzero __reserved")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -52,8 +52,9 @@ int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)
 	uint32_t len = sizeof(vtd);
 	unsigned char *p;
 
-	if (cmd->flags || cmd->__reserved[0] || cmd->__reserved[1] ||
-	    cmd->__reserved[2])
+	if ((cmd->flags || cmd->__reserved[0] || cmd->__reserved[1] ||
+	     cmd->__reserved[2]) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_HWINFO_FLAGS_IGNORED))
 		return -EOPNOTSUPP;
 	if (!ctx->plat.iommu || !iommufd_get_device(ctx, cmd->dev_id))
 		return -ENOENT;
