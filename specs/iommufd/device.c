@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.DEV 1-4 and VSVA.BIND 4-5: device objects on a VDEV's cdev
+ * IOMMUFD.DEV 1-4, 8 and VSVA.BIND 4-5: device objects on a VDEV's cdev
  * (VFIO_DEVICE_BIND_IOMMUFD, ATTACH/DETACH_IOMMUFD_PT, PASID attach of a
  * guest PASID, which the VDCM backs with a host PASID).
  */
@@ -135,4 +135,30 @@ SIOVH_CLAUSE(bind_gpasid_limit,
 	EXPECT_OK(dev_attach(check, &s.d, true, 1, s.nested));
 	EXPECT_OK(dev_detach(check, &s.d, true, 1));
 	EXPECT_NE(dev_detach(check, &s.d, true, 1), 0);
+}
+
+SIOVH_CLAUSE(dev_unbound_cdev,
+	.id = "IOMMUFD.DEV.8", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "on a VDEV's cdev not bound to iommufd, ATTACH and DETACH_IOMMUFD_PT are -EINVAL (no access granted) and reach no HWPT; an ioctl the cdev does not know is -ENOTTY, bound or not",
+	.source = SRC_VFIO_H("VFIO_DEVICE_BIND_IOMMUFD (\"User is restricted from accessing the device before the binding operation is completed\")") "; " SRC_ATTACH,
+	.needs = NEEDS_VSVA)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct siovh_target *t = siovh_check_target(check);
+	const unsigned long unknown = _IO(';', 100 + 99);
+	uint32_t ioas = must_ioas(check), dev_id;
+	struct vd d;
+	int dummy = 0;
+
+	vd_up(check, &p->types[0], &d, 0x51);
+	EXPECT_ERRNO(dev_attach(check, &d, false, 0, ioas), -EINVAL);
+	EXPECT_ERRNO(dev_detach(check, &d, false, 0), -EINVAL);
+	EXPECT_ERRNO(t->iommufd->device_ioctl(t, d.v, unknown, &dummy),
+		     -ENOTTY);
+	ASSERT_OK(dev_bind(check, &d, &dev_id));
+	EXPECT_ERRNO(t->iommufd->device_ioctl(t, d.v, unknown, &dummy),
+		     -ENOTTY);
+	/* an IOAS nothing is attached to can be destroyed */
+	EXPECT_OK(obj_destroy(check, ioas));
+	vd_down(check, &d);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.INV 1-5 and VSVA.INV 1-2: IOMMU_HWPT_INVALIDATE on a nested
+ * IOMMUFD.INV 1-6 and VSVA.INV 1-2: IOMMU_HWPT_INVALIDATE on a nested
  * HWPT (seed 004, "invalidation pass-down", "sanitize user requests"):
  * every field checked, nothing of a bad request done, entry_num the
  * requests handled, and the guest's stale IOTLB entries gone only after it.
@@ -119,6 +119,35 @@ SIOVH_CLAUSE(inv_count,
 	EXPECT_EQ(num, 1);
 	EXPECT_OK(vs_inv(check, s.nested, e + 2, E_SZ, 1, &num));
 	EXPECT_EQ(num, 1);
+}
+
+SIOVH_CLAUSE(inv_args,
+	.id = "IOMMUFD.INV.6", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "HWPT_INVALIDATE with a nonzero __reserved is -EOPNOTSUPP, of a hwpt_id that names no HWPT -ENOENT, with entries but no data_uptr -EFAULT; none of them invalidates anything",
+	.source = SRC_INV "; " SRC_ABI " (\"EOPNOTSUPP\", \"ENOENT\", \"EFAULT\")",
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_vtd_s1_invalidate e = inv_entry(VS_GVA, 1, 0);
+	struct iommu_hwpt_invalidate c;
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	c = (struct iommu_hwpt_invalidate) {
+		.size = sizeof(c), .hwpt_id = s.nested,
+		.data_uptr = (uintptr_t)&e,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		.entry_len = E_SZ, .entry_num = 1, .__reserved = 1,
+	};
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_INVALIDATE, &c), -EOPNOTSUPP);
+	c.__reserved = 0;
+	c.hwpt_id = 0x7fff;
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_INVALIDATE, &c), -ENOENT);
+	c.hwpt_id = s.nested;
+	c.data_uptr = 0;
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_INVALIDATE, &c), -EFAULT);
+	/* the HWPT still takes a good request */
+	EXPECT_OK(vs_inv(check, s.nested, &e, E_SZ, 1, NULL));
 }
 
 /* Guest VA page 0 reads data page `from`; the copy lands in page 1. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.IOAS 18-19: the arguments MAP, UNMAP and COPY refuse before they
- * touch an IOAS: ranges whose arithmetic overflows, and IOAS IDs that name
- * nothing (linux/iommufd.h, "General ioctl format": EOVERFLOW, ENOENT).
+ * IOMMUFD.IOAS 18-20: the arguments MAP, UNMAP, COPY, IOVA_RANGES and
+ * ALLOW_IOVAS refuse before they touch an IOAS: ranges whose arithmetic
+ * overflows, IOAS IDs that name nothing, a count with no array
+ * (linux/iommufd.h, "General ioctl format": EOVERFLOW, ENOENT, EFAULT).
  */
 #include <string.h>
 
@@ -85,4 +86,50 @@ SIOVH_CLAUSE(ioas_copy_unknown,
 		     -ENOENT);
 	EXPECT_EQ(unmap_all(check, dst), 0);
 	EXPECT_EQ(unmap_all(check, src), PG);
+}
+
+SIOVH_CLAUSE(ioas_ranges_unknown,
+	.id = "IOMMUFD.IOAS.20", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOVA_RANGES and ALLOW_IOVAS of an ID that names no IOAS (destroyed, or another object's) are -ENOENT; a nonzero num_iovas with no array is -EFAULT; the IOAS's ranges are unchanged",
+	.source = SRC_ENOENT "; " SRC_ABI " (\"EFAULT\"); " SRC_H("IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_ALLOW_IOVAS"),
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t id = must_ioas(check), gone = must_ioas(check), fault_id;
+	struct iommu_fault_alloc fa = { .size = sizeof(fa) };
+	struct iommu_iova_range v[4];
+	struct iommu_ioas_iova_ranges q;
+	struct iommu_ioas_allow_iovas al;
+	struct ioas_ranges before, after;
+	uint32_t bad[2], i;
+
+	must_ranges(check, id, &before);
+	ASSERT_OK(obj_destroy(check, gone));
+	ASSERT_OK(fd_ioctl(check, IOMMU_FAULT_QUEUE_ALLOC, &fa));
+	fault_id = fa.out_fault_id;
+	bad[0] = gone;
+	bad[1] = fault_id;
+	for (i = 0; i < 2; i++) {
+		q = (struct iommu_ioas_iova_ranges) {
+			.size = sizeof(q), .ioas_id = bad[i], .num_iovas = 4,
+			.allowed_iovas = (uintptr_t)v,
+		};
+		EXPECT_ERRNO(fd_ioctl(check, IOMMU_IOAS_IOVA_RANGES, &q),
+			     -ENOENT);
+		al = (struct iommu_ioas_allow_iovas) {
+			.size = sizeof(al), .ioas_id = bad[i],
+		};
+		EXPECT_ERRNO(fd_ioctl(check, IOMMU_IOAS_ALLOW_IOVAS, &al),
+			     -ENOENT);
+	}
+	q = (struct iommu_ioas_iova_ranges) {
+		.size = sizeof(q), .ioas_id = id, .num_iovas = 4,
+	};
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_IOAS_IOVA_RANGES, &q), -EFAULT);
+	al = (struct iommu_ioas_allow_iovas) {
+		.size = sizeof(al), .ioas_id = id, .num_iovas = 1,
+	};
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_IOAS_ALLOW_IOVAS, &al), -EFAULT);
+	must_ranges(check, id, &after);
+	EXPECT_EQ(after.n, before.n);
+	EXPECT_EQ(memcmp(after.v, before.v, before.n * sizeof(before.v[0])), 0);
 }

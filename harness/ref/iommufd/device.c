@@ -265,7 +265,8 @@ int iommufd_device_ioctl(struct iommufd_ctx *ctx, void *dev,
 	if (cmd != VFIO_DEVICE_BIND_IOMMUFD &&
 	    cmd != VFIO_DEVICE_ATTACH_IOMMUFD_PT &&
 	    cmd != VFIO_DEVICE_DETACH_IOMMUFD_PT)
-		return -ENOTTY;
+		return iommufd_fault(ctx, IOMMUFD_FAULT_CDEV_UNKNOWN_EINVAL) ?
+		       -EINVAL : -ENOTTY;
 	if (!arg)
 		return -EFAULT;
 	if (!ctx->plat.iommu || !ctx->plat.dev_ops)

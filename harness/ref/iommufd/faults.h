@@ -176,7 +176,13 @@
 	X(COPY_UNKNOWN_SRC_EMPTY, "copy-unknown-src-empty", IOMMUFD,	\
 	  "COPY from an unknown src_ioas_id copies nothing and succeeds") \
 	X(HWINFO_FLAGS_IGNORED, "hwinfo-flags-ignored", IOMMUFD,	\
-	  "GET_HW_INFO ignores unknown flags and nonzero __reserved")
+	  "GET_HW_INFO ignores unknown flags and nonzero __reserved")	\
+	X(CDEV_UNKNOWN_EINVAL, "cdev-unknown-einval", IOMMUFD,		\
+	  "an ioctl the VDEV's cdev does not know is -EINVAL, not -ENOTTY") \
+	X(INV_RESERVED_IGNORED, "inv-reserved-ignored", IOMMUFD,	\
+	  "HWPT_INVALIDATE ignores a nonzero __reserved")		\
+	X(RANGES_ANY_IOAS, "ranges-any-ioas", IOMMUFD,			\
+	  "IOVA_RANGES of an ID that names no IOAS answers as for a fresh one")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -107,7 +107,8 @@ int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd)
 	size_t k;
 	int ret = 0;
 
-	if (cmd->__reserved)
+	if (cmd->__reserved &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_INV_RESERVED_IGNORED))
 		return -EOPNOTSUPP;
 	hw = iommufd_get_obj(ctx, cmd->hwpt_id, 0);
 	if (!hw)

@@ -45,7 +45,8 @@ int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd)
 	if (cmd->__reserved &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_RESERVED_IGNORED))
 		return -EOPNOTSUPP;
-	if (!iommufd_get_ioas(ctx, cmd->ioas_id))
+	if (!iommufd_get_ioas(ctx, cmd->ioas_id) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_RANGES_ANY_IOAS))
 		return -ENOENT;
 	out = (struct iommu_iova_range *)(uintptr_t)cmd->allowed_iovas;
 	if (max && !out)
