@@ -4,7 +4,8 @@
  * interrupts from IMS and virtual interrupts) as VFIO_DEVICE_GET_IRQ_INFO
  * and VFIO_DEVICE_SET_IRQS present them: each vector reaches its own
  * eventfd, a masked vector does not signal, and what arrived while masked is
- * delivered once on unmask.
+ * delivered once on unmask; SET_IRQS refuses a malformed header, honours
+ * DATA_BOOL's selection and disables an index with count 0.
  */
 #include <string.h>
 #include <unistd.h>
@@ -314,6 +315,132 @@ SIOVH_CLAUSE(irq_pba,
 		EXPECT_EQ(efd_take(fds[i]), 1);
 		ASSERT_OK(vd_read(&d, pba & 7, word, &val, 4));
 		EXPECT_EQ(val & (1u << (i % 32)), 0);
+	}
+	vd_down(check, &d);
+}
+
+/* A raw VFIO_DEVICE_SET_IRQS: the header, then dlen bytes of data, with
+ * argsz the header plus argsz_data (which may say less than dlen). */
+static int set_irqs_raw(struct vd *d, uint32_t flags, uint32_t index,
+			uint32_t start, uint32_t count, const void *data,
+			size_t dlen, size_t argsz_data)
+{
+	uint8_t buf[sizeof(struct vfio_irq_set) + 16 * sizeof(int)];
+	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	if (dlen > sizeof(buf) - sizeof(*s))
+		return -E2BIG;
+	s->argsz = (uint32_t)(sizeof(*s) + argsz_data);
+	s->flags = flags;
+	s->index = index;
+	s->start = start;
+	s->count = count;
+	if (dlen)
+		memcpy(s->data, data, dlen);
+	return d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_SET_IRQS, s);
+}
+
+#define NONE_TRIGGER (VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER)
+
+SIOVH_CLAUSE(irq_set_header,
+	.id = "VDCM.IRQ.11", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "SET_IRQS is -EINVAL for an unknown flag bit, not exactly one data type or one action, an argsz shorter than the header and its data, an index past the device's, or vectors on an index that has none; GET_IRQ_INFO for a short argsz or an index past the device's; none of them changes what is armed",
+	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_GET_IRQ_INFO"),
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct siovh_target *t = siovh_check_target(check);
+	struct vfio_irq_info info;
+	int fds[MAXV];
+	uint32_t n;
+	struct vd d;
+
+	n = arm_all(check, &p->types[0], &d, fds);
+	EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER | 1u << 31, MSIX, 0, 1,
+				  NULL, 0, 0), -EINVAL);
+	EXPECT_ERRNO(set_irqs_raw(&d, VFIO_IRQ_SET_DATA_NONE |
+				  VFIO_IRQ_SET_DATA_BOOL |
+				  VFIO_IRQ_SET_ACTION_TRIGGER, MSIX, 0, 1,
+				  "\1", 1, 1), -EINVAL);
+	EXPECT_ERRNO(set_irqs_raw(&d, VFIO_IRQ_SET_ACTION_TRIGGER, MSIX, 0, 1,
+				  NULL, 0, 0), -EINVAL);
+	EXPECT_ERRNO(set_irqs_raw(&d, VFIO_IRQ_SET_DATA_NONE |
+				  VFIO_IRQ_SET_ACTION_MASK |
+				  VFIO_IRQ_SET_ACTION_UNMASK, MSIX, 0, 1,
+				  NULL, 0, 0), -EINVAL);
+	/* two eventfds promised, room for one */
+	EXPECT_ERRNO(set_irqs_raw(&d, VFIO_IRQ_SET_DATA_EVENTFD |
+				  VFIO_IRQ_SET_ACTION_TRIGGER, MSIX, 0, 2,
+				  fds, 2 * sizeof(int), sizeof(int)), -EINVAL);
+	EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER, VFIO_PCI_NUM_IRQS, 0, 1,
+				  NULL, 0, 0), -EINVAL);
+	if (!siovh_profile_irq(&p->types[0], VFIO_PCI_INTX_IRQ_INDEX))
+		EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER,
+					  VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL,
+					  0, 0), -EINVAL);
+	info = (struct vfio_irq_info) {
+		.argsz = sizeof(info) - 1, .index = MSIX,
+	};
+	EXPECT_ERRNO(t->vfio_device->ioctl(t, d.v, VFIO_DEVICE_GET_IRQ_INFO,
+					   &info), -EINVAL);
+	info = (struct vfio_irq_info) {
+		.argsz = sizeof(info), .index = VFIO_PCI_NUM_IRQS,
+	};
+	EXPECT_ERRNO(t->vfio_device->ioctl(t, d.v, VFIO_DEVICE_GET_IRQ_INFO,
+					   &info), -EINVAL);
+	/* every vector is still armed, unmasked, and signals once */
+	for (n = n ? n : 1; n--;) {
+		ASSERT_OK(irq_fire(&d, MSIX, n));
+		EXPECT_EQ(efd_take(fds[n]), 1);
+	}
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(irq_set_bool,
+	.id = "VDCM.IRQ.12", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "SET_IRQS with DATA_BOOL acts only on the vectors whose byte is nonzero (trigger, mask, unmask); DATA_NONE|ACTION_TRIGGER with count 0 disables the whole index",
+	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS (\"DATA_BOOL allows sparse support\"; \"disabled as a whole with: flags = (DATA_NONE|ACTION_TRIGGER), count = 0\")"),
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const uint8_t on_off_on[3] = { 1, 0, 1 }, off_on[2] = { 0, 1 };
+	const uint32_t bool_trigger = VFIO_IRQ_SET_DATA_BOOL |
+				      VFIO_IRQ_SET_ACTION_TRIGGER;
+	const struct siovh_profile_type *ty = NULL;
+	const struct siovh_profile_irq *q;
+	int fds[MAXV];
+	uint32_t n, i;
+	struct vd d;
+
+	for (i = 0; i < p->nr_types && !ty; i++) {
+		q = siovh_profile_irq(&p->types[i], MSIX);
+		if (q && q->count >= 3)
+			ty = &p->types[i];
+	}
+	if (!ty)
+		SKIP("no type of the profile has 3 MSI-X vectors");
+	n = arm_all(check, ty, &d, fds);
+	ASSERT_OK(set_irqs_raw(&d, bool_trigger, MSIX, 0, 3, on_off_on, 3, 3));
+	EXPECT_EQ(efd_take(fds[0]), 1);
+	EXPECT_EQ(efd_take(fds[1]), 0);
+	EXPECT_EQ(efd_take(fds[2]), 1);
+	ASSERT_OK(set_irqs_raw(&d, VFIO_IRQ_SET_DATA_BOOL |
+			       VFIO_IRQ_SET_ACTION_MASK, MSIX, 0, 2, off_on, 2,
+			       2));
+	ASSERT_OK(irq_fire(&d, MSIX, 0));
+	ASSERT_OK(irq_fire(&d, MSIX, 1));
+	EXPECT_EQ(efd_take(fds[0]), 1);		/* its byte was 0: unmasked */
+	EXPECT_EQ(efd_take(fds[1]), 0);		/* masked, latched */
+	ASSERT_OK(set_irqs_raw(&d, VFIO_IRQ_SET_DATA_BOOL |
+			       VFIO_IRQ_SET_ACTION_UNMASK, MSIX, 0, 2, off_on,
+			       2, 2));
+	EXPECT_EQ(efd_take(fds[1]), 1);
+	/* count 0: the index is off, nothing signals any more */
+	ASSERT_OK(set_irqs_raw(&d, NONE_TRIGGER, MSIX, 0, 0, NULL, 0, 0));
+	for (i = 0; i < n; i++) {
+		irq_fire(&d, MSIX, i);
+		EXPECT_EQ(efd_take(fds[i]), 0);
 	}
 	vd_down(check, &d);
 }

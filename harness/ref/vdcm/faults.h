@@ -179,7 +179,11 @@
 	X(VSVA_BIND_KEEPS_AUX, "vsva-bind-keeps-aux",			\
 	  "iommufd bind leaves the default PASID on the AUX domain")	\
 	X(VSVA_UNBIND_KEEPS_REF, "vsva-unbind-keeps-ref",		\
-	  "unbind does not drop the bind's reference: never reclaimed")
+	  "unbind does not drop the bind's reference: never reclaimed")	\
+	X(IRQ_SET_FLAGS_UNCHECKED, "irq-set-flags-unchecked",		\
+	  "SET_IRQS ignores unknown flag bits")				\
+	X(IRQ_BOOL_IGNORED, "irq-bool-ignored",				\
+	  "SET_IRQS DATA_BOOL acts on every vector, 0 bytes included")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

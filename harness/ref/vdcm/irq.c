@@ -203,7 +203,9 @@ static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 			       VFIO_IRQ_SET_ACTION_TYPE_MASK;
 	size_t data;
 
-	if (s->argsz < sizeof(*s) || (s->flags & ~known) ||
+	if (s->argsz < sizeof(*s) ||
+	    ((s->flags & ~known) &&
+	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_FLAGS_UNCHECKED)) ||
 	    !one_of(s->flags, VFIO_IRQ_SET_DATA_TYPE_MASK) ||
 	    !one_of(s->flags, VFIO_IRQ_SET_ACTION_TYPE_MASK))
 		return -EINVAL;
@@ -221,9 +223,11 @@ static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 }
 
 /* DATA_BOOL: act on vector i only where the i-th byte is nonzero. */
-static bool irq_selected(const struct vfio_irq_set *s, uint32_t i)
+static bool irq_selected(const struct vdcm_vdev *vdev,
+			 const struct vfio_irq_set *s, uint32_t i)
 {
-	if ((s->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) != VFIO_IRQ_SET_DATA_BOOL)
+	if ((s->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) != VFIO_IRQ_SET_DATA_BOOL ||
+	    vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_BOOL_IGNORED))
 		return true;
 	return s->data[i];
 }
@@ -280,7 +284,7 @@ static int irq_trigger(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 		return vdcm_irq_ims_sync(vdev);
 	}
 	for (i = 0; i < s->count; i++)		/* loopback: fire */
-		if (irq_selected(s, i))
+		if (irq_selected(vdev, s, i))
 			vdcm_irq_signal(vdev, s->start + i);
 	return 0;
 }
@@ -293,7 +297,7 @@ static int irq_mask(struct vdcm_vdev *vdev, const struct vfio_irq_set *s,
 	int ret;
 
 	for (i = 0; i < s->count; i++) {
-		if (!irq_selected(s, i))
+		if (!irq_selected(vdev, s, i))
 			continue;
 		vec = &vdev->vec[s->start + i];
 		vec->masked = mask;
