@@ -550,3 +550,78 @@ SIOVH_CLAUSE(dma_iommu_info,
 	EXPECT_EQ(info.iova_pgsizes, 0);
 	vd_down(check, &d);
 }
+
+static int unmap_raw(struct vd *d, uint32_t flags, uint64_t iova,
+		     uint64_t size, uint64_t *done)
+{
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = sizeof(u), .flags = flags, .iova = iova, .size = size,
+	};
+	int ret = d->t->vfio_device->container_ioctl(d->t, d->v,
+						     VFIO_IOMMU_UNMAP_DMA, &u);
+
+	if (done)
+		*done = u.size;
+	return ret;
+}
+
+static int map_raw(struct vd *d, uint32_t flags, uint64_t iova, void *va,
+		   uint64_t size)
+{
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m), .flags = flags, .iova = iova,
+		.vaddr = (uintptr_t)va, .size = size,
+	};
+
+	return d->t->vfio_device->container_ioctl(d->t, d->v,
+						  VFIO_IOMMU_MAP_DMA, &m);
+}
+
+SIOVH_CLAUSE(dma_type1_args,
+	.id = "VDCM.DMA.17", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "the type1 container refuses with -EINVAL: MAP_DMA with an unknown flag, neither READ nor WRITE, or a wrapping range; UNMAP_DMA with an unknown flag, FLAG_ALL with an iova or size, or a range that cuts a mapping in two; all of it changes no mapping, and UNMAP_DMA FLAG_ALL then unmaps every mapping and reports their bytes; CHECK_EXTENSION says yes to TYPE1v2 only of those asked, and an unknown container ioctl is -ENOTTY",
+	.source = SRC_VFIO("VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA (\"VFIO_DMA_UNMAP_FLAG_ALL ... iova and size must be 0\"), VFIO_CHECK_EXTENSION"),
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const uint32_t rw = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	struct dma_buf a, b;
+	uint64_t done = 0;
+	uint8_t *va;
+	struct vd d;
+
+	vd_up(check, &p->types[0], &d, 1);
+	dma_map(check, &d, &a, IOVA_A, 2 * PAGE_4K);
+	dma_map(check, &d, &b, IOVA_B, PAGE_4K);
+	va = a.va;
+	EXPECT_ERRNO(map_raw(&d, rw | 1u << 31, IOVA_B + PAGE_4K, va, PAGE_4K),
+		     -EINVAL);
+	EXPECT_ERRNO(map_raw(&d, 0, IOVA_B + PAGE_4K, va, PAGE_4K), -EINVAL);
+	EXPECT_ERRNO(map_raw(&d, rw, UINT64_MAX - PAGE_4K + 1, va,
+			     2 * PAGE_4K), -EINVAL);
+	EXPECT_ERRNO(unmap_raw(&d, 1u << 31, IOVA_B, PAGE_4K, NULL), -EINVAL);
+	EXPECT_ERRNO(unmap_raw(&d, VFIO_DMA_UNMAP_FLAG_ALL, IOVA_B, 0, NULL),
+		     -EINVAL);
+	EXPECT_ERRNO(unmap_raw(&d, VFIO_DMA_UNMAP_FLAG_ALL, 0, PAGE_4K, NULL),
+		     -EINVAL);
+	EXPECT_ERRNO(unmap_raw(&d, 0, IOVA_A, PAGE_4K, NULL), -EINVAL);
+	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_CHECK_EXTENSION,
+						    (void *)(uintptr_t)VFIO_TYPE1v2_IOMMU),
+		  1);
+	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_CHECK_EXTENSION,
+						    (void *)(uintptr_t)VFIO_NOIOMMU_IOMMU),
+		  0);
+	EXPECT_ERRNO(d.t->vfio_device->container_ioctl(d.t, d.v,
+						       VFIO_IOMMU_GET_INFO + 99,
+						       &done), -ENOTTY);
+	/* nothing of the above changed a mapping */
+	EXPECT_OK(unmap_raw(&d, VFIO_DMA_UNMAP_FLAG_ALL, 0, 0, &done));
+	EXPECT_EQ(done, 3 * PAGE_4K);
+	EXPECT_OK(unmap_raw(&d, VFIO_DMA_UNMAP_FLAG_ALL, 0, 0, &done));
+	EXPECT_EQ(done, 0);
+	vd_down(check, &d);
+	free(a.va);
+	free(b.va);
+}

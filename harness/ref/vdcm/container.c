@@ -123,7 +123,8 @@ static int unmap_dma(struct vdcm_vdev *vdev,
 	if (u->argsz < MINSZ(struct vfio_iommu_type1_dma_unmap, size) ||
 	    (u->flags & ~VFIO_DMA_UNMAP_FLAG_ALL))
 		return -EINVAL;
-	if (all && (u->iova || u->size))
+	if (all && (u->iova || u->size) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_UNMAP_ALL_ARGS))
 		return -EINVAL;
 	if (!all && (!u->size || ((u->iova | u->size) & PAGE_MASK_4K) ||
 		     end < u->iova))

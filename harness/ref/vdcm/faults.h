@@ -183,7 +183,9 @@
 	X(IRQ_SET_FLAGS_UNCHECKED, "irq-set-flags-unchecked",		\
 	  "SET_IRQS ignores unknown flag bits")				\
 	X(IRQ_BOOL_IGNORED, "irq-bool-ignored",				\
-	  "SET_IRQS DATA_BOOL acts on every vector, 0 bytes included")
+	  "SET_IRQS DATA_BOOL acts on every vector, 0 bytes included")	\
+	X(UNMAP_ALL_ARGS, "unmap-all-args",				\
+	  "UNMAP_DMA with FLAG_ALL ignores a nonzero iova or size")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
