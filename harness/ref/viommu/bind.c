@@ -5,6 +5,16 @@
  * the host side of a guest's "bind guest PASID table" request, so every
  * field is a user request to sanitize: each is checked against the unit
  * before the entry changes (viommu.h, struct viommu_fs_bind).
+ *
+ * Through siovh's /dev/iommu (harness/ref/iommufd) these checks are the
+ * second line, on purpose: iommufd refuses the same requests at
+ * HWPT_ALLOC, before any bind, as the kernel's VT-d driver does when it
+ * allocates a nested domain, and binds only at attach. So from the target
+ * API only a faulty iommufd (its vtd-*-unchecked/ignored faults) reaches
+ * the refusals below; they stay, because the unit is also meant to be the
+ * IOMMU model of the QEMU binding (DESIGN.md), where a guest's requests
+ * reach it with no iommufd in front. viommu_test.c and
+ * viommu_nested_test.c prove them.
  */
 #include <errno.h>
 
