@@ -383,6 +383,102 @@ SIOVH_CLAUSE(mig_bad_stream,
 	vd_down(check, &d);
 }
 
+/* One VFIO_DEVICE_FEATURE with len bytes of data; the data comes back. */
+static int feature_raw(struct vd *d, uint32_t flags, void *data, size_t len,
+		       size_t argsz_data)
+{
+	uint8_t buf[sizeof(struct vfio_device_feature) + 64];
+	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
+	int ret;
+
+	memset(buf, 0, sizeof(buf));
+	if (len > 64)
+		return -E2BIG;
+	f->argsz = (uint32_t)(sizeof(*f) + argsz_data);
+	f->flags = flags;
+	memcpy(f->data, data, len);
+	ret = d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_FEATURE, f);
+	memcpy(data, f->data, len);
+	return ret;
+}
+
+SIOVH_CLAUSE(mig_feature_framing,
+	.id = "VDCM.MIG.11", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "VFIO_DEVICE_FEATURE is -EINVAL with an unknown flag bit, with GET and SET together but no PROBE, for a SET of the GET-only MIGRATION feature, or with an argsz too short for the feature's data; -ENOTTY for a feature the device lacks; a PROBE succeeds and changes nothing; the device state is what it was",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE (\"GET and SET are mutually exclusive, except for use with PROBE\"; argsz), VFIO_DEVICE_FEATURE_MIGRATION (GET only)"),
+	.needs = NEEDS_MIG)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = mig_type(check, p);
+	const uint32_t state = VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
+	struct vfio_device_feature_mig_state ms;
+	struct vfio_device_feature_migration mf = { 0 };
+	uint32_t st = 0;
+	struct vd d;
+
+	vd_up(check, ty, &d, 1);
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_GET |
+				 VFIO_DEVICE_FEATURE_MIGRATION | 1u << 31, &mf,
+				 sizeof(mf), sizeof(mf)), -EINVAL);
+	ms = (struct vfio_device_feature_mig_state) {
+		.device_state = VFIO_DEVICE_STATE_STOP, .data_fd = -1,
+	};
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_GET |
+				 VFIO_DEVICE_FEATURE_SET | state, &ms,
+				 sizeof(ms), sizeof(ms)), -EINVAL);
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET |
+				 VFIO_DEVICE_FEATURE_MIGRATION, &mf,
+				 sizeof(mf), sizeof(mf)), -EINVAL);
+	ms.device_state = VFIO_DEVICE_STATE_STOP;
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | state, &ms,
+				 sizeof(ms), sizeof(ms) - 1), -EINVAL);
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_GET |
+				 VFIO_DEVICE_FEATURE_MASK, &mf, sizeof(mf),
+				 sizeof(mf)), -ENOTTY);
+	ms.device_state = VFIO_DEVICE_STATE_STOP;
+	EXPECT_OK(feature_raw(&d, VFIO_DEVICE_FEATURE_PROBE |
+			      VFIO_DEVICE_FEATURE_GET |
+			      VFIO_DEVICE_FEATURE_SET | state, &ms, sizeof(ms),
+			      sizeof(ms)));
+	ASSERT_OK(mig_get(&d, &st));
+	EXPECT_EQ(st, VFIO_DEVICE_STATE_RUNNING);
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(mig_data_size,
+	.id = "VDCM.MIG.12", .level = SIOVH_SHOULD, .facet = "vdev",
+	.title = "MIG_DATA_SIZE (GET only: a SET is -EINVAL) estimates stop_copy_length no smaller than the stream STOP_COPY then yields",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (\"the estimated data length that will be required to complete stop copy\")"),
+	.needs = NEEDS_MIG)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = mig_type(check, p);
+	struct vfio_device_feature_mig_data_size sz = { 0 };
+	const uint32_t get = VFIO_DEVICE_FEATURE_GET |
+			     VFIO_DEVICE_FEATURE_MIG_DATA_SIZE;
+	uint8_t *blob;
+	ssize_t len = 0;
+	struct vd d;
+	int ret;
+
+	vd_up(check, ty, &d, 1);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	ret = feature_raw(&d, get, &sz, sizeof(sz), sizeof(sz));
+	if (ret == -ENOTTY) {
+		vd_down(check, &d);
+		SKIP("the VDEV does not implement VFIO_DEVICE_FEATURE_MIG_DATA_SIZE");
+	}
+	ASSERT_OK(ret);
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET |
+				 VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, &sz,
+				 sizeof(sz), sizeof(sz)), -EINVAL);
+	blob = save_state(check, &d, &len);
+	ASSERT_GT(len, 0);
+	EXPECT_GE(sz.stop_copy_length, (uint64_t)len);
+	free(blob);
+	vd_down(check, &d);
+}
+
 /* --- dirty tracking ------------------------------------------------------- */
 
 static const struct siovh_profile_type *dirty_type(struct siovh_check *check,

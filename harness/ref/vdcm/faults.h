@@ -185,7 +185,11 @@
 	X(IRQ_BOOL_IGNORED, "irq-bool-ignored",				\
 	  "SET_IRQS DATA_BOOL acts on every vector, 0 bytes included")	\
 	X(UNMAP_ALL_ARGS, "unmap-all-args",				\
-	  "UNMAP_DMA with FLAG_ALL ignores a nonzero iova or size")
+	  "UNMAP_DMA with FLAG_ALL ignores a nonzero iova or size")	\
+	X(FEATURE_GET_SET, "feature-get-set",				\
+	  "DEVICE_FEATURE with GET and SET but no PROBE is taken as a SET") \
+	X(MIG_SIZE_ZERO, "mig-size-zero",				\
+	  "MIG_DATA_SIZE reports a stop_copy_length of 0")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

@@ -60,7 +60,8 @@ static int device_feature(struct vdcm_vdev *vdev,
 	/* GET and SET together only with PROBE (linux/vfio.h). */
 	if ((f->flags & VFIO_DEVICE_FEATURE_GET) &&
 	    (f->flags & VFIO_DEVICE_FEATURE_SET) &&
-	    !(f->flags & VFIO_DEVICE_FEATURE_PROBE))
+	    !(f->flags & VFIO_DEVICE_FEATURE_PROBE) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_FEATURE_GET_SET))
 		return -EINVAL;
 	ret = vdcm_mig_feature(vdev, f);
 	if (ret == -ENOTTY)

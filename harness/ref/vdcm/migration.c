@@ -478,7 +478,9 @@ int vdcm_mig_feature(struct vdcm_vdev *vdev, struct vfio_device_feature *f)
 		return 0;
 	case VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:
 		((struct vfio_device_feature_mig_data_size *)f->data)
-			->stop_copy_length = sizeof(struct mig_blob) +
+			->stop_copy_length =
+			vdcm_fault(vdev->vdcm, VDCM_FAULT_MIG_SIZE_ZERO) ? 0 :
+			sizeof(struct mig_blob) +
 			mig_nr_held(vdev) * sizeof(struct mig_held);
 		return 0;
 	default:
