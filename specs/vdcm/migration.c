@@ -578,3 +578,56 @@ SIOVH_CLAUSE(dirty_protocol,
 	EXPECT_LT(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, &bm), 0);
 	vd_down(check, &d);
 }
+
+SIOVH_CLAUSE(dirty_args,
+	.id = "VDCM.DIRTY.4", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "DMA_LOGGING_START with no ranges and DMA_LOGGING_REPORT with a page size below 4 KiB or not a power of two, a range not aligned to it, empty, or outside the logged ranges, or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (page_size, iova, length, bitmap)"),
+	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct vfio_device_feature_dma_logging_control c = { 0 };
+	struct vfio_device_feature_dma_logging_report r = { 0 };
+	const uint32_t start = VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
+	const uint32_t report = VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT;
+	uint64_t bm[4] = { 0 };
+	struct vd d;
+
+	struct vfio_device_feature_dma_logging_range one = {
+		.iova = DIOVA, .length = PAGE_4K,
+	};
+
+	dirty_type(check, p);
+	vd_up(check, &p->types[0], &d, 1);
+	c.page_size = PAGE_4K;
+	c.ranges = (uintptr_t)&one;	/* an array, but num_ranges 0 */
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | start, &c,
+				 sizeof(c), sizeof(c)), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
+	EXPECT_OK(feature_raw(&d, VFIO_DEVICE_FEATURE_PROBE |
+			      VFIO_DEVICE_FEATURE_SET | start, &c, sizeof(c),
+			      sizeof(c)));
+	ASSERT_OK(dma_log_start(&d, DIOVA, 4 * PAGE_4K, PAGE_4K));
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_GET | start, &c,
+				 sizeof(c), sizeof(c)), -EINVAL);
+	r = (struct vfio_device_feature_dma_logging_report) {
+		.iova = DIOVA, .length = PAGE_4K, .page_size = PAGE_4K,
+		.bitmap = (uintptr_t)bm,
+	};
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | report, &r,
+				 sizeof(r), sizeof(r)), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, 2048, bm), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, 3 * PAGE_4K, 3 * PAGE_4K, bm),
+		     -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA + 512, PAGE_4K, PAGE_4K, bm),
+		     -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, 0, PAGE_4K, bm), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA + 64 * PAGE_4K, PAGE_4K, PAGE_4K,
+				    bm), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, NULL), -EINVAL);
+	/* still logging: a good report works, and a second START is refused */
+	EXPECT_OK(dma_log_report(&d, DIOVA, 4 * PAGE_4K, PAGE_4K, bm));
+	EXPECT_LT(dma_log_start(&d, DIOVA, PAGE_4K, PAGE_4K), 0);
+	EXPECT_OK(dma_log_stop(&d));
+	vd_down(check, &d);
+}

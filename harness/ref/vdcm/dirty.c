@@ -127,7 +127,8 @@ static int dirty_start(struct vdcm_vdev *vdev,
 	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_DOUBLE_START))
 		return -EBUSY;
 	ranges = (const void *)(uintptr_t)c->ranges;
-	if (!c->num_ranges || !ranges)
+	if ((!c->num_ranges &&
+	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_NO_RANGES)) || !ranges)
 		return -EINVAL;
 	if (c->num_ranges > VDCM_MAX_DIRTY_RANGES)
 		return -E2BIG;

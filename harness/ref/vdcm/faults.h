@@ -189,7 +189,9 @@
 	X(FEATURE_GET_SET, "feature-get-set",				\
 	  "DEVICE_FEATURE with GET and SET but no PROBE is taken as a SET") \
 	X(MIG_SIZE_ZERO, "mig-size-zero",				\
-	  "MIG_DATA_SIZE reports a stop_copy_length of 0")
+	  "MIG_DATA_SIZE reports a stop_copy_length of 0")		\
+	X(DIRTY_NO_RANGES, "dirty-no-ranges",				\
+	  "DMA_LOGGING_START with num_ranges 0 starts logging nothing")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
