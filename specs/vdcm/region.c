@@ -35,6 +35,30 @@ SIOVH_CLAUSE(region_device_info,
 	}
 }
 
+SIOVH_CLAUSE(region_device_ioctl_args,
+	.id = "VDCM.REGION.7", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "VFIO_DEVICE_GET_INFO with an argsz shorter than struct vfio_device_info is -EINVAL and writes nothing back; an ioctl the device does not know is -ENOTTY; a known one with no argument is -EFAULT",
+	.source = SRC_VFIO("VFIO_DEVICE_GET_INFO (argsz)") "; derived: ioctl(2) fails with ENOTTY for a request the object does not support, EFAULT for an argument it cannot read",
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct vfio_device_info info;
+	struct vd d;
+
+	vd_up(check, &p->types[0], &d, 1);
+	memset(&info, 0, sizeof(info));
+	info.argsz = offsetof(struct vfio_device_info, num_irqs);
+	EXPECT_ERRNO(d.t->vfio_device->ioctl(d.t, d.v, VFIO_DEVICE_GET_INFO,
+					     &info), -EINVAL);
+	EXPECT_EQ(info.flags, 0);
+	EXPECT_EQ(info.num_regions, 0);
+	EXPECT_ERRNO(d.t->vfio_device->ioctl(d.t, d.v, VFIO_DEVICE_GET_INFO +
+					     64, &info), -ENOTTY);
+	EXPECT_ERRNO(d.t->vfio_device->ioctl(d.t, d.v, VFIO_DEVICE_GET_INFO,
+					     NULL), -EFAULT);
+	vd_down(check, &d);
+}
+
 SIOVH_CLAUSE(region_info,
 	.id = "VDCM.REGION.2", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "every region has the profile's size and flags; regions the profile does not list have size 0",

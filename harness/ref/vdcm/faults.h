@@ -191,7 +191,9 @@
 	X(MIG_SIZE_ZERO, "mig-size-zero",				\
 	  "MIG_DATA_SIZE reports a stop_copy_length of 0")		\
 	X(DIRTY_NO_RANGES, "dirty-no-ranges",				\
-	  "DMA_LOGGING_START with num_ranges 0 starts logging nothing")
+	  "DMA_LOGGING_START with num_ranges 0 starts logging nothing")	\
+	X(DEVICE_INFO_ARGSZ, "device-info-argsz",			\
+	  "VFIO_DEVICE_GET_INFO answers an argsz shorter than its struct")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

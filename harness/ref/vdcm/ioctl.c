@@ -11,8 +11,8 @@
 
 static int get_info(struct vdcm_vdev *vdev, struct vfio_device_info *info)
 {
-	(void)vdev;
-	if (info->argsz < sizeof(*info))
+	if (info->argsz < sizeof(*info) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_DEVICE_INFO_ARGSZ))
 		return -EINVAL;
 	info->flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
 	info->num_regions = VFIO_PCI_NUM_REGIONS;
