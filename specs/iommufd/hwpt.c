@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.HWPT 1-7 and VSVA.BIND 1-3: HWPT objects (IOMMU_HWPT_ALLOC):
+ * IOMMUFD.HWPT 1-7, 11 and VSVA.BIND 1-3: HWPT objects (IOMMU_HWPT_ALLOC):
  * paging HWPTs mirror their IOAS, nested HWPTs carry a guest's VT-d
  * stage-1 table over a NEST_PARENT parent, and the host sanitizes the
  * guest's table binding (seed 004, "bind guest PASID table", "sanitize
@@ -230,6 +230,32 @@ SIOVH_CLAUSE(bind_nested_dma,
 	EXPECT_EQ(memcmp(vs_page(&s, 1), vs_page(&s, 5), 256), 0);
 	/* the guest VA is not a GPA the IOAS maps: only the walk gets there */
 	EXPECT_NE(VS_GVA, VS_GPA);
+}
+
+SIOVH_CLAUSE(hwpt_unmap_reaches_nested,
+	.id = "IOMMUFD.HWPT.11", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "an IOAS unmap reaches the nested HWPTs over its parent: a guest VA whose page it took, even one DMA just used, faults and leaves the old page untouched",
+	.source = SRC_MAP "; " SRC_HWPT "; " SRC_VSVA("Invalidation Pass-down") " (the host's second-stage changes)",
+	.needs = NEEDS_VSVA)
+{
+	uint64_t iova = VS_GPA + VS_PAGES * PG;
+	uint8_t *extra;
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	extra = must_pages(check, 1);
+	ASSERT_OK(ioas_map(check, s.ioas, FIXED, extra, PG, &iova));
+	/* guest VA page 3 -> the extra page; a copy there caches the walk */
+	*vs_pte(&s, 3) = iova | VS_PTE_FLAGS;
+	memset(vs_page(&s, 0), 0xa5, 256);
+	ASSERT_EQ(vs_copy(check, &s, true, 0, 3, 2, 0), SIOVDEV_CS_SUCCESS);
+	ASSERT_EQ(extra[0], 0xa5);
+	memset(extra, 0x11, PG);
+	ASSERT_OK(ioas_unmap(check, s.ioas, iova, PG, NULL));
+	EXPECT_NE(vs_copy(check, &s, true, 0, 3, 2, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(extra[0], 0x11);
+	drain_faults(check);
 }
 
 SIOVH_CLAUSE(bind_default_pasid_leaves_aux,

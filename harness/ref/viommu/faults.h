@@ -98,7 +98,7 @@
 	  "a leaf address invalidation also drops the PSC")		\
 	X(INV_NONLEAF_KEEPS_PSC, "inv-nonleaf-keeps-psc", UNIT,		\
 	  "a non-leaf address invalidation keeps the PSC (stale tables)")\
-	X(INV_SS_KEEPS_NESTED, "inv-ss-keeps-nested", UNIT,		\
+	X(INV_SS_KEEPS_NESTED, "inv-ss-keeps-nested", IOMMUFD,		\
 	  "a second-stage address invalidation keeps nested entries")	\
 	X(INV_ORDER_OFF_BY_ONE, "inv-order-off-by-one", UNIT,		\
 	  "size_order one beyond the address width is accepted")	\
