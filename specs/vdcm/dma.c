@@ -478,6 +478,32 @@ SIOVH_CLAUSE(dma_parent_pasid_off,
 	vd_down(check, &d);
 }
 
+SIOVH_CLAUSE(dma_parent_bme_off,
+	.id = "VDCM.DMA.18", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "while the parent's Bus Master Enable (COMMAND bit 2) is clear, ADIs do no DMA: no data and no completion record; once set again they do",
+	.source = "PCI Local Bus 3.0, 6.2.2 Command register (bit 2, Bus Master: 0 disables the function's bus-master accesses); " SRC_HW,
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct dma_buf b;
+	uint32_t cmd;
+	struct vd d;
+
+	dma_vdev(check, &p->types[0], &d, 1, &b, IOVA_A, 1);
+	memset(b.va, 0x5b, 64);
+	cmd = pcfg_rd(check, 0x04, 2);
+	ASSERT_TRUE(cmd & 0x4);		/* the VDCM turned it on */
+	pcfg_wr(check, 0x04, cmd & ~0x4u, 2);
+	EXPECT_EQ(run_copy(check, &d, 0, &b, IOVA_A, IOVA_A + 0x400, 64,
+			   IOVA_A + 0xf00, 0), SIOVDEV_CS_NONE);
+	EXPECT_NE(b.va[0x400], 0x5b);
+	pcfg_wr(check, 0x04, cmd, 2);
+	EXPECT_EQ(run_copy(check, &d, 0, &b, IOVA_A, IOVA_A + 0x400, 64,
+			   IOVA_A + 0xf00, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(b.va[0x400], 0x5b);
+	vd_down(check, &d);
+}
+
 /* --- selective pinning ---------------------------------------------------- */
 
 SIOVH_CLAUSE(pin_map_nothing,

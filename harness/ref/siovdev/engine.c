@@ -158,7 +158,8 @@ static void write_completion(struct job *j, const struct siovdev_desc *desc)
 static uint32_t gate(const struct siovdev *d, const struct adi *a,
 		     const struct siovdev_desc *desc)
 {
-	if (!cfg_bus_master(d))
+	if (!cfg_bus_master(d) &&
+	    !siovdev_fault(d, SIOVDEV_FAULT_NO_BUS_MASTER_CHECK))
 		return SIOVDEV_ERR_BUS_MASTER;
 	if (!cfg_pasid_enabled(d) &&
 	    !siovdev_fault(d, SIOVDEV_FAULT_NO_PASID_ENABLE_CHECK))

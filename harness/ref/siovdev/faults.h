@@ -85,6 +85,8 @@
 	  "a held ADI queues one descriptor more than QSIZE")		\
 	X(NO_PASID_ENABLE_CHECK, "no-pasid-enable-check", VDEV,		\
 	  "ADIs DMA while the PASID capability is disabled")		\
+	X(NO_BUS_MASTER_CHECK, "no-bus-master-check", VDEV,		\
+	  "ADIs DMA while COMMAND.Bus Master Enable is clear")		\
 	/* The engine */						\
 	X(COMPLETION_BEFORE_DATA, "completion-before-data", VDEV,	\
 	  "the completion record is written before the data")		\
