@@ -504,6 +504,51 @@ SIOVH_CLAUSE(dma_parent_bme_off,
 	vd_down(check, &d);
 }
 
+SIOVH_CLAUSE(dma_invalid_desc,
+	.id = "VDCM.DMA.19", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a descriptor with an unknown opcode or flag bit, a nonzero reserved field or a size above the largest transfer moves no data and completes with CS_INVALID and its tag; one whose completion address is not 32-byte aligned does nothing at all, record included",
+	.source = "harness/ref/siovdev/siovdev.h (\"Execution model\": an invalid descriptor does no data DMA and completes with CS_INVALID; a misaligned completion address drops it)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const uint64_t src = IOVA_A, dst = IOVA_A + 0x400, cr = IOVA_A + 0xf00;
+	struct siovdev_desc x[5];
+	struct dma_buf b;
+	struct vd d;
+	int i;
+
+	dma_vdev(check, &p->types[0], &d, 1, &b, IOVA_A, 1);
+	memset(b.va, 0x3c, 64);
+	for (i = 0; i < 5; i++)
+		desc_copy(&x[i], src, dst, 64, cr, SIOVDEV_DF_COMPLETION,
+			  0x7a60 + i);
+	x[0].opcode = 0x7f;
+	x[1].flags |= 0x80;
+	x[2].rsvd0 = 1;
+	x[3].rsvd1[2] = 1;
+	x[4].size = SIOVDEV_MAX_XFER + 1;
+	for (i = 0; i < 5; i++) {
+		memset(b.va + 0x400, 0, 64);
+		memset(cr_at(&b, cr), 0, SIOVDEV_CR_SIZE);
+		ASSERT_OK(desc_submit(&d, 0, &x[i]));
+		EXPECT_EQ(cr_at(&b, cr)->status, SIOVDEV_CS_INVALID);
+		EXPECT_EQ(cr_at(&b, cr)->tag, 0x7a60 + i);
+		EXPECT_EQ(b.va[0x400], 0);
+	}
+	/* a completion address off its 32-byte alignment: dropped whole */
+	desc_copy(&x[0], src, dst, 64, cr + 8, SIOVDEV_DF_COMPLETION, 0x7a6f);
+	memset(b.va + 0x400, 0, 64);
+	memset(b.va + 0xf00, 0, 0x40);
+	ASSERT_OK(desc_submit(&d, 0, &x[0]));
+	EXPECT_EQ(b.va[0x400], 0);
+	EXPECT_EQ(b.va[0xf08], 0);
+	/* the queue still works */
+	EXPECT_EQ(run_copy(check, &d, 0, &b, src, dst, 64, cr, 0),
+		  SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(b.va[0x400], 0x3c);
+	vd_down(check, &d);
+}
+
 /* --- selective pinning ---------------------------------------------------- */
 
 SIOVH_CLAUSE(pin_map_nothing,

@@ -233,7 +233,8 @@ enum engine_result engine_execute(struct siovdev *d, uint32_t n,
 		j.cr.bytes = 0;
 	}
 
-	if (!desc_valid(desc))
+	if (!desc_valid(desc) &&
+	    !siovdev_fault(d, SIOVDEV_FAULT_INVALID_DESC_RUNS))
 		j.cr.status = SIOVDEV_CS_INVALID;
 	else if (desc->opcode == SIOVDEV_OP_MEMCOPY)
 		do_copy(&j, desc);
