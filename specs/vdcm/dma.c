@@ -507,7 +507,7 @@ SIOVH_CLAUSE(dma_parent_bme_off,
 SIOVH_CLAUSE(dma_invalid_desc,
 	.id = "VDCM.DMA.19", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "a descriptor with an unknown opcode or flag bit, a nonzero reserved field or a size above the largest transfer moves no data and completes with CS_INVALID and its tag; one whose completion address is not 32-byte aligned does nothing at all, record included",
-	.source = "harness/ref/siovdev/siovdev.h (\"Execution model\": an invalid descriptor does no data DMA and completes with CS_INVALID; a misaligned completion address drops it)",
+	.source = "derived: a device does not act on a descriptor it cannot decode, and reports it (siovdev descriptor format, harness/ref/siovdev/siovdev.h \"Execution model\")",
 	.needs = NEEDS_ENGINE)
 {
 	const struct siovh_profile *p = must_profile(check);
