@@ -186,6 +186,10 @@ static void scenario_refs(struct ioasid_core *core)
 	rec_value(ioasid_get(core, s, id3));
 	rec_value(ioasid_put(core, s, id3));
 	rec_probe(core, id3);
+	/* set == NULL: refused by all but find */
+	rec_value(ioasid_get(core, NULL, id3));
+	rec_value(ioasid_put(core, NULL, id3));
+	rec_probe(core, id3);
 	rec_value(ioasid_find(core, s, id3, NULL, &p));
 	rec_value(ioasid_attach_spid(core, s, id3, 7));
 	rec_value(ioasid_find(core, s2, id3, refuse, NULL));

@@ -584,6 +584,49 @@ out:
 	return ok;
 }
 
+/* The argument errnos of FAULT_QUEUE_ALLOC, GET_HW_INFO, the device's
+ * cdev, IOVA_RANGES, MAP/COPY and HWPT_INVALIDATE (iommufd.h). */
+static bool s_arg_errnos(int fault)
+{
+	struct iommu_fault_alloc fa = { .size = sizeof(fa), .flags = 1 };
+	struct iommu_hw_info hi = { .size = sizeof(hi), .flags = 1u << 31 };
+	struct iommu_ioas_iova_ranges q = { .size = sizeof(q), .ioas_id = 999 };
+	struct iommu_hwpt_invalidate iv = {
+		.size = sizeof(iv), .__reserved = 1,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+	};
+	struct iommu_ioas_copy c = {
+		.size = sizeof(c), .flags = FIXED, .src_ioas_id = 999,
+		.length = PG, .dst_iova = GPA, .src_iova = GPA,
+	};
+	uint32_t parent, nest, dst;
+	uint64_t iova = GPA + 64 * PG, done;
+	struct rig r;
+	bool ok = false;
+	int dummy = 0;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(ioc(&r, IOMMU_FAULT_QUEUE_ALLOC, &fa) == -EOPNOTSUPP);
+	hi.dev_id = r.dev_id;
+	CHECK(ioc(&r, IOMMU_GET_HW_INFO, &hi) == -EOPNOTSUPP);
+	CHECK(dev_ioc(&r, _IO(';', 199), &dummy) == -ENOTTY);
+	CHECK(ioc(&r, IOMMU_IOAS_IOVA_RANGES, &q) == -ENOENT);
+	/* user memory whose last byte would wrap past U64_MAX */
+	CHECK(map(&r, r.ioas, FIXED, (void *)(uintptr_t)(UINT64_MAX - PG + 1),
+		  2 * PG, &iova) == -EOVERFLOW);
+	CHECK(!unmap(&r, r.ioas, GPA + 64 * PG, 2 * PG, &done) || done == 0);
+	CHECK(!ioas_new(&r, &dst));
+	c.dst_ioas_id = dst;
+	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -ENOENT);
+	CHECK(nested_up(&r, 0, &parent, &nest));
+	iv.hwpt_id = nest;
+	CHECK(ioc(&r, IOMMU_HWPT_INVALIDATE, &iv) == -EOPNOTSUPP);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "IOAS map, allowed IOVAs", s_ioas_map },
 	{ "IOAS unmap and copy", s_ioas_unmap_copy },
@@ -603,6 +646,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "HWPT_INVALIDATE flushes", s_inv_flush },
 	{ "fault queue read and write", s_fault_rw },
 	{ "fault queue completion and routing", s_fault_complete },
+	{ "argument errnos of the other ioctls", s_arg_errnos },
 };
 
 static void test_ctx(void)
