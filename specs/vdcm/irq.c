@@ -444,3 +444,36 @@ SIOVH_CLAUSE(irq_set_bool,
 	}
 	vd_down(check, &d);
 }
+
+SIOVH_CLAUSE(irq_vector_range,
+	.id = "VDCM.IRQ.13", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a queue's vector register ignores 0 (the mailbox's vector) and values beyond maxQ: it reads back its old vector, and the queue's completions still signal that vector alone",
+	.source = SRC_DESIGN " (ADI interrupts and the VDCM's virtual interrupt); derived: vector 0 is the mailbox's and queue vectors are 1..maxQ (harness/ref/vdcm/vdev_regs.h, VDEV_Q_VECTOR)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	const struct siovh_profile_reg *vec = must_reg(check, ty, "q0_vector");
+	const uint32_t bad[2] = { 0, ty->max_queues ? ty->max_queues + 1 : 2 };
+	int fds[MAXV];
+	struct dma_buf b;
+	uint32_t n, i, k, old;
+	struct vd d;
+
+	must_portal(check, ty);
+	n = arm_all(check, ty, &d, fds);
+	dma_map(check, &d, &b, 0x100000, PAGE_4K);
+	q_enable(check, &d, 0);
+	old = reg_rd(check, &d, vec);
+	for (i = 0; i < 2; i++) {
+		reg_wr(check, &d, vec, bad[i]);
+		EXPECT_EQ(reg_rd(check, &d, vec), old);
+		EXPECT_EQ(irq_copy(check, &d, 0, &b), SIOVDEV_CS_SUCCESS);
+		for (k = 0; k < n; k++)
+			if (efd_take(fds[k]) != (k == old))
+				FAIL("after vector %u was written, vector %u "
+				     "signalled %s", bad[i], k,
+				     k == old ? "nothing" : "too");
+	}
+	vd_down(check, &d);
+}

@@ -212,7 +212,8 @@ static int queue_reg_write(struct vdcm_vdev *vdev, uint32_t q, uint32_t reg,
 			return vdcm_queue_reset(vdev, q);
 		return vdcm_queue_apply(vdev, q);
 	case VDEV_Q_VECTOR:
-		if (val < 1 || val > vdev_max_queues(vdev))
+		if ((val < 1 || val > vdev_max_queues(vdev)) &&
+		    !vdcm_fault(vdev->vdcm, VDCM_FAULT_QUEUE_VECTOR_UNCHECKED))
 			return 0;	/* out of range: ignored */
 		r->vector = val;
 		return vdcm_irq_ims_sync(vdev);

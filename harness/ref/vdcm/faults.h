@@ -193,7 +193,9 @@
 	X(DIRTY_NO_RANGES, "dirty-no-ranges",				\
 	  "DMA_LOGGING_START with num_ranges 0 starts logging nothing")	\
 	X(DEVICE_INFO_ARGSZ, "device-info-argsz",			\
-	  "VFIO_DEVICE_GET_INFO answers an argsz shorter than its struct")
+	  "VFIO_DEVICE_GET_INFO answers an argsz shorter than its struct") \
+	X(QUEUE_VECTOR_UNCHECKED, "queue-vector-unchecked",		\
+	  "a queue's vector register takes 0 or a value beyond maxQ")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
