@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * VSVA.PRQ 5-7, 9: where page requests go (seed 004, "Fault Reporting",
+ * VSVA.PRQ 5-7, 9-10: where page requests go (seed 004, "Fault Reporting",
  * "Page Request/Response"): only to the fault queue of the HWPT the
  * requester is attached to, never to the user without one, and a detach
  * completes what the detached requester still waits for; and none at all
@@ -123,5 +123,46 @@ SIOVH_CLAUSE(prq_pri_off,
 	EXPECT_ERRNO(fq_read(check, &q, &pf, PF_SZ), -EAGAIN);
 	if (pri)
 		pcfg_wr(check, pri + PRI_CTRL, ctrl, 2);
+	drain_faults(check);
+}
+
+#define PQ_GPASID	5	/* a guest PASID for queue 0 */
+#define QPASID_EN	(1u << 31)
+
+SIOVH_CLAUSE(prq_gpasid_detach,
+	.id = "VSVA.PRQ.10", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "detaching a guest PASID whose queue waits for a page ends the wait first: the queue's ADI leaves its page wait and the PASID, and the page request it raised can no longer be answered",
+	.source = "001_31fd9bc1970018d6.txt, \"IOASID Lifecycle in Guest SVA\" (steps 14-24: free before unbind; drain in-flight page requests); " SRC_PRQ,
+	.needs = NEEDS_PRQ)
+{
+	struct iommu_hwpt_pgfault pf;
+	struct siovh_adi_probe a;
+	uint32_t adi, cap, hpasid;
+	struct fq q;
+	struct vs s;
+
+	pq_up(check, &s, &q, 1, 0x61);
+	cap = vd_find_ecap(check, &s.d, 0x1b);		/* PASID */
+	ASSERT_NE(cap, 0);
+	cfg_wr(check, &s.d, cap + 6, 1, 2);		/* enable */
+	ASSERT_OK(dev_attach(check, &s.d, true, PQ_GPASID, s.nested));
+	pq_qctrl(check, &s, 0, 0);
+	reg_wr(check, &s.d, must_reg(check, s.d.ty, "q0_pasid"),
+	       QPASID_EN | PQ_GPASID);
+	pq_qctrl(check, &s, 0, 1);
+	adi = pq_adi(check, &s, 0);
+	hpasid = adi_probe(check, adi).pasid;
+	ASSERT_NE(hpasid, PQ_GPASID);	/* the ADI carries the host PASID */
+	pq_copy(check, &s, 0, PQ_FAULT, 0xa);
+	fq_read1(check, &q, &pf);
+	EXPECT_EQ(pf.pasid, PQ_GPASID);
+	ASSERT_TRUE(adi_probe(check, adi).page_wait);
+	ASSERT_OK(dev_detach(check, &s.d, true, PQ_GPASID));
+	a = adi_probe(check, adi);
+	EXPECT_FALSE(a.page_wait);
+	EXPECT_TRUE(!a.pasid_valid || a.pasid != hpasid);
+	EXPECT_ERRNO(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		     -EINVAL);
+	EXPECT_ERRNO(fq_read(check, &q, &pf, PF_SZ), -EAGAIN);
 	drain_faults(check);
 }
