@@ -28,7 +28,9 @@
 #
 # Env: VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the guest,
 # default "--target kernel"), REPORT_DIR (default reports), SIOV_KERNEL (a
-# kernel cache entry for profile siov), SIOV_FAULT (run-vm.sh), plus those
+# kernel cache entry for profile siov), SIOV_FAULTS (device faults to show
+# detected, default: dvsec-length dvsec-id ext-cap-loop dma-pasid-zero
+# fill-overrun; empty: none), plus those
 # of the scripts above (SIOVH_CACHE, KERNEL_SRC, KERNEL_PKG, VM_TIMEOUT...).
 set -euo pipefail
 
@@ -196,6 +198,32 @@ for p in "${PROFILES[@]}"; do
 	done
 	log "profile $p done in $(since "$t0") s"
 done
+
+# Device-model faults (profile siov): each fault of SIOV_FAULTS boots the
+# endpoint with that fault and only the guest test; the fault is detected
+# when at least one of the guest test's results fails.
+if want_profile siov && [ -n "$SIOV_QEMU" ]; then
+	KREL=$(cat "$SIOV_KDIR/release")
+	for f in ${SIOV_FAULTS-dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun}; do
+		dir=$REPORT_DIR/vm/$KREL-siov-fault-$f
+		t0=$(now)
+		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1" \
+			vm-images/run-vm.sh siov "$SIOV_KDIR" "${INITRD_OF[$SIOV_KDIR]}" "$dir" \
+			>"$LOGS/run-fault-$f.log" 2>&1 || true
+		failed=$(sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$dir/siov.tap" 2>/dev/null | tr '\n' ' ')
+		if [ ! -f "$dir/siov.tap" ]; then
+			printf 'not ok 0 siov-fault %s: no siov.tap (see %s)\n' "$f" "$dir" >>"$LOGS/tap"
+		elif [ -n "$failed" ]; then
+			printf 'ok 0 siov-fault %s: detected by %s\n' "$f" "${failed% }" >>"$LOGS/tap"
+		elif grep -q "SKIP" "$dir/siov.tap" && [ "$f" = dma-pasid-zero ]; then
+			printf 'ok 0 siov-fault %s # SKIP only PASID DMA shows it, and %s has no PASID attach\n' \
+				"$f" "$KREL" >>"$LOGS/tap"
+		else
+			printf 'not ok 0 siov-fault %s: undetected, every guest result passed\n' "$f" >>"$LOGS/tap"
+		fi
+		log "fault $f done in $(since "$t0") s"
+	done
+fi
 
 n=$(grep -cE '^(not )?ok 0 ' "$LOGS/tap" || true)
 echo "TAP version 13"
