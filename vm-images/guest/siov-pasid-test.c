@@ -519,7 +519,7 @@ static void pasid_tests(struct dev *d, uint8_t *rbuf)
 	       pasids[0], pasids[1], hwpt[0], hwpt[1]);
 	memset(rbuf, 0, BUF_SIZE);
 	for (i = 0; i < NR_PASIDS; i++) {
-		uint64_t pat = 0x5a5a000000000000ull | pasids[i] << 8 | i;
+		uint64_t pat = 0x5a5a000000000000ull | pasids[i] << 8 | (0x11 + i);
 		char name[32];
 
 		err = adi_fill(d, 1 + i, pasids[i], pat);
