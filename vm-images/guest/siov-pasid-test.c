@@ -576,7 +576,7 @@ static void pasid_tests(struct dev *d, uint8_t *rbuf)
 	(void)d;
 	(void)rbuf;
 	skip("pasid-attach", "the kernel's uAPI has no VFIO_DEVICE_ATTACH_PASID "
-	     "(needs Linux >= 6.16)");
+	     "(linux/vfio.h of this kernel; 7.x has it)");
 #endif
 }
 
