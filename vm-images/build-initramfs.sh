@@ -8,6 +8,8 @@
 #
 #   /bin/busybox + its applets  (busybox-static)
 #   /bin/siovh                  SIOVH_BIN, with the shared objects ldd lists
+#   /bin/<name>                 each of SIOVH_EXTRA_BINS (e.g. the
+#                               siov-pasid-test of the siov profile)
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
@@ -57,6 +59,12 @@ copy_libs() {
 	done
 }
 file_is_static "$SIOVH_BIN" || copy_libs "$SIOVH_BIN"
+# Extra programs (SIOVH_EXTRA_BINS: space-separated paths) go to /bin too.
+for bin in ${SIOVH_EXTRA_BINS:-}; do
+	[ -x "$bin" ] || die "$bin (SIOVH_EXTRA_BINS) is not an executable"
+	cp "$bin" "$STAGE/bin/"
+	file_is_static "$bin" || copy_libs "$bin"
+done
 
 if [ $# -gt 0 ]; then
 	printf '%s\n' "$@" >"$STAGE/etc/siovh/run-args"

@@ -12,6 +12,9 @@
 #                     results port (ttyS1), away from kernel messages.
 #   siovh.mode=shell  an interactive shell on the console.
 #   siovh.timeout_scale=N   exported as SIOVH_TIMEOUT_SCALE (TCG is slow).
+#   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
+#                     saved as /out/siov.tap.
+#   siovh.siov_only=1 and skips `siovh run` (device-fault runs of vm-check).
 #
 # Then it powers the VM off (PID 1 must never exit: that is a panic).
 # Status lines start with "SIOVH-VM:" so the launcher can follow progress.
@@ -41,6 +44,20 @@ finish() {
 	sleep 10
 }
 
+# siovh.siov=1 (profile siov): the SIOV endpoint's guest test first, its
+# TAP to /tmp/siov.tap (copied into /out after siovh wrote its reports).
+siov_test() {
+	[ "$(arg siovh.siov 0)" = 1 ] || return 0
+	if [ ! -x /bin/siov-pasid-test ]; then
+		printf 'TAP version 13\nnot ok 1 siov-pasid-test # not in the image\n1..1\n' >/tmp/siov.tap
+		return 0
+	fi
+	say "siov-pasid-test"
+	siov-pasid-test >/tmp/siov.tap 2>&1
+	say "siov-pasid-test exit $?, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	cat /tmp/siov.tap
+}
+
 run_clauses() {
 	results=/dev/ttyS1
 	set --
@@ -48,10 +65,19 @@ run_clauses() {
 		[ -n "$a" ] && set -- "$@" "$a"
 	done </etc/siovh/run-args
 	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
-	say "siovh run $* --report /out"
-	siovh run "$@" --report /out
-	rc=$?
+	siov_test
+	if [ "$(arg siovh.siov_only 0)" = 1 ]; then
+		# A device-fault run: only the SIOV guest test matters.
+		say "siovh run skipped (siovh.siov_only=1)"
+		mkdir -p /out
+		rc=0
+	else
+		say "siovh run $* --report /out"
+		siovh run "$@" --report /out
+		rc=$?
+	fi
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	[ -f /tmp/siov.tap ] && cp /tmp/siov.tap /out/siov.tap
 	if [ ! -c "$results" ]; then
 		say "no results port $results"
 		return

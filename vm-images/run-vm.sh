@@ -11,6 +11,13 @@
 #   vtd    emulated VT-d in scalable mode with PASID (intel-iommu,
 #          x-scalable-mode=on,x-pasid-mode=on, interrupt remapping) and an
 #          edu device
+#   siov   the same VT-d and the siovh SIOV endpoint (siov-testdev, the
+#          reference device core in QEMU: vm-images/qemu/) behind a PCIe
+#          root port; needs the QEMU vm-images/qemu/build-qemu.sh builds
+#          (QEMU=<its path>). SIOV_FAULT=<name> boots the device with one
+#          of its injected faults (harness/ref/siovdev/faults.h). The guest
+#          runs siov-pasid-test (vm-images/guest/) before the clauses; its
+#          TAP lands in REPORT_DIR/siov.tap and is the VM result siov-pasid.
 # KERNEL_DIR: a vm-images/build-kernel.sh cache entry (bzImage, release).
 #
 # Batch mode: QEMU under TCG (KVM only when /proc/cpuinfo has vmx/svm and
@@ -30,7 +37,8 @@
 # Exit: 0 all VM results and clauses ok (skips allowed), 1 one failed, 2 bad
 # usage or missing input.
 # Env: VM_TIMEOUT, VM_SMP (2), VM_MEM (1G), SIOVH_TIMEOUT_SCALE (4 under
-# TCG), QEMU (qemu-system-x86_64), VM_APPEND (extra kernel arguments).
+# TCG), QEMU (qemu-system-x86_64), VM_APPEND (extra kernel arguments),
+# SIOV_FAULT (profile siov).
 set -euo pipefail
 
 die() { echo "run-vm.sh: $*" >&2; exit 2; }
@@ -70,8 +78,20 @@ vtd)
 		 -device edu)
 	APPEND="$APPEND intel_iommu=on,sm_on"
 	;;
+siov)
+	MACHINE="q35,kernel-irqchip=split"
+	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on
+		 -device pcie-root-port,id=siov-rp,chassis=1
+		 -device "siov-testdev,bus=siov-rp${SIOV_FAULT:+,fault=$SIOV_FAULT}"
+		 # Firmware: the built QEMU installs none, Debian's packages have it.
+		 -L /usr/share/seabios -L /usr/share/qemu)
+	APPEND="$APPEND intel_iommu=on,sm_on siovh.siov=1"
+	"$QEMU" -device help 2>/dev/null | grep -q '"siov-testdev"' ||
+		die "$QEMU has no siov-testdev device (build it: vm-images/qemu/build-qemu.sh)"
+	;;
 *)
-	die "unknown profile '$PROFILE' (mock, vtd)"
+	die "unknown profile '$PROFILE' (mock, vtd, siov)"
 	;;
 esac
 
@@ -194,6 +214,24 @@ case $siovh_rc in
 	"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
 *) add "not ok" siovh-run "exit $siovh_rc (usage or internal error): $summary" "$WORK/console.tail" ;;
 esac
+
+# The SIOV endpoint's guest test (profile siov): one VM result, its own
+# results flattened next to the clauses' by vm-check.sh.
+if [ "$PROFILE" = siov ]; then
+	if [ -f "$WORK/out/siov.tap" ] && grep -q '^1\.\.[1-9]' "$WORK/out/siov.tap"; then
+		nf=$(grep -c '^not ok ' "$WORK/out/siov.tap" || true)
+		np=$(grep -c '^ok ' "$WORK/out/siov.tap" || true)
+		grep -A3 '^not ok ' "$WORK/out/siov.tap" >"$WORK/siov.diag" || true
+		if [ "$nf" = 0 ]; then
+			add ok siov-pasid "siov-pasid-test: $np ok"
+		else
+			add "not ok" siov-pasid "siov-pasid-test: $nf of $((nf + np)) failed" "$WORK/siov.diag"
+		fi
+	else
+		add "not ok" siov-pasid "siov-pasid-test left no complete siov.tap" \
+			"$([ "$hung" = 1 ] || echo "$WORK/console.tail")"
+	fi
+fi
 
 # A diagnostics file as KTAP comment lines: terminal escapes and CRs out,
 # every line (the last included) ended, at most 60.

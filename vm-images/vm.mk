@@ -5,9 +5,13 @@
 #
 #   make vm-check   build or reuse the VM kernel, build siovh against its
 #                   uAPI headers and the initramfs, boot each profile of
-#                   VM_PROFILES (default: mock vtd), run the clauses with
-#                   --target kernel in the guest; TAP on stdout, reports in
-#                   reports/vm/<kernel>-<profile>/ (vm-images/vm-check.sh)
+#                   VM_PROFILES (default: mock vtd siov), run the clauses
+#                   with --target kernel in the guest; TAP on stdout,
+#                   reports in reports/vm/<kernel>-<profile>/
+#                   (vm-images/vm-check.sh). Profile siov also builds or
+#                   reuses the QEMU with the SIOV endpoint
+#                   (vm-images/qemu/build-qemu.sh) and runs the guest test
+#                   vm-images/guest/siov-pasid-test.c
 #   make vm-shell   the same kernel and image with an interactive console
 #                   (profile VM_PROFILE, default mock; exit the shell to
 #                   power off)
@@ -20,12 +24,21 @@
 # VM_HEADERS (set by vm-check.sh for its build/vm-<key>/ variant): compile
 # against a kernel's `make headers_install` instead of the host's.
 
-VM_PROFILES ?= mock vtd
+VM_PROFILES ?= mock vtd siov
 VM_PROFILE ?= mock
 
 ifneq ($(VM_HEADERS),)
 CPPFLAGS := -isystem $(VM_HEADERS) $(CPPFLAGS)
 endif
+
+# The SIOV endpoint's guest test, static, against the kernel's headers
+# (VM_HEADERS) and with the device core's config validator.
+SIOV_GUEST_SRC := vm-images/guest/siov-pasid-test.c harness/ref/siovdev/cfg_validate.c
+$(BUILD)/siov-pasid-test: $(SIOV_GUEST_SRC) harness/ref/siovdev/siovdev.h
+	@mkdir -p $(@D)
+	$(quiet) "LD $(VARIANT)" $@
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(CFLAGS) -static \
+		$(SIOV_GUEST_SRC) -o $@
 
 .PHONY: vm-check vm-shell
 vm-check:

@@ -12,7 +12,9 @@
  *    (issue 3): VDEV create+open+release+remove cycles per second, the
  *    median time from a descriptor's portal write to its completion record
  *    (fast path), and slow-path region reads and writes per second;
- *  - the vSVA figures of issue 4 (bench_vsva.c).
+ *  - the vSVA figures of issue 4 (bench_vsva.c);
+ *  - the device core's descriptor rate, the in-process counterpart of the
+ *    SIOV endpoint's figure in the VM (issue 8, bench_siovdev.c).
  *
  * Each figure is the median over BATCHES batches of BATCH operations timed
  * with CLOCK_MONOTONIC; random IDs are drawn before the clock starts. The
@@ -575,6 +577,8 @@ int main(int argc, char **argv)
 		ret = bench_vdcm(root);
 	if (!ret)
 		ret = bench_vsva(root);
+	if (!ret)
+		ret = bench_siovdev(root);
 	json_decref(rows);
 
 	if (!ret && report) {

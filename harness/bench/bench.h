@@ -12,5 +12,8 @@ uint64_t bench_now_ns(void);
 double bench_median(double *v, size_t n);
 /* The vSVA figures (bench_vsva.c), into root["vsva"]; 0 or -errno. */
 int bench_vsva(json_t *root);
+/* The device core's descriptor rate (bench_siovdev.c), into
+ * root["siovdev"]; 0 or -errno. */
+int bench_siovdev(json_t *root);
 
 #endif /* SIOVH_BENCH_H */

@@ -132,6 +132,13 @@ static void pcie_init(struct siovdev *d)
 	w1c(cs, at + 0x0a, 2, 0x000f);
 	put(cs, at + 0x0c, 4, 0x11);		/* LNKCAP: 2.5 GT/s, x1 */
 	put(cs, at + 0x12, 2, 0x11);		/* LNKSTA */
+	/*
+	 * DEVCAP2: a PASID is carried in an End-End TLP Prefix, so a function
+	 * with the PASID capability supports them (bit 21; max prefixes 00b =
+	 * 4). Linux enables PASID only on a path that has this bit.
+	 */
+	if (d->cfg.caps & SIOVDEV_HAS_PASID)
+		put(cs, at + 0x24, 4, 1u << 21);
 }
 
 static void msix_init(struct siovdev *d)

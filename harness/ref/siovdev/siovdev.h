@@ -57,6 +57,8 @@
  *                       RO 0); bit 15 written 1 starts a Function Level
  *                       Reset (siovdev_flr), reads 0
  *         +0x0A DEVSTA  RW1C bits 3:0 (the device never sets them)
+ *         +0x24 DEVCAP2 RO: bit 21 End-End TLP Prefix supported (which
+ *                       carries the PASID) when PASID is configured
  *         everything else RO
  *   0x080 MSI-X capability (ID 0x11), next 0x00
  *         +0x02 message control: table size RO (vectors - 1), bit 14
