@@ -30,6 +30,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * Oracle code, which the fuzzer should not see: no coverage counters and
+ * no comparison hooks (libFuzzer's, or AFL++'s where its pass honours the
+ * attribute). What an oracle compares is not the reference's code; its
+ * edges would only steer the fuzzer towards the oracle, and they cost:
+ * perf on the libFuzzer binary of ioasid_ops put the comparison hooks of
+ * ref_cache.c's state check alone at 6% of the time. Sanitizers still
+ * apply. (gcc, which builds the replay drivers, has no such attribute
+ * and no coverage instrumentation there either.)
+ */
+#ifdef __clang__
+#define FZ_ORACLE	__attribute__((no_sanitize("coverage")))
+#else
+#define FZ_ORACLE
+#endif
+
 struct fz {
 	const uint8_t *p;
 	size_t n;
@@ -59,7 +75,11 @@ void fz_bytes(struct fz *f, void *dst, size_t len);
 __attribute__((noreturn, format(printf, 1, 2)))
 void fz_fail(const char *fmt, ...);
 
-/* Open a faultless ref target into t; fz_fail() if that fails. */
+/*
+ * Open a faultless ref target into t (or, with SIOVH_FUZZ_FAULT=NAME in
+ * the environment, one with that fault injected: fuzz/oracle_check.sh);
+ * fz_fail() if that fails.
+ */
 void fz_ref_open(struct siovh_target *t);
 
 /*

@@ -23,7 +23,9 @@
  *    probe (state_of below): the IOASID pool and the IDs the VDCM and the
  *    engines hand out, the parent (ADIs, VDEVs, pinned pages, recorded
  *    faults) and each of its ADIs, every type's available instances, the
- *    DMA fault queue, and the object ID iommufd would hand out next.
+ *    DMA fault queue (not the count of faults ever recorded, which no
+ *    input can observe: vdcm_state), and the object ID iommufd would
+ *    hand out next.
  * Otherwise the target is closed and a new one opened before the input
  * returns (not at the next input's start: libFuzzer counts mallocs against
  * frees per input for -detect_leaks, and an input that opened a target
@@ -43,6 +45,7 @@
  * checks that the seeds observe the same thing in any order and in a
  * fresh process each (fuzz/determinism.sh, run by make check).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +76,7 @@ static struct {
 	unsigned long generation;	/* targets opened so far */
 } cache;
 
-static void push(struct ref_state *s, uint64_t v)
+FZ_ORACLE static void push(struct ref_state *s, uint64_t v)
 {
 	if (s->n == STATE_WORDS)
 		fz_fail("ref state: more than %d words (raise STATE_WORDS)",
@@ -81,12 +84,12 @@ static void push(struct ref_state *s, uint64_t v)
 	s->w[s->n++] = v;
 }
 
-static void push_ret(struct ref_state *s, int ret)
+FZ_ORACLE static void push_ret(struct ref_state *s, int ret)
 {
 	push(s, (uint64_t)(int64_t)ret);
 }
 
-static void ioasid_state(struct siovh_target *t, struct ref_state *s)
+FZ_ORACLE static void ioasid_state(struct siovh_target *t, struct ref_state *s)
 {
 	struct siovh_ioasid_probe p;
 	uint32_t cap = 0, avail = 0, i;
@@ -111,7 +114,7 @@ static void ioasid_state(struct siovh_target *t, struct ref_state *s)
 	}
 }
 
-static void vdcm_state(struct siovh_target *t, struct ref_state *s)
+FZ_ORACLE static void vdcm_state(struct siovh_target *t, struct ref_state *s)
 {
 	char buf[MAX_TYPES * TYPE_LEN + 1];
 	struct siovh_parent_probe pp;
@@ -128,7 +131,14 @@ static void vdcm_state(struct siovh_target *t, struct ref_state *s)
 	push(s, pp.nr_vdevs);
 	push(s, pp.pasid_enabled);
 	push(s, pp.pinned_pages);
-	push(s, pp.iommu_faults);
+	/*
+	 * Not pp.iommu_faults: a count of the DMA faults ever recorded, which
+	 * the engines' DMA probes raise on purpose. Nothing in the reference
+	 * reads it back (viommu/dma.c drops a fault by the queue's occupancy,
+	 * which dma_fault_pop below checks, not by the count), and no fuzz
+	 * target looks at it, so no later input can see it; comparing it
+	 * made every IOAS and page-request engine input reopen the target.
+	 */
 	if (pp.nr_adis > MAX_ADIS)
 		fz_fail("ref state: the parent has %u ADIs, more than %d",
 			pp.nr_adis, MAX_ADIS);
@@ -161,7 +171,7 @@ static void vdcm_state(struct siovh_target *t, struct ref_state *s)
  * as it was; were the allocator cyclic, the ID would differ every time and
  * the target would never be reused, which is safe.
  */
-static void iommufd_state(struct siovh_target *t, struct ref_state *s)
+FZ_ORACLE static void iommufd_state(struct siovh_target *t, struct ref_state *s)
 {
 	struct iommu_ioas_alloc a = { .size = sizeof(a) };
 	struct iommu_destroy d = { .size = sizeof(d) };
@@ -176,7 +186,7 @@ static void iommufd_state(struct siovh_target *t, struct ref_state *s)
 	push_ret(s, t->iommufd->ioctl(t, IOMMU_DESTROY, &d));
 }
 
-static void state_of(struct siovh_target *t, struct ref_state *s)
+FZ_ORACLE static void state_of(struct siovh_target *t, struct ref_state *s)
 {
 	s->n = 0;
 	if (t->ioasid)
@@ -187,7 +197,7 @@ static void state_of(struct siovh_target *t, struct ref_state *s)
 		iommufd_state(t, s);
 }
 
-static bool same(const struct ref_state *a, const struct ref_state *b)
+FZ_ORACLE static bool same(const struct ref_state *a, const struct ref_state *b)
 {
 	return a->n == b->n && !memcmp(a->w, b->w, a->n * sizeof(a->w[0]));
 }
@@ -207,7 +217,7 @@ static void close_cached(void)
  * its quota out of the IOASID pool for good. Without this every input
  * that opens a VDEV would leave the target different from a fresh one.
  */
-static void warm_up(struct siovh_target *t)
+FZ_ORACLE static void warm_up(struct siovh_target *t)
 {
 	static const uint8_t uuid[16] = { 0x5a, 0x0f, 0x22 };
 	const struct siovh_vfio_device_ops *ops = t->vfio_device;
@@ -233,7 +243,7 @@ static void warm_up(struct siovh_target *t)
 }
 
 /* Open a fresh target and check it is the same as the first one was. */
-static void open_fresh(void)
+FZ_ORACLE static void open_fresh(void)
 {
 	static struct ref_state now;
 
@@ -267,7 +277,30 @@ struct siovh_target *fz_ref_get(bool warm)
 	return &cache.t;
 }
 
-void fz_ref_put(struct siovh_target *t, bool clean)
+/*
+ * SIOVH_FUZZ_REUSE_DEBUG=1: say on stderr why a target was not kept (the
+ * first state word that differs from a fresh target's), for whoever makes
+ * a target's inputs leave it clean.
+ */
+static void why_not(bool clean, const struct ref_state *now)
+{
+	size_t i;
+
+	if (!clean) {
+		fprintf(stderr, "ref_cache: the input says it left the "
+			"target dirty\n");
+		return;
+	}
+	for (i = 0; i < now->n && i < cache.first.n; i++)
+		if (now->w[i] != cache.first.w[i])
+			break;
+	fprintf(stderr, "ref_cache: state word %zu of %zu is %#llx, a fresh "
+		"target's %#llx\n", i, now->n,
+		(unsigned long long)(i < now->n ? now->w[i] : 0),
+		(unsigned long long)(i < cache.first.n ? cache.first.w[i] : 0));
+}
+
+FZ_ORACLE void fz_ref_put(struct siovh_target *t, bool clean)
 {
 	static struct ref_state now;
 
@@ -278,6 +311,8 @@ void fz_ref_put(struct siovh_target *t, bool clean)
 	fz_note(now.w, now.n * sizeof(now.w[0]));
 	if (clean && same(&now, &cache.first))
 		return;
+	if (getenv("SIOVH_FUZZ_REUSE_DEBUG"))
+		why_not(clean, &now);
 	close_cached();
 	open_fresh();
 }
