@@ -101,6 +101,26 @@ void fz_ref_put(struct siovh_target *t, bool clean);
 unsigned long fz_ref_generation(void);
 
 /*
+ * More than one kept target, each with a set-up of its own: slot (below
+ * FZ_REF_SLOTS; fz_ref_get is slot 0 without one) names a target whose
+ * initial state is a fresh target, warmed up if asked, then up() (an
+ * engine opened on it, whose objects stay); down() runs before that
+ * target is closed (the engine closed). The state fz_ref_put compares is
+ * then the state with the set-up in place, so a set-up that leaves the
+ * same state after every input (an engine whose runs restore what they
+ * change) is kept with its target. A slot keeps the warm and setup of
+ * its first get. fz_ref_put takes a target of any slot.
+ */
+#define FZ_REF_SLOTS	4
+struct fz_ref_setup {
+	void (*up)(struct siovh_target *t, void *data);
+	void (*down)(struct siovh_target *t, void *data);
+	void *data;
+};
+struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
+				     const struct fz_ref_setup *setup);
+
+/*
  * Determinism digest (replay --digest, fuzz/determinism.sh): targets fold
  * what an input observes (results, IDs, the state it leaves) into a hash,
  * so that runs of the same input in different orders and processes can be

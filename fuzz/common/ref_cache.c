@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The ref target of a fuzzing process, shared by its inputs (fuzz.h,
- * fz_ref_get / fz_ref_put).
+ * The ref targets of a fuzzing process, shared by its inputs (fuzz.h,
+ * fz_ref_get / fz_ref_get_slot / fz_ref_put).
  *
  * Why: opening a ref target builds the IOASID core (a 2^20-bit bitmap and
  * its ID directory), the viommu, the SIOV parent, the VDCM and an iommufd
@@ -32,6 +32,10 @@
  * would look like a leak to it; closing and reopening in the same input
  * frees at least what it allocates). A fresh target is compared with the
  * first one too: opening must be deterministic for any of this to hold.
+ * A target can also have a set-up (fz_ref_get_slot): an engine opened on
+ * every fresh target of its slot before the state is taken, so that its
+ * objects are part of the initial state and the engine lives as long as
+ * the target; each slot is its own kept target with its own first state.
  * A target the VDEV fuzzer asks for warm has been through one VDEV's life
  * before its state is taken (warm_up), so that the VDCM's PASID set,
  * which the first open makes and nothing frees, is part of the initial
@@ -67,13 +71,20 @@ struct ref_state {
 	size_t n;
 };
 
-static struct {
+struct slot {
 	struct siovh_target t;
 	bool open;
-	bool warm;			/* what the first fz_ref_get asked */
+	bool used;			/* fz_ref_get_slot has named it */
+	bool warm;			/* what its first fz_ref_get asked */
+	const struct fz_ref_setup *setup;	/* ... and its set-up */
 	bool have_first;
-	struct ref_state first;		/* of the first fresh target */
-	unsigned long generation;	/* targets opened so far */
+	struct ref_state first;		/* of its first fresh target */
+};
+
+static struct {
+	struct slot slots[FZ_REF_SLOTS];
+	bool atexit_done;
+	unsigned long generation;	/* targets opened so far, all slots */
 } cache;
 
 FZ_ORACLE static void push(struct ref_state *s, uint64_t v)
@@ -202,12 +213,22 @@ FZ_ORACLE static bool same(const struct ref_state *a, const struct ref_state *b)
 	return a->n == b->n && !memcmp(a->w, b->w, a->n * sizeof(a->w[0]));
 }
 
-static void close_cached(void)
+static void close_slot(struct slot *sl)
 {
-	if (cache.open) {
-		siovh_target_close(&cache.t);
-		cache.open = false;
-	}
+	if (!sl->open)
+		return;
+	if (sl->setup && sl->setup->down)
+		sl->setup->down(&sl->t, sl->setup->data);
+	siovh_target_close(&sl->t);
+	sl->open = false;
+}
+
+static void close_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < FZ_REF_SLOTS; i++)
+		close_slot(&cache.slots[i]);
 }
 
 /*
@@ -242,39 +263,60 @@ FZ_ORACLE static void warm_up(struct siovh_target *t)
 		fz_fail("warm-up: VDEV of type %s: %d", types, ret);
 }
 
-/* Open a fresh target and check it is the same as the first one was. */
-FZ_ORACLE static void open_fresh(void)
+/*
+ * Open a fresh target for a slot (warmed up and set up as the slot says)
+ * and check it is the same as the slot's first one was.
+ */
+FZ_ORACLE static void open_fresh(struct slot *sl)
 {
 	static struct ref_state now;
 
-	fz_ref_open(&cache.t);
-	cache.open = true;
+	fz_ref_open(&sl->t);
+	sl->open = true;
 	cache.generation++;
-	if (cache.warm)
-		warm_up(&cache.t);
-	state_of(&cache.t, &now);
-	if (!cache.have_first) {
-		cache.first = now;
-		cache.have_first = true;
-		/* At exit the target is closed, so that LeakSanitizer's exit
-		 * check sees the reference's close free everything. */
-		if (atexit(close_cached))
+	if (sl->warm)
+		warm_up(&sl->t);
+	if (sl->setup && sl->setup->up)
+		sl->setup->up(&sl->t, sl->setup->data);
+	state_of(&sl->t, &now);
+	if (!sl->have_first) {
+		sl->first = now;
+		sl->have_first = true;
+		/* At exit the targets are closed, so that LeakSanitizer's
+		 * exit check sees the reference's close free everything. */
+		if (!cache.atexit_done && atexit(close_all))
 			fz_fail("atexit failed");
-	} else if (!same(&now, &cache.first)) {
+		cache.atexit_done = true;
+	} else if (!same(&now, &sl->first)) {
 		fz_fail("a fresh ref target differs from the first one opened "
 			"in this process: opening is not deterministic");
 	}
 }
 
+struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
+				     const struct fz_ref_setup *setup)
+{
+	struct slot *sl;
+
+	if (slot >= FZ_REF_SLOTS)
+		fz_fail("fz_ref_get_slot: no slot %u", slot);
+	sl = &cache.slots[slot];
+	if (!sl->used) {
+		sl->used = true;
+		sl->warm = warm;
+		sl->setup = setup;
+	} else if (warm != sl->warm || setup != sl->setup) {
+		fz_fail("fz_ref_get_slot: slot %u asked for with another "
+			"warm-up or set-up", slot);
+	}
+	if (!sl->open)
+		open_fresh(sl);
+	return &sl->t;
+}
+
 struct siovh_target *fz_ref_get(bool warm)
 {
-	if (!cache.have_first)
-		cache.warm = warm;
-	else if (warm != cache.warm)
-		fz_fail("fz_ref_get: warm and cold targets in one process");
-	if (!cache.open)
-		open_fresh();
-	return &cache.t;
+	return fz_ref_get_slot(0, warm, NULL);
 }
 
 /*
@@ -282,7 +324,8 @@ struct siovh_target *fz_ref_get(bool warm)
  * first state word that differs from a fresh target's), for whoever makes
  * a target's inputs leave it clean.
  */
-static void why_not(bool clean, const struct ref_state *now)
+static void why_not(const struct slot *sl, bool clean,
+		    const struct ref_state *now)
 {
 	size_t i;
 
@@ -291,30 +334,35 @@ static void why_not(bool clean, const struct ref_state *now)
 			"target dirty\n");
 		return;
 	}
-	for (i = 0; i < now->n && i < cache.first.n; i++)
-		if (now->w[i] != cache.first.w[i])
+	for (i = 0; i < now->n && i < sl->first.n; i++)
+		if (now->w[i] != sl->first.w[i])
 			break;
 	fprintf(stderr, "ref_cache: state word %zu of %zu is %#llx, a fresh "
 		"target's %#llx\n", i, now->n,
 		(unsigned long long)(i < now->n ? now->w[i] : 0),
-		(unsigned long long)(i < cache.first.n ? cache.first.w[i] : 0));
+		(unsigned long long)(i < sl->first.n ? sl->first.w[i] : 0));
 }
 
 FZ_ORACLE void fz_ref_put(struct siovh_target *t, bool clean)
 {
 	static struct ref_state now;
+	struct slot *sl = NULL;
+	unsigned int i;
 
-	if (t != &cache.t || !cache.open)
+	for (i = 0; i < FZ_REF_SLOTS; i++)
+		if (t == &cache.slots[i].t && cache.slots[i].open)
+			sl = &cache.slots[i];
+	if (!sl)
 		fz_fail("fz_ref_put of a target fz_ref_get did not hand out");
 	state_of(t, &now);
 	/* What the input left is part of what it observed. */
 	fz_note(now.w, now.n * sizeof(now.w[0]));
-	if (clean && same(&now, &cache.first))
+	if (clean && same(&now, &sl->first))
 		return;
 	if (getenv("SIOVH_FUZZ_REUSE_DEBUG"))
-		why_not(clean, &now);
-	close_cached();
-	open_fresh();
+		why_not(sl, clean, &now);
+	close_slot(sl);
+	open_fresh(sl);
 }
 
 unsigned long fz_ref_generation(void)
