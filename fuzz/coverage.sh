@@ -6,7 +6,7 @@
 # coverage of harness/ref/ reached after 10 minutes from the seeds, single
 # core").
 #
-#   FUZZ_TIME=10m PAR=2 TARGETS="a b" REPORT_DIR=reports/fuzz fuzz/coverage.sh
+#   FUZZ_TIME=10m PAR=2 TARGETS="a b" [KEEP="a"] REPORT_DIR=reports/fuzz fuzz/coverage.sh
 #
 # For each target: libFuzzer (build/fuzz/libfuzzer/NAME, one process, no
 # -fork or -jobs, so one core) runs FUZZ_TIME from a fresh copy of the
@@ -51,8 +51,15 @@ for t in $TARGETS; do
 		[ -x "$b" ] || { echo "fuzz-coverage: $b missing (make fuzz-libfuzzer; make VARIANT=coverage fuzz-replay)" >&2; exit 2; }
 	done
 done
-rm -rf "$work"
+# KEEP="a b": targets whose last run (corpus, log) is kept and only
+# replayed again, e.g. to redo one target after a fix without the others.
+KEEP=${KEEP:-}
+kept() { case " $KEEP " in *" $1 "*) [ -f "$work/$1/libfuzzer.log" ] ;; *) false ;; esac; }
 mkdir -p "$work"
+for t in $TARGETS; do
+	kept "$t" || rm -rf "${work:?}/$t"
+done
+rm -rf "$work/base" "$work"/*.info
 strip=$(cd "$COV" && pwd | tr -cd / | wc -c)
 (cd "$COV" && find harness/ref -name '*.gcno') >"$work/gcno.list"
 # Every line and branch of harness/ref/ at zero (lcov --initial), added to
@@ -123,6 +130,7 @@ cov_json() {
 echo "fuzz-coverage: $secs s per target from its seeds, one core each, $PAR at a time"
 running=0
 for t in $TARGETS; do
+	kept "$t" && { echo "fuzz-coverage: $t: kept from the last run"; continue; }
 	fuzz "$t" &
 	running=$((running + 1))
 	if [ "$running" -ge "$PAR" ]; then

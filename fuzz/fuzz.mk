@@ -141,7 +141,7 @@ bench-fuzz: fuzz-build
 fuzz-coverage: fuzz-libfuzzer
 	@harness/scripts/deps.sh --coverage
 	@$(MAKE) --no-print-directory VARIANT=coverage fuzz-replay
-	@FUZZ_TIME=$(FUZZ_TIME) TARGETS="$(TARGETS)" \
+	@FUZZ_TIME=$(FUZZ_TIME) TARGETS="$(TARGETS)" KEEP="$(KEEP)" \
 		REPORT_DIR=$(REPORT_DIR)/fuzz fuzz/coverage.sh
 
 fuzz-clean:
