@@ -11,7 +11,11 @@
 #                     TARGETS="a b" (fuzz/campaign.sh); corpora in fuzz-work/,
 #                     reports in reports/fuzz/
 #   make bench-fuzz   execs/s of each target and of the empty one, under both
-#                     engines (fuzz/bench.sh): reports/bench-fuzz.json
+#                     engines (fuzz/bench.sh): reports/bench-fuzz.json;
+#                     with BENCH_COVERAGE=10m also make fuzz-coverage
+#   make fuzz-coverage  harness/ref/ coverage each target reaches from its
+#                     seeds in FUZZ_TIME on one core (fuzz/coverage.sh):
+#                     reports/fuzz/coverage-$(FUZZ_TIME).json
 #   make fuzz-replay  NAME_replay in build/$(VARIANT)/fuzz/: the plain replay
 #                     driver (fuzz/common/replay.c) over the variant's objects,
 #                     which `make check` runs on the seeds and reproducers
@@ -111,7 +115,7 @@ FUZZ_BINS := $(foreach d,$(LF_DIR) $(AFL_DIR) $(CMPLOG_DIR), \
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%_replay,$(FUZZ_NAMES))
 
 .PHONY: fuzz-build fuzz-bins fuzz-libfuzzer fuzz fuzz-replay bench-fuzz \
-	fuzz-clean
+	fuzz-coverage fuzz-clean
 fuzz-build:
 	@harness/scripts/deps.sh --fuzz
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-bins
@@ -131,6 +135,14 @@ fuzz: fuzz-build
 bench-fuzz: fuzz-build
 	@BENCH_TIME=$(or $(BENCH_TIME),10) TARGETS="$(TARGETS)" \
 		REPORT_DIR=$(REPORT_DIR) fuzz/bench.sh
+	$(if $(BENCH_COVERAGE),@$(MAKE) --no-print-directory fuzz-coverage \
+		FUZZ_TIME=$(BENCH_COVERAGE))
+
+fuzz-coverage: fuzz-libfuzzer
+	@harness/scripts/deps.sh --coverage
+	@$(MAKE) --no-print-directory VARIANT=coverage fuzz-replay
+	@FUZZ_TIME=$(FUZZ_TIME) TARGETS="$(TARGETS)" KEEP="$(KEEP)" \
+		REPORT_DIR=$(REPORT_DIR)/fuzz fuzz/coverage.sh
 
 fuzz-clean:
 	rm -rf $(FUZZ_OUT)

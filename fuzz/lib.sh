@@ -123,7 +123,10 @@ fuzz_triage() {
 	for f in "$d"/crashes/*; do
 		[ -f "$f" ] || continue
 		log=$d/logs/replay.log
-		ASAN_OPTIONS=${ASAN_OPTIONS:-symbolize=1} timeout 120 \
+		# UBSan prints no stack unless asked: without one every
+		# "index out of bounds" anywhere would share one signature.
+		ASAN_OPTIONS=${ASAN_OPTIONS:-symbolize=1} \
+		UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} timeout 120 \
 			"$LF/$t" -runs=1 "$f" >"$log" 2>&1
 		if [ $? -eq 0 ]; then
 			sig="unreproducible:$(basename "$f" | cut -d- -f1)"

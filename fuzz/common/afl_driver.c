@@ -6,11 +6,20 @@
  * from the same verified state (fuzz.h), which is what makes that sound. Outside afl-fuzz (a
  * reproducer run by hand, afl-tmin, afl-cmin) the same macros read one
  * input from stdin; a file argument is read instead when given.
+ *
+ * afl-fuzz puts its fork servers (this binary, and the CmpLog build of it)
+ * in sessions of their own, so the SIGKILL that stops a campaign's process
+ * group does not reach them, and once afl-fuzz is gone they wait forever
+ * (a persistent child stopped before its next input). So the fork server
+ * asks to be killed when the process that started it dies, and each child
+ * when its fork server does (die_with_parent).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>	/* read(), in the __AFL_FUZZ_* macros */
 
 #include "fuzz.h"
@@ -36,9 +45,17 @@ static int run_file(const char *path)
 	return 0;
 }
 
+/* SIGKILL when parent exits; gone at once if it already has. */
+static void die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char *buf;
+	pid_t self = getpid();
 	int i, ret = 0;
 
 	if (argc > 1) {
@@ -46,7 +63,11 @@ int main(int argc, char **argv)
 			ret = run_file(argv[i]);
 		return ret;
 	}
+	die_with_parent(getppid());
 	__AFL_INIT();
+	/* In a child of the fork server (not when run without one). */
+	if (getpid() != self)
+		die_with_parent(self);
 	/* Only after the fork server started: the buffer is per child. */
 	buf = __AFL_FUZZ_TESTCASE_BUF;
 	while (__AFL_LOOP(LOOP_COUNT))

@@ -30,6 +30,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * Oracle code, which the fuzzer should not see: no coverage counters and
+ * no comparison hooks (libFuzzer's, or AFL++'s where its pass honours the
+ * attribute). What an oracle compares is not the reference's code; its
+ * edges would only steer the fuzzer towards the oracle, and they cost:
+ * perf on the libFuzzer binary of ioasid_ops put the comparison hooks of
+ * ref_cache.c's state check alone at 6% of the time. Sanitizers still
+ * apply. (gcc, which builds the replay drivers, has no such attribute
+ * and no coverage instrumentation there either.)
+ */
+#ifdef __clang__
+#define FZ_ORACLE	__attribute__((no_sanitize("coverage")))
+#else
+#define FZ_ORACLE
+#endif
+
 struct fz {
 	const uint8_t *p;
 	size_t n;
@@ -59,7 +75,11 @@ void fz_bytes(struct fz *f, void *dst, size_t len);
 __attribute__((noreturn, format(printf, 1, 2)))
 void fz_fail(const char *fmt, ...);
 
-/* Open a faultless ref target into t; fz_fail() if that fails. */
+/*
+ * Open a faultless ref target into t (or, with SIOVH_FUZZ_FAULT=NAME in
+ * the environment, one with that fault injected: fuzz/oracle_check.sh);
+ * fz_fail() if that fails.
+ */
 void fz_ref_open(struct siovh_target *t);
 
 /*
@@ -79,6 +99,26 @@ void fz_ref_put(struct siovh_target *t, bool clean);
 /* Changes whenever fz_ref_get hands out a newly opened target: what a
  * caller keeps on the target (an engine) is stale once it has changed. */
 unsigned long fz_ref_generation(void);
+
+/*
+ * More than one kept target, each with a set-up of its own: slot (below
+ * FZ_REF_SLOTS; fz_ref_get is slot 0 without one) names a target whose
+ * initial state is a fresh target, warmed up if asked, then up() (an
+ * engine opened on it, whose objects stay); down() runs before that
+ * target is closed (the engine closed). The state fz_ref_put compares is
+ * then the state with the set-up in place, so a set-up that leaves the
+ * same state after every input (an engine whose runs restore what they
+ * change) is kept with its target. A slot keeps the warm and setup of
+ * its first get. fz_ref_put takes a target of any slot.
+ */
+#define FZ_REF_SLOTS	4
+struct fz_ref_setup {
+	void (*up)(struct siovh_target *t, void *data);
+	void (*down)(struct siovh_target *t, void *data);
+	void *data;
+};
+struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
+				     const struct fz_ref_setup *setup);
 
 /*
  * Determinism digest (replay --digest, fuzz/determinism.sh): targets fold

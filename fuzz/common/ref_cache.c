@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The ref target of a fuzzing process, shared by its inputs (fuzz.h,
- * fz_ref_get / fz_ref_put).
+ * The ref targets of a fuzzing process, shared by its inputs (fuzz.h,
+ * fz_ref_get / fz_ref_get_slot / fz_ref_put).
  *
  * Why: opening a ref target builds the IOASID core (a 2^20-bit bitmap and
  * its ID directory), the viommu, the SIOV parent, the VDCM and an iommufd
@@ -23,13 +23,19 @@
  *    probe (state_of below): the IOASID pool and the IDs the VDCM and the
  *    engines hand out, the parent (ADIs, VDEVs, pinned pages, recorded
  *    faults) and each of its ADIs, every type's available instances, the
- *    DMA fault queue, and the object ID iommufd would hand out next.
+ *    DMA fault queue (not the count of faults ever recorded, which no
+ *    input can observe: vdcm_state), and the object ID iommufd would
+ *    hand out next.
  * Otherwise the target is closed and a new one opened before the input
  * returns (not at the next input's start: libFuzzer counts mallocs against
  * frees per input for -detect_leaks, and an input that opened a target
  * would look like a leak to it; closing and reopening in the same input
  * frees at least what it allocates). A fresh target is compared with the
  * first one too: opening must be deterministic for any of this to hold.
+ * A target can also have a set-up (fz_ref_get_slot): an engine opened on
+ * every fresh target of its slot before the state is taken, so that its
+ * objects are part of the initial state and the engine lives as long as
+ * the target; each slot is its own kept target with its own first state.
  * A target the VDEV fuzzer asks for warm has been through one VDEV's life
  * before its state is taken (warm_up), so that the VDCM's PASID set,
  * which the first open makes and nothing frees, is part of the initial
@@ -43,6 +49,7 @@
  * checks that the seeds observe the same thing in any order and in a
  * fresh process each (fuzz/determinism.sh, run by make check).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,16 +71,23 @@ struct ref_state {
 	size_t n;
 };
 
-static struct {
+struct slot {
 	struct siovh_target t;
 	bool open;
-	bool warm;			/* what the first fz_ref_get asked */
+	bool used;			/* fz_ref_get_slot has named it */
+	bool warm;			/* what its first fz_ref_get asked */
+	const struct fz_ref_setup *setup;	/* ... and its set-up */
 	bool have_first;
-	struct ref_state first;		/* of the first fresh target */
-	unsigned long generation;	/* targets opened so far */
+	struct ref_state first;		/* of its first fresh target */
+};
+
+static struct {
+	struct slot slots[FZ_REF_SLOTS];
+	bool atexit_done;
+	unsigned long generation;	/* targets opened so far, all slots */
 } cache;
 
-static void push(struct ref_state *s, uint64_t v)
+FZ_ORACLE static void push(struct ref_state *s, uint64_t v)
 {
 	if (s->n == STATE_WORDS)
 		fz_fail("ref state: more than %d words (raise STATE_WORDS)",
@@ -81,12 +95,12 @@ static void push(struct ref_state *s, uint64_t v)
 	s->w[s->n++] = v;
 }
 
-static void push_ret(struct ref_state *s, int ret)
+FZ_ORACLE static void push_ret(struct ref_state *s, int ret)
 {
 	push(s, (uint64_t)(int64_t)ret);
 }
 
-static void ioasid_state(struct siovh_target *t, struct ref_state *s)
+FZ_ORACLE static void ioasid_state(struct siovh_target *t, struct ref_state *s)
 {
 	struct siovh_ioasid_probe p;
 	uint32_t cap = 0, avail = 0, i;
@@ -111,7 +125,7 @@ static void ioasid_state(struct siovh_target *t, struct ref_state *s)
 	}
 }
 
-static void vdcm_state(struct siovh_target *t, struct ref_state *s)
+FZ_ORACLE static void vdcm_state(struct siovh_target *t, struct ref_state *s)
 {
 	char buf[MAX_TYPES * TYPE_LEN + 1];
 	struct siovh_parent_probe pp;
@@ -128,7 +142,14 @@ static void vdcm_state(struct siovh_target *t, struct ref_state *s)
 	push(s, pp.nr_vdevs);
 	push(s, pp.pasid_enabled);
 	push(s, pp.pinned_pages);
-	push(s, pp.iommu_faults);
+	/*
+	 * Not pp.iommu_faults: a count of the DMA faults ever recorded, which
+	 * the engines' DMA probes raise on purpose. Nothing in the reference
+	 * reads it back (viommu/dma.c drops a fault by the queue's occupancy,
+	 * which dma_fault_pop below checks, not by the count), and no fuzz
+	 * target looks at it, so no later input can see it; comparing it
+	 * made every IOAS and page-request engine input reopen the target.
+	 */
 	if (pp.nr_adis > MAX_ADIS)
 		fz_fail("ref state: the parent has %u ADIs, more than %d",
 			pp.nr_adis, MAX_ADIS);
@@ -161,7 +182,7 @@ static void vdcm_state(struct siovh_target *t, struct ref_state *s)
  * as it was; were the allocator cyclic, the ID would differ every time and
  * the target would never be reused, which is safe.
  */
-static void iommufd_state(struct siovh_target *t, struct ref_state *s)
+FZ_ORACLE static void iommufd_state(struct siovh_target *t, struct ref_state *s)
 {
 	struct iommu_ioas_alloc a = { .size = sizeof(a) };
 	struct iommu_destroy d = { .size = sizeof(d) };
@@ -176,7 +197,7 @@ static void iommufd_state(struct siovh_target *t, struct ref_state *s)
 	push_ret(s, t->iommufd->ioctl(t, IOMMU_DESTROY, &d));
 }
 
-static void state_of(struct siovh_target *t, struct ref_state *s)
+FZ_ORACLE static void state_of(struct siovh_target *t, struct ref_state *s)
 {
 	s->n = 0;
 	if (t->ioasid)
@@ -187,17 +208,27 @@ static void state_of(struct siovh_target *t, struct ref_state *s)
 		iommufd_state(t, s);
 }
 
-static bool same(const struct ref_state *a, const struct ref_state *b)
+FZ_ORACLE static bool same(const struct ref_state *a, const struct ref_state *b)
 {
 	return a->n == b->n && !memcmp(a->w, b->w, a->n * sizeof(a->w[0]));
 }
 
-static void close_cached(void)
+static void close_slot(struct slot *sl)
 {
-	if (cache.open) {
-		siovh_target_close(&cache.t);
-		cache.open = false;
-	}
+	if (!sl->open)
+		return;
+	if (sl->setup && sl->setup->down)
+		sl->setup->down(&sl->t, sl->setup->data);
+	siovh_target_close(&sl->t);
+	sl->open = false;
+}
+
+static void close_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < FZ_REF_SLOTS; i++)
+		close_slot(&cache.slots[i]);
 }
 
 /*
@@ -207,7 +238,7 @@ static void close_cached(void)
  * its quota out of the IOASID pool for good. Without this every input
  * that opens a VDEV would leave the target different from a fresh one.
  */
-static void warm_up(struct siovh_target *t)
+FZ_ORACLE static void warm_up(struct siovh_target *t)
 {
 	static const uint8_t uuid[16] = { 0x5a, 0x0f, 0x22 };
 	const struct siovh_vfio_device_ops *ops = t->vfio_device;
@@ -232,54 +263,106 @@ static void warm_up(struct siovh_target *t)
 		fz_fail("warm-up: VDEV of type %s: %d", types, ret);
 }
 
-/* Open a fresh target and check it is the same as the first one was. */
-static void open_fresh(void)
+/*
+ * Open a fresh target for a slot (warmed up and set up as the slot says)
+ * and check it is the same as the slot's first one was.
+ */
+FZ_ORACLE static void open_fresh(struct slot *sl)
 {
 	static struct ref_state now;
 
-	fz_ref_open(&cache.t);
-	cache.open = true;
+	fz_ref_open(&sl->t);
+	sl->open = true;
 	cache.generation++;
-	if (cache.warm)
-		warm_up(&cache.t);
-	state_of(&cache.t, &now);
-	if (!cache.have_first) {
-		cache.first = now;
-		cache.have_first = true;
-		/* At exit the target is closed, so that LeakSanitizer's exit
-		 * check sees the reference's close free everything. */
-		if (atexit(close_cached))
+	if (sl->warm)
+		warm_up(&sl->t);
+	if (sl->setup && sl->setup->up)
+		sl->setup->up(&sl->t, sl->setup->data);
+	state_of(&sl->t, &now);
+	if (!sl->have_first) {
+		sl->first = now;
+		sl->have_first = true;
+		/* At exit the targets are closed, so that LeakSanitizer's
+		 * exit check sees the reference's close free everything. */
+		if (!cache.atexit_done && atexit(close_all))
 			fz_fail("atexit failed");
-	} else if (!same(&now, &cache.first)) {
+		cache.atexit_done = true;
+	} else if (!same(&now, &sl->first)) {
 		fz_fail("a fresh ref target differs from the first one opened "
 			"in this process: opening is not deterministic");
 	}
 }
 
-struct siovh_target *fz_ref_get(bool warm)
+struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
+				     const struct fz_ref_setup *setup)
 {
-	if (!cache.have_first)
-		cache.warm = warm;
-	else if (warm != cache.warm)
-		fz_fail("fz_ref_get: warm and cold targets in one process");
-	if (!cache.open)
-		open_fresh();
-	return &cache.t;
+	struct slot *sl;
+
+	if (slot >= FZ_REF_SLOTS)
+		fz_fail("fz_ref_get_slot: no slot %u", slot);
+	sl = &cache.slots[slot];
+	if (!sl->used) {
+		sl->used = true;
+		sl->warm = warm;
+		sl->setup = setup;
+	} else if (warm != sl->warm || setup != sl->setup) {
+		fz_fail("fz_ref_get_slot: slot %u asked for with another "
+			"warm-up or set-up", slot);
+	}
+	if (!sl->open)
+		open_fresh(sl);
+	return &sl->t;
 }
 
-void fz_ref_put(struct siovh_target *t, bool clean)
+struct siovh_target *fz_ref_get(bool warm)
+{
+	return fz_ref_get_slot(0, warm, NULL);
+}
+
+/*
+ * SIOVH_FUZZ_REUSE_DEBUG=1: say on stderr why a target was not kept (the
+ * first state word that differs from a fresh target's), for whoever makes
+ * a target's inputs leave it clean.
+ */
+static void why_not(const struct slot *sl, bool clean,
+		    const struct ref_state *now)
+{
+	size_t i;
+
+	if (!clean) {
+		fprintf(stderr, "ref_cache: the input says it left the "
+			"target dirty\n");
+		return;
+	}
+	for (i = 0; i < now->n && i < sl->first.n; i++)
+		if (now->w[i] != sl->first.w[i])
+			break;
+	fprintf(stderr, "ref_cache: state word %zu of %zu is %#llx, a fresh "
+		"target's %#llx\n", i, now->n,
+		(unsigned long long)(i < now->n ? now->w[i] : 0),
+		(unsigned long long)(i < sl->first.n ? sl->first.w[i] : 0));
+}
+
+FZ_ORACLE void fz_ref_put(struct siovh_target *t, bool clean)
 {
 	static struct ref_state now;
+	struct slot *sl = NULL;
+	unsigned int i;
 
-	if (t != &cache.t || !cache.open)
+	for (i = 0; i < FZ_REF_SLOTS; i++)
+		if (t == &cache.slots[i].t && cache.slots[i].open)
+			sl = &cache.slots[i];
+	if (!sl)
 		fz_fail("fz_ref_put of a target fz_ref_get did not hand out");
 	state_of(t, &now);
 	/* What the input left is part of what it observed. */
 	fz_note(now.w, now.n * sizeof(now.w[0]));
-	if (clean && same(&now, &cache.first))
+	if (clean && same(&now, &sl->first))
 		return;
-	close_cached();
-	open_fresh();
+	if (getenv("SIOVH_FUZZ_REUSE_DEBUG"))
+		why_not(sl, clean, &now);
+	close_slot(sl);
+	open_fresh(sl);
 }
 
 unsigned long fz_ref_generation(void)

@@ -7,8 +7,9 @@
  *	NAME_replay FILE|DIR...          run each file in this process
  *	NAME_replay --tap NAME FILE|DIR...
  *		one TAP result per file: each runs in a child of its own, so a
- *		crash is that file's "not ok" (with the tail of its sanitizer
- *		report as diagnostics) and the others still run
+ *		crash, or a run past TAP_TIMEOUT seconds, is that file's
+ *		"not ok" (with the tail of its sanitizer report as
+ *		diagnostics) and the others still run
  *	NAME_replay --digest FILE|DIR...
  *		run each file in this process, in the order given, and print
  *		"DIGEST FILE": the hash of what the input observed (fz_note);
@@ -31,6 +32,7 @@
 
 #define MAX_FILES	4096
 #define DIAG_LINES	12
+#define TAP_TIMEOUT	60		/* seconds per file in --tap mode */
 
 struct files {
 	char *v[MAX_FILES];
@@ -135,6 +137,9 @@ static bool tap_one(const char *name, size_t i, const char *path)
 	pid = log ? fork() : -1;
 	if (pid == 0) {
 		dup2(fileno(log), STDERR_FILENO);
+		/* A hang is a finding too (regressions/pin-top-page looped
+		 * for hours): SIGALRM ends the child, its "not ok" says so. */
+		alarm(TAP_TIMEOUT);
 		_exit(run_one(path));
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)

@@ -11,14 +11,25 @@
 # and each in a process of its own (the targets keep state across inputs,
 # fuzz/common/ref_cache.c), with the replay drivers in FUZZ_REPLAY_DIR
 # (default build/asan/fuzz, which make check has just built; skipped when
-# they are not there).
+# they are not there). Then, with the same drivers, one result per fault a
+# fuzz/TARGET/kills file lists: injected, the seeds must make the target's
+# oracle stop (fuzz/oracle_check.sh).
 set -u
 secs=$1 dir=$2
 shift 2
 replay=${FUZZ_REPLAY_DIR:-build/asan/fuzz}
 rm -rf "$dir"
 mkdir -p "$dir"
-echo "1..$(($# * 2))"
+# The plan: two results per target, and one per fault listed in a
+# fuzz/TARGET/kills file when the replay drivers are there.
+nkills=0
+if [ -d "$replay" ]; then
+	for t in "$@"; do
+		[ -f fuzz/"$t"/kills ] &&
+			nkills=$((nkills + $(sed 's/#.*//' fuzz/"$t"/kills | wc -w)))
+	done
+fi
+echo "1..$(($# * 2 + nkills))"
 n=0 failed=0
 for t in "$@"; do
 	n=$((n + 1))
@@ -47,6 +58,13 @@ if [ -d "$replay" ]; then
 	awk -v n="$n" '/^1\.\./ { next }
 		/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " ($2 == "ok" ? $3 : $2) + n) }
 		{ print }' "$dir/determinism.tap"
+	n=$((n + $#))
+	# The oracles still catch the faults their kills files list
+	# (fuzz/oracle_check.sh: the cheap oracles are not weaker ones).
+	fuzz/oracle_check.sh "$replay" "$@" >"$dir/oracle.tap" 2>&1 || failed=1
+	awk -v n="$n" '/^1\.\./ { next }
+		/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " ($2 == "ok" ? $3 : $2) + n) }
+		{ print }' "$dir/oracle.tap"
 else
 	for t in "$@"; do
 		n=$((n + 1))

@@ -44,6 +44,13 @@ void siovh_ioasid_seq_trace(struct siovh_ioasid_seq *s,
 	s->tr.data = data;
 }
 
+void siovh_ioasid_seq_checkpoint(struct siovh_ioasid_seq *s,
+				 void (*fn)(void *data), void *data)
+{
+	s->ckpt = fn;
+	s->ckpt_data = data;
+}
+
 /*
  * The result of the current call against the model's, within the leeway
  * the model allows for it (the contract leaves some errnos open).
@@ -505,5 +512,7 @@ int siovh_ioasid_seq_run(struct siovh_ioasid_seq *s, const uint8_t *buf,
 		if (!seq_exec(s, &op))
 			return 1;
 	}
+	if (s->ckpt)
+		s->ckpt(s->ckpt_data);
 	return run_teardown(s) ? 0 : 1;
 }

@@ -71,6 +71,9 @@ struct siovh_ioasid_seq {
 	size_t nr_visit, visit_cap;
 	bool visit_oom;
 
+	void (*ckpt)(void *data);	/* after the last op, or NULL */
+	void *ckpt_data;
+
 	struct seq_trace tr;		/* step, call, report; ring trace */
 	char trace[SIOVH_IOASID_SEQ_TRACE][SEQ_LINE];
 };

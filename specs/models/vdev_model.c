@@ -49,9 +49,17 @@ static struct vdev_model_vdev *vdev_of(struct vdev_model *m,
 	return slot < VDEV_MODEL_SLOTS ? &m->v[slot] : NULL;
 }
 
-/* What reset (and open, and release) return the guest-visible state to. */
-static void defaults(struct vdev_model_vdev *v)
+/*
+ * What reset (and open, and release) return the guest-visible state to.
+ * CURQ goes back to maxQ (vdev_regs.h, "Reset values") while the ADIs the
+ * VDEV holds stay as SET_QUEUES left them: queues beyond them share ADIs
+ * (harness/ref/vdcm/mailbox.c, guest-transparent). The model once kept
+ * CURQ at SET_QUEUES' count across a reset, which the vfio_device_ops
+ * fuzz target found (fuzz/vfio_device_ops/regressions/reset-restores-curq).
+ */
+static void defaults(const struct vdev_model *m, struct vdev_model_vdev *v)
 {
+	v->viewq = m->types[v->type].adis;
 	v->command = 0;
 	v->arg = 0;
 	v->qen = 0;
@@ -108,6 +116,7 @@ int vdev_model_create(struct vdev_model *m, unsigned int slot, int type,
 	v->type = type;
 	v->uuid = uuid;
 	v->curq = m->types[type].default_queues;
+	v->viewq = m->types[type].adis;
 	v->mig = VFIO_DEVICE_STATE_RUNNING;
 	m->free_adis -= v->curq;
 	return result(m, 0);
@@ -131,7 +140,7 @@ int vdev_model_open(struct vdev_model *m, unsigned int slot)
 	if (v->open)
 		return result(m, -EBUSY);
 	v->open = true;
-	defaults(v);
+	defaults(m, v);
 	v->mig = VFIO_DEVICE_STATE_RUNNING;
 	return result(m, 0);
 }
@@ -143,7 +152,7 @@ int vdev_model_release(struct vdev_model *m, unsigned int slot)
 	if (!v->open)
 		return result(m, -EINVAL);
 	v->open = false;
-	defaults(v);
+	defaults(m, v);
 	memset(v->signals, 0, sizeof(v->signals));
 	return result(m, 0);
 }
@@ -154,7 +163,7 @@ int vdev_model_reset(struct vdev_model *m, unsigned int slot)
 
 	if (!v->open)
 		return result(m, -EBADF);
-	defaults(v);
+	defaults(m, v);
 	if (v->mig == VFIO_DEVICE_STATE_ERROR)
 		v->mig = VFIO_DEVICE_STATE_RUNNING;
 	return result(m, 0);
@@ -241,7 +250,7 @@ int vdev_model_queue_enable(struct vdev_model *m, unsigned int slot,
 	*status = 0;
 	if (ret)
 		return ret;
-	if (q < v->curq) {
+	if (q < v->viewq) {
 		v->qen |= 1u << q;
 		*status = QSTS_ENABLED;
 	} else {
@@ -279,6 +288,7 @@ int vdev_model_set_queues(struct vdev_model *m, unsigned int slot,
 	} else {
 		m->free_adis = m->free_adis + v->curq - n;
 		v->curq = n;
+		v->viewq = n;
 		v->qen &= (1u << n) - 1;
 		*status = MBOX_DONE;
 	}

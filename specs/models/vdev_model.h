@@ -47,7 +47,8 @@ struct vdev_model_vdev {
 	unsigned int uuid;
 	uint32_t command;		/* MEMORY | MASTER bits only */
 	uint32_t arg;			/* the RW register */
-	uint32_t curq;
+	uint32_t curq;			/* ADIs held (the VDCM's cur_queues) */
+	uint32_t viewq;			/* CURQ: queues the guest may enable */
 	uint32_t qen;			/* bit q: queue q enabled */
 	uint32_t mig;			/* enum vfio_device_mig_state */
 	bool armed[VDEV_MODEL_VECS], masked[VDEV_MODEL_VECS];

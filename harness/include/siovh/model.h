@@ -192,6 +192,14 @@ uint64_t siovh_ioasid_seq_ops(const struct siovh_ioasid_seq *s);
 void siovh_ioasid_seq_trace(struct siovh_ioasid_seq *s,
 			    void (*fn)(const char *line, void *data),
 			    void *data);
+/*
+ * Call fn once per run, after the last operation decoded from buf and
+ * before the teardown undoes what they left: where a driver checks the
+ * whole state of the operations (a fuzz target's invariant sweep) without
+ * doing so after every step. NULL stops it.
+ */
+void siovh_ioasid_seq_checkpoint(struct siovh_ioasid_seq *s,
+				 void (*fn)(void *data), void *data);
 
 /* Fill buf from a seed (splitmix64): the same seed, the same bytes. */
 void siovh_seq_fill(uint64_t seed, uint8_t *buf, size_t len);

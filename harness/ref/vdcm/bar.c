@@ -235,7 +235,11 @@ static int reg_write(struct vdcm_vdev *vdev, uint64_t off, uint32_t val)
 		return queue_reg_write(vdev, qoff / VDEV_REG_Q_STRIDE,
 				       qoff % VDEV_REG_Q_STRIDE, val);
 	if (off >= VDEV_MSIX_TABLE && off < msix_end) {
-		memcpy(r->msix + off - VDEV_MSIX_TABLE, &val, sizeof(val));
+		/* The index first: r->msix + off would point past the table
+		 * (undefined, and UBSan's bounds check said so: found by the
+		 * vfio_device_ops fuzz target, fuzz/vfio_device_ops/
+		 * regressions/msix-write-index). */
+		memcpy(r->msix + (off - VDEV_MSIX_TABLE), &val, sizeof(val));
 		return 0;
 	}
 	switch (off) {
