@@ -4,26 +4,36 @@
 # The VM tier, end to end (`make vm-check`, `make vm-shell`):
 #
 #   vm-images/vm-check.sh [PROFILE...]       batch: TAP on stdout
-#   vm-images/vm-check.sh --shell [PROFILE]  interactive console
+#   vm-images/vm-check.sh --shell [PROFILE]  interactive console (first kernel)
 #
 # 1. install what is missing (harness/scripts/deps.sh --vm); when that is
 #    impossible (no apt, no network) the whole tier is one SKIP naming the
 #    reason, not a failure;
-# 2. build or reuse the kernel (vm-images/build-kernel.sh);
+# then for each kernel of VM_KERNELS (default: "linux-source-6.12:mock,vtd
+# linux-source-7.x:vtd", i.e. bookworm's 6.12 in both boot profiles and the
+# newest 7.x of trixie-backports, whose IOMMUFD_TEST mock works with VT-d
+# active, so one profile suffices there):
+# 2. build or reuse the kernel (vm-images/build-kernel.sh, KERNEL_PKG);
 # 3. build siovh (release flags) against that kernel's uAPI headers, in
 #    build/vm-<kernel key>/ (make VM_HEADERS=..., vm-images/vm.mk);
 # 4. build the initramfs (vm-images/build-initramfs.sh), every run;
-# 5. boot each PROFILE (default: $VM_PROFILES, else "mock"), collecting
-#    reports/vm/<kernel>-<profile>/ (vm-images/run-vm.sh).
+# 5. boot each of its profiles, collecting reports/vm/<release>-<profile>/
+#    (vm-images/run-vm.sh);
+# 6. with more than one run, compare them (vm-images/vm-compare.sh):
+#    reports/vm/compare/ (siovh report merge's matrix, and compare.txt with
+#    every clause whose status differs and each run's reason).
 #
-# stdout is one TAP stream: per profile, the VM's own results (boot,
-# results, console-clean, siovh-run) and every clause's result, named
-# "<profile>: ...". Progress and timings go to stderr.
+# PROFILE arguments or VM_PROFILES replace every kernel's profiles;
+# KERNEL_SRC=<tree> builds that tree instead of the packages (one kernel).
+#
+# stdout is one TAP stream: per run, the VM's own results (boot, results,
+# console-clean, siovh-run) and every clause's result, named
+# "<release>-<profile>: ...". Progress and timings go to stderr.
 # Exit: 0 nothing failed (skips allowed), 1 something failed.
 #
-# Env: VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the guest,
-# default "--target kernel"), REPORT_DIR (default reports), plus those of
-# the scripts above (SIOVH_CACHE, KERNEL_SRC, KERNEL_PKG, VM_TIMEOUT, ...).
+# Env: VM_KERNELS, VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the
+# guest, default "--target kernel"), REPORT_DIR (default reports), plus
+# those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -52,11 +62,17 @@ if [ "${1:-}" = --shell ]; then
 	SHELL_MODE=1
 	shift
 fi
-read -r -a PROFILES <<<"${*:-${VM_PROFILES:-mock}}"
+PROFILES_OVERRIDE="${*:-${VM_PROFILES:-}}"
 read -r -a RUN_ARGS <<<"${SIOVH_VM_ARGS:---target kernel}"
+if [ -n "${KERNEL_SRC:-}" ]; then
+	read -r -a KERNELS <<<"src:${PROFILES_OVERRIDE:-mock}"
+else
+	read -r -a KERNELS <<<"${VM_KERNELS:-linux-source-6.12:mock,vtd linux-source-7.x:vtd}"
+fi
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/siovh-vm-check.XXXXXX")
 trap 'rm -rf "$LOGS"' EXIT
+tier_start=$(now)
 
 # 1. dependencies
 if ! harness/scripts/deps.sh --vm >"$LOGS/deps.log" 2>&1; then
@@ -64,62 +80,29 @@ if ! harness/scripts/deps.sh --vm >"$LOGS/deps.log" 2>&1; then
 		  tr '\n' ' ')
 	[ -n "$reason" ] || reason=$(tail -n1 "$LOGS/deps.log")
 	[ "$SHELL_MODE" = 1 ] && { cat "$LOGS/deps.log" >&2; exit 2; }
-	skip_all "cannot install the VM tier's packages (qemu-system-x86, linux-source-6.12, busybox-static, ...): ${reason:-deps.sh --vm failed}"
+	skip_all "cannot install the VM tier's packages (qemu-system-x86, linux-source-6.12/7.x, busybox-static, ...): ${reason:-deps.sh --vm failed}"
 fi
 
-# 2. kernel
-t0=$(now)
-if ! KDIR=$(vm-images/build-kernel.sh 2> >(tee "$LOGS/kernel.log" >&2) | tail -n1); then
-	fail_all "kernel build failed" "$LOGS/kernel.log"
-fi
-log "kernel $KDIR ready in $(since "$t0") s"
-KEY=$(basename "$KDIR")
-
-# 3. siovh against the kernel's headers
-t0=$(now)
-VARIANT=vm-$KEY
-if ! make --no-print-directory -j"${JOBS:-2}" VARIANT="$VARIANT" \
-	VM_HEADERS="$KDIR/headers/include" "build/$VARIANT/siovh" >"$LOGS/siovh.log" 2>&1; then
-	fail_all "building siovh against $KDIR/headers failed" "$LOGS/siovh.log"
-fi
-log "siovh built in $(since "$t0") s"
-
-# 4. initramfs
-t0=$(now)
-INITRD=build/$VARIANT/initramfs.cpio
-if ! vm-images/build-initramfs.sh "$INITRD" "build/$VARIANT/siovh" "${RUN_ARGS[@]}" \
-	>/dev/null 2>"$LOGS/initramfs.log"; then
-	fail_all "building the initramfs failed" "$LOGS/initramfs.log"
-fi
-log "initramfs $INITRD ($(du -m "$INITRD" | cut -f1) MiB) in $(since "$t0") s"
-
-if [ "$SHELL_MODE" = 1 ]; then
-	exec vm-images/run-vm.sh --shell "${PROFILES[0]}" "$KDIR" "$INITRD"
-fi
-
-# 5. boot each profile; flatten its reports into one TAP stream
-KREL=$(cat "$KDIR/release")
 : >"$LOGS/tap"
 status=0
-for p in "${PROFILES[@]}"; do
-	dir=$REPORT_DIR/vm/$KREL-$p
-	t0=$(now)
-	log "booting profile $p ($KREL)"
-	vm-images/run-vm.sh "$p" "$KDIR" "$INITRD" "$dir" >"$LOGS/run-$p.log" 2>&1 || status=1
-	if [ -f "$dir/vm.json" ]; then
-		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
-	else
-		log "profile $p: run-vm.sh wrote no report"
-		tail -n 20 "$LOGS/run-$p.log" >&2
-		printf 'not ok 0 %s: run-vm.sh failed\n' "$p" >>"$LOGS/tap"
-		sed 's/^/# /' "$LOGS/run-$p.log" | tail -n 20 >>"$LOGS/tap"
-		continue
-	fi
+RUNS=()			# report directories, in run order
+SIOVH_HOST=""		# a siovh binary for the comparison
+
+# A set-up step of one kernel failed: one failing result, its log's tail.
+kernel_fail() {
+	printf 'not ok 0 %s: %s\n' "$1" "$2" >>"$LOGS/tap"
+	[ -f "$3" ] && tail -n 30 "$3" | sed 's/^/# /' >>"$LOGS/tap"
+	status=1
+}
+
+# One run's reports flattened into the TAP stream, names prefixed.
+flatten() {
+	local dir=$1 prefix=$2 k
 	for k in "$dir/vm.ktap" "$dir/results.ktap"; do
 		[ -f "$k" ] || continue
 		# siovh writes a failure's "# file:line: ..." lines before its
 		# result line; TAP readers expect them after it.
-		awk -v p="$p" '/^(not )?ok [0-9]+ / {
+		awk -v p="$prefix" '/^(not )?ok [0-9]+ / {
 				v = ($1 == "not") ? "not ok" : "ok"
 				sub(/^(not )?ok [0-9]+ /, "")
 				print v " 0 " p ": " $0
@@ -128,8 +111,87 @@ for p in "${PROFILES[@]}"; do
 			/^#/ { print }
 			END { printf "%s", held }' "$k" >>"$LOGS/tap"
 	done
-	log "profile $p done in $(since "$t0") s"
+}
+
+# run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
+run_kernel() {
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag
+	local -a plist
+	tag=${pkg#linux-source-}
+	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
+	[ -n "$PROFILES_OVERRIDE" ] && read -r -a plist <<<"$PROFILES_OVERRIDE"
+
+	# 2. kernel
+	t0=$(now)
+	if ! kdir=$( { [ "$pkg" = src ] || export KERNEL_PKG=$pkg; vm-images/build-kernel.sh; } \
+		     2> >(tee "$LOGS/kernel-$tag.log" >&2) | tail -n1) || [ ! -d "$kdir" ]; then
+		kernel_fail "$tag" "kernel build failed" "$LOGS/kernel-$tag.log"
+		return
+	fi
+	log "kernel $kdir ready in $(since "$t0") s"
+	key=$(basename "$kdir")
+	krel=$(cat "$kdir/release")
+
+	# 3. siovh against the kernel's headers
+	t0=$(now)
+	variant=vm-$key
+	if ! make --no-print-directory -j"${JOBS:-2}" VARIANT="$variant" \
+		VM_HEADERS="$kdir/headers/include" "build/$variant/siovh" \
+		>"$LOGS/siovh-$tag.log" 2>&1; then
+		kernel_fail "$krel" "building siovh against $kdir/headers failed" "$LOGS/siovh-$tag.log"
+		return
+	fi
+	SIOVH_HOST=build/$variant/siovh
+	log "siovh built in $(since "$t0") s"
+
+	# 4. initramfs
+	t0=$(now)
+	initrd=build/$variant/initramfs.cpio
+	if ! vm-images/build-initramfs.sh "$initrd" "build/$variant/siovh" "${RUN_ARGS[@]}" \
+		>/dev/null 2>"$LOGS/initramfs-$tag.log"; then
+		kernel_fail "$krel" "building the initramfs failed" "$LOGS/initramfs-$tag.log"
+		return
+	fi
+	log "initramfs $initrd ($(du -m "$initrd" | cut -f1) MiB) in $(since "$t0") s"
+
+	if [ "$SHELL_MODE" = 1 ]; then
+		exec vm-images/run-vm.sh --shell "${plist[0]}" "$kdir" "$initrd"
+	fi
+
+	# 5. boot each profile
+	for p in "${plist[@]}"; do
+		dir=$REPORT_DIR/vm/$krel-$p
+		t0=$(now)
+		log "booting profile $p ($krel)"
+		vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" >"$LOGS/run-$tag-$p.log" 2>&1 || status=1
+		if [ ! -f "$dir/vm.json" ]; then
+			log "profile $p ($krel): run-vm.sh wrote no report"
+			tail -n 20 "$LOGS/run-$tag-$p.log" >&2
+			kernel_fail "$krel-$p" "run-vm.sh failed" "$LOGS/run-$tag-$p.log"
+			continue
+		fi
+		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
+		flatten "$dir" "$krel-$p"
+		RUNS+=("$dir")
+		log "profile $p ($krel) done in $(since "$t0") s"
+	done
+}
+
+for k in "${KERNELS[@]}"; do
+	run_kernel "${k%%:*}" "${k#*:}"
 done
+
+# 6. the runs side by side
+if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
+	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare" "${RUNS[@]}" \
+		>"$LOGS/compare.log" 2>&1; then
+		printf 'ok 0 compare: %s\n' "$(tail -n1 "$LOGS/compare.log")" >>"$LOGS/tap"
+		log "comparison: $REPORT_DIR/vm/compare/ ($(tail -n1 "$LOGS/compare.log"))"
+	else
+		kernel_fail compare "vm-compare.sh failed" "$LOGS/compare.log"
+	fi
+fi
+log "tier done in $(since "$tier_start") s (${#RUNS[@]} runs)"
 
 n=$(grep -cE '^(not )?ok 0 ' "$LOGS/tap" || true)
 echo "TAP version 13"

@@ -137,7 +137,7 @@ vm_step() {
 		return
 	fi
 	step vm make --no-print-directory vm-check
-	grep -E '^vm-check: (profile .*\{|kernel .* ready)' "$out/vm.stderr" | sed 's/^/  vm: /'
+	grep -E '^vm-check: (profile .*\{|kernel .* ready|comparison|tier done)' "$out/vm.stderr" | sed 's/^/  vm: /'
 }
 vm_step
 

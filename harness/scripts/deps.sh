@@ -15,7 +15,7 @@
 #                      (libFuzzer itself comes with libclang-rt-14-dev)
 #   deps.sh --vm       and what the VM tier needs (vm-images/): the kernel
 #                      build tools, linux-source-6.12 (bookworm-security),
-#                      busybox-static, cpio, QEMU >= 10 (bookworm-backports),
+#                      busybox-static, cpio, jq, QEMU >= 10 (bookworm-backports),
 #                      and the newest linux-source-7.* of trixie-backports,
 #                      fetched (not installed: its dependencies are trixie's)
 #                      into $SIOVH_CACHE/debs/ and unpacked there with dpkg -x
@@ -34,7 +34,7 @@ for arg in "$@"; do
 	--coverage) PKGS="$PKGS lcov" ;;
 	--browser) PKGS="$PKGS chromium" ;;
 	--fuzz) PKGS="$PKGS afl++ zip" ;;
-	--vm) PKGS="$PKGS busybox-static cpio rsync bc flex bison libelf-dev libssl-dev xz-utils linux-source-6.12"
+	--vm) PKGS="$PKGS busybox-static cpio rsync bc flex bison libelf-dev libssl-dev xz-utils jq linux-source-6.12"
 	      VM_QEMU=1 ;;
 	*) echo "deps.sh: unknown option '$arg' (--coverage, --browser, --fuzz, --vm)" >&2
 	   exit 2 ;;
