@@ -8,6 +8,7 @@
 #
 #   /bin/busybox + its applets  (busybox-static)
 #   /bin/siovh                  SIOVH_BIN, with the shared objects ldd lists
+#   /bin/<name>                 each static program of $VM_EXTRA_BINS
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
@@ -57,6 +58,13 @@ copy_libs() {
 	done
 }
 file_is_static "$SIOVH_BIN" || copy_libs "$SIOVH_BIN"
+
+# Extra static programs (VM_EXTRA_BINS, space-separated), e.g. kfindings.
+for b in ${VM_EXTRA_BINS:-}; do
+	[ -x "$b" ] || die "VM_EXTRA_BINS: $b is not an executable"
+	file_is_static "$b" || die "VM_EXTRA_BINS: $b is not statically linked"
+	cp "$b" "$STAGE/bin/"
+done
 
 if [ $# -gt 0 ]; then
 	printf '%s\n' "$@" >"$STAGE/etc/siovh/run-args"

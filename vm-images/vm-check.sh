@@ -16,7 +16,9 @@
 # 2. build or reuse the kernel (vm-images/build-kernel.sh, KERNEL_PKG);
 # 3. build siovh (release flags) against that kernel's uAPI headers, in
 #    build/vm-<kernel key>/ (make VM_HEADERS=..., vm-images/vm.mk);
-# 4. build the initramfs (vm-images/build-initramfs.sh), every run;
+# 4. build the initramfs (vm-images/build-initramfs.sh), every run, with
+#    vm-images/probes/kfindings.c (the kernel's side of each known kernel/
+#    reference difference, measured with the IOMMUFD_TEST mock device);
 # 5. boot each of its profiles, collecting reports/vm/<release>-<profile>/
 #    (vm-images/run-vm.sh);
 # 6. with more than one run, compare them (vm-images/vm-compare.sh):
@@ -97,12 +99,14 @@ kernel_fail() {
 
 # One run's reports flattened into the TAP stream, names prefixed.
 flatten() {
-	local dir=$1 prefix=$2 k
-	for k in "$dir/vm.ktap" "$dir/results.ktap"; do
+	local dir=$1 prefix=$2 k p
+	for k in "$dir/vm.ktap" "$dir/results.ktap" "$dir/findings.ktap"; do
 		[ -f "$k" ] || continue
+		p=$prefix
+		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
 		# siovh writes a failure's "# file:line: ..." lines before its
 		# result line; TAP readers expect them after it.
-		awk -v p="$prefix" '/^(not )?ok [0-9]+ / {
+		awk -v p="$p" '/^(not )?ok [0-9]+ / {
 				v = ($1 == "not") ? "not ok" : "ok"
 				sub(/^(not )?ok [0-9]+ /, "")
 				print v " 0 " p ": " $0
@@ -142,12 +146,21 @@ run_kernel() {
 		return
 	fi
 	SIOVH_HOST=build/$variant/siovh
+	# the kernel-side probe of the known differences (static, this
+	# kernel's headers)
+	if ! ${CC:-gcc} -O2 -Wall -Wextra -Werror -static -isystem "$kdir/headers/include" \
+		vm-images/probes/kfindings.c -o "build/$variant/kfindings" \
+		>"$LOGS/kfindings-$tag.log" 2>&1; then
+		kernel_fail "$krel" "building vm-images/probes/kfindings.c failed" "$LOGS/kfindings-$tag.log"
+		return
+	fi
 	log "siovh built in $(since "$t0") s"
 
 	# 4. initramfs
 	t0=$(now)
 	initrd=build/$variant/initramfs.cpio
-	if ! vm-images/build-initramfs.sh "$initrd" "build/$variant/siovh" "${RUN_ARGS[@]}" \
+	if ! VM_EXTRA_BINS="build/$variant/kfindings" \
+		vm-images/build-initramfs.sh "$initrd" "build/$variant/siovh" "${RUN_ARGS[@]}" \
 		>/dev/null 2>"$LOGS/initramfs-$tag.log"; then
 		kernel_fail "$krel" "building the initramfs failed" "$LOGS/initramfs-$tag.log"
 		return
