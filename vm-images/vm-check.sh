@@ -23,7 +23,8 @@
 #    (vm-images/run-vm.sh);
 # 6. with more than one run, compare them (vm-images/vm-compare.sh):
 #    reports/vm/compare/ (siovh report merge's matrix, and compare.txt with
-#    every clause whose status differs and each run's reason).
+#    every clause whose status differs and each run's reason);
+# 7. prune the kernel cache (vm-images/prune-cache.sh, VM_CACHE_KEEP).
 #
 # PROFILE arguments or VM_PROFILES replace every kernel's profiles;
 # KERNEL_SRC=<tree> builds that tree instead of the packages (one kernel).
@@ -204,6 +205,8 @@ if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
 		kernel_fail compare "vm-compare.sh failed" "$LOGS/compare.log"
 	fi
 fi
+# 7. the cache keeps the newest VM_CACHE_KEEP (3) entries per kernel name
+vm-images/prune-cache.sh 2>&1 | sed 's/^/vm-check: cache: /' >&2 || true
 log "tier done in $(since "$tier_start") s (${#RUNS[@]} runs)"
 
 n=$(grep -cE '^(not )?ok 0 ' "$LOGS/tap" || true)
