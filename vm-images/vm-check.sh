@@ -201,6 +201,9 @@ if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
 		>"$LOGS/compare.log" 2>&1; then
 		printf 'ok 0 compare: %s\n' "$(tail -n1 "$LOGS/compare.log")" >>"$LOGS/tap"
 		log "comparison: $REPORT_DIR/vm/compare/ ($(tail -n1 "$LOGS/compare.log"))"
+		# reports/index.html links it (its "Real kernels" row)
+		"$SIOVH_HOST" report index "$REPORT_DIR" >/dev/null 2>&1 ||
+			log "siovh report index $REPORT_DIR failed"
 	else
 		kernel_fail compare "vm-compare.sh failed" "$LOGS/compare.log"
 	fi
