@@ -68,6 +68,12 @@ uint64_t must_base(struct siovh_check *check, uint32_t id);
  * attach SKIPs the check, the reason naming the error.
  */
 void must_attached(struct siovh_check *check, uint32_t id);
+/*
+ * The same where the clause holds with or without a device attached (it
+ * then checks whatever constraints the IOAS reports): 0 attached or the
+ * target has no test device op, else the -errno of the failed attach.
+ */
+int try_attached(struct siovh_check *check, uint32_t id);
 /* Bytes an unmap of everything (0..U64_MAX) reports for id. */
 uint64_t unmap_all(struct siovh_check *check, uint32_t id);
 /* Is [iova, iova + len) inside one of r's ranges? */

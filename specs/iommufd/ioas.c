@@ -56,6 +56,7 @@ SIOVH_CLAUSE(ioas_map_auto,
 	void *buf = must_pages(check, 16);
 	int i, j;
 
+	try_attached(check, id);	/* narrower ranges, real alignment */
 	must_ranges(check, id, &r);
 	iova[0] = r.v[0].start;
 	len[0] = 4 * PG;
