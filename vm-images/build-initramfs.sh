@@ -8,8 +8,9 @@
 #
 #   /bin/busybox + its applets  (busybox-static)
 #   /bin/siovh                  SIOVH_BIN, with the shared objects ldd lists
-#   /bin/<name>                 each of SIOVH_EXTRA_BINS (e.g. the
-#                               siov-pasid-test of the siov profile)
+#   /bin/<name>                 each program of $VM_EXTRA_BINS (e.g.
+#                               kfindings, the siov profile's
+#                               siov-pasid-test), with its shared objects
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
@@ -59,9 +60,9 @@ copy_libs() {
 	done
 }
 file_is_static "$SIOVH_BIN" || copy_libs "$SIOVH_BIN"
-# Extra programs (SIOVH_EXTRA_BINS: space-separated paths) go to /bin too.
-for bin in ${SIOVH_EXTRA_BINS:-}; do
-	[ -x "$bin" ] || die "$bin (SIOVH_EXTRA_BINS) is not an executable"
+# Extra programs (VM_EXTRA_BINS: space-separated paths) go to /bin too.
+for bin in ${VM_EXTRA_BINS:-}; do
+	[ -x "$bin" ] || die "VM_EXTRA_BINS: $bin is not an executable"
 	cp "$bin" "$STAGE/bin/"
 	file_is_static "$bin" || copy_libs "$bin"
 done

@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# Build (or reuse) the VM kernel: tinyconfig + vm-images/config/*.config,
-# every requested option verified after olddefconfig, and the kernel's own
-# uAPI headers (make headers_install) for building the harness against it.
+# Build (or reuse) the VM kernel: tinyconfig + the fragments (vm-images/
+# config/siovh.config, then <major>.x.config for the source's major version
+# when it exists, e.g. 7.x.config), every requested option verified after
+# olddefconfig, and the kernel's own uAPI headers (make headers_install) for
+# building the harness against it.
 #
 #   vm-images/build-kernel.sh [--print-key]
 #
 # Source: KERNEL_SRC=<tree> when given, else the Debian package KERNEL_PKG
 # (default linux-source-6.12, from bookworm-security), unpacked once under
-# the cache. Output, printed as the last line of stdout, is the cache entry:
+# the cache. A KERNEL_PKG ending in ".x" (linux-source-7.x) means the newest
+# package of that major version: installed ones (/usr/src) and those that
+# harness/scripts/deps.sh --vm fetched from trixie-backports and unpacked in
+# $SIOVH_CACHE/debs/<package>_<version>/. Output, printed as the last line
+# of stdout, is the cache entry:
 #
 #   ${SIOVH_CACHE:-/var/cache/siovh}/kernels/<name>-<key>/
-#       bzImage  config  headers/include/  build/ (objects)  build.log  key
+#       bzImage  config  release  source (the unpacked tree)
+#       headers/include/  build/ (objects)  build.log  key
 #
 # The key hashes the source version, the fragments, the compiler's version
-# and this script; a complete entry (its "done" stamp) is reused as is. One
-# build per entry at a time (flock). Progress goes to stderr.
+# and this script without its comment lines (so that documenting it does
+# not rebuild every kernel); a complete entry (its "done" stamp) is reused
+# as is. One build per entry at a time (flock). Progress goes to stderr.
 #
 # Env: SIOVH_CACHE, KERNEL_SRC, KERNEL_PKG, JOBS (default 2).
 set -euo pipefail
@@ -25,7 +33,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${SIOVH_CACHE:-/var/cache/siovh}
 KERNEL_PKG=${KERNEL_PKG:-linux-source-6.12}
 JOBS=${JOBS:-2}
-FRAGMENTS=("$HERE"/config/*.config)
+FRAGMENTS=()
 
 die() { echo "build-kernel.sh: $*" >&2; exit 1; }
 log() { echo "build-kernel.sh: $*" >&2; }
@@ -43,15 +51,13 @@ resolve_source() {
 		NAME=$(make -s -C "$SRC" kernelversion)
 		return
 	fi
-	local ver tarball
-	ver=$(dpkg-query -W -f='${Version}' "$KERNEL_PKG" 2>/dev/null) ||
-		die "$KERNEL_PKG is not installed (run harness/scripts/deps.sh --vm)"
-	[ -n "$ver" ] || die "$KERNEL_PKG is not installed (run harness/scripts/deps.sh --vm)"
-	tarball=/usr/src/$KERNEL_PKG.tar.xz
-	[ -f "$tarball" ] || die "$tarball missing (package $KERNEL_PKG $ver)"
-	SRC_VERSION="pkg:$KERNEL_PKG:$ver"
-	NAME=${KERNEL_PKG#linux-source-}
-	SRC=$CACHE/src/$KERNEL_PKG-$ver
+	local pkg ver tarball
+	read -r pkg ver tarball < <(find_package "$KERNEL_PKG") ||
+		die "$KERNEL_PKG is neither installed nor fetched (run harness/scripts/deps.sh --vm)"
+	[ -f "$tarball" ] || die "$tarball missing (package $pkg $ver)"
+	SRC_VERSION="pkg:$pkg:$ver"
+	NAME=${pkg#linux-source-}
+	SRC=$CACHE/src/$pkg-$ver
 	if [ ! -f "$SRC/.siovh-unpacked" ]; then
 		log "unpacking $tarball into $SRC"
 		rm -rf "$SRC" "$SRC.tmp"
@@ -63,12 +69,44 @@ resolve_source() {
 	fi
 }
 
+# "<package> <version> <tarball>" of KERNEL_PKG: an installed package, or
+# one unpacked by deps.sh under $CACHE/debs/; "linux-source-N.x" picks the
+# newest linux-source-N.* (package name, then version, by sort -V).
+find_package() {
+	local want=$1 pat line d
+	if [[ $want == *.x ]]; then
+		pat="^${want%.x}\\.[0-9]+\$"
+	else
+		pat="^${want//./\\.}\$"
+	fi
+	{
+		dpkg-query -W -f='${Package} ${Version} ${Status}\n' 'linux-source-*' 2>/dev/null |
+			PAT=$pat awk '$1 ~ ENVIRON["PAT"] && / installed$/ {
+				print $1, $2, "/usr/src/" $1 ".tar.xz" }'
+		for d in "$CACHE"/debs/*_*/; do
+			[ -f "$d/.siovh-unpacked" ] || continue
+			d=${d%/}
+			line=${d##*/}
+			[[ ${line%%_*} =~ $pat ]] || continue
+			echo "${line%%_*} ${line#*_} $(ls "$d"/root/usr/src/"${line%%_*}".tar.* 2>/dev/null | head -n1)"
+		done
+	} | sort -V -k1,1 -k2,2 | tail -n1 | grep .
+}
+
+# siovh.config, then the major version's own fragment when there is one.
+pick_fragments() {
+	local major=${NAME%%.*}
+	FRAGMENTS=("$HERE/config/siovh.config")
+	[ -f "$HERE/config/$major.x.config" ] && FRAGMENTS+=("$HERE/config/$major.x.config")
+	return 0
+}
+
 compute_key() {
 	{
 		echo "$SRC_VERSION"
 		cat "${FRAGMENTS[@]}"
 		gcc --version | head -n1
-		cat "${BASH_SOURCE[0]}"
+		grep -Ev '^[[:space:]]*#' "${BASH_SOURCE[0]}"
 	} | sha256sum | cut -c1-16
 }
 
@@ -125,11 +163,13 @@ build() {
 	cp "$obj/.config" "$out/config"
 	make -s -C "$SRC" O="$obj" kernelrelease >"$out/release" 2>/dev/null ||
 		die "make kernelrelease failed"
+	echo "$SRC" >"$out/source"
 }
 
 main() {
 	local key out start
 	resolve_source
+	pick_fragments
 	key=$(compute_key)
 	if [ "${1:-}" = --print-key ]; then
 		echo "$NAME-$key"

@@ -9,7 +9,9 @@
 #                     the console (ttyS0); the reports, as a base64 gzip'd
 #                     tar between the lines SIOVH-RESULTS-BEGIN and
 #                     SIOVH-RESULTS-END rc=<siovh's exit code>, to the
-#                     results port (ttyS1), away from kernel messages.
+#                     results port (ttyS1), away from kernel messages;
+#                     then /bin/kfindings, when the image has it, into
+#                     /out/findings.ktap (vm-images/probes/kfindings.c).
 #   siovh.mode=shell  an interactive shell on the console.
 #   siovh.timeout_scale=N   exported as SIOVH_TIMEOUT_SCALE (TCG is slow).
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
@@ -78,6 +80,11 @@ run_clauses() {
 	fi
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
 	[ -f /tmp/siov.tap ] && cp /tmp/siov.tap /out/siov.tap
+	# the kernel's side of the known kernel/reference differences
+	if [ -x /bin/kfindings ] && [ "$(arg siovh.siov_only 0)" != 1 ]; then
+		kfindings >/out/findings.ktap 2>&1
+		say "kfindings exit $?"
+	fi
 	if [ ! -c "$results" ]; then
 		say "no results port $results"
 		return

@@ -4,34 +4,48 @@
 # The VM tier, end to end (`make vm-check`, `make vm-shell`):
 #
 #   vm-images/vm-check.sh [PROFILE...]       batch: TAP on stdout
-#   vm-images/vm-check.sh --shell [PROFILE]  interactive console
+#   vm-images/vm-check.sh --shell [PROFILE]  interactive console (first kernel)
 #
 # 1. install what is missing (harness/scripts/deps.sh --vm); when that is
 #    impossible (no apt, no network) the whole tier is one SKIP naming the
 #    reason, not a failure;
-# 2. build or reuse the kernel (vm-images/build-kernel.sh); for profile
-#    siov also the QEMU with the SIOV endpoint (vm-images/qemu/
-#    build-qemu.sh; deps.sh --qemu; source unavailable: that profile is one
-#    SKIP with the reason) and its kernel: SIOV_KERNEL, else the newest 7.x
-#    entry of the kernel cache, else the default kernel;
-# 3. per kernel, build siovh (release flags) and the SIOV guest test
-#    against its uAPI headers, in build/vm-<kernel key>/ (make
-#    VM_HEADERS=..., vm-images/vm.mk);
-# 4. build the initramfs (vm-images/build-initramfs.sh), every run;
-# 5. boot each PROFILE (default: $VM_PROFILES, else "mock"), collecting
-#    reports/vm/<kernel>-<profile>/ (vm-images/run-vm.sh).
+# then for each kernel of VM_KERNELS (default: "linux-source-6.12:mock,vtd
+# linux-source-7.x:vtd,siov", i.e. bookworm's 6.12 in both boot profiles and
+# the newest 7.x of trixie-backports, whose IOMMUFD_TEST mock works with
+# VT-d active, so one profile suffices there, plus the SIOV endpoint, whose
+# PASID attach needs 7.x):
+# 2. build or reuse the kernel (vm-images/build-kernel.sh, KERNEL_PKG); for
+#    profile siov also the QEMU with the SIOV endpoint (vm-images/qemu/
+#    build-qemu.sh, deps.sh --qemu; source unavailable: that profile is one
+#    SKIP with the reason);
+# 3. build siovh (release flags) and the SIOV guest test against that
+#    kernel's uAPI headers, in build/vm-<kernel key>/ (make VM_HEADERS=...,
+#    vm-images/vm.mk);
+# 4. build the initramfs (vm-images/build-initramfs.sh), every run, with
+#    vm-images/probes/kfindings.c (the kernel's side of each known kernel/
+#    reference difference, measured with the IOMMUFD_TEST mock device);
+# 5. boot each of its profiles, collecting reports/vm/<release>-<profile>/
+#    (vm-images/run-vm.sh); after profile siov, each device-model fault of
+#    SIOV_FAULTS boots the endpoint faulty with only the guest test, which
+#    must fail;
+# 6. with more than one run, compare them (vm-images/vm-compare.sh):
+#    reports/vm/compare/ (siovh report merge's matrix, and compare.txt with
+#    every clause whose status differs and each run's reason);
+# 7. prune the kernel cache (vm-images/prune-cache.sh, VM_CACHE_KEEP).
 #
-# stdout is one TAP stream: per profile, the VM's own results (boot,
-# results, console-clean, siovh-run) and every clause's result, named
-# "<profile>: ...". Progress and timings go to stderr.
+# PROFILE arguments or VM_PROFILES replace every kernel's profiles;
+# KERNEL_SRC=<tree> builds that tree instead of the packages (one kernel).
+#
+# stdout is one TAP stream: per run, the VM's own results (boot, results,
+# console-clean, siovh-run) and every clause's result, named
+# "<release>-<profile>: ...". Progress and timings go to stderr.
 # Exit: 0 nothing failed (skips allowed), 1 something failed.
 #
-# Env: VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the guest,
-# default "--target kernel"), REPORT_DIR (default reports), SIOV_KERNEL (a
-# kernel cache entry for profile siov), SIOV_FAULTS (device faults to show
-# detected, default: dvsec-length dvsec-id ext-cap-loop dma-pasid-zero
-# fill-overrun; empty: none), plus those
-# of the scripts above (SIOVH_CACHE, KERNEL_SRC, KERNEL_PKG, VM_TIMEOUT...).
+# Env: VM_KERNELS, VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the
+# guest, default "--target kernel"), REPORT_DIR (default reports),
+# SIOV_FAULTS (device faults to show detected, default: dvsec-length
+# dvsec-id ext-cap-loop dma-pasid-zero fill-overrun; empty: none), plus
+# those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -60,11 +74,17 @@ if [ "${1:-}" = --shell ]; then
 	SHELL_MODE=1
 	shift
 fi
-read -r -a PROFILES <<<"${*:-${VM_PROFILES:-mock}}"
+PROFILES_OVERRIDE="${*:-${VM_PROFILES:-}}"
 read -r -a RUN_ARGS <<<"${SIOVH_VM_ARGS:---target kernel}"
+if [ -n "${KERNEL_SRC:-}" ]; then
+	read -r -a KERNELS <<<"src:${PROFILES_OVERRIDE:-mock}"
+else
+	read -r -a KERNELS <<<"${VM_KERNELS:-linux-source-6.12:mock,vtd linux-source-7.x:vtd,siov}"
+fi
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/siovh-vm-check.XXXXXX")
 trap 'rm -rf "$LOGS"' EXIT
+tier_start=$(now)
 
 # 1. dependencies
 if ! harness/scripts/deps.sh --vm >"$LOGS/deps.log" 2>&1; then
@@ -72,119 +92,28 @@ if ! harness/scripts/deps.sh --vm >"$LOGS/deps.log" 2>&1; then
 		  tr '\n' ' ')
 	[ -n "$reason" ] || reason=$(tail -n1 "$LOGS/deps.log")
 	[ "$SHELL_MODE" = 1 ] && { cat "$LOGS/deps.log" >&2; exit 2; }
-	skip_all "cannot install the VM tier's packages (qemu-system-x86, linux-source-6.12, busybox-static, ...): ${reason:-deps.sh --vm failed}"
+	skip_all "cannot install the VM tier's packages (qemu-system-x86, linux-source-6.12/7.x, busybox-static, ...): ${reason:-deps.sh --vm failed}"
 fi
 
-# 2. kernel
-t0=$(now)
-if ! KDIR=$(vm-images/build-kernel.sh 2> >(tee "$LOGS/kernel.log" >&2) | tail -n1); then
-	fail_all "kernel build failed" "$LOGS/kernel.log"
-fi
-log "kernel $KDIR ready in $(since "$t0") s"
-
-want_profile() {
-	local p
-	for p in "${PROFILES[@]}"; do [ "$p" = "$1" ] && return 0; done
-	return 1
-}
-
-# 2b. profile siov: the QEMU with the SIOV endpoint, and the newest 7.x
-# kernel (PASID attach); without a 7.x kernel the default one boots and the
-# guest test skips what its uAPI lacks. No QEMU: the profile skips.
-SIOV_QEMU="" SIOV_SKIP="" SIOV_KDIR=""
-if want_profile siov; then
-	t0=$(now)
-	if ! harness/scripts/deps.sh --qemu >"$LOGS/deps-qemu.log" 2>&1; then
-		SIOV_SKIP="cannot install QEMU's build dependencies: $(grep 'deps.sh:' "$LOGS/deps-qemu.log" | tail -n1)"
-	else
-		# make vm-check runs under the heavy-job lock already.
-		SIOVH_HEAVY_LOCK="" vm-images/qemu/build-qemu.sh >"$LOGS/qemu.out" 2>"$LOGS/qemu.log" &&
-			qrc=0 || qrc=$?
-		case $qrc in
-		0) SIOV_QEMU=$(tail -n1 "$LOGS/qemu.out")
-		   log "qemu $SIOV_QEMU ready in $(since "$t0") s" ;;
-		3) SIOV_SKIP="QEMU's source is unavailable: $(tail -n1 "$LOGS/qemu.log")" ;;
-		*) fail_all "building QEMU with the SIOV endpoint failed" "$LOGS/qemu.log" ;;
-		esac
-	fi
-	if [ -n "${SIOV_KERNEL:-}" ]; then
-		SIOV_KDIR=$SIOV_KERNEL
-	else
-		SIOV_KDIR=$(for d in "${SIOVH_CACHE:-/var/cache/siovh}"/kernels/7.*; do
-				[ -f "$d/done" ] && echo "$d"; done | sort -V | tail -n1)
-	fi
-	if [ -z "$SIOV_KDIR" ]; then
-		log "no 7.x kernel in the cache: profile siov boots $KDIR, PASID attach will skip"
-		SIOV_KDIR=$KDIR
-	fi
-	[ -f "$SIOV_KDIR/bzImage" ] || fail_all "SIOV_KERNEL=$SIOV_KDIR has no bzImage"
-fi
-
-# 3-4. per kernel: siovh (release flags) and the SIOV guest test against
-# its headers, and the initramfs
-declare -A INITRD_OF=()
-prepare_kernel() {
-	local kdir=$1 variant t0
-	variant=vm-$(basename "$kdir")
-	[ -n "${INITRD_OF[$kdir]:-}" ] && return 0
-	t0=$(now)
-	if ! make --no-print-directory -j"${JOBS:-2}" VARIANT="$variant" \
-		VM_HEADERS="$kdir/headers/include" "build/$variant/siovh" \
-		"build/$variant/siov-pasid-test" >"$LOGS/siovh.log" 2>&1; then
-		fail_all "building siovh against $kdir/headers failed" "$LOGS/siovh.log"
-	fi
-	log "siovh built against $(basename "$kdir") in $(since "$t0") s"
-	t0=$(now)
-	INITRD_OF[$kdir]=build/$variant/initramfs.cpio
-	if ! SIOVH_EXTRA_BINS="build/$variant/siov-pasid-test" \
-		vm-images/build-initramfs.sh "${INITRD_OF[$kdir]}" "build/$variant/siovh" \
-		"${RUN_ARGS[@]}" >/dev/null 2>"$LOGS/initramfs.log"; then
-		fail_all "building the initramfs failed" "$LOGS/initramfs.log"
-	fi
-	log "initramfs ${INITRD_OF[$kdir]} ($(du -m "${INITRD_OF[$kdir]}" | cut -f1) MiB) in $(since "$t0") s"
-}
-# The kernel and QEMU of a profile: sets P_KDIR, P_QEMU.
-profile_env() {
-	P_KDIR=$KDIR P_QEMU=${QEMU:-qemu-system-x86_64}
-	if [ "$1" = siov ]; then
-		P_KDIR=$SIOV_KDIR P_QEMU=$SIOV_QEMU
-	fi
-}
-
-if [ "$SHELL_MODE" = 1 ]; then
-	profile_env "${PROFILES[0]}"
-	[ -n "$P_QEMU" ] || { echo "vm-check: $SIOV_SKIP" >&2; exit 2; }
-	prepare_kernel "$P_KDIR"
-	QEMU=$P_QEMU exec vm-images/run-vm.sh --shell "${PROFILES[0]}" "$P_KDIR" "${INITRD_OF[$P_KDIR]}"
-fi
-
-# 5. boot each profile; flatten its reports into one TAP stream
 : >"$LOGS/tap"
 status=0
-for p in "${PROFILES[@]}"; do
-	profile_env "$p"
-	if [ -z "$P_QEMU" ]; then
-		printf 'ok 0 %s: vm # SKIP %s\n' "$p" "$SIOV_SKIP" >>"$LOGS/tap"
-		continue
-	fi
-	prepare_kernel "$P_KDIR"
-	KREL=$(cat "$P_KDIR/release")
-	dir=$REPORT_DIR/vm/$KREL-$p
-	t0=$(now)
-	log "booting profile $p ($KREL)"
-	QEMU=$P_QEMU vm-images/run-vm.sh "$p" "$P_KDIR" "${INITRD_OF[$P_KDIR]}" "$dir" \
-		>"$LOGS/run-$p.log" 2>&1 || status=1
-	if [ -f "$dir/vm.json" ]; then
-		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
-	else
-		log "profile $p: run-vm.sh wrote no report"
-		tail -n 20 "$LOGS/run-$p.log" >&2
-		printf 'not ok 0 %s: run-vm.sh failed\n' "$p" >>"$LOGS/tap"
-		sed 's/^/# /' "$LOGS/run-$p.log" | tail -n 20 >>"$LOGS/tap"
-		continue
-	fi
-	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap"; do
+RUNS=()			# report directories, in run order
+SIOVH_HOST=""		# a siovh binary for the comparison
+
+# A set-up step of one kernel failed: one failing result, its log's tail.
+kernel_fail() {
+	printf 'not ok 0 %s: %s\n' "$1" "$2" >>"$LOGS/tap"
+	[ -f "$3" ] && tail -n 30 "$3" | sed 's/^/# /' >>"$LOGS/tap"
+	status=1
+}
+
+# One run's reports flattened into the TAP stream, names prefixed.
+flatten() {
+	local dir=$1 prefix=$2 k p
+	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap" "$dir/findings.ktap"; do
 		[ -f "$k" ] || continue
+		p=$prefix
+		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
 		# siovh writes a failure's "# file:line: ..." lines before its
 		# result line; TAP readers expect them after it.
 		awk -v p="$p" '/^(not )?ok [0-9]+ / {
@@ -196,34 +125,168 @@ for p in "${PROFILES[@]}"; do
 			/^#/ { print }
 			END { printf "%s", held }' "$k" >>"$LOGS/tap"
 	done
-	log "profile $p done in $(since "$t0") s"
-done
+}
+
+# Profile siov's QEMU (built once, on first use): sets SIOV_QEMU, or
+# SIOV_SKIP with the reason it cannot be had.
+SIOV_QEMU="" SIOV_SKIP="" SIOV_TRIED=0
+siov_qemu() {
+	local t0 qrc
+	[ "$SIOV_TRIED" = 1 ] && return 0
+	SIOV_TRIED=1
+	t0=$(now)
+	if ! harness/scripts/deps.sh --qemu >"$LOGS/deps-qemu.log" 2>&1; then
+		SIOV_SKIP="cannot install QEMU's build dependencies: $(grep 'deps.sh:' "$LOGS/deps-qemu.log" | tail -n1)"
+		return 0
+	fi
+	# make vm-check runs under the heavy-job lock already.
+	SIOVH_HEAVY_LOCK="" vm-images/qemu/build-qemu.sh >"$LOGS/qemu.out" 2>"$LOGS/qemu.log" &&
+		qrc=0 || qrc=$?
+	case $qrc in
+	0) SIOV_QEMU=$(tail -n1 "$LOGS/qemu.out")
+	   log "qemu $SIOV_QEMU ready in $(since "$t0") s" ;;
+	3) SIOV_SKIP="QEMU's source is unavailable: $(tail -n1 "$LOGS/qemu.log")" ;;
+	*) kernel_fail siov "building QEMU with the SIOV endpoint failed" "$LOGS/qemu.log"
+	   SIOV_SKIP="building QEMU failed (see the failing result)" ;;
+	esac
+}
 
 # Device-model faults (profile siov): each fault of SIOV_FAULTS boots the
 # endpoint with that fault and only the guest test; the fault is detected
 # when at least one of the guest test's results fails.
-if want_profile siov && [ -n "$SIOV_QEMU" ]; then
-	KREL=$(cat "$SIOV_KDIR/release")
+siov_faults() {
+	local kdir=$1 initrd=$2 krel=$3 f dir t0 failed
 	for f in ${SIOV_FAULTS-dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun}; do
-		dir=$REPORT_DIR/vm/$KREL-siov-fault-$f
+		dir=$REPORT_DIR/vm/$krel-siov-fault-$f
 		t0=$(now)
 		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1" \
-			vm-images/run-vm.sh siov "$SIOV_KDIR" "${INITRD_OF[$SIOV_KDIR]}" "$dir" \
+			vm-images/run-vm.sh siov "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-fault-$f.log" 2>&1 || true
 		failed=$(sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$dir/siov.tap" 2>/dev/null | tr '\n' ' ')
 		if [ ! -f "$dir/siov.tap" ]; then
-			printf 'not ok 0 siov-fault %s: no siov.tap (see %s)\n' "$f" "$dir" >>"$LOGS/tap"
+			printf 'not ok 0 %s-siov-fault %s: no siov.tap (see %s)\n' "$krel" "$f" "$dir" >>"$LOGS/tap"
 		elif [ -n "$failed" ]; then
-			printf 'ok 0 siov-fault %s: detected by %s\n' "$f" "${failed% }" >>"$LOGS/tap"
+			printf 'ok 0 %s-siov-fault %s: detected by %s\n' "$krel" "$f" "${failed% }" >>"$LOGS/tap"
 		elif grep -q "SKIP" "$dir/siov.tap" && [ "$f" = dma-pasid-zero ]; then
-			printf 'ok 0 siov-fault %s # SKIP only PASID DMA shows it, and %s has no PASID attach\n' \
-				"$f" "$KREL" >>"$LOGS/tap"
+			printf 'ok 0 %s-siov-fault %s # SKIP only PASID DMA shows it, and %s has no PASID attach\n' \
+				"$krel" "$f" "$krel" >>"$LOGS/tap"
 		else
-			printf 'not ok 0 siov-fault %s: undetected, every guest result passed\n' "$f" >>"$LOGS/tap"
+			printf 'not ok 0 %s-siov-fault %s: undetected, every guest result passed\n' "$krel" "$f" >>"$LOGS/tap"
 		fi
 		log "fault $f done in $(since "$t0") s"
 	done
+}
+
+# run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
+run_kernel() {
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag
+	local -a plist
+	tag=${pkg#linux-source-}
+	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
+	[ -n "$PROFILES_OVERRIDE" ] && read -r -a plist <<<"$PROFILES_OVERRIDE"
+
+	# 2. kernel
+	t0=$(now)
+	if ! kdir=$( { [ "$pkg" = src ] || export KERNEL_PKG=$pkg; vm-images/build-kernel.sh; } \
+		     2> >(tee "$LOGS/kernel-$tag.log" >&2) | tail -n1) || [ ! -d "$kdir" ]; then
+		kernel_fail "$tag" "kernel build failed" "$LOGS/kernel-$tag.log"
+		return
+	fi
+	log "kernel $kdir ready in $(since "$t0") s"
+	key=$(basename "$kdir")
+	krel=$(cat "$kdir/release")
+
+	# 3. siovh against the kernel's headers
+	t0=$(now)
+	variant=vm-$key
+	if ! make --no-print-directory -j"${JOBS:-2}" VARIANT="$variant" \
+		VM_HEADERS="$kdir/headers/include" "build/$variant/siovh" \
+		"build/$variant/siov-pasid-test" >"$LOGS/siovh-$tag.log" 2>&1; then
+		kernel_fail "$krel" "building siovh against $kdir/headers failed" "$LOGS/siovh-$tag.log"
+		return
+	fi
+	SIOVH_HOST=build/$variant/siovh
+	# the kernel-side probe of the known differences (static, this
+	# kernel's headers)
+	if ! ${CC:-gcc} -O2 -Wall -Wextra -Werror -static -isystem "$kdir/headers/include" \
+		vm-images/probes/kfindings.c -o "build/$variant/kfindings" \
+		>"$LOGS/kfindings-$tag.log" 2>&1; then
+		kernel_fail "$krel" "building vm-images/probes/kfindings.c failed" "$LOGS/kfindings-$tag.log"
+		return
+	fi
+	log "siovh built in $(since "$t0") s"
+
+	# 4. initramfs
+	t0=$(now)
+	initrd=build/$variant/initramfs.cpio
+	if ! VM_EXTRA_BINS="build/$variant/kfindings build/$variant/siov-pasid-test" \
+		vm-images/build-initramfs.sh "$initrd" "build/$variant/siovh" "${RUN_ARGS[@]}" \
+		>/dev/null 2>"$LOGS/initramfs-$tag.log"; then
+		kernel_fail "$krel" "building the initramfs failed" "$LOGS/initramfs-$tag.log"
+		return
+	fi
+	log "initramfs $initrd ($(du -m "$initrd" | cut -f1) MiB) in $(since "$t0") s"
+
+	if [ "$SHELL_MODE" = 1 ]; then
+		if [ "${plist[0]}" = siov ]; then
+			siov_qemu
+			[ -n "$SIOV_QEMU" ] || { echo "vm-check: $SIOV_SKIP" >&2; exit 2; }
+			QEMU=$SIOV_QEMU exec vm-images/run-vm.sh --shell siov "$kdir" "$initrd"
+		fi
+		exec vm-images/run-vm.sh --shell "${plist[0]}" "$kdir" "$initrd"
+	fi
+
+	# 5. boot each profile
+	for p in "${plist[@]}"; do
+		dir=$REPORT_DIR/vm/$krel-$p
+		qemu=${QEMU:-qemu-system-x86_64}
+		if [ "$p" = siov ]; then
+			siov_qemu
+			if [ -z "$SIOV_QEMU" ]; then
+				printf 'ok 0 %s-siov: vm # SKIP %s\n' "$krel" "$SIOV_SKIP" >>"$LOGS/tap"
+				continue
+			fi
+			qemu=$SIOV_QEMU
+		fi
+		t0=$(now)
+		log "booting profile $p ($krel)"
+		QEMU=$qemu vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" >"$LOGS/run-$tag-$p.log" 2>&1 || status=1
+		if [ ! -f "$dir/vm.json" ]; then
+			log "profile $p ($krel): run-vm.sh wrote no report"
+			tail -n 20 "$LOGS/run-$tag-$p.log" >&2
+			kernel_fail "$krel-$p" "run-vm.sh failed" "$LOGS/run-$tag-$p.log"
+			continue
+		fi
+		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
+		flatten "$dir" "$krel-$p"
+		RUNS+=("$dir")
+		log "profile $p ($krel) done in $(since "$t0") s"
+		if [ "$p" = siov ]; then
+			siov_faults "$kdir" "$initrd" "$krel"
+		fi
+	done
+}
+
+for k in "${KERNELS[@]}"; do
+	run_kernel "${k%%:*}" "${k#*:}"
+done
+
+# 6. the runs side by side
+if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
+	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare" "${RUNS[@]}" \
+		>"$LOGS/compare.log" 2>&1; then
+		printf 'ok 0 compare: %s\n' "$(tail -n1 "$LOGS/compare.log")" >>"$LOGS/tap"
+		log "comparison: $REPORT_DIR/vm/compare/ ($(tail -n1 "$LOGS/compare.log"))"
+		# reports/index.html links it (its "Real kernels" row)
+		"$SIOVH_HOST" report index "$REPORT_DIR" >/dev/null 2>&1 ||
+			log "siovh report index $REPORT_DIR failed"
+	else
+		kernel_fail compare "vm-compare.sh failed" "$LOGS/compare.log"
+	fi
 fi
+# 7. the cache keeps the newest VM_CACHE_KEEP (3) entries per kernel name
+vm-images/prune-cache.sh 2>&1 | sed 's/^/vm-check: cache: /' >&2 || true
+log "tier done in $(since "$tier_start") s (${#RUNS[@]} runs)"
 
 n=$(grep -cE '^(not )?ok 0 ' "$LOGS/tap" || true)
 echo "TAP version 13"

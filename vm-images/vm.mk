@@ -3,11 +3,13 @@
 # The VM tier (vm-images/, DESIGN.md "Real kernels"), included by the
 # Makefile:
 #
-#   make vm-check   build or reuse the VM kernel, build siovh against its
-#                   uAPI headers and the initramfs, boot each profile of
-#                   VM_PROFILES (default: mock vtd siov), run the clauses
+#   make vm-check   for each kernel of VM_KERNELS (default: 6.12 booted in
+#                   profiles mock and vtd, the newest 7.x in vtd and siov):
+#                   build or reuse it, build siovh against its uAPI headers
+#                   and the initramfs, boot each profile, run the clauses
 #                   with --target kernel in the guest; TAP on stdout,
-#                   reports in reports/vm/<kernel>-<profile>/
+#                   reports in reports/vm/<kernel>-<profile>/ and the runs
+#                   side by side in reports/vm/compare/
 #                   (vm-images/vm-check.sh). Profile siov also builds or
 #                   reuses the QEMU with the SIOV endpoint
 #                   (vm-images/qemu/build-qemu.sh) and runs the guest test
@@ -16,15 +18,15 @@
 #                   (profile VM_PROFILE, default mock; exit the shell to
 #                   power off)
 #
-# Variables: VM_PROFILES, VM_PROFILE, KERNEL_SRC (a kernel tree instead of
-# Debian's linux-source-6.12), SIOVH_CACHE (default /var/cache/siovh),
+# Variables: VM_KERNELS ("PACKAGE:PROFILE,... ..."), VM_PROFILES (replaces
+# every kernel's profiles), VM_PROFILE, KERNEL_SRC (a kernel tree instead of
+# the Debian packages), SIOVH_CACHE (default /var/cache/siovh),
 # VM_TIMEOUT (watchdog, seconds), SIOVH_VM_ARGS (siovh run's arguments in
 # the guest, default "--target kernel").
 #
 # VM_HEADERS (set by vm-check.sh for its build/vm-<key>/ variant): compile
 # against a kernel's `make headers_install` instead of the host's.
 
-VM_PROFILES ?= mock vtd siov
 VM_PROFILE ?= mock
 
 ifneq ($(VM_HEADERS),)
@@ -42,7 +44,7 @@ $(BUILD)/siov-pasid-test: $(SIOV_GUEST_SRC) harness/ref/siovdev/siovdev.h
 
 .PHONY: vm-check vm-shell
 vm-check:
-	@VM_PROFILES="$(VM_PROFILES)" REPORT_DIR="$(REPORT_DIR)" JOBS="$(JOBS)" \
+	@VM_KERNELS="$(VM_KERNELS)" VM_PROFILES="$(VM_PROFILES)" REPORT_DIR="$(REPORT_DIR)" JOBS="$(JOBS)" \
 		vm-images/vm-check.sh
 
 vm-shell:

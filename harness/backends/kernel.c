@@ -17,12 +17,14 @@
 #include <unistd.h>
 
 #include "harness/backends/kernel.h"
+#include "harness/backends/kernel_mock.h"
 
 #define KERNEL_IOMMU_DEV "/dev/iommu"
 
 struct kernel_target {
 	int iommufd;			/* -1 when /dev/iommu did not open */
 	char iommufd_why[160];		/* why not, for the skip reasons */
+	int mock;			/* kernel_mock_probe(): 0 = usable */
 };
 
 static struct kernel_target *kernel_of(const struct siovh_target *t)
@@ -75,11 +77,24 @@ static ssize_t kernel_fault_write(struct siovh_target *t, int fd,
 	return n < 0 ? -errno : n;
 }
 
+/* The IOMMUFD_TEST mock device (kernel_mock.h); the probe's -errno
+ * (-ENOTTY: no CONFIG_IOMMUFD_TEST) when the kernel has none. */
+static int kernel_test_device(struct siovh_target *t, uint32_t pt_id,
+			      uint32_t *dev_id, uint32_t *hwpt_id)
+{
+	struct kernel_target *k = kernel_of(t);
+
+	if (k->mock)
+		return k->mock;
+	return kernel_mock_attach(k->iommufd, pt_id, dev_id, hwpt_id);
+}
+
 static const struct siovh_iommufd_ops kernel_iommufd_ops = {
 	.ioctl = kernel_iommufd_ioctl,
 	.device_ioctl = kernel_iommufd_device_ioctl,
 	.fault_read = kernel_fault_read,
 	.fault_write = kernel_fault_write,
+	.test_device = kernel_test_device,
 };
 
 /* ---- Open, close, skip reasons ---- */
@@ -105,6 +120,7 @@ static void kernel_open_iommufd(struct siovh_target *t, struct kernel_target *k)
 	}
 	t->iommufd = &kernel_iommufd_ops;
 	t->features |= SIOVH_FEAT_IOMMUFD;
+	k->mock = kernel_mock_probe(k->iommufd);
 }
 
 static int kernel_open(const struct siovh_target_spec *spec,
@@ -162,7 +178,7 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 
 const struct siovh_backend siovh_kernel_backend = {
 	.name = "kernel",
-	.summary = "the running kernel's uAPI: /dev/iommu (iommufd); VFIO devices and mdev not yet",
+	.summary = "the running kernel's uAPI: /dev/iommu (iommufd, with the IOMMUFD_TEST mock device where built in); VFIO devices and mdev not yet",
 	.faults = NULL,
 	.open = kernel_open,
 	.close = kernel_close,

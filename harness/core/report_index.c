@@ -2,7 +2,8 @@
 /*
  * DIR/index.html (report.h, siovh_report_index_write): the page a reviewer
  * opens first. A row per kind of report found in DIR (conformance,
- * coverage, fuzz, bench, the raw files), each saying when and on what it
+ * coverage, fuzz, bench, the VM tier's kernel runs side by side, the raw
+ * files), each saying when and on what it
  * was produced, from the run metadata its JSON carries: results.json's
  * "started", "target" and "run", coverage/summary.json's "run", bench.json's
  * "run". A report that is not there says which command makes it.
@@ -186,6 +187,67 @@ static int bench_row(struct index_page *ix)
 	return html_end(w);
 }
 
+/*
+ * The VM tier (vm-images/vm-check.sh): the runs on real kernels side by
+ * side, from vm/compare/merged.json (siovh report merge); with one run
+ * only, no comparison is made and the row links vm/.
+ */
+/* A run's name: its results file's directory ("6.12.117-mock"). */
+static const char *run_name(const char *file, char *buf, size_t len)
+{
+	const char *slash;
+
+	snprintf(buf, len, "%s", file);
+	slash = strrchr(buf, '/');
+	if (slash && !strcmp(slash, "/results.json"))
+		buf[slash - buf] = '\0';
+	slash = strrchr(buf, '/');
+	return slash ? slash + 1 : buf;
+}
+
+static int vm_row(struct index_page *ix)
+{
+	xmlTextWriterPtr w = ix->w;
+	const json_t *runs, *sum, *r;
+	json_t *doc;
+	size_t i;
+	int ret = 0;
+
+	HTRY(row_start(w, "Real kernels (VM)", "vm/compare/index.html",
+		       exists(ix, "vm/compare/index.html")));
+	doc = load(ix, "vm/compare/merged.json");
+	if (!doc)
+		return missing(w, "make vm-check (both kernels: vm/compare/)");
+	runs = json_object_get(doc, "runs");
+	sum = json_object_get(doc, "summary");
+	r = json_array_get(runs, 0);
+	ret = provenance(w, jstr(r, "started", NULL), json_object_get(r, "run"),
+			 "kernel");
+	if (!ret)
+		ret = html_start(w, "td", NULL);
+	json_array_foreach(runs, i, r) {
+		const json_t *rs = json_object_get(r, "summary");
+		char name[PATH_MAX];
+
+		if (!ret)
+			ret = html_textf(w, "%s%s: %lld/%lld/%lld", i ? "; " : "",
+				run_name(jstr(r, "file", "?"), name, sizeof(name)),
+				(long long)json_integer_value(json_object_get(rs, "passed")),
+				(long long)json_integer_value(json_object_get(rs, "failed")),
+				(long long)json_integer_value(json_object_get(rs, "skipped")));
+	}
+	if (!ret)
+		ret = html_textf(w, " (passed/failed/skipped); %lld of %lld clauses differ: ",
+			(long long)json_integer_value(json_object_get(sum, "differ")),
+			(long long)json_integer_value(json_object_get(sum, "clauses")));
+	if (!ret)
+		ret = html_link(w, "vm/compare/compare.txt", "which and why");
+	json_decref(doc);
+	HTRY(ret);
+	HTRY(html_end(w));
+	return html_end(w);
+}
+
 static int raw_files(struct index_page *ix)
 {
 	static const char *const files[] = { "results.json", "results.ktap",
@@ -222,6 +284,7 @@ static int index_page(struct index_page *ix)
 	HTRY(coverage_row(ix));
 	HTRY(fuzz_row(ix));
 	HTRY(bench_row(ix));
+	HTRY(vm_row(ix));
 	HTRY(html_end(w));
 	HTRY(raw_files(ix));
 	return html_close_doc(w, NULL);

@@ -143,7 +143,7 @@ vm_step() {
 		return
 	fi
 	step vm make --no-print-directory vm-check
-	grep -E '^vm-check: (profile .*\{|kernel .* ready|qemu .* ready|fault )' "$out/vm.stderr" | sed 's/^/  vm: /'
+	grep -E '^vm-check: (profile .*\{|kernel .* ready|qemu .* ready|fault |comparison|tier done)' "$out/vm.stderr" | sed 's/^/  vm: /'
 }
 vm_step
 

@@ -15,7 +15,10 @@
 #                      (libFuzzer itself comes with libclang-rt-14-dev)
 #   deps.sh --vm       and what the VM tier needs (vm-images/): the kernel
 #                      build tools, linux-source-6.12 (bookworm-security),
-#                      busybox-static, cpio, and QEMU >= 10 (bookworm-backports)
+#                      busybox-static, cpio, jq, QEMU >= 10 (bookworm-backports),
+#                      and the newest linux-source-7.* of trixie-backports,
+#                      fetched (not installed: its dependencies are trixie's)
+#                      into $SIOVH_CACHE/debs/ and unpacked there with dpkg -x
 #   deps.sh --qemu     and what vm-images/qemu/build-qemu.sh needs to build
 #                      QEMU with the SIOV endpoint: the build tools (meson >= 1.5
 #                      and python3-pycotap from bookworm-backports, ninja, glib,
@@ -36,7 +39,7 @@ for arg in "$@"; do
 	--coverage) PKGS="$PKGS lcov" ;;
 	--browser) PKGS="$PKGS chromium" ;;
 	--fuzz) PKGS="$PKGS afl++ zip" ;;
-	--vm) PKGS="$PKGS busybox-static cpio rsync bc flex bison libelf-dev libssl-dev xz-utils linux-source-6.12"
+	--vm) PKGS="$PKGS busybox-static cpio rsync bc flex bison libelf-dev libssl-dev xz-utils jq linux-source-6.12"
 	      VM_QEMU=1 ;;
 	--qemu) PKGS="$PKGS ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev xz-utils"
 		QEMU_SRC=1 ;;
@@ -46,6 +49,40 @@ for arg in "$@"; do
 done
 BACKPORTS_LIST=/etc/apt/sources.list.d/siovh-bookworm-backports.sources
 BACKPORTS_SRC_LIST=/etc/apt/sources.list.d/siovh-bookworm-backports-src.sources
+TRIXIE_LIST=/etc/apt/sources.list.d/siovh-trixie-backports.sources
+TRIXIE_PIN=/etc/apt/preferences.d/siovh-trixie-backports
+CACHE=${SIOVH_CACHE:-/var/cache/siovh}
+
+# The newest linux-source-7.* trixie-backports has: `apt-get download` and
+# `dpkg -x` into $CACHE/debs/<package>_<version>/ (its usr/src/ tarball is
+# architecture-independent; installing it would drag trixie's dependencies).
+fetch_linux_source_7() {
+	local pkg ver dir deb
+	pkg=$(apt-cache pkgnames linux-source-7. | grep -E '^linux-source-7\.[0-9]+$' |
+	      sort -V | tail -n1)
+	[ -n "$pkg" ] || { echo "deps.sh: trixie-backports has no linux-source-7.*" >&2; return 1; }
+	ver=$(apt-cache madison "$pkg" | awk -F' *[|] *' '/trixie-backports/ { print $2; exit }')
+	[ -n "$ver" ] || { echo "deps.sh: no trixie-backports version of $pkg" >&2; return 1; }
+	dir=$CACHE/debs/${pkg}_$ver
+	mkdir -p "$CACHE/debs"
+	if [ ! -f "$dir/.siovh-unpacked" ]; then
+		echo "deps.sh: fetching $pkg $ver (trixie-backports) into $CACHE/debs"
+		rm -rf "$dir" "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		# apt's _apt sandbox user may not write here; download as is.
+		(cd "$dir.tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg=$ver") ||
+			{ echo "deps.sh: apt-get download $pkg=$ver failed" >&2; return 1; }
+		deb=$(ls "$dir.tmp"/*.deb)
+		dpkg -x "$deb" "$dir.tmp/root" ||
+			{ echo "deps.sh: dpkg -x $deb failed" >&2; return 1; }
+		ls "$dir.tmp"/root/usr/src/linux-source-*.tar.* >/dev/null 2>&1 ||
+			{ echo "deps.sh: $deb has no usr/src/linux-source-*.tar.*" >&2; return 1; }
+		rm -f "$deb"
+		touch "$dir.tmp/.siovh-unpacked"
+		mv "$dir.tmp" "$dir"
+	fi
+	touch "$CACHE/debs/.linux-source-7.checked"
+}
 
 missing=""
 for p in $PKGS; do
@@ -77,8 +114,23 @@ if [ "${QEMU_SRC:-0}" = 1 ]; then
 	[ -f "$BACKPORTS_SRC_LIST" ] || need_src=1
 fi
 
+# --vm: the newest linux-source-7.* of trixie-backports, unpacked under
+# $CACHE/debs/ (vm-images/build-kernel.sh, KERNEL_PKG=linux-source-7.x).
+# Looked up again at most once a day, so a warm machine runs no apt.
+# have_k7: one is unpacked already, so a failed look-up only warns.
+need_k7=0
+have_k7=0
+if [ "${VM_QEMU:-0}" = 1 ]; then
+	stamp=$CACHE/debs/.linux-source-7.checked
+	ls "$CACHE"/debs/linux-source-7.*_*/.siovh-unpacked >/dev/null 2>&1 && have_k7=1
+	if [ ! -f "$TRIXIE_LIST" ] || [ ! -f "$TRIXIE_PIN" ] || [ "$have_k7" = 0 ] ||
+	   [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
+		need_k7=1
+	fi
+fi
+
 if [ -z "$missing" ] && [ "$need_uapi" = 0 ] && [ "$need_qemu" = 0 ] &&
-   [ "$need_meson" = 0 ] && [ "$need_src" = 0 ]; then
+   [ "$need_meson" = 0 ] && [ "$need_src" = 0 ] && [ "$need_k7" = 0 ]; then
 	exit 0
 fi
 
@@ -87,7 +139,7 @@ if [ "$(id -u)" != 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then
 		SUDO="sudo"
 	else
-		echo "deps.sh: missing packages:$missing${need_uapi:+ (uAPI headers)}; run as root or install sudo" >&2
+		echo "deps.sh: missing packages:$missing$([ "$need_uapi" = 1 ] && echo " (uAPI headers)"); run as root or install sudo" >&2
 		exit 2
 	fi
 fi
@@ -116,8 +168,43 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
 fi
 
-echo "deps.sh: installing:$missing${need_uapi:+ linux-libc-dev/bookworm-backports}"
-$SUDO apt-get update -q || { echo "deps.sh: apt-get update failed" >&2; exit 2; }
+if [ "$need_k7" = 1 ]; then
+	# Pinned at 1: nothing installed ever upgrades from trixie, and only
+	# a package no other suite has can be picked from it.
+	if [ ! -f "$TRIXIE_LIST" ]; then
+		echo "deps.sh: adding trixie-backports (pinned low) for linux-source-7.*"
+		$SUDO sh -c "cat > $TRIXIE_LIST" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	fi
+	if [ ! -f "$TRIXIE_PIN" ]; then
+		$SUDO sh -c "cat > $TRIXIE_PIN" <<'PIN'
+# siovh (harness/scripts/deps.sh --vm): only linux-source-7.* is fetched
+# from here, never installed; nothing may upgrade from trixie.
+Package: *
+Pin: release n=trixie-backports
+Pin-Priority: 1
+PIN
+	fi
+fi
+
+what=$missing
+[ "$need_uapi" = 1 ] && what="$what linux-libc-dev/bookworm-backports"
+[ "$need_k7" = 1 ] && what="$what (looking up linux-source-7.*)"
+echo "deps.sh: installing:$what"
+if ! $SUDO apt-get update -q; then
+	if [ -n "$missing" ] || [ "$need_uapi" = 1 ] || [ "$need_qemu" = 1 ] ||
+	   [ "$need_meson" = 1 ] || [ "$need_src" = 1 ] || [ "$have_k7" = 0 ]; then
+		echo "deps.sh: apt-get update failed" >&2
+		exit 2
+	fi
+	echo "deps.sh: apt-get update failed; keeping the linux-source-7.* already unpacked" >&2
+	exit 0
+fi
 if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	$SUDO apt-get install -y -q --no-install-recommends $missing
@@ -136,6 +223,10 @@ if [ "$need_meson" = 1 ]; then
 		echo "deps.sh: installing meson and python3-pycotap from bookworm-backports failed" >&2
 		exit 2
 	}
+fi
+if [ "$need_k7" = 1 ] && ! fetch_linux_source_7; then
+	[ "$have_k7" = 1 ] || exit 2
+	echo "deps.sh: keeping the linux-source-7.* already unpacked" >&2
 fi
 [ -f /usr/include/linux/iommufd.h ] || {
 	echo "deps.sh: /usr/include/linux/iommufd.h still missing after install" >&2

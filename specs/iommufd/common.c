@@ -154,3 +154,24 @@ bool in_ranges(const struct ioas_ranges *r, uint64_t iova, uint64_t len)
 			return true;
 	return false;
 }
+
+int try_attached(struct siovh_check *check, uint32_t id)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	uint32_t dev_id, hwpt_id;
+
+	if (!t->iommufd->test_device)
+		return 0;
+	return t->iommufd->test_device(t, id, &dev_id, &hwpt_id);
+}
+
+void must_attached(struct siovh_check *check, uint32_t id)
+{
+	int ret = try_attached(check, id);
+
+	if (ret == -ENOTTY)
+		SKIP("the target has no test device to attach (-ENOTTY), and an IOAS no device is attached to has no IOMMU domain's constraints");
+	if (ret)
+		SKIP("the target's test device did not attach to IOAS %u: %s",
+		     id, strerror(-ret));
+}

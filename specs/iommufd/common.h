@@ -60,6 +60,20 @@ void must_ranges(struct siovh_check *check, uint32_t id,
  * from there to the range's end: room for the clauses' fixed mappings.
  */
 uint64_t must_base(struct siovh_check *check, uint32_t id);
+/*
+ * Attach the target's test device (iommufd facet's test_device) to IOAS
+ * id, so that the IOAS takes on an attached IOMMU domain's IOVA alignment
+ * and reserved ranges. A target without the op (the reference, whose IOAS
+ * always behaves as attached) is left as is; one that has it but cannot
+ * attach SKIPs the check, the reason naming the error.
+ */
+void must_attached(struct siovh_check *check, uint32_t id);
+/*
+ * The same where the clause holds with or without a device attached (it
+ * then checks whatever constraints the IOAS reports): 0 attached or the
+ * target has no test device op, else the -errno of the failed attach.
+ */
+int try_attached(struct siovh_check *check, uint32_t id);
 /* Bytes an unmap of everything (0..U64_MAX) reports for id. */
 uint64_t unmap_all(struct siovh_check *check, uint32_t id);
 /* Is [iova, iova + len) inside one of r's ranges? */

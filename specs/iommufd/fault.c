@@ -2,7 +2,8 @@
 /*
  * IOMMUFD.FAULT 1-3: fault queues (IOMMU_FAULT_QUEUE_ALLOC): a VDEV's page
  * request read from the queue, answered by a response that reaches the
- * device (seed 004, "fault reporting", "page request/response").
+ * device, or completed by a replace (seed 004, "fault reporting", "page
+ * request/response"; the kernel's behaviour at replace).
  */
 #include <string.h>
 
@@ -82,8 +83,8 @@ SIOVH_CLAUSE(fault_bad_responses,
 
 SIOVH_CLAUSE(fault_destroy_completes,
 	.id = "IOMMUFD.FAULT.3", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "destroying a fault queue (once no HWPT refers to it) completes its outstanding groups: the waiting device request ends with a page fault",
-	.source = SRC_PRQ "; " SRC_FAULTQ,
+	.title = "replacing the HWPT of a device with a read, unanswered page request completes it: the waiting device request ends, a late response to its cookie is -EINVAL, and the fault queue can go once no HWPT refers to it",
+	.source = SRC_PRQ "; " SRC_FAULTQ "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.x device.c: a replace answers the old attachment's groups INVALID)",
 	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf;
@@ -95,12 +96,14 @@ SIOVH_CLAUSE(fault_destroy_completes,
 	fault_setup(check, &s, &q, &pf);
 	adi = vdev_probe(check, &s.d).adis[0];
 	EXPECT_ERRNO(obj_destroy(check, q.id), -EBUSY);
-	ASSERT_OK(dev_attach(check, &s.d, false, 0, s.parent));
-	ASSERT_OK(obj_destroy(check, s.nested));
 	EXPECT_TRUE(adi_probe(check, adi).page_wait);
-	ASSERT_OK(obj_destroy(check, q.id));
+	ASSERT_OK(dev_attach(check, &s.d, false, 0, s.parent));
 	/* its record cannot land (the guest VA means nothing now): the ADI
 	 * stops waiting, the request completed */
 	EXPECT_FALSE(adi_probe(check, adi).page_wait);
+	EXPECT_ERRNO(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		     -EINVAL);
+	ASSERT_OK(obj_destroy(check, s.nested));
+	EXPECT_OK(obj_destroy(check, q.id));
 	drain_faults(check);
 }

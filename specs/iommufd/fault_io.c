@@ -39,11 +39,12 @@ static void still_waits(struct siovh_check *check, struct vs *s)
 
 SIOVH_CLAUSE(fault_read_records,
 	.id = "IOMMUFD.FAULT.4", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "a fault queue read needs a length that is a multiple of the record (-EINVAL otherwise, nothing consumed); a read with room for one record of two returns one and keeps the other for the next read",
-	.source = SRC_FAULTQ,
+	.title = "a fault queue read needs a length that is a multiple of the record (-EINVAL otherwise, nothing consumed); a read with room for one record of two returns one and keeps the other for the next read; the group not read yet cannot be answered (no cookie but the read one's is accepted)",
+	.source = SRC_FAULTQ "; " SRC_PRESP,
 	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf[3];
+	uint32_t c, bad = 0;
 	struct fq q;
 	struct vs s;
 
@@ -51,6 +52,12 @@ SIOVH_CLAUSE(fault_read_records,
 	EXPECT_ERRNO(fq_read(check, &q, pf, 2 * PF_SZ - 1), -EINVAL);
 	EXPECT_ERRNO(fq_read(check, &q, pf, PF_SZ + 8), -EINVAL);
 	EXPECT_EQ(fq_read(check, &q, &pf[0], PF_SZ), (ssize_t)PF_SZ);
+	/* the kernel gives a cookie in read(): none yet for the other */
+	for (c = 1; c <= 64 && !bad; c++)
+		if (c != pf[0].cookie &&
+		    fq_write(check, &q, c, IOMMUFD_PAGE_RESP_INVALID) != -EINVAL)
+			bad = c;
+	EXPECT_EQ(bad, 0);
 	EXPECT_EQ(fq_read(check, &q, &pf[1], 2 * PF_SZ), (ssize_t)PF_SZ);
 	EXPECT_NE(pf[0].addr, pf[1].addr);
 	EXPECT_NE(pf[0].cookie, pf[1].cookie);

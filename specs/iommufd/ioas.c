@@ -56,6 +56,7 @@ SIOVH_CLAUSE(ioas_map_auto,
 	void *buf = must_pages(check, 16);
 	int i, j;
 
+	try_attached(check, id);	/* narrower ranges, real alignment */
 	must_ranges(check, id, &r);
 	iova[0] = r.v[0].start;
 	len[0] = 4 * PG;
@@ -108,10 +109,12 @@ SIOVH_CLAUSE(ioas_map_unaligned,
 	.needs = NEEDS_IOMMUFD)
 {
 	uint32_t id = must_ioas(check);
-	uint64_t b = must_base(check, id), iova;
+	uint64_t b, iova;
 	void *buf = must_pages(check, 2);
 	struct ioas_ranges r;
 
+	must_attached(check, id);
+	b = must_base(check, id);
 	must_ranges(check, id, &r);
 	if (r.align <= 1)
 		SKIP("out_iova_alignment is 1: every IOVA is allowed");
@@ -134,6 +137,7 @@ SIOVH_CLAUSE(ioas_map_reserved,
 	struct ioas_ranges r;
 	uint64_t gap, iova;
 
+	must_attached(check, id);
 	must_ranges(check, id, &r);
 	if (r.v[0].last == UINT64_MAX)
 		SKIP("the IOVA ranges cover every IOVA");

@@ -158,13 +158,15 @@ SIOVH_CLAUSE(ioas_allow_invalid,
 	.needs = NEEDS_IOMMUFD)
 {
 	uint32_t id = must_ioas(check);
-	uint64_t b = must_base(check, id);
-	struct iommu_iova_range inv = { b + PG, b };
-	struct iommu_iova_range ov[2] = {
-		{ b, b + 2 * PG - 1 }, { b + PG, b + 3 * PG - 1 },
-	};
-	struct iommu_iova_range res;
+	struct iommu_iova_range inv, ov[2], res;
 	struct ioas_ranges r;
+	uint64_t b;
+
+	try_attached(check, id);	/* a domain reserves IOVAs */
+	b = must_base(check, id);
+	inv = (struct iommu_iova_range) { b + PG, b };
+	ov[0] = (struct iommu_iova_range) { b, b + 2 * PG - 1 };
+	ov[1] = (struct iommu_iova_range) { b + PG, b + 3 * PG - 1 };
 
 	EXPECT_ERRNO(ioas_allow(check, id, &inv, 1), -EINVAL);
 	EXPECT_ERRNO(ioas_allow(check, id, ov, 2), -EINVAL);

@@ -226,6 +226,14 @@ ok $? "results.json carries the run metadata (host, kernel, git revision)"
 grep -qF 'href="conformance/index.html"' "$tmp/run/index.html" &&
 	grep -qF 'make coverage' "$tmp/run/index.html"
 ok $? "index.html links the conformance page and says how to make the rest"
+grep -qF 'make vm-check' "$tmp/run/index.html"
+ok $? "index.html without vm/compare/ says make vm-check makes it"
+mkdir -p "$tmp/run/vm" && cp -r "$tmp/merged" "$tmp/run/vm/compare" &&
+	"$siovh" report index "$tmp/run" >/dev/null &&
+	grep -qF 'href="vm/compare/index.html"' "$tmp/run/index.html" &&
+	grep -qF 'href="vm/compare/compare.txt"' "$tmp/run/index.html" &&
+	grep -qF '6 of 7 clauses differ' "$tmp/run/index.html"
+ok $? "index.html links the VM runs side by side (vm/compare/) with their figures"
 
 # ---- a real browser renders it ----
 # ---- results.json against harness/schema/siovh-results-1.schema.json ----

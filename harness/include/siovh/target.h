@@ -64,7 +64,7 @@ struct siovh_vfio_detach_pt {
 };
 
 /* Bumped when struct siovh_target or a facet ops table changes layout. */
-#define SIOVH_TARGET_ABI_VERSION 2
+#define SIOVH_TARGET_ABI_VERSION 3
 
 /* Features: one bit per facet, then optional behaviours within a facet. */
 #define SIOVH_FEAT_IOASID		(1ull << 0)
@@ -160,6 +160,16 @@ struct siovh_pci_ops {
  * are read()/write() on an IOMMU_FAULT_QUEUE_ALLOC out_fault_fd: records
  * struct iommu_hwpt_pgfault / iommu_hwpt_page_response; bytes or -errno
  * (-EAGAIN: nothing to read).
+ *
+ * test_device (optional, NULL when the backend has none): bind a test-only
+ * device to the target's /dev/iommu and attach it to pt_id (an IOAS, which
+ * then gets an automatic paging HWPT, or a paging HWPT), like the kernel's
+ * IOMMUFD_TEST mock device. *dev_id gets its device object ID, *hwpt_id
+ * the HWPT it is attached to. It stays bound until the target closes. For
+ * clauses that need a device attached only so that an IOAS takes on an
+ * IOMMU domain's constraints (IOVA alignment, reserved ranges): a target
+ * whose IOAS always behaves as attached (the reference, iommufd.h) leaves
+ * it NULL. 0 or -errno (-ENOTTY: the kernel has no such device).
  */
 struct siovh_iommufd_ops {
 	int (*ioctl)(struct siovh_target *t, unsigned long cmd, void *arg);
@@ -169,6 +179,8 @@ struct siovh_iommufd_ops {
 			      size_t len);
 	ssize_t (*fault_write)(struct siovh_target *t, int fd, const void *buf,
 			       size_t len);
+	int (*test_device)(struct siovh_target *t, uint32_t pt_id,
+			   uint32_t *dev_id, uint32_t *hwpt_id);
 };
 
 struct siovh_backend;

@@ -133,6 +133,8 @@ static int replace(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 	hwpt_put(ctx, at->hwpt_id);
 	at->hwpt_id = hwpt->id;
 	hwpt->hwpt.users++;
+	/* the groups made under the old HWPT are answered now */
+	iommufd_fault_replaced(ctx, idev->rid, at->hpasid);
 	return 0;
 }
 

@@ -35,7 +35,7 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 		return -ENOMEM;
 	}
 	obj->fault.fd = fd;
-	obj->fault.next_cookie = 1;
+	obj->fault.next_tag = 1;
 	cmd->out_fault_id = obj->id;
 	cmd->out_fault_fd = (uint32_t)fd;
 	ucmd->respond = true;
@@ -71,18 +71,20 @@ static void complete(struct iommufd_ctx *ctx, const struct iommufd_group *g,
 				 g->pasid_valid, g->hpasid);
 }
 
-/* Complete every group of the queue INVALID (destroy, close). */
+/*
+ * Complete every group of the queue INVALID (destroy, close). Defensive,
+ * like the kernel's: a queue goes only when no HWPT refers to it, a HWPT
+ * only when nothing is attached to it, and detach and replace have
+ * completed the groups already, so none is left here through the uAPI.
+ */
 void iommufd_fault_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 {
 	struct iommufd_fault_queue *f = &obj->fault;
-	uint32_t i, code = VIOMMU_PR_INVALID;
+	uint32_t i;
 
-	if (iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_SUCCESS))
-		code = VIOMMU_PR_SUCCESS;
 	iommufd_fault_collect(ctx);
-	for (i = 0; i < f->ngroups &&
-		    !iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_KEEPS_GROUPS); i++)
-		complete(ctx, &f->g[i], code);
+	for (i = 0; i < f->ngroups; i++)
+		complete(ctx, &f->g[i], VIOMMU_PR_INVALID);
 	f->ngroups = 0;
 	f->nrec = 0;
 	deliver(ctx);
@@ -137,12 +139,14 @@ static struct iommufd_group *group_of(struct iommufd_fault_queue *f,
 		return NULL;
 	g = &f->g[f->ngroups++];
 	*g = (struct iommufd_group) {
-		.cookie = f->next_cookie++, .rid = r->rid,
+		.tag = f->next_tag++, .rid = r->rid,
 		.pasid_valid = r->pasid_valid, .hpasid = r->pasid,
 		.prg_index = r->prg_index,
 	};
 	return g;
 }
+
+static uint32_t free_cookie(const struct iommufd_fault_queue *f);
 
 /* Route one page request to its fault queue; false: nobody takes it. */
 static bool route(struct iommufd_ctx *ctx, const struct viommu_page_request *r)
@@ -178,6 +182,12 @@ static bool route(struct iommufd_ctx *ctx, const struct viommu_page_request *r)
 	g->dev_id = dev->id;
 	if (r->last)
 		g->last = true;
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_ANSWER_UNREAD)) {
+		/* the bug: cookie and answerability at collection */
+		if (!g->cookie)
+			g->cookie = free_cookie(f);
+		g->read_last = g->last;
+	}
 	rec = &f->rec[f->nrec++];
 	memset(rec, 0, sizeof(*rec));
 	rec->dev_id = dev->id;
@@ -200,7 +210,7 @@ static bool route(struct iommufd_ctx *ctx, const struct viommu_page_request *r)
 	if (iommufd_fault(ctx, IOMMUFD_FAULT_PGFAULT_PERM_READ))
 		rec->perm = IOMMU_PGFAULT_PERM_READ;
 	rec->addr = r->addr;
-	rec->cookie = g->cookie;
+	rec->cookie = g->tag;		/* the cookie comes at read */
 	return true;
 }
 
@@ -238,6 +248,53 @@ static struct iommufd_fault_queue *fault_of_fd(struct iommufd_ctx *ctx, int fd)
 	return NULL;
 }
 
+static struct iommufd_group *group_by_tag(struct iommufd_fault_queue *f,
+					  uint32_t tag)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->ngroups; i++)
+		if (f->g[i].tag == tag)
+			return &f->g[i];
+	return NULL;
+}
+
+/* The lowest cookie from 1 no group of f has (the kernel's allocator). */
+static uint32_t free_cookie(const struct iommufd_fault_queue *f)
+{
+	uint32_t c = 1, i;
+
+again:
+	for (i = 0; i < f->ngroups; i++) {
+		if (f->g[i].cookie == c) {
+			c++;
+			goto again;
+		}
+	}
+	return c;
+}
+
+/*
+ * The first n unread records go to the user: each group gets its cookie
+ * with its first record read, and becomes answerable with its last.
+ */
+static void hand_out(struct iommufd_fault_queue *f, size_t n)
+{
+	struct iommufd_group *g;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		g = group_by_tag(f, f->rec[i].cookie);
+		if (!g)
+			continue;
+		if (!g->cookie)
+			g->cookie = free_cookie(f);
+		if (f->rec[i].flags & IOMMU_PGFAULT_FLAGS_LAST_PAGE)
+			g->read_last = true;
+		f->rec[i].cookie = g->cookie;
+	}
+}
+
 long iommufd_fault_read(struct iommufd_ctx *ctx, int fd, void *buf,
 			size_t len)
 {
@@ -255,6 +312,7 @@ long iommufd_fault_read(struct iommufd_ctx *ctx, int fd, void *buf,
 	if (!f->nrec)
 		return -EAGAIN;
 	n = len / rsz < f->nrec ? len / rsz : f->nrec;
+	hand_out(f, n);
 	memcpy(buf, f->rec, n * rsz);
 	memmove(f->rec, f->rec + n, (f->nrec - n) * rsz);
 	f->nrec -= (uint32_t)n;
@@ -268,7 +326,7 @@ static struct iommufd_group *group_by_cookie(struct iommufd_fault_queue *f,
 {
 	uint32_t i;
 
-	for (i = 0; i < f->ngroups; i++)
+	for (i = 0; cookie && i < f->ngroups; i++)
 		if (f->g[i].cookie == cookie)
 			return &f->g[i];
 	return NULL;
@@ -290,7 +348,7 @@ static size_t first_bad(struct iommufd_ctx *ctx, struct iommufd_fault_queue *f,
 		    resp.code != IOMMUFD_PAGE_RESP_INVALID)
 			return i;
 		g = group_by_cookie(f, resp.cookie);
-		if (!g || !g->last)
+		if (!g || !g->read_last)
 			return i;
 		for (j = 0; j < i &&
 			    !iommufd_fault(ctx, IOMMUFD_FAULT_WRITE_DUP_OK); j++)
@@ -358,7 +416,7 @@ static bool fault_forget(struct iommufd_ctx *ctx, struct iommufd_fault_queue *f,
 	bool any = false;
 
 	for (i = 0; i < f->nrec; i++) {
-		g = group_by_cookie(f, f->rec[i].cookie);
+		g = group_by_tag(f, f->rec[i].cookie);
 		if (!g || g->rid != rid || g->hpasid != hpasid)
 			f->rec[k++] = f->rec[i];
 	}
@@ -376,14 +434,13 @@ static bool fault_forget(struct iommufd_ctx *ctx, struct iommufd_fault_queue *f,
 	return any;
 }
 
-void iommufd_fault_detach(struct iommufd_ctx *ctx, uint16_t rid,
-			  uint32_t hpasid)
+/* Complete and forget every group of (rid, hpasid), in every queue. */
+static void forget_everywhere(struct iommufd_ctx *ctx, uint16_t rid,
+			      uint32_t hpasid)
 {
 	bool any = false;
 	uint32_t i;
 
-	if (iommufd_fault(ctx, IOMMUFD_FAULT_DETACH_KEEPS_GROUPS))
-		return;
 	iommufd_fault_collect(ctx);
 	for (i = 0; i < ctx->nobjs; i++)
 		if (ctx->objs[i] && ctx->objs[i]->type == IOMMUFD_OBJ_FAULT)
@@ -391,4 +448,18 @@ void iommufd_fault_detach(struct iommufd_ctx *ctx, uint16_t rid,
 					    hpasid);
 	if (any)
 		deliver(ctx);
+}
+
+void iommufd_fault_detach(struct iommufd_ctx *ctx, uint16_t rid,
+			  uint32_t hpasid)
+{
+	if (!iommufd_fault(ctx, IOMMUFD_FAULT_DETACH_KEEPS_GROUPS))
+		forget_everywhere(ctx, rid, hpasid);
+}
+
+void iommufd_fault_replaced(struct iommufd_ctx *ctx, uint16_t rid,
+			    uint32_t hpasid)
+{
+	if (!iommufd_fault(ctx, IOMMUFD_FAULT_REPLACE_KEEPS_GROUPS))
+		forget_everywhere(ctx, rid, hpasid);
 }

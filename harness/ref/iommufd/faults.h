@@ -74,8 +74,6 @@
 	  "DESTROY of an object another one uses reports success")	\
 	X(CLOSE_KEEPS_DEVICE, "close-keeps-device", IOMMUFD,		\
 	  "the close of a device cdev leaves its device object bound")	\
-	X(DESTROY_KEEPS_GROUPS, "destroy-keeps-groups", IOMMUFD,	\
-	  "destroying a fault queue leaves its page request groups open") \
 	/* HWPTs */							\
 	X(HWPT_STARTS_EMPTY, "hwpt-starts-empty", IOMMUFD,		\
 	  "a HWPT gets only the IOAS mappings made after its allocation") \
@@ -132,10 +130,12 @@
 	  "a write length off the record size is cut to whole records")	\
 	X(READ_DROPS_REST, "read-drops-rest", IOMMUFD,			\
 	  "a short read discards the records it had no room for")	\
-	X(DESTROY_SUCCESS, "destroy-completes-success", IOMMUFD,	\
-	  "destroying a fault queue completes its groups SUCCESS")	\
 	X(DETACH_KEEPS_GROUPS, "detach-keeps-groups", IOMMUFD,		\
 	  "a detach leaves the device's page request groups open")	\
+	X(REPLACE_KEEPS_GROUPS, "replace-keeps-groups", IOMMUFD,	\
+	  "a replace leaves the old HWPT's page request groups open")	\
+	X(ANSWER_UNREAD, "answer-unread", IOMMUFD,			\
+	  "a group gets its cookie, and can be answered, when collected, before the user read it") \
 	X(ROUTE_ANY_QUEUE, "route-any-queue", IOMMUFD,			\
 	  "page requests go to the first fault queue, not their HWPT's") \
 	X(PRE_ALWAYS, "pre-always", IOMMUFD,				\

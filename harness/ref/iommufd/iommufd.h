@@ -104,8 +104,10 @@
  *    iommu_hwpt_pgfault (-EINVAL), nothing queued -EAGAIN; the IOMMU's page
  *    requests for HWPTs with this queue, one record each (PASID_VALID and
  *    the guest PASID for a guest-PASID attach, none for the default PASID;
- *    LAST_PAGE on a group's last; one cookie per group). A request no queue
- *    takes is answered INVALID. write: records struct
+ *    LAST_PAGE on a group's last; one cookie per group, given when the
+ *    user reads the group's first record: the lowest the queue's groups
+ *    do not hold, from 1, as the kernel allocates it in read()). A request
+ *    no queue takes is answered INVALID. write: records struct
  *    iommu_hwpt_page_response, all checked first: len a multiple (-EINVAL),
  *    a cookie unknown, answered, of a group whose last request was not
  *    read, or repeated, or a code not SUCCESS/INVALID: -EINVAL, nothing
@@ -113,9 +115,11 @@
  *    Destroy (or close) completes the queue's groups INVALID; so does a
  *    detach (DETACH_IOMMUFD_PT, the cdev's close) for the groups of the
  *    (device, PASID) it detaches, whose unread records and cookies are
- *    then gone. A replace keeps them, and first routes the requests the
- *    IOMMU queued under the old HWPT to its queue. No path produces the
- *    device-level
+ *    then gone; and so does a replace, once the new HWPT is in, for the
+ *    groups made under the old one (after routing the requests the IOMMU
+ *    queued under it to its queue), as the kernel answers the old
+ *    attachment's groups at replace (drivers/iommu/iommufd/fault.c, 6.12
+ *    and 7.x). No path produces the device-level
  *    Response Failure (PCIe's FAILURE code): the uAPI has no such code,
  *    and every completion the reference makes itself is INVALID.
  *

@@ -113,13 +113,20 @@ struct iommufd_device {
 	struct iommufd_attach pasids[IOMMUFD_MAX_PASIDS];
 };
 
-/* A page request group a fault queue reported: cookie <-> the IOMMU's
- * group. last: the group's last request was read (it can be answered). */
+/*
+ * A page request group a fault queue took: cookie <-> the IOMMU's group.
+ * tag names it internally from collection on (unread records carry it in
+ * their cookie field); the cookie is given when the user reads its first
+ * record, 0 before (the kernel allocates it in read(), not when the IOMMU
+ * reports the request). last: its last request was collected; read_last:
+ * read by the user too (only then can it be answered).
+ */
 struct iommufd_group {
+	uint32_t tag;
 	uint32_t cookie;
 	uint32_t dev_id;
 	uint16_t rid;
-	bool pasid_valid, last;
+	bool pasid_valid, last, read_last;
 	uint32_t hpasid;
 	uint16_t prg_index;
 };
@@ -127,7 +134,7 @@ struct iommufd_group {
 struct iommufd_fault_queue {
 	int fd;				/* out_fault_fd */
 	uint32_t users;			/* HWPTs referring to it */
-	uint32_t next_cookie;
+	uint32_t next_tag;
 	uint32_t ngroups;
 	struct iommufd_group g[IOMMUFD_MAX_GROUPS];
 	uint32_t nrec;			/* read from the IOMMU, not yet by
@@ -260,6 +267,13 @@ void iommufd_fault_collect(struct iommufd_ctx *ctx);
  */
 void iommufd_fault_detach(struct iommufd_ctx *ctx, uint16_t rid,
 			  uint32_t hpasid);
+/*
+ * (rid, hpasid) was moved to another HWPT (replace): the same, for the
+ * groups it made under the old one, as the kernel answers the old
+ * attachment's groups once the new domain is in.
+ */
+void iommufd_fault_replaced(struct iommufd_ctx *ctx, uint16_t rid,
+			    uint32_t hpasid);
 
 /* ---- the IOAS ioctls (ioas.c); each gets the kernel copy of its struct */
 

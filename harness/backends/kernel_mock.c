@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IOMMUFD_TEST mock device: see kernel_mock.h.
+ *
+ * IOMMU_TEST_CMD takes one struct: a size, an operation number, an object
+ * ID the operation acts on, a reserved word, then a union of per-operation
+ * arguments, then a trailing word the kernel uses as the end of the
+ * smallest struct it accepts. Only the operation creating a mock device
+ * (number 2: bind it to this iommufd, attach it to the ID given) is used
+ * here; its union member returns the test object, the attached HWPT and
+ * the device object IDs, in that order. The union is sized for the
+ * largest member of the kernels we build (six 64-bit words after a
+ * 32-bit one), so that `size` matches theirs; the kernel rejects a size
+ * below its struct and nonzero bytes past it.
+ */
+#include <errno.h>
+#include <sys/ioctl.h>
+
+#include <linux/iommufd.h>
+
+#include "harness/backends/kernel_mock.h"
+
+/* _IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + 32): the selftest's ioctl. */
+#define KMOCK_CMD		_IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + 32)
+#define KMOCK_OP_NEW_DEVICE	2	/* create, bind, attach to id */
+
+struct kmock_cmd {
+	uint32_t size;
+	uint32_t op;
+	uint32_t id;			/* the IOAS or HWPT to attach to */
+	uint32_t reserved;
+	union {
+		struct {
+			uint32_t out_test_obj;	/* destroys the device */
+			uint32_t out_hwpt;
+			uint32_t out_dev;	/* the iommufd device object */
+		} new_device;
+		uint64_t pad[6];
+	};
+	uint32_t last;
+} __attribute__((aligned(8)));
+
+int kernel_mock_probe(int iommufd)
+{
+	struct kmock_cmd c = { .size = sizeof(c), .op = 0 };
+
+	/* Operation 0 is none: -EOPNOTSUPP proves the ioctl exists. */
+	if (ioctl(iommufd, KMOCK_CMD, &c) == 0)
+		return -EPROTO;		/* not the selftest ioctl we know */
+	return errno == EOPNOTSUPP ? 0 : -errno;
+}
+
+int kernel_mock_attach(int iommufd, uint32_t pt_id, uint32_t *dev_id,
+		       uint32_t *hwpt_id)
+{
+	struct kmock_cmd c = {
+		.size = sizeof(c), .op = KMOCK_OP_NEW_DEVICE, .id = pt_id,
+	};
+
+	if (ioctl(iommufd, KMOCK_CMD, &c))
+		return -errno;
+	if (dev_id)
+		*dev_id = c.new_device.out_dev;
+	if (hwpt_id)
+		*hwpt_id = c.new_device.out_hwpt;
+	return 0;
+}

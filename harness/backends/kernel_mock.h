@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IOMMUFD_TEST mock device of the kernel backend (kernel.h): a device
+ * the kernel's CONFIG_IOMMUFD_TEST creates on request through the
+ * IOMMU_TEST_CMD ioctl of /dev/iommu, bound to that iommufd and attached to
+ * an IOAS or HWPT, behind the kernel's mock IOMMU driver. It lets clauses
+ * that need an attached device (the IOVA alignment and reserved ranges an
+ * attached domain imposes) run on a kernel without touching any real
+ * device.
+ *
+ * The selftest header that defines IOMMU_TEST_CMD is not uAPI (it lives in
+ * the kernel's drivers/iommu/iommufd/); kernel_mock.c declares the few
+ * fields it uses itself. Their layout and operation numbers are the same on
+ * 6.12 and 7.x.
+ */
+#ifndef SIOVH_BACKENDS_KERNEL_MOCK_H
+#define SIOVH_BACKENDS_KERNEL_MOCK_H
+
+#include <stdint.h>
+
+/*
+ * Does the iommufd fd have IOMMU_TEST_CMD? 0 yes; -ENOTTY when the kernel
+ * was built without CONFIG_IOMMUFD_TEST; -EPROTO when the ioctl does not
+ * answer like the selftest's; another -errno otherwise.
+ */
+int kernel_mock_probe(int iommufd);
+
+/*
+ * A mock device bound to iommufd and attached to pt_id (an IOAS, which
+ * gets an automatic paging HWPT, or a paging HWPT): *dev_id is its device
+ * object, *hwpt_id the HWPT it is attached to. It is destroyed with the
+ * iommufd (or by IOMMU_DESTROY of its test object, which the caller does
+ * not see). 0 or -errno as the ioctl returned it.
+ */
+int kernel_mock_attach(int iommufd, uint32_t pt_id, uint32_t *dev_id,
+		       uint32_t *hwpt_id);
+
+#endif /* SIOVH_BACKENDS_KERNEL_MOCK_H */

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# The VM runs side by side (step 6 of vm-check.sh):
+#
+#   vm-images/vm-compare.sh SIOVH OUT_DIR RUN_DIR...
+#
+# RUN_DIR: a run-vm.sh report directory (results.json, vm.json), e.g.
+# reports/vm/6.12.117-mock. Writes into OUT_DIR:
+#   index.html, merged.json  `SIOVH report merge` over the runs' results.json
+#                            (one column per run, in the order given)
+#   compare.txt              which column is which kernel and profile, then
+#                            every clause whose status is not the same in
+#                            every run, with each run's status and its
+#                            reason (skip reason, or the failure's first
+#                            messages), so that each difference says why
+# The last line of stdout is the summary ("N clauses, D differ across R
+# runs"). Exit 0, or 1 when an input is missing or the merge fails.
+set -euo pipefail
+
+die() { echo "vm-compare.sh: $*" >&2; exit 1; }
+
+[ $# -ge 3 ] || die "usage: vm-compare.sh SIOVH OUT_DIR RUN_DIR..."
+SIOVH=$1
+OUT=$2
+shift 2
+command -v jq >/dev/null || die "jq not found (harness/scripts/deps.sh --vm)"
+FILES=()
+for d in "$@"; do
+	[ -f "$d/results.json" ] || die "$d/results.json missing"
+	[ -f "$d/vm.json" ] || die "$d/vm.json missing"
+	FILES+=("$d/results.json")
+done
+
+mkdir -p "$OUT"
+"$SIOVH" report merge "${FILES[@]}" -o "$OUT" >/dev/null ||
+	die "siovh report merge failed"
+
+# One line per run: label<TAB>run name; the labels are merge's own.
+jq -r '.runs[] | [.label, .file] | @tsv' "$OUT/merged.json" >"$OUT/.labels"
+
+{
+	echo "siovh VM runs side by side (matrix: index.html, data: merged.json)"
+	echo
+	printf '%-10s %-24s %-14s %-8s %s\n' column run kernel profile "pass/fail/skip"
+	i=0
+	for d in "$@"; do
+		i=$((i + 1))
+		label=$(sed -n "${i}p" "$OUT/.labels" | cut -f1)
+		printf '%-10s %-24s %-14s %-8s %s\n' "$label" "${d##*/}" \
+			"$(jq -r .kernel "$d/vm.json")" "$(jq -r .profile "$d/vm.json")" \
+			"$(jq -r '.summary | "\(.passed)/\(.failed)/\(.skipped)"' "$d/results.json")"
+	done
+	echo
+	echo "Clauses whose status differs between the runs, each run's status and why:"
+	jq -r '.clauses[] | select((.status | unique | length) > 1) | .id' "$OUT/merged.json" |
+	while read -r id; do
+		echo
+		echo "$id"
+		for d in "$@"; do
+			jq -r --arg id "$id" --arg run "${d##*/}" '
+				(.results[] | select(.id == $id)) as $r
+				| "  \($run | .[0:24] | . + " " * (24 - length)) \($r.status)"
+				  + (if $r.status == "skip" then ": " + ($r.skip_reason // "")
+				     elif $r.status == "fail" then ": " + ([$r.messages[]? | tostring] | .[0:2] | join(" | "))
+				     else "" end)' "$d/results.json" | head -n1
+		done
+	done
+} >"$OUT/compare.txt"
+rm -f "$OUT/.labels"
+echo "$(jq -r '.summary.clauses' "$OUT/merged.json") clauses, $(jq -r '.summary.differ' "$OUT/merged.json") differ across $# runs"
