@@ -145,6 +145,7 @@ SIOVH_CLAUSE(fault_alloc_args,
 	struct iommu_hwpt_pgfault pf;
 	uint32_t bit;
 	struct fq q;
+	ssize_t r;
 
 	must_fault_queue(check, &q);
 	for (bit = 0; bit < 32; bit += 31) {
@@ -157,6 +158,12 @@ SIOVH_CLAUSE(fault_alloc_args,
 	}
 	EXPECT_ERRNO(t->iommufd->fault_read(t, -1, &pf, PF_SZ), -EBADF);
 	EXPECT_ERRNO(t->iommufd->fault_write(t, -1, &resp, PR_SZ), -EBADF);
-	/* The real queue is still there and empty. */
-	EXPECT_ERRNO(fq_read(check, &q, &pf, PF_SZ), -EAGAIN);
+	/*
+	 * The real queue is still there and empty: no record to read. An
+	 * empty read is 0 on Linux and -EAGAIN on the reference (a known
+	 * difference, vm-images/README.md), so either passes here.
+	 */
+	r = fq_read(check, &q, &pf, PF_SZ);
+	if (r != 0 && r != -EAGAIN)
+		FAIL("reading the empty fault queue gave %zd, expected 0 or -EAGAIN", r);
 }
