@@ -3,14 +3,49 @@
  * The selftests' bridge to siovh's runner: see siov_bridge.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <siovh/runner.h>
 
 #include "siov_bridge.h"
 
 #define SIOV_DEFAULT_TARGET "kernel"
+#define SIOV_BUNDLED_PROFILE "src/specs/profiles/ref.json"
+
+/*
+ * The ref target finds its device profile relative to siovh's tree, which a
+ * bundle in a kernel tree is not. For a ref target, and unless the user set
+ * $SIOVH_PROFILE, point it at the bundle's copy next to the program, else at
+ * the siovh tree the program was built from (SIOV_REF_PROFILE).
+ */
+static void ref_profile_default(const struct siovh_target_spec *spec)
+{
+	char path[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	if (strcmp(spec->backend->name, "ref") || getenv("SIOVH_PROFILE"))
+		return;
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n > 0) {
+		path[n] = '\0';
+		slash = strrchr(path, '/');
+		if (slash && (size_t)(slash + 1 - path) +
+			     sizeof(SIOV_BUNDLED_PROFILE) <= sizeof(path)) {
+			strcpy(slash + 1, SIOV_BUNDLED_PROFILE);
+			if (!access(path, R_OK)) {
+				setenv("SIOVH_PROFILE", path, 0);
+				return;
+			}
+		}
+	}
+#ifdef SIOV_REF_PROFILE
+	setenv("SIOVH_PROFILE", SIOV_REF_PROFILE, 0);
+#endif
+}
 
 /* Every line of text as a "# prefix..." KTAP diagnostic line. */
 static void log_lines(FILE *log, const char *prefix, const char *text)
@@ -109,6 +144,7 @@ enum siov_verdict siov_bridge_run(const char *id, FILE *log, char *reason,
 		snprintf(reason, len, "SIOV_TARGET: %s", err);
 		return SIOV_ERROR;
 	}
+	ref_profile_default(&spec);
 	ret = siovh_catalog_load(&cat, id, err, sizeof(err));
 	if (ret) {
 		snprintf(reason, len, "siovh catalog: %s (%s)", strerror(-ret),

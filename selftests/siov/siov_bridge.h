@@ -13,6 +13,10 @@
  * Evidence (failure messages, notes, the check's captured output) goes to
  * `log`, every line prefixed "# " as KTAP diagnostics.
  *
+ * For a "ref" target the bridge sets $SIOVH_PROFILE (unless set) to the
+ * reference profile: the bundled copy next to the program, else the one of
+ * the siovh tree it was built from.
+ *
  * This file does not include kselftest_harness.h, so it stays MIT like the
  * rest of siovh; the programs that do are GPL-2.0-only.
  */
