@@ -65,7 +65,7 @@ plan_is() {
 
 # One tree: build standalone, then run every program three ways.
 check_tree() {
-	local src=$1 hdr=$2 name out log prog nc rc fault f
+	local src=$1 hdr=$2 name out log prog nc rc exp fault f
 	name=$(basename "$src")
 	out=$work/$name
 	log=$work/$name.build.log
@@ -85,8 +85,9 @@ check_tree() {
 		ok $? "$name: siov_$f on this kernel: plan 1..$nc, $nc results"
 		! grep -E '^ok [0-9]+ .*# SKIP *$' "$out/$f.kernel.ktap" | grep -q .
 		ok $? "$name: siov_$f on this kernel: every skip has a reason"
-		[ "$rc" -eq "$(expected_rc "$out/$f.kernel.ktap")" ]
-		ok $? "$name: siov_$f on this kernel: exit $rc as kselftest says" ||
+		exp=$(expected_rc "$out/$f.kernel.ktap")
+		[ "$rc" -eq "$exp" ]
+		ok $? "$name: siov_$f on this kernel: exit $rc, kselftest's code for its results is $exp" ||
 			grep -m3 '^not ok' "$out/$f.kernel.ktap" | sed 's/^/# /'
 
 		SIOV_TARGET=ref "$prog" >"$out/$f.ref.ktap" 2>&1
@@ -104,6 +105,23 @@ check_tree() {
 		ok $? "$name: siov_iommufd on ref:fault=$fault fails with evidence, exit 1 (got $rc)"
 	else
 		skip "$name: fault path" "siovh lists no iommufd fault"
+	fi
+
+	# run-in-vm.sh, the VM tier's runner, under busybox sh when present.
+	local sh=sh
+	command -v busybox >/dev/null && sh="busybox sh"
+	SIOV_TARGET=ref $sh "$root/selftests/siov/run-in-vm.sh" "$out" "$out/vm.ref" \
+		>"$out/vm.ref.tap" 2>&1 &&
+		[ "$(grep -cE '^ok [0-9]+ selftests: siov: siov_[a-z]+$' "$out/vm.ref.tap")" -eq 3 ] &&
+		[ -s "$out/vm.ref/siov_iommufd.ktap" ]
+	ok $? "$name: run-in-vm.sh ($sh) on the reference: 3 programs ok, exit 0"
+	if [ -n "$fault" ]; then
+		SIOV_TARGET=ref:fault=$fault $sh "$root/selftests/siov/run-in-vm.sh" \
+			"$out" "$out/vm.fault" >"$out/vm.fault.tap" 2>&1
+		rc=$?
+		[ "$rc" -eq 1 ] &&
+			grep -qE '^not ok [0-9]+ selftests: siov: siov_iommufd # exit=1$' "$out/vm.fault.tap"
+		ok $? "$name: run-in-vm.sh with ref:fault=$fault: siov_iommufd not ok, exit 1 (got $rc)"
 	fi
 }
 
