@@ -14,6 +14,20 @@
 # Exit 0 when no program failed (skips are fine), 1 otherwise, 2 on usage.
 # POSIX sh: busybox's ash runs it. SIOV_TARGET and SIOVH_TIMEOUT_SCALE pass
 # through to the programs.
+#
+# Wiring into the VM tier (vm-images/, not done here): build the programs
+# per kernel with that kernel's headers,
+#   make -C selftests/siov KSRC=$SRC KHDR=$CACHE/headers/include \
+#        OUTPUT=$PWD/build/selftests/$NAME
+# then in build-initramfs.sh, after siovh is staged (SIOV_DIR = that OUTPUT):
+#   mkdir -p "$STAGE/opt/siov"
+#   cp "$SIOV_DIR"/siov_iommufd "$SIOV_DIR"/siov_vdev "$SIOV_DIR"/siov_pci \
+#      "$HERE/../selftests/siov/settings" "$HERE/../selftests/siov/run-in-vm.sh" \
+#      "$STAGE/opt/siov/"
+#   for p in "$STAGE"/opt/siov/siov_*; do file_is_static "$p" || copy_libs "$p"; done
+# and in init.sh's run_clauses, after `siovh run` and before the tar of /out:
+#   [ -x /opt/siov/run-in-vm.sh ] && /opt/siov/run-in-vm.sh /opt/siov /out/selftests
+# so the KTAP lands in the results tar as selftests/*.ktap.
 set -u
 
 [ $# -eq 2 ] || { echo "usage: run-in-vm.sh DIR OUTDIR" >&2; exit 2; }
