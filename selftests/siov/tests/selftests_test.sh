@@ -9,6 +9,7 @@
 #     clause count, every skip has a reason, and the exit code is what
 #     kselftest says for the results (4 when all skipped, 0, or 1);
 #   - on the reference (SIOV_TARGET=ref): every test passes, exit 0;
+#   - with clang too (build only, -Werror);
 #   - on the reference with an injected iommufd fault: some test fails with
 #     its evidence, exit 1 (the fail path is real);
 # then bundle them into a scratch copy of the first tree's kselftest
@@ -74,6 +75,16 @@ check_tree() {
 	ok $? "$name: standalone build with -Werror" || { tail -5 "$log" | sed 's/^/# /'; return; }
 	! grep -q 'warning:' "$log"
 	ok $? "$name: no compiler warnings" || grep -m5 'warning:' "$log" | sed 's/^/# /'
+
+	if command -v clang >/dev/null; then
+		make -C "$root/selftests/siov" KSRC="$src" KHDR="$hdr" OUTPUT="$out-clang" \
+			LLVM=1 USERCFLAGS=-Werror -j"${JOBS:-2}" >"$log.clang" 2>&1 &&
+			! grep -q 'warning:' "$log.clang"
+		ok $? "$name: standalone build with clang -Werror, no warnings" ||
+			grep -m5 'warning:\|error' "$log.clang" | sed 's/^/# /'
+	else
+		skip "$name: clang build" "clang is not installed"
+	fi
 
 	fault=$("$siovh" faults | awk '$2 == "iommufd" { print $1; exit }')
 	for f in $facets; do
