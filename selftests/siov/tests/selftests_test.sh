@@ -36,7 +36,9 @@ trees() {
 		return
 	fi
 	for k in "$cache"/kernels/*/; do
-		[ -r "$k/source" ] && [ -f "$k/headers/include/linux/iommufd.h" ] || continue
+		# "done": the entry is complete (a build in progress has none).
+		[ -f "$k/done" ] && [ -r "$k/source" ] &&
+			[ -f "$k/headers/include/linux/iommufd.h" ] || continue
 		src=$(cat "$k/source")
 		[ -f "$src/tools/testing/selftests/kselftest_harness.h" ] || continue
 		echo "$src ${k}headers/include"
