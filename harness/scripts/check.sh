@@ -64,6 +64,9 @@ step runner-selftest "$build/runner_selftest"
 step cli harness/core/tests/cli_test.sh "$build/siovh"
 step report harness/core/tests/report_test.sh "$build/siovh"
 step profile-schema harness/core/tests/profile_schema_test.sh "$build/siovh"
+# selftests/siov (kselftest programs) built against each cached kernel tree
+# and run on this host, on the reference, and in a scratch kernel tree.
+step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
 
 # The fuzz targets (fuzz/, issue 5): every committed seed and regression
 # reproducer replayed against this build (one TAP result per file, each in
