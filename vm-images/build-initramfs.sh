@@ -11,6 +11,9 @@
 #   /bin/<name>                 each program of $VM_EXTRA_BINS (e.g.
 #                               kfindings, the siov profile's
 #                               siov-pasid-test), with its shared objects
+#   /opt/siov/                  the kselftest programs of selftests/siov in
+#                               $VM_SELFTESTS_DIR, its settings and
+#                               run-in-vm.sh (their runner in the guest)
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
@@ -66,6 +69,19 @@ for bin in ${VM_EXTRA_BINS:-}; do
 	cp "$bin" "$STAGE/bin/"
 	file_is_static "$bin" || copy_libs "$bin"
 done
+
+# The kselftest programs of selftests/siov (VM_SELFTESTS_DIR: their
+# OUTPUT directory), with the runner that stands in for kselftest's.
+if [ -n "${VM_SELFTESTS_DIR:-}" ]; then
+	mkdir -p "$STAGE/opt/siov"
+	for prog in "$VM_SELFTESTS_DIR"/siov_iommufd "$VM_SELFTESTS_DIR"/siov_vdev \
+		    "$VM_SELFTESTS_DIR"/siov_pci; do
+		[ -x "$prog" ] || die "VM_SELFTESTS_DIR: $prog is not an executable"
+		cp "$prog" "$STAGE/opt/siov/"
+		file_is_static "$prog" || copy_libs "$prog"
+	done
+	cp "$HERE/../selftests/siov/settings" "$HERE/../selftests/siov/run-in-vm.sh" "$STAGE/opt/siov/"
+fi
 
 if [ $# -gt 0 ]; then
 	printf '%s\n' "$@" >"$STAGE/etc/siovh/run-args"

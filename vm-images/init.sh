@@ -11,7 +11,9 @@
 #                     SIOVH-RESULTS-END rc=<siovh's exit code>, to the
 #                     results port (ttyS1), away from kernel messages;
 #                     then /bin/kfindings, when the image has it, into
-#                     /out/findings.ktap (vm-images/probes/kfindings.c).
+#                     /out/findings.ktap (vm-images/probes/kfindings.c),
+#                     and the kselftest programs in /opt/siov, when the
+#                     image has them, into /out/selftests/ (selftests/siov).
 #   siovh.mode=shell  an interactive shell on the console.
 #   siovh.timeout_scale=N   exported as SIOVH_TIMEOUT_SCALE (TCG is slow).
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
@@ -84,6 +86,11 @@ run_clauses() {
 	if [ -x /bin/kfindings ] && [ "$(arg siovh.siov_only 0)" != 1 ]; then
 		kfindings >/out/findings.ktap 2>&1
 		say "kfindings exit $?"
+	fi
+	# the same clauses as kselftest programs (selftests/siov)
+	if [ -x /opt/siov/run-in-vm.sh ] && [ "$(arg siovh.siov_only 0)" != 1 ]; then
+		/opt/siov/run-in-vm.sh /opt/siov /out/selftests >/dev/null 2>&1
+		say "kselftests exit $?"
 	fi
 	if [ ! -c "$results" ]; then
 		say "no results port $results"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# Prune the VM kernel cache (vm-images/build-kernel.sh's entries):
+# Prune the VM cache: build-kernel.sh's kernels, build-qemu.sh's QEMUs and
+# the unpacked kernel sources:
 #
 #   vm-images/prune-cache.sh [--dry-run] [KEEP]
 #
@@ -55,6 +56,28 @@ for d in "$CACHE"/kernels/*-*/; do
 	[ -d "$d" ] && [ ! -f "$d/done" ] || continue
 	[ -n "$(find "$d" -maxdepth 0 -mmin +1440)" ] && ! busy "$d" && remove "$d"
 done
+
+# QEMU builds (vm-images/qemu/build-qemu.sh): the KEEP newest complete
+# entries stay (each device-core change makes one); an incomplete one goes
+# once it is a day old.
+if [ -d "$CACHE/qemu" ]; then
+	n=0
+	while read -r _ dir; do
+		n=$((n + 1))
+		if [ "$n" -gt "$KEEP" ] && ! busy "$dir"; then
+			remove "$dir"
+		fi
+	done < <(for d in "$CACHE"/qemu/*-*/; do
+			[ -f "$d/done" ] && echo "$(stat -c %Y "$d/done") ${d%/}"
+		 done | sort -rn)
+	for d in "$CACHE"/qemu/*-*/; do
+		d=${d%/}
+		[ -d "$d" ] && [ ! -f "$d/done" ] || continue
+		if [ -n "$(find "$d" -maxdepth 0 -mmin +1440)" ] && ! busy "$d"; then
+			remove "$d"
+		fi
+	done
+fi
 
 # Sources: keep those a remaining entry names (its key's first line is
 # "pkg:PACKAGE:VERSION") and the newest unpacked version of each package.

@@ -23,7 +23,9 @@
 #    vm-images/vm.mk);
 # 4. build the initramfs (vm-images/build-initramfs.sh), every run, with
 #    vm-images/probes/kfindings.c (the kernel's side of each known kernel/
-#    reference difference, measured with the IOMMUFD_TEST mock device);
+#    reference difference, measured with the IOMMUFD_TEST mock device) and
+#    the kselftest programs of selftests/siov (built against the kernel's
+#    tree and headers; run in the guest after siovh, KTAP in selftests/);
 # 5. boot each of its profiles, collecting reports/vm/<release>-<profile>/
 #    (vm-images/run-vm.sh); after profile siov, each device-model fault of
 #    SIOV_FAULTS boots the endpoint faulty with only the guest test, which
@@ -110,10 +112,12 @@ kernel_fail() {
 # One run's reports flattened into the TAP stream, names prefixed.
 flatten() {
 	local dir=$1 prefix=$2 k p
-	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap" "$dir/findings.ktap"; do
+	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap" "$dir/findings.ktap" \
+		 "$dir/selftests/selftests.ktap"; do
 		[ -f "$k" ] || continue
 		p=$prefix
 		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
+		[ "${k##*/}" = selftests.ktap ] && p="$prefix: kselftest"
 		# siovh writes a failure's "# file:line: ..." lines before its
 		# result line; TAP readers expect them after it.
 		awk -v p="$p" '/^(not )?ok [0-9]+ / {
@@ -214,12 +218,21 @@ run_kernel() {
 		kernel_fail "$krel" "building vm-images/probes/kfindings.c failed" "$LOGS/kfindings-$tag.log"
 		return
 	fi
+	# the kselftest programs (selftests/siov), against this kernel's
+	# tree (kselftest_harness.h) and headers
+	if ! make --no-print-directory -C selftests/siov KSRC="$(cat "$kdir/source")" \
+		KHDR="$kdir/headers/include" OUTPUT="$ROOT/build/$variant/selftests" \
+		>"$LOGS/selftests-$tag.log" 2>&1; then
+		kernel_fail "$krel" "building selftests/siov failed" "$LOGS/selftests-$tag.log"
+		return
+	fi
 	log "siovh built in $(since "$t0") s"
 
 	# 4. initramfs
 	t0=$(now)
 	initrd=build/$variant/initramfs.cpio
 	if ! VM_EXTRA_BINS="build/$variant/kfindings build/$variant/siov-pasid-test" \
+		VM_SELFTESTS_DIR="build/$variant/selftests" \
 		vm-images/build-initramfs.sh "$initrd" "build/$variant/siovh" "${RUN_ARGS[@]}" \
 		>/dev/null 2>"$LOGS/initramfs-$tag.log"; then
 		kernel_fail "$krel" "building the initramfs failed" "$LOGS/initramfs-$tag.log"
