@@ -37,47 +37,38 @@ busy() {
 	! flock -n "$1/.lock" true
 }
 
-[ -d "$CACHE/kernels" ] || exit 0
-declare -A seen=()
-# newest first: "done" mtime (seconds), then the entry
-while read -r _ dir; do
-	name=${dir##*/}
-	name=${name%-*}
-	seen[$name]=$(( ${seen[$name]:-0} + 1 ))
-	if [ "${seen[$name]}" -gt "$KEEP" ] && ! busy "$dir"; then
-		remove "$dir"
-	fi
-done < <(for d in "$CACHE"/kernels/*-*/; do
-		[ -f "$d/done" ] && echo "$(stat -c %Y "$d/done") ${d%/}"
-	 done | sort -rn)
-
-for d in "$CACHE"/kernels/*-*/; do
-	d=${d%/}
-	[ -d "$d" ] && [ ! -f "$d/done" ] || continue
-	[ -n "$(find "$d" -maxdepth 0 -mmin +1440)" ] && ! busy "$d" && remove "$d"
-done
-
-# QEMU builds (vm-images/qemu/build-qemu.sh): the KEEP newest complete
-# entries stay (each device-core change makes one); an incomplete one goes
-# once it is a day old.
-if [ -d "$CACHE/qemu" ]; then
-	n=0
+# prune_entries DIR: DIR's entries are NAME-KEY directories (a kernel
+# name such as 6.12, or a QEMU source version); per NAME the KEEP newest
+# complete ones stay (newest by their "done" stamp), older ones go, and an
+# entry without "done" (a build interrupted) goes once it is a day old;
+# never one a build holds locked.
+prune_entries() {
+	local root=$1 name dir d
+	local -A seen=()
+	[ -d "$root" ] || return 0
 	while read -r _ dir; do
-		n=$((n + 1))
-		if [ "$n" -gt "$KEEP" ] && ! busy "$dir"; then
+		name=${dir##*/}
+		name=${name%-*}
+		seen[$name]=$(( ${seen[$name]:-0} + 1 ))
+		if [ "${seen[$name]}" -gt "$KEEP" ] && ! busy "$dir"; then
 			remove "$dir"
 		fi
-	done < <(for d in "$CACHE"/qemu/*-*/; do
+	done < <(for d in "$root"/*-*/; do
 			[ -f "$d/done" ] && echo "$(stat -c %Y "$d/done") ${d%/}"
 		 done | sort -rn)
-	for d in "$CACHE"/qemu/*-*/; do
+	for d in "$root"/*-*/; do
 		d=${d%/}
 		[ -d "$d" ] && [ ! -f "$d/done" ] || continue
 		if [ -n "$(find "$d" -maxdepth 0 -mmin +1440)" ] && ! busy "$d"; then
 			remove "$d"
 		fi
 	done
-fi
+}
+
+# Kernels (build-kernel.sh) and QEMU builds (qemu/build-qemu.sh: each
+# device-core change makes one).
+prune_entries "$CACHE/kernels"
+prune_entries "$CACHE/qemu"
 
 # Sources: keep those a remaining entry names (its key's first line is
 # "pkg:PACKAGE:VERSION") and the newest unpacked version of each package.

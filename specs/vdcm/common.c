@@ -447,9 +447,9 @@ uint64_t efd_take(int fd)
 	return v;
 }
 
-static int set_irqs(struct vd *d, uint32_t flags, uint32_t index,
-		    uint32_t start, uint32_t count, const void *data,
-		    size_t dlen)
+int set_irqs_raw(struct vd *d, uint32_t flags, uint32_t index,
+		 uint32_t start, uint32_t count, const void *data, size_t dlen,
+		 size_t argsz_data)
 {
 	uint8_t buf[sizeof(struct vfio_irq_set) + 64 * sizeof(int)];
 	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
@@ -457,7 +457,7 @@ static int set_irqs(struct vd *d, uint32_t flags, uint32_t index,
 	if (dlen > 64 * sizeof(int))
 		return -E2BIG;
 	memset(buf, 0, sizeof(buf));
-	s->argsz = (uint32_t)(sizeof(*s) + dlen);
+	s->argsz = (uint32_t)(sizeof(*s) + argsz_data);
 	s->flags = flags;
 	s->index = index;
 	s->start = start;
@@ -465,6 +465,13 @@ static int set_irqs(struct vd *d, uint32_t flags, uint32_t index,
 	if (dlen)
 		memcpy(s->data, data, dlen);
 	return d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_SET_IRQS, s);
+}
+
+static int set_irqs(struct vd *d, uint32_t flags, uint32_t index,
+		    uint32_t start, uint32_t count, const void *data,
+		    size_t dlen)
+{
+	return set_irqs_raw(d, flags, index, start, count, data, dlen, dlen);
 }
 
 int irq_trigger(struct vd *d, uint32_t index, uint32_t start, uint32_t count,

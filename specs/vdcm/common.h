@@ -162,6 +162,12 @@ void leak_expect(struct siovh_check *check, const struct siovh_profile *p,
 int must_eventfd(struct siovh_check *check);
 /* The eventfd's count (read and reset), 0 if not signalled. */
 uint64_t efd_take(int fd);
+/* A raw VFIO_DEVICE_SET_IRQS: the header, then dlen bytes of data (at most
+ * 64 ints, else -E2BIG), with argsz the header plus argsz_data (which may
+ * say less than dlen). */
+int set_irqs_raw(struct vd *d, uint32_t flags, uint32_t index,
+		 uint32_t start, uint32_t count, const void *data, size_t dlen,
+		 size_t argsz_data);
 /* SET_IRQS on index: ACTION_TRIGGER with eventfds (fd -1 disarms). */
 int irq_trigger(struct vd *d, uint32_t index, uint32_t start, uint32_t count,
 		const int *fds);

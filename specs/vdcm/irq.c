@@ -319,28 +319,6 @@ SIOVH_CLAUSE(irq_pba,
 	vd_down(check, &d);
 }
 
-/* A raw VFIO_DEVICE_SET_IRQS: the header, then dlen bytes of data, with
- * argsz the header plus argsz_data (which may say less than dlen). */
-static int set_irqs_raw(struct vd *d, uint32_t flags, uint32_t index,
-			uint32_t start, uint32_t count, const void *data,
-			size_t dlen, size_t argsz_data)
-{
-	uint8_t buf[sizeof(struct vfio_irq_set) + 16 * sizeof(int)];
-	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
-
-	memset(buf, 0, sizeof(buf));
-	if (dlen > sizeof(buf) - sizeof(*s))
-		return -E2BIG;
-	s->argsz = (uint32_t)(sizeof(*s) + argsz_data);
-	s->flags = flags;
-	s->index = index;
-	s->start = start;
-	s->count = count;
-	if (dlen)
-		memcpy(s->data, data, dlen);
-	return d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_SET_IRQS, s);
-}
-
 #define NONE_TRIGGER (VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER)
 
 SIOVH_CLAUSE(irq_set_header,
