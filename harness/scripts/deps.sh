@@ -145,27 +145,21 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+
+# add_source FILE TYPES SUITE: a deb822 source of Debian's archive.
+add_source() {
+	printf 'Types: %s\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		"$2" "$3" | $SUDO tee "$1" >/dev/null
+}
 if { [ "$need_uapi" = 1 ] || [ "$need_qemu" = 1 ] || [ "$need_meson" = 1 ]; } &&
    [ ! -f "$BACKPORTS_LIST" ]; then
 	echo "deps.sh: adding bookworm-backports for linux-libc-dev with linux/iommufd.h"
-	$SUDO sh -c "cat > $BACKPORTS_LIST" <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+	add_source "$BACKPORTS_LIST" deb bookworm-backports
 fi
 
 if [ "$need_src" = 1 ]; then
 	echo "deps.sh: adding deb-src bookworm-backports for QEMU's source tarball"
-	$SUDO sh -c "cat > $BACKPORTS_SRC_LIST" <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+	add_source "$BACKPORTS_SRC_LIST" deb-src bookworm-backports
 fi
 
 if [ "$need_k7" = 1 ]; then
@@ -173,13 +167,7 @@ if [ "$need_k7" = 1 ]; then
 	# a package no other suite has can be picked from it.
 	if [ ! -f "$TRIXIE_LIST" ]; then
 		echo "deps.sh: adding trixie-backports (pinned low) for linux-source-7.*"
-		$SUDO sh -c "cat > $TRIXIE_LIST" <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+		add_source "$TRIXIE_LIST" deb trixie-backports
 	fi
 	if [ ! -f "$TRIXIE_PIN" ]; then
 		$SUDO sh -c "cat > $TRIXIE_PIN" <<'PIN'
