@@ -28,7 +28,8 @@
 #    tree and headers; run in the guest after siovh, KTAP in selftests/);
 # 5. boot each of its profiles, collecting reports/vm/<release>-<profile>/
 #    (vm-images/run-vm.sh); after profile siov, each device-model fault of
-#    SIOV_FAULTS boots the endpoint faulty with only the guest test, which
+#    SIOV_FAULTS boots the endpoint faulty with only the guest test and
+#    the pci clauses (SIOV.DVSEC.*), which
 #    must fail;
 # 6. with more than one run, compare them (vm-images/vm-compare.sh):
 #    reports/vm/compare/ (siovh report merge's matrix, and compare.txt with
@@ -156,8 +157,9 @@ siov_qemu() {
 }
 
 # Device-model faults (profile siov): each fault of SIOV_FAULTS boots the
-# endpoint with that fault and only the guest test; the fault is detected
-# when at least one of the guest test's results fails.
+# endpoint with that fault, the guest test and the pci clauses
+# (SIOV.DVSEC.*, kernel:device=BDF); the fault is detected when at least
+# one of their results fails, and the result names which.
 siov_faults() {
 	local kdir=$1 initrd=$2 krel=$3 f dir t0 failed
 	for f in ${SIOV_FAULTS-dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun}; do
@@ -166,9 +168,13 @@ siov_faults() {
 		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1" \
 			vm-images/run-vm.sh siov "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-fault-$f.log" 2>&1 || true
-		failed=$(sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$dir/siov.tap" 2>/dev/null | tr '\n' ' ')
+		failed=$(sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$dir/siov.tap" "$dir/results.ktap" \
+			 2>/dev/null | tr '\n' ' ')
 		if [ ! -f "$dir/siov.tap" ]; then
 			printf 'not ok 0 %s-siov-fault %s: no siov.tap (see %s)\n' "$krel" "$f" "$dir" >>"$LOGS/tap"
+		elif [ ! -f "$dir/results.ktap" ]; then
+			printf 'not ok 0 %s-siov-fault %s: no results.ktap of the pci clauses (see %s)\n' \
+				"$krel" "$f" "$dir" >>"$LOGS/tap"
 		elif [ -n "$failed" ]; then
 			printf 'ok 0 %s-siov-fault %s: detected by %s\n' "$krel" "$f" "${failed% }" >>"$LOGS/tap"
 		elif grep -q "SKIP" "$dir/siov.tap" && [ "$f" = dma-pasid-zero ]; then

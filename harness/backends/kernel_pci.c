@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "harness/backends/kernel_pci.h"
@@ -18,6 +19,7 @@
 
 struct kernel_pci {
 	int fd;
+	bool held;			/* this check holds the device's flock */
 	char profile[PATH_MAX];
 };
 
@@ -101,25 +103,54 @@ static bool cfg_access_ok(const void *buf, size_t len, uint64_t offset)
 	       offset < PCI_CFG_SIZE;
 }
 
+/*
+ * Every check opens its own target, but there is one device: a check's
+ * first config access takes an exclusive flock on the config file (each
+ * open is its own open file description, so checks in parallel children
+ * exclude each other), held until its target closes. The checks that
+ * touch the device thus run one after the other whatever --jobs says, and
+ * one check's FLR or BAR sizing never lands in the middle of another's.
+ */
+static int kernel_pci_hold(struct kernel_pci *p)
+{
+	while (!p->held) {
+		if (!flock(p->fd, LOCK_EX))
+			p->held = true;
+		else if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
 static ssize_t kernel_cfg_read(struct siovh_target *t, void *buf, size_t len,
 			       uint64_t offset)
 {
+	struct kernel_pci *p = kernel_pci_of(t);
 	ssize_t n;
+	int ret;
 
 	if (!cfg_access_ok(buf, len, offset))
 		return -EINVAL;
-	n = pread(kernel_pci_of(t)->fd, buf, len, (off_t)offset);
+	ret = kernel_pci_hold(p);
+	if (ret)
+		return ret;
+	n = pread(p->fd, buf, len, (off_t)offset);
 	return n < 0 ? -errno : n;
 }
 
 static ssize_t kernel_cfg_write(struct siovh_target *t, const void *buf,
 				size_t len, uint64_t offset)
 {
+	struct kernel_pci *p = kernel_pci_of(t);
 	ssize_t n;
+	int ret;
 
 	if (!cfg_access_ok(buf, len, offset))
 		return -EINVAL;
-	n = pwrite(kernel_pci_of(t)->fd, buf, len, (off_t)offset);
+	ret = kernel_pci_hold(p);
+	if (ret)
+		return ret;
+	n = pwrite(p->fd, buf, len, (off_t)offset);
 	return n < 0 ? -errno : n;
 }
 
@@ -170,6 +201,6 @@ void kernel_pci_close(struct kernel_pci *p)
 	if (!p)
 		return;
 	if (p->fd >= 0)
-		close(p->fd);
+		close(p->fd);		/* drops the flock */
 	free(p);
 }

@@ -9,6 +9,11 @@
  * to the device as the clauses issue them (the kernel passes them through),
  * so only ever name a function that is yours to test.
  *
+ * There is one device for every check: a check's first config access
+ * takes an exclusive flock(2) on the config file, held until its target
+ * closes, so the checks that touch the device run one at a time whatever
+ * --jobs says (one's FLR never lands inside another's BAR sizing).
+ *
  * The device profile the function is judged by is the reference's
  * (specs/profiles/ref.json, as the ref target finds it): the QEMU endpoint
  * of vm-images/qemu is built from the same device core and configuration.

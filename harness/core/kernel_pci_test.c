@@ -8,7 +8,8 @@
  * -EINVAL with a message naming the option); the opened target reads the
  * reference's bytes at every size, refuses bad sizes and offsets, writes
  * through to the file, names the reference profile, and without a device
- * says how to name one. TAP output; exit 1 on any failure.
+ * says how to name one; a check's first access takes the device's flock,
+ * its close releases it. TAP output; exit 1 on any failure.
  *
  *   kernel_pci_test [--dump FILE]   (--dump: write the reference's 4 KiB
  *                                    config space to FILE and exit)
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -197,6 +199,36 @@ static void test_access(void)
 	}
 }
 
+/* A check's first access locks the device until its target closes. */
+static void test_lock(void)
+{
+	struct siovh_target_spec spec;
+	struct siovh_target t;
+	char err[512] = "";
+	int fd = open(cfg_path, O_RDONLY), locked;
+	ssize_t ret;
+
+	if (fd < 0 || siovh_target_parse("kernel:device=" BDF, &spec, err,
+					 sizeof(err)) ||
+	    siovh_target_open(&spec, &t)) {
+		result(false, "the device lock: target opens", err);
+		result(false, "the device lock: released at close", NULL);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	locked = flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK;
+	flock(fd, LOCK_UN);
+	rd(&t, 4, 0, &ret);
+	result(!locked && ret == 4 && flock(fd, LOCK_EX | LOCK_NB) &&
+	       errno == EWOULDBLOCK,
+	       "the first config access takes the device's flock (not the open)", NULL);
+	siovh_target_close(&t);
+	result(!flock(fd, LOCK_EX | LOCK_NB),
+	       "closing the target releases the device's flock", NULL);
+	close(fd);
+}
+
 /* Not root: a read-only config file opens, its writes are -EBADF. */
 static void test_read_only(void)
 {
@@ -246,13 +278,14 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "--dump"))
 		return write_file(argv[2], ref_cfg, CFG) ? 1 : 0;
-	printf("TAP version 13\n1..19\n");
+	printf("TAP version 13\n1..21\n");
 	if (make_sysfs()) {
 		printf("Bail out! cannot make a fake sysfs under %s\n", root);
 		return 1;
 	}
 	test_parse();
 	test_access();
+	test_lock();
 	test_read_only();
 	cleanup();
 	return failed ? 1 : 0;
