@@ -73,6 +73,26 @@ siov_bdf() {
 	done
 }
 
+# with_device SPEC ARGS...: ARGS with the kernel target replaced by SPEC
+# (`--target kernel` or `--target=kernel`; siovh takes one --target), or
+# SPEC added when no target is named; into ARGS (words: no argument of
+# run-args has spaces in it).
+with_device() {
+	spec=$1 ARGS="" prev="" named=0
+	shift
+	for a in "$@"; do
+		if [ "$prev" = --target ] && [ "$a" = kernel ]; then
+			a=$spec named=1
+		elif [ "$a" = --target=kernel ]; then
+			a=--target=$spec named=1
+		elif [ "$prev" = --target ] || [ "${a#--target=}" != "$a" ]; then
+			named=1
+		fi
+		ARGS="$ARGS $a" prev=$a
+	done
+	[ "$named" = 1 ] || ARGS="$ARGS --target $spec"
+}
+
 run_clauses() {
 	results=/dev/ttyS1
 	set --
@@ -84,8 +104,9 @@ run_clauses() {
 	if [ "$(arg siovh.siov 0)" = 1 ]; then
 		bdf=$(siov_bdf)
 		if [ -n "$bdf" ]; then
-			# the last --target wins
-			set -- "$@" --target "kernel:device=$bdf"
+			with_device "kernel:device=$bdf" "$@"
+			# shellcheck disable=SC2086 # ARGS is words, on purpose
+			set -- $ARGS
 			export SIOVH_PROFILE=/etc/siovh/profile.json
 		else
 			say "no SIOV endpoint (8086:5107) on the PCI bus"
