@@ -17,6 +17,8 @@
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
+#   /etc/siovh/profile.json     the reference's device profile (the SIOV
+#                               endpoint's, for kernel:device=BDF in init.sh)
 #
 # The image is rebuilt every run (it takes about a second). The guest's
 # mode (run the clauses, or an interactive shell) is chosen on the kernel
@@ -47,6 +49,7 @@ mkdir -p "$STAGE"/{bin,dev,etc/siovh,proc,sys,tmp,out,root}
 cp "$BUSYBOX" "$STAGE/bin/busybox"
 ln -s busybox "$STAGE/bin/sh"
 cp "$HERE/init.sh" "$STAGE/init"
+cp "$HERE/../specs/profiles/ref.json" "$STAGE/etc/siovh/profile.json"
 chmod 0755 "$STAGE/init"
 
 # siovh and the shared objects it loads, at the paths ldd resolved them to

@@ -62,6 +62,37 @@ siov_test() {
 	cat /tmp/siov.tap
 }
 
+# The SIOV endpoint's BDF, found by its IDs (not by where QEMU put it).
+siov_bdf() {
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor" 2>/dev/null)" = 0x8086 ] &&
+		   [ "$(cat "$d/device" 2>/dev/null)" = 0x5107 ]; then
+			basename "$d"
+			return
+		fi
+	done
+}
+
+# with_device SPEC ARGS...: ARGS with the kernel target replaced by SPEC
+# (`--target kernel` or `--target=kernel`; siovh takes one --target), or
+# SPEC added when no target is named; into ARGS (words: no argument of
+# run-args has spaces in it).
+with_device() {
+	spec=$1 ARGS="" prev="" named=0
+	shift
+	for a in "$@"; do
+		if [ "$prev" = --target ] && [ "$a" = kernel ]; then
+			a=$spec named=1
+		elif [ "$a" = --target=kernel ]; then
+			a=--target=$spec named=1
+		elif [ "$prev" = --target ] || [ "${a#--target=}" != "$a" ]; then
+			named=1
+		fi
+		ARGS="$ARGS $a" prev=$a
+	done
+	[ "$named" = 1 ] || ARGS="$ARGS --target $spec"
+}
+
 run_clauses() {
 	results=/dev/ttyS1
 	set --
@@ -70,16 +101,23 @@ run_clauses() {
 	done </etc/siovh/run-args
 	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
 	siov_test
-	if [ "$(arg siovh.siov_only 0)" = 1 ]; then
-		# A device-fault run: only the SIOV guest test matters.
-		say "siovh run skipped (siovh.siov_only=1)"
-		mkdir -p /out
-		rc=0
-	else
-		say "siovh run $* --report /out"
-		siovh run "$@" --report /out
-		rc=$?
+	if [ "$(arg siovh.siov 0)" = 1 ]; then
+		bdf=$(siov_bdf)
+		if [ -n "$bdf" ]; then
+			with_device "kernel:device=$bdf" "$@"
+			# shellcheck disable=SC2086 # ARGS is words, on purpose
+			set -- $ARGS
+			export SIOVH_PROFILE=/etc/siovh/profile.json
+		else
+			say "no SIOV endpoint (8086:5107) on the PCI bus"
+		fi
 	fi
+	# A device-fault run: the guest test and the pci clauses only.
+	[ "$(arg siovh.siov_only 0)" = 1 ] && set -- "$@" --filter 'SIOV.DVSEC.*'
+	say "siovh run $* --report /out"
+	siovh run "$@" --report /out
+	rc=$?
+	unset SIOVH_PROFILE
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
 	[ -f /tmp/siov.tap ] && cp /tmp/siov.tap /out/siov.tap
 	# the kernel's side of the known kernel/reference differences

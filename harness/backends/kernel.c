@@ -18,6 +18,7 @@
 
 #include "harness/backends/kernel.h"
 #include "harness/backends/kernel_mock.h"
+#include "harness/backends/kernel_pci.h"
 
 #define KERNEL_IOMMU_DEV "/dev/iommu"
 
@@ -25,11 +26,17 @@ struct kernel_target {
 	int iommufd;			/* -1 when /dev/iommu did not open */
 	char iommufd_why[160];		/* why not, for the skip reasons */
 	int mock;			/* kernel_mock_probe(): 0 = usable */
+	struct kernel_pci *pci;		/* device=BDF, or NULL */
 };
 
 static struct kernel_target *kernel_of(const struct siovh_target *t)
 {
 	return t->priv;
+}
+
+struct kernel_pci *kernel_pci_of(struct siovh_target *t)
+{
+	return kernel_of(t)->pci;
 }
 
 static int neg_errno(long ret)
@@ -123,10 +130,13 @@ static void kernel_open_iommufd(struct siovh_target *t, struct kernel_target *k)
 	k->mock = kernel_mock_probe(k->iommufd);
 }
 
+static void kernel_close(struct siovh_target *t);
+
 static int kernel_open(const struct siovh_target_spec *spec,
 		       struct siovh_target *t)
 {
 	struct kernel_target *k;
+	int ret;
 
 	if (spec->fault >= 0)
 		return -EINVAL;
@@ -136,6 +146,16 @@ static int kernel_open(const struct siovh_target_spec *spec,
 	t->priv = k;
 	t->features = 0;
 	kernel_open_iommufd(t, k);
+	/* device=BDF (spec->arg, checked when the spec was parsed) */
+	if (spec->arg[0]) {
+		ret = kernel_pci_open(t, spec->arg, &k->pci);
+		if (ret) {
+			fprintf(stderr, "siovh: target '%s': %s/config: %s\n",
+				spec->text, spec->arg, strerror(-ret));
+			kernel_close(t);
+			return ret;
+		}
+	}
 	return 0;
 }
 
@@ -147,6 +167,7 @@ static void kernel_close(struct siovh_target *t)
 		return;
 	if (k->iommufd >= 0)
 		close(k->iommufd);
+	kernel_pci_close(k->pci);
 	free(k);
 	t->priv = NULL;
 }
@@ -171,14 +192,14 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 	case SIOVH_FEAT_VDEV_DIRTY:
 		return "the kernel backend does not drive VFIO devices (vfio cdev, mdev) yet";
 	case SIOVH_FEAT_PCI_CONFIG:
-		return "the kernel backend touches no PCI device (no --device given)";
+		return "the kernel backend touches no PCI device (name one: --target kernel:device=DDDD:BB:DD.F)";
 	}
 	return NULL;
 }
 
 const struct siovh_backend siovh_kernel_backend = {
 	.name = "kernel",
-	.summary = "the running kernel's uAPI: /dev/iommu (iommufd, with the IOMMUFD_TEST mock device where built in); VFIO devices and mdev not yet",
+	.summary = "the running kernel's uAPI: /dev/iommu (iommufd, with the IOMMUFD_TEST mock device where built in); with device=BDF, that PCI function's config space through sysfs; VFIO devices and mdev not yet",
 	.faults = NULL,
 	.open = kernel_open,
 	.close = kernel_close,

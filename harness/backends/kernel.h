@@ -6,14 +6,21 @@
  * and its test_device op backed by the kernel's IOMMUFD_TEST mock device
  * when the kernel has one (kernel_mock.h; -ENOTTY otherwise).
  *
- * Features: SIOVH_FEAT_IOMMUFD when /dev/iommu opens, nothing else. Every
+ * Features: SIOVH_FEAT_IOMMUFD when /dev/iommu opens, SIOVH_FEAT_PCI_CONFIG
+ * with a device, nothing else. Every
  * other facet is NULL, so its clauses skip with the backend's reason
  * (struct siovh_backend.lacks): the IOASID facet because the IOASID core
  * has no uAPI, the others because this backend does not drive them yet.
  *
- * Safety: the backend opens /dev/iommu and nothing else; it touches no
- * device, binds and unbinds no driver (the mock device is a software
- * device of the kernel's selftest driver, gone with the iommufd).
+ * With device=BDF ("--target kernel:device=0000:01:00.0") it also has the
+ * pci facet (kernel_pci.h): that function's config space through sysfs,
+ * and SIOVH_FEAT_PCI_CONFIG, judged by the reference's device profile.
+ *
+ * Safety: the backend opens /dev/iommu, and the config file of the one
+ * device named, nothing else; it binds and unbinds no driver (the mock
+ * device is a software device of the kernel's selftest driver, gone with
+ * the iommufd). The pci clauses write that device's config registers
+ * (restoring them, and an FLR): name only a device that is yours to test.
  *
  * Env: SIOVH_KERNEL_IOMMU_DEV overrides the /dev/iommu path (tests).
  */

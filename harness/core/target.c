@@ -4,9 +4,11 @@
  * names (target.h).
  *
  * Spec grammar: NAME[:OPTION[,OPTION...]], OPTION = KEY=VALUE. Keys:
- * `fault`, naming one of the backend's faults, and `profile` (ref only), a
+ * `fault`, naming one of the backend's faults, `profile` (ref only), a
  * device profile the reference builds its SIOV parent from (ref.h), loaded
- * and checked here. The plugin target
+ * and checked here, and `device` (kernel only), the PCI function whose
+ * config space the pci facet reads (kernel_pci.h), its address checked and
+ * its sysfs entry looked up here. The plugin target
  * has its own: plugin:PATH[:ARG] (harness/include/siovh/plugin.h); the
  * object is loaded here, so that a bad one is reported before anything
  * runs. Everything that does not parse is a one-line error naming the bad
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "harness/backends/kernel.h"
+#include "harness/backends/kernel_pci.h"
 #include "harness/backends/plugin.h"
 #include "harness/backends/ref.h"
 #include "internal.h"
@@ -126,6 +129,24 @@ static int parse_profile(struct siovh_target_spec *spec, const char *val,
 	return siovh_ref_profile_check(spec->arg, err, errlen);
 }
 
+/* device=BDF: the kernel's pci facet; the canonical address to spec->arg. */
+static int parse_device(struct siovh_target_spec *spec, const char *val,
+			size_t vlen, char *err, size_t errlen)
+{
+	if (spec->backend != &siovh_kernel_backend) {
+		snprintf(err, errlen, "target '%s' takes no device option (only kernel does)",
+			 spec->backend->name);
+		return -EINVAL;
+	}
+	if (spec->arg[0]) {
+		snprintf(err, errlen, "target '%s' names more than one device",
+			 spec->text);
+		return -EINVAL;
+	}
+	return siovh_kernel_pci_check(val, vlen, spec->arg, sizeof(spec->arg),
+				      err, errlen) ? -EINVAL : 0;
+}
+
 static int parse_option(struct siovh_target_spec *spec, const char *opt,
 			size_t len, char *err, size_t errlen)
 {
@@ -136,8 +157,10 @@ static int parse_option(struct siovh_target_spec *spec, const char *opt,
 
 	if (eq && klen == 7 && !strncmp(opt, "profile", 7))
 		return parse_profile(spec, val, vlen, err, errlen);
+	if (eq && klen == 6 && !strncmp(opt, "device", 6))
+		return parse_device(spec, val, vlen, err, errlen);
 	if (!eq || klen != 5 || strncmp(opt, "fault", 5)) {
-		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH)",
+		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF)",
 			 (int)len, opt, spec->text);
 		return -EINVAL;
 	}

@@ -64,6 +64,8 @@ step runner-selftest "$build/runner_selftest"
 step cli harness/core/tests/cli_test.sh "$build/siovh"
 step report harness/core/tests/report_test.sh "$build/siovh"
 step profile-schema harness/core/tests/profile_schema_test.sh "$build/siovh"
+# the kernel target's pci facet (device=BDF) on a fake sysfs
+step kernel-pci harness/core/tests/kernel_pci_test.sh "$build/siovh"
 # selftests/siov (kselftest programs) built against each cached kernel tree
 # and run on this host, on the reference, and in a scratch kernel tree.
 step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
