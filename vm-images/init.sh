@@ -101,10 +101,12 @@ run_clauses() {
 	done </etc/siovh/run-args
 	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
 	siov_test
+	siov_target=""
 	if [ "$(arg siovh.siov 0)" = 1 ]; then
 		bdf=$(siov_bdf)
 		if [ -n "$bdf" ]; then
-			with_device "kernel:device=$bdf" "$@"
+			siov_target="kernel:device=$bdf"
+			with_device "$siov_target" "$@"
 			# shellcheck disable=SC2086 # ARGS is words, on purpose
 			set -- $ARGS
 			export SIOVH_PROFILE=/etc/siovh/profile.json
@@ -127,7 +129,13 @@ run_clauses() {
 	fi
 	# the same clauses as kselftest programs (selftests/siov)
 	if [ -x /opt/siov/run-in-vm.sh ] && [ "$(arg siovh.siov_only 0)" != 1 ]; then
-		/opt/siov/run-in-vm.sh /opt/siov /out/selftests >/dev/null 2>&1
+		# on the SIOV endpoint when there is one, as siovh ran
+		if [ -n "$siov_target" ]; then
+			SIOV_TARGET=$siov_target SIOVH_PROFILE=/etc/siovh/profile.json \
+				/opt/siov/run-in-vm.sh /opt/siov /out/selftests >/dev/null 2>&1
+		else
+			/opt/siov/run-in-vm.sh /opt/siov /out/selftests >/dev/null 2>&1
+		fi
 		say "kselftests exit $?"
 	fi
 	if [ ! -c "$results" ]; then
