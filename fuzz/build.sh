@@ -43,6 +43,14 @@ for opt in fuzz/*/*.options; do
 	sed "s/^dict = .*/dict = ${name}_fuzzer.dict/" "$opt" \
 		>"$OUT/${name}_fuzzer.options"
 	cp fuzz/"$name"/"$name".dict "$OUT/${name}_fuzzer.dict"
+	# The seeds and the saved reproducers (regression-NAME, so that no
+	# name of one hides one of the other in the flat zip).
+	corpus=$(mktemp -d)
+	cp fuzz/"$name"/seeds/* "$corpus"/
+	for f in fuzz/"$name"/regressions/*; do
+		[ -f "$f" ] && cp "$f" "$corpus/regression-${f##*/}"
+	done
 	rm -f "$OUT/${name}_fuzzer_seed_corpus.zip"
-	zip -qj "$OUT/${name}_fuzzer_seed_corpus.zip" fuzz/"$name"/seeds/*
+	zip -qj "$OUT/${name}_fuzzer_seed_corpus.zip" "$corpus"/*
+	rm -rf "$corpus"
 done
