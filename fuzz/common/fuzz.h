@@ -75,6 +75,12 @@ void fz_bytes(struct fz *f, void *dst, size_t len);
 __attribute__((noreturn, format(printf, 1, 2)))
 void fz_fail(const char *fmt, ...);
 
+/* The reference profile (specs/profiles/ref.json, compiled in by
+ * fuzz/common/embed.sh), parsed on first use; fz_fail() if it does not
+ * parse. Read-only, the same for every input. */
+struct siovh_profile;
+const struct siovh_profile *fz_ref_profile_get(void);
+
 /*
  * Open a faultless ref target into t (or, with SIOVH_FUZZ_FAULT=NAME in
  * the environment, one with that fault injected: fuzz/oracle_check.sh);

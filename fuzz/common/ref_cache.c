@@ -55,6 +55,7 @@
 
 #include <linux/iommufd.h>
 
+#include "siovh/profile.h"
 #include "fuzz.h"
 
 #define MAX_ADIS	64		/* SIOVDEV_MAX_ADIS */
@@ -368,4 +369,19 @@ FZ_ORACLE void fz_ref_put(struct siovh_target *t, bool clean)
 unsigned long fz_ref_generation(void)
 {
 	return cache.generation;
+}
+
+/* build/fuzz/gen/ref_profile.c (fuzz/common/embed.sh) */
+extern const char fz_ref_profile[];
+extern const size_t fz_ref_profile_len;
+
+const struct siovh_profile *fz_ref_profile_get(void)
+{
+	static struct siovh_profile *p;
+	char err[256];
+
+	if (!p && siovh_profile_parse(fz_ref_profile, fz_ref_profile_len,
+				      "ref.json", &p, err, sizeof(err)))
+		fz_fail("the compiled-in reference profile: %s", err);
+	return p;
 }

@@ -70,10 +70,6 @@
 #include "specs/models/prq_seq.h"
 #include "fuzz/common/fuzz.h"
 
-/* The reference profile (build/fuzz/gen/ref_profile.c, fuzz/common/embed.sh). */
-extern const char fz_ref_profile[];
-extern const size_t fz_ref_profile_len;
-
 #define PAGE		4096ull
 #define MAX_OBJS	8
 #define MAX_RECENT	8
@@ -612,18 +608,6 @@ static bool raw_run(struct siovh_target *t, const uint8_t *data, size_t size)
 	return clean;
 }
 
-/* The profile the page request engine is judged against, parsed once. */
-static const struct siovh_profile *profile(void)
-{
-	static struct siovh_profile *p;
-	char err[256];
-
-	if (!p && siovh_profile_parse(fz_ref_profile, fz_ref_profile_len,
-				      "ref.json", &p, err, sizeof(err)))
-		fz_fail("the compiled-in reference profile: %s", err);
-	return p;
-}
-
 /*
  * The IOAS engines, one per mix, each kept with a ref target of its own
  * (fz_ref_get_slot): opened as the slot's set-up, closed before its
@@ -695,7 +679,7 @@ static bool prq_run(struct siovh_target *t, const uint8_t *data, size_t size)
 	struct prq_seq *s = NULL;
 	int ret;
 
-	ret = prq_seq_open(t, profile(), &s);
+	ret = prq_seq_open(t, fz_ref_profile_get(), &s);
 	if (ret)
 		fz_fail("opening the page request sequence engine: %d", ret);
 	ret = prq_seq_run_bytes(s, data, size);

@@ -35,24 +35,12 @@
 #include "engine.h"
 #include "vfio_raw.h"
 
-/* The profile, parsed once: it is read-only and the same for every input. */
-static const struct siovh_profile *profile(void)
-{
-	static struct siovh_profile *p;
-	char err[256];
-
-	if (!p && siovh_profile_parse(fz_ref_profile, fz_ref_profile_len,
-				      "ref.json", &p, err, sizeof(err)))
-		fz_fail("the compiled-in reference profile: %s", err);
-	return p;
-}
-
 /* The engine is kept across inputs while it can be shown clean (engine.c). */
 static struct siovh_vdev_seq *run_model(struct siovh_target *t,
 					const uint8_t *data, size_t size,
 					bool tight)
 {
-	struct siovh_vdev_seq *s = engine_get(t, profile(), tight);
+	struct siovh_vdev_seq *s = engine_get(t, fz_ref_profile_get(), tight);
 	uint64_t ops = siovh_vdev_seq_ops(s);
 	int ret;
 
@@ -81,6 +69,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Either driver's teardown released and removed every VDEV and
 	 * checked the parent has all its ADIs back, or failed the input. */
 	fz_ref_put(t, true);
-	engine_put(t, profile(), s);
+	engine_put(t, fz_ref_profile_get(), s);
 	return 0;
 }

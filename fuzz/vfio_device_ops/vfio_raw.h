@@ -15,8 +15,4 @@
 
 void vfio_raw_run(struct siovh_target *t, const uint8_t *data, size_t size);
 
-/* The reference profile (build/fuzz/gen/ref_profile.c, fuzz/common/embed.sh). */
-extern const char fz_ref_profile[];
-extern const size_t fz_ref_profile_len;
-
 #endif /* SIOVH_FUZZ_VFIO_RAW_H */

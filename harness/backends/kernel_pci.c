@@ -122,35 +122,40 @@ static int kernel_pci_hold(struct kernel_pci *p)
 	return 0;
 }
 
-static ssize_t kernel_cfg_read(struct siovh_target *t, void *buf, size_t len,
-			       uint64_t offset)
+/* A checked access, with the device held: its config fd, or -errno. */
+static int kernel_cfg_begin(struct siovh_target *t, const void *buf,
+			    size_t len, uint64_t offset)
 {
 	struct kernel_pci *p = kernel_pci_of(t);
-	ssize_t n;
 	int ret;
 
 	if (!cfg_access_ok(buf, len, offset))
 		return -EINVAL;
 	ret = kernel_pci_hold(p);
-	if (ret)
-		return ret;
-	n = pread(p->fd, buf, len, (off_t)offset);
+	return ret ? ret : p->fd;
+}
+
+static ssize_t kernel_cfg_read(struct siovh_target *t, void *buf, size_t len,
+			       uint64_t offset)
+{
+	int fd = kernel_cfg_begin(t, buf, len, offset);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = pread(fd, buf, len, (off_t)offset);
 	return n < 0 ? -errno : n;
 }
 
 static ssize_t kernel_cfg_write(struct siovh_target *t, const void *buf,
 				size_t len, uint64_t offset)
 {
-	struct kernel_pci *p = kernel_pci_of(t);
+	int fd = kernel_cfg_begin(t, buf, len, offset);
 	ssize_t n;
-	int ret;
 
-	if (!cfg_access_ok(buf, len, offset))
-		return -EINVAL;
-	ret = kernel_pci_hold(p);
-	if (ret)
-		return ret;
-	n = pwrite(p->fd, buf, len, (off_t)offset);
+	if (fd < 0)
+		return fd;
+	n = pwrite(fd, buf, len, (off_t)offset);
 	return n < 0 ? -errno : n;
 }
 
