@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Prune the VM cache: build-kernel.sh's kernels, build-qemu.sh's QEMUs and
-# the unpacked kernel sources:
+# their kept build trees, and the unpacked kernel sources:
 #
 #   vm-images/prune-cache.sh [--dry-run] [KEEP]
 #
@@ -37,20 +37,20 @@ busy() {
 	! flock -n "$1/.lock" true
 }
 
-# prune_entries DIR: DIR's entries are NAME-KEY directories (a kernel
-# name such as 6.12, or a QEMU source version); per NAME the KEEP newest
-# complete ones stay (newest by their "done" stamp), older ones go, and an
-# entry without "done" (a build interrupted) goes once it is a day old;
-# never one a build holds locked.
+# prune_entries DIR [N]: DIR's entries are NAME-KEY directories (a kernel
+# name such as 6.12, or a QEMU source version); per NAME the N (default
+# KEEP) newest complete ones stay (newest by their "done" stamp), older
+# ones go, and an entry without "done" (a build interrupted) goes once it
+# is a day old; never one a build holds locked.
 prune_entries() {
-	local root=$1 name dir d
+	local root=$1 keep=${2:-$KEEP} name dir d
 	local -A seen=()
 	[ -d "$root" ] || return 0
 	while read -r _ dir; do
 		name=${dir##*/}
 		name=${name%-*}
 		seen[$name]=$(( ${seen[$name]:-0} + 1 ))
-		if [ "${seen[$name]}" -gt "$KEEP" ] && ! busy "$dir"; then
+		if [ "${seen[$name]}" -gt "$keep" ] && ! busy "$dir"; then
 			remove "$dir"
 		fi
 	done < <(for d in "$root"/*-*/; do
@@ -69,6 +69,9 @@ prune_entries() {
 # device-core change makes one).
 prune_entries "$CACHE/kernels"
 prune_entries "$CACHE/qemu"
+# QEMU's kept build trees (about 1 GiB each; "done" is their last use): one
+# per source version is enough, a new script makes a new one.
+prune_entries "$CACHE/qemu-tree" 1
 
 # Sources: keep those a remaining entry names (its key's first line is
 # "pkg:PACKAGE:VERSION") and the newest unpacked version of each package.

@@ -35,9 +35,14 @@
 # entry is reused as is. One build per entry at a time (flock on the
 # entry), and the build itself runs under the machine's heavy-job lock
 # SIOVH_HEAVY_LOCK (default /tmp/siovh-heavy.lock; empty: the caller holds
-# it already, as `make vm-check` does). The source and object trees are
-# removed after a successful build (about 1 GiB); the binary links only
-# Debian's shared libraries (glib, pixman, fdt).
+# it already, as `make vm-check` does). The binary links only Debian's
+# shared libraries (glib, pixman, fdt).
+#
+# The configured source and object tree (about 1 GiB) is kept per tarball
+# and script, in $SIOVH_CACHE/qemu-tree/<version>-<key>: a change to the
+# device sources copies only the files that differ into it, so ninja
+# recompiles those and relinks (seconds, not the minutes of a full build).
+# prune-cache.sh removes trees no longer used.
 #
 # Env: SIOVH_CACHE, JOBS (default 2), QEMU_SRC_VERSION (a Debian source
 # version to fetch instead of the newest), SIOVH_HEAVY_LOCK.
@@ -129,19 +134,47 @@ edit_once() {
 	grep -qF -- "$new" "$file" || die "editing ${file#"$SRCDIR"/} failed"
 }
 
-# Steps 2 and 3 on an unpacked tree.
-add_device() {
-	local dst=$SRCDIR/hw/misc/siovh f list=""
-	[ -f "$SRCDIR/hw/misc/meson.build" ] || die "no hw/misc/meson.build in $SRCDIR"
-	mkdir -p "$dst"
-	cp "$DEVICE" "$dst/"
+# The build line hw/misc/meson.build gets: the adapter and the core's .c
+# files, built when the target has VT-d (CONFIG_VTD).
+MESON_MARK="# siovh (vm-images/qemu/build-qemu.sh): the SIOV test endpoint"
+meson_line() {
+	local f list=""
 	for f in $(core_files); do
-		cp "$f" "$dst/"
 		case $f in *.c) list="$list, 'siovh/${f##*/}'" ;; esac
 	done
-	printf "\n# siovh (vm-images/qemu/build-qemu.sh): the SIOV test endpoint\nsystem_ss.add(when: 'CONFIG_VTD', if_true: files('siovh/siov-testdev.c'%s))\n" \
-		"$list" >>"$SRCDIR/hw/misc/meson.build"
+	printf "system_ss.add(when: 'CONFIG_VTD', if_true: files('siovh/siov-testdev.c'%s))" "$list"
+}
 
+# Step 2, on an unpacked tree and again on a kept one: copy into
+# hw/misc/siovh only the files that differ (unchanged ones keep their
+# mtime, so ninja leaves their objects alone), drop files the core no
+# longer has, and (re)write the build line after its marker.
+sync_device() {
+	local dst=$SRCDIR/hw/misc/siovh meson=$SRCDIR/hw/misc/meson.build f line
+	local -A want=()
+	[ -f "$meson" ] || die "no hw/misc/meson.build in $SRCDIR"
+	mkdir -p "$dst"
+	for f in "$DEVICE" $(core_files); do
+		want[${f##*/}]=1
+		cmp -s "$f" "$dst/${f##*/}" || cp "$f" "$dst/"
+	done
+	for f in "$dst"/*; do
+		if [ -e "$f" ] && [ -z "${want[${f##*/}]:-}" ]; then
+			rm -f "$f"
+		fi
+	done
+	line=$(meson_line)
+	if ! grep -qF -- "$MESON_MARK" "$meson"; then
+		printf '\n%s\n%s\n' "$MESON_MARK" "$line" >>"$meson"
+	elif ! grep -qxF -- "$line" "$meson"; then
+		MARK=$MESON_MARK LINE=$line perl -0pi -e \
+			's/(\Q$ENV{MARK}\E\n)[^\n]*/$1$ENV{LINE}/' "$meson"
+		grep -qxF -- "$line" "$meson" || die "rewriting the build line of hw/misc/meson.build failed"
+	fi
+}
+
+# Step 3, once per unpacked tree.
+edit_tree() {
 	edit_once "$SRCDIR/hw/i386/intel_iommu.c" \
 		's->ecap |= VTD_ECAP_PASID;' \
 		's->ecap |= VTD_ECAP_PASID | (19ULL << 35); /* siovh: PSS 19, 20-bit PASIDs */'
@@ -152,32 +185,55 @@ add_device() {
 	fi
 }
 
-build() {
-	local out=$1
-	SRCDIR=$out/src
-	rm -rf "$SRCDIR" "$out/build" "$out/qemu-system-x86_64"
-	mkdir -p "$SRCDIR"
+# The kept tree's key: the tarball's version and this script (the device
+# sources are synced into it, not part of it).
+tree_key() {
+	{ echo "$SRC_VERSION"; cat "${BASH_SOURCE[0]}"; } | sha256sum | cut -c1-16
+}
+
+# Unpack, edit and configure the tree unless its "configured" stamp says a
+# previous run did; an interrupted preparation starts over.
+prepare_tree() {
+	local tree=$1 log=$2
+	SRCDIR=$tree/src
+	[ -f "$tree/configured" ] && return
+	rm -rf "$SRCDIR" "$tree/build"
+	mkdir -p "$SRCDIR" "$tree/build"
 	log "unpacking ${TARBALL##*/} into $SRCDIR"
 	tar -xf "$TARBALL" -C "$SRCDIR" --strip-components=1 || die "unpacking $TARBALL failed"
-	add_device
-	mkdir -p "$out/build"
+	edit_tree
+	sync_device
 	log "configuring (x86_64-softmmu)"
-	(cd "$out/build" && "$SRCDIR/configure" --python=/usr/bin/python3 --target-list=x86_64-softmmu \
+	(cd "$tree/build" && "$SRCDIR/configure" --python=/usr/bin/python3 --target-list=x86_64-softmmu \
 		--disable-docs --disable-werror --without-default-features \
 		--disable-download --disable-install-blobs --enable-fdt=system) \
-		>>"$out/build.log" 2>&1 || {
-		tail -n 20 "$out/build.log" >&2
-		die "configure failed (see $out/build.log)"
+		>>"$log" 2>&1 || {
+		tail -n 20 "$log" >&2
+		die "configure failed (see $log)"
 	}
-	log "building qemu-system-x86_64 with ninja -j$JOBS (log: $out/build.log)"
-	ninja -C "$out/build" -j"$JOBS" qemu-system-x86_64 >>"$out/build.log" 2>&1 || {
+	touch "$tree/configured"
+}
+
+# Build entry OUT in the kept tree, under the tree's own lock: the entries
+# of other device keys share it.
+build() {
+	local out=$1 tree
+	tree=$CACHE/qemu-tree/${SRC_VERSION#*:}-$(tree_key)
+	mkdir -p "$tree"
+	exec 7>"$tree/.lock"
+	flock 7 || die "cannot lock $tree/.lock"
+	prepare_tree "$tree" "$out/build.log"
+	sync_device
+	log "building qemu-system-x86_64 with ninja -j$JOBS in $tree (log: $out/build.log)"
+	ninja -C "$tree/build" -j"$JOBS" qemu-system-x86_64 >>"$out/build.log" 2>&1 || {
 		grep -E 'error|FAILED' "$out/build.log" | tail -n 20 >&2
 		die "ninja failed (see $out/build.log)"
 	}
-	"$out/build/qemu-system-x86_64" -device help 2>/dev/null | grep -q '"siov-testdev"' ||
+	"$tree/build/qemu-system-x86_64" -device help 2>/dev/null | grep -q '"siov-testdev"' ||
 		die "the built QEMU has no siov-testdev device"
-	cp "$out/build/qemu-system-x86_64" "$out/qemu-system-x86_64"
-	rm -rf "$SRCDIR" "$out/build"
+	cp "$tree/build/qemu-system-x86_64" "$out/qemu-system-x86_64"
+	touch "$tree/done"	# its last use, for prune-cache.sh
+	exec 7>&-
 }
 
 main() {
