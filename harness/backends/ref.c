@@ -22,6 +22,14 @@
  * ref.json, or (ref:profile=PATH) the one PATH describes (ref_profile.c);
  * profile_path() names that profile, so the clauses judge the parent by it.
  *
+ * ref:parent=vfio:BDF keeps the IOASID core and the VDCM and replaces the
+ * parent and its IOMMU with a real endpoint and the running kernel's
+ * iommufd (vfio_parent.h): facets vfio_device, test (without the ADI event
+ * log and the IOMMU's fault records) and pci (the function's sysfs
+ * config); no ioasid (the core would be the in-process one, not the
+ * kernel's) and no iommufd (the VDEVs are this process's, not the
+ * kernel's devices). Only vdcm faults apply (target.c refuses others).
+ *
  * Faults: the table is the union of the modules' X-macro lists, in the
  * order ioasid, siovdev, viommu, vdcm, iommufd, kvm ("ioasid-<name>",
  * "siovdev-<name>", ...); spec->fault indexes it and ref_open routes the
@@ -40,6 +48,7 @@
 #include <unistd.h>
 
 #include "harness/backends/ref.h"
+#include "harness/backends/vfio_parent.h"
 #include "harness/ref/iommufd/iommufd.h"
 #include "harness/ref/kvm/kvm_pasid.h"
 #include "harness/ref/ioasid/ioasid.h"
@@ -59,6 +68,10 @@
 		      SIOVH_FEAT_PCI_CONFIG | SIOVH_FEAT_TEST_VDEV | \
 		      SIOVH_FEAT_VDEV_MIGRATION | SIOVH_FEAT_VDEV_DIRTY | \
 		      SIOVH_FEAT_REF_ENGINE | SIOVH_FEAT_IOMMUFD)
+/* ref:parent=vfio: the reference VDCM over a real endpoint. */
+#define REF_VFIO_FEATURES (SIOVH_FEAT_VFIO_DEVICE | SIOVH_FEAT_PCI_CONFIG | \
+			   SIOVH_FEAT_TEST_VDEV | SIOVH_FEAT_VDEV_MIGRATION | \
+			   SIOVH_FEAT_REF_ENGINE)
 /* Only a parent with PRI sends page requests (siovdev.h "Page requests"). */
 #define REF_FEATURES_PRI SIOVH_FEAT_PAGE_REQUEST
 
@@ -69,7 +82,9 @@ struct ref_target {
 	struct vdcm *vdcm;
 	struct iommufd_ctx *iommufd;
 	struct kvm_pasid *kvm;
+	struct vfio_parent *vfio;	/* ref:parent=vfio, else NULL */
 	char profile[PATH_MAX];
+	char why[256];			/* why the vfio parent did not open */
 };
 
 static struct ref_target *ref_of(struct siovh_target *t)
@@ -353,7 +368,8 @@ static int ref_release(struct siovh_target *t, struct siovh_vdev *vdev)
 {
 	struct siovh_vdev_probe p;
 
-	if (!vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), &p) && p.open)
+	if (ref_of(t)->iommufd &&
+	    !vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), &p) && p.open)
 		iommufd_device_close(ref_of(t)->iommufd, vdev);
 	return vdcm_vdev_release(vdcm_of(t), vdev_of(vdev));
 }
@@ -528,6 +544,8 @@ static void ref_dev_deliver(void *priv)
 	struct ref_target *ref = priv;
 	struct viommu_page_response r;
 
+	if (!ref->iommu)
+		return;			/* a real parent: the kernel's IOMMU */
 	while (!viommu_prq_response_pop(ref->iommu, &r))
 		if (r.rid == REF_RID)
 			siovdev_page_response(ref->parent, r.pasid,
@@ -798,6 +816,7 @@ static void ref_destroy(struct ref_target *ref)
 {
 	iommufd_ctx_destroy(ref->iommufd);
 	vdcm_destroy(ref->vdcm);
+	vfio_parent_close(ref->vfio);
 	kvm_pasid_destroy(ref->kvm);
 	siovdev_destroy(ref->parent);
 	viommu_destroy(ref->iommu);
@@ -877,6 +896,85 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f,
 	return ref->iommufd ? 0 : -errno;
 }
 
+/* ---- ref:parent=vfio:BDF ---- */
+
+const char *siovh_ref_parent_bdf(const struct siovh_target_spec *spec)
+{
+	return spec->backend == &siovh_ref_backend && !spec->arg[0] &&
+	       spec->arg[1] ? spec->arg + 1 : NULL;
+}
+
+static ssize_t ref_vfio_cfg_read(struct siovh_target *t, void *buf,
+				 size_t len, uint64_t offset)
+{
+	return vfio_parent_cfg_pread(ref_of(t)->vfio, buf, len, offset);
+}
+
+static ssize_t ref_vfio_cfg_write(struct siovh_target *t, const void *buf,
+				  size_t len, uint64_t offset)
+{
+	return vfio_parent_cfg_pwrite(ref_of(t)->vfio, buf, len, offset);
+}
+
+static const struct siovh_pci_ops ref_vfio_pci_ops = {
+	.cfg_read = ref_vfio_cfg_read,
+	.cfg_write = ref_vfio_cfg_write,
+	.profile_path = ref_profile_path,
+};
+
+/* No event log and no fault records: the kernel's IOMMU keeps those. */
+static const struct siovh_test_ops ref_vfio_test_ops = {
+	.parent_probe = ref_parent_probe,
+	.vdev_probe = ref_vdev_probe,
+	.adi_probe = ref_adi_probe,
+};
+
+/*
+ * The IOASID core supplies the VDCM's PASIDs (the device's PASID space is
+ * this process's to use: the kernel attaches whichever it is given).
+ */
+static int ref_vfio_open(const struct siovh_target_spec *spec,
+			 const struct ref_faults *f, struct siovh_target *t)
+{
+	struct vdcm_params params;
+	struct ref_target *ref;
+	int ret;
+
+	ref = calloc(1, sizeof(*ref));
+	if (!ref)
+		return -ENOMEM;
+	ret = -errno;
+	ref->ioasid = ioasid_core_create(REF_IOASID_CAPACITY, f->ioasid);
+	if (!ref->ioasid)
+		goto err;
+	ret = vfio_parent_open(siovh_ref_parent_bdf(spec), &ref->vfio,
+			       ref->why, sizeof(ref->why));
+	if (ret) {
+		fprintf(stderr, "siovh: target '%s': %s\n", spec->text,
+			ref->why);
+		goto err;
+	}
+	params = (struct vdcm_params) {
+		.ioasid = ref->ioasid, .fault = f->vdcm,
+		.hw_ops = &vfio_parent_hw_ops, .hw = ref->vfio,
+	};
+	ref->vdcm = vdcm_create(&params);
+	ret = -errno;
+	if (!ref->vdcm)
+		goto err;
+	siovh_ref_profile_path(ref->profile, sizeof(ref->profile));
+	t->priv = ref;
+	t->features = REF_VFIO_FEATURES;
+	t->test = &ref_vfio_test_ops;
+	t->vfio_device = &ref_vfio_device_ops;
+	t->pci = &ref_vfio_pci_ops;
+	return 0;
+
+err:
+	ref_destroy(ref);
+	return ret ? ret : -EIO;
+}
+
 static int ref_open(const struct siovh_target_spec *spec,
 		    struct siovh_target *t)
 {
@@ -886,6 +984,8 @@ static int ref_open(const struct siovh_target_spec *spec,
 	int ret;
 
 	ret = ref_route_fault(spec->fault, &f);
+	if (!ret && siovh_ref_parent_bdf(spec))
+		return ref_vfio_open(spec, &f, t);
 	if (!ret)
 		ret = ref_parent_config(spec, &dcfg);
 	if (ret)
@@ -927,7 +1027,23 @@ static void ref_close(struct siovh_target *t)
 
 static const char *ref_lacks(const struct siovh_target *t, uint64_t feature)
 {
-	(void)t;
+	const struct ref_target *ref = t->priv;
+
+	if (ref && ref->vfio) {
+		switch (feature) {
+		case SIOVH_FEAT_IOASID:
+		case SIOVH_FEAT_TEST_IOASID:
+		case SIOVH_FEAT_IOASID_THREADS:
+			return "ref:parent=vfio judges the VDCM over a real endpoint; its IOASID core is the in-process one (the kernel's has no uAPI)";
+		case SIOVH_FEAT_IOMMUFD:
+			return "ref:parent=vfio: the VDEVs are the reference VDCM's, not kernel devices, so they cannot be bound to the kernel's /dev/iommu";
+		case SIOVH_FEAT_VDEV_DIRTY:
+			return "ref:parent=vfio: DMA logging needs the in-process IOMMU's dirty bits";
+		case SIOVH_FEAT_PAGE_REQUEST:
+			return "ref:parent=vfio: PRI belongs to the kernel's IOMMU driver (and QEMU's VT-d has no page request queue)";
+		}
+		return NULL;
+	}
 	if (feature == SIOVH_FEAT_PAGE_REQUEST)
 		return "the parent has no PRI capability (its profile's parent.ext_caps lacks \"pri\")";
 	return NULL;
