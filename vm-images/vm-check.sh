@@ -114,9 +114,10 @@ kernel_fail() {
 flatten() {
 	local dir=$1 prefix=$2 k p
 	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap" "$dir/findings.ktap" \
-		 "$dir/selftests/selftests.ktap"; do
+		 "$dir/selftests/selftests.ktap" "$dir/vfio-parent/results.ktap"; do
 		[ -f "$k" ] || continue
 		p=$prefix
+		[ "$k" = "$dir/vfio-parent/results.ktap" ] && p="$prefix: vfio-parent"
 		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
 		[ "${k##*/}" = selftests.ktap ] && p="$prefix: kselftest"
 		# siovh writes a failure's "# file:line: ..." lines before its

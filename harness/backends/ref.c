@@ -929,6 +929,11 @@ static const struct siovh_test_ops ref_vfio_test_ops = {
 	.adi_probe = ref_adi_probe,
 };
 
+static void ref_vfio_msi(void *ctx, uint64_t addr, uint32_t data)
+{
+	vdcm_msi(ctx, addr, data);
+}
+
 /*
  * The IOASID core supplies the VDCM's PASIDs (the device's PASID space is
  * this process's to use: the kernel attaches whichever it is given).
@@ -962,6 +967,7 @@ static int ref_vfio_open(const struct siovh_target_spec *spec,
 	ret = -errno;
 	if (!ref->vdcm)
 		goto err;
+	vfio_parent_set_msi(ref->vfio, ref_vfio_msi, ref->vdcm);
 	siovh_ref_profile_path(ref->profile, sizeof(ref->profile));
 	t->priv = ref;
 	t->features = REF_VFIO_FEATURES;

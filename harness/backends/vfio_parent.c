@@ -34,6 +34,13 @@
 #define VP_HWPT_ALLOC_PASID	(1u << 3)
 
 #define VP_MAX_DOMAINS		64
+/*
+ * Where the IMS entries really point (vfio_parent.h, "Interrupts"): a page
+ * of this process mapped at this IOVA in the RID's domain, one 4-byte slot
+ * per entry. Far above the IOVAs the clauses use, inside a 39-bit space.
+ */
+#define VP_MSI_IOVA		0x1000000000ull
+#define VP_PAGE			4096u
 #define VP_CFG_SIZE		4096
 #define VP_ECAP_PRI		0x0013
 #define VP_PRI_CTRL		0x04
@@ -55,8 +62,15 @@ struct vfio_parent {
 	uint64_t bar_off[3], bar_size[3];	/* BAR0 and BAR2 used */
 	uint32_t dvsec;			/* SIOV DVSEC offset in config */
 	struct siovdev_config cfg;
+	/* IMS: the messages the VDCM programmed, and where they really go. */
+	volatile uint32_t *msi_page;	/* mapped at VP_MSI_IOVA (RID) */
+	uint32_t ims_msg[SIOVDEV_MAX_IMS][3];	/* ADDR_LO, ADDR_HI, DATA */
+	void (*msi)(void *ctx, uint64_t addr, uint32_t data);
+	void *msi_ctx;
 	struct vp_domain dom[VP_MAX_DOMAINS];	/* domain id = index + 1 */
 };
+
+static void vp_deliver(struct vfio_parent *p);
 
 static struct vfio_parent *vp_of(void *hw)
 {
@@ -132,6 +146,7 @@ static int vp_cfg_write(void *hw, uint32_t off, unsigned int size,
 		n = pwrite(p->dev_fd, &val, size, (off_t)(p->cfg_off + off));
 	else
 		n = pwrite(p->cfg_fd, &val, size, (off_t)off);
+	vp_deliver(p);
 	return n == (ssize_t)size ? 0 : n < 0 ? -errno : -EIO;
 }
 
@@ -170,16 +185,93 @@ static int vp_bar_rw(struct vfio_parent *p, unsigned int bar, uint64_t off,
 	return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
 }
 
+/*
+ * The IMS message register (ADDR_LO, ADDR_HI, DATA) at BAR0 offset off, as
+ * *entry and *reg (0..2); false for anything else (CTRL included: masking
+ * and pending stay the device's own).
+ */
+static bool vp_ims_msg_reg(const struct vfio_parent *p, uint64_t off,
+			   uint32_t *entry, uint32_t *reg)
+{
+	uint64_t rel;
+
+	if (off < SIOVDEV_IMS_TABLE || (off & 3))
+		return false;
+	rel = off - SIOVDEV_IMS_TABLE;
+	if (rel >= (uint64_t)p->cfg.ims_entries * SIOVDEV_IRQ_ENTRY_SIZE)
+		return false;
+	*entry = (uint32_t)(rel / SIOVDEV_IRQ_ENTRY_SIZE);
+	*reg = (uint32_t)(rel % SIOVDEV_IRQ_ENTRY_SIZE) / 4;
+	return *reg < 3;
+}
+
+/* The device's own value for IMS message register reg of entry e. */
+static uint32_t vp_ims_real(uint32_t e, uint32_t reg)
+{
+	uint64_t slot = VP_MSI_IOVA + 4ull * e;
+
+	return reg == 0 ? (uint32_t)slot : reg == 1 ? (uint32_t)(slot >> 32) :
+	       e + 1;
+}
+
+/*
+ * Interrupts: every message an IMS entry sent since the last look is a
+ * non-zero slot of the page; hand the message the VDCM programmed to it
+ * (vdcm_msi), as the in-process parent's host does, and clear the slot.
+ * Called after every access that can make the device send one (a portal
+ * submission, a register write), so delivery is as synchronous as the
+ * device's execution. Two messages of one entry inside one access are one.
+ */
+static void vp_deliver(struct vfio_parent *p)
+{
+	uint32_t e;
+
+	if (!p->msi_page)
+		return;
+	for (e = 0; e < p->cfg.ims_entries; e++) {
+		if (!p->msi_page[e])
+			continue;
+		p->msi_page[e] = 0;
+		if (p->msi)
+			p->msi(p->msi_ctx, (uint64_t)p->ims_msg[e][1] << 32 |
+			       p->ims_msg[e][0], p->ims_msg[e][2]);
+	}
+}
+
+/* 4-byte pieces of BAR0 in the IMS table, the rest as it comes. */
 static int vp_bar_read(void *hw, unsigned int bar, uint64_t off, void *buf,
 		       size_t len)
 {
-	return vp_bar_rw(vp_of(hw), bar, off, buf, len, false);
+	struct vfio_parent *p = vp_of(hw);
+	uint32_t e, reg;
+	int ret;
+
+	ret = vp_bar_rw(p, bar, off, buf, len, false);
+	if (!ret && bar == 0 && len == 4 && vp_ims_msg_reg(p, off, &e, &reg))
+		memcpy(buf, &p->ims_msg[e][reg], 4);
+	return ret;
 }
 
 static int vp_bar_write(void *hw, unsigned int bar, uint64_t off,
 			const void *buf, size_t len)
 {
-	return vp_bar_rw(vp_of(hw), bar, off, (void *)buf, len, true);
+	struct vfio_parent *p = vp_of(hw);
+	uint32_t e, reg, val;
+	int ret;
+
+	if (bar == 0 && len == 4 && vp_ims_msg_reg(p, off, &e, &reg)) {
+		memcpy(&p->ims_msg[e][reg], buf, 4);
+		val = vp_ims_real(e, reg);
+		ret = vp_bar_rw(p, 0, off, &val, 4, true);
+	} else if (bar == 0 && off < SIOVDEV_IMS_TABLE +
+		   (uint64_t)p->cfg.ims_entries * SIOVDEV_IRQ_ENTRY_SIZE &&
+		   off + len > SIOVDEV_IMS_TABLE && (len != 4 || (off & 3))) {
+		return -EINVAL;		/* the VDCM writes IMS in dwords */
+	} else {
+		ret = vp_bar_rw(p, bar, off, (void *)buf, len, true);
+	}
+	vp_deliver(p);
+	return ret;
 }
 
 static int vp_reg(struct vfio_parent *p, uint64_t off, uint32_t *val)
@@ -231,6 +323,7 @@ static int vp_submit(void *hw, uint32_t adi, const struct siovdev_desc *d)
 				sizeof(*d), true);
 	if (!ret)
 		ret = vp_reg(p, reg, &after);
+	vp_deliver(p);
 	if (ret)
 		return -EIO;
 	return after != before ? -EBUSY : 0;
@@ -504,6 +597,31 @@ static int vp_open_cdev(struct vfio_parent *p, char *why, size_t whylen)
 	return 0;
 }
 
+/* The IMS slots' page, at VP_MSI_IOVA in the RID's (otherwise empty) IOAS. */
+static int vp_map_msi_page(struct vfio_parent *p, char *why, size_t whylen)
+{
+	struct iommu_ioas_map m = {
+		.size = sizeof(m),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.length = VP_PAGE, .iova = VP_MSI_IOVA,
+	};
+	void *page = aligned_alloc(VP_PAGE, VP_PAGE);
+	int ret;
+
+	if (!page)
+		return -ENOMEM;
+	memset(page, 0, VP_PAGE);
+	p->msi_page = page;
+	m.ioas_id = p->rid_ioas;
+	m.user_va = (uintptr_t)page;
+	ret = vp_ioctl(p->iommufd, IOMMU_IOAS_MAP, &m);
+	if (ret)
+		why_set(why, whylen, "mapping the IMS slots' page: %s",
+			strerror(-ret));
+	return ret;
+}
+
 /* Bind to a /dev/iommu of our own; the RID on an empty PASID-capable HWPT. */
 static int vp_bind(struct vfio_parent *p, char *why, size_t whylen)
 {
@@ -533,9 +651,11 @@ static int vp_bind(struct vfio_parent *p, char *why, size_t whylen)
 	}
 	at.pt_id = p->rid_hwpt;
 	ret = vp_ioctl(p->dev_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
-	if (ret)
+	if (ret) {
 		why_set(why, whylen, "attaching the RID: %s", strerror(-ret));
-	return ret;
+		return ret;
+	}
+	return vp_map_msi_page(p, why, whylen);
 }
 
 static int vp_region(struct vfio_parent *p, uint32_t index, uint64_t *off,
@@ -641,5 +761,14 @@ void vfio_parent_close(struct vfio_parent *p)
 		close(p->iommufd);
 	if (p->cfg_fd >= 0)
 		close(p->cfg_fd);
+	free((void *)p->msi_page);
 	free(p);
+}
+
+void vfio_parent_set_msi(struct vfio_parent *p,
+			 void (*msi)(void *ctx, uint64_t addr, uint32_t data),
+			 void *ctx)
+{
+	p->msi = msi;
+	p->msi_ctx = ctx;
 }

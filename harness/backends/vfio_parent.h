@@ -12,8 +12,8 @@
  *    or reset here beyond what opening the cdev does (vfio-pci resets the
  *    function at open and close: every target starts from a reset device);
  *  - the cdev is bound to a /dev/iommu of its own; the RID is attached to
- *    a PASID-capable HWPT over an empty IOAS, so DMA without a PASID
- *    faults; each AUX domain of the VDCM is an IOAS with a PASID-capable
+ *    a PASID-capable HWPT over an IOAS with nothing but the interrupt
+ *    page (below) mapped, so DMA without a PASID faults; each AUX domain of the VDCM is an IOAS with a PASID-capable
  *    HWPT over it, attached at the VDEV's PASID with
  *    VFIO_DEVICE_ATTACH_IOMMUFD_PT + VFIO_DEVICE_ATTACH_PASID, and the
  *    VDEV's container mappings are IOMMU_IOAS_MAP of the caller's memory at
@@ -32,6 +32,17 @@
  *    MAX_QUEUE registers at open; ATS and PRI are left out of it: the
  *    kernel's IOMMU driver owns them (and QEMU's VT-d has no page request
  *    queue), so the VDCM enables only what it may;
+ *  - interrupts: the kernel gives user space no IMS, and a message to the
+ *    interrupt window from a device the VDCM drives would reach the
+ *    guest's interrupt remapping, not the VDCM. So the IMS entries' real
+ *    address and data (written in their place) point each entry at its
+ *    own 4-byte slot of a page of this process, mapped in the RID's
+ *    domain, where the device's message lands as the DWORD write it is;
+ *    after each access that can make the device send one, a non-zero slot
+ *    is the entry's message, handed (with the address and data the VDCM
+ *    programmed, which reads of the entry return) to the callback
+ *    vfio_parent_set_msi names (vdcm_msi). Mask and pending bits stay the
+ *    device's own;
  *  - the ADI probe is read from the ADI's registers (STATUS, PASID, QSIZE,
  *    IRQ, QUEUED, ERROR, DROPPED, COMPLETED and the IMS entry's CTRL); with
  *    PRI off no descriptor can wait for a page, so page_wait is 0 (with
@@ -63,6 +74,11 @@ struct vfio_parent;
 int vfio_parent_open(const char *bdf, struct vfio_parent **out, char *why,
 		     size_t whylen);
 void vfio_parent_close(struct vfio_parent *p);	/* NULL is a no-op */
+
+/* Where the parent's interrupt messages go (vdcm_msi and its VDCM). */
+void vfio_parent_set_msi(struct vfio_parent *p,
+			 void (*msi)(void *ctx, uint64_t addr, uint32_t data),
+			 void *ctx);
 
 /* The ops, with a struct vfio_parent * as their hw argument. */
 extern const struct vdcm_hw_ops vfio_parent_hw_ops;
