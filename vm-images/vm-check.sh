@@ -158,15 +158,21 @@ siov_qemu() {
 }
 
 # Device-model faults (profile siov): each fault of SIOV_FAULTS boots the
-# endpoint with that fault, the guest test and the pci clauses
-# (SIOV.DVSEC.*, kernel:device=BDF); the fault is detected when at least
-# one of their results fails that passed on the faithful device, and the
-# result names which.
+# endpoint with that fault, the guest test, the pci clauses (SIOV.DVSEC.*,
+# kernel:device=BDF) and the reference VDCM's clauses over the endpoint
+# (ref:parent=vfio:BDF, named "vfio-parent:ID"); the fault is detected
+# when at least one of their results fails that passed on the faithful
+# device, and the result names which.
+siov_fails() {
+	{ sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$1/siov.tap" "$1/results.ktap" \
+		2>/dev/null || true
+	  sed -n 's/^not ok [0-9]* \([^ ]*\).*/vfio-parent:\1/p' "$1/vfio-parent/results.ktap" \
+		2>/dev/null || true; }
+}
 siov_faults() {
 	local kdir=$1 initrd=$2 krel=$3 f dir t0 failed base
 	base=$REPORT_DIR/vm/$krel-siov
-	{ sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$base/siov.tap" "$base/results.ktap" \
-		2>/dev/null || true; } >"$LOGS/siov-base-fails"
+	siov_fails "$base" >"$LOGS/siov-base-fails"
 	echo "-" >>"$LOGS/siov-base-fails"	# never empty: grep -f of nothing drops all
 	for f in ${SIOV_FAULTS-dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun}; do
 		dir=$REPORT_DIR/vm/$krel-siov-fault-$f
@@ -176,9 +182,8 @@ siov_faults() {
 			>"$LOGS/run-fault-$f.log" 2>&1 || true
 		# what fails here and not on the faithful device (a missing file
 		# is reported below, not an error of sed's)
-		failed=$( { sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$dir/siov.tap" \
-				"$dir/results.ktap" 2>/dev/null || true; } |
-			  grep -vxF -f "$LOGS/siov-base-fails" | tr '\n' ' ' || true)
+		failed=$(siov_fails "$dir" | grep -vxF -f "$LOGS/siov-base-fails" |
+			 tr '\n' ' ' || true)
 		if [ ! -f "$dir/siov.tap" ]; then
 			printf 'not ok 0 %s-siov-fault %s: no siov.tap (see %s)\n' "$krel" "$f" "$dir" >>"$LOGS/tap"
 		elif [ ! -f "$dir/results.ktap" ]; then

@@ -23,7 +23,10 @@
  *    pread/pwrite; a portal submission is one 64-byte pwrite, and a drop
  *    at the door is seen in the ADI's DROPPED register;
  *  - config space: reads from the function's sysfs config file (vfio-pci
- *    hides the PASID capability from its config region); writes below
+ *    hides the PASID capability from its config region); the pci facet's
+ *    writes go there as they are, and an FLR among them is followed by the
+ *    host's part (100 ms, then the BAR addresses put back: see
+ *    vfio_parent_cfg_pwrite); the VDCM's writes below
  *    0x100 (COMMAND, the capabilities' control registers) through the
  *    vfio config region, so that vfio-pci's view of memory enable stays
  *    the device's, and writes above 0x100 through sysfs;
