@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
@@ -22,6 +21,7 @@
 
 #include <siovh/target.h>
 
+#include "harness/backends/kernel_pci.h"
 #include "harness/backends/vfio_parent.h"
 #include "harness/ref/siovdev/siovdev.h"
 #include "harness/ref/viommu/viommu.h"
@@ -62,7 +62,6 @@ struct vfio_parent {
 	uint64_t cfg_off;		/* vfio config region */
 	uint64_t bar_off[3], bar_size[3];	/* BAR0 and BAR2 used */
 	uint32_t dvsec;			/* SIOV DVSEC offset in config */
-	uint32_t pcie;			/* PCI Express capability, or 0 */
 	struct siovdev_config cfg;
 	/* IMS: the messages the VDCM programmed, and where they really go. */
 	volatile uint32_t *msi_page;	/* mapped at VP_MSI_IOVA (RID) */
@@ -110,57 +109,13 @@ ssize_t vfio_parent_cfg_pread(struct vfio_parent *p, void *buf, size_t len,
 	return n < 0 ? -errno : n;
 }
 
-#define VP_CFG_BAR0		0x10
-#define VP_NR_BARS		6
-#define VP_PCIE_DEVCTL		0x08
-#define VP_DEVCTL_FLR		(1u << 15)
-
-/* Does this write set the PCIe Device Control's Initiate FLR bit? */
-static bool vp_is_flr(const struct vfio_parent *p, const void *buf,
-		      size_t len, uint64_t off)
-{
-	uint32_t val = 0, at = p->pcie + VP_PCIE_DEVCTL;
-
-	if (!p->pcie || off > at + 1 || off + len <= at + 1)
-		return false;
-	memcpy(&val, buf, len);
-	return (val >> (8 * (at + 1 - off))) & (VP_DEVCTL_FLR >> 8);
-}
-
-/*
- * A write through sysfs goes to the device as it is. An FLR is followed by
- * the host's part of it, as the PCI core does around the resets it starts:
- * wait the 100 ms the function has, then put the BAR addresses back (the
- * reset cleared them; the VDCM's register and portal accesses go through
- * them). Everything else stays at its reset value, for the clauses to
- * judge and for the host to bring up again (SIOV.DVSEC.22/.23).
- */
+/* The pci facet's write: see siovh_pci_host_pwrite (kernel_pci.h). */
 ssize_t vfio_parent_cfg_pwrite(struct vfio_parent *p, const void *buf,
 			       size_t len, uint64_t off)
 {
-	const struct timespec wait = { .tv_nsec = 100 * 1000 * 1000 };
-	uint32_t bars[VP_NR_BARS];
-	bool flr;
-	ssize_t n;
-	int i;
-
 	if (!buf || !cfg_ok(len, off))
 		return -EINVAL;
-	flr = vp_is_flr(p, buf, len, off);
-	if (flr && pread(p->cfg_fd, bars, sizeof(bars), VP_CFG_BAR0) !=
-		   (ssize_t)sizeof(bars))
-		return -EIO;
-	n = pwrite(p->cfg_fd, buf, len, (off_t)off);
-	if (n < 0)
-		return -errno;
-	if (flr) {
-		nanosleep(&wait, NULL);
-		for (i = 0; i < VP_NR_BARS; i++)
-			if (pwrite(p->cfg_fd, &bars[i], 4,
-				   VP_CFG_BAR0 + 4 * i) != 4)
-				return -EIO;
-	}
-	return n;
+	return siovh_pci_host_pwrite(p->cfg_fd, buf, len, off);
 }
 
 static int vp_cfg_read(void *hw, uint32_t off, unsigned int size,
@@ -210,24 +165,6 @@ static uint32_t vp_find_ecap(struct vfio_parent *p, uint16_t id, int dvsec_id)
 		      h2 == (uint32_t)dvsec_id)))
 			return off;
 		off = (hdr >> 20) & 0xffc;
-	}
-	return 0;
-}
-
-/* Offset of capability id in the standard list, 0 if absent. */
-static uint32_t vp_find_cap(struct vfio_parent *p, uint8_t id)
-{
-	uint32_t pos = 0, hdr;
-	int guard;
-
-	if (vp_cfg_read(p, 0x34, 1, &pos))
-		return 0;
-	for (guard = 0; pos >= 0x40 && pos < 0x100 && guard < 48; guard++) {
-		if (vp_cfg_read(p, pos & ~3u, 2, &hdr))
-			return 0;
-		if ((hdr & 0xff) == id)
-			return pos & ~3u;
-		pos = hdr >> 8;
 	}
 	return 0;
 }
@@ -775,7 +712,6 @@ static int vp_check_device(struct vfio_parent *p, char *why, size_t whylen)
 			p->cfg.ims_entries, p->cfg.max_queue);
 		return -ENODEV;
 	}
-	p->pcie = vp_find_cap(p, 0x10);
 	/* The kernel's IOMMU driver owns ATS and PRI (vfio_parent.h). */
 	p->cfg.caps &= ~(uint32_t)(SIOVDEV_HAS_ATS | SIOVDEV_HAS_PRI);
 	p->dvsec = vp_find_ecap(p, SIOVDEV_DVSEC_ID_EXT, SIOVDEV_DVSEC_ID);
