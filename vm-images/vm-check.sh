@@ -157,6 +157,27 @@ siov_qemu() {
 	esac
 }
 
+# The clauses that must pass, not skip, in profile siov's vfio-parent run
+# (ref:parent=vfio:BDF): the reference VDCM over the endpoint, with the
+# kernel's IOMMU enforcing each VDEV's PASID domain. A missing result or
+# a skip is a failure (a failure fails anyway, as every clause's).
+SIOV_REQUIRED="SIOV.DVSEC.15 SIOV.DVSEC.21 SIOV.DVSEC.22 VDCM.DMA.2 VDCM.DMA.3
+VDCM.DMA.4 VDCM.DMA.5 VDCM.DMA.6 VDCM.DMA.13 VDCM.LIFE.1 VDCM.REL.3 VDCM.IRQ.1"
+siov_required() {
+	local dir=$1 krel=$2 id bad=""
+	for id in $SIOV_REQUIRED; do
+		{ grep -E "^ok [0-9]+ $id( |\$)" "$dir/vfio-parent/results.ktap" 2>/dev/null || true; } |
+			grep -qv '# SKIP' || bad="$bad $id"
+	done
+	if [ -z "$bad" ]; then
+		printf 'ok 0 %s-siov: vfio-parent: required clauses passed (%s)\n' "$krel" \
+			"$(echo $SIOV_REQUIRED)" >>"$LOGS/tap"
+	else
+		printf 'not ok 0 %s-siov: vfio-parent: did not pass (skipped or missing):%s\n' \
+			"$krel" "$bad" >>"$LOGS/tap"
+	fi
+}
+
 # Device-model faults (profile siov): each fault of SIOV_FAULTS boots the
 # endpoint with that fault, the guest test, the pci clauses (SIOV.DVSEC.*,
 # kernel:device=BDF) and the reference VDCM's clauses over the endpoint
@@ -295,6 +316,7 @@ run_kernel() {
 		RUNS+=("$dir")
 		log "profile $p ($krel) done in $(since "$t0") s"
 		if [ "$p" = siov ]; then
+			siov_required "$dir" "$krel"
 			siov_faults "$kdir" "$initrd" "$krel"
 		fi
 	done
