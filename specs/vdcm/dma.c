@@ -60,6 +60,15 @@ SIOVH_CLAUSE(dma_copy,
 	EXPECT_EQ(cr->tag, 0x7a6);
 	EXPECT_EQ(memcmp(b.va, b.va + 0x2000, 3000), 0);
 	vp = vdev_probe(check, &d);
+	if (!siovh_check_target(check)->test->adi_trace) {
+		/* A real endpoint (ref:parent=vfio): only the default
+		 * PASID's domain maps IOVA_A (the RID's maps none of it), so
+		 * a copy that succeeded was tagged with that PASID. */
+		siovh_note(check, "no ADI event log: the PASID is judged by the "
+			   "copy reaching memory only its domain maps");
+		vd_down(check, &d);
+		return;
+	}
 	n = adi_trace(check, vp.adis[0], ev, 256);
 	for (i = 0; i < n; i++) {
 		if (ev[i].kind != SIOVH_ADI_EV_DMA)
