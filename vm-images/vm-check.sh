@@ -314,6 +314,7 @@ run_kernel() {
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
 		RUNS+=("$dir")
+		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
 		log "profile $p ($krel) done in $(since "$t0") s"
 		if [ "$p" = siov ]; then
 			siov_required "$dir" "$krel"
