@@ -19,9 +19,9 @@
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
 #                     saved as /out/siov.tap.
 #   siovh.siov_only=1 and runs only the pci clauses (SIOV.DVSEC.*) of
-#                     `siovh run`, and of the vfio-parent run (below) the
-#                     DMA clauses (VDCM.DMA.*) (device-fault runs of
-#                     vm-check).
+#                     `siovh run`, and the vfio-parent run (below) only
+#                     with siovh.vfio_filter=GLOB, on the clauses GLOB
+#                     names (device-fault runs of vm-check).
 #   On the SIOV endpoint (profile siov) a second run follows the first:
 #   `siovh run --target ref:parent=vfio:BDF`, the reference VDCM over the
 #   endpoint through vfio-pci and the kernel's iommufd (PASID attach, the
@@ -128,10 +128,14 @@ run_clauses() {
 	rc=$?
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
 	# the reference VDCM over the endpoint, through VFIO (vfio_parent.h)
-	# (a device-fault run: its DMA clauses, which the DMA faults fail)
+	# (a device-fault run: the clauses siovh.vfio_filter names, if any)
+	vfilter=$(arg siovh.vfio_filter "")
+	if [ "$(arg siovh.siov_only 0)" = 1 ] && [ -z "$vfilter" ]; then
+		siov_target=""
+	fi
 	if [ -n "$siov_target" ]; then
 		set --
-		[ "$(arg siovh.siov_only 0)" = 1 ] && set -- --filter 'VDCM.DMA.*'
+		[ -n "$vfilter" ] && set -- --filter "$vfilter"
 		say "siovh run --target ref:parent=vfio:$bdf $* --report /out/vfio-parent"
 		siovh run --target "ref:parent=vfio:$bdf" "$@" --report /out/vfio-parent
 		vrc=$?

@@ -47,7 +47,8 @@
 # Env: VM_KERNELS, VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the
 # guest, default "--target kernel"), REPORT_DIR (default reports),
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
-# dvsec-id ext-cap-loop dma-pasid-zero fill-overrun; empty: none), plus
+# dvsec-id ext-cap-loop dma-pasid-zero fill-overrun reset-keeps-queue
+# irq-wrong-entry ims-mask-ignored; empty: none), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
 
@@ -184,6 +185,19 @@ siov_required() {
 # (ref:parent=vfio:BDF, named "vfio-parent:ID"); the fault is detected
 # when at least one of their results fails that passed on the faithful
 # device, and the result names which.
+SIOV_FAULTS_DEFAULT="dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun
+reset-keeps-queue irq-wrong-entry ims-mask-ignored"
+# The vfio-parent clauses a fault's boot runs (siovh.vfio_filter): none for
+# the config-space faults (the pci clauses judge those), the clauses of
+# what the fault breaks for the rest; one VM boot's time per fault.
+siov_fault_filter() {
+	case $1 in
+	dvsec-*|ext-cap-loop) ;;
+	reset-*) echo "siovh.vfio_filter=VDCM.RESET.*" ;;
+	irq-*|ims-*) echo "siovh.vfio_filter=VDCM.IRQ.*" ;;
+	*) echo "siovh.vfio_filter=VDCM.DMA.*" ;;
+	esac
+}
 siov_fails() {
 	{ sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$1/siov.tap" "$1/results.ktap" \
 		2>/dev/null || true
@@ -195,10 +209,10 @@ siov_faults() {
 	base=$REPORT_DIR/vm/$krel-siov
 	siov_fails "$base" >"$LOGS/siov-base-fails"
 	echo "-" >>"$LOGS/siov-base-fails"	# never empty: grep -f of nothing drops all
-	for f in ${SIOV_FAULTS-dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun}; do
+	for f in ${SIOV_FAULTS-$SIOV_FAULTS_DEFAULT}; do
 		dir=$REPORT_DIR/vm/$krel-siov-fault-$f
 		t0=$(now)
-		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1" \
+		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1 $(siov_fault_filter "$f")" \
 			vm-images/run-vm.sh siov "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-fault-$f.log" 2>&1 || true
 		# what fails here and not on the faithful device (a missing file
