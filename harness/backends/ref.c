@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "harness/backends/ref.h"
+#include "harness/backends/ref_internal.h"
 #include "harness/backends/vfio_parent.h"
 #include "harness/ref/iommufd/iommufd.h"
 #include "harness/ref/kvm/kvm_pasid.h"
@@ -56,8 +57,6 @@
 #include "harness/ref/vdcm/vdcm.h"
 #include "harness/ref/viommu/viommu.h"
 
-/* The talk's PASID space: 20 bits. */
-#define REF_IOASID_CAPACITY (1u << 20)
 /* The parent's requester ID: bus 1, device 0, function 0. */
 #define REF_RID 0x0100
 /* The reference profile, relative to the repository. */
@@ -68,29 +67,9 @@
 		      SIOVH_FEAT_PCI_CONFIG | SIOVH_FEAT_TEST_VDEV | \
 		      SIOVH_FEAT_VDEV_MIGRATION | SIOVH_FEAT_VDEV_DIRTY | \
 		      SIOVH_FEAT_REF_ENGINE | SIOVH_FEAT_IOMMUFD)
-/* ref:parent=vfio: the reference VDCM over a real endpoint. */
-#define REF_VFIO_FEATURES (SIOVH_FEAT_VFIO_DEVICE | SIOVH_FEAT_PCI_CONFIG | \
-			   SIOVH_FEAT_TEST_VDEV | SIOVH_FEAT_VDEV_MIGRATION | \
-			   SIOVH_FEAT_REF_ENGINE)
 /* Only a parent with PRI sends page requests (siovdev.h "Page requests"). */
 #define REF_FEATURES_PRI SIOVH_FEAT_PAGE_REQUEST
 
-struct ref_target {
-	struct ioasid_core *ioasid;
-	struct viommu *iommu;
-	struct siovdev *parent;
-	struct vdcm *vdcm;
-	struct iommufd_ctx *iommufd;
-	struct kvm_pasid *kvm;
-	struct vfio_parent *vfio;	/* ref:parent=vfio, else NULL */
-	char profile[PATH_MAX];
-	char why[256];			/* why the vfio parent did not open */
-};
-
-static struct ref_target *ref_of(struct siovh_target *t)
-{
-	return t->priv;
-}
 
 static struct ioasid_core *core_of(struct siovh_target *t)
 {
@@ -282,19 +261,19 @@ static struct vdcm_vdev *vdev_of(struct siovh_vdev *vdev)
 	return (struct vdcm_vdev *)vdev;
 }
 
-static int ref_parent_probe(struct siovh_target *t,
+int ref_parent_probe(struct siovh_target *t,
 			    struct siovh_parent_probe *out)
 {
 	return vdcm_parent_probe(vdcm_of(t), out);
 }
 
-static int ref_vdev_probe(struct siovh_target *t, struct siovh_vdev *vdev,
+int ref_vdev_probe(struct siovh_target *t, struct siovh_vdev *vdev,
 			  struct siovh_vdev_probe *out)
 {
 	return vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), out);
 }
 
-static int ref_adi_probe(struct siovh_target *t, uint32_t adi,
+int ref_adi_probe(struct siovh_target *t, uint32_t adi,
 			 struct siovh_adi_probe *out)
 {
 	return vdcm_adi_probe(vdcm_of(t), adi, out);
@@ -423,7 +402,7 @@ static int ref_container_ioctl(struct siovh_target *t,
 	return vdcm_container_ioctl(vdcm_of(t), vdev_of(vdev), cmd, arg);
 }
 
-static const struct siovh_vfio_device_ops ref_vfio_device_ops = {
+const struct siovh_vfio_device_ops ref_vfio_device_ops = {
 	.list_types = ref_list_types,
 	.available_instances = ref_available_instances,
 	.create = ref_create,
@@ -600,7 +579,7 @@ static ssize_t ref_cfg_write(struct siovh_target *t, const void *buf,
 	return ret ? ret : (ssize_t)len;
 }
 
-static const char *ref_profile_path(struct siovh_target *t)
+const char *ref_profile_path(struct siovh_target *t)
 {
 	return ref_of(t)->profile;
 }
@@ -726,9 +705,6 @@ _Static_assert(sizeof(ref_fault_module) == REF_NR_FAULTS,
 	       "ref_fault_module must match ref_faults entry for entry");
 
 /* One fault code per module; NONE for all but the one spec->fault names. */
-struct ref_faults {
-	int ioasid, siovdev, viommu, vdcm, iommufd, kvm;
-};
 
 static int ref_route_fault(int index, struct ref_faults *f)
 {
@@ -812,7 +788,7 @@ static const struct siovdev_host_ops ref_host_ops = {
 	.page_request = ref_host_page_request,
 };
 
-static void ref_destroy(struct ref_target *ref)
+void ref_destroy(struct ref_target *ref)
 {
 	iommufd_ctx_destroy(ref->iommufd);
 	vdcm_destroy(ref->vdcm);
@@ -896,91 +872,6 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f,
 	return ref->iommufd ? 0 : -errno;
 }
 
-/* ---- ref:parent=vfio:BDF ---- */
-
-const char *siovh_ref_parent_bdf(const struct siovh_target_spec *spec)
-{
-	return spec->backend == &siovh_ref_backend && !spec->arg[0] &&
-	       spec->arg[1] ? spec->arg + 1 : NULL;
-}
-
-static ssize_t ref_vfio_cfg_read(struct siovh_target *t, void *buf,
-				 size_t len, uint64_t offset)
-{
-	return vfio_parent_cfg_pread(ref_of(t)->vfio, buf, len, offset);
-}
-
-static ssize_t ref_vfio_cfg_write(struct siovh_target *t, const void *buf,
-				  size_t len, uint64_t offset)
-{
-	return vfio_parent_cfg_pwrite(ref_of(t)->vfio, buf, len, offset);
-}
-
-static const struct siovh_pci_ops ref_vfio_pci_ops = {
-	.cfg_read = ref_vfio_cfg_read,
-	.cfg_write = ref_vfio_cfg_write,
-	.profile_path = ref_profile_path,
-};
-
-/* No event log and no fault records: the kernel's IOMMU keeps those. */
-static const struct siovh_test_ops ref_vfio_test_ops = {
-	.parent_probe = ref_parent_probe,
-	.vdev_probe = ref_vdev_probe,
-	.adi_probe = ref_adi_probe,
-};
-
-static void ref_vfio_msi(void *ctx, uint64_t addr, uint32_t data)
-{
-	vdcm_msi(ctx, addr, data);
-}
-
-/*
- * The IOASID core supplies the VDCM's PASIDs (the device's PASID space is
- * this process's to use: the kernel attaches whichever it is given).
- */
-static int ref_vfio_open(const struct siovh_target_spec *spec,
-			 const struct ref_faults *f, struct siovh_target *t)
-{
-	struct vdcm_params params;
-	struct ref_target *ref;
-	int ret;
-
-	ref = calloc(1, sizeof(*ref));
-	if (!ref)
-		return -ENOMEM;
-	ret = -errno;
-	ref->ioasid = ioasid_core_create(REF_IOASID_CAPACITY, f->ioasid);
-	if (!ref->ioasid)
-		goto err;
-	ret = vfio_parent_open(siovh_ref_parent_bdf(spec), &ref->vfio,
-			       ref->why, sizeof(ref->why));
-	if (ret) {
-		fprintf(stderr, "siovh: target '%s': %s\n", spec->text,
-			ref->why);
-		goto err;
-	}
-	params = (struct vdcm_params) {
-		.ioasid = ref->ioasid, .fault = f->vdcm,
-		.hw_ops = &vfio_parent_hw_ops, .hw = ref->vfio,
-	};
-	ref->vdcm = vdcm_create(&params);
-	ret = -errno;
-	if (!ref->vdcm)
-		goto err;
-	vfio_parent_set_msi(ref->vfio, ref_vfio_msi, ref->vdcm);
-	siovh_ref_profile_path(ref->profile, sizeof(ref->profile));
-	t->priv = ref;
-	t->features = REF_VFIO_FEATURES;
-	t->test = &ref_vfio_test_ops;
-	t->vfio_device = &ref_vfio_device_ops;
-	t->pci = &ref_vfio_pci_ops;
-	return 0;
-
-err:
-	ref_destroy(ref);
-	return ret ? ret : -EIO;
-}
-
 static int ref_open(const struct siovh_target_spec *spec,
 		    struct siovh_target *t)
 {
@@ -1035,21 +926,8 @@ static const char *ref_lacks(const struct siovh_target *t, uint64_t feature)
 {
 	const struct ref_target *ref = t->priv;
 
-	if (ref && ref->vfio) {
-		switch (feature) {
-		case SIOVH_FEAT_IOASID:
-		case SIOVH_FEAT_TEST_IOASID:
-		case SIOVH_FEAT_IOASID_THREADS:
-			return "ref:parent=vfio judges the VDCM over a real endpoint; its IOASID core is the in-process one (the kernel's has no uAPI)";
-		case SIOVH_FEAT_IOMMUFD:
-			return "ref:parent=vfio: the VDEVs are the reference VDCM's, not kernel devices, so they cannot be bound to the kernel's /dev/iommu";
-		case SIOVH_FEAT_VDEV_DIRTY:
-			return "ref:parent=vfio: DMA logging needs the in-process IOMMU's dirty bits";
-		case SIOVH_FEAT_PAGE_REQUEST:
-			return "ref:parent=vfio: PRI belongs to the kernel's IOMMU driver (and QEMU's VT-d has no page request queue)";
-		}
-		return NULL;
-	}
+	if (ref && ref->vfio)
+		return ref_vfio_lacks(feature);
 	if (feature == SIOVH_FEAT_PAGE_REQUEST)
 		return "the parent has no PRI capability (its profile's parent.ext_caps lacks \"pri\")";
 	return NULL;
