@@ -24,11 +24,7 @@
  *
  * ref:parent=vfio:BDF keeps the IOASID core and the VDCM and replaces the
  * parent and its IOMMU with a real endpoint and the running kernel's
- * iommufd (vfio_parent.h): facets vfio_device, test (without the ADI event
- * log and the IOMMU's fault records) and pci (the function's sysfs
- * config); no ioasid (the core would be the in-process one, not the
- * kernel's) and no iommufd (the VDEVs are this process's, not the
- * kernel's devices). Only vdcm faults apply (target.c refuses others).
+ * iommufd: ref_open hands it to ref_vfio.c.
  *
  * Faults: the table is the union of the modules' X-macro lists, in the
  * order ioasid, siovdev, viommu, vdcm, iommufd, kvm ("ioasid-<name>",
