@@ -145,8 +145,9 @@ static int vp_cfg_write(void *hw, uint32_t off, unsigned int size,
 		n = pwrite(p->dev_fd, &val, size, (off_t)(p->cfg_off + off));
 	else
 		n = pwrite(p->cfg_fd, &val, size, (off_t)off);
+	n = n == (ssize_t)size ? 0 : n < 0 ? -errno : -EIO;
 	vp_deliver(p);
-	return n == (ssize_t)size ? 0 : n < 0 ? -errno : -EIO;
+	return (int)n;
 }
 
 /* Offset of extended capability id (and DVSEC ID dvsec_id if >= 0). */
