@@ -85,7 +85,7 @@ UNIT_BIN := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 # position-independent, with every symbol hidden but the entry point.
 PLUGIN_SRC := $(wildcard harness/plugins/example/*.c) harness/backends/ref.c \
 	      harness/backends/ref_vfio.c \
-	      harness/backends/vfio_parent.c \
+	      harness/backends/vfio_parent.c harness/backends/pci_host.c \
 	      $(REF_SRC)
 PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_SRC))
 PLUGIN := $(BUILD)/libsiovh-example.so

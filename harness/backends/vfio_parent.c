@@ -21,7 +21,7 @@
 
 #include <siovh/target.h>
 
-#include "harness/backends/kernel_pci.h"
+#include "harness/backends/pci_host.h"
 #include "harness/backends/vfio_parent.h"
 #include "harness/ref/siovdev/siovdev.h"
 #include "harness/ref/viommu/viommu.h"
@@ -109,7 +109,7 @@ ssize_t vfio_parent_cfg_pread(struct vfio_parent *p, void *buf, size_t len,
 	return n < 0 ? -errno : n;
 }
 
-/* The pci facet's write: see siovh_pci_host_pwrite (kernel_pci.h). */
+/* The pci facet's write: see siovh_pci_host_pwrite (pci_host.h). */
 ssize_t vfio_parent_cfg_pwrite(struct vfio_parent *p, const void *buf,
 			       size_t len, uint64_t off)
 {
