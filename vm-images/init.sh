@@ -18,7 +18,14 @@
 #   siovh.timeout_scale=N   exported as SIOVH_TIMEOUT_SCALE (TCG is slow).
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
 #                     saved as /out/siov.tap.
-#   siovh.siov_only=1 and skips `siovh run` (device-fault runs of vm-check).
+#   siovh.siov_only=1 and runs only the pci clauses (SIOV.DVSEC.*) of
+#                     `siovh run`, and the vfio-parent run (below) only
+#                     with siovh.vfio_filter=GLOB, on the clauses GLOB
+#                     names (device-fault runs of vm-check).
+#   On the SIOV endpoint (profile siov) a second run follows the first:
+#   `siovh run --target ref:parent=vfio:BDF`, the reference VDCM over the
+#   endpoint through vfio-pci and the kernel's iommufd (PASID attach, the
+#   endpoint's PASID-tagged DMA), reports in /out/vfio-parent/.
 #
 # Then it powers the VM off (PID 1 must never exit: that is a panic).
 # Status lines start with "SIOVH-VM:" so the launcher can follow progress.
@@ -119,8 +126,23 @@ run_clauses() {
 	say "siovh run $* --report /out"
 	siovh run "$@" --report /out
 	rc=$?
-	unset SIOVH_PROFILE
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	# the reference VDCM over the endpoint, through VFIO (vfio_parent.h)
+	# (a device-fault run: the clauses siovh.vfio_filter names, if any)
+	vfilter=$(arg siovh.vfio_filter "")
+	if [ "$(arg siovh.siov_only 0)" = 1 ] && [ -z "$vfilter" ]; then
+		siov_target=""
+	fi
+	if [ -n "$siov_target" ]; then
+		set --
+		[ -n "$vfilter" ] && set -- --filter "$vfilter"
+		say "siovh run --target ref:parent=vfio:$bdf $* --report /out/vfio-parent"
+		siovh run --target "ref:parent=vfio:$bdf" "$@" --report /out/vfio-parent
+		vrc=$?
+		say "siovh (vfio parent) exit $vrc, uptime $(cut -d' ' -f1 /proc/uptime) s"
+		[ "$rc" = 0 ] && rc=$vrc
+	fi
+	unset SIOVH_PROFILE
 	[ -f /tmp/siov.tap ] && cp /tmp/siov.tap /out/siov.tap
 	# the kernel's side of the known kernel/reference differences
 	if [ -x /bin/kfindings ] && [ "$(arg siovh.siov_only 0)" != 1 ]; then

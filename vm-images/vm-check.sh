@@ -47,7 +47,8 @@
 # Env: VM_KERNELS, VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the
 # guest, default "--target kernel"), REPORT_DIR (default reports),
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
-# dvsec-id ext-cap-loop dma-pasid-zero fill-overrun; empty: none), plus
+# dvsec-id ext-cap-loop dma-pasid-zero fill-overrun reset-keeps-queue
+# irq-wrong-entry ims-mask-ignored; empty: none), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
 
@@ -114,9 +115,10 @@ kernel_fail() {
 flatten() {
 	local dir=$1 prefix=$2 k p
 	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap" "$dir/findings.ktap" \
-		 "$dir/selftests/selftests.ktap"; do
+		 "$dir/selftests/selftests.ktap" "$dir/vfio-parent/results.ktap"; do
 		[ -f "$k" ] || continue
 		p=$prefix
+		[ "$k" = "$dir/vfio-parent/results.ktap" ] && p="$prefix: vfio-parent"
 		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
 		[ "${k##*/}" = selftests.ktap ] && p="$prefix: kselftest"
 		# siovh writes a failure's "# file:line: ..." lines before its
@@ -156,28 +158,67 @@ siov_qemu() {
 	esac
 }
 
+# The clauses that must pass, not skip, in profile siov's vfio-parent run
+# (ref:parent=vfio:BDF): the reference VDCM over the endpoint, with the
+# kernel's IOMMU enforcing each VDEV's PASID domain. A missing result or
+# a skip is a failure (a failure fails anyway, as every clause's).
+SIOV_REQUIRED="SIOV.DVSEC.15 SIOV.DVSEC.21 SIOV.DVSEC.22 VDCM.DMA.2 VDCM.DMA.3
+VDCM.DMA.4 VDCM.DMA.5 VDCM.DMA.6 VDCM.DMA.13 VDCM.LIFE.1 VDCM.REL.3 VDCM.IRQ.1"
+siov_required() {
+	local dir=$1 krel=$2 id bad=""
+	for id in $SIOV_REQUIRED; do
+		{ grep -E "^ok [0-9]+ $id( |\$)" "$dir/vfio-parent/results.ktap" 2>/dev/null || true; } |
+			grep -qv '# SKIP' || bad="$bad $id"
+	done
+	if [ -z "$bad" ]; then
+		printf 'ok 0 %s-siov: vfio-parent: required clauses passed (%s)\n' "$krel" \
+			"$(echo $SIOV_REQUIRED)" >>"$LOGS/tap"
+	else
+		printf 'not ok 0 %s-siov: vfio-parent: did not pass (skipped or missing):%s\n' \
+			"$krel" "$bad" >>"$LOGS/tap"
+	fi
+}
+
 # Device-model faults (profile siov): each fault of SIOV_FAULTS boots the
-# endpoint with that fault, the guest test and the pci clauses
-# (SIOV.DVSEC.*, kernel:device=BDF); the fault is detected when at least
-# one of their results fails that passed on the faithful device, and the
-# result names which.
+# endpoint with that fault, the guest test, the pci clauses (SIOV.DVSEC.*,
+# kernel:device=BDF) and the reference VDCM's clauses over the endpoint
+# (ref:parent=vfio:BDF, named "vfio-parent:ID"); the fault is detected
+# when at least one of their results fails that passed on the faithful
+# device, and the result names which.
+SIOV_FAULTS_DEFAULT="dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun
+reset-keeps-queue irq-wrong-entry ims-mask-ignored"
+# The vfio-parent clauses a fault's boot runs (siovh.vfio_filter): none for
+# the config-space faults (the pci clauses judge those), the clauses of
+# what the fault breaks for the rest; one VM boot's time per fault.
+siov_fault_filter() {
+	case $1 in
+	dvsec-*|ext-cap-loop) ;;
+	reset-*) echo "siovh.vfio_filter=VDCM.RESET.*" ;;
+	irq-*|ims-*) echo "siovh.vfio_filter=VDCM.IRQ.*" ;;
+	*) echo "siovh.vfio_filter=VDCM.DMA.*" ;;
+	esac
+}
+siov_fails() {
+	{ sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$1/siov.tap" "$1/results.ktap" \
+		2>/dev/null || true
+	  sed -n 's/^not ok [0-9]* \([^ ]*\).*/vfio-parent:\1/p' "$1/vfio-parent/results.ktap" \
+		2>/dev/null || true; }
+}
 siov_faults() {
 	local kdir=$1 initrd=$2 krel=$3 f dir t0 failed base
 	base=$REPORT_DIR/vm/$krel-siov
-	{ sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$base/siov.tap" "$base/results.ktap" \
-		2>/dev/null || true; } >"$LOGS/siov-base-fails"
+	siov_fails "$base" >"$LOGS/siov-base-fails"
 	echo "-" >>"$LOGS/siov-base-fails"	# never empty: grep -f of nothing drops all
-	for f in ${SIOV_FAULTS-dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun}; do
+	for f in ${SIOV_FAULTS-$SIOV_FAULTS_DEFAULT}; do
 		dir=$REPORT_DIR/vm/$krel-siov-fault-$f
 		t0=$(now)
-		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1" \
+		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1 $(siov_fault_filter "$f")" \
 			vm-images/run-vm.sh siov "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-fault-$f.log" 2>&1 || true
 		# what fails here and not on the faithful device (a missing file
 		# is reported below, not an error of sed's)
-		failed=$( { sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$dir/siov.tap" \
-				"$dir/results.ktap" 2>/dev/null || true; } |
-			  grep -vxF -f "$LOGS/siov-base-fails" | tr '\n' ' ' || true)
+		failed=$(siov_fails "$dir" | grep -vxF -f "$LOGS/siov-base-fails" |
+			 tr '\n' ' ' || true)
 		if [ ! -f "$dir/siov.tap" ]; then
 			printf 'not ok 0 %s-siov-fault %s: no siov.tap (see %s)\n' "$krel" "$f" "$dir" >>"$LOGS/tap"
 		elif [ ! -f "$dir/results.ktap" ]; then
@@ -287,8 +328,10 @@ run_kernel() {
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
 		RUNS+=("$dir")
+		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
 		log "profile $p ($krel) done in $(since "$t0") s"
 		if [ "$p" = siov ]; then
+			siov_required "$dir" "$krel"
 			siov_faults "$kdir" "$initrd" "$krel"
 		fi
 	done

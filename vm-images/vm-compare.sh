@@ -25,10 +25,17 @@ SIOVH=$1
 OUT=$2
 shift 2
 command -v jq >/dev/null || die "jq not found (harness/scripts/deps.sh --vm)"
+# A run's vm.json: its own, or its VM's for a second run of the same VM
+# in a subdirectory (profile siov's vfio-parent/); its name likewise.
+vm_json() { if [ -f "$1/vm.json" ]; then echo "$1/vm.json"; else echo "$(dirname "$1")/vm.json"; fi; }
+run_name() {
+	local p
+	if [ -f "$1/vm.json" ]; then echo "${1##*/}"; else p=$(dirname "$1"); echo "${p##*/}/${1##*/}"; fi
+}
 FILES=()
 for d in "$@"; do
 	[ -f "$d/results.json" ] || die "$d/results.json missing"
-	[ -f "$d/vm.json" ] || die "$d/vm.json missing"
+	[ -f "$(vm_json "$d")" ] || die "$d/vm.json missing"
 	FILES+=("$d/results.json")
 done
 
@@ -47,8 +54,8 @@ jq -r '.runs[] | [.label, .file] | @tsv' "$OUT/merged.json" >"$OUT/.labels"
 	for d in "$@"; do
 		i=$((i + 1))
 		label=$(sed -n "${i}p" "$OUT/.labels" | cut -f1)
-		printf '%-10s %-24s %-14s %-8s %s\n' "$label" "${d##*/}" \
-			"$(jq -r .kernel "$d/vm.json")" "$(jq -r .profile "$d/vm.json")" \
+		printf '%-10s %-24s %-14s %-8s %s\n' "$label" "$(run_name "$d")" \
+			"$(jq -r .kernel "$(vm_json "$d")")" "$(jq -r .profile "$(vm_json "$d")")" \
 			"$(jq -r '.summary | "\(.passed)/\(.failed)/\(.skipped)"' "$d/results.json")"
 	done
 	echo
@@ -58,7 +65,7 @@ jq -r '.runs[] | [.label, .file] | @tsv' "$OUT/merged.json" >"$OUT/.labels"
 		echo
 		echo "$id"
 		for d in "$@"; do
-			jq -r --arg id "$id" --arg run "${d##*/}" '
+			jq -r --arg id "$id" --arg run "$(run_name "$d")" '
 				(.results[] | select(.id == $id)) as $r
 				| "  \($run | .[0:24] | . + " " * (24 - length)) \($r.status)"
 				  + (if $r.status == "skip" then ": " + ($r.skip_reason // "")

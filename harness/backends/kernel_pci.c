@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness/backends/kernel_pci.h"
+#include "harness/backends/pci_host.h"
 #include "harness/backends/ref.h"
 
 #define PCI_CFG_SIZE	4096
@@ -151,12 +152,10 @@ static ssize_t kernel_cfg_write(struct siovh_target *t, const void *buf,
 				size_t len, uint64_t offset)
 {
 	int fd = kernel_cfg_begin(t, buf, len, offset);
-	ssize_t n;
 
 	if (fd < 0)
 		return fd;
-	n = pwrite(fd, buf, len, (off_t)offset);
-	return n < 0 ? -errno : n;
+	return siovh_pci_host_pwrite(fd, buf, len, offset);
 }
 
 static const char *kernel_profile_path(struct siovh_target *t)

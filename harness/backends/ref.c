@@ -22,6 +22,10 @@
  * ref.json, or (ref:profile=PATH) the one PATH describes (ref_profile.c);
  * profile_path() names that profile, so the clauses judge the parent by it.
  *
+ * ref:parent=vfio:BDF keeps the IOASID core and the VDCM and replaces the
+ * parent and its IOMMU with a real endpoint and the running kernel's
+ * iommufd: ref_open hands it to ref_vfio.c.
+ *
  * Faults: the table is the union of the modules' X-macro lists, in the
  * order ioasid, siovdev, viommu, vdcm, iommufd, kvm ("ioasid-<name>",
  * "siovdev-<name>", ...); spec->fault indexes it and ref_open routes the
@@ -40,6 +44,8 @@
 #include <unistd.h>
 
 #include "harness/backends/ref.h"
+#include "harness/backends/ref_internal.h"
+#include "harness/backends/vfio_parent.h"
 #include "harness/ref/iommufd/iommufd.h"
 #include "harness/ref/kvm/kvm_pasid.h"
 #include "harness/ref/ioasid/ioasid.h"
@@ -47,8 +53,6 @@
 #include "harness/ref/vdcm/vdcm.h"
 #include "harness/ref/viommu/viommu.h"
 
-/* The talk's PASID space: 20 bits. */
-#define REF_IOASID_CAPACITY (1u << 20)
 /* The parent's requester ID: bus 1, device 0, function 0. */
 #define REF_RID 0x0100
 /* The reference profile, relative to the repository. */
@@ -62,20 +66,6 @@
 /* Only a parent with PRI sends page requests (siovdev.h "Page requests"). */
 #define REF_FEATURES_PRI SIOVH_FEAT_PAGE_REQUEST
 
-struct ref_target {
-	struct ioasid_core *ioasid;
-	struct viommu *iommu;
-	struct siovdev *parent;
-	struct vdcm *vdcm;
-	struct iommufd_ctx *iommufd;
-	struct kvm_pasid *kvm;
-	char profile[PATH_MAX];
-};
-
-static struct ref_target *ref_of(struct siovh_target *t)
-{
-	return t->priv;
-}
 
 static struct ioasid_core *core_of(struct siovh_target *t)
 {
@@ -267,19 +257,19 @@ static struct vdcm_vdev *vdev_of(struct siovh_vdev *vdev)
 	return (struct vdcm_vdev *)vdev;
 }
 
-static int ref_parent_probe(struct siovh_target *t,
+int ref_parent_probe(struct siovh_target *t,
 			    struct siovh_parent_probe *out)
 {
 	return vdcm_parent_probe(vdcm_of(t), out);
 }
 
-static int ref_vdev_probe(struct siovh_target *t, struct siovh_vdev *vdev,
+int ref_vdev_probe(struct siovh_target *t, struct siovh_vdev *vdev,
 			  struct siovh_vdev_probe *out)
 {
 	return vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), out);
 }
 
-static int ref_adi_probe(struct siovh_target *t, uint32_t adi,
+int ref_adi_probe(struct siovh_target *t, uint32_t adi,
 			 struct siovh_adi_probe *out)
 {
 	return vdcm_adi_probe(vdcm_of(t), adi, out);
@@ -353,7 +343,8 @@ static int ref_release(struct siovh_target *t, struct siovh_vdev *vdev)
 {
 	struct siovh_vdev_probe p;
 
-	if (!vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), &p) && p.open)
+	if (ref_of(t)->iommufd &&
+	    !vdcm_vdev_probe(vdcm_of(t), vdev_of(vdev), &p) && p.open)
 		iommufd_device_close(ref_of(t)->iommufd, vdev);
 	return vdcm_vdev_release(vdcm_of(t), vdev_of(vdev));
 }
@@ -407,7 +398,7 @@ static int ref_container_ioctl(struct siovh_target *t,
 	return vdcm_container_ioctl(vdcm_of(t), vdev_of(vdev), cmd, arg);
 }
 
-static const struct siovh_vfio_device_ops ref_vfio_device_ops = {
+const struct siovh_vfio_device_ops ref_vfio_device_ops = {
 	.list_types = ref_list_types,
 	.available_instances = ref_available_instances,
 	.create = ref_create,
@@ -528,6 +519,8 @@ static void ref_dev_deliver(void *priv)
 	struct ref_target *ref = priv;
 	struct viommu_page_response r;
 
+	if (!ref->iommu)
+		return;			/* a real parent: the kernel's IOMMU */
 	while (!viommu_prq_response_pop(ref->iommu, &r))
 		if (r.rid == REF_RID)
 			siovdev_page_response(ref->parent, r.pasid,
@@ -582,7 +575,7 @@ static ssize_t ref_cfg_write(struct siovh_target *t, const void *buf,
 	return ret ? ret : (ssize_t)len;
 }
 
-static const char *ref_profile_path(struct siovh_target *t)
+const char *ref_profile_path(struct siovh_target *t)
 {
 	return ref_of(t)->profile;
 }
@@ -708,9 +701,6 @@ _Static_assert(sizeof(ref_fault_module) == REF_NR_FAULTS,
 	       "ref_fault_module must match ref_faults entry for entry");
 
 /* One fault code per module; NONE for all but the one spec->fault names. */
-struct ref_faults {
-	int ioasid, siovdev, viommu, vdcm, iommufd, kvm;
-};
 
 static int ref_route_fault(int index, struct ref_faults *f)
 {
@@ -794,10 +784,11 @@ static const struct siovdev_host_ops ref_host_ops = {
 	.page_request = ref_host_page_request,
 };
 
-static void ref_destroy(struct ref_target *ref)
+void ref_destroy(struct ref_target *ref)
 {
 	iommufd_ctx_destroy(ref->iommufd);
 	vdcm_destroy(ref->vdcm);
+	vfio_parent_close(ref->vfio);
 	kvm_pasid_destroy(ref->kvm);
 	siovdev_destroy(ref->parent);
 	viommu_destroy(ref->iommu);
@@ -886,6 +877,8 @@ static int ref_open(const struct siovh_target_spec *spec,
 	int ret;
 
 	ret = ref_route_fault(spec->fault, &f);
+	if (!ret && siovh_ref_parent_bdf(spec))
+		return ref_vfio_open(spec, &f, t);
 	if (!ret)
 		ret = ref_parent_config(spec, &dcfg);
 	if (ret)
@@ -927,7 +920,10 @@ static void ref_close(struct siovh_target *t)
 
 static const char *ref_lacks(const struct siovh_target *t, uint64_t feature)
 {
-	(void)t;
+	const struct ref_target *ref = t->priv;
+
+	if (ref && ref->vfio)
+		return ref_vfio_lacks(feature);
 	if (feature == SIOVH_FEAT_PAGE_REQUEST)
 		return "the parent has no PRI capability (its profile's parent.ext_caps lacks \"pri\")";
 	return NULL;

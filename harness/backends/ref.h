@@ -28,4 +28,12 @@ int siovh_ref_config_format(const struct siovdev_config *cfg, char *buf,
 			    size_t len);
 int siovh_ref_config_parse(const char *text, struct siovdev_config *cfg);
 
+/*
+ * ref:parent=vfio:BDF (target.c parses it): the reference VDCM over the
+ * real endpoint BDF through VFIO (vfio_parent.h). The spec's arg is then
+ * "\0BDF" (arg[0] empty: no profile). The canonical BDF, or NULL when the
+ * spec names no such parent.
+ */
+const char *siovh_ref_parent_bdf(const struct siovh_target_spec *spec);
+
 #endif /* SIOVH_BACKENDS_REF_H */

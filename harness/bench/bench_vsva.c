@@ -11,7 +11,11 @@
  *  - IOAS map + unmap pairs per second of 4 KiB and of 2 MiB ranges,
  *    through the iommufd facet of the ref target: on a bare IOAS (area
  *    bookkeeping only: pages are tracked, not pinned) and on an IOAS with
- *    a paging HWPT, whose IOMMU page table takes every page.
+ *    a paging HWPT, whose IOMMU page table takes every page;
+ *  - PASID attach + detach pairs per second (VFIO_DEVICE_ATTACH_IOMMUFD_PT
+ *    and DETACH with the PASID flag on a bound VDEV's cdev, to a paging
+ *    HWPT), the operation siov-pasid-test times in the VM on the real
+ *    kernel and the QEMU endpoint (vm-images/guest/siov-pasid-test.c).
  *
  * Each figure is the median over VSVA_BATCHES batches.
  */
@@ -200,7 +204,7 @@ struct ioas_fixture {
 	struct siovh_target t;
 	bool open;
 	struct siovh_vdev *vdev;
-	uint32_t ioas;
+	uint32_t ioas, hwpt;
 };
 
 static int ioas_fixture_up(struct ioas_fixture *fx, bool hwpt)
@@ -237,6 +241,7 @@ static int ioas_fixture_up(struct ioas_fixture *fx, bool hwpt)
 	h.pt_id = fx->ioas;
 	if (!ret)
 		ret = fx->t.iommufd->ioctl(&fx->t, IOMMU_HWPT_ALLOC, &h);
+	fx->hwpt = h.out_hwpt_id;
 	return ret;
 }
 
@@ -288,10 +293,44 @@ out:
 	return med;
 }
 
+/* PASID attach + detach pairs per second (the same PASID, one HWPT). */
+static double pasid_rate(void)
+{
+	struct siovh_vfio_detach_pt dt = {
+		.argsz = sizeof(dt), .flags = VFIO_DEVICE_DETACH_PASID,
+		.pasid = PASID,
+	};
+	struct siovh_vfio_attach_pt at = {
+		.argsz = sizeof(at), .flags = VFIO_DEVICE_ATTACH_PASID,
+		.pasid = PASID,
+	};
+	double rate[VSVA_BATCHES], med = -1;
+	struct ioas_fixture fx;
+
+	if (ioas_fixture_up(&fx, true))
+		goto out;
+	at.pt_id = fx.hwpt;
+	for (unsigned int b = 0; b < VSVA_BATCHES; b++) {
+		uint64_t t0 = bench_now_ns();
+
+		for (unsigned int i = 0; i < VSVA_BATCH; i++)
+			if (fx.t.iommufd->device_ioctl(&fx.t, fx.vdev,
+					VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) ||
+			    fx.t.iommufd->device_ioctl(&fx.t, fx.vdev,
+					VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt))
+				goto out;
+		rate[b] = VSVA_BATCH * 1e9 / (double)(bench_now_ns() - t0);
+	}
+	med = bench_median(rate, VSVA_BATCHES);
+out:
+	ioas_fixture_down(&fx);
+	return med;
+}
+
 int bench_vsva(json_t *root)
 {
 	json_t *obj = json_object();
-	double warm, cold, prq, m4k, m2m, h4k, h2m;
+	double warm = 0, cold = 0, prq = 0, m4k, m2m, h4k, h2m, pasid;
 	struct guest g;
 	int ret = guest_init(&g);
 
@@ -306,7 +345,8 @@ int bench_vsva(json_t *root)
 	m2m = ioas_rate(MAP_2M, false);
 	h4k = ioas_rate(4096, true);
 	h2m = ioas_rate(MAP_2M, true);
-	if (!ret && (m4k < 0 || m2m < 0 || h4k < 0 || h2m < 0))
+	pasid = pasid_rate();
+	if (!ret && (m4k < 0 || m2m < 0 || h4k < 0 || h2m < 0 || pasid < 0))
 		ret = -EIO;
 	if (ret) {
 		fprintf(stderr, "siovh-bench: vSVA: %s\n", strerror(-ret));
@@ -322,6 +362,9 @@ int bench_vsva(json_t *root)
 	       "IOAS", m4k, m2m);
 	printf("  %-14s %12.0f map+unmap/s of 4 KiB, %.0f of 2 MiB (x%.0f)\n",
 	       "IOAS + HWPT", h4k, h2m, h4k / h2m);
+	printf("  %-14s %12.0f attach+detach pairs/s (VFIO_DEVICE_ATTACH_PASID)\n",
+	       "PASID attach", pasid);
+	json_object_set_new(obj, "pasid_attach_detach_per_s", json_real(pasid));
 	json_object_set_new(obj, "nested_warm_per_s", json_real(warm));
 	json_object_set_new(obj, "nested_cold_per_s", json_real(cold));
 	json_object_set_new(obj, "prq_round_trips_per_s", json_real(prq));

@@ -8,7 +8,9 @@
  * device profile the reference builds its SIOV parent from (ref.h), loaded
  * and checked here, and `device` (kernel only), the PCI function whose
  * config space the pci facet reads (kernel_pci.h), its address checked and
- * its sysfs entry looked up here. The plugin target
+ * its sysfs entry looked up here, and `parent` (ref only): parent=vfio:BDF,
+ * the reference VDCM over that real endpoint (vfio_parent.h), with
+ * no profile and vdcm faults only. The plugin target
  * has its own: plugin:PATH[:ARG] (harness/include/siovh/plugin.h); the
  * object is loaded here, so that a bad one is reported before anything
  * runs. Everything that does not parse is a one-line error naming the bad
@@ -114,8 +116,8 @@ static int parse_profile(struct siovh_target_spec *spec, const char *val,
 			 spec->backend->name);
 		return -EINVAL;
 	}
-	if (spec->arg[0]) {
-		snprintf(err, errlen, "target '%s' names more than one profile",
+	if (spec->arg[0] || spec->arg[1]) {
+		snprintf(err, errlen, "target '%s' names more than one profile, or a profile and a parent",
 			 spec->text);
 		return -EINVAL;
 	}
@@ -147,6 +149,40 @@ static int parse_device(struct siovh_target_spec *spec, const char *val,
 				      err, errlen) ? -EINVAL : 0;
 }
 
+/*
+ * parent=vfio:BDF (ref only): "\0BDF" to spec->arg (ref.h). Excludes
+ * profile= (the real endpoint is the reference configuration's).
+ */
+static int parse_parent(struct siovh_target_spec *spec, const char *val,
+			size_t vlen, char *err, size_t errlen)
+{
+	char msg[256];
+
+	if (spec->backend != &siovh_ref_backend) {
+		snprintf(err, errlen, "target '%s' takes no parent option (only ref does)",
+			 spec->backend->name);
+		return -EINVAL;
+	}
+	if (spec->arg[0] || spec->arg[1]) {
+		snprintf(err, errlen, "target '%s': parent= cannot be combined with profile= or another parent=",
+			 spec->text);
+		return -EINVAL;
+	}
+	if (vlen < 5 || strncmp(val, "vfio:", 5)) {
+		snprintf(err, errlen, "target '%s': parent='%.*s' is not vfio:BDF (the only kind of parent)",
+			 spec->text, (int)(vlen > 64 ? 64 : vlen), val);
+		return -EINVAL;
+	}
+	if (siovh_kernel_pci_check(val + 5, vlen - 5, spec->arg + 1,
+				   sizeof(spec->arg) - 1, msg, sizeof(msg))) {
+		snprintf(err, errlen, "target '%s': parent=vfio:%.*s is not a PCI function here (%s)",
+			 spec->text, (int)(vlen - 5 > 64 ? 64 : vlen - 5),
+			 val + 5, msg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int parse_option(struct siovh_target_spec *spec, const char *opt,
 			size_t len, char *err, size_t errlen)
 {
@@ -157,10 +193,12 @@ static int parse_option(struct siovh_target_spec *spec, const char *opt,
 
 	if (eq && klen == 7 && !strncmp(opt, "profile", 7))
 		return parse_profile(spec, val, vlen, err, errlen);
+	if (eq && klen == 6 && !strncmp(opt, "parent", 6))
+		return parse_parent(spec, val, vlen, err, errlen);
 	if (eq && klen == 6 && !strncmp(opt, "device", 6))
 		return parse_device(spec, val, vlen, err, errlen);
 	if (!eq || klen != 5 || strncmp(opt, "fault", 5)) {
-		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF)",
+		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF, parent=vfio:BDF)",
 			 (int)len, opt, spec->text);
 		return -EINVAL;
 	}
@@ -222,6 +260,13 @@ int siovh_target_parse(const char *text, struct siovh_target_spec *spec,
 		ret = parse_option(spec, opt, (size_t)(end - opt), err, errlen);
 		if (ret)
 			return ret;
+	}
+	/* Over a real parent only the VDCM's own faults can be injected. */
+	if (siovh_ref_parent_bdf(spec) && spec->fault >= 0 &&
+	    strncmp(spec->backend->faults[spec->fault].name, "vdcm-", 5)) {
+		snprintf(err, errlen, "target '%s': with parent=vfio only vdcm-* faults apply (the device and the IOMMU are real)",
+			 spec->text);
+		return -EINVAL;
 	}
 	return 0;
 }

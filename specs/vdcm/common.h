@@ -140,6 +140,14 @@ struct siovh_parent_probe parent_probe(struct siovh_check *check);
 struct siovh_vdev_probe vdev_probe(struct siovh_check *check, struct vd *d);
 struct siovh_adi_probe adi_probe(struct siovh_check *check, uint32_t adi);
 /* The ADI's event log; returns the count (up to max). */
+/*
+ * The IOMMU's oldest fault record into *f (ASSERTs there is one): true;
+ * false, with a note, on a target whose IOMMU does not expose its records
+ * (test facet without dma_fault_pop), where the caller judges the fault by
+ * what the device and memory show. drain_faults() is 0 there.
+ */
+bool dma_fault_record(struct siovh_check *check, struct siovh_dma_fault *f);
+/* SKIPs on a target that cannot read the ADI's event log. */
 size_t adi_trace(struct siovh_check *check, uint32_t adi,
 		 struct siovh_adi_event *ev, size_t max);
 /* Drop every recorded DMA fault; returns how many. */

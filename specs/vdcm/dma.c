@@ -60,6 +60,15 @@ SIOVH_CLAUSE(dma_copy,
 	EXPECT_EQ(cr->tag, 0x7a6);
 	EXPECT_EQ(memcmp(b.va, b.va + 0x2000, 3000), 0);
 	vp = vdev_probe(check, &d);
+	if (!siovh_check_target(check)->test->adi_trace) {
+		/* A real endpoint (ref:parent=vfio): only the default
+		 * PASID's domain maps IOVA_A (the RID's maps none of it), so
+		 * a copy that succeeded was tagged with that PASID. */
+		siovh_note(check, "no ADI event log: the PASID is judged by the "
+			   "copy reaching memory only its domain maps");
+		vd_down(check, &d);
+		return;
+	}
 	n = adi_trace(check, vp.adis[0], ev, 256);
 	for (i = 0; i < n; i++) {
 		if (ev[i].kind != SIOVH_ADI_EV_DMA)
@@ -80,7 +89,6 @@ SIOVH_CLAUSE(dma_isolation_write,
 	.needs = NEEDS_ENGINE)
 {
 	const struct siovh_profile *p = must_profile(check);
-	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_dma_fault f;
 	struct dma_buf ba, bb;
 	struct vd a, b;
@@ -96,12 +104,13 @@ SIOVH_CLAUSE(dma_isolation_write,
 	EXPECT_EQ(run_copy(check, &a, 0, &ba, IOVA_A, IOVA_B, 256,
 			   IOVA_A + 0xf00, 0), SIOVDEV_CS_PAGE_FAULT);
 	EXPECT_TRUE(all_bytes(bb.va, PAGE_4K, 0xbb));
-	ASSERT_OK(t->test->dma_fault_pop(t, &f));
-	EXPECT_EQ(f.pasid_valid, 1);
-	EXPECT_EQ(f.pasid, pasid_a);
-	EXPECT_EQ(f.addr, IOVA_B);
-	EXPECT_EQ(f.write, 1);
-	EXPECT_NE(f.reason, 0);
+	if (dma_fault_record(check, &f)) {
+		EXPECT_EQ(f.pasid_valid, 1);
+		EXPECT_EQ(f.pasid, pasid_a);
+		EXPECT_EQ(f.addr, IOVA_B);
+		EXPECT_EQ(f.write, 1);
+		EXPECT_NE(f.reason, 0);
+	}
 	vd_down(check, &b);
 	vd_down(check, &a);
 }
@@ -113,7 +122,6 @@ SIOVH_CLAUSE(dma_isolation_read,
 	.needs = NEEDS_ENGINE)
 {
 	const struct siovh_profile *p = must_profile(check);
-	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_dma_fault f;
 	struct dma_buf ba, bb;
 	struct vd a, b;
@@ -125,9 +133,10 @@ SIOVH_CLAUSE(dma_isolation_read,
 	EXPECT_EQ(run_copy(check, &a, 0, &ba, IOVA_B, IOVA_A, 256,
 			   IOVA_A + 0xf00, 0), SIOVDEV_CS_PAGE_FAULT);
 	EXPECT_TRUE(all_bytes(ba.va, 256, 0));
-	ASSERT_OK(t->test->dma_fault_pop(t, &f));
-	EXPECT_EQ(f.pasid, vdev_probe(check, &a).default_pasid);
-	EXPECT_EQ(f.write, 0);
+	if (dma_fault_record(check, &f)) {
+		EXPECT_EQ(f.pasid, vdev_probe(check, &a).default_pasid);
+		EXPECT_EQ(f.write, 0);
+	}
 	vd_down(check, &b);
 	vd_down(check, &a);
 }
@@ -166,7 +175,6 @@ SIOVH_CLAUSE(dma_unmapped,
 	.needs = NEEDS_ENGINE)
 {
 	const struct siovh_profile *p = must_profile(check);
-	struct siovh_target *t = siovh_check_target(check);
 	struct siovdev_completion *cr;
 	struct siovh_dma_fault f;
 	struct dma_buf b;
@@ -181,11 +189,12 @@ SIOVH_CLAUSE(dma_unmapped,
 	EXPECT_EQ(cr->fault_addr, IOVA_A + 0x2000);
 	EXPECT_EQ(cr->bytes, 0x100);
 	EXPECT_TRUE(cr->fault_info & SIOVDEV_CR_FAULT_WRITE);
-	ASSERT_OK(t->test->dma_fault_pop(t, &f));
-	EXPECT_EQ(f.addr, IOVA_A + 0x2000);
-	EXPECT_EQ(f.pasid_valid, 1);
-	EXPECT_EQ(f.pasid, vdev_probe(check, &d).default_pasid);
-	EXPECT_GE(parent_probe(check).iommu_faults, 1);
+	if (dma_fault_record(check, &f)) {
+		EXPECT_EQ(f.addr, IOVA_A + 0x2000);
+		EXPECT_EQ(f.pasid_valid, 1);
+		EXPECT_EQ(f.pasid, vdev_probe(check, &d).default_pasid);
+		EXPECT_GE(parent_probe(check).iommu_faults, 1);
+	}
 	vd_down(check, &d);
 }
 

@@ -79,6 +79,20 @@ sed 's/"pasid", *"dvsec"/"dvsec"/' $lite >"$tmp/nopasid.json"
 usage '$.parent.ext_caps' run --target "ref:profile=$tmp/nopasid.json"
 sed '0,/"adis": 4,/s//"adis": 65,/; s/"ims_entries": 4/"ims_entries": 65/' $lite >"$tmp/adis.json"
 usage '$.parent.adis' run --target "ref:profile=$tmp/adis.json"
+# ref:parent=vfio:BDF: a real function's address, alone, vdcm faults only
+usage "is not vfio:BDF" run --target ref:parent=qemu:0000:01:00.0
+usage "is not a PCI function here" run --target ref:parent=vfio:01:00
+usage "only ref" run --target kernel:parent=vfio:0000:01:00.0
+SIOVH_SYSFS_ROOT=$tmp/nosys usage "is not a PCI function here" \
+	run --target ref:parent=vfio:0000:01:00.0
+mkdir -p "$tmp/sys/bus/pci/devices/0000:01:00.0"
+: >"$tmp/sys/bus/pci/devices/0000:01:00.0/config"
+SIOVH_SYSFS_ROOT=$tmp/sys usage "more than one profile, or a profile and a parent" \
+	run --target "ref:parent=vfio:0000:01:00.0,profile=$lite"
+SIOVH_SYSFS_ROOT=$tmp/sys usage "cannot be combined" \
+	run --target "ref:profile=$lite,parent=vfio:0000:01:00.0"
+SIOVH_SYSFS_ROOT=$tmp/sys usage "only vdcm-* faults" \
+	run --target ref:parent=vfio:0000:01:00.0,fault=siovdev-dvsec-id
 usage "'0'" run --jobs 0
 usage "'-1'" run --jobs -1
 usage "'two'" run --jobs two

@@ -61,7 +61,7 @@ static int map_dma(struct vdcm_vdev *vdev, struct vfio_iommu_type1_dma_map *m)
 	if (vdev->nr_maps == VDCM_MAX_MAPS)
 		return -ENOSPC;
 	/* The IOMMU refuses a page that is mapped already: -EEXIST. */
-	ret = viommu_map(vdev->vdcm->iommu, vdev->domain, m->iova,
+	ret = vdcm_hw_map(vdev->vdcm, vdev->domain, m->iova,
 			 (void *)(uintptr_t)m->vaddr, m->size, prot);
 	if (ret == -EEXIST && vdcm_fault(vdev->vdcm, VDCM_FAULT_MAP_OVERLAP))
 		return 0;		/* the bug: the refusal is swallowed */
@@ -81,8 +81,7 @@ static uint64_t map_remove(struct vdcm_vdev *vdev, uint32_t i)
 {
 	uint64_t size = vdev->maps[i].size;
 
-	viommu_unmap(vdev->vdcm->iommu, vdev->domain, vdev->maps[i].iova,
-		     size);
+	vdcm_hw_unmap(vdev->vdcm, vdev->domain, vdev->maps[i].iova, size);
 	vdev->maps[i] = vdev->maps[--vdev->nr_maps];
 	return size;
 }
@@ -109,7 +108,7 @@ static int64_t unmap_range(struct vdcm_vdev *vdev, uint64_t iova,
 	}
 	if (lo >= hi)
 		return 0;
-	return viommu_unmap(vdev->vdcm->iommu, vdev->domain, lo, hi - lo);
+	return vdcm_hw_unmap(vdev->vdcm, vdev->domain, lo, hi - lo);
 }
 
 static int unmap_dma(struct vdcm_vdev *vdev,

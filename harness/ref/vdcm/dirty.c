@@ -149,7 +149,7 @@ static int dirty_start(struct vdcm_vdev *vdev,
 
 void vdcm_dirty_cleanup(struct vdcm_vdev *vdev)
 {
-	if (vdev->dirty.on)
+	if (vdev->dirty.on && vdev->vdcm->iommu)
 		viommu_set_dirty_tracking(vdev->vdcm->iommu, vdev->domain,
 					  false);
 	memset(&vdev->dirty, 0, sizeof(vdev->dirty));
@@ -163,6 +163,10 @@ int vdcm_dirty_feature(struct vdcm_vdev *vdev, struct vfio_device_feature *f)
 	bool set = f->flags & VFIO_DEVICE_FEATURE_SET;
 	size_t need = sizeof(*f);
 
+	/* Dirty bits are the in-process IOMMU's (vdcm_hw_ops): elsewhere the
+	 * device has no DMA logging, as a device without it answers. */
+	if (!vdev->vdcm->iommu)
+		return -ENOTTY;
 	switch (which) {
 	case VFIO_DEVICE_FEATURE_DMA_LOGGING_START:
 		need += sizeof(struct vfio_device_feature_dma_logging_control);

@@ -37,7 +37,9 @@ struct vdcm *vdcm_create(const struct vdcm_params *params)
 	struct vdcm *vdcm;
 	int ret;
 
-	if (!params || !params->parent || !params->iommu || !params->ioasid ||
+	if (!params || !params->ioasid ||
+	    (params->hw_ops ? !params->hw :
+	     !params->parent || !params->iommu) ||
 	    params->fault < 0 || params->fault >= VDCM_FAULT_COUNT) {
 		errno = EINVAL;
 		return NULL;
@@ -47,6 +49,8 @@ struct vdcm *vdcm_create(const struct vdcm_params *params)
 		return NULL;
 	vdcm->parent = params->parent;
 	vdcm->iommu = params->iommu;
+	vdcm->hw_ops = params->hw_ops ? params->hw_ops : &vdcm_inproc_hw_ops;
+	vdcm->hw = params->hw_ops ? params->hw : vdcm;
 	vdcm->ioasid = params->ioasid;
 	vdcm->rid = params->rid;
 	vdcm->fault = params->fault;
@@ -409,10 +413,10 @@ int vdcm_vdev_open(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 	if (ret)
 		return ret;
 	vdev->pasid = pasid;
-	ret = viommu_domain_alloc(vdcm->iommu, &vdev->domain);
+	ret = vdcm_hw_domain_alloc(vdcm, &vdev->domain);
 	if (ret)
 		goto err_free_pasid;
-	ret = viommu_attach(vdcm->iommu, vdcm->rid, pasid, vdev->domain);
+	ret = vdcm_hw_attach(vdcm, pasid, vdev->domain);
 	if (ret)
 		goto err_free_domain;
 	vdev_open_state(vdev);
@@ -427,9 +431,9 @@ int vdcm_vdev_open(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 
 err_invalidate:
 	vdev_invalidate_pasid(vdev);
-	viommu_detach(vdcm->iommu, vdcm->rid, pasid);
+	vdcm_hw_detach(vdcm, pasid);
 err_free_domain:
-	viommu_domain_free(vdcm->iommu, vdev->domain);
+	vdcm_hw_domain_free(vdcm, vdev->domain);
 err_free_pasid:
 	ioasid_free(vdcm->ioasid, vdcm->pasids, pasid);
 	vdev->pasid = 0;
@@ -504,7 +508,7 @@ static void vdev_free_pasid(struct vdcm_vdev *vdev)
 	struct vdcm *vdcm = vdev->vdcm;
 
 	if (!vdcm_fault(vdcm, VDCM_FAULT_RELEASE_NO_DETACH) &&
-	    !viommu_detach(vdcm->iommu, vdcm->rid, vdev->pasid))
+	    !vdcm_hw_detach(vdcm, vdev->pasid))
 		vdev_log(vdev, SIOVH_ADI_EV_PASID_DETACH, vdev->pasid);
 	ioasid_free(vdcm->ioasid, vdcm->pasids, vdev->pasid);
 }
@@ -521,7 +525,7 @@ static void vdev_cleanup(struct vdcm_vdev *vdev)
 	vdcm_container_unmap_all(vdev);
 	/* With the detach skipped (a fault) the domain is still in use and
 	 * stays allocated: the leak is part of that bug. */
-	viommu_domain_free(vdcm->iommu, vdev->domain);
+	vdcm_hw_domain_free(vdcm, vdev->domain);
 	vdev->domain = 0;
 	vdev->pasid = 0;
 }

@@ -5,12 +5,15 @@
  * Intel scalable IOV capability!"). It speaks to the reference endpoint
  * through its config space and BAR0 registers only (siovdev.h), as a host
  * driver speaks to hardware, so the rest of the VDCM never touches a
- * register of the parent.
+ * register of the parent. Every access goes through the VDCM's
+ * vdcm_hw_ops (vdcm.h): the in-process siovdev and viommu below, or the
+ * real endpoint through VFIO (harness/backends/vfio_parent.c).
  */
 #include <errno.h>
 #include <string.h>
 
 #include "harness/ref/siovdev/siovdev.h"
+#include "harness/ref/viommu/viommu.h"
 #include "vdcm_internal.h"
 
 #define CFG_COMMAND		0x04
@@ -31,26 +34,222 @@
 #define VDCM_MSI_ADDR		0xfee00000u
 #define MSI_DATA(adi, vector)	((adi) << 16 | (vector))
 
+/* ---- The in-process hardware: siovdev behind viommu (hw is the vdcm) ---- */
+
+static struct vdcm *inproc(void *hw)
+{
+	return hw;
+}
+
+static const struct siovdev_config *inproc_config(void *hw)
+{
+	return siovdev_get_config(inproc(hw)->parent);
+}
+
+static int inproc_cfg_read(void *hw, uint32_t off, unsigned int size,
+			   uint32_t *val)
+{
+	return siovdev_cfg_read(inproc(hw)->parent, off, size, val);
+}
+
+static int inproc_cfg_write(void *hw, uint32_t off, unsigned int size,
+			    uint32_t val)
+{
+	return siovdev_cfg_write(inproc(hw)->parent, off, size, val);
+}
+
+static int inproc_bar_read(void *hw, unsigned int bar, uint64_t off,
+			   void *buf, size_t len)
+{
+	return siovdev_bar_read(inproc(hw)->parent, bar, off, buf, len);
+}
+
+static int inproc_bar_write(void *hw, unsigned int bar, uint64_t off,
+			    const void *buf, size_t len)
+{
+	return siovdev_bar_write(inproc(hw)->parent, bar, off, buf, len);
+}
+
+static uint64_t inproc_portal_offset(void *hw, uint32_t adi)
+{
+	return siovdev_portal_offset(inproc(hw)->parent, adi);
+}
+
+static int inproc_submit(void *hw, uint32_t adi, const struct siovdev_desc *d)
+{
+	return siovdev_submit(inproc(hw)->parent, adi, d);
+}
+
+static int inproc_adi_probe(void *hw, uint32_t adi,
+			    struct siovdev_adi_probe *out)
+{
+	return siovdev_adi_probe(inproc(hw)->parent, adi, out);
+}
+
+static int inproc_adi_trace(void *hw, uint32_t adi, struct siovdev_event *ev,
+			    size_t max, size_t *n)
+{
+	return siovdev_adi_trace(inproc(hw)->parent, adi, ev, max, n);
+}
+
+static int inproc_domain_alloc(void *hw, uint32_t *domain)
+{
+	return viommu_domain_alloc(inproc(hw)->iommu, domain);
+}
+
+static void inproc_domain_free(void *hw, uint32_t domain)
+{
+	viommu_domain_free(inproc(hw)->iommu, domain);
+}
+
+static int inproc_attach(void *hw, uint16_t rid, uint32_t pasid,
+			 uint32_t domain)
+{
+	return viommu_attach(inproc(hw)->iommu, rid, pasid, domain);
+}
+
+static int inproc_detach(void *hw, uint16_t rid, uint32_t pasid)
+{
+	return viommu_detach(inproc(hw)->iommu, rid, pasid);
+}
+
+static int inproc_map(void *hw, uint32_t domain, uint64_t iova, void *vaddr,
+		      uint64_t size, uint32_t prot)
+{
+	return viommu_map(inproc(hw)->iommu, domain, iova, vaddr, size, prot);
+}
+
+static int64_t inproc_unmap(void *hw, uint32_t domain, uint64_t iova,
+			    uint64_t size)
+{
+	return viommu_unmap(inproc(hw)->iommu, domain, iova, size);
+}
+
+static int inproc_iommu_faults(void *hw, uint64_t *count)
+{
+	struct viommu_stats st;
+
+	viommu_get_stats(inproc(hw)->iommu, &st);
+	*count = st.faults;
+	return 0;
+}
+
+static int inproc_fault_pop(void *hw, struct siovh_dma_fault *out)
+{
+	struct viommu_fault_record rec;
+	int ret;
+
+	ret = viommu_fault_pop(inproc(hw)->iommu, &rec);
+	if (ret)
+		return ret;
+	memset(out, 0, sizeof(*out));
+	out->pasid = rec.pasid;
+	out->pasid_valid = rec.pasid_valid;
+	out->addr = rec.addr;
+	out->write = rec.write;
+	out->reason = rec.reason;
+	return 0;
+}
+
+const struct vdcm_hw_ops vdcm_inproc_hw_ops = {
+	.config = inproc_config,
+	.cfg_read = inproc_cfg_read,
+	.cfg_write = inproc_cfg_write,
+	.bar_read = inproc_bar_read,
+	.bar_write = inproc_bar_write,
+	.portal_offset = inproc_portal_offset,
+	.submit = inproc_submit,
+	.adi_probe = inproc_adi_probe,
+	.adi_trace = inproc_adi_trace,
+	.domain_alloc = inproc_domain_alloc,
+	.domain_free = inproc_domain_free,
+	.attach = inproc_attach,
+	.detach = inproc_detach,
+	.map = inproc_map,
+	.unmap = inproc_unmap,
+	.iommu_faults = inproc_iommu_faults,
+	.fault_pop = inproc_fault_pop,
+};
+
+/* ---- The VDCM's view: the ops of its hardware ---- */
+
+static const struct siovdev_config *hw_config(struct vdcm *vdcm)
+{
+	return vdcm->hw_ops->config(vdcm->hw);
+}
+
 static int cfg_rd(struct vdcm *vdcm, uint32_t off, unsigned int size,
 		  uint32_t *val)
 {
-	return siovdev_cfg_read(vdcm->parent, off, size, val);
+	return vdcm->hw_ops->cfg_read(vdcm->hw, off, size, val);
 }
 
 static int cfg_wr(struct vdcm *vdcm, uint32_t off, unsigned int size,
 		  uint32_t val)
 {
-	return siovdev_cfg_write(vdcm->parent, off, size, val);
+	return vdcm->hw_ops->cfg_write(vdcm->hw, off, size, val);
 }
 
 static int reg_rd(struct vdcm *vdcm, uint64_t off, uint32_t *val)
 {
-	return siovdev_bar_read(vdcm->parent, 0, off, val, sizeof(*val));
+	return vdcm->hw_ops->bar_read(vdcm->hw, 0, off, val, sizeof(*val));
 }
 
 static int reg_wr(struct vdcm *vdcm, uint64_t off, uint32_t val)
 {
-	return siovdev_bar_write(vdcm->parent, 0, off, &val, sizeof(val));
+	return vdcm->hw_ops->bar_write(vdcm->hw, 0, off, &val, sizeof(val));
+}
+
+static int hw_adi_probe(struct vdcm *vdcm, uint32_t adi,
+			struct siovdev_adi_probe *p)
+{
+	return vdcm->hw_ops->adi_probe(vdcm->hw, adi, p);
+}
+
+int vdcm_hw_domain_alloc(struct vdcm *vdcm, uint32_t *domain)
+{
+	return vdcm->hw_ops->domain_alloc(vdcm->hw, domain);
+}
+
+void vdcm_hw_domain_free(struct vdcm *vdcm, uint32_t domain)
+{
+	vdcm->hw_ops->domain_free(vdcm->hw, domain);
+}
+
+int vdcm_hw_attach(struct vdcm *vdcm, uint32_t pasid, uint32_t domain)
+{
+	return vdcm->hw_ops->attach(vdcm->hw, vdcm->rid, pasid, domain);
+}
+
+int vdcm_hw_detach(struct vdcm *vdcm, uint32_t pasid)
+{
+	return vdcm->hw_ops->detach(vdcm->hw, vdcm->rid, pasid);
+}
+
+int vdcm_hw_map(struct vdcm *vdcm, uint32_t domain, uint64_t iova,
+		void *vaddr, uint64_t size, uint32_t prot)
+{
+	return vdcm->hw_ops->map(vdcm->hw, domain, iova, vaddr, size, prot);
+}
+
+int64_t vdcm_hw_unmap(struct vdcm *vdcm, uint32_t domain, uint64_t iova,
+		      uint64_t size)
+{
+	return vdcm->hw_ops->unmap(vdcm->hw, domain, iova, size);
+}
+
+int vdcm_hw_iommu_faults(struct vdcm *vdcm, uint64_t *count)
+{
+	if (!vdcm->hw_ops->iommu_faults)
+		return -EOPNOTSUPP;
+	return vdcm->hw_ops->iommu_faults(vdcm->hw, count);
+}
+
+int vdcm_hw_fault_pop(struct vdcm *vdcm, struct siovh_dma_fault *out)
+{
+	if (!vdcm->hw_ops->fault_pop)
+		return -EOPNOTSUPP;
+	return vdcm->hw_ops->fault_pop(vdcm->hw, out);
 }
 
 static int adi_wr(struct vdcm *vdcm, uint32_t adi, uint32_t reg, uint32_t val)
@@ -145,7 +344,7 @@ static int parent_pri_enable(struct vdcm *vdcm)
  */
 int vdcm_hw_enable(struct vdcm *vdcm)
 {
-	const struct siovdev_config *cfg = siovdev_get_config(vdcm->parent);
+	const struct siovdev_config *cfg = hw_config(vdcm);
 	uint32_t cmd;
 	int ret;
 
@@ -178,7 +377,7 @@ int vdcm_hw_enable(struct vdcm *vdcm)
 
 uint32_t vdcm_hw_nr_adis(struct vdcm *vdcm)
 {
-	return siovdev_get_config(vdcm->parent)->nr_adis;
+	return hw_config(vdcm)->nr_adis;
 }
 
 /* ---- One ADI ---- */
@@ -312,7 +511,7 @@ int vdcm_hw_adi_submit(struct vdcm *vdcm, uint32_t adi, const void *desc)
 	int ret;
 
 	memcpy(&d, desc, sizeof(d));
-	ret = siovdev_submit(vdcm->parent, adi, &d);
+	ret = vdcm->hw_ops->submit(vdcm->hw, adi, &d);
 	if (ret == -EBUSY || ret == -EACCES) {
 		vdcm->submit_drops[adi]++;
 		return 1;
@@ -329,7 +528,7 @@ uint64_t vdcm_hw_adi_retired(struct vdcm *vdcm, uint32_t adi)
 {
 	struct siovdev_adi_probe p;
 
-	if (siovdev_adi_probe(vdcm->parent, adi, &p))
+	if (hw_adi_probe(vdcm, adi, &p))
 		return 0;
 	return (uint64_t)p.completed + p.dropped - vdcm->submit_drops[adi];
 }
@@ -339,7 +538,7 @@ uint64_t vdcm_hw_adi_ticket(struct vdcm *vdcm, uint32_t adi)
 {
 	struct siovdev_adi_probe p;
 
-	if (siovdev_adi_probe(vdcm->parent, adi, &p))
+	if (hw_adi_probe(vdcm, adi, &p))
 		return 0;
 	return vdcm_hw_adi_retired(vdcm, adi) + p.queued + 1;
 }
@@ -349,7 +548,7 @@ uint64_t vdcm_hw_adi_completed(struct vdcm *vdcm, uint32_t adi)
 {
 	struct siovdev_adi_probe p;
 
-	if (siovdev_adi_probe(vdcm->parent, adi, &p))
+	if (hw_adi_probe(vdcm, adi, &p))
 		return 0;
 	return p.completed;
 }
@@ -357,10 +556,10 @@ uint64_t vdcm_hw_adi_completed(struct vdcm *vdcm, uint32_t adi)
 ssize_t vdcm_hw_adi_portal_read(struct vdcm *vdcm, uint32_t adi, void *buf,
 			size_t len, uint64_t offset)
 {
-	uint64_t base = siovdev_portal_offset(vdcm->parent, adi);
+	uint64_t base = vdcm->hw_ops->portal_offset(vdcm->hw, adi);
 	int ret;
 
-	ret = siovdev_bar_read(vdcm->parent, 2, base + offset, buf, len);
+	ret = vdcm->hw_ops->bar_read(vdcm->hw, 2, base + offset, buf, len);
 	return ret ? ret : (ssize_t)len;
 }
 
@@ -370,7 +569,7 @@ int vdcm_hw_adi_probe(struct vdcm *vdcm, uint32_t adi,
 	struct siovdev_adi_probe p;
 	int ret;
 
-	ret = siovdev_adi_probe(vdcm->parent, adi, &p);
+	ret = hw_adi_probe(vdcm, adi, &p);
 	if (ret)
 		return ret;
 	memset(out, 0, sizeof(*out));
@@ -390,8 +589,9 @@ uint64_t vdcm_hw_adi_last_seq(struct vdcm *vdcm, uint32_t adi)
 	struct siovdev_event ev[SIOVDEV_EVENT_DEPTH];
 	size_t n = 0;
 
-	if (siovdev_adi_trace(vdcm->parent, adi, ev, SIOVDEV_EVENT_DEPTH, &n) ||
-	    !n)
+	if (!vdcm->hw_ops->adi_trace ||
+	    vdcm->hw_ops->adi_trace(vdcm->hw, adi, ev, SIOVDEV_EVENT_DEPTH,
+				    &n) || !n)
 		return 0;
 	return ev[n - 1].seq;
 }
@@ -403,9 +603,11 @@ int vdcm_hw_adi_device_trace(struct vdcm *vdcm, uint32_t adi,
 	size_t i, got = 0;
 	int ret;
 
+	if (!vdcm->hw_ops->adi_trace)
+		return -EOPNOTSUPP;	/* the hardware keeps no event log */
 	if (max > SIOVDEV_EVENT_DEPTH)
 		max = SIOVDEV_EVENT_DEPTH;
-	ret = siovdev_adi_trace(vdcm->parent, adi, dev, max, &got);
+	ret = vdcm->hw_ops->adi_trace(vdcm->hw, adi, dev, max, &got);
 	if (ret)
 		return ret;
 	for (i = 0; i < got; i++) {

@@ -6,12 +6,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "harness/ref/viommu/viommu.h"
 #include "vdcm_internal.h"
 
 int vdcm_parent_probe(struct vdcm *vdcm, struct siovh_parent_probe *out)
 {
-	struct viommu_stats st;
 	uint32_t i;
 
 	if (!vdcm || !out)
@@ -24,8 +22,9 @@ int vdcm_parent_probe(struct vdcm *vdcm, struct siovh_parent_probe *out)
 	out->nr_vdevs = vdcm->nr_vdevs;
 	out->pasid_enabled = vdcm_hw_pasid_enabled(vdcm);
 	out->pinned_pages = vdcm->pinned_pages;
-	viommu_get_stats(vdcm->iommu, &st);
-	out->iommu_faults = st.faults;
+	/* Hardware that cannot count IOMMU faults reports 0 here; its test
+	 * facet has no dma_fault_pop, which checks look at first. */
+	vdcm_hw_iommu_faults(vdcm, &out->iommu_faults);
 	return 0;
 }
 
@@ -97,19 +96,7 @@ int vdcm_adi_trace(struct vdcm *vdcm, uint32_t adi,
 
 int vdcm_dma_fault_pop(struct vdcm *vdcm, struct siovh_dma_fault *out)
 {
-	struct viommu_fault_record rec;
-	int ret;
-
 	if (!vdcm || !out)
 		return -EINVAL;
-	ret = viommu_fault_pop(vdcm->iommu, &rec);
-	if (ret)
-		return ret;
-	memset(out, 0, sizeof(*out));
-	out->pasid = rec.pasid;
-	out->pasid_valid = rec.pasid_valid;
-	out->addr = rec.addr;
-	out->write = rec.write;
-	out->reason = rec.reason;
-	return 0;
+	return vdcm_hw_fault_pop(vdcm, out);
 }

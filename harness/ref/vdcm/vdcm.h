@@ -144,13 +144,71 @@ struct viommu;
 struct vdcm;
 struct vdcm_vdev;
 
-/* What a VDCM runs over; none of it is owned by the VDCM. */
+struct siovdev_adi_probe;
+struct siovdev_config;
+struct siovdev_desc;
+struct siovdev_event;
+
+/*
+ * Everything the VDCM asks of the hardware under it, in one table: the
+ * parent function (config space, BAR registers, portal submissions, the
+ * ADI probes of the test facet) and the IOMMU in front of it (the VDEVs'
+ * AUX domains, attached at their default PASIDs on the parent's RID).
+ * Two implementations: the in-process one (parent.c: siovdev and viommu,
+ * used when vdcm_params.hw_ops is NULL) and the VFIO one
+ * (harness/backends/vfio_parent.h: the real endpoint bound to vfio-pci,
+ * its BARs through the vfio cdev, the AUX domains IOAS/HWPTs of the real
+ * kernel's iommufd attached with VFIO_DEVICE_ATTACH_PASID). Each op has
+ * the siovdev_* / viommu_* call's contract it stands for. Optional (NULL:
+ * the hardware cannot say, and the test facet reports -EOPNOTSUPP):
+ * adi_trace, iommu_faults, fault_pop. vSVA and dirty tracking need the
+ * in-process IOMMU (vdcm.iommu): without it they are -EOPNOTSUPP.
+ */
+struct vdcm_hw_ops {
+	/* The parent's configuration (siovdev_get_config): what it has. */
+	const struct siovdev_config *(*config)(void *hw);
+	int (*cfg_read)(void *hw, uint32_t off, unsigned int size,
+			uint32_t *val);
+	int (*cfg_write)(void *hw, uint32_t off, unsigned int size,
+			 uint32_t val);
+	int (*bar_read)(void *hw, unsigned int bar, uint64_t off, void *buf,
+			size_t len);
+	int (*bar_write)(void *hw, unsigned int bar, uint64_t off,
+			 const void *buf, size_t len);
+	uint64_t (*portal_offset)(void *hw, uint32_t adi);
+	/* siovdev_submit: 0, -EBUSY/-EACCES dropped at the door, -EIO. */
+	int (*submit)(void *hw, uint32_t adi, const struct siovdev_desc *d);
+	int (*adi_probe)(void *hw, uint32_t adi, struct siovdev_adi_probe *out);
+	int (*adi_trace)(void *hw, uint32_t adi, struct siovdev_event *ev,
+			 size_t max, size_t *n);
+
+	int (*domain_alloc)(void *hw, uint32_t *domain);
+	void (*domain_free)(void *hw, uint32_t domain);
+	int (*attach)(void *hw, uint16_t rid, uint32_t pasid, uint32_t domain);
+	int (*detach)(void *hw, uint16_t rid, uint32_t pasid);
+	/* prot: VIOMMU_PROT_*; -EEXIST a page is mapped already. */
+	int (*map)(void *hw, uint32_t domain, uint64_t iova, void *vaddr,
+		   uint64_t size, uint32_t prot);
+	/* Bytes unmapped, or -errno. */
+	int64_t (*unmap)(void *hw, uint32_t domain, uint64_t iova,
+			 uint64_t size);
+	int (*iommu_faults)(void *hw, uint64_t *count);
+	int (*fault_pop)(void *hw, struct siovh_dma_fault *out);
+};
+
+/*
+ * What a VDCM runs over; none of it is owned by the VDCM. In-process:
+ * parent and iommu, hw_ops NULL. Over other hardware: hw_ops and hw, parent
+ * and iommu NULL.
+ */
 struct vdcm_params {
 	struct siovdev *parent;		/* the SIOV endpoint */
 	struct viommu *iommu;		/* the IOMMU the parent sits behind */
 	struct ioasid_core *ioasid;	/* the system's PASID space */
 	uint16_t rid;			/* the parent's requester ID */
 	int fault;			/* enum vdcm_fault; VDCM_FAULT_NONE */
+	const struct vdcm_hw_ops *hw_ops; /* NULL: parent + iommu */
+	void *hw;			/* hw_ops' first argument */
 };
 
 /*

@@ -199,8 +199,10 @@ struct vdcm_adi_log {
 };
 
 struct vdcm {
-	struct siovdev *parent;
-	struct viommu *iommu;
+	struct siovdev *parent;		/* in-process only; NULL otherwise */
+	struct viommu *iommu;		/* in-process only; NULL otherwise */
+	const struct vdcm_hw_ops *hw_ops; /* the hardware: always set */
+	void *hw;
 	struct ioasid_core *ioasid;
 	struct ioasid_set *pasids;	/* the default PASIDs come from here */
 	int fault;
@@ -300,6 +302,21 @@ int vdcm_hw_adi_probe(struct vdcm *vdcm, uint32_t adi,
 uint64_t vdcm_hw_adi_last_seq(struct vdcm *vdcm, uint32_t adi);
 int vdcm_hw_adi_device_trace(struct vdcm *vdcm, uint32_t adi,
 		     struct siovh_adi_event *ev, size_t max, size_t *n);
+
+/* parent.c: the IOMMU in front of the parent (vdcm_hw_ops). */
+int vdcm_hw_domain_alloc(struct vdcm *vdcm, uint32_t *domain);
+void vdcm_hw_domain_free(struct vdcm *vdcm, uint32_t domain);
+int vdcm_hw_attach(struct vdcm *vdcm, uint32_t pasid, uint32_t domain);
+int vdcm_hw_detach(struct vdcm *vdcm, uint32_t pasid);
+int vdcm_hw_map(struct vdcm *vdcm, uint32_t domain, uint64_t iova,
+		void *vaddr, uint64_t size, uint32_t prot);
+int64_t vdcm_hw_unmap(struct vdcm *vdcm, uint32_t domain, uint64_t iova,
+		      uint64_t size);
+/* -EOPNOTSUPP: the hardware cannot say. */
+int vdcm_hw_iommu_faults(struct vdcm *vdcm, uint64_t *count);
+int vdcm_hw_fault_pop(struct vdcm *vdcm, struct siovh_dma_fault *out);
+/* The in-process hardware (vdcm_params.hw_ops NULL): hw is the vdcm. */
+extern const struct vdcm_hw_ops vdcm_inproc_hw_ops;
 
 /* cfg.c */
 void vdcm_cfg_init(struct vdcm_vdev *vdev);

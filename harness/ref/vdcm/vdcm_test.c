@@ -67,7 +67,10 @@ static bool plat_up(struct plat *p, int fault)
 	p->dev = siovdev_create(&dc, &host_ops, p, SIOVDEV_FAULT_NONE);
 	if (!p->ioasid || !p->iommu || !p->dev)
 		return false;
-	vp = (struct vdcm_params) { p->dev, p->iommu, p->ioasid, RID, fault };
+	vp = (struct vdcm_params) {
+		.parent = p->dev, .iommu = p->iommu, .ioasid = p->ioasid,
+		.rid = RID, .fault = fault,
+	};
 	p->vdcm = vdcm_create(&vp);
 	return p->vdcm;
 }

@@ -81,6 +81,9 @@ int vdcm_vdev_iommu_bind(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 		return ret;
 	if (vdev->iommu_bound)
 		return -EBUSY;
+	/* vSVA steers PASIDs in the in-process IOMMU (vdcm_hw_ops). */
+	if (!vdcm->iommu)
+		return -EOPNOTSUPP;
 	ret = ioasid_set_alloc(vdcm->ioasid, vdev, VDCM_MAX_GPASIDS,
 			       SIOVH_IOASID_SET_TYPE_MM, &vdev->gpasid_set);
 	if (ret)
