@@ -14,6 +14,8 @@
 #   /opt/siov/                  the kselftest programs of selftests/siov in
 #                               $VM_SELFTESTS_DIR, its settings and
 #                               run-in-vm.sh (their runner in the guest)
+#   /opt/fuzz/                  $VM_FUZZ_DIR: a kernel fuzzing run's
+#                               fuzz-args and corpus (fuzz-kernel.sh)
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
@@ -84,6 +86,15 @@ if [ -n "${VM_SELFTESTS_DIR:-}" ]; then
 		file_is_static "$prog" || copy_libs "$prog"
 	done
 	cp "$HERE/../selftests/siov/settings" "$HERE/../selftests/siov/run-in-vm.sh" "$STAGE/opt/siov/"
+fi
+
+# A kernel fuzzing run (vm-images/fuzz-kernel.sh): VM_FUZZ_DIR holds the
+# fuzzer's arguments (fuzz-args, one per line; the program is in
+# VM_EXTRA_BINS) and its starting corpus (corpus/), copied to /opt/fuzz.
+if [ -n "${VM_FUZZ_DIR:-}" ]; then
+	[ -f "$VM_FUZZ_DIR/fuzz-args" ] || die "VM_FUZZ_DIR: $VM_FUZZ_DIR/fuzz-args missing"
+	mkdir -p "$STAGE/opt/fuzz"
+	cp -r "$VM_FUZZ_DIR"/. "$STAGE/opt/fuzz/"
 fi
 
 if [ $# -gt 0 ]; then

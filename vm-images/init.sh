@@ -15,6 +15,11 @@
 #                     and the kselftest programs in /opt/siov, when the
 #                     image has them, into /out/selftests/ (selftests/siov).
 #   siovh.mode=shell  an interactive shell on the console.
+#   siovh.mode=fuzz   a kernel fuzzing run (vm-images/fuzz-kernel.sh): the
+#                     words of /opt/fuzz/fuzz-args (program, then its
+#                     arguments) run with the corpus /opt/fuzz/corpus
+#                     copied to /out/corpus; /out goes back as in run
+#                     mode, "SIOVH-RESULTS-END rc=<the fuzzer's exit>".
 #   siovh.timeout_scale=N   exported as SIOVH_TIMEOUT_SCALE (TCG is slow).
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
 #                     saved as /out/siov.tap.
@@ -94,7 +99,6 @@ with_device() {
 }
 
 run_clauses() {
-	results=/dev/ttyS1
 	set --
 	while IFS= read -r a; do
 		[ -n "$a" ] && set -- "$@" "$a"
@@ -138,6 +142,12 @@ run_clauses() {
 		fi
 		say "kselftests exit $?"
 	fi
+	ship_out "$rc"
+}
+
+# /out, as a base64 gzip'd tar, to the results port (ttyS1).
+ship_out() {
+	results=/dev/ttyS1
 	if [ ! -c "$results" ]; then
 		say "no results port $results"
 		return
@@ -146,8 +156,26 @@ run_clauses() {
 	{
 		echo "SIOVH-RESULTS-BEGIN"
 		tar -C /out -cf - . | gzip -c | base64
-		echo "SIOVH-RESULTS-END rc=$rc"
+		echo "SIOVH-RESULTS-END rc=$1"
 	} >"$results"
+}
+
+# siovh.mode=fuzz: the fuzzer on the kernel, KCOV-guided (fuzz/common/
+# kcov.h); its corpus, stats and findings come back in /out.
+run_fuzzer() {
+	set --
+	while IFS= read -r a; do
+		[ -n "$a" ] && set -- "$@" "$a"
+	done </opt/fuzz/fuzz-args
+	mkdir -p /out/corpus /out/findings
+	cp /opt/fuzz/corpus/* /out/corpus/ 2>/dev/null
+	say "kernel $(uname -r), fuzzing: $*"
+	(cd /out/findings && SIOVH_FUZZ_TARGET=kernel "$@" /out/corpus) \
+		>/out/fuzz.log 2>&1
+	rc=$?
+	say "fuzzer exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	tail -n 5 /out/fuzz.log
+	ship_out "$rc"
 }
 
 scale=$(arg siovh.timeout_scale "")
@@ -157,6 +185,9 @@ case $(arg siovh.mode run) in
 shell)
 	say "interactive shell; exit it to power off"
 	setsid cttyhack sh -l
+	;;
+fuzz)
+	run_fuzzer
 	;;
 *)
 	run_clauses

@@ -36,6 +36,10 @@
 #
 # Exit: 0 all VM results and clauses ok (skips allowed), 1 one failed, 2 bad
 # usage or missing input.
+# VM_MODE=fuzz boots the image's fuzzing run instead (init.sh siovh.mode=
+# fuzz, vm-images/fuzz-kernel.sh): the VM result "fuzzer" replaces
+# "siovh-run".
+#
 # Env: VM_TIMEOUT, VM_SMP (2), VM_MEM (1G), SIOVH_TIMEOUT_SCALE (4 under
 # TCG), QEMU (qemu-system-x86_64), VM_APPEND (extra kernel arguments),
 # SIOV_FAULT (profile siov).
@@ -56,6 +60,8 @@ QEMU=${QEMU:-qemu-system-x86_64}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_SMP=${VM_SMP:-2}
 VM_MEM=${VM_MEM:-1G}
+VM_MODE=${VM_MODE:-run}
+case $VM_MODE in run|fuzz) ;; *) die "VM_MODE=$VM_MODE: run or fuzz" ;; esac
 
 [ -f "$KERNEL_DIR/bzImage" ] || die "$KERNEL_DIR/bzImage missing (run vm-images/build-kernel.sh)"
 [ -f "$INITRAMFS" ] || die "$INITRAMFS missing (run vm-images/build-initramfs.sh)"
@@ -138,7 +144,7 @@ start=$(now)
 "$QEMU" "${QEMU_ARGS[@]}" -monitor none \
 	-chardev "file,id=con,path=$CONSOLE" -serial chardev:con \
 	-chardev "file,id=res,path=$RESULTS" -serial chardev:res \
-	-append "$APPEND siovh.mode=run" </dev/null >"$WORK/qemu.out" 2>&1 &
+	-append "$APPEND siovh.mode=$VM_MODE" </dev/null >"$WORK/qemu.out" 2>&1 &
 QPID=$!
 
 # Watchdog: poll until QEMU exits or the time is up; note when init
@@ -208,12 +214,23 @@ fi
 # siovh's own verdict: it ran to the end and wrote its reports (exit 0, or
 # 1 when clauses failed: those count once, as the clauses' own results).
 summary=$(grep -E '^[0-9]+ passed' "$CONSOLE" | tail -n1 || true)
-case $siovh_rc in
-0|1) add ok siovh-run "exit $siovh_rc: $summary" ;;
-"") add "not ok" siovh-run "siovh did not finish" \
-	"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
-*) add "not ok" siovh-run "exit $siovh_rc (usage or internal error): $summary" "$WORK/console.tail" ;;
-esac
+if [ "$VM_MODE" = fuzz ]; then
+	# libFuzzer: 0 when its time ran out, else it found something (its
+	# report and the input are in the results' findings/).
+	case $siovh_rc in
+	0) add ok fuzzer "exit 0: no finding" ;;
+	"") add "not ok" fuzzer "the fuzzer did not finish" \
+		"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
+	*) add "not ok" fuzzer "exit $siovh_rc: a finding (see fuzz.log)" "$WORK/console.tail" ;;
+	esac
+else
+	case $siovh_rc in
+	0|1) add ok siovh-run "exit $siovh_rc: $summary" ;;
+	"") add "not ok" siovh-run "siovh did not finish" \
+		"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
+	*) add "not ok" siovh-run "exit $siovh_rc (usage or internal error): $summary" "$WORK/console.tail" ;;
+	esac
+fi
 
 # The SIOV endpoint's guest test (profile siov): one VM result, its own
 # results flattened next to the clauses' by vm-check.sh.

@@ -312,6 +312,30 @@ static void op_destroy(struct run *r)
 	free(c.arg);
 }
 
+/*
+ * A kernel (fz_target_spec) pins the pages at user_va: a page-aligned
+ * value below USER_SPAN lands in a buffer of this process, so that MAP
+ * reaches the kernel's mapping paths instead of failing with -EFAULT;
+ * other values stay wild (the -EFAULT paths). The reference only records
+ * user_va, and gets the bytes' value itself.
+ */
+#define USER_SPAN	(1024 * PAGE)
+
+static uint64_t user_va_of(uint64_t va)
+{
+	static uint8_t *buf;
+
+	if (!fz_target_spec() || va >= USER_SPAN || va % PAGE)
+		return va;
+	if (!buf) {
+		buf = aligned_alloc(PAGE, USER_SPAN);
+		if (!buf)
+			fz_fail("no memory for the MAP buffer");
+		memset(buf, 0, USER_SPAN);
+	}
+	return (uintptr_t)buf + va;
+}
+
 static void op_map(struct run *r)
 {
 	struct iommu_ioas_map st = {
@@ -327,6 +351,7 @@ static void op_map(struct run *r)
 	/* user_va is only recorded: any value is fair (see the header). */
 	st.user_va = fz_u8(&r->in) < 240 ? (uint64_t)fz_u16(&r->in) * PAGE :
 					    fz_u64(&r->in);
+	st.user_va = user_va_of(st.user_va);
 	if (build(r, &c, &st))
 		return;
 	if (!issue(r, &c) && readback(&c, &st)) {
@@ -625,7 +650,11 @@ static struct ioas_seq *ioas_engines[2];
 FZ_ORACLE static void ioas_up(struct siovh_target *t, void *data)
 {
 	enum ioas_seq_mix mix = (enum ioas_seq_mix)(uintptr_t)data;
-	const struct ioas_seq_config cfg = { .mix = mix };
+	/* Another target (a kernel, fz_target_spec) has no siovh VDEV type:
+	 * its engine compares the ioctls' results with the model, no DMA. */
+	const struct ioas_seq_config cfg = {
+		.mix = mix, .no_dma = fz_target_spec() != NULL,
+	};
 	int ret;
 
 	ret = ioas_seq_open(t, &cfg, &ioas_engines[mix]);
@@ -727,11 +756,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		t = fz_ref_get(true);
 		if (!t->iommufd)
-			fz_fail("the ref target has no iommufd facet");
-		if (data[0] & 2)
-			clean = prq_run(t, data + 1, size - 1);
-		else
+			fz_fail("the target has no iommufd facet");
+		/* A target whose device sends no page requests (a kernel)
+		 * has nothing for the page request engine to drive. */
+		if (!(data[0] & 2))
 			clean = raw_run(t, data + 1, size - 1);
+		else if (t->features & SIOVH_FEAT_PAGE_REQUEST)
+			clean = prq_run(t, data + 1, size - 1);
 	}
 	if (data[0] & 3)
 		drain_dma_faults(t);
