@@ -172,6 +172,7 @@ int ioas_model_map(struct ioas_model *m, uint32_t flags, uint64_t iova,
 	a = (struct ioas_model_area) {
 		.iova = iova, .last = iova + length - 1, .user_va = user_va,
 		.prot = flags & IOAS_MODEL_PROT,
+		.pages_writable = flags & IOMMU_IOAS_MAP_WRITEABLE,
 	};
 	return area_add(m, &a);
 }
@@ -227,6 +228,7 @@ int ioas_model_place(struct ioas_model *m, uint64_t iova, uint64_t length,
 	a = (struct ioas_model_area) {
 		.iova = iova, .last = iova + length - 1, .user_va = user_va,
 		.prot = prot & IOAS_MODEL_PROT,
+		.pages_writable = prot & IOMMU_IOAS_MAP_WRITEABLE,
 	};
 	return area_add(m, &a);
 }
@@ -387,12 +389,30 @@ static int insert_copy(struct ioas_model *dst, const struct ioas_model *src,
 			.last = dst_iova + (hi - src_iova),
 			.user_va = a->user_va + (lo - a->iova),
 			.prot = prot & IOAS_MODEL_PROT,
+			.pages_writable = a->pages_writable,
 		};
 	}
 	for (i = 0; i < n && !ret; i++)
 		ret = area_add(dst, &p[i]);
 	free(p);
 	return ret;
+}
+
+/* A WRITEABLE copy of [start, start + length) over pages pinned read-only:
+ * -EPERM (the pages were pinned once, by the MAP, with its access). */
+static bool adds_write(const struct ioas_model *src, uint64_t start,
+		       uint64_t length, uint32_t flags)
+{
+	uint64_t last = start + length - 1;
+	size_t i;
+
+	if (!(flags & IOMMU_IOAS_MAP_WRITEABLE))
+		return false;
+	for (i = 0; i < src->n; i++)
+		if (meets(start, last, src->v[i].iova, src->v[i].last) &&
+		    !src->v[i].pages_writable)
+			return true;
+	return false;
 }
 
 int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
@@ -415,6 +435,16 @@ int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
 		     -ENOENT);
 	if (fixed)
 		check_fixed(dst, &v, dst_iova, length);
+	/* Linux places the copy first: an automatic placement within an
+	 * allowed list may fail first, with its own errno. */
+	if (!wraps(src_iova, length) && length) {
+		if (fixed || !dst->nr_allowed)
+			rule(&v, adds_write(src, src_iova, length, flags),
+			     -EPERM);
+		else
+			rule_any(&v, adds_write(src, src_iova, length, flags),
+				 -EPERM);
+	}
 	if (v.n)
 		return verdict(dst, &v);
 	dst->any_err = false;

@@ -65,6 +65,8 @@ struct ioas_model_area {
 	uint64_t iova, last;		/* inclusive, page aligned */
 	uint64_t user_va;		/* the user address of iova */
 	uint32_t prot;			/* IOMMU_IOAS_MAP_READABLE, WRITEABLE */
+	bool pages_writable;		/* pinned by a MAP with WRITEABLE; a
+					 * copy keeps its source's */
 };
 
 struct ioas_model_span {

@@ -269,6 +269,33 @@ static void test_copy(void)
 	ioas_model_release(&b);
 }
 
+/* Pages keep the access of the MAP that pinned them: no writable copy of
+ * read-only pages, directly or through a read-only copy; a writable copy
+ * of a read-only copy of writable pages is fine. */
+static void test_copy_adds_write(void)
+{
+	struct ioas_model a, b;
+	uint64_t align = 0;
+
+	ioas_model_init(&a);
+	ioas_model_init(&b);
+	ASSERT_EQ(map(&a, BASE, P, VA, RO), 0);
+	ASSERT_EQ(map(&a, BASE + P, P, VA + P, RW), 0);
+	EXPECT_EQ(ioas_model_copy(&b, &a, FIX | RW, BASE, P, BASE, &align),
+		  -EPERM);
+	EXPECT_EQ(ioas_model_copy(&b, &a, FIX | RW, BASE, 2 * P, BASE,
+				  &align), -EPERM);
+	EXPECT_EQ(b.n, 0);
+	EXPECT_EQ(ioas_model_copy(&b, &a, FIX | RO, BASE, 2 * P, BASE,
+				  &align), 0);
+	EXPECT_EQ(ioas_model_copy(&a, &b, FIX | RW, BASE, P, BASE + 8 * P,
+				  &align), -EPERM);
+	EXPECT_EQ(ioas_model_copy(&a, &b, FIX | RW, BASE + P, P,
+				  BASE + 8 * P, &align), 0);
+	ioas_model_release(&a);
+	ioas_model_release(&b);
+}
+
 static void test_copy_same_and_auto(void)
 {
 	struct ioas_model a;
@@ -341,6 +368,7 @@ int main(void)
 		{ "ALLOW_IOVAS errors change nothing", test_allow_errors },
 		{ "UNMAP whole areas only; everything", test_unmap },
 		{ "COPY pieces across IOASes", test_copy },
+		{ "COPY keeps the pages' access (-EPERM)", test_copy_adds_write },
 		{ "COPY within an IOAS, chosen", test_copy_same_and_auto },
 		{ "decoding: every byte is an operation", test_decode },
 	};

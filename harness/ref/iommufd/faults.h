@@ -49,6 +49,8 @@
 	  "a copy shares the source's bookkeeping: unmapping one drops both") \
 	X(COPY_HOLE_OK, "copy-hole-ok", IOMMUFD,			\
 	  "COPY of a source range with a hole maps the covered part")	\
+	X(COPY_ADDS_WRITE, "copy-adds-write", IOMMUFD,			\
+	  "a WRITEABLE COPY of pages a MAP pinned read-only succeeds")	\
 	/* IOVA ranges */						\
 	X(RANGES_NO_COUNT, "ranges-no-count", IOMMUFD,			\
 	  "IOVA_RANGES -EMSGSIZE leaves num_iovas at the caller's value") \

@@ -85,7 +85,15 @@ static bool s_ioas_unmap_copy(int fault)
 	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -ENOENT);
 	iova = 0x300000;
 	CHECK(!map(&r, id2, FIXED, r.mem, PG, &iova));
-	CHECK(!unmap(&r, id2, 0, UINT64_MAX, &n) && n == 2 * PG);
+	/* pages pinned read-only: no writable copy of them */
+	iova = 0x400000;
+	CHECK(!map(&r, id2, IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE,
+		   r.mem, PG, &iova));
+	c.src_iova = 0x400000;
+	c.length = PG;
+	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -EPERM);
+	CHECK(unmap(&r, r.ioas, 0x100000, PG, &n) == -ENOENT);
+	CHECK(!unmap(&r, id2, 0, UINT64_MAX, &n) && n == 3 * PG);
 	CHECK(!unmap(&r, id2, 0, UINT64_MAX, &n) && n == 0);
 	ok = true;
 out:
