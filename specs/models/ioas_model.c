@@ -196,14 +196,21 @@ static bool inside_allowed(const struct ioas_model *m, uint64_t start,
 	return false;
 }
 
-/* Does a chosen [iova, iova + length) keep the contract? */
+/*
+ * Does a chosen [iova, iova + length) keep the contract? Page alignment is
+ * the contract; the larger alignment ioas_model_auto_align() gives is a
+ * choice (Linux aligns so only with CONFIG_TRANSPARENT_HUGEPAGE, up to
+ * 2 MiB; without it, to a page: seen on 7.3 by make fuzz-kernel), so it
+ * only bounds when -ENOSPC is right (ioas_model_has_room).
+ */
 static const char *judge(const struct ioas_model *m, uint64_t iova,
 			 uint64_t length, uint64_t align)
 {
 	uint64_t last;
 
-	if (iova % align)
-		return "not aligned as the contract says";
+	(void)align;
+	if (iova % PAGE)
+		return "not page aligned";
 	if (wraps(iova, length))
 		return "wraps around the IOVA space";
 	last = iova + length - 1;

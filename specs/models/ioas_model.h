@@ -12,9 +12,11 @@
  *    With FIXED_IOVA the iova must be aligned (-EINVAL), must not meet a
  *    reserved IOVA (-EINVAL) nor an area (-EEXIST). Without it the target
  *    chooses: the model cannot, so it judges the choice (ioas_model_place):
- *    aligned to ioas_model_auto_align(), free, not reserved, and inside the
- *    ALLOW_IOVAS list when there is one; -ENOSPC is right only when no such
- *    IOVA exists (ioas_model_has_room).
+ *    page aligned, free, not reserved, and inside the ALLOW_IOVAS list when
+ *    there is one; -ENOSPC is right only when no such IOVA aligned to
+ *    ioas_model_auto_align() exists (ioas_model_has_room): the reference
+ *    and Linux with transparent huge pages align so, Linux without them
+ *    only to a page.
  *  - UNMAP of iova 0, length U64_MAX unmaps everything. Otherwise it removes
  *    whole areas only: a range that would split or truncate one, or that
  *    meets none, is -ENOENT and changes nothing; length 0 is -EINVAL. It
@@ -23,8 +25,8 @@
  *    the source range must be fully mapped (-ENOENT for a hole); each
  *    covered piece becomes an area of its own at the same offset from
  *    dst_iova, with COPY's permissions; the destination is placed as MAP
- *    places (FIXED_IOVA or chosen; a chosen one is aligned for the first
- *    piece's user address).
+ *    places (FIXED_IOVA or chosen; ioas_model_has_room's alignment is the
+ *    first piece's user address's).
  *  - ALLOW_IOVAS replaces the list (0 ranges clear it): an inverted range
  *    or two that overlap are -EINVAL, one meeting a reserved IOVA
  *    -EADDRINUSE. It governs chosen IOVAs only.
