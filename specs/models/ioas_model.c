@@ -11,11 +11,12 @@
 
 #define PAGE IOAS_MODEL_PAGE
 
-static const struct ioas_model_span reserved[] = {
+/* The reference's reserved IOVAs, an IOAS's until the target's are set. */
+static const struct ioas_model_span ref_reserved[] = {
 	{ IOAS_MODEL_MSI_START, IOAS_MODEL_MSI_LAST },
 	{ IOAS_MODEL_APERTURE, UINT64_MAX },
 };
-#define NR_RESERVED (sizeof(reserved) / sizeof(reserved[0]))
+#define NR_REF_RESERVED (sizeof(ref_reserved) / sizeof(ref_reserved[0]))
 
 /*
  * The rules an operation breaks: the first one's errno, and how many. Two
@@ -62,22 +63,68 @@ static bool meets(uint64_t s1, uint64_t l1, uint64_t s2, uint64_t l2)
 void ioas_model_init(struct ioas_model *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->align = PAGE;
+	memcpy(m->reserved, ref_reserved, sizeof(ref_reserved));
+	m->nr_reserved = NR_REF_RESERVED;
 }
 
 void ioas_model_release(struct ioas_model *m)
 {
+	struct ioas_model_span res[IOAS_MODEL_MAX_RESERVED];
+	bool partial = m->partial_unmap;
+	uint64_t align = m->align;
+	size_t nr = m->nr_reserved;
+
+	/* the IOAS's properties stay, its areas go */
+	memcpy(res, m->reserved, sizeof(res));
 	free(m->v);
 	ioas_model_init(m);
+	m->align = align;
+	memcpy(m->reserved, res, sizeof(res));
+	m->nr_reserved = nr;
+	m->partial_unmap = partial;
 }
 
-bool ioas_model_reserved(uint64_t start, uint64_t last)
+bool ioas_model_reserved(const struct ioas_model *m, uint64_t start,
+			 uint64_t last)
 {
 	size_t i;
 
-	for (i = 0; i < NR_RESERVED; i++)
-		if (meets(start, last, reserved[i].start, reserved[i].last))
+	for (i = 0; i < m->nr_reserved; i++)
+		if (meets(start, last, m->reserved[i].start,
+			  m->reserved[i].last))
 			return true;
 	return false;
+}
+
+int ioas_model_set_usable(struct ioas_model *m,
+			  const struct iommu_iova_range *v, size_t n)
+{
+	struct ioas_model_span res[IOAS_MODEL_MAX_RESERVED];
+	uint64_t next = 0;	/* the lowest IOVA not yet accounted for */
+	bool top = false;	/* U64_MAX is usable */
+	size_t i, nr = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].start > v[i].last || (i && v[i].start <= v[i - 1].last))
+			return -EINVAL;
+		if (v[i].start > next) {
+			if (nr == IOAS_MODEL_MAX_RESERVED)
+				return -E2BIG;
+			res[nr++] = (struct ioas_model_span) { next,
+							       v[i].start - 1 };
+		}
+		top = v[i].last == UINT64_MAX;
+		next = v[i].last + 1;
+	}
+	if (!top) {
+		if (nr == IOAS_MODEL_MAX_RESERVED)
+			return -E2BIG;
+		res[nr++] = (struct ioas_model_span) { next, UINT64_MAX };
+	}
+	memcpy(m->reserved, res, nr * sizeof(res[0]));
+	m->nr_reserved = nr;
+	return 0;
 }
 
 uint64_t ioas_model_auto_align(uint64_t length, uint64_t va)
@@ -89,6 +136,15 @@ uint64_t ioas_model_auto_align(uint64_t length, uint64_t va)
 	if (va && (va & -va) < a)
 		a = va & -va;
 	return a < PAGE ? PAGE : a;
+}
+
+/* A chosen IOVA's alignment on m: never below the IOAS's own. */
+static uint64_t auto_align(const struct ioas_model *m, uint64_t length,
+			   uint64_t va)
+{
+	uint64_t a = ioas_model_auto_align(length, va);
+
+	return a < m->align ? m->align : a;
 }
 
 /* The first area meeting [start, last], or NULL. */
@@ -136,7 +192,7 @@ static void check_fixed(const struct ioas_model *m, struct verdict *v,
 {
 	uint64_t last;
 
-	rule(v, iova % PAGE, -EINVAL);
+	rule(v, iova % m->align, -EINVAL);
 	if (!length)
 		return;
 	if (wraps(iova, length)) {
@@ -144,7 +200,7 @@ static void check_fixed(const struct ioas_model *m, struct verdict *v,
 		return;
 	}
 	last = iova + length - 1;
-	rule(v, ioas_model_reserved(iova, last), -EINVAL);
+	rule(v, ioas_model_reserved(m, iova, last), -EINVAL);
 	rule(v, area_meeting(m, iova, last), -EEXIST);
 }
 
@@ -158,7 +214,7 @@ int ioas_model_map(struct ioas_model *m, uint32_t flags, uint64_t iova,
 	rule(&v, flags & ~IOAS_MODEL_FLAGS, -EOPNOTSUPP);
 	rule_any(&v, length == UINT64_MAX || (fixed && iova == UINT64_MAX),
 		 -EOVERFLOW);
-	rule(&v, !length || (length | user_va) % PAGE, -EINVAL);
+	rule(&v, !length || (length | user_va) % m->align, -EINVAL);
 	rule_any(&v, wraps(user_va, length), -EOVERFLOW);
 	if (fixed)
 		check_fixed(m, &v, iova, length);
@@ -166,7 +222,7 @@ int ioas_model_map(struct ioas_model *m, uint32_t flags, uint64_t iova,
 		return verdict(m, &v);
 	m->any_err = false;
 	if (!fixed) {
-		*align = ioas_model_auto_align(length, user_va);
+		*align = auto_align(m, length, user_va);
 		return IOAS_MODEL_CHOOSE;
 	}
 	a = (struct ioas_model_area) {
@@ -197,8 +253,8 @@ static bool inside_allowed(const struct ioas_model *m, uint64_t start,
 }
 
 /*
- * Does a chosen [iova, iova + length) keep the contract? Page alignment is
- * the contract; the larger alignment ioas_model_auto_align() gives is a
+ * Does a chosen [iova, iova + length) keep the contract? The IOAS's IOVA
+ * alignment is the contract; the larger one ioas_model_auto_align() gives is a
  * choice (Linux aligns so only with CONFIG_TRANSPARENT_HUGEPAGE, up to
  * 2 MiB; without it, to a page: seen on 7.3 by make fuzz-kernel), so it
  * only bounds when -ENOSPC is right (ioas_model_has_room).
@@ -209,12 +265,12 @@ static const char *judge(const struct ioas_model *m, uint64_t iova,
 	uint64_t last;
 
 	(void)align;
-	if (iova % PAGE)
-		return "not page aligned";
+	if (iova % m->align)
+		return "not aligned to the IOAS's IOVA alignment";
 	if (wraps(iova, length))
 		return "wraps around the IOVA space";
 	last = iova + length - 1;
-	if (ioas_model_reserved(iova, last))
+	if (ioas_model_reserved(m, iova, last))
 		return "meets a reserved IOVA";
 	if (area_meeting(m, iova, last))
 		return "overlaps an area already mapped";
@@ -256,9 +312,10 @@ static bool blocked(const struct ioas_model *m, uint64_t start,
 	const struct ioas_model_area *a;
 	size_t i;
 
-	for (i = 0; i < NR_RESERVED; i++) {
-		if (meets(start, last, reserved[i].start, reserved[i].last)) {
-			*end = reserved[i].last;
+	for (i = 0; i < m->nr_reserved; i++) {
+		if (meets(start, last, m->reserved[i].start,
+			  m->reserved[i].last)) {
+			*end = m->reserved[i].last;
 			return true;
 		}
 	}
@@ -310,6 +367,24 @@ bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
 	return false;
 }
 
+/* partial_unmap: the whole areas of [iova, last] below the first one it
+ * would split go (m->v is sorted by IOVA). */
+static void unmap_before_split(struct ioas_model *m, uint64_t iova,
+			       uint64_t last)
+{
+	size_t i = 0;
+
+	while (i < m->n) {
+		if (!meets(iova, last, m->v[i].iova, m->v[i].last)) {
+			i++;
+			continue;
+		}
+		if (m->v[i].iova < iova || m->v[i].last > last)
+			return;
+		area_del(m, i);
+	}
+}
+
 int ioas_model_unmap(struct ioas_model *m, uint64_t iova, uint64_t length,
 		     uint64_t *unmapped)
 {
@@ -338,6 +413,8 @@ int ioas_model_unmap(struct ioas_model *m, uint64_t iova, uint64_t length,
 		bytes += m->v[i].last - m->v[i].iova + 1;
 	}
 	m->any_err = false;
+	if (split && m->partial_unmap)
+		unmap_before_split(m, iova, last);
 	if (!found || split)
 		return -ENOENT;
 	for (i = 0; i < m->n;) {
@@ -434,7 +511,8 @@ int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
 	rule(&v, flags & ~IOAS_MODEL_FLAGS, -EOPNOTSUPP);
 	rule_any(&v, length == UINT64_MAX || src_iova == UINT64_MAX ||
 		 (fixed && dst_iova == UINT64_MAX), -EOVERFLOW);
-	rule(&v, !length || (length | src_iova) % PAGE, -EINVAL);
+	rule(&v, !length || length % dst->align || src_iova % src->align,
+	     -EINVAL);
 	if (wraps(src_iova, length))
 		rule_any(&v, true, -EOVERFLOW);
 	else if (length)
@@ -457,7 +535,7 @@ int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
 	dst->any_err = false;
 	if (!fixed) {
 		ioas_model_translate(src, src_iova, &user, &prot);
-		*align = ioas_model_auto_align(length, user);
+		*align = auto_align(dst, length, user);
 		return IOAS_MODEL_CHOOSE;
 	}
 	return insert_copy(dst, src, src_iova, length, dst_iova, flags);
@@ -502,7 +580,7 @@ int ioas_model_allow(struct ioas_model *m, const struct iommu_iova_range *v,
 			continue;
 		}
 		bad |= i && s[i].start <= s[i - 1].last;
-		res |= ioas_model_reserved(s[i].start, s[i].last);
+		res |= ioas_model_reserved(m, s[i].start, s[i].last);
 	}
 	rule(&vd, bad, -EINVAL);
 	rule(&vd, res, -EADDRINUSE);

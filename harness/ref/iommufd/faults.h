@@ -110,6 +110,8 @@
 	  "an entry_len below the first version is zero-extended")	\
 	X(INV_COUNT_REQUESTED, "inv-count-requested", IOMMUFD,		\
 	  "entry_num reports the requested count, not the handled one")	\
+	X(INV_REFUSED_KEEPS_NUM, "inv-refused-keeps-num", IOMMUFD,	\
+	  "a refused HWPT_INVALIDATE leaves entry_num as the caller's")	\
 	/* Fault queues */						\
 	X(ANSWER_TWICE, "answer-twice", IOMMUFD,			\
 	  "a response to an answered group is accepted again")		\
