@@ -13,7 +13,9 @@
 #                     then /bin/kfindings, when the image has it, into
 #                     /out/findings.ktap (vm-images/probes/kfindings.c),
 #                     and the kselftest programs in /opt/siov, when the
-#                     image has them, into /out/selftests/ (selftests/siov).
+#                     image has them, into /out/selftests/ (selftests/siov),
+#                     and the fuzz targets' seeds on the kernel when the
+#                     image has /opt/fuzz/replay-args (/out/fuzz-replay.*).
 #   siovh.mode=shell  an interactive shell on the console.
 #   siovh.mode=fuzz   a kernel fuzzing run (vm-images/fuzz-kernel.sh): the
 #                     words of /opt/fuzz/fuzz-args (program, then its
@@ -142,6 +144,7 @@ run_clauses() {
 		fi
 		say "kselftests exit $?"
 	fi
+	fuzz_replay
 	ship_out "$rc"
 }
 
@@ -158,6 +161,21 @@ ship_out() {
 		tar -C /out -cf - . | gzip -c | base64
 		echo "SIOVH-RESULTS-END rc=$1"
 	} >"$results"
+}
+
+# The fuzz targets' seeds replayed on this kernel (issue 9), when the
+# image has /opt/fuzz/replay-args (program and arguments; the seed files
+# follow): /out/fuzz-replay.log and .rc.
+fuzz_replay() {
+	[ -f /opt/fuzz/replay-args ] || return 0
+	set --
+	while IFS= read -r a; do
+		[ -n "$a" ] && set -- "$@" "$a"
+	done </opt/fuzz/replay-args
+	say "fuzz replay: $* ($(find /opt/fuzz/seeds -type f | wc -l) seeds)"
+	SIOVH_FUZZ_TARGET=kernel "$@" /opt/fuzz/seeds/* >/out/fuzz-replay.log 2>&1
+	echo $? >/out/fuzz-replay.rc
+	say "fuzz replay exit $(cat /out/fuzz-replay.rc)"
 }
 
 # siovh.mode=fuzz: the fuzzer on the kernel, KCOV-guided (fuzz/common/

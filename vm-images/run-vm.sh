@@ -232,6 +232,18 @@ else
 	esac
 fi
 
+# The fuzz targets' seeds replayed on the kernel (init.sh fuzz_replay):
+# one VM result; a divergence or crash is the replay's exit and its log.
+if [ -f "$WORK/out/fuzz-replay.rc" ]; then
+	frc=$(cat "$WORK/out/fuzz-replay.rc")
+	tail -n 30 "$WORK/out/fuzz-replay.log" >"$WORK/replay.diag" 2>/dev/null || true
+	if [ "$frc" = 0 ]; then
+		add ok fuzz-replay "the seeds ran on the kernel, no finding"
+	else
+		add "not ok" fuzz-replay "exit $frc (fuzz-replay.log)" "$WORK/replay.diag"
+	fi
+fi
+
 # The SIOV endpoint's guest test (profile siov): one VM result, its own
 # results flattened next to the clauses' by vm-check.sh.
 if [ "$PROFILE" = siov ]; then
