@@ -187,6 +187,14 @@ run_fuzzer() {
 	done </opt/fuzz/fuzz-args
 	mkdir -p /out/corpus /out/findings
 	cp /opt/fuzz/corpus/* /out/corpus/ 2>/dev/null
+	# each input is kept in the ivshmem BAR first (fuzz-kernel.sh): a
+	# kernel crash does not lose it
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ]; then
+			echo 1 >"$d/enable" 2>/dev/null
+			export SIOVH_FUZZ_INPUT_MAP="$d/resource2"
+		fi
+	done
 	say "kernel $(uname -r), fuzzing: $*"
 	(cd /out/findings && SIOVH_FUZZ_TARGET=kernel "$@" /out/corpus) \
 		>/out/fuzz.log 2>&1

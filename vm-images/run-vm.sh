@@ -42,6 +42,7 @@
 #
 # Env: VM_TIMEOUT, VM_SMP (2), VM_MEM (1G), SIOVH_TIMEOUT_SCALE (4 under
 # TCG), QEMU (qemu-system-x86_64), VM_APPEND (extra kernel arguments),
+# VM_QEMU_EXTRA (extra QEMU arguments),
 # SIOV_FAULT (profile siov).
 set -euo pipefail
 
@@ -110,8 +111,11 @@ if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
 fi
 APPEND="$APPEND siovh.timeout_scale=$SCALE ${VM_APPEND:-}"
 
+# VM_QEMU_EXTRA: more QEMU arguments, words (fuzz-kernel.sh's ivshmem).
+# shellcheck disable=SC2206 # split into words on purpose
+EXTRA=(${VM_QEMU_EXTRA:-})
 QEMU_ARGS=(-machine "$MACHINE" "${ACCEL[@]}" -smp "$VM_SMP" -m "$VM_MEM"
-	   -nographic -no-reboot -nic none "${DEVICES[@]}"
+	   -nographic -no-reboot -nic none "${DEVICES[@]}" "${EXTRA[@]}"
 	   -kernel "$KERNEL_DIR/bzImage" -initrd "$INITRAMFS")
 
 if [ "$SHELL_MODE" = 1 ]; then

@@ -136,6 +136,15 @@ struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
  * Targets that need a facet the target may lack check t's facets.
  */
 const char *fz_target_spec(void);
+/*
+ * The input about to run, kept where a kernel crash cannot take it: with
+ * SIOVH_FUZZ_INPUT_MAP=PATH in the environment (a file mapped shared; in
+ * the VM the ivshmem BAR, /sys/bus/pci/devices/BDF/resource2, whose memory
+ * is a file on the host) each input is written there before it runs
+ * (layout in kernel_target.c); a no-op without it. Targets that can crash
+ * a kernel call it first thing.
+ */
+void fz_input_keep(const uint8_t *data, size_t size);
 struct siovh_target *fz_other_get(const struct fz_ref_setup *setup);
 void fz_other_put(struct siovh_target *t);
 unsigned long fz_other_generation(void);

@@ -17,10 +17,14 @@
  * KCOV (kcov.h) records from before the open to after the close: the
  * kernel's teardown of what an input built is that input's coverage too.
  */
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "kcov.h"
@@ -99,4 +103,67 @@ FZ_ORACLE void fz_other_put(struct siovh_target *t)
 unsigned long fz_other_generation(void)
 {
 	return other.generation;
+}
+
+/*
+ * fz_input_keep's record, at offset 0 of the mapping:
+ *	0	"SIOVHIN1"
+ *	8	u32 length of the input, or KEEP_TORN while it is being written
+ *	12	u32 sequence number (inputs kept so far, this one included)
+ *	16	the input's bytes
+ * Little-endian (x86). vm-images/fuzz-kernel.sh reads it after a crash.
+ */
+#define KEEP_MAGIC	"SIOVHIN1"
+#define KEEP_HDR	16
+#define KEEP_TORN	0xffffffffu
+
+static struct {
+	uint8_t *map;
+	size_t len;
+	uint32_t seq;
+	bool tried;
+} keep;
+
+static void keep_open(void)
+{
+	const char *path = getenv("SIOVH_FUZZ_INPUT_MAP");
+	struct stat st;
+	void *p;
+	int fd;
+
+	keep.tried = true;
+	if (!path || !*path)
+		return;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || st.st_size < KEEP_HDR + 4096)
+		fz_fail("SIOVH_FUZZ_INPUT_MAP=%s: cannot open a mapping of at "
+			"least %d bytes", path, KEEP_HDR + 4096);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		fz_fail("SIOVH_FUZZ_INPUT_MAP=%s: mmap failed", path);
+	keep.map = p;
+	keep.len = (size_t)st.st_size;
+	memcpy(keep.map, KEEP_MAGIC, 8);
+}
+
+FZ_ORACLE void fz_input_keep(const uint8_t *data, size_t size)
+{
+	uint32_t n = KEEP_TORN;
+
+	if (!keep.tried)
+		keep_open();
+	if (!keep.map)
+		return;
+	if (size > keep.len - KEEP_HDR)
+		size = keep.len - KEEP_HDR;	/* the head of a longer one */
+	memcpy(keep.map + 8, &n, 4);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	memcpy(keep.map + KEEP_HDR, data, size);
+	keep.seq++;
+	memcpy(keep.map + 12, &keep.seq, 4);
+	n = (uint32_t)size;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	memcpy(keep.map + 8, &n, 4);
 }

@@ -792,6 +792,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct siovh_target *t;
 	bool clean = true;
 
+	fz_input_keep(data, size);
 	if (!size)
 		return 0;
 	if (data[0] & 1) {
