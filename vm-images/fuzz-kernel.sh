@@ -56,6 +56,9 @@ HEAVY_LOCK=${SIOVH_HEAVY_LOCK-/tmp/siovh-heavy.lock}
 export KERNEL_PKG=${KERNEL_PKG:-linux-source-7.x}
 OUT=reports/fuzz-kernel
 
+# shellcheck source=vm-images/fuzz-kernel-lib.sh
+. "$HERE/fuzz-kernel-lib.sh"
+
 die() { echo "fuzz-kernel.sh: $*" >&2; exit 2; }
 fail() { echo "fuzz-kernel.sh: $*" >&2; exit 1; }
 log() { echo "fuzz-kernel.sh: $*" >&2; }
@@ -150,75 +153,6 @@ boot() {
 	cp "$stage/input.shm" "$dir/input.shm" 2>/dev/null || true
 }
 
-# The input fz_input_keep left (kernel_target.c's record) into FILE; false
-# when there is none or it was being written.
-last_input() {
-	local shm=$1 file=$2 len
-	[ -f "$shm" ] && [ "$(head -c 8 "$shm")" = SIOVHIN1 ] || return 1
-	len=$(od -An -tu4 -j8 -N4 "$shm" | tr -d ' ')
-	[ -n "$len" ] && [ "$len" != 4294967295 ] || return 1
-	dd if="$shm" of="$file" bs=1 skip=16 count="$len" status=none
-}
-
-# A kernel report's signature: its title (the first Oops/WARNING/BUG/KASAN/
-# UBSAN/panic line, timestamps and addresses out) and top three frames.
-crash_sig() {
-	local con=$1
-	{
-		grep -m1 -E '(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' "$con" |
-			sed -E 's/^\[ *[0-9.]+\] //; s/0x[0-9a-f]+//g; s/[0-9]+//g'
-		sed -n '/Call Trace:/,/<\/TASK>/p' "$con" | grep -oE '[a-z_][a-z0-9_.]+\+0x' |
-			grep -vE '^(dump_stack|show_stack|__warn|report_bug|handle_bug|exc_|asm_exc_|kasan_report|print_report)' |
-			head -n3
-	} | sha1sum | cut -c1-12
-}
-
-# File DIR's findings (one boot).
-file_findings() {
-	local dir=$1 sig d f msg
-	if grep -q '^not ok [0-9]* console-clean' "$dir/vm.ktap" 2>/dev/null; then
-		sig=$(crash_sig "$dir/console.log")
-		d=$OUT/crashes/$sig
-		mkdir -p "$d"
-		if [ ! -f "$d/input" ] && last_input "$dir/input.shm" "$d/input"; then
-			printf '%s\n' "make vm-shell (kernel $krel, VM_KERNELS=linux-source-7.x:$PROFILE), then in the guest:" \
-				"  SIOVH_FUZZ_TARGET=kernel /bin/$TARGET INPUT" \
-				"or here: FUZZ_REPLAY=$d/input vm-images/fuzz-kernel.sh" >"$d/repro.txt"
-		fi
-		[ -f "$d/console.txt" ] || grep -m1 -n -E '(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' \
-			"$dir/console.log" | cut -d: -f1 | { read -r n; sed -n "$((n > 5 ? n - 5 : 1)),$((n + 60))p" "$dir/console.log"; } >"$d/console.txt"
-		echo "$dir" >>"$d/boots"
-		log "boot ${dir##*/}: kernel crash $sig: $(head -n6 "$d/console.txt" | grep -m1 -E 'BUG|WARN|KASAN|UBSAN|Oops|panic' || true)"
-	fi
-	for f in "$dir"/findings/crash-* "$dir"/findings/timeout-* "$dir"/findings/oom-*; do
-		[ -f "$f" ] || continue
-		msg=$(grep -m1 '^siovh-fuzz: ' "$dir/fuzz.log" | sed 's/^siovh-fuzz: //' || true)
-		[ -n "$msg" ] || msg=$(grep -m1 -E 'ERROR: libFuzzer|SUMMARY' "$dir/fuzz.log" || echo "${f##*/}")
-		sig=$(printf '%s\n' "$msg" | sed -E 's/0x[0-9a-f]+/N/g; s/[0-9]+/N/g' | sha1sum | cut -c1-12)
-		d=$OUT/disagreements/$sig
-		mkdir -p "$d"
-		[ -f "$d/input" ] || cp "$f" "$d/input"
-		[ -f "$d/message.txt" ] || { echo "$msg"; grep -A20 '^siovh-fuzz: ' "$dir/fuzz.log" | tail -n +2 | grep -v '^==' | head -n 20; } >"$d/message.txt"
-		[ -f "$d/repro.txt" ] || printf '%s\n' \
-			"kernel: make vm-shell, then SIOVH_FUZZ_TARGET=kernel /bin/$TARGET INPUT" \
-			"reference: build/release/fuzz/${TARGET}_replay INPUT (make fuzz-replay)" >"$d/repro.txt"
-		echo "$dir" >>"$d/boots"
-		log "boot ${dir##*/}: disagreement $sig: $msg"
-	done
-}
-
-# Add DIR's corpus to the kept one; the number of new files.
-keep_corpus() {
-	local dir=$1 f n=0
-	for f in "$dir"/corpus/*; do
-		[ -f "$f" ] || continue
-		[ -f "$keep/corpus/${f##*/}" ] && continue
-		cp "$f" "$keep/corpus/"
-		n=$((n + 1))
-	done
-	echo "$n"
-}
-
 # ---- FUZZ_REPLAY=FILE: one boot that runs FILE once, then its verdict ----
 if [ -n "${FUZZ_REPLAY:-}" ]; then
 	[ -f "$FUZZ_REPLAY" ] || die "FUZZ_REPLAY=$FUZZ_REPLAY: no such file"
@@ -266,7 +200,6 @@ harvest() {
 		done <"$work/done.$v"
 	done
 }
-fstat() { sed -n "s/^stat::$2: *\([0-9]*\)/\1/p" "$1" 2>/dev/null | tail -n1; }
 while :; do
 	alive=0
 	for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
