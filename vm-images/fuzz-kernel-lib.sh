@@ -54,13 +54,17 @@ file_findings() {
 	fi
 	for f in "$dir"/findings/crash-* "$dir"/findings/timeout-* "$dir"/findings/oom-*; do
 		[ -f "$f" ] || continue
-		msg=$(grep -m1 '^siovh-fuzz: ' "$dir/fuzz.log" | sed 's/^siovh-fuzz: //' || true)
+		# the oracle's verdict: its last line before the abort (not
+		# the notes the target prints at start and exit)
+		msg=$(grep '^siovh-fuzz: ' "$dir/fuzz.log" |
+			grep -v -e '^siovh-fuzz: no kernel coverage' -e '^siovh-fuzz: kernel edges' |
+			tail -n1 | sed 's/^siovh-fuzz: //' || true)
 		[ -n "$msg" ] || msg=$(grep -m1 -E 'ERROR: libFuzzer|SUMMARY' "$dir/fuzz.log" || echo "${f##*/}")
 		sig=$(printf '%s\n' "$msg" | sed -E 's/0x[0-9a-f]+/N/g; s/[0-9]+/N/g' | sha1sum | cut -c1-12)
 		d=$OUT/disagreements/$sig
 		mkdir -p "$d"
 		[ -f "$d/input" ] || cp "$f" "$d/input"
-		[ -f "$d/message.txt" ] || { echo "$msg"; grep -A20 '^siovh-fuzz: ' "$dir/fuzz.log" | tail -n +2 | grep -v '^==' | head -n 20; } >"$d/message.txt"
+		[ -f "$d/message.txt" ] || { echo "$msg"; grep -F -A20 "siovh-fuzz: $msg" "$dir/fuzz.log" | tail -n +2 | grep -v '^==' | head -n 20; } >"$d/message.txt"
 		[ -f "$d/repro.txt" ] || printf '%s\n' \
 			"kernel: make vm-shell, then SIOVH_FUZZ_TARGET=kernel /bin/$TARGET INPUT" \
 			"reference: build/release/fuzz/${TARGET}_replay INPUT (make fuzz-replay)" >"$d/repro.txt"

@@ -138,12 +138,23 @@ uint64_t ioas_model_auto_align(uint64_t length, uint64_t va)
 	return a < PAGE ? PAGE : a;
 }
 
-/* A chosen IOVA's alignment on m: never below the IOAS's own. */
+/*
+ * A chosen IOVA's alignment on m: ioas_model_auto_align() for a page
+ * aligned user address; for one inside a page (an IOAS whose alignment is
+ * below a page, as Linux's with the IOMMUFD_TEST mock) the length's
+ * power of two lowered to the address's, as Linux does, the IOVA then
+ * keeping the address's offset in its page (ioas_model_has_room_at).
+ * Never below the IOAS's own.
+ */
 static uint64_t auto_align(const struct ioas_model *m, uint64_t length,
 			   uint64_t va)
 {
 	uint64_t a = ioas_model_auto_align(length, va);
 
+	if (va % PAGE) {
+		for (a = 1; a < length && a < (va & -va); a <<= 1)
+			;
+	}
 	return a < m->align ? m->align : a;
 }
 
@@ -260,13 +271,15 @@ static bool inside_allowed(const struct ioas_model *m, uint64_t start,
  * only bounds when -ENOSPC is right (ioas_model_has_room).
  */
 static const char *judge(const struct ioas_model *m, uint64_t iova,
-			 uint64_t length, uint64_t align)
+			 uint64_t length, uint64_t align, uint64_t user_va)
 {
 	uint64_t last;
 
 	(void)align;
 	if (iova % m->align)
 		return "not aligned to the IOAS's IOVA alignment";
+	if (iova % PAGE != user_va % PAGE)
+		return "not at the user address's offset in its page";
 	if (wraps(iova, length))
 		return "wraps around the IOVA space";
 	last = iova + length - 1;
@@ -285,7 +298,7 @@ int ioas_model_place(struct ioas_model *m, uint64_t iova, uint64_t length,
 {
 	struct ioas_model_area a;
 
-	*why = judge(m, iova, length, align);
+	*why = judge(m, iova, length, align, user_va);
 	if (*why)
 		return -EINVAL;
 	a = (struct ioas_model_area) {
@@ -330,12 +343,14 @@ static bool blocked(const struct ioas_model *m, uint64_t start,
  * candidate loses nothing: every candidate before that end meets it too.
  */
 static bool fit_in(const struct ioas_model *m, const struct ioas_model_span *w,
-		   uint64_t length, uint64_t align, uint64_t *where)
+		   uint64_t length, uint64_t align, uint64_t offset,
+		   uint64_t *where)
 {
 	uint64_t pos, end;
 
 	if (!align_up(w->start, align, &pos))
 		return false;
+	pos |= offset;
 	for (;;) {
 		if (pos > w->last || w->last - pos < length - 1)
 			return false;
@@ -345,13 +360,16 @@ static bool fit_in(const struct ioas_model *m, const struct ioas_model_span *w,
 		}
 		if (end >= w->last || !align_up(end + 1, align, &pos))
 			return false;
+		pos |= offset;
 	}
 }
 
-bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
-			 uint64_t align, uint64_t *where)
+bool ioas_model_has_room_at(const struct ioas_model *m, uint64_t length,
+			    uint64_t align, uint64_t offset, uint64_t *where)
 {
-	static const struct ioas_model_span all = { 0, UINT64_MAX };
+	/* Linux never chooses an IOVA in the first or the last page. */
+	const struct ioas_model_span all = { PAGE, UINT64_MAX - PAGE };
+	struct ioas_model_span w;
 	uint64_t dummy;
 	size_t i;
 
@@ -360,11 +378,24 @@ bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
 	if (!length)
 		return false;
 	if (!m->nr_allowed)
-		return fit_in(m, &all, length, align, where);
-	for (i = 0; i < m->nr_allowed; i++)
-		if (fit_in(m, &m->allowed[i], length, align, where))
+		return fit_in(m, &all, length, align, offset, where);
+	for (i = 0; i < m->nr_allowed; i++) {
+		w = m->allowed[i];
+		if (w.start < all.start)
+			w.start = all.start;
+		if (w.last > all.last)
+			w.last = all.last;
+		if (w.start <= w.last &&
+		    fit_in(m, &w, length, align, offset, where))
 			return true;
+	}
 	return false;
+}
+
+bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
+			 uint64_t align, uint64_t *where)
+{
+	return ioas_model_has_room_at(m, length, align, 0, where);
 }
 
 /* partial_unmap: the whole areas of [iova, last] below the first one it
@@ -546,7 +577,11 @@ int ioas_model_copy_place(struct ioas_model *dst,
 			  uint64_t length, uint64_t dst_iova, uint64_t align,
 			  uint32_t prot, const char **why)
 {
-	*why = judge(dst, dst_iova, length, align);
+	uint64_t user = 0;
+	uint32_t p;
+
+	ioas_model_translate(src, src_iova, &user, &p);
+	*why = judge(dst, dst_iova, length, align, user);
 	if (*why)
 		return -EINVAL;
 	return insert_copy(dst, src, src_iova, length, dst_iova, prot);

@@ -153,6 +153,14 @@ int ioas_model_place(struct ioas_model *m, uint64_t iova, uint64_t length,
  */
 bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
 			 uint64_t align, uint64_t *where);
+/*
+ * The same for a chosen IOVA that must sit at offset in its page (a user
+ * address inside a page, on an IOAS whose alignment allows one). Neither
+ * looks in the first or the last page of the IOVA space: Linux never
+ * chooses an IOVA there, so -ENOSPC is right when only they are free.
+ */
+bool ioas_model_has_room_at(const struct ioas_model *m, uint64_t length,
+			    uint64_t align, uint64_t offset, uint64_t *where);
 
 /* IOMMU_IOAS_UNMAP: 0 and *unmapped, or -errno. */
 int ioas_model_unmap(struct ioas_model *m, uint64_t iova, uint64_t length,

@@ -106,6 +106,7 @@ sed -i 's/^ok 4 fuzzer/not ok 4 fuzzer/' "$b4/vm.ktap"
 printf 'dis' >"$b4/findings/crash-0123abcd"
 cat >"$b4/fuzz.log" <<'EOF'
 INFO: Seed: 1
+siovh-fuzz: no kernel coverage feedback: /sys/kernel/debug/kcov: No such file or directory
 siovh-fuzz: reference and IOAS model diverged (1): step 3, copy(A0 0x40008000 +0x2000 -> A1 0x40002000, rw): returned -1 (-EPERM), the model expects 0
 last operations:
   #1 map(A0, 0x40001000 +0x3000, va P1+0, rw) -> 0
