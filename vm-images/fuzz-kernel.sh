@@ -86,8 +86,11 @@ fi
 rm -f "$deps_log"
 
 # ---- 1, 2: the kernel, the target, siovh (the image's /bin/siovh) ----
+cached=${SIOVH_CACHE:-/var/cache/siovh}/kernels/$(KERNEL_VARIANT=fuzz vm-images/build-kernel.sh --print-key)
 if [ -n "${FUZZ_KERNEL_DIR:-}" ]; then
 	kdir=$FUZZ_KERNEL_DIR
+elif [ -f "$cached/done" ]; then
+	kdir=$cached	# built: no need to queue for the heavy-job lock
 elif [ -n "$HEAVY_LOCK" ]; then
 	kdir=$(KERNEL_VARIANT=fuzz flock "$HEAVY_LOCK" vm-images/build-kernel.sh | tail -n1)
 else
