@@ -16,6 +16,8 @@
 #   make fuzz-coverage  harness/ref/ coverage each target reaches from its
 #                     seeds in FUZZ_TIME on one core (fuzz/coverage.sh):
 #                     reports/fuzz/coverage-$(FUZZ_TIME).json
+#   make fuzz-kernel  a KCOV-guided run of iommufd_ops against a VM's kernel
+#                     (vm-images/fuzz-kernel.sh): reports/fuzz-kernel/
 #   make fuzz-replay  NAME_replay in build/$(VARIANT)/fuzz/: the plain replay
 #                     driver (fuzz/common/replay.c) over the variant's objects,
 #                     which `make check` runs on the seeds and reproducers
@@ -32,7 +34,8 @@ FUZZ_OUT := build/fuzz
 # The reference profile, compiled in (fuzz/common/embed.sh).
 FUZZ_GEN := $(FUZZ_OUT)/gen/ref_profile.c
 FUZZ_LIB_SRC := $(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC) \
-		fuzz/common/fuzz_util.c fuzz/common/ref_cache.c $(FUZZ_GEN)
+		fuzz/common/fuzz_util.c fuzz/common/ref_cache.c \
+		fuzz/common/kernel_target.c fuzz/common/kcov.c $(FUZZ_GEN)
 FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -O1 -g \
 	       -fno-omit-frame-pointer \
 	       $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -102,6 +105,8 @@ $(BUILD)/fuzz/$(1)_replay: $(patsubst %.c,$(BUILD)/%.o,$(2)) \
 			   $(BUILD)/fuzz/common/replay.o \
 			   $(BUILD)/fuzz/common/fuzz_util.o \
 			   $(BUILD)/fuzz/common/ref_cache.o \
+			   $(BUILD)/fuzz/common/kernel_target.o \
+			   $(BUILD)/fuzz/common/kcov.o \
 			   $(BUILD)/$(FUZZ_GEN:.c=.o) $$(LIB_OBJ)
 	$$(LINK)
 endef
@@ -110,6 +115,37 @@ $(eval $(call fuzz_rules,empty,fuzz/common/empty.c))
 
 FUZZ_BINS := $(foreach d,$(LF_DIR) $(AFL_DIR) $(CMPLOG_DIR), \
 		$(addprefix $(d)/,$(FUZZ_NAMES) empty))
+
+# The op-stream targets for a VM's kernel (make fuzz-kernel,
+# vm-images/fuzz-kernel.sh): libFuzzer binaries compiled against that
+# kernel's uAPI headers (VM_HEADERS, vm.mk) into FUZZ_VM_DIR, without ASan:
+# what is fuzzed is the kernel, whose KASAN is the sanitizer that matters,
+# and ASan's shadow would halve the rate under TCG. Feedback: the
+# harness's edges and the kernel's through KCOV (fuzz/common/kcov.h).
+FUZZ_VM_DIR ?= $(FUZZ_OUT)/vm
+FUZZ_VM_NAMES := iommufd_ops
+FUZZ_VM_CFLAGS := $(filter-out -Werror,$(FUZZ_CFLAGS)) -Werror -O2
+
+$(FUZZ_VM_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(quiet) "CC vmfuzz" $<
+	$(Q)clang $(CPPFLAGS) $(FUZZ_VM_CFLAGS) -fsanitize=fuzzer-no-link \
+		-c $< -o $@
+
+define fuzz_vm_rules
+$(FUZZ_VM_DIR)/$(1): $(patsubst %.c,$(FUZZ_VM_DIR)/obj/%.o,$(2)) \
+		     $(call fuzz_objs,$(FUZZ_VM_DIR))
+	$$(quiet) "LD vmfuzz" $$@
+	$$(Q)clang -fsanitize=fuzzer $$^ $$(LDLIBS) -pthread -o $$@
+endef
+$(foreach t,$(FUZZ_VM_NAMES),$(eval $(call fuzz_vm_rules,$(t),$(wildcard fuzz/$(t)/*.c))))
+
+.PHONY: fuzz-vm-build fuzz-kernel
+fuzz-vm-build: $(addprefix $(FUZZ_VM_DIR)/,$(FUZZ_VM_NAMES))
+
+# make fuzz-kernel FUZZ_TIME=10m: vm-images/fuzz-kernel.sh
+fuzz-kernel:
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) vm-images/fuzz-kernel.sh
 
 # The replay drivers, in the current VARIANT (check uses asan).
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%_replay,$(FUZZ_NAMES))

@@ -14,6 +14,9 @@
 #   /opt/siov/                  the kselftest programs of selftests/siov in
 #                               $VM_SELFTESTS_DIR, its settings and
 #                               run-in-vm.sh (their runner in the guest)
+#   /opt/fuzz/                  $VM_FUZZ_DIR: a kernel fuzzing run's
+#                               fuzz-args and corpus (fuzz-kernel.sh), or
+#                               the seed replay's replay-args and seeds
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
@@ -84,6 +87,17 @@ if [ -n "${VM_SELFTESTS_DIR:-}" ]; then
 		file_is_static "$prog" || copy_libs "$prog"
 	done
 	cp "$HERE/../selftests/siov/settings" "$HERE/../selftests/siov/run-in-vm.sh" "$STAGE/opt/siov/"
+fi
+
+# Fuzzing on the kernel: VM_FUZZ_DIR holds a fuzzing run's arguments
+# (fuzz-args, one per line; the program is in VM_EXTRA_BINS) and corpus
+# (corpus/) for vm-images/fuzz-kernel.sh, or the seed replay's arguments
+# (replay-args) and seeds (seeds/) for vm-check.sh; copied to /opt/fuzz.
+if [ -n "${VM_FUZZ_DIR:-}" ]; then
+	[ -f "$VM_FUZZ_DIR/fuzz-args" ] || [ -f "$VM_FUZZ_DIR/replay-args" ] ||
+		die "VM_FUZZ_DIR: $VM_FUZZ_DIR has neither fuzz-args nor replay-args"
+	mkdir -p "$STAGE/opt/fuzz"
+	cp -r "$VM_FUZZ_DIR"/. "$STAGE/opt/fuzz/"
 fi
 
 if [ $# -gt 0 ]; then

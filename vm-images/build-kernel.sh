@@ -26,7 +26,10 @@
 # not rebuild every kernel); a complete entry (its "done" stamp) is reused
 # as is. One build per entry at a time (flock). Progress goes to stderr.
 #
-# Env: SIOVH_CACHE, KERNEL_SRC, KERNEL_PKG, JOBS (default 2).
+# KERNEL_VARIANT=NAME adds config/NAME.variant.config last and names the
+# entry <name>-NAME-<key> (fuzz: KCOV and KASAN, for make fuzz-kernel).
+#
+# Env: SIOVH_CACHE, KERNEL_SRC, KERNEL_PKG, KERNEL_VARIANT, JOBS (default 2).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -93,11 +96,19 @@ find_package() {
 	} | sort -V -k1,1 -k2,2 | tail -n1 | grep .
 }
 
-# siovh.config, then the major version's own fragment when there is one.
+# siovh.config, then the major version's own fragment when there is one,
+# then the variant's (KERNEL_VARIANT=fuzz: config/fuzz.variant.config).
 pick_fragments() {
-	local major=${NAME%%.*}
+	local major=${NAME%%.*} variant=${KERNEL_VARIANT:-}
 	FRAGMENTS=("$HERE/config/siovh.config")
 	[ -f "$HERE/config/$major.x.config" ] && FRAGMENTS+=("$HERE/config/$major.x.config")
+	if [ -n "$variant" ]; then
+		if ! [[ $variant =~ ^[a-z0-9]+$ ]] || [ ! -f "$HERE/config/$variant.variant.config" ]; then
+			die "KERNEL_VARIANT=$variant: no vm-images/config/$variant.variant.config"
+		fi
+		FRAGMENTS+=("$HERE/config/$variant.variant.config")
+		NAME=$NAME-$variant
+	fi
 	return 0
 }
 

@@ -13,8 +13,15 @@
 #                     then /bin/kfindings, when the image has it, into
 #                     /out/findings.ktap (vm-images/probes/kfindings.c),
 #                     and the kselftest programs in /opt/siov, when the
-#                     image has them, into /out/selftests/ (selftests/siov).
+#                     image has them, into /out/selftests/ (selftests/siov),
+#                     and the fuzz targets' seeds on the kernel when the
+#                     image has /opt/fuzz/replay-args (/out/fuzz-replay.*).
 #   siovh.mode=shell  an interactive shell on the console.
+#   siovh.mode=fuzz   a kernel fuzzing run (vm-images/fuzz-kernel.sh): the
+#                     words of /opt/fuzz/fuzz-args (program, then its
+#                     arguments) run with the corpus /opt/fuzz/corpus
+#                     copied to /out/corpus; /out goes back as in run
+#                     mode, "SIOVH-RESULTS-END rc=<the fuzzer's exit>".
 #   siovh.timeout_scale=N   exported as SIOVH_TIMEOUT_SCALE (TCG is slow).
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
 #                     saved as /out/siov.tap.
@@ -101,7 +108,6 @@ with_device() {
 }
 
 run_clauses() {
-	results=/dev/ttyS1
 	set --
 	while IFS= read -r a; do
 		[ -n "$a" ] && set -- "$@" "$a"
@@ -160,6 +166,13 @@ run_clauses() {
 		fi
 		say "kselftests exit $?"
 	fi
+	fuzz_replay
+	ship_out "$rc"
+}
+
+# /out, as a base64 gzip'd tar, to the results port (ttyS1).
+ship_out() {
+	results=/dev/ttyS1
 	if [ ! -c "$results" ]; then
 		say "no results port $results"
 		return
@@ -168,8 +181,49 @@ run_clauses() {
 	{
 		echo "SIOVH-RESULTS-BEGIN"
 		tar -C /out -cf - . | gzip -c | base64
-		echo "SIOVH-RESULTS-END rc=$rc"
+		echo "SIOVH-RESULTS-END rc=$1"
 	} >"$results"
+}
+
+# The fuzz targets' seeds replayed on this kernel (issue 9), when the
+# image has /opt/fuzz/replay-args (program and arguments; the seed files
+# follow): /out/fuzz-replay.log and .rc.
+fuzz_replay() {
+	[ -f /opt/fuzz/replay-args ] || return 0
+	set --
+	while IFS= read -r a; do
+		[ -n "$a" ] && set -- "$@" "$a"
+	done </opt/fuzz/replay-args
+	say "fuzz replay: $* ($(find /opt/fuzz/seeds -type f | wc -l) seeds)"
+	SIOVH_FUZZ_TARGET=kernel "$@" /opt/fuzz/seeds/* >/out/fuzz-replay.log 2>&1
+	echo $? >/out/fuzz-replay.rc
+	say "fuzz replay exit $(cat /out/fuzz-replay.rc)"
+}
+
+# siovh.mode=fuzz: the fuzzer on the kernel, KCOV-guided (fuzz/common/
+# kcov.h); its corpus, stats and findings come back in /out.
+run_fuzzer() {
+	set --
+	while IFS= read -r a; do
+		[ -n "$a" ] && set -- "$@" "$a"
+	done </opt/fuzz/fuzz-args
+	mkdir -p /out/corpus /out/findings
+	cp /opt/fuzz/corpus/* /out/corpus/ 2>/dev/null
+	# each input is kept in the ivshmem BAR first (fuzz-kernel.sh): a
+	# kernel crash does not lose it
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ]; then
+			echo 1 >"$d/enable" 2>/dev/null
+			export SIOVH_FUZZ_INPUT_MAP="$d/resource2"
+		fi
+	done
+	say "kernel $(uname -r), fuzzing: $*"
+	(cd /out/findings && SIOVH_FUZZ_TARGET=kernel "$@" /out/corpus) \
+		>/out/fuzz.log 2>&1
+	rc=$?
+	say "fuzzer exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	tail -n 5 /out/fuzz.log
+	ship_out "$rc"
 }
 
 scale=$(arg siovh.timeout_scale "")
@@ -179,6 +233,9 @@ case $(arg siovh.mode run) in
 shell)
 	say "interactive shell; exit it to power off"
 	setsid cttyhack sh -l
+	;;
+fuzz)
+	run_fuzzer
 	;;
 *)
 	run_clauses

@@ -36,8 +36,13 @@
 #
 # Exit: 0 all VM results and clauses ok (skips allowed), 1 one failed, 2 bad
 # usage or missing input.
+# VM_MODE=fuzz boots the image's fuzzing run instead (init.sh siovh.mode=
+# fuzz, vm-images/fuzz-kernel.sh): the VM result "fuzzer" replaces
+# "siovh-run".
+#
 # Env: VM_TIMEOUT, VM_SMP (2), VM_MEM (1G), SIOVH_TIMEOUT_SCALE (4 under
 # TCG), QEMU (qemu-system-x86_64), VM_APPEND (extra kernel arguments),
+# VM_QEMU_EXTRA (extra QEMU arguments),
 # SIOV_FAULT (profile siov).
 set -euo pipefail
 
@@ -56,6 +61,8 @@ QEMU=${QEMU:-qemu-system-x86_64}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_SMP=${VM_SMP:-2}
 VM_MEM=${VM_MEM:-1G}
+VM_MODE=${VM_MODE:-run}
+case $VM_MODE in run|fuzz) ;; *) die "VM_MODE=$VM_MODE: run or fuzz" ;; esac
 
 [ -f "$KERNEL_DIR/bzImage" ] || die "$KERNEL_DIR/bzImage missing (run vm-images/build-kernel.sh)"
 [ -f "$INITRAMFS" ] || die "$INITRAMFS missing (run vm-images/build-initramfs.sh)"
@@ -104,8 +111,11 @@ if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
 fi
 APPEND="$APPEND siovh.timeout_scale=$SCALE ${VM_APPEND:-}"
 
+# VM_QEMU_EXTRA: more QEMU arguments, words (fuzz-kernel.sh's ivshmem).
+# shellcheck disable=SC2206 # split into words on purpose
+EXTRA=(${VM_QEMU_EXTRA:-})
 QEMU_ARGS=(-machine "$MACHINE" "${ACCEL[@]}" -smp "$VM_SMP" -m "$VM_MEM"
-	   -nographic -no-reboot -nic none "${DEVICES[@]}"
+	   -nographic -no-reboot -nic none "${DEVICES[@]}" "${EXTRA[@]}"
 	   -kernel "$KERNEL_DIR/bzImage" -initrd "$INITRAMFS")
 
 if [ "$SHELL_MODE" = 1 ]; then
@@ -138,7 +148,7 @@ start=$(now)
 "$QEMU" "${QEMU_ARGS[@]}" -monitor none \
 	-chardev "file,id=con,path=$CONSOLE" -serial chardev:con \
 	-chardev "file,id=res,path=$RESULTS" -serial chardev:res \
-	-append "$APPEND siovh.mode=run" </dev/null >"$WORK/qemu.out" 2>&1 &
+	-append "$APPEND siovh.mode=$VM_MODE" </dev/null >"$WORK/qemu.out" 2>&1 &
 QPID=$!
 
 # Watchdog: poll until QEMU exits or the time is up; note when init
@@ -208,12 +218,35 @@ fi
 # siovh's own verdict: it ran to the end and wrote its reports (exit 0, or
 # 1 when clauses failed: those count once, as the clauses' own results).
 summary=$(grep -E '^[0-9]+ passed' "$CONSOLE" | tail -n1 || true)
-case $siovh_rc in
-0|1) add ok siovh-run "exit $siovh_rc: $summary" ;;
-"") add "not ok" siovh-run "siovh did not finish" \
-	"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
-*) add "not ok" siovh-run "exit $siovh_rc (usage or internal error): $summary" "$WORK/console.tail" ;;
-esac
+if [ "$VM_MODE" = fuzz ]; then
+	# libFuzzer: 0 when its time ran out, else it found something (its
+	# report and the input are in the results' findings/).
+	case $siovh_rc in
+	0) add ok fuzzer "exit 0: no finding" ;;
+	"") add "not ok" fuzzer "the fuzzer did not finish" \
+		"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
+	*) add "not ok" fuzzer "exit $siovh_rc: a finding (see fuzz.log)" "$WORK/console.tail" ;;
+	esac
+else
+	case $siovh_rc in
+	0|1) add ok siovh-run "exit $siovh_rc: $summary" ;;
+	"") add "not ok" siovh-run "siovh did not finish" \
+		"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
+	*) add "not ok" siovh-run "exit $siovh_rc (usage or internal error): $summary" "$WORK/console.tail" ;;
+	esac
+fi
+
+# The fuzz targets' seeds replayed on the kernel (init.sh fuzz_replay):
+# one VM result; a divergence or crash is the replay's exit and its log.
+if [ -f "$WORK/out/fuzz-replay.rc" ]; then
+	frc=$(cat "$WORK/out/fuzz-replay.rc")
+	tail -n 30 "$WORK/out/fuzz-replay.log" >"$WORK/replay.diag" 2>/dev/null || true
+	if [ "$frc" = 0 ]; then
+		add ok fuzz-replay "the seeds ran on the kernel, no finding"
+	else
+		add "not ok" fuzz-replay "exit $frc (fuzz-replay.log)" "$WORK/replay.diag"
+	fi
+fi
 
 # The SIOV endpoint's guest test (profile siov): one VM result, its own
 # results flattened next to the clauses' by vm-check.sh.

@@ -281,13 +281,25 @@ run_kernel() {
 		kernel_fail "$krel" "building selftests/siov failed" "$LOGS/selftests-$tag.log"
 		return
 	fi
+	# the op-stream fuzz target for this kernel, and its seeds to replay
+	# in the guest (issue 9: kernel and model compared on each seed)
+	fz=build/fuzz/vm-$key
+	if ! make --no-print-directory -j"${JOBS:-2}" VM_HEADERS="$kdir/headers/include" \
+		FUZZ_VM_DIR="$fz" "$fz/iommufd_ops" >"$LOGS/fuzz-$tag.log" 2>&1; then
+		kernel_fail "$krel" "building fuzz/iommufd_ops against $kdir/headers failed" "$LOGS/fuzz-$tag.log"
+		return
+	fi
+	rm -rf "build/$variant/fuzz-replay"
+	mkdir -p "build/$variant/fuzz-replay/seeds"
+	cp fuzz/iommufd_ops/seeds/* "build/$variant/fuzz-replay/seeds/"
+	printf '%s\n' /bin/iommufd_ops -runs=0 >"build/$variant/fuzz-replay/replay-args"
 	log "siovh built in $(since "$t0") s"
 
 	# 4. initramfs
 	t0=$(now)
 	initrd=build/$variant/initramfs.cpio
-	if ! VM_EXTRA_BINS="build/$variant/kfindings build/$variant/siov-pasid-test" \
-		VM_SELFTESTS_DIR="build/$variant/selftests" \
+	if ! VM_EXTRA_BINS="build/$variant/kfindings build/$variant/siov-pasid-test $fz/iommufd_ops" \
+		VM_SELFTESTS_DIR="build/$variant/selftests" VM_FUZZ_DIR="build/$variant/fuzz-replay" \
 		vm-images/build-initramfs.sh "$initrd" "build/$variant/siovh" "${RUN_ARGS[@]}" \
 		>/dev/null 2>"$LOGS/initramfs-$tag.log"; then
 		kernel_fail "$krel" "building the initramfs failed" "$LOGS/initramfs-$tag.log"

@@ -127,6 +127,29 @@ struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
 				     const struct fz_ref_setup *setup);
 
 /*
+ * The target under fuzz other than the reference: SIOVH_FUZZ_TARGET=SPEC
+ * (a siovh target spec: "kernel" in the VM), or NULL for the reference.
+ * When set, fz_ref_get, fz_ref_get_slot and fz_ref_put open that target
+ * for each input and close it (kernel_target.c: the warm flag and the
+ * slot do not apply, a set-up is opened and closed with every target),
+ * with KCOV feedback from the kernel (kcov.h) when the kernel has it.
+ * Targets that need a facet the target may lack check t's facets.
+ */
+const char *fz_target_spec(void);
+/*
+ * The input about to run, kept where a kernel crash cannot take it: with
+ * SIOVH_FUZZ_INPUT_MAP=PATH in the environment (a file mapped shared; in
+ * the VM the ivshmem BAR, /sys/bus/pci/devices/BDF/resource2, whose memory
+ * is a file on the host) each input is written there before it runs
+ * (layout in kernel_target.c); a no-op without it. Targets that can crash
+ * a kernel call it first thing.
+ */
+void fz_input_keep(const uint8_t *data, size_t size);
+struct siovh_target *fz_other_get(const struct fz_ref_setup *setup);
+void fz_other_put(struct siovh_target *t);
+unsigned long fz_other_generation(void);
+
+/*
  * Determinism digest (replay --digest, fuzz/determinism.sh): targets fold
  * what an input observes (results, IDs, the state it leaves) into a hash,
  * so that runs of the same input in different orders and processes can be

@@ -299,6 +299,8 @@ struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
 {
 	struct slot *sl;
 
+	if (fz_target_spec())
+		return fz_other_get(setup);
 	if (slot >= FZ_REF_SLOTS)
 		fz_fail("fz_ref_get_slot: no slot %u", slot);
 	sl = &cache.slots[slot];
@@ -350,6 +352,10 @@ FZ_ORACLE void fz_ref_put(struct siovh_target *t, bool clean)
 	struct slot *sl = NULL;
 	unsigned int i;
 
+	if (fz_target_spec()) {
+		fz_other_put(t);
+		return;
+	}
 	for (i = 0; i < FZ_REF_SLOTS; i++)
 		if (t == &cache.slots[i].t && cache.slots[i].open)
 			sl = &cache.slots[i];
@@ -368,6 +374,8 @@ FZ_ORACLE void fz_ref_put(struct siovh_target *t, bool clean)
 
 unsigned long fz_ref_generation(void)
 {
+	if (fz_target_spec())
+		return fz_other_generation();
 	return cache.generation;
 }
 

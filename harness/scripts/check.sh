@@ -93,6 +93,10 @@ fuzz_steps() {
 	harness/scripts/fuzz_check.sh "${FUZZ_CHECK_TIME:-10}" "$out/fuzz-runs" \
 		$targets >"$log" 2>"$out/fuzz-libfuzzer.stderr"
 	tally fuzz-libfuzzer "$log" $?
+	# kernel fuzzing's filing of crashes and disagreements (issue 9), on
+	# fabricated boots, with the replay driver as the input's writer
+	step fuzz-kernel-filing vm-images/tests/fuzz_kernel_test.sh \
+		"$build/fuzz/iommufd_ops_replay"
 }
 fuzz_steps
 

@@ -123,29 +123,45 @@ SIOVH_CLAUSE(inv_count,
 
 SIOVH_CLAUSE(inv_args,
 	.id = "IOMMUFD.INV.6", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "HWPT_INVALIDATE with a nonzero __reserved is -EOPNOTSUPP, of a hwpt_id that names no HWPT -ENOENT, with entries but no data_uptr -EFAULT; none of them invalidates anything",
-	.source = SRC_INV "; " SRC_ABI " (\"EOPNOTSUPP\", \"ENOENT\", \"EFAULT\")",
+	.title = "HWPT_INVALIDATE with a nonzero __reserved is -EOPNOTSUPP; entries with no data_uptr, an entry_len of 0 or above a page, or more than 2^19 of them are -EINVAL, before the hwpt_id is looked up; a hwpt_id that names no HWPT is -ENOENT; each refusal invalidates nothing and reports entry_num 0",
+	.source = SRC_INV " (\"@entry_num: ... Output the number of requests successfully handled\"); " SRC_ABI " (\"EOPNOTSUPP\", \"EINVAL\", \"ENOENT\"); Linux 6.12 and 7.3 iommufd_hwpt_invalidate (make fuzz-kernel)",
 	.needs = NEEDS_VSVA)
 {
 	struct iommu_hwpt_vtd_s1_invalidate e = inv_entry(VS_GVA, 1, 0);
-	struct iommu_hwpt_invalidate c;
+	const struct iommu_hwpt_invalidate good = {
+		.size = sizeof(good), .data_uptr = (uintptr_t)&e,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		.entry_len = E_SZ, .entry_num = 1,
+	};
+	struct iommu_hwpt_invalidate bad[6];
+	const int want[6] = {
+		-EOPNOTSUPP, -EINVAL, -EINVAL, -EINVAL, -EINVAL, -EINVAL,
+	};
 	struct vs s;
+	unsigned int i;
 
 	vs_up(check, &s);
 	vs_nested(check, &s, 0);
-	c = (struct iommu_hwpt_invalidate) {
-		.size = sizeof(c), .hwpt_id = s.nested,
-		.data_uptr = (uintptr_t)&e,
-		.data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
-		.entry_len = E_SZ, .entry_num = 1, .__reserved = 1,
-	};
-	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_INVALIDATE, &c), -EOPNOTSUPP);
-	c.__reserved = 0;
-	c.hwpt_id = 0x7fff;
-	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_INVALIDATE, &c), -ENOENT);
-	c.hwpt_id = s.nested;
-	c.data_uptr = 0;
-	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_INVALIDATE, &c), -EFAULT);
+	for (i = 0; i < 6; i++) {
+		bad[i] = good;
+		bad[i].hwpt_id = s.nested;
+	}
+	bad[0].__reserved = 1;
+	bad[1].data_uptr = 0;
+	bad[2].entry_len = 0;
+	bad[3].entry_len = 4097;
+	bad[4].entry_num = (1u << 19) + 1;
+	bad[5].data_uptr = 0;
+	bad[5].hwpt_id = 0x7fff;	/* the array first, then the ID */
+	for (i = 0; i < 6; i++) {
+		EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_INVALIDATE, &bad[i]),
+			     want[i]);
+		EXPECT_EQ(bad[i].entry_num, 0);
+	}
+	bad[0] = good;
+	bad[0].hwpt_id = 0x7fff;
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_INVALIDATE, &bad[0]), -ENOENT);
+	EXPECT_EQ(bad[0].entry_num, 0);
 	/* the HWPT still takes a good request */
 	EXPECT_OK(vs_inv(check, s.nested, &e, E_SZ, 1, NULL));
 }

@@ -4,6 +4,8 @@
  * ALLOW_IOVAS refuse before they touch an IOAS: ranges whose arithmetic
  * overflows, IOAS IDs that name nothing, a count with no array
  * (linux/iommufd.h, "General ioctl format": EOVERFLOW, ENOENT, EFAULT).
+ * IOMMUFD.IOAS.21: a COPY cannot widen the access its pages were pinned
+ * with (EPERM).
  */
 #include <string.h>
 
@@ -132,4 +134,46 @@ SIOVH_CLAUSE(ioas_ranges_unknown,
 	must_ranges(check, id, &after);
 	EXPECT_EQ(after.n, before.n);
 	EXPECT_EQ(memcmp(after.v, before.v, before.n * sizeof(before.v[0])), 0);
+}
+
+/*
+ * Found by fuzzing Linux 7.3 (issue 9, vm-images/fuzz-kernel.sh): the
+ * IOAS engine's COPY of a read-only mapping as WRITEABLE was -EPERM on the
+ * kernel and 0 on the reference and the model. The kernel pins the user
+ * memory once, at the MAP, with the MAP's access; a copy shares those
+ * pages and cannot widen it.
+ */
+SIOVH_CLAUSE(ioas_copy_adds_write,
+	.id = "IOMMUFD.IOAS.21", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "COPY with WRITEABLE of pages a MAP pinned without WRITEABLE is -EPERM and maps nothing, also through an intermediate read-only copy; a read-only copy of them, and any copy of pages pinned writable, succeed",
+	.source = SRC_H("IOMMU_IOAS_COPY: \"the kernel will pin the user memory only once\"") "; " SRC_MAP,
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t src = must_ioas(check), dst = must_ioas(check);
+	uint64_t b = must_base(check, src), d = must_base(check, dst);
+	uint32_t ro = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE;
+	uint8_t *buf = must_pages(check, 2);
+	uint64_t iova;
+
+	iova = b;
+	ASSERT_OK(ioas_map(check, src, ro, buf, PG, &iova));
+	iova = b + PG;
+	ASSERT_OK(ioas_map(check, src, FIXED, buf + PG, PG, &iova));
+	/* read-only pages: no writable copy, over them or spanning them */
+	iova = d;
+	EXPECT_ERRNO(ioas_copy(check, dst, src, FIXED, b, PG, &iova), -EPERM);
+	EXPECT_ERRNO(ioas_copy(check, dst, src, FIXED, b, 2 * PG, &iova),
+		     -EPERM);
+	EXPECT_EQ(unmap_all(check, dst), 0);
+	/* a read-only copy is fine, and does not make its pages writable */
+	ASSERT_OK(ioas_copy(check, dst, src, ro, b, PG, &iova));
+	iova = b + 16 * PG;
+	EXPECT_ERRNO(ioas_copy(check, src, dst, FIXED, d, PG, &iova), -EPERM);
+	/* pages pinned writable: a writable copy of a read-only copy */
+	iova = d + PG;
+	ASSERT_OK(ioas_copy(check, dst, src, ro, b + PG, PG, &iova));
+	iova = b + 17 * PG;
+	EXPECT_OK(ioas_copy(check, src, dst, FIXED, d + PG, PG, &iova));
+	EXPECT_EQ(unmap_all(check, dst), 2 * PG);
+	EXPECT_EQ(unmap_all(check, src), 3 * PG);
 }

@@ -11,11 +11,12 @@
 
 #define PAGE IOAS_MODEL_PAGE
 
-static const struct ioas_model_span reserved[] = {
+/* The reference's reserved IOVAs, an IOAS's until the target's are set. */
+static const struct ioas_model_span ref_reserved[] = {
 	{ IOAS_MODEL_MSI_START, IOAS_MODEL_MSI_LAST },
 	{ IOAS_MODEL_APERTURE, UINT64_MAX },
 };
-#define NR_RESERVED (sizeof(reserved) / sizeof(reserved[0]))
+#define NR_REF_RESERVED (sizeof(ref_reserved) / sizeof(ref_reserved[0]))
 
 /*
  * The rules an operation breaks: the first one's errno, and how many. Two
@@ -62,22 +63,68 @@ static bool meets(uint64_t s1, uint64_t l1, uint64_t s2, uint64_t l2)
 void ioas_model_init(struct ioas_model *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->align = PAGE;
+	memcpy(m->reserved, ref_reserved, sizeof(ref_reserved));
+	m->nr_reserved = NR_REF_RESERVED;
 }
 
 void ioas_model_release(struct ioas_model *m)
 {
+	struct ioas_model_span res[IOAS_MODEL_MAX_RESERVED];
+	bool partial = m->partial_unmap;
+	uint64_t align = m->align;
+	size_t nr = m->nr_reserved;
+
+	/* the IOAS's properties stay, its areas go */
+	memcpy(res, m->reserved, sizeof(res));
 	free(m->v);
 	ioas_model_init(m);
+	m->align = align;
+	memcpy(m->reserved, res, sizeof(res));
+	m->nr_reserved = nr;
+	m->partial_unmap = partial;
 }
 
-bool ioas_model_reserved(uint64_t start, uint64_t last)
+bool ioas_model_reserved(const struct ioas_model *m, uint64_t start,
+			 uint64_t last)
 {
 	size_t i;
 
-	for (i = 0; i < NR_RESERVED; i++)
-		if (meets(start, last, reserved[i].start, reserved[i].last))
+	for (i = 0; i < m->nr_reserved; i++)
+		if (meets(start, last, m->reserved[i].start,
+			  m->reserved[i].last))
 			return true;
 	return false;
+}
+
+int ioas_model_set_usable(struct ioas_model *m,
+			  const struct iommu_iova_range *v, size_t n)
+{
+	struct ioas_model_span res[IOAS_MODEL_MAX_RESERVED];
+	uint64_t next = 0;	/* the lowest IOVA not yet accounted for */
+	bool top = false;	/* U64_MAX is usable */
+	size_t i, nr = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].start > v[i].last || (i && v[i].start <= v[i - 1].last))
+			return -EINVAL;
+		if (v[i].start > next) {
+			if (nr == IOAS_MODEL_MAX_RESERVED)
+				return -E2BIG;
+			res[nr++] = (struct ioas_model_span) { next,
+							       v[i].start - 1 };
+		}
+		top = v[i].last == UINT64_MAX;
+		next = v[i].last + 1;
+	}
+	if (!top) {
+		if (nr == IOAS_MODEL_MAX_RESERVED)
+			return -E2BIG;
+		res[nr++] = (struct ioas_model_span) { next, UINT64_MAX };
+	}
+	memcpy(m->reserved, res, nr * sizeof(res[0]));
+	m->nr_reserved = nr;
+	return 0;
 }
 
 uint64_t ioas_model_auto_align(uint64_t length, uint64_t va)
@@ -89,6 +136,26 @@ uint64_t ioas_model_auto_align(uint64_t length, uint64_t va)
 	if (va && (va & -va) < a)
 		a = va & -va;
 	return a < PAGE ? PAGE : a;
+}
+
+/*
+ * A chosen IOVA's alignment on m: ioas_model_auto_align() for a page
+ * aligned user address; for one inside a page (an IOAS whose alignment is
+ * below a page, as Linux's with the IOMMUFD_TEST mock) the length's
+ * power of two lowered to the address's, as Linux does, the IOVA then
+ * keeping the address's offset in its page (ioas_model_has_room_at).
+ * Never below the IOAS's own.
+ */
+static uint64_t auto_align(const struct ioas_model *m, uint64_t length,
+			   uint64_t va)
+{
+	uint64_t a = ioas_model_auto_align(length, va);
+
+	if (va % PAGE) {
+		for (a = 1; a < length && a < (va & -va); a <<= 1)
+			;
+	}
+	return a < m->align ? m->align : a;
 }
 
 /* The first area meeting [start, last], or NULL. */
@@ -136,7 +203,7 @@ static void check_fixed(const struct ioas_model *m, struct verdict *v,
 {
 	uint64_t last;
 
-	rule(v, iova % PAGE, -EINVAL);
+	rule(v, iova % m->align, -EINVAL);
 	if (!length)
 		return;
 	if (wraps(iova, length)) {
@@ -144,7 +211,7 @@ static void check_fixed(const struct ioas_model *m, struct verdict *v,
 		return;
 	}
 	last = iova + length - 1;
-	rule(v, ioas_model_reserved(iova, last), -EINVAL);
+	rule(v, ioas_model_reserved(m, iova, last), -EINVAL);
 	rule(v, area_meeting(m, iova, last), -EEXIST);
 }
 
@@ -158,7 +225,7 @@ int ioas_model_map(struct ioas_model *m, uint32_t flags, uint64_t iova,
 	rule(&v, flags & ~IOAS_MODEL_FLAGS, -EOPNOTSUPP);
 	rule_any(&v, length == UINT64_MAX || (fixed && iova == UINT64_MAX),
 		 -EOVERFLOW);
-	rule(&v, !length || (length | user_va) % PAGE, -EINVAL);
+	rule(&v, !length || (length | user_va) % m->align, -EINVAL);
 	rule_any(&v, wraps(user_va, length), -EOVERFLOW);
 	if (fixed)
 		check_fixed(m, &v, iova, length);
@@ -166,12 +233,13 @@ int ioas_model_map(struct ioas_model *m, uint32_t flags, uint64_t iova,
 		return verdict(m, &v);
 	m->any_err = false;
 	if (!fixed) {
-		*align = ioas_model_auto_align(length, user_va);
+		*align = auto_align(m, length, user_va);
 		return IOAS_MODEL_CHOOSE;
 	}
 	a = (struct ioas_model_area) {
 		.iova = iova, .last = iova + length - 1, .user_va = user_va,
 		.prot = flags & IOAS_MODEL_PROT,
+		.pages_writable = flags & IOMMU_IOAS_MAP_WRITEABLE,
 	};
 	return area_add(m, &a);
 }
@@ -195,18 +263,27 @@ static bool inside_allowed(const struct ioas_model *m, uint64_t start,
 	return false;
 }
 
-/* Does a chosen [iova, iova + length) keep the contract? */
+/*
+ * Does a chosen [iova, iova + length) keep the contract? The IOAS's IOVA
+ * alignment is the contract; the larger one ioas_model_auto_align() gives is a
+ * choice (Linux aligns so only with CONFIG_TRANSPARENT_HUGEPAGE, up to
+ * 2 MiB; without it, to a page: seen on 7.3 by make fuzz-kernel), so it
+ * only bounds when -ENOSPC is right (ioas_model_has_room).
+ */
 static const char *judge(const struct ioas_model *m, uint64_t iova,
-			 uint64_t length, uint64_t align)
+			 uint64_t length, uint64_t align, uint64_t user_va)
 {
 	uint64_t last;
 
-	if (iova % align)
-		return "not aligned as the contract says";
+	(void)align;
+	if (iova % m->align)
+		return "not aligned to the IOAS's IOVA alignment";
+	if (iova % PAGE != user_va % PAGE)
+		return "not at the user address's offset in its page";
 	if (wraps(iova, length))
 		return "wraps around the IOVA space";
 	last = iova + length - 1;
-	if (ioas_model_reserved(iova, last))
+	if (ioas_model_reserved(m, iova, last))
 		return "meets a reserved IOVA";
 	if (area_meeting(m, iova, last))
 		return "overlaps an area already mapped";
@@ -221,12 +298,13 @@ int ioas_model_place(struct ioas_model *m, uint64_t iova, uint64_t length,
 {
 	struct ioas_model_area a;
 
-	*why = judge(m, iova, length, align);
+	*why = judge(m, iova, length, align, user_va);
 	if (*why)
 		return -EINVAL;
 	a = (struct ioas_model_area) {
 		.iova = iova, .last = iova + length - 1, .user_va = user_va,
 		.prot = prot & IOAS_MODEL_PROT,
+		.pages_writable = prot & IOMMU_IOAS_MAP_WRITEABLE,
 	};
 	return area_add(m, &a);
 }
@@ -247,9 +325,10 @@ static bool blocked(const struct ioas_model *m, uint64_t start,
 	const struct ioas_model_area *a;
 	size_t i;
 
-	for (i = 0; i < NR_RESERVED; i++) {
-		if (meets(start, last, reserved[i].start, reserved[i].last)) {
-			*end = reserved[i].last;
+	for (i = 0; i < m->nr_reserved; i++) {
+		if (meets(start, last, m->reserved[i].start,
+			  m->reserved[i].last)) {
+			*end = m->reserved[i].last;
 			return true;
 		}
 	}
@@ -264,12 +343,14 @@ static bool blocked(const struct ioas_model *m, uint64_t start,
  * candidate loses nothing: every candidate before that end meets it too.
  */
 static bool fit_in(const struct ioas_model *m, const struct ioas_model_span *w,
-		   uint64_t length, uint64_t align, uint64_t *where)
+		   uint64_t length, uint64_t align, uint64_t offset,
+		   uint64_t *where)
 {
 	uint64_t pos, end;
 
 	if (!align_up(w->start, align, &pos))
 		return false;
+	pos |= offset;
 	for (;;) {
 		if (pos > w->last || w->last - pos < length - 1)
 			return false;
@@ -279,13 +360,16 @@ static bool fit_in(const struct ioas_model *m, const struct ioas_model_span *w,
 		}
 		if (end >= w->last || !align_up(end + 1, align, &pos))
 			return false;
+		pos |= offset;
 	}
 }
 
-bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
-			 uint64_t align, uint64_t *where)
+bool ioas_model_has_room_at(const struct ioas_model *m, uint64_t length,
+			    uint64_t align, uint64_t offset, uint64_t *where)
 {
-	static const struct ioas_model_span all = { 0, UINT64_MAX };
+	/* Linux never chooses an IOVA in the first or the last page. */
+	const struct ioas_model_span all = { PAGE, UINT64_MAX - PAGE };
+	struct ioas_model_span w;
 	uint64_t dummy;
 	size_t i;
 
@@ -294,11 +378,42 @@ bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
 	if (!length)
 		return false;
 	if (!m->nr_allowed)
-		return fit_in(m, &all, length, align, where);
-	for (i = 0; i < m->nr_allowed; i++)
-		if (fit_in(m, &m->allowed[i], length, align, where))
+		return fit_in(m, &all, length, align, offset, where);
+	for (i = 0; i < m->nr_allowed; i++) {
+		w = m->allowed[i];
+		if (w.start < all.start)
+			w.start = all.start;
+		if (w.last > all.last)
+			w.last = all.last;
+		if (w.start <= w.last &&
+		    fit_in(m, &w, length, align, offset, where))
 			return true;
+	}
 	return false;
+}
+
+bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
+			 uint64_t align, uint64_t *where)
+{
+	return ioas_model_has_room_at(m, length, align, 0, where);
+}
+
+/* partial_unmap: the whole areas of [iova, last] below the first one it
+ * would split go (m->v is sorted by IOVA). */
+static void unmap_before_split(struct ioas_model *m, uint64_t iova,
+			       uint64_t last)
+{
+	size_t i = 0;
+
+	while (i < m->n) {
+		if (!meets(iova, last, m->v[i].iova, m->v[i].last)) {
+			i++;
+			continue;
+		}
+		if (m->v[i].iova < iova || m->v[i].last > last)
+			return;
+		area_del(m, i);
+	}
 }
 
 int ioas_model_unmap(struct ioas_model *m, uint64_t iova, uint64_t length,
@@ -329,6 +444,8 @@ int ioas_model_unmap(struct ioas_model *m, uint64_t iova, uint64_t length,
 		bytes += m->v[i].last - m->v[i].iova + 1;
 	}
 	m->any_err = false;
+	if (split && m->partial_unmap)
+		unmap_before_split(m, iova, last);
 	if (!found || split)
 		return -ENOENT;
 	for (i = 0; i < m->n;) {
@@ -387,12 +504,30 @@ static int insert_copy(struct ioas_model *dst, const struct ioas_model *src,
 			.last = dst_iova + (hi - src_iova),
 			.user_va = a->user_va + (lo - a->iova),
 			.prot = prot & IOAS_MODEL_PROT,
+			.pages_writable = a->pages_writable,
 		};
 	}
 	for (i = 0; i < n && !ret; i++)
 		ret = area_add(dst, &p[i]);
 	free(p);
 	return ret;
+}
+
+/* A WRITEABLE copy of [start, start + length) over pages pinned read-only:
+ * -EPERM (the pages were pinned once, by the MAP, with its access). */
+static bool adds_write(const struct ioas_model *src, uint64_t start,
+		       uint64_t length, uint32_t flags)
+{
+	uint64_t last = start + length - 1;
+	size_t i;
+
+	if (!(flags & IOMMU_IOAS_MAP_WRITEABLE))
+		return false;
+	for (i = 0; i < src->n; i++)
+		if (meets(start, last, src->v[i].iova, src->v[i].last) &&
+		    !src->v[i].pages_writable)
+			return true;
+	return false;
 }
 
 int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
@@ -407,7 +542,8 @@ int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
 	rule(&v, flags & ~IOAS_MODEL_FLAGS, -EOPNOTSUPP);
 	rule_any(&v, length == UINT64_MAX || src_iova == UINT64_MAX ||
 		 (fixed && dst_iova == UINT64_MAX), -EOVERFLOW);
-	rule(&v, !length || (length | src_iova) % PAGE, -EINVAL);
+	rule(&v, !length || length % dst->align || src_iova % src->align,
+	     -EINVAL);
 	if (wraps(src_iova, length))
 		rule_any(&v, true, -EOVERFLOW);
 	else if (length)
@@ -415,12 +551,22 @@ int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
 		     -ENOENT);
 	if (fixed)
 		check_fixed(dst, &v, dst_iova, length);
+	/* Linux places the copy first: an automatic placement within an
+	 * allowed list may fail first, with its own errno. */
+	if (!wraps(src_iova, length) && length) {
+		if (fixed || !dst->nr_allowed)
+			rule(&v, adds_write(src, src_iova, length, flags),
+			     -EPERM);
+		else
+			rule_any(&v, adds_write(src, src_iova, length, flags),
+				 -EPERM);
+	}
 	if (v.n)
 		return verdict(dst, &v);
 	dst->any_err = false;
 	if (!fixed) {
 		ioas_model_translate(src, src_iova, &user, &prot);
-		*align = ioas_model_auto_align(length, user);
+		*align = auto_align(dst, length, user);
 		return IOAS_MODEL_CHOOSE;
 	}
 	return insert_copy(dst, src, src_iova, length, dst_iova, flags);
@@ -431,7 +577,11 @@ int ioas_model_copy_place(struct ioas_model *dst,
 			  uint64_t length, uint64_t dst_iova, uint64_t align,
 			  uint32_t prot, const char **why)
 {
-	*why = judge(dst, dst_iova, length, align);
+	uint64_t user = 0;
+	uint32_t p;
+
+	ioas_model_translate(src, src_iova, &user, &p);
+	*why = judge(dst, dst_iova, length, align, user);
 	if (*why)
 		return -EINVAL;
 	return insert_copy(dst, src, src_iova, length, dst_iova, prot);
@@ -465,7 +615,7 @@ int ioas_model_allow(struct ioas_model *m, const struct iommu_iova_range *v,
 			continue;
 		}
 		bad |= i && s[i].start <= s[i - 1].last;
-		res |= ioas_model_reserved(s[i].start, s[i].last);
+		res |= ioas_model_reserved(m, s[i].start, s[i].last);
 	}
 	rule(&vd, bad, -EINVAL);
 	rule(&vd, res, -EADDRINUSE);

@@ -8,13 +8,16 @@
  *
  *  - Pages are 4096 bytes. Reserved IOVAs: [0xfee00000, 0xfeefffff] (the
  *    x86 interrupt window) and [2^48, U64_MAX] (beyond the aperture).
- *  - MAP needs length and user_va page aligned, length nonzero (-EINVAL).
- *    With FIXED_IOVA the iova must be aligned (-EINVAL), must not meet a
- *    reserved IOVA (-EINVAL) nor an area (-EEXIST). Without it the target
- *    chooses: the model cannot, so it judges the choice (ioas_model_place):
- *    aligned to ioas_model_auto_align(), free, not reserved, and inside the
- *    ALLOW_IOVAS list when there is one; -ENOSPC is right only when no such
- *    IOVA exists (ioas_model_has_room).
+ *  - MAP needs length and user_va aligned to the IOAS's IOVA alignment
+ *    (struct ioas_model, align: a page unless told), length nonzero
+ *    (-EINVAL). With FIXED_IOVA the iova must be aligned (-EINVAL), must
+ *    not meet a reserved IOVA (-EINVAL) nor an area (-EEXIST). Without it
+ *    the target chooses: the model cannot, so it judges the choice
+ *    (ioas_model_place): aligned, free, not reserved, and inside the
+ *    ALLOW_IOVAS list when there is one; -ENOSPC is right only when no such IOVA aligned to
+ *    ioas_model_auto_align() exists (ioas_model_has_room): the reference
+ *    and Linux with transparent huge pages align so, Linux without them
+ *    only to a page.
  *  - UNMAP of iova 0, length U64_MAX unmaps everything. Otherwise it removes
  *    whole areas only: a range that would split or truncate one, or that
  *    meets none, is -ENOENT and changes nothing; length 0 is -EINVAL. It
@@ -23,8 +26,8 @@
  *    the source range must be fully mapped (-ENOENT for a hole); each
  *    covered piece becomes an area of its own at the same offset from
  *    dst_iova, with COPY's permissions; the destination is placed as MAP
- *    places (FIXED_IOVA or chosen; a chosen one is aligned for the first
- *    piece's user address).
+ *    places (FIXED_IOVA or chosen; ioas_model_has_room's alignment is the
+ *    first piece's user address's).
  *  - ALLOW_IOVAS replaces the list (0 ranges clear it): an inverted range
  *    or two that overlap are -EINVAL, one meeting a reserved IOVA
  *    -EADDRINUSE. It governs chosen IOVAs only.
@@ -55,6 +58,7 @@
 #define IOAS_MODEL_MSI_START	0xfee00000ull
 #define IOAS_MODEL_MSI_LAST	0xfeefffffull
 #define IOAS_MODEL_MAX_ALLOWED	8	/* the model's limit, not the uAPI's */
+#define IOAS_MODEL_MAX_RESERVED	8
 #define IOAS_MODEL_PROT (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
 #define IOAS_MODEL_FLAGS (IOMMU_IOAS_MAP_FIXED_IOVA | IOAS_MODEL_PROT)
 
@@ -65,6 +69,8 @@ struct ioas_model_area {
 	uint64_t iova, last;		/* inclusive, page aligned */
 	uint64_t user_va;		/* the user address of iova */
 	uint32_t prot;			/* IOMMU_IOAS_MAP_READABLE, WRITEABLE */
+	bool pages_writable;		/* pinned by a MAP with WRITEABLE; a
+					 * copy keeps its source's */
 };
 
 struct ioas_model_span {
@@ -77,14 +83,47 @@ struct ioas_model {
 	struct ioas_model_span allowed[IOAS_MODEL_MAX_ALLOWED]; /* sorted */
 	size_t nr_allowed;
 	bool any_err;			/* last call: any failure would do */
+	/*
+	 * The IOAS's IOVA alignment (IOVA_RANGES out_iova_alignment): MAP's
+	 * iova, user_va and length, COPY's length and src_iova must be
+	 * multiples (-EINVAL). A page after ioas_model_init; the reference's
+	 * is always a page, Linux's the largest minimum page size of the
+	 * domains attached (1 with none; 2048 with the IOMMUFD_TEST mock's).
+	 */
+	uint64_t align;
+	/*
+	 * The IOVAs no mapping may meet (MAP, COPY: -EINVAL; ALLOW_IOVAS:
+	 * -EADDRINUSE), sorted: the reference's interrupt window and what
+	 * lies beyond its aperture after ioas_model_init, or the complement
+	 * of the usable ranges a target reports (ioas_model_set_usable).
+	 */
+	struct ioas_model_span reserved[IOAS_MODEL_MAX_RESERVED];
+	size_t nr_reserved;
+	/*
+	 * An UNMAP that would split or truncate an area is -ENOENT; the
+	 * reference then has changed nothing, Linux (7.3) has removed the
+	 * whole areas of the range below that one, in IOVA order (found by
+	 * make fuzz-kernel; vm-images/README.md). Set: the model does as
+	 * Linux does. Kept by ioas_model_release.
+	 */
+	bool partial_unmap;
 };
 
 void ioas_model_init(struct ioas_model *m);
-/* Frees the areas; the model is empty (and usable) afterwards. */
+/* Frees the areas; the model is empty (and usable) afterwards, with its
+ * alignment kept. */
 void ioas_model_release(struct ioas_model *m);
 
-/* Does [start, last] meet a reserved IOVA? */
-bool ioas_model_reserved(uint64_t start, uint64_t last);
+/* Does [start, last] meet a reserved IOVA of m? */
+bool ioas_model_reserved(const struct ioas_model *m, uint64_t start,
+			 uint64_t last);
+/*
+ * The reserved IOVAs become the complement of v[0..n) (IOVA_RANGES of an
+ * IOAS with no allowed list: sorted, disjoint). 0, -EINVAL if v is not
+ * sorted and disjoint, -E2BIG past IOAS_MODEL_MAX_RESERVED holes.
+ */
+int ioas_model_set_usable(struct ioas_model *m,
+			  const struct iommu_iova_range *v, size_t n);
 /*
  * The alignment of a chosen IOVA for length bytes at user address va:
  * roundup_pow_of_two(length), lowered to va's own alignment, at least a
@@ -114,6 +153,14 @@ int ioas_model_place(struct ioas_model *m, uint64_t iova, uint64_t length,
  */
 bool ioas_model_has_room(const struct ioas_model *m, uint64_t length,
 			 uint64_t align, uint64_t *where);
+/*
+ * The same for a chosen IOVA that must sit at offset in its page (a user
+ * address inside a page, on an IOAS whose alignment allows one). Neither
+ * looks in the first or the last page of the IOVA space: Linux never
+ * chooses an IOVA there, so -ENOSPC is right when only they are free.
+ */
+bool ioas_model_has_room_at(const struct ioas_model *m, uint64_t length,
+			    uint64_t align, uint64_t offset, uint64_t *where);
 
 /* IOMMU_IOAS_UNMAP: 0 and *unmapped, or -errno. */
 int ioas_model_unmap(struct ioas_model *m, uint64_t iova, uint64_t length,

@@ -100,7 +100,8 @@ static void test_place(void)
 		  IOAS_MODEL_CHOOSE);
 	EXPECT_EQ(align, 4 * P);
 	EXPECT_EQ(m.n, 0);	/* nothing recorded until judged */
-	EXPECT_EQ(ioas_model_place(&m, 2 * P, 3 * P, align, VA, RW, &why),
+	/* page alignment is the contract, align only bounds -ENOSPC */
+	EXPECT_EQ(ioas_model_place(&m, 2 * P + 8, 3 * P, align, VA, RW, &why),
 		  -EINVAL);
 	EXPECT_TRUE(why != NULL);
 	EXPECT_EQ(ioas_model_place(&m, IOAS_MODEL_MSI_START, 3 * P, align,
@@ -269,6 +270,88 @@ static void test_copy(void)
 	ioas_model_release(&b);
 }
 
+/* Pages keep the access of the MAP that pinned them: no writable copy of
+ * read-only pages, directly or through a read-only copy; a writable copy
+ * of a read-only copy of writable pages is fine. */
+static void test_copy_adds_write(void)
+{
+	struct ioas_model a, b;
+	uint64_t align = 0;
+
+	ioas_model_init(&a);
+	ioas_model_init(&b);
+	ASSERT_EQ(map(&a, BASE, P, VA, RO), 0);
+	ASSERT_EQ(map(&a, BASE + P, P, VA + P, RW), 0);
+	EXPECT_EQ(ioas_model_copy(&b, &a, FIX | RW, BASE, P, BASE, &align),
+		  -EPERM);
+	EXPECT_EQ(ioas_model_copy(&b, &a, FIX | RW, BASE, 2 * P, BASE,
+				  &align), -EPERM);
+	EXPECT_EQ(b.n, 0);
+	EXPECT_EQ(ioas_model_copy(&b, &a, FIX | RO, BASE, 2 * P, BASE,
+				  &align), 0);
+	EXPECT_EQ(ioas_model_copy(&a, &b, FIX | RW, BASE, P, BASE + 8 * P,
+				  &align), -EPERM);
+	EXPECT_EQ(ioas_model_copy(&a, &b, FIX | RW, BASE + P, P,
+				  BASE + 8 * P, &align), 0);
+	ioas_model_release(&a);
+	ioas_model_release(&b);
+}
+
+/* A target's geometry: its usable ranges and IOVA alignment. */
+static void test_geometry(void)
+{
+	struct iommu_iova_range use[2] = {
+		{ 0, 0xfedfffff }, { 0xfef00000, (1ull << 39) - 1 },
+	};
+	struct iommu_iova_range bad[2] = { { 8 * P, 9 * P }, { 0, P } };
+	struct ioas_model m;
+	uint64_t align = 0;
+
+	ioas_model_init(&m);
+	EXPECT_TRUE(ioas_model_reserved(&m, 1ull << 48, 1ull << 48));
+	EXPECT_TRUE(!ioas_model_reserved(&m, 1ull << 40, 1ull << 40));
+	EXPECT_EQ(ioas_model_set_usable(&m, use, 2), 0);
+	EXPECT_EQ(m.nr_reserved, 2);
+	EXPECT_TRUE(ioas_model_reserved(&m, 1ull << 40, 1ull << 40));
+	EXPECT_TRUE(ioas_model_reserved(&m, 0xfee00000, 0xfee00000));
+	EXPECT_TRUE(!ioas_model_reserved(&m, 0, P - 1));
+	EXPECT_EQ(ioas_model_set_usable(&m, bad, 2), -EINVAL);
+	EXPECT_EQ(m.nr_reserved, 2);	/* unchanged */
+	/* a sub-page alignment: MAP at half a page is fine */
+	m.align = P / 2;
+	EXPECT_EQ(ioas_model_map(&m, FIX | RW, BASE + P / 2, P / 2, VA + P / 2,
+				 &align), 0);
+	EXPECT_EQ(ioas_model_map(&m, FIX | RW, BASE + P / 4, P / 2, VA,
+				 &align), -EINVAL);
+	ioas_model_release(&m);
+	EXPECT_EQ(m.align, P / 2);	/* the IOAS's, kept */
+	EXPECT_EQ(m.nr_reserved, 2);
+	EXPECT_EQ(ioas_model_set_usable(&m, NULL, 0), 0);
+	EXPECT_TRUE(ioas_model_reserved(&m, 0, 0));
+	ioas_model_release(&m);
+}
+
+/* Linux's UNMAP: the whole areas below the one it would split go. */
+static void test_partial_unmap(void)
+{
+	struct ioas_model m;
+	uint64_t bytes = 0;
+
+	ioas_model_init(&m);
+	ASSERT_EQ(map(&m, BASE, P, VA, RW), 0);
+	ASSERT_EQ(map(&m, BASE + P, 4 * P, VA, RW), 0);
+	ASSERT_EQ(map(&m, BASE + 8 * P, P, VA, RW), 0);
+	EXPECT_EQ(ioas_model_unmap(&m, BASE, 3 * P, &bytes), -ENOENT);
+	EXPECT_EQ(m.n, 3);		/* the reference's: nothing changed */
+	m.partial_unmap = true;
+	EXPECT_EQ(ioas_model_unmap(&m, BASE, 3 * P, &bytes), -ENOENT);
+	EXPECT_EQ(m.n, 2);		/* [BASE, +P) went, the split one stays */
+	EXPECT_EQ(ioas_model_unmap(&m, BASE + 2 * P, 8 * P, &bytes), -ENOENT);
+	EXPECT_EQ(m.n, 2);		/* the first one it meets is split */
+	ioas_model_release(&m);
+	EXPECT_TRUE(m.partial_unmap);
+}
+
 static void test_copy_same_and_auto(void)
 {
 	struct ioas_model a;
@@ -341,6 +424,9 @@ int main(void)
 		{ "ALLOW_IOVAS errors change nothing", test_allow_errors },
 		{ "UNMAP whole areas only; everything", test_unmap },
 		{ "COPY pieces across IOASes", test_copy },
+		{ "a target's usable ranges and IOVA alignment", test_geometry },
+		{ "Linux's UNMAP is not atomic (partial_unmap)", test_partial_unmap },
+		{ "COPY keeps the pages' access (-EPERM)", test_copy_adds_write },
 		{ "COPY within an IOAS, chosen", test_copy_same_and_auto },
 		{ "decoding: every byte is an operation", test_decode },
 	};

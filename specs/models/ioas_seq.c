@@ -57,6 +57,45 @@ static int ioas_alloc(struct ioas_seq *s, struct ioas_seq_slot *slot)
 	return 0;
 }
 
+/* cfg.test_device: the test device attached to the slot's IOAS (it stays
+ * until the target closes; ioas_seq_close's DESTROY of the IOAS may then
+ * be -EBUSY, which the close ignores). */
+static int test_device_up(struct ioas_seq *s, struct ioas_seq_slot *slot)
+{
+	uint32_t dev_id, hwpt_id;
+
+	if (!s->t->iommufd->test_device)
+		return -EOPNOTSUPP;
+	return s->t->iommufd->test_device(s->t, slot->id, &dev_id, &hwpt_id);
+}
+
+/*
+ * The model takes the IOAS's IOVA alignment and usable ranges as the
+ * target reports them (IOVA_RANGES, before any allowed list): the
+ * reference's are fixed (a page; its interrupt window and aperture), a
+ * kernel's depend on the domains attached.
+ */
+static int geometry_from_target(struct ioas_seq *s,
+				struct ioas_seq_slot *slot)
+{
+	struct iommu_iova_range v[IOAS_MODEL_MAX_RESERVED];
+	struct iommu_ioas_iova_ranges q = {
+		.size = sizeof(q), .ioas_id = slot->id,
+		.num_iovas = IOAS_MODEL_MAX_RESERVED,
+		.allowed_iovas = (uintptr_t)v,
+	};
+	int ret = s->t->iommufd->ioctl(s->t, IOMMU_IOAS_IOVA_RANGES, &q);
+
+	if (ret)
+		return ret;	/* -EMSGSIZE too: more holes than modelled */
+	if (!q.out_iova_alignment ||
+	    (q.out_iova_alignment & (q.out_iova_alignment - 1)))
+		return -EPROTO;	/* not a power of two: nothing to model */
+	slot->m.align = q.out_iova_alignment;
+	slot->m.partial_unmap = s->cfg.partial_unmap;
+	return ioas_model_set_usable(&slot->m, v, q.num_iovas);
+}
+
 static void obj_destroy(struct ioas_seq *s, uint32_t id)
 {
 	struct iommu_destroy d = { .size = sizeof(d), .id = id };
@@ -182,6 +221,10 @@ int ioas_seq_open(struct siovh_target *t, const struct ioas_seq_config *cfg,
 	ret = memory_up(s);
 	for (i = 0; !ret && i < IOAS_SEQ_SLOTS; i++)
 		ret = ioas_alloc(s, &s->ioas[i]);
+	for (i = 0; !ret && s->cfg.test_device && i < IOAS_SEQ_SLOTS; i++)
+		ret = test_device_up(s, &s->ioas[i]);
+	for (i = 0; !ret && i < IOAS_SEQ_SLOTS; i++)
+		ret = geometry_from_target(s, &s->ioas[i]);
 	if (!ret && !s->cfg.no_dma)
 		ret = map_cr(s);
 	if (!ret && !s->cfg.no_dma)

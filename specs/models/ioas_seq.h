@@ -113,6 +113,16 @@ struct ioas_seq_config {
 	enum ioas_seq_mix mix;
 	const char *vdev_type;		/* NULL: "siovh-1q" */
 	bool no_dma;			/* ioctl results only: no VDEV */
+	/*
+	 * Attach the target's test device (siovh_iommufd_ops.test_device,
+	 * the IOMMUFD_TEST mock on a kernel) to both IOASes at open: their
+	 * paging domain makes the IOVA alignment a page, as a VDEV's does;
+	 * an IOAS with no domain may have a smaller one (Linux: 1), which
+	 * the model does not describe. -EOPNOTSUPP without one.
+	 */
+	bool test_device;
+	/* The target's UNMAP is Linux's, not atomic (ioas_model.h). */
+	bool partial_unmap;
 };
 
 struct ioas_seq;

@@ -352,12 +352,12 @@ static bool same_out(struct ioas_seq *s, int got, const char *field,
  */
 static bool judge_choice(struct ioas_seq *s, const struct ioas_model *m,
 			 int got, int placed, const char *why, uint64_t iova,
-			 uint64_t length, uint64_t align)
+			 uint64_t length, uint64_t align, uint64_t user)
 {
 	uint64_t room;
 
 	if (got == -ENOSPC) {
-		if (!ioas_model_has_room(m, length, align, &room))
+		if (!ioas_model_has_room_at(m, length, align, user % PG, &room))
 			return true;
 		return ioseq_diverge(s, "-ENOSPC, but %#llx bytes fit at "
 				     "%#llx (alignment %#llx)",
@@ -440,7 +440,7 @@ static bool op_map_auto(struct ioas_seq *s, const struct ioas_seq_op *op)
 	touch(s, got ? SEQ_ARENA : iova, got ? PG : len);
 	if (!got)
 		placed = ioas_model_place(m, iova, len, align, va, flags, &why);
-	return judge_choice(s, m, got, placed, why, iova, len, align);
+	return judge_choice(s, m, got, placed, why, iova, len, align, va);
 }
 
 static bool op_unmap(struct ioas_seq *s, const struct ioas_seq_op *op)
@@ -508,8 +508,8 @@ static bool op_copy_auto(struct ioas_seq *s, const struct ioas_seq_op *op)
 	unsigned int dst = op->ioas, src = op->src;
 	struct ioas_model *dm = &s->ioas[dst].m;
 	const struct ioas_model *sm = &s->ioas[src].m;
-	uint64_t src_iova, len, iova = 0, align = 0;
-	uint32_t flags = flags_of(s, op->prot);
+	uint64_t src_iova, len, iova = 0, align = 0, user = 0;
+	uint32_t flags = flags_of(s, op->prot), prot;
 	const char *why = NULL;
 	int got, want, placed = 0;
 
@@ -529,7 +529,8 @@ static bool op_copy_auto(struct ioas_seq *s, const struct ioas_seq_op *op)
 	if (!got)
 		placed = ioas_model_copy_place(dm, sm, src_iova, len, iova,
 					       align, flags, &why);
-	return judge_choice(s, dm, got, placed, why, iova, len, align);
+	ioas_model_translate(sm, src_iova, &user, &prot);
+	return judge_choice(s, dm, got, placed, why, iova, len, align, user);
 }
 
 #define R(a, b) (struct iommu_iova_range){ (a), (b) }

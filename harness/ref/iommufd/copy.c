@@ -4,7 +4,9 @@
  * in a destination IOAS (the same or another). The source range may span
  * adjacent areas or be part of one, but must have no hole; each covered
  * piece becomes its own destination area, sharing the source area's pages
- * object but nothing else.
+ * object but nothing else. The pages were pinned once, by the MAP, with
+ * that MAP's access: a writable copy of pages pinned read-only would hand
+ * the device write access the user never gave, and is -EPERM.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -51,6 +53,7 @@ static int collect(struct iommufd_ctx *ctx, const struct iommufd_ioas *src,
 			.iova = lo - start, .last = hi - start,
 			.user_va = a->user_va + (lo - a->iova),
 			.pages = a->pages,
+			.pages_writable = a->pages_writable,
 		};
 		next = hi + 1;
 	}
@@ -101,6 +104,21 @@ static int check_copy(struct iommufd_ctx *ctx,
 	return 0;
 }
 
+/* Would the copy give write access to pages pinned read-only? */
+static bool adds_write(struct iommufd_ctx *ctx, const struct copy_pieces *p,
+		       uint32_t flags)
+{
+	size_t i;
+
+	if (!(flags & IOMMU_IOAS_MAP_WRITEABLE) ||
+	    iommufd_fault(ctx, IOMMUFD_FAULT_COPY_ADDS_WRITE))
+		return false;
+	for (i = 0; i < p->n; i++)
+		if (!p->v[i].pages_writable)
+			return true;
+	return false;
+}
+
 static int copy_into(struct iommufd_ucmd *ucmd, const struct copy_pieces *p)
 {
 	struct iommu_ioas_copy *cmd = ucmd->cmd;
@@ -113,6 +131,9 @@ static int copy_into(struct iommufd_ucmd *ucmd, const struct copy_pieces *p)
 		return -ENOENT;
 	ret = iopt_place(ctx, dst, cmd->flags, cmd->length, p->v[0].user_va,
 			 &iova);
+	/* after the placement, as Linux checks it when inserting the area */
+	if (!ret && adds_write(ctx, p, cmd->flags))
+		ret = -EPERM;
 	if (!ret)
 		ret = insert_pieces(dst, p, iova, cmd->length,
 				    cmd->flags & COPY_PROT);

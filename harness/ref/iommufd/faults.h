@@ -49,6 +49,8 @@
 	  "a copy shares the source's bookkeeping: unmapping one drops both") \
 	X(COPY_HOLE_OK, "copy-hole-ok", IOMMUFD,			\
 	  "COPY of a source range with a hole maps the covered part")	\
+	X(COPY_ADDS_WRITE, "copy-adds-write", IOMMUFD,			\
+	  "a WRITEABLE COPY of pages a MAP pinned read-only succeeds")	\
 	/* IOVA ranges */						\
 	X(RANGES_NO_COUNT, "ranges-no-count", IOMMUFD,			\
 	  "IOVA_RANGES -EMSGSIZE leaves num_iovas at the caller's value") \
@@ -108,6 +110,8 @@
 	  "an entry_len below the first version is zero-extended")	\
 	X(INV_COUNT_REQUESTED, "inv-count-requested", IOMMUFD,		\
 	  "entry_num reports the requested count, not the handled one")	\
+	X(INV_REFUSED_KEEPS_NUM, "inv-refused-keeps-num", IOMMUFD,	\
+	  "a refused HWPT_INVALIDATE leaves entry_num as the caller's")	\
 	/* Fault queues */						\
 	X(ANSWER_TWICE, "answer-twice", IOMMUFD,			\
 	  "a response to an answered group is accepted again")		\

@@ -95,6 +95,59 @@ static void inv_entry(struct iommufd_ctx *ctx, const struct iommufd_obj *hw,
 	}
 }
 
+/* Requests one call may carry (Linux's IOMMU_HWPT_INVALIDATE_ENTRY_NUM_MAX). */
+#define INV_ENTRY_NUM_MAX	(1u << 19)
+
+/*
+ * The request array's bounds, checked before the HWPT is looked up (as
+ * Linux does: 6.12 and 7.3 agree): entries need an array, an entry_len
+ * of at most a page and at most INV_ENTRY_NUM_MAX of them (a bound on
+ * the work one call may ask for).
+ */
+static int check_array(const struct iommu_hwpt_invalidate *cmd)
+{
+	if (!cmd->entry_num)
+		return 0;
+	if (!cmd->data_uptr || !cmd->entry_len ||
+	    cmd->entry_len > IOMMUFD_PAGE ||
+	    cmd->entry_num > INV_ENTRY_NUM_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/* Everything but the entries: 0, or why the call fails. */
+static int check_invalidate(struct iommufd_ctx *ctx,
+			    const struct iommu_hwpt_invalidate *cmd,
+			    struct iommufd_obj **hw)
+{
+	int ret;
+
+	if (cmd->__reserved &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_INV_RESERVED_IGNORED))
+		return -EOPNOTSUPP;
+	ret = check_array(cmd);
+	if (ret)
+		return ret;
+	*hw = iommufd_get_obj(ctx, cmd->hwpt_id, 0);
+	if (!*hw)
+		return -ENOENT;
+	if ((*hw)->type != IOMMUFD_OBJ_HWPT_NESTED)
+		return -EINVAL;
+	if (cmd->data_type != IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_INV_TYPE_UNCHECKED))
+		return -EINVAL;
+	if (cmd->entry_num && cmd->entry_len < sizeof(struct
+	    iommu_hwpt_vtd_s1_invalidate) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_INV_LEN_UNCHECKED))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * entry_num always comes back as the requests handled: 0 when the call
+ * is refused before the first (linux/iommufd.h: "Output the number of
+ * requests successfully handled by kernel").
+ */
 int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_hwpt_invalidate *cmd = ucmd->cmd;
@@ -102,31 +155,21 @@ int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd)
 	struct iommu_hwpt_vtd_s1_invalidate e;
 	const size_t esz = sizeof(e);
 	const unsigned char *p;
-	struct iommufd_obj *hw;
+	struct iommufd_obj *hw = NULL;
 	uint32_t i, want = cmd->entry_num, done = 0;
 	size_t k;
-	int ret = 0;
+	int ret;
 
-	if (cmd->__reserved &&
-	    !iommufd_fault(ctx, IOMMUFD_FAULT_INV_RESERVED_IGNORED))
-		return -EOPNOTSUPP;
-	hw = iommufd_get_obj(ctx, cmd->hwpt_id, 0);
-	if (!hw)
-		return -ENOENT;
-	if (hw->type != IOMMUFD_OBJ_HWPT_NESTED)
-		return -EINVAL;
-	if (cmd->data_type != IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 &&
-	    !iommufd_fault(ctx, IOMMUFD_FAULT_INV_TYPE_UNCHECKED))
-		return -EINVAL;
+	ret = check_invalidate(ctx, cmd, &hw);
+	if (ret) {
+		if (!iommufd_fault(ctx, IOMMUFD_FAULT_INV_REFUSED_KEEPS_NUM)) {
+			cmd->entry_num = 0;
+			ucmd->respond = true;
+		}
+		return ret;
+	}
 	ucmd->respond = true;
-	if (!want)
-		return 0;	/* a probe of data_type */
 	cmd->entry_num = 0;
-	if (cmd->entry_len < esz &&
-	    !iommufd_fault(ctx, IOMMUFD_FAULT_INV_LEN_UNCHECKED))
-		return -EINVAL;
-	if (!cmd->data_uptr || !cmd->entry_len)
-		return -EFAULT;
 	p = (const void *)(uintptr_t)cmd->data_uptr;
 	for (i = 0; i < want; i++, p += cmd->entry_len) {
 		for (k = esz; k < cmd->entry_len; k++)

@@ -109,6 +109,7 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 		.iova = iova, .last = iova + cmd->length - 1,
 		.user_va = cmd->user_va, .pages = ctx->next_pages++,
 		.prot = cmd->flags & MAP_PROT,
+		.pages_writable = cmd->flags & IOMMU_IOAS_MAP_WRITEABLE,
 	};
 	ret = area_insert(&ioas->areas, &a);
 	if (ret)

@@ -34,6 +34,7 @@ struct iopt_area {
 	uint64_t user_va;
 	uint64_t pages;			/* ID of the pinned-pages bookkeeping */
 	uint32_t prot;			/* IOMMU_IOAS_MAP_READABLE | WRITEABLE */
+	bool pages_writable;		/* pinned by a MAP with WRITEABLE */
 };
 
 /* At most this many HWPTs on one IOAS, devices' PASIDs, fault groups. */

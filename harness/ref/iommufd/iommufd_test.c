@@ -85,7 +85,15 @@ static bool s_ioas_unmap_copy(int fault)
 	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -ENOENT);
 	iova = 0x300000;
 	CHECK(!map(&r, id2, FIXED, r.mem, PG, &iova));
-	CHECK(!unmap(&r, id2, 0, UINT64_MAX, &n) && n == 2 * PG);
+	/* pages pinned read-only: no writable copy of them */
+	iova = 0x400000;
+	CHECK(!map(&r, id2, IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE,
+		   r.mem, PG, &iova));
+	c.src_iova = 0x400000;
+	c.length = PG;
+	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -EPERM);
+	CHECK(unmap(&r, r.ioas, 0x100000, PG, &n) == -ENOENT);
+	CHECK(!unmap(&r, id2, 0, UINT64_MAX, &n) && n == 3 * PG);
 	CHECK(!unmap(&r, id2, 0, UINT64_MAX, &n) && n == 0);
 	ok = true;
 out:
@@ -450,9 +458,18 @@ static bool s_inv_checks(int fault)
 	e[1].addr = GVA + 0x10;
 	CHECK(inv(&r, nest, e, sizeof(e[0]), 3, &num) == -EINVAL && num == 1);
 	CHECK(!inv(&r, nest, e, sizeof(e[0]), 1, &num) && num == 1);
-	CHECK(inv(&r, parent, e, sizeof(e[0]), 1, &num) == -EINVAL);
-	c.hwpt_id = nest;
-	CHECK(ioc(&r, IOMMU_HWPT_INVALIDATE, &c) == -EINVAL);
+	CHECK(inv(&r, parent, e, sizeof(e[0]), 1, &num) == -EINVAL &&
+	      num == 0);
+	/* refused before any request: entry_num comes back 0 */
+	CHECK(inv(&r, nest, NULL, sizeof(e[0]), 2, &num) == -EINVAL &&
+	      num == 0);
+	CHECK(inv(&r, nest, e, 8192, 1, &num) == -EINVAL && num == 0);
+	c.hwpt_id = nest;	/* data_type 77 */
+	c.data_uptr = (uintptr_t)e;
+	c.entry_len = sizeof(e[0]);
+	c.entry_num = 1;
+	CHECK(ioc(&r, IOMMU_HWPT_INVALIDATE, &c) == -EINVAL &&
+	      c.entry_num == 0);
 	ok = true;
 out:
 	rig_fini(&r);

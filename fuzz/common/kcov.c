@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * KCOV feedback: see kcov.h.
+ *
+ * One KCOV instance per process, enabled on the first thread that calls
+ * fz_kcov_begin() and left enabled (KCOV traces per thread, from
+ * KCOV_ENABLE to KCOV_DISABLE); begin only resets the count of recorded
+ * PCs, so what end() reads is what the input's syscalls reached and not
+ * the fuzzer's own bookkeeping between inputs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/kcov.h>
+
+#include "fuzz.h"
+#include "kcov.h"
+
+#define KCOV_PATH	"/sys/kernel/debug/kcov"
+/* PCs per input (words of the trace buffer, the count included): an input
+ * of the op-stream targets reaches a few thousand. */
+#define KCOV_WORDS	(1u << 18)
+#define MAP_BITS	16
+#define MAP_SIZE	(1u << MAP_BITS)
+
+/* libFuzzer's extra counters (kcov.h); gcc builds keep them as a plain
+ * array. */
+__attribute__((section("__libfuzzer_extra_counters"), used))
+static uint8_t kcov_counters[MAP_SIZE];
+
+static struct {
+	int fd;				/* -1 until fz_kcov_open succeeds */
+	unsigned long *cover;		/* [0] count, then the PCs */
+	pid_t tid;			/* the thread KCOV traces, 0: none yet */
+	bool tracing;			/* between begin and end */
+	uint64_t edges;
+	uint8_t seen[MAP_SIZE / 8];
+} kcov = { .fd = -1 };
+
+int fz_kcov_open(void)
+{
+	void *p;
+	int fd, err;
+
+	if (kcov.fd >= 0)
+		return 0;
+	fd = open(KCOV_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "siovh-fuzz: no kernel coverage feedback: %s: %s "
+			"(a kernel without CONFIG_KCOV, or debugfs not mounted)\n",
+			KCOV_PATH, strerror(errno));
+		return err;
+	}
+	if (ioctl(fd, KCOV_INIT_TRACE, (unsigned long)KCOV_WORDS))
+		goto err_close;
+	p = mmap(NULL, KCOV_WORDS * sizeof(unsigned long),
+		 PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		goto err_close;
+	kcov.cover = p;
+	kcov.fd = fd;
+	return 0;
+
+err_close:
+	err = -errno;
+	fprintf(stderr, "siovh-fuzz: setting up %s: %s\n", KCOV_PATH,
+		strerror(errno));
+	close(fd);
+	return err;
+}
+
+void fz_kcov_begin(void)
+{
+	pid_t tid;
+
+	if (kcov.fd < 0)
+		return;
+	tid = (pid_t)syscall(SYS_gettid);
+	if (!kcov.tid) {
+		if (ioctl(kcov.fd, KCOV_ENABLE, KCOV_TRACE_PC))
+			fz_fail("KCOV_ENABLE: %s", strerror(errno));
+		kcov.tid = tid;
+	} else if (kcov.tid != tid) {
+		fz_fail("KCOV traces thread %d, the input runs on %d",
+			(int)kcov.tid, (int)tid);
+	}
+	__atomic_store_n(&kcov.cover[0], 0, __ATOMIC_RELAXED);
+	kcov.tracing = true;
+}
+
+/* A kernel PC's 64-bit mix; the top MAP_BITS bits index the map. */
+static inline uint64_t pc_hash(unsigned long pc)
+{
+	uint64_t h = pc ^ (pc >> 17);
+
+	return h * 0x9e3779b97f4a7c15ull;
+}
+
+/* The feedback's own branches are not the fuzzer's business either: no
+ * coverage counters in the folding (FZ_ORACLE). */
+FZ_ORACLE static void count(uint32_t i)
+{
+	if (kcov_counters[i] != 0xff)
+		kcov_counters[i]++;
+	if (!(kcov.seen[i / 8] & (1u << (i % 8)))) {
+		kcov.seen[i / 8] |= (uint8_t)(1u << (i % 8));
+		kcov.edges++;
+	}
+}
+
+FZ_ORACLE size_t fz_kcov_end(void)
+{
+	unsigned long n, i;
+	uint64_t prev = 0, h;
+
+	if (kcov.fd < 0 || !kcov.tracing)
+		return 0;
+	kcov.tracing = false;
+	n = __atomic_load_n(&kcov.cover[0], __ATOMIC_RELAXED);
+	if (n > KCOV_WORDS - 1)
+		n = KCOV_WORDS - 1;	/* the buffer filled: the rest is lost */
+	/* An edge is a PC and the one before it, as AFL's are. */
+	for (i = 0; i < n; i++) {
+		h = pc_hash(kcov.cover[i + 1]);
+		count((uint32_t)((h ^ prev) >> (64 - MAP_BITS)));
+		prev = h >> 1;
+	}
+	return n;
+}
+
+uint64_t fz_kcov_edges(void)
+{
+	return kcov.edges;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel coverage as fuzzer feedback (issue 9), for the fuzz targets
+ * running against a real kernel in a VM (SIOVH_FUZZ_TARGET, kernel_target.c).
+ *
+ * KCOV (CONFIG_KCOV, /sys/kernel/debug/kcov) records the kernel PCs that
+ * the syscalls of one thread reach. fz_kcov_begin() starts recording for
+ * the calling thread, fz_kcov_end() stops it and folds the PCs into the
+ * fuzzer's map as edges (hash of each PC with its predecessor), so that
+ * an input reaching a new kernel edge is "new coverage" to the fuzzer like
+ * a new edge of the harness is:
+ *  - libFuzzer: a block of 8-bit counters in the section libFuzzer scans
+ *    for extra counters (__libfuzzer_extra_counters); libFuzzer clears
+ *    them before each input and reads them after it;
+ *  - the plain replay driver: nothing reads the counters; fz_kcov_edges()
+ *    still counts what the inputs reached (for `make fuzz-kernel`'s stats).
+ * AFL++'s map is sized by its compiler pass at link time; feeding it is
+ * not done yet (fuzz/README in README.md).
+ *
+ * Without KCOV (a kernel built without it, no debugfs) fz_kcov_open()
+ * says why once and the calls below do nothing: the fuzzer then sees only
+ * the harness's own coverage, which is what it says.
+ */
+#ifndef SIOVH_FUZZ_KCOV_H
+#define SIOVH_FUZZ_KCOV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Open KCOV for this process: 0, or -errno with the reason on stderr. */
+int fz_kcov_open(void);
+/* Record the calling thread's kernel PCs from now (after fz_kcov_open). */
+void fz_kcov_begin(void);
+/* Stop recording and fold the PCs into the map; the number of PCs. */
+size_t fz_kcov_end(void);
+/* Distinct map entries (kernel edges, modulo collisions) hit so far. */
+uint64_t fz_kcov_edges(void);
+
+#endif /* SIOVH_FUZZ_KCOV_H */

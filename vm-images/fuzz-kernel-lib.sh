@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# What vm-images/fuzz-kernel.sh does with a finished boot, as functions
+# (sourced; vm-images/tests/fuzz_kernel_test.sh drives them on fabricated
+# boots). They use OUT (the report directory), TARGET, krel, PROFILE and
+# keep (the kept corpus's directory), and log().
+# shellcheck disable=SC2154 # those are the caller's
+
+# libFuzzer's final "stat::NAME: N" of a log, or nothing.
+fstat() { sed -n "s/^stat::$2: *\([0-9]*\)/\1/p" "$1" 2>/dev/null | tail -n1; }
+
+# The input fz_input_keep left (kernel_target.c's record) into FILE; false
+# when there is none or it was being written.
+last_input() {
+	local shm=$1 file=$2 len
+	[ -f "$shm" ] && [ "$(head -c 8 "$shm")" = SIOVHIN1 ] || return 1
+	len=$(od -An -tu4 -j8 -N4 "$shm" | tr -d ' ')
+	[ -n "$len" ] && [ "$len" != 4294967295 ] || return 1
+	dd if="$shm" of="$file" bs=1 skip=16 count="$len" status=none
+}
+
+# A kernel report's signature: its title (the first Oops/WARNING/BUG/KASAN/
+# UBSAN/panic line, timestamps and addresses out) and top three frames.
+crash_sig() {
+	local con=$1
+	{
+		grep -m1 -E '(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' "$con" |
+			sed -E 's/^\[ *[0-9.]+\] //; s/0x[0-9a-f]+//g; s/[0-9]+//g'
+		# reliable frames only (" ? " marks a guess of the unwinder)
+		sed -n '/Call Trace:/,/<\/TASK>/p' "$con" | grep -v ' ? ' |
+			grep -oE '[a-z_][a-z0-9_.]+\+0x' |
+			grep -vE '^(dump_stack|show_stack|__warn|report_bug|handle_bug|exc_|asm_exc_|kasan_report|print_report)' |
+			head -n3
+	} | sha1sum | cut -c1-12
+}
+
+# File DIR's findings (one boot).
+file_findings() {
+	local dir=$1 sig d f msg
+	if grep -q '^not ok [0-9]* console-clean' "$dir/vm.ktap" 2>/dev/null; then
+		sig=$(crash_sig "$dir/console.log")
+		d=$OUT/crashes/$sig
+		mkdir -p "$d"
+		if [ ! -f "$d/input" ] && last_input "$dir/input.shm" "$d/input"; then
+			printf '%s\n' "make vm-shell (kernel $krel, VM_KERNELS=linux-source-7.x:$PROFILE), then in the guest:" \
+				"  SIOVH_FUZZ_TARGET=kernel /bin/$TARGET INPUT" \
+				"or here: FUZZ_REPLAY=$d/input vm-images/fuzz-kernel.sh" >"$d/repro.txt"
+		fi
+		[ -f "$d/console.txt" ] || grep -m1 -n -E '(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' \
+			"$dir/console.log" | cut -d: -f1 | { read -r n; sed -n "$((n > 5 ? n - 5 : 1)),$((n + 60))p" "$dir/console.log"; } >"$d/console.txt"
+		echo "$dir" >>"$d/boots"
+		log "boot ${dir##*/}: kernel crash $sig: $(head -n6 "$d/console.txt" | grep -m1 -E 'BUG|WARN|KASAN|UBSAN|Oops|panic' || true)"
+	fi
+	for f in "$dir"/findings/crash-* "$dir"/findings/timeout-* "$dir"/findings/oom-*; do
+		[ -f "$f" ] || continue
+		# the oracle's verdict: its last line before the abort (not
+		# the notes the target prints at start and exit)
+		msg=$(grep '^siovh-fuzz: ' "$dir/fuzz.log" |
+			grep -v -e '^siovh-fuzz: no kernel coverage' -e '^siovh-fuzz: kernel edges' |
+			tail -n1 | sed 's/^siovh-fuzz: //' || true)
+		[ -n "$msg" ] || msg=$(grep -m1 -E 'ERROR: libFuzzer|SUMMARY' "$dir/fuzz.log" || echo "${f##*/}")
+		sig=$(printf '%s\n' "$msg" | sed -E 's/0x[0-9a-f]+/N/g; s/[0-9]+/N/g' | sha1sum | cut -c1-12)
+		d=$OUT/disagreements/$sig
+		mkdir -p "$d"
+		[ -f "$d/input" ] || cp "$f" "$d/input"
+		[ -f "$d/message.txt" ] || { echo "$msg"; grep -F -A20 "siovh-fuzz: $msg" "$dir/fuzz.log" | tail -n +2 | grep -v '^==' | head -n 20; } >"$d/message.txt"
+		[ -f "$d/repro.txt" ] || printf '%s\n' \
+			"kernel: make vm-shell, then SIOVH_FUZZ_TARGET=kernel /bin/$TARGET INPUT" \
+			"reference: build/release/fuzz/${TARGET}_replay INPUT (make fuzz-replay)" >"$d/repro.txt"
+		echo "$dir" >>"$d/boots"
+		log "boot ${dir##*/}: disagreement $sig: $msg"
+	done
+}
+
+# Add DIR's corpus to the kept one; the number of new files.
+keep_corpus() {
+	local dir=$1 f n=0
+	for f in "$dir"/corpus/*; do
+		[ -f "$f" ] || continue
+		[ -f "$keep/corpus/${f##*/}" ] && continue
+		cp "$f" "$keep/corpus/"
+		n=$((n + 1))
+	done
+	echo "$n"
+}
+
