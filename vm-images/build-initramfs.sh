@@ -14,6 +14,8 @@
 #   /opt/siov/                  the kselftest programs of selftests/siov in
 #                               $VM_SELFTESTS_DIR, its settings and
 #                               run-in-vm.sh (their runner in the guest)
+#   /opt/kiommufd/iommufd       $VM_KIOMMUFD_BIN when set: the kernel's own
+#                               iommufd selftests (the coverage anchor)
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
@@ -84,6 +86,13 @@ if [ -n "${VM_SELFTESTS_DIR:-}" ]; then
 		file_is_static "$prog" || copy_libs "$prog"
 	done
 	cp "$HERE/../selftests/siov/settings" "$HERE/../selftests/siov/run-in-vm.sh" "$STAGE/opt/siov/"
+fi
+
+if [ -n "${VM_KIOMMUFD_BIN:-}" ]; then
+	[ -x "$VM_KIOMMUFD_BIN" ] || die "VM_KIOMMUFD_BIN: $VM_KIOMMUFD_BIN is not an executable"
+	mkdir -p "$STAGE/opt/kiommufd"
+	cp "$VM_KIOMMUFD_BIN" "$STAGE/opt/kiommufd/iommufd"
+	file_is_static "$VM_KIOMMUFD_BIN" || copy_libs "$VM_KIOMMUFD_BIN"
 fi
 
 if [ $# -gt 0 ]; then

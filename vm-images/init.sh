@@ -19,6 +19,16 @@
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
 #                     saved as /out/siov.tap.
 #   siovh.siov_only=1 and skips `siovh run` (device-fault runs of vm-check).
+#   siovh.kiommufd=1  after the rest, runs the kernel's own iommufd
+#                     selftests (/opt/kiommufd/iommufd, built by vm-check
+#                     from the kernel's tree) on zeroed gcov counters: the
+#                     coverage anchor; KTAP in /out/kselftest-iommufd.ktap.
+#
+# Kernel coverage (CONFIG_GCOV_KERNEL): the .gcda files of
+# /sys/kernel/debug/gcov are saved as /out/gcov/boot.tar before anything
+# runs, /out/gcov/run.tar after siovh, kfindings and the kselftests, and
+# /out/gcov/kselftest-iommufd.tar after the kernel's iommufd selftests
+# (vm-images/kcov-report.sh turns them into lcov reports on the host).
 #
 # Then it powers the VM off (PID 1 must never exit: that is a panic).
 # Status lines start with "SIOVH-VM:" so the launcher can follow progress.
@@ -93,6 +103,31 @@ with_device() {
 	[ "$named" = 1 ] || ARGS="$ARGS --target $spec"
 }
 
+# gcov_snapshot NAME: the gcov counters as /out/gcov/NAME.tar (the .gcda
+# files only, under their build-tree paths; the .gcno links are the host's).
+gcov_snapshot() {
+	g=/sys/kernel/debug/gcov
+	[ -d $g ] || return 0
+	rm -rf /tmp/gcov && mkdir -p /tmp/gcov /out/gcov
+	(cd $g && find . -name '*.gcda') | while IFS= read -r f; do
+		mkdir -p "/tmp/gcov/${f%/*}"
+		cat "$g/$f" >"/tmp/gcov/$f"
+	done
+	tar -C /tmp/gcov -cf "/out/gcov/$1.tar" .
+	rm -rf /tmp/gcov
+	say "gcov $1: $(tar -tf "/out/gcov/$1.tar" | grep -c 'gcda$') files"
+}
+
+# The kernel's own iommufd selftests on zeroed counters (siovh.kiommufd=1).
+kiommufd() {
+	[ "$(arg siovh.kiommufd 0)" = 1 ] && [ -x /opt/kiommufd/iommufd ] || return 0
+	[ -w /sys/kernel/debug/gcov/reset ] && echo 1 >/sys/kernel/debug/gcov/reset
+	say "kiommufd: the kernel's iommufd selftests"
+	/opt/kiommufd/iommufd >/out/kselftest-iommufd.ktap 2>&1
+	say "kiommufd exit $?, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	gcov_snapshot kselftest-iommufd
+}
+
 run_clauses() {
 	results=/dev/ttyS1
 	set --
@@ -100,6 +135,7 @@ run_clauses() {
 		[ -n "$a" ] && set -- "$@" "$a"
 	done </etc/siovh/run-args
 	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
+	gcov_snapshot boot
 	siov_test
 	siov_target=""
 	if [ "$(arg siovh.siov 0)" = 1 ]; then
@@ -138,6 +174,8 @@ run_clauses() {
 		fi
 		say "kselftests exit $?"
 	fi
+	gcov_snapshot run
+	kiommufd
 	if [ ! -c "$results" ]; then
 		say "no results port $results"
 		return

@@ -31,6 +31,13 @@
 #    SIOV_FAULTS boots the endpoint faulty with only the guest test and
 #    the pci clauses (SIOV.DVSEC.*), which
 #    must fail;
+# 5b. kernel coverage of that kernel's runs (vm-images/kcov-report.sh):
+#    reports/vm/kernel-coverage/<release>/ (lcov/genhtml per scenario:
+#    boot, siovh, and the kernel's own iommufd selftests, which the
+#    VM_KIOMMUFD run, default linux-source-7.x:vtd, runs after siovh
+#    with siovh.kiommufd=1, built statically from that kernel's
+#    tools/testing/selftests/iommu), then reports/vm/kernel-coverage/
+#    index.html and coverage.json over every kernel;
 # 6. with more than one run, compare them (vm-images/vm-compare.sh):
 #    reports/vm/compare/ (siovh report merge's matrix, and compare.txt with
 #    every clause whose status differs and each run's reason);
@@ -44,7 +51,7 @@
 # "<release>-<profile>: ...". Progress and timings go to stderr.
 # Exit: 0 nothing failed (skips allowed), 1 something failed.
 #
-# Env: VM_KERNELS, VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the
+# Env: VM_KERNELS, VM_PROFILES, VM_KIOMMUFD (PACKAGE:PROFILE; empty: none), SIOVH_VM_ARGS (siovh run's arguments in the
 # guest, default "--target kernel"), REPORT_DIR (default reports),
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
 # dvsec-id ext-cap-loop dma-pasid-zero fill-overrun; empty: none), plus
@@ -79,6 +86,7 @@ if [ "${1:-}" = --shell ]; then
 fi
 PROFILES_OVERRIDE="${*:-${VM_PROFILES:-}}"
 read -r -a RUN_ARGS <<<"${SIOVH_VM_ARGS:---target kernel}"
+KIOMMUFD=${VM_KIOMMUFD-linux-source-7.x:vtd}
 if [ -n "${KERNEL_SRC:-}" ]; then
 	read -r -a KERNELS <<<"src:${PROFILES_OVERRIDE:-mock}"
 else
@@ -195,10 +203,53 @@ siov_faults() {
 	done
 }
 
+# build_kiommufd KERNEL_DIR OUT: the kernel's own iommufd selftests
+# (tools/testing/selftests/iommu/iommufd.c of the kernel's tree), static,
+# against its headers and kselftest_harness.h, as its Makefile builds them.
+build_kiommufd() {
+	local src
+	src=$(cat "$1/source")
+	[ -f "$src/tools/testing/selftests/iommu/iommufd.c" ] ||
+		{ echo "$src has no tools/testing/selftests/iommu/iommufd.c"; return 1; }
+	${CC:-gcc} -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE -isystem "$1/headers/include" \
+		-I"$src/tools/testing/selftests" "$src/tools/testing/selftests/iommu/iommufd.c" \
+		-o "$2" -lcap -lpthread
+}
+
+# kiommufd_result DIR NAME: the kernel's iommufd selftests of that run (the
+# coverage anchor) as one result: they must have run to their totals line;
+# their own failures are counted, not judged (the kernel's tests, on TCG).
+kiommufd_result() {
+	local k=$1/kselftest-iommufd.ktap totals
+	[ -f "$k" ] || return 0
+	totals=$(grep -m1 '^# Totals:' "$k" || true)
+	if [ -n "$totals" ]; then
+		printf 'ok 0 %s: kselftest-iommufd (the kernel'"'"'s own, for the coverage anchor) %s\n' \
+			"$2" "${totals#\# }" >>"$LOGS/tap"
+	else
+		printf 'not ok 0 %s: kselftest-iommufd did not finish (no Totals line in %s)\n' "$2" "$k" >>"$LOGS/tap"
+		tail -n 10 "$k" | sed 's/^/# /' >>"$LOGS/tap"
+	fi
+}
+
+# kernel_coverage KERNEL_DIR RELEASE RUN_DIR...: step 5b, one result.
+kernel_coverage() {
+	local kdir=$1 krel=$2 t0 sum
+	shift 2
+	t0=$(now)
+	if sum=$(vm-images/kcov-report.sh "$kdir" "$REPORT_DIR/vm/kernel-coverage/$krel" "$@" \
+		 2>"$LOGS/kcov-$krel.log"); then
+		printf 'ok 0 %s: kernel-coverage %s\n' "$krel" "$sum" >>"$LOGS/tap"
+		log "kernel coverage $krel in $(since "$t0") s: $sum"
+	else
+		kernel_fail "$krel" "kernel coverage report failed" "$LOGS/kcov-$krel.log"
+	fi
+}
+
 # run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
 run_kernel() {
-	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag
-	local -a plist
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append
+	local -a plist kruns=()
 	tag=${pkg#linux-source-}
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
 	[ -n "$PROFILES_OVERRIDE" ] && read -r -a plist <<<"$PROFILES_OVERRIDE"
@@ -240,12 +291,22 @@ run_kernel() {
 		kernel_fail "$krel" "building selftests/siov failed" "$LOGS/selftests-$tag.log"
 		return
 	fi
+	# the kernel's own iommufd selftests, for the coverage anchor
+	kiommufd_bin=""
+	if [ "$pkg:${KIOMMUFD#*:}" = "$KIOMMUFD" ]; then
+		if ! build_kiommufd "$kdir" "build/$variant/kiommufd" >"$LOGS/kiommufd-$tag.log" 2>&1; then
+			kernel_fail "$krel" "building the kernel's iommufd selftests failed" "$LOGS/kiommufd-$tag.log"
+			return
+		fi
+		kiommufd_bin=build/$variant/kiommufd
+	fi
 	log "siovh built in $(since "$t0") s"
 
 	# 4. initramfs
 	t0=$(now)
 	initrd=build/$variant/initramfs.cpio
-	if ! VM_EXTRA_BINS="build/$variant/kfindings build/$variant/siov-pasid-test" \
+	if ! VM_KIOMMUFD_BIN=$kiommufd_bin \
+		VM_EXTRA_BINS="build/$variant/kfindings build/$variant/siov-pasid-test" \
 		VM_SELFTESTS_DIR="build/$variant/selftests" \
 		vm-images/build-initramfs.sh "$initrd" "build/$variant/siovh" "${RUN_ARGS[@]}" \
 		>/dev/null 2>"$LOGS/initramfs-$tag.log"; then
@@ -277,7 +338,10 @@ run_kernel() {
 		fi
 		t0=$(now)
 		log "booting profile $p ($krel)"
-		QEMU=$qemu vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" >"$LOGS/run-$tag-$p.log" 2>&1 || status=1
+		append=${VM_APPEND:-}
+		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
+		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
+			>"$LOGS/run-$tag-$p.log" 2>&1 || status=1
 		if [ ! -f "$dir/vm.json" ]; then
 			log "profile $p ($krel): run-vm.sh wrote no report"
 			tail -n 20 "$LOGS/run-$tag-$p.log" >&2
@@ -286,17 +350,27 @@ run_kernel() {
 		fi
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
+		kiommufd_result "$dir" "$krel-$p"
 		RUNS+=("$dir")
+		kruns+=("$dir")
 		log "profile $p ($krel) done in $(since "$t0") s"
 		if [ "$p" = siov ]; then
 			siov_faults "$kdir" "$initrd" "$krel"
 		fi
 	done
+	[ "${#kruns[@]}" -gt 0 ] && kernel_coverage "$kdir" "$krel" "${kruns[@]}"
+	return 0
 }
 
 for k in "${KERNELS[@]}"; do
 	run_kernel "${k%%:*}" "${k#*:}"
 done
+
+# 5b. the kernels' coverage in one table
+if [ -d "$REPORT_DIR/vm/kernel-coverage" ] &&
+   ! vm-images/kcov-report.sh --index "$REPORT_DIR/vm/kernel-coverage" 2>"$LOGS/kcov-index.log"; then
+	kernel_fail kernel-coverage "kcov-report.sh --index failed" "$LOGS/kcov-index.log"
+fi
 
 # 6. the runs side by side
 if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
