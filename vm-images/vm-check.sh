@@ -110,6 +110,7 @@ fi
 status=0
 RUNS=()			# report directories, in run order
 SIOVH_HOST=""		# a siovh binary for the comparison
+BOOTS=0			# VMs booted (runs, device faults, empty-init baselines)
 
 # A set-up step of one kernel failed: one failing result, its log's tail.
 kernel_fail() {
@@ -178,6 +179,7 @@ siov_faults() {
 	for f in ${SIOV_FAULTS-dvsec-length dvsec-id ext-cap-loop dma-pasid-zero fill-overrun}; do
 		dir=$REPORT_DIR/vm/$krel-siov-fault-$f
 		t0=$(now)
+		BOOTS=$((BOOTS + 1))
 		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1" \
 			vm-images/run-vm.sh siov "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-fault-$f.log" 2>&1 || true
@@ -230,6 +232,44 @@ kiommufd_result() {
 		printf 'not ok 0 %s: kselftest-iommufd did not finish (no Totals line in %s)\n' "$2" "$k" >>"$LOGS/tap"
 		tail -n 10 "$k" | sed 's/^/# /' >>"$LOGS/tap"
 	fi
+}
+
+# empty_boot KERNEL_DIR INITRD PROFILE QEMU RUN_DIR NAME: the same kernel,
+# image and profile booted with an empty init (run-vm.sh VM_MODE=empty),
+# the baseline of the run's boot-to-first-result and of the tier's wall
+# time; its vm.json lands in RUN_DIR/empty-boot.json. One result.
+empty_boot() {
+	local out=$LOGS/empty-$6
+	BOOTS=$((BOOTS + 1))
+	if QEMU=$4 VM_MODE=empty vm-images/run-vm.sh "$3" "$1" "$2" "$out" >"$out.log" 2>&1 &&
+	   cp "$out/vm.json" "$5/empty-boot.json"; then
+		printf 'ok 0 %s: empty-init boot %s s wall, init after %s s (this run: first result after %s s)\n' \
+			"$6" "$(jq -r .wall_s "$out/vm.json")" "$(jq -r .boot_to_init_s "$out/vm.json")" \
+			"$(jq -r .boot_to_first_result_s "$5/vm.json")" >>"$LOGS/tap"
+	else
+		kernel_fail "$6" "the empty-init boot failed" "$out.log"
+	fi
+}
+
+# vm_bench FILE: the tier's timings next to the empty-init boots of the
+# same kernels and profiles, measured in this run (schema siovh-vm-bench/1).
+vm_bench() {
+	local d tier
+	tier=$(since "$tier_start")
+	for d in "${RUNS[@]}"; do
+		[ -f "$d/empty-boot.json" ] || continue
+		jq -c --slurpfile e "$d/empty-boot.json" --arg run "${d##*/}" \
+			'{run: $run, kernel, profile, wall_s, boot_to_init_s, boot_to_first_result_s,
+			  empty_init: ($e[0] | {wall_s, boot_to_init_s})}' "$d/vm.json"
+	done | jq -s --argjson tier "$tier" --argjson boots "$BOOTS" \
+		--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg host "$(uname -n)" \
+		--arg git "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
+		{schema: "siovh-vm-bench/1",
+		 run: {date: $date, host: $host, git_revision: $git},
+		 vm_check_wall_s: $tier, boots: $boots,
+		 empty_init_boots_s: (if length > 0 then
+			((map(.empty_init.wall_s) | add / length) * $boots * 10 | round / 10) else null end),
+		 runs: .}' >"$1.tmp" && mv "$1.tmp" "$1"
 }
 
 # kernel_coverage KERNEL_DIR RELEASE RUN_DIR...: step 5b, one result.
@@ -338,6 +378,7 @@ run_kernel() {
 		fi
 		t0=$(now)
 		log "booting profile $p ($krel)"
+		BOOTS=$((BOOTS + 1))
 		append=${VM_APPEND:-}
 		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
 		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
@@ -351,6 +392,7 @@ run_kernel() {
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
 		kiommufd_result "$dir" "$krel-$p"
+		empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
 		RUNS+=("$dir")
 		kruns+=("$dir")
 		log "profile $p ($krel) done in $(since "$t0") s"
@@ -388,6 +430,13 @@ fi
 # 7. the cache keeps the newest VM_CACHE_KEEP (3) entries per kernel name
 vm-images/prune-cache.sh 2>&1 | sed 's/^/vm-check: cache: /' >&2 || true
 log "tier done in $(since "$tier_start") s (${#RUNS[@]} runs)"
+if [ "${#RUNS[@]}" -gt 0 ]; then
+	if vm_bench "$REPORT_DIR/vm/bench.json" 2>"$LOGS/bench.log"; then
+		log "bench: $(jq -c '{vm_check_wall_s, boots, empty_init_boots_s}' "$REPORT_DIR/vm/bench.json")"
+	else
+		kernel_fail bench "writing $REPORT_DIR/vm/bench.json failed" "$LOGS/bench.log"
+	fi
+fi
 
 n=$(grep -cE '^(not )?ok 0 ' "$LOGS/tap" || true)
 echo "TAP version 13"
