@@ -22,6 +22,14 @@
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
 #                     saved as /out/siov.tap.
 #   siovh.siov_only=1 and skips `siovh run` (device-fault runs of vm-check).
+#   siovh.inject=KIND@N  test only: once siovh has N clause results, write
+#                     KIND (BUG: an oops, which panics the VM; WARNING: a
+#                     WARN) to LKDTM's provoke-crash/DIRECT, to show that
+#                     the launcher reports it and the run continues (in a
+#                     fresh VM after an oops).
+#   /etc/siovh/exclude   (a resumed run, added by run-vm.sh): the clauses an
+#                     earlier VM of this run finished; siovh leaves them out
+#                     (--exclude) and runs with --jobs 1.
 #   siovh.kiommufd=1  after the rest, runs the kernel's own iommufd
 #                     selftests (/opt/kiommufd/iommufd, built by vm-check
 #                     from the kernel's tree) on zeroed gcov counters: the
@@ -131,6 +139,44 @@ kiommufd() {
 	gcov_snapshot kselftest-iommufd
 }
 
+# run_siovh ARGS...: `siovh run ARGS --report /out`, its exit status in rc;
+# a resumed run leaves out what the crashed VM finished; siovh.inject arms
+# the test-only trigger.
+run_siovh() {
+	[ -f /etc/siovh/exclude ] && set -- "$@" --exclude /etc/siovh/exclude --jobs 1
+	inject=$(arg siovh.inject "")
+	say "siovh run $* --report /out"
+	if [ -z "$inject" ] || [ -f /etc/siovh/exclude ]; then
+		siovh run "$@" --report /out
+		rc=$?
+		return
+	fi
+	: >/tmp/siovh.log
+	tail -f /tmp/siovh.log &
+	tpid=$!
+	siovh run "$@" --report /out >/tmp/siovh.log 2>&1 &
+	spid=$!
+	inject_at "${inject%@*}" "${inject#*@}" "$spid"
+	wait "$spid"
+	rc=$?
+	sleep 1
+	kill "$tpid"
+}
+
+# inject_at KIND N PID: KIND into provoke-crash/DIRECT once /tmp/siovh.log
+# has N clause results (and PID still runs).
+inject_at() {
+	while kill -0 "$3" 2>/dev/null; do
+		n=$(grep -cE '^\[ *[0-9]+/[0-9]+\] ' /tmp/siovh.log)
+		if [ "$n" -ge "$2" ]; then
+			say "inject: $1 after $n clause results (siovh.inject, test only)"
+			echo "$1" >/sys/kernel/debug/provoke-crash/DIRECT
+			return
+		fi
+		sleep 0.1
+	done
+}
+
 run_clauses() {
 	results=/dev/ttyS1
 	set --
@@ -155,9 +201,7 @@ run_clauses() {
 	fi
 	# A device-fault run: the guest test and the pci clauses only.
 	[ "$(arg siovh.siov_only 0)" = 1 ] && set -- "$@" --filter 'SIOV.DVSEC.*'
-	say "siovh run $* --report /out"
-	siovh run "$@" --report /out
-	rc=$?
+	run_siovh "$@"
 	unset SIOVH_PROFILE
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
 	[ -f /tmp/siov.tap ] && cp /tmp/siov.tap /out/siov.tap

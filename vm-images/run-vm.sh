@@ -31,6 +31,12 @@
 # and panics. REPORT_DIR/vm.ktap has the VM's own results (boot, results,
 # console clean, siovh's verdict) with the evidence, vm.json the figures.
 #
+# A kernel crash during siovh's run (oops=panic ends the VM) is reported
+# (console-clean, with the excerpt) and the clauses left run in a fresh VM
+# (vm-images/resume.sh; SIOVH_CATALOG, VM_RESUMES): REPORT_DIR then has
+# every clause's result, the crashed boots' read from their consoles, and
+# vm.ktap a resume-N result per fresh VM.
+#
 # --shell: the same kernel and image, console on this terminal, the guest's
 # init starting a shell (siovh.mode=shell); nothing is collected.
 #
@@ -40,7 +46,9 @@
 # TCG), QEMU (qemu-system-x86_64), VM_APPEND (extra kernel arguments),
 # VM_MODE (run, default; empty: init does nothing, the boot baseline: only
 # boot, results and console-clean are judged),
-# SIOV_FAULT (profile siov).
+# SIOV_FAULT (profile siov), SIOVH_CATALOG (`siovh list --format json` of
+# the guest's clauses, with its --filter: needed to resume after a crash),
+# VM_RESUMES (fresh VMs after crashes, default 3).
 set -euo pipefail
 
 die() { echo "run-vm.sh: $*" >&2; exit 2; }
@@ -110,10 +118,10 @@ APPEND="$APPEND siovh.timeout_scale=$SCALE ${VM_APPEND:-}"
 
 QEMU_ARGS=(-machine "$MACHINE" "${ACCEL[@]}" -smp "$VM_SMP" -m "$VM_MEM"
 	   -nographic -no-reboot -nic none "${DEVICES[@]}"
-	   -kernel "$KERNEL_DIR/bzImage" -initrd "$INITRAMFS")
+	   -kernel "$KERNEL_DIR/bzImage")
 
 if [ "$SHELL_MODE" = 1 ]; then
-	exec "$QEMU" "${QEMU_ARGS[@]}" -serial mon:stdio -serial null \
+	exec "$QEMU" "${QEMU_ARGS[@]}" -initrd "$INITRAMFS" -serial mon:stdio -serial null \
 		-append "$APPEND siovh.mode=shell"
 fi
 
@@ -132,39 +140,63 @@ trap 'exit 130' INT TERM HUP
 
 CONSOLE=$WORK/console.log
 RESULTS=$WORK/results.port
-: >"$CONSOLE"
-: >"$RESULTS"
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-start=$(now)
-"$QEMU" "${QEMU_ARGS[@]}" -monitor none \
-	-chardev "file,id=con,path=$CONSOLE" -serial chardev:con \
-	-chardev "file,id=res,path=$RESULTS" -serial chardev:res \
-	-append "$APPEND siovh.mode=$VM_MODE" </dev/null >"$WORK/qemu.out" 2>&1 &
-QPID=$!
+# boot_vm N INITRD EXTRA_APPEND: boot N of this run, console to
+# $WORK/console.N, results port to $WORK/results.N. The watchdog counts
+# from the first boot (VM_TIMEOUT is the whole run's); boot 1 notes when
+# init speaks first and when the first clause's result appears. Sets hung
+# and qrc.
+boot_vm() {
+	local n=$1 con=$WORK/console.$1 t
+	: >"$con"
+	: >"$WORK/results.$n"
+	"$QEMU" "${QEMU_ARGS[@]}" -initrd "$2" -monitor none \
+		-chardev "file,id=con,path=$con" -serial chardev:con \
+		-chardev "file,id=res,path=$WORK/results.$n" -serial chardev:res \
+		-append "$APPEND siovh.mode=$VM_MODE $3" </dev/null >"$WORK/qemu.out" 2>&1 &
+	QPID=$!
+	while kill -0 "$QPID" 2>/dev/null; do
+		t=$(now)
+		if [ "$n" = 1 ] && [ -z "$first_init" ] && grep -q '^SIOVH-VM: kernel' "$con"; then
+			first_init=$(elapsed "$start" "$t")
+		fi
+		if [ "$n" = 1 ] && [ -z "$first_result" ] && grep -qE '^\[ *[0-9]+/[0-9]+\] ' "$con"; then
+			first_result=$(elapsed "$start" "$t")
+		fi
+		if awk -v a="$start" -v b="$t" -v m="$VM_TIMEOUT" 'BEGIN { exit !(b - a > m) }'; then
+			hung=1
+			kill "$QPID" 2>/dev/null || true
+			break
+		fi
+		sleep 0.2
+	done
+	wait "$QPID" 2>/dev/null && qrc=0 || qrc=$?
+	QPID=""
+}
 
-# Watchdog: poll until QEMU exits or the time is up; note when init
-# speaks first and when the first clause's result appears.
-first_init="" first_result="" hung=0
-while kill -0 "$QPID" 2>/dev/null; do
-	t=$(now)
-	if [ -z "$first_init" ] && grep -q '^SIOVH-VM: kernel' "$CONSOLE"; then
-		first_init=$(elapsed "$start" "$t")
-	fi
-	if [ -z "$first_result" ] && grep -qE '^\[ *[0-9]+/[0-9]+\] ' "$CONSOLE"; then
-		first_result=$(elapsed "$start" "$t")
-	fi
-	if awk -v a="$start" -v b="$t" -v m="$VM_TIMEOUT" 'BEGIN { exit !(b - a > m) }'; then
-		hung=1
-		kill "$QPID" 2>/dev/null || true
-		break
-	fi
-	sleep 0.2
+# After a kernel crash (a bug report on the console and no results) during
+# siovh's run, the clauses left run in a fresh VM (resume.sh).
+# shellcheck source=vm-images/resume.sh
+. "$(dirname "${BASH_SOURCE[0]}")/resume.sh"
+
+start=$(now)
+first_init="" first_result="" hung=0 qrc=0
+boots=1
+boot_vm 1 "$INITRAMFS" ""
+while [ "$VM_MODE" = run ] && [ "$hung" = 0 ] && resume_wanted "$boots"; do
+	resume_prepare "$boots"
+	boots=$((boots + 1))
+	boot_vm "$boots" "$WORK/initrd.$boots" "siovh.resume=$boots"
 done
-wait "$QPID" 2>/dev/null && qrc=0 || qrc=$?
-QPID=""
+cp "$WORK/console.1" "$CONSOLE"
+for ((i = 2; i <= boots; i++)); do
+	echo "SIOVH-VM: ---- boot $i: a fresh VM for the $(wc -l <"$WORK/left.$i") clauses left after the kernel crashed ----" >>"$CONSOLE"
+	cat "$WORK/console.$i" >>"$CONSOLE"
+done
+cp "$WORK/results.$boots" "$RESULTS"
 wall=$(elapsed "$start" "$(now)")
 
 # ---- results ----
@@ -189,6 +221,8 @@ if grep -q '^SIOVH-RESULTS-END rc=' "$WORK/results.txt"; then
 	if sed -n '/^SIOVH-RESULTS-BEGIN$/,/^SIOVH-RESULTS-END/p' "$WORK/results.txt" |
 	   sed '1d;$d' | base64 -d | tar -xzf - -C "$WORK/out" 2>"$WORK/extract.diag"; then
 		add ok results "$(find "$WORK/out" -type f | wc -l) files"
+		resume_merge "$WORK/out" 2>"$WORK/merge.diag" ||
+			add "not ok" resume-merge "merging the crashed boots' results failed" "$WORK/merge.diag"
 	else
 		add "not ok" results "the results port did not decode" "$WORK/extract.diag"
 	fi
@@ -208,6 +242,7 @@ if [ -s "$WORK/oops.hits" ]; then
 else
 	add ok console-clean "no Oops/WARNING/BUG/KASAN/UBSAN/panic"
 fi
+resume_results
 
 # siovh's own verdict: it ran to the end and wrote its reports (exit 0, or
 # 1 when clauses failed: those count once, as the clauses' own results).

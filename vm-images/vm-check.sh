@@ -51,7 +51,11 @@
 # "<release>-<profile>: ...". Progress and timings go to stderr.
 # Exit: 0 nothing failed (skips allowed), 1 something failed.
 #
-# Env: VM_KERNELS, VM_PROFILES, VM_KIOMMUFD (PACKAGE:PROFILE; empty: none), SIOVH_VM_ARGS (siovh run's arguments in the
+# Env: VM_KERNELS, VM_PROFILES, VM_KIOMMUFD (PACKAGE:PROFILE; empty: none),
+# VM_CRASH_CHECK (PACKAGE:PROFILE, default linux-source-6.12:mock: that run
+# again with an oops injected after VM_CRASH_AFTER (40) clause results, to
+# show the launcher reports it and finishes the run in a fresh VM; empty:
+# none), SIOVH_VM_ARGS (siovh run's arguments in the
 # guest, default "--target kernel"), REPORT_DIR (default reports),
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
 # dvsec-id ext-cap-loop dma-pasid-zero fill-overrun; empty: none), plus
@@ -87,6 +91,11 @@ fi
 PROFILES_OVERRIDE="${*:-${VM_PROFILES:-}}"
 read -r -a RUN_ARGS <<<"${SIOVH_VM_ARGS:---target kernel}"
 KIOMMUFD=${VM_KIOMMUFD-linux-source-7.x:vtd}
+CRASH_CHECK=${VM_CRASH_CHECK-linux-source-6.12:mock}
+CRASH_AFTER=${VM_CRASH_AFTER:-40}
+# the guest's --filter, if SIOVH_VM_ARGS has one (for its catalog)
+RUN_FILTER=$(printf '%s\n' "${RUN_ARGS[@]}" | awk 'f { print; exit } /^(--filter|-f)$/ { f = 1 }
+	/^--filter=/ { sub(/^--filter=/, ""); print; exit }')
 if [ -n "${KERNEL_SRC:-}" ]; then
 	read -r -a KERNELS <<<"src:${PROFILES_OVERRIDE:-mock}"
 else
@@ -272,6 +281,44 @@ vm_bench() {
 		 runs: .}' >"$1.tmp" && mv "$1.tmp" "$1"
 }
 
+# crash_check KERNEL_DIR INITRD PROFILE QEMU RELEASE CATALOG: the run again
+# with a test-only oops in the guest (siovh.inject=BUG@N: LKDTM's BUG once
+# siovh has N results; oops=panic ends the VM): the launcher must report
+# it (console-clean failing, with the excerpt) and run the clauses left in
+# a fresh VM, so that every clause of CATALOG has one result. One result;
+# the evidence in reports/vm/<release>-<profile>-crash-check/.
+crash_check() {
+	local dir=$REPORT_DIR/vm/$5-$3-crash-check n=$CRASH_AFTER total got why=""
+	BOOTS=$((BOOTS + 2))
+	SIOVH_CATALOG=$6 QEMU=$4 VM_APPEND="${VM_APPEND:-} siovh.inject=BUG@$n" \
+		vm-images/run-vm.sh "$3" "$1" "$2" "$dir" >"$LOGS/crash-$5.log" 2>&1 || true
+	total=$(jq '.clauses | length' "$6")
+	if [ ! -f "$dir/vm.ktap" ] || [ ! -f "$dir/results.json" ]; then
+		why="no vm.ktap or results.json in $dir"
+	elif ! grep -q "^SIOVH-VM: inject: BUG after" "$dir/console.log"; then
+		why="the oops was not injected (siovh ran fewer than $n clauses?)"
+	elif ! grep -qE '^not ok [0-9]+ console-clean # .*kernel bug report' "$dir/vm.ktap"; then
+		why="the injected oops was not reported by console-clean"
+	elif ! grep -qE '^ok [0-9]+ resume-2 ' "$dir/vm.ktap"; then
+		why="the run did not continue in a fresh VM: $(grep -E 'resume|results' "$dir/vm.ktap" | head -n2 | tr '\n' ' ')"
+	else
+		got=$(jq '[.results[].id] | unique | length' "$dir/results.json")
+		[ "$got" = "$total" ] && [ "$(jq '.results | length' "$dir/results.json")" = "$total" ] ||
+			why="results.json has $got distinct of $total clauses after the resume"
+	fi
+	if [ -z "$why" ]; then
+		printf 'ok 0 %s-%s: crash-recovery: an oops injected after %s results was reported and %s; all %s clauses have a result (%s from boot 1'"'"'s console)\n' \
+			"$5" "$3" "$(sed -n 's/^SIOVH-VM: inject: BUG after \([0-9]*\).*/\1/p' "$dir/console.log")" \
+			"$(sed -n 's/^ok [0-9]* resume-2 # boot 1 crashed; //p' "$dir/vm.ktap")" "$total" \
+			"$(jq '[.results[] | select(.notes[]? | startswith("ran in VM boot 1"))] | length' "$dir/results.json")" \
+			>>"$LOGS/tap"
+	else
+		printf 'not ok 0 %s-%s: crash-recovery: %s\n' "$5" "$3" "$why" >>"$LOGS/tap"
+		tail -n 20 "$LOGS/crash-$5.log" | sed 's/^/# /' >>"$LOGS/tap"
+		status=1
+	fi
+}
+
 # kernel_coverage KERNEL_DIR RELEASE RUN_DIR...: step 5b, one result.
 kernel_coverage() {
 	local kdir=$1 krel=$2 t0 sum
@@ -315,6 +362,13 @@ run_kernel() {
 		return
 	fi
 	SIOVH_HOST=build/$variant/siovh
+	# the guest's clauses in the runner's order: what run-vm.sh needs to
+	# continue a run in a fresh VM after a kernel crash
+	if ! "$SIOVH_HOST" list --format json ${RUN_FILTER:+--filter "$RUN_FILTER"} \
+		>"build/$variant/catalog.json" 2>"$LOGS/catalog-$tag.log"; then
+		kernel_fail "$krel" "siovh list --format json failed" "$LOGS/catalog-$tag.log"
+		return
+	fi
 	# the kernel-side probe of the known differences (static, this
 	# kernel's headers)
 	if ! ${CC:-gcc} -O2 -Wall -Wextra -Werror -static -isystem "$kdir/headers/include" \
@@ -381,6 +435,7 @@ run_kernel() {
 		BOOTS=$((BOOTS + 1))
 		append=${VM_APPEND:-}
 		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
+		SIOVH_CATALOG=build/$variant/catalog.json \
 		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-$tag-$p.log" 2>&1 || status=1
 		if [ ! -f "$dir/vm.json" ]; then
@@ -393,6 +448,9 @@ run_kernel() {
 		flatten "$dir" "$krel-$p"
 		kiommufd_result "$dir" "$krel-$p"
 		empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
+		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
+			crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
+		fi
 		RUNS+=("$dir")
 		kruns+=("$dir")
 		log "profile $p ($krel) done in $(since "$t0") s"
