@@ -30,7 +30,11 @@
 #    (vm-images/run-vm.sh); after profile siov, each device-model fault of
 #    SIOV_FAULTS boots the endpoint faulty with only the guest test and
 #    the pci clauses (SIOV.DVSEC.*), which
-#    must fail;
+#    must fail; each run is followed by a boot of the same kernel, image
+#    and profile with an empty init (the baseline of reports/vm/
+#    bench.json), and the VM_CRASH_CHECK run is repeated with an oops
+#    injected in the guest, which must be reported and the run finished in
+#    a fresh VM (run-vm.sh, resume.sh);
 # 5b. kernel coverage of that kernel's runs (vm-images/kcov-report.sh):
 #    reports/vm/kernel-coverage/<release>/ (lcov/genhtml per scenario:
 #    boot, siovh, and the kernel's own iommufd selftests, which the
