@@ -69,6 +69,9 @@ step kernel-pci harness/core/tests/kernel_pci_test.sh "$build/siovh"
 # selftests/siov (kselftest programs) built against each cached kernel tree
 # and run on this host, on the reference, and in a scratch kernel tree.
 step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
+# the VM tier's kernel coverage report (vm-images/kcov-report.sh) on a fake
+# gcov "kernel" built on this host: no VM needed
+step vm-kcov vm-images/tests/kcov_test.sh
 
 # The fuzz targets (fuzz/, issue 5): every committed seed and regression
 # reproducer replayed against this build (one TAP result per file, each in
