@@ -116,13 +116,13 @@ resume_merge() {
 				 then "kernel crash" else null end),
 			skip_reason: skip, output: "", output_dropped: 0, signal: 0,
 			exit_status: (if status == "fail" then 1 else 0 end), timed_out: false};
-		  (rows($donerows) | map(res(.[2]; (.[1] | st); (.[3] | tonumber? // 0);
+		  ((rows($donerows) | map(res(.[2]; (.[1] | st); (.[3] | tonumber? // 0);
 			(if (.[5] // "") == "" then [] else .[5] | split("\u001f") end);
 			"ran in VM boot \(.[0]) of \($boots), whose kernel crashed later; result read from that boot'"'"'s console";
 			(if (.[1] | st) == "skip" then .[4] else null end))))
 		  + (rows($crashed) | map(res(.[1]; "fail"; 0;
 			["the guest kernel crashed while this clause ran (VM boot \(.[0]), one check at a time; see the console excerpt of console-clean in vm.ktap)"];
-			"its boot crashed; the clauses after it ran in a fresh VM"; null))) as $added
+			"its boot crashed; the clauses after it ran in a fresh VM"; null)))) as $added
 		| ($added | map(.id)) as $ids
 		| .results = ([.results[] | select(.id as $i | $ids | index($i) | not)] + $added
 			     | sort_by($pos[.id] // 1e9))

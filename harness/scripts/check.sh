@@ -72,6 +72,8 @@ step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
 # the VM tier's kernel coverage report (vm-images/kcov-report.sh) on a fake
 # gcov "kernel" built on this host: no VM needed
 step vm-kcov vm-images/tests/kcov_test.sh
+# ... and its crash recovery (vm-images/resume.sh) on fabricated boots
+step vm-resume vm-images/tests/resume_test.sh "$build/siovh"
 
 # The fuzz targets (fuzz/, issue 5): every committed seed and regression
 # reproducer replayed against this build (one TAP result per file, each in
