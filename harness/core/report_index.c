@@ -242,6 +242,11 @@ static int vm_row(struct index_page *ix)
 			(long long)json_integer_value(json_object_get(sum, "clauses")));
 	if (!ret)
 		ret = html_link(w, "vm/compare/compare.txt", "which and why");
+	if (!ret && exists(ix, "vm/bench.json"))
+		ret = html_text(w, "; ");
+	if (!ret && exists(ix, "vm/bench.json"))
+		ret = html_link(w, "vm/bench.json",
+				"boot times next to an empty-init boot");
 	json_decref(doc);
 	HTRY(ret);
 	HTRY(html_end(w));

@@ -239,6 +239,9 @@ mkdir -p "$tmp/run/vm" && cp -r "$tmp/merged" "$tmp/run/vm/compare" &&
 	grep -qF 'href="vm/compare/compare.txt"' "$tmp/run/index.html" &&
 	grep -qF '6 of 7 clauses differ' "$tmp/run/index.html"
 ok $? "index.html links the VM runs side by side (vm/compare/) with their figures"
+echo '{}' >"$tmp/run/vm/bench.json" && "$siovh" report index "$tmp/run" >/dev/null &&
+	grep -qF 'href="vm/bench.json"' "$tmp/run/index.html"
+ok $? "index.html links the VM boot times (vm/bench.json) when there are some"
 grep -qF 'make vm-check (gcov kernels' "$tmp/run/index.html"
 ok $? "index.html without vm/kernel-coverage/ says make vm-check makes it"
 mkdir -p "$tmp/run/vm/kernel-coverage" && : >"$tmp/run/vm/kernel-coverage/index.html" &&
