@@ -151,22 +151,20 @@ run_siovh() {
 		rc=$?
 		return
 	fi
+	rm -f /tmp/siovh.rc
 	: >/tmp/siovh.log
-	tail -f /tmp/siovh.log &
-	tpid=$!
-	siovh run "$@" --report /out >/tmp/siovh.log 2>&1 &
-	spid=$!
-	inject_at "${inject%@*}" "${inject#*@}" "$spid"
-	wait "$spid"
-	rc=$?
-	sleep 1
-	kill "$tpid"
+	inject_at "${inject%@*}" "${inject#*@}" &
+	# the console gets every line as siovh prints it (tee), the trigger
+	# counts them in the file
+	{ siovh run "$@" --report /out; echo $? >/tmp/siovh.rc; } 2>&1 | tee /tmp/siovh.log
+	wait
+	rc=$(cat /tmp/siovh.rc)
 }
 
-# inject_at KIND N PID: KIND into provoke-crash/DIRECT once /tmp/siovh.log
-# has N clause results (and PID still runs).
+# inject_at KIND N: KIND into provoke-crash/DIRECT once /tmp/siovh.log has
+# N clause results (unless siovh ended before).
 inject_at() {
-	while kill -0 "$3" 2>/dev/null; do
+	while [ ! -f /tmp/siovh.rc ]; do
 		n=$(grep -cE '^\[ *[0-9]+/[0-9]+\] ' /tmp/siovh.log)
 		if [ "$n" -ge "$2" ]; then
 			say "inject: $1 after $n clause results (siovh.inject, test only)"

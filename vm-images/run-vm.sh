@@ -171,10 +171,19 @@ boot_vm() {
 			kill "$QPID" 2>/dev/null || true
 			break
 		fi
-		sleep 0.2
+		# finer until init spoke (an empty init powers off at once)
+		if [ -z "$first_init" ]; then sleep 0.05; else sleep 0.2; fi
 	done
 	wait "$QPID" 2>/dev/null && qrc=0 || qrc=$?
 	QPID=""
+	# spoken and powered off between two polls: the exit time bounds it
+	t=$(now)
+	if [ "$n" = 1 ] && [ -z "$first_init" ] && grep -q '^SIOVH-VM: kernel' "$con"; then
+		first_init=$(elapsed "$start" "$t")
+	fi
+	if [ "$n" = 1 ] && [ -z "$first_result" ] && grep -qE '^\[ *[0-9]+/[0-9]+\] ' "$con"; then
+		first_result=$(elapsed "$start" "$t")
+	fi
 }
 
 # After a kernel crash (a bug report on the console and no results) during
