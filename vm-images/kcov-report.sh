@@ -14,7 +14,8 @@
 # kernel's own iommufd selftests ran (siovh.kiommufd=1), gcov/kselftest-
 # iommufd.tar (those selftests alone: the counters were zeroed first).
 #
-# Each capture is added to an --initial capture of every .gcno (so files
+# Each scenario's counters are summed over its runs (gcov-tool merge),
+# captured once, added to an --initial capture of every .gcno (so files
 # never executed count, at 0) and cut to drivers/iommu/ and drivers/vfio/.
 # Three scenarios, each the union over the runs that have its data:
 #   boot               boot.tar of every run
@@ -30,8 +31,9 @@
 # each figure linked to its report) and ROOT/coverage.json (all of them).
 #
 # Exit 0; 1 when an input is missing or lcov/genhtml fails (named).
-# Env: GCOV_TOOL (default gcov: the gcov of the compiler that built the
-# kernel, whose version the kernel's cache key has).
+# Env: GCOV_TOOL (default gcov) and GCOV_MERGE (default gcov-tool: sums the
+# runs' counters before one capture per scenario): those of the compiler
+# that built the kernel, whose version the kernel's cache key has.
 set -euo pipefail
 
 die() { echo "kcov-report.sh: $*" >&2; exit 1; }
@@ -45,6 +47,8 @@ for t in lcov genhtml jq; do
 	command -v "$t" >/dev/null || die "$t not found (harness/scripts/deps.sh --vm)"
 done
 LCOV=(lcov -q --gcov-tool "${GCOV_TOOL:-gcov}" --rc lcov_branch_coverage=1)
+GCOV_MERGE=${GCOV_MERGE:-gcov-tool}
+command -v "$GCOV_MERGE" >/dev/null || die "$GCOV_MERGE not found (gcc's gcov-tool)"
 
 # figures INFO: JSON object of the directory groups' lines/branches/functions.
 figures() {
@@ -80,37 +84,62 @@ figures() {
 		from_entries'
 }
 
-# capture TAR OUT.info: the .gcda files of TAR next to a copy of the
-# .gcno tree, captured with lcov.
-capture() {
-	local tar=$1 out=$2 top d
-	rm -rf "$T/snap" "$T/x"
-	cp -r "$T/gcno" "$T/snap"
-	mkdir -p "$T/x"
+# unpack TAR DIR: TAR's .gcda files of the instrumented directories into
+# DIR, under their build-tree relative paths (the guest's path of the build
+# tree, whatever it is, cut).
+unpack() {
+	local tar=$1 dir=$2 top d
+	rm -rf "$T/x"
+	mkdir -p "$T/x" "$dir"
 	tar -xf "$tar" -C "$T/x" 2>"$T/tar.err" || die "$tar does not unpack: $(head -n1 "$T/tar.err")"
-	# the guest's path of the build tree, whatever it is
 	top=$(find "$T/x" -type d -path '*/drivers/iommu' -print -quit)
 	[ -n "$top" ] || die "$tar has no drivers/iommu/*.gcda (not a gcov kernel's run?)"
 	top=${top%/drivers/iommu}
+	# those of the instrumented directories (whose .gcno files we have)
 	for d in $DIRS; do
 		[ -d "$top/$d" ] || continue
-		find "$top/$d" -maxdepth 1 -name '*.gcda' -exec cp {} "$T/snap/$d/" \;
+		mkdir -p "$dir/$d"
+		find "$top/$d" -maxdepth 1 -name '*.gcda' -exec cp {} "$dir/$d/" \;
 	done
-	"${LCOV[@]}" -c -d "$T/snap" -o "$out" >"$T/lcov.log" 2>&1 ||
-		{ tail -n 5 "$T/lcov.log" >&2; die "lcov --capture of $tar failed"; }
 }
 
-# scenario NAME INFO...: initial + INFO..., cut to the scope; html, figures.
+# capture OUT.info DIR...: the counters of DIR... summed (gcov-tool merge:
+# one lcov capture per scenario, not per run), next to a copy of the .gcno
+# tree, captured with lcov.
+capture() {
+	local out=$1 cur=$2 i=0 d
+	shift 2
+	for d in "$@"; do
+		i=$((i + 1))
+		"$GCOV_MERGE" merge "$cur" "$d" -o "$T/merged.$i" >"$T/merge.log" 2>&1 ||
+			{ tail -n 5 "$T/merge.log" >&2; die "$GCOV_MERGE merge $cur $d failed"; }
+		cur=$T/merged.$i
+	done
+	rm -rf "$T/snap"
+	cp -r "$T/gcno" "$T/snap"
+	(cd "$cur" && find . -name '*.gcda' -print0 | cpio --quiet -0 -pdm "$T/snap") ||
+		die "copying the merged .gcda files failed"
+	rm -rf "$T"/merged.*
+	"${LCOV[@]}" -c -d "$T/snap" -o "$T/capture.info" >"$T/lcov.log" 2>&1 ||
+		{ tail -n 5 "$T/lcov.log" >&2; die "lcov --capture ($out) failed"; }
+	scope "$T/capture.info" "$out"
+}
+
+# scope IN OUT: IN cut to drivers/iommu/ and drivers/vfio/ (the headers
+# the captures also name go).
+scope() {
+	"${LCOV[@]}" -e "$1" '*/drivers/iommu/*' '*/drivers/vfio/*' -o "$2" >"$T/lcov.log" 2>&1 ||
+		{ tail -n 5 "$T/lcov.log" >&2; die "lcov --extract of $1 failed"; }
+}
+
+# scenario NAME INFO...: initial + INFO... (both in scope); html, figures.
 scenario() {
 	local name=$1 i
 	local -a add=(-a "$T/initial.info")
 	shift
 	for i in "$@"; do add+=(-a "$i"); done
-	"${LCOV[@]}" "${add[@]}" -o "$T/$name.all.info" >"$T/lcov.log" 2>&1 ||
+	"${LCOV[@]}" "${add[@]}" -o "$OUT.tmp/$name.info" >"$T/lcov.log" 2>&1 ||
 		{ tail -n 5 "$T/lcov.log" >&2; die "lcov --add for $name failed"; }
-	"${LCOV[@]}" -e "$T/$name.all.info" '*/drivers/iommu/*' '*/drivers/vfio/*' \
-		-o "$OUT.tmp/$name.info" >"$T/lcov.log" 2>&1 ||
-		{ tail -n 5 "$T/lcov.log" >&2; die "lcov --extract for $name failed"; }
 	genhtml -q --branch-coverage --prefix "$SRC" \
 		--title "siovh VM $KREL: $name" -o "$OUT.tmp/$name" "$OUT.tmp/$name.info" \
 		>"$T/genhtml.log" 2>&1 ||
@@ -182,8 +211,9 @@ for d in $DIRS; do
 	compgen -G "$KDIR/build/$d/*.gcno" >/dev/null || die "$KDIR/build/$d has no .gcno files"
 	cp "$KDIR/build/$d"/*.gcno "$T/gcno/$d/"
 done
-"${LCOV[@]}" -c -i -d "$T/gcno" -o "$T/initial.info" >"$T/lcov.log" 2>&1 ||
+"${LCOV[@]}" -c -i -d "$T/gcno" -o "$T/initial.all.info" >"$T/lcov.log" 2>&1 ||
 	{ tail -n 5 "$T/lcov.log" >&2; die "lcov --capture --initial failed"; }
+scope "$T/initial.all.info" "$T/initial.info"
 
 rm -rf "$OUT.tmp"
 mkdir -p "$OUT.tmp"
@@ -194,29 +224,32 @@ for r in "$@"; do
 	name=${name##*/}
 	[ -f "$r/gcov/boot.tar" ] || { echo "kcov-report.sh: $r has no gcov/boot.tar, left out" >&2; continue; }
 	n=$((n + 1))
-	capture "$r/gcov/boot.tar" "$T/boot-$n.info"
-	BOOT+=("$T/boot-$n.info") BOOT_RUNS+=("$name")
+	unpack "$r/gcov/boot.tar" "$T/runs/$n/boot"
+	BOOT+=("$T/runs/$n/boot") BOOT_RUNS+=("$name")
 	if [ -f "$r/gcov/run.tar" ]; then
-		capture "$r/gcov/run.tar" "$T/run-$n.info"
-		RUN+=("$T/run-$n.info") RUN_RUNS+=("$name")
+		unpack "$r/gcov/run.tar" "$T/runs/$n/run"
+		RUN+=("$T/runs/$n/run") RUN_RUNS+=("$name")
 	fi
 	if [ -f "$r/gcov/kselftest-iommufd.tar" ]; then
-		capture "$r/gcov/kselftest-iommufd.tar" "$T/kself-$n.info"
-		KSELF+=("$T/boot-$n.info" "$T/kself-$n.info") KSELF_RUNS+=("$name")
+		unpack "$r/gcov/kselftest-iommufd.tar" "$T/runs/$n/kself"
+		KSELF+=("$T/runs/$n/boot" "$T/runs/$n/kself") KSELF_RUNS+=("$name")
 	fi
 done
 [ "$n" -gt 0 ] || die "no run directory has gcov data (gcov/boot.tar)"
 
 json_runs() { printf '%s\n' "$@" | jq -R . | jq -s -c .; }
 RUNS_OF=$(json_runs "${BOOT_RUNS[@]}")
-scenario boot "${BOOT[@]}"
+capture "$T/boot.snap.info" "${BOOT[@]}"
+scenario boot "$T/boot.snap.info"
 if [ "${#RUN[@]}" -gt 0 ]; then
 	RUNS_OF=$(json_runs "${RUN_RUNS[@]}")
-	scenario siovh "${RUN[@]}"
+	capture "$T/siovh.snap.info" "${RUN[@]}"
+	scenario siovh "$T/siovh.snap.info"
 fi
 if [ "${#KSELF[@]}" -gt 0 ]; then
 	RUNS_OF=$(json_runs "${KSELF_RUNS[@]}")
-	scenario kselftest-iommufd "${KSELF[@]}"
+	capture "$T/kself.snap.info" "${KSELF[@]}"
+	scenario kselftest-iommufd "$T/kself.snap.info"
 fi
 for s in $SCENARIOS; do
 	if [ -f "$T/$s.json" ]; then cat "$T/$s.json"; fi

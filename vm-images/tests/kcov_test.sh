@@ -23,7 +23,7 @@ for t in lcov genhtml jq gcc; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siovh-kcov-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 src=$tmp/src
 kdir=$tmp/kernels/fake-0123
 obj=$kdir/build
