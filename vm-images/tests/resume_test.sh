@@ -32,7 +32,8 @@ add() { TESTS+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"${4:-}"); }
 # shellcheck source=vm-images/resume.sh
 . "$HERE/resume.sh"
 
-"$siovh" list --format json >"$SIOVH_CATALOG" || { echo "Bail out! siovh list"; exit 1; }
+# the guest's catalog of a run with --filter 'IOASID.*' (short under ASan)
+"$siovh" list --format json --filter 'IOASID.*' >"$SIOVH_CATALOG" || { echo "Bail out! siovh list"; exit 1; }
 mapfile -t ids < <(jq -r '.clauses[].id' "$SIOVH_CATALOG")
 total=${#ids[@]}
 (mkdir -p "$WORK/root/etc/siovh" && cd "$WORK/root" && echo init >init &&
@@ -82,7 +83,7 @@ ok $? "boot 3 gets the $((total - 6)) clauses left"
 resume_prepare 2
 boots=3
 second "$WORK/y" "$WORK/initrd.3"
-"$siovh" run --target ref --exclude "$WORK/y/etc/siovh/exclude" --jobs 2 --report "$WORK/out" \
+"$siovh" run --target ref --filter 'IOASID.*' --exclude "$WORK/y/etc/siovh/exclude" --jobs 2 --report "$WORK/out" \
 	>"$WORK/run.log" 2>&1
 ok $? "boot 3's siovh (here on the reference) runs with that exclusion"
 echo "SIOVH-RESULTS-END rc=0" >"$WORK/results.3"
