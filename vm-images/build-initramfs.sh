@@ -17,6 +17,8 @@
 #   /opt/fuzz/                  $VM_FUZZ_DIR: a kernel fuzzing run's
 #                               fuzz-args and corpus (fuzz-kernel.sh), or
 #                               the seed replay's replay-args and seeds
+#   /opt/kiommufd/iommufd       $VM_KIOMMUFD_BIN when set: the kernel's own
+#                               iommufd selftests (the coverage anchor)
 #   /init                       vm-images/init.sh
 #   /etc/siovh/run-args         the arguments of `siovh run` in the VM, one
 #                               per line (default: --target kernel)
@@ -98,6 +100,12 @@ if [ -n "${VM_FUZZ_DIR:-}" ]; then
 		die "VM_FUZZ_DIR: $VM_FUZZ_DIR has neither fuzz-args nor replay-args"
 	mkdir -p "$STAGE/opt/fuzz"
 	cp -r "$VM_FUZZ_DIR"/. "$STAGE/opt/fuzz/"
+fi
+if [ -n "${VM_KIOMMUFD_BIN:-}" ]; then
+	[ -x "$VM_KIOMMUFD_BIN" ] || die "VM_KIOMMUFD_BIN: $VM_KIOMMUFD_BIN is not an executable"
+	mkdir -p "$STAGE/opt/kiommufd"
+	cp "$VM_KIOMMUFD_BIN" "$STAGE/opt/kiommufd/iommufd"
+	file_is_static "$VM_KIOMMUFD_BIN" || copy_libs "$VM_KIOMMUFD_BIN"
 fi
 
 if [ $# -gt 0 ]; then

@@ -19,7 +19,17 @@
 #
 #   ${SIOVH_CACHE:-/var/cache/siovh}/kernels/<name>-<key>/
 #       bzImage  config  release  source (the unpacked tree)
-#       headers/include/  build/ (objects)  build.log  key
+#       headers/include/  build/ (objects, the .gcno files)  build.log  key
+#       gcov-dirs (the instrumented directories)
+#
+# Coverage: the fragment sets CONFIG_GCOV_KERNEL, and only the directories
+# of GCOV_DIRS (the iommu and vfio code under test) are instrumented: a
+# GCOV_PROFILE on make's command line that is "y" in those directories and
+# empty elsewhere (kbuild expands it per directory, $(obj)), so no source
+# file of any kernel version is edited and CONFIG_GCOV_PROFILE_ALL (3x
+# slower to run) stays off. After the build every one of them must have
+# .gcno files and no other directory may; the .gcno files stay in build/
+# for the host's lcov capture (vm-images/kcov-report.sh).
 #
 # The key hashes the source version, the fragments, the compiler's version
 # and this script without its comment lines (so that documenting it does
@@ -37,6 +47,8 @@ CACHE=${SIOVH_CACHE:-/var/cache/siovh}
 KERNEL_PKG=${KERNEL_PKG:-linux-source-6.12}
 JOBS=${JOBS:-2}
 FRAGMENTS=()
+# The directories built with gcov instrumentation (kernel tree relative).
+GCOV_DIRS="drivers/iommu drivers/iommu/intel drivers/iommu/iommufd drivers/vfio drivers/vfio/pci drivers/vfio/mdev samples/vfio-mdev"
 
 die() { echo "build-kernel.sh: $*" >&2; exit 1; }
 log() { echo "build-kernel.sh: $*" >&2; }
@@ -148,9 +160,30 @@ verify_config() {
 	return $bad
 }
 
+# Every directory of GCOV_DIRS has .gcno files after the build, and no
+# other directory has any; each missing or extra one is named.
+verify_gcov() {
+	local obj=$1 d bad=0 extra
+	for d in $GCOV_DIRS; do
+		if ! compgen -G "$obj/$d/*.gcno" >/dev/null; then
+			echo "build-kernel.sh: no .gcno in $d: its objects were built without gcov" >&2
+			bad=1
+		fi
+	done
+	extra=$(cd "$obj" && find . -name '*.gcno' -printf '%h\n' | sed 's|^\./||' | sort -u |
+		grep -vxF -f <(tr ' ' '\n' <<<"$GCOV_DIRS") || true)
+	if [ -n "$extra" ]; then
+		echo "build-kernel.sh: gcov instrumented directories outside GCOV_DIRS:" $extra >&2
+		bad=1
+	fi
+	return $bad
+}
+
 build() {
 	local out=$1 obj=$1/build
 	local -a mk=(make -C "$SRC" O="$obj" -j"$JOBS")
+	# per directory: "y" when kbuild's $(obj) is one of GCOV_DIRS
+	local gcov="GCOV_PROFILE=\$(if \$(filter ${GCOV_DIRS},\$(obj)),y)"
 
 	# The objects of an interrupted build of this very key are reused.
 	rm -rf "$out/headers" "$out/bzImage" "$out/config"
@@ -161,10 +194,11 @@ build() {
 	"${mk[@]}" olddefconfig >>"$out/build.log" 2>&1 || die "make olddefconfig failed (see $out/build.log)"
 	verify_config "$obj/.config" || die "config fragment not satisfied (see above)"
 	log "building bzImage with make -j$JOBS (log: $out/build.log)"
-	"${mk[@]}" bzImage >>"$out/build.log" 2>&1 || {
+	"${mk[@]}" "$gcov" bzImage >>"$out/build.log" 2>&1 || {
 		tail -n 30 "$out/build.log" >&2
 		die "make bzImage failed (see $out/build.log)"
 	}
+	verify_gcov "$obj" || die "gcov instrumentation not as asked (GCOV_DIRS: $GCOV_DIRS)"
 	log "installing uAPI headers into $out/headers"
 	"${mk[@]}" headers_install INSTALL_HDR_PATH="$out/headers" >>"$out/build.log" 2>&1 ||
 		die "make headers_install failed (see $out/build.log)"
@@ -175,6 +209,7 @@ build() {
 	make -s -C "$SRC" O="$obj" kernelrelease >"$out/release" 2>/dev/null ||
 		die "make kernelrelease failed"
 	echo "$SRC" >"$out/source"
+	echo "$GCOV_DIRS" >"$out/gcov-dirs"
 }
 
 main() {

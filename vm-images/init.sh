@@ -22,6 +22,9 @@
 #                     arguments) run with the corpus /opt/fuzz/corpus
 #                     copied to /out/corpus; /out goes back as in run
 #                     mode, "SIOVH-RESULTS-END rc=<the fuzzer's exit>".
+#   siovh.mode=empty  nothing: the "kernel" status line, an empty results
+#                     archive (rc=0), power off; the boot baseline that
+#                     vm-check measures next to each run.
 #   siovh.timeout_scale=N   exported as SIOVH_TIMEOUT_SCALE (TCG is slow).
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
 #                     saved as /out/siov.tap.
@@ -33,6 +36,24 @@
 #   `siovh run --target ref:parent=vfio:BDF`, the reference VDCM over the
 #   endpoint through vfio-pci and the kernel's iommufd (PASID attach, the
 #   endpoint's PASID-tagged DMA), reports in /out/vfio-parent/.
+#   siovh.inject=KIND@N  test only: once siovh has N clause results, write
+#                     KIND (BUG: an oops, which panics the VM; WARNING: a
+#                     WARN) to LKDTM's provoke-crash/DIRECT, to show that
+#                     the launcher reports it and the run continues (in a
+#                     fresh VM after an oops).
+#   /etc/siovh/exclude   (a resumed run, added by run-vm.sh): the clauses an
+#                     earlier VM of this run finished; siovh leaves them out
+#                     (--exclude) and runs with --jobs 1.
+#   siovh.kiommufd=1  after the rest, runs the kernel's own iommufd
+#                     selftests (/opt/kiommufd/iommufd, built by vm-check
+#                     from the kernel's tree) on zeroed gcov counters: the
+#                     coverage anchor; KTAP in /out/kselftest-iommufd.ktap.
+#
+# Kernel coverage (CONFIG_GCOV_KERNEL): the .gcda files of
+# /sys/kernel/debug/gcov are saved as /out/gcov/boot.tar before anything
+# runs, /out/gcov/run.tar after siovh, kfindings and the kselftests, and
+# /out/gcov/kselftest-iommufd.tar after the kernel's iommufd selftests
+# (vm-images/kcov-report.sh turns them into lcov reports on the host).
 #
 # Then it powers the VM off (PID 1 must never exit: that is a panic).
 # Status lines start with "SIOVH-VM:" so the launcher can follow progress.
@@ -107,12 +128,74 @@ with_device() {
 	[ "$named" = 1 ] || ARGS="$ARGS --target $spec"
 }
 
+# gcov_snapshot NAME: the gcov counters as /out/gcov/NAME.tar (the .gcda
+# files only, under their build-tree paths; the .gcno links are the host's).
+gcov_snapshot() {
+	g=/sys/kernel/debug/gcov
+	[ -d $g ] || return 0
+	rm -rf /tmp/gcov && mkdir -p /tmp/gcov /out/gcov
+	(cd $g && find . -name '*.gcda') | while IFS= read -r f; do
+		mkdir -p "/tmp/gcov/${f%/*}"
+		cat "$g/$f" >"/tmp/gcov/$f"
+	done
+	tar -C /tmp/gcov -cf "/out/gcov/$1.tar" .
+	rm -rf /tmp/gcov
+	say "gcov $1: $(tar -tf "/out/gcov/$1.tar" | grep -c 'gcda$') files"
+}
+
+# The kernel's own iommufd selftests on zeroed counters (siovh.kiommufd=1).
+kiommufd() {
+	[ "$(arg siovh.kiommufd 0)" = 1 ] && [ -x /opt/kiommufd/iommufd ] || return 0
+	[ -w /sys/kernel/debug/gcov/reset ] && echo 1 >/sys/kernel/debug/gcov/reset
+	say "kiommufd: the kernel's iommufd selftests"
+	/opt/kiommufd/iommufd >/out/kselftest-iommufd.ktap 2>&1
+	say "kiommufd exit $?, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	gcov_snapshot kselftest-iommufd
+}
+
+# run_siovh ARGS...: `siovh run ARGS --report /out`, its exit status in rc;
+# a resumed run leaves out what the crashed VM finished; siovh.inject arms
+# the test-only trigger.
+run_siovh() {
+	[ -f /etc/siovh/exclude ] && set -- "$@" --exclude /etc/siovh/exclude --jobs 1
+	inject=$(arg siovh.inject "")
+	say "siovh run $* --report /out"
+	if [ -z "$inject" ] || [ -f /etc/siovh/exclude ]; then
+		siovh run "$@" --report /out
+		rc=$?
+		return
+	fi
+	rm -f /tmp/siovh.rc
+	: >/tmp/siovh.log
+	inject_at "${inject%@*}" "${inject#*@}" &
+	# the console gets every line as siovh prints it (tee), the trigger
+	# counts them in the file
+	{ siovh run "$@" --report /out; echo $? >/tmp/siovh.rc; } 2>&1 | tee /tmp/siovh.log
+	wait
+	rc=$(cat /tmp/siovh.rc)
+}
+
+# inject_at KIND N: KIND into provoke-crash/DIRECT once /tmp/siovh.log has
+# N clause results (unless siovh ended before).
+inject_at() {
+	while [ ! -f /tmp/siovh.rc ]; do
+		n=$(grep -cE '^\[ *[0-9]+/[0-9]+\] ' /tmp/siovh.log)
+		if [ "$n" -ge "$2" ]; then
+			say "inject: $1 after $n clause results (siovh.inject, test only)"
+			echo "$1" >/sys/kernel/debug/provoke-crash/DIRECT
+			return
+		fi
+		sleep 0.1
+	done
+}
+
 run_clauses() {
 	set --
 	while IFS= read -r a; do
 		[ -n "$a" ] && set -- "$@" "$a"
 	done </etc/siovh/run-args
 	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
+	gcov_snapshot boot
 	siov_test
 	siov_target=""
 	if [ "$(arg siovh.siov 0)" = 1 ]; then
@@ -129,9 +212,7 @@ run_clauses() {
 	fi
 	# A device-fault run: the guest test and the pci clauses only.
 	[ "$(arg siovh.siov_only 0)" = 1 ] && set -- "$@" --filter 'SIOV.DVSEC.*'
-	say "siovh run $* --report /out"
-	siovh run "$@" --report /out
-	rc=$?
+	run_siovh "$@"
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
 	# the reference VDCM over the endpoint, through VFIO (vfio_parent.h)
 	# (a device-fault run: the clauses siovh.vfio_filter names, if any)
@@ -167,6 +248,8 @@ run_clauses() {
 		say "kselftests exit $?"
 	fi
 	fuzz_replay
+	gcov_snapshot run
+	kiommufd
 	ship_out "$rc"
 }
 
@@ -236,6 +319,10 @@ shell)
 	;;
 fuzz)
 	run_fuzzer
+	;;
+empty)
+	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s (empty init)"
+	ship_out 0
 	;;
 *)
 	run_clauses

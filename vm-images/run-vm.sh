@@ -31,19 +31,26 @@
 # and panics. REPORT_DIR/vm.ktap has the VM's own results (boot, results,
 # console clean, siovh's verdict) with the evidence, vm.json the figures.
 #
+# A kernel crash during siovh's run (oops=panic ends the VM) is reported
+# (console-clean, with the excerpt) and the clauses left run in a fresh VM
+# (vm-images/resume.sh; SIOVH_CATALOG, VM_RESUMES): REPORT_DIR then has
+# every clause's result, the crashed boots' read from their consoles, and
+# vm.ktap a resume-N result per fresh VM.
+#
 # --shell: the same kernel and image, console on this terminal, the guest's
 # init starting a shell (siovh.mode=shell); nothing is collected.
 #
 # Exit: 0 all VM results and clauses ok (skips allowed), 1 one failed, 2 bad
 # usage or missing input.
-# VM_MODE=fuzz boots the image's fuzzing run instead (init.sh siovh.mode=
-# fuzz, vm-images/fuzz-kernel.sh): the VM result "fuzzer" replaces
-# "siovh-run".
-#
 # Env: VM_TIMEOUT, VM_SMP (2), VM_MEM (1G), SIOVH_TIMEOUT_SCALE (4 under
 # TCG), QEMU (qemu-system-x86_64), VM_APPEND (extra kernel arguments),
-# VM_QEMU_EXTRA (extra QEMU arguments),
-# SIOV_FAULT (profile siov).
+# VM_MODE (run, default; empty: init does nothing, the boot baseline: only
+# boot, results and console-clean are judged; fuzz: the image's fuzzing run,
+# init.sh siovh.mode=fuzz for vm-images/fuzz-kernel.sh, the VM result
+# "fuzzer" in place of "siovh-run"), VM_QEMU_EXTRA (more QEMU arguments),
+# SIOV_FAULT (profile siov), SIOVH_CATALOG (`siovh list --format json` of
+# the guest's clauses, with its --filter: needed to resume after a crash),
+# VM_RESUMES (fresh VMs after crashes, default 3).
 set -euo pipefail
 
 die() { echo "run-vm.sh: $*" >&2; exit 2; }
@@ -58,11 +65,11 @@ PROFILE=$1
 KERNEL_DIR=$2
 INITRAMFS=$3
 QEMU=${QEMU:-qemu-system-x86_64}
+VM_MODE=${VM_MODE:-run}
+case $VM_MODE in run|empty|fuzz) ;; *) die "VM_MODE=$VM_MODE: run, empty or fuzz" ;; esac
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_SMP=${VM_SMP:-2}
 VM_MEM=${VM_MEM:-1G}
-VM_MODE=${VM_MODE:-run}
-case $VM_MODE in run|fuzz) ;; *) die "VM_MODE=$VM_MODE: run or fuzz" ;; esac
 
 [ -f "$KERNEL_DIR/bzImage" ] || die "$KERNEL_DIR/bzImage missing (run vm-images/build-kernel.sh)"
 [ -f "$INITRAMFS" ] || die "$INITRAMFS missing (run vm-images/build-initramfs.sh)"
@@ -116,10 +123,10 @@ APPEND="$APPEND siovh.timeout_scale=$SCALE ${VM_APPEND:-}"
 EXTRA=(${VM_QEMU_EXTRA:-})
 QEMU_ARGS=(-machine "$MACHINE" "${ACCEL[@]}" -smp "$VM_SMP" -m "$VM_MEM"
 	   -nographic -no-reboot -nic none "${DEVICES[@]}" "${EXTRA[@]}"
-	   -kernel "$KERNEL_DIR/bzImage" -initrd "$INITRAMFS")
+	   -kernel "$KERNEL_DIR/bzImage")
 
 if [ "$SHELL_MODE" = 1 ]; then
-	exec "$QEMU" "${QEMU_ARGS[@]}" -serial mon:stdio -serial null \
+	exec "$QEMU" "${QEMU_ARGS[@]}" -initrd "$INITRAMFS" -serial mon:stdio -serial null \
 		-append "$APPEND siovh.mode=shell"
 fi
 
@@ -138,39 +145,72 @@ trap 'exit 130' INT TERM HUP
 
 CONSOLE=$WORK/console.log
 RESULTS=$WORK/results.port
-: >"$CONSOLE"
-: >"$RESULTS"
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-start=$(now)
-"$QEMU" "${QEMU_ARGS[@]}" -monitor none \
-	-chardev "file,id=con,path=$CONSOLE" -serial chardev:con \
-	-chardev "file,id=res,path=$RESULTS" -serial chardev:res \
-	-append "$APPEND siovh.mode=$VM_MODE" </dev/null >"$WORK/qemu.out" 2>&1 &
-QPID=$!
-
-# Watchdog: poll until QEMU exits or the time is up; note when init
-# speaks first and when the first clause's result appears.
-first_init="" first_result="" hung=0
-while kill -0 "$QPID" 2>/dev/null; do
+# boot_vm N INITRD EXTRA_APPEND: boot N of this run, console to
+# $WORK/console.N, results port to $WORK/results.N. The watchdog counts
+# from the first boot (VM_TIMEOUT is the whole run's); boot 1 notes when
+# init speaks first and when the first clause's result appears. Sets hung
+# and qrc.
+boot_vm() {
+	local n=$1 con=$WORK/console.$1 t
+	: >"$con"
+	: >"$WORK/results.$n"
+	"$QEMU" "${QEMU_ARGS[@]}" -initrd "$2" -monitor none \
+		-chardev "file,id=con,path=$con" -serial chardev:con \
+		-chardev "file,id=res,path=$WORK/results.$n" -serial chardev:res \
+		-append "$APPEND siovh.mode=$VM_MODE $3" </dev/null >"$WORK/qemu.out" 2>&1 &
+	QPID=$!
+	while kill -0 "$QPID" 2>/dev/null; do
+		t=$(now)
+		if [ "$n" = 1 ] && [ -z "$first_init" ] && grep -q '^SIOVH-VM: kernel' "$con"; then
+			first_init=$(elapsed "$start" "$t")
+		fi
+		if [ "$n" = 1 ] && [ -z "$first_result" ] && grep -qE '^\[ *[0-9]+/[0-9]+\] ' "$con"; then
+			first_result=$(elapsed "$start" "$t")
+		fi
+		if awk -v a="$start" -v b="$t" -v m="$VM_TIMEOUT" 'BEGIN { exit !(b - a > m) }'; then
+			hung=1
+			kill "$QPID" 2>/dev/null || true
+			break
+		fi
+		# finer until init spoke (an empty init powers off at once)
+		if [ -z "$first_init" ]; then sleep 0.05; else sleep 0.2; fi
+	done
+	wait "$QPID" 2>/dev/null && qrc=0 || qrc=$?
+	QPID=""
+	# spoken and powered off between two polls: the exit time bounds it
 	t=$(now)
-	if [ -z "$first_init" ] && grep -q '^SIOVH-VM: kernel' "$CONSOLE"; then
+	if [ "$n" = 1 ] && [ -z "$first_init" ] && grep -q '^SIOVH-VM: kernel' "$con"; then
 		first_init=$(elapsed "$start" "$t")
 	fi
-	if [ -z "$first_result" ] && grep -qE '^\[ *[0-9]+/[0-9]+\] ' "$CONSOLE"; then
+	if [ "$n" = 1 ] && [ -z "$first_result" ] && grep -qE '^\[ *[0-9]+/[0-9]+\] ' "$con"; then
 		first_result=$(elapsed "$start" "$t")
 	fi
-	if awk -v a="$start" -v b="$t" -v m="$VM_TIMEOUT" 'BEGIN { exit !(b - a > m) }'; then
-		hung=1
-		kill "$QPID" 2>/dev/null || true
-		break
-	fi
-	sleep 0.2
+}
+
+# After a kernel crash (a bug report on the console and no results) during
+# siovh's run, the clauses left run in a fresh VM (resume.sh).
+# shellcheck source=vm-images/resume.sh
+. "$(dirname "${BASH_SOURCE[0]}")/resume.sh"
+
+start=$(now)
+first_init="" first_result="" hung=0 qrc=0
+boots=1
+boot_vm 1 "$INITRAMFS" ""
+while [ "$VM_MODE" = run ] && [ "$hung" = 0 ] && resume_wanted "$boots"; do
+	resume_prepare "$boots"
+	boots=$((boots + 1))
+	boot_vm "$boots" "$WORK/initrd.$boots" "siovh.resume=$boots"
 done
-wait "$QPID" 2>/dev/null && qrc=0 || qrc=$?
-QPID=""
+cp "$WORK/console.1" "$CONSOLE"
+for ((i = 2; i <= boots; i++)); do
+	echo "SIOVH-VM: ---- boot $i: a fresh VM for the $(wc -l <"$WORK/left.$i") clauses left after the kernel crashed ----" >>"$CONSOLE"
+	cat "$WORK/console.$i" >>"$CONSOLE"
+done
+cp "$WORK/results.$boots" "$RESULTS"
 wall=$(elapsed "$start" "$(now)")
 
 # ---- results ----
@@ -195,6 +235,8 @@ if grep -q '^SIOVH-RESULTS-END rc=' "$WORK/results.txt"; then
 	if sed -n '/^SIOVH-RESULTS-BEGIN$/,/^SIOVH-RESULTS-END/p' "$WORK/results.txt" |
 	   sed '1d;$d' | base64 -d | tar -xzf - -C "$WORK/out" 2>"$WORK/extract.diag"; then
 		add ok results "$(find "$WORK/out" -type f | wc -l) files"
+		resume_merge "$WORK/out" 2>"$WORK/merge.diag" ||
+			add "not ok" resume-merge "merging the crashed boots' results failed" "$WORK/merge.diag"
 	else
 		add "not ok" results "the results port did not decode" "$WORK/extract.diag"
 	fi
@@ -214,10 +256,12 @@ if [ -s "$WORK/oops.hits" ]; then
 else
 	add ok console-clean "no Oops/WARNING/BUG/KASAN/UBSAN/panic"
 fi
+resume_results
 
 # siovh's own verdict: it ran to the end and wrote its reports (exit 0, or
 # 1 when clauses failed: those count once, as the clauses' own results).
 summary=$(grep -E '^[0-9]+ passed' "$CONSOLE" | tail -n1 || true)
+[ "$VM_MODE" = empty ] && siovh_rc=empty
 if [ "$VM_MODE" = fuzz ]; then
 	# libFuzzer: 0 when its time ran out, else it found something (its
 	# report and the input are in the results' findings/).
@@ -229,6 +273,7 @@ if [ "$VM_MODE" = fuzz ]; then
 	esac
 else
 	case $siovh_rc in
+	empty) ;;
 	0|1) add ok siovh-run "exit $siovh_rc: $summary" ;;
 	"") add "not ok" siovh-run "siovh did not finish" \
 		"$([ "$hung" = 1 ] || [ -z "$first_init" ] || echo "$WORK/console.tail")" ;;
@@ -250,7 +295,7 @@ fi
 
 # The SIOV endpoint's guest test (profile siov): one VM result, its own
 # results flattened next to the clauses' by vm-check.sh.
-if [ "$PROFILE" = siov ]; then
+if [ "$PROFILE" = siov ] && [ "$VM_MODE" = run ]; then
 	if [ -f "$WORK/out/siov.tap" ] && grep -q '^1\.\.[1-9]' "$WORK/out/siov.tap"; then
 		nf=$(grep -c '^not ok ' "$WORK/out/siov.tap" || true)
 		np=$(grep -c '^ok ' "$WORK/out/siov.tap" || true)
@@ -302,7 +347,8 @@ cat >"$WORK/vm.json" <<EOF
   "boot_to_init_s": ${first_init:-null},
   "boot_to_first_result_s": ${first_result:-null},
   "hung": $([ "$hung" = 1 ] && echo true || echo false),
-  "siovh_exit": ${siovh_rc:-null},
+  "mode": "$VM_MODE",
+  "siovh_exit": $([ "$VM_MODE" = empty ] && echo null || echo "${siovh_rc:-null}"),
   "vm_failures": $failed
 }
 EOF
@@ -317,4 +363,4 @@ mv "$WORK/out" "$REPORT_DIR"
 rm -rf "$REPORT_DIR.old"
 
 cat "$REPORT_DIR/vm.ktap"
-[ "$failed" = 0 ] && [ "$siovh_rc" = 0 ]
+[ "$failed" = 0 ] && { [ "$siovh_rc" = 0 ] || [ "$siovh_rc" = empty ]; }

@@ -30,7 +30,18 @@
 #    (vm-images/run-vm.sh); after profile siov, each device-model fault of
 #    SIOV_FAULTS boots the endpoint faulty with only the guest test and
 #    the pci clauses (SIOV.DVSEC.*), which
-#    must fail;
+#    must fail; each run is followed by a boot of the same kernel, image
+#    and profile with an empty init (the baseline of reports/vm/
+#    bench.json), and the VM_CRASH_CHECK run is repeated with an oops
+#    injected in the guest, which must be reported and the run finished in
+#    a fresh VM (run-vm.sh, resume.sh);
+# 5b. kernel coverage of that kernel's runs (vm-images/kcov-report.sh):
+#    reports/vm/kernel-coverage/<release>/ (lcov/genhtml per scenario:
+#    boot, siovh, and the kernel's own iommufd selftests, which the
+#    VM_KIOMMUFD run, default linux-source-7.x:vtd, runs after siovh
+#    with siovh.kiommufd=1, built statically from that kernel's
+#    tools/testing/selftests/iommu), then reports/vm/kernel-coverage/
+#    index.html and coverage.json over every kernel;
 # 6. with more than one run, compare them (vm-images/vm-compare.sh):
 #    reports/vm/compare/ (siovh report merge's matrix, and compare.txt with
 #    every clause whose status differs and each run's reason);
@@ -44,7 +55,11 @@
 # "<release>-<profile>: ...". Progress and timings go to stderr.
 # Exit: 0 nothing failed (skips allowed), 1 something failed.
 #
-# Env: VM_KERNELS, VM_PROFILES, SIOVH_VM_ARGS (siovh run's arguments in the
+# Env: VM_KERNELS, VM_PROFILES, VM_KIOMMUFD (PACKAGE:PROFILE; empty: none),
+# VM_CRASH_CHECK (PACKAGE:PROFILE, default linux-source-6.12:mock: that run
+# again with an oops injected after VM_CRASH_AFTER (40) clause results, to
+# show the launcher reports it and finishes the run in a fresh VM; empty:
+# none), SIOVH_VM_ARGS (siovh run's arguments in the
 # guest, default "--target kernel"), REPORT_DIR (default reports),
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
 # dvsec-id ext-cap-loop dma-pasid-zero fill-overrun reset-keeps-queue
@@ -80,6 +95,12 @@ if [ "${1:-}" = --shell ]; then
 fi
 PROFILES_OVERRIDE="${*:-${VM_PROFILES:-}}"
 read -r -a RUN_ARGS <<<"${SIOVH_VM_ARGS:---target kernel}"
+KIOMMUFD=${VM_KIOMMUFD-linux-source-7.x:vtd}
+CRASH_CHECK=${VM_CRASH_CHECK-linux-source-6.12:mock}
+CRASH_AFTER=${VM_CRASH_AFTER:-40}
+# the guest's --filter, if SIOVH_VM_ARGS has one (for its catalog)
+RUN_FILTER=$(printf '%s\n' "${RUN_ARGS[@]}" | awk 'f { print; exit } /^(--filter|-f)$/ { f = 1 }
+	/^--filter=/ { sub(/^--filter=/, ""); print; exit }')
 if [ -n "${KERNEL_SRC:-}" ]; then
 	read -r -a KERNELS <<<"src:${PROFILES_OVERRIDE:-mock}"
 else
@@ -103,6 +124,7 @@ fi
 status=0
 RUNS=()			# report directories, in run order
 SIOVH_HOST=""		# a siovh binary for the comparison
+BOOTS=0			# VMs booted (runs, device faults, empty-init baselines)
 
 # A set-up step of one kernel failed: one failing result, its log's tail.
 kernel_fail() {
@@ -212,6 +234,7 @@ siov_faults() {
 	for f in ${SIOV_FAULTS-$SIOV_FAULTS_DEFAULT}; do
 		dir=$REPORT_DIR/vm/$krel-siov-fault-$f
 		t0=$(now)
+		BOOTS=$((BOOTS + 1))
 		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1 $(siov_fault_filter "$f")" \
 			vm-images/run-vm.sh siov "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-fault-$f.log" 2>&1 || true
@@ -236,10 +259,132 @@ siov_faults() {
 	done
 }
 
+# build_kiommufd KERNEL_DIR OUT: the kernel's own iommufd selftests
+# (tools/testing/selftests/iommu/iommufd.c of the kernel's tree), static,
+# against its headers and kselftest_harness.h, as its Makefile builds them.
+build_kiommufd() {
+	local src
+	src=$(cat "$1/source")
+	[ -f "$src/tools/testing/selftests/iommu/iommufd.c" ] ||
+		{ echo "$src has no tools/testing/selftests/iommu/iommufd.c"; return 1; }
+	${CC:-gcc} -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE -isystem "$1/headers/include" \
+		-I"$src/tools/testing/selftests" "$src/tools/testing/selftests/iommu/iommufd.c" \
+		-o "$2" -lcap -lpthread
+}
+
+# kiommufd_result DIR NAME: the kernel's iommufd selftests of that run (the
+# coverage anchor) as one result: they must have run to their totals line;
+# their own failures are counted, not judged (the kernel's tests, on TCG).
+kiommufd_result() {
+	local k=$1/kselftest-iommufd.ktap totals
+	[ -f "$k" ] || return 0
+	totals=$(grep -m1 '^# Totals:' "$k" || true)
+	if [ -n "$totals" ]; then
+		printf 'ok 0 %s: kselftest-iommufd (the kernel'"'"'s own, for the coverage anchor) %s\n' \
+			"$2" "${totals#\# }" >>"$LOGS/tap"
+	else
+		printf 'not ok 0 %s: kselftest-iommufd did not finish (no Totals line in %s)\n' "$2" "$k" >>"$LOGS/tap"
+		tail -n 10 "$k" | sed 's/^/# /' >>"$LOGS/tap"
+	fi
+}
+
+# empty_boot KERNEL_DIR INITRD PROFILE QEMU RUN_DIR NAME: the same kernel,
+# image and profile booted with an empty init (run-vm.sh VM_MODE=empty),
+# the baseline of the run's boot-to-first-result and of the tier's wall
+# time; its vm.json lands in RUN_DIR/empty-boot.json. One result.
+empty_boot() {
+	local out=$LOGS/empty-$6
+	BOOTS=$((BOOTS + 1))
+	if QEMU=$4 VM_MODE=empty vm-images/run-vm.sh "$3" "$1" "$2" "$out" >"$out.log" 2>&1 &&
+	   cp "$out/vm.json" "$5/empty-boot.json"; then
+		printf 'ok 0 %s: empty-init boot %s s wall, init after %s s (this run: first result after %s s)\n' \
+			"$6" "$(jq -r .wall_s "$out/vm.json")" "$(jq -r .boot_to_init_s "$out/vm.json")" \
+			"$(jq -r .boot_to_first_result_s "$5/vm.json")" >>"$LOGS/tap"
+	else
+		kernel_fail "$6" "the empty-init boot failed" "$out.log"
+	fi
+}
+
+# vm_bench FILE: the tier's timings next to the empty-init boots of the
+# same kernels and profiles, measured in this run (schema siovh-vm-bench/1).
+vm_bench() {
+	local d tier
+	tier=$(since "$tier_start")
+	for d in "${RUNS[@]}"; do
+		[ -f "$d/empty-boot.json" ] || continue
+		jq -c --slurpfile e "$d/empty-boot.json" --arg run "${d##*/}" \
+			'{run: $run, kernel, profile, wall_s, boot_to_init_s, boot_to_first_result_s,
+			  empty_init: ($e[0] | {wall_s, boot_to_init_s})}' "$d/vm.json"
+	done | jq -s --argjson tier "$tier" --argjson boots "$BOOTS" \
+		--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg host "$(uname -n)" \
+		--arg git "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
+		{schema: "siovh-vm-bench/1",
+		 run: {date: $date, host: $host, git_revision: $git},
+		 vm_check_wall_s: $tier, boots: $boots,
+		 empty_init_boots_s: (if length > 0 then
+			((map(.empty_init.wall_s) | add / length) * $boots * 10 | round / 10) else null end),
+		 runs: .}' >"$1.tmp" && mv "$1.tmp" "$1"
+}
+
+# crash_check KERNEL_DIR INITRD PROFILE QEMU RELEASE CATALOG: the run again
+# with a test-only oops in the guest (siovh.inject=BUG@N: LKDTM's BUG once
+# siovh has N results; oops=panic ends the VM): the launcher must report
+# it (console-clean failing, with the excerpt) and run the clauses left in
+# a fresh VM, so that every clause of CATALOG has one result. One result;
+# the evidence in reports/vm/<release>-<profile>-crash-check/.
+crash_check() {
+	local dir=$REPORT_DIR/vm/$5-$3-crash-check n=$CRASH_AFTER total got from1 why=""
+	BOOTS=$((BOOTS + 2))
+	SIOVH_CATALOG=$6 QEMU=$4 VM_APPEND="${VM_APPEND:-} siovh.inject=BUG@$n" \
+		vm-images/run-vm.sh "$3" "$1" "$2" "$dir" >"$LOGS/crash-$5.log" 2>&1 || true
+	total=$(jq '.clauses | length' "$6")
+	if [ ! -f "$dir/vm.ktap" ] || [ ! -f "$dir/results.json" ]; then
+		why="no vm.ktap or results.json in $dir"
+	elif ! grep -q "^SIOVH-VM: inject: BUG after" "$dir/console.log"; then
+		why="the oops was not injected (siovh ran fewer than $n clauses?)"
+	elif ! grep -qE '^not ok [0-9]+ console-clean # .*kernel bug report' "$dir/vm.ktap"; then
+		why="the injected oops was not reported by console-clean"
+	elif ! grep -qE '^ok [0-9]+ resume-2 ' "$dir/vm.ktap"; then
+		why="the run did not continue in a fresh VM: $(grep -E 'resume|results' "$dir/vm.ktap" | head -n2 | tr '\n' ' ')"
+	else
+		got=$(jq '[.results[].id] | unique | length' "$dir/results.json")
+		from1=$(jq '[.results[] | select(.notes[]? | startswith("ran in VM boot 1"))] | length' "$dir/results.json")
+		if [ "$got" != "$total" ] || [ "$(jq '.results | length' "$dir/results.json")" != "$total" ]; then
+			why="results.json has $got distinct of $total clauses after the resume"
+		elif [ "$from1" -lt 1 ]; then
+			why="no result of the crashed boot was kept: the fresh VM ran everything again"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		printf 'ok 0 %s-%s: crash-recovery: an oops injected after %s results was reported and %s; all %s clauses have a result (%s from boot 1'"'"'s console)\n' \
+			"$5" "$3" "$(sed -n 's/^SIOVH-VM: inject: BUG after \([0-9]*\).*/\1/p' "$dir/console.log")" \
+			"$(sed -n 's/^ok [0-9]* resume-2 # boot 1 crashed; //p' "$dir/vm.ktap")" "$total" "$from1" \
+			>>"$LOGS/tap"
+	else
+		printf 'not ok 0 %s-%s: crash-recovery: %s\n' "$5" "$3" "$why" >>"$LOGS/tap"
+		tail -n 20 "$LOGS/crash-$5.log" | sed 's/^/# /' >>"$LOGS/tap"
+		status=1
+	fi
+}
+
+# kernel_coverage KERNEL_DIR RELEASE RUN_DIR...: step 5b, one result.
+kernel_coverage() {
+	local kdir=$1 krel=$2 t0 sum
+	shift 2
+	t0=$(now)
+	if sum=$(vm-images/kcov-report.sh "$kdir" "$REPORT_DIR/vm/kernel-coverage/$krel" "$@" \
+		 2>"$LOGS/kcov-$krel.log"); then
+		printf 'ok 0 %s: kernel-coverage %s\n' "$krel" "$sum" >>"$LOGS/tap"
+		log "kernel coverage $krel in $(since "$t0") s: $sum"
+	else
+		kernel_fail "$krel" "kernel coverage report failed" "$LOGS/kcov-$krel.log"
+	fi
+}
+
 # run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
 run_kernel() {
-	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag
-	local -a plist
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append
+	local -a plist kruns=()
 	tag=${pkg#linux-source-}
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
 	[ -n "$PROFILES_OVERRIDE" ] && read -r -a plist <<<"$PROFILES_OVERRIDE"
@@ -265,6 +410,13 @@ run_kernel() {
 		return
 	fi
 	SIOVH_HOST=build/$variant/siovh
+	# the guest's clauses in the runner's order: what run-vm.sh needs to
+	# continue a run in a fresh VM after a kernel crash
+	if ! "$SIOVH_HOST" list --format json ${RUN_FILTER:+--filter "$RUN_FILTER"} \
+		>"build/$variant/catalog.json" 2>"$LOGS/catalog-$tag.log"; then
+		kernel_fail "$krel" "siovh list --format json failed" "$LOGS/catalog-$tag.log"
+		return
+	fi
 	# the kernel-side probe of the known differences (static, this
 	# kernel's headers)
 	if ! ${CC:-gcc} -O2 -Wall -Wextra -Werror -static -isystem "$kdir/headers/include" \
@@ -293,12 +445,22 @@ run_kernel() {
 	mkdir -p "build/$variant/fuzz-replay/seeds"
 	cp fuzz/iommufd_ops/seeds/* "build/$variant/fuzz-replay/seeds/"
 	printf '%s\n' /bin/iommufd_ops -runs=0 >"build/$variant/fuzz-replay/replay-args"
+	# the kernel's own iommufd selftests, for the coverage anchor
+	kiommufd_bin=""
+	if [ "$pkg:${KIOMMUFD#*:}" = "$KIOMMUFD" ]; then
+		if ! build_kiommufd "$kdir" "build/$variant/kiommufd" >"$LOGS/kiommufd-$tag.log" 2>&1; then
+			kernel_fail "$krel" "building the kernel's iommufd selftests failed" "$LOGS/kiommufd-$tag.log"
+			return
+		fi
+		kiommufd_bin=build/$variant/kiommufd
+	fi
 	log "siovh built in $(since "$t0") s"
 
 	# 4. initramfs
 	t0=$(now)
 	initrd=build/$variant/initramfs.cpio
-	if ! VM_EXTRA_BINS="build/$variant/kfindings build/$variant/siov-pasid-test $fz/iommufd_ops" \
+	if ! VM_KIOMMUFD_BIN=$kiommufd_bin \
+		VM_EXTRA_BINS="build/$variant/kfindings build/$variant/siov-pasid-test $fz/iommufd_ops" \
 		VM_SELFTESTS_DIR="build/$variant/selftests" VM_FUZZ_DIR="build/$variant/fuzz-replay" \
 		vm-images/build-initramfs.sh "$initrd" "build/$variant/siovh" "${RUN_ARGS[@]}" \
 		>/dev/null 2>"$LOGS/initramfs-$tag.log"; then
@@ -330,7 +492,12 @@ run_kernel() {
 		fi
 		t0=$(now)
 		log "booting profile $p ($krel)"
-		QEMU=$qemu vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" >"$LOGS/run-$tag-$p.log" 2>&1 || status=1
+		BOOTS=$((BOOTS + 1))
+		append=${VM_APPEND:-}
+		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
+		SIOVH_CATALOG=build/$variant/catalog.json \
+		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
+			>"$LOGS/run-$tag-$p.log" 2>&1 || status=1
 		if [ ! -f "$dir/vm.json" ]; then
 			log "profile $p ($krel): run-vm.sh wrote no report"
 			tail -n 20 "$LOGS/run-$tag-$p.log" >&2
@@ -339,19 +506,33 @@ run_kernel() {
 		fi
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
+		kiommufd_result "$dir" "$krel-$p"
+		empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
+		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
+			crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
+		fi
 		RUNS+=("$dir")
 		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
+		kruns+=("$dir")
 		log "profile $p ($krel) done in $(since "$t0") s"
 		if [ "$p" = siov ]; then
 			siov_required "$dir" "$krel"
 			siov_faults "$kdir" "$initrd" "$krel"
 		fi
 	done
+	[ "${#kruns[@]}" -gt 0 ] && kernel_coverage "$kdir" "$krel" "${kruns[@]}"
+	return 0
 }
 
 for k in "${KERNELS[@]}"; do
 	run_kernel "${k%%:*}" "${k#*:}"
 done
+
+# 5b. the kernels' coverage in one table
+if [ -d "$REPORT_DIR/vm/kernel-coverage" ] &&
+   ! vm-images/kcov-report.sh --index "$REPORT_DIR/vm/kernel-coverage" 2>"$LOGS/kcov-index.log"; then
+	kernel_fail kernel-coverage "kcov-report.sh --index failed" "$LOGS/kcov-index.log"
+fi
 
 # 6. the runs side by side
 if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
@@ -369,6 +550,13 @@ fi
 # 7. the cache keeps the newest VM_CACHE_KEEP (3) entries per kernel name
 vm-images/prune-cache.sh 2>&1 | sed 's/^/vm-check: cache: /' >&2 || true
 log "tier done in $(since "$tier_start") s (${#RUNS[@]} runs)"
+if [ "${#RUNS[@]}" -gt 0 ]; then
+	if vm_bench "$REPORT_DIR/vm/bench.json" 2>"$LOGS/bench.log"; then
+		log "bench: $(jq -c '{vm_check_wall_s, boots, empty_init_boots_s}' "$REPORT_DIR/vm/bench.json")"
+	else
+		kernel_fail bench "writing $REPORT_DIR/vm/bench.json failed" "$LOGS/bench.log"
+	fi
+fi
 
 n=$(grep -cE '^(not )?ok 0 ' "$LOGS/tap" || true)
 echo "TAP version 13"

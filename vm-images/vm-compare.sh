@@ -8,7 +8,8 @@
 # RUN_DIR: a run-vm.sh report directory (results.json, vm.json), e.g.
 # reports/vm/6.12.117-mock. Writes into OUT_DIR:
 #   index.html, merged.json  `SIOVH report merge` over the runs' results.json
-#                            (one column per run, in the order given)
+#                            (one column per run, in the order given; a link
+#                            to OUT_DIR/../kernel-coverage/ when it exists)
 #   compare.txt              which column is which kernel and profile, then
 #                            every clause whose status is not the same in
 #                            every run, with each run's status and its
@@ -40,7 +41,10 @@ for d in "$@"; do
 done
 
 mkdir -p "$OUT"
-"$SIOVH" report merge "${FILES[@]}" -o "$OUT" >/dev/null ||
+# the kernel coverage of these runs (vm-check.sh writes it first), linked
+LINK=()
+[ -f "$OUT/../kernel-coverage/index.html" ] && LINK=(--link "Kernel coverage=../kernel-coverage/index.html")
+"$SIOVH" report merge "${FILES[@]}" -o "$OUT" "${LINK[@]}" >/dev/null ||
 	die "siovh report merge failed"
 
 # One line per run: label<TAB>run name; the labels are merge's own.
@@ -48,6 +52,7 @@ jq -r '.runs[] | [.label, .file] | @tsv' "$OUT/merged.json" >"$OUT/.labels"
 
 {
 	echo "siovh VM runs side by side (matrix: index.html, data: merged.json)"
+	[ "${#LINK[@]}" -gt 0 ] && echo "Kernel coverage of these runs: ../kernel-coverage/index.html"
 	echo
 	printf '%-10s %-24s %-14s %-8s %s\n' column run kernel profile "pass/fail/skip"
 	i=0

@@ -3,7 +3,7 @@
  * `siovh report ...`: work on results.json files after the runs.
  *
  *	report html RESULTS.json... -o DIR [--trace TRACE.json]
- *		[--coverage-href URL] [--title TEXT]
+ *		[--coverage-href URL] [--title TEXT] [--link TEXT=HREF]
  *		DIR/conformance/index.html, a column per file
  *	report merge A.json B.json... -o DIR
  *		DIR/index.html (one matrix over the runs) and DIR/merged.json
@@ -49,7 +49,9 @@
 static const char report_usage[] =
 "Usage: siovh report html RESULTS.json... -o DIR [--trace TRACE.json]\n"
 "                         [--coverage-href URL] [--title TEXT]\n"
-"       siovh report merge A.json B.json... -o DIR\n"
+"                         [--link TEXT=HREF]\n"
+"       siovh report merge A.json B.json... -o DIR [--title TEXT]\n"
+"                          [--link TEXT=HREF]\n"
 "       siovh report diff OLD.json NEW.json\n"
 "       siovh report index DIR\n"
 "       siovh report trace -o TRACE.json --total TOTAL.info\n"
@@ -69,13 +71,13 @@ static const char report_usage[] =
 
 struct report_args {
 	const char *cmd;
-	const char *out, *trace, *href, *title, *total, *corpora, *summary;
+	const char *out, *trace, *href, *title, *link, *total, *corpora, *summary;
 	const char *unreachable;
 	const char *pos[MAX_POS];
 	size_t nr_pos;
 };
 
-enum { OPT_TRACE = SIOVH_CLI_LONG_ONLY, OPT_HREF, OPT_TITLE, OPT_TOTAL,
+enum { OPT_TRACE = SIOVH_CLI_LONG_ONLY, OPT_HREF, OPT_TITLE, OPT_LINK, OPT_TOTAL,
        OPT_CORPORA, OPT_SUMMARY, OPT_UNREACHABLE };
 
 static int report_opt(int opt, const char *arg, void *ctx)
@@ -87,6 +89,11 @@ static int report_opt(int opt, const char *arg, void *ctx)
 	case OPT_TRACE: a->trace = arg; return siovh_cli_nonempty(arg, "trace", "a file");
 	case OPT_HREF: a->href = arg; return 0;
 	case OPT_TITLE: a->title = arg; return 0;
+	case OPT_LINK:
+		a->link = arg;
+		if (!strchr(arg, '=') || arg[0] == '=' || !strchr(arg, '=')[1])
+			return siovh_cli_usage_error("--link '%s': expected TEXT=HREF", arg);
+		return 0;
 	case OPT_TOTAL: a->total = arg; return siovh_cli_nonempty(arg, "total", "a file");
 	case OPT_CORPORA: a->corpora = arg; return siovh_cli_nonempty(arg, "corpora", "a file");
 	case OPT_SUMMARY: a->summary = arg; return siovh_cli_nonempty(arg, "summary", "a file");
@@ -108,6 +115,7 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "coverage-href", required_argument, NULL, OPT_HREF },
 		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "link", required_argument, NULL, OPT_LINK },
 		{ "total", required_argument, NULL, OPT_TOTAL },
 		{ "corpora", required_argument, NULL, OPT_CORPORA },
 		{ "summary", required_argument, NULL, OPT_SUMMARY },
@@ -244,7 +252,8 @@ static int need_out(const struct report_args *a)
 
 static int cmd_html(const struct report_args *a)
 {
-	struct siovh_html_opts o = { .title = a->title, .coverage_href = a->href };
+	struct siovh_html_opts o = { .title = a->title, .coverage_href = a->href,
+				     .link = a->link };
 	struct loaded l = { 0 };
 	char path[PATH_MAX], err[512];
 	json_error_t jerr;
@@ -410,7 +419,8 @@ static int dump_json(FILE *f, const void *arg)
 static int merge_write(const struct report_args *a, const struct loaded *l)
 {
 	struct siovh_html_opts o = { .title = a->title ? a->title :
-				     "siovh conformance: merged runs" };
+				     "siovh conformance: merged runs",
+				     .link = a->link };
 	char path[PATH_MAX], err[512];
 	json_t *doc = merged_doc(l);
 	int ret;

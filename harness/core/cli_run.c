@@ -22,8 +22,11 @@ struct run_args {
 	const char *filter;
 	const char *report;
 	const char *faults;
+	const char *exclude;
 	struct siovh_run_opts opts;
 };
+
+enum { OPT_EXCLUDE = SIOVH_CLI_LONG_ONLY };
 
 static int parse_jobs(const char *s, unsigned int *out)
 {
@@ -84,6 +87,9 @@ static int run_opt(int opt, const char *arg, void *ctx)
 	case 'F':
 		a->faults = arg;
 		return siovh_cli_nonempty(arg, "faults", "'all' or fault names");
+	case OPT_EXCLUDE:
+		a->exclude = arg;
+		return siovh_cli_nonempty(arg, "exclude", "a file");
 	}
 	return siovh_cli_internal_error("option %d of 'run' is not handled", opt);
 }
@@ -99,6 +105,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		{ "seed", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "faults", required_argument, NULL, 'F' },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -175,6 +182,77 @@ static int stopped(int sig, bool reports_written, const sigset_t *old)
 	return SIOVH_EXIT_INTERNAL;
 }
 
+/* Is id one of the n sorted clauses? */
+static bool catalog_has(const struct siovh_clause *const *c, size_t n,
+			const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i]->id, id))
+			return true;
+	return false;
+}
+
+/* Take the clause id out of cat (if it is there). */
+static void catalog_drop(struct siovh_catalog *cat, const char *id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cat->n; i++)
+		if (strcmp(cat->clauses[i]->id, id))
+			cat->clauses[n++] = cat->clauses[i];
+	cat->n = n;
+}
+
+/*
+ * --exclude FILE: the clause IDs it lists (one per line; blank lines and
+ * lines starting with '#' ignored) leave the catalog. The VM tier uses it
+ * to run, in a fresh VM, the clauses a crashed kernel left. An ID that no
+ * registered clause has is a usage error naming FILE:LINE (a typo would
+ * otherwise run what was meant to be left out).
+ */
+static int catalog_exclude(struct siovh_catalog *cat, const char *path)
+{
+	struct siovh_catalog all = { 0 };
+	char line[512], err[512];
+	unsigned int lineno = 0;
+	int ret = 0;
+	size_t len;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return siovh_cli_usage_error("--exclude %s: %s", path, strerror(errno));
+	if (siovh_catalog_load(&all, NULL, err, sizeof(err))) {
+		ret = siovh_cli_internal_error("%s", err);
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		len = strlen(line);
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		else if (!feof(f)) {
+			ret = siovh_cli_usage_error("%s:%u: line too long", path, lineno);
+			goto out;
+		}
+		if (!len || line[0] == '#')
+			continue;
+		if (!catalog_has(all.clauses, all.n, line)) {
+			ret = siovh_cli_usage_error("%s:%u: no clause '%s'", path, lineno, line);
+			goto out;
+		}
+		catalog_drop(cat, line);
+	}
+	if (ferror(f))
+		ret = siovh_cli_usage_error("--exclude %s: read error", path);
+out:
+	siovh_catalog_free(&all);
+	fclose(f);
+	return ret;
+}
+
 /* Everything that can be wrong with the input, checked up front. */
 static int run_prepare(const struct run_args *a, struct run_state *st)
 {
@@ -196,6 +274,14 @@ static int run_prepare(const struct run_args *a, struct run_state *st)
 	if (!st->cat.n && a->filter)
 		return siovh_cli_usage_error("no clause matches --filter '%s'",
 					     a->filter);
+	if (a->exclude) {
+		ret = catalog_exclude(&st->cat, a->exclude);
+		if (ret)
+			return ret;
+		if (!st->cat.n)
+			return siovh_cli_usage_error("--exclude %s leaves no clause to run",
+						     a->exclude);
+	}
 	if (!st->cat.n)
 		return siovh_cli_internal_error("no clause is registered");
 	if (a->report && siovh_report_dir_prepare(a->report, err, sizeof(err)))

@@ -2,8 +2,8 @@
 /*
  * DIR/index.html (report.h, siovh_report_index_write): the page a reviewer
  * opens first. A row per kind of report found in DIR (conformance,
- * coverage, fuzz, bench, the VM tier's kernel runs side by side, the raw
- * files), each saying when and on what it
+ * coverage, fuzz, bench, the VM tier's kernel runs side by side and their
+ * kernel coverage, the raw files), each saying when and on what it
  * was produced, from the run metadata its JSON carries: results.json's
  * "started", "target" and "run", coverage/summary.json's "run", bench.json's
  * "run". A report that is not there says which command makes it.
@@ -242,6 +242,77 @@ static int vm_row(struct index_page *ix)
 			(long long)json_integer_value(json_object_get(sum, "clauses")));
 	if (!ret)
 		ret = html_link(w, "vm/compare/compare.txt", "which and why");
+	if (!ret && exists(ix, "vm/bench.json"))
+		ret = html_text(w, "; ");
+	if (!ret && exists(ix, "vm/bench.json"))
+		ret = html_link(w, "vm/bench.json",
+				"boot times next to an empty-init boot");
+	json_decref(doc);
+	HTRY(ret);
+	HTRY(html_end(w));
+	return html_end(w);
+}
+
+/*
+ * Kernel coverage of the VM tier (vm-images/kcov-report.sh): per kernel,
+ * the lines and branches siovh reaches in iommufd, VT-d and vfio, from
+ * vm/kernel-coverage/coverage.json.
+ */
+static const json_t *kcov_scenario(const json_t *kernel, const char *name)
+{
+	const json_t *sc;
+	size_t i;
+
+	json_array_foreach(json_object_get(kernel, "scenarios"), i, sc)
+		if (!strcmp(jstr(sc, "scenario", ""), name))
+			return sc;
+	return NULL;
+}
+
+static int kcov_dir(xmlTextWriterPtr w, const json_t *sc, const char *dir,
+		    const char *label)
+{
+	const json_t *d = json_object_get(json_object_get(sc, "dirs"), dir);
+	const json_t *l = json_object_get(json_object_get(d, "lines"), "pct");
+	const json_t *b = json_object_get(json_object_get(d, "branches"), "pct");
+
+	if (!json_is_number(l) || !json_is_number(b))
+		return html_textf(w, "%s ?", label);
+	return html_textf(w, "%s %.1f%%/%.1f%%", label, json_number_value(l),
+			  json_number_value(b));
+}
+
+static int kcov_row(struct index_page *ix)
+{
+	xmlTextWriterPtr w = ix->w;
+	const json_t *k, *sc;
+	json_t *doc;
+	size_t i;
+	int ret;
+
+	HTRY(row_start(w, "Kernel coverage (VM)", "vm/kernel-coverage/index.html",
+		       exists(ix, "vm/kernel-coverage/index.html")));
+	doc = load(ix, "vm/kernel-coverage/coverage.json");
+	if (!doc)
+		return missing(w, "make vm-check (gcov kernels: vm/kernel-coverage/)");
+	ret = provenance(w, jstr(json_object_get(doc, "run"), "date", NULL),
+			 json_object_get(doc, "run"), "kernel");
+	if (!ret)
+		ret = html_start(w, "td", NULL);
+	if (!ret)
+		ret = html_text(w, "siovh's runs, lines and branches:");
+	json_array_foreach(json_object_get(doc, "kernels"), i, k) {
+		sc = kcov_scenario(k, "siovh");
+		if (!sc || ret)
+			continue;
+		ret = html_textf(w, "%s %s:", i ? ";" : "", jstr(k, "kernel", "?"));
+		if (!ret)
+			ret = kcov_dir(w, sc, "drivers/iommu/iommufd", " iommufd");
+		if (!ret)
+			ret = kcov_dir(w, sc, "drivers/iommu/intel", ", intel");
+		if (!ret)
+			ret = kcov_dir(w, sc, "drivers/vfio", ", vfio");
+	}
 	json_decref(doc);
 	HTRY(ret);
 	HTRY(html_end(w));
@@ -285,6 +356,7 @@ static int index_page(struct index_page *ix)
 	HTRY(fuzz_row(ix));
 	HTRY(bench_row(ix));
 	HTRY(vm_row(ix));
+	HTRY(kcov_row(ix));
 	HTRY(html_end(w));
 	HTRY(raw_files(ix));
 	return html_close_doc(w, NULL);

@@ -69,6 +69,11 @@ step kernel-pci harness/core/tests/kernel_pci_test.sh "$build/siovh"
 # selftests/siov (kselftest programs) built against each cached kernel tree
 # and run on this host, on the reference, and in a scratch kernel tree.
 step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
+# the VM tier's kernel coverage report (vm-images/kcov-report.sh) on a fake
+# gcov "kernel" built on this host: no VM needed
+step vm-kcov vm-images/tests/kcov_test.sh
+# ... and its crash recovery (vm-images/resume.sh) on fabricated boots
+step vm-resume vm-images/tests/resume_test.sh "$build/siovh"
 
 # The fuzz targets (fuzz/, issue 5): every committed seed and regression
 # reproducer replayed against this build (one TAP result per file, each in
@@ -152,7 +157,7 @@ vm_step() {
 		return
 	fi
 	step vm make --no-print-directory vm-check
-	grep -E '^vm-check: (profile .*\{|kernel .* ready|qemu .* ready|fault |comparison|tier done)' "$out/vm.stderr" | sed 's/^/  vm: /'
+	grep -E '^vm-check: (profile .*\{|kernel .* ready|qemu .* ready|fault |comparison|kernel coverage|bench:|tier done)' "$out/vm.stderr" | sed 's/^/  vm: /'
 }
 vm_step
 

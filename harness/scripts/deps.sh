@@ -15,7 +15,8 @@
 #                      (libFuzzer itself comes with libclang-rt-14-dev)
 #   deps.sh --vm       and what the VM tier needs (vm-images/): the kernel
 #                      build tools, linux-source-6.12 (bookworm-security),
-#                      busybox-static, cpio, jq, QEMU >= 10 (bookworm-backports),
+#                      busybox-static, cpio, jq, lcov (kernel coverage), libcap-dev
+#                      (the kernel's iommufd selftests), QEMU >= 10 (bookworm-backports),
 #                      and the newest linux-source-7.* of trixie-backports,
 #                      fetched (not installed: its dependencies are trixie's)
 #                      into $SIOVH_CACHE/debs/ and unpacked there with dpkg -x
@@ -39,7 +40,7 @@ for arg in "$@"; do
 	--coverage) PKGS="$PKGS lcov" ;;
 	--browser) PKGS="$PKGS chromium" ;;
 	--fuzz) PKGS="$PKGS afl++ zip" ;;
-	--vm) PKGS="$PKGS busybox-static cpio rsync bc flex bison libelf-dev libssl-dev xz-utils jq linux-source-6.12"
+	--vm) PKGS="$PKGS busybox-static cpio rsync bc flex bison libelf-dev libssl-dev xz-utils jq linux-source-6.12 lcov libcap-dev"
 	      VM_QEMU=1 ;;
 	--qemu) PKGS="$PKGS ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev xz-utils"
 		QEMU_SRC=1 ;;

@@ -120,6 +120,18 @@ usage "'--help' of 'run' takes no argument" run --help=x
 usage "'NO.SUCH.*'" run --filter 'NO.SUCH.*'
 usage "'NO.SUCH.*'" list --filter 'NO.SUCH.*'
 usage "'yaml'" list --format yaml
+# --exclude FILE: IDs, one per line; an unknown ID or an unreadable file is
+# refused naming it; excluding every clause leaves nothing to run
+usage "--exclude $tmp/none.txt" run --exclude "$tmp/none.txt"
+printf '# left by a crash\n\nNO.SUCH.1\n' >"$tmp/ex-bad.txt"
+usage "$tmp/ex-bad.txt:3: no clause 'NO.SUCH.1'" run --exclude "$tmp/ex-bad.txt"
+"$siovh" list --filter 'IOASID.ALLOC.*' | awk '{ print $1 }' >"$tmp/ex-all.txt"
+usage "leaves no clause" run --filter 'IOASID.ALLOC.*' --exclude "$tmp/ex-all.txt"
+sed -n 2p "$tmp/ex-all.txt" >"$tmp/ex-one.txt"
+"$siovh" run --filter 'IOASID.ALLOC.*' --exclude "$tmp/ex-one.txt" --jobs 1 >"$tmp/out" 2>&1 &&
+	! grep -qF " $(cat "$tmp/ex-one.txt") " "$tmp/out" &&
+	grep -qF "$(($(wc -l <"$tmp/ex-all.txt") - 1)) clauses" "$tmp/out"
+ok $? "run --exclude leaves out exactly the listed clause"
 usage "'yaml'" faults --format yaml
 SIOVH_TIMEOUT_SCALE=fast usage "'fast'" run
 

@@ -122,6 +122,11 @@ grep -q '"schema": "siovh-merged/1"' "$tmp/merged/merged.json" &&
 ok $? "merged.json: schema siovh-merged/1, 7 clauses over both runs"
 grep -qF 't #1' "$tmp/merged/index.html" && grep -qF 't #2' "$tmp/merged/index.html"
 ok $? "two runs of one target get distinct column labels"
+expect 0 "index.html" report merge "$old" "$new" -o "$tmp/merged-link" \
+	--link "Kernel coverage=../kernel-coverage/index.html"
+grep -qF '<a href="../kernel-coverage/index.html">Kernel coverage</a>' "$tmp/merged-link/index.html"
+ok $? "merge --link TEXT=HREF puts that link in the page's navigation"
+expect 2 "--link 'nolink': expected TEXT=HREF" report merge "$old" -o "$tmp/m1" --link nolink
 
 # ---- html: escaping, sections ----
 expect 0 "conformance/index.html" report html "$old" "$new" -o "$tmp/html"
@@ -234,6 +239,25 @@ mkdir -p "$tmp/run/vm" && cp -r "$tmp/merged" "$tmp/run/vm/compare" &&
 	grep -qF 'href="vm/compare/compare.txt"' "$tmp/run/index.html" &&
 	grep -qF '6 of 7 clauses differ' "$tmp/run/index.html"
 ok $? "index.html links the VM runs side by side (vm/compare/) with their figures"
+echo '{}' >"$tmp/run/vm/bench.json" && "$siovh" report index "$tmp/run" >/dev/null &&
+	grep -qF 'href="vm/bench.json"' "$tmp/run/index.html"
+ok $? "index.html links the VM boot times (vm/bench.json) when there are some"
+grep -qF 'make vm-check (gcov kernels' "$tmp/run/index.html"
+ok $? "index.html without vm/kernel-coverage/ says make vm-check makes it"
+mkdir -p "$tmp/run/vm/kernel-coverage" && : >"$tmp/run/vm/kernel-coverage/index.html" &&
+	cat >"$tmp/run/vm/kernel-coverage/coverage.json" <<'EOF'
+{"run": {"date": "2026-01-01T00:00:00Z", "host": "h", "kernel": "k", "git_revision": "g"},
+ "kernels": [{"kernel": "7.3.4", "scenarios": [
+   {"scenario": "boot", "dirs": {}},
+   {"scenario": "siovh", "dirs": {
+     "drivers/iommu/iommufd": {"lines": {"pct": 61.2}, "branches": {"pct": 40.5}},
+     "drivers/iommu/intel": {"lines": {"pct": 52}, "branches": {"pct": 30.25}},
+     "drivers/vfio": {"lines": {"pct": 41.5}, "branches": {"pct": 20}}}}]}]}
+EOF
+"$siovh" report index "$tmp/run" >/dev/null &&
+	grep -qF 'href="vm/kernel-coverage/index.html"' "$tmp/run/index.html" &&
+	grep -qF '7.3.4: iommufd 61.2%/40.5%, intel 52.0%/30.2%, vfio 41.5%/20.0%' "$tmp/run/index.html"
+ok $? "index.html links the kernel coverage with siovh's figures per kernel"
 
 # ---- a real browser renders it ----
 # ---- results.json against harness/schema/siovh-results-1.schema.json ----

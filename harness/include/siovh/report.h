@@ -154,6 +154,8 @@ struct siovh_html_opts {
 	/* Coverage traceability ("siovh-trace/1", coverage.sh) or NULL. */
 	const struct json_t *trace;
 	const char *coverage_href;	/* the lcov report, relative, or NULL */
+	/* One more link in the page's navigation ("TEXT=HREF"), or NULL. */
+	const char *link;
 };
 
 /*
