@@ -29,7 +29,7 @@
 # file of any kernel version is edited and CONFIG_GCOV_PROFILE_ALL (3x
 # slower to run) stays off. After the build every one of them must have
 # .gcno files and no other directory may; the .gcno files stay in build/
-# for the host's lcov capture (vm-images/kcov-report.sh).
+# for the host's lcov capture (vm-images/kernel-coverage.sh).
 #
 # The key hashes the source version, the fragments, the compiler's version
 # and this script without its comment lines (so that documenting it does

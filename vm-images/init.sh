@@ -53,7 +53,7 @@
 # /sys/kernel/debug/gcov are saved as /out/gcov/boot.tar before anything
 # runs, /out/gcov/run.tar after siovh, kfindings and the kselftests, and
 # /out/gcov/kselftest-iommufd.tar after the kernel's iommufd selftests
-# (vm-images/kcov-report.sh turns them into lcov reports on the host).
+# (vm-images/kernel-coverage.sh turns them into lcov reports on the host).
 #
 # Then it powers the VM off (PID 1 must never exit: that is a panic).
 # Status lines start with "SIOVH-VM:" so the launcher can follow progress.

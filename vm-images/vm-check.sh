@@ -35,7 +35,7 @@
 #    bench.json), and the VM_CRASH_CHECK run is repeated with an oops
 #    injected in the guest, which must be reported and the run finished in
 #    a fresh VM (run-vm.sh, resume.sh);
-# 5b. kernel coverage of that kernel's runs (vm-images/kcov-report.sh):
+# 5b. kernel coverage of that kernel's runs (vm-images/kernel-coverage.sh):
 #    reports/vm/kernel-coverage/<release>/ (lcov/genhtml per scenario:
 #    boot, siovh, and the kernel's own iommufd selftests, which the
 #    VM_KIOMMUFD run, default linux-source-7.x:vtd, runs after siovh
@@ -372,7 +372,7 @@ kernel_coverage() {
 	local kdir=$1 krel=$2 t0 sum
 	shift 2
 	t0=$(now)
-	if sum=$(vm-images/kcov-report.sh "$kdir" "$REPORT_DIR/vm/kernel-coverage/$krel" "$@" \
+	if sum=$(vm-images/kernel-coverage.sh "$kdir" "$REPORT_DIR/vm/kernel-coverage/$krel" "$@" \
 		 2>"$LOGS/kcov-$krel.log"); then
 		printf 'ok 0 %s: kernel-coverage %s\n' "$krel" "$sum" >>"$LOGS/tap"
 		log "kernel coverage $krel in $(since "$t0") s: $sum"
@@ -530,8 +530,8 @@ done
 
 # 5b. the kernels' coverage in one table
 if [ -d "$REPORT_DIR/vm/kernel-coverage" ] &&
-   ! vm-images/kcov-report.sh --index "$REPORT_DIR/vm/kernel-coverage" 2>"$LOGS/kcov-index.log"; then
-	kernel_fail kernel-coverage "kcov-report.sh --index failed" "$LOGS/kcov-index.log"
+   ! vm-images/kernel-coverage.sh --index "$REPORT_DIR/vm/kernel-coverage" 2>"$LOGS/kernel-coverage-index.log"; then
+	kernel_fail kernel-coverage "kernel-coverage.sh --index failed" "$LOGS/kernel-coverage-index.log"
 fi
 
 # 6. the runs side by side

@@ -254,7 +254,7 @@ static int vm_row(struct index_page *ix)
 }
 
 /*
- * Kernel coverage of the VM tier (vm-images/kcov-report.sh): per kernel,
+ * Kernel coverage of the VM tier (vm-images/kernel-coverage.sh): per kernel,
  * the lines and branches siovh reaches in iommufd, VT-d and vfio, from
  * vm/kernel-coverage/coverage.json.
  */

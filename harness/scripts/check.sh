@@ -69,9 +69,9 @@ step kernel-pci harness/core/tests/kernel_pci_test.sh "$build/siovh"
 # selftests/siov (kselftest programs) built against each cached kernel tree
 # and run on this host, on the reference, and in a scratch kernel tree.
 step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
-# the VM tier's kernel coverage report (vm-images/kcov-report.sh) on a fake
+# the VM tier's kernel coverage report (vm-images/kernel-coverage.sh) on a fake
 # gcov "kernel" built on this host: no VM needed
-step vm-kcov vm-images/tests/kcov_test.sh
+step vm-kernel-coverage vm-images/tests/kernel_coverage_test.sh
 # ... and its crash recovery (vm-images/resume.sh) on fabricated boots
 step vm-resume vm-images/tests/resume_test.sh "$build/siovh"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# vm-images/kcov-report.sh without a VM: a fake kernel cache entry whose
+# vm-images/kernel-coverage.sh without a VM: a fake kernel cache entry whose
 # "kernel" is a small program built with gcov from files laid out like the
 # kernel's (drivers/iommu/iommufd, drivers/iommu/intel, drivers/vfio,
 # drivers/vfio/pci), and run directories holding the gcov tarballs a guest
@@ -12,17 +12,17 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-KCOV=$HERE/kcov-report.sh
+KCOVERAGE=$HERE/kernel-coverage.sh
 . "$HERE/../harness/core/tests/tap.sh"
 
 for t in lcov genhtml jq gcc; do
 	if ! command -v "$t" >/dev/null; then
-		printf 'ok 1 kcov-report.sh # SKIP %s not installed (harness/scripts/deps.sh --vm)\n1..1\n' "$t"
+		printf 'ok 1 kernel-coverage.sh # SKIP %s not installed (harness/scripts/deps.sh --vm)\n1..1\n' "$t"
 		exit 0
 	fi
 done
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/siovh-kcov-test.XXXXXX")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/siovh-kcoverage-test.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 src=$tmp/src
 kdir=$tmp/kernels/fake-0123
@@ -110,8 +110,8 @@ snapshot kselftest-iommufd "$tmp/runs/b" kself
 mkdir -p "$tmp/runs/nogcov"
 
 out=$tmp/report/kernel-coverage/9.9.9-fake
-"$KCOV" "$kdir" "$out" "$tmp/runs/a" "$tmp/runs/b" "$tmp/runs/nogcov" >"$tmp/out" 2>"$tmp/err"
-ok $? "kcov-report.sh over two runs (and one without gcov data) exits 0"
+"$KCOVERAGE" "$kdir" "$out" "$tmp/runs/a" "$tmp/runs/b" "$tmp/runs/nogcov" >"$tmp/out" 2>"$tmp/err"
+ok $? "kernel-coverage.sh over two runs (and one without gcov data) exits 0"
 grep -q "runs/nogcov has no gcov/boot.tar, left out" "$tmp/err"
 ok $? "a run without gcov data is left out, said so"
 [ -s "$out/boot/index.html" ] && [ -s "$out/siovh/index.html" ] && [ -s "$out/kselftest-iommufd/index.html" ]
@@ -135,22 +135,22 @@ ok $? "kselftest-iommufd: its run (b) only, with that run's boot"
 ! grep -q 'samples/x' "$out/siovh.info"
 ok $? "the report is cut to drivers/iommu and drivers/vfio"
 
-"$KCOV" --index "$tmp/report/kernel-coverage" >/dev/null 2>"$tmp/err" &&
+"$KCOVERAGE" --index "$tmp/report/kernel-coverage" >/dev/null 2>"$tmp/err" &&
 	grep -q '9.9.9-fake/siovh/index.html' "$tmp/report/kernel-coverage/index.html" &&
 	[ "$(jq -r '.kernels[0].kernel' "$tmp/report/kernel-coverage/coverage.json")" = 9.9.9-fake ] &&
 	jq -e '.run.date and .anchor_quoted.lines_pct' "$tmp/report/kernel-coverage/coverage.json" >/dev/null
 ok $? "--index: a table linking each kernel's scenarios, coverage.json with the run and the quoted anchor"
 
-"$KCOV" "$kdir" "$tmp/r2" "$tmp/runs/nogcov" >/dev/null 2>"$tmp/err"
+"$KCOVERAGE" "$kdir" "$tmp/r2" "$tmp/runs/nogcov" >/dev/null 2>"$tmp/err"
 [ $? = 1 ] && grep -q 'no run directory has gcov data' "$tmp/err" && [ ! -e "$tmp/r2" ]
 ok $? "no gcov data at all: exit 1, said so, nothing written"
 rm "$kdir/gcov-dirs"
-"$KCOV" "$kdir" "$tmp/r3" "$tmp/runs/a" >/dev/null 2>"$tmp/err"
+"$KCOVERAGE" "$kdir" "$tmp/r3" "$tmp/runs/a" >/dev/null 2>"$tmp/err"
 [ $? = 1 ] && grep -q 'gcov-dirs missing: not a gcov kernel build' "$tmp/err"
 ok $? "a kernel without gcov: exit 1 naming the missing file"
 echo "$dirs" >"$kdir/gcov-dirs"
 echo garbage >"$tmp/runs/a/gcov/boot.tar"
-"$KCOV" "$kdir" "$out" "$tmp/runs/a" >/dev/null 2>"$tmp/err"
+"$KCOVERAGE" "$kdir" "$out" "$tmp/runs/a" >/dev/null 2>"$tmp/err"
 [ $? = 1 ] && grep -q 'boot.tar' "$tmp/err" && [ -s "$out/siovh/index.html" ]
 ok $? "a broken tarball: exit 1 naming it, the previous report kept"
 

@@ -3,8 +3,8 @@
 #
 # Kernel coverage of the VM runs (vm-check.sh, after each kernel's runs):
 #
-#   vm-images/kcov-report.sh KERNEL_DIR OUT_DIR RUN_DIR...
-#   vm-images/kcov-report.sh --index ROOT
+#   vm-images/kernel-coverage.sh KERNEL_DIR OUT_DIR RUN_DIR...
+#   vm-images/kernel-coverage.sh --index ROOT
 #
 # KERNEL_DIR: a vm-images/build-kernel.sh cache entry built with gcov
 # (gcov-dirs, the .gcno files in build/). RUN_DIR: run-vm.sh report
@@ -36,7 +36,7 @@
 # that built the kernel, whose version the kernel's cache key has.
 set -euo pipefail
 
-die() { echo "kcov-report.sh: $*" >&2; exit 1; }
+die() { echo "kernel-coverage.sh: $*" >&2; exit 1; }
 
 # The measurement of the kernel's iommufd selftests on 7.3 (quoted
 # next to ours; drivers/iommu/iommufd without selftest.c).
@@ -189,12 +189,12 @@ EOF
 }
 
 if [ "${1:-}" = --index ]; then
-	[ $# -eq 2 ] || die "usage: kcov-report.sh --index ROOT"
+	[ $# -eq 2 ] || die "usage: kernel-coverage.sh --index ROOT"
 	index "$2"
 	exit 0
 fi
 
-[ $# -ge 3 ] || die "usage: kcov-report.sh KERNEL_DIR OUT_DIR RUN_DIR..."
+[ $# -ge 3 ] || die "usage: kernel-coverage.sh KERNEL_DIR OUT_DIR RUN_DIR..."
 KDIR=$1
 OUT=$2
 shift 2
@@ -202,7 +202,7 @@ shift 2
 DIRS=$(cat "$KDIR/gcov-dirs")
 SRC=$(cat "$KDIR/source")
 KREL=$(cat "$KDIR/release")
-T=$(mktemp -d "${TMPDIR:-/tmp}/siovh-kcov.XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/siovh-kcoverage.XXXXXX")
 trap 'rm -rf "$T" "$OUT.tmp"' EXIT
 
 # the .gcno tree (a copy: captures add .gcda files next to them)
@@ -222,7 +222,7 @@ n=0
 for r in "$@"; do
 	name=${r%/}
 	name=${name##*/}
-	[ -f "$r/gcov/boot.tar" ] || { echo "kcov-report.sh: $r has no gcov/boot.tar, left out" >&2; continue; }
+	[ -f "$r/gcov/boot.tar" ] || { echo "kernel-coverage.sh: $r has no gcov/boot.tar, left out" >&2; continue; }
 	n=$((n + 1))
 	unpack "$r/gcov/boot.tar" "$T/runs/$n/boot"
 	BOOT+=("$T/runs/$n/boot") BOOT_RUNS+=("$name")
