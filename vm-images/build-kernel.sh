@@ -183,7 +183,8 @@ build() {
 	local out=$1 obj=$1/build
 	local -a mk=(make -C "$SRC" O="$obj" -j"$JOBS")
 	# per directory: "y" when kbuild's $(obj) is one of GCOV_DIRS
-	local gcov="GCOV_PROFILE=\$(if \$(filter ${GCOV_DIRS},\$(obj)),y)"
+	local in_dirs="\$(filter ${GCOV_DIRS},\$(obj))"
+	local -a inst=("GCOV_PROFILE=\$(if $in_dirs,y)")
 
 	# The objects of an interrupted build of this very key are reused.
 	rm -rf "$out/headers" "$out/bzImage" "$out/config"
@@ -193,8 +194,18 @@ build() {
 	cat "${FRAGMENTS[@]}" >>"$obj/.config"
 	"${mk[@]}" olddefconfig >>"$out/build.log" 2>&1 || die "make olddefconfig failed (see $out/build.log)"
 	verify_config "$obj/.config" || die "config fragment not satisfied (see above)"
+	# The fuzz variant's KCOV and KASAN instrument the same directories
+	# only: the fuzzer is steered by their edges, not the whole kernel's,
+	# and checking their memory accesses alone keeps a TCG guest fast
+	# (both whole-kernel: 44 execs/s against 381 without, make fuzz-kernel
+	# on 7.3). Other directories get "n", which also overrides their own
+	# KCOV_INSTRUMENT/KASAN_SANITIZE := n, to the same effect.
+	grep -qx 'CONFIG_KCOV=y' "$obj/.config" &&
+		inst+=("KCOV_INSTRUMENT=\$(if $in_dirs,y,n)")
+	grep -qx 'CONFIG_KASAN=y' "$obj/.config" &&
+		inst+=("KASAN_SANITIZE=\$(if $in_dirs,y,n)")
 	log "building bzImage with make -j$JOBS (log: $out/build.log)"
-	"${mk[@]}" "$gcov" bzImage >>"$out/build.log" 2>&1 || {
+	"${mk[@]}" "${inst[@]}" bzImage >>"$out/build.log" 2>&1 || {
 		tail -n 30 "$out/build.log" >&2
 		die "make bzImage failed (see $out/build.log)"
 	}
