@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "ioasid_internal.h"
 
 static int init_recursive_mutex(pthread_mutex_t *lock)
@@ -39,7 +40,7 @@ struct ioasid_core *ioasid_core_create(uint32_t capacity, int fault)
 		errno = EINVAL;
 		return NULL;
 	}
-	core = calloc(1, sizeof(*core));
+	core = ref_calloc(1, sizeof(*core));
 	if (!core)
 		return NULL;
 	core->capacity = capacity;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/viommu/viommu.h"
 #include "iommufd_internal.h"
 
@@ -46,7 +47,7 @@ static int area_grow(struct area_set *s)
 	size_t cap = s->cap ? s->cap * 2 : 8;
 	struct iopt_area *v;
 
-	v = realloc(s->v, cap * sizeof(*v));
+	v = ref_realloc(s->v, cap * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	s->v = v;

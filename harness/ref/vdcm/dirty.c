@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/viommu/viommu.h"
 #include "vdcm_internal.h"
 
@@ -41,7 +42,7 @@ static int report_map(struct vdcm_vdev *vdev, const struct vdcm_map *m,
 	if (lo >= hi)
 		return 0;
 	pages = (hi - lo) / VDEV_PAGE_SIZE;
-	bits = calloc((pages + 63) / 64, sizeof(*bits));
+	bits = ref_calloc((pages + 63) / 64, sizeof(*bits));
 	if (!bits)
 		return -ENOMEM;
 	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_NOT_CLEARED))
@@ -107,7 +108,7 @@ static void dirty_clear(struct vdcm_vdev *vdev)
 		r.iova = vdev->maps[i].iova;
 		r.length = vdev->maps[i].size;
 		r.page_size = VDEV_PAGE_SIZE;
-		scratch = calloc((r.length / VDEV_PAGE_SIZE + 63) / 64, 8);
+		scratch = ref_calloc((r.length / VDEV_PAGE_SIZE + 63) / 64, 8);
 		if (!scratch)
 			continue;
 		viommu_read_and_clear_dirty(vdev->vdcm->iommu, vdev->domain,

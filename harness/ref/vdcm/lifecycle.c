@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/ioasid/ioasid.h"
 #include "harness/ref/viommu/viommu.h"
 #include "vdcm_internal.h"
@@ -42,7 +43,7 @@ struct vdcm *vdcm_create(const struct vdcm_params *params)
 		errno = EINVAL;
 		return NULL;
 	}
-	vdcm = calloc(1, sizeof(*vdcm));
+	vdcm = ref_calloc(1, sizeof(*vdcm));
 	if (!vdcm)
 		return NULL;
 	vdcm->parent = params->parent;
@@ -264,7 +265,7 @@ int vdcm_vdev_create(struct vdcm *vdcm, const char *type,
 		return -EINVAL;
 	if (vdev_by_uuid(vdcm, uuid) && !vdcm_fault(vdcm, VDCM_FAULT_DUP_UUID))
 		return -EEXIST;
-	vdev = calloc(1, sizeof(*vdev));
+	vdev = ref_calloc(1, sizeof(*vdev));
 	if (!vdev)
 		return -ENOMEM;
 	vdev->vdcm = vdcm;

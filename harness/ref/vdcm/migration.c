@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "vdcm_internal.h"
 
 #define MIG_MAGIC	0x4d444356u	/* "VCDM" */
@@ -249,7 +250,7 @@ static int mig_load_fd(struct vdcm_vdev *vdev, int fd, off_t size)
 	if (size != (off_t)(sizeof(b) + len))
 		return -EINVAL;
 	if (len) {
-		held = malloc(len);
+		held = ref_malloc(len);
 		if (!held)
 			return -ENOMEM;
 		if (pread(fd, held, len, sizeof(b)) != (ssize_t)len)
