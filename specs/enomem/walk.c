@@ -46,7 +46,8 @@ unsigned int enomem_walk(struct siovh_check *check,
 		if (!ret)
 			FAIL_FATAL("%s succeeded with allocation %u failing: nothing can be checked after that",
 				   op->what, n);
-		op->unchanged(check, ctx);
+		if (op->unchanged)
+			op->unchanged(check, ctx);
 		if (siovh_check_failed(check))
 			FAIL_FATAL("%s: the state after allocation %u failed is not the state before",
 				   op->what, n);

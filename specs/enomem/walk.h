@@ -26,7 +26,11 @@ struct enomem_op {
 	const char *what;		/* "IOMMU_IOAS_MAP", for messages */
 	/* The operation: 0 or -errno. */
 	int (*call)(struct siovh_check *check, void *ctx);
-	/* After a failed call: EXPECT the state to be what it was before. */
+	/*
+	 * After a failed call: EXPECT the state to be what it was before.
+	 * NULL when the call that finally succeeds is what shows it (a
+	 * report that must still give everything the failed ones did not).
+	 */
 	void (*unchanged)(struct siovh_check *check, void *ctx);
 	/*
 	 * After a call that succeeded although an allocation failed (it

@@ -249,6 +249,8 @@ static int alloc_locked(struct ioasid_core *core, struct ioasid_set *set,
 		ioasid_lock(core);
 	}
 
+	if (ioasid_fault(core, IOASID_FAULT_ALLOC_ENOMEM_LOSES_ID))
+		id_bitmap_set(&core->used, id);	/* the bug: before the entry */
 	e = id_table_get(&core->ids, id);
 	if (!e)
 		return -ENOMEM;

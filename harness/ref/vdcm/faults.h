@@ -195,7 +195,17 @@
 	X(DEVICE_INFO_ARGSZ, "device-info-argsz",			\
 	  "VFIO_DEVICE_GET_INFO answers an argsz shorter than its struct") \
 	X(QUEUE_VECTOR_UNCHECKED, "queue-vector-unchecked",		\
-	  "a queue's vector register takes 0 or a value beyond maxQ")
+	  "a queue's vector register takes 0 or a value beyond maxQ")	\
+	X(DIRTY_ENOMEM_CLEARS, "dirty-enomem-clears",			\
+	  "a dirty report that fails for memory has cleared earlier mappings' bits") \
+	X(DIRTY_START_ENOMEM_OK, "dirty-start-enomem-ok",		\
+	  "DMA_LOGGING_START starts though clearing the old dirty bits failed for memory") \
+	X(CREATE_ENOMEM_TAKES_ADIS, "create-enomem-takes-adis",	\
+	  "create takes its ADIs before its allocations and keeps them when one fails") \
+	X(OPEN_ENOMEM_MARKS_OPEN, "open-enomem-marks-open",		\
+	  "open marks the VDEV assigned first and leaves it so when an allocation fails") \
+	X(GPASID_ENOMEM_RECORDED, "gpasid-enomem-recorded",		\
+	  "a guest PASID is recorded before its spid mapping and stays so when that fails for memory")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

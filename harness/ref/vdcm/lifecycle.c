@@ -252,6 +252,32 @@ void vdcm_vdev_defaults(struct vdcm_vdev *vdev)
 	vdcm_irq_init(vdev);
 }
 
+/* A new VDEV's resources: its in-flight table (the caller frees it on
+ * failure), then its ADIs. */
+static int pin_then_adis(struct vdcm *vdcm, struct vdcm_vdev *vdev)
+{
+	int ret = vdcm_pin_init(vdev);
+
+	return ret ? ret : vdcm_adis_take(vdcm, vdev, vdev->type->nr_adis);
+}
+
+/* Fault create-enomem-takes-adis: ADIs first, and an allocation failing
+ * after that leaves them taken (by no VDEV: lost to the pool). */
+static int adis_then_pin(struct vdcm *vdcm, struct vdcm_vdev *vdev)
+{
+	uint32_t i;
+	int ret = vdcm_adis_take(vdcm, vdev, vdev->type->nr_adis);
+
+	if (ret)
+		return ret;
+	ret = vdcm_pin_init(vdev);
+	for (i = 0; ret && i < vdev->cur_queues; i++) {
+		vdcm->adi_owner[vdev->adi[i]] = NULL;
+		vdcm->leaked |= 1ull << vdev->adi[i];
+	}
+	return ret;
+}
+
 int vdcm_vdev_create(struct vdcm *vdcm, const char *type,
 		     const uint8_t uuid[16], struct vdcm_vdev **out)
 {
@@ -271,10 +297,10 @@ int vdcm_vdev_create(struct vdcm *vdcm, const char *type,
 	vdev->vdcm = vdcm;
 	vdev->type = ty;
 	memcpy(vdev->uuid, uuid, sizeof(vdev->uuid));
-	ret = vdcm_pin_init(vdev);
-	if (ret)
-		goto err_free;
-	ret = vdcm_adis_take(vdcm, vdev, ty->nr_adis);
+	if (vdcm_fault(vdcm, VDCM_FAULT_CREATE_ENOMEM_TAKES_ADIS))
+		ret = adis_then_pin(vdcm, vdev);
+	else
+		ret = pin_then_adis(vdcm, vdev);
 	if (ret)
 		goto err_free;
 	vdcm_vdev_defaults(vdev);
@@ -402,6 +428,8 @@ int vdcm_vdev_open(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 		return ret;
 	if (vdev->open)
 		return vdcm_fault(vdcm, VDCM_FAULT_SECOND_OPEN) ? 0 : -EBUSY;
+	if (vdcm_fault(vdcm, VDCM_FAULT_OPEN_ENOMEM_MARKS_OPEN))
+		vdev->open = true;	/* the bug: never undone below */
 	ret = vdcm_pasid_set(vdcm);
 	if (ret)
 		return ret;
