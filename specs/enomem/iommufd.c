@@ -93,10 +93,45 @@ static void copy_undo(struct siovh_check *check, void *p)
 	EXPECT_EQ(unmap_all(check, ((struct ioas_ctx *)p)->dst), 4 * PG);
 }
 
+/* Two allowed ranges of dst, both inside what it can use. */
+static int allow_call(struct siovh_check *check, void *p)
+{
+	struct ioas_ctx *c = p;
+	struct iommu_iova_range v[2] = {
+		{ c->base, c->base + 16 * PG - 1 },
+		{ c->base + 64 * PG, c->base + 128 * PG - 1 },
+	};
+
+	return ioas_allow(check, c->dst, v, 2);
+}
+
+/*
+ * Where an automatic MAP of one page into dst lands ("MAP will only
+ * allocate within the allowed IOVAs if they are present"); unmapped again.
+ */
+static uint64_t auto_iova(struct siovh_check *check, struct ioas_ctx *c)
+{
+	uint64_t iova = 0;
+
+	ASSERT_OK(ioas_map(check, c->dst, RW, c->buf, PG, &iova));
+	EXPECT_EQ(unmap_all(check, c->dst), PG);
+	return iova;
+}
+
+/* The allowed list is still the one set before: [base + 256 pages, +256). */
+static void allow_same(struct siovh_check *check, void *p)
+{
+	struct ioas_ctx *c = p;
+	uint64_t iova = auto_iova(check, c);
+
+	EXPECT_GE(iova, c->base + 256 * PG);
+	EXPECT_LT(iova, c->base + 512 * PG);
+}
+
 SIOVH_CLAUSE(enomem_ioas,
 	.id = "IOMMUFD.ENOMEM.1", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "IOAS_ALLOC, IOAS_MAP and IOAS_COPY whose memory allocation fails (each allocation in turn) return -ENOMEM and leave no partial object: no new object ID, nothing mapped in the destination IOAS, the source unchanged",
-	.source = SRC_FD_ENOMEM "; " SRC_H("IOMMU_IOAS_ALLOC, IOMMU_IOAS_MAP, IOMMU_IOAS_COPY"),
+	.title = "IOAS_ALLOC, IOAS_MAP, IOAS_COPY and IOAS_ALLOW_IOVAS whose memory allocation fails (each allocation in turn) return -ENOMEM and leave no partial object: no new object ID, nothing mapped in the destination IOAS, the source unchanged, the usable IOVA ranges as before",
+	.source = SRC_FD_ENOMEM "; " SRC_H("IOMMU_IOAS_ALLOC, IOMMU_IOAS_MAP, IOMMU_IOAS_COPY, IOMMU_IOAS_ALLOW_IOVAS"),
 	.needs = NEEDS_FD_ENOMEM)
 {
 	static const struct enomem_op alloc_op = {
@@ -108,7 +143,12 @@ SIOVH_CLAUSE(enomem_ioas,
 	static const struct enomem_op copy_op = {
 		"IOMMU_IOAS_COPY", copy_call, copy_same, copy_undo,
 	};
+	static const struct enomem_op allow_op = {
+		"IOMMU_IOAS_ALLOW_IOVAS", allow_call, allow_same, NULL,
+	};
+	struct iommu_iova_range before = { 0, 0 };
 	struct ioas_ctx c = { 0 };
+	uint64_t iova;
 
 	c.src = must_ioas(check);
 	c.dst = must_ioas(check);
@@ -123,6 +163,14 @@ SIOVH_CLAUSE(enomem_ioas,
 	enomem_walk(check, &copy_op, &c);
 	EXPECT_EQ(unmap_all(check, c.dst), 4 * PG);
 	EXPECT_EQ(unmap_all(check, c.src), 4 * PG);
+	before.start = c.base + 256 * PG;
+	before.last = c.base + 512 * PG - 1;
+	ASSERT_OK(ioas_allow(check, c.dst, &before, 1));
+	enomem_walk(check, &allow_op, &c);
+	iova = auto_iova(check, &c);
+	EXPECT_TRUE((iova >= c.base && iova < c.base + 16 * PG) ||
+		    (iova >= c.base + 64 * PG && iova < c.base + 128 * PG));
+	EXPECT_OK(ioas_allow(check, c.dst, NULL, 0));
 }
 
 /* ---- IOMMUFD.ENOMEM.2: HWPT_ALLOC, FAULT_QUEUE_ALLOC, MAP into HWPTs ---- */

@@ -231,3 +231,63 @@ SIOVH_CLAUSE(enomem_vdev_dma,
 	free(c.va);
 	vd_down(check, &c.d);
 }
+
+/* ---- VDCM.ENOMEM.3: pinning a portal descriptor's pages ---- */
+
+#define PIOVA 0x800000ull
+
+struct pin_ctx {
+	const struct siovh_profile *p;
+	struct leak_snap before;
+	struct vd d;
+	struct dma_buf b;
+};
+
+/* Copy 64 bytes from page 0 to page 1, the record in page 2. */
+static int pin_call(struct siovh_check *check, void *ctx)
+{
+	struct pin_ctx *c = ctx;
+	struct siovdev_desc x;
+
+	(void)check;
+	memset(cr_at(&c->b, PIOVA + 2 * PAGE_4K), 0, SIOVDEV_CR_SIZE);
+	desc_copy(&x, PIOVA, PIOVA + PAGE_4K, 64, PIOVA + 2 * PAGE_4K,
+		  SIOVDEV_DF_COMPLETION, 0x9e11);
+	return desc_submit(&c->d, 0, &x);
+}
+
+/* Refused before the device saw it: no DMA, no record, nothing pinned. */
+static void pin_same(struct siovh_check *check, void *ctx)
+{
+	struct pin_ctx *c = ctx;
+
+	EXPECT_EQ(c->b.va[PAGE_4K], 0);
+	EXPECT_EQ(cr_at(&c->b, PIOVA + 2 * PAGE_4K)->status, SIOVDEV_CS_NONE);
+	leak_expect(check, c->p, &c->before,
+		    "a descriptor whose pinning failed for memory");
+}
+
+SIOVH_CLAUSE(enomem_vdev_pin,
+	.id = "VDCM.ENOMEM.3", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a portal descriptor whose pages cannot be pinned for lack of memory (each allocation in turn) is refused with -ENOMEM before the device sees it: no DMA, no completion record, nothing left pinned; the same descriptor then runs",
+	.source = SRC_PINNING " (pin on submission); " SRC_VD_ENOMEM,
+	.needs = NEEDS_ENGINE | NEEDS_FAIL_NTH)
+{
+	static const struct enomem_op pin_op = {
+		"portal write", pin_call, pin_same, NULL,
+	};
+	struct pin_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.p = must_profile(check);
+	must_portal(check, &c.p->types[0]);
+	vd_up(check, &c.p->types[0], &c.d, 1);
+	q_enable(check, &c.d, 0);
+	dma_map(check, &c.d, &c.b, PIOVA, 3 * PAGE_4K);
+	memset(c.b.va, 0x5a, 64);
+	leak_snap(check, c.p, &c.before);
+	enomem_walk(check, &pin_op, &c);
+	EXPECT_EQ(c.b.va[PAGE_4K + 63], 0x5a);
+	EXPECT_EQ(cr_at(&c.b, PIOVA + 2 * PAGE_4K)->status, SIOVDEV_CS_SUCCESS);
+	vd_down(check, &c.d);
+}

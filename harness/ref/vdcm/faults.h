@@ -205,7 +205,9 @@
 	X(OPEN_ENOMEM_MARKS_OPEN, "open-enomem-marks-open",		\
 	  "open marks the VDEV assigned first and leaves it so when an allocation fails") \
 	X(GPASID_ENOMEM_RECORDED, "gpasid-enomem-recorded",		\
-	  "a guest PASID is recorded before its spid mapping and stays so when that fails for memory")
+	  "a guest PASID is recorded before its spid mapping and stays so when that fails for memory") \
+	X(PIN_ENOMEM_RUNS, "pin-enomem-runs",				\
+	  "a portal descriptor whose pinning failed for memory still goes to the ADI")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
