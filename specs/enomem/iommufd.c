@@ -287,7 +287,7 @@ static void map_hwpt_undo(struct siovh_check *check, void *p)
 
 SIOVH_CLAUSE(enomem_hwpt,
 	.id = "IOMMUFD.ENOMEM.2", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "HWPT_ALLOC (paging and nested), FAULT_QUEUE_ALLOC and an IOAS_MAP mirrored into a HWPT whose memory allocation fails (each in turn) return -ENOMEM and leave no partial object: no new ID, no reference on the IOAS, parent or fault queue they name (each can be destroyed), no mapping, the device's DMA as before",
+	.title = "HWPT_ALLOC (paging and nested), FAULT_QUEUE_ALLOC and an IOAS_MAP mirrored into HWPTs whose memory allocation fails (each in turn) return -ENOMEM and leave no partial object: no new ID, no reference on the IOAS, parent or fault queue they name (each can be destroyed), no mapping in the IOAS or its HWPTs (the same MAP then succeeds), the device's DMA as before",
 	.source = SRC_FD_ENOMEM "; " SRC_H("IOMMU_HWPT_ALLOC, IOMMU_FAULT_QUEUE_ALLOC, IOMMU_IOAS_MAP"),
 	.needs = NEEDS_VSVA_ENOMEM)
 {
@@ -307,6 +307,8 @@ SIOVH_CLAUSE(enomem_hwpt,
 		map_hwpt_undo,
 	};
 	struct hwpt_ctx c;
+	uint64_t iova;
+	unsigned int i;
 
 	memset(&c, 0, sizeof(c));
 	vs_up(check, &c.s);
@@ -324,6 +326,12 @@ SIOVH_CLAUSE(enomem_hwpt,
 	EXPECT_OK(obj_destroy(check, c.made));
 	enomem_walk(check, &queue_op, &c);
 	EXPECT_OK(obj_destroy(check, c.made));
+	/* many areas already (the reference's area array is full at 8): the
+	 * map's own bookkeeping must grow too */
+	for (i = 0; i < 7; i++) {
+		iova = MAP_FAR + (64 + 2 * i) * PG;
+		ASSERT_OK(ioas_map(check, c.s.ioas, FIXED, c.buf, PG, &iova));
+	}
 	enomem_walk(check, &map_op, &c);
 	/* the new mapping reaches the device through its HWPT */
 	map_hwpt_undo(check, &c);

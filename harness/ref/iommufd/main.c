@@ -155,6 +155,8 @@ struct iommufd_obj *iommufd_obj_new(struct iommufd_ctx *ctx,
 		obj->ioas.mirror.iommu = ctx->plat.iommu;
 		obj->ioas.mirror.skip_unmap =
 			iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_UNMAP_STALE);
+		obj->ioas.mirror.mirror_first =
+			iommufd_fault(ctx, IOMMUFD_FAULT_MAP_MIRROR_FIRST);
 		obj->ioas.areas.mirror = &obj->ioas.mirror;
 	}
 	ctx->objs[slot] = obj;
