@@ -207,7 +207,11 @@
 	X(GPASID_ENOMEM_RECORDED, "gpasid-enomem-recorded",		\
 	  "a guest PASID is recorded before its spid mapping and stays so when that fails for memory") \
 	X(PIN_ENOMEM_RUNS, "pin-enomem-runs",				\
-	  "a portal descriptor whose pinning failed for memory still goes to the ADI")
+	  "a portal descriptor whose pinning failed for memory still goes to the ADI") \
+	X(SET_IRQS_PARTIAL, "set-irqs-partial",				\
+	  "SET_IRQS DATA_EVENTFD arms the vectors before a bad descriptor in its list") \
+	X(RESUME_LENGTH_LOOSE, "resume-length-loose",			\
+	  "RESUMING -> STOP loads a stream with bytes past the state, or cut in its held descriptors")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

@@ -247,7 +247,8 @@ static int mig_load_fd(struct vdcm_vdev *vdev, int fd, off_t size)
 	    b.nr_held >= vdev->max_inflight)
 		return -EINVAL;
 	len = b.nr_held * sizeof(*held);
-	if (size != (off_t)(sizeof(b) + len))
+	if (size != (off_t)(sizeof(b) + len) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_LENGTH_LOOSE))
 		return -EINVAL;
 	if (len) {
 		held = ref_malloc(len);
