@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.ENOMEM 1-3: /dev/iommu ioctls whose memory allocation fails
- * return -ENOMEM and leave nothing behind: no object under a new ID, no
- * mapping, no reference on the objects they name, no attachment. Each
- * allocation of the ioctl is made to fail in turn (walk.h).
+ * IOMMUFD.ENOMEM 1-2, VSVA.ENOMEM.1: /dev/iommu ioctls and guest PASID
+ * attaches whose memory allocation fails return -ENOMEM and leave nothing
+ * behind: no object under a new ID, no mapping, no reference on the
+ * objects they name, no attachment. Each allocation of the call is made to
+ * fail in turn (walk.h).
  */
 #include <string.h>
 
@@ -130,7 +131,7 @@ static void allow_same(struct siovh_check *check, void *p)
 
 SIOVH_CLAUSE(enomem_ioas,
 	.id = "IOMMUFD.ENOMEM.1", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "IOAS_ALLOC, IOAS_MAP, IOAS_COPY and IOAS_ALLOW_IOVAS whose memory allocation fails (each allocation in turn) return -ENOMEM and leave no partial object: no new object ID, nothing mapped in the destination IOAS, the source unchanged, the usable IOVA ranges as before",
+	.title = "IOAS_ALLOC, IOAS_MAP, IOAS_COPY and IOAS_ALLOW_IOVAS whose memory allocation fails (each allocation in turn) return -ENOMEM and leave no partial object: no new object ID, nothing mapped in the destination IOAS, the source unchanged, the allowed IOVA list as before (automatic MAP still places inside it)",
 	.source = SRC_FD_ENOMEM "; " SRC_H("IOMMU_IOAS_ALLOC, IOMMU_IOAS_MAP, IOMMU_IOAS_COPY, IOMMU_IOAS_ALLOW_IOVAS"),
 	.needs = NEEDS_FD_ENOMEM)
 {
@@ -338,7 +339,11 @@ SIOVH_CLAUSE(enomem_hwpt,
 	EXPECT_EQ(vs_copy(check, &c.s, false, 0, 1, 2, 0), SIOVDEV_CS_SUCCESS);
 }
 
-/* ---- IOMMUFD.ENOMEM.3: attach a PASID ---- */
+/*
+ * ---- VSVA.ENOMEM.1: attach a guest PASID ----
+ * The VDCM's vSVA PASID management (guest PASID -> host PASID) is what
+ * allocates here, so the clause is the vdev facet's, as the VSVA ones are.
+ */
 
 struct attach_ctx {
 	struct vs s;
@@ -369,9 +374,9 @@ static void attach_undo(struct siovh_check *check, void *p)
 }
 
 SIOVH_CLAUSE(enomem_attach,
-	.id = "IOMMUFD.ENOMEM.3", .level = SIOVH_MUST, .facet = "iommufd",
+	.id = "VSVA.ENOMEM.1", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "a PASID attach (VFIO_DEVICE_ATTACH_IOMMUFD_PT with a guest PASID) whose memory allocation fails (each in turn) returns -ENOMEM and leaves the PASID attached nowhere and free to attach again, the device's other attachment working",
-	.source = SRC_FD_ENOMEM "; " SRC_VFIO_H("VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)") "; " SRC_VSVA("Sanitize User Requests"),
+	.source = SEED000 "\"Intel Scalable IOV & vSVA\" (guest PASID -> host PASID); " SRC_VFIO_H("VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)") "; " SRC_ENOMEM_DERIVED,
 	.needs = NEEDS_VSVA_ENOMEM)
 {
 	static const struct enomem_op attach_op = {
