@@ -211,7 +211,9 @@
 	X(SET_IRQS_PARTIAL, "set-irqs-partial",				\
 	  "SET_IRQS DATA_EVENTFD arms the vectors before a bad descriptor in its list") \
 	X(RESUME_LENGTH_LOOSE, "resume-length-loose",			\
-	  "RESUMING -> STOP loads a stream with bytes past the state, or cut in its held descriptors")
+	  "RESUMING -> STOP loads a stream with bytes past the state, or cut in its held descriptors") \
+	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
+	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

@@ -271,12 +271,17 @@ out:
 static int mig_resume_end(struct vdcm_vdev *vdev)
 {
 	struct stat st;
-	int fd = vdev->mig.resume_fd;
+	int fd = vdev->mig.resume_fd, ret;
 
 	if (fstat(fd, &st))
 		return -errno;
-	if (st.st_size && mig_load_fd(vdev, fd, st.st_size) &&
-	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ACCEPTS_GARBAGE))
+	ret = st.st_size ? mig_load_fd(vdev, fd, st.st_size) : 0;
+	/* Out of memory is no verdict on the stream: the VDEV stays in
+	 * RESUMING with what was written, and the VMM may retry. */
+	if (ret == -ENOMEM &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ENOMEM_EINVAL))
+		return ret;
+	if (ret && !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ACCEPTS_GARBAGE))
 		return -EINVAL;
 	close(fd);
 	vdev->mig.resume_fd = -1;
