@@ -161,23 +161,6 @@ int vdcm_available_instances(struct vdcm *vdcm, const char *type,
 	return 0;
 }
 
-int vdcm_type_info(struct vdcm *vdcm, const char *type, const char **name,
-		   const char **description, unsigned int *nr_adis)
-{
-	const struct vdcm_type *ty = vdcm_type_find(type);
-
-	(void)vdcm;
-	if (!ty)
-		return -EINVAL;
-	if (name)
-		*name = ty->name;
-	if (description)
-		*description = ty->description;
-	if (nr_adis)
-		*nr_adis = ty->nr_adis;
-	return 0;
-}
-
 /* ---- The ADI pool ---- */
 
 static bool adi_takeable(const struct vdcm *vdcm, uint32_t adi)
