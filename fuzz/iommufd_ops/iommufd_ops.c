@@ -59,6 +59,7 @@
  * dereferenced (iommufd.h: pages are tracked, not pinned).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -556,6 +557,35 @@ static void op_allow(struct run *r)
 }
 
 /*
+ * Is the 64-bit word at off of cmd's struct a user pointer the reference
+ * dereferences? Those get 0 or the scratch buffer only: two small words
+ * there made a wild pointer (0x1 as IOVA_RANGES' allowed_iovas crashed
+ * the reference, which cannot see the kernel's -EFAULT).
+ */
+static bool is_user_pointer(unsigned long cmd, uint32_t off)
+{
+	static const struct {
+		unsigned long cmd;
+		uint32_t off;
+	} ptrs[] = {
+		{ IOMMU_IOAS_ALLOW_IOVAS,
+		  offsetof(struct iommu_ioas_allow_iovas, allowed_iovas) },
+		{ IOMMU_IOAS_IOVA_RANGES,
+		  offsetof(struct iommu_ioas_iova_ranges, allowed_iovas) },
+		{ IOMMU_HWPT_ALLOC, offsetof(struct iommu_hwpt_alloc, data_uptr) },
+		{ IOMMU_GET_HW_INFO, offsetof(struct iommu_hw_info, data_uptr) },
+		{ IOMMU_HWPT_INVALIDATE,
+		  offsetof(struct iommu_hwpt_invalidate, data_uptr) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ptrs) / sizeof(ptrs[0]); i++)
+		if (ptrs[i].cmd == cmd && ptrs[i].off == off)
+			return true;
+	return false;
+}
+
+/*
  * Any ioctl number with a struct of any size: u32 words get raw values
  * (the flags word at offset 4 any 32 bits, the others small numbers or
  * live IDs), 64-bit words 0 or a pointer into the scratch buffer.
@@ -577,7 +607,7 @@ static void op_generic(struct run *r)
 	memcpy(c.arg + 4, &w, 4);
 	for (off = 8; off + 8 <= c.size; off += 8) {
 		b = fz_u8(&r->in);
-		if (b < 96) {		/* two small words */
+		if (b < 96 && !is_user_pointer(c.cmd, off)) { /* two small words */
 			w = b & 1 ? pick_id(r) : fz_u8(&r->in);
 			memcpy(c.arg + off, &w, 4);
 			w = fz_u8(&r->in);

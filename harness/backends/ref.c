@@ -46,6 +46,7 @@
 #include "harness/backends/ref.h"
 #include "harness/backends/ref_internal.h"
 #include "harness/backends/vfio_parent.h"
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/iommufd/iommufd.h"
 #include "harness/ref/kvm/kvm_pasid.h"
 #include "harness/ref/ioasid/ioasid.h"
@@ -62,7 +63,8 @@
 		      SIOVH_FEAT_IOASID_THREADS | SIOVH_FEAT_VFIO_DEVICE | \
 		      SIOVH_FEAT_PCI_CONFIG | SIOVH_FEAT_TEST_VDEV | \
 		      SIOVH_FEAT_VDEV_MIGRATION | SIOVH_FEAT_VDEV_DIRTY | \
-		      SIOVH_FEAT_REF_ENGINE | SIOVH_FEAT_IOMMUFD)
+		      SIOVH_FEAT_REF_ENGINE | SIOVH_FEAT_IOMMUFD | \
+		      SIOVH_FEAT_FAIL_NTH)
 /* Only a parent with PRI sends page requests (siovdev.h "Page requests"). */
 #define REF_FEATURES_PRI SIOVH_FEAT_PAGE_REQUEST
 
@@ -287,6 +289,18 @@ static int ref_dma_fault_pop(struct siovh_target *t,
 	return vdcm_dma_fault_pop(vdcm_of(t), out);
 }
 
+/* The reference's fail-nth is its modules' allocator (ref/alloc/alloc.h). */
+static int ref_fail_nth(struct siovh_target *t, unsigned int nth,
+			unsigned int *left)
+{
+	unsigned int was = ref_fail_nth_arm(nth);
+
+	(void)t;
+	if (left)
+		*left = was;
+	return 0;
+}
+
 static const struct siovh_test_ops ref_test_ops = {
 	.ioasid_probe = ref_ioasid_probe,
 	.ioasid_set_probe = ref_ioasid_set_probe,
@@ -295,6 +309,7 @@ static const struct siovh_test_ops ref_test_ops = {
 	.adi_probe = ref_adi_probe,
 	.adi_trace = ref_adi_trace,
 	.dma_fault_pop = ref_dma_fault_pop,
+	.fail_nth = ref_fail_nth,
 };
 
 /* ---- The VFIO-device facet ---- */

@@ -56,6 +56,8 @@ const char *siovh_feature_name(uint64_t bit)
 		return "ref-engine";
 	case SIOVH_FEAT_PAGE_REQUEST:
 		return "page-request";
+	case SIOVH_FEAT_FAIL_NTH:
+		return "fail-nth";
 	case SIOVH_FEAT_IOMMUFD:
 		return "iommufd";
 	}

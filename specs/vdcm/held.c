@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "specs/enomem/walk.h"
 
 #define NEEDS_HELD (NEEDS_ENGINE | SIOVH_FEAT_VDEV_MIGRATION)
 #define SRC_P2P SRC_VFIO("enum vfio_device_mig_state (P2P quiescent state: " \
@@ -284,4 +285,71 @@ SIOVH_CLAUSE(held_release,
 				     vp.adis[a], ev[i].arg);
 	}
 	vd_down(check, &d);
+}
+
+/* ---- VDCM.ENOMEM.4: loading held work runs out of memory ---- */
+
+struct resume_ctx {
+	struct vd d;
+};
+
+static int resume_call(struct siovh_check *check, void *ctx)
+{
+	(void)check;
+	return mig_set(&((struct resume_ctx *)ctx)->d, VFIO_DEVICE_STATE_STOP,
+		       NULL);
+}
+
+static void resume_same(struct siovh_check *check, void *ctx)
+{
+	uint32_t st = 0;
+
+	ASSERT_OK(mig_get(&((struct resume_ctx *)ctx)->d, &st));
+	EXPECT_EQ(st, VFIO_DEVICE_STATE_RESUMING);
+}
+
+SIOVH_CLAUSE(held_resume_enomem,
+	.id = "VDCM.ENOMEM.4", .level = SIOVH_SHOULD, .facet = "vdev",
+	.title = "RESUMING -> STOP of a state holding a descriptor whose memory allocation fails (each in turn) returns -ENOMEM, not a malformed-stream error, and stays in RESUMING with the stream written, so that a retry loads it: the descriptor then completes once RUNNING",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE (a failed arc leaves the original state or one on the path; the user may retry)") "; " SRC_P2P "; " SRC_ENOMEM_DERIVED,
+	.needs = NEEDS_HELD | NEEDS_FAIL_NTH)
+{
+	static const struct enomem_op resume_op = {
+		"RESUMING -> STOP", resume_call, resume_same, NULL,
+	};
+	const struct siovh_profile_type *ty = p2p_type(check);
+	const uint64_t dst = HIOVA + 0x400, cr = HIOVA + 0xf00;
+	uint8_t *blob = malloc(1 << 20);
+	struct resume_ctx c;
+	struct dma_buf b, b2;
+	ssize_t len = 0, r;
+	struct vd s;
+	int fd = -1;
+
+	ASSERT_TRUE(blob != NULL);
+	held_vdev(check, ty, &s, 1, &b, 1);
+	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_RUNNING_P2P, NULL));
+	submit_held(check, &s, &b, dst, cr);
+	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_STOP_COPY, &fd));
+	ASSERT_GE(fd, 0);
+	while ((r = read(fd, blob + len, (1 << 20) - len)) > 0)
+		len += r;
+	close(fd);
+	ASSERT_GT(len, 0);
+	vd_down(check, &s);
+
+	vd_up(check, ty, &c.d, 2);
+	dma_map(check, &c.d, &b2, HIOVA, PAGE_4K);
+	memcpy(b2.va, b.va, PAGE_4K);
+	ASSERT_OK(mig_set(&c.d, VFIO_DEVICE_STATE_RESUMING, &fd));
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write(fd, blob, len), len);
+	close(fd);
+	enomem_walk(check, &resume_op, &c);
+	EXPECT_FALSE(copied(&b2, dst, cr));
+	ASSERT_OK(mig_set(&c.d, VFIO_DEVICE_STATE_RUNNING, NULL));
+	EXPECT_EQ(b2.va[dst - b2.iova + 63], PATTERN);
+	EXPECT_EQ(cr_at(&b2, cr)->status, SIOVDEV_CS_SUCCESS);
+	vd_down(check, &c.d);
+	free(blob);
 }

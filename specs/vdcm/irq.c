@@ -7,7 +7,9 @@
  * delivered once on unmask; SET_IRQS refuses a malformed header, honours
  * DATA_BOOL's selection and disables an index with count 0.
  */
+#include <limits.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -453,5 +455,36 @@ SIOVH_CLAUSE(irq_vector_range,
 				     "signalled %s", bad[i], k,
 				     k == old ? "nothing" : "too");
 	}
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(irq_bad_fd_arms_none,
+	.id = "VDCM.IRQ.14", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "SET_IRQS ACTION_TRIGGER DATA_EVENTFD whose list holds a bad descriptor (below -1, or beyond the open-file limit) after a good one fails and changes no vector: the vector before it keeps its old eventfd",
+	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS (DATA_EVENTFD: -1 de-assigns, any other value is an eventfd)"),
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	int fds[MAXV], fresh[2], gone;
+	struct rlimit lim;
+	struct vd d;
+
+	if (arm_all(check, &p->types[0], &d, fds) < 2)
+		SKIP("type %s has fewer than 2 MSI-X vectors", p->types[0].name);
+	fresh[0] = must_eventfd(check);
+	/* a descriptor number that cannot be open: the process's limit */
+	ASSERT_OK(getrlimit(RLIMIT_NOFILE, &lim));
+	gone = lim.rlim_cur < INT_MAX ? (int)lim.rlim_cur : INT_MAX;
+	fresh[1] = -5;
+	EXPECT_LT(irq_trigger(&d, MSIX, 0, 2, fresh), 0);
+	irq_fire(&d, MSIX, 0);
+	EXPECT_EQ(efd_take(fds[0]), 1);
+	EXPECT_EQ(efd_take(fresh[0]), 0);
+	fresh[1] = gone;
+	EXPECT_LT(irq_trigger(&d, MSIX, 0, 2, fresh), 0);
+	irq_fire(&d, MSIX, 0);
+	EXPECT_EQ(efd_take(fds[0]), 1);
+	EXPECT_EQ(efd_take(fresh[0]), 0);
+	close(fresh[0]);
 	vd_down(check, &d);
 }

@@ -383,6 +383,46 @@ SIOVH_CLAUSE(mig_bad_stream,
 	vd_down(check, &d);
 }
 
+SIOVH_CLAUSE(mig_stream_length,
+	.id = "VDCM.MIG.13", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "RESUMING -> STOP with a VDEV's saved state stream one byte short, or with one byte too many, fails and does not land in STOP",
+	.source = SRC_VFIO("enum vfio_device_mig_state (RESUMING -> STOP)") "; " SRC_MIGRATION,
+	.needs = NEEDS_MIG)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = mig_type(check, p);
+	ssize_t len, cut[2];
+	uint32_t st = 0;
+	uint8_t *blob;
+	unsigned int i;
+	struct vd d;
+	int fd = -1;
+
+	vd_up(check, ty, &d, 1);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	blob = save_state(check, &d, &len);
+	vd_down(check, &d);
+	ASSERT_GT(len, 1);
+	blob[len] = 0;		/* the byte too many */
+	cut[0] = len - 1;
+	cut[1] = len + 1;
+	for (i = 0; i < 2; i++) {
+		/* a VDEV of its own each time: a failed RESUMING -> STOP
+		 * leaves the state to the device */
+		vd_up(check, ty, &d, 2 + i);
+		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(write(fd, blob, cut[i]), cut[i]);
+		close(fd);
+		EXPECT_LT(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL), 0);
+		ASSERT_OK(mig_get(&d, &st));
+		EXPECT_NE(st, VFIO_DEVICE_STATE_STOP);
+		vd_down(check, &d);
+	}
+	free(blob);
+}
+
 /* One VFIO_DEVICE_FEATURE with len bytes of data; the data comes back. */
 static int feature_raw(struct vd *d, uint32_t flags, void *data, size_t len,
 		       size_t argsz_data)

@@ -64,7 +64,7 @@ struct siovh_vfio_detach_pt {
 };
 
 /* Bumped when struct siovh_target or a facet ops table changes layout. */
-#define SIOVH_TARGET_ABI_VERSION 3
+#define SIOVH_TARGET_ABI_VERSION 4
 
 /* Features: one bit per facet, then optional behaviours within a facet. */
 #define SIOVH_FEAT_IOASID		(1ull << 0)
@@ -78,6 +78,9 @@ struct siovh_vfio_detach_pt {
 #define SIOVH_FEAT_REF_ENGINE		(1ull << 13) /* siovdev descriptors */
 #define SIOVH_FEAT_PAGE_REQUEST		(1ull << 14) /* the device sends PRI
 						      * page requests */
+#define SIOVH_FEAT_FAIL_NTH		(1ull << 15) /* test.h fail_nth:
+						      * allocations can be
+						      * made to fail */
 #define SIOVH_FEAT_IOMMUFD		(1ull << 16)
 
 /* Name of a single feature bit ("ioasid", "test-ioasid", ...), or NULL. */

@@ -119,6 +119,28 @@ struct siovh_test_ops {
 	/* Pop the oldest recorded DMA fault; -ENOENT when none. */
 	int (*dma_fault_pop)(struct siovh_target *t,
 			     struct siovh_dma_fault *out);
+
+	/*
+	 * Allocation-failure injection (SIOVH_FEAT_FAIL_NTH), the target's
+	 * form of the kernel's /proc/thread-self/fail-nth: the nth memory
+	 * allocation the target makes for the calling thread from now on
+	 * fails (1: the next one); nth 0 disarms. *left (when not NULL) gets
+	 * what remained of the previous arming: 0 when that allocation did
+	 * fail (or nothing was armed), else how many it still waited for.
+	 * An operation whose allocation fails must fail with -ENOMEM and
+	 * leave no partial object: that is what the clauses that use this
+	 * check (the *.ENOMEM.* clauses). 0 or -errno.
+	 *
+	 * The reference counts the allocations of its modules (harness/ref/
+	 * alloc/alloc.h). The kernel backend does not offer it yet; a kernel
+	 * built with CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB (the VM
+	 * kernels are, vm-images/config/siovh.config) could map it onto a
+	 * write and a read of /proc/thread-self/fail-nth around the ioctl,
+	 * as the kernel's iommufd selftests do (with failslab's
+	 * ignore-gfp-wait off so GFP_KERNEL allocations count).
+	 */
+	int (*fail_nth)(struct siovh_target *t, unsigned int nth,
+			unsigned int *left);
 };
 
 #endif /* SIOVH_TEST_H */

@@ -148,7 +148,9 @@
 	X(REGISTER_DUP, "register-dup",					\
 	  "registering a block twice on one chain succeeds")		\
 	X(NULL_SET_ANY, "null-set-any",					\
-	  "get and put with set == NULL reach any set's ID")
+	  "get and put with set == NULL reach any set's ID")		\
+	X(ALLOC_ENOMEM_LOSES_ID, "alloc-enomem-loses-id",		\
+	  "alloc marks the ID used before its entry exists and leaves it so when that allocation fails")
 
 enum ioasid_fault {
 	IOASID_FAULT_NONE = 0,

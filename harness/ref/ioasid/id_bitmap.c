@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "id_bitmap.h"
 
 #define WORD_BITS 64u
@@ -36,7 +37,7 @@ int id_bitmap_init(struct id_bitmap *bm, uint32_t nbits)
 	*bm = (struct id_bitmap){ .nbits = nbits };
 	for (lvl = 0; lvl < ID_BITMAP_MAX_LEVELS; lvl++) {
 		bm->nwords[lvl] = words_for(bits);
-		bm->words[lvl] = calloc(bm->nwords[lvl], sizeof(uint64_t));
+		bm->words[lvl] = ref_calloc(bm->nwords[lvl], sizeof(uint64_t));
 		if (!bm->words[lvl])
 			goto err_free;
 		bm->levels = lvl + 1;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "id_table.h"
 
 _Static_assert(sizeof(void *) != 8 || sizeof(struct ioasid_entry) == 40,
@@ -21,7 +22,7 @@ int id_table_init(struct id_table *tbl, uint32_t capacity)
 		.capacity = capacity,
 		.nr_chunks = (uint32_t)chunks,
 	};
-	tbl->dir = calloc(tbl->nr_chunks, sizeof(*tbl->dir));
+	tbl->dir = ref_calloc(tbl->nr_chunks, sizeof(*tbl->dir));
 	return tbl->dir ? 0 : -ENOMEM;
 }
 
@@ -64,7 +65,7 @@ static struct ioasid_entry *chunk_alloc(void)
 	struct ioasid_entry *chunk;
 	uint32_t i;
 
-	chunk = malloc(ID_TABLE_CHUNK_IDS * sizeof(*chunk));
+	chunk = ref_malloc(ID_TABLE_CHUNK_IDS * sizeof(*chunk));
 	if (!chunk)
 		return NULL;
 	for (i = 0; i < ID_TABLE_CHUNK_IDS; i++)

@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "ioasid_internal.h"
 
 static int init_recursive_mutex(pthread_mutex_t *lock)
@@ -39,7 +40,7 @@ struct ioasid_core *ioasid_core_create(uint32_t capacity, int fault)
 		errno = EINVAL;
 		return NULL;
 	}
-	core = calloc(1, sizeof(*core));
+	core = ref_calloc(1, sizeof(*core));
 	if (!core)
 		return NULL;
 	core->capacity = capacity;
@@ -248,6 +249,8 @@ static int alloc_locked(struct ioasid_core *core, struct ioasid_set *set,
 		ioasid_lock(core);
 	}
 
+	if (ioasid_fault(core, IOASID_FAULT_ALLOC_ENOMEM_LOSES_ID))
+		id_bitmap_set(&core->used, id);	/* the bug: before the entry */
 	e = id_table_get(&core->ids, id);
 	if (!e)
 		return -ENOMEM;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "ioasid.h"
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/tap.h"
 #include "test_helpers.h"
 
@@ -367,6 +368,28 @@ static void scenario_threads(struct ioasid_core *core)
 	rec_value(dup);
 }
 
+/*
+ * Allocation failure (ref/alloc/alloc.h): each allocation of an alloc in
+ * a single-ID range far from the others fails in turn; the ID must come
+ * out in the end, and a failed try must leave it free.
+ */
+static void scenario_enomem(struct ioasid_core *core)
+{
+	struct ioasid_set *set = new_set(core, NULL, 4);
+	uint32_t n, id = INVALID;
+	int ret = -ENOMEM;
+
+	for (n = 1; n < 8 && ret == -ENOMEM; n++) {
+		ref_fail_nth_arm(n);
+		ret = ioasid_alloc(core, set, 4000, 4000, NULL, &id);
+		ref_fail_nth_arm(0);
+		rec_value(ret);
+		rec_probe(core, 4000);
+	}
+	rec_value(id);
+	ioasid_set_put(core, set);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(struct ioasid_core *core);
@@ -378,6 +401,7 @@ static const struct {
 	{ "notify", scenario_notify },
 	{ "set-refs", scenario_set_refs },
 	{ "threads", scenario_threads },
+	{ "enomem", scenario_enomem },
 };
 
 #define NR_SCENARIOS ARRAY_SIZE(scenarios)

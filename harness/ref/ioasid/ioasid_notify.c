@@ -15,6 +15,7 @@
 #include <search.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "ioasid_internal.h"
 
 /*
@@ -59,7 +60,7 @@ static int chain_add(struct ioasid_core *core, struct ioasid_chain *chain,
 	if (chain_has(chain, nb) &&
 	    !ioasid_fault(core, IOASID_FAULT_REGISTER_DUP))
 		return -EEXIST;
-	reg = malloc(sizeof(*reg));
+	reg = ref_malloc(sizeof(*reg));
 	if (!reg)
 		return -ENOMEM;
 	reg->nb = nb;
@@ -289,7 +290,7 @@ struct ioasid_mm *ioasid_mm_get(struct ioasid_core *core, void *token)
 
 	if (mm)
 		return mm;
-	mm = calloc(1, sizeof(*mm));
+	mm = ref_calloc(1, sizeof(*mm));
 	if (!mm)
 		return NULL;
 	mm->token = token;

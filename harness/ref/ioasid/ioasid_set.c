@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "ioasid_internal.h"
 
 /* IDs not yet reserved by any live set. */
@@ -128,7 +129,7 @@ static int set_alloc_locked(struct ioasid_core *core, void *token,
 	    !ioasid_fault(core, IOASID_FAULT_SET_ALLOC_IGNORES_POOL))
 		return -ENOSPC;
 
-	set = calloc(1, sizeof(*set));
+	set = ref_calloc(1, sizeof(*set));
 	if (!set)
 		return -ENOMEM;
 	set->token = token;
@@ -269,7 +270,7 @@ static int snapshot_ids(struct ioasid_core *core, struct ioasid_set *set,
 	uint32_t id = set->first;
 	uint32_t n = 0;
 
-	ids = malloc((set->nr_ids ? set->nr_ids : 1) * sizeof(*ids));
+	ids = ref_malloc((set->nr_ids ? set->nr_ids : 1) * sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
 	if (id != ID_NONE &&

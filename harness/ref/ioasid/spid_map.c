@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "spid_map.h"
 
 #define SPID_MAP_MIN_BITS 4
@@ -31,7 +32,7 @@ static int rehash(struct spid_map *map, struct id_table *ids,
 	uint32_t *buckets;
 	uint32_t b, i;
 
-	buckets = malloc(size * sizeof(*buckets));
+	buckets = ref_malloc(size * sizeof(*buckets));
 	if (!buckets)
 		return -ENOMEM;
 	for (b = 0; b < size; b++)

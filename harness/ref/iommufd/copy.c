@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "iommufd_internal.h"
 
 #define COPY_FLAGS (IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | \
@@ -40,7 +41,7 @@ static int collect(struct iommufd_ctx *ctx, const struct iommufd_ioas *src,
 	const struct iopt_area *a;
 	uint64_t next = start, lo, hi;
 
-	p->v = calloc(n - i + 1, sizeof(*p->v));
+	p->v = ref_calloc(n - i + 1, sizeof(*p->v));
 	if (!p->v)
 		return -ENOMEM;
 	for (p->n = 0; i < n && src->areas.v[i].iova <= last; i++) {

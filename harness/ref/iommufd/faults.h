@@ -186,7 +186,14 @@
 	X(INV_RESERVED_IGNORED, "inv-reserved-ignored", IOMMUFD,	\
 	  "HWPT_INVALIDATE ignores a nonzero __reserved")		\
 	X(RANGES_ANY_IOAS, "ranges-any-ioas", IOMMUFD,			\
-	  "IOVA_RANGES of an ID that names no IOAS answers as for a fresh one")
+	  "IOVA_RANGES of an ID that names no IOAS answers as for a fresh one") \
+	/* Allocation failures (specs/enomem) */			\
+	X(MAP_ENOMEM_KEEPS_AREA, "map-enomem-keeps-area", IOMMUFD,	\
+	  "a MAP that fails for memory keeps its area in the IOAS")	\
+	X(HWPT_ENOMEM_KEEPS_REFS, "hwpt-enomem-keeps-refs", IOMMUFD,	\
+	  "HWPT_ALLOC takes its IOAS, parent and fault queue references before its object exists and keeps them when that fails") \
+	X(MAP_MIRROR_FIRST, "map-mirror-first", IOMMUFD,		\
+	  "MAP maps into the HWPTs before it has room for the area, and a failure to make room leaves their mapping")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

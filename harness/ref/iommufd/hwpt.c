@@ -94,6 +94,7 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 	struct iommufd_ioas *ioas = iommufd_get_ioas(ctx, cmd->pt_id);
 	struct iommufd_obj *obj;
 	uint32_t domain;
+	bool early;
 	int ret;
 
 	if (cmd->data_type != IOMMU_HWPT_DATA_NONE &&
@@ -113,6 +114,9 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 			      !iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_STARTS_EMPTY));
 	if (ret)
 		goto err_domain;
+	early = iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_ENOMEM_KEEPS_REFS);
+	if (early)
+		ioas->hwpts++;	/* the bug: counted before the object */
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_HWPT_PAGING);
 	if (!obj) {
 		ret = -ENOMEM;
@@ -121,7 +125,8 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 	obj->hwpt.flags = cmd->flags;
 	obj->hwpt.ioas_id = cmd->pt_id;
 	obj->hwpt.domain = domain;
-	ioas->hwpts++;
+	if (!early)
+		ioas->hwpts++;
 	cmd->out_hwpt_id = obj->id;
 	ucmd->respond = true;
 	return 0;
@@ -139,6 +144,7 @@ static int alloc_nested(struct iommufd_ucmd *ucmd, struct iommufd_obj *parent)
 	struct iommufd_ctx *ctx = ucmd->ctx;
 	struct iommufd_obj *obj, *fault = NULL;
 	struct iommu_hwpt_vtd_s1 s1;
+	bool early;
 	int ret;
 
 	if ((cmd->flags & ~IOMMU_HWPT_FAULT_ID_VALID) &&
@@ -157,6 +163,12 @@ static int alloc_nested(struct iommufd_ucmd *ucmd, struct iommufd_obj *parent)
 		    !iommufd_fault(ctx, IOMMUFD_FAULT_FAULT_ID_UNCHECKED))
 			return -ENOENT;
 	}
+	early = iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_ENOMEM_KEEPS_REFS);
+	if (early) {	/* the bug: references before the object */
+		parent->hwpt.children++;
+		if (fault)
+			fault->fault.users++;
+	}
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_HWPT_NESTED);
 	if (!obj)
 		return -ENOMEM;
@@ -167,9 +179,11 @@ static int alloc_nested(struct iommufd_ucmd *ucmd, struct iommufd_obj *parent)
 	obj->hwpt.s1 = s1;
 	if (fault) {
 		obj->hwpt.fault_id = fault->id;
-		fault->fault.users++;
+		if (!early)
+			fault->fault.users++;
 	}
-	parent->hwpt.children++;
+	if (!early)
+		parent->hwpt.children++;
 	cmd->out_hwpt_id = obj->id;
 	ucmd->respond = true;
 	return 0;

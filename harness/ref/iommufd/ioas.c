@@ -80,6 +80,16 @@ static int check_user_range(struct iommufd_ctx *ctx, uint64_t va,
 	return 0;
 }
 
+/* Fault map-enomem-keeps-area: the area goes in unmirrored after all. */
+static void map_keep_area(struct iommufd_ioas *ioas, const struct iopt_area *a)
+{
+	struct area_mirror *m = ioas->areas.mirror;
+
+	ioas->areas.mirror = NULL;
+	area_insert(&ioas->areas, a);
+	ioas->areas.mirror = m;
+}
+
 int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_ioas_map *cmd = ucmd->cmd;
@@ -112,6 +122,9 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 		.pages_writable = cmd->flags & IOMMU_IOAS_MAP_WRITEABLE,
 	};
 	ret = area_insert(&ioas->areas, &a);
+	if (ret == -ENOMEM &&
+	    iommufd_fault(ctx, IOMMUFD_FAULT_MAP_ENOMEM_KEEPS_AREA))
+		map_keep_area(ioas, &a);	/* the bug */
 	if (ret)
 		return ret;
 	cmd->iova = iova;

@@ -52,6 +52,7 @@ struct area_mirror {
 	uint32_t n;
 	uint32_t dom[IOMMUFD_MAX_DOMAINS];
 	bool skip_unmap;		/* the fault hwpt-unmap-stale */
+	bool mirror_first;		/* the fault map-mirror-first */
 };
 
 /*

@@ -12,6 +12,7 @@
  * the faithful module and against every fault of faults.h. The rig is
  * iommufd_test_rig.h. TAP; exit 1 on any failure.
  */
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/tap.h"
 #include "iommufd_test_rig.h"
 
@@ -651,6 +652,45 @@ out:
 	return ok;
 }
 
+/*
+ * Allocation failure (ref/alloc/alloc.h): every allocation of a paging
+ * HWPT_ALLOC and of a MAP into an IOAS with a HWPT fails in turn; each
+ * failure is -ENOMEM with nothing left (the IOAS destroyable, the range
+ * unmapped), and the call then succeeds.
+ */
+static bool s_enomem(int fault)
+{
+	uint64_t iova, n;
+	uint32_t hw = 0, spare, k;
+	struct rig r;
+	bool ok = false;
+	int ret = -ENOMEM;
+
+	CHECK(rig_init(&r, fault, 57) && !ioas_new(&r, &spare));
+	for (k = 1; k < 32 && ret == -ENOMEM; k++) {
+		ref_fail_nth_arm(k);
+		ret = paging(&r, spare, 0, &hw);
+		ref_fail_nth_arm(0);
+		CHECK(ret == 0 || (ret == -ENOMEM && !destroy(&r, spare) &&
+				   !ioas_new(&r, &spare)));
+	}
+	CHECK(!ret && destroy(&r, spare) == -EBUSY);
+	for (ret = -ENOMEM, k = 1; k < 32 && ret == -ENOMEM; k++) {
+		iova = 0x40000000;
+		ref_fail_nth_arm(k);
+		ret = map(&r, spare, FIXED, r.mem, 4 * PG, &iova);
+		ref_fail_nth_arm(0);
+		CHECK(ret == 0 || (ret == -ENOMEM &&
+				   unmap(&r, spare, 0x40000000, 4 * PG, &n) ==
+				   -ENOENT));
+	}
+	CHECK(!ret && !unmap(&r, spare, 0x40000000, 4 * PG, &n));
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "IOAS map, allowed IOVAs", s_ioas_map },
 	{ "IOAS unmap and copy", s_ioas_unmap_copy },
@@ -671,6 +711,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "fault queue read and write", s_fault_rw },
 	{ "fault queue completion and routing", s_fault_complete },
 	{ "argument errnos of the other ioctls", s_arg_errnos },
+	{ "allocation failures leave nothing behind", s_enomem },
 };
 
 static void test_ctx(void)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/viommu/viommu.h"
 #include "iommufd_internal.h"
 
@@ -46,7 +47,7 @@ static int area_grow(struct area_set *s)
 	size_t cap = s->cap ? s->cap * 2 : 8;
 	struct iopt_area *v;
 
-	v = realloc(s->v, cap * sizeof(*v));
+	v = ref_realloc(s->v, cap * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	s->v = v;
@@ -128,13 +129,22 @@ int area_insert(struct area_set *s, const struct iopt_area *a)
 	size_t i;
 	int ret;
 
+	/*
+	 * Room for the area first: once the domains map it, nothing may fail,
+	 * or a device could reach an IOVA its IOAS does not have. (The fault
+	 * map-mirror-first has the order the other way round.)
+	 */
+	if (s->n == s->cap && !(s->mirror && s->mirror->mirror_first)) {
+		ret = area_grow(s);
+		if (ret)
+			return ret;
+	}
 	if (s->mirror && s->mirror->n) {
 		ret = mirror_map(s->mirror, a, s->mirror->n);
 		if (ret)
 			return ret;
 	}
-
-	if (s->n == s->cap) {
+	if (s->n == s->cap) {	/* only with map-mirror-first */
 		ret = area_grow(s);
 		if (ret)
 			return ret;

@@ -11,6 +11,7 @@
 
 #include <linux/ioctl.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "iommufd_internal.h"
 
 #define OFFSETOFEND(type, member) \
@@ -25,7 +26,7 @@ struct iommufd_ctx *iommufd_ctx_create(const struct iommufd_platform *plat,
 		errno = EINVAL;
 		return NULL;
 	}
-	ctx = calloc(1, sizeof(*ctx));
+	ctx = ref_calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return NULL;
 	ctx->fault = fault;
@@ -128,7 +129,7 @@ static int obj_slot(struct iommufd_ctx *ctx, uint32_t *slot)
 	}
 	if (ctx->nobjs == INT32_MAX)	/* IDs are 31-bit, like the kernel's */
 		return -ENOSPC;
-	objs = realloc(ctx->objs, (ctx->nobjs + 1) * sizeof(*objs));
+	objs = ref_realloc(ctx->objs, (ctx->nobjs + 1) * sizeof(*objs));
 	if (!objs)
 		return -ENOMEM;
 	ctx->objs = objs;
@@ -145,7 +146,7 @@ struct iommufd_obj *iommufd_obj_new(struct iommufd_ctx *ctx,
 
 	if (obj_slot(ctx, &slot))
 		return NULL;
-	obj = calloc(1, sizeof(*obj));
+	obj = ref_calloc(1, sizeof(*obj));
 	if (!obj)
 		return NULL;
 	obj->type = type;
@@ -154,6 +155,8 @@ struct iommufd_obj *iommufd_obj_new(struct iommufd_ctx *ctx,
 		obj->ioas.mirror.iommu = ctx->plat.iommu;
 		obj->ioas.mirror.skip_unmap =
 			iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_UNMAP_STALE);
+		obj->ioas.mirror.mirror_first =
+			iommufd_fault(ctx, IOMMUFD_FAULT_MAP_MIRROR_FIRST);
 		obj->ioas.areas.mirror = &obj->ioas.mirror;
 	}
 	ctx->objs[slot] = obj;

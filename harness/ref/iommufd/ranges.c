@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "iommufd_internal.h"
 
 /* Hole n of the reserved list (the n-th usable range); false past the end. */
@@ -113,7 +114,7 @@ int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd)
 	if (n && !in)
 		return -EFAULT;
 	if (n) {
-		v = calloc(n, sizeof(*v));
+		v = ref_calloc(n, sizeof(*v));
 		if (!v)
 			return -ENOMEM;
 	}

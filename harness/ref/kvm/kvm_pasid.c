@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/ioasid/ioasid.h"
 #include "kvm_pasid.h"
 
@@ -101,7 +102,7 @@ struct kvm_pasid *kvm_pasid_create(struct ioasid_core *core, int fault)
 		errno = EINVAL;
 		return NULL;
 	}
-	k = calloc(1, sizeof(*k));
+	k = ref_calloc(1, sizeof(*k));
 	if (!k)
 		return NULL;
 	k->core = core;

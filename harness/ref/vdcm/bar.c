@@ -329,6 +329,8 @@ int vdcm_portal_submit(struct vdcm_vdev *vdev, uint32_t q, const void *desc)
 	if (q >= vdev->regs.curq)
 		return 0;		/* queue not provided: dropped */
 	ret = vdcm_pin_submit(vdev, q, adi, desc);
+	if (ret == -ENOMEM && vdcm_fault(vdcm, VDCM_FAULT_PIN_ENOMEM_RUNS))
+		vdcm_hw_adi_submit(vdcm, adi, desc);	/* the bug: unpinned */
 	if (ret)
 		return ret;
 	ret = vdcm_hw_adi_submit(vdcm, adi, desc);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/viommu/viommu.h"
 #include "vdcm_internal.h"
 
@@ -24,26 +25,56 @@ static bool pow2(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
+/* Pages of the largest mapping: one scratch bitmap serves them all. */
+static uint64_t max_map_pages(const struct vdcm_vdev *vdev)
+{
+	uint64_t pages = 0;
+	uint32_t i;
+
+	for (i = 0; i < vdev->nr_maps; i++)
+		if (vdev->maps[i].size / VDEV_PAGE_SIZE > pages)
+			pages = vdev->maps[i].size / VDEV_PAGE_SIZE;
+	return pages;
+}
+
+/*
+ * The scratch bitmap of a report or a clear, for max_map_pages pages.
+ * Allocated before any dirty bit is read and cleared, so that a report
+ * that fails for memory has cleared nothing: the next report still gives
+ * every page (a page lost from the log is a page migration never copies).
+ * NULL with *ret -ENOMEM on failure; *ret 0 and NULL when there is no map.
+ */
+static uint64_t *scratch_alloc(const struct vdcm_vdev *vdev, int *ret)
+{
+	uint64_t pages = max_map_pages(vdev), *bits;
+
+	*ret = 0;
+	if (!pages)
+		return NULL;
+	bits = ref_calloc((pages + 63) / 64, sizeof(*bits));
+	if (!bits)
+		*ret = -ENOMEM;
+	return bits;
+}
+
 /* Read (and clear, unless told not to) the dirty bits of one mapping's
- * pages inside [iova, iova + len), OR-ing them into the report bitmap. */
+ * pages inside [iova, iova + len), OR-ing them into the report bitmap;
+ * bits is a scratch of max_map_pages pages. */
 static int report_map(struct vdcm_vdev *vdev, const struct vdcm_map *m,
 		      const struct vfio_device_feature_dma_logging_report *r,
-		      uint64_t *out)
+		      uint64_t *bits, uint64_t *out)
 {
 	uint64_t lo = m->iova > r->iova ? m->iova : r->iova;
 	uint64_t hi = m->iova + m->size < r->iova + r->length ?
 		      m->iova + m->size : r->iova + r->length;
 	uint64_t pages, i, page, last = r->iova + r->length - VDEV_PAGE_SIZE;
 	uint32_t flags = 0;
-	uint64_t *bits;
 	int ret;
 
 	if (lo >= hi)
 		return 0;
 	pages = (hi - lo) / VDEV_PAGE_SIZE;
-	bits = calloc((pages + 63) / 64, sizeof(*bits));
-	if (!bits)
-		return -ENOMEM;
+	memset(bits, 0, (pages + 63) / 64 * sizeof(*bits));
 	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_NOT_CLEARED))
 		flags = VIOMMU_DIRTY_NO_CLEAR;
 	ret = viommu_read_and_clear_dirty(vdev->vdcm->iommu, vdev->domain, lo,
@@ -58,7 +89,6 @@ static int report_map(struct vdcm_vdev *vdev, const struct vdcm_map *m,
 		page = (page - r->iova) / r->page_size;
 		out[page / 64] |= 1ull << (page % 64);
 	}
-	free(bits);
 	return ret;
 }
 
@@ -77,9 +107,9 @@ static bool in_a_range(const struct vdcm_dirty *d, uint64_t iova,
 static int dirty_report(struct vdcm_vdev *vdev,
 			struct vfio_device_feature_dma_logging_report *r)
 {
-	uint64_t *out = (uint64_t *)(uintptr_t)r->bitmap;
+	uint64_t *out = (uint64_t *)(uintptr_t)r->bitmap, *bits = NULL;
 	uint32_t i;
-	int ret;
+	int ret = 0;
 
 	if (!vdev->dirty.on)
 		return -EINVAL;
@@ -88,32 +118,40 @@ static int dirty_report(struct vdcm_vdev *vdev,
 	    r->iova + r->length < r->iova || !out ||
 	    !in_a_range(&vdev->dirty, r->iova, r->length))
 		return -EINVAL;
-	for (i = 0; i < vdev->nr_maps; i++) {
-		ret = report_map(vdev, &vdev->maps[i], r, out);
-		if (ret)
-			return ret;
+	for (i = 0; !ret && i < vdev->nr_maps; i++) {
+		/* the bug: a scratch per mapping, so a failure after the
+		 * first has already cleared that one's bits */
+		if (!bits || vdcm_fault(vdev->vdcm,
+					VDCM_FAULT_DIRTY_ENOMEM_CLEARS)) {
+			free(bits);
+			bits = scratch_alloc(vdev, &ret);
+			if (ret)
+				break;
+		}
+		ret = report_map(vdev, &vdev->maps[i], r, bits, out);
 	}
-	return 0;
+	free(bits);
+	return ret;
 }
 
 /* Start clean: drop what the domain's dirty bits hold from before. */
-static void dirty_clear(struct vdcm_vdev *vdev)
+static int dirty_clear(struct vdcm_vdev *vdev)
 {
-	struct vfio_device_feature_dma_logging_report r = { 0 };
+	struct vdcm_map *m;
 	uint64_t *scratch;
 	uint32_t i;
+	int ret;
 
+	scratch = scratch_alloc(vdev, &ret);
+	if (ret)
+		return ret;
 	for (i = 0; i < vdev->nr_maps; i++) {
-		r.iova = vdev->maps[i].iova;
-		r.length = vdev->maps[i].size;
-		r.page_size = VDEV_PAGE_SIZE;
-		scratch = calloc((r.length / VDEV_PAGE_SIZE + 63) / 64, 8);
-		if (!scratch)
-			continue;
+		m = &vdev->maps[i];
 		viommu_read_and_clear_dirty(vdev->vdcm->iommu, vdev->domain,
-					    r.iova, r.length, scratch, 0);
-		free(scratch);
+					    m->iova, m->size, scratch, 0);
 	}
+	free(scratch);
+	return 0;
 }
 
 static int dirty_start(struct vdcm_vdev *vdev,
@@ -136,7 +174,9 @@ static int dirty_start(struct vdcm_vdev *vdev,
 		if (!ranges[i].length ||
 		    ranges[i].iova + ranges[i].length < ranges[i].iova)
 			return -EINVAL;
-	dirty_clear(vdev);
+	ret = dirty_clear(vdev);
+	if (ret && !vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_START_ENOMEM_OK))
+		return ret;
 	ret = viommu_set_dirty_tracking(vdev->vdcm->iommu, vdev->domain, true);
 	if (ret)
 		return ret;

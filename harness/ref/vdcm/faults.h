@@ -195,7 +195,25 @@
 	X(DEVICE_INFO_ARGSZ, "device-info-argsz",			\
 	  "VFIO_DEVICE_GET_INFO answers an argsz shorter than its struct") \
 	X(QUEUE_VECTOR_UNCHECKED, "queue-vector-unchecked",		\
-	  "a queue's vector register takes 0 or a value beyond maxQ")
+	  "a queue's vector register takes 0 or a value beyond maxQ")	\
+	X(DIRTY_ENOMEM_CLEARS, "dirty-enomem-clears",			\
+	  "a dirty report that fails for memory has cleared earlier mappings' bits") \
+	X(DIRTY_START_ENOMEM_OK, "dirty-start-enomem-ok",		\
+	  "DMA_LOGGING_START starts though clearing the old dirty bits failed for memory") \
+	X(CREATE_ENOMEM_TAKES_ADIS, "create-enomem-takes-adis",	\
+	  "create takes its ADIs before its allocations and keeps them when one fails") \
+	X(OPEN_ENOMEM_MARKS_OPEN, "open-enomem-marks-open",		\
+	  "open marks the VDEV assigned first and leaves it so when an allocation fails") \
+	X(GPASID_ENOMEM_RECORDED, "gpasid-enomem-recorded",		\
+	  "a guest PASID is recorded before its spid mapping and stays so when that fails for memory") \
+	X(PIN_ENOMEM_RUNS, "pin-enomem-runs",				\
+	  "a portal descriptor whose pinning failed for memory still goes to the ADI") \
+	X(SET_IRQS_PARTIAL, "set-irqs-partial",				\
+	  "SET_IRQS DATA_EVENTFD arms the vectors before a bad descriptor in its list") \
+	X(RESUME_LENGTH_LOOSE, "resume-length-loose",			\
+	  "RESUMING -> STOP loads a stream with bytes past the state, or cut in its held descriptors") \
+	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
+	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/ioasid/ioasid.h"
 #include "harness/ref/viommu/viommu.h"
 #include "vdcm_internal.h"
@@ -44,7 +45,7 @@ struct vdcm *vdcm_create(const struct vdcm_params *params)
 		errno = EINVAL;
 		return NULL;
 	}
-	vdcm = calloc(1, sizeof(*vdcm));
+	vdcm = ref_calloc(1, sizeof(*vdcm));
 	if (!vdcm)
 		return NULL;
 	vdcm->parent = params->parent;
@@ -164,23 +165,6 @@ int vdcm_available_instances(struct vdcm *vdcm, const char *type,
 	return 0;
 }
 
-int vdcm_type_info(struct vdcm *vdcm, const char *type, const char **name,
-		   const char **description, unsigned int *nr_adis)
-{
-	const struct vdcm_type *ty = vdcm_type_find(type);
-
-	(void)vdcm;
-	if (!ty)
-		return -EINVAL;
-	if (name)
-		*name = ty->name;
-	if (description)
-		*description = ty->description;
-	if (nr_adis)
-		*nr_adis = ty->nr_adis;
-	return 0;
-}
-
 /* ---- The ADI pool ---- */
 
 static bool adi_takeable(const struct vdcm *vdcm, uint32_t adi)
@@ -255,6 +239,32 @@ void vdcm_vdev_defaults(struct vdcm_vdev *vdev)
 	vdcm_irq_init(vdev);
 }
 
+/* A new VDEV's resources: its in-flight table (the caller frees it on
+ * failure), then its ADIs. */
+static int pin_then_adis(struct vdcm *vdcm, struct vdcm_vdev *vdev)
+{
+	int ret = vdcm_pin_init(vdev);
+
+	return ret ? ret : vdcm_adis_take(vdcm, vdev, vdev->type->nr_adis);
+}
+
+/* Fault create-enomem-takes-adis: ADIs first, and an allocation failing
+ * after that leaves them taken (by no VDEV: lost to the pool). */
+static int adis_then_pin(struct vdcm *vdcm, struct vdcm_vdev *vdev)
+{
+	uint32_t i;
+	int ret = vdcm_adis_take(vdcm, vdev, vdev->type->nr_adis);
+
+	if (ret)
+		return ret;
+	ret = vdcm_pin_init(vdev);
+	for (i = 0; ret && i < vdev->cur_queues; i++) {
+		vdcm->adi_owner[vdev->adi[i]] = NULL;
+		vdcm->leaked |= 1ull << vdev->adi[i];
+	}
+	return ret;
+}
+
 int vdcm_vdev_create(struct vdcm *vdcm, const char *type,
 		     const uint8_t uuid[16], struct vdcm_vdev **out)
 {
@@ -268,16 +278,16 @@ int vdcm_vdev_create(struct vdcm *vdcm, const char *type,
 		return -EINVAL;
 	if (vdev_by_uuid(vdcm, uuid) && !vdcm_fault(vdcm, VDCM_FAULT_DUP_UUID))
 		return -EEXIST;
-	vdev = calloc(1, sizeof(*vdev));
+	vdev = ref_calloc(1, sizeof(*vdev));
 	if (!vdev)
 		return -ENOMEM;
 	vdev->vdcm = vdcm;
 	vdev->type = ty;
 	memcpy(vdev->uuid, uuid, sizeof(vdev->uuid));
-	ret = vdcm_pin_init(vdev);
-	if (ret)
-		goto err_free;
-	ret = vdcm_adis_take(vdcm, vdev, ty->nr_adis);
+	if (vdcm_fault(vdcm, VDCM_FAULT_CREATE_ENOMEM_TAKES_ADIS))
+		ret = adis_then_pin(vdcm, vdev);
+	else
+		ret = pin_then_adis(vdcm, vdev);
 	if (ret)
 		goto err_free;
 	vdcm_vdev_defaults(vdev);
@@ -405,6 +415,8 @@ int vdcm_vdev_open(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 		return ret;
 	if (vdev->open)
 		return vdcm_fault(vdcm, VDCM_FAULT_SECOND_OPEN) ? 0 : -EBUSY;
+	if (vdcm_fault(vdcm, VDCM_FAULT_OPEN_ENOMEM_MARKS_OPEN))
+		vdev->open = true;	/* the bug: never undone below */
 	ret = vdcm_pasid_set(vdcm);
 	if (ret)
 		return ret;

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "vdcm_internal.h"
 
 #define MIG_MAGIC	0x4d444356u	/* "VCDM" */
@@ -246,10 +247,11 @@ static int mig_load_fd(struct vdcm_vdev *vdev, int fd, off_t size)
 	    b.nr_held >= vdev->max_inflight)
 		return -EINVAL;
 	len = b.nr_held * sizeof(*held);
-	if (size != (off_t)(sizeof(b) + len))
+	if (size != (off_t)(sizeof(b) + len) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_LENGTH_LOOSE))
 		return -EINVAL;
 	if (len) {
-		held = malloc(len);
+		held = ref_malloc(len);
 		if (!held)
 			return -ENOMEM;
 		if (pread(fd, held, len, sizeof(b)) != (ssize_t)len)
@@ -269,12 +271,17 @@ out:
 static int mig_resume_end(struct vdcm_vdev *vdev)
 {
 	struct stat st;
-	int fd = vdev->mig.resume_fd;
+	int fd = vdev->mig.resume_fd, ret;
 
 	if (fstat(fd, &st))
 		return -errno;
-	if (st.st_size && mig_load_fd(vdev, fd, st.st_size) &&
-	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ACCEPTS_GARBAGE))
+	ret = st.st_size ? mig_load_fd(vdev, fd, st.st_size) : 0;
+	/* Out of memory is no verdict on the stream: the VDEV stays in
+	 * RESUMING with what was written, and the VMM may retry. */
+	if (ret == -ENOMEM &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ENOMEM_EINVAL))
+		return ret;
+	if (ret && !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ACCEPTS_GARBAGE))
 		return -EINVAL;
 	close(fd);
 	vdev->mig.resume_fd = -1;

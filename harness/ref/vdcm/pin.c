@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/siovdev/siovdev.h"
 #include "vdcm_internal.h"
 
@@ -44,7 +45,7 @@ static int pin_page(struct vdcm_vdev *vdev, uint64_t page)
 	}
 	if (pins->nr == pins->cap) {
 		cap = pins->cap ? 2 * pins->cap : 64;
-		grown = realloc(pins->pin, cap * sizeof(*grown));
+		grown = ref_realloc(pins->pin, cap * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
 		pins->pin = grown;
@@ -133,7 +134,7 @@ int vdcm_pin_init(struct vdcm_vdev *vdev)
 {
 	uint32_t n = vdev_max_queues(vdev) * vdev->vdcm->queue_depth + 1;
 
-	vdev->inflight = calloc(n, sizeof(*vdev->inflight));
+	vdev->inflight = ref_calloc(n, sizeof(*vdev->inflight));
 	if (!vdev->inflight)
 		return -ENOMEM;
 	vdev->max_inflight = n;

@@ -250,10 +250,6 @@ int vdcm_vdev_munmap(struct vdcm *vdcm, struct vdcm_vdev *vdev, void *addr,
 int vdcm_container_ioctl(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 			 unsigned long cmd, void *arg);
 
-/* Type details (mdev_supported_types/TYPE/{name,description}). */
-int vdcm_type_info(struct vdcm *vdcm, const char *type, const char **name,
-		   const char **description, unsigned int *nr_adis);
-
 /* Guest-transparent queue re-allocation: curQ in [1, maxQ]. */
 int vdcm_set_cur_queues(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 			unsigned int cur);

@@ -222,6 +222,9 @@ int vdcm_vdev_gpasid_alloc(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 	if (!vdcm_fault(vdcm, VDCM_FAULT_VSVA_NO_SPID)) {
 		ret = ioasid_attach_spid(vdcm->ioasid, vdev->gpasid_set, h,
 					 gpasid);
+		if (ret == -ENOMEM &&
+		    vdcm_fault(vdcm, VDCM_FAULT_GPASID_ENOMEM_RECORDED))
+			vdev->gp[vdev->nr_gpasids++].gpasid = gpasid; /* bug */
 		if (ret) {
 			ioasid_free(vdcm->ioasid, vdev->gpasid_set, h);
 			return ret;

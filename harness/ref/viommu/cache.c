@@ -9,20 +9,21 @@
  */
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "viommu_internal.h"
 
 int caches_init(struct viommu *v)
 {
-	v->pasid_cache = calloc(v->cfg.pasid_cache_entries,
+	v->pasid_cache = ref_calloc(v->cfg.pasid_cache_entries,
 				sizeof(*v->pasid_cache));
 	if (!v->pasid_cache)
 		goto err;
 	v->pasid_cache_set.size = v->cfg.pasid_cache_entries;
-	v->iotlb = calloc(v->cfg.iotlb_entries, sizeof(*v->iotlb));
+	v->iotlb = ref_calloc(v->cfg.iotlb_entries, sizeof(*v->iotlb));
 	if (!v->iotlb)
 		goto err_pasid_cache;
 	v->iotlb_set.size = v->cfg.iotlb_entries;
-	v->psc = calloc(v->cfg.psc_entries, sizeof(*v->psc));
+	v->psc = ref_calloc(v->cfg.psc_entries, sizeof(*v->psc));
 	if (!v->psc)
 		goto err_iotlb;
 	v->psc_set.size = v->cfg.psc_entries;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "viommu_internal.h"
 
 struct viommu_domain *domain_get(const struct viommu *v, uint32_t id)
@@ -26,7 +27,7 @@ int viommu_domain_alloc(struct viommu *v, uint32_t *id)
 		;
 	if (i == v->cfg.max_domains)
 		return -ENOSPC;
-	dom = calloc(1, sizeof(*dom));
+	dom = ref_calloc(1, sizeof(*dom));
 	if (!dom)
 		return -ENOMEM;
 	if (pt_init(&dom->pt)) {

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "viommu_internal.h"
 
 static void pasid_table_free(struct pasid_table *pt)
@@ -46,13 +47,13 @@ static struct pasid_table *pasid_table_alloc(const struct viommu *v)
 	uint32_t bits = v->cfg.pasid_bits;
 	struct pasid_table *pt;
 
-	pt = calloc(1, sizeof(*pt));
+	pt = ref_calloc(1, sizeof(*pt));
 	if (!pt)
 		return NULL;
 	/* At least one leaf, even for fewer than 64 PASIDs. */
 	pt->nr_dir = bits > PASID_LEAF_BITS ?
 		     1u << (bits - PASID_LEAF_BITS) : 1;
-	pt->dir = calloc(pt->nr_dir, sizeof(*pt->dir));
+	pt->dir = ref_calloc(pt->nr_dir, sizeof(*pt->dir));
 	if (!pt->dir) {
 		free(pt);
 		return NULL;
@@ -70,7 +71,7 @@ static struct pasid_table *pasid_table_get(struct viommu *v, uint16_t rid,
 	if (!*ct) {
 		if (!alloc)
 			return NULL;
-		*ct = calloc(1, sizeof(**ct));
+		*ct = ref_calloc(1, sizeof(**ct));
 		if (!*ct)
 			return NULL;
 	}
@@ -101,7 +102,7 @@ struct pasid_entry *pasid_entry_find(struct viommu *v, uint16_t rid,
 	if (!*leaf) {
 		if (!alloc)
 			return NULL;
-		*leaf = calloc(1, sizeof(**leaf));
+		*leaf = ref_calloc(1, sizeof(**leaf));
 		if (!*leaf)
 			return NULL;
 	}

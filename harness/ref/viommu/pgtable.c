@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "viommu_internal.h"
 
 static unsigned int pt_index(uint64_t iova, unsigned int level)
@@ -19,7 +20,7 @@ static unsigned int pt_index(uint64_t iova, unsigned int level)
 
 int pt_init(struct pt_root *pt)
 {
-	pt->top = calloc(1, sizeof(*pt->top));
+	pt->top = ref_calloc(1, sizeof(*pt->top));
 	return pt->top ? 0 : -1;
 }
 
@@ -57,7 +58,7 @@ uintptr_t *pt_leaf(struct pt_root *pt, uint64_t iova, bool alloc)
 
 			if (!alloc)
 				return NULL;
-			next = calloc(1, sizeof(*next));
+			next = ref_calloc(1, sizeof(*next));
 			if (!next)
 				return NULL;
 			*slot = (uintptr_t)next;

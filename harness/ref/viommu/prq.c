@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "viommu_internal.h"
 
 int prq_init(struct viommu *v)
@@ -15,13 +16,13 @@ int prq_init(struct viommu *v)
 	struct prq_state *q = &v->prq;
 	uint32_t n = v->cfg.prq_depth;
 
-	q->req = calloc(n, sizeof(*q->req));
+	q->req = ref_calloc(n, sizeof(*q->req));
 	if (!q->req)
 		goto err;
-	q->groups = calloc(n, sizeof(*q->groups));
+	q->groups = ref_calloc(n, sizeof(*q->groups));
 	if (!q->groups)
 		goto err_req;
-	q->resp = calloc(n, sizeof(*q->resp));
+	q->resp = ref_calloc(n, sizeof(*q->resp));
 	if (!q->resp)
 		goto err_groups;
 	return 0;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "viommu_internal.h"
 
 void viommu_config_default(struct viommu_config *cfg)
@@ -47,15 +48,15 @@ struct viommu *viommu_create(const struct viommu_config *cfg, int fault)
 		errno = EINVAL;
 		return NULL;
 	}
-	v = calloc(1, sizeof(*v));
+	v = ref_calloc(1, sizeof(*v));
 	if (!v)
 		goto err;
 	v->cfg = *cfg;
 	v->fault = (enum viommu_fault)fault;
-	v->domains = calloc(cfg->max_domains, sizeof(*v->domains));
+	v->domains = ref_calloc(cfg->max_domains, sizeof(*v->domains));
 	if (!v->domains)
 		goto err_free;
-	v->faults = calloc(cfg->fault_depth, sizeof(*v->faults));
+	v->faults = ref_calloc(cfg->fault_depth, sizeof(*v->faults));
 	if (!v->faults)
 		goto err_domains;
 	if (caches_init(v))
