@@ -238,6 +238,12 @@ ncrash=$(find "$OUT/crashes" -mindepth 1 -maxdepth 1 -type d | wc -l)
 ndis=$(find "$OUT/disagreements" -mindepth 1 -maxdepth 1 -type d | wc -l)
 cat >"$OUT/stats.json" <<EOF
 {
+  "run": {
+    "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+    "host": "$(hostname)",
+    "kernel": "$krel (VM, KERNEL_VARIANT=fuzz)",
+    "git_revision": "$(git describe --always --dirty 2>/dev/null || echo unknown)"
+  },
   "kernel": "$krel",
   "profile": "$PROFILE",
   "target": "$TARGET",

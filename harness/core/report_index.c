@@ -319,6 +319,50 @@ static int kcov_row(struct index_page *ix)
 	return html_end(w);
 }
 
+/* A number of a JSON object, or -1 when it has none. */
+static long long jnum(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+/*
+ * Kernel fuzzing in VMs (vm-images/fuzz-kernel.sh): fuzz-kernel/stats.json,
+ * the VMs' execs/s next to the reference's, kernel edges and findings.
+ */
+static int fuzz_kernel_row(struct index_page *ix)
+{
+	xmlTextWriterPtr w = ix->w;
+	const json_t *run;
+	json_t *doc;
+	int ret;
+
+	HTRY(row_start(w, "Kernel fuzzing (VM)", "fuzz-kernel/stats.txt",
+		       exists(ix, "fuzz-kernel/stats.txt")));
+	doc = load(ix, "fuzz-kernel/stats.json");
+	if (!doc)
+		return missing(w, "make fuzz-kernel");
+	run = json_object_get(doc, "run");
+	ret = provenance(w, jstr(run, "date", NULL), run,
+			 jstr(doc, "target", NULL));
+	if (!ret)
+		ret = html_start(w, "td", NULL);
+	if (!ret)
+		ret = html_textf(w, "%lld s in %lld VM(s): %lld execs/s per VM "
+				 "(the reference %lld), %lld kernel edges, "
+				 "%lld crashes, %lld disagreements",
+				 jnum(doc, "seconds"), jnum(doc, "vms"),
+				 jnum(doc, "vm_execs_per_s"),
+				 jnum(doc, "ref_execs_per_s"),
+				 jnum(doc, "kernel_edges_max_per_boot"),
+				 jnum(doc, "crashes"), jnum(doc, "disagreements"));
+	json_decref(doc);
+	HTRY(ret);
+	HTRY(html_end(w));
+	return html_end(w);
+}
+
 static int raw_files(struct index_page *ix)
 {
 	static const char *const files[] = { "results.json", "results.ktap",
@@ -357,6 +401,7 @@ static int index_page(struct index_page *ix)
 	HTRY(bench_row(ix));
 	HTRY(vm_row(ix));
 	HTRY(kcov_row(ix));
+	HTRY(fuzz_kernel_row(ix));
 	HTRY(html_end(w));
 	HTRY(raw_files(ix));
 	return html_close_doc(w, NULL);

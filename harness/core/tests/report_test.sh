@@ -258,6 +258,19 @@ EOF
 	grep -qF 'href="vm/kernel-coverage/index.html"' "$tmp/run/index.html" &&
 	grep -qF '7.3.4: iommufd 61.2%/40.5%, intel 52.0%/30.2%, vfio 41.5%/20.0%' "$tmp/run/index.html"
 ok $? "index.html links the kernel coverage with siovh's figures per kernel"
+grep -qF 'make fuzz-kernel' "$tmp/run/index.html"
+ok $? "index.html without fuzz-kernel/ says make fuzz-kernel makes it"
+mkdir -p "$tmp/run/fuzz-kernel" && : >"$tmp/run/fuzz-kernel/stats.txt" &&
+	cat >"$tmp/run/fuzz-kernel/stats.json" <<'EOF'
+{"run": {"date": "2026-01-01T00:00:00Z", "host": "h", "kernel": "7.3.4 (VM)", "git_revision": "g"},
+ "target": "iommufd_ops", "seconds": 600, "vms": 2, "vm_execs_per_s": 310,
+ "ref_execs_per_s": 8400, "kernel_edges_max_per_boot": 2100, "crashes": 1,
+ "disagreements": 3}
+EOF
+"$siovh" report index "$tmp/run" >/dev/null &&
+	grep -qF 'href="fuzz-kernel/stats.txt"' "$tmp/run/index.html" &&
+	grep -qF '600 s in 2 VM(s): 310 execs/s per VM (the reference 8400), 2100 kernel edges, 1 crashes, 3 disagreements' "$tmp/run/index.html"
+ok $? "index.html links the kernel fuzzing run with its figures"
 
 # ---- a real browser renders it ----
 # ---- results.json against harness/schema/siovh-results-1.schema.json ----
