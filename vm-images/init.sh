@@ -19,6 +19,8 @@
 #   siovh.siov=1      first runs /bin/siov-pasid-test (profile siov), its TAP
 #                     saved as /out/siov.tap.
 #   siovh.siov_only=1 and skips `siovh run` (device-fault runs of vm-check).
+#   (neither)         the kernel target gets mdev=mtty when the kernel has
+#                     the mtty sample parent, judged by /etc/siovh/mtty.json.
 #
 # Then it powers the VM off (PID 1 must never exit: that is a panic).
 # Status lines start with "SIOVH-VM:" so the launcher can follow progress.
@@ -113,6 +115,14 @@ run_clauses() {
 		else
 			say "no SIOV endpoint (8086:5107) on the PCI bus"
 		fi
+	fi
+	# Profiles mock/vtd: the VFIO-device clauses on the kernel's mtty
+	# sample mdev parent (kernel:mdev=mtty, judged by its profile).
+	if [ -z "$siov_target" ] && [ -d /sys/class/mdev_bus/mtty ]; then
+		with_device "kernel:mdev=mtty" "$@"
+		# shellcheck disable=SC2086 # ARGS is words, on purpose
+		set -- $ARGS
+		export SIOVH_PROFILE=/etc/siovh/mtty.json
 	fi
 	# A device-fault run: the guest test and the pci clauses only.
 	[ "$(arg siovh.siov_only 0)" = 1 ] && set -- "$@" --filter 'SIOV.DVSEC.*'

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "harness/backends/kernel.h"
+#include "harness/backends/kernel_mdev.h"
 #include "harness/backends/kernel_pci.h"
 #include "harness/backends/plugin.h"
 #include "harness/backends/ref.h"
@@ -147,6 +148,28 @@ static int parse_device(struct siovh_target_spec *spec, const char *val,
 				      err, errlen) ? -EINVAL : 0;
 }
 
+/* mdev=PARENT: the kernel's vfio_device facet over that mdev parent; its
+ * name to spec->arg + SIOVH_KERNEL_ARG_MDEV (device= keeps offset 0). */
+static int parse_mdev(struct siovh_target_spec *spec, const char *val,
+		      size_t vlen, char *err, size_t errlen)
+{
+	char *parent = spec->arg + SIOVH_KERNEL_ARG_MDEV;
+
+	if (spec->backend != &siovh_kernel_backend) {
+		snprintf(err, errlen, "target '%s' takes no mdev option (only kernel does)",
+			 spec->backend->name);
+		return -EINVAL;
+	}
+	if (parent[0]) {
+		snprintf(err, errlen, "target '%s' names more than one mdev parent",
+			 spec->text);
+		return -EINVAL;
+	}
+	return siovh_kernel_mdev_check(val, vlen, parent,
+				       sizeof(spec->arg) - SIOVH_KERNEL_ARG_MDEV,
+				       err, errlen) ? -EINVAL : 0;
+}
+
 static int parse_option(struct siovh_target_spec *spec, const char *opt,
 			size_t len, char *err, size_t errlen)
 {
@@ -159,8 +182,10 @@ static int parse_option(struct siovh_target_spec *spec, const char *opt,
 		return parse_profile(spec, val, vlen, err, errlen);
 	if (eq && klen == 6 && !strncmp(opt, "device", 6))
 		return parse_device(spec, val, vlen, err, errlen);
+	if (eq && klen == 4 && !strncmp(opt, "mdev", 4))
+		return parse_mdev(spec, val, vlen, err, errlen);
 	if (!eq || klen != 5 || strncmp(opt, "fault", 5)) {
-		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF)",
+		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF, mdev=PARENT)",
 			 (int)len, opt, spec->text);
 		return -EINVAL;
 	}

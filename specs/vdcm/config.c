@@ -93,7 +93,8 @@ SIOVH_CLAUSE(cfg_bar_sizing,
 		for (k = 0; k < ty->nr_bars; k++) {
 			const struct siovh_profile_bar *b = &ty->bars[k];
 			uint32_t type = (b->mem64 ? 4 : 0) |
-					(b->prefetchable ? 8 : 0);
+					(b->prefetchable ? 8 : 0) |
+					(b->io ? 1 : 0);
 
 			off = CFG_BAR0 + 4 * b->bar;
 			cfg_wr(check, &d, off, 0xffffffff, 4);
@@ -216,7 +217,7 @@ SIOVH_CLAUSE(cfg_sva_caps_shown,
 	.id = "VDCM.CFG.6", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "the VDEV shows each PASID/ATS/PRI capability of its profile while the parent has that capability enabled",
 	.source = SRC_VSVA_CAPS,
-	.needs = NEEDS_VDEV)
+	.needs = NEEDS_VDEV | NEEDS_PCI)
 {
 	const struct siovh_profile *p = must_profile(check);
 	const struct siovh_profile_type *ty = &p->types[0];
@@ -247,7 +248,7 @@ SIOVH_CLAUSE(cfg_sva_caps_hidden,
 	.id = "VDCM.CFG.7", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "the VDEV hides its PASID/ATS/PRI capability while the parent's is disabled, and shows it again once re-enabled",
 	.source = SRC_VSVA_CAPS,
-	.needs = NEEDS_VDEV)
+	.needs = NEEDS_VDEV | NEEDS_PCI)
 {
 	const struct siovh_profile *p = must_profile(check);
 	const struct siovh_profile_type *ty = &p->types[0];
