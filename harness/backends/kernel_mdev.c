@@ -134,28 +134,90 @@ static int sysfs_read_uint(const char *path, unsigned int *out)
 	return 0;
 }
 
+static const char *state_dir(void)
+{
+	const char *d = getenv("SIOVH_STATE_DIR");
+
+	return d && *d ? d : "/tmp";
+}
+
+/* Remove the mdev UUID if it exists: 0, or the write's -errno. */
+static int mdev_remove_uuid(const char *uuid)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/bus/mdev/devices/%s",
+		 kvfio_sysfs_root(), uuid);
+	if (access(path, F_OK))
+		return 0;
+	strncat(path, "/remove", sizeof(path) - strlen(path) - 1);
+	return sysfs_write(path, "1");
+}
+
+/*
+ * The ledger: the UUIDs this parent's checks created, one per line,
+ * written before the create. A check that ends early (a fatal failure or
+ * a skip _exit()s without closing its target; a timeout kills it) leaves
+ * its mdevs behind; the next check's hold removes every one of them that
+ * still exists (its fds died with its process, so the remove does not
+ * wait), then empties the ledger. Only mdevs siovh created are touched.
+ */
+static void ledger_sweep(struct kernel_mdev *m)
+{
+	char buf[4096], *line, *save;
+	ssize_t n;
+
+	n = pread(m->lock, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strlen(line) == UUID_STR - 1 && name_ok(line, strlen(line)) &&
+		    mdev_remove_uuid(line))
+			fprintf(stderr, "siovh: kernel:mdev=%s: could not remove the mdev %s a previous check left\n",
+				m->parent, line);
+	if (ftruncate(m->lock, 0))
+		fprintf(stderr, "siovh: kernel:mdev=%s: cannot empty the ledger: %s\n",
+			m->parent, strerror(errno));
+}
+
+static int ledger_add(struct kernel_mdev *m, const char *uuid)
+{
+	char line[UUID_STR + 1];
+	off_t end = lseek(m->lock, 0, SEEK_END);
+
+	snprintf(line, sizeof(line), "%s\n", uuid);
+	if (end < 0 || pwrite(m->lock, line, strlen(line), end) !=
+			       (ssize_t)strlen(line))
+		return -EIO;
+	return 0;
+}
+
 /*
  * Hold the parent for this check (kernel_mdev.h): an exclusive flock on
- * its types directory, taken at the first lifecycle call.
+ * its ledger file, taken at the first lifecycle call, then the sweep.
  */
 static int mdev_hold(struct kernel_mdev *m)
 {
 	char path[PATH_MAX];
+	int ret;
 
 	if (m->lock >= 0)
 		return 0;
-	types_dir(m->parent, path, sizeof(path));
-	m->lock = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/siovh-mdev-%s.ledger", state_dir(),
+		 m->parent);
+	m->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (m->lock < 0)
 		return -errno;
 	while (flock(m->lock, LOCK_EX))
 		if (errno != EINTR) {
-			int ret = -errno;
-
+			ret = -errno;
 			close(m->lock);
 			m->lock = -1;
 			return ret;
 		}
+	ledger_sweep(m);
 	return 0;
 }
 
@@ -277,7 +339,9 @@ static int kmdev_create(struct siovh_target *t, const char *type,
 	uuid_str(uuid, v->uuid);
 	v->l.group = v->l.container = v->l.device = -1;
 	v->cdev = -1;
-	ret = sysfs_write(path, v->uuid);
+	ret = ledger_add(m, v->uuid);
+	if (!ret)
+		ret = sysfs_write(path, v->uuid);
 	if (ret) {
 		free(v);
 		return ret;
@@ -495,21 +559,26 @@ int kernel_mdev_open(struct siovh_target *t, const char *parent, int iommufd,
 void kernel_mdev_close(struct kernel_mdev *m)
 {
 	struct siovh_vdev *v;
-	char path[PATH_MAX];
+	bool left = false;
 
 	if (!m)
 		return;
 	while ((v = m->vdevs)) {
 		m->vdevs = v->next;
 		vdev_close_fds(v);
-		mdev_dir(v, path, sizeof(path));
-		strncat(path, "/remove", sizeof(path) - strlen(path) - 1);
-		if (sysfs_write(path, "1"))
+		if (mdev_remove_uuid(v->uuid)) {
 			fprintf(stderr, "siovh: kernel:mdev=%s: could not remove the mdev %s this check created\n",
 				m->parent, v->uuid);
+			left = true;	/* the next hold tries again */
+		}
 		free(v);
 	}
-	if (m->lock >= 0)
+	if (m->lock >= 0) {
+		/* all gone: nothing for the next sweep (it copes if not) */
+		if (!left && ftruncate(m->lock, 0))
+			fprintf(stderr, "siovh: kernel:mdev=%s: cannot empty the ledger: %s\n",
+				m->parent, strerror(errno));
 		close(m->lock);		/* drops the flock */
+	}
 	free(m);
 }

@@ -32,10 +32,14 @@
  *    refuses the bind (-EBUSY): the two paths are exclusive.
  *
  * One parent for every check: the first lifecycle call of a check takes an
- * exclusive flock(2) on the parent's mdev_supported_types directory, held
- * until its target closes, so parallel checks never see each other's
- * instances. At close, every VDEV the target created and did not remove is
- * released and removed: a check starts from the parent as it was.
+ * exclusive flock(2) on the parent's ledger ($SIOVH_STATE_DIR, default
+ * /tmp, siovh-mdev-PARENT.ledger), held until its target closes, so
+ * parallel checks never see each other's instances. The ledger lists every
+ * UUID created (written before the create); at close, every VDEV the target
+ * created and did not remove is released and removed, and a check that
+ * ended without closing its target (a fatal failure, a skip, a timeout)
+ * has its mdevs removed by the next check's first lifecycle call: a check
+ * starts from the parent as it was.
  *
  * Safety: the backend touches the named parent's mdevs that it created
  * itself, nothing else: no driver is bound or unbound.
