@@ -392,7 +392,7 @@ static int kmdev_remove(struct siovh_target *t, struct siovh_vdev *v)
 	if (!v)
 		return -EINVAL;
 	if (v->open)
-		return -EBUSY;	/* the kernel would wait for the release */
+		return -EDEADLK;	/* the kernel would wait for the release */
 	mdev_dir(v, path, sizeof(path));
 	strncat(path, "/remove", sizeof(path) - strlen(path) - 1);
 	ret = sysfs_write(path, "1");

@@ -13,10 +13,12 @@
  *    write's errno as the kernel gives it (-EEXIST duplicate UUID, the
  *    parent driver's own for exhaustion: mtty says -ENOSPC).
  *  - remove: "1" written to /sys/bus/mdev/devices/UUID/remove. A VDEV this
- *    target holds open is -EBUSY without writing: the kernel's remove of
- *    an open mdev blocks until the device fd closes (vfio waits for the
- *    release), so the write would never return in a check that holds the
- *    fd.
+ *    target holds open is -EDEADLK without writing: the kernel's remove of
+ *    an open mdev does not fail, it blocks until the device fd closes
+ *    (vfio_unregister_group_dev() waits for the release), so the write
+ *    would never return in the check that holds the fd. -EDEADLK, not the
+ *    -EBUSY a VDCM gives (VDCM.LIFE.7), so that the clause reports the
+ *    kernel's behaviour instead of the backend's refusal.
  *  - open: the legacy path (kernel_vfio.h): the mdev's group, a container
  *    of its own with type1, the device fd by UUID; container_ioctl runs on
  *    that container. A second open of an open VDEV asks the kernel for a
