@@ -311,7 +311,10 @@ run_kernel() {
 		fi
 		t0=$(now)
 		log "booting profile $p ($krel)"
-		QEMU=$qemu vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" >"$LOGS/run-$tag-$p.log" 2>&1 || status=1
+		# run-vm.sh's exit is not the verdict: every failure it saw is
+		# a "not ok" of vm.ktap or results.ktap, flattened below, where
+		# a documented kernel finding's expected failure is no failure
+		QEMU=$qemu vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" >"$LOGS/run-$tag-$p.log" 2>&1 || true
 		if [ ! -f "$dir/vm.json" ]; then
 			log "profile $p ($krel): run-vm.sh wrote no report"
 			tail -n 20 "$LOGS/run-$tag-$p.log" >&2

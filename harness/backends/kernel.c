@@ -212,8 +212,9 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 	case SIOVH_FEAT_VFIO_DEVICE:
 		return "the kernel backend drives no VFIO device (name an mdev parent: --target kernel:mdev=NAME, one of /sys/class/mdev_bus)";
 	case SIOVH_FEAT_VDEV_MIGRATION:
+		return "VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)";
 	case SIOVH_FEAT_VDEV_DIRTY:
-		return "the kernel backend does not drive VFIO migration or DMA logging yet";
+		return "the kernel backend does not drive VFIO DMA logging yet";
 	case SIOVH_FEAT_PCI_CONFIG:
 		return "the kernel backend touches no PCI device (name one: --target kernel:device=DDDD:BB:DD.F)";
 	}

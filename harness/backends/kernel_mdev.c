@@ -551,7 +551,10 @@ int kernel_mdev_open(struct siovh_target *t, const char *parent, int iommufd,
 	m->iommufd = iommufd;
 	m->lock = -1;
 	t->vfio_device = &kernel_mdev_ops;
-	t->features |= SIOVH_FEAT_VFIO_DEVICE;
+	/* migration is VFIO_DEVICE_FEATURE on the device fd, passed through:
+	 * whether a type migrates is its profile's to say (MIG clauses skip
+	 * a type without "migration") */
+	t->features |= SIOVH_FEAT_VFIO_DEVICE | SIOVH_FEAT_VDEV_MIGRATION;
 	*out = m;
 	return 0;
 }

@@ -71,7 +71,8 @@ int siovh_kernel_mdev_check(const char *val, size_t vlen, char *parent,
 
 struct kernel_mdev;
 
-/* Fill t->vfio_device and SIOVH_FEAT_VFIO_DEVICE for parent; iommufd is
+/* Fill t->vfio_device, SIOVH_FEAT_VFIO_DEVICE and SIOVH_FEAT_VDEV_MIGRATION
+ * (VFIO_DEVICE_FEATURE passes through) for parent; iommufd is
  * the target's /dev/iommu fd (-1 without). 0 or -errno (*out NULL). */
 int kernel_mdev_open(struct siovh_target *t, const char *parent, int iommufd,
 		     struct kernel_mdev **out);
