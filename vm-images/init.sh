@@ -20,7 +20,9 @@
 #                     saved as /out/siov.tap.
 #   siovh.siov_only=1 and skips `siovh run` (device-fault runs of vm-check).
 #   (neither)         the kernel target gets mdev=mtty when the kernel has
-#                     the mtty sample parent, judged by /etc/siovh/mtty.json.
+#                     the mtty sample parent, judged by /etc/siovh/mtty.json;
+#                     the VDCM clauses then run again with vfio=cdev (the
+#                     cdev/iommufd path) into /out/cdev/.
 #
 # Then it powers the VM off (PID 1 must never exit: that is a panic).
 # Status lines start with "SIOVH-VM:" so the launcher can follow progress.
@@ -118,7 +120,9 @@ run_clauses() {
 	fi
 	# Profiles mock/vtd: the VFIO-device clauses on the kernel's mtty
 	# sample mdev parent (kernel:mdev=mtty, judged by its profile).
+	mdev_run=0
 	if [ -z "$siov_target" ] && [ -d /sys/class/mdev_bus/mtty ]; then
+		mdev_run=1
 		with_device "kernel:mdev=mtty" "$@"
 		# shellcheck disable=SC2086 # ARGS is words, on purpose
 		set -- $ARGS
@@ -129,6 +133,13 @@ run_clauses() {
 	say "siovh run $* --report /out"
 	siovh run "$@" --report /out
 	rc=$?
+	# the VDEV clauses again on the vfio cdev path (iommufd), when the
+	# kernel has it: /out/cdev (its exit is in its reports)
+	if [ "$mdev_run" = 1 ] && [ -d /sys/class/vfio-dev ]; then
+		siovh run --target kernel:mdev=mtty,vfio=cdev --filter 'VDCM.*' \
+			--report /out/cdev >/dev/null 2>&1
+		say "siovh (vfio=cdev) exit $?"
+	fi
 	unset SIOVH_PROFILE
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
 	[ -f /tmp/siov.tap ] && cp /tmp/siov.tap /out/siov.tap

@@ -167,7 +167,9 @@ static int kernel_open(const struct siovh_target_spec *spec,
 	/* mdev=PARENT (checked when the spec was parsed) */
 	if (spec->arg[SIOVH_KERNEL_ARG_MDEV]) {
 		ret = kernel_mdev_open(t, spec->arg + SIOVH_KERNEL_ARG_MDEV,
-				       k->iommufd, &k->mdev);
+				       k->iommufd, iommu_dev_path(),
+				       !strcmp(spec->arg + SIOVH_KERNEL_ARG_VFIO,
+					       "cdev"), &k->mdev);
 		if (ret) {
 			fprintf(stderr, "siovh: target '%s': mdev=%s: %s\n",
 				spec->text, spec->arg + SIOVH_KERNEL_ARG_MDEV,

@@ -27,7 +27,8 @@
 struct siovh_vdev {
 	struct siovh_vdev *next;
 	char uuid[UUID_STR];
-	struct kvfio_legacy l;		/* open through the group: l.device */
+	struct kvfio_legacy l;		/* open: l.device, l.container (the
+					 * cdev path: its cdev, its iommufd) */
 	bool open;
 	int cdev;			/* device_ioctl's cdev fd, or -1 */
 };
@@ -35,6 +36,8 @@ struct siovh_vdev {
 struct kernel_mdev {
 	char parent[MDEV_NAME_MAX];
 	int iommufd;			/* the target's /dev/iommu, or -1 */
+	char iommu_path[PATH_MAX];	/* its path, for a VDEV's own */
+	bool cdev;			/* vfio=cdev: open on the cdev path */
 	int lock;			/* the types directory, flock'd; -1 */
 	struct siovh_vdev *vdevs;
 };
@@ -405,23 +408,51 @@ static int kmdev_remove(struct siovh_target *t, struct siovh_vdev *v)
 	return 0;
 }
 
+/* The cdev path's open: its session's fds become l.device/l.container. */
+static int kmdev_open_cdev(struct kernel_mdev *m, struct siovh_vdev *v,
+			   const char *dir)
+{
+	struct kvfio_cdev s;
+	int fd, ret;
+
+	if (v->open) {
+		/* a second open: the cdev again, bound in the same iommufd */
+		ret = kvfio_cdev_open(dir, &fd);
+		if (ret)
+			return ret;
+		ret = kvfio_cdev_bind(fd, v->l.container, NULL);
+		close(fd);
+		return ret;
+	}
+	ret = kvfio_cdev_session_open(dir, m->iommu_path, &s);
+	if (ret)
+		return ret;
+	v->l.device = s.device;
+	v->l.container = s.iommufd;
+	v->l.group = -1;
+	return 0;
+}
+
 static int kmdev_open(struct siovh_target *t, struct siovh_vdev *v)
 {
+	struct kernel_mdev *m = kernel_mdev_of(t);
 	char dir[PATH_MAX];
 	int fd, ret;
 
-	(void)t;
 	if (!v)
 		return -EINVAL;
-	if (v->open) {
+	mdev_dir(v, dir, sizeof(dir));
+	if (m->cdev) {
+		ret = kmdev_open_cdev(m, v, dir);
+	} else if (v->open) {
 		/* what the kernel says to a second open (kernel_mdev.h) */
 		ret = kvfio_legacy_device_fd(&v->l, v->uuid, &fd);
 		if (!ret)
 			close(fd);
 		return ret;
+	} else {
+		ret = kvfio_legacy_open(dir, v->uuid, &v->l);
 	}
-	mdev_dir(v, dir, sizeof(dir));
-	ret = kvfio_legacy_open(dir, v->uuid, &v->l);
 	if (!ret)
 		v->open = true;
 	return ret;
@@ -537,6 +568,7 @@ int kernel_mdev_device_ioctl(struct kernel_mdev *m, struct siovh_vdev *v,
 /* ---- open, close ---- */
 
 int kernel_mdev_open(struct siovh_target *t, const char *parent, int iommufd,
+		     const char *iommu_path, bool cdev,
 		     struct kernel_mdev **out)
 {
 	struct kernel_mdev *m;
@@ -549,6 +581,8 @@ int kernel_mdev_open(struct siovh_target *t, const char *parent, int iommufd,
 		return -ENOMEM;
 	snprintf(m->parent, sizeof(m->parent), "%s", parent);
 	m->iommufd = iommufd;
+	snprintf(m->iommu_path, sizeof(m->iommu_path), "%s", iommu_path);
+	m->cdev = cdev;
 	m->lock = -1;
 	t->vfio_device = &kernel_mdev_ops;
 	/* migration is VFIO_DEVICE_FEATURE on the device fd, passed through:

@@ -23,7 +23,11 @@
  *    of its own with type1, the device fd by UUID; container_ioctl runs on
  *    that container. A second open of an open VDEV asks the kernel for a
  *    second device fd of the same group and returns what the kernel says
- *    (the fd itself, if it gives one, is closed at once).
+ *    (the fd itself, if it gives one, is closed at once). With vfio=cdev
+ *    ("kernel:mdev=mtty,vfio=cdev") the cdev path instead: the VDEV's cdev
+ *    bound to a /dev/iommu of its own and attached to an IOAS, whose VFIO
+ *    compatibility (iommufd's type1 emulation) container_ioctl drives; a
+ *    second open opens and binds the cdev again, in that iommufd.
  *  - release: closes the device fd, the group and the container.
  *  - ioctl / pread / pwrite / mmap: on the device fd, at the offsets the
  *    kernel's VFIO_DEVICE_GET_REGION_INFO gives; -errno as returned.
@@ -51,13 +55,16 @@
 #ifndef SIOVH_BACKENDS_KERNEL_MDEV_H
 #define SIOVH_BACKENDS_KERNEL_MDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <siovh/target.h>
 
 /* Where in siovh_target_spec.arg the parser puts the parent's name (the
- * PCI address of device= is at 0). */
+ * PCI address of device= is at 0), and the path of vfio= ("cdev",
+ * "group", or empty: group). */
 #define SIOVH_KERNEL_ARG_MDEV	16
+#define SIOVH_KERNEL_ARG_VFIO	96
 
 /*
  * Check the value of the mdev option (val, vlen bytes, not terminated): a
@@ -72,9 +79,11 @@ int siovh_kernel_mdev_check(const char *val, size_t vlen, char *parent,
 struct kernel_mdev;
 
 /* Fill t->vfio_device, SIOVH_FEAT_VFIO_DEVICE and SIOVH_FEAT_VDEV_MIGRATION
- * (VFIO_DEVICE_FEATURE passes through) for parent; iommufd is
- * the target's /dev/iommu fd (-1 without). 0 or -errno (*out NULL). */
+ * (VFIO_DEVICE_FEATURE passes through) for parent; iommufd is the
+ * target's /dev/iommu fd (-1 without), iommu_path its path; cdev: open
+ * VDEVs on the cdev path. 0 or -errno (*out NULL). */
 int kernel_mdev_open(struct siovh_target *t, const char *parent, int iommufd,
+		     const char *iommu_path, bool cdev,
 		     struct kernel_mdev **out);
 /* Release and remove what the target left; free. NULL is fine. */
 void kernel_mdev_close(struct kernel_mdev *m);

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <linux/iommufd.h>
 #include <linux/vfio.h>
 
 #include "harness/backends/kernel_vfio.h"
@@ -127,6 +128,69 @@ int kvfio_cdev_detach(int fd)
 	struct vfio_device_detach_iommufd_pt d = { .argsz = sizeof(d) };
 
 	return neg_errno(ioctl(fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d));
+}
+
+/* ---- A cdev session: its own iommufd, IOAS, compat type1 ---- */
+
+static int session_ioas(struct kvfio_cdev *s)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	struct iommu_vfio_ioas c = {
+		.size = sizeof(c),
+		.op = IOMMU_VFIO_IOAS_SET,
+	};
+	int ret;
+
+	ret = neg_errno(ioctl(s->iommufd, IOMMU_IOAS_ALLOC, &a));
+	if (ret)
+		return ret;
+	s->ioas_id = c.ioas_id = a.out_ioas_id;
+	ret = neg_errno(ioctl(s->iommufd, IOMMU_VFIO_IOAS, &c));
+	if (ret)
+		return ret;
+	return neg_errno(ioctl(s->iommufd, VFIO_SET_IOMMU,
+			       (unsigned long)VFIO_TYPE1v2_IOMMU));
+}
+
+int kvfio_cdev_session_open(const char *devdir, const char *iommu_path,
+			    struct kvfio_cdev *out)
+{
+	struct kvfio_cdev s = { .iommufd = -1, .device = -1 };
+	int ret;
+
+	s.iommufd = open(iommu_path, O_RDWR | O_CLOEXEC);
+	if (s.iommufd < 0) {
+		ret = -errno;
+		goto err;
+	}
+	ret = session_ioas(&s);
+	if (ret)
+		goto err;
+	ret = kvfio_cdev_open(devdir, &s.device);
+	if (ret)
+		goto err;
+	ret = kvfio_cdev_bind(s.device, s.iommufd, &s.dev_id);
+	if (ret)
+		goto err;
+	ret = kvfio_cdev_attach(s.device, s.ioas_id, &s.hwpt_id);
+	if (ret)
+		goto err;
+	*out = s;
+	return 0;
+
+err:
+	kvfio_cdev_session_close(&s);
+	return ret;
+}
+
+void kvfio_cdev_session_close(struct kvfio_cdev *s)
+{
+	/* the cdev's close unbinds; the iommufd's frees the IOAS */
+	if (s->device >= 0)
+		close(s->device);
+	if (s->iommufd >= 0)
+		close(s->iommufd);
+	s->device = s->iommufd = -1;
 }
 
 /* ---- The legacy group/container path ---- */

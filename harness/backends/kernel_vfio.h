@@ -51,6 +51,21 @@ int kvfio_cdev_bind(int fd, int iommufd, uint32_t *dev_id);
 int kvfio_cdev_attach(int fd, uint32_t pt_id, uint32_t *hwpt_id);
 int kvfio_cdev_detach(int fd);
 
+/*
+ * A device on its cdev in a /dev/iommu of its own (iommu_path): opened,
+ * bound, attached to a new IOAS, which is also that iommufd's VFIO
+ * compatibility IOAS with type1v2 set, so that VFIO_IOMMU_* ioctls on
+ * iommufd (iommufd's vfio_compat) map into what the device sees: the cdev
+ * path's stand-in for a type1 container. On error nothing stays open.
+ */
+struct kvfio_cdev {
+	int iommufd, device;		/* -1 when not open */
+	uint32_t dev_id, ioas_id, hwpt_id;
+};
+int kvfio_cdev_session_open(const char *devdir, const char *iommu_path,
+			    struct kvfio_cdev *out);
+void kvfio_cdev_session_close(struct kvfio_cdev *s);
+
 /* The legacy path's three fds; -1 when not open. */
 struct kvfio_legacy {
 	int group, container, device;

@@ -119,6 +119,14 @@ static void test_parse(void)
 	bad_spec("kernel:mdev=nope", "mdev=nope: no such mdev parent");
 	bad_spec("kernel:mdev=mtty,mdev=mtty", "more than one mdev parent");
 	bad_spec("ref:mdev=mtty", "only kernel");
+	result(!siovh_target_parse("kernel:mdev=mtty,vfio=cdev", &spec, err,
+				   sizeof(err)) &&
+	       !strcmp(spec.arg + 96, "cdev"),
+	       "kernel:mdev=mtty,vfio=cdev parses", err);
+	bad_spec("kernel:mdev=mtty,vfio=vfio", "vfio='vfio': expected one vfio=cdev or vfio=group");
+	bad_spec("kernel:mdev=mtty,vfio=cdev,vfio=group", "expected one vfio=cdev");
+	bad_spec("ref:vfio=cdev", "only kernel");
+	bad_spec("kernel:vfio=cdev", "name an mdev parent too");
 }
 
 static int ledger_locked(void)

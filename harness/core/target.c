@@ -166,8 +166,30 @@ static int parse_mdev(struct siovh_target_spec *spec, const char *val,
 		return -EINVAL;
 	}
 	return siovh_kernel_mdev_check(val, vlen, parent,
-				       sizeof(spec->arg) - SIOVH_KERNEL_ARG_MDEV,
+				       SIOVH_KERNEL_ARG_VFIO - SIOVH_KERNEL_ARG_MDEV,
 				       err, errlen) ? -EINVAL : 0;
+}
+
+/* vfio=cdev|group: the path the mdev facet opens VDEVs on. */
+static int parse_vfio(struct siovh_target_spec *spec, const char *val,
+		      size_t vlen, char *err, size_t errlen)
+{
+	char *path = spec->arg + SIOVH_KERNEL_ARG_VFIO;
+
+	if (spec->backend != &siovh_kernel_backend) {
+		snprintf(err, errlen, "target '%s' takes no vfio option (only kernel does)",
+			 spec->backend->name);
+		return -EINVAL;
+	}
+	if (!((vlen == 4 && !strncmp(val, "cdev", 4)) ||
+	      (vlen == 5 && !strncmp(val, "group", 5))) || path[0]) {
+		snprintf(err, errlen, "target '%s': vfio='%.*s': expected one vfio=cdev or vfio=group",
+			 spec->text, (int)(vlen > 16 ? 16 : vlen), val);
+		return -EINVAL;
+	}
+	memcpy(path, val, vlen);
+	path[vlen] = '\0';
+	return 0;
 }
 
 static int parse_option(struct siovh_target_spec *spec, const char *opt,
@@ -184,8 +206,10 @@ static int parse_option(struct siovh_target_spec *spec, const char *opt,
 		return parse_device(spec, val, vlen, err, errlen);
 	if (eq && klen == 4 && !strncmp(opt, "mdev", 4))
 		return parse_mdev(spec, val, vlen, err, errlen);
+	if (eq && klen == 4 && !strncmp(opt, "vfio", 4))
+		return parse_vfio(spec, val, vlen, err, errlen);
 	if (!eq || klen != 5 || strncmp(opt, "fault", 5)) {
-		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF, mdev=PARENT)",
+		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF, mdev=PARENT, vfio=cdev|group)",
 			 (int)len, opt, spec->text);
 		return -EINVAL;
 	}
@@ -247,6 +271,12 @@ int siovh_target_parse(const char *text, struct siovh_target_spec *spec,
 		ret = parse_option(spec, opt, (size_t)(end - opt), err, errlen);
 		if (ret)
 			return ret;
+	}
+	if (spec->backend == &siovh_kernel_backend &&
+	    spec->arg[SIOVH_KERNEL_ARG_VFIO] && !spec->arg[SIOVH_KERNEL_ARG_MDEV]) {
+		snprintf(err, errlen, "target '%s': vfio= chooses the path of the mdev= VDEVs: name an mdev parent too",
+			 text);
+		return -EINVAL;
 	}
 	return 0;
 }
