@@ -130,12 +130,13 @@ run_findings() {
 flatten() {
 	local dir=$1 prefix=$2 k p f
 	run_findings "$prefix" >"$LOGS/findings.tsv"
+	run_findings "$prefix:cdev" >"$LOGS/findings-cdev.tsv"
 	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap" "$dir/findings.ktap" \
 		 "$dir/selftests/selftests.ktap" "$dir/cdev/results.ktap"; do
 		[ -f "$k" ] || continue
 		p=$prefix f=/dev/null
 		[ "${k##*/}" = results.ktap ] && f=$LOGS/findings.tsv
-		[ "$k" = "$dir/cdev/results.ktap" ] && p="$prefix: vfio=cdev"
+		[ "$k" = "$dir/cdev/results.ktap" ] && p="$prefix: vfio=cdev" f=$LOGS/findings-cdev.tsv
 		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
 		[ "${k##*/}" = selftests.ktap ] && p="$prefix: kselftest"
 		# siovh writes a failure's "# file:line: ..." lines before its
