@@ -185,16 +185,29 @@ static void ledger_sweep(struct kernel_mdev *m)
 			m->parent, strerror(errno));
 }
 
-static int ledger_add(struct kernel_mdev *m, const char *uuid)
+/* Append uuid; *end is where it starts, for ledger_drop(). */
+static int ledger_add(struct kernel_mdev *m, const char *uuid, off_t *end)
 {
 	char line[UUID_STR + 1];
-	off_t end = lseek(m->lock, 0, SEEK_END);
 
+	*end = lseek(m->lock, 0, SEEK_END);
 	snprintf(line, sizeof(line), "%s\n", uuid);
-	if (end < 0 || pwrite(m->lock, line, strlen(line), end) !=
+	if (*end < 0 || pwrite(m->lock, line, strlen(line), *end) !=
 			       (ssize_t)strlen(line))
 		return -EIO;
 	return 0;
+}
+
+/*
+ * A create that failed: its UUID leaves the ledger again (this check
+ * holds the flock, so it is the last line). A UUID that was taken
+ * (-EEXIST) may name an mdev that is not siovh's: no sweep may remove it.
+ */
+static void ledger_drop(struct kernel_mdev *m, off_t end)
+{
+	if (end >= 0 && ftruncate(m->lock, end))
+		fprintf(stderr, "siovh: kernel:mdev=%s: cannot trim the ledger: %s\n",
+			m->parent, strerror(errno));
 }
 
 /*
@@ -326,6 +339,7 @@ static int kmdev_create(struct siovh_target *t, const char *type,
 	struct kernel_mdev *m = kernel_mdev_of(t);
 	char path[PATH_MAX];
 	struct siovh_vdev *v;
+	off_t end;
 	int ret;
 
 	if (!uuid || !out)
@@ -342,9 +356,12 @@ static int kmdev_create(struct siovh_target *t, const char *type,
 	uuid_str(uuid, v->uuid);
 	v->l.group = v->l.container = v->l.device = -1;
 	v->cdev = -1;
-	ret = ledger_add(m, v->uuid);
-	if (!ret)
+	ret = ledger_add(m, v->uuid, &end);
+	if (!ret) {
 		ret = sysfs_write(path, v->uuid);
+		if (ret)
+			ledger_drop(m, end);
+	}
 	if (ret) {
 		free(v);
 		return ret;

@@ -129,6 +129,19 @@ static void test_parse(void)
 	bad_spec("kernel:vfio=cdev", "name an mdev parent too");
 }
 
+/* mtty-1/create as a directory (writes fail with EISDIR, even as root),
+ * or back to a file. */
+static void break_create(bool broken)
+{
+	char path[512], saved[520];
+
+	snprintf(path, sizeof(path), "%s%s", root, TYPES "/mtty-1/create");
+	snprintf(saved, sizeof(saved), "%s.file", path);
+	if (broken ? rename(path, saved) || mkdir(path, 0755) :
+		     rmdir(path) || rename(saved, path))
+		printf("# %s: %s\n", path, strerror(errno));
+}
+
 static int ledger_locked(void)
 {
 	char path[512];
@@ -178,6 +191,14 @@ static void test_lifecycle(struct siovh_target *t)
 	       ops->available_instances(t, "../mtty-1", &avail) == -EINVAL &&
 	       ops->create(t, "nope", u1, &v) == -EINVAL,
 	       "an unknown type is -EINVAL (available_instances, create)", NULL);
+	/* a create the kernel refuses leaves no trace in the ledger */
+	break_create(true);
+	result(ops->create(t, "mtty-1", u1, &v) < 0 && !v,
+	       "create fails when the create file refuses the write", NULL);
+	get("/siovh-mdev-mtty.ledger", text, sizeof(text));
+	result(!text[0],
+	       "a failed create's UUID leaves the ledger again", text);
+	break_create(false);
 	result(!ops->create(t, "mtty-1", u1, &v) && v,
 	       "create(mtty-1, uuid) succeeds", NULL);
 	get(TYPES "/mtty-1/create", text, sizeof(text));
