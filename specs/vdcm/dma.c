@@ -370,7 +370,7 @@ SIOVH_CLAUSE(dma_unmap_size,
 	.id = "VDCM.DMA.12", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "UNMAP_DMA over a range with holes unmaps the mappings inside it and reports only their bytes",
 	.source = SRC_VFIO("VFIO_IOMMU_UNMAP_DMA (size: bytes unmapped)"),
-	.needs = SIOVH_FEAT_VFIO_DEVICE | SIOVH_FEAT_PCI_CONFIG)
+	.needs = NEEDS_VDEV)
 {
 	const struct siovh_profile *p = must_profile(check);
 	struct vfio_iommu_type1_dma_unmap u = { .argsz = sizeof(u) };
