@@ -24,6 +24,8 @@
 #                               per line (default: --target kernel)
 #   /etc/siovh/profile.json     the reference's device profile (the SIOV
 #                               endpoint's, for kernel:device=BDF in init.sh)
+#   /etc/siovh/mtty.json        the kernel mtty sample's profile (for
+#                               kernel:mdev=mtty in init.sh)
 #
 # The image is rebuilt every run (it takes about a second). The guest's
 # mode (run the clauses, or an interactive shell) is chosen on the kernel
@@ -55,6 +57,7 @@ cp "$BUSYBOX" "$STAGE/bin/busybox"
 ln -s busybox "$STAGE/bin/sh"
 cp "$HERE/init.sh" "$STAGE/init"
 cp "$HERE/../specs/profiles/ref.json" "$STAGE/etc/siovh/profile.json"
+cp "$HERE/../specs/profiles/mtty.json" "$STAGE/etc/siovh/mtty.json"
 chmod 0755 "$STAGE/init"
 
 # siovh and the shared objects it loads, at the paths ldd resolved them to

@@ -32,6 +32,10 @@
 #                     `siovh run`, and the vfio-parent run (below) only
 #                     with siovh.vfio_filter=GLOB, on the clauses GLOB
 #                     names (device-fault runs of vm-check).
+#   (neither)         the kernel target gets mdev=mtty when the kernel has
+#                     the mtty sample parent, judged by /etc/siovh/mtty.json;
+#                     the VDCM clauses then run again with vfio=cdev (the
+#                     cdev/iommufd path) into /out/cdev/.
 #   On the SIOV endpoint (profile siov) a second run follows the first:
 #   `siovh run --target ref:parent=vfio:BDF`, the reference VDCM over the
 #   endpoint through vfio-pci and the kernel's iommufd (PASID attach, the
@@ -210,10 +214,27 @@ run_clauses() {
 			say "no SIOV endpoint (8086:5107) on the PCI bus"
 		fi
 	fi
+	# Profiles mock/vtd: the VFIO-device clauses on the kernel's mtty
+	# sample mdev parent (kernel:mdev=mtty, judged by its profile).
+	mdev_run=0
+	if [ -z "$siov_target" ] && [ -d /sys/class/mdev_bus/mtty ]; then
+		mdev_run=1
+		with_device "kernel:mdev=mtty" "$@"
+		# shellcheck disable=SC2086 # ARGS is words, on purpose
+		set -- $ARGS
+		export SIOVH_PROFILE=/etc/siovh/mtty.json
+	fi
 	# A device-fault run: the guest test and the pci clauses only.
 	[ "$(arg siovh.siov_only 0)" = 1 ] && set -- "$@" --filter 'SIOV.DVSEC.*'
 	run_siovh "$@"
 	say "siovh exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	# the VDEV clauses again on the vfio cdev path (iommufd), when the
+	# kernel has it: /out/cdev (its exit is in its reports)
+	if [ "$mdev_run" = 1 ] && [ -d /sys/class/vfio-dev ]; then
+		siovh run --target kernel:mdev=mtty,vfio=cdev --filter 'VDCM.*' \
+			--report /out/cdev >/dev/null 2>&1
+		say "siovh (vfio=cdev) exit $?"
+	fi
 	# the reference VDCM over the endpoint, through VFIO (vfio_parent.h)
 	# (a device-fault run: the clauses siovh.vfio_filter names, if any)
 	vfilter=$(arg siovh.vfio_filter "")

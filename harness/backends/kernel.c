@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness/backends/kernel.h"
+#include "harness/backends/kernel_mdev.h"
 #include "harness/backends/kernel_mock.h"
 #include "harness/backends/kernel_pci.h"
 
@@ -27,6 +28,7 @@ struct kernel_target {
 	char iommufd_why[160];		/* why not, for the skip reasons */
 	int mock;			/* kernel_mock_probe(): 0 = usable */
 	struct kernel_pci *pci;		/* device=BDF, or NULL */
+	struct kernel_mdev *mdev;	/* mdev=PARENT, or NULL */
 };
 
 static struct kernel_target *kernel_of(const struct siovh_target *t)
@@ -37,6 +39,11 @@ static struct kernel_target *kernel_of(const struct siovh_target *t)
 struct kernel_pci *kernel_pci_of(struct siovh_target *t)
 {
 	return kernel_of(t)->pci;
+}
+
+struct kernel_mdev *kernel_mdev_of(struct siovh_target *t)
+{
+	return kernel_of(t)->mdev;
 }
 
 static int neg_errno(long ret)
@@ -52,16 +59,17 @@ static int kernel_iommufd_ioctl(struct siovh_target *t, unsigned long cmd,
 	return neg_errno(ioctl(kernel_of(t)->iommufd, cmd, arg));
 }
 
-/* Devices come from the vfio_device facet, which this backend lacks. */
+/* Devices come from the vfio_device facet: an mdev's cdev
+ * (kernel_mdev.h); -ENODEV without one. */
 static int kernel_iommufd_device_ioctl(struct siovh_target *t,
 				       struct siovh_vdev *vdev,
 				       unsigned long cmd, void *arg)
 {
-	(void)t;
-	(void)vdev;
-	(void)cmd;
-	(void)arg;
-	return -ENODEV;
+	struct kernel_target *k = kernel_of(t);
+
+	if (!k->mdev)
+		return -ENODEV;
+	return kernel_mdev_device_ioctl(k->mdev, vdev, cmd, arg);
 }
 
 static ssize_t kernel_fault_read(struct siovh_target *t, int fd, void *buf,
@@ -156,6 +164,20 @@ static int kernel_open(const struct siovh_target_spec *spec,
 			return ret;
 		}
 	}
+	/* mdev=PARENT (checked when the spec was parsed) */
+	if (spec->arg[SIOVH_KERNEL_ARG_MDEV]) {
+		ret = kernel_mdev_open(t, spec->arg + SIOVH_KERNEL_ARG_MDEV,
+				       k->iommufd, iommu_dev_path(),
+				       !strcmp(spec->arg + SIOVH_KERNEL_ARG_VFIO,
+					       "cdev"), &k->mdev);
+		if (ret) {
+			fprintf(stderr, "siovh: target '%s': mdev=%s: %s\n",
+				spec->text, spec->arg + SIOVH_KERNEL_ARG_MDEV,
+				strerror(-ret));
+			kernel_close(t);
+			return ret;
+		}
+	}
 	return 0;
 }
 
@@ -165,6 +187,8 @@ static void kernel_close(struct siovh_target *t)
 
 	if (!k)
 		return;
+	/* the mdevs first: their cdevs may be bound to the iommufd */
+	kernel_mdev_close(k->mdev);
 	if (k->iommufd >= 0)
 		close(k->iommufd);
 	kernel_pci_close(k->pci);
@@ -188,9 +212,11 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 	case SIOVH_FEAT_IOMMUFD:
 		return kernel_of(t)->iommufd_why;
 	case SIOVH_FEAT_VFIO_DEVICE:
+		return "the kernel backend drives no VFIO device (name an mdev parent: --target kernel:mdev=NAME, one of /sys/class/mdev_bus)";
 	case SIOVH_FEAT_VDEV_MIGRATION:
+		return "VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)";
 	case SIOVH_FEAT_VDEV_DIRTY:
-		return "the kernel backend does not drive VFIO devices (vfio cdev, mdev) yet";
+		return "the kernel backend does not drive VFIO DMA logging yet";
 	case SIOVH_FEAT_PCI_CONFIG:
 		return "the kernel backend touches no PCI device (name one: --target kernel:device=DDDD:BB:DD.F)";
 	}
@@ -199,7 +225,7 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 
 const struct siovh_backend siovh_kernel_backend = {
 	.name = "kernel",
-	.summary = "the running kernel's uAPI: /dev/iommu (iommufd, with the IOMMUFD_TEST mock device where built in); with device=BDF, that PCI function's config space through sysfs; VFIO devices and mdev not yet",
+	.summary = "the running kernel's uAPI: /dev/iommu (iommufd, with the IOMMUFD_TEST mock device where built in); with device=BDF, that PCI function's config space through sysfs; with mdev=PARENT, that mdev parent's VDEVs (sysfs lifecycle, vfio group/container and cdev)",
 	.faults = NULL,
 	.open = kernel_open,
 	.close = kernel_close,

@@ -7,8 +7,8 @@
  * when the kernel has one (kernel_mock.h; -ENOTTY otherwise).
  *
  * Features: SIOVH_FEAT_IOMMUFD when /dev/iommu opens, SIOVH_FEAT_PCI_CONFIG
- * with a device, nothing else. Every
- * other facet is NULL, so its clauses skip with the backend's reason
+ * with a device, SIOVH_FEAT_VFIO_DEVICE with an mdev parent, nothing else.
+ * Every other facet is NULL, so its clauses skip with the backend's reason
  * (struct siovh_backend.lacks): the IOASID facet because the IOASID core
  * has no uAPI, the others because this backend does not drive them yet.
  *
@@ -16,8 +16,17 @@
  * pci facet (kernel_pci.h): that function's config space through sysfs,
  * and SIOVH_FEAT_PCI_CONFIG, judged by the reference's device profile.
  *
- * Safety: the backend opens /dev/iommu, and the config file of the one
- * device named, nothing else; it binds and unbinds no driver (the mock
+ * With mdev=PARENT ("--target kernel:mdev=mtty") it has the vfio_device
+ * facet (kernel_mdev.h) and SIOVH_FEAT_VFIO_DEVICE: that mdev parent's
+ * types, VDEVs created and removed through sysfs, opened through their
+ * group and a type1 container of their own, and device_ioctl on their
+ * cdev (kernel_vfio.h). The profile that judges them is $SIOVH_PROFILE
+ * (specs/profiles/mtty.json for the mtty sample); without it the VDEV
+ * clauses skip saying so. Both options may be given together.
+ *
+ * Safety: the backend opens /dev/iommu, the config file of the one
+ * device named, and the mdevs it creates itself on the one parent named,
+ * nothing else; it binds and unbinds no driver (the mock
  * device is a software device of the kernel's selftest driver, gone with
  * the iommufd). The pci clauses write that device's config registers
  * (restoring them, and an FLR): name only a device that is yours to test.

@@ -51,6 +51,9 @@ static int check_fixed(const struct siovh_profile *p, char *err,
 {
 	const struct siovh_profile_parent *pp = &p->parent;
 
+	if (!pp->siov)
+		return refuse(p, "siov", err, errlen,
+			      "is a SIOV endpoint (siovdev), not a software parent");
 	if (pp->vendor_id != SIOVDEV_VENDOR_ID ||
 	    pp->device_id != SIOVDEV_DEVICE_ID)
 		return refuse(p, "vendor_id", err, errlen,

@@ -125,12 +125,30 @@ static int parse_dvsec(struct pctx *c, const json_t *o, const char *path,
 	return 0;
 }
 
+/*
+ * "siov": false: a parent that is no SIOV endpoint (an mdev parent such as
+ * the kernel's mtty sample, a software device): only its assignable units
+ * ("adis": mtty's ports) are described, and a PCI key is an error.
+ */
+static int parse_soft_parent(struct pctx *c, const json_t *o,
+			     const char *path, struct siovh_profile_parent *pp)
+{
+	static const char *const keys[] = { "siov", "adis", NULL };
+	int err;
+
+	pp->siov = false;
+	if ((err = pw_object_of(c, o, path, keys)))
+		return err;
+	return GET_U32(c, o, path, "adis", 1, SIOVH_PROFILE_MAX_ADIS, true, 0,
+		       pp->adis);
+}
+
 static int parse_parent(struct pctx *c, const json_t *o, const char *path,
 			struct siovh_profile_parent *pp)
 {
 	static const char *const keys[] = {
-		"vendor_id", "device_id", "adis", "caps", "ext_caps", "pasid",
-		"dvsec", "ims_entries", "bars", NULL
+		"siov", "vendor_id", "device_id", "adis", "caps", "ext_caps",
+		"pasid", "dvsec", "ims_entries", "bars", NULL
 	};
 	static const char *const pasid_keys[] = {
 		"width", "execute", "privileged", NULL
@@ -139,6 +157,11 @@ static int parse_parent(struct pctx *c, const json_t *o, const char *path,
 	json_t *v;
 	int err;
 
+	if (json_is_object(o) &&
+	    (err = pw_get_bool(c, o, path, "siov", true, &pp->siov)))
+		return err;
+	if (json_is_object(o) && !pp->siov)
+		return parse_soft_parent(c, o, path, pp);
 	if ((err = pw_object_of(c, o, path, keys)) ||
 	    (err = GET_U32(c, o, path, "vendor_id", 0, 0xffff, true, 0,
 			   pp->vendor_id)) ||
@@ -294,13 +317,14 @@ static int parse_irqs(struct pctx *c, const json_t *o, const char *path,
 	return 0;
 }
 
-/* An array of memory BARs at key: at most one entry per BAR register. */
+/* An array of BARs at key (memory, or I/O with "io"): at most one entry
+ * per BAR register. */
 static int parse_bars(struct pctx *c, const json_t *o, const char *path,
 		      const char *key, bool required,
 		      struct siovh_profile_bar *bars, uint32_t *nr)
 {
 	static const char *const bar_keys[] = {
-		"bar", "size", "mem64", "prefetchable", NULL
+		"bar", "size", "mem64", "prefetchable", "io", NULL
 	};
 	char p[PATH_MAX_LEN], pe[PATH_MAX_LEN];
 	json_t *arr, *e;
@@ -317,12 +341,16 @@ static int parse_bars(struct pctx *c, const json_t *o, const char *path,
 		pw_elem(pe, p, i);
 		if ((err = pw_object_of(c, e, pe, bar_keys)) ||
 		    (err = GET_U32(c, e, pe, "bar", 0, 5, true, 0, b->bar)) ||
-		    (err = pw_get_uint(c, e, pe, "size", 16, 1ull << 40, true, 0,
+		    (err = pw_get_bool(c, e, pe, "io", false, &b->io)) ||
+		    (err = pw_get_uint(c, e, pe, "size", b->io ? 4 : 16,
+				    b->io ? 256 : 1ull << 40, true, 0,
 				    &b->size)) ||
 		    (err = pw_get_bool(c, e, pe, "mem64", false, &b->mem64)) ||
 		    (err = pw_get_bool(c, e, pe, "prefetchable", false,
 				    &b->prefetchable)))
 			return err;
+		if (b->io && (b->mem64 || b->prefetchable))
+			return pw_perr(c, pe, "an I/O BAR is neither mem64 nor prefetchable");
 		if (!pw_is_pow2(b->size))
 			return pw_perr(c, pe, "size %#llx is not a power of two",
 				    (unsigned long long)b->size);

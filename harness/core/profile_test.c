@@ -198,6 +198,82 @@ static void test_ref_profile(void)
 	siovh_profile_free(pr);
 }
 
+/* specs/profiles/mtty.json: a software parent ("siov": false), I/O BARs. */
+static void test_mtty_profile(void)
+{
+	const char *dir = getenv("SIOVH_SRCDIR");
+	const struct siovh_profile_type *ty;
+	struct siovh_profile *pr = NULL;
+	char path[512], err[256] = "";
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/specs/profiles/mtty.json",
+		 dir ? dir : ".");
+	ret = siovh_profile_load(path, &pr, err, sizeof(err));
+	if (ret)
+		printf("# %s\n", err);
+	ty = pr ? siovh_profile_type(pr, "mtty-2") : NULL;
+	result(ret == 0 && !pr->parent.siov && pr->parent.adis == 24 &&
+	       !pr->parent.ext_caps && ty && ty->nr_bars == 2 &&
+	       siovh_profile_bar(ty, 1) && siovh_profile_bar(ty, 1)->io &&
+	       siovh_profile_bar(ty, 1)->size == 8 && !ty->caps,
+	       "%s loads: a software parent of 24, I/O BARs of 8 bytes",
+	       "specs/profiles/mtty.json");
+	siovh_profile_free(pr);
+}
+
+/* One soft-parent document with parent and first BAR given. */
+static int soft(const char *parent, const char *bar, char *err, size_t len)
+{
+	struct siovh_profile *pr = NULL;
+	char doc[1024];
+	int ret;
+
+	snprintf(doc, sizeof(doc),
+		 "{\"schema\": \"siovh-profile/1\", \"name\": \"s\", "
+		 "\"parent\": %s, \"types\": [{\"name\": \"t\", \"adis\": 1, "
+		 "\"max_instances\": 2, \"device\": {\"flags\": [\"pci\"], "
+		 "\"num_regions\": 9, \"num_irqs\": 0}, \"regions\": "
+		 "[{\"index\": 0, \"size\": 8, \"flags\": [\"read\"]}], "
+		 "\"config\": {\"vendor_id\": 1, \"device_id\": 2, "
+		 "\"class_code\": 0, \"caps\": [], \"ext_caps\": [], "
+		 "\"bars\": [%s]}}]}", parent, bar);
+	ret = siovh_profile_parse(doc, strlen(doc), "s.json", &pr, err, len);
+	siovh_profile_free(pr);
+	return ret;
+}
+
+static void test_soft_parent(void)
+{
+	const char *sp = "{\"siov\": false, \"adis\": 2}";
+	const char *io = "{\"bar\": 0, \"size\": 8, \"io\": true}";
+	char err[256] = "";
+
+	result(!soft(sp, io, err, sizeof(err)), "%s",
+	       "a soft parent with an I/O BAR of 8 bytes parses");
+	result(soft("{\"siov\": false, \"adis\": 2, \"vendor_id\": 1}", io,
+		    err, sizeof(err)) == -EINVAL &&
+	       strstr(err, "$.parent.vendor_id: unknown key"), "%s",
+	       "a soft parent refuses PCI keys");
+	result(soft("{\"siov\": false}", io, err, sizeof(err)) == -EINVAL &&
+	       strstr(err, "$.parent.adis: missing"), "%s",
+	       "a soft parent needs adis");
+	result(soft("{\"siov\": 0, \"adis\": 2}", io, err, sizeof(err)) ==
+	       -EINVAL && strstr(err, "$.parent.siov: expected true or false"),
+	       "%s", "siov is a boolean");
+	result(soft(sp, "{\"bar\": 0, \"size\": 8}", err, sizeof(err)) ==
+	       -EINVAL && strstr(err, "$.types[0].config.bars[0].size"), "%s",
+	       "a memory BAR of 8 bytes is refused");
+	result(soft(sp, "{\"bar\": 0, \"size\": 512, \"io\": true}", err,
+		    sizeof(err)) == -EINVAL &&
+	       strstr(err, "$.types[0].config.bars[0].size"), "%s",
+	       "an I/O BAR of 512 bytes is refused");
+	result(soft(sp, "{\"bar\": 0, \"size\": 8, \"io\": true, "
+		    "\"mem64\": true}", err, sizeof(err)) == -EINVAL &&
+	       strstr(err, "neither mem64 nor prefetchable"), "%s",
+	       "an I/O BAR cannot be mem64");
+}
+
 static void test_files(void)
 {
 	struct siovh_profile *pr = NULL;
@@ -349,10 +425,13 @@ int main(void)
 {
 	size_t nr_bad = sizeof(bads) / sizeof(bads[0]);
 
-	printf("TAP version 13\n1..%zu\n", 8 + nr_bad);
+	/* 8 fixed, one per bad profile, mtty.json 1, soft parents 7 */
+	printf("TAP version 13\n1..%zu\n", 8 + nr_bad + 1 + 7);
 	test_good();
 	test_ref_profile();
 	test_files();
 	test_bad();
+	test_mtty_profile();
+	test_soft_parent();
 	return failed ? 1 : 0;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "harness/backends/kernel.h"
+#include "harness/backends/kernel_mdev.h"
 #include "harness/backends/kernel_pci.h"
 #include "harness/backends/plugin.h"
 #include "harness/backends/ref.h"
@@ -185,6 +186,50 @@ static int parse_parent(struct siovh_target_spec *spec, const char *val,
 	return 0;
 }
 
+/* mdev=PARENT: the kernel's vfio_device facet over that mdev parent; its
+ * name to spec->arg + SIOVH_KERNEL_ARG_MDEV (device= keeps offset 0). */
+static int parse_mdev(struct siovh_target_spec *spec, const char *val,
+		      size_t vlen, char *err, size_t errlen)
+{
+	char *parent = spec->arg + SIOVH_KERNEL_ARG_MDEV;
+
+	if (spec->backend != &siovh_kernel_backend) {
+		snprintf(err, errlen, "target '%s' takes no mdev option (only kernel does)",
+			 spec->backend->name);
+		return -EINVAL;
+	}
+	if (parent[0]) {
+		snprintf(err, errlen, "target '%s' names more than one mdev parent",
+			 spec->text);
+		return -EINVAL;
+	}
+	return siovh_kernel_mdev_check(val, vlen, parent,
+				       SIOVH_KERNEL_ARG_VFIO - SIOVH_KERNEL_ARG_MDEV,
+				       err, errlen) ? -EINVAL : 0;
+}
+
+/* vfio=cdev|group: the path the mdev facet opens VDEVs on. */
+static int parse_vfio(struct siovh_target_spec *spec, const char *val,
+		      size_t vlen, char *err, size_t errlen)
+{
+	char *path = spec->arg + SIOVH_KERNEL_ARG_VFIO;
+
+	if (spec->backend != &siovh_kernel_backend) {
+		snprintf(err, errlen, "target '%s' takes no vfio option (only kernel does)",
+			 spec->backend->name);
+		return -EINVAL;
+	}
+	if (!((vlen == 4 && !strncmp(val, "cdev", 4)) ||
+	      (vlen == 5 && !strncmp(val, "group", 5))) || path[0]) {
+		snprintf(err, errlen, "target '%s': vfio='%.*s': expected one vfio=cdev or vfio=group",
+			 spec->text, (int)(vlen > 16 ? 16 : vlen), val);
+		return -EINVAL;
+	}
+	memcpy(path, val, vlen);
+	path[vlen] = '\0';
+	return 0;
+}
+
 static int parse_option(struct siovh_target_spec *spec, const char *opt,
 			size_t len, char *err, size_t errlen)
 {
@@ -199,8 +244,12 @@ static int parse_option(struct siovh_target_spec *spec, const char *opt,
 		return parse_parent(spec, val, vlen, err, errlen);
 	if (eq && klen == 6 && !strncmp(opt, "device", 6))
 		return parse_device(spec, val, vlen, err, errlen);
+	if (eq && klen == 4 && !strncmp(opt, "mdev", 4))
+		return parse_mdev(spec, val, vlen, err, errlen);
+	if (eq && klen == 4 && !strncmp(opt, "vfio", 4))
+		return parse_vfio(spec, val, vlen, err, errlen);
 	if (!eq || klen != 5 || strncmp(opt, "fault", 5)) {
-		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF, parent=vfio:BDF)",
+		snprintf(err, errlen, "unknown option '%.*s' in target '%s' (known: fault=NAME, profile=PATH, device=BDF, parent=vfio:BDF, mdev=PARENT, vfio=cdev|group)",
 			 (int)len, opt, spec->text);
 		return -EINVAL;
 	}
@@ -268,6 +317,12 @@ int siovh_target_parse(const char *text, struct siovh_target_spec *spec,
 	    strncmp(spec->backend->faults[spec->fault].name, "vdcm-", 5)) {
 		snprintf(err, errlen, "target '%s': with parent=vfio only vdcm-* faults apply (the device and the IOMMU are real)",
 			 spec->text);
+		return -EINVAL;
+	}
+	if (spec->backend == &siovh_kernel_backend &&
+	    spec->arg[SIOVH_KERNEL_ARG_VFIO] && !spec->arg[SIOVH_KERNEL_ARG_MDEV]) {
+		snprintf(err, errlen, "target '%s': vfio= chooses the path of the mdev= VDEVs: name an mdev parent too",
+			 text);
 		return -EINVAL;
 	}
 	return 0;

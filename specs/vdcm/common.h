@@ -37,7 +37,9 @@
 #define SRC_SIOV002 SEED002 "\"Hardware Assistance\""
 #define SRC_VFIO(x) "linux/vfio.h, " x
 
-#define NEEDS_VDEV (SIOVH_FEAT_VFIO_DEVICE | SIOVH_FEAT_PCI_CONFIG)
+/* A VDEV of the profile's types; clauses that also read or write the
+ * parent's config space add NEEDS_PCI (a software mdev parent has none). */
+#define NEEDS_VDEV SIOVH_FEAT_VFIO_DEVICE
 #define NEEDS_VDEV_PROBE (NEEDS_VDEV | SIOVH_FEAT_TEST_VDEV)
 #define NEEDS_ENGINE (NEEDS_VDEV_PROBE | SIOVH_FEAT_REF_ENGINE)
 #define NEEDS_PCI SIOVH_FEAT_PCI_CONFIG

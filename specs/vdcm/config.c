@@ -93,7 +93,8 @@ SIOVH_CLAUSE(cfg_bar_sizing,
 		for (k = 0; k < ty->nr_bars; k++) {
 			const struct siovh_profile_bar *b = &ty->bars[k];
 			uint32_t type = (b->mem64 ? 4 : 0) |
-					(b->prefetchable ? 8 : 0);
+					(b->prefetchable ? 8 : 0) |
+					(b->io ? 1 : 0);
 
 			off = CFG_BAR0 + 4 * b->bar;
 			cfg_wr(check, &d, off, 0xffffffff, 4);
@@ -159,7 +160,7 @@ SIOVH_CLAUSE(cfg_bar_absent,
 
 SIOVH_CLAUSE(cfg_cap_list,
 	.id = "VDCM.CFG.5", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "the VDEV's capability list is well formed (CAP_LIST set, aligned pointers at 0x40 or above, no loop) and has the profile's capabilities",
+	.title = "the VDEV's capability list is well formed (CAP_LIST set, aligned pointers at 0x40 or above, no loop) and has the profile's capabilities (a VDEV whose profile lists none may have no list)",
 	.source = SRC_DESIGN " (The virtual config space)",
 	.needs = NEEDS_VDEV)
 {
@@ -170,6 +171,13 @@ SIOVH_CLAUSE(cfg_cap_list,
 	struct vd d;
 
 	vd_up(check, ty, &d, 1);
+	/* a VDEV with no capabilities (the profile lists none) may have no
+	 * list at all: CAP_LIST clear, as PCI has it for such a function */
+	if (!ty->caps && !(cfg_rd(check, &d, CFG_STATUS, 2) & STATUS_CAP_LIST)) {
+		siovh_note(check, "no capability list (the profile lists no capabilities)");
+		vd_down(check, &d);
+		return;
+	}
 	ASSERT_TRUE(cfg_rd(check, &d, CFG_STATUS, 2) & STATUS_CAP_LIST);
 	pos = cfg_rd(check, &d, CFG_CAP_PTR, 1);
 	while (pos) {
@@ -216,7 +224,7 @@ SIOVH_CLAUSE(cfg_sva_caps_shown,
 	.id = "VDCM.CFG.6", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "the VDEV shows each PASID/ATS/PRI capability of its profile while the parent has that capability enabled",
 	.source = SRC_VSVA_CAPS,
-	.needs = NEEDS_VDEV)
+	.needs = NEEDS_VDEV | NEEDS_PCI)
 {
 	const struct siovh_profile *p = must_profile(check);
 	const struct siovh_profile_type *ty = &p->types[0];
@@ -247,7 +255,7 @@ SIOVH_CLAUSE(cfg_sva_caps_hidden,
 	.id = "VDCM.CFG.7", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "the VDEV hides its PASID/ATS/PRI capability while the parent's is disabled, and shows it again once re-enabled",
 	.source = SRC_VSVA_CAPS,
-	.needs = NEEDS_VDEV)
+	.needs = NEEDS_VDEV | NEEDS_PCI)
 {
 	const struct siovh_profile *p = must_profile(check);
 	const struct siovh_profile_type *ty = &p->types[0];

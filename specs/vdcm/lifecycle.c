@@ -14,7 +14,7 @@ SIOVH_CLAUSE(type_list,
 	.id = "VDCM.TYPE.1", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "list_types names every VDEV type of the profile, NUL-separated and double-NUL terminated",
 	.source = SEED000 "\"Design the VDCM\" (Determine the VDEV types)",
-	.needs = SIOVH_FEAT_VFIO_DEVICE | SIOVH_FEAT_PCI_CONFIG)
+	.needs = NEEDS_VDEV)
 {
 	const struct siovh_profile *p = must_profile(check);
 	struct siovh_target *t = siovh_check_target(check);

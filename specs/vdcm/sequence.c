@@ -22,8 +22,17 @@ static void run_sequences(struct siovh_check *check,
 	uint8_t buf[SEQ_OPS * SIOVH_VDEV_OP_BYTES];
 	uint64_t state = siovh_check_seed(check) ^ 0x7d3e, seed;
 	struct siovh_vdev_seq *s = NULL;
+	uint32_t k;
 	int i, err;
 
+	/* the model drives queues through the siovh register protocol */
+	for (k = 0; k < p->nr_types; k++)
+		if (!siovh_profile_reg(&p->types[k], "mbox_cmd") ||
+		    !siovh_profile_reg(&p->types[k], "q0_ctrl"))
+			SKIP("type %s of the profile does not speak the siovh "
+			     "VDEV register protocol (no mbox_cmd/q0_ctrl "
+			     "register), which the sequences drive",
+			     p->types[k].name);
 	ASSERT_OK(siovh_vdev_seq_open(t, p, cfg, &s));
 	for (i = 0; i < SEQ_RUNS; i++) {
 		seed = siovh_seq_next(&state);

@@ -65,14 +65,17 @@ struct siovh_profile_dvsec {
 	uint32_t capabilities;		/* bit 0: IMS */
 };
 
-/* A memory BAR of a config space (the parent's or a VDEV's). */
+/* A BAR of a config space (the parent's or a VDEV's): memory, or I/O. */
 struct siovh_profile_bar {
 	uint32_t bar;			/* 0..5 */
 	uint64_t size;			/* power of two */
 	bool mem64, prefetchable;
+	bool io;			/* an I/O BAR (4..256 bytes) */
 };
 
 struct siovh_profile_parent {
+	bool siov;			/* false: a software (mdev) parent with
+					 * no PCI function; only adis is set */
 	uint16_t vendor_id, device_id;
 	uint32_t adis;			/* ADIs the parent has */
 	uint32_t caps;			/* enum siovh_profile_cap */
