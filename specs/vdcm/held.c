@@ -170,6 +170,30 @@ SIOVH_CLAUSE(held_depth,
 	vd_down(check, &d);
 }
 
+/*
+ * A VDEV holding one descriptor (dst, cr) saved: its state read into blob
+ * (1 MiB) from STOP_COPY; the stream's length. s stays up, in STOP_COPY.
+ */
+static ssize_t save_held(struct siovh_check *check,
+			 const struct siovh_profile_type *ty, struct vd *s,
+			 struct dma_buf *b, uint64_t dst, uint64_t cr,
+			 uint8_t *blob)
+{
+	ssize_t len = 0, r;
+	int fd = -1;
+
+	held_vdev(check, ty, s, 1, b, 1);
+	ASSERT_OK(mig_set(s, VFIO_DEVICE_STATE_RUNNING_P2P, NULL));
+	submit_held(check, s, b, dst, cr);
+	ASSERT_OK(mig_set(s, VFIO_DEVICE_STATE_STOP_COPY, &fd));
+	ASSERT_GE(fd, 0);
+	while ((r = read(fd, blob + len, (1 << 20) - len)) > 0)
+		len += r;
+	close(fd);
+	ASSERT_GT(len, 0);
+	return len;
+}
+
 SIOVH_CLAUSE(held_migrates,
 	.id = "VDCM.MIG.10", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "a descriptor held when the state is saved completes on the VDEV the state is restored into, once RUNNING, and never on the source, which drops it at release",
@@ -180,20 +204,12 @@ SIOVH_CLAUSE(held_migrates,
 	const uint64_t dst = HIOVA + 0x400, cr = HIOVA + 0xf00;
 	uint8_t *blob = malloc(1 << 20);
 	struct dma_buf b, b2;
-	ssize_t len = 0, r;
+	ssize_t len;
 	struct vd s, d;
 	int fd = -1;
 
 	ASSERT_TRUE(blob != NULL);
-	held_vdev(check, ty, &s, 1, &b, 1);
-	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_RUNNING_P2P, NULL));
-	submit_held(check, &s, &b, dst, cr);
-	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_STOP_COPY, &fd));
-	ASSERT_GE(fd, 0);
-	while ((r = read(fd, blob + len, (1 << 20) - len)) > 0)
-		len += r;
-	close(fd);
-	ASSERT_GT(len, 0);
+	len = save_held(check, ty, &s, &b, dst, cr, blob);
 	EXPECT_FALSE(copied(&b, dst, cr));
 
 	/* The destination: its own VDEV, guest memory at the same IOVA with
@@ -322,20 +338,12 @@ SIOVH_CLAUSE(held_resume_enomem,
 	uint8_t *blob = malloc(1 << 20);
 	struct resume_ctx c;
 	struct dma_buf b, b2;
-	ssize_t len = 0, r;
+	ssize_t len;
 	struct vd s;
 	int fd = -1;
 
 	ASSERT_TRUE(blob != NULL);
-	held_vdev(check, ty, &s, 1, &b, 1);
-	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_RUNNING_P2P, NULL));
-	submit_held(check, &s, &b, dst, cr);
-	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_STOP_COPY, &fd));
-	ASSERT_GE(fd, 0);
-	while ((r = read(fd, blob + len, (1 << 20) - len)) > 0)
-		len += r;
-	close(fd);
-	ASSERT_GT(len, 0);
+	len = save_held(check, ty, &s, &b, dst, cr, blob);
 	vd_down(check, &s);
 
 	vd_up(check, ty, &c.d, 2);
