@@ -385,13 +385,13 @@ SIOVH_CLAUSE(mig_bad_stream,
 
 SIOVH_CLAUSE(mig_stream_length,
 	.id = "VDCM.MIG.13", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "RESUMING -> STOP with a VDEV's saved state stream one byte short, or with one byte too many, fails and does not land in STOP",
+	.title = "a VDEV's saved state stream one byte short, or with one byte too many, does not load: the data fd's write refuses it, or RESUMING -> STOP fails and does not land in STOP",
 	.source = SRC_VFIO("enum vfio_device_mig_state (RESUMING -> STOP)") "; " SRC_MIGRATION,
 	.needs = NEEDS_MIG)
 {
 	const struct siovh_profile *p = must_profile(check);
 	const struct siovh_profile_type *ty = mig_type(check, p);
-	ssize_t len, cut[2];
+	ssize_t len, cut[2], n;
 	uint32_t st = 0;
 	uint8_t *blob;
 	unsigned int i;
@@ -413,11 +413,19 @@ SIOVH_CLAUSE(mig_stream_length,
 		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
 		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
 		ASSERT_GE(fd, 0);
-		ASSERT_EQ(write(fd, blob, cut[i]), cut[i]);
+		/* a device may refuse the stream as it is written (mtty
+		 * checks each write); one that takes it whole must refuse
+		 * the arc that would load it */
+		n = write(fd, blob, cut[i]);
 		close(fd);
-		EXPECT_LT(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL), 0);
-		ASSERT_OK(mig_get(&d, &st));
-		EXPECT_NE(st, VFIO_DEVICE_STATE_STOP);
+		if (n == cut[i]) {
+			EXPECT_LT(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL), 0);
+			ASSERT_OK(mig_get(&d, &st));
+			EXPECT_NE(st, VFIO_DEVICE_STATE_STOP);
+		} else {
+			siovh_note(check, "the %s stream's write was refused (%zd)",
+				   i ? "long" : "short", n);
+		}
 		vd_down(check, &d);
 	}
 	free(blob);
