@@ -484,16 +484,23 @@ static int kmdev_ioctl(struct siovh_target *t, struct siovh_vdev *v,
 	return neg_errno(ioctl(v->l.device, cmd, arg));
 }
 
+/* A region access of an open VDEV at offset: 0, or why not. */
+static int kmdev_rw_ok(const struct siovh_vdev *v, uint64_t offset)
+{
+	if (!v || !v->open)
+		return -EBADF;
+	return offset > (uint64_t)INT64_MAX ? -EINVAL : 0;
+}
+
 static ssize_t kmdev_pread(struct siovh_target *t, struct siovh_vdev *v,
 			   void *buf, size_t len, uint64_t offset)
 {
+	int ret = kmdev_rw_ok(v, offset);
 	ssize_t n;
 
 	(void)t;
-	if (!v || !v->open)
-		return -EBADF;
-	if (offset > (uint64_t)INT64_MAX)
-		return -EINVAL;
+	if (ret)
+		return ret;
 	n = pread(v->l.device, buf, len, (off_t)offset);
 	return n < 0 ? -errno : n;
 }
@@ -501,13 +508,12 @@ static ssize_t kmdev_pread(struct siovh_target *t, struct siovh_vdev *v,
 static ssize_t kmdev_pwrite(struct siovh_target *t, struct siovh_vdev *v,
 			    const void *buf, size_t len, uint64_t offset)
 {
+	int ret = kmdev_rw_ok(v, offset);
 	ssize_t n;
 
 	(void)t;
-	if (!v || !v->open)
-		return -EBADF;
-	if (offset > (uint64_t)INT64_MAX)
-		return -EINVAL;
+	if (ret)
+		return ret;
 	n = pwrite(v->l.device, buf, len, (off_t)offset);
 	return n < 0 ? -errno : n;
 }
