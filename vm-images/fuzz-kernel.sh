@@ -19,10 +19,12 @@
 #    KASAN, UBSAN, panic) judge each boot.
 # 4. When a VM stops early (a kernel crash, or a finding of the target's own
 #    oracle: kernel and model disagreed), what it found is filed and the VM
-#    boots again with the grown corpus until FUZZ_TIME is spent. A killed
-#    campaign loses at most the running boots: the kept corpus (fuzz-work/
-#    kernel/<kernel>/<target>/corpus) grows after each boot, and the next
-#    campaign resumes from it.
+#    boots again with the grown corpus until FUZZ_TIME is spent. A boot
+#    fuzzes for FUZZ_BOOT_TIME at most, so that the corpus comes out of the
+#    VM and progress is shown at least that often: a killed campaign loses
+#    at most the running boots, because the kept corpus (fuzz-work/kernel/
+#    <kernel>/<target>/corpus) grows after each boot, and the next campaign
+#    resumes from it.
 # 5. Findings, deduplicated: a kernel crash by the report's title and its
 #    top frames (reports/fuzz-kernel/crashes/<signature>/: input, console
 #    excerpt, repro.txt); a disagreement (the target's oracle: kernel and
@@ -35,9 +37,9 @@
 #
 # FUZZ_REPLAY=FILE instead boots once and runs FILE (a finding's input).
 #
-# Env: FUZZ_TIME (60s; s, m or h), VMS (1), FUZZ_KTARGET, KERNEL_PKG
-# (linux-source-7.x), FUZZ_KERNEL_DIR (a build-kernel.sh cache entry to use
-# instead of the fuzz variant), VM_PROFILE (vtd), SIOVH_HEAVY_LOCK (default
+# Env: FUZZ_TIME (60s; s, m or h), FUZZ_BOOT_TIME (15m), VMS (1),
+# FUZZ_KTARGET, KERNEL_PKG (linux-source-7.x), FUZZ_KERNEL_DIR (a
+# build-kernel.sh cache entry to use instead of the fuzz variant), VM_PROFILE (vtd), SIOVH_HEAVY_LOCK (default
 # /tmp/siovh-heavy.lock, for the kernel build; empty when the caller holds it).
 # Exit: 0 the campaign ran (findings are data, in the report), 1 it could
 # not run (a VM that never booted, a build that failed), 2 bad usage, 3 the
@@ -73,6 +75,9 @@ seconds() {
 }
 SECS=$(seconds "$FUZZ_TIME") && [[ $SECS =~ ^[0-9]+$ ]] && [ "$SECS" -gt 0 ] ||
 	die "FUZZ_TIME=$FUZZ_TIME: a positive number of seconds, minutes or hours (30s, 10m, 2h)"
+BOOT_SECS=$(seconds "${FUZZ_BOOT_TIME:-15m}") && [[ $BOOT_SECS =~ ^[0-9]+$ ]] &&
+	[ "$BOOT_SECS" -ge 10 ] ||
+	die "FUZZ_BOOT_TIME=${FUZZ_BOOT_TIME:-}: at least 10 seconds (30s, 15m, 1h)"
 [[ $VMS =~ ^[1-9][0-9]*$ ]] || die "VMS=$VMS: a positive number of VMs"
 [ -f "fuzz/$TARGET/$TARGET.options" ] || die "FUZZ_KTARGET=$TARGET: no fuzz/$TARGET/"
 
@@ -169,12 +174,13 @@ fi
 # ---- 3, 4: VMS loops until FUZZ_TIME is spent ----
 start=$(date +%s)
 deadline=$((start + SECS))
-log "kernel $krel ($PROFILE): $TARGET for $SECS s in $VMS VM(s); corpus $(ls "$keep/corpus" | wc -l) inputs"
+log "kernel $krel ($PROFILE): $TARGET for $SECS s in $VMS VM(s), boots of $BOOT_SECS s at most; corpus $(ls "$keep/corpus" | wc -l) inputs"
 vm_loop() {
 	local v=$1 left dir
 	while :; do
 		left=$((deadline - $(date +%s)))
 		[ "$left" -ge 10 ] || break
+		[ "$left" -le "$BOOT_SECS" ] || left=$BOOT_SECS
 		dir=$work/boot-$v-$(date +%s%N)
 		boot "$v" "$left" "$dir"
 		echo "$dir" >>"$work/done.$v"
