@@ -146,7 +146,7 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory VARIANT=clang build
 	@$(MAKE) --no-print-directory VARIANT=asan build
-	@harness/scripts/check.sh build/asan
+	@harness/scripts/check.sh build/asan build/clang
 
 bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release build

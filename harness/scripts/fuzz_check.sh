@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 #
 # fuzz_check.sh SECONDS DIR TARGET...: run each libFuzzer target
-# (build/fuzz/libfuzzer/TARGET) for SECONDS from a copy of its seeds, one
-# after the other (5 targets x 10 s keeps make check's step under a
-# minute), and print TAP: one result per target, failing with the tail of
+# (build/fuzz/libfuzzer/TARGET) for SECONDS from a copy of its seeds, JOBS
+# (default 2) at a time (5 targets x 10 s on 2 cores: the step takes about
+# 30 s), and print TAP: one result per target, failing with the tail of
 # the sanitizer report when it found something (input and log kept in
 # DIR/TARGET/). A missing binary fails too. Then one result per target
 # from fuzz/determinism.sh: its seeds give the same results in any order
@@ -30,29 +30,44 @@ if [ -d "$replay" ]; then
 	done
 fi
 echo "1..$(($# * 2 + nkills))"
-n=0 failed=0
-for t in "$@"; do
-	n=$((n + 1))
-	bin=build/fuzz/libfuzzer/$t
+# fuzz_one T: T's run, its TAP line (without the number) in DIR/T/verdict.
+fuzz_one() {
+	local t=$1 bin=build/fuzz/libfuzzer/$1
 	if [ ! -x "$bin" ]; then
-		echo "not ok $n - libfuzzer:$t: $bin missing (make fuzz-libfuzzer)"
-		failed=1
-		continue
+		echo "not ok - libfuzzer:$t: $bin missing (make fuzz-libfuzzer)" >"$dir/$t.verdict"
+		return
 	fi
 	mkdir -p "$dir/$t/corpus"
 	cp fuzz/"$t"/seeds/* "$dir/$t/corpus/" 2>/dev/null
 	if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2560 \
 		-dict=fuzz/"$t"/"$t".dict -artifact_prefix="$dir/$t/" \
 		"$dir/$t/corpus" >"$dir/$t/log" 2>&1; then
-		echo "ok $n - libfuzzer:$t $secs s: $(grep -aE '^#[0-9]+' "$dir/$t/log" | tail -1 | cut -c1-90)"
+		echo "ok - libfuzzer:$t $secs s: $(grep -aE '^#[0-9]+' "$dir/$t/log" | tail -1 | cut -c1-90)"
 	else
-		echo "not ok $n - libfuzzer:$t: found something, input in $dir/$t/"
+		echo "not ok - libfuzzer:$t: found something, input in $dir/$t/"
 		grep -aE 'ERROR|siovh-fuzz|runtime error|^ *#[0-9]+ 0x|SUMMARY' "$dir/$t/log" |
 			head -12 | sed 's/^/# /'
-		failed=1
+	fi >"$dir/$t.verdict"
+}
+
+# JOBS targets at a time (each libFuzzer run is one process on one core),
+# the results printed in the order given.
+running=0
+for t in "$@"; do
+	if [ "$running" -ge "${JOBS:-2}" ]; then
+		wait -n
+		running=$((running - 1))
 	fi
+	fuzz_one "$t" &
+	running=$((running + 1))
 done
-# determinism.sh numbers its results from 1: continue after ours.
+wait
+n=0 failed=0
+for t in "$@"; do
+	n=$((n + 1))
+	sed "1s/^\(not \)\{0,1\}ok /&$n /" "$dir/$t.verdict"
+	grep -q '^not ok' "$dir/$t.verdict" && failed=1
+done
 if [ -d "$replay" ]; then
 	fuzz/determinism.sh "$replay" "$@" >"$dir/determinism.tap" 2>&1 || failed=1
 	awk -v n="$n" '/^1\.\./ { next }

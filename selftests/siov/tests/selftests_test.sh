@@ -28,9 +28,12 @@ cache=${SIOVH_CACHE:-/var/cache/siovh}
 facets="iommufd vdev pci"
 mkdir -p "$work"
 
-# Pairs "SRC HDR" of kernel trees whose headers_install output exists.
+# Pairs "SRC HDR" of kernel trees whose headers_install output exists, one
+# per source tree: the cache's variants of one kernel (gcov, fuzz, older
+# fragments) share its uAPI headers, so building against each again would
+# test nothing new.
 trees() {
-	local k src
+	local k src seen=" "
 	if [ -n "${SIOV_KSRC:-}" ]; then
 		echo "$SIOV_KSRC ${SIOV_KHDR:-$SIOV_KSRC/usr/include}"
 		return
@@ -41,6 +44,8 @@ trees() {
 			[ -f "$k/headers/include/linux/iommufd.h" ] || continue
 		src=$(cat "$k/source")
 		[ -f "$src/tools/testing/selftests/kselftest_harness.h" ] || continue
+		[[ $seen == *" $src "* ]] && continue
+		seen+="$src "
 		echo "$src ${k}headers/include"
 	done
 }
