@@ -30,9 +30,10 @@
 #    (vm-images/run-vm.sh); after profile siov, each device-model fault of
 #    SIOV_FAULTS boots the endpoint faulty with only the guest test and
 #    the pci clauses (SIOV.DVSEC.*), which
-#    must fail; each run is followed by a boot of the same kernel, image
-#    and profile with an empty init (the baseline of reports/vm/
-#    bench.json), and the VM_CRASH_CHECK run is repeated with an oops
+#    must fail; with VM_BENCH=1 (make bench-vm) each run is followed by a
+#    boot of the same kernel, image and profile with an empty init (the
+#    baseline of reports/vm/bench.json), and the VM_CRASH_CHECK run is
+#    repeated with an oops
 #    injected in the guest, which must be reported and the run finished in
 #    a fresh VM (run-vm.sh, resume.sh);
 # 5b. kernel coverage of that kernel's runs (vm-images/kernel-coverage.sh):
@@ -63,7 +64,9 @@
 # guest, default "--target kernel"), REPORT_DIR (default reports),
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
 # dvsec-id ext-cap-loop dma-pasid-zero fill-overrun reset-keeps-queue
-# irq-wrong-entry ims-mask-ignored; empty: none), plus
+# irq-wrong-entry ims-mask-ignored; empty: none),
+# VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
+# 8 s a run; make check leaves them to make bench-vm), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
 
@@ -547,7 +550,7 @@ run_kernel() {
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
 		kiommufd_result "$dir" "$krel-$p"
-		empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
+		[ "${VM_BENCH:-0}" = 1 ] && empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
 		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
 			crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
 		fi

@@ -14,6 +14,8 @@
 #                   reuses the QEMU with the SIOV endpoint
 #                   (vm-images/qemu/build-qemu.sh) and runs the guest test
 #                   vm-images/guest/siov-pasid-test.c
+#   make bench-vm   make vm-check with each run's empty-init boot, the
+#                   baseline of reports/vm/bench.json (VM_BENCH=1)
 #   make vm-shell   the same kernel and image with an interactive console
 #                   (profile VM_PROFILE, default mock; exit the shell to
 #                   power off)
@@ -42,10 +44,14 @@ $(BUILD)/siov-pasid-test: $(SIOV_GUEST_SRC) harness/ref/siovdev/siovdev.h
 	$(Q)$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(CFLAGS) -static \
 		$(SIOV_GUEST_SRC) -o $@
 
-.PHONY: vm-check vm-shell
+.PHONY: vm-check vm-shell bench-vm
 vm-check:
 	@VM_KERNELS="$(VM_KERNELS)" VM_PROFILES="$(VM_PROFILES)" REPORT_DIR="$(REPORT_DIR)" JOBS="$(JOBS)" \
 		vm-images/vm-check.sh
+
+bench-vm:
+	@VM_BENCH=1 VM_KERNELS="$(VM_KERNELS)" VM_PROFILES="$(VM_PROFILES)" REPORT_DIR="$(REPORT_DIR)" \
+		JOBS="$(JOBS)" vm-images/vm-check.sh
 
 vm-shell:
 	@JOBS="$(JOBS)" vm-images/vm-check.sh --shell $(VM_PROFILE)
