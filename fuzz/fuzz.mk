@@ -37,7 +37,7 @@ FUZZ_LIB_SRC := $(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC) \
 		fuzz/common/fuzz_util.c fuzz/common/ref_cache.c \
 		fuzz/common/kernel_target.c fuzz/common/kcov.c $(FUZZ_GEN)
 FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -O1 -g \
-	       -fno-omit-frame-pointer \
+	       -fno-omit-frame-pointer $(CCACHE_PREFIX_MAP) \
 	       $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 # afl-clang-lto (collision-free edge IDs) when it can link a program here:
@@ -68,7 +68,7 @@ $(FUZZ_GEN): specs/profiles/ref.json fuzz/common/embed.sh
 $(LF_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(quiet) "CC fuzz" $<
-	$(Q)clang $(CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) \
+	$(Q)$(CCACHE) clang $(CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) \
 		-fsanitize=fuzzer-no-link -c $< -o $@
 
 $(AFL_DIR)/obj/%.o: %.c
@@ -129,7 +129,7 @@ FUZZ_VM_CFLAGS := $(filter-out -Werror,$(FUZZ_CFLAGS)) -Werror -O2
 $(FUZZ_VM_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(quiet) "CC vmfuzz" $<
-	$(Q)clang $(CPPFLAGS) $(FUZZ_VM_CFLAGS) -fsanitize=fuzzer-no-link \
+	$(Q)$(CCACHE) clang $(CPPFLAGS) $(FUZZ_VM_CFLAGS) -fsanitize=fuzzer-no-link \
 		-c $< -o $@
 
 define fuzz_vm_rules

@@ -6,7 +6,8 @@
 #
 #   deps.sh            build + test dependencies (gcc, clang, jansson, libxml2,
 #                      uAPI headers with linux/iommufd.h, python3-jsonschema
-#                      for the schema tests of results.json and profiles)
+#                      for the schema tests of results.json and profiles,
+#                      ccache for the rebuilds of a fresh clone)
 #   deps.sh --coverage and lcov (genhtml), for `make coverage`
 #   deps.sh --browser  and chromium, for the optional headless render check
 #                      of the HTML reports (harness/core/tests/report_test.sh)
@@ -34,7 +35,7 @@
 set -eu
 
 PKGS="make gcc clang libclang-rt-14-dev pkg-config libjansson-dev libxml2-dev
-python3-jsonschema"
+python3-jsonschema ccache"
 for arg in "$@"; do
 	case $arg in
 	--coverage) PKGS="$PKGS lcov" ;;
