@@ -123,7 +123,7 @@ FUZZ_BINS := $(foreach d,$(LF_DIR) $(AFL_DIR) $(CMPLOG_DIR), \
 # and ASan's shadow would halve the rate under TCG. Feedback: the
 # harness's edges and the kernel's through KCOV (fuzz/common/kcov.h).
 FUZZ_VM_DIR ?= $(FUZZ_OUT)/vm
-FUZZ_VM_NAMES := iommufd_ops
+FUZZ_VM_NAMES := iommufd_ops vfio_device_ops
 FUZZ_VM_CFLAGS := $(filter-out -Werror,$(FUZZ_CFLAGS)) -Werror -O2
 
 $(FUZZ_VM_DIR)/obj/%.o: %.c
