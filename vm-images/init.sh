@@ -334,6 +334,12 @@ run_fuzzer() {
 			return
 		fi
 		spec=$(echo "$spec" | sed "s/{siov}/$bdf/g")
+		# the reference VDCM opens it as a vfio cdev (in a run,
+		# siov-pasid-test binds it first)
+		echo vfio-pci >"/sys/bus/pci/devices/$bdf/driver_override"
+		echo "$bdf" >/sys/bus/pci/drivers_probe
+		[ -d "/sys/bus/pci/devices/$bdf/vfio-dev" ] ||
+			say "the SIOV endpoint $bdf did not bind to vfio-pci"
 		;;
 	esac
 	say "kernel $(uname -r), fuzzing $spec: $*"
