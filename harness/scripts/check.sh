@@ -105,6 +105,8 @@ fuzz_steps() {
 	# which SIOVH_FUZZ_TARGET specs a target takes (ref:parent=vfio) and
 	# refuses, and the reference-only oracle still biting on the reference
 	step fuzz-target-spec fuzz/target_spec_test.sh "$build/fuzz"
+	# the kernel's edges in AFL++'s map (fake KCOV, afl-showmap)
+	step fuzz-kcov-afl fuzz/kcov_afl_test.sh "$out/kcov-afl"
 }
 fuzz_steps
 
