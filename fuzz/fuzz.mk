@@ -16,7 +16,8 @@
 #   make fuzz-coverage  harness/ref/ coverage each target reaches from its
 #                     seeds in FUZZ_TIME on one core (fuzz/coverage.sh):
 #                     reports/fuzz/coverage-$(FUZZ_TIME).json
-#   make fuzz-kernel  a KCOV-guided run of iommufd_ops against a VM's kernel
+#   make fuzz-kernel  a KCOV-guided run of an op-stream target (FUZZ_KTARGET:
+#                     iommufd_ops, vfio_device_ops) against a VM's kernel
 #                     (vm-images/fuzz-kernel.sh): reports/fuzz-kernel/
 #   make fuzz-replay  NAME_replay in build/$(VARIANT)/fuzz/: the plain replay
 #                     driver (fuzz/common/replay.c) over the variant's objects,
