@@ -16,7 +16,8 @@
 #   make fuzz-coverage  harness/ref/ coverage each target reaches from its
 #                     seeds in FUZZ_TIME on one core (fuzz/coverage.sh):
 #                     reports/fuzz/coverage-$(FUZZ_TIME).json
-#   make fuzz-kernel  a KCOV-guided run of iommufd_ops against a VM's kernel
+#   make fuzz-kernel  a KCOV-guided run of an op-stream target (FUZZ_KTARGET:
+#                     iommufd_ops, vfio_device_ops) against a VM's kernel
 #                     (vm-images/fuzz-kernel.sh): reports/fuzz-kernel/
 #   make fuzz-replay  NAME_replay in build/$(VARIANT)/fuzz/: the plain replay
 #                     driver (fuzz/common/replay.c) over the variant's objects,
@@ -83,6 +84,14 @@ $(CMPLOG_DIR)/obj/%.o: %.c
 	$(Q)$(FUZZ_QUIET_AFL) AFL_LLVM_CMPLOG=1 $(FUZZ_AFL_CC) $(CPPFLAGS) \
 		$(FUZZ_CFLAGS) -c $< -o $@
 
+# AFL++'s map for the kernel's edges (fuzz/common/afl_map.h): compiled
+# without the AFL++ pass, which renames the runtime's globals it meets.
+FUZZ_AFL_MAP := $(FUZZ_OUT)/plain/fuzz/common/afl_map.o
+$(FUZZ_AFL_MAP): fuzz/common/afl_map.c fuzz/common/afl_map.h
+	@mkdir -p $(@D)
+	$(quiet) "CC plain" $<
+	$(Q)clang $(CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
+
 # fuzz_rules NAME SOURCES: the engine binaries and the replay driver of
 # one target.
 define fuzz_rules
@@ -90,13 +99,13 @@ $(LF_DIR)/$(1): $(patsubst %.c,$(LF_DIR)/obj/%.o,$(2)) $(call fuzz_objs,$(LF_DIR
 	$$(quiet) "LD fuzz" $$@
 	$$(Q)clang $(FUZZ_SAN) -fsanitize=fuzzer $$^ $$(LDLIBS) -pthread -o $$@
 $(AFL_DIR)/$(1): $(patsubst %.c,$(AFL_DIR)/obj/%.o,$(2)) \
-		 $(AFL_DIR)/obj/fuzz/common/afl_driver.o \
+		 $(AFL_DIR)/obj/fuzz/common/afl_driver.o $(FUZZ_AFL_MAP) \
 		 $(call fuzz_objs,$(AFL_DIR))
 	$$(quiet) "LD afl" $$@
 	$$(Q)set -o pipefail; $(FUZZ_QUIET_AFL) $(FUZZ_AFL_CC) $(FUZZ_SAN) $$^ \
 		$$(LDLIBS) -pthread -o $$@ 2>&1 | $(FUZZ_AFL_FILTER)
 $(CMPLOG_DIR)/$(1): $(patsubst %.c,$(CMPLOG_DIR)/obj/%.o,$(2)) \
-		    $(CMPLOG_DIR)/obj/fuzz/common/afl_driver.o \
+		    $(CMPLOG_DIR)/obj/fuzz/common/afl_driver.o $(FUZZ_AFL_MAP) \
 		    $(call fuzz_objs,$(CMPLOG_DIR))
 	$$(quiet) "LD cmplog" $$@
 	$$(Q)set -o pipefail; $(FUZZ_QUIET_AFL) AFL_LLVM_CMPLOG=1 $(FUZZ_AFL_CC) \
@@ -123,7 +132,7 @@ FUZZ_BINS := $(foreach d,$(LF_DIR) $(AFL_DIR) $(CMPLOG_DIR), \
 # and ASan's shadow would halve the rate under TCG. Feedback: the
 # harness's edges and the kernel's through KCOV (fuzz/common/kcov.h).
 FUZZ_VM_DIR ?= $(FUZZ_OUT)/vm
-FUZZ_VM_NAMES := iommufd_ops
+FUZZ_VM_NAMES := iommufd_ops vfio_device_ops
 FUZZ_VM_CFLAGS := $(filter-out -Werror,$(FUZZ_CFLAGS)) -Werror -O2
 
 $(FUZZ_VM_DIR)/obj/%.o: %.c

@@ -3,8 +3,9 @@
 #
 # What vm-images/fuzz-kernel.sh does with a finished boot, as functions
 # (sourced; vm-images/tests/fuzz_kernel_test.sh drives them on fabricated
-# boots). They use OUT (the report directory), TARGET, krel, PROFILE and
-# keep (the kept corpus's directory), and log().
+# boots). They use OUT (the report directory), TARGET, SPEC (the target
+# spec in the VM; kernel when unset), krel, PROFILE and keep (the kept
+# corpus's directory), and log().
 # shellcheck disable=SC2154 # those are the caller's
 
 # libFuzzer's final "stat::NAME: N" of a log, or nothing.
@@ -35,6 +36,16 @@ crash_sig() {
 	} | sha1sum | cut -c1-12
 }
 
+# How to run TARGET on the VM's target: "SIOVH_FUZZ_TARGET=SPEC /bin/TARGET".
+guest_cmd() {
+	local spec=${SPEC:-kernel}
+	case $spec in
+	*'{siov}'*) printf 'SIOVH_FUZZ_TARGET=%s /bin/%s INPUT  ({siov}: the SIOV endpoint, lspci -d 8086:5107)' \
+		"$spec" "$TARGET" ;;
+	*) printf 'SIOVH_FUZZ_TARGET=%s /bin/%s INPUT' "$spec" "$TARGET" ;;
+	esac
+}
+
 # File DIR's findings (one boot).
 file_findings() {
 	local dir=$1 sig d f msg
@@ -44,7 +55,7 @@ file_findings() {
 		mkdir -p "$d"
 		if [ ! -f "$d/input" ] && last_input "$dir/input.shm" "$d/input"; then
 			printf '%s\n' "make vm-shell (kernel $krel, VM_KERNELS=linux-source-7.x:$PROFILE), then in the guest:" \
-				"  SIOVH_FUZZ_TARGET=kernel /bin/$TARGET INPUT" \
+				"  $(guest_cmd)" \
 				"or here: FUZZ_REPLAY=$d/input vm-images/fuzz-kernel.sh" >"$d/repro.txt"
 		fi
 		[ -f "$d/console.txt" ] || grep -m1 -n -E '(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' \
@@ -66,7 +77,7 @@ file_findings() {
 		[ -f "$d/input" ] || cp "$f" "$d/input"
 		[ -f "$d/message.txt" ] || { echo "$msg"; grep -F -A20 "siovh-fuzz: $msg" "$dir/fuzz.log" | tail -n +2 | grep -v '^==' | head -n 20; } >"$d/message.txt"
 		[ -f "$d/repro.txt" ] || printf '%s\n' \
-			"kernel: make vm-shell, then SIOVH_FUZZ_TARGET=kernel /bin/$TARGET INPUT" \
+			"kernel: make vm-shell, then $(guest_cmd)" \
 			"reference: build/release/fuzz/${TARGET}_replay INPUT (make fuzz-replay)" >"$d/repro.txt"
 		echo "$dir" >>"$d/boots"
 		log "boot ${dir##*/}: disagreement $sig: $msg"

@@ -12,8 +12,8 @@
 #    that kernel's uAPI headers (make fuzz-vm-build): libFuzzer, fed the
 #    kernel's edges through KCOV (fuzz/common/kcov.h) as well as its own.
 # 3. VMS VMs (default 1) fuzz side by side, each booted in fuzz mode
-#    (init.sh siovh.mode=fuzz) with SIOVH_FUZZ_TARGET=kernel and the kept
-#    corpus; every input is written to an ivshmem region before it runs
+#    (init.sh siovh.mode=fuzz) with SIOVH_FUZZ_TARGET=SPEC and the kept
+#    corpus (SPEC and the VM profile per target, below); every input is written to an ivshmem region before it runs
 #    (fz_input_keep), whose memory is a file here, so a kernel crash does
 #    not lose it. run-vm.sh's watchdog and console scan (oops, WARN, BUG,
 #    KASAN, UBSAN, panic) judge each boot.
@@ -37,9 +37,22 @@
 #
 # FUZZ_REPLAY=FILE instead boots once and runs FILE (a finding's input).
 #
+# The target spec in the VM (FUZZ_KSPEC, SIOVH_FUZZ_TARGET's syntax) and
+# the VM profile (VM_PROFILE) follow the target unless given:
+#   iommufd_ops      kernel                 (/dev/iommu), profile vtd
+#   vfio_device_ops  kernel:mdev=mtty       (the kernel's VFIO device uAPI
+#                                            on the mtty sample), profile vtd
+# and a spec with parent=vfio (FUZZ_KSPEC='ref:parent=vfio:{siov}': the
+# reference VDCM over the QEMU SIOV endpoint, the kernel's PASID attach/
+# detach and IOAS map paths with real PASID-tagged DMA) gets profile siov
+# and its QEMU (vm-images/qemu/build-qemu.sh, cached). "{siov}" is the
+# endpoint's BDF, found in the guest by its IDs (init.sh). A spec other
+# than "kernel" keeps its corpus and report apart: fuzz-work/kernel/<kernel>/
+# <target>@<spec>/, reports/fuzz-kernel/<target>@<spec>/.
+#
 # Env: FUZZ_TIME (60s; s, m or h), FUZZ_BOOT_TIME (15m), VMS (1),
-# FUZZ_KTARGET, KERNEL_PKG (linux-source-7.x), FUZZ_KERNEL_DIR (a
-# build-kernel.sh cache entry to use instead of the fuzz variant), VM_PROFILE (vtd), SIOVH_HEAVY_LOCK (default
+# FUZZ_KTARGET, FUZZ_KSPEC, KERNEL_PKG (linux-source-7.x), FUZZ_KERNEL_DIR (a
+# build-kernel.sh cache entry to use instead of the fuzz variant), VM_PROFILE, SIOVH_HEAVY_LOCK (default
 # /tmp/siovh-heavy.lock, for the kernel build; empty when the caller holds it).
 # Exit: 0 the campaign ran (findings are data, in the report), 1 it could
 # not run (a VM that never booted, a build that failed), 2 bad usage, 3 the
@@ -53,10 +66,21 @@ cd "$ROOT"
 FUZZ_TIME=${FUZZ_TIME:-60s}
 VMS=${VMS:-1}
 TARGET=${FUZZ_KTARGET:-iommufd_ops}
-PROFILE=${VM_PROFILE:-vtd}
+case $TARGET in
+vfio_device_ops) SPEC=${FUZZ_KSPEC:-kernel:mdev=mtty} ;;
+*) SPEC=${FUZZ_KSPEC:-kernel} ;;
+esac
+case $SPEC in
+*parent=vfio:*) PROFILE=${VM_PROFILE:-siov} ;;
+*) PROFILE=${VM_PROFILE:-vtd} ;;
+esac
 HEAVY_LOCK=${SIOVH_HEAVY_LOCK-/tmp/siovh-heavy.lock}
 export KERNEL_PKG=${KERNEL_PKG:-linux-source-7.x}
+# A spec other than the kernel's /dev/iommu: its own corpus and report.
+TAG=$TARGET
+[ "$SPEC" = kernel ] || TAG=$TARGET@$(printf '%s' "$SPEC" | tr -c 'A-Za-z0-9=.-' _)
 OUT=reports/fuzz-kernel
+[ "$SPEC" = kernel ] || OUT=reports/fuzz-kernel/$TAG
 
 # shellcheck source=vm-images/fuzz-kernel-lib.sh
 . "$HERE/fuzz-kernel-lib.sh"
@@ -80,6 +104,9 @@ BOOT_SECS=$(seconds "${FUZZ_BOOT_TIME:-15m}") && [[ $BOOT_SECS =~ ^[0-9]+$ ]] &&
 	die "FUZZ_BOOT_TIME=${FUZZ_BOOT_TIME:-}: at least 10 seconds (30s, 15m, 1h)"
 [[ $VMS =~ ^[1-9][0-9]*$ ]] || die "VMS=$VMS: a positive number of VMs"
 [ -f "fuzz/$TARGET/$TARGET.options" ] || die "FUZZ_KTARGET=$TARGET: no fuzz/$TARGET/"
+[[ $SPEC =~ ^[A-Za-z0-9=:,.{}_/-]+$ ]] ||
+	die "FUZZ_KSPEC=$SPEC: a target spec (kernel, kernel:mdev=mtty, ref:parent=vfio:{siov})"
+case $PROFILE in mock|vtd|siov) ;; *) die "VM_PROFILE=$PROFILE: mock, vtd or siov" ;; esac
 
 deps_log=$(mktemp)
 if ! harness/scripts/deps.sh --vm >"$deps_log" 2>&1; then
@@ -110,10 +137,18 @@ make --no-print-directory -j"${JOBS:-2}" VM_HEADERS="$kdir/headers/include" \
 	fail "building $TARGET against $kdir/headers failed"
 make --no-print-directory -j"${JOBS:-2}" build/release/siovh >/dev/null ||
 	fail "building siovh failed"
+# Profile siov: the QEMU with the SIOV endpoint (a cache hit takes no lock).
+if [ "$PROFILE" = siov ]; then
+	harness/scripts/deps.sh --qemu >/dev/null 2>&1 ||
+		fail "QEMU's build dependencies cannot be installed (harness/scripts/deps.sh --qemu)"
+	QEMU=$(SIOVH_HEAVY_LOCK=$HEAVY_LOCK vm-images/qemu/build-qemu.sh 2>"${TMPDIR:-/tmp}/siovh-fuzzk-qemu.log" | tail -n1)
+	[ -x "$QEMU" ] || fail "no QEMU with the SIOV endpoint (build-qemu.sh: $(tail -n1 "${TMPDIR:-/tmp}/siovh-fuzzk-qemu.log"))"
+	export QEMU
+fi
 max_len=$(sed -n 's/^max_len *= *\([0-9]*\)/\1/p' "fuzz/$TARGET/$TARGET.options")
 max_len=${max_len:-4096}
 
-keep=fuzz-work/kernel/$key/$TARGET
+keep=fuzz-work/kernel/$key/$TAG
 mkdir -p "$keep/corpus" "$OUT/crashes" "$OUT/disagreements" "$OUT/boots"
 [ -n "$(ls -A "$keep/corpus")" ] || cp "fuzz/$TARGET/seeds"/* "$keep/corpus/"
 work=$(mktemp -d "${TMPDIR:-/tmp}/siovh-fuzzk.XXXXXX")
@@ -148,6 +183,7 @@ boot() {
 		cp "$keep/corpus"/* "$stage/corpus/"
 	fi
 	cp "fuzz/$TARGET/$TARGET.dict" "$stage/"
+	echo "$SPEC" >"$stage/fuzz-target"
 	printf '%s\n' "/bin/$TARGET" "-max_total_time=$s" "-print_final_stats=1" \
 		"-timeout=25" "-rss_limit_mb=512" "-max_len=$max_len" \
 		"-dict=/opt/fuzz/$TARGET.dict" $runs >"$stage/fuzz-args"
@@ -174,7 +210,7 @@ fi
 # ---- 3, 4: VMS loops until FUZZ_TIME is spent ----
 start=$(date +%s)
 deadline=$((start + SECS))
-log "kernel $krel ($PROFILE): $TARGET for $SECS s in $VMS VM(s), boots of $BOOT_SECS s at most; corpus $(ls "$keep/corpus" | wc -l) inputs"
+log "kernel $krel ($PROFILE): $TARGET on $SPEC for $SECS s in $VMS VM(s), boots of $BOOT_SECS s at most; corpus $(ls "$keep/corpus" | wc -l) inputs"
 vm_loop() {
 	local v=$1 left dir
 	while :; do
@@ -253,6 +289,7 @@ cat >"$OUT/stats.json" <<EOF
   "kernel": "$krel",
   "profile": "$PROFILE",
   "target": "$TARGET",
+  "spec": "$SPEC",
   "seconds": $SECS,
   "vms": $VMS,
   "boots": $boots,
@@ -266,7 +303,7 @@ cat >"$OUT/stats.json" <<EOF
 }
 EOF
 {
-	echo "kernel fuzzing: $TARGET on $krel ($PROFILE), $SECS s, $VMS VM(s), $boots boot(s)"
+	echo "kernel fuzzing: $TARGET on $SPEC, $krel ($PROFILE), $SECS s, $VMS VM(s), $boots boot(s)"
 	echo "execs/s per VM (mean over boots): $vm_eps; the same binary on the reference: ${ref_eps:-?}"
 	echo "kernel edges (KCOV, largest in one boot): $edges; corpus: $(find "$keep/corpus" -type f | wc -l) inputs"
 	echo "unique kernel crashes: $ncrash; disagreements with the model: $ndis"

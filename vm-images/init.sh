@@ -321,8 +321,29 @@ run_fuzzer() {
 			export SIOVH_FUZZ_INPUT_MAP="$d/resource2"
 		fi
 	done
-	say "kernel $(uname -r), fuzzing: $*"
-	(cd /out/findings && SIOVH_FUZZ_TARGET=kernel "$@" /out/corpus) \
+	# the target spec (fuzz-kernel.sh): "{siov}" is the SIOV endpoint
+	spec=kernel
+	[ -f /opt/fuzz/fuzz-target ] && spec=$(cat /opt/fuzz/fuzz-target)
+	case $spec in
+	*'{siov}'*)
+		bdf=$(siov_bdf)
+		if [ -z "$bdf" ]; then
+			say "fuzz target $spec: no SIOV endpoint (8086:5107) on the PCI bus"
+			echo "siovh-fuzz: no SIOV endpoint for $spec" >/out/fuzz.log
+			ship_out 2
+			return
+		fi
+		spec=$(echo "$spec" | sed "s/{siov}/$bdf/g")
+		# the reference VDCM opens it as a vfio cdev (in a run,
+		# siov-pasid-test binds it first)
+		echo vfio-pci >"/sys/bus/pci/devices/$bdf/driver_override"
+		echo "$bdf" >/sys/bus/pci/drivers_probe
+		[ -d "/sys/bus/pci/devices/$bdf/vfio-dev" ] ||
+			say "the SIOV endpoint $bdf did not bind to vfio-pci"
+		;;
+	esac
+	say "kernel $(uname -r), fuzzing $spec: $*"
+	(cd /out/findings && SIOVH_FUZZ_TARGET=$spec "$@" /out/corpus) \
 		>/out/fuzz.log 2>&1
 	rc=$?
 	say "fuzzer exit $rc, uptime $(cut -d' ' -f1 /proc/uptime) s"

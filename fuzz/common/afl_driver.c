@@ -13,6 +13,13 @@
  * (a persistent child stopped before its next input). So the fork server
  * asks to be killed when the process that started it dies, and each child
  * when its fork server does (die_with_parent).
+ *
+ * Against a kernel (SIOVH_FUZZ_TARGET, with KCOV) the kernel's edges are
+ * AFL++ feedback too: before the fork server starts, the driver grows the
+ * map it announces by FZ_KCOV_MAP_SIZE bytes above the instrumentation's
+ * edges (afl_map.h) and kcov.c folds each input's kernel PCs there
+ * instead of into libFuzzer's counters. KCOV is opened here, before the
+ * fork, so every child traces through the same buffer.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +29,9 @@
 #include <sys/prctl.h>
 #include <unistd.h>	/* read(), in the __AFL_FUZZ_* macros */
 
+#include "afl_map.h"
 #include "fuzz.h"
+#include "kcov.h"
 
 #define MAX_INPUT	(1u << 20)	/* what the .options say, and more */
 #define LOOP_COUNT	100000		/* inputs per forked process */
@@ -57,6 +66,7 @@ int main(int argc, char **argv)
 	unsigned char *buf;
 	pid_t self = getpid();
 	int i, ret = 0;
+	long kmap;
 
 	if (argc > 1) {
 		for (i = 1; i < argc && !ret; i++)
@@ -64,7 +74,16 @@ int main(int argc, char **argv)
 		return ret;
 	}
 	die_with_parent(getppid());
+	/* Opens KCOV when the target is a kernel (kernel_target.c). */
+	(void)fz_target_spec();
+	kmap = fz_kcov_active() ? fz_afl_map_reserve(FZ_KCOV_MAP_SIZE) : -1;
 	__AFL_INIT();
+	if (kmap >= 0) {
+		fz_kcov_map(fz_afl_map() + kmap);
+		/* (afl-fuzz shows a child's stderr with AFL_DEBUG_CHILD) */
+		fprintf(stderr, "siovh-fuzz: kernel edges in AFL++'s map at "
+			"[%ld, +%u)\n", kmap, FZ_KCOV_MAP_SIZE);
+	}
 	/* In a child of the fork server (not when run without one). */
 	if (getpid() != self)
 		die_with_parent(self);

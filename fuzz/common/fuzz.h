@@ -134,8 +134,16 @@ struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
  * slot do not apply, a set-up is opened and closed with every target),
  * with KCOV feedback from the kernel (kcov.h) when the kernel has it.
  * Targets that need a facet the target may lack check t's facets.
+ * The one reference spec taken, ref:parent=vfio:BDF (the reference VDCM
+ * over a real SIOV endpoint through the kernel's VFIO and iommufd), is
+ * returned too, but fz_target_is_ref(): ref_cache.c keeps it across
+ * inputs like the in-process reference, with KCOV around each input.
+ * Any other reference option (fault=, profile=) fz_fail()s.
  */
 const char *fz_target_spec(void);
+/* The target runs the reference's code (no spec, or ref:parent=vfio):
+ * the reference-only expectations of the oracles hold on it. */
+bool fz_target_is_ref(void);
 /*
  * The input about to run, kept where a kernel crash cannot take it: with
  * SIOVH_FUZZ_INPUT_MAP=PATH in the environment (a file mapped shared; in

@@ -80,12 +80,17 @@ void fz_ref_open(struct siovh_target *t)
 {
 	static bool said;
 	const char *fault = getenv("SIOVH_FUZZ_FAULT");
+	/* The reference, or the one reference spec taken (kernel_target.c):
+	 * ref:parent=vfio:BDF, which a fault is appended to. */
+	const char *base = fz_target_spec() && fz_target_is_ref() ?
+			   fz_target_spec() : "ref";
 	struct siovh_target_spec spec;
-	char text[160], err[256];
+	char text[320], err[256];
 	int ret;
 
 	if (fault && *fault) {
-		if ((size_t)snprintf(text, sizeof(text), "ref:fault=%s",
+		if ((size_t)snprintf(text, sizeof(text), "%s%cfault=%s", base,
+				     strchr(base, ':') ? ',' : ':',
 				     fault) >= sizeof(text))
 			fz_fail("SIOVH_FUZZ_FAULT: name too long");
 		if (!said)
@@ -93,7 +98,7 @@ void fz_ref_open(struct siovh_target *t)
 				"(SIOVH_FUZZ_FAULT)\n", fault);
 		said = true;
 	} else {
-		snprintf(text, sizeof(text), "ref");
+		snprintf(text, sizeof(text), "%s", base);
 	}
 	ret = siovh_target_parse(text, &spec, err, sizeof(err));
 	if (ret)
@@ -101,7 +106,7 @@ void fz_ref_open(struct siovh_target *t)
 	memset(t, 0, sizeof(*t));
 	ret = siovh_target_open(&spec, t);
 	if (ret)
-		fz_fail("opening the ref target: %s", strerror(-ret));
+		fz_fail("opening the %s target: %s", text, strerror(-ret));
 }
 
 /* FNV-1a: order-sensitive, which is what a trace of events needs. */

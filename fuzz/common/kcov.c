@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -29,6 +30,7 @@
 #define KCOV_WORDS	(1u << 18)
 #define MAP_BITS	16
 #define MAP_SIZE	(1u << MAP_BITS)
+_Static_assert(MAP_SIZE == FZ_KCOV_MAP_SIZE, "kcov.h says the map size");
 
 /* libFuzzer's extra counters (kcov.h); gcc builds keep them as a plain
  * array. */
@@ -37,12 +39,58 @@ static uint8_t kcov_counters[MAP_SIZE];
 
 static struct {
 	int fd;				/* -1 until fz_kcov_open succeeds */
+	bool fake;			/* SIOVH_FUZZ_KCOV_FAKE: no kernel */
+	uint8_t *map;			/* where edges go: kcov_counters, or
+					 * AFL++'s map (fz_kcov_map) */
 	unsigned long *cover;		/* [0] count, then the PCs */
 	pid_t tid;			/* the thread KCOV traces, 0: none yet */
 	bool tracing;			/* between begin and end */
 	uint64_t edges;
 	uint8_t seen[MAP_SIZE / 8];
-} kcov = { .fd = -1 };
+} kcov = { .fd = -1, .map = kcov_counters };
+
+/*
+ * SIOVH_FUZZ_KCOV_FAKE=1 (tests of the feedback on a host without KCOV):
+ * the trace buffer is this process's memory, fz_kcov_fake_pc() records
+ * into it what the kernel would, and fd is a placeholder.
+ */
+static int fake_open(void)
+{
+	void *p = mmap(NULL, KCOV_WORDS * sizeof(unsigned long),
+		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	kcov.cover = p;
+	kcov.fake = true;
+	kcov.fd = 0;
+	fprintf(stderr, "siovh-fuzz: KCOV faked (SIOVH_FUZZ_KCOV_FAKE)\n");
+	return 0;
+}
+
+void fz_kcov_fake_pc(unsigned long pc)
+{
+	unsigned long n;
+
+	if (!kcov.fake || !kcov.tracing)
+		return;
+	n = kcov.cover[0];
+	if (n < KCOV_WORDS - 1) {
+		kcov.cover[n + 1] = pc;
+		kcov.cover[0] = n + 1;
+	}
+}
+
+bool fz_kcov_active(void)
+{
+	return kcov.fd >= 0;
+}
+
+void fz_kcov_map(uint8_t *map)
+{
+	kcov.map = map ? map : kcov_counters;
+}
 
 int fz_kcov_open(void)
 {
@@ -51,6 +99,8 @@ int fz_kcov_open(void)
 
 	if (kcov.fd >= 0)
 		return 0;
+	if (getenv("SIOVH_FUZZ_KCOV_FAKE"))
+		return fake_open();
 	fd = open(KCOV_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
@@ -84,7 +134,9 @@ void fz_kcov_begin(void)
 	if (kcov.fd < 0)
 		return;
 	tid = (pid_t)syscall(SYS_gettid);
-	if (!kcov.tid) {
+	if (kcov.fake) {
+		kcov.tid = tid;
+	} else if (!kcov.tid) {
 		if (ioctl(kcov.fd, KCOV_ENABLE, KCOV_TRACE_PC))
 			fz_fail("KCOV_ENABLE: %s", strerror(errno));
 		kcov.tid = tid;
@@ -108,8 +160,8 @@ static inline uint64_t pc_hash(unsigned long pc)
  * coverage counters in the folding (FZ_ORACLE). */
 FZ_ORACLE static void count(uint32_t i)
 {
-	if (kcov_counters[i] != 0xff)
-		kcov_counters[i]++;
+	if (kcov.map[i] != 0xff)
+		kcov.map[i]++;
 	if (!(kcov.seen[i / 8] & (1u << (i % 8)))) {
 		kcov.seen[i / 8] |= (uint8_t)(1u << (i % 8));
 		kcov.edges++;

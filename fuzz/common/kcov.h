@@ -14,8 +14,10 @@
  *    them before each input and reads them after it;
  *  - the plain replay driver: nothing reads the counters; fz_kcov_edges()
  *    still counts what the inputs reached (for `make fuzz-kernel`'s stats).
- * AFL++'s map is sized by its compiler pass at link time; feeding it is
- * not done yet (fuzz/README in README.md).
+ *  - AFL++: MAP_SIZE bytes of its shared map that the driver reserved
+ *    above the instrumentation's edges before the fork server started
+ *    (afl_driver.c, afl_map.h); afl-fuzz clears the whole map before each
+ *    input and reads it after, the kernel's region included.
  *
  * Without KCOV (a kernel built without it, no debugfs) fz_kcov_open()
  * says why once and the calls below do nothing: the fuzzer then sees only
@@ -24,8 +26,12 @@
 #ifndef SIOVH_FUZZ_KCOV_H
 #define SIOVH_FUZZ_KCOV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Bytes of the map the kernel's edges are folded into. */
+#define FZ_KCOV_MAP_SIZE	65536u
 
 /* Open KCOV for this process: 0, or -errno with the reason on stderr. */
 int fz_kcov_open(void);
@@ -35,5 +41,16 @@ void fz_kcov_begin(void);
 size_t fz_kcov_end(void);
 /* Distinct map entries (kernel edges, modulo collisions) hit so far. */
 uint64_t fz_kcov_edges(void);
+/* KCOV (or its fake) is open: fz_kcov_end() will fold edges. */
+bool fz_kcov_active(void);
+/* Fold into map (FZ_KCOV_MAP_SIZE bytes; AFL++'s) from now; NULL: back to
+ * libFuzzer's extra counters. */
+void fz_kcov_map(uint8_t *map);
+/*
+ * Test hook: with SIOVH_FUZZ_KCOV_FAKE=1 in the environment, fz_kcov_open
+ * succeeds without a kernel and this records pc as KCOV would have for
+ * the input being traced (between begin and end); a no-op otherwise.
+ */
+void fz_kcov_fake_pc(unsigned long pc);
 
 #endif /* SIOVH_FUZZ_KCOV_H */

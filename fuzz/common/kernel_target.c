@@ -16,6 +16,18 @@
  *
  * KCOV (kcov.h) records from before the open to after the close: the
  * kernel's teardown of what an input built is that input's coverage too.
+ *
+ * One reference spec is taken as well: ref:parent=vfio:BDF, the reference
+ * VDCM over a real SIOV endpoint through the running kernel's VFIO and
+ * iommufd (harness/backends/vfio_parent.h), where every VDEV open is a
+ * VFIO_DEVICE_ATTACH_PASID and every DMA map an IOMMU_IOAS_MAP with the
+ * endpoint's PASID-tagged DMA behind them. Its VDCM is the reference's,
+ * so ref_cache.c keeps it across inputs like the in-process one (an open
+ * resets the function through vfio-pci, ~0.2 s: per input it would be the
+ * whole rate) and fz_target_is_ref() says so; ref_cache.c brackets each
+ * input with KCOV. Every other reference option is refused: a fault is
+ * SIOVH_FUZZ_FAULT's business (appended to this spec by fz_ref_open), the
+ * profile the compiled-in one.
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -27,6 +39,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "harness/backends/ref.h"
 #include "kcov.h"
 
 static struct {
@@ -43,42 +56,62 @@ static void say_edges(void)
 		(unsigned long long)fz_kcov_edges());
 }
 
+static struct {
+	bool read;
+	const char *text;		/* NULL: the in-process reference */
+	bool ref;			/* ref:parent=vfio:BDF */
+	struct siovh_target_spec spec;
+} want;
+
+/* Parse SIOVH_FUZZ_TARGET once; fz_fail() on a spec not taken here. */
+static void want_read(void)
+{
+	const char *text = getenv("SIOVH_FUZZ_TARGET");
+	char err[256];
+
+	want.read = true;
+	if (!text || !*text || !strcmp(text, "ref"))
+		return;
+	if (siovh_target_parse(text, &want.spec, err, sizeof(err)))
+		fz_fail("SIOVH_FUZZ_TARGET=%s: %s", text, err);
+	want.ref = want.spec.backend == &siovh_ref_backend;
+	if (want.ref && (!siovh_ref_parent_bdf(&want.spec) ||
+			 want.spec.fault >= 0))
+		fz_fail("SIOVH_FUZZ_TARGET=%s: of the reference's options only "
+			"parent=vfio:BDF is taken (a fault is SIOVH_FUZZ_FAULT's "
+			"business, the profile is the compiled-in one)", text);
+	want.text = text;
+	/* No KCOV: said, and no kernel feedback. */
+	if (!fz_kcov_open() && atexit(say_edges))
+		fz_fail("atexit failed");
+}
+
 const char *fz_target_spec(void)
 {
-	static const char *spec;
-	static bool read;
+	if (!want.read)
+		want_read();
+	return want.text;
+}
 
-	if (!read) {
-		spec = getenv("SIOVH_FUZZ_TARGET");
-		if (spec && (!*spec || !strcmp(spec, "ref")))
-			spec = NULL;
-		if (spec && !strncmp(spec, "ref:", 4))
-			fz_fail("SIOVH_FUZZ_TARGET=%s: the reference's options "
-				"are SIOVH_FUZZ_FAULT's business", spec);
-		/* No KCOV: said, and no kernel feedback. */
-		if (spec && !fz_kcov_open() && atexit(say_edges))
-			fz_fail("atexit failed");
-		read = true;
-	}
-	return spec;
+bool fz_target_is_ref(void)
+{
+	return !fz_target_spec() || want.ref;
 }
 
 FZ_ORACLE struct siovh_target *fz_other_get(const struct fz_ref_setup *setup)
 {
 	const char *text = fz_target_spec();
-	struct siovh_target_spec spec;
-	char err[256];
 	int ret;
 
+	if (!text || want.ref)
+		fz_fail("fz_other_get: %s is kept by ref_cache.c",
+			text ? text : "the reference");
 	if (other.open)
 		fz_fail("fz_ref_get: the %s target is already handed out "
 			"(one per input)", text);
-	ret = siovh_target_parse(text, &spec, err, sizeof(err));
-	if (ret)
-		fz_fail("SIOVH_FUZZ_TARGET=%s: %s", text, err);
 	fz_kcov_begin();
 	memset(&other.t, 0, sizeof(other.t));
-	ret = siovh_target_open(&spec, &other.t);
+	ret = siovh_target_open(&want.spec, &other.t);
 	if (ret)
 		fz_fail("opening the %s target: %s", text, strerror(-ret));
 	other.open = true;

@@ -57,6 +57,7 @@
 
 #include "siovh/profile.h"
 #include "fuzz.h"
+#include "kcov.h"
 
 #define MAX_ADIS	64		/* SIOVDEV_MAX_ADIS */
 #define MAX_TYPES	8
@@ -299,8 +300,10 @@ struct siovh_target *fz_ref_get_slot(unsigned int slot, bool warm,
 {
 	struct slot *sl;
 
-	if (fz_target_spec())
+	if (!fz_target_is_ref())
 		return fz_other_get(setup);
+	/* ref:parent=vfio: the input's kernel PCs (no-op without KCOV). */
+	fz_kcov_begin();
 	if (slot >= FZ_REF_SLOTS)
 		fz_fail("fz_ref_get_slot: no slot %u", slot);
 	sl = &cache.slots[slot];
@@ -352,7 +355,7 @@ FZ_ORACLE void fz_ref_put(struct siovh_target *t, bool clean)
 	struct slot *sl = NULL;
 	unsigned int i;
 
-	if (fz_target_spec()) {
+	if (!fz_target_is_ref()) {
 		fz_other_put(t);
 		return;
 	}
@@ -364,17 +367,18 @@ FZ_ORACLE void fz_ref_put(struct siovh_target *t, bool clean)
 	state_of(t, &now);
 	/* What the input left is part of what it observed. */
 	fz_note(now.w, now.n * sizeof(now.w[0]));
-	if (clean && same(&now, &sl->first))
-		return;
-	if (getenv("SIOVH_FUZZ_REUSE_DEBUG"))
-		why_not(sl, clean, &now);
-	close_slot(sl);
-	open_fresh(sl);
+	if (!clean || !same(&now, &sl->first)) {
+		if (getenv("SIOVH_FUZZ_REUSE_DEBUG"))
+			why_not(sl, clean, &now);
+		close_slot(sl);
+		open_fresh(sl);
+	}
+	fz_kcov_end();
 }
 
 unsigned long fz_ref_generation(void)
 {
-	if (fz_target_spec())
+	if (!fz_target_is_ref())
 		return fz_other_generation();
 	return cache.generation;
 }

@@ -24,6 +24,22 @@
  * the probes see with a fresh target's before keeping it for the next
  * input.
  *
+ * Other targets (SIOVH_FUZZ_TARGET, fuzz.h), in a VM with KCOV feedback:
+ *  ref:parent=vfio:BDF  the reference VDCM over the QEMU SIOV endpoint
+ *        (fz_target_is_ref): both drivers and every oracle as above; the
+ *        kernel is behind each VDEV open (VFIO_DEVICE_ATTACH_PASID of its
+ *        AUX domain), release (detach), container map (IOMMU_IOAS_MAP)
+ *        and BAR access (vfio-pci region I/O), with the endpoint's
+ *        PASID-tagged DMA from the queues the VDEVs program.
+ *  kernel:mdev=NAME[,vfio=...]  the kernel's VFIO device uAPI on an mdev
+ *        (mtty in the VM): the raw driver for every input, whatever byte
+ *        0 says, because the engine judges the target by the compiled-in
+ *        reference profile (its mailbox and queue registers), which a
+ *        kernel mdev is not; and its oracle without the ADI accounting,
+ *        which only the reference's test facet reports (vfio_raw.c).
+ * Each input is kept first (fz_input_keep), so a kernel crash does not
+ * lose it.
+ *
  * The reference profile is compiled in (build/fuzz/gen/ref_profile.c,
  * from specs/profiles/ref.json), so the binary runs from any directory.
  */
@@ -57,12 +73,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct siovh_vdev_seq *s = NULL;
 	struct siovh_target *t;
 
+	fz_input_keep(data, size);
 	if (!size)
 		return 0;
 	t = fz_ref_get(true);
 	if (!t->vfio_device)
-		fz_fail("the ref target has no vfio_device facet");
-	if (data[0] & 1)
+		fz_fail("the %s target has no vfio_device facet",
+			fz_target_spec() ? fz_target_spec() : "ref");
+	if ((data[0] & 1) || !fz_target_is_ref())
 		vfio_raw_run(t, data + 1, size - 1);
 	else
 		s = run_model(t, data + 1, size - 1, data[0] & 2);

@@ -109,6 +109,11 @@ fuzz_steps() {
 	# fabricated boots, with the replay driver as the input's writer
 	step fuzz-kernel-filing vm-images/tests/fuzz_kernel_test.sh \
 		"$build/fuzz/iommufd_ops_replay"
+	# which SIOVH_FUZZ_TARGET specs a target takes (ref:parent=vfio) and
+	# refuses, and the reference-only oracle still biting on the reference
+	step fuzz-target-spec fuzz/target_spec_test.sh "$build/fuzz"
+	# the kernel's edges in AFL++'s map (fake KCOV, afl-showmap)
+	step fuzz-kcov-afl fuzz/kcov_afl_test.sh "$out/kcov-afl"
 }
 fuzz_steps
 
