@@ -241,7 +241,8 @@ harvest() {
 			n=$(keep_corpus "$OUT/boots/$boot_no")
 			file_findings "$OUT/boots/$boot_no"
 			log "boot $boot_no (VM $v): $(fstat "$OUT/boots/$boot_no/fuzz.log" average_exec_per_sec) execs/s," \
-				"$(sed -n 's/^siovh-fuzz: kernel edges //p' "$OUT/boots/$boot_no/fuzz.log" | tail -n1) kernel edges, corpus +$n"
+				"$(sed -n 's/^siovh-fuzz: kernel edges //p' "$OUT/boots/$boot_no/fuzz.log" | tail -n1 | grep . ||
+				   echo '? (the target stopped on a finding)') kernel edges, corpus +$n"
 		done <"$work/done.$v"
 	done
 }

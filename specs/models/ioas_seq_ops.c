@@ -275,6 +275,13 @@ static void copy_source(const struct ioas_seq *s, unsigned int slot,
 		return;
 	}
 	pages = (a->last - a->iova + 1) / PG;
+	if (!pages) {
+		/* shorter than a page: an IOAS whose alignment is below
+		 * the page size (a kernel's domainless one) can have it */
+		*iova = a->iova;
+		*length = a->last - a->iova + 1;
+		return;
+	}
 	start = op->where >> 6 ? (op->len >> 3) % pages : 0;
 	left = pages - start;
 	*iova = a->iova + start * PG;
