@@ -35,7 +35,8 @@ FUZZ_OUT := build/fuzz
 FUZZ_GEN := $(FUZZ_OUT)/gen/ref_profile.c
 FUZZ_LIB_SRC := $(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC) \
 		fuzz/common/fuzz_util.c fuzz/common/ref_cache.c \
-		fuzz/common/kernel_target.c fuzz/common/kcov.c $(FUZZ_GEN)
+		fuzz/common/kernel_target.c fuzz/common/kcov.c \
+		fuzz/common/trace.c $(FUZZ_GEN)
 FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -O1 -g \
 	       -fno-omit-frame-pointer \
 	       $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -107,6 +108,7 @@ $(BUILD)/fuzz/$(1)_replay: $(patsubst %.c,$(BUILD)/%.o,$(2)) \
 			   $(BUILD)/fuzz/common/ref_cache.o \
 			   $(BUILD)/fuzz/common/kernel_target.o \
 			   $(BUILD)/fuzz/common/kcov.o \
+			   $(BUILD)/fuzz/common/trace.o \
 			   $(BUILD)/$(FUZZ_GEN:.c=.o) $$(LIB_OBJ)
 	$$(LINK)
 endef
