@@ -81,7 +81,8 @@ static int collect(struct files *fs, const char *path)
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		snprintf(sub, sizeof(sub), "%s%s%s", path,
+			 path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
 		if (e->d_name[0] == '.' || stat(sub, &st) || !S_ISREG(st.st_mode))
 			continue;
 		if (add(fs, sub)) {
