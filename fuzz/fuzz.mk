@@ -17,7 +17,11 @@
 #                     seeds in FUZZ_TIME on one core (fuzz/coverage.sh):
 #                     reports/fuzz/coverage-$(FUZZ_TIME).json
 #   make fuzz-kernel  a KCOV-guided run of iommufd_ops against a VM's kernel
-#                     (vm-images/fuzz-kernel.sh): reports/fuzz-kernel/
+#                     (vm-images/fuzz-kernel.sh): reports/fuzz-kernel/;
+#                     FUZZ_DIFF=1 also compares each boot's new inputs on
+#                     the reference and the kernel (siovh replay --diff)
+#   make fuzz-kernel-replay REPLAY=FILE|DIR [FUZZ_DIFF=1]  one boot that
+#                     replays them on the kernel (or compares)
 #   make fuzz-replay  NAME_replay in build/$(VARIANT)/fuzz/: the plain replay
 #                     driver (fuzz/common/replay.c) over the variant's objects,
 #                     which `make check` runs on the seeds and reproducers
@@ -145,9 +149,19 @@ $(foreach t,$(FUZZ_VM_NAMES),$(eval $(call fuzz_vm_rules,$(t),$(wildcard fuzz/$(
 .PHONY: fuzz-vm-build fuzz-kernel
 fuzz-vm-build: $(addprefix $(FUZZ_VM_DIR)/,$(FUZZ_VM_NAMES))
 
-# make fuzz-kernel FUZZ_TIME=10m: vm-images/fuzz-kernel.sh
+# make fuzz-kernel FUZZ_TIME=10m [FUZZ_DIFF=1]: vm-images/fuzz-kernel.sh
+# (FUZZ_DIFF=1: each boot's new inputs also replayed on the reference and
+# the kernel and compared, siovh replay --diff)
 fuzz-kernel:
-	$(Q)FUZZ_TIME=$(FUZZ_TIME) vm-images/fuzz-kernel.sh
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) FUZZ_DIFF=$(FUZZ_DIFF) vm-images/fuzz-kernel.sh
+
+# make fuzz-kernel-replay REPLAY=FILE|DIR [FUZZ_DIFF=1]: one boot of the
+# fuzzing kernel that replays REPLAY with siovh replay --target kernel
+# (or --diff ref,kernel), a finding's one-line reproducer
+.PHONY: fuzz-kernel-replay
+fuzz-kernel-replay:
+	$(if $(REPLAY),,$(error REPLAY=FILE|DIR names the input(s) to replay))
+	$(Q)FUZZ_REPLAY=$(REPLAY) FUZZ_DIFF=$(FUZZ_DIFF) vm-images/fuzz-kernel.sh
 
 # The replay drivers, in the current VARIANT (check uses asan).
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%_replay,$(FUZZ_NAMES))
