@@ -130,8 +130,11 @@ const char *fz_trace_iova(uint32_t obj, uint64_t iova)
 	for (i = tr.nr_chosen; i-- > 0;) {
 		uint64_t off = iova - tr.chosen[i].iova;
 
+		/* inside, or a page past its start: where an input aims
+		 * at an area it mapped (iommufd_ops: its start, the page
+		 * after) */
 		if (tr.chosen[i].obj != obj || iova < tr.chosen[i].iova ||
-		    off >= tr.chosen[i].length)
+		    (off >= tr.chosen[i].length && off > FZ_TRACE_PAGE))
 			continue;
 		if (off)
 			snprintf(b, NAME_LEN, "auto#%zu+%#llx", i + 1,

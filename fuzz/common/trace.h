@@ -23,6 +23,12 @@
  *    "auto#K" (the Kth chosen range of the input) and an IOVA inside one
  *    is "auto#K+OFF" (fz_trace_iova); addresses of the harness's own
  *    buffers never appear.
+ *  - What follows " ~ " on an operation line is shown, not compared: an
+ *    output that is the target's to choose and that the operations that
+ *    follow do not depend on (an IOAS's reported geometry), or a result
+ *    that is not the facet's (an ioctl number of another type, which a
+ *    kernel's VFS answers for any file). "->" is never inside the
+ *    operands (a line's result is after its last " -> ").
  *  - A note line starts with "! KEY: VALUE": a fact about the target the
  *    operations depend on (an IOAS's geometry, a feature the target
  *    lacks). Notes are not operations: the comparer does not compare them
@@ -65,7 +71,9 @@ const char *fz_trace_obj(uint32_t raw);
 /* The target chose [iova, +length) (keyed by the object it lives in):
  * its name "auto#K" from now on. */
 void fz_trace_iova_chosen(uint32_t obj, uint64_t iova, uint64_t length);
-/* An IOVA of object obj: "auto#K[+OFF]" inside a chosen range, else hex. */
+/* An IOVA of object obj: "auto#K[+OFF]" inside a chosen range (or at
+ * most FZ_TRACE_PAGE past its start), else hex. */
+#define FZ_TRACE_PAGE	4096u
 const char *fz_trace_iova(uint32_t obj, uint64_t iova);
 
 #define FZ_TRACE_BUFS	8

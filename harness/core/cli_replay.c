@@ -102,7 +102,12 @@ static int env_of(const char *text, struct replay_env *e)
 	if (ret)
 		return siovh_cli_usage_error("--target %s: cannot open it: %s",
 					     text, strerror(-ret));
+	ret = !t.iommufd && !t.vfio_device;
 	siovh_target_close(&t);
+	if (ret)
+		return siovh_cli_usage_error("--target %s: it has neither an "
+			"iommufd nor a VFIO-device facet here (no /dev/iommu?), "
+			"which the op-stream fuzz targets drive", text);
 	return 0;
 }
 
@@ -129,8 +134,14 @@ static bool infer_name(const char *file, char *name, size_t size)
 	FILE *f;
 	bool ok = false;
 
+	struct stat st;
+
 	if (!realpath(file, path))
 		snprintf(path, sizeof(path), "%s", file);
+	/* a directory's own name counts: fuzz/NAME/seeds, fuzz/NAME */
+	if (!stat(path, &st) && S_ISDIR(st.st_mode) &&
+	    strlen(path) + 2 < sizeof(path))
+		strcat(path, "/");
 	for (p = strstr(path, "fuzz/"); p; p = strstr(p + 1, "fuzz/")) {
 		if (p != path && p[-1] != '/')
 			continue;

@@ -74,13 +74,37 @@ static int split(char *text, struct traces *t)
 	return 0;
 }
 
+/* The compared part of an operation line: up to " ~ " (trace.h). */
+static size_t compared_len(const char *line)
+{
+	const char *tilde = strstr(line, " ~ ");
+
+	return tilde ? (size_t)(tilde - line) : strlen(line);
+}
+
 /* Verdicts compare by their first word: each target words its crash. */
 static bool line_eq(const char *a, const char *b)
 {
+	size_t la, lb;
+
 	if (a[0] == '=' && b[0] == '=')
 		return strcspn(a + 2, " ") == strcspn(b + 2, " ") &&
 		       !strncmp(a + 2, b + 2, strcspn(a + 2, " "));
-	return !strcmp(a, b);
+	la = compared_len(a);
+	lb = compared_len(b);
+	return la == lb && !strncmp(a, b, la);
+}
+
+/* The last " -> " of line (before any " ~ "), or NULL. */
+static const char *result_arrow(const char *line)
+{
+	const char *p, *last = NULL;
+	size_t len = compared_len(line);
+
+	for (p = strstr(line, " -> "); p && (size_t)(p - line) < len;
+	     p = strstr(p + 1, " -> "))
+		last = p;
+	return last;
 }
 
 /* "NAME: RESULT" parts of an operation line, for the signature. */
@@ -102,13 +126,17 @@ static void op_parts(const char *line, char *name, size_t nsize, char *res,
 		return;
 	}
 	/* "map", "seq map", "final unmap": the words before the operands */
-	arrow = strstr(line, " -> ");
+	arrow = result_arrow(line);
 	len = strcspn(line, "(");
 	if (arrow && (size_t)(arrow - line) < len)
 		len = (size_t)(arrow - line);
 	snprintf(name, nsize, "%.*s", (int)len, line);
-	snprintf(res, rsize, "%.*s", arrow ? (int)strcspn(arrow + 4, " ") : 1,
-		 arrow ? arrow + 4 : "?");
+	if (!arrow && strstr(line, " ~ "))
+		snprintf(res, rsize, "~");	/* nothing compared: shown */
+	else
+		snprintf(res, rsize, "%.*s",
+			 arrow ? (int)strcspn(arrow + 4, " ") : 1,
+			 arrow ? arrow + 4 : "?");
 }
 
 static void signature(const char *a, const char *b, char *sig, size_t size)

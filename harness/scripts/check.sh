@@ -102,6 +102,9 @@ fuzz_steps() {
 	# fabricated boots, with the replay driver as the input's writer
 	step fuzz-kernel-filing vm-images/tests/fuzz_kernel_test.sh \
 		"$build/fuzz/iommufd_ops_replay"
+	# siovh replay and the per-operation trace (issue 9, differential
+	# replay): the reference against itself and against injected faults
+	step replay harness/core/tests/replay_test.sh "$build/siovh"
 }
 fuzz_steps
 
