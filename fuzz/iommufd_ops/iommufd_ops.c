@@ -615,10 +615,11 @@ static void trace_ranges(const struct call *c, const char *name, uint32_t max,
 	/* The ranges and alignment are the IOAS's geometry, which targets
 	 * choose (the reference: a page, its interrupt window and 48-bit
 	 * aperture; Linux, for an IOAS no domain constrains: 1 and none):
-	 * shown, not compared (trace.h, " ~ "). */
-	fz_trace("iova_ranges(%s, room %u%s) -> %s ~ num %u align %#llx%s",
-		 name, max, size_text(c), fz_trace_err(ret), st.num_iovas,
-		 (unsigned long long)st.out_iova_alignment, text);
+	 * shown, not compared (trace.h, " ~ "), and so is whether they fit
+	 * the room given (0 or -EMSGSIZE). */
+	fz_trace("iova_ranges(%s, room %u%s) -> 0|EMSGSIZE ~ %s num %u "
+		 "align %#llx%s", name, max, size_text(c), fz_trace_err(ret),
+		 st.num_iovas, (unsigned long long)st.out_iova_alignment, text);
 }
 
 static void op_ranges(struct run *r)

@@ -13,7 +13,8 @@
  * the first pair that differs, or a trace that ends first, makes the
  * file "differ". Its signature is the operation's name and the two
  * results, "map: EINVAL | 0", or "verdict: ok | crash", with which
- * vm-images/fuzz-kernel.sh deduplicates disagreements.
+ * vm-images/fuzz-kernel.sh deduplicates disagreements; a call one target
+ * lacks (ENOTTY) is "ENOTTY | implemented", whatever the other said.
  *
  * Printed on stdout, one line per file ("same FILE", "incomparable FILE:
  * KEY: A | B", "differ FILE: SIGNATURE" followed by the first difference
