@@ -64,10 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/fiemap.h>
-#include <linux/fs.h>
 #include <linux/ioctl.h>
-#include <sys/ioctl.h>
 #include <linux/iommufd.h>
 
 #include "siovh/profile.h"
@@ -75,6 +72,7 @@
 #include "specs/models/prq_seq.h"
 #include "fuzz/common/fuzz.h"
 #include "fuzz/common/trace.h"
+#include "raw_trace.h"
 
 #define PAGE		4096ull
 #define MAX_OBJS	8
@@ -106,14 +104,6 @@ struct run {
 	bool scratch_used;		/* ... and some did */
 };
 
-/* One ioctl: its struct as built, and how its size was shaped. */
-struct call {
-	unsigned long cmd;
-	uint8_t *arg;			/* max(size, 4) bytes */
-	uint32_t size;
-	size_t known, min;
-	bool rules;			/* the size rules apply */
-};
 
 enum op { OP_ALLOC, OP_DESTROY, OP_MAP, OP_UNMAP, OP_UNMAP_ALL, OP_COPY,
 	  OP_RANGES, OP_ALLOW, OP_GENERIC, OP_NR };
@@ -265,17 +255,6 @@ static bool readback(const struct call *c, void *st)
 	return true;
 }
 
-/* ", size N" when the caller's size is not the struct's (trace). */
-static const char *size_text(const struct call *c)
-{
-	static char buf[32];
-
-	if (c->size == c->known)
-		return "";
-	snprintf(buf, sizeof(buf), ", size %u", c->size);
-	return buf;
-}
-
 #define CALL(cmd, type, last) \
 	{ (cmd), NULL, 0, sizeof(type), OFFSETOFEND(type, last), false }
 
@@ -310,32 +289,6 @@ static void add_mapped(struct run *r, uint32_t ioas, uint64_t length)
 
 	if (i >= 0)
 		r->mapped[i] += length;
-}
-
-/*
- * A MAP's or COPY's line: the IOVA it placed, as the trace names it (a
- * chosen one is "auto#K": targets choose differently; trace.h).
- */
-static void trace_placed(struct run *r, const struct call *c,
-			 const char *args, int ret, uint32_t ioas,
-			 uint32_t flags, uint64_t iova_in, uint64_t length)
-{
-	const size_t at = c->cmd == IOMMU_IOAS_MAP ?
-		offsetof(struct iommu_ioas_map, iova) :
-		offsetof(struct iommu_ioas_copy, dst_iova);
-	uint64_t iova;
-
-	(void)r;
-	if (!fz_trace_on)
-		return;
-	if (ret || c->size < c->known) {
-		fz_trace("%s -> %s", args, fz_trace_err(ret));
-		return;
-	}
-	memcpy(&iova, c->arg + at, sizeof(iova));
-	if (!(flags & IOMMU_IOAS_MAP_FIXED_IOVA) || iova != iova_in)
-		fz_trace_iova_chosen(ioas, iova, length);
-	fz_trace("%s -> 0 iova %s", args, fz_trace_iova(ioas, iova));
 }
 
 static void op_alloc(struct run *r)
@@ -449,7 +402,7 @@ static void op_map(struct run *r)
 			 (unsigned long long)st.length,
 			 (unsigned long long)va, size_text(&c));
 	ret = issue(r, &c);
-	trace_placed(r, &c, args, ret, st.ioas_id, st.flags, st.iova,
+	trace_placed(&c, args, ret, st.ioas_id, st.flags, st.iova,
 		     st.length);
 	if (!ret && readback(&c, &st)) {
 		fz_note_u64(st.iova);
@@ -499,7 +452,7 @@ static void op_copy(struct run *r)
 			 st.flags, (unsigned long long)st.length,
 			 size_text(&c));
 	ret = issue(r, &c);
-	trace_placed(r, &c, args, ret, st.dst_ioas_id, st.flags, st.dst_iova,
+	trace_placed(&c, args, ret, st.dst_ioas_id, st.flags, st.dst_iova,
 		     st.length);
 	if (!ret && readback(&c, &st)) {
 		fz_note_u64(st.dst_iova);
@@ -588,38 +541,6 @@ static void check_ranges(const struct iommu_iova_range *v, uint32_t n)
 				(unsigned long long)v[i].start,
 				(unsigned long long)v[i].last);
 	}
-}
-
-/* IOVA_RANGES' line: the count, alignment and the ranges it wrote. */
-static void trace_ranges(const struct call *c, const char *name, uint32_t max,
-			 int ret, const struct iommu_iova_range *out)
-{
-	struct iommu_ioas_iova_ranges st;
-	char text[400] = "";
-	size_t len = 0;
-	uint32_t i;
-
-	if (!fz_trace_on)
-		return;
-	if ((ret && ret != -EMSGSIZE) || c->size < c->known) {
-		fz_trace("iova_ranges(%s, room %u%s) -> %s", name, max,
-			 size_text(c), fz_trace_err(ret));
-		return;
-	}
-	memcpy(&st, c->arg, sizeof(st));
-	for (i = 0; i < st.num_iovas && i < max && len < sizeof(text); i++)
-		len += (size_t)snprintf(text + len, sizeof(text) - len,
-					" [%#llx, %#llx]",
-					(unsigned long long)out[i].start,
-					(unsigned long long)out[i].last);
-	/* The ranges and alignment are the IOAS's geometry, which targets
-	 * choose (the reference: a page, its interrupt window and 48-bit
-	 * aperture; Linux, for an IOAS no domain constrains: 1 and none):
-	 * shown, not compared (trace.h, " ~ "), and so is whether they fit
-	 * the room given (0 or -EMSGSIZE). */
-	fz_trace("iova_ranges(%s, room %u%s) -> 0|EMSGSIZE ~ %s num %u "
-		 "align %#llx%s", name, max, size_text(c), fz_trace_err(ret),
-		 st.num_iovas, (unsigned long long)st.out_iova_alignment, text);
 }
 
 static void op_ranges(struct run *r)
@@ -727,25 +648,6 @@ static bool is_user_pointer(unsigned long cmd, uint32_t off)
 
 	for (i = 0; i < sizeof(ptrs) / sizeof(ptrs[0]); i++)
 		if (ptrs[i].cmd == cmd && ptrs[i].off == off)
-			return true;
-	return false;
-}
-
-/*
- * Is cmd one that Linux's VFS handles for any file (do_vfs_ioctl), so
- * that /dev/iommu never sees it? The in-process reference has no VFS.
- */
-static bool vfs_ioctl(unsigned long cmd)
-{
-	static const unsigned long vfs[] = {
-		FIOCLEX, FIONCLEX, FIONBIO, FIOASYNC, FIOQSIZE, FIONREAD,
-		FIFREEZE, FITHAW, FS_IOC_FIEMAP, FIGETBSZ, FICLONE,
-		FICLONERANGE, FIDEDUPERANGE,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(vfs) / sizeof(vfs[0]); i++)
-		if ((uint32_t)cmd == (uint32_t)vfs[i])
 			return true;
 	return false;
 }
@@ -932,22 +834,6 @@ static const struct fz_ref_setup ioas_setup[2] = {
 	{ ioas_up, ioas_down, (void *)(uintptr_t)IOAS_SEQ_MIX_DEFAULT },
 	{ ioas_up, ioas_down, (void *)(uintptr_t)IOAS_SEQ_MIX_COPY_RO },
 };
-
-/*
- * An engine's finished call as a trace line, without its step number;
- * its DMA probes are left out (only a target with DMA runs them; a probe
- * that disagrees with the model ends the run, which the verdict shows).
- */
-static void trace_engine_line(const char *line, void *data)
-{
-	const char *op = strchr(line, ' ');
-
-	(void)data;
-	op = op ? op + 1 : line;
-	if (!strncmp(op, "probe", 5) || !strncmp(op, "baseline", 8))
-		return;
-	fz_trace("seq %s", op);
-}
 
 /* The IOAS engine of a mix on data, on that engine's own target. */
 static struct siovh_target *ioas_run(const uint8_t *data, size_t size,
