@@ -18,7 +18,11 @@
 #                     reports/fuzz/coverage-$(FUZZ_TIME).json
 #   make fuzz-kernel  a KCOV-guided run of an op-stream target (FUZZ_KTARGET:
 #                     iommufd_ops, vfio_device_ops) against a VM's kernel
-#                     (vm-images/fuzz-kernel.sh): reports/fuzz-kernel/
+#                     (vm-images/fuzz-kernel.sh): reports/fuzz-kernel/;
+#                     FUZZ_DIFF=1 also compares each boot's new inputs on
+#                     the reference and the kernel (siovh replay --diff)
+#   make fuzz-kernel-replay REPLAY=FILE|DIR [FUZZ_DIFF=1]  one boot that
+#                     replays them on the kernel (or compares)
 #   make fuzz-replay  NAME_replay in build/$(VARIANT)/fuzz/: the plain replay
 #                     driver (fuzz/common/replay.c) over the variant's objects,
 #                     which `make check` runs on the seeds and reproducers
@@ -36,7 +40,8 @@ FUZZ_OUT := build/fuzz
 FUZZ_GEN := $(FUZZ_OUT)/gen/ref_profile.c
 FUZZ_LIB_SRC := $(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC) \
 		fuzz/common/fuzz_util.c fuzz/common/ref_cache.c \
-		fuzz/common/kernel_target.c fuzz/common/kcov.c $(FUZZ_GEN)
+		fuzz/common/kernel_target.c fuzz/common/kcov.c \
+		fuzz/common/trace.c $(FUZZ_GEN)
 FUZZ_CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -O1 -g \
 	       -fno-omit-frame-pointer $(CCACHE_PREFIX_MAP) \
 	       $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -116,6 +121,7 @@ $(BUILD)/fuzz/$(1)_replay: $(patsubst %.c,$(BUILD)/%.o,$(2)) \
 			   $(BUILD)/fuzz/common/ref_cache.o \
 			   $(BUILD)/fuzz/common/kernel_target.o \
 			   $(BUILD)/fuzz/common/kcov.o \
+			   $(BUILD)/fuzz/common/trace.o \
 			   $(BUILD)/$(FUZZ_GEN:.c=.o) $$(LIB_OBJ)
 	$$(LINK)
 endef
@@ -152,9 +158,19 @@ $(foreach t,$(FUZZ_VM_NAMES),$(eval $(call fuzz_vm_rules,$(t),$(wildcard fuzz/$(
 .PHONY: fuzz-vm-build fuzz-kernel
 fuzz-vm-build: $(addprefix $(FUZZ_VM_DIR)/,$(FUZZ_VM_NAMES))
 
-# make fuzz-kernel FUZZ_TIME=10m: vm-images/fuzz-kernel.sh
+# make fuzz-kernel FUZZ_TIME=10m [FUZZ_DIFF=1]: vm-images/fuzz-kernel.sh
+# (FUZZ_DIFF=1: each boot's new inputs also replayed on the reference and
+# the kernel and compared, siovh replay --diff)
 fuzz-kernel:
-	$(Q)FUZZ_TIME=$(FUZZ_TIME) vm-images/fuzz-kernel.sh
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) FUZZ_DIFF=$(FUZZ_DIFF) vm-images/fuzz-kernel.sh
+
+# make fuzz-kernel-replay REPLAY=FILE|DIR [FUZZ_DIFF=1]: one boot of the
+# fuzzing kernel that replays REPLAY with siovh replay --target kernel
+# (or --diff ref,kernel), a finding's one-line reproducer
+.PHONY: fuzz-kernel-replay
+fuzz-kernel-replay:
+	$(if $(REPLAY),,$(error REPLAY=FILE|DIR names the input(s) to replay))
+	$(Q)FUZZ_REPLAY=$(REPLAY) FUZZ_DIFF=$(FUZZ_DIFF) vm-images/fuzz-kernel.sh
 
 # The replay drivers, in the current VARIANT (check uses asan).
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%_replay,$(FUZZ_NAMES))

@@ -46,6 +46,17 @@ guest_cmd() {
 	esac
 }
 
+# How to replay finding directory D's input (its "target" file names the
+# fuzz target, so siovh replay needs no --fuzz).
+repro() {
+	local env=""
+	[ "${SPEC:-kernel}" = kernel ] || env="FUZZ_KTARGET=$TARGET FUZZ_KSPEC='$SPEC' "
+	printf '%s\n' \
+		"${env}make fuzz-kernel-replay REPLAY=$1/input     (boots $krel, profile $PROFILE, once: the trace and verdict on the kernel; FUZZ_DIFF=1: compared with the reference)" \
+		"reference: build/release/siovh replay $1/input     (make build/release/siovh build/release/fuzz/${TARGET}_replay)" \
+		"in a VM shell (make vm-shell) with the input in the image: $(guest_cmd)"
+}
+
 # File DIR's findings (one boot).
 file_findings() {
 	local dir=$1 sig d f msg
@@ -53,10 +64,9 @@ file_findings() {
 		sig=$(crash_sig "$dir/console.log")
 		d=$OUT/crashes/$sig
 		mkdir -p "$d"
+		echo "$TARGET" >"$d/target"
 		if [ ! -f "$d/input" ] && last_input "$dir/input.shm" "$d/input"; then
-			printf '%s\n' "make vm-shell (kernel $krel, VM_KERNELS=linux-source-7.x:$PROFILE), then in the guest:" \
-				"  $(guest_cmd)" \
-				"or here: FUZZ_REPLAY=$d/input vm-images/fuzz-kernel.sh" >"$d/repro.txt"
+			repro "$d" >"$d/repro.txt"
 		fi
 		[ -f "$d/console.txt" ] || grep -m1 -n -E '(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' \
 			"$dir/console.log" | cut -d: -f1 | { read -r n; sed -n "$((n > 5 ? n - 5 : 1)),$((n + 60))p" "$dir/console.log"; } >"$d/console.txt"
@@ -74,11 +84,10 @@ file_findings() {
 		sig=$(printf '%s\n' "$msg" | sed -E 's/0x[0-9a-f]+/N/g; s/[0-9]+/N/g' | sha1sum | cut -c1-12)
 		d=$OUT/disagreements/$sig
 		mkdir -p "$d"
+		echo "$TARGET" >"$d/target"
 		[ -f "$d/input" ] || cp "$f" "$d/input"
 		[ -f "$d/message.txt" ] || { echo "$msg"; grep -F -A20 "siovh-fuzz: $msg" "$dir/fuzz.log" | tail -n +2 | grep -v '^==' | head -n 20; } >"$d/message.txt"
-		[ -f "$d/repro.txt" ] || printf '%s\n' \
-			"kernel: make vm-shell, then $(guest_cmd)" \
-			"reference: build/release/fuzz/${TARGET}_replay INPUT (make fuzz-replay)" >"$d/repro.txt"
+		[ -f "$d/repro.txt" ] || repro "$d" >"$d/repro.txt"
 		echo "$dir" >>"$d/boots"
 		log "boot ${dir##*/}: disagreement $sig: $msg"
 	done
@@ -96,3 +105,33 @@ keep_corpus() {
 	echo "$n"
 }
 
+
+# File the differences of a differential replay boot DIR (siovh replay
+# --diff ref,kernel --out /out/diff over DIR/corpus, FUZZ_DIFF): one
+# disagreement per signature (the first differing operation's name and
+# the two results, replay_trace.h), with the input, both traces and the
+# difference; every input of a signature listed in its "inputs". The
+# number of differing inputs.
+file_diffs() {
+	local dir=$1 x sig d name n=0
+	for x in "$dir"/diff/*/; do
+		[ -f "$x/signature" ] || continue
+		name=${x%/}
+		name=${name##*/}
+		name=${name%.[0-9]*}
+		sig=$(sha1sum <"$x/signature" | cut -c1-12)
+		d=$OUT/disagreements/$sig
+		if [ ! -f "$d/input" ]; then
+			mkdir -p "$d"
+			echo "$TARGET" >"$d/target"
+			cp "$dir/corpus/$name" "$d/input" 2>/dev/null || true
+			cp "$x"/*.trace "$x/diff.txt" "$x/signature" "$d/"
+			echo "replay differs (reference vs kernel): $(cat "$x/signature")" >"$d/message.txt"
+			repro "$d" >"$d/repro.txt"
+			log "boot ${dir##*/}: new disagreement $sig: $(cat "$x/signature")" >&2
+		fi
+		echo "${dir##*/} $name" >>"$d/inputs"
+		n=$((n + 1))
+	done
+	echo "$n"
+}

@@ -35,7 +35,9 @@
 # Output: reports/fuzz-kernel/ (stats.json, stats.txt, crashes/,
 # disagreements/, boots/<n>/ as run-vm.sh wrote them).
 #
-# FUZZ_REPLAY=FILE instead boots once and runs FILE (a finding's input).
+# FUZZ_REPLAY=FILE|DIR instead boots once and runs `siovh replay --target
+# kernel` on FILE (a finding's input; make fuzz-kernel-replay REPLAY=FILE),
+# or with FUZZ_DIFF=1 `siovh replay --diff ref,kernel`, filing what differs.
 #
 # The target spec in the VM (FUZZ_KSPEC, SIOVH_FUZZ_TARGET's syntax) and
 # the VM profile (VM_PROFILE) follow the target unless given:
@@ -50,9 +52,16 @@
 # than "kernel" keeps its corpus and report apart: fuzz-work/kernel/<kernel>/
 # <target>@<spec>/, reports/fuzz-kernel/<target>@<spec>/.
 #
-# Env: FUZZ_TIME (60s; s, m or h), FUZZ_BOOT_TIME (15m), VMS (1),
-# FUZZ_KTARGET, FUZZ_KSPEC, KERNEL_PKG (linux-source-7.x), FUZZ_KERNEL_DIR (a
-# build-kernel.sh cache entry to use instead of the fuzz variant), VM_PROFILE, SIOVH_HEAVY_LOCK (default
+# FUZZ_DIFF=1 in a campaign: after each boot, the inputs it added to the
+# corpus are replayed on the reference and the kernel in one more boot
+# (siovh replay --diff ref,kernel) and each input whose traces differ is
+# filed under disagreements/<sig>/ (sig: the first differing operation's
+# name and both results), with both traces (fuzz-kernel-lib.sh file_diffs).
+#
+# Env: FUZZ_TIME (60s; s, m or h), FUZZ_BOOT_TIME (15m), VMS (1), FUZZ_DIFF,
+# FUZZ_REPLAY, FUZZ_KTARGET, FUZZ_KSPEC, KERNEL_PKG (linux-source-7.x),
+# FUZZ_KERNEL_DIR (a build-kernel.sh cache entry to use instead of the fuzz
+# variant), VM_PROFILE, SIOVH_HEAVY_LOCK (default
 # /tmp/siovh-heavy.lock, for the kernel build; empty when the caller holds it).
 # Exit: 0 the campaign ran (findings are data, in the report), 1 it could
 # not run (a VM that never booted, a build that failed), 2 bad usage, 3 the
@@ -132,11 +141,15 @@ fi
 key=$(basename "$kdir")
 krel=$(cat "$kdir/release")
 fdir=build/fuzz/vm-$key
+# (a replay boot runs siovh replay, not the fuzzer)
+[ -n "${FUZZ_REPLAY:-}" ] ||
 make --no-print-directory -j"${JOBS:-2}" VM_HEADERS="$kdir/headers/include" \
 	FUZZ_VM_DIR="$fdir" "$fdir/$TARGET" >/dev/null ||
 	fail "building $TARGET against $kdir/headers failed"
-make --no-print-directory -j"${JOBS:-2}" build/release/siovh >/dev/null ||
-	fail "building siovh failed"
+make --no-print-directory -j"${JOBS:-2}" build/release/siovh \
+	"build/release/fuzz/${TARGET}_replay" >/dev/null ||
+	fail "building siovh and ${TARGET}_replay failed"
+RBIN=build/release/fuzz/${TARGET}_replay
 # Profile siov: the QEMU with the SIOV endpoint (a cache hit takes no lock).
 if [ "$PROFILE" = siov ]; then
 	harness/scripts/deps.sh --qemu >/dev/null 2>&1 ||
@@ -170,40 +183,74 @@ trap 'exit 130' INT TERM HUP
 boot_no=0
 next_boot() { boot_no=$(( $(ls "$OUT/boots" | sort -n | tail -n1 || echo 0) + 1 )); }
 
-# boot V S DIR [INPUT]: stage an image with the kept corpus (or only
-# INPUT, run once: FUZZ_REPLAY) and boot it into DIR.
+# boot V S DIR: stage an image with the kept corpus and boot it into DIR
+# to fuzz for S seconds.
 boot() {
-	local v=$1 s=$2 dir=$3 stage=$work/vm$1 runs=""
+	local v=$1 s=$2 dir=$3 stage=$work/vm$1
 	rm -rf "$stage"
 	mkdir -p "$stage/corpus"
-	if [ -n "${4:-}" ]; then
-		cp "$4" "$stage/corpus/input"
-		runs=-runs=0
-	else
-		cp "$keep/corpus"/* "$stage/corpus/"
-	fi
+	cp "$keep/corpus"/* "$stage/corpus/"
 	cp "fuzz/$TARGET/$TARGET.dict" "$stage/"
 	echo "$SPEC" >"$stage/fuzz-target"
 	printf '%s\n' "/bin/$TARGET" "-max_total_time=$s" "-print_final_stats=1" \
 		"-timeout=25" "-rss_limit_mb=512" "-max_len=$max_len" \
-		"-dict=/opt/fuzz/$TARGET.dict" $runs >"$stage/fuzz-args"
-	VM_EXTRA_BINS="$fdir/$TARGET" VM_FUZZ_DIR="$stage" \
+		"-dict=/opt/fuzz/$TARGET.dict" >"$stage/fuzz-args"
+	vm_boot "$stage" "$dir" $((s + 300))
+}
+
+# vm_boot STAGE DIR TIMEOUT: boot STAGE's fuzz-args and corpus into DIR.
+vm_boot() {
+	local stage=$1 dir=$2
+	VM_EXTRA_BINS="$([ -x "$fdir/$TARGET" ] && echo "$fdir/$TARGET") $RBIN" VM_FUZZ_DIR="$stage" \
 		vm-images/build-initramfs.sh "$stage/initramfs.cpio" build/release/siovh >/dev/null
 	truncate -s 1M "$stage/input.shm"
-	VM_MODE=fuzz VM_TIMEOUT=$((s + 300)) \
+	VM_MODE=fuzz VM_TIMEOUT=$3 \
 	VM_QEMU_EXTRA="-object memory-backend-file,id=fzin,share=on,mem-path=$stage/input.shm,size=1M -device ivshmem-plain,memdev=fzin" \
 		vm-images/run-vm.sh "$PROFILE" "$kdir" "$stage/initramfs.cpio" "$dir" \
 		>"$stage/run-vm.log" 2>&1 || true
 	cp "$stage/input.shm" "$dir/input.shm" 2>/dev/null || true
 }
 
+# replay_boot V DIR MODE FILE...: one boot that replays the FILEs with
+# `siovh replay` (MODE target: on the kernel, trace and verdict; diff:
+# --diff ref,kernel, the differing inputs' traces in DIR/diff/), into DIR
+# (fuzz.log holds siovh's output, corpus/ the FILEs).
+replay_boot() {
+	local v=$1 dir=$2 mode=$3 stage=$work/replay$1 f n=0
+	shift 3
+	rm -rf "$stage"
+	mkdir -p "$stage/corpus"
+	for f in "$@"; do
+		cp "$f" "$stage/corpus/"
+		n=$((n + 1))
+	done
+	# {spec}: the target spec, resolved in the guest (init.sh)
+	echo "$SPEC" >"$stage/fuzz-target"
+	if [ "$mode" = diff ]; then
+		printf '%s\n' /bin/siovh replay --fuzz "$TARGET" --diff 'ref,{spec}' \
+			--out /out/diff >"$stage/fuzz-args"
+	else
+		printf '%s\n' /bin/siovh replay --fuzz "$TARGET" --target '{spec}' >"$stage/fuzz-args"
+	fi
+	# TCG: about a tenth of a second per input and target, generously
+	vm_boot "$stage" "$dir" $((120 + n))
+}
+
 # ---- FUZZ_REPLAY=FILE: one boot that runs FILE once, then its verdict ----
+# (FUZZ_DIFF=1: compared with the reference, siovh replay --diff). A
+# directory replays each of its files.
 if [ -n "${FUZZ_REPLAY:-}" ]; then
-	[ -f "$FUZZ_REPLAY" ] || die "FUZZ_REPLAY=$FUZZ_REPLAY: no such file"
-	boot 1 60 "$OUT/replay" "$FUZZ_REPLAY"
+	[ -e "$FUZZ_REPLAY" ] || die "FUZZ_REPLAY=$FUZZ_REPLAY: no such file"
+	mapfile -t files < <(find "$FUZZ_REPLAY" -maxdepth 1 -type f | sort)
+	[ "${#files[@]}" -gt 0 ] || die "FUZZ_REPLAY=$FUZZ_REPLAY: no file in it"
+	rm -rf "$OUT/replay"
+	replay_boot 1 "$OUT/replay" "$([ "${FUZZ_DIFF:-0}" = 1 ] && echo diff || echo target)" "${files[@]}"
 	grep -E '^(ok|not ok) ' "$OUT/replay/vm.ktap" || fail "the replay VM left no report"
-	grep -m1 -A12 '^siovh-fuzz: ' "$OUT/replay/fuzz.log" 2>/dev/null || true
+	cat "$OUT/replay/fuzz.log" 2>/dev/null || true
 	grep -m1 -A30 -E '(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' "$OUT/replay/console.log" || true
+	if [ "${FUZZ_DIFF:-0}" = 1 ]; then
+		log "$(file_diffs "$OUT/replay") differing inputs filed under $OUT/disagreements/"
+	fi
 	exit 0
 fi
 
@@ -219,8 +266,19 @@ vm_loop() {
 		[ "$left" -le "$BOOT_SECS" ] || left=$BOOT_SECS
 		dir=$work/boot-$v-$(date +%s%N)
 		boot "$v" "$left" "$dir"
+		[ "${FUZZ_DIFF:-0}" = 1 ] && diff_boot "$v" "$dir"
 		echo "$dir" >>"$work/done.$v"
 	done
+}
+# FUZZ_DIFF=1: the inputs boot DIR added to the corpus, replayed on the
+# reference and the kernel in a VM of their own (DIR/diff-boot), after it.
+diff_boot() {
+	local v=$1 dir=$2 f new=()
+	for f in "$dir"/corpus/*; do
+		[ -f "$f" ] && [ ! -f "$keep/corpus/${f##*/}" ] && new+=("$f")
+	done
+	[ "${#new[@]}" -gt 0 ] || return 0
+	replay_boot "$v" "$dir/diff-boot" diff "${new[@]}"
 }
 for ((v = 1; v <= VMS; v++)); do
 	vm_loop "$v" &
@@ -240,6 +298,10 @@ harvest() {
 			mv "$d" "$OUT/boots/$boot_no"
 			n=$(keep_corpus "$OUT/boots/$boot_no")
 			file_findings "$OUT/boots/$boot_no"
+			if [ -d "$OUT/boots/$boot_no/diff-boot" ]; then
+				log "boot $boot_no: $(file_diffs "$OUT/boots/$boot_no/diff-boot") of its new inputs differ between the reference and the kernel" \
+					"($(grep -m1 '^replay ' "$OUT/boots/$boot_no/diff-boot/fuzz.log" || echo 'no summary: see diff-boot/'))"
+			fi
 			log "boot $boot_no (VM $v): $(fstat "$OUT/boots/$boot_no/fuzz.log" average_exec_per_sec) execs/s," \
 				"$(sed -n 's/^siovh-fuzz: kernel edges //p' "$OUT/boots/$boot_no/fuzz.log" | tail -n1 | grep . ||
 				   echo '? (the target stopped on a finding)') kernel edges, corpus +$n"

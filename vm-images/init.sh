@@ -342,6 +342,12 @@ run_fuzzer() {
 			say "the SIOV endpoint $bdf did not bind to vfio-pci"
 		;;
 	esac
+	# a replay boot's arguments name the target {spec} (siovh replay)
+	n=$#
+	for a in "$@"; do
+		set -- "$@" "$(echo "$a" | sed "s|{spec}|$spec|g")"
+	done
+	shift "$n"
 	say "kernel $(uname -r), fuzzing $spec: $*"
 	(cd /out/findings && SIOVH_FUZZ_TARGET=$spec "$@" /out/corpus) \
 		>/out/fuzz.log 2>&1

@@ -15,6 +15,12 @@
  *		"DIGEST FILE": the hash of what the input observed (fz_note);
  *		the same file must give the same digest in any order and in a
  *		process of its own (fuzz/determinism.sh)
+ *	NAME_replay --trace FILE|DIR...
+ *		each file in a child of its own, with the per-operation trace
+ *		on (trace.h): "== FILE", the file's trace lines, then its
+ *		verdict, "= ok" or "= crash (HOW): MESSAGE" (HOW: signal N,
+ *		exit N or timeout; MESSAGE the oracle's or sanitizer's last
+ *		word). `siovh replay` reads this; exit 1 if any crashed
  *
  * Directories are read one level deep, in name order; files named on the
  * command line stay in command-line order.
@@ -26,9 +32,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "trace.h"
 
 #define MAX_FILES	4096
 #define DIAG_LINES	12
@@ -73,7 +81,8 @@ static int collect(struct files *fs, const char *path)
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		snprintf(sub, sizeof(sub), "%s%s%s", path,
+			 path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
 		if (e->d_name[0] == '.' || stat(sub, &st) || !S_ISREG(st.st_mode))
 			continue;
 		if (add(fs, sub)) {
@@ -159,12 +168,77 @@ static bool tap_one(const char *name, size_t i, const char *path)
 	return WIFEXITED(status) && !WEXITSTATUS(status);
 }
 
+/*
+ * The child's last word on stderr: its last "siovh-fuzz: " line (the
+ * oracle's), else a sanitizer's SUMMARY, else its last line; into buf.
+ */
+static void last_word(FILE *log, char *buf, size_t size)
+{
+	char line[512], last[512] = "", fz[512] = "", san[512] = "";
+
+	rewind(log);
+	while (fgets(line, sizeof(line), log)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0])
+			continue;
+		snprintf(last, sizeof(last), "%s", line);
+		if (!strncmp(line, "siovh-fuzz: ", 12) &&
+		    strncmp(line, "siovh-fuzz: kernel edges", 24) &&
+		    strncmp(line, "siovh-fuzz: no kernel coverage", 30) &&
+		    strncmp(line, "siovh-fuzz: injected fault", 26))
+			snprintf(fz, sizeof(fz), "%s", line + 12);
+		else if (!strncmp(line, "SUMMARY: ", 9))
+			snprintf(san, sizeof(san), "%s", line + 9);
+	}
+	snprintf(buf, size, "%s", fz[0] ? fz : san[0] ? san : last);
+}
+
+/* --trace: one file in a child, its trace on stdout, then its verdict. */
+static bool trace_one(const char *path)
+{
+	FILE *log = tmpfile();
+	char word[512];
+	int status = 0;
+	pid_t pid;
+
+	printf("== %s\n", path);
+	fflush(stdout);
+	pid = log ? fork() : -1;
+	if (pid == 0) {
+		dup2(fileno(log), STDERR_FILENO);
+		fz_trace_enable(STDOUT_FILENO);
+		alarm(TAP_TIMEOUT);
+		_exit(run_one(path));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		printf("= crash (replay failed: %s)\n", strerror(errno));
+		if (log)
+			fclose(log);
+		return false;
+	}
+	if (WIFEXITED(status) && !WEXITSTATUS(status)) {
+		printf("= ok\n");
+	} else {
+		last_word(log, word, sizeof(word));
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+			printf("= crash (timeout %d s)\n", TAP_TIMEOUT);
+		else if (WIFSIGNALED(status))
+			printf("= crash (signal %d): %s\n", WTERMSIG(status),
+			       word);
+		else
+			printf("= crash (exit %d): %s\n", WEXITSTATUS(status),
+			       word);
+	}
+	fclose(log);
+	return WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
 int main(int argc, char **argv)
 {
 	struct files fs = { .n = 0 };
 	const char *name = NULL;
 	int i = 1, failed = 0;
-	bool digest = false;
+	bool digest = false, trace = false;
 	size_t k;
 
 	if (argc > 2 && !strcmp(argv[1], "--tap")) {
@@ -172,6 +246,9 @@ int main(int argc, char **argv)
 		i = 3;
 	} else if (argc > 1 && !strcmp(argv[1], "--digest")) {
 		digest = fz_digest_on = true;
+		i = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "--trace")) {
+		trace = true;
 		i = 2;
 	}
 	for (; i < argc; i++)
@@ -182,6 +259,8 @@ int main(int argc, char **argv)
 	for (k = 0; k < fs.n; k++) {
 		if (name)
 			failed += !tap_one(name, k + 1, fs.v[k]);
+		else if (trace)
+			failed += !trace_one(fs.v[k]);
 		else if (run_one(fs.v[k]))
 			failed++;
 		else if (digest)

@@ -60,6 +60,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,8 @@
 #include "specs/models/ioas_seq.h"
 #include "specs/models/prq_seq.h"
 #include "fuzz/common/fuzz.h"
+#include "fuzz/common/trace.h"
+#include "raw_trace.h"
 
 #define PAGE		4096ull
 #define MAX_OBJS	8
@@ -101,14 +104,6 @@ struct run {
 	bool scratch_used;		/* ... and some did */
 };
 
-/* One ioctl: its struct as built, and how its size was shaped. */
-struct call {
-	unsigned long cmd;
-	uint8_t *arg;			/* max(size, 4) bytes */
-	uint32_t size;
-	size_t known, min;
-	bool rules;			/* the size rules apply */
-};
 
 enum op { OP_ALLOC, OP_DESTROY, OP_MAP, OP_UNMAP, OP_UNMAP_ALL, OP_COPY,
 	  OP_RANGES, OP_ALLOW, OP_GENERIC, OP_NR };
@@ -301,12 +296,19 @@ static void op_alloc(struct run *r)
 	struct iommu_ioas_alloc st = { .flags = pick_flags(r, 0) };
 	struct call c = CALL(IOMMU_IOAS_ALLOC, __typeof__(st), out_ioas_id);
 	uint32_t want = 1;
+	int ret;
 
 	if (build(r, &c, &st))
 		return;
 	while (find_ioas(r, want) >= 0)
 		want++;
-	if (!issue(r, &c) && readback(&c, &st)) {
+	ret = issue(r, &c);
+	if (!ret && readback(&c, &st))
+		fz_trace_obj_new("ioas", st.out_ioas_id);
+	fz_trace("ioas_alloc(flags %#x%s) -> %s%s%s", st.flags, size_text(&c),
+		 fz_trace_err(ret), !ret && readback(&c, &st) ? " " : "",
+		 !ret && readback(&c, &st) ? fz_trace_obj(st.out_ioas_id) : "");
+	if (!ret && readback(&c, &st)) {
 		fz_note_u64(st.out_ioas_id);
 		if (r->exact && st.out_ioas_id != want)
 			fz_fail("IOAS_ALLOC gave ID %u, the lowest free is %u",
@@ -333,10 +335,13 @@ static void op_destroy(struct run *r)
 	struct iommu_destroy st = { .id = pick_id(r) };
 	struct call c = CALL(IOMMU_DESTROY, __typeof__(st), id);
 	int i = find_ioas(r, st.id), ret;
+	const char *name;
 
 	if (build(r, &c, &st))
 		return;
+	name = fz_trace_on ? fz_trace_obj(st.id) : NULL;
 	ret = issue(r, &c);
+	fz_trace("destroy(%s%s) -> %s", name, size_text(&c), fz_trace_err(ret));
 	if (r->exact && c.size == c.known && i < 0 && ret != -ENOENT)
 		fz_fail("DESTROY of unknown object %u returned %d", st.id, ret);
 	if (!ret && i >= 0)
@@ -378,15 +383,28 @@ static void op_map(struct run *r)
 		.iova = pick_u64(r),
 	};
 	struct call c = CALL(IOMMU_IOAS_MAP, __typeof__(st), iova);
-	uint64_t asked = st.iova;
+	uint64_t asked = st.iova, va;
+	char args[256] = "";
+	int ret;
 
 	/* user_va is only recorded: any value is fair (see the header). */
 	st.user_va = fz_u8(&r->in) < 240 ? (uint64_t)fz_u16(&r->in) * PAGE :
 					    fz_u64(&r->in);
+	va = st.user_va;
 	st.user_va = user_va_of(st.user_va);
 	if (build(r, &c, &st))
 		return;
-	if (!issue(r, &c) && readback(&c, &st)) {
+	if (fz_trace_on)
+		snprintf(args, sizeof(args), "map(%s, flags %#x, iova %s, "
+			 "length %#llx, va %#llx%s)", fz_trace_obj(st.ioas_id),
+			 st.flags, st.flags & IOMMU_IOAS_MAP_FIXED_IOVA ?
+			 fz_trace_iova(st.ioas_id, st.iova) : "-",
+			 (unsigned long long)st.length,
+			 (unsigned long long)va, size_text(&c));
+	ret = issue(r, &c);
+	trace_placed(&c, args, ret, st.ioas_id, st.flags, st.iova,
+		     st.length);
+	if (!ret && readback(&c, &st)) {
 		fz_note_u64(st.iova);
 		check_iova(st.iova, st.length, "MAP");
 		if ((st.flags & IOMMU_IOAS_MAP_FIXED_IOVA) && st.iova != asked)
@@ -411,6 +429,8 @@ static void op_copy(struct run *r)
 	};
 	struct call c = CALL(IOMMU_IOAS_COPY, __typeof__(st), src_iova);
 	uint8_t b = fz_u8(&r->in);
+	char args[256] = "";
+	int ret;
 
 	if (b < 160 && r->nr_recent) {	/* copy (part of) a real area */
 		const struct area *a = &r->recent[b % MAX_RECENT %
@@ -422,7 +442,19 @@ static void op_copy(struct run *r)
 	}
 	if (build(r, &c, &st))
 		return;
-	if (!issue(r, &c) && readback(&c, &st)) {
+	if (fz_trace_on)
+		snprintf(args, sizeof(args), "copy(%s %s to %s %s, flags %#x, "
+			 "length %#llx%s)", fz_trace_obj(st.src_ioas_id),
+			 fz_trace_iova(st.src_ioas_id, st.src_iova),
+			 fz_trace_obj(st.dst_ioas_id),
+			 st.flags & IOMMU_IOAS_MAP_FIXED_IOVA ?
+			 fz_trace_iova(st.dst_ioas_id, st.dst_iova) : "-",
+			 st.flags, (unsigned long long)st.length,
+			 size_text(&c));
+	ret = issue(r, &c);
+	trace_placed(&c, args, ret, st.dst_ioas_id, st.flags, st.dst_iova,
+		     st.length);
+	if (!ret && readback(&c, &st)) {
 		fz_note_u64(st.dst_iova);
 		check_iova(st.dst_iova, st.length, "COPY");
 		add_mapped(r, st.dst_ioas_id, st.length);
@@ -454,6 +486,9 @@ static void op_unmap(struct run *r, bool all)
 	};
 	struct call c = CALL(IOMMU_IOAS_UNMAP, __typeof__(st), length);
 	uint8_t b = all ? 255 : fz_u8(&r->in);
+	uint64_t out_len = 0;
+	char args[160] = "";
+	int ret;
 
 	if (b < 160 && r->nr_recent) {	/* hit a real area, or part of it */
 		const struct area *a = &r->recent[b % (r->nr_recent < MAX_RECENT ?
@@ -465,7 +500,24 @@ static void op_unmap(struct run *r, bool all)
 	}
 	if (build(r, &c, &st))
 		return;
-	if (!issue(r, &c) && readback(&c, &st)) {
+	if (fz_trace_on && all)
+		snprintf(args, sizeof(args), "unmap(%s, all%s)",
+			 fz_trace_obj(st.ioas_id), size_text(&c));
+	else if (fz_trace_on)
+		snprintf(args, sizeof(args), "unmap(%s, %s, length %#llx%s)",
+			 fz_trace_obj(st.ioas_id),
+			 fz_trace_iova(st.ioas_id, st.iova),
+			 (unsigned long long)st.length, size_text(&c));
+	ret = issue(r, &c);
+	if (!ret && c.size >= c.known)
+		memcpy(&out_len, c.arg + offsetof(__typeof__(st), length),
+		       sizeof(out_len));
+	if (!ret && c.size >= c.known)
+		fz_trace("%s -> 0 length %#llx", args,
+			 (unsigned long long)out_len);
+	else
+		fz_trace("%s -> %s", args, fz_trace_err(ret));
+	if (!ret && readback(&c, &st)) {
 		fz_note_u64(st.length);
 		unmapped(r, st.ioas_id, st.length, all);
 	}
@@ -506,7 +558,10 @@ static void op_ranges(struct run *r)
 	if (max && !out)
 		return;
 	if (!build(r, &c, &st)) {
+		const char *name = fz_trace_on ? fz_trace_obj(st.ioas_id) : "";
+
 		ret = issue(r, &c);
+		trace_ranges(&c, name, max, ret, out);
 		if ((!ret || ret == -EMSGSIZE) && readback(&c, &st)) {
 			/* The reference's is a page; Linux's, for an IOAS
 			 * no domain constrains, is 1. */
@@ -550,7 +605,19 @@ static void op_allow(struct run *r)
 		in[i].last = in[i].start + pick_u64(r) - 1;
 	}
 	if (!build(r, &c, &st)) {
-		issue(r, &c);
+		const char *name = fz_trace_on ? fz_trace_obj(st.ioas_id) : "";
+		char text[400] = "";
+		size_t len = 0;
+		int ret;
+
+		for (i = 0; fz_trace_on && i < n && len < sizeof(text); i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						" [%#llx, %#llx]",
+						(unsigned long long)in[i].start,
+						(unsigned long long)in[i].last);
+		ret = issue(r, &c);
+		fz_trace("allow_iovas(%s, %u:%s%s) -> %s", name, n, text,
+			 size_text(&c), fz_trace_err(ret));
 		free(c.arg);
 	}
 	free(in);
@@ -596,6 +663,7 @@ static void op_generic(struct run *r)
 	struct call c = { .size = 8 + fz_u8(&r->in) % 249 };
 	uint32_t off, w;
 	uint64_t p;
+	int ret;
 
 	c.cmd = b < 224 ? _IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + b % 32) :
 			  fz_u32(&r->in);
@@ -618,8 +686,13 @@ static void op_generic(struct run *r)
 			memcpy(c.arg + off, &p, 8);
 		}			/* else 0 */
 	}
-	if (!issue(r, &c))
+	ret = issue(r, &c);
+	if (!ret)
 		r->exact = false;
+	/* A number the VFS answers on a kernel's file before iommufd sees
+	 * it is not iommufd's behaviour: shown, not compared (trace.h). */
+	fz_trace("ioctl %#lx(size %u) %s %s", c.cmd, c.size,
+		 vfs_ioctl(c.cmd) ? "~" : "->", fz_trace_err(ret));
 	free(c.arg);
 }
 
@@ -633,12 +706,18 @@ static void finish(struct run *r)
 		struct iommu_destroy d = { .size = sizeof(d), .id = r->ids[0] };
 		int ret = r->t->iommufd->ioctl(r->t, IOMMU_IOAS_UNMAP, &un);
 
+		fz_trace("final unmap(%s, all) -> %s length %#llx",
+			 fz_trace_obj(un.ioas_id), fz_trace_err(ret),
+			 (unsigned long long)un.length);
+
 		if (r->exact && (ret || un.length != r->mapped[0]))
 			fz_fail("final UNMAP of everything in IOAS %u: %d, %llu "
 				"bytes of %llu", r->ids[0], ret,
 				(unsigned long long)un.length,
 				(unsigned long long)r->mapped[0]);
 		ret = r->t->iommufd->ioctl(r->t, IOMMU_DESTROY, &d);
+		fz_trace("final destroy(%s) -> %s", fz_trace_obj(d.id),
+			 fz_trace_err(ret));
 		if (r->exact && ret)
 			fz_fail("final DESTROY of IOAS %u: %d", r->ids[0], ret);
 		forget(r, 0);
@@ -767,7 +846,17 @@ static struct siovh_target *ioas_run(const uint8_t *data, size_t size,
 	int ret;
 
 	ioas_seq_stats(s, &st0);
+	if (fz_trace_on) {
+		/* The engine's set-up differs between the reference (a VDEV,
+		 * DMA probes) and another target (the test device, Linux's
+		 * UNMAP): the same bytes then resolve to other operands. */
+		fz_trace("! engine: %s", fz_target_spec() ?
+			 "no-dma test-device partial-unmap" : "dma");
+		ioas_seq_trace(s, trace_engine_line, NULL);
+	}
 	ret = ioas_seq_run_bytes(s, data, size);
+	if (fz_trace_on)
+		ioas_seq_trace(s, NULL, NULL);
 	if (ret)
 		fz_fail("reference and IOAS model diverged (%d): %s", ret,
 			ioas_seq_report(s)[0] ? ioas_seq_report(s) :
@@ -796,6 +885,8 @@ static bool prq_run(struct siovh_target *t, const uint8_t *data, size_t size)
 		fz_fail("reference and page request model diverged (%d): %s",
 			ret, ret > 0 ? prq_seq_report(s) : "engine error");
 	fz_note_u64(prq_seq_ops(s));
+	fz_trace("prq_seq(%zu bytes) -> 0 ops %llu", size,
+		 (unsigned long long)prq_seq_ops(s));
 	prq_seq_close(s);
 	return true;
 }
@@ -829,6 +920,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool clean = true;
 
 	fz_input_keep(data, size);
+	if (fz_trace_on)
+		fz_trace_reset();
 	if (!size)
 		return 0;
 	if (data[0] & 1) {
@@ -840,10 +933,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_fail("the target has no iommufd facet");
 		/* A target whose device sends no page requests (a kernel)
 		 * has nothing for the page request engine to drive. */
-		if (!(data[0] & 2))
+		if (!(data[0] & 2)) {
 			clean = raw_run(t, data + 1, size - 1);
-		else if (t->features & SIOVH_FEAT_PAGE_REQUEST)
-			clean = prq_run(t, data + 1, size - 1);
+		} else {
+			fz_trace("! page-requests: %s",
+				 t->features & SIOVH_FEAT_PAGE_REQUEST ?
+				 "yes" : "no");
+			if (t->features & SIOVH_FEAT_PAGE_REQUEST)
+				clean = prq_run(t, data + 1, size - 1);
+		}
 	}
 	if (data[0] & 3)
 		drain_dma_faults(t);

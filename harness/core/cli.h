@@ -62,5 +62,6 @@ int siovh_cli_list(int argc, char **argv);
 int siovh_cli_faults(int argc, char **argv);
 int siovh_cli_run(int argc, char **argv);
 int siovh_cli_report(int argc, char **argv);	/* cli_report.c */
+int siovh_cli_replay(int argc, char **argv);	/* cli_replay.c */
 
 #endif /* SIOVH_CORE_CLI_H */

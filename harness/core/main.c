@@ -33,6 +33,8 @@ int main(int argc, char **argv)
 		return siovh_cli_faults(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return siovh_cli_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "replay"))
+		return siovh_cli_replay(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return siovh_cli_usage_error("unknown option '%s' (see 'siovh --help')",
 					     cmd);

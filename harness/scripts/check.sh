@@ -114,6 +114,9 @@ fuzz_steps() {
 	step fuzz-target-spec fuzz/target_spec_test.sh "$build/fuzz"
 	# the kernel's edges in AFL++'s map (fake KCOV, afl-showmap)
 	step fuzz-kcov-afl fuzz/kcov_afl_test.sh "$out/kcov-afl"
+	# siovh replay and the per-operation trace (issue 9, differential
+	# replay): the reference against itself and against injected faults
+	step replay harness/core/tests/replay_test.sh "$build/siovh"
 }
 fuzz_steps
 

@@ -133,4 +133,32 @@ ok $(( cnt == 1 ? 0 : 1 )) "one new corpus input kept (got $cnt)"
 printf 'stat::average_exec_per_sec:     622\n' >>"$b5/fuzz.log"
 ok $(( $(fstat "$b5/fuzz.log" average_exec_per_sec) == 622 ? 0 : 1 )) "libFuzzer's stats are read"
 
+# 6. a differential replay boot (FUZZ_DIFF): one disagreement per
+# signature, with the input, both traces and every input listed
+b6=$tmp/b6
+diffrec() { # NAME SIGNATURE
+	mkdir -p "$b6/diff/$1" "$b6/corpus"
+	printf 'in-%s' "$1" >"$b6/corpus/$1"
+	echo "op -> 0" >"$b6/diff/$1/ref.trace"
+	echo "op -> EINVAL" >"$b6/diff/$1/kernel.trace"
+	echo "$2" >"$b6/diff/$1/signature"
+	echo "first difference at operation 1" >"$b6/diff/$1/diff.txt"
+}
+diffrec aaa "map: ENOENT | EINVAL"
+diffrec bbb "map: ENOENT | EINVAL"
+diffrec ccc "ioctl 0x3b8f: ENOTTY | E2BIG"
+ndis=$(find "$OUT/disagreements" -mindepth 1 -maxdepth 1 -type d | wc -l)
+cnt=$(file_diffs "$b6" 2>/dev/null)
+ok $(( cnt == 3 ? 0 : 1 )) "three differing inputs counted (got $cnt)"
+new=$(( $(find "$OUT/disagreements" -mindepth 1 -maxdepth 1 -type d | wc -l) - ndis ))
+ok $(( new == 2 ? 0 : 1 )) "filed as two disagreements, one per signature (got $new)"
+d=$(grep -l 'map: ENOENT | EINVAL' "$OUT"/disagreements/*/signature | head -n1)
+d=${d%/signature}
+[ -n "$d" ] && cmp -s "$d/input" "$b6/corpus/aaa" && [ -f "$d/ref.trace" ] &&
+	[ -f "$d/kernel.trace" ] && [ "$(cat "$d/target")" = iommufd_ops ] &&
+	[ "$(wc -l <"$d/inputs")" -eq 2 ]
+ok $? "with the first input, both traces, the target and both inputs listed"
+grep -q 'make fuzz-kernel-replay REPLAY=' "$d/repro.txt"
+ok $? "and the one-line reproducer"
+
 tap_end
