@@ -18,6 +18,12 @@
 #                     reports/fuzz/coverage-$(FUZZ_TIME).json
 #   make fuzz-kernel  a KCOV-guided run of iommufd_ops against a VM's kernel
 #                     (vm-images/fuzz-kernel.sh): reports/fuzz-kernel/
+#   make fuzz-kernel-coverage [CORPUS=DIR]  the kernel's gcov coverage that
+#                     corpus (default: the kept one and the kernel seeds)
+#                     reaches, next to the clauses' (vm-images/fuzz-kernel-
+#                     coverage.sh): reports/fuzz-kernel/coverage/
+#   make fuzz-kernel-seeds [CORPUS=DIR]  fuzz/iommufd_ops/kernel-seeds/
+#                     distilled from that corpus (vm-images/kernel-seeds.sh)
 #   make fuzz-replay  NAME_replay in build/$(VARIANT)/fuzz/: the plain replay
 #                     driver (fuzz/common/replay.c) over the variant's objects,
 #                     which `make check` runs on the seeds and reproducers
@@ -140,12 +146,18 @@ $(FUZZ_VM_DIR)/$(1): $(patsubst %.c,$(FUZZ_VM_DIR)/obj/%.o,$(2)) \
 endef
 $(foreach t,$(FUZZ_VM_NAMES),$(eval $(call fuzz_vm_rules,$(t),$(wildcard fuzz/$(t)/*.c))))
 
-.PHONY: fuzz-vm-build fuzz-kernel
+.PHONY: fuzz-vm-build fuzz-kernel fuzz-kernel-coverage fuzz-kernel-seeds
 fuzz-vm-build: $(addprefix $(FUZZ_VM_DIR)/,$(FUZZ_VM_NAMES))
 
 # make fuzz-kernel FUZZ_TIME=10m: vm-images/fuzz-kernel.sh
 fuzz-kernel:
 	$(Q)FUZZ_TIME=$(FUZZ_TIME) vm-images/fuzz-kernel.sh
+
+fuzz-kernel-coverage:
+	$(Q)REPORT_DIR=$(REPORT_DIR) vm-images/fuzz-kernel-coverage.sh $(CORPUS)
+
+fuzz-kernel-seeds:
+	$(Q)vm-images/kernel-seeds.sh $(CORPUS)
 
 # The replay drivers, in the current VARIANT (check uses asan).
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%_replay,$(FUZZ_NAMES))
