@@ -5,6 +5,9 @@
 #
 #   vm-images/fuzz-kernel-coverage.sh [NAME=DIR | DIR]...
 #   make fuzz-kernel-coverage [CORPUS=DIR]
+#   vm-images/fuzz-kernel-coverage.sh --clause-runs VM_DIR RELEASE KEY
+#       (step 4's choice of vm-check's runs alone; vm-images/tests/
+#       fuzz_kernel_coverage_test.sh)
 #
 # 1. The gcov kernel of KERNEL_PKG (default linux-source-7.x): the VM tier's
 #    build (build-kernel.sh without a variant), the one vm-check measures the
@@ -66,6 +69,31 @@ log() { echo "fuzz-kernel-coverage.sh: $*" >&2; }
 locked() {
 	if [ -n "$HEAVY_LOCK" ]; then flock "$HEAVY_LOCK" "$@"; else "$@"; fi
 }
+
+# clause_runs VM_DIR RELEASE KEY: vm-check's runs (VM_DIR/RELEASE-PROFILE,
+# profiles mock, vtd, siov: not the device-fault or crash-check boots) of
+# the kernel build KEY (their vm.json's kernel_key) that left gcov data
+# after the clauses (gcov/run.tar), one per line; the others said on stderr.
+clause_runs() {
+	local d
+	for d in "$1/$2"-*/; do
+		d=${d%/}
+		[ -d "$d" ] || continue
+		[[ ${d##*/} =~ ^$2-(mock|vtd|siov)$ ]] || continue
+		if [ "$(jq -r '.kernel_key // empty' "$d/vm.json" 2>/dev/null)" != "$3" ]; then
+			log "$d: not a run of kernel build $3 (its vm.json's kernel_key), left out"
+		elif [ ! -f "$d/gcov/run.tar" ]; then
+			log "$d: no gcov/run.tar, left out"
+		else
+			echo "$d"
+		fi
+	done
+}
+if [ "${1:-}" = --clause-runs ]; then
+	[ $# -eq 4 ] || die "usage: fuzz-kernel-coverage.sh --clause-runs VM_DIR RELEASE KEY"
+	clause_runs "$2" "$3" "$4"
+	exit 0
+fi
 
 [ -f "fuzz/$TARGET/$TARGET.options" ] || die "FUZZ_KTARGET=$TARGET: no fuzz/$TARGET/"
 
@@ -148,15 +176,7 @@ grep -q '^ok [0-9]* boot' "$run/vm.ktap" || fail "the replay VM did not boot (se
 
 # ---- 4: the report, with vm-check's runs of this kernel build ----
 runs=("$run")
-for d in "$REPORT_DIR"/vm/"$krel"-*/; do
-	d=${d%/}
-	[[ ${d##*/} =~ ^$krel-(mock|vtd|siov)$ ]] || continue
-	if [ "$(jq -r '.kernel_key // empty' "$d/vm.json" 2>/dev/null)" = "$key" ] && [ -f "$d/gcov/run.tar" ]; then
-		runs+=("$d")
-	else
-		log "$d: not a run of $key with gcov data (vm.json's kernel_key), left out"
-	fi
-done
+mapfile -t -O 1 runs < <(clause_runs "$REPORT_DIR/vm" "$krel" "$key")
 [ "${#runs[@]}" -gt 1 ] ||
 	log "no vm-check run of $key in $REPORT_DIR/vm/: the clauses' scenario (siovh) is missing (make vm-check first)"
 sum=$(vm-images/kernel-coverage.sh "$kdir" "$OUT/$krel" "${runs[@]}") ||
