@@ -30,6 +30,8 @@
 #    corpus names, content hashes), and fuzz/<target>/kernel-seeds.README
 #    (beside it: every file in the directory is an input) saying how and
 #    from what they were made and how many of the corpus's PCs they keep.
+#    The PC lists are kept in fuzz-work/kernel/<fuzz kernel>/<target>/
+#    kernel-seeds-pcs/ (--pick PCS_DIR N CORPUS_DIR re-picks from them).
 #
 # CORPUS_DIR: default the kept corpus, fuzz-work/kernel/<fuzz kernel>/
 # <target>/corpus. Exit: 0 written; 1 a step failed (named); 2 bad usage;
@@ -155,6 +157,13 @@ if [ -s "$work/run/failed" ]; then
 	log "left out (their run failed: exit status):"
 	sed 's/^/  /' "$work/run/failed" >&2
 fi
+
+# the PC lists stay beside the corpus (not committed): --pick re-picks
+# from them without a boot
+pcs_keep=fuzz-work/kernel/$fkey/$TARGET/kernel-seeds-pcs
+rm -rf "$pcs_keep"
+mkdir -p "${pcs_keep%/*}"
+cp -r "$work/run/pcs" "$pcs_keep"
 
 # ---- 3, 4: the pick, the committed directory ----
 (cd "$work/fuzz/files" && find . -maxdepth 1 -type f -printf '%f %s\n') >"$work/sizes"
