@@ -23,6 +23,12 @@
 #                     the reference and the kernel (siovh replay --diff)
 #   make fuzz-kernel-replay REPLAY=FILE|DIR [FUZZ_DIFF=1]  one boot that
 #                     replays them on the kernel (or compares)
+#   make fuzz-kernel-coverage [CORPUS=DIR]  the kernel's gcov coverage that
+#                     corpus (default: the kept one and the kernel seeds)
+#                     reaches, next to the clauses' (vm-images/fuzz-kernel-
+#                     coverage.sh): reports/fuzz-kernel/coverage/
+#   make fuzz-kernel-seeds [CORPUS=DIR]  fuzz/iommufd_ops/kernel-seeds/
+#                     distilled from that corpus (vm-images/kernel-seeds.sh)
 #   make fuzz-replay  NAME_replay in build/$(VARIANT)/fuzz/: the plain replay
 #                     driver (fuzz/common/replay.c) over the variant's objects,
 #                     which `make check` runs on the seeds and reproducers
@@ -155,7 +161,7 @@ $(FUZZ_VM_DIR)/$(1): $(patsubst %.c,$(FUZZ_VM_DIR)/obj/%.o,$(2)) \
 endef
 $(foreach t,$(FUZZ_VM_NAMES),$(eval $(call fuzz_vm_rules,$(t),$(wildcard fuzz/$(t)/*.c))))
 
-.PHONY: fuzz-vm-build fuzz-kernel
+.PHONY: fuzz-vm-build fuzz-kernel fuzz-kernel-coverage fuzz-kernel-seeds
 fuzz-vm-build: $(addprefix $(FUZZ_VM_DIR)/,$(FUZZ_VM_NAMES))
 
 # make fuzz-kernel FUZZ_TIME=10m [FUZZ_DIFF=1]: vm-images/fuzz-kernel.sh
@@ -171,6 +177,12 @@ fuzz-kernel:
 fuzz-kernel-replay:
 	$(if $(REPLAY),,$(error REPLAY=FILE|DIR names the input(s) to replay))
 	$(Q)FUZZ_REPLAY=$(REPLAY) FUZZ_DIFF=$(FUZZ_DIFF) vm-images/fuzz-kernel.sh
+
+fuzz-kernel-coverage:
+	$(Q)REPORT_DIR=$(REPORT_DIR) vm-images/fuzz-kernel-coverage.sh $(CORPUS)
+
+fuzz-kernel-seeds:
+	$(Q)vm-images/kernel-seeds.sh $(CORPUS)
 
 # The replay drivers, in the current VARIANT (check uses asan).
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%_replay,$(FUZZ_NAMES))

@@ -32,8 +32,12 @@
 # 6. The same binary fuzzes the in-process reference here for a minute at
 #    most, for the execs/s side by side.
 #
+# 7. At the end, the kernel's gcov coverage of the kept corpus, next to the
+#    clauses' (vm-images/fuzz-kernel-coverage.sh), when the VM tier's gcov
+#    kernel of KERNEL_PKG is cached; said when it is not.
+#
 # Output: reports/fuzz-kernel/ (stats.json, stats.txt, crashes/,
-# disagreements/, boots/<n>/ as run-vm.sh wrote them).
+# disagreements/, boots/<n>/ as run-vm.sh wrote them, coverage/).
 #
 # FUZZ_REPLAY=FILE|DIR instead boots once and runs `siovh replay --target
 # kernel` on FILE (a finding's input; make fuzz-kernel-replay REPLAY=FILE),
@@ -378,3 +382,19 @@ EOF
 } >"$OUT/stats.txt"
 cat "$OUT/stats.txt"
 [ "$booted" -gt 0 ] || fail "no VM booted (see $OUT/boots/*/vm.ktap)"
+
+# ---- 7: the kernel coverage of the kept corpus (and the kernel seeds) ----
+# on the VM tier's gcov kernel of the same version, when it is cached (its
+# build is make fuzz-kernel-coverage's business, not a campaign's)
+gkey=$(vm-images/build-kernel.sh --print-key)
+if [ "$SPEC" != kernel ]; then
+	log "target spec $SPEC: the corpus's kernel coverage is measured for SIOVH_FUZZ_TARGET=kernel only"
+elif [ -f "${SIOVH_CACHE:-/var/cache/siovh}/kernels/$gkey/done" ]; then
+	corpora=("corpus=$keep/corpus")
+	[ -d "fuzz/$TARGET/kernel-seeds" ] && corpora+=("kernel-seeds=fuzz/$TARGET/kernel-seeds")
+	FUZZ_KTARGET=$TARGET SIOVH_HEAVY_LOCK=$HEAVY_LOCK REPORT_DIR=reports \
+		vm-images/fuzz-kernel-coverage.sh "${corpora[@]}" ||
+		log "the corpus's kernel coverage failed or found something (above); reports/fuzz-kernel/coverage/"
+else
+	log "no gcov kernel $gkey cached: the corpus's kernel coverage is not measured (make fuzz-kernel-coverage builds it, then measures)"
+fi

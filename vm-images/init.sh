@@ -22,6 +22,13 @@
 #                     arguments) run with the corpus /opt/fuzz/corpus
 #                     copied to /out/corpus; /out goes back as in run
 #                     mode, "SIOVH-RESULTS-END rc=<the fuzzer's exit>".
+#                     When the image has /opt/fuzz/corpora/ instead (vm-
+#                     images/fuzz-kernel-coverage.sh): each directory
+#                     NAME in it replayed once by the words of /opt/fuzz/
+#                     replay-args on zeroed gcov counters, saved as
+#                     /out/gcov/corpus-NAME.tar (its log and exit in
+#                     /out/corpus-NAME.{log,rc}); rc is the first
+#                     failing replay's exit, or 0.
 #   siovh.mode=empty  nothing: the "kernel" status line, an empty results
 #                     archive (rc=0), power off; the boot baseline that
 #                     vm-check measures next to each run.
@@ -268,8 +275,9 @@ run_clauses() {
 		fi
 		say "kselftests exit $?"
 	fi
-	fuzz_replay
+	# the clauses' coverage ("siovh"), before the fuzz seeds add theirs
 	gcov_snapshot run
+	fuzz_replay
 	kiommufd
 	ship_out "$rc"
 }
@@ -357,6 +365,32 @@ run_fuzzer() {
 	ship_out "$rc"
 }
 
+# siovh.mode=fuzz with /opt/fuzz/corpora/: the kernel coverage each corpus
+# reaches (fuzz-kernel-coverage.sh), each on counters zeroed after the boot
+# snapshot, as the kernel's iommufd selftests are (kiommufd).
+replay_corpora() {
+	set --
+	while IFS= read -r a; do
+		[ -n "$a" ] && set -- "$@" "$a"
+	done </opt/fuzz/replay-args
+	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s, corpus replay: $*"
+	gcov_snapshot boot
+	rc=0
+	for d in /opt/fuzz/corpora/*/; do
+		[ -d "$d" ] || continue
+		name=$(basename "$d")
+		[ -w /sys/kernel/debug/gcov/reset ] && echo 1 >/sys/kernel/debug/gcov/reset
+		say "corpus $name: $(find "$d" -type f | wc -l) files"
+		SIOVH_FUZZ_TARGET=kernel "$@" "$d" >"/out/corpus-$name.log" 2>&1
+		r=$?
+		echo "$r" >"/out/corpus-$name.rc"
+		say "corpus $name exit $r, uptime $(cut -d' ' -f1 /proc/uptime) s"
+		[ "$r" = 0 ] || { [ "$rc" != 0 ] || rc=$r; tail -n 5 "/out/corpus-$name.log"; }
+		gcov_snapshot "corpus-$name"
+	done
+	ship_out "$rc"
+}
+
 scale=$(arg siovh.timeout_scale "")
 [ -n "$scale" ] && export SIOVH_TIMEOUT_SCALE="$scale"
 
@@ -366,7 +400,7 @@ shell)
 	setsid cttyhack sh -l
 	;;
 fuzz)
-	run_fuzzer
+	if [ -d /opt/fuzz/corpora ]; then replay_corpora; else run_fuzzer; fi
 	;;
 empty)
 	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s (empty init)"

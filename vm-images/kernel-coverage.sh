@@ -12,7 +12,9 @@
 # .gcda files of /sys/kernel/debug/gcov right after boot), gcov/run.tar
 # (after siovh, kfindings and the selftests/siov programs) and, where the
 # kernel's own iommufd selftests ran (siovh.kiommufd=1), gcov/kselftest-
-# iommufd.tar (those selftests alone: the counters were zeroed first).
+# iommufd.tar (those selftests alone: the counters were zeroed first); a
+# corpus replay (vm-images/fuzz-kernel-coverage.sh) left gcov/boot.tar and
+# gcov/corpus-NAME.tar per corpus replayed (each on zeroed counters).
 #
 # Each scenario's counters are summed over its runs (gcov-tool merge),
 # captured once, added to an --initial capture of every .gcno (so files
@@ -21,6 +23,8 @@
 #   boot               boot.tar of every run
 #   siovh              run.tar of every run (boot included)
 #   kselftest-iommufd  the kernel's iommufd selftests plus that run's boot
+#   corpus-NAME        a fuzz corpus NAME replayed, plus that run's boot
+#                      (after the three above, by name)
 # OUT_DIR/<scenario>/index.html is genhtml's report, OUT_DIR/<scenario>.info
 # the lcov data, OUT_DIR/coverage.json the figures: lines, branches and
 # functions (hit, total, pct) of drivers/iommu/iommufd (without its mock
@@ -176,7 +180,8 @@ table{border-collapse:collapse}.m{color:#777;font-size:85%}</style></head><body>
 <p>Lines / branches / functions of the kernel's iommu and vfio code, per kernel and scenario: <b>boot</b> (the
 boot alone), <b>siovh</b> (boot, siovh's clauses with --target kernel, kfindings and the selftests/siov
 programs, over every boot profile of that kernel), <b>kselftest-iommufd</b> (boot and the kernel's own
-tools/testing/selftests/iommu/iommufd). Files never executed count (an lcov --initial capture is added).
+tools/testing/selftests/iommu/iommufd), <b>corpus-NAME</b> (boot and a fuzz corpus NAME replayed once on
+the kernel: make fuzz-kernel-coverage). Files never executed count (an lcov --initial capture is added).
 drivers/iommu/iommufd excludes its mock driver selftest.c. Data: <a href="coverage.json">coverage.json</a>.</p>
 <p>Anchor quoted from issue 7 (7.3, the kernel's iommufd selftests, drivers/iommu/iommufd):
 $(jq -r '"\(.lines_pct)% lines, \(.branches_pct)% branches"' <<<"$ANCHOR_QUOTED").</p>
@@ -218,6 +223,7 @@ scope "$T/initial.all.info" "$T/initial.info"
 rm -rf "$OUT.tmp"
 mkdir -p "$OUT.tmp"
 BOOT=() RUN=() KSELF=() BOOT_RUNS=() RUN_RUNS=() KSELF_RUNS=()
+declare -A CORPUS=() CORPUS_RUNS=()	# scenario -> its gcda dirs, its runs
 n=0
 for r in "$@"; do
 	name=${r%/}
@@ -234,6 +240,15 @@ for r in "$@"; do
 		unpack "$r/gcov/kselftest-iommufd.tar" "$T/runs/$n/kself"
 		KSELF+=("$T/runs/$n/boot" "$T/runs/$n/kself") KSELF_RUNS+=("$name")
 	fi
+	for c in "$r"/gcov/corpus-*.tar; do
+		[ -f "$c" ] || continue
+		s=${c##*/}
+		s=${s%.tar}
+		[[ $s =~ ^corpus-[A-Za-z0-9._-]+$ ]] || die "$c: a corpus name of letters, digits, . _ - only"
+		unpack "$c" "$T/runs/$n/$s"
+		CORPUS[$s]+=" $T/runs/$n/boot $T/runs/$n/$s"
+		CORPUS_RUNS[$s]+=" $name"
+	done
 done
 [ "$n" -gt 0 ] || die "no run directory has gcov data (gcov/boot.tar)"
 
@@ -251,7 +266,15 @@ if [ "${#KSELF[@]}" -gt 0 ]; then
 	capture "$T/kself.snap.info" "${KSELF[@]}"
 	scenario kselftest-iommufd "$T/kself.snap.info"
 fi
-for s in $SCENARIOS; do
+CORPORA=$(printf '%s\n' "${!CORPUS[@]}" | LC_ALL=C sort)
+for s in $CORPORA; do
+	# shellcheck disable=SC2086 # word lists of paths without spaces (mktemp's, run names)
+	RUNS_OF=$(json_runs ${CORPUS_RUNS[$s]})
+	# shellcheck disable=SC2086
+	capture "$T/$s.snap.info" ${CORPUS[$s]}
+	scenario "$s" "$T/$s.snap.info"
+done
+for s in $SCENARIOS $CORPORA; do
 	if [ -f "$T/$s.json" ]; then cat "$T/$s.json"; fi
 done | jq -s --arg k "$KREL" --arg d "${OUT##*/}" --arg gd "$DIRS" \
 	'{kernel: $k, dir: $d, gcov_dirs: ($gd | split(" ")), scenarios: .}' >"$OUT.tmp/coverage.json"

@@ -341,6 +341,7 @@ failed=$(grep -c '^not ok ' "$WORK/vm.ktap" || true)
 cat >"$WORK/vm.json" <<EOF
 {
   "kernel": "$KREL",
+  "kernel_key": "$(basename "$KERNEL_DIR")",
   "profile": "$PROFILE",
   "accel": "${ACCEL[1]}",
   "wall_s": $wall,

@@ -484,6 +484,11 @@ run_kernel() {
 	rm -rf "build/$variant/fuzz-replay"
 	mkdir -p "build/$variant/fuzz-replay/seeds"
 	cp fuzz/iommufd_ops/seeds/* "build/$variant/fuzz-replay/seeds/"
+	# and the kernel corpus's distilled seeds (vm-images/kernel-seeds.sh:
+	# a few dozen small files, a second or two), named apart
+	for f in fuzz/iommufd_ops/kernel-seeds/*; do
+		[ -f "$f" ] && cp "$f" "build/$variant/fuzz-replay/seeds/kernel-${f##*/}"
+	done
 	printf '%s\n' /bin/iommufd_ops -runs=0 >"build/$variant/fuzz-replay/replay-args"
 	# the kernel's own iommufd selftests, for the coverage anchor
 	kiommufd_bin=""

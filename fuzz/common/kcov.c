@@ -37,6 +37,22 @@ _Static_assert(MAP_SIZE == FZ_KCOV_MAP_SIZE, "kcov.h says the map size");
 __attribute__((section("__libfuzzer_extra_counters"), used))
 static uint8_t kcov_counters[MAP_SIZE];
 
+/* A kernel PC's 64-bit mix; the top MAP_BITS bits index the map. */
+static inline uint64_t pc_hash(unsigned long pc)
+{
+	uint64_t h = pc ^ (pc >> 17);
+
+	return h * 0x9e3779b97f4a7c15ull;
+}
+
+/* The same mix, its low bits spread for the PC set's slots. */
+static inline uint64_t pc_hash_raw(unsigned long pc)
+{
+	uint64_t h = pc_hash(pc);
+
+	return h ^ (h >> 29);
+}
+
 static struct {
 	int fd;				/* -1 until fz_kcov_open succeeds */
 	bool fake;			/* SIOVH_FUZZ_KCOV_FAKE: no kernel */
@@ -92,6 +108,104 @@ void fz_kcov_map(uint8_t *map)
 	kcov.map = map ? map : kcov_counters;
 }
 
+/*
+ * SIOVH_FUZZ_KCOV_PCS (kcov.h): the distinct PCs, an open-addressing set
+ * (0 is no kernel PC: the empty slot), grown at half full.
+ */
+static struct {
+	const char *path;
+	unsigned long *v;
+	size_t n, cap;
+} pcs;
+
+FZ_ORACLE static void pcs_insert(unsigned long *v, size_t cap, unsigned long pc)
+{
+	size_t i = (size_t)(pc_hash_raw(pc) & (cap - 1));
+
+	while (v[i] && v[i] != pc)
+		i = (i + 1) & (cap - 1);
+	v[i] = pc;
+}
+
+FZ_ORACLE static bool pcs_has(unsigned long pc)
+{
+	size_t i = (size_t)(pc_hash_raw(pc) & (pcs.cap - 1));
+
+	while (pcs.v[i]) {
+		if (pcs.v[i] == pc)
+			return true;
+		i = (i + 1) & (pcs.cap - 1);
+	}
+	return false;
+}
+
+FZ_ORACLE static void pcs_add(unsigned long pc)
+{
+	unsigned long *v;
+	size_t cap, i;
+
+	if (!pc || pcs_has(pc))
+		return;
+	if (2 * (pcs.n + 1) > pcs.cap) {
+		cap = pcs.cap * 2;
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			fz_fail("SIOVH_FUZZ_KCOV_PCS: out of memory for %zu PCs", pcs.n);
+		for (i = 0; i < pcs.cap; i++)
+			if (pcs.v[i])
+				pcs_insert(v, cap, pcs.v[i]);
+		free(pcs.v);
+		pcs.v = v;
+		pcs.cap = cap;
+	}
+	pcs_insert(pcs.v, pcs.cap, pc);
+	pcs.n++;
+}
+
+static int pc_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* At exit: the set, sorted, to SIOVH_FUZZ_KCOV_PCS. */
+static void pcs_write(void)
+{
+	size_t i, n = 0;
+	FILE *f;
+
+	for (i = 0; i < pcs.cap; i++)
+		if (pcs.v[i])
+			pcs.v[n++] = pcs.v[i];
+	qsort(pcs.v, n, sizeof(*pcs.v), pc_cmp);
+	f = fopen(pcs.path, "w");
+	if (!f) {
+		fprintf(stderr, "siovh-fuzz: SIOVH_FUZZ_KCOV_PCS=%s: %s\n",
+			pcs.path, strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		fprintf(f, "%lx\n", pcs.v[i]);
+	if (fclose(f))
+		fprintf(stderr, "siovh-fuzz: writing %s: %s\n", pcs.path,
+			strerror(errno));
+}
+
+/* A dump asked for and impossible is the run's end, not a silent no. */
+static void pcs_open(void)
+{
+	const char *path = getenv("SIOVH_FUZZ_KCOV_PCS");
+
+	if (!path || !*path)
+		return;
+	pcs.cap = 1u << 14;
+	pcs.v = calloc(pcs.cap, sizeof(*pcs.v));
+	if (!pcs.v || atexit(pcs_write))
+		fz_fail("SIOVH_FUZZ_KCOV_PCS=%s: cannot set up", path);
+	pcs.path = path;
+}
+
 int fz_kcov_open(void)
 {
 	void *p;
@@ -117,6 +231,7 @@ int fz_kcov_open(void)
 		goto err_close;
 	kcov.cover = p;
 	kcov.fd = fd;
+	pcs_open();
 	return 0;
 
 err_close:
@@ -148,13 +263,6 @@ void fz_kcov_begin(void)
 	kcov.tracing = true;
 }
 
-/* A kernel PC's 64-bit mix; the top MAP_BITS bits index the map. */
-static inline uint64_t pc_hash(unsigned long pc)
-{
-	uint64_t h = pc ^ (pc >> 17);
-
-	return h * 0x9e3779b97f4a7c15ull;
-}
 
 /* The feedback's own branches are not the fuzzer's business either: no
  * coverage counters in the folding (FZ_ORACLE). */
@@ -181,6 +289,8 @@ FZ_ORACLE size_t fz_kcov_end(void)
 		n = KCOV_WORDS - 1;	/* the buffer filled: the rest is lost */
 	/* An edge is a PC and the one before it, as AFL's are. */
 	for (i = 0; i < n; i++) {
+		if (pcs.path)
+			pcs_add(kcov.cover[i + 1]);
 		h = pc_hash(kcov.cover[i + 1]);
 		count((uint32_t)((h ^ prev) >> (64 - MAP_BITS)));
 		prev = h >> 1;

@@ -19,6 +19,11 @@
  *    (afl_driver.c, afl_map.h); afl-fuzz clears the whole map before each
  *    input and reads it after, the kernel's region included.
  *
+ * With SIOVH_FUZZ_KCOV_PCS=FILE in the environment, the distinct kernel
+ * PCs the process's inputs reached are also written to FILE at exit (hex,
+ * one per line, ascending): what vm-images/kernel-seeds.sh picks the
+ * committed kernel seeds by, one process per corpus file.
+ *
  * Without KCOV (a kernel built without it, no debugfs) fz_kcov_open()
  * says why once and the calls below do nothing: the fuzzer then sees only
  * the harness's own coverage, which is what it says.

@@ -327,9 +327,64 @@ static long long jnum(const json_t *o, const char *key)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
 }
 
+/* One scenario's iommufd, VT-d and vfio lines/branches, after LABEL. */
+static int kcov_dirs(xmlTextWriterPtr w, const json_t *sc, const char *label)
+{
+	HTRY(html_text(w, label));
+	if (!sc)
+		return html_text(w, " not measured");
+	HTRY(kcov_dir(w, sc, "drivers/iommu/iommufd", " iommufd"));
+	HTRY(kcov_dir(w, sc, "drivers/iommu/intel", ", intel"));
+	return kcov_dir(w, sc, "drivers/vfio", ", vfio");
+}
+
+/*
+ * The kernel coverage a fuzz corpus reaches (vm-images/fuzz-kernel-
+ * coverage.sh), after the campaign's figures: the first corpus of
+ * fuzz-kernel/coverage/summary.json next to the clauses' (siovh) and the
+ * boot's on the same kernel build, from fuzz-kernel/coverage/coverage.json;
+ * nothing when it was not made.
+ */
+static int fuzz_kernel_cov(struct index_page *ix, const char *sep)
+{
+	xmlTextWriterPtr w = ix->w;
+	const json_t *c, *k = NULL, *kk;
+	json_t *sum, *cov;
+	char name[256];
+	size_t i;
+	int ret = 0;
+
+	sum = load(ix, "fuzz-kernel/coverage/summary.json");
+	cov = load(ix, "fuzz-kernel/coverage/coverage.json");
+	if (!sum || !cov)
+		goto out;
+	json_array_foreach(json_object_get(cov, "kernels"), i, kk)
+		if (!strcmp(jstr(kk, "kernel", ""), jstr(sum, "kernel", "?")))
+			k = kk;
+	c = json_array_get(json_object_get(sum, "corpora"), 0);
+	snprintf(name, sizeof(name), "corpus-%s", jstr(c, "name", "?"));
+	ret = html_text(w, sep);
+	if (!ret)
+		ret = html_link(w, "fuzz-kernel/coverage/index.html", "kernel coverage");
+	if (!ret)
+		ret = html_textf(w, " (gcov, %s, lines/branches) of %s, %lld files:",
+				 jstr(sum, "kernel", "?"), name, jnum(c, "files"));
+	if (!ret)
+		ret = kcov_dirs(w, kcov_scenario(k, name), "");
+	if (!ret)
+		ret = kcov_dirs(w, kcov_scenario(k, "siovh"), "; the clauses (siovh):");
+	if (!ret)
+		ret = kcov_dirs(w, kcov_scenario(k, "boot"), "; boot only:");
+out:
+	json_decref(sum);
+	json_decref(cov);
+	return ret;
+}
+
 /*
  * Kernel fuzzing in VMs (vm-images/fuzz-kernel.sh): fuzz-kernel/stats.json,
- * the VMs' execs/s next to the reference's, kernel edges and findings.
+ * the VMs' execs/s next to the reference's, kernel edges and findings; then
+ * the kernel coverage of the corpus (fuzz_kernel_cov).
  */
 static int fuzz_kernel_row(struct index_page *ix)
 {
@@ -341,8 +396,23 @@ static int fuzz_kernel_row(struct index_page *ix)
 	HTRY(row_start(w, "Kernel fuzzing (VM)", "fuzz-kernel/stats.txt",
 		       exists(ix, "fuzz-kernel/stats.txt")));
 	doc = load(ix, "fuzz-kernel/stats.json");
-	if (!doc)
+	if (!doc && !exists(ix, "fuzz-kernel/coverage/summary.json"))
 		return missing(w, "make fuzz-kernel");
+	if (!doc) {
+		/* the coverage of a corpus alone (make fuzz-kernel-coverage) */
+		doc = load(ix, "fuzz-kernel/coverage/summary.json");
+		run = json_object_get(doc, "run");
+		ret = provenance(w, jstr(run, "date", NULL), run,
+				 jstr(doc, "target", NULL));
+		if (!ret)
+			ret = html_start(w, "td", NULL);
+		if (!ret)
+			ret = fuzz_kernel_cov(ix, "no campaign report (make fuzz-kernel); ");
+		json_decref(doc);
+		HTRY(ret);
+		HTRY(html_end(w));
+		return html_end(w);
+	}
 	run = json_object_get(doc, "run");
 	ret = provenance(w, jstr(run, "date", NULL), run,
 			 jstr(doc, "target", NULL));
@@ -357,6 +427,8 @@ static int fuzz_kernel_row(struct index_page *ix)
 				 jnum(doc, "ref_execs_per_s"),
 				 jnum(doc, "kernel_edges_max_per_boot"),
 				 jnum(doc, "crashes"), jnum(doc, "disagreements"));
+	if (!ret)
+		ret = fuzz_kernel_cov(ix, "; ");
 	json_decref(doc);
 	HTRY(ret);
 	HTRY(html_end(w));

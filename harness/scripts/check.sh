@@ -81,6 +81,10 @@ step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
 step vm-kernel-coverage vm-images/tests/kernel_coverage_test.sh
 # ... and its crash recovery (vm-images/resume.sh) on fabricated boots
 step vm-resume vm-images/tests/resume_test.sh "$build/siovh"
+# the kernel seeds' pick (vm-images/kernel-seeds.sh) on fabricated PC lists
+step vm-kernel-seeds vm-images/tests/kernel_seeds_test.sh
+# ... and which clause runs fuzz-kernel-coverage.sh puts next to a corpus
+step vm-fuzz-kernel-coverage vm-images/tests/fuzz_kernel_coverage_test.sh
 
 # The fuzz targets (fuzz/, issue 5): every committed seed and regression
 # reproducer replayed against this build (one TAP result per file, each in
@@ -94,8 +98,10 @@ fuzz_steps() {
 		>"$out/fuzz-build.log" 2>&1
 	status=$?
 	for t in $targets; do
+		# kernel-seeds: the kernel corpus's distilled seeds (issue 9)
+		# must hold on the reference too
 		step "fuzz-replay:$t" "$build/fuzz/${t}_replay" --tap "$t" \
-			fuzz/"$t"/seeds $(ls -d fuzz/"$t"/regressions 2>/dev/null)
+			fuzz/"$t"/seeds $(ls -d fuzz/"$t"/regressions fuzz/"$t"/kernel-seeds 2>/dev/null)
 	done
 	[ "$status" -eq 0 ] || tail -5 "$out/fuzz-build.log" | sed 's/^/  fuzz-replay build: /'
 	log=$out/fuzz-libfuzzer.tap

@@ -66,6 +66,8 @@ int main(int argc, char **argv)
 		r += iommufd_a(1) + iommufd_b(2) + mock_a(3) + vfio_open(4);
 	if (argc > 1 && !strcmp(argv[1], "kself"))
 		r += iommufd_a(1);
+	if (argc > 1 && !strcmp(argv[1], "corpus"))
+		r += iommufd_b(1) + vfio_open(200) + vfio_pci_probe(1);
 	return r < 0;
 }
 EOF
@@ -108,6 +110,10 @@ snapshot boot "$tmp/runs/b"
 snapshot run "$tmp/runs/b" run
 snapshot kselftest-iommufd "$tmp/runs/b" kself
 mkdir -p "$tmp/runs/nogcov"
+# a corpus replay (fuzz-kernel-coverage.sh): its boot, two corpora
+snapshot boot "$tmp/runs/c"
+snapshot corpus-big "$tmp/runs/c" corpus
+snapshot corpus-none "$tmp/runs/c" none
 
 out=$tmp/report/kernel-coverage/9.9.9-fake
 "$KCOVERAGE" "$kdir" "$out" "$tmp/runs/a" "$tmp/runs/b" "$tmp/runs/nogcov" >"$tmp/out" 2>"$tmp/err"
@@ -134,6 +140,28 @@ ok $? "boot: only what ran at boot (intel 100 %, iommufd 0)"
 ok $? "kselftest-iommufd: its run (b) only, with that run's boot"
 ! grep -q 'samples/x' "$out/siovh.info"
 ok $? "the report is cut to drivers/iommu and drivers/vfio"
+
+fout=$tmp/report/fuzz/9.9.9-fake
+"$KCOVERAGE" "$kdir" "$fout" "$tmp/runs/c" "$tmp/runs/a" >"$tmp/out" 2>"$tmp/err"
+ok $? "kernel-coverage.sh over a corpus replay and a clauses run exits 0"
+j=$fout/coverage.json
+[ "$(jq -r '[.scenarios[].scenario] | join(",")' "$j")" = boot,siovh,corpus-big,corpus-none ] &&
+	[ -s "$fout/corpus-big/index.html" ]
+ok $? "corpus-NAME scenarios after the others, by name, each with its report: $(jq -r '[.scenarios[].scenario] | join(",")' "$j")"
+[ "$(fig corpus-big drivers/iommu/iommufd lines.hit)" = 1 ] && [ "$(fig corpus-big drivers/vfio lines.hit)" = 4 ] &&
+	grep -A6 'vfio_pci.c' "$fout/corpus-big.info" | grep -q '^DA:1,1' &&
+	[ "$(fig corpus-big drivers/iommu/intel lines.pct)" = 100 ] &&
+	[ "$(jq -r '.scenarios[] | select(.scenario == "corpus-big") | .runs | join(",")' "$j")" = c ]
+ok $? "corpus-big: what the corpus ran (iommufd_b, vfio's other branch, vfio_pci) plus its run's boot (intel), run c only"
+[ "$(fig corpus-none drivers/iommu/iommufd lines.hit)" = 0 ] && [ "$(fig corpus-none drivers/iommu/intel lines.pct)" = 100 ]
+ok $? "corpus-none: the boot alone (counters zeroed before each corpus)"
+[ "$(fig boot drivers/iommu/iommufd lines.hit)" = 0 ] && [ "$(fig siovh drivers/iommu/iommufd lines.hit)" = 2 ]
+ok $? "boot and siovh unchanged by the corpus run next to them"
+mkdir -p "$tmp/runs/bad/gcov" && cp "$tmp/runs/c/gcov/boot.tar" "$tmp/runs/bad/gcov/" &&
+	cp "$tmp/runs/c/gcov/corpus-big.tar" "$tmp/runs/bad/gcov/corpus-a b.tar"
+"$KCOVERAGE" "$kdir" "$tmp/r4" "$tmp/runs/bad" >/dev/null 2>"$tmp/err"
+[ $? = 1 ] && grep -q 'corpus-a b.tar: a corpus name' "$tmp/err" && [ ! -e "$tmp/r4" ]
+ok $? "a corpus name with a space: exit 1 naming the file, nothing written"
 
 "$KCOVERAGE" --index "$tmp/report/kernel-coverage" >/dev/null 2>"$tmp/err" &&
 	grep -q '9.9.9-fake/siovh/index.html' "$tmp/report/kernel-coverage/index.html" &&

@@ -271,6 +271,34 @@ EOF
 	grep -qF 'href="fuzz-kernel/stats.txt"' "$tmp/run/index.html" &&
 	grep -qF '600 s in 2 VM(s): 310 execs/s per VM (the reference 8400), 2100 kernel edges, 1 crashes, 3 disagreements' "$tmp/run/index.html"
 ok $? "index.html links the kernel fuzzing run with its figures"
+! grep -qF 'fuzz-kernel/coverage/index.html' "$tmp/run/index.html"
+ok $? "no link to the corpus's kernel coverage before fuzz-kernel-coverage made it"
+mkdir -p "$tmp/run/fuzz-kernel/coverage" && : >"$tmp/run/fuzz-kernel/coverage/index.html" &&
+	cat >"$tmp/run/fuzz-kernel/coverage/summary.json" <<'EOF'
+{"run": {"date": "2026-01-01T00:00:00Z", "host": "h", "kernel": "k", "git_revision": "g"},
+ "kernel": "7.3.4", "target": "iommufd_ops",
+ "corpora": [{"name": "corpus", "files": 907}, {"name": "kernel-seeds", "files": 30}]}
+EOF
+cat >"$tmp/run/fuzz-kernel/coverage/coverage.json" <<'EOF'
+{"kernels": [{"kernel": "6.12.117", "scenarios": []},
+ {"kernel": "7.3.4", "scenarios": [
+   {"scenario": "boot", "dirs": {
+     "drivers/iommu/iommufd": {"lines": {"pct": 0.1}, "branches": {"pct": 0}},
+     "drivers/iommu/intel": {"lines": {"pct": 31.7}, "branches": {"pct": 20}},
+     "drivers/vfio": {"lines": {"pct": 2.8}, "branches": {"pct": 1}}}},
+   {"scenario": "corpus-corpus", "dirs": {
+     "drivers/iommu/iommufd": {"lines": {"pct": 55.5}, "branches": {"pct": 40}},
+     "drivers/iommu/intel": {"lines": {"pct": 40}, "branches": {"pct": 25.5}},
+     "drivers/vfio": {"lines": {"pct": 3}, "branches": {"pct": 1.5}}}}]}]}
+EOF
+"$siovh" report index "$tmp/run" >/dev/null &&
+	grep -qF 'href="fuzz-kernel/coverage/index.html"' "$tmp/run/index.html" &&
+	grep -qF '(gcov, 7.3.4, lines/branches) of corpus-corpus, 907 files: iommufd 55.5%/40.0%, intel 40.0%/25.5%, vfio 3.0%/1.5%; the clauses (siovh): not measured; boot only: iommufd 0.1%/0.0%, intel 31.7%/20.0%, vfio 2.8%/1.0%' "$tmp/run/index.html"
+ok $? "the kernel fuzzing row links the corpus's kernel coverage, its figures next to the clauses' (here not measured) and the boot's"
+rm "$tmp/run/fuzz-kernel/stats.json" && "$siovh" report index "$tmp/run" >/dev/null &&
+	grep -qF 'no campaign report (make fuzz-kernel); ' "$tmp/run/index.html" &&
+	grep -qF 'of corpus-corpus, 907 files' "$tmp/run/index.html"
+ok $? "the corpus's kernel coverage alone (no campaign stats) still shows, saying what is missing"
 
 # ---- a real browser renders it ----
 # ---- results.json against harness/schema/siovh-results-1.schema.json ----
