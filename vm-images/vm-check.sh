@@ -485,8 +485,9 @@ run_kernel() {
 	mkdir -p "build/$variant/fuzz-replay/seeds"
 	cp fuzz/iommufd_ops/seeds/* "build/$variant/fuzz-replay/seeds/"
 	# and the kernel corpus's distilled seeds (vm-images/kernel-seeds.sh:
-	# a few dozen small files, a second or two), named apart
-	for f in fuzz/iommufd_ops/kernel-seeds/*; do
+	# a few dozen small files, a second or two) and what kernel campaigns
+	# found in the harness (kernel-regressions/), named apart
+	for f in fuzz/iommufd_ops/kernel-seeds/* fuzz/iommufd_ops/kernel-regressions/*; do
 		[ -f "$f" ] && cp "$f" "build/$variant/fuzz-replay/seeds/kernel-${f##*/}"
 	done
 	printf '%s\n' /bin/iommufd_ops -runs=0 >"build/$variant/fuzz-replay/replay-args"

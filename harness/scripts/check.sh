@@ -101,7 +101,8 @@ fuzz_steps() {
 		# kernel-seeds: the kernel corpus's distilled seeds (issue 9)
 		# must hold on the reference too
 		step "fuzz-replay:$t" "$build/fuzz/${t}_replay" --tap "$t" \
-			fuzz/"$t"/seeds $(ls -d fuzz/"$t"/regressions fuzz/"$t"/kernel-seeds 2>/dev/null)
+			fuzz/"$t"/seeds $(ls -d fuzz/"$t"/regressions fuzz/"$t"/kernel-seeds \
+			fuzz/"$t"/kernel-regressions 2>/dev/null)
 	done
 	[ "$status" -eq 0 ] || tail -5 "$out/fuzz-build.log" | sed 's/^/  fuzz-replay build: /'
 	log=$out/fuzz-libfuzzer.tap
