@@ -25,7 +25,7 @@ const char siovh_usage_text[] =
 "          List the clauses, sorted by ID.\n"
 "  run     [--target SPEC] [--filter GLOB] [--jobs N] [--report DIR]\n"
 "          [--seed N] [--timeout MS] [--faults all|NAME[,NAME...]]\n"
-"          [--exclude FILE]\n"
+"          [--exclude FILE] [--force] [--dry-run]\n"
 "          Run the clauses' checks against a target, each in its own\n"
 "          process; with --faults, then build the fault-kill table.\n"
 "  faults  [--target SPEC] [--format text|json]\n"
