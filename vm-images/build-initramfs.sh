@@ -26,6 +26,8 @@
 #                               endpoint's, for kernel:device=BDF in init.sh)
 #   /etc/siovh/mtty.json        the kernel mtty sample's profile (for
 #                               kernel:mdev=mtty in init.sh)
+#   /etc/siovh/edu.json         QEMU edu's through vfio-pci (for
+#                               kernel:device=BDF,vfio=cdev in init.sh)
 #
 # The image is rebuilt every run (it takes about a second). The guest's
 # mode (run the clauses, or an interactive shell) is chosen on the kernel
@@ -58,6 +60,7 @@ ln -s busybox "$STAGE/bin/sh"
 cp "$HERE/init.sh" "$STAGE/init"
 cp "$HERE/../specs/profiles/ref.json" "$STAGE/etc/siovh/profile.json"
 cp "$HERE/../specs/profiles/mtty.json" "$STAGE/etc/siovh/mtty.json"
+cp "$HERE/../specs/profiles/edu.json" "$STAGE/etc/siovh/edu.json"
 chmod 0755 "$STAGE/init"
 
 # siovh and the shared objects it loads, at the paths ldd resolved them to

@@ -65,7 +65,9 @@
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
 # dvsec-id ext-cap-loop dma-pasid-zero fill-overrun reset-keeps-queue
 # irq-wrong-entry ims-mask-ignored; empty: none),
-# VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
+# VM_EDU (1: profile vtd also runs the VDCM clauses on QEMU's edu through
+# vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
+# edu_run; off by default, see there), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
 # 8 s a run; make check leaves them to make bench-vm), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
@@ -157,14 +159,16 @@ flatten() {
 	local dir=$1 prefix=$2 k p f
 	run_findings "$prefix" >"$LOGS/findings.tsv"
 	run_findings "$prefix:cdev" >"$LOGS/findings-cdev.tsv"
+	run_findings "$prefix:edu" >"$LOGS/findings-edu.tsv"
 	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap" "$dir/findings.ktap" \
 		 "$dir/selftests/selftests.ktap" "$dir/vfio-parent/results.ktap" \
-		 "$dir/cdev/results.ktap"; do
+		 "$dir/cdev/results.ktap" "$dir/edu/results.ktap"; do
 		[ -f "$k" ] || continue
 		p=$prefix f=/dev/null
 		[ "${k##*/}" = results.ktap ] && f=$LOGS/findings.tsv
 		[ "$k" = "$dir/vfio-parent/results.ktap" ] && p="$prefix: vfio-parent" f=/dev/null
 		[ "$k" = "$dir/cdev/results.ktap" ] && p="$prefix: vfio=cdev" f=$LOGS/findings-cdev.tsv
+		[ "$k" = "$dir/edu/results.ktap" ] && p="$prefix: edu" f=$LOGS/findings-edu.tsv
 		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
 		[ "${k##*/}" = selftests.ktap ] && p="$prefix: kselftest"
 		# siovh writes a failure's "# file:line: ..." lines before its
@@ -541,6 +545,7 @@ run_kernel() {
 		BOOTS=$((BOOTS + 1))
 		append=${VM_APPEND:-}
 		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
+		[ "${VM_EDU:-0}" = 1 ] && [ "$p" = vtd ] && append="$append siovh.edu=1"
 		# run-vm.sh's exit is not the verdict: every failure it saw is
 		# a "not ok" of vm.ktap or results.ktap, flattened below, where
 		# a documented kernel finding's expected failure is no failure

@@ -20,6 +20,7 @@
 #include "harness/backends/kernel_mdev.h"
 #include "harness/backends/kernel_mock.h"
 #include "harness/backends/kernel_pci.h"
+#include "harness/backends/kernel_vfio_pci.h"
 
 #define KERNEL_IOMMU_DEV "/dev/iommu"
 
@@ -140,6 +141,35 @@ static void kernel_open_iommufd(struct siovh_target *t, struct kernel_target *k)
 
 static void kernel_close(struct siovh_target *t);
 
+/*
+ * device=BDF,vfio=PATH: the function as a VFIO device. It must be bound
+ * to vfio-pci already (`siovh run` binds it, kernel_vfio_pci.h): a check's
+ * target never binds or unbinds anything.
+ */
+static int kernel_open_pci_vfio(const struct siovh_target_spec *spec,
+				struct siovh_target *t, struct kernel_target *k)
+{
+	char drv[64];
+	int ret;
+
+	ret = kvpci_driver_of(spec->arg, drv, sizeof(drv));
+	if (!ret && strcmp(drv, KVPCI_DRIVER)) {
+		fprintf(stderr, "siovh: target '%s': %s is bound to %s, not %s (siovh run binds it; --force if it has another driver)\n",
+			spec->text, spec->arg, *drv ? drv : "no driver",
+			KVPCI_DRIVER);
+		return -ENODEV;
+	}
+	if (!ret)
+		ret = kernel_mdev_open_pci(t, spec->arg, k->iommufd,
+					   iommu_dev_path(),
+					   !strcmp(spec->arg + SIOVH_KERNEL_ARG_VFIO,
+						   "cdev"), &k->mdev);
+	if (ret)
+		fprintf(stderr, "siovh: target '%s': %s as a VFIO device: %s\n",
+			spec->text, spec->arg, strerror(-ret));
+	return ret;
+}
+
 static int kernel_open(const struct siovh_target_spec *spec,
 		       struct siovh_target *t)
 {
@@ -162,6 +192,14 @@ static int kernel_open(const struct siovh_target_spec *spec,
 				spec->text, spec->arg, strerror(-ret));
 			kernel_close(t);
 			return ret;
+		}
+		if (spec->arg[SIOVH_KERNEL_ARG_VFIO] &&
+		    !spec->arg[SIOVH_KERNEL_ARG_MDEV]) {
+			ret = kernel_open_pci_vfio(spec, t, k);
+			if (ret) {
+				kernel_close(t);
+				return ret;
+			}
 		}
 	}
 	/* mdev=PARENT (checked when the spec was parsed) */
@@ -212,9 +250,9 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 	case SIOVH_FEAT_IOMMUFD:
 		return kernel_of(t)->iommufd_why;
 	case SIOVH_FEAT_VFIO_DEVICE:
-		return "the kernel backend drives no VFIO device (name an mdev parent: --target kernel:mdev=NAME, one of /sys/class/mdev_bus)";
+		return "the kernel backend drives no VFIO device (name an mdev parent: --target kernel:mdev=NAME, one of /sys/class/mdev_bus; or a PCI function for vfio-pci: --target kernel:device=BDF,vfio=cdev)";
 	case SIOVH_FEAT_VDEV_MIGRATION:
-		return "VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)";
+		return kernel_of(t)->mdev ? "vfio-pci has no migration (a variant driver's); VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)" : "VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)";
 	case SIOVH_FEAT_VDEV_DIRTY:
 		return "the kernel backend does not drive VFIO DMA logging yet";
 	case SIOVH_FEAT_PCI_CONFIG:
@@ -225,7 +263,7 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 
 const struct siovh_backend siovh_kernel_backend = {
 	.name = "kernel",
-	.summary = "the running kernel's uAPI: /dev/iommu (iommufd, with the IOMMUFD_TEST mock device where built in); with device=BDF, that PCI function's config space through sysfs; with mdev=PARENT, that mdev parent's VDEVs (sysfs lifecycle, vfio group/container and cdev)",
+	.summary = "the running kernel's uAPI: /dev/iommu (iommufd, with the IOMMUFD_TEST mock device where built in); with device=BDF, that PCI function's config space through sysfs; with mdev=PARENT, that mdev parent's VDEVs (sysfs lifecycle, vfio group/container and cdev); with device=BDF,vfio=cdev|group, that function through vfio-pci (siovh run binds it; --force, --dry-run)",
 	.faults = NULL,
 	.open = kernel_open,
 	.close = kernel_close,

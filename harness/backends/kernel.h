@@ -24,9 +24,17 @@
  * (specs/profiles/mtty.json for the mtty sample); without it the VDEV
  * clauses skip saying so. Both options may be given together.
  *
+ * With device=BDF,vfio=cdev|group it has that facet over the function
+ * itself, bound to vfio-pci (kernel_mdev.h's kernel_mdev_open_pci): one
+ * type, "vfio-pci", of one instance, opened on its cdev or group like a
+ * VDEV; judged by $SIOVH_PROFILE (specs/profiles/edu.json for QEMU's edu).
+ * A check's target binds nothing: it fails to open unless the function is
+ * vfio-pci's; `siovh run` binds it once for the run and gives it back
+ * (kernel_vfio_pci.h: --force, --dry-run).
+ *
  * Safety: the backend opens /dev/iommu, the config file of the one
  * device named, and the mdevs it creates itself on the one parent named,
- * nothing else; it binds and unbinds no driver (the mock
+ * nothing else; a check's target binds and unbinds no driver (the mock
  * device is a software device of the kernel's selftest driver, gone with
  * the iommufd). The pci clauses write that device's config registers
  * (restoring them, and an FLR): name only a device that is yours to test.

@@ -38,6 +38,8 @@ struct kernel_mdev {
 	int iommufd;			/* the target's /dev/iommu, or -1 */
 	char iommu_path[PATH_MAX];	/* its path, for a VDEV's own */
 	bool cdev;			/* vfio=cdev: open on the cdev path */
+	bool pci;			/* parent is a PCI function's BDF, its
+					 * one VDEV the function itself */
 	int lock;			/* the types directory, flock'd; -1 */
 	struct siovh_vdev *vdevs;
 };
@@ -53,10 +55,52 @@ static void types_dir(const char *parent, char *buf, size_t len)
 		 kvfio_sysfs_root(), parent);
 }
 
-static void mdev_dir(const struct siovh_vdev *v, char *buf, size_t len)
+static void mdev_dir(const struct kernel_mdev *m, const struct siovh_vdev *v,
+		     char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/bus/mdev/devices/%s", kvfio_sysfs_root(),
-		 v->uuid);
+	if (m->pci)
+		snprintf(buf, len, "%s/bus/pci/devices/%s", kvfio_sysfs_root(),
+			 m->parent);
+	else
+		snprintf(buf, len, "%s/bus/mdev/devices/%s", kvfio_sysfs_root(),
+			 v->uuid);
+}
+
+/* The device's name for VFIO_GROUP_GET_DEVICE_FD. */
+static const char *vdev_name(const struct kernel_mdev *m,
+			     const struct siovh_vdev *v)
+{
+	return m->pci ? m->parent : v->uuid;
+}
+
+/* ---- A PCI function as a parent of one fixed instance ---- */
+
+/* Its one type is named after its driver (kernel_mdev.h). */
+static int pci_type_ok(const char *type)
+{
+	return type && !strcmp(type, KERNEL_MDEV_PCI_TYPE) ? 0 : -EINVAL;
+}
+
+static int pci_list_types(char *buf, size_t len)
+{
+	size_t n = sizeof(KERNEL_MDEV_PCI_TYPE);
+
+	if (!buf || len < n + 1)
+		return -ENOSPC;
+	memcpy(buf, KERNEL_MDEV_PCI_TYPE, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The instance is free while no VDEV of this target stands for it. */
+static int pci_create(struct kernel_mdev *m, const char *type,
+		      const char *uuid)
+{
+	if (pci_type_ok(type))
+		return -EINVAL;
+	if (m->vdevs)
+		return strcmp(m->vdevs->uuid, uuid) ? -ENOSPC : -EEXIST;
+	return 0;
 }
 
 /* A sysfs name: no '/', not "." or "..", only these characters. */
@@ -277,6 +321,8 @@ static int kmdev_list_types(struct siovh_target *t, char *buf, size_t len)
 	ret = mdev_hold(m);
 	if (ret)
 		return ret;
+	if (m->pci)
+		return pci_list_types(buf, len);
 	types_dir(m->parent, dir, sizeof(dir));
 	d = opendir(dir);
 	if (!d)
@@ -319,6 +365,12 @@ static int kmdev_available_instances(struct siovh_target *t, const char *type,
 	ret = mdev_hold(m);
 	if (ret)
 		return ret;
+	if (m->pci) {
+		ret = pci_type_ok(type);
+		if (!ret && out)
+			*out = m->vdevs ? 0 : 1;
+		return ret ? ret : out ? 0 : -EINVAL;
+	}
 	ret = type_file(m, type, "available_instances", path, sizeof(path));
 	if (ret || !out)
 		return ret ? ret : -EINVAL;
@@ -339,7 +391,7 @@ static int kmdev_create(struct siovh_target *t, const char *type,
 	struct kernel_mdev *m = kernel_mdev_of(t);
 	char path[PATH_MAX];
 	struct siovh_vdev *v;
-	off_t end;
+	off_t end = -1;
 	int ret;
 
 	if (!uuid || !out)
@@ -347,17 +399,22 @@ static int kmdev_create(struct siovh_target *t, const char *type,
 	ret = mdev_hold(m);
 	if (ret)
 		return ret;
-	ret = type_file(m, type, "create", path, sizeof(path));
-	if (ret)
-		return ret;
+	if (!m->pci) {
+		ret = type_file(m, type, "create", path, sizeof(path));
+		if (ret)
+			return ret;
+	}
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	uuid_str(uuid, v->uuid);
 	v->l.group = v->l.container = v->l.device = -1;
 	v->cdev = -1;
-	ret = ledger_add(m, v->uuid, &end);
-	if (!ret) {
+	if (m->pci)
+		ret = pci_create(m, type, v->uuid);	/* no sysfs state */
+	else
+		ret = ledger_add(m, v->uuid, &end);
+	if (!ret && !m->pci) {
 		ret = sysfs_write(path, v->uuid);
 		if (ret)
 			ledger_drop(m, end);
@@ -413,11 +470,13 @@ static int kmdev_remove(struct siovh_target *t, struct siovh_vdev *v)
 		return -EINVAL;
 	if (v->open)
 		return -EDEADLK;	/* the kernel would wait for the release */
-	mdev_dir(v, path, sizeof(path));
-	strncat(path, "/remove", sizeof(path) - strlen(path) - 1);
-	ret = sysfs_write(path, "1");
-	if (ret)
-		return ret;
+	if (!m->pci) {
+		mdev_dir(m, v, path, sizeof(path));
+		strncat(path, "/remove", sizeof(path) - strlen(path) - 1);
+		ret = sysfs_write(path, "1");
+		if (ret)
+			return ret;
+	}
 	if (v->cdev >= 0)
 		close(v->cdev);
 	vdev_unlink(m, v);
@@ -458,17 +517,17 @@ static int kmdev_open(struct siovh_target *t, struct siovh_vdev *v)
 
 	if (!v)
 		return -EINVAL;
-	mdev_dir(v, dir, sizeof(dir));
+	mdev_dir(m, v, dir, sizeof(dir));
 	if (m->cdev) {
 		ret = kmdev_open_cdev(m, v, dir);
 	} else if (v->open) {
 		/* what the kernel says to a second open (kernel_mdev.h) */
-		ret = kvfio_legacy_device_fd(&v->l, v->uuid, &fd);
+		ret = kvfio_legacy_device_fd(&v->l, vdev_name(m, v), &fd);
 		if (!ret)
 			close(fd);
 		return ret;
 	} else {
-		ret = kvfio_legacy_open(dir, v->uuid, &v->l);
+		ret = kvfio_legacy_open(dir, vdev_name(m, v), &v->l);
 	}
 	if (!ret)
 		v->open = true;
@@ -577,7 +636,7 @@ int kernel_mdev_device_ioctl(struct kernel_mdev *m, struct siovh_vdev *v,
 	if (!v || !v->open)
 		return -EBADF;
 	if (v->cdev < 0) {
-		mdev_dir(v, dir, sizeof(dir));
+		mdev_dir(m, v, dir, sizeof(dir));
 		ret = kvfio_cdev_open(dir, &v->cdev);
 		if (ret)
 			return ret == -ENOENT ? -ENOTTY : ret;
@@ -616,6 +675,20 @@ int kernel_mdev_open(struct siovh_target *t, const char *parent, int iommufd,
 	return 0;
 }
 
+int kernel_mdev_open_pci(struct siovh_target *t, const char *bdf,
+			 int iommufd, const char *iommu_path, bool cdev,
+			 struct kernel_mdev **out)
+{
+	int ret = kernel_mdev_open(t, bdf, iommufd, iommu_path, cdev, out);
+
+	if (ret)
+		return ret;
+	(*out)->pci = true;
+	/* vfio-pci's migration is a variant driver's: none here */
+	t->features &= ~SIOVH_FEAT_VDEV_MIGRATION;
+	return 0;
+}
+
 void kernel_mdev_close(struct kernel_mdev *m)
 {
 	struct siovh_vdev *v;
@@ -626,7 +699,7 @@ void kernel_mdev_close(struct kernel_mdev *m)
 	while ((v = m->vdevs)) {
 		m->vdevs = v->next;
 		vdev_close_fds(v);
-		if (mdev_remove_uuid(v->uuid)) {
+		if (!m->pci && mdev_remove_uuid(v->uuid)) {
 			fprintf(stderr, "siovh: kernel:mdev=%s: could not remove the mdev %s this check created\n",
 				m->parent, v->uuid);
 			left = true;	/* the next hold tries again */

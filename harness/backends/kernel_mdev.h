@@ -85,6 +85,22 @@ struct kernel_mdev;
 int kernel_mdev_open(struct siovh_target *t, const char *parent, int iommufd,
 		     const char *iommu_path, bool cdev,
 		     struct kernel_mdev **out);
+/*
+ * The same facet over one PCI function bound to vfio-pci (bdf; "--target
+ * kernel:device=BDF,vfio=cdev|group", the binding is kernel_vfio_pci.h's,
+ * done by `siovh run`): a parent of one type, KERNEL_MDEV_PCI_TYPE, with
+ * one instance, the function itself. create and remove touch no sysfs
+ * file: create names the function (-ENOSPC while this target has it,
+ * -EEXIST for the same UUID again), remove gives it up; open, ioctl,
+ * region access and container_ioctl go to the kernel as for an mdev (its
+ * group or cdev, found from /sys/bus/pci/devices/BDF). The lifecycle
+ * clauses (VDCM.TYPE.*, VDCM.LIFE.*) thus judge this stand-in, apart from
+ * their open/release steps: a PCI function has no VDEV lifecycle.
+ */
+#define KERNEL_MDEV_PCI_TYPE	"vfio-pci"
+int kernel_mdev_open_pci(struct siovh_target *t, const char *bdf,
+			 int iommufd, const char *iommu_path, bool cdev,
+			 struct kernel_mdev **out);
 /* Release and remove what the target left; free. NULL is fine. */
 void kernel_mdev_close(struct kernel_mdev *m);
 

@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "harness/backends/kernel.h"
+#include "harness/backends/kernel_mdev.h"
+#include "harness/backends/kernel_vfio_pci.h"
 #include "siovh/report.h"
 
 struct run_args {
@@ -23,10 +26,11 @@ struct run_args {
 	const char *report;
 	const char *faults;
 	const char *exclude;
+	bool force, dry_run;		/* the driver claim (kernel_vfio_pci.h) */
 	struct siovh_run_opts opts;
 };
 
-enum { OPT_EXCLUDE = SIOVH_CLI_LONG_ONLY };
+enum { OPT_EXCLUDE = SIOVH_CLI_LONG_ONLY, OPT_FORCE, OPT_DRY_RUN };
 
 static int parse_jobs(const char *s, unsigned int *out)
 {
@@ -90,6 +94,12 @@ static int run_opt(int opt, const char *arg, void *ctx)
 	case OPT_EXCLUDE:
 		a->exclude = arg;
 		return siovh_cli_nonempty(arg, "exclude", "a file");
+	case OPT_FORCE:
+		a->force = true;
+		return 0;
+	case OPT_DRY_RUN:
+		a->dry_run = true;
+		return 0;
 	}
 	return siovh_cli_internal_error("option %d of 'run' is not handled", opt);
 }
@@ -106,6 +116,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -129,6 +141,8 @@ struct run_state {
 	struct siovh_run run;
 	struct siovh_kill_table kt;
 	bool have_run, have_kt, reports_written;
+	struct kvpci_claim claim;	/* device=BDF,vfio=: what to give back */
+	bool claimed;
 	sigset_t stop;			/* the signals that stop the run */
 };
 
@@ -289,6 +303,59 @@ static int run_prepare(const struct run_args *a, struct run_state *st)
 	return 0;
 }
 
+/* kernel:device=BDF,vfio=...: the one target that binds a driver. */
+static bool spec_claims_device(const struct siovh_target_spec *spec)
+{
+	return spec->backend == &siovh_kernel_backend && spec->arg[0] &&
+	       spec->arg[SIOVH_KERNEL_ARG_VFIO] &&
+	       !spec->arg[SIOVH_KERNEL_ARG_MDEV];
+}
+
+/*
+ * Bind the named function to vfio-pci for the run (kernel_vfio_pci.h),
+ * once, before any check opens it. With --dry-run: list the writes and
+ * stop (-1). --force and --dry-run mean nothing for other targets: a
+ * usage error, not silence.
+ */
+static int run_claim(const struct run_args *a, struct run_state *st)
+{
+	char err[512];
+
+	if (!spec_claims_device(&st->spec)) {
+		if (a->force || a->dry_run)
+			return siovh_cli_usage_error("--%s applies to --target kernel:device=BDF,vfio=cdev|group only (the one target that binds a driver), got '%s'",
+						     a->force ? "force" : "dry-run",
+						     a->target);
+		return 0;
+	}
+	if (kvpci_claim(st->spec.arg, a->force, a->dry_run, stdout,
+			&st->claim, err, sizeof(err)))
+		return siovh_cli_usage_error("target '%s': %s", a->target,
+					     err);
+	if (!a->dry_run) {
+		st->claimed = true;
+		return 0;
+	}
+	kvpci_release(&st->claim, err, sizeof(err));	/* lists, no writes */
+	printf("dry run: nothing written, no clause run\n");
+	return fflush(stdout) ? siovh_cli_internal_error("cannot write to stdout") : -1;
+}
+
+/* The function back as run_claim() found it; ret unless that fails. */
+static int run_unclaim(struct run_state *st, int ret)
+{
+	char err[512];
+
+	if (!st->claimed)
+		return ret;
+	st->claimed = false;
+	if (!kvpci_release(&st->claim, err, sizeof(err)))
+		return ret;
+	fprintf(stderr, "siovh: could not give %s back as it was: %s\n",
+		st->claim.bdf, err);
+	return SIOVH_EXIT_INTERNAL;
+}
+
 /* A runner error as an exit status; for a stop, stopped() speaks later. */
 static int runner_failed(int ret, const char *what)
 {
@@ -374,7 +441,10 @@ int siovh_cli_run(int argc, char **argv)
 	a.opts.stop_signals = &st.stop;
 	ret = run_prepare(&a, &st);
 	if (!ret)
+		ret = run_claim(&a, &st);
+	if (!ret)
 		ret = run_execute(&a, &st);
+	ret = ret < 0 ? SIOVH_EXIT_OK : run_unclaim(&st, ret);
 	if (st.have_kt)
 		siovh_kill_table_free(&st.kt);
 	if (st.have_run)

@@ -126,7 +126,7 @@ static void test_parse(void)
 	bad_spec("kernel:mdev=mtty,vfio=vfio", "vfio='vfio': expected one vfio=cdev or vfio=group");
 	bad_spec("kernel:mdev=mtty,vfio=cdev,vfio=group", "expected one vfio=cdev");
 	bad_spec("ref:vfio=cdev", "only kernel");
-	bad_spec("kernel:vfio=cdev", "name an mdev parent too");
+	bad_spec("kernel:vfio=cdev", "name exactly one of them");
 }
 
 /* mtty-1/create as a directory (writes fail with EISDIR, even as root),

@@ -8,7 +8,9 @@
  * device profile the reference builds its SIOV parent from (ref.h), loaded
  * and checked here, and `device` (kernel only), the PCI function whose
  * config space the pci facet reads (kernel_pci.h), its address checked and
- * its sysfs entry looked up here, and `parent` (ref only): parent=vfio:BDF,
+ * its sysfs entry looked up here, with `vfio=cdev|group` also that
+ * function as a VFIO device through vfio-pci (kernel_vfio_pci.h; `siovh
+ * run` binds it), and `parent` (ref only): parent=vfio:BDF,
  * the reference VDCM over that real endpoint (vfio_parent.h), with
  * no profile and vdcm faults only. The plugin target
  * has its own: plugin:PATH[:ARG] (harness/include/siovh/plugin.h); the
@@ -320,8 +322,9 @@ int siovh_target_parse(const char *text, struct siovh_target_spec *spec,
 		return -EINVAL;
 	}
 	if (spec->backend == &siovh_kernel_backend &&
-	    spec->arg[SIOVH_KERNEL_ARG_VFIO] && !spec->arg[SIOVH_KERNEL_ARG_MDEV]) {
-		snprintf(err, errlen, "target '%s': vfio= chooses the path of the mdev= VDEVs: name an mdev parent too",
+	    spec->arg[SIOVH_KERNEL_ARG_VFIO] &&
+	    !spec->arg[SIOVH_KERNEL_ARG_MDEV] == !spec->arg[0]) {
+		snprintf(err, errlen, "target '%s': vfio= chooses the path of the mdev= VDEVs or of the device= function through vfio-pci: name exactly one of them",
 			 text);
 		return -EINVAL;
 	}

@@ -73,6 +73,9 @@ step report harness/core/tests/report_test.sh "$build/siovh"
 step profile-schema harness/core/tests/profile_schema_test.sh "$build/siovh"
 # the kernel target's pci facet (device=BDF) on a fake sysfs
 step kernel-pci harness/core/tests/kernel_pci_test.sh "$build/siovh"
+# the driver claim of device=BDF,vfio= (bind, --force, restore, --dry-run)
+# on a fake sysfs whose control files a script serves like the kernel
+step kernel-vfio-pci harness/core/tests/kernel_vfio_pci_test.sh "$build/siovh"
 # selftests/siov (kselftest programs) built against each cached kernel tree
 # and run on this host, on the reference, and in a scratch kernel tree.
 step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
