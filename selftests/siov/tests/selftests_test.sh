@@ -50,6 +50,17 @@ trees() {
 	done
 }
 
+# ccache, as siovh's Makefile uses it: each tree's builds compile siovh's
+# library again (gcc and clang, standalone and in-tree), the same sources
+# on every run and in every clone. Debug info may then name another
+# clone's directory (CCACHE_NOHASHDIR): these programs are only run.
+CC_GCC=gcc CC_CLANG=clang
+if command -v ccache >/dev/null && mkdir -p "$cache/ccache" 2>/dev/null &&
+   [ -w "$cache/ccache" ]; then
+	export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
+	CC_GCC="ccache gcc" CC_CLANG="ccache clang"
+fi
+
 # count_clauses FACET: clauses of that facet in siovh's catalog.
 count_clauses() { "$siovh" list | awk -v f="$1" '$3 == f' | wc -l; }
 
@@ -78,14 +89,14 @@ check_tree() {
 	out=$work/$name
 	log=$work/$name.build.log
 	make -C "$root/selftests/siov" KSRC="$src" KHDR="$hdr" OUTPUT="$out" \
-		USERCFLAGS=-Werror -j"${JOBS:-2}" >"$log" 2>&1
+		CC="$CC_GCC" USERCFLAGS=-Werror -j"${JOBS:-2}" >"$log" 2>&1
 	ok $? "$name: standalone build with -Werror" || { tail -5 "$log" | sed 's/^/# /'; return; }
 	! grep -q 'warning:' "$log"
 	ok $? "$name: no compiler warnings" || grep -m5 'warning:' "$log" | sed 's/^/# /'
 
 	if command -v clang >/dev/null; then
 		make -C "$root/selftests/siov" KSRC="$src" KHDR="$hdr" OUTPUT="$out-clang" \
-			LLVM=1 USERCFLAGS=-Werror -j"${JOBS:-2}" >"$log.clang" 2>&1 &&
+			LLVM=1 CC="$CC_CLANG" USERCFLAGS=-Werror -j"${JOBS:-2}" >"$log.clang" 2>&1 &&
 			! grep -q 'warning:' "$log.clang"
 		ok $? "$name: standalone build with clang -Werror, no warnings" ||
 			grep -m5 'warning:\|error' "$log.clang" | sed 's/^/# /'
@@ -161,7 +172,7 @@ check_in_tree() {
 		>"$log" 2>&1 &&
 	[ -f "$k/tools/testing/selftests/siov/gen/siov_iommufd.c" ]
 	ok $? "in-tree: make bundle" || { tail -5 "$log" | sed 's/^/# /'; return; }
-	make -C "$k/tools/testing/selftests" TARGETS=siov -j"${JOBS:-2}" >>"$log" 2>&1 &&
+	make -C "$k/tools/testing/selftests" TARGETS=siov CC="$CC_GCC" -j"${JOBS:-2}" >>"$log" 2>&1 &&
 		[ -x "$k/tools/testing/selftests/siov/siov_iommufd" ]
 	ok $? "in-tree: make -C tools/testing/selftests TARGETS=siov" ||
 		{ tail -5 "$log" | sed 's/^/# /'; return; }
