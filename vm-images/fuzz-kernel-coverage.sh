@@ -53,6 +53,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 cd "$ROOT"
+# shellcheck source=vm-images/fuzz-kernel-lib.sh
+. "$HERE/fuzz-kernel-lib.sh"	# vm_deps
 
 TARGET=${FUZZ_KTARGET:-iommufd_ops}
 PROFILE=${VM_PROFILE:-vtd}
@@ -125,14 +127,7 @@ else
 	[ "${#NAMES[@]}" -gt 0 ] || die "no corpus to replay (give NAME=DIR or DIR)"
 fi
 
-deps_log=$(mktemp)
-if ! harness/scripts/deps.sh --vm >"$deps_log" 2>&1; then
-	tail -n 3 "$deps_log" >&2
-	rm -f "$deps_log"
-	echo "fuzz-kernel-coverage.sh: the VM tier's packages cannot be installed" >&2
-	exit 3
-fi
-rm -f "$deps_log"
+vm_deps fuzz-kernel-coverage.sh
 
 # ---- 1, 2: the gcov kernel, the target against its headers ----
 kdir=${SIOVH_CACHE:-/var/cache/siovh}/kernels/$(vm-images/build-kernel.sh --print-key)

@@ -8,6 +8,20 @@
 # corpus's directory), and log().
 # shellcheck disable=SC2154 # those are the caller's
 
+# vm_deps NAME: the VM tier's packages (deps.sh --vm), or exit 3 saying
+# so (fuzz-kernel.sh, fuzz-kernel-coverage.sh and kernel-seeds.sh).
+vm_deps() {
+	local log
+	log=$(mktemp)
+	if ! harness/scripts/deps.sh --vm >"$log" 2>&1; then
+		tail -n 3 "$log" >&2
+		rm -f "$log"
+		echo "$1: the VM tier's packages cannot be installed" >&2
+		exit 3
+	fi
+	rm -f "$log"
+}
+
 # libFuzzer's final "stat::NAME: N" of a log, or nothing.
 fstat() { sed -n "s/^stat::$2: *\([0-9]*\)/\1/p" "$1" 2>/dev/null | tail -n1; }
 

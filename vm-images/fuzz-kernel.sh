@@ -121,14 +121,7 @@ BOOT_SECS=$(seconds "${FUZZ_BOOT_TIME:-15m}") && [[ $BOOT_SECS =~ ^[0-9]+$ ]] &&
 	die "FUZZ_KSPEC=$SPEC: a target spec (kernel, kernel:mdev=mtty, ref:parent=vfio:{siov})"
 case $PROFILE in mock|vtd|siov) ;; *) die "VM_PROFILE=$PROFILE: mock, vtd or siov" ;; esac
 
-deps_log=$(mktemp)
-if ! harness/scripts/deps.sh --vm >"$deps_log" 2>&1; then
-	tail -n 3 "$deps_log" >&2
-	rm -f "$deps_log"
-	echo "fuzz-kernel.sh: the VM tier's packages cannot be installed" >&2
-	exit 3
-fi
-rm -f "$deps_log"
+vm_deps fuzz-kernel.sh
 
 # ---- 1, 2: the kernel, the target, siovh (the image's /bin/siovh) ----
 cached=${SIOVH_CACHE:-/var/cache/siovh}/kernels/$(KERNEL_VARIANT=fuzz vm-images/build-kernel.sh --print-key)

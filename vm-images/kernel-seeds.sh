@@ -43,6 +43,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+# shellcheck source=vm-images/fuzz-kernel-lib.sh
+. "$HERE/fuzz-kernel-lib.sh"	# vm_deps
 
 die() { echo "kernel-seeds.sh: $*" >&2; exit 2; }
 fail() { echo "kernel-seeds.sh: $*" >&2; exit 1; }
@@ -113,14 +115,7 @@ CORPUS=${1:-fuzz-work/kernel/$fkey/$TARGET/corpus}
 nfiles=$(find "$CORPUS" -maxdepth 1 -type f ! -name '.*' | wc -l)
 [ "$nfiles" -gt 0 ] || die "$CORPUS has no files"
 
-deps_log=$(mktemp)
-if ! harness/scripts/deps.sh --vm >"$deps_log" 2>&1; then
-	tail -n 3 "$deps_log" >&2
-	rm -f "$deps_log"
-	echo "kernel-seeds.sh: the VM tier's packages cannot be installed" >&2
-	exit 3
-fi
-rm -f "$deps_log"
+vm_deps kernel-seeds.sh
 
 # ---- 1: the KCOV kernel and the target ----
 kdir=${SIOVH_CACHE:-/var/cache/siovh}/kernels/$fkey
