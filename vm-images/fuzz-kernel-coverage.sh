@@ -141,11 +141,7 @@ fi
 key=$(basename "$kdir")
 krel=$(cat "$kdir/release")
 fdir=build/fuzz/vm-$key
-make --no-print-directory -j"${JOBS:-2}" VM_HEADERS="$kdir/headers/include" \
-	FUZZ_VM_DIR="$fdir" "$fdir/$TARGET" >/dev/null ||
-	fail "building $TARGET against $kdir/headers failed"
-make --no-print-directory -j"${JOBS:-2}" build/release/siovh >/dev/null ||
-	fail "building siovh failed"
+build_vm_target "$kdir" "$fdir"
 
 # ---- 3: one boot replays every corpus ----
 work=$(mktemp -d "${TMPDIR:-/tmp}/siovh-fkcov.XXXXXX")

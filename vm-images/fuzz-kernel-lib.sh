@@ -22,6 +22,17 @@ vm_deps() {
 	rm -f "$log"
 }
 
+# build_vm_target KDIR FDIR: TARGET against KDIR's uAPI headers into FDIR
+# (fuzz.mk's fuzz-vm-build rules) and build/release/siovh, the image's
+# /bin/siovh; fail() on error (fuzz-kernel-coverage.sh, kernel-seeds.sh).
+build_vm_target() {
+	make --no-print-directory -j"${JOBS:-2}" VM_HEADERS="$1/headers/include" \
+		FUZZ_VM_DIR="$2" "$2/$TARGET" >/dev/null ||
+		fail "building $TARGET against $1/headers failed"
+	make --no-print-directory -j"${JOBS:-2}" build/release/siovh >/dev/null ||
+		fail "building siovh failed"
+}
+
 # libFuzzer's final "stat::NAME: N" of a log, or nothing.
 fstat() { sed -n "s/^stat::$2: *\([0-9]*\)/\1/p" "$1" 2>/dev/null | tail -n1; }
 

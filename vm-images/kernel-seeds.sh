@@ -123,11 +123,7 @@ kdir=${SIOVH_CACHE:-/var/cache/siovh}/kernels/$fkey
 [ -f "$kdir/bzImage" ] || fail "no fuzzing kernel (build-kernel.sh said '$kdir')"
 grep -qx 'CONFIG_KCOV=y' "$kdir/config" || fail "$kdir has no CONFIG_KCOV"
 fdir=build/fuzz/vm-$fkey
-make --no-print-directory -j"${JOBS:-2}" VM_HEADERS="$kdir/headers/include" \
-	FUZZ_VM_DIR="$fdir" "$fdir/$TARGET" >/dev/null ||
-	fail "building $TARGET against $kdir/headers failed"
-make --no-print-directory -j"${JOBS:-2}" build/release/siovh >/dev/null ||
-	fail "building siovh failed"
+build_vm_target "$kdir" "$fdir"
 
 # ---- 2: each file's kernel PCs, in one boot ----
 work=$(mktemp -d "${TMPDIR:-/tmp}/siovh-kseeds.XXXXXX")
