@@ -260,6 +260,13 @@ static int parse_option(struct siovh_target_spec *spec, const char *opt,
 			 spec->backend->name);
 		return -EINVAL;
 	}
+#ifdef SIOVH_NO_FAULT_HOOKS
+	if (!strcmp(spec->backend->name, "ref")) {
+		snprintf(err, errlen, "target '%s': this siovh is the coverage build, whose reference has its fault hooks compiled out; inject faults with build/clang/siovh or build/asan/siovh",
+			 spec->text);
+		return -EINVAL;
+	}
+#endif
 	if (spec->fault >= 0) {
 		snprintf(err, errlen, "target '%s' names more than one fault",
 			 spec->text);
