@@ -148,6 +148,8 @@ static int coverage_row(struct index_page *ix)
 		ret = html_text(w, "; specs + corpora:");
 	if (!ret)
 		ret = pct(w, json_object_get(sum, "specs_corpora"), "lines");
+	if (!ret && json_is_false(json_object_get(sum, "fault_hooks")))
+		ret = html_text(w, " (fault hooks compiled out: the kill table runs them)");
 	json_decref(sum);
 	HTRY(ret);
 	HTRY(html_end(w));

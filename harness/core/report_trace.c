@@ -517,6 +517,14 @@ static json_t *gap_names(const json_t *trace)
 	return out;
 }
 
+/* Whether the counted build kept the reference's fault hooks: the
+ * coverage build compiles them out (README.md, "Coverage"). */
+#ifdef SIOVH_NO_FAULT_HOOKS
+#define FAULT_HOOKS_COUNTED	0
+#else
+#define FAULT_HOOKS_COUNTED	1
+#endif
+
 /* summary.json (report_trace.h). */
 static int summary_write(const struct siovh_trace_args *a, const json_t *trace)
 {
@@ -535,12 +543,13 @@ static int summary_write(const struct siovh_trace_args *a, const json_t *trace)
 					     strerror(-ret));
 	if (!a->corpora)
 		corpora = specs;
-	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s?, s:{s:O, s:O, s:O, s:I, s:O, s:O, s:o, s:I, s:I}}",
+	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s?, s:b, s:{s:O, s:O, s:O, s:I, s:O, s:O, s:o, s:I, s:I}}",
 			"schema", "siovh-coverage/1", "scope", SIOVH_TRACE_SCOPE,
 			"run", host_json(), "specs", figures_json(&specs),
 			"specs_corpora", figures_json(&corpora),
 			"note", a->corpora ? NULL :
 			"no fuzz corpora (fuzz/*/seeds) yet: specs + corpora is specs only",
+			"fault_hooks", FAULT_HOOKS_COUNTED,
 			"traceability",
 			"functions", json_object_get(fig, "functions"),
 			"functions_reached", json_object_get(fig, "functions_reached"),

@@ -42,7 +42,9 @@
  * functions, branches (percent), lines_hit, lines_total, functions_hit,
  * functions_total, branches_taken, branches_total }, specs_corpora (the
  * same, from corpora; equal to specs without corpora), note str? (why
- * specs_corpora equals specs), traceability { functions,
+ * specs_corpora equals specs), fault_hooks bool (false: the counted
+ * build had the reference's injected-fault hooks compiled out, so their
+ * branches are not in the figures), traceability { functions,
  * functions_reached, clauses_traced, unreached_functions,
  * unreachable_listed, unreached_gaps, gap_functions ["FILE:LINE NAME"],
  * unreachable_stale, unreached_branch_lines } }.
