@@ -521,14 +521,14 @@ SIOVH_CLAUSE(dma_invalid_desc,
 {
 	const struct siovh_profile *p = must_profile(check);
 	const uint64_t src = IOVA_A, dst = IOVA_A + 0x400, cr = IOVA_A + 0xf00;
-	struct siovdev_desc x[5];
+	struct siovdev_desc x[7];
 	struct dma_buf b;
 	struct vd d;
 	int i;
 
 	dma_vdev(check, &p->types[0], &d, 1, &b, IOVA_A, 1);
 	memset(b.va, 0x3c, 64);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 7; i++)
 		desc_copy(&x[i], src, dst, 64, cr, SIOVDEV_DF_COMPLETION,
 			  0x7a60 + i);
 	x[0].opcode = 0x7f;
@@ -536,7 +536,10 @@ SIOVH_CLAUSE(dma_invalid_desc,
 	x[2].rsvd0 = 1;
 	x[3].rsvd1[2] = 1;
 	x[4].size = SIOVDEV_MAX_XFER + 1;
-	for (i = 0; i < 5; i++) {
+	/* every reserved quadword counts, not only the last */
+	x[5].rsvd1[0] = 1;
+	x[6].rsvd1[1] = 1ull << 63;
+	for (i = 0; i < 7; i++) {
 		memset(b.va + 0x400, 0, 64);
 		memset(cr_at(&b, cr), 0, SIOVDEV_CR_SIZE);
 		ASSERT_OK(desc_submit(&d, 0, &x[i]));

@@ -347,6 +347,7 @@ static ssize_t bar2_access(struct vdcm_vdev *vdev, void *buf, size_t len,
 {
 	uint32_t q = (uint32_t)(off / VDEV_PAGE_SIZE);
 	uint64_t in_page = off % VDEV_PAGE_SIZE;
+	uint8_t pad[DESC_SIZE];
 	int ret;
 
 	if (off >= bar2_size(vdev) || len > bar2_size(vdev) - off)
@@ -357,6 +358,13 @@ static ssize_t bar2_access(struct vdcm_vdev *vdev, void *buf, size_t len,
 		return vdcm_hw_adi_portal_read(vdev->vdcm,
 					       vdev_adi_of_queue(vdev, q),
 					       buf, len, in_page);
+	}
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_PORTAL_SHORT_WRITE) &&
+	    len < DESC_SIZE && !(off % DESC_SIZE)) {
+		memset(pad, 0, sizeof(pad));	/* the bug: half a descriptor */
+		memcpy(pad, buf, len);		/* is taken for a whole one */
+		buf = pad;
+		len = DESC_SIZE;
 	}
 	if (len != DESC_SIZE || off % DESC_SIZE)
 		return -EINVAL;

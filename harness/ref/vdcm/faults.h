@@ -100,6 +100,8 @@
 	  "region info reports BAR2 one page larger than it is")	\
 	X(SPARSE_MISALIGNED, "sparse-misaligned",			\
 	  "the sparse mmap areas are off by 64 bytes")			\
+	X(PORTAL_SHORT_WRITE, "portal-short-write",			\
+	  "a portal write shorter than a descriptor is zero-padded and run")\
 	/* Interrupts */						\
 	X(PBA_EMPTY, "pba-empty",					\
 	  "the MSI-X PBA reads 0 while a masked vector is pending")	\
