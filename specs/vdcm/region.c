@@ -5,6 +5,7 @@
  * BARs: fast path mapped (sparse mmap areas, 4 KiB aligned), slow path
  * trapped and emulated, within bounds, gated by the command register.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,6 +237,46 @@ SIOVH_CLAUSE(region_mmap,
 			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v,
 					d.off[r->index], PAGE_4K), NULL);
 	}
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(region_mmap_closed,
+	.id = "VDCM.REGION.8", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "mmap of a fast-path area on a VDEV that is not open fails with EBADF, also after a release that left a mapping in place; once open again the area maps",
+	.source = "derived: before open (and after release) there is no device fd to mmap; " SRC_DESIGN " (Fast path mapped)",
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_region *r = NULL;
+	uint32_t i, k;
+	uint64_t o;
+	void *m;
+	struct vd d;
+
+	for (i = 0; i < p->nr_types && !r; i++)
+		for (k = 0; k < p->types[i].nr_regions && !r; k++)
+			if (p->types[i].regions[k].nr_fast)
+				r = &p->types[i].regions[k];
+	if (!r)
+		SKIP("no type of the profile has a fast-path area");
+	vd_up(check, &p->types[i - 1], &d, 1);
+	o = d.off[r->index] + r->fast[0].offset;
+	m = d.t->vfio_device->mmap(d.t, d.v, o, r->fast[0].size);
+	ASSERT_TRUE(m != NULL);
+	/* Released with the mapping still there: the VMM's close of the
+	 * device fd does not wait for munmap. */
+	ASSERT_OK(d.t->vfio_device->release(d.t, d.v));
+	d.open = false;
+	errno = 0;
+	EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v, o, r->fast[0].size),
+		      NULL);
+	EXPECT_EQ(errno, EBADF);
+	vd_open(check, &d, true);
+	m = d.t->vfio_device->mmap(d.t, d.v, o, r->fast[0].size);
+	EXPECT_TRUE(m != NULL);
+	if (m)
+		EXPECT_OK(d.t->vfio_device->munmap(d.t, d.v, m,
+						   r->fast[0].size));
 	vd_down(check, &d);
 }
 

@@ -48,6 +48,8 @@
 	  "release of a VDEV that is not open succeeds")		\
 	X(CLOSED_ACCESS, "closed-access",				\
 	  "region accesses work on a VDEV that is not open")		\
+	X(CLOSED_MMAP, "closed-mmap",					\
+	  "mmap of the fast path works on a VDEV that is not open")	\
 	X(REMOVE_LEAKS_ADI, "remove-leaks-adi",				\
 	  "remove does not give the VDEV's ADIs back to the pool")	\
 	X(NO_PASID_PROGRAMMED, "no-pasid-programmed",			\
