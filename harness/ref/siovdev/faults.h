@@ -114,7 +114,9 @@
 	X(PRI_RESET_KEEPS_WAIT, "pri-reset-keeps-wait", IOMMUFD,		\
 	  "an ADI reset leaves the page wait: the queue stays stopped")	\
 	X(PRI_IGNORES_ENABLE, "pri-ignores-enable", IOMMUFD,		\
-	  "page requests are sent while PRI is disabled or absent")
+	  "page requests are sent while PRI is disabled or absent")	\
+	X(PRI_STOPPED_EARLY, "pri-stopped-early", IOMMUFD,		\
+	  "PRI reads Stopped once Enable is clear, requests outstanding or not")
 
 enum siovdev_fault {
 	SIOVDEV_FAULT_NONE = 0,
