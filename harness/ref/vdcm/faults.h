@@ -161,6 +161,8 @@
 	X(INFO_ARGSZ_UNCHECKED, "info-argsz-unchecked",			\
 	  "IOMMU_GET_INFO fills iova_pgsizes past a too-small argsz")	\
 	/* Queue PASID registers (qpasid.c) */				\
+	X(QPASID_BEYOND_CURQ, "qpasid-beyond-curq",			\
+	  "a queue beyond CURQ takes a guest PASID onto a shared ADI")	\
 	X(QPASID_UNTRANSLATED, "qpasid-untranslated",			\
 	  "the guest PASID is programmed into the ADI as is")		\
 	X(QPASID_WHILE_ENABLED, "qpasid-while-enabled",			\
