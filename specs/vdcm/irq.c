@@ -460,7 +460,7 @@ SIOVH_CLAUSE(irq_vector_range,
 
 SIOVH_CLAUSE(irq_bad_fd_arms_none,
 	.id = "VDCM.IRQ.14", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "SET_IRQS ACTION_TRIGGER DATA_EVENTFD whose list holds a bad descriptor (below -1, or beyond the open-file limit) after a good one fails and changes no vector: the vector before it keeps its old eventfd",
+	.title = "SET_IRQS ACTION_TRIGGER DATA_EVENTFD whose list holds a bad descriptor (below -1, or beyond the open-file limit) after a good one or a -1 fails and changes no vector: the vector before it keeps its old eventfd, armed",
 	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS (DATA_EVENTFD: -1 de-assigns, any other value is an eventfd)"),
 	.needs = NEEDS_VDEV)
 {
@@ -471,6 +471,12 @@ SIOVH_CLAUSE(irq_bad_fd_arms_none,
 
 	if (arm_all(check, &p->types[0], &d, fds) < 2)
 		SKIP("type %s has fewer than 2 MSI-X vectors", p->types[0].name);
+	/* a de-assign (-1) is an entry like any other: not done either */
+	fresh[0] = -1;
+	fresh[1] = -5;
+	EXPECT_LT(irq_trigger(&d, MSIX, 0, 2, fresh), 0);
+	irq_fire(&d, MSIX, 0);
+	EXPECT_EQ(efd_take(fds[0]), 1);
 	fresh[0] = must_eventfd(check);
 	/* a descriptor number that cannot be open: the process's limit */
 	ASSERT_OK(getrlimit(RLIMIT_NOFILE, &lim));

@@ -264,8 +264,7 @@ static int irq_set_eventfds(struct vdcm_vdev *vdev,
 
 err_close:
 	while (i--) {
-		if (dups[i] >= 0 &&
-		    vdcm_fault(vdev->vdcm, VDCM_FAULT_SET_IRQS_PARTIAL)) {
+		if (vdcm_fault(vdev->vdcm, VDCM_FAULT_SET_IRQS_PARTIAL)) {
 			vec_disarm(&vdev->vec[s->start + i]);	/* the bug */
 			vdev->vec[s->start + i].fd = dups[i];
 		} else if (dups[i] >= 0) {
