@@ -78,6 +78,8 @@
 	  "the virtual ATS cap is hidden though the parent's is on")	\
 	X(MSIX_TABLE_SIZE, "msix-table-size",				\
 	  "the MSI-X table size field is one vector short")		\
+	X(FLR_ANY_WRITE, "flr-any-write",				\
+	  "any write of device control's upper byte starts a virtual FLR")\
 	X(CFG_BEYOND_REGION, "cfg-beyond-region",			\
 	  "config reads past the config region return 0")		\
 	X(PASID_CAP_ALWAYS, "pasid-cap-always",				\
