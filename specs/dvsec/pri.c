@@ -5,7 +5,8 @@
  * Outstanding Page Request Allocation bounds how many page requests the
  * function may have outstanding at once (SIOV.DVSEC.24), and the Stopped
  * bit tells software, once it has cleared Enable, when the last
- * outstanding request has completed (SIOV.DVSEC.25). The page requests
+ * outstanding request has completed (SIOV.DVSEC.25); a group index is
+ * never that of a group still outstanding (SIOV.DVSEC.26). The page requests
  * come from ADIs whose block-on-fault descriptors touch absent pages of a
  * vSVA VDEV (specs/iommufd/prq.h); the fault queue shows what was sent.
  *
@@ -115,4 +116,39 @@ SIOVH_CLAUSE(pri_stopped,
 		  (ssize_t)PR_SZ);
 	EXPECT_EQ(pcfg_rd(check, pri + PRI_STATUS, 2) & PRI_STOPPED,
 		  PRI_STOPPED);
+}
+
+SIOVH_CLAUSE(pri_prg_unique,
+	.id = "SIOV.DVSEC.26", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "while one queue's page request group is outstanding, the parent never gives another request that group's index: 513 requests of a second queue, each answered, all carry other indices; the first group is then answered and its queue completes",
+	.source = "PCIe Base 10.4.1 (Page Request Message: the Page Request Group Index names an outstanding group, matched by the response); " SRC_PRQ,
+	.needs = NEEDS_PRQ)
+{
+	struct iommu_hwpt_pgfault pf, first;
+	unsigned int i, same = 0;
+	struct fq q;
+	struct vs s;
+
+	pq_up(check, &s, &q, 2, 1);
+	pq_copy(check, &s, 0, PQ_FAULT + 0, 0x2600);
+	fq_read1(check, &q, &first);
+
+	/* More requests than there are 9-bit indices: a device that hands
+	 * them out round robin comes back to the outstanding one. */
+	for (i = 0; i < 513; i++) {
+		pq_copy(check, &s, 1, PQ_FAULT + 1, 0x2700 + i);
+		fq_read1(check, &q, &pf);
+		if (pf.grpid == first.grpid && same++ < 3)
+			FAIL("request %u of queue 1 has the outstanding group "
+			     "index %u of queue 0", i, first.grpid);
+		ASSERT_EQ(fq_write(check, &q, pf.cookie,
+				   IOMMUFD_PAGE_RESP_INVALID), (ssize_t)PR_SZ);
+		ASSERT_EQ(pq_cr(&s, 1)->status, SIOVDEV_CS_PAGE_FAULT);
+	}
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_NONE);
+	pq_map(&s, PQ_FAULT + 0);
+	EXPECT_EQ(fq_write(check, &q, first.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		  (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(vs_page(&s, PQ_DST + 0)[0], PQ_BYTE(0));
 }

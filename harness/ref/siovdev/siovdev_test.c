@@ -550,6 +550,40 @@ out:
 	return ok;
 }
 
+/* A PRG index is never that of an outstanding group: ADI 3 sends more
+ * requests than there are indices while ADI 2's group is outstanding. */
+static bool s_pri_prg(int fault)
+{
+	struct host h;
+	struct siovdev *d = setup(&h, fault);
+	struct siovdev_desc desc = copy_desc(MEM_BASE + 0x6000, MEM_BASE,
+					     0x40, SIOVDEV_DF_COMPLETION |
+					     SIOVDEV_DF_BLOCK_ON_FAULT);
+	uint16_t held;
+	uint32_t i;
+	bool ok = false;
+
+	CHECK(d);
+	pri_on(d);
+	h.deny_lo = MEM_BASE + 0x6000;
+	h.deny_hi = MEM_BASE + 0x7000;
+	CHECK(siovdev_submit(d, 2, &desc) == 0 && h.npr == 1);
+	held = h.pr[0].prg;
+	for (i = 0; i <= 512; i++) {
+		h.npr = 0;
+		CHECK(siovdev_submit(d, 3, &desc) == 0 && h.npr == 1);
+		CHECK(h.pr[0].prg != held);
+		siovdev_page_response(d, PASID_OF(3), h.pr[0].prg,
+				      SIOVDEV_PR_INVALID);
+		CHECK(rr(d, ADI(3, QUEUED)) == 0);
+	}
+	CHECK(rr(d, ADI(2, QUEUED)) == 1);
+	ok = true;
+out:
+	siovdev_destroy(d);
+	return ok;
+}
+
 /* The log keeps the newest SIOVDEV_EVENT_DEPTH events. */
 static void test_event_ring(void)
 {
@@ -588,6 +622,7 @@ int main(void)
 		{ "PASID and bus-master gates", s_pasid },
 		{ "PRI: page wait and responses", s_pri },
 		{ "PRI: retries, drain, refusal", s_pri_retry },
+		{ "PRI: group indices stay unique", s_pri_prg },
 	};
 
 	return run_all(fixed, sizeof(fixed) / sizeof(fixed[0]), scen,
