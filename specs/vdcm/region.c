@@ -206,8 +206,8 @@ SIOVH_CLAUSE(region_sparse,
 
 SIOVH_CLAUSE(region_mmap,
 	.id = "VDCM.REGION.6", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "mmap succeeds on each fast-path area and fails on the slow path and across an area's end",
-	.source = SRC_DESIGN " (Fast path mapped, slow path trapped)",
+	.title = "mmap succeeds on each fast-path area and fails on the slow path, across an area's end, at an offset that is not page aligned and with length 0",
+	.source = SRC_DESIGN " (Fast path mapped, slow path trapped); derived: mmap(2) fails with EINVAL for a length of 0 or an offset that is not a multiple of the page size",
 	.needs = NEEDS_VDEV)
 {
 	const struct siovh_profile *p = must_profile(check);
@@ -232,6 +232,10 @@ SIOVH_CLAUSE(region_mmap,
 							   r->fast[a].size));
 			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v, o,
 					r->fast[a].size + PAGE_4K), NULL);
+			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v, o + 64,
+					PAGE_4K), NULL);
+			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v, o, 0),
+				      NULL);
 		}
 		if (!r->nr_fast)
 			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v,

@@ -399,6 +399,8 @@ void *vdcm_bar_mmap(struct vdcm_vdev *vdev, uint64_t offset, size_t len)
 		off = in_page = 0;	/* the bug: BAR0 maps like a portal */
 	else if (offset < base)
 		off = UINT64_MAX;
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_MMAP_UNALIGNED))
+		in_page = 0;		/* the bug: rounded down to the page */
 	if (off >= bar2_size(vdev) || !len || in_page ||
 	    len > VDEV_PAGE_SIZE || vdev->nr_mmaps == VDCM_MAX_MMAPS) {
 		errno = EINVAL;

@@ -100,6 +100,8 @@
 	  "region info puts BAR2 inside BAR0's range of the device fd")	\
 	X(MMAP_SLOW_PATH, "mmap-slow-path",				\
 	  "mmap of the slow path (BAR0) succeeds")			\
+	X(MMAP_UNALIGNED, "mmap-unaligned",				\
+	  "mmap at an offset inside a page maps that page")		\
 	X(REGION_SIZE, "region-size",					\
 	  "region info reports BAR2 one page larger than it is")	\
 	X(SPARSE_MISALIGNED, "sparse-misaligned",			\
