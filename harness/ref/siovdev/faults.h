@@ -92,6 +92,8 @@
 	/* The engine */						\
 	X(COMPLETION_BEFORE_DATA, "completion-before-data", VDEV,	\
 	  "the completion record is written before the data")		\
+	X(RECORD_UNREQUESTED, "record-unrequested", VDEV,		\
+	  "a completion record is written without the COMPLETION flag")	\
 	X(DMA_PASID_ZERO, "dma-pasid-zero", VDEV,			\
 	  "DMA carries PASID 0 instead of the ADI's PASID")		\
 	X(FILL_OVERRUN, "fill-overrun", VDEV,				\

@@ -153,6 +153,14 @@ static bool s_fill(int fault)
 	CHECK(siovdev_submit(d, 1, &desc) == 0);
 	CHECK(h.nlog == 0 && rr(d, ADI(1, ERROR)) == ERR(INVALID));
 	CHECK(rr(d, ADI(1, DROPPED)) == 1 && rr(d, ADI(1, COMPLETED)) == 3);
+	/* Without COMPLETION: the data, and no record. */
+	h.nlog = 0;
+	memset(&h.mem[0xfd00], 0xee, 32);
+	desc = (struct siovdev_desc){ .opcode = SIOVDEV_OP_MEMFILL,
+		.size = 8, .completion = MEM_BASE + 0xfd00,
+		.src = 0x4242424242424242ull, .dst = MEM_BASE + 0x9000 };
+	CHECK(siovdev_submit(d, 1, &desc) == 0);
+	CHECK(h.nlog == 1 && h.mem[0x9000] == 0x42 && h.mem[0xfd00] == 0xee);
 	ok = true;
 out:
 	siovdev_destroy(d);
