@@ -54,7 +54,7 @@ static void pri_allocate(struct siovh_check *check, uint32_t pri,
 }
 
 SIOVH_CLAUSE(pri_allocation,
-	.id = "SIOV.DVSEC.24", .level = SIOVH_MUST, .facet = "pci",
+	.id = "SIOV.DVSEC.24", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "with the parent's PRI Outstanding Page Request Allocation set to 1, two queues faulting on absent pages send one page request between them; once it is answered its queue completes",
 	.source = SRC_PRI_ALLOC "; " SRC_PRQ,
 	.needs = NEEDS_PRQ | NEEDS_PCI)
@@ -91,7 +91,7 @@ SIOVH_CLAUSE(pri_allocation,
 }
 
 SIOVH_CLAUSE(pri_stopped,
-	.id = "SIOV.DVSEC.25", .level = SIOVH_MUST, .facet = "pci",
+	.id = "SIOV.DVSEC.25", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "clearing the parent's PRI Enable with a page request outstanding leaves Stopped clear until that request's response arrives; then Stopped is set",
 	.source = SRC_PRI_STOPPED "; " SRC_PRQ,
 	.needs = NEEDS_PRQ | NEEDS_PCI)
