@@ -332,11 +332,19 @@ SIOVH_CLAUSE(irq_set_header,
 	const struct siovh_profile *p = must_profile(check);
 	struct siovh_target *t = siovh_check_target(check);
 	struct vfio_irq_info info;
+	struct vfio_irq_set hdr;
 	int fds[MAXV];
 	uint32_t n;
 	struct vd d;
 
 	n = arm_all(check, &p->types[0], &d, fds);
+	/* shorter than the header itself (a loopback of vector 0 if taken) */
+	hdr = (struct vfio_irq_set) {
+		.argsz = sizeof(hdr) - 4, .flags = NONE_TRIGGER,
+		.index = MSIX, .start = 0, .count = 1,
+	};
+	EXPECT_ERRNO(t->vfio_device->ioctl(t, d.v, VFIO_DEVICE_SET_IRQS,
+					   &hdr), -EINVAL);
 	EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER | 1u << 31, MSIX, 0, 1,
 				  NULL, 0, 0), -EINVAL);
 	EXPECT_ERRNO(set_irqs_raw(&d, VFIO_IRQ_SET_DATA_NONE |
