@@ -118,7 +118,7 @@
 	X(PRI_IGNORES_ENABLE, "pri-ignores-enable", IOMMUFD,		\
 	  "page requests are sent while PRI is disabled or absent")	\
 	X(PRI_STOPPED_EARLY, "pri-stopped-early", IOMMUFD,		\
-	  "PRI reads Stopped once Enable is clear, requests outstanding or not") \
+	  "Stopped is set once Enable is clear, requests outstanding or not")\
 	X(PRI_PRG_REUSE, "pri-prg-reuse", IOMMUFD,			\
 	  "PRG indices go round robin over outstanding groups too")
 

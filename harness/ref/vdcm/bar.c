@@ -361,8 +361,9 @@ static ssize_t bar2_access(struct vdcm_vdev *vdev, void *buf, size_t len,
 	}
 	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_PORTAL_SHORT_WRITE) &&
 	    len < DESC_SIZE && !(off % DESC_SIZE)) {
-		memset(pad, 0, sizeof(pad));	/* the bug: half a descriptor */
-		memcpy(pad, buf, len);		/* is taken for a whole one */
+		/* the bug: half a descriptor is taken for a whole one */
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, buf, len);
 		buf = pad;
 		len = DESC_SIZE;
 	}
@@ -400,7 +401,7 @@ void *vdcm_bar_mmap(struct vdcm_vdev *vdev, uint64_t offset, size_t len)
 	else if (offset < base)
 		off = UINT64_MAX;
 	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_MMAP_UNALIGNED))
-		in_page = 0;		/* the bug: rounded down to the page */
+		in_page = 0;	/* the bug: rounded down to the page */
 	if (off >= bar2_size(vdev) || !len || in_page ||
 	    len > VDEV_PAGE_SIZE || vdev->nr_mmaps == VDCM_MAX_MMAPS) {
 		errno = EINVAL;

@@ -312,9 +312,10 @@ ssize_t vdcm_cfg_write(struct vdcm_vdev *vdev, const void *buf, size_t len,
 
 	if (!cfg_access_ok(len, off))
 		return -EINVAL;
+	/* A virtual FLR (the fault's bug: any write of its byte is one). */
 	if (cfg_flr_requested(src, len, off) ||
 	    (vdcm_fault(vdev->vdcm, VDCM_FAULT_FLR_ANY_WRITE) &&
-	     cfg_flr_byte(len, off))) {	/* the bug: bit 15 not looked at */
+	     cfg_flr_byte(len, off))) {
 		ret = vdcm_vdev_reset(vdev);
 		return ret ? ret : (ssize_t)len;
 	}

@@ -219,7 +219,8 @@
 	X(PIN_ENOMEM_RUNS, "pin-enomem-runs",				\
 	  "a portal descriptor whose pinning failed for memory still goes to the ADI") \
 	X(SET_IRQS_PARTIAL, "set-irqs-partial",				\
-	  "SET_IRQS DATA_EVENTFD applies the entries before a bad descriptor in its list (arms, or de-assigns for -1)") \
+	  "SET_IRQS DATA_EVENTFD applies the entries before a bad "	\
+	  "descriptor in its list (arms, or de-assigns for -1)")	\
 	X(RESUME_LENGTH_LOOSE, "resume-length-loose",			\
 	  "RESUMING -> STOP loads a stream with bytes past the state, or cut in its held descriptors") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
