@@ -337,7 +337,7 @@ SIOVH_CLAUSE(cfg_msix_size,
 
 SIOVH_CLAUSE(cfg_flr,
 	.id = "VDCM.CFG.10", .level = SIOVH_SHOULD, .facet = "vdev",
-	.title = "a virtual FLR (PCIe device control bit 15) resets the VDEV like VFIO_DEVICE_RESET: the command register returns to 0",
+	.title = "a virtual FLR (PCIe device control bit 15) resets the VDEV like VFIO_DEVICE_RESET: the command register returns to 0; a device control write with bit 15 clear resets nothing",
 	.source = SRC_LIFE("Reset"),
 	.needs = NEEDS_VDEV)
 {
@@ -350,6 +350,11 @@ SIOVH_CLAUSE(cfg_flr,
 	if (!pcie || !(cfg_rd(check, &d, pcie + 4, 4) & (1u << 28)))
 		SKIP("the VDEV does not advertise FLR");
 	ASSERT_EQ(cfg_rd(check, &d, CFG_COMMAND, 2) & CMD_MEMORY, CMD_MEMORY);
+	/* writing back what it holds (bit 15 reads 0): no reset */
+	cfg_wr(check, &d, pcie + PCIE_DEVCTL,
+	       cfg_rd(check, &d, pcie + PCIE_DEVCTL, 2), 2);
+	EXPECT_EQ(cfg_rd(check, &d, CFG_COMMAND, 2) & (CMD_MEMORY | CMD_MASTER),
+		  CMD_MEMORY | CMD_MASTER);
 	cfg_wr(check, &d, pcie + PCIE_DEVCTL,
 	       cfg_rd(check, &d, pcie + PCIE_DEVCTL, 2) | 0x8000, 2);
 	EXPECT_EQ(cfg_rd(check, &d, CFG_COMMAND, 2) & (CMD_MEMORY | CMD_MASTER),

@@ -521,14 +521,14 @@ SIOVH_CLAUSE(dma_invalid_desc,
 {
 	const struct siovh_profile *p = must_profile(check);
 	const uint64_t src = IOVA_A, dst = IOVA_A + 0x400, cr = IOVA_A + 0xf00;
-	struct siovdev_desc x[5];
+	struct siovdev_desc x[7];
 	struct dma_buf b;
 	struct vd d;
 	int i;
 
 	dma_vdev(check, &p->types[0], &d, 1, &b, IOVA_A, 1);
 	memset(b.va, 0x3c, 64);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 7; i++)
 		desc_copy(&x[i], src, dst, 64, cr, SIOVDEV_DF_COMPLETION,
 			  0x7a60 + i);
 	x[0].opcode = 0x7f;
@@ -536,7 +536,10 @@ SIOVH_CLAUSE(dma_invalid_desc,
 	x[2].rsvd0 = 1;
 	x[3].rsvd1[2] = 1;
 	x[4].size = SIOVDEV_MAX_XFER + 1;
-	for (i = 0; i < 5; i++) {
+	/* every reserved quadword counts, not only the last */
+	x[5].rsvd1[0] = 1;
+	x[6].rsvd1[1] = 1ull << 63;
+	for (i = 0; i < 7; i++) {
 		memset(b.va + 0x400, 0, 64);
 		memset(cr_at(&b, cr), 0, SIOVDEV_CR_SIZE);
 		ASSERT_OK(desc_submit(&d, 0, &x[i]));
@@ -555,6 +558,39 @@ SIOVH_CLAUSE(dma_invalid_desc,
 	EXPECT_EQ(run_copy(check, &d, 0, &b, src, dst, 64, cr, 0),
 		  SIOVDEV_CS_SUCCESS);
 	EXPECT_EQ(b.va[0x400], 0x3c);
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(dma_record_on_request,
+	.id = "VDCM.DMA.21", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a copy without the COMPLETION flag moves its data and writes no completion record; a NOP with it writes a SUCCESS record with its tag and moves no data",
+	.source = "harness/ref/siovdev/siovdev.h \"Descriptors\" (flags bit 0 COMPLETION: write a completion record; opcode NOP); " SRC_DESIGN " (Fast path: e.g. work submission interface)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const uint64_t src = IOVA_A, dst = IOVA_A + 0x400, cr = IOVA_A + 0xf00;
+	struct siovdev_desc x;
+	struct dma_buf b;
+	struct vd d;
+
+	dma_vdev(check, &p->types[0], &d, 1, &b, IOVA_A, 1);
+	memset(b.va, 0x71, 64);
+	memset(b.va + 0x400, 0, 64);
+	memset(cr_at(&b, cr), 0xee, SIOVDEV_CR_SIZE);
+	desc_copy(&x, src, dst, 64, cr, 0, 0x7c01);
+	ASSERT_OK(desc_submit(&d, 0, &x));
+	EXPECT_TRUE(all_bytes(b.va + 0x400, 64, 0x71));
+	EXPECT_TRUE(all_bytes((const uint8_t *)cr_at(&b, cr), SIOVDEV_CR_SIZE,
+			      0xee));
+
+	memset(b.va + 0x400, 0, 64);
+	memset(cr_at(&b, cr), 0, SIOVDEV_CR_SIZE);
+	desc_copy(&x, src, dst, 64, cr, SIOVDEV_DF_COMPLETION, 0x7c02);
+	x.opcode = SIOVDEV_OP_NOP;
+	ASSERT_OK(desc_submit(&d, 0, &x));
+	EXPECT_EQ(cr_at(&b, cr)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(cr_at(&b, cr)->tag, 0x7c02);
+	EXPECT_TRUE(all_bytes(b.va + 0x400, 64, 0));
 	vd_down(check, &d);
 }
 

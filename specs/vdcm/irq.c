@@ -332,11 +332,19 @@ SIOVH_CLAUSE(irq_set_header,
 	const struct siovh_profile *p = must_profile(check);
 	struct siovh_target *t = siovh_check_target(check);
 	struct vfio_irq_info info;
+	struct vfio_irq_set hdr;
 	int fds[MAXV];
 	uint32_t n;
 	struct vd d;
 
 	n = arm_all(check, &p->types[0], &d, fds);
+	/* shorter than the header itself (a loopback of vector 0 if taken) */
+	hdr = (struct vfio_irq_set) {
+		.argsz = sizeof(hdr) - 4, .flags = NONE_TRIGGER,
+		.index = MSIX, .start = 0, .count = 1,
+	};
+	EXPECT_ERRNO(t->vfio_device->ioctl(t, d.v, VFIO_DEVICE_SET_IRQS,
+					   &hdr), -EINVAL);
 	EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER | 1u << 31, MSIX, 0, 1,
 				  NULL, 0, 0), -EINVAL);
 	EXPECT_ERRNO(set_irqs_raw(&d, VFIO_IRQ_SET_DATA_NONE |
@@ -460,7 +468,7 @@ SIOVH_CLAUSE(irq_vector_range,
 
 SIOVH_CLAUSE(irq_bad_fd_arms_none,
 	.id = "VDCM.IRQ.14", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "SET_IRQS ACTION_TRIGGER DATA_EVENTFD whose list holds a bad descriptor (below -1, or beyond the open-file limit) after a good one fails and changes no vector: the vector before it keeps its old eventfd",
+	.title = "SET_IRQS ACTION_TRIGGER DATA_EVENTFD whose list holds a bad descriptor (below -1, or beyond the open-file limit) after a good one or a -1 fails and changes no vector: the vector before it keeps its old eventfd, armed",
 	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS (DATA_EVENTFD: -1 de-assigns, any other value is an eventfd)"),
 	.needs = NEEDS_VDEV)
 {
@@ -471,6 +479,12 @@ SIOVH_CLAUSE(irq_bad_fd_arms_none,
 
 	if (arm_all(check, &p->types[0], &d, fds) < 2)
 		SKIP("type %s has fewer than 2 MSI-X vectors", p->types[0].name);
+	/* a de-assign (-1) is an entry like any other: not done either */
+	fresh[0] = -1;
+	fresh[1] = -5;
+	EXPECT_LT(irq_trigger(&d, MSIX, 0, 2, fresh), 0);
+	irq_fire(&d, MSIX, 0);
+	EXPECT_EQ(efd_take(fds[0]), 1);
 	fresh[0] = must_eventfd(check);
 	/* a descriptor number that cannot be open: the process's limit */
 	ASSERT_OK(getrlimit(RLIMIT_NOFILE, &lim));

@@ -5,7 +5,9 @@
  * portal is a write-only submission register; software that reads one
  * through the device fd (a VMM that does not mmap the fast path, a debug
  * dump) must not submit anything by doing so, and the read obeys the
- * command register's MEMORY bit like every BAR access.
+ * command register's MEMORY bit like every BAR access. A write submits
+ * exactly one whole descriptor (64 bytes at a 64-byte boundary, as
+ * MOVDIR64B does): anything else is refused, never padded or split.
  */
 #include <string.h>
 
@@ -84,5 +86,52 @@ SIOVH_CLAUSE(portal_read,
 	EXPECT_ERRNO(vd_read(&d, ty->portal_region, ty->portal_offset, &v4, 4),
 		     -EIO);
 	cfg_wr(check, &d, CFG_COMMAND, CMD_MEMORY | CMD_MASTER, 2);
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(portal_write_shape,
+	.id = "VDCM.BAR.8", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a portal write through the device fd that is not one whole 64-byte descriptor at a 64-byte boundary (half a descriptor, two at once, or one 8 bytes off) fails with -EINVAL and runs nothing; the queue works afterwards",
+	.source = SRC_DESIGN " (Fast path: e.g. work submission interface); harness/ref/siovdev/siovdev.h \"BAR2: ADI portals\" (a 64-byte, 64-byte-aligned write submits one descriptor, like MOVDIR64B; other accesses are -EINVAL)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	const uint64_t src = PIOVA, dst = PIOVA + 0x400, cr = PIOVA + 0xf00;
+	const struct siovh_profile_reg *done;
+	struct siovdev_desc x[2];
+	uint64_t off, done0;
+	struct dma_buf b;
+	struct vd d;
+
+	must_portal(check, ty);
+	done = must_reg(check, ty, "q0_done");
+	vd_up(check, ty, &d, 1);
+	q_enable(check, &d, 0);
+	dma_map(check, &d, &b, PIOVA, PAGE_4K);
+	memset(b.va, 0x6d, 64);
+	memset(b.va + 0x400, 0, 64);
+	memset(cr_at(&b, cr), 0, SIOVDEV_CR_SIZE);
+	desc_copy(&x[0], src, dst, 64, cr, SIOVDEV_DF_COMPLETION, 0x7b01);
+	desc_copy(&x[1], src, dst, 64, cr, SIOVDEV_DF_COMPLETION, 0x7b02);
+	off = ty->portal_offset;
+	done0 = reg_rd(check, &d, done);
+
+	/* The first 32 bytes name opcode, size, completion, source and
+	 * destination: a device that took them would copy. */
+	EXPECT_ERRNO(vd_write(&d, ty->portal_region, off, &x[0],
+			      SIOVDEV_DESC_SIZE / 2), -EINVAL);
+	EXPECT_ERRNO(vd_write(&d, ty->portal_region, off, x,
+			      2 * SIOVDEV_DESC_SIZE), -EINVAL);
+	EXPECT_ERRNO(vd_write(&d, ty->portal_region, off + 8, &x[0],
+			      SIOVDEV_DESC_SIZE), -EINVAL);
+	EXPECT_EQ(b.va[0x400], 0);
+	EXPECT_EQ(cr_at(&b, cr)->status, 0);
+	EXPECT_EQ(reg_rd(check, &d, done), done0);
+
+	EXPECT_EQ(run_copy(check, &d, 0, &b, src, dst, 64, cr, 0),
+		  SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(b.va[0x400], 0x6d);
+	EXPECT_EQ(reg_rd(check, &d, done), done0 + 1);
 	vd_down(check, &d);
 }

@@ -5,6 +5,7 @@
  * BARs: fast path mapped (sparse mmap areas, 4 KiB aligned), slow path
  * trapped and emulated, within bounds, gated by the command register.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,8 +206,8 @@ SIOVH_CLAUSE(region_sparse,
 
 SIOVH_CLAUSE(region_mmap,
 	.id = "VDCM.REGION.6", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "mmap succeeds on each fast-path area and fails on the slow path and across an area's end",
-	.source = SRC_DESIGN " (Fast path mapped, slow path trapped)",
+	.title = "mmap succeeds on each fast-path area and fails on the slow path, across an area's end, at an offset that is not page aligned and with length 0",
+	.source = SRC_DESIGN " (Fast path mapped, slow path trapped); derived: mmap(2) fails with EINVAL for a length of 0 or an offset that is not a multiple of the page size",
 	.needs = NEEDS_VDEV)
 {
 	const struct siovh_profile *p = must_profile(check);
@@ -231,11 +232,55 @@ SIOVH_CLAUSE(region_mmap,
 							   r->fast[a].size));
 			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v, o,
 					r->fast[a].size + PAGE_4K), NULL);
+			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v, o + 64,
+					PAGE_4K), NULL);
+			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v, o, 0),
+				      NULL);
 		}
 		if (!r->nr_fast)
 			EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v,
 					d.off[r->index], PAGE_4K), NULL);
 	}
+	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(region_mmap_closed,
+	.id = "VDCM.REGION.8", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "mmap of a fast-path area on a VDEV that is not open fails with EBADF, also after a release that left a mapping in place; once open again the area maps",
+	.source = "derived: before open (and after release) there is no device fd to mmap; " SRC_DESIGN " (Fast path mapped)",
+	.needs = NEEDS_VDEV)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_region *r = NULL;
+	uint32_t i, k;
+	uint64_t o;
+	void *m;
+	struct vd d;
+
+	for (i = 0; i < p->nr_types && !r; i++)
+		for (k = 0; k < p->types[i].nr_regions && !r; k++)
+			if (p->types[i].regions[k].nr_fast)
+				r = &p->types[i].regions[k];
+	if (!r)
+		SKIP("no type of the profile has a fast-path area");
+	vd_up(check, &p->types[i - 1], &d, 1);
+	o = d.off[r->index] + r->fast[0].offset;
+	m = d.t->vfio_device->mmap(d.t, d.v, o, r->fast[0].size);
+	ASSERT_TRUE(m != NULL);
+	/* Released with the mapping still there: the VMM's close of the
+	 * device fd does not wait for munmap. */
+	ASSERT_OK(d.t->vfio_device->release(d.t, d.v));
+	d.open = false;
+	errno = 0;
+	EXPECT_PTR_EQ(d.t->vfio_device->mmap(d.t, d.v, o, r->fast[0].size),
+		      NULL);
+	EXPECT_EQ(errno, EBADF);
+	vd_open(check, &d, true);
+	m = d.t->vfio_device->mmap(d.t, d.v, o, r->fast[0].size);
+	EXPECT_TRUE(m != NULL);
+	if (m)
+		EXPECT_OK(d.t->vfio_device->munmap(d.t, d.v, m,
+						   r->fast[0].size));
 	vd_down(check, &d);
 }
 

@@ -307,7 +307,9 @@ void cfg_pri_update_stopped(struct siovdev *d)
 	if (!d->cs.pri)
 		return;
 	sts = (uint16_t)cfg_get(d, at, 2) & ~PRI_STS_STOPPED;
-	if (!cfg_pri_enabled(d) && !d->pr_outstanding)
+	if (!cfg_pri_enabled(d) &&
+	    (!d->pr_outstanding ||
+	     siovdev_fault(d, SIOVDEV_FAULT_PRI_STOPPED_EARLY)))
 		sts |= PRI_STS_STOPPED;
 	put(&d->cs, at, 2, sts);
 }

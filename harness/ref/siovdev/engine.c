@@ -188,7 +188,7 @@ static void finish(struct job *j, const struct siovdev_desc *desc,
 	else if (j->cr.status == SIOVDEV_CS_INVALID)
 		adi_error(d, n, SIOVDEV_ERR_DESC_INVALID);
 
-	if (want_cr)
+	if (want_cr || siovdev_fault(d, SIOVDEV_FAULT_RECORD_UNREQUESTED))
 		write_completion(j, desc);
 	if ((desc->flags & SIOVDEV_DF_INTERRUPT) ||
 	    siovdev_fault(d, SIOVDEV_FAULT_IRQ_UNREQUESTED)) {

@@ -92,6 +92,8 @@
 	/* The engine */						\
 	X(COMPLETION_BEFORE_DATA, "completion-before-data", VDEV,	\
 	  "the completion record is written before the data")		\
+	X(RECORD_UNREQUESTED, "record-unrequested", VDEV,		\
+	  "a completion record is written without the COMPLETION flag")	\
 	X(DMA_PASID_ZERO, "dma-pasid-zero", VDEV,			\
 	  "DMA carries PASID 0 instead of the ADI's PASID")		\
 	X(FILL_OVERRUN, "fill-overrun", VDEV,				\
@@ -114,7 +116,11 @@
 	X(PRI_RESET_KEEPS_WAIT, "pri-reset-keeps-wait", IOMMUFD,		\
 	  "an ADI reset leaves the page wait: the queue stays stopped")	\
 	X(PRI_IGNORES_ENABLE, "pri-ignores-enable", IOMMUFD,		\
-	  "page requests are sent while PRI is disabled or absent")
+	  "page requests are sent while PRI is disabled or absent")	\
+	X(PRI_STOPPED_EARLY, "pri-stopped-early", IOMMUFD,		\
+	  "Stopped is set once Enable is clear, requests outstanding or not")\
+	X(PRI_PRG_REUSE, "pri-prg-reuse", IOMMUFD,			\
+	  "PRG indices go round robin over outstanding groups too")
 
 enum siovdev_fault {
 	SIOVDEV_FAULT_NONE = 0,

@@ -25,7 +25,8 @@ static uint16_t prg_alloc(struct siovdev *d)
 {
 	uint16_t prg = d->pr_next;
 
-	while (!prg_free(d, prg))
+	while (!prg_free(d, prg) &&
+	       !siovdev_fault(d, SIOVDEV_FAULT_PRI_PRG_REUSE))
 		prg = (uint16_t)((prg + 1) % PRI_PRG_INDICES);
 	d->pr_next = (uint16_t)((prg + 1) % PRI_PRG_INDICES);
 	return prg;

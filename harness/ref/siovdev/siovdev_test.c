@@ -153,6 +153,14 @@ static bool s_fill(int fault)
 	CHECK(siovdev_submit(d, 1, &desc) == 0);
 	CHECK(h.nlog == 0 && rr(d, ADI(1, ERROR)) == ERR(INVALID));
 	CHECK(rr(d, ADI(1, DROPPED)) == 1 && rr(d, ADI(1, COMPLETED)) == 3);
+	/* Without COMPLETION: the data, and no record. */
+	h.nlog = 0;
+	memset(&h.mem[0xfd00], 0xee, 32);
+	desc = (struct siovdev_desc){ .opcode = SIOVDEV_OP_MEMFILL,
+		.size = 8, .completion = MEM_BASE + 0xfd00,
+		.src = 0x4242424242424242ull, .dst = MEM_BASE + 0x9000 };
+	CHECK(siovdev_submit(d, 1, &desc) == 0);
+	CHECK(h.nlog == 1 && h.mem[0x9000] == 0x42 && h.mem[0xfd00] == 0xee);
 	ok = true;
 out:
 	siovdev_destroy(d);
@@ -550,6 +558,40 @@ out:
 	return ok;
 }
 
+/* A PRG index is never that of an outstanding group: ADI 3 sends more
+ * requests than there are indices while ADI 2's group is outstanding. */
+static bool s_pri_prg(int fault)
+{
+	struct host h;
+	struct siovdev *d = setup(&h, fault);
+	struct siovdev_desc desc = copy_desc(MEM_BASE + 0x6000, MEM_BASE,
+					     0x40, SIOVDEV_DF_COMPLETION |
+					     SIOVDEV_DF_BLOCK_ON_FAULT);
+	uint16_t held;
+	uint32_t i;
+	bool ok = false;
+
+	CHECK(d);
+	pri_on(d);
+	h.deny_lo = MEM_BASE + 0x6000;
+	h.deny_hi = MEM_BASE + 0x7000;
+	CHECK(siovdev_submit(d, 2, &desc) == 0 && h.npr == 1);
+	held = h.pr[0].prg;
+	for (i = 0; i <= 512; i++) {
+		h.npr = 0;
+		CHECK(siovdev_submit(d, 3, &desc) == 0 && h.npr == 1);
+		CHECK(h.pr[0].prg != held);
+		siovdev_page_response(d, PASID_OF(3), h.pr[0].prg,
+				      SIOVDEV_PR_INVALID);
+		CHECK(rr(d, ADI(3, QUEUED)) == 0);
+	}
+	CHECK(rr(d, ADI(2, QUEUED)) == 1);
+	ok = true;
+out:
+	siovdev_destroy(d);
+	return ok;
+}
+
 /* The log keeps the newest SIOVDEV_EVENT_DEPTH events. */
 static void test_event_ring(void)
 {
@@ -588,6 +630,7 @@ int main(void)
 		{ "PASID and bus-master gates", s_pasid },
 		{ "PRI: page wait and responses", s_pri },
 		{ "PRI: retries, drain, refusal", s_pri_retry },
+		{ "PRI: group indices stay unique", s_pri_prg },
 	};
 
 	return run_all(fixed, sizeof(fixed) / sizeof(fixed[0]), scen,

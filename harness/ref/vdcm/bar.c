@@ -347,6 +347,7 @@ static ssize_t bar2_access(struct vdcm_vdev *vdev, void *buf, size_t len,
 {
 	uint32_t q = (uint32_t)(off / VDEV_PAGE_SIZE);
 	uint64_t in_page = off % VDEV_PAGE_SIZE;
+	uint8_t pad[DESC_SIZE];
 	int ret;
 
 	if (off >= bar2_size(vdev) || len > bar2_size(vdev) - off)
@@ -357,6 +358,14 @@ static ssize_t bar2_access(struct vdcm_vdev *vdev, void *buf, size_t len,
 		return vdcm_hw_adi_portal_read(vdev->vdcm,
 					       vdev_adi_of_queue(vdev, q),
 					       buf, len, in_page);
+	}
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_PORTAL_SHORT_WRITE) &&
+	    len < DESC_SIZE && !(off % DESC_SIZE)) {
+		/* the bug: half a descriptor is taken for a whole one */
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, buf, len);
+		buf = pad;
+		len = DESC_SIZE;
 	}
 	if (len != DESC_SIZE || off % DESC_SIZE)
 		return -EINVAL;
@@ -391,6 +400,8 @@ void *vdcm_bar_mmap(struct vdcm_vdev *vdev, uint64_t offset, size_t len)
 		off = in_page = 0;	/* the bug: BAR0 maps like a portal */
 	else if (offset < base)
 		off = UINT64_MAX;
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_MMAP_UNALIGNED))
+		in_page = 0;	/* the bug: rounded down to the page */
 	if (off >= bar2_size(vdev) || !len || in_page ||
 	    len > VDEV_PAGE_SIZE || vdev->nr_mmaps == VDCM_MAX_MMAPS) {
 		errno = EINVAL;

@@ -285,13 +285,19 @@ ssize_t vdcm_cfg_read(struct vdcm_vdev *vdev, void *buf, size_t len,
 	return (ssize_t)len;
 }
 
+#define FLR_BYTE	(VDEV_CAP_PCIE + PCIE_DEVCTL + 1)
+
+/* Does the write [off, off + len) reach the device control byte of FLR? */
+static bool cfg_flr_byte(size_t len, uint64_t off)
+{
+	return off <= FLR_BYTE && FLR_BYTE < off + len;
+}
+
 /* A write to the PCIe device control register may start a virtual FLR. */
 static bool cfg_flr_requested(const uint8_t *buf, size_t len, uint64_t off)
 {
-	uint64_t reg = VDEV_CAP_PCIE + PCIE_DEVCTL + 1; /* FLR's byte */
-
-	return off <= reg && reg < off + len &&
-	       (buf[reg - off] & (DEVCTL_FLR >> 8));
+	return cfg_flr_byte(len, off) &&
+	       (buf[FLR_BYTE - off] & (DEVCTL_FLR >> 8));
 }
 
 ssize_t vdcm_cfg_write(struct vdcm_vdev *vdev, const void *buf, size_t len,
@@ -306,7 +312,10 @@ ssize_t vdcm_cfg_write(struct vdcm_vdev *vdev, const void *buf, size_t len,
 
 	if (!cfg_access_ok(len, off))
 		return -EINVAL;
-	if (cfg_flr_requested(src, len, off)) {
+	/* A virtual FLR (the fault's bug: any write of its byte is one). */
+	if (cfg_flr_requested(src, len, off) ||
+	    (vdcm_fault(vdev->vdcm, VDCM_FAULT_FLR_ANY_WRITE) &&
+	     cfg_flr_byte(len, off))) {
 		ret = vdcm_vdev_reset(vdev);
 		return ret ? ret : (ssize_t)len;
 	}

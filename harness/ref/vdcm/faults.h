@@ -48,6 +48,8 @@
 	  "release of a VDEV that is not open succeeds")		\
 	X(CLOSED_ACCESS, "closed-access",				\
 	  "region accesses work on a VDEV that is not open")		\
+	X(CLOSED_MMAP, "closed-mmap",					\
+	  "mmap of the fast path works on a VDEV that is not open")	\
 	X(REMOVE_LEAKS_ADI, "remove-leaks-adi",				\
 	  "remove does not give the VDEV's ADIs back to the pool")	\
 	X(NO_PASID_PROGRAMMED, "no-pasid-programmed",			\
@@ -76,6 +78,8 @@
 	  "the virtual ATS cap is hidden though the parent's is on")	\
 	X(MSIX_TABLE_SIZE, "msix-table-size",				\
 	  "the MSI-X table size field is one vector short")		\
+	X(FLR_ANY_WRITE, "flr-any-write",				\
+	  "any write of device control's upper byte starts a virtual FLR")\
 	X(CFG_BEYOND_REGION, "cfg-beyond-region",			\
 	  "config reads past the config region return 0")		\
 	X(PASID_CAP_ALWAYS, "pasid-cap-always",				\
@@ -96,10 +100,14 @@
 	  "region info puts BAR2 inside BAR0's range of the device fd")	\
 	X(MMAP_SLOW_PATH, "mmap-slow-path",				\
 	  "mmap of the slow path (BAR0) succeeds")			\
+	X(MMAP_UNALIGNED, "mmap-unaligned",				\
+	  "mmap at an offset inside a page maps that page")		\
 	X(REGION_SIZE, "region-size",					\
 	  "region info reports BAR2 one page larger than it is")	\
 	X(SPARSE_MISALIGNED, "sparse-misaligned",			\
 	  "the sparse mmap areas are off by 64 bytes")			\
+	X(PORTAL_SHORT_WRITE, "portal-short-write",			\
+	  "a portal write shorter than a descriptor is zero-padded and run")\
 	/* Interrupts */						\
 	X(PBA_EMPTY, "pba-empty",					\
 	  "the MSI-X PBA reads 0 while a masked vector is pending")	\
@@ -157,6 +165,8 @@
 	X(INFO_ARGSZ_UNCHECKED, "info-argsz-unchecked",			\
 	  "IOMMU_GET_INFO fills iova_pgsizes past a too-small argsz")	\
 	/* Queue PASID registers (qpasid.c) */				\
+	X(QPASID_BEYOND_CURQ, "qpasid-beyond-curq",			\
+	  "a queue beyond CURQ takes a guest PASID onto a shared ADI")	\
 	X(QPASID_UNTRANSLATED, "qpasid-untranslated",			\
 	  "the guest PASID is programmed into the ADI as is")		\
 	X(QPASID_WHILE_ENABLED, "qpasid-while-enabled",			\
@@ -209,7 +219,8 @@
 	X(PIN_ENOMEM_RUNS, "pin-enomem-runs",				\
 	  "a portal descriptor whose pinning failed for memory still goes to the ADI") \
 	X(SET_IRQS_PARTIAL, "set-irqs-partial",				\
-	  "SET_IRQS DATA_EVENTFD arms the vectors before a bad descriptor in its list") \
+	  "SET_IRQS DATA_EVENTFD applies the entries before a bad "	\
+	  "descriptor in its list (arms, or de-assigns for -1)")	\
 	X(RESUME_LENGTH_LOOSE, "resume-length-loose",			\
 	  "RESUMING -> STOP loads a stream with bytes past the state, or cut in its held descriptors") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\

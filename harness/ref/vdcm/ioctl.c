@@ -148,6 +148,8 @@ void *vdcm_vdev_mmap(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 {
 	int ret = vdcm_vdev_check(vdcm, vdev, true);
 
+	if (ret == -EBADF && vdcm_fault(vdcm, VDCM_FAULT_CLOSED_MMAP))
+		ret = 0;	/* the bug: no device fd, yet a mapping */
 	if (ret) {
 		errno = -ret;
 		return NULL;

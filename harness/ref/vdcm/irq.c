@@ -172,21 +172,19 @@ int vdcm_irq_get_info(struct vdcm_vdev *vdev, struct vfio_irq_info *info)
 	return 0;
 }
 
-/* Bytes of data that follow struct vfio_irq_set for these flags. */
-static int irq_set_data_size(uint32_t flags, uint32_t count, size_t *size)
+/*
+ * Bytes of data that follow struct vfio_irq_set for these flags, which name
+ * exactly one data type (irq_set_check asks one_of first).
+ */
+static size_t irq_set_data_size(uint32_t flags, uint32_t count)
 {
 	switch (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
-	case VFIO_IRQ_SET_DATA_NONE:
-		*size = 0;
-		return 0;
 	case VFIO_IRQ_SET_DATA_BOOL:
-		*size = count * sizeof(uint8_t);
-		return 0;
+		return count * sizeof(uint8_t);
 	case VFIO_IRQ_SET_DATA_EVENTFD:
-		*size = count * sizeof(int32_t);
-		return 0;
+		return count * sizeof(int32_t);
 	}
-	return -EINVAL;
+	return 0;			/* VFIO_IRQ_SET_DATA_NONE */
 }
 
 /* Is exactly one bit of mask set in flags? */
@@ -201,7 +199,6 @@ static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 {
 	const uint32_t known = VFIO_IRQ_SET_DATA_TYPE_MASK |
 			       VFIO_IRQ_SET_ACTION_TYPE_MASK;
-	size_t data;
 
 	if (s->argsz < sizeof(*s) ||
 	    ((s->flags & ~known) &&
@@ -209,8 +206,7 @@ static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 	    !one_of(s->flags, VFIO_IRQ_SET_DATA_TYPE_MASK) ||
 	    !one_of(s->flags, VFIO_IRQ_SET_ACTION_TYPE_MASK))
 		return -EINVAL;
-	if (irq_set_data_size(s->flags, s->count, &data) ||
-	    s->argsz < sizeof(*s) + data)
+	if (s->argsz < sizeof(*s) + irq_set_data_size(s->flags, s->count))
 		return -EINVAL;
 	if (s->index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
@@ -264,8 +260,7 @@ static int irq_set_eventfds(struct vdcm_vdev *vdev,
 
 err_close:
 	while (i--) {
-		if (dups[i] >= 0 &&
-		    vdcm_fault(vdev->vdcm, VDCM_FAULT_SET_IRQS_PARTIAL)) {
+		if (vdcm_fault(vdev->vdcm, VDCM_FAULT_SET_IRQS_PARTIAL)) {
 			vec_disarm(&vdev->vec[s->start + i]);	/* the bug */
 			vdev->vec[s->start + i].fd = dups[i];
 		} else if (dups[i] >= 0) {

@@ -37,7 +37,8 @@ static int64_t qpasid_resolve(struct vdcm_vdev *vdev, uint32_t q, uint32_t val)
 	if (!(vdev->cfg.pasid_ctrl & VPASID_CTRL_ENABLE) &&
 	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_QPASID_NO_CAP_CHECK))
 		return -EINVAL;
-	if (!queue_owns_adi(vdev, q))
+	if (!queue_owns_adi(vdev, q) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_QPASID_BEYOND_CURQ))
 		return -EINVAL;
 	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_QPASID_UNTRANSLATED))
 		return gpasid;		/* the bug: the guest's own number */
