@@ -395,3 +395,59 @@ SIOVH_CLAUSE(enomem_attach,
 	EXPECT_OK(dev_detach(check, &c.s.d, true, c.pasid));
 	EXPECT_OK(dev_detach(check, &c.s.d, false, 0));
 }
+
+/*
+ * ---- VSVA.ENOMEM.2: bind a VDEV to /dev/iommu ----
+ * The bind makes the VDEV a VM's device: iommufd's device object, the
+ * VDCM's guest PASID set and KVM's watch of the VM's PASIDs all allocate.
+ */
+
+struct bind_ctx {
+	struct vs s;
+	uint32_t dev_id;
+};
+
+static int bind_call(struct siovh_check *check, void *p)
+{
+	struct bind_ctx *c = p;
+
+	return dev_bind(check, &c->s.d, &c->dev_id);
+}
+
+/* Not bound: nothing can be attached through the device. */
+static void bind_same(struct siovh_check *check, void *p)
+{
+	struct bind_ctx *c = p;
+
+	EXPECT_NE(dev_attach(check, &c->s.d, false, 0, c->s.parent), 0);
+}
+
+SIOVH_CLAUSE(enomem_bind,
+	.id = "VSVA.ENOMEM.2", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "VFIO_DEVICE_BIND_IOMMUFD whose memory allocation fails (each in turn) returns -ENOMEM and leaves the VDEV unbound (no attach through it) and free to bind again; bound at last, a guest PASID attaches and DMA goes through its nested HWPT",
+	.source = SRC_VFIO_H("VFIO_DEVICE_BIND_IOMMUFD") "; " SEED000 "\"Intel Scalable IOV & vSVA\" (guest PASID -> host PASID); " SRC_ENOMEM_DERIVED,
+	.needs = NEEDS_VSVA_ENOMEM)
+{
+	static const struct enomem_op bind_op = {
+		"VFIO_DEVICE_BIND_IOMMUFD", bind_call, bind_same, NULL,
+	};
+	struct iommu_hwpt_vtd_s1 s1 = vs_s1();
+	struct bind_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	/* a first device makes the IOAS and the parent HWPT; the second is
+	 * walked */
+	vs_up(check, &c.s);
+	vs_nested(check, &c.s, 0);
+	vd_down(check, &c.s.d);
+	vd_up(check, &must_profile(check)->types[0], &c.s.d, 2);
+	q_enable(check, &c.s.d, 0);
+	enomem_walk(check, &bind_op, &c);
+	ASSERT_OK(hwpt_nested(check, c.dev_id, c.s.parent, &s1, sizeof(s1),
+			      0, 0, &c.s.nested));
+	ASSERT_OK(dev_attach(check, &c.s.d, false, 0, c.s.nested));
+	EXPECT_EQ(vs_copy(check, &c.s, true, 0, 1, 2, 0), SIOVDEV_CS_SUCCESS);
+	ASSERT_OK(dev_attach(check, &c.s.d, true, 9, c.s.nested));
+	EXPECT_OK(dev_detach(check, &c.s.d, true, 9));
+	EXPECT_OK(dev_detach(check, &c.s.d, false, 0));
+}
