@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * VSVA.WALK 1-3: what the host's walk of a guest's stage-1 table through
- * a nested HWPT refuses. The guest's table is the guest's (seed 004,
+ * VSVA.WALK 1-4: what the host's walk of a guest's stage-1 table through
+ * a nested HWPT refuses, and that it is the table of the device's own
+ * nested HWPT. The guest's table is the guest's (seed 004,
  * "Bind Guest PASID Table"), but every page the walk reads and the page
  * it ends at are reached through the IOAS's second stage, with the rights
  * the IOAS mapping gave them (linux/iommufd.h, IOMMU_IOAS_MAP_READABLE /
@@ -204,4 +205,68 @@ SIOVH_CLAUSE(walk_entry_checks,
 	w_refused(check, &s, gva(1), "leaf without U/S");
 	*leaf = vs_gpa(1) | VS_PTE_FLAGS;
 	w_lands(check, &s, gva(1), "the leaf's U/S");
+}
+
+/* Copy W_LEN bytes from guest VA page 0 to page 1 on device d, whose
+ * guest VA pages 0.. are data pages first.. (completion in page 2). */
+static uint8_t w_copy_on(struct siovh_check *check, struct vs *s,
+			 struct vd *d, unsigned int first)
+{
+	struct dma_buf b = { .va = vs_page(s, first), .iova = VS_GVA,
+			     .size = (VS_DATA - first) * PG };
+
+	return run_copy(check, d, 0, &b, gva(0), gva(1), W_LEN,
+			VS_GVA + W_CR * PG, 0);
+}
+
+#define W2_FIRST	8	/* device B's guest VA page i -> data page 8 + i */
+
+SIOVH_CLAUSE(walk_two_tables,
+	.id = "VSVA.WALK.4", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "two devices on nested HWPTs over one parent (one IOAS, as a VM's two devices) with different guest tables translate the same guest VAs each by its own table, also alternating: neither's cached translations or table walks serve the other",
+	.source = SRC_BIND "; " SRC_H("IOMMU_HWPT_ALLOC") " (nested HWPTs sharing a NEST_PARENT parent)",
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_vtd_s1 s1 = vs_s1();
+	uint32_t dev_b, nested_b;
+	uint64_t *t, iova = W_EXTRA;
+	unsigned int i, round;
+	uint8_t *mem;
+	struct vd b;
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	/* device B's guest table, 4 pages at GPA W_EXTRA (PML4[0],
+	 * PDPT[1], PD[0] as in vsva.h), its PT mapping guest VA page i to
+	 * data page W2_FIRST + i */
+	mem = must_pages(check, 4);
+	t = (uint64_t *)mem;
+	t[0] = (W_EXTRA + PG) | VS_PTE_FLAGS;
+	t[512 + 1] = (W_EXTRA + 2 * PG) | VS_PTE_FLAGS;
+	t[1024] = (W_EXTRA + 3 * PG) | VS_PTE_FLAGS;
+	for (i = 0; i < VS_DATA - W2_FIRST; i++)
+		t[1536 + i] = vs_gpa(W2_FIRST + i) | VS_PTE_FLAGS;
+	ASSERT_OK(ioas_map(check, s.ioas, FIXED, mem, 4 * PG, &iova));
+	vd_up(check, s.d.ty, &b, 2);
+	q_enable(check, &b, 0);
+	ASSERT_OK(dev_bind(check, &b, &dev_b));
+	s1.pgtbl_addr = W_EXTRA;
+	ASSERT_OK(hwpt_nested(check, dev_b, s.parent, &s1, sizeof(s1), 0, 0,
+			      &nested_b));
+	ASSERT_OK(dev_attach(check, &b, false, 0, nested_b));
+	for (round = 0; round < 3; round++) {
+		memset(vs_page(&s, 0), 0xa0 + round, W_LEN);
+		memset(vs_page(&s, W2_FIRST), 0xb0 + round, W_LEN);
+		memset(vs_page(&s, 1), 0, PG);
+		memset(vs_page(&s, W2_FIRST + 1), 0, PG);
+		EXPECT_EQ(w_copy_on(check, &s, &s.d, 0), SIOVDEV_CS_SUCCESS);
+		EXPECT_EQ(w_copy_on(check, &s, &b, W2_FIRST),
+			  SIOVDEV_CS_SUCCESS);
+		EXPECT_TRUE(all_of(vs_page(&s, 1), W_LEN, 0xa0 + round));
+		EXPECT_TRUE(all_of(vs_page(&s, W2_FIRST + 1), W_LEN,
+				   0xb0 + round));
+	}
+	EXPECT_OK(dev_detach(check, &b, false, 0));
+	vd_down(check, &b);
 }

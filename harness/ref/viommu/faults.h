@@ -24,7 +24,9 @@
  *         never happen. The unit tests are the proof for these.
  *   IOMMUFD  through the iommufd facet: a nested HWPT's walk of the
  *         guest's stage-1 table in IOAS memory (specs/iommufd/nested_walk.c,
- *         prq_perm.c), IOMMU_HWPT_INVALIDATE, fault queues.
+ *         prq_perm.c), IOMMU_HWPT_INVALIDATE, fault queues; and nested
+ *         HWPTs over one parent, which share its domain ID, so that only
+ *         the PASID tells their IOTLB entries apart (VSVA.WALK.4).
  *
  * The other first-stage, nesting and page-request faults stay UNIT: the
  * iommufd facet binds only NESTED entries it has sanitized itself, sends
@@ -59,7 +61,7 @@
 	  "unmap does not invalidate the IOTLB")			\
 	X(DETACH_NO_FLUSH, "detach-no-flush", UNIT,			\
 	  "detach does not invalidate the PASID's IOTLB entries")	\
-	X(IOTLB_IGNORES_PASID, "iotlb-ignores-pasid", UNIT,		\
+	X(IOTLB_IGNORES_PASID, "iotlb-ignores-pasid", IOMMUFD,	\
 	  "the IOTLB key lacks the PASID: cross-PASID hits")		\
 	X(IOTLB_IGNORES_DOMAIN, "iotlb-ignores-domain", UNIT,		\
 	  "the IOTLB key lacks the domain ID: cross-domain hits")	\
