@@ -50,6 +50,8 @@
 	  "map over an existing mapping replaces it instead of -EEXIST")\
 	X(MAP_NOT_ATOMIC, "map-not-atomic", VDEV,			\
 	  "a map that fails half way leaves its first pages mapped")	\
+	X(MAP_ENOMEM_KEEPS, "map-enomem-keeps", IOMMUFD,		\
+	  "a map that runs out of table memory half way keeps its first pages") \
 	X(MAP_IGNORES_WIDTH, "map-ignores-width", VDEV,			\
 	  "map beyond addr_width is accepted (and aliases low IOVAs)")	\
 	X(UNMAP_COUNTS_HOLES, "unmap-counts-holes", VDEV,		\
