@@ -171,7 +171,7 @@ static void w_lands(struct siovh_check *check, struct vs *s, uint64_t dst,
 
 SIOVH_CLAUSE(walk_entry_checks,
 	.id = "VSVA.WALK.3", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "the walk of a 4-level guest table refuses a guest VA beyond its 48-bit input range (bit 48 set), a PML4 entry with PS (reserved there) or naming a table at a GPA the IOAS does not map, a leaf GPA no IOAS mapping covers (2^51, beyond the second stage's width), a DMA write to a leaf without R/W and, for the engine's user-level DMA, a leaf without U/S (a supervisor page); each DMA faults and writes nothing, and the repaired table works",
+	.title = "the walk of a 4-level guest table refuses a guest VA beyond its 48-bit input range (bit 48 set), a PML4 entry with PS (reserved there) or naming a table at a GPA the IOAS does not map, a leaf GPA no IOAS mapping covers (2^51), a DMA write to a leaf without R/W and, for the engine's user-level DMA, a leaf without U/S (a supervisor page); each DMA faults and writes nothing, and the repaired table works",
 	.source = SRC_S1 "; " SRC_BIND "; " SRC_VSVA("Sanitize User Requests"),
 	.needs = NEEDS_VSVA)
 {
