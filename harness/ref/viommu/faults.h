@@ -18,10 +18,11 @@
  *         with a PASID and never uses PASID 0; and it frees a VDEV's domain
  *         right after the detach, when the container's unmaps have already
  *         flushed every mapped range and the free flushes the whole domain
- *         ID. So an IOTLB key that lacks the domain or the PASID still
- *         differs, a missing detach or domain-selective flush is covered by
- *         the flushes around it, and attach-over-present and untagged DMA
- *         never happen. The unit tests are the proof for these.
+ *         ID. So an IOTLB key that lacks the domain still differs (by the
+ *         PASID; a key that lacks the PASID does not under iommufd, see
+ *         IOMMUFD), a missing detach or domain-selective flush is covered
+ *         by the flushes around it, and attach-over-present and untagged
+ *         DMA never happen. The unit tests are the proof for these.
  *   IOMMUFD  through the iommufd facet: a nested HWPT's walk of the
  *         guest's stage-1 table in IOAS memory (specs/iommufd/nested_walk.c,
  *         prq_perm.c), IOMMU_HWPT_INVALIDATE, fault queues; and nested
