@@ -228,11 +228,12 @@ static uint8_t w_copy_on(struct siovh_check *check, struct vs *s,
 
 SIOVH_CLAUSE(walk_two_tables,
 	.id = "VSVA.WALK.4", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "two devices on nested HWPTs over one parent (one IOAS, as a VM's two devices) with different guest tables translate the same guest VAs each by its own table, also alternating: neither's cached translations or table walks serve the other",
+	.title = "two devices on nested HWPTs over one parent (one IOAS, as a VM's two devices) with different guest tables translate the same guest VAs each by its own table, also alternating: neither's cached translations or table walks serve the other, and an invalidation through one's HWPT moves that one's translation only",
 	.source = SRC_BIND "; " SRC_H("IOMMU_HWPT_ALLOC") " (nested HWPTs sharing a NEST_PARENT parent)",
 	.needs = NEEDS_VSVA)
 {
 	struct iommu_hwpt_vtd_s1 s1 = vs_s1();
+	struct iommu_hwpt_vtd_s1_invalidate e;
 	uint32_t dev_b, nested_b;
 	uint64_t *t, iova = W_EXTRA;
 	unsigned int i, round;
@@ -272,6 +273,19 @@ SIOVH_CLAUSE(walk_two_tables,
 		EXPECT_TRUE(all_of(vs_page(&s, W2_FIRST + 1), W_LEN,
 				   0xb0 + round));
 	}
+	/* B's guest moves its guest VA page 1 and invalidates it through
+	 * B's HWPT: B's copy follows, A's (same VA, same domain) does not */
+	t[1536 + 1] = vs_gpa(W2_FIRST + 3) | VS_PTE_FLAGS;
+	e = inv_entry(gva(1), 1, 0);
+	ASSERT_OK(vs_inv(check, nested_b, &e, sizeof(e), 1, NULL));
+	memset(vs_page(&s, 1), 0, PG);
+	memset(vs_page(&s, W2_FIRST + 1), 0, PG);
+	memset(vs_page(&s, W2_FIRST + 3), 0, PG);
+	EXPECT_EQ(w_copy_on(check, &s, &b, W2_FIRST), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(w_copy_on(check, &s, &s.d, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_TRUE(all_of(vs_page(&s, W2_FIRST + 3), W_LEN, 0xb2));
+	EXPECT_TRUE(all_of(vs_page(&s, W2_FIRST + 1), PG, 0));
+	EXPECT_TRUE(all_of(vs_page(&s, 1), W_LEN, 0xa2));
 	EXPECT_OK(dev_detach(check, &b, false, 0));
 	vd_down(check, &b);
 }
