@@ -183,8 +183,12 @@ static void pq_on_gpasid(struct siovh_check *check, struct vs *s,
 	pq_qctrl(check, s, 0, 1);
 }
 
+/*
+ * The vdev facet's, as VSVA.ENOMEM.1 is: what it checks beyond PRQ.3 is the
+ * VDCM's side, its guest PASID of a host PASID among several VDEVs.
+ */
 SIOVH_CLAUSE(prq_gpasid_route,
-	.id = "VSVA.PRQ.11", .level = SIOVH_MUST, .facet = "iommufd",
+	.id = "VSVA.PRQ.11", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "two VDEVs on guest PASIDs of their own (different numbers, each its own host PASID) with fault queues of their own, beside a VDEV not bound to /dev/iommu: each page request is read from its own VDEV's queue only, with that VDEV's guest PASID and dev_id, and its SUCCESS completes that VDEV's copy",
 	.source = SRC_REPORT "; " SRC_PRQ "; " SEED000 "\"Intel Scalable IOV & vSVA\" (guest PASID -> host PASID)",
 	.needs = NEEDS_PRQ)
