@@ -395,3 +395,135 @@ SIOVH_CLAUSE(enomem_attach,
 	EXPECT_OK(dev_detach(check, &c.s.d, true, c.pasid));
 	EXPECT_OK(dev_detach(check, &c.s.d, false, 0));
 }
+
+/*
+ * ---- VSVA.ENOMEM.2: bind a VDEV to /dev/iommu ----
+ * The bind makes the VDEV a VM's device: iommufd's device object, the
+ * VDCM's guest PASID set and KVM's watch of the VM's PASIDs all allocate.
+ */
+
+struct bind_ctx {
+	struct vs s;
+	uint32_t dev_id;
+};
+
+static int bind_call(struct siovh_check *check, void *p)
+{
+	struct bind_ctx *c = p;
+
+	return dev_bind(check, &c->s.d, &c->dev_id);
+}
+
+/* Not bound: nothing can be attached through the device. */
+static void bind_same(struct siovh_check *check, void *p)
+{
+	struct bind_ctx *c = p;
+
+	EXPECT_NE(dev_attach(check, &c->s.d, false, 0, c->s.parent), 0);
+}
+
+SIOVH_CLAUSE(enomem_bind,
+	.id = "VSVA.ENOMEM.2", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "VFIO_DEVICE_BIND_IOMMUFD whose memory allocation fails (each in turn) returns -ENOMEM and leaves the VDEV unbound (no attach through it) and free to bind again; bound at last, a guest PASID attaches and DMA goes through its nested HWPT",
+	.source = SRC_VFIO_H("VFIO_DEVICE_BIND_IOMMUFD") "; " SEED000 "\"Intel Scalable IOV & vSVA\" (guest PASID -> host PASID); " SRC_ENOMEM_DERIVED,
+	.needs = NEEDS_VSVA_ENOMEM)
+{
+	static const struct enomem_op bind_op = {
+		"VFIO_DEVICE_BIND_IOMMUFD", bind_call, bind_same, NULL,
+	};
+	struct iommu_hwpt_vtd_s1 s1 = vs_s1();
+	struct bind_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	/* a first device makes the IOAS and the parent HWPT; the second is
+	 * walked */
+	vs_up(check, &c.s);
+	vs_nested(check, &c.s, 0);
+	vd_down(check, &c.s.d);
+	vd_up(check, &must_profile(check)->types[0], &c.s.d, 2);
+	q_enable(check, &c.s.d, 0);
+	enomem_walk(check, &bind_op, &c);
+	ASSERT_OK(hwpt_nested(check, c.dev_id, c.s.parent, &s1, sizeof(s1),
+			      0, 0, &c.s.nested));
+	ASSERT_OK(dev_attach(check, &c.s.d, false, 0, c.s.nested));
+	EXPECT_EQ(vs_copy(check, &c.s, true, 0, 1, 2, 0), SIOVDEV_CS_SUCCESS);
+	ASSERT_OK(dev_attach(check, &c.s.d, true, 9, c.s.nested));
+	EXPECT_OK(dev_detach(check, &c.s.d, true, 9));
+	EXPECT_OK(dev_detach(check, &c.s.d, false, 0));
+}
+
+/*
+ * ---- VSVA.ENOMEM.3: an IOAS map under a nested HWPT, failing midway ----
+ * Four pages at GPA XMAP, two below a 2 MiB boundary and two above it: the
+ * parent's second-stage table needs a new leaf table for each half, so an
+ * allocation can fail after the first half is in.
+ */
+
+#define XMAP	(VS_GPA + (4ull << 20) - 2 * PG)
+#define XGVA	5	/* guest VA pages 5, 6 -> XMAP, XMAP + 2 pages */
+
+struct xmap_ctx {
+	struct vs s;
+	uint8_t *buf;
+};
+
+static int xmap_call(struct siovh_check *check, void *p)
+{
+	struct xmap_ctx *c = p;
+	uint64_t iova = XMAP;
+
+	return ioas_map(check, c->s.ioas, FIXED, c->buf, 4 * PG, &iova);
+}
+
+/* Nothing of it mapped: not in the IOAS, and no page of either half
+ * reached through the guest's table. */
+static void xmap_same(struct siovh_check *check, void *p)
+{
+	struct xmap_ctx *c = p;
+	unsigned int k;
+
+	EXPECT_ERRNO(ioas_unmap(check, c->s.ioas, XMAP, 4 * PG, NULL),
+		     -ENOENT);
+	for (k = 0; k < 2; k++) {
+		memset(c->buf, 0x11, 4 * PG);
+		EXPECT_EQ(vs_copy(check, &c->s, true, 0, XGVA + k, 2, 0),
+			  SIOVDEV_CS_PAGE_FAULT);
+		EXPECT_EQ(c->buf[2 * k * PG], 0x11);
+	}
+	drain_faults(check);
+}
+
+static void xmap_undo(struct siovh_check *check, void *p)
+{
+	struct xmap_ctx *c = p;
+
+	EXPECT_OK(ioas_unmap(check, c->s.ioas, XMAP, 4 * PG, NULL));
+}
+
+SIOVH_CLAUSE(enomem_nested_map,
+	.id = "VSVA.ENOMEM.3", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "an IOAS_MAP under a nested HWPT's parent, crossing a 2 MiB boundary, whose memory allocation fails (each in turn, also after its first half is in the parent's table) returns -ENOMEM and leaves no page of it reachable through the guest's table; mapped at last, both halves are",
+	.source = SRC_MAP "; " SRC_VSVA("Bind Guest PASID Table") "; " SRC_ENOMEM_DERIVED,
+	.needs = NEEDS_VSVA_ENOMEM)
+{
+	static const struct enomem_op xmap_op = {
+		"IOMMU_IOAS_MAP (under a nested HWPT)", xmap_call, xmap_same,
+		xmap_undo,
+	};
+	struct xmap_ctx c;
+	unsigned int k;
+
+	memset(&c, 0, sizeof(c));
+	vs_up(check, &c.s);
+	vs_nested(check, &c.s, 0);
+	c.buf = must_pages(check, 4);
+	*vs_pte(&c.s, XGVA) = XMAP | VS_PTE_FLAGS;
+	*vs_pte(&c.s, XGVA + 1) = (XMAP + 2 * PG) | VS_PTE_FLAGS;
+	memset(vs_page(&c.s, 0), 0x5a, 256);
+	enomem_walk(check, &xmap_op, &c);
+	for (k = 0; k < 2; k++) {
+		EXPECT_EQ(vs_copy(check, &c.s, true, 0, XGVA + k, 2, 0),
+			  SIOVDEV_CS_SUCCESS);
+		EXPECT_EQ(c.buf[2 * k * PG], 0x5a);
+	}
+}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * VSVA.PRQ 5-7, 9-10: where page requests go (seed 004, "Fault Reporting",
+ * VSVA.PRQ 5-7, 9-11: where page requests go (seed 004, "Fault Reporting",
  * "Page Request/Response"): only to the fault queue of the HWPT the
  * requester is attached to, never to the user without one, and a detach
  * completes what the detached requester still waits for; and none at all
@@ -165,4 +165,64 @@ SIOVH_CLAUSE(prq_gpasid_detach,
 		     -EINVAL);
 	EXPECT_ERRNO(fq_read(check, &q, &pf, PF_SZ), -EAGAIN);
 	drain_faults(check);
+}
+
+/* Queue 0 of s onto guest PASID gpasid, attached to s's nested HWPT. */
+static void pq_on_gpasid(struct siovh_check *check, struct vs *s,
+			 uint32_t gpasid)
+{
+	uint32_t cap = vd_find_ecap(check, &s->d, 0x1b);	/* PASID */
+
+	if (!cap)
+		SKIP("the VDEV has no PASID capability");
+	cfg_wr(check, &s->d, cap + 6, 1, 2);			/* enable */
+	ASSERT_OK(dev_attach(check, &s->d, true, gpasid, s->nested));
+	pq_qctrl(check, s, 0, 0);
+	reg_wr(check, &s->d, must_reg(check, s->d.ty, "q0_pasid"),
+	       QPASID_EN | gpasid);
+	pq_qctrl(check, s, 0, 1);
+}
+
+/*
+ * The vdev facet's, as VSVA.ENOMEM.1 is: what it checks beyond PRQ.3 is the
+ * VDCM's side, its guest PASID of a host PASID among several VDEVs.
+ */
+SIOVH_CLAUSE(prq_gpasid_route,
+	.id = "VSVA.PRQ.11", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "two VDEVs on guest PASIDs of their own (different numbers, each its own host PASID) with fault queues of their own, beside a VDEV not bound to /dev/iommu: each page request is read from its own VDEV's queue only, with that VDEV's guest PASID and dev_id, and its SUCCESS completes that VDEV's copy",
+	.source = SRC_REPORT "; " SRC_PRQ "; " SEED000 "\"Intel Scalable IOV & vSVA\" (guest PASID -> host PASID)",
+	.needs = NEEDS_PRQ)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct iommu_hwpt_pgfault pf[2], more;
+	uint32_t gpasid[2] = { PQ_GPASID, PQ_GPASID + 2 };
+	struct fq q[2];
+	struct vs s[2];
+	struct vd other;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		pq_up(check, &s[i], &q[i], 1, 0x71 + (unsigned int)i);
+	/* the newest VDEV, opened but never bound to /dev/iommu */
+	vd_up(check, &p->types[0], &other, 0x73);
+	for (i = 0; i < 2; i++)
+		pq_on_gpasid(check, &s[i], gpasid[i]);
+	/* the older VDEV's first: the newer one is looked at before it */
+	for (i = 0; i < 2; i++) {
+		pq_copy(check, &s[i], 0, PQ_FAULT + (unsigned int)i, 0x7b);
+		fq_read1(check, &q[i], &pf[i]);
+		EXPECT_EQ(pf[i].dev_id, s[i].dev_id);
+		EXPECT_TRUE(pf[i].flags & IOMMU_PGFAULT_FLAGS_PASID_VALID);
+		EXPECT_EQ(pf[i].pasid, gpasid[i]);
+		EXPECT_EQ(pf[i].addr, VS_GVA + (PQ_FAULT + i) * PG);
+		EXPECT_ERRNO(fq_read(check, &q[i], &more, PF_SZ), -EAGAIN);
+	}
+	for (i = 0; i < 2; i++) {
+		pq_map(&s[i], PQ_FAULT + (unsigned int)i);
+		EXPECT_EQ(fq_write(check, &q[i], pf[i].cookie,
+				   IOMMUFD_PAGE_RESP_SUCCESS), (ssize_t)PR_SZ);
+		EXPECT_EQ(pq_cr(&s[i], 0)->status, SIOVDEV_CS_SUCCESS);
+		EXPECT_EQ(vs_page(&s[i], PQ_DST)[0], PQ_BYTE(i));
+	}
+	vd_down(check, &other);
 }

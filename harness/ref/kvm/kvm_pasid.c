@@ -146,7 +146,7 @@ int kvm_pasid_watch(struct kvm_pasid *k, void *vm)
 		.k = k, .token = vm,
 	};
 	ret = ioasid_register_notifier_mm(k->core, vm, &slot->nb);
-	if (ret)
+	if (ret && k->fault != KVM_PASID_FAULT_WATCH_FAIL_KEEPS_SLOT)
 		slot->token = NULL;
 	return ret;
 }

@@ -53,7 +53,9 @@ uint64_t kvm_pasid_overflows(const struct kvm_pasid *k);
 	X(UNBIND_KEEPS_REF, "unbind-keeps-ref",				\
 	  "UNBIND unmaps the guest PASID but keeps KVM's reference")	\
 	X(BIND_NO_REF, "bind-no-ref",					\
-	  "BIND maps the guest PASID without taking a reference")
+	  "BIND maps the guest PASID without taking a reference")	\
+	X(WATCH_FAIL_KEEPS_SLOT, "watch-fail-keeps-slot",		\
+	  "a watch whose notifier registration fails keeps the VM's slot")
 
 enum kvm_pasid_fault {
 	KVM_PASID_FAULT_NONE = 0,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/ioasid/ioasid.h"
 #include "harness/ref/tap.h"
 #include "kvm_pasid.h"
@@ -118,7 +119,31 @@ static void test_watch(void)
 	ioasid_core_destroy(core);
 }
 
+/* A watch that cannot register its notifier (no memory) leaves the VM
+ * unwatched: the watch can be tried again, there is nothing to unwatch. */
+static bool s_watch_enomem(int fault)
+{
+	char vm2;
+	struct rig r;
+	bool ok = false;
+	int ret;
+
+	CHECK(rig_init(&r, fault));
+	ref_fail_nth_arm(1);
+	ret = kvm_pasid_watch(r.k, &vm2);
+	ref_fail_nth_arm(0);
+	CHECK(ret == -ENOMEM);
+	CHECK(kvm_pasid_unwatch(r.k, &vm2) == -ENOENT);
+	CHECK(kvm_pasid_watch(r.k, &vm2) == 0);
+	CHECK(kvm_pasid_unwatch(r.k, &vm2) == 0);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
+	{ "a watch that fails for memory leaves no slot", s_watch_enomem },
 	{ "BIND takes a reference and maps, UNBIND undoes both", s_bind_unbind },
 	{ "FREE while bound drops KVM's reference", s_free_bound },
 };

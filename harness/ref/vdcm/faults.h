@@ -190,6 +190,8 @@
 	  "iommufd bind leaves the default PASID on the AUX domain")	\
 	X(VSVA_UNBIND_KEEPS_REF, "vsva-unbind-keeps-ref",		\
 	  "unbind does not drop the bind's reference: never reclaimed")	\
+	X(VSVA_HPASID_ANY, "vsva-hpasid-any",				\
+	  "a host PASID maps back to the first bound VDEV's first guest PASID") \
 	X(IRQ_SET_FLAGS_UNCHECKED, "irq-set-flags-unchecked",		\
 	  "SET_IRQS ignores unknown flag bits")				\
 	X(IRQ_BOOL_IGNORED, "irq-bool-ignored",				\

@@ -290,8 +290,9 @@ int vdcm_host_to_gpasid(struct vdcm *vdcm, uint32_t hpasid,
 		if (!v->iommu_bound)
 			continue;
 		for (i = 0; i < v->nr_gpasids; i++) {
-			if (v->gp[i].hpasid != hpasid)
-				continue;
+			if (v->gp[i].hpasid != hpasid &&
+			    !vdcm_fault(vdcm, VDCM_FAULT_VSVA_HPASID_ANY))
+				continue;	/* (the bug: any guest PASID) */
 			if (vdev)
 				*vdev = v;
 			if (gpasid)

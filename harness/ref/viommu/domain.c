@@ -141,7 +141,8 @@ int viommu_map(struct viommu *v, uint32_t domain, uint64_t iova, void *vaddr,
 	return 0;
 
 err_undo:
-	map_undo(dom, iova, i);
+	if (!viommu_fault(v, VIOMMU_FAULT_MAP_ENOMEM_KEEPS))
+		map_undo(dom, iova, i);
 	return ret;
 }
 

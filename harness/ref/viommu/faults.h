@@ -18,21 +18,27 @@
  *         with a PASID and never uses PASID 0; and it frees a VDEV's domain
  *         right after the detach, when the container's unmaps have already
  *         flushed every mapped range and the free flushes the whole domain
- *         ID. So an IOTLB key that lacks the domain or the PASID still
- *         differs, a missing detach or domain-selective flush is covered by
- *         the flushes around it, and attach-over-present and untagged DMA
- *         never happen. The unit tests are the proof for these.
+ *         ID. So an IOTLB key that lacks the domain still differs (by the
+ *         PASID; a key that lacks the PASID does not under iommufd, see
+ *         IOMMUFD), a missing detach or domain-selective flush is covered
+ *         by the flushes around it, and attach-over-present and untagged
+ *         DMA never happen. The unit tests are the proof for these.
+ *   IOMMUFD  through the iommufd facet: a nested HWPT's walk of the
+ *         guest's stage-1 table in IOAS memory (specs/iommufd/nested_walk.c,
+ *         prq_perm.c), IOMMU_HWPT_INVALIDATE, fault queues; and nested
+ *         HWPTs over one parent, which share its domain ID, so that only
+ *         the PASID tells their IOTLB entries apart (VSVA.WALK.4).
  *
- * The first-stage, nesting and page-request faults are all UNIT for now:
- * no facet of the target API reaches first-stage tables, binds or page
- * requests yet. The iommufd facet of the vSVA issue (issue 4, item 2) will
- * reach them (nested HWPTs, IOMMU_HWPT_INVALIDATE, fault queues); their
- * reach becomes its facet then. viommu_nested_test.c proves each today.
+ * The other first-stage, nesting and page-request faults stay UNIT: the
+ * iommufd facet binds only NESTED entries it has sanitized itself, sends
+ * only PASID-selective or address invalidations, and answers each page
+ * request group once (see harness/ref/UNREACHABLE for the queue).
+ * viommu_nested_test.c proves every vSVA fault, whatever its reach.
  *
  * The list is the single source of truth: it makes the enum below, and the
- * ref backend makes its fault table (name "viommu-<name>", facet "vdev")
- * from it, leaving the UNIT faults out: a fault no facet can reach would
- * only be a permanent gap in the kill table.
+ * ref backend makes its fault table (name "viommu-<name>", facet "vdev" or
+ * "iommufd") from it, leaving the UNIT faults out: a fault no facet can
+ * reach would only be a permanent gap in the kill table.
  *
  *	X(CODE, "name", REACH, "the bug, in one line")
  */
@@ -45,6 +51,8 @@
 	  "map over an existing mapping replaces it instead of -EEXIST")\
 	X(MAP_NOT_ATOMIC, "map-not-atomic", VDEV,			\
 	  "a map that fails half way leaves its first pages mapped")	\
+	X(MAP_ENOMEM_KEEPS, "map-enomem-keeps", IOMMUFD,		\
+	  "a map that runs out of table memory half way keeps its first pages") \
 	X(MAP_IGNORES_WIDTH, "map-ignores-width", VDEV,			\
 	  "map beyond addr_width is accepted (and aliases low IOVAs)")	\
 	X(UNMAP_COUNTS_HOLES, "unmap-counts-holes", VDEV,		\
@@ -56,7 +64,7 @@
 	  "unmap does not invalidate the IOTLB")			\
 	X(DETACH_NO_FLUSH, "detach-no-flush", UNIT,			\
 	  "detach does not invalidate the PASID's IOTLB entries")	\
-	X(IOTLB_IGNORES_PASID, "iotlb-ignores-pasid", UNIT,		\
+	X(IOTLB_IGNORES_PASID, "iotlb-ignores-pasid", IOMMUFD,	\
 	  "the IOTLB key lacks the PASID: cross-PASID hits")		\
 	X(IOTLB_IGNORES_DOMAIN, "iotlb-ignores-domain", UNIT,		\
 	  "the IOTLB key lacks the domain ID: cross-domain hits")	\
@@ -80,13 +88,15 @@
 	  "read-and-clear leaves the dirty bits set")			\
 	X(DIRTY_CLEAR_NO_FLUSH, "dirty-clear-no-flush", VDEV,		\
 	  "read-and-clear does not invalidate: later writes stay clean")\
-	/* First stage and nesting (vSVA): UNIT until the iommufd facet */\
-	X(NESTED_TABLE_UNCHECKED, "nested-table-unchecked", UNIT,	\
+	/* First stage and nesting (vSVA) */\
+	X(NESTED_TABLE_UNCHECKED, "nested-table-unchecked", IOMMUFD,	\
 	  "nested walk reads first-stage tables without second-stage READ")\
-	X(FS_WRITE_IGNORED, "fs-write-ignored", UNIT,			\
+	X(FS_WRITE_IGNORED, "fs-write-ignored", IOMMUFD,		\
 	  "the first-stage RW bit is ignored: writes to read-only pages")\
-	X(FS_USER_IGNORED, "fs-user-ignored", UNIT,			\
+	X(FS_USER_IGNORED, "fs-user-ignored", IOMMUFD,			\
 	  "the first-stage US bit is ignored: user access to kernel pages")\
+	X(FS_VA_TRUNCATED, "fs-va-truncated", IOMMUFD,			\
+	  "the walk drops VA bits above its levels: high VAs alias low ones")\
 	X(FAULT_WRONG_STAGE, "fault-wrong-stage", UNIT,			\
 	  "second-stage faults are recorded as first-stage ones")\
 	X(BIND_PASID_WIDTH, "bind-pasid-width", UNIT,			\

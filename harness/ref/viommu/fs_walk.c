@@ -127,7 +127,8 @@ uint32_t fs_translate(struct viommu *v, const struct pasid_entry *pe,
 	uint64_t table = pe->fs.pgtbl, e = 0;
 	uint32_t perm = FSP_ALL;
 
-	if (va >> (VIOMMU_PAGE_SHIFT + level * FS_INDEX_BITS))
+	if (va >> (VIOMMU_PAGE_SHIFT + level * FS_INDEX_BITS) &&
+	    !viommu_fault(v, VIOMMU_FAULT_FS_VA_TRUNCATED))
 		return fault_at(f, VIOMMU_FR_ADDR_RANGE, VIOMMU_STAGE_FIRST,
 				0);
 	if (use_psc)

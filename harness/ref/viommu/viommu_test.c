@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/tap.h"
 #include "viommu.h"
 
@@ -62,6 +63,7 @@ static bool s_map_edges(int fault)
 {
 	struct rig r;
 	bool ok = false;
+	int ret;
 
 	if (!rig_init(&r, fault, 39))
 		goto out;
@@ -97,6 +99,15 @@ static bool s_map_edges(int fault)
 		CHECK(va == r.mem_a + 5);
 		CHECK(prot == VIOMMU_PROT_READ);
 	}
+	/* Out of table memory for the second 2 MiB half (the first half's
+	 * table exists): all or nothing. */
+	ref_fail_nth_arm(1);
+	ret = viommu_map(r.v, r.da, (2ull << 20) - 2 * PAGE, r.mem_a,
+			 4 * PAGE, RW);
+	ref_fail_nth_arm(0);
+	CHECK(ret == -ENOMEM);
+	CHECK(viommu_lookup(r.v, r.da, (2ull << 20) - 2 * PAGE, NULL, NULL,
+			    NULL) == -ENOENT);
 	ok = true;
 out:
 	rig_fini(&r);

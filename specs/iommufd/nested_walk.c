@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VSVA.WALK 1-4: what the host's walk of a guest's stage-1 table through
+ * a nested HWPT refuses, and that it is the table of the device's own
+ * nested HWPT. The guest's table is the guest's (seed 004,
+ * "Bind Guest PASID Table"), but every page the walk reads and the page
+ * it ends at are reached through the IOAS's second stage, with the rights
+ * the IOAS mapping gave them (linux/iommufd.h, IOMMU_IOAS_MAP_READABLE /
+ * WRITEABLE); and the entries are the VT-d first-stage (x86 4-level)
+ * format IOMMU_HWPT_DATA_VTD_S1 names, whose checks a guest relies on.
+ *
+ * Every refusal is a DMA fault: the engine's completion record says
+ * PAGE_FAULT and the destination is untouched. After each, the guest
+ * repairs its table and invalidates as it must, and the same copy
+ * succeeds, so the refusal was the checked entry's and nothing else's.
+ */
+#include <string.h>
+
+#include "vsva.h"
+
+#define SRC_BIND SRC_VSVA("Bind Guest PASID Table")
+#define SRC_MAP_PROT SRC_H("IOMMU_IOAS_MAP (IOMMU_IOAS_MAP_READABLE, IOMMU_IOAS_MAP_WRITEABLE)")
+#define SRC_S1 SRC_H("IOMMU_HWPT_DATA_VTD_S1") " (VT-d first-stage, x86 4-level paging entries)"
+
+#define W_EXTRA		(VS_GPA + VS_PAGES * PG)	/* GPA of extra pages */
+#define W_PD1		(VS_GVA + (2ull << 20))		/* via PD[1] */
+#define W_CR		2	/* data page of the completion record */
+#define W_LEN		256
+
+/* One extra page of guest memory at GPA iova, with IOAS flags. */
+static uint8_t *extra_page(struct siovh_check *check, struct vs *s,
+			   uint64_t iova, uint32_t flags)
+{
+	uint8_t *p = must_pages(check, 1);
+
+	ASSERT_OK(ioas_map(check, s->ioas, IOMMU_IOAS_MAP_FIXED_IOVA | flags,
+			   p, PG, &iova));
+	return p;
+}
+
+/* Copy W_LEN bytes from guest VA src to guest VA dst; the status. */
+static uint8_t w_copy(struct siovh_check *check, struct vs *s, uint64_t src,
+		      uint64_t dst)
+{
+	struct dma_buf b = { .va = vs_page(s, 0), .iova = VS_GVA,
+			     .size = VS_DATA * PG };
+
+	return run_copy(check, &s->d, 0, &b, src, dst, W_LEN,
+			VS_GVA + W_CR * PG, 0);
+}
+
+static uint64_t gva(unsigned int data_page)
+{
+	return VS_GVA + data_page * PG;
+}
+
+/* Invalidate the guest's whole address space at the default PASID. */
+static void w_inv_all(struct siovh_check *check, struct vs *s)
+{
+	struct iommu_hwpt_vtd_s1_invalidate e = inv_entry(0, UINT64_MAX, 0);
+
+	ASSERT_OK(vs_inv(check, s->nested, &e, sizeof(e), 1, NULL));
+}
+
+static bool all_of(const uint8_t *p, size_t n, uint8_t v)
+{
+	while (n--)
+		if (*p++ != v)
+			return false;
+	return true;
+}
+
+SIOVH_CLAUSE(walk_table_read,
+	.id = "VSVA.WALK.1", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "the host walks a guest's stage-1 table through the second stage and needs READ there: a table page the IOAS maps WRITEABLE only is not walked (a DMA write through it faults, its target untouched); mapped READABLE it is",
+	.source = SRC_BIND "; " SRC_MAP_PROT "; " SRC_S1,
+	.needs = NEEDS_VSVA)
+{
+	uint64_t *pd, *t;
+	uint64_t iova = W_EXTRA;
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	/* a second page table, for guest VAs W_PD1.., at a GPA the IOAS
+	 * maps write-only: its entry 0 -> data page 1 */
+	t = (uint64_t *)extra_page(check, &s, W_EXTRA,
+				   IOMMU_IOAS_MAP_WRITEABLE);
+	t[0] = vs_gpa(1) | VS_PTE_FLAGS;
+	pd = (uint64_t *)(s.mem + 2 * PG);
+	pd[1] = W_EXTRA | VS_PTE_FLAGS;
+	memset(vs_page(&s, 0), 0x5a, W_LEN);
+	memset(vs_page(&s, 1), 0x11, PG);
+	drain_faults(check);
+	EXPECT_EQ(w_copy(check, &s, gva(0), W_PD1), SIOVDEV_CS_PAGE_FAULT);
+	EXPECT_TRUE(all_of(vs_page(&s, 1), PG, 0x11));
+	drain_faults(check);
+	/* the same table page, readable now: the walk goes through it */
+	ASSERT_OK(ioas_unmap(check, s.ioas, W_EXTRA, PG, NULL));
+	ASSERT_OK(ioas_map(check, s.ioas, FIXED, t, PG, &iova));
+	w_inv_all(check, &s);
+	EXPECT_EQ(w_copy(check, &s, gva(0), W_PD1), SIOVDEV_CS_SUCCESS);
+	EXPECT_TRUE(all_of(vs_page(&s, 1), W_LEN, 0x5a));
+}
+
+SIOVH_CLAUSE(walk_ss_read,
+	.id = "VSVA.WALK.2", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a guest VA whose page the IOAS maps WRITEABLE only takes DMA writes through a nested HWPT but not reads: a copy from it faults (a read fault) and moves nothing, a copy into it lands",
+	.source = SRC_MAP_PROT "; " SRC_BIND,
+	.needs = NEEDS_VSVA)
+{
+	struct siovh_dma_fault f;
+	uint8_t *wo;
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	wo = extra_page(check, &s, W_EXTRA, IOMMU_IOAS_MAP_WRITEABLE);
+	memset(wo, 0x77, PG);
+	*vs_pte(&s, 3) = W_EXTRA | VS_PTE_FLAGS;	/* guest VA page 3 */
+	memset(vs_page(&s, 1), 0x11, PG);
+	drain_faults(check);
+	EXPECT_EQ(w_copy(check, &s, gva(3), gva(1)), SIOVDEV_CS_PAGE_FAULT);
+	EXPECT_TRUE(all_of(vs_page(&s, 1), PG, 0x11));
+	if (dma_fault_record(check, &f)) {
+		EXPECT_EQ(f.write, 0);
+		EXPECT_NE(f.reason, 0);
+	}
+	drain_faults(check);
+	memset(vs_page(&s, 0), 0x5a, W_LEN);
+	EXPECT_EQ(w_copy(check, &s, gva(0), gva(3)), SIOVDEV_CS_SUCCESS);
+	EXPECT_TRUE(all_of(wo, W_LEN, 0x5a));
+	EXPECT_TRUE(all_of(wo + W_LEN, PG - W_LEN, 0x77));
+}
+
+/* One refused walk: after the guest's invalidation of its change (its
+ * old entries may be cached until then), a copy from data page 0 to guest
+ * VA dst faults and leaves data page 1 (the page every dst here ends at,
+ * or would) as it was. */
+static void w_refused(struct siovh_check *check, struct vs *s, uint64_t dst,
+		      const char *what)
+{
+	uint8_t st;
+
+	w_inv_all(check, s);
+	memset(vs_page(s, 1), 0x11, PG);
+	drain_faults(check);
+	st = w_copy(check, s, gva(0), dst);
+	if (st != SIOVDEV_CS_PAGE_FAULT)
+		FAIL("%s: completion status %u, expected PAGE_FAULT (%u)",
+		     what, st, SIOVDEV_CS_PAGE_FAULT);
+	if (!all_of(vs_page(s, 1), PG, 0x11))
+		FAIL("%s: the DMA wrote memory", what);
+	drain_faults(check);
+}
+
+/* The repaired table: the copy to guest VA dst (ending at data page 1)
+ * lands. */
+static void w_lands(struct siovh_check *check, struct vs *s, uint64_t dst,
+		    const char *what)
+{
+	uint8_t st;
+
+	w_inv_all(check, s);
+	memset(vs_page(s, 1), 0x11, PG);
+	st = w_copy(check, s, gva(0), dst);
+	if (st != SIOVDEV_CS_SUCCESS || !all_of(vs_page(s, 1), W_LEN, 0x5a))
+		FAIL("after %s repaired: status %u, the copy did not land",
+		     what, st);
+}
+
+SIOVH_CLAUSE(walk_entry_checks,
+	.id = "VSVA.WALK.3", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "the walk of a 4-level guest table refuses a guest VA beyond its 48-bit input range (bit 48 set), a PML4 entry with PS (reserved there) or naming a table at a GPA the IOAS does not map, a leaf GPA no IOAS mapping covers (2^51), a DMA write to a leaf without R/W and, for the engine's user-level DMA, a leaf without U/S (a supervisor page); each DMA faults and writes nothing, and the repaired table works",
+	.source = SRC_S1 "; " SRC_BIND "; " SRC_VSVA("Sanitize User Requests"),
+	.needs = NEEDS_VSVA)
+{
+	uint64_t *pml4, *leaf, hi = (1ull << 39) | gva(1);
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	pml4 = (uint64_t *)s.mem;
+	leaf = vs_pte(&s, 1);
+	memset(vs_page(&s, 0), 0x5a, W_LEN);
+	/* the guest VA of data page 1 with bit 48 set: not canonical, and
+	 * beyond what PML4 indexes (bits 47:39) */
+	w_refused(check, &s, (1ull << 48) | gva(1), "VA bit 48");
+	w_lands(check, &s, gva(1), "nothing");
+	/* PML4[1] (guest VAs from 2^39; the completion record stays under
+	 * PML4[0]) -> the same PDPT, with PS */
+	pml4[1] = pml4[0] | 1ull << 7;
+	w_refused(check, &s, hi, "PML4 entry with PS");
+	pml4[1] = pml4[0];
+	w_lands(check, &s, hi, "the PML4 entry");
+	/* a table at a GPA the IOAS does not map */
+	pml4[1] = (W_EXTRA + 64 * PG) | VS_PTE_FLAGS;
+	w_refused(check, &s, hi, "PDPT at an unmapped GPA");
+	pml4[1] = pml4[0];
+	w_lands(check, &s, hi, "the PDPT address");
+	*leaf = (1ull << 51) | VS_PTE_FLAGS;
+	w_refused(check, &s, gva(1), "leaf GPA 2^51");
+	*leaf = vs_gpa(1) | VS_PTE_FLAGS;
+	w_lands(check, &s, gva(1), "the leaf GPA");
+	*leaf = vs_gpa(1) | (VS_PTE_FLAGS & ~2ull);
+	w_refused(check, &s, gva(1), "leaf without R/W");
+	*leaf = vs_gpa(1) | VS_PTE_FLAGS;
+	w_lands(check, &s, gva(1), "the leaf's R/W");
+	*leaf = vs_gpa(1) | (VS_PTE_FLAGS & ~4ull);
+	w_refused(check, &s, gva(1), "leaf without U/S");
+	*leaf = vs_gpa(1) | VS_PTE_FLAGS;
+	w_lands(check, &s, gva(1), "the leaf's U/S");
+}
+
+/* Copy W_LEN bytes from guest VA page 0 to page 1 on device d, whose
+ * guest VA pages 0.. are data pages first.. (completion in page 2). */
+static uint8_t w_copy_on(struct siovh_check *check, struct vs *s,
+			 struct vd *d, unsigned int first)
+{
+	struct dma_buf b = { .va = vs_page(s, first), .iova = VS_GVA,
+			     .size = (VS_DATA - first) * PG };
+
+	return run_copy(check, d, 0, &b, gva(0), gva(1), W_LEN,
+			VS_GVA + W_CR * PG, 0);
+}
+
+#define W2_FIRST	8	/* device B's guest VA page i -> data page 8 + i */
+
+SIOVH_CLAUSE(walk_two_tables,
+	.id = "VSVA.WALK.4", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "two devices on nested HWPTs over one parent (one IOAS, as a VM's two devices) with different guest tables translate the same guest VAs each by its own table, also alternating: neither's cached translations or table walks serve the other, and an invalidation through one's HWPT moves that one's translation only",
+	.source = SRC_BIND "; " SRC_H("IOMMU_HWPT_ALLOC") " (nested HWPTs sharing a NEST_PARENT parent)",
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_vtd_s1 s1 = vs_s1();
+	struct iommu_hwpt_vtd_s1_invalidate e;
+	uint32_t dev_b, nested_b;
+	uint64_t *t, iova = W_EXTRA;
+	unsigned int i, round;
+	uint8_t *mem;
+	struct vd b;
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	/* device B's guest table, 4 pages at GPA W_EXTRA (PML4[0],
+	 * PDPT[1], PD[0] as in vsva.h), its PT mapping guest VA page i to
+	 * data page W2_FIRST + i */
+	mem = must_pages(check, 4);
+	t = (uint64_t *)mem;
+	t[0] = (W_EXTRA + PG) | VS_PTE_FLAGS;
+	t[512 + 1] = (W_EXTRA + 2 * PG) | VS_PTE_FLAGS;
+	t[1024] = (W_EXTRA + 3 * PG) | VS_PTE_FLAGS;
+	for (i = 0; i < VS_DATA - W2_FIRST; i++)
+		t[1536 + i] = vs_gpa(W2_FIRST + i) | VS_PTE_FLAGS;
+	ASSERT_OK(ioas_map(check, s.ioas, FIXED, mem, 4 * PG, &iova));
+	vd_up(check, s.d.ty, &b, 2);
+	q_enable(check, &b, 0);
+	ASSERT_OK(dev_bind(check, &b, &dev_b));
+	s1.pgtbl_addr = W_EXTRA;
+	ASSERT_OK(hwpt_nested(check, dev_b, s.parent, &s1, sizeof(s1), 0, 0,
+			      &nested_b));
+	ASSERT_OK(dev_attach(check, &b, false, 0, nested_b));
+	for (round = 0; round < 3; round++) {
+		memset(vs_page(&s, 0), 0xa0 + round, W_LEN);
+		memset(vs_page(&s, W2_FIRST), 0xb0 + round, W_LEN);
+		memset(vs_page(&s, 1), 0, PG);
+		memset(vs_page(&s, W2_FIRST + 1), 0, PG);
+		EXPECT_EQ(w_copy_on(check, &s, &s.d, 0), SIOVDEV_CS_SUCCESS);
+		EXPECT_EQ(w_copy_on(check, &s, &b, W2_FIRST),
+			  SIOVDEV_CS_SUCCESS);
+		EXPECT_TRUE(all_of(vs_page(&s, 1), W_LEN, 0xa0 + round));
+		EXPECT_TRUE(all_of(vs_page(&s, W2_FIRST + 1), W_LEN,
+				   0xb0 + round));
+	}
+	/* B's guest moves its guest VA page 1 and invalidates it through
+	 * B's HWPT: B's copy follows, A's (same VA, same domain) does not */
+	t[1536 + 1] = vs_gpa(W2_FIRST + 3) | VS_PTE_FLAGS;
+	e = inv_entry(gva(1), 1, 0);
+	ASSERT_OK(vs_inv(check, nested_b, &e, sizeof(e), 1, NULL));
+	memset(vs_page(&s, 1), 0, PG);
+	memset(vs_page(&s, W2_FIRST + 1), 0, PG);
+	memset(vs_page(&s, W2_FIRST + 3), 0, PG);
+	EXPECT_EQ(w_copy_on(check, &s, &b, W2_FIRST), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(w_copy_on(check, &s, &s.d, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_TRUE(all_of(vs_page(&s, W2_FIRST + 3), W_LEN, 0xb2));
+	EXPECT_TRUE(all_of(vs_page(&s, W2_FIRST + 1), PG, 0));
+	EXPECT_TRUE(all_of(vs_page(&s, 1), W_LEN, 0xa2));
+	EXPECT_OK(dev_detach(check, &b, false, 0));
+	vd_down(check, &b);
+}
