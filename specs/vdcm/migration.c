@@ -679,3 +679,71 @@ SIOVH_CLAUSE(dirty_args,
 	EXPECT_OK(dma_log_stop(&d));
 	vd_down(check, &d);
 }
+
+/* DMA_LOGGING_START (SET) of n ranges, asking for 4 KiB pages. */
+static int log_start_n(struct vd *d,
+		       const struct vfio_device_feature_dma_logging_range *r,
+		       uint32_t n)
+{
+	struct vfio_device_feature_dma_logging_control c = {
+		.page_size = PAGE_4K, .num_ranges = n, .ranges = (uintptr_t)r,
+	};
+
+	return feature_raw(d, VFIO_DEVICE_FEATURE_SET |
+			   VFIO_DEVICE_FEATURE_DMA_LOGGING_START, &c,
+			   sizeof(c), sizeof(c));
+}
+
+/* One page of ranges: what the core guarantees (linux/vfio.h). */
+#define LOG_PAGE_RANGES \
+	(4096 / sizeof(struct vfio_device_feature_dma_logging_range))
+
+SIOVH_CLAUSE(dirty_ranges,
+	.id = "VDCM.DIRTY.5", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included; it refuses ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
+	.source = SRC_VFIO("struct vfio_device_feature_dma_logging_control (\"The core kernel code guarantees to support by minimum num_ranges that fit into a single kernel page\")") "; Linux drivers/vfio/vfio_main.c, vfio_ioctl_device_feature_logging_start (6.12, 7.3: -EINVAL for a range not aligned to page_size or overlapping another, -EOVERFLOW for one that wraps)",
+	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct vfio_device_feature_dma_logging_range *r, bad[2];
+	uint64_t bm[1] = { 0 };
+	uint32_t i, last;
+	struct vd d;
+
+	dirty_type(check, p);
+	r = calloc(LOG_PAGE_RANGES, sizeof(*r));
+	ASSERT_TRUE(r != NULL);
+	/* every other page: no two ranges touch */
+	for (i = 0; i < LOG_PAGE_RANGES; i++)
+		r[i] = (struct vfio_device_feature_dma_logging_range) {
+			.iova = DIOVA + 2 * i * PAGE_4K, .length = PAGE_4K,
+		};
+	last = LOG_PAGE_RANGES - 1;
+	vd_up(check, &p->types[0], &d, 1);
+	bad[0] = (struct vfio_device_feature_dma_logging_range) {
+		.iova = DIOVA + 512, .length = PAGE_4K,
+	};
+	EXPECT_ERRNO(log_start_n(&d, bad, 1), -EINVAL);
+	bad[0].iova = DIOVA;
+	bad[0].length = PAGE_4K + 512;
+	EXPECT_ERRNO(log_start_n(&d, bad, 1), -EINVAL);
+	/* the second range starts inside the first */
+	bad[0].length = 2 * PAGE_4K;
+	bad[1] = (struct vfio_device_feature_dma_logging_range) {
+		.iova = DIOVA + PAGE_4K, .length = 4 * PAGE_4K,
+	};
+	EXPECT_ERRNO(log_start_n(&d, bad, 2), -EINVAL);
+	bad[0] = (struct vfio_device_feature_dma_logging_range) {
+		.iova = UINT64_MAX - PAGE_4K + 1, .length = 2 * PAGE_4K,
+	};
+	EXPECT_ERRNO(log_start_n(&d, bad, 1), -EOVERFLOW);
+	/* none of them started logging */
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
+	EXPECT_OK(log_start_n(&d, r, LOG_PAGE_RANGES));
+	/* the first and the last range can be reported: both are logged */
+	EXPECT_OK(dma_log_report(&d, r[0].iova, PAGE_4K, PAGE_4K, bm));
+	EXPECT_OK(dma_log_report(&d, r[last].iova, PAGE_4K, PAGE_4K, bm));
+	EXPECT_OK(dma_log_stop(&d));
+	vd_down(check, &d);
+	free(r);
+}

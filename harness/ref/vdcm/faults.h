@@ -200,6 +200,10 @@
 	  "a dirty report that fails for memory has cleared earlier mappings' bits") \
 	X(DIRTY_START_ENOMEM_OK, "dirty-start-enomem-ok",		\
 	  "DMA_LOGGING_START starts though clearing the old dirty bits failed for memory") \
+	X(DIRTY_FEW_RANGES, "dirty-few-ranges",			\
+	  "DMA_LOGGING_START refuses more than 16 ranges (-E2BIG), less than the page of them the core guarantees") \
+	X(DIRTY_RANGES_UNCHECKED, "dirty-ranges-unchecked",		\
+	  "DMA_LOGGING_START takes ranges not aligned to its page_size, or overlapping") \
 	X(CREATE_ENOMEM_TAKES_ADIS, "create-enomem-takes-adis",	\
 	  "create takes its ADIs before its allocations and keeps them when one fails") \
 	X(OPEN_ENOMEM_MARKS_OPEN, "open-enomem-marks-open",		\
