@@ -200,6 +200,8 @@
 	  "a dirty report that fails for memory has cleared earlier mappings' bits") \
 	X(DIRTY_START_ENOMEM_OK, "dirty-start-enomem-ok",		\
 	  "DMA_LOGGING_START starts though clearing the old dirty bits failed for memory") \
+	X(UNMAP_ARGS_LOOSE, "unmap-args-loose",			\
+	  "UNMAP_DMA takes a zero, unaligned or wrapping range as the unmap of the whole mappings inside it") \
 	X(DIRTY_FEW_RANGES, "dirty-few-ranges",			\
 	  "DMA_LOGGING_START refuses more than 16 ranges (-E2BIG), less than the page of them the core guarantees") \
 	X(DIRTY_RANGES_UNCHECKED, "dirty-ranges-unchecked",		\
