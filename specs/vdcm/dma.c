@@ -673,7 +673,7 @@ static void wrap_refused(struct siovh_check *check, const char *what, int ret)
 
 SIOVH_CLAUSE(dma_type1_args,
 	.id = "VDCM.DMA.17", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "the type1 container refuses with -EINVAL: MAP_DMA with an unknown flag, neither READ nor WRITE, or a wrapping IOVA or buffer range; UNMAP_DMA with an unknown flag, FLAG_ALL with an iova or size, a zero size, an iova or size not page-aligned, a wrapping range (-EOVERFLOW too, Linux 7.x), or a range that cuts a mapping in two; all of it changes no mapping, and UNMAP_DMA FLAG_ALL then unmaps every mapping and reports their bytes; CHECK_EXTENSION says yes to TYPE1v2 only of those asked, and an unknown container ioctl is -ENOTTY",
+	.title = "the type1 container refuses with -EINVAL: MAP_DMA with an unknown flag, neither READ nor WRITE, or a wrapping IOVA or buffer range; UNMAP_DMA with an unknown flag, FLAG_ALL with an iova or size, a zero size, an iova or size not page-aligned, a wrapping range (-EOVERFLOW too, Linux 7.x), or a range that cuts a mapping in two; all of it changes no mapping, and UNMAP_DMA FLAG_ALL then unmaps every mapping and reports their bytes; CHECK_EXTENSION says yes to TYPE1v2 only of those asked, an unknown container ioctl is -ENOTTY, and MAP_DMA or UNMAP_DMA with a NULL argument -EFAULT",
 	.source = SRC_VFIO("VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA (\"VFIO_DMA_UNMAP_FLAG_ALL ... iova and size must be 0\"), VFIO_CHECK_EXTENSION") "; Linux drivers/vfio/vfio_iommu_type1.c, vfio_dma_do_map and vfio_dma_do_unmap (6.12, 7.3: a zero size, an iova or size off the IOMMU page size, a wrapping range)",
 	.needs = NEEDS_VDEV)
 {
@@ -722,6 +722,12 @@ SIOVH_CLAUSE(dma_type1_args,
 	EXPECT_ERRNO(d.t->vfio_device->container_ioctl(d.t, d.v,
 						       VFIO_IOMMU_GET_INFO + 99,
 						       &done), -ENOTTY);
+	EXPECT_ERRNO(d.t->vfio_device->container_ioctl(d.t, d.v,
+						       VFIO_IOMMU_MAP_DMA,
+						       NULL), -EFAULT);
+	EXPECT_ERRNO(d.t->vfio_device->container_ioctl(d.t, d.v,
+						       VFIO_IOMMU_UNMAP_DMA,
+						       NULL), -EFAULT);
 	/* nothing of the above changed a mapping */
 	EXPECT_OK(unmap_raw(&d, VFIO_DMA_UNMAP_FLAG_ALL, 0, 0, &done));
 	EXPECT_EQ(done, 3 * PAGE_4K);

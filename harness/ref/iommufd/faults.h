@@ -71,6 +71,8 @@
 	  "a nonzero __reserved field is ignored")			\
 	X(UNKNOWN_IOCTL, "unknown-ioctl-einval", IOMMUFD,		\
 	  "an unknown ioctl number is -EINVAL instead of -ENOTTY")	\
+	X(NULL_ARG_EINVAL, "null-arg-einval", IOMMUFD,			\
+	  "an ioctl whose argument pointer is NULL is -EINVAL instead of -EFAULT") \
 	/* Object lifetime */						\
 	X(DESTROY_BUSY_OK, "destroy-busy-ok", IOMMUFD,			\
 	  "DESTROY of an object another one uses reports success")	\

@@ -306,8 +306,9 @@ int iommufd_ioctl(struct iommufd_ctx *ctx, unsigned long cmd, void *arg)
 	if (!op)
 		return iommufd_fault(ctx, IOMMUFD_FAULT_UNKNOWN_IOCTL) ?
 		       -EINVAL : -ENOTTY;
-	if (!arg)
-		return -EFAULT;
+	if (!arg)	/* the kernel's get_user() of the size faults */
+		return iommufd_fault(ctx, IOMMUFD_FAULT_NULL_ARG_EINVAL) ?
+		       -EINVAL : -EFAULT;
 	memcpy(&usize, arg, sizeof(usize));
 	ret = copy_struct(ctx, op, arg, usize, &buf);
 	if (ret)
