@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.ENOMEM 1-2, VSVA.ENOMEM.1: /dev/iommu ioctls and guest PASID
- * attaches whose memory allocation fails return -ENOMEM and leave nothing
+ * IOMMUFD.ENOMEM 1-3, VSVA.ENOMEM.1: /dev/iommu ioctls, device binds and
+ * guest PASID attaches whose memory allocation fails return -ENOMEM and leave nothing
  * behind: no object under a new ID, no mapping, no reference on the
  * objects they name, no attachment. Each allocation of the call is made to
  * fail in turn (walk.h).
@@ -337,6 +337,55 @@ SIOVH_CLAUSE(enomem_hwpt,
 	/* the new mapping reaches the device through its HWPT */
 	map_hwpt_undo(check, &c);
 	EXPECT_EQ(vs_copy(check, &c.s, false, 0, 1, 2, 0), SIOVDEV_CS_SUCCESS);
+}
+
+/* ---- IOMMUFD.ENOMEM.3: VFIO_DEVICE_BIND_IOMMUFD ---- */
+
+struct bind_ctx {
+	struct vd d;
+	uint32_t top, ioas, dev_id;
+};
+
+static int bind_call(struct siovh_check *check, void *p)
+{
+	struct bind_ctx *c = p;
+
+	return dev_bind(check, &c->d, &c->dev_id);
+}
+
+/* No device object appeared, and the cdev is as unbound as before. */
+static void bind_same(struct siovh_check *check, void *p)
+{
+	struct bind_ctx *c = p;
+
+	no_new_ids(check, c->top);
+	EXPECT_ERRNO(dev_attach(check, &c->d, false, 0, c->ioas), -EINVAL);
+}
+
+SIOVH_CLAUSE(enomem_bind,
+	.id = "IOMMUFD.ENOMEM.3", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a BIND_IOMMUFD whose memory allocation fails (each in turn) returns -ENOMEM and leaves the cdev unbound: no device object under a new ID, ATTACH still refused as on an unbound cdev; the bind then succeeds and the device attaches",
+	.source = SRC_VFIO_H("VFIO_DEVICE_BIND_IOMMUFD") "; " SRC_ENOMEM_H "; " SRC_ENOMEM_DERIVED,
+	.needs = NEEDS_VSVA_ENOMEM)
+{
+	static const struct enomem_op bind_op = {
+		"VFIO_DEVICE_BIND_IOMMUFD", bind_call, bind_same, NULL,
+	};
+	const struct siovh_profile *p = must_profile(check);
+	struct bind_ctx c;
+	uint32_t hwpt;
+
+	memset(&c, 0, sizeof(c));
+	c.ioas = must_ioas(check);
+	c.top = c.ioas;
+	vd_up(check, &p->types[0], &c.d, 0x61);
+	enomem_walk(check, &bind_op, &c);
+	EXPECT_GT(c.dev_id, c.top);
+	ASSERT_OK(hwpt_paging(check, c.dev_id, c.ioas, 0, &hwpt));
+	EXPECT_OK(dev_attach(check, &c.d, false, 0, hwpt));
+	EXPECT_OK(dev_detach(check, &c.d, false, 0));
+	EXPECT_OK(obj_destroy(check, hwpt));
+	vd_down(check, &c.d);
 }
 
 /*

@@ -78,6 +78,8 @@
 	  "DESTROY of an object another one uses reports success")	\
 	X(CLOSE_KEEPS_DEVICE, "close-keeps-device", IOMMUFD,		\
 	  "the close of a device cdev leaves its device object bound")	\
+	X(BIND_FAIL_KEEPS_OBJ, "bind-fail-keeps-obj", IOMMUFD,		\
+	  "a BIND_IOMMUFD the device refuses leaves its device object in the table") \
 	/* HWPTs */							\
 	X(HWPT_STARTS_EMPTY, "hwpt-starts-empty", IOMMUFD,		\
 	  "a HWPT gets only the IOAS mappings made after its allocation") \
