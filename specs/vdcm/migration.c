@@ -431,6 +431,69 @@ SIOVH_CLAUSE(mig_stream_length,
 	free(blob);
 }
 
+/*
+ * Load blob into a fresh VDEV of type ty (UUID uuid): true when it was
+ * refused, by the data fd's write or by RESUMING -> STOP, which then does
+ * not land in STOP.
+ */
+static bool load_refused(struct siovh_check *check,
+			 const struct siovh_profile_type *ty, unsigned int uuid,
+			 const uint8_t *blob, ssize_t len)
+{
+	uint32_t st = 0;
+	struct vd d;
+	ssize_t n;
+	int fd = -1, ret;
+
+	vd_up(check, ty, &d, uuid);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
+	ASSERT_GE(fd, 0);
+	n = write(fd, blob, len);
+	close(fd);
+	if (n != len) {
+		vd_down(check, &d);
+		return true;
+	}
+	ret = mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL);
+	ASSERT_OK(mig_get(&d, &st));
+	vd_down(check, &d);
+	return ret < 0 && st != VFIO_DEVICE_STATE_STOP;
+}
+
+SIOVH_CLAUSE(mig_other_type,
+	.id = "VDCM.MIG.14", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a state stream saved from a VDEV of another type (another number of ADIs) does not load, in either direction: the data fd's write refuses it, or RESUMING -> STOP fails and does not land in STOP",
+	.source = SRC_VFIO("enum vfio_device_mig_state (RESUMING -> STOP: \"If the user provided data is found to be incomplete, inconsistent, or otherwise invalid, the migration driver must fail the SET_STATE ioctl\")") "; " SRC_MIGRATION,
+	.needs = NEEDS_MIG)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty[2] = { NULL, NULL };
+	uint8_t *blob[2];
+	ssize_t len[2];
+	unsigned int i, n = 0;
+	struct vd d;
+
+	for (i = 0; i < p->nr_types && n < 2; i++)
+		if (p->types[i].migration_flags &&
+		    (!n || p->types[i].adis != ty[0]->adis))
+			ty[n++] = &p->types[i];
+	if (n < 2)
+		SKIP("the profile has no two migratable types with different ADI counts");
+	for (i = 0; i < 2; i++) {
+		vd_up(check, ty[i], &d, 1 + i);
+		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+		blob[i] = save_state(check, &d, &len[i]);
+		vd_down(check, &d);
+	}
+	for (i = 0; i < 2; i++)
+		if (!load_refused(check, ty[1 - i], 3 + i, blob[i], len[i]))
+			FAIL("the state of a %s VDEV loaded into a %s VDEV",
+			     ty[i]->name, ty[1 - i]->name);
+	free(blob[0]);
+	free(blob[1]);
+}
+
 /* One VFIO_DEVICE_FEATURE with len bytes of data; the data comes back. */
 static int feature_raw(struct vd *d, uint32_t flags, void *data, size_t len,
 		       size_t argsz_data)

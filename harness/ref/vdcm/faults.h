@@ -218,6 +218,8 @@
 	  "SET_IRQS DATA_EVENTFD arms the vectors before a bad descriptor in its list") \
 	X(RESUME_LENGTH_LOOSE, "resume-length-loose",			\
 	  "RESUMING -> STOP loads a stream with bytes past the state, or cut in its held descriptors") \
+	X(RESUME_ANY_TYPE, "resume-any-type",				\
+	  "RESUMING -> STOP loads a state saved from a VDEV of another type") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
 	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)")
 
