@@ -78,6 +78,8 @@
 	  "DESTROY of an object another one uses reports success")	\
 	X(CLOSE_KEEPS_DEVICE, "close-keeps-device", IOMMUFD,		\
 	  "the close of a device cdev leaves its device object bound")	\
+	X(DESTROY_OPEN_QUEUE, "destroy-open-queue", IOMMUFD,		\
+	  "DESTROY of a fault queue whose fd is still open succeeds")	\
 	X(BIND_FAIL_KEEPS_OBJ, "bind-fail-keeps-obj", IOMMUFD,		\
 	  "a BIND_IOMMUFD the device refuses leaves its device object in the table") \
 	/* HWPTs */							\
