@@ -106,6 +106,8 @@
 	X(HWINFO_NO_ZERO, "hwinfo-no-zero", IOMMUFD,			\
 	  "GET_HW_INFO leaves a longer buffer's trailing bytes alone")	\
 	/* IOMMU_HWPT_INVALIDATE */					\
+	X(INV_DEFAULT_PASID_ONLY, "inv-default-pasid-only", IOMMUFD,	\
+	  "HWPT_INVALIDATE flushes the HWPT at default PASIDs only, not at the guest PASIDs attached to it") \
 	X(INV_SKIPS_RANGE, "inv-skips-range", IOMMUFD,			\
 	  "an address-range invalidation flushes no IOTLB entry")	\
 	X(INV_FLAGS_IGNORED, "inv-flags-ignored", IOMMUFD,		\
