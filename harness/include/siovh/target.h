@@ -106,7 +106,8 @@ const char *siovh_feature_name(uint64_t bit);
 struct siovh_vdev;		/* opaque, owned by the target */
 
 struct siovh_vfio_device_ops {
-	/* Type names of the parent, NUL-separated, double-NUL terminated. */
+	/* Type names of the parent, NUL-separated, double-NUL terminated;
+	 * -ENOSPC when len bytes cannot hold them all. */
 	int (*list_types)(struct siovh_target *t, char *buf, size_t len);
 	/* mdev_supported_types/TYPE/available_instances */
 	int (*available_instances)(struct siovh_target *t, const char *type,
