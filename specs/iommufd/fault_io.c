@@ -137,8 +137,8 @@ SIOVH_CLAUSE(fault_write_len,
 
 SIOVH_CLAUSE(fault_alloc_args,
 	.id = "IOMMUFD.FAULT.8", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "IOMMU_FAULT_QUEUE_ALLOC with any flag bit set is -EOPNOTSUPP; read() and write() on a descriptor that is no fault queue's (-1) are -EBADF",
-	.source = SRC_H("struct iommu_fault_alloc: @flags must be 0") "; " SRC_SANITIZE,
+	.title = "IOMMU_FAULT_QUEUE_ALLOC with any flag bit set is -EOPNOTSUPP; read() and write() on a descriptor that is no fault queue's (-1) are -EBADF; a write of a record from a NULL buffer is -EFAULT",
+	.source = SRC_H("struct iommu_fault_alloc: @flags must be 0") "; " SRC_SANITIZE "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.3 eventq.c: the fault fd's write copy_from_user()s each record, -EFAULT)",
 	.needs = NEEDS_IOMMUFD)
 {
 	struct siovh_target *t = siovh_check_target(check);
@@ -159,6 +159,8 @@ SIOVH_CLAUSE(fault_alloc_args,
 	}
 	EXPECT_ERRNO(t->iommufd->fault_read(t, -1, &pf, PF_SZ), -EBADF);
 	EXPECT_ERRNO(t->iommufd->fault_write(t, -1, &resp, PR_SZ), -EBADF);
+	/* a response record that is nowhere: copy_from_user() fails */
+	EXPECT_ERRNO(t->iommufd->fault_write(t, q.fd, NULL, PR_SZ), -EFAULT);
 	/*
 	 * The real queue is still there and empty: no record to read. An
 	 * empty read is 0 on Linux and -EAGAIN on the reference (a known
