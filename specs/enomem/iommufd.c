@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.ENOMEM 1-2, VSVA.ENOMEM.1: /dev/iommu ioctls and guest PASID
- * attaches whose memory allocation fails return -ENOMEM and leave nothing
+ * IOMMUFD.ENOMEM 1-3, VSVA.ENOMEM.1: /dev/iommu ioctls, device binds and
+ * guest PASID attaches whose memory allocation fails return -ENOMEM and leave nothing
  * behind: no object under a new ID, no mapping, no reference on the
  * objects they name, no attachment. Each allocation of the call is made to
  * fail in turn (walk.h).
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "specs/iommufd/vsva.h"
 #include "walk.h"
@@ -179,6 +180,8 @@ SIOVH_CLAUSE(enomem_ioas,
 struct hwpt_ctx {
 	struct vs s;
 	uint32_t top, spare, fault, parent, made;
+	int fault_fd, made_fd;
+	int low_fd;		/* the lowest free descriptor, before */
 	void *buf;
 };
 
@@ -223,14 +226,26 @@ static int nested_call(struct siovh_check *check, void *p)
 			   IOMMU_HWPT_FAULT_ID_VALID, c->fault, &c->made);
 }
 
-static int fault_alloc(struct siovh_check *check, uint32_t *id)
+static int fault_alloc(struct siovh_check *check, uint32_t *id, int *fd)
 {
 	struct iommu_fault_alloc fa = { .size = sizeof(fa) };
 	int ret = fd_ioctl(check, IOMMU_FAULT_QUEUE_ALLOC, &fa);
 
-	if (!ret)
+	if (!ret) {
 		*id = fa.out_fault_id;
+		*fd = (int)fa.out_fault_fd;
+	}
 	return ret;
+}
+
+/* The number the next open descriptor would get. */
+static int lowest_free_fd(struct siovh_check *check)
+{
+	int fd = dup(0);
+
+	ASSERT_GE(fd, 0);
+	close(fd);
+	return fd;
 }
 
 /* Neither the parent nor the fault queue took a reference. */
@@ -239,21 +254,28 @@ static void nested_same(struct siovh_check *check, void *p)
 	struct hwpt_ctx *c = p;
 
 	no_new_ids(check, c->top);
+	close(c->fault_fd);		/* its fd holds the queue too */
 	EXPECT_OK(obj_destroy(check, c->fault));
 	EXPECT_OK(obj_destroy(check, c->parent));
-	ASSERT_OK(fault_alloc(check, &c->fault));
+	ASSERT_OK(fault_alloc(check, &c->fault, &c->fault_fd));
 	ASSERT_OK(hwpt_paging(check, c->s.dev_id, c->s.ioas,
 			      IOMMU_HWPT_ALLOC_NEST_PARENT, &c->parent));
 }
 
 static int queue_call(struct siovh_check *check, void *p)
 {
-	return fault_alloc(check, &((struct hwpt_ctx *)p)->made);
+	struct hwpt_ctx *c = p;
+
+	return fault_alloc(check, &c->made, &c->made_fd);
 }
 
+/* No object, and no descriptor left open for it. */
 static void queue_same(struct siovh_check *check, void *p)
 {
-	no_new_ids(check, ((struct hwpt_ctx *)p)->top);
+	struct hwpt_ctx *c = p;
+
+	no_new_ids(check, c->top);
+	EXPECT_EQ(lowest_free_fd(check), c->low_fd);
 }
 
 static int map_hwpt_call(struct siovh_check *check, void *p)
@@ -288,7 +310,7 @@ static void map_hwpt_undo(struct siovh_check *check, void *p)
 
 SIOVH_CLAUSE(enomem_hwpt,
 	.id = "IOMMUFD.ENOMEM.2", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "HWPT_ALLOC (paging and nested), FAULT_QUEUE_ALLOC and an IOAS_MAP mirrored into HWPTs whose memory allocation fails (each in turn) return -ENOMEM and leave no partial object: no new ID, no reference on the IOAS, parent or fault queue they name (each can be destroyed), no mapping in the IOAS or its HWPTs (the same MAP then succeeds), the device's DMA as before",
+	.title = "HWPT_ALLOC (paging and nested), FAULT_QUEUE_ALLOC and an IOAS_MAP mirrored into HWPTs whose memory allocation fails (each in turn) return -ENOMEM and leave no partial object: no new ID (nor a descriptor open for a queue), no reference on the IOAS, parent or fault queue they name (each can be destroyed, the queue once its fd is closed), no mapping in the IOAS or its HWPTs (the same MAP then succeeds), the device's DMA as before",
 	.source = SRC_FD_ENOMEM "; " SRC_H("IOMMU_HWPT_ALLOC, IOMMU_FAULT_QUEUE_ALLOC, IOMMU_IOAS_MAP"),
 	.needs = NEEDS_VSVA_ENOMEM)
 {
@@ -316,7 +338,7 @@ SIOVH_CLAUSE(enomem_hwpt,
 	vs_paging(check, &c.s);
 	c.buf = must_pages(check, 4);
 	spare_up(check, &c);
-	ASSERT_OK(fault_alloc(check, &c.fault));
+	ASSERT_OK(fault_alloc(check, &c.fault, &c.fault_fd));
 	/* the nested HWPTs' parent: not attached, on the device's IOAS */
 	ASSERT_OK(hwpt_paging(check, c.s.dev_id, c.s.ioas,
 			      IOMMU_HWPT_ALLOC_NEST_PARENT, &c.parent));
@@ -325,7 +347,9 @@ SIOVH_CLAUSE(enomem_hwpt,
 	EXPECT_OK(obj_destroy(check, c.made));
 	enomem_walk(check, &nested_op, &c);
 	EXPECT_OK(obj_destroy(check, c.made));
+	c.low_fd = lowest_free_fd(check);
 	enomem_walk(check, &queue_op, &c);
+	close(c.made_fd);
 	EXPECT_OK(obj_destroy(check, c.made));
 	/* many areas already (the reference's area array is full at 8): the
 	 * map's own bookkeeping must grow too */
@@ -337,6 +361,55 @@ SIOVH_CLAUSE(enomem_hwpt,
 	/* the new mapping reaches the device through its HWPT */
 	map_hwpt_undo(check, &c);
 	EXPECT_EQ(vs_copy(check, &c.s, false, 0, 1, 2, 0), SIOVDEV_CS_SUCCESS);
+}
+
+/* ---- IOMMUFD.ENOMEM.3: VFIO_DEVICE_BIND_IOMMUFD ---- */
+
+struct bind_ctx {
+	struct vd d;
+	uint32_t top, ioas, dev_id;
+};
+
+static int bind_call(struct siovh_check *check, void *p)
+{
+	struct bind_ctx *c = p;
+
+	return dev_bind(check, &c->d, &c->dev_id);
+}
+
+/* No device object appeared, and the cdev is as unbound as before. */
+static void bind_same(struct siovh_check *check, void *p)
+{
+	struct bind_ctx *c = p;
+
+	no_new_ids(check, c->top);
+	EXPECT_ERRNO(dev_attach(check, &c->d, false, 0, c->ioas), -EINVAL);
+}
+
+SIOVH_CLAUSE(enomem_bind,
+	.id = "IOMMUFD.ENOMEM.3", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a BIND_IOMMUFD whose memory allocation fails (each in turn) returns -ENOMEM and leaves the cdev unbound: no device object under a new ID, ATTACH still refused as on an unbound cdev; the bind then succeeds and the device attaches",
+	.source = SRC_VFIO_H("VFIO_DEVICE_BIND_IOMMUFD") "; " SRC_ENOMEM_H "; " SRC_ENOMEM_DERIVED,
+	.needs = NEEDS_VSVA_ENOMEM)
+{
+	static const struct enomem_op bind_op = {
+		"VFIO_DEVICE_BIND_IOMMUFD", bind_call, bind_same, NULL,
+	};
+	const struct siovh_profile *p = must_profile(check);
+	struct bind_ctx c;
+	uint32_t hwpt;
+
+	memset(&c, 0, sizeof(c));
+	c.ioas = must_ioas(check);
+	c.top = c.ioas;
+	vd_up(check, &p->types[0], &c.d, 0x61);
+	enomem_walk(check, &bind_op, &c);
+	EXPECT_GT(c.dev_id, c.top);
+	ASSERT_OK(hwpt_paging(check, c.dev_id, c.ioas, 0, &hwpt));
+	EXPECT_OK(dev_attach(check, &c.d, false, 0, hwpt));
+	EXPECT_OK(dev_detach(check, &c.d, false, 0));
+	EXPECT_OK(obj_destroy(check, hwpt));
+	vd_down(check, &c.d);
 }
 
 /*

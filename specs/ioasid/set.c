@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IOASID.SET: creating sets (token, type, quota), their reference count and
- * death, and walking their IDs ("IOASID Set Key APIs").
+ * death (which leaves free-pending IDs to their holders), and walking
+ * their IDs ("IOASID Set Key APIs").
  */
 #include "common.h"
 
@@ -251,4 +252,36 @@ SIOVH_CLAUSE(set_for_each_skips_pending,
 	EXPECT_EQ(v.total, 1);
 	EXPECT_EQ(v.n[a - base], 1);
 	EXPECT_EQ(v.n[b - base], 0);
+}
+
+SIOVH_CLAUSE(set_put_leaves_pending,
+	.id = "IOASID.SET.11", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "the last set_put does not free a free-pending ID again: no second FREE, the ID stays out of reach of alloc while its holder keeps its reference, and the holder's put reclaims it",
+	.source = SRC_SET_API "; " SRC_LIFECYCLE " (free before the last put: the ID is reclaimed at the last put)",
+	.needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4), *other;
+	siovh_ioasid_t base = mid_id(check), a, b, id;
+	struct evlog log = { .n = 0 };
+	struct listener l;
+
+	listener_init(&l, t, &log, 1, SIOVH_IOASID_PRIO_DEFAULT, LISTEN_RECORD);
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &l.nb));
+	a = new_id(check, set, base, base, NULL);
+	b = new_id(check, set, base + 1, base + 1, NULL);
+	make_pending(check, set, a);
+	EXPECT_EQ(evlog_count(&log, 1, SIOVH_IOASID_NOTIFY_FREE, a), 1);
+	log.n = 0;
+	t->ioasid->set_put(t, set);
+	evlog_note(check, "heard at set_put", &log);
+	EXPECT_EQ(evlog_count(&log, 1, SIOVH_IOASID_NOTIFY_FREE, a), 0);
+	EXPECT_EQ(evlog_count(&log, 1, SIOVH_IOASID_NOTIFY_FREE, b), 1);
+	/* b is back; a is still held (its set lives on while it does) */
+	other = new_set(check, 4);
+	EXPECT_OK(t->ioasid->alloc(t, other, base + 1, base + 1, NULL, &id));
+	EXPECT_NE(t->ioasid->alloc(t, other, base, base, NULL, &id), 0);
+	EXPECT_OK(t->ioasid->put(t, set, a));
+	EXPECT_OK(t->ioasid->alloc(t, other, base, base, NULL, &id));
+	EXPECT_EQ(id, a);
 }

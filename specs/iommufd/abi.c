@@ -2,7 +2,8 @@
 /*
  * IOMMUFD.ABI: the extensibility rules every /dev/iommu ioctl follows
  * (linux/iommufd.h, "General ioctl format"): the leading size field, zeroed
- * trailing bytes, unknown flags and reserved fields, unknown ioctl numbers.
+ * trailing bytes, unknown flags and reserved fields, unknown ioctl numbers,
+ * an argument pointer that points nowhere.
  */
 #include <stddef.h>
 #include <string.h>
@@ -157,4 +158,31 @@ SIOVH_CLAUSE(abi_unknown_ioctl,
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		EXPECT_ERRNO(sized(check, bad[i], 16), -ENOTTY);
+}
+
+SIOVH_CLAUSE(abi_null_arg,
+	.id = "IOMMUFD.ABI.7", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "every ioctl /dev/iommu has, called with a NULL argument pointer, is -EFAULT and does nothing: the IOAS made before has nothing mapped and can be destroyed",
+	.source = SRC_ABI " (\"Each ioctl is passed in a structure pointer as the argument\"); Linux drivers/iommu/iommufd/main.c, iommufd_fops_ioctl (6.12, 7.3: get_user() of the size field, -EFAULT)",
+	.needs = NEEDS_IOMMUFD)
+{
+	static const unsigned long cmds[] = {
+		IOMMU_DESTROY, IOMMU_IOAS_ALLOC, IOMMU_IOAS_ALLOW_IOVAS,
+		IOMMU_IOAS_COPY, IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_MAP,
+		IOMMU_IOAS_UNMAP, IOMMU_HWPT_ALLOC, IOMMU_GET_HW_INFO,
+		IOMMU_HWPT_INVALIDATE, IOMMU_FAULT_QUEUE_ALLOC,
+	};
+	uint32_t id = must_ioas(check);
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		int ret = fd_ioctl(check, cmds[i], NULL);
+
+		if (ret != -EFAULT)
+			FAIL("ioctl %#lx (nr %#lx) with a NULL argument: %d, expected -EFAULT (%d)",
+			     cmds[i], (unsigned long)_IOC_NR(cmds[i]), ret,
+			     -EFAULT);
+	}
+	EXPECT_EQ(unmap_all(check, id), 0);
+	EXPECT_OK(obj_destroy(check, id));
 }

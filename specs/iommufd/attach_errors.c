@@ -26,8 +26,8 @@ static int dev_raw(struct siovh_check *check, struct vd *d, unsigned long cmd,
 
 SIOVH_CLAUSE(dev_attach_args,
 	.id = "IOMMUFD.DEV.5", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "ATTACH/DETACH_IOMMUFD_PT with an unknown flag, or with the PASID flag and an argsz short of pasid, is -EINVAL, as is an attach whose pt_id names a device; none of them changes what the device is attached to",
-	.source = SRC_ATTACH "; " SRC_DETACH " (\"argsz\", \"flags\")",
+	.title = "ATTACH/DETACH_IOMMUFD_PT with an unknown flag, an argsz short of the first version (pt_id, flags), or the PASID flag and an argsz short of pasid, is -EINVAL, as is an attach whose pt_id names a device; a NULL argument is -EFAULT; none of them changes what the device is attached to",
+	.source = SRC_ATTACH "; " SRC_DETACH " (\"argsz\", \"flags\"); Linux drivers/vfio/device_cdev.c, vfio_df_ioctl_attach_pt, vfio_df_ioctl_detach_pt (6.12, 7.3: copy_from_user of the first version, then argsz)",
 	.needs = NEEDS_VSVA)
 {
 	struct siovh_vfio_attach_pt a;
@@ -50,6 +50,13 @@ SIOVH_CLAUSE(dev_attach_args,
 	EXPECT_ERRNO(dev_raw(check, &s.d, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a),
 		     -EINVAL);
 	EXPECT_ERRNO(dev_attach(check, &s.d, false, 0, s.dev_id), -EINVAL);
+	a = (struct siovh_vfio_attach_pt) {
+		.argsz = offsetof(struct siovh_vfio_attach_pt, pt_id),
+		.pt_id = s.parent };
+	EXPECT_ERRNO(dev_raw(check, &s.d, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a),
+		     -EINVAL);
+	EXPECT_ERRNO(dev_raw(check, &s.d, VFIO_DEVICE_ATTACH_IOMMUFD_PT, NULL),
+		     -EFAULT);
 	x = (struct siovh_vfio_detach_pt) { .argsz = sizeof(x),
 					    .flags = 1u << 1 };
 	EXPECT_ERRNO(dev_raw(check, &s.d, VFIO_DEVICE_DETACH_IOMMUFD_PT, &x),
@@ -58,6 +65,12 @@ SIOVH_CLAUSE(dev_attach_args,
 	x.argsz = offsetof(struct siovh_vfio_detach_pt, pasid);
 	EXPECT_ERRNO(dev_raw(check, &s.d, VFIO_DEVICE_DETACH_IOMMUFD_PT, &x),
 		     -EINVAL);
+	x = (struct siovh_vfio_detach_pt) {
+		.argsz = offsetof(struct siovh_vfio_detach_pt, flags) };
+	EXPECT_ERRNO(dev_raw(check, &s.d, VFIO_DEVICE_DETACH_IOMMUFD_PT, &x),
+		     -EINVAL);
+	EXPECT_ERRNO(dev_raw(check, &s.d, VFIO_DEVICE_DETACH_IOMMUFD_PT, NULL),
+		     -EFAULT);
 	/* the default PASID still translates by the parent, PASID 5 is
 	 * attached nowhere */
 	EXPECT_EQ(vs_copy(check, &s, false, 0, 1, 2, 0), SIOVDEV_CS_SUCCESS);

@@ -4,6 +4,7 @@
  * (VFIO_DEVICE_BIND_IOMMUFD, ATTACH/DETACH_IOMMUFD_PT, PASID attach of a
  * guest PASID, which the VDCM backs with a host PASID).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "vsva.h"
@@ -15,8 +16,8 @@
 
 SIOVH_CLAUSE(dev_bind_once,
 	.id = "IOMMUFD.DEV.1", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "BIND_IOMMUFD gives the device a nonzero dev_id; a second bind of the bound device is -EINVAL; flags or a negative iommufd are -EINVAL",
-	.source = SRC_VFIO_H("VFIO_DEVICE_BIND_IOMMUFD"),
+	.title = "BIND_IOMMUFD gives the device a nonzero dev_id; a second bind of the bound device is -EINVAL; flags, a negative iommufd or an argsz short of out_devid are -EINVAL, a NULL argument -EFAULT",
+	.source = SRC_VFIO_H("VFIO_DEVICE_BIND_IOMMUFD") "; Linux drivers/vfio/device_cdev.c, vfio_df_ioctl_bind_iommufd (6.12, 7.3: copy_from_user, then argsz, flags, iommufd)",
 	.needs = NEEDS_VSVA)
 {
 	struct siovh_target *t = siovh_check_target(check);
@@ -35,6 +36,14 @@ SIOVH_CLAUSE(dev_bind_once,
 	EXPECT_ERRNO(t->iommufd->device_ioctl(t, s.d.v,
 					      VFIO_DEVICE_BIND_IOMMUFD, &b),
 		     -EINVAL);
+	b.iommufd = 3;
+	b.argsz = offsetof(struct vfio_device_bind_iommufd, out_devid);
+	EXPECT_ERRNO(t->iommufd->device_ioctl(t, s.d.v,
+					      VFIO_DEVICE_BIND_IOMMUFD, &b),
+		     -EINVAL);
+	EXPECT_ERRNO(t->iommufd->device_ioctl(t, s.d.v,
+					      VFIO_DEVICE_BIND_IOMMUFD, NULL),
+		     -EFAULT);
 }
 
 SIOVH_CLAUSE(dev_replace_atomic,

@@ -83,8 +83,8 @@ SIOVH_CLAUSE(fault_bad_responses,
 
 SIOVH_CLAUSE(fault_destroy_completes,
 	.id = "IOMMUFD.FAULT.3", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "replacing the HWPT of a device with a read, unanswered page request completes it: the waiting device request ends, a late response to its cookie is -EINVAL, and the fault queue can go once no HWPT refers to it",
-	.source = SRC_PRQ "; " SRC_FAULTQ "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.x device.c: a replace answers the old attachment's groups INVALID)",
+	.title = "replacing the HWPT of a device with a read, unanswered page request completes it: the waiting device request ends, a late response to its cookie is -EINVAL, and the fault queue can go once no HWPT refers to it and its fd is closed (-EBUSY before)",
+	.source = SRC_PRQ "; " SRC_FAULTQ "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.x device.c: a replace answers the old attachment's groups INVALID; 6.12 fault.c, 7.x eventq.c: the open fd holds a users reference on the queue)",
 	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf;
@@ -104,6 +104,9 @@ SIOVH_CLAUSE(fault_destroy_completes,
 	EXPECT_ERRNO(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
 		     -EINVAL);
 	ASSERT_OK(obj_destroy(check, s.nested));
+	/* no HWPT refers to it now, but its open fd still holds it */
+	EXPECT_ERRNO(obj_destroy(check, q.id), -EBUSY);
+	fq_close(&q);
 	EXPECT_OK(obj_destroy(check, q.id));
 	drain_faults(check);
 }

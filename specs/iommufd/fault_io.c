@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.FAULT 4-8: read() and write() on a fault queue's fd: whole
+ * IOMMUFD.FAULT 4-9: read() and write() on a fault queue's fd: whole
  * records only, a short read keeps what it had no room for, and a write
  * is all or nothing (struct iommu_hwpt_pgfault, struct
  * iommu_hwpt_page_response; seed 004, "Sanitize User Requests"), and the
- * arguments IOMMU_FAULT_QUEUE_ALLOC and the fds refuse.
+ * arguments IOMMU_FAULT_QUEUE_ALLOC and the fds refuse; the fd holds its
+ * queue (no DESTROY while it is open).
  */
 #include <string.h>
 
@@ -136,8 +137,8 @@ SIOVH_CLAUSE(fault_write_len,
 
 SIOVH_CLAUSE(fault_alloc_args,
 	.id = "IOMMUFD.FAULT.8", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "IOMMU_FAULT_QUEUE_ALLOC with any flag bit set is -EOPNOTSUPP; read() and write() on a descriptor that is no fault queue's (-1) are -EBADF",
-	.source = SRC_H("struct iommu_fault_alloc: @flags must be 0") "; " SRC_SANITIZE,
+	.title = "IOMMU_FAULT_QUEUE_ALLOC with any flag bit set is -EOPNOTSUPP; read() and write() on a descriptor that is no fault queue's (-1) are -EBADF; a write of a record from a NULL buffer is -EFAULT",
+	.source = SRC_H("struct iommu_fault_alloc: @flags must be 0") "; " SRC_SANITIZE "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.3 eventq.c: the fault fd's write copy_from_user()s each record, -EFAULT)",
 	.needs = NEEDS_IOMMUFD)
 {
 	struct siovh_target *t = siovh_check_target(check);
@@ -158,6 +159,8 @@ SIOVH_CLAUSE(fault_alloc_args,
 	}
 	EXPECT_ERRNO(t->iommufd->fault_read(t, -1, &pf, PF_SZ), -EBADF);
 	EXPECT_ERRNO(t->iommufd->fault_write(t, -1, &resp, PR_SZ), -EBADF);
+	/* a response record that is nowhere: copy_from_user() fails */
+	EXPECT_ERRNO(t->iommufd->fault_write(t, q.fd, NULL, PR_SZ), -EFAULT);
 	/*
 	 * The real queue is still there and empty: no record to read. An
 	 * empty read is 0 on Linux and -EAGAIN on the reference (a known
@@ -166,4 +169,32 @@ SIOVH_CLAUSE(fault_alloc_args,
 	r = fq_read(check, &q, &pf, PF_SZ);
 	if (r != 0 && r != -EAGAIN)
 		FAIL("reading the empty fault queue gave %zd, expected 0 or -EAGAIN", r);
+}
+
+SIOVH_CLAUSE(fault_fd_holds_queue,
+	.id = "IOMMUFD.FAULT.9", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a fault queue's open fd holds it: IOMMU_DESTROY of a queue no HWPT refers to is -EBUSY while its out_fault_fd is open, and succeeds once the fd is closed (the ID then unknown, -ENOENT); read() and write() on the closed fd are -EBADF",
+	.source = SRC_H("IOMMU_FAULT_QUEUE_ALLOC (out_fault_fd), IOMMU_DESTROY") "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.3 eventq.c: the queue's file holds a users reference until its release; main.c, iommufd_destroy: -EBUSY while users remain)",
+	.needs = NEEDS_IOMMUFD)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct iommu_hwpt_page_response resp = { 0 };
+	struct iommu_hwpt_pgfault pf;
+	struct fq q, other;
+	int fd;
+
+	must_fault_queue(check, &q);
+	must_fault_queue(check, &other);
+	EXPECT_ERRNO(obj_destroy(check, q.id), -EBUSY);
+	fd = q.fd;
+	fq_close(&q);
+	EXPECT_OK(obj_destroy(check, q.id));
+	EXPECT_ERRNO(obj_destroy(check, q.id), -ENOENT);
+	/* fd is no descriptor now (nothing here opened one since) */
+	EXPECT_ERRNO(t->iommufd->fault_read(t, fd, &pf, PF_SZ), -EBADF);
+	EXPECT_ERRNO(t->iommufd->fault_write(t, fd, &resp, PR_SZ), -EBADF);
+	/* the other queue is its own: still held by its fd */
+	EXPECT_ERRNO(obj_destroy(check, other.id), -EBUSY);
+	fq_close(&other);
+	EXPECT_OK(obj_destroy(check, other.id));
 }

@@ -36,7 +36,7 @@ SIOVH_CLAUSE(hwinfo_vtd,
 
 SIOVH_CLAUSE(hwinfo_data_len,
 	.id = "IOMMUFD.HWINFO.2", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "GET_HW_INFO data_len: a shorter buffer gets a truncated copy and nothing past it; a longer one has its trailing bytes zeroed; data_len comes back as the kernel's length",
+	.title = "GET_HW_INFO data_len: a shorter buffer gets a truncated copy and nothing past it; a longer one has its trailing bytes zeroed; data_len comes back as the kernel's length, also for a data_len of 0 with no buffer (a length query)",
 	.source = SRC_HWINFO " (\"Trailing bytes will be zeroed\")",
 	.needs = NEEDS_VSVA)
 {
@@ -67,6 +67,11 @@ SIOVH_CLAUSE(hwinfo_data_len,
 	EXPECT_EQ(c.data_len, len);
 	EXPECT_EQ(memcmp(buf, full, 8), 0);
 	EXPECT_EQ(buf[8], 0xee);
+	/* no buffer at all: only the length comes back */
+	c.data_len = 0;
+	c.data_uptr = 0;
+	ASSERT_OK(fd_ioctl(check, IOMMU_GET_HW_INFO, &c));
+	EXPECT_EQ(c.data_len, len);
 }
 
 SIOVH_CLAUSE(hwinfo_args,

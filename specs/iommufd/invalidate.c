@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.INV 1-6 and VSVA.INV 1-2: IOMMU_HWPT_INVALIDATE on a nested
+ * IOMMUFD.INV 1-7 and VSVA.INV 1-2: IOMMU_HWPT_INVALIDATE on a nested
  * HWPT (seed 004, "invalidation pass-down", "sanitize user requests"):
  * every field checked, nothing of a bad request done, entry_num the
- * requests handled, and the guest's stale IOTLB entries gone only after it.
+ * requests handled, and the guest's stale IOTLB entries gone only after
+ * it, at the default PASID and at a guest PASID alike.
  */
 #include <string.h>
 
@@ -225,4 +226,50 @@ SIOVH_CLAUSE(inv_bad_entry_nothing,
 	memset(vs_page(&s, 4), 0, 256);
 	EXPECT_EQ(vs_copy(check, &s, true, 3, 4, 2, 0), SIOVDEV_CS_SUCCESS);
 	EXPECT_EQ(vs_page(&s, 4)[0], 0x66);
+}
+
+#define INV_GPASID	6u		/* the guest's PASID for queue 0 */
+#define ECAP_PASID	0x1b
+#define QPASID_ENABLE	(1u << 31)
+
+/* Queue 0's PASID register: the queue disabled, written, enabled again. */
+static void q_pasid(struct siovh_check *check, struct vs *s, uint32_t val)
+{
+	reg_wr(check, &s->d, must_reg(check, s->d.ty, "q0_ctrl"), 0);
+	reg_wr(check, &s->d, must_reg(check, s->d.ty, "q0_pasid"), val);
+	q_enable(check, &s->d, 0);
+}
+
+SIOVH_CLAUSE(inv_guest_pasid,
+	.id = "IOMMUFD.INV.7", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a range invalidation of a nested HWPT reaches every attachment of it: a queue whose DMA runs on a guest PASID attached to the HWPT (the default PASID elsewhere) reads the stale page until the invalidation, and the new one after it",
+	.source = SRC_PASSDOWN "; " SRC_INV "; " SEED000 "\"Intel Scalable IOV & vSVA\" (guest PASID -> host PASID)",
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_vtd_s1_invalidate e = inv_entry(VS_GVA, 1, 0);
+	uint32_t pasid_ecap;
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	/* the default PASID back on the parent: only the guest PASID's
+	 * attachment is nested */
+	ASSERT_OK(dev_attach(check, &s.d, false, 0, s.parent));
+	ASSERT_OK(dev_attach(check, &s.d, true, INV_GPASID, s.nested));
+	/* the guest enables PASID on the VDEV and puts queue 0 on it (the
+	 * queue disabled meanwhile) */
+	pasid_ecap = vd_find_ecap(check, &s.d, ECAP_PASID);
+	ASSERT_NE(pasid_ecap, 0);
+	cfg_wr(check, &s.d, pasid_ecap + 6, 1, 2);
+	q_pasid(check, &s, QPASID_ENABLE | INV_GPASID);
+	memset(vs_page(&s, 6), 0x66, 256);
+	memset(vs_page(&s, 7), 0x77, 256);
+	*vs_pte(&s, 0) = vs_gpa(6) | VS_PTE_FLAGS;
+	EXPECT_EQ(read_va0(check, &s), 0x66);
+	*vs_pte(&s, 0) = vs_gpa(7) | VS_PTE_FLAGS;
+	EXPECT_EQ(read_va0(check, &s), 0x66);	/* only the IOTLB says 6 */
+	ASSERT_OK(vs_inv(check, s.nested, &e, E_SZ, 1, NULL));
+	EXPECT_EQ(read_va0(check, &s), 0x77);
+	q_pasid(check, &s, 0);
+	EXPECT_OK(dev_detach(check, &s.d, true, INV_GPASID));
 }

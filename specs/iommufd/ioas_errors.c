@@ -30,7 +30,7 @@ static int map_raw(struct siovh_check *check, uint32_t id, uint64_t iova,
 
 SIOVH_CLAUSE(ioas_overflow,
 	.id = "IOMMUFD.IOAS.18", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "MAP, UNMAP and COPY whose range arithmetic overflows are -EOVERFLOW and change nothing: an iova or length of U64_MAX, a user_va + length - 1 or an iova + length - 1 past U64_MAX",
+	.title = "MAP, UNMAP and COPY whose range arithmetic overflows are -EOVERFLOW and change nothing: an iova (COPY: source or destination) or length of U64_MAX, a user_va + length - 1 or an iova + length - 1 past U64_MAX",
 	.source = SRC_OVERFLOW "; " SRC_H("IOMMU_IOAS_MAP, IOMMU_IOAS_UNMAP, IOMMU_IOAS_COPY"),
 	.needs = NEEDS_IOMMUFD)
 {
@@ -54,6 +54,11 @@ SIOVH_CLAUSE(ioas_overflow,
 	EXPECT_ERRNO(ioas_copy(check, dst, id, FIXED, top, 2 * PG, &iova),
 		     -EOVERFLOW);
 	EXPECT_ERRNO(ioas_copy(check, dst, id, FIXED, b, UINT64_MAX, &iova),
+		     -EOVERFLOW);
+	EXPECT_ERRNO(ioas_copy(check, dst, id, FIXED, UINT64_MAX, PG, &iova),
+		     -EOVERFLOW);
+	iova = UINT64_MAX;
+	EXPECT_ERRNO(ioas_copy(check, dst, id, FIXED, b, PG, &iova),
 		     -EOVERFLOW);
 	/* the one real mapping is intact, the copy target still empty */
 	EXPECT_EQ(unmap_all(check, dst), 0);

@@ -5,6 +5,7 @@
  * rules on the vSVA ioctls.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "vsva.h"
 
@@ -31,7 +32,7 @@ SIOVH_CLAUSE(life_busy,
 
 SIOVH_CLAUSE(life_order,
 	.id = "IOMMUFD.LIFE.2", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "detached, the objects go in dependency order (nested HWPT, parent, fault queue, IOAS), each ID then unknown (-ENOENT)",
+	.title = "detached, the objects go in dependency order (nested HWPT, parent, fault queue with its fd closed, IOAS), each ID then unknown (-ENOENT)",
 	.source = SRC_DESTROY,
 	.needs = NEEDS_VSVA)
 {
@@ -44,6 +45,7 @@ SIOVH_CLAUSE(life_order,
 	ASSERT_OK(fd_ioctl(check, IOMMU_FAULT_QUEUE_ALLOC, &f));
 	vs_nested(check, &s, f.out_fault_id);
 	ASSERT_OK(dev_detach(check, &s.d, false, 0));
+	close((int)f.out_fault_fd);	/* its fd holds the queue too */
 	ids[0] = s.nested;
 	ids[1] = s.parent;
 	ids[2] = f.out_fault_id;

@@ -3,6 +3,7 @@
  * Page request helpers of the iommufd clauses; see prq.h.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "prq.h"
 
@@ -17,6 +18,13 @@ void must_fault_queue(struct siovh_check *check, struct fq *q)
 	ASSERT_OK(fd_ioctl(check, IOMMU_FAULT_QUEUE_ALLOC, &c));
 	q->id = c.out_fault_id;
 	q->fd = (int)c.out_fault_fd;
+}
+
+void fq_close(struct fq *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
 }
 
 ssize_t fq_read(struct siovh_check *check, const struct fq *q, void *buf,

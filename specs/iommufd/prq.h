@@ -45,6 +45,12 @@ ssize_t fq_write(struct siovh_check *check, const struct fq *q,
 		 uint32_t cookie, uint32_t code);
 ssize_t fq_write_raw(struct siovh_check *check, const struct fq *q,
 		     const void *buf, size_t len);
+/*
+ * close(2) the queue's fd, as a VMM does before it destroys the queue:
+ * an open fd holds the queue (IOMMU_DESTROY -EBUSY), as the kernel's file
+ * holds a reference on its object.
+ */
+void fq_close(struct fq *q);
 /* Read exactly one record into pf (ASSERTed). */
 void fq_read1(struct siovh_check *check, const struct fq *q,
 	      struct iommu_hwpt_pgfault *pf);

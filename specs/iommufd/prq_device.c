@@ -187,6 +187,7 @@ SIOVH_CLAUSE(prq_destroy_invalid,
 	wait_on(check, &s, &q, 0);
 	ASSERT_OK(dev_attach(check, &s.d, false, 0, s.parent));
 	ASSERT_OK(obj_destroy(check, s.nested));
+	fq_close(&q);
 	ASSERT_OK(obj_destroy(check, q.id));
 	EXPECT_FALSE(adi_probe(check, adi).page_wait);
 	EXPECT_EQ(pq_last_resp(check, adi), SIOVDEV_PR_INVALID);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "prq_seq_internal.h"
 #include "seq_report.h"
@@ -326,8 +327,12 @@ static bool op_requeue(struct prq_seq *s)
 		ret = ps_attach(s, nested);
 	if (!ret)
 		ret = ps_destroy(s, s->nested);
-	if (!ret)
+	if (!ret) {
+		/* the old queue's fd holds it (the kernel's file does) */
+		close(s->fq_fd);
+		s->fq_fd = -1;
 		ret = ps_destroy(s, s->fq_id);
+	}
 	if (!ret) {
 		s->nested = nested;
 		s->fq_id = fq_id;

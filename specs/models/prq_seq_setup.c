@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <linux/vfio.h>
 
@@ -298,6 +299,8 @@ void ps_teardown(struct prq_seq *s)
 		ps_destroy(s, s->nested);
 	if (s->parent)
 		ps_destroy(s, s->parent);
+	if (s->fq_fd >= 0)
+		close(s->fq_fd);
 	if (s->fq_id)
 		ps_destroy(s, s->fq_id);
 	if (s->ioas)

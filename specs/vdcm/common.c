@@ -649,3 +649,21 @@ int dma_log_report(struct vd *d, uint64_t iova, uint64_t len,
 	return feature(d, VFIO_DEVICE_FEATURE_GET |
 		       VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &r, sizeof(r));
 }
+
+int feature_raw(struct vd *d, uint32_t flags, void *data, size_t len,
+		       size_t argsz_data)
+{
+	uint8_t buf[sizeof(struct vfio_device_feature) + 64];
+	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
+	int ret;
+
+	memset(buf, 0, sizeof(buf));
+	if (len > 64)
+		return -E2BIG;
+	f->argsz = (uint32_t)(sizeof(*f) + argsz_data);
+	f->flags = flags;
+	memcpy(f->data, data, len);
+	ret = d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_FEATURE, f);
+	memcpy(data, f->data, len);
+	return ret;
+}

@@ -209,5 +209,12 @@ int dma_log_start(struct vd *d, uint64_t iova, uint64_t len,
 int dma_log_stop(struct vd *d);
 int dma_log_report(struct vd *d, uint64_t iova, uint64_t len,
 		   uint64_t page_size, uint64_t *bitmap);
+/*
+ * One VFIO_DEVICE_FEATURE with flags and len (<= 64) bytes of data, argsz
+ * covering argsz_data bytes of it (less, to test a short argsz); the data
+ * comes back.
+ */
+int feature_raw(struct vd *d, uint32_t flags, void *data, size_t len,
+		size_t argsz_data);
 
 #endif /* SIOVH_SPECS_VDCM_COMMON_H */

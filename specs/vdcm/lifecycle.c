@@ -12,8 +12,8 @@
 
 SIOVH_CLAUSE(type_list,
 	.id = "VDCM.TYPE.1", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "list_types names every VDEV type of the profile, NUL-separated and double-NUL terminated",
-	.source = SEED000 "\"Design the VDCM\" (Determine the VDEV types)",
+	.title = "list_types names every VDEV type of the profile, NUL-separated and double-NUL terminated; a buffer too small for the whole list (by one byte, or none) is -ENOSPC",
+	.source = SEED000 "\"Design the VDCM\" (Determine the VDEV types); harness/include/siovh/target.h, list_types (-ENOSPC)",
 	.needs = NEEDS_VDEV)
 {
 	const struct siovh_profile *p = must_profile(check);
@@ -38,6 +38,10 @@ SIOVH_CLAUSE(type_list,
 		if (!seen[i])
 			FAIL("type \"%s\" of the profile is not listed",
 			     p->types[i].name);
+	/* pos + 1 bytes hold the list: one short of that, or none, cannot */
+	EXPECT_ERRNO(t->vfio_device->list_types(t, buf, pos), -ENOSPC);
+	EXPECT_ERRNO(t->vfio_device->list_types(t, buf, pos - 1), -ENOSPC);
+	EXPECT_ERRNO(t->vfio_device->list_types(t, NULL, 0), -ENOSPC);
 }
 
 SIOVH_CLAUSE(type_avail_idle,

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * VDCM.MIG and VDCM.DIRTY: live migration of a VDEV (seed 002, "Live
- * Migration": state transitions, get/set device state, dirty page bitmap)
- * with the VFIO migration v2 uAPI of linux/vfio.h: the FSM's arcs table-
- * driven over every state pair, a save/restore round trip, and DMA logging
- * that reports exactly the pages DMA wrote.
+ * VDCM.MIG: live migration of a VDEV (seed 002, "Live Migration": state
+ * transitions, get/set device state) with the VFIO migration v2 uAPI of
+ * linux/vfio.h: the FSM's arcs table-driven over every state pair, a
+ * save/restore round trip, streams that must not load. DMA logging (the
+ * dirty page bitmap) is in dirty.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -431,23 +431,67 @@ SIOVH_CLAUSE(mig_stream_length,
 	free(blob);
 }
 
-/* One VFIO_DEVICE_FEATURE with len bytes of data; the data comes back. */
-static int feature_raw(struct vd *d, uint32_t flags, void *data, size_t len,
-		       size_t argsz_data)
+/*
+ * Load blob into a fresh VDEV of type ty (UUID uuid): true when it was
+ * refused, by the data fd's write or by RESUMING -> STOP, which then does
+ * not land in STOP.
+ */
+static bool load_refused(struct siovh_check *check,
+			 const struct siovh_profile_type *ty, unsigned int uuid,
+			 const uint8_t *blob, ssize_t len)
 {
-	uint8_t buf[sizeof(struct vfio_device_feature) + 64];
-	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
-	int ret;
+	uint32_t st = 0;
+	struct vd d;
+	ssize_t n;
+	int fd = -1, ret;
 
-	memset(buf, 0, sizeof(buf));
-	if (len > 64)
-		return -E2BIG;
-	f->argsz = (uint32_t)(sizeof(*f) + argsz_data);
-	f->flags = flags;
-	memcpy(f->data, data, len);
-	ret = d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_FEATURE, f);
-	memcpy(data, f->data, len);
-	return ret;
+	vd_up(check, ty, &d, uuid);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
+	ASSERT_GE(fd, 0);
+	n = write(fd, blob, len);
+	close(fd);
+	if (n != len) {
+		vd_down(check, &d);
+		return true;
+	}
+	ret = mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL);
+	ASSERT_OK(mig_get(&d, &st));
+	vd_down(check, &d);
+	return ret < 0 && st != VFIO_DEVICE_STATE_STOP;
+}
+
+SIOVH_CLAUSE(mig_other_type,
+	.id = "VDCM.MIG.14", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a state stream saved from a VDEV of another type (another number of ADIs) does not load, in either direction: the data fd's write refuses it, or RESUMING -> STOP fails and does not land in STOP",
+	.source = SRC_VFIO("enum vfio_device_mig_state (RESUMING -> STOP: \"If the user provided data is found to be incomplete, inconsistent, or otherwise invalid, the migration driver must fail the SET_STATE ioctl\")") "; " SRC_MIGRATION,
+	.needs = NEEDS_MIG)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty[2] = { NULL, NULL };
+	uint8_t *blob[2];
+	ssize_t len[2];
+	unsigned int i, n = 0;
+	struct vd d;
+
+	for (i = 0; i < p->nr_types && n < 2; i++)
+		if (p->types[i].migration_flags &&
+		    (!n || p->types[i].adis != ty[0]->adis))
+			ty[n++] = &p->types[i];
+	if (n < 2)
+		SKIP("the profile has no two migratable types with different ADI counts");
+	for (i = 0; i < 2; i++) {
+		vd_up(check, ty[i], &d, 1 + i);
+		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+		blob[i] = save_state(check, &d, &len[i]);
+		vd_down(check, &d);
+	}
+	for (i = 0; i < 2; i++)
+		if (!load_refused(check, ty[1 - i], 3 + i, blob[i], len[i]))
+			FAIL("the state of a %s VDEV loaded into a %s VDEV",
+			     ty[i]->name, ty[1 - i]->name);
+	free(blob[0]);
+	free(blob[1]);
 }
 
 SIOVH_CLAUSE(mig_feature_framing,
@@ -524,158 +568,5 @@ SIOVH_CLAUSE(mig_data_size,
 	ASSERT_GT(len, 0);
 	EXPECT_GE(sz.stop_copy_length, (uint64_t)len);
 	free(blob);
-	vd_down(check, &d);
-}
-
-/* --- dirty tracking ------------------------------------------------------- */
-
-static const struct siovh_profile_type *dirty_type(struct siovh_check *check,
-						   const struct siovh_profile *p)
-{
-	if (!p->types[0].dirty_page_size)
-		SKIP("type %s has no dirty tracking in the profile",
-		     p->types[0].name);
-	return &p->types[0];
-}
-
-#define DPAGES 8
-#define DIOVA 0xc00000ull
-
-static void dirty_vdev(struct siovh_check *check,
-		       const struct siovh_profile_type *ty, struct vd *d,
-		       struct dma_buf *b)
-{
-	must_portal(check, ty);
-	vd_up(check, ty, d, 1);
-	q_enable(check, d, 0);
-	dma_map(check, d, b, DIOVA, DPAGES * PAGE_4K);
-	ASSERT_OK(dma_log_start(d, DIOVA, DPAGES * PAGE_4K, PAGE_4K));
-}
-
-static uint64_t report(struct siovh_check *check, struct vd *d)
-{
-	uint64_t bm = 0;
-
-	ASSERT_OK(dma_log_report(d, DIOVA, DPAGES * PAGE_4K, PAGE_4K, &bm));
-	return bm;
-}
-
-SIOVH_CLAUSE(dirty_exact,
-	.id = "VDCM.DIRTY.1", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "the dirty report sets exactly the pages DMA wrote, the last page of the range and of a multi-page write included, and no page it only read",
-	.source = SRC_MIGRATION " (GET dirty page bitmap)",
-	.needs = NEEDS_ENGINE | SIOVH_FEAT_VDEV_DIRTY)
-{
-	const struct siovh_profile *p = must_profile(check);
-	struct dma_buf b;
-	uint64_t bm;
-	struct vd d;
-
-	dirty_vdev(check, dirty_type(check, p), &d, &b);
-	report(check, &d);
-	/* src page 0 (read), dst pages 2..4, record in page 7 (last). */
-	EXPECT_EQ(run_copy(check, &d, 0, &b, DIOVA, DIOVA + 0x2800, 0x2000,
-			   DIOVA + 7 * PAGE_4K + 0xf00, 0), SIOVDEV_CS_SUCCESS);
-	bm = report(check, &d);
-	if (bm != (0x1cull | 0x80))
-		FAIL("dirty bitmap %#llx, expected %#llx (pages 2-4 and 7)",
-		     (unsigned long long)bm, 0x9cull);
-	ASSERT_OK(dma_log_stop(&d));
-	vd_down(check, &d);
-}
-
-SIOVH_CLAUSE(dirty_clears,
-	.id = "VDCM.DIRTY.2", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "a report clears what it reported, and a page written again afterwards is reported again",
-	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (read back and clear)"),
-	.needs = NEEDS_ENGINE | SIOVH_FEAT_VDEV_DIRTY)
-{
-	const struct siovh_profile *p = must_profile(check);
-	struct dma_buf b;
-	struct vd d;
-
-	dirty_vdev(check, dirty_type(check, p), &d, &b);
-	report(check, &d);
-	EXPECT_EQ(run_copy(check, &d, 0, &b, DIOVA, DIOVA + 0x1000, 64,
-			   DIOVA + 0x1f00, 0), SIOVDEV_CS_SUCCESS);
-	EXPECT_EQ(report(check, &d), 0x2);
-	EXPECT_EQ(report(check, &d), 0);
-	EXPECT_EQ(run_copy(check, &d, 0, &b, DIOVA, DIOVA + 0x1000, 64,
-			   DIOVA + 0x1f00, 0), SIOVDEV_CS_SUCCESS);
-	EXPECT_EQ(report(check, &d), 0x2);
-	ASSERT_OK(dma_log_stop(&d));
-	vd_down(check, &d);
-}
-
-SIOVH_CLAUSE(dirty_protocol,
-	.id = "VDCM.DIRTY.3", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA logging cannot be started twice, and reporting without logging started fails",
-	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START"),
-	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
-{
-	const struct siovh_profile *p = must_profile(check);
-	uint64_t bm = 0;
-	struct vd d;
-
-	dirty_type(check, p);
-	vd_up(check, &p->types[0], &d, 1);
-	EXPECT_LT(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, &bm), 0);
-	ASSERT_OK(dma_log_start(&d, DIOVA, PAGE_4K, PAGE_4K));
-	EXPECT_LT(dma_log_start(&d, DIOVA, PAGE_4K, PAGE_4K), 0);
-	EXPECT_OK(dma_log_stop(&d));
-	EXPECT_LT(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, &bm), 0);
-	vd_down(check, &d);
-}
-
-SIOVH_CLAUSE(dirty_args,
-	.id = "VDCM.DIRTY.4", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START with no ranges and DMA_LOGGING_REPORT with a page size below 4 KiB or not a power of two, a range not aligned to it, empty, or outside the logged ranges, or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
-	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (page_size, iova, length, bitmap)"),
-	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
-{
-	const struct siovh_profile *p = must_profile(check);
-	struct vfio_device_feature_dma_logging_control c = { 0 };
-	struct vfio_device_feature_dma_logging_report r = { 0 };
-	const uint32_t start = VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
-	const uint32_t report = VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT;
-	uint64_t bm[4] = { 0 };
-	struct vd d;
-
-	struct vfio_device_feature_dma_logging_range one = {
-		.iova = DIOVA, .length = PAGE_4K,
-	};
-
-	dirty_type(check, p);
-	vd_up(check, &p->types[0], &d, 1);
-	c.page_size = PAGE_4K;
-	c.ranges = (uintptr_t)&one;	/* an array, but num_ranges 0 */
-	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | start, &c,
-				 sizeof(c), sizeof(c)), -EINVAL);
-	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
-	EXPECT_OK(feature_raw(&d, VFIO_DEVICE_FEATURE_PROBE |
-			      VFIO_DEVICE_FEATURE_SET | start, &c, sizeof(c),
-			      sizeof(c)));
-	ASSERT_OK(dma_log_start(&d, DIOVA, 4 * PAGE_4K, PAGE_4K));
-	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_GET | start, &c,
-				 sizeof(c), sizeof(c)), -EINVAL);
-	r = (struct vfio_device_feature_dma_logging_report) {
-		.iova = DIOVA, .length = PAGE_4K, .page_size = PAGE_4K,
-		.bitmap = (uintptr_t)bm,
-	};
-	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | report, &r,
-				 sizeof(r), sizeof(r)), -EINVAL);
-	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, 2048, bm), -EINVAL);
-	EXPECT_ERRNO(dma_log_report(&d, DIOVA, 3 * PAGE_4K, 3 * PAGE_4K, bm),
-		     -EINVAL);
-	EXPECT_ERRNO(dma_log_report(&d, DIOVA + 512, PAGE_4K, PAGE_4K, bm),
-		     -EINVAL);
-	EXPECT_ERRNO(dma_log_report(&d, DIOVA, 0, PAGE_4K, bm), -EINVAL);
-	EXPECT_ERRNO(dma_log_report(&d, DIOVA + 64 * PAGE_4K, PAGE_4K, PAGE_4K,
-				    bm), -EINVAL);
-	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, NULL), -EINVAL);
-	/* still logging: a good report works, and a second START is refused */
-	EXPECT_OK(dma_log_report(&d, DIOVA, 4 * PAGE_4K, PAGE_4K, bm));
-	EXPECT_LT(dma_log_start(&d, DIOVA, PAGE_4K, PAGE_4K), 0);
-	EXPECT_OK(dma_log_stop(&d));
 	vd_down(check, &d);
 }

@@ -106,7 +106,8 @@ const char *siovh_feature_name(uint64_t bit);
 struct siovh_vdev;		/* opaque, owned by the target */
 
 struct siovh_vfio_device_ops {
-	/* Type names of the parent, NUL-separated, double-NUL terminated. */
+	/* Type names of the parent, NUL-separated, double-NUL terminated;
+	 * -ENOSPC when len bytes cannot hold them all. */
 	int (*list_types)(struct siovh_target *t, char *buf, size_t len);
 	/* mdev_supported_types/TYPE/available_instances */
 	int (*available_instances)(struct siovh_target *t, const char *type,
@@ -162,7 +163,11 @@ struct siovh_pci_ops {
  * open; its release (the cdev's close) unbinds it. fault_read/fault_write
  * are read()/write() on an IOMMU_FAULT_QUEUE_ALLOC out_fault_fd: records
  * struct iommu_hwpt_pgfault / iommu_hwpt_page_response; bytes or -errno
- * (-EAGAIN: nothing to read).
+ * (-EAGAIN: nothing to read; -EBADF: not a queue's open fd). out_fault_fd
+ * is a descriptor of the calling process that the caller closes with
+ * close(2), as with the kernel's; while it is open it holds its queue
+ * (IOMMU_DESTROY -EBUSY). Those still open when the target closes go
+ * with it.
  *
  * test_device (optional, NULL when the backend has none): bind a test-only
  * device to the target's /dev/iommu and attach it to pt_id (an IOAS, which

@@ -149,6 +149,8 @@
 	  "registering a block twice on one chain succeeds")		\
 	X(NULL_SET_ANY, "null-set-any",					\
 	  "get and put with set == NULL reach any set's ID")		\
+	X(SET_PUT_REFREES_PENDING, "set-put-refrees-pending",		\
+	  "the last set_put frees its free-pending IDs again: a second FREE, the holder's reference dropped") \
 	X(ALLOC_ENOMEM_LOSES_ID, "alloc-enomem-loses-id",		\
 	  "alloc marks the ID used before its entry exists and leaves it so when that allocation fails")
 

@@ -350,7 +350,8 @@ void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set,
 			id = set->first;
 			continue;
 		}
-		if (is_pending(e)) {
+		if (is_pending(e) &&
+		    !ioasid_fault(core, IOASID_FAULT_SET_PUT_REFREES_PENDING)) {
 			id = e->set_next;
 			continue;
 		}

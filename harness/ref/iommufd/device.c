@@ -73,7 +73,8 @@ static int device_bind(struct iommufd_ctx *ctx, void *dev, void *arg)
 		ret = ctx->plat.dev_ops->bind(ctx->plat.dev_priv, dev, &rid,
 					      &dpasid);
 		if (ret) {
-			iommufd_obj_remove(ctx, obj);
+			if (!iommufd_fault(ctx, IOMMUFD_FAULT_BIND_FAIL_KEEPS_OBJ))
+				iommufd_obj_remove(ctx, obj);
 			return ret;
 		}
 	}

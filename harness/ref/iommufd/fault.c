@@ -7,39 +7,56 @@
  * are in iommufd.h ("Fault queues").
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sys/socket.h>
 
 #include "harness/ref/viommu/viommu.h"
 #include "iommufd_internal.h"
 
+/*
+ * The fd is one end of a socket pair, so that the number is the process's
+ * own and its close is seen: like the kernel's, whose open file holds a
+ * reference on the queue (eventq.c), the queue cannot be destroyed while
+ * the user has it open. Reads and writes go through iommufd_fault_read()
+ * and iommufd_fault_write(), not through the socket.
+ */
 int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_fault_alloc *cmd = ucmd->cmd;
 	struct iommufd_ctx *ctx = ucmd->ctx;
 	struct iommufd_obj *obj;
-	int fd;
+	int sv[2];
 
 	if (cmd->flags && !iommufd_fault(ctx, IOMMUFD_FAULT_FAULT_ALLOC_FLAGS))
 		return -EOPNOTSUPP;
 	if (!ctx->plat.iommu)
 		return -ENODEV;
-	/* A real descriptor, so the number is the process's own. */
-	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 		return -errno;
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_FAULT);
 	if (!obj) {
-		close(fd);
+		close(sv[0]);
+		close(sv[1]);
 		return -ENOMEM;
 	}
-	obj->fault.fd = fd;
+	obj->fault.own = sv[0];
+	obj->fault.fd = sv[1];
 	obj->fault.next_tag = 1;
 	cmd->out_fault_id = obj->id;
-	cmd->out_fault_fd = (uint32_t)fd;
+	cmd->out_fault_fd = (uint32_t)sv[1];
 	ucmd->respond = true;
 	return 0;
+}
+
+bool iommufd_fault_fd_open(const struct iommufd_fault_queue *f)
+{
+	struct pollfd p = { .fd = f->own, .events = POLLIN };
+
+	/* Nothing is ever sent: readable or hung up means closed. */
+	return poll(&p, 1, 0) == 0;
 }
 
 static void deliver(struct iommufd_ctx *ctx)
@@ -88,7 +105,12 @@ void iommufd_fault_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 	f->ngroups = 0;
 	f->nrec = 0;
 	deliver(ctx);
-	close(f->fd);
+	/* Still open only when the context goes (or with a fault): the
+	 * target's descriptors die with it. A closed one's number may be
+	 * someone else's by now. */
+	if (iommufd_fault_fd_open(f))
+		close(f->fd);
+	close(f->own);
 }
 
 /*
@@ -243,9 +265,10 @@ static struct iommufd_fault_queue *fault_of_fd(struct iommufd_ctx *ctx, int fd)
 
 	for (i = 0; fd >= 0 && i < ctx->nobjs; i++)
 		if (ctx->objs[i] && ctx->objs[i]->type == IOMMUFD_OBJ_FAULT &&
-		    ctx->objs[i]->fault.fd == fd)
+		    ctx->objs[i]->fault.fd == fd &&
+		    iommufd_fault_fd_open(&ctx->objs[i]->fault))
 			return &ctx->objs[i]->fault;
-	return NULL;
+	return NULL;	/* -EBADF, also for a queue whose fd was closed */
 }
 
 static struct iommufd_group *group_by_tag(struct iommufd_fault_queue *f,

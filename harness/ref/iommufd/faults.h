@@ -71,11 +71,17 @@
 	  "a nonzero __reserved field is ignored")			\
 	X(UNKNOWN_IOCTL, "unknown-ioctl-einval", IOMMUFD,		\
 	  "an unknown ioctl number is -EINVAL instead of -ENOTTY")	\
+	X(NULL_ARG_EINVAL, "null-arg-einval", IOMMUFD,			\
+	  "an ioctl whose argument pointer is NULL is -EINVAL instead of -EFAULT") \
 	/* Object lifetime */						\
 	X(DESTROY_BUSY_OK, "destroy-busy-ok", IOMMUFD,			\
 	  "DESTROY of an object another one uses reports success")	\
 	X(CLOSE_KEEPS_DEVICE, "close-keeps-device", IOMMUFD,		\
 	  "the close of a device cdev leaves its device object bound")	\
+	X(DESTROY_OPEN_QUEUE, "destroy-open-queue", IOMMUFD,		\
+	  "DESTROY of a fault queue whose fd is still open succeeds")	\
+	X(BIND_FAIL_KEEPS_OBJ, "bind-fail-keeps-obj", IOMMUFD,		\
+	  "a BIND_IOMMUFD the device refuses leaves its device object in the table") \
 	/* HWPTs */							\
 	X(HWPT_STARTS_EMPTY, "hwpt-starts-empty", IOMMUFD,		\
 	  "a HWPT gets only the IOAS mappings made after its allocation") \
@@ -100,6 +106,8 @@
 	X(HWINFO_NO_ZERO, "hwinfo-no-zero", IOMMUFD,			\
 	  "GET_HW_INFO leaves a longer buffer's trailing bytes alone")	\
 	/* IOMMU_HWPT_INVALIDATE */					\
+	X(INV_DEFAULT_PASID_ONLY, "inv-default-pasid-only", IOMMUFD,	\
+	  "HWPT_INVALIDATE flushes the HWPT at default PASIDs only, not at the guest PASIDs attached to it") \
 	X(INV_SKIPS_RANGE, "inv-skips-range", IOMMUFD,			\
 	  "an address-range invalidation flushes no IOTLB entry")	\
 	X(INV_FLAGS_IGNORED, "inv-flags-ignored", IOMMUFD,		\

@@ -88,7 +88,9 @@ static void inv_entry(struct iommufd_ctx *ctx, const struct iommufd_obj *hw,
 				  hw->hwpt.s1.addr_width, e);
 		for (k = 0; k < IOMMUFD_MAX_PASIDS; k++)
 			if (d->pasids[k].used &&
-			    d->pasids[k].hwpt_id == hw->id)
+			    d->pasids[k].hwpt_id == hw->id &&
+			    !iommufd_fault(ctx,
+					   IOMMUFD_FAULT_INV_DEFAULT_PASID_ONLY))
 				inv_range(ctx, hw->hwpt.domain,
 					  d->pasids[k].hpasid,
 					  hw->hwpt.s1.addr_width, e);

@@ -45,7 +45,8 @@
  *    reserved IOVA is -EADDRINUSE.
  *  - DESTROY takes any object ID (-ENOENT for none). -EBUSY while the
  *    object is in use: an IOAS with a HWPT, a HWPT attached anywhere or
- *    with nested children, a fault queue a HWPT refers to, any device
+ *    with nested children, a fault queue a HWPT refers to or whose fd is
+ *    still open (the fd holds it, as the kernel's file does), any device
  *    object (the device's cdev owns it: its close unbinds). An IOAS goes
  *    with its mappings. The context's destroy (close) tears down users
  *    first: devices (detached, unbound), nested HWPTs, paging HWPTs, fault
@@ -100,7 +101,9 @@
  *    (device, host PASID) the HWPT is attached at. entry_num comes back
  *    (also on error) as the entries handled before the first failure.
  *  - Fault queues: FAULT_QUEUE_ALLOC (flags 0) returns an ID and a real
- *    fd of the process (on /dev/null). read: len a multiple of struct
+ *    fd of the process (one end of a socket pair, whose close the queue
+ *    sees), which the user closes with close(2); read and write on a
+ *    closed one are -EBADF. read: len a multiple of struct
  *    iommu_hwpt_pgfault (-EINVAL), nothing queued -EAGAIN; the IOMMU's page
  *    requests for HWPTs with this queue, one record each (PASID_VALID and
  *    the guest PASID for a guest-PASID attach, none for the default PASID;

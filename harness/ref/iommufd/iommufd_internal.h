@@ -134,7 +134,9 @@ struct iommufd_group {
 };
 
 struct iommufd_fault_queue {
-	int fd;				/* out_fault_fd */
+	int fd;				/* out_fault_fd, the user's end */
+	int own;			/* our end of the socket pair: it
+					 * hangs up when the user's closes */
 	uint32_t users;			/* HWPTs referring to it */
 	uint32_t next_tag;
 	uint32_t ngroups;
@@ -265,6 +267,8 @@ void iommufd_vtd_regs(const struct viommu_config *cfg,
 int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd);
 int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
 void iommufd_fault_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+/* Is the queue's out_fault_fd still open (then DESTROY is -EBUSY)? */
+bool iommufd_fault_fd_open(const struct iommufd_fault_queue *f);
 /* Pull the IOMMU's queued page requests into their fault queues. */
 void iommufd_fault_collect(struct iommufd_ctx *ctx);
 /*

@@ -12,6 +12,8 @@
  * the faithful module and against every fault of faults.h. The rig is
  * iommufd_test_rig.h. TAP; exit 1 on any failure.
  */
+#include <unistd.h>
+
 #include "harness/ref/alloc/alloc.h"
 #include "harness/ref/tap.h"
 #include "iommufd_test_rig.h"
@@ -155,7 +157,11 @@ static bool s_lifetime(int fault)
 	CHECK(map(&r, id2, FIXED, r.mem, PG, &iova) == -ENOENT);
 	iommufd_device_close(r.ctx, &r.dev);
 	CHECK(destroy(&r, r.dev_id) == -ENOENT);
-	CHECK(!destroy(&r, nest) && !destroy(&r, parent) && !destroy(&r, fq));
+	/* no HWPT refers to the queue now, but its open fd holds it */
+	CHECK(!destroy(&r, nest) && !destroy(&r, parent) &&
+	      destroy(&r, fq) == -EBUSY);
+	close(fd);
+	CHECK(!destroy(&r, fq) && destroy(&r, fq) == -ENOENT);
 	ok = true;
 out:
 	rig_fini(&r);
@@ -524,6 +530,50 @@ out:
 	return ok;
 }
 
+/* A guest PASID's attachment of the nested HWPT is flushed too. */
+static bool s_inv_gpasid(int fault)
+{
+	struct iommu_hwpt_vtd_s1_invalidate e = { .addr = GVA + PG,
+						  .npages = 1 };
+	uint32_t parent, nest, h = 0;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && nested_up(&r, 0, &parent, &nest));
+	CHECK(!attach(&r, false, 0, parent) && !attach(&r, true, 5, nest));
+	CHECK(!f_to_host(&r.f, &r.dev, 5, &h));
+	CHECK(peek(&r, h, GVA + PG) == 0x11);
+	*pte(&r, 1) = (GPA + (4 + 7) * PG) | PTE;
+	CHECK(peek(&r, h, GVA + PG) == 0x11);	/* the IOTLB's */
+	CHECK(!inv(&r, nest, &e, sizeof(e), 1, NULL));
+	CHECK(peek(&r, h, GVA + PG) == 0x17);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+/* A bind the device refuses leaves no device object. */
+static bool s_bind_refused(int fault)
+{
+	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
+	int other = 0;
+	uint32_t id;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && !ioas_new(&r, &id));
+	r.f.bind_err = -EIO;
+	CHECK(iommufd_device_ioctl(r.ctx, &other, VFIO_DEVICE_BIND_IOMMUFD,
+				   &b) == -EIO);
+	r.f.bind_err = 0;
+	CHECK(destroy(&r, id + 1) == -ENOENT);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 /* Read up to n records of fd into pf; the count, or -errno. */
 static long rd(struct rig *r, int fd, struct iommu_hwpt_pgfault *pf,
 	       size_t n)
@@ -598,6 +648,7 @@ static bool s_fault_complete(int fault)
 	/* the replace answers the group made under the old HWPT */
 	CHECK(!attach(&r, false, 0, parent));
 	CHECK(r.f.nresp == 2 && r.f.resp[1].code == VIOMMU_PR_INVALID);
+	close(fd2);		/* its open fd would hold the queue */
 	CHECK(!destroy(&r, nest) && !destroy(&r, fq2));
 	CHECK(r.f.nresp == 2 && r.f.resp[1].code == VIOMMU_PR_INVALID &&
 	      r.f.resp[1].prg_index == 2 && viommu_prq_groups(r.f.v) == 0);
@@ -631,6 +682,7 @@ static bool s_arg_errnos(int fault)
 	int dummy = 0;
 
 	CHECK(rig_init(&r, fault, 57));
+	CHECK(ioc(&r, IOMMU_IOAS_ALLOC, NULL) == -EFAULT);
 	CHECK(ioc(&r, IOMMU_FAULT_QUEUE_ALLOC, &fa) == -EOPNOTSUPP);
 	hi.dev_id = r.dev_id;
 	CHECK(ioc(&r, IOMMU_GET_HW_INFO, &hi) == -EOPNOTSUPP);
@@ -708,6 +760,8 @@ static const struct tap_scenario scenarios[] = {
 	{ "GET_HW_INFO", s_hw_info },
 	{ "HWPT_INVALIDATE array accounting", s_inv_checks },
 	{ "HWPT_INVALIDATE flushes", s_inv_flush },
+	{ "HWPT_INVALIDATE flushes a guest PASID's attachment", s_inv_gpasid },
+	{ "a bind the device refuses leaves no object", s_bind_refused },
 	{ "fault queue read and write", s_fault_rw },
 	{ "fault queue completion and routing", s_fault_complete },
 	{ "argument errnos of the other ioctls", s_arg_errnos },

@@ -46,11 +46,16 @@ struct fake {
 	bool used[NGP];
 	uint32_t nresp;
 	struct viommu_page_response resp[16];
+	int bind_err;		/* what the next bind returns (0: binds) */
 };
 
 static int f_bind(void *priv, void *dev, uint16_t *rid, uint32_t *dpasid)
 {
-	(void)priv, (void)dev;
+	struct fake *f = priv;
+
+	(void)dev;
+	if (f->bind_err)
+		return f->bind_err;
 	*rid = RID;
 	*dpasid = DPASID;
 	return 0;

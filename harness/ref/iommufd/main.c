@@ -173,7 +173,10 @@ static bool obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 	case IOMMUFD_OBJ_HWPT_NESTED:
 		return iommufd_hwpt_busy(ctx, obj);
 	case IOMMUFD_OBJ_FAULT:
-		return obj->fault.users;
+		/* its open fd holds it too, as the kernel's file does */
+		return obj->fault.users ||
+		       (iommufd_fault_fd_open(&obj->fault) &&
+			!iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_OPEN_QUEUE));
 	case IOMMUFD_OBJ_DEVICE:
 		return true;	/* the device cdev owns it: unbind by close */
 	}
@@ -306,8 +309,9 @@ int iommufd_ioctl(struct iommufd_ctx *ctx, unsigned long cmd, void *arg)
 	if (!op)
 		return iommufd_fault(ctx, IOMMUFD_FAULT_UNKNOWN_IOCTL) ?
 		       -EINVAL : -ENOTTY;
-	if (!arg)
-		return -EFAULT;
+	if (!arg)	/* the kernel's get_user() of the size faults */
+		return iommufd_fault(ctx, IOMMUFD_FAULT_NULL_ARG_EINVAL) ?
+		       -EINVAL : -EFAULT;
 	memcpy(&usize, arg, sizeof(usize));
 	ret = copy_struct(ctx, op, arg, usize, &buf);
 	if (ret)

@@ -126,7 +126,8 @@ static int unmap_dma(struct vdcm_vdev *vdev,
 	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_UNMAP_ALL_ARGS))
 		return -EINVAL;
 	if (!all && (!u->size || ((u->iova | u->size) & PAGE_MASK_4K) ||
-		     end < u->iova))
+		     end < u->iova) &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_UNMAP_ARGS_LOOSE))
 		return -EINVAL;
 	/* type1 v2: no mapping may be cut in two. */
 	for (i = 0; !all && i < vdev->nr_maps; i++) {

@@ -154,11 +154,47 @@ static int dirty_clear(struct vdcm_vdev *vdev)
 	return 0;
 }
 
+static bool ranges_overlap(const struct vfio_device_feature_dma_logging_range *a,
+			   const struct vfio_device_feature_dma_logging_range *b)
+{
+	return a->iova < b->iova + b->length && b->iova < a->iova + a->length;
+}
+
+/*
+ * The ranges of a START, as the kernel's VFIO core checks them before any
+ * driver sees them (vfio_main.c): each aligned to the page size asked
+ * for, none wrapping past 2^64 (-EOVERFLOW), no two overlapping. Empty
+ * ranges are refused too: they log nothing. n <= VDCM_MAX_DIRTY_RANGES,
+ * so the pairwise overlap test stays small.
+ */
+static int ranges_check(struct vdcm_vdev *vdev, uint64_t page_size,
+			const struct vfio_device_feature_dma_logging_range *r,
+			uint32_t n)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (!r[i].length)
+			return -EINVAL;
+		if (r[i].iova + r[i].length < r[i].iova)
+			return -EOVERFLOW;
+		if (vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_RANGES_UNCHECKED))
+			continue;
+		/* page_size is a hint, but ranges must be aligned to it */
+		if (pow2(page_size) &&
+		    (r[i].iova | r[i].length) & (page_size - 1))
+			return -EINVAL;
+		for (k = 0; k < i; k++)
+			if (ranges_overlap(&r[i], &r[k]))
+				return -EINVAL;
+	}
+	return 0;
+}
+
 static int dirty_start(struct vdcm_vdev *vdev,
 		       struct vfio_device_feature_dma_logging_control *c)
 {
 	const struct vfio_device_feature_dma_logging_range *ranges;
-	uint32_t i;
 	int ret;
 
 	if (vdev->dirty.on &&
@@ -168,12 +204,13 @@ static int dirty_start(struct vdcm_vdev *vdev,
 	if ((!c->num_ranges &&
 	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_NO_RANGES)) || !ranges)
 		return -EINVAL;
-	if (c->num_ranges > VDCM_MAX_DIRTY_RANGES)
+	if (c->num_ranges > VDCM_MAX_DIRTY_RANGES ||
+	    (c->num_ranges > 16 &&
+	     vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_FEW_RANGES)))
 		return -E2BIG;
-	for (i = 0; i < c->num_ranges; i++)
-		if (!ranges[i].length ||
-		    ranges[i].iova + ranges[i].length < ranges[i].iova)
-			return -EINVAL;
+	ret = ranges_check(vdev, c->page_size, ranges, c->num_ranges);
+	if (ret)
+		return ret;
 	ret = dirty_clear(vdev);
 	if (ret && !vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_START_ENOMEM_OK))
 		return ret;

@@ -212,6 +212,12 @@
 	  "a dirty report that fails for memory has cleared earlier mappings' bits") \
 	X(DIRTY_START_ENOMEM_OK, "dirty-start-enomem-ok",		\
 	  "DMA_LOGGING_START starts though clearing the old dirty bits failed for memory") \
+	X(UNMAP_ARGS_LOOSE, "unmap-args-loose",			\
+	  "UNMAP_DMA takes a zero, unaligned or wrapping range as the unmap of the whole mappings inside it") \
+	X(DIRTY_FEW_RANGES, "dirty-few-ranges",			\
+	  "DMA_LOGGING_START refuses more than 16 ranges (-E2BIG), less than the page of them the core guarantees") \
+	X(DIRTY_RANGES_UNCHECKED, "dirty-ranges-unchecked",		\
+	  "DMA_LOGGING_START takes ranges not aligned to its page_size, or overlapping") \
 	X(CREATE_ENOMEM_TAKES_ADIS, "create-enomem-takes-adis",	\
 	  "create takes its ADIs before its allocations and keeps them when one fails") \
 	X(OPEN_ENOMEM_MARKS_OPEN, "open-enomem-marks-open",		\
@@ -225,6 +231,8 @@
 	  "descriptor in its list (arms, or de-assigns for -1)")	\
 	X(RESUME_LENGTH_LOOSE, "resume-length-loose",			\
 	  "RESUMING -> STOP loads a stream with bytes past the state, or cut in its held descriptors") \
+	X(RESUME_ANY_TYPE, "resume-any-type",				\
+	  "RESUMING -> STOP loads a state saved from a VDEV of another type") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
 	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)")
 

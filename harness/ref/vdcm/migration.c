@@ -118,8 +118,9 @@ static int mig_check(const struct vdcm_vdev *vdev, const struct mig_blob *b,
 	uint32_t i;
 
 	if (b->magic != MIG_MAGIC || b->version != MIG_VERSION ||
-	    strncmp(b->type, vdev->type->name, sizeof(b->type)) ||
-	    b->max_queues != vdev_max_queues(vdev) || !b->cur_queues ||
+	    (!vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_ANY_TYPE) &&
+	     (strncmp(b->type, vdev->type->name, sizeof(b->type)) ||
+	      b->max_queues != vdev_max_queues(vdev))) || !b->cur_queues ||
 	    b->cur_queues > b->max_queues || !b->regs.curq ||
 	    b->regs.curq > b->max_queues || b->nr_held >= vdev->max_inflight)
 		return -EINVAL;

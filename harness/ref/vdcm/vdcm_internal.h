@@ -92,7 +92,13 @@ struct vdcm_map {
 
 #define VDCM_MAX_MAPS		64
 #define VDCM_MAX_MMAPS		16
-#define VDCM_MAX_DIRTY_RANGES	16
+/*
+ * DMA logging ranges one START takes: one 4 KiB page of them, the number
+ * linux/vfio.h (struct vfio_device_feature_dma_logging_control) says the
+ * core guarantees; more is -E2BIG, as the kernel's core answers.
+ */
+#define VDCM_MAX_DIRTY_RANGES \
+	(4096 / sizeof(struct vfio_device_feature_dma_logging_range))
 /* Guest PASIDs a bound VDEV may have at once (vsva.c). */
 #define VDCM_MAX_GPASIDS	16
 
