@@ -125,10 +125,11 @@ siov_bdf() { pci_bdf 0x8086 0x5107; }
 # siovh.edu=1 (profile vtd): the VFIO-device clauses on QEMU's edu
 # (1234:11e8) through vfio-pci (kernel:device=BDF,vfio=cdev: siovh binds it
 # and unbinds it after), judged by /etc/siovh/edu.json, into /out/edu/.
-# Not on by default yet: on 7.3 VDCM.DMA.17 (a map with neither READ nor
-# WRITE through iommufd's type1 compatibility) hits a WARN_ON in
-# generic_pt's map_range once a real VT-d domain is attached, and nine
-# clauses still fail there unsettled (vm-check VM_EDU=1).
+# On by default (vm-check VM_EDU=0 turns it off). On 7.x VDCM.DMA.17 (a
+# map with neither READ nor WRITE through iommufd's type1 compatibility)
+# hits a WARN_ON in generic_pt's map_range once a real VT-d domain is
+# attached: a kernel finding (vm-images/kernel-findings.txt, "console:"),
+# shown by console-clean without failing it.
 edu_run() {
 	local bdf
 	bdf=$(pci_bdf 0x1234 0x11e8)

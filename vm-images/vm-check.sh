@@ -65,9 +65,9 @@
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
 # dvsec-id ext-cap-loop dma-pasid-zero fill-overrun reset-keeps-queue
 # irq-wrong-entry ims-mask-ignored; empty: none),
-# VM_EDU (1: profile vtd also runs the VDCM clauses on QEMU's edu through
-# vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
-# edu_run; off by default, see there), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
+# VM_EDU (default 1: profile vtd also runs the VDCM clauses on QEMU's edu
+# through vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
+# edu_run, about 2 s of VM time; 0: not), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
 # 8 s a run; make check leaves them to make bench-vm), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
@@ -138,23 +138,11 @@ kernel_fail() {
 	status=1
 }
 
-# One run's reports flattened into the TAP stream, names prefixed.
-# The documented kernel findings (vm-images/kernel-findings.txt) of the
-# run named $1: "CLAUSE<TAB>FINDING" lines on stdout.
-run_findings() {
-	local globs id why g
-	while IFS=$'\t' read -r globs id why; do
-		case $globs in '#'* | '') continue ;; esac
-		for g in ${globs//,/ }; do
-			# shellcheck disable=SC2053 # g is a glob
-			if [[ $1 == $g ]]; then
-				printf '%s\t%s\n' "$id" "$why"
-				break
-			fi
-		done
-	done <"$HERE/kernel-findings.txt"
-}
+# run_findings (the documented kernel findings of a run: findings.sh)
+# shellcheck source=vm-images/findings.sh
+. "$HERE/findings.sh"
 
+# One run's reports flattened into the TAP stream, names prefixed.
 flatten() {
 	local dir=$1 prefix=$2 k p f
 	run_findings "$prefix" >"$LOGS/findings.tsv"
@@ -198,6 +186,28 @@ flatten() {
 			/^#/ { print }
 			END { printf "%s", held }' "$k" >>"$LOGS/tap"
 	done
+}
+
+# edu_result DIR NAME: profile vtd ran siovh on QEMU's edu through vfio-pci
+# (init.sh edu_run); its clauses are flattened as "NAME: edu: ID". One
+# result: that run ended with its reports (exit 0 or 1, the clauses' own
+# verdicts) and gave edu back to no driver, as before it.
+edu_result() {
+	local log=$1/edu.log k=$1/edu/results.ktap sum drv
+	sum=$(grep -E '^[0-9]+ passed' "$log" 2>/dev/null | tail -n1 || true)
+	drv=$({ tr -d '\r' <"$1/console.log"; } 2>/dev/null |
+	      sed -n "s/^SIOVH-VM: siovh (edu) exit \([0-9]*\), driver after: *\(.*\)/\1 \2/p" |
+	      tail -n1 || true)
+	if [ ! -f "$k" ] || [ -z "$sum" ]; then
+		printf 'not ok 0 %s: edu: no results from siovh on edu (%s)\n' "$2" \
+			"$(tail -n1 "$log" 2>/dev/null || echo "no edu.log")" >>"$LOGS/tap"
+	elif [ "${drv%% *}" != 0 ] && [ "${drv%% *}" != 1 ]; then
+		printf 'not ok 0 %s: edu: siovh exit %s: %s\n' "$2" "${drv%% *}" "$sum" >>"$LOGS/tap"
+	elif [ -n "${drv#* }" ] && [ "${drv#* }" != "$drv" ]; then
+		printf 'not ok 0 %s: edu: left bound to %s after the run\n' "$2" "${drv#* }" >>"$LOGS/tap"
+	else
+		printf 'ok 0 %s: edu: siovh on edu through vfio-pci: %s, edu unbound again\n' "$2" "$sum" >>"$LOGS/tap"
+	fi
 }
 
 # Profile siov's QEMU (built once, on first use): sets SIOV_QEMU, or
@@ -545,11 +555,16 @@ run_kernel() {
 		BOOTS=$((BOOTS + 1))
 		append=${VM_APPEND:-}
 		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
-		[ "${VM_EDU:-0}" = 1 ] && [ "$p" = vtd ] && append="$append siovh.edu=1"
+		edu=0
+		[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
+		# the kernel bug reports this run's documented findings expect
+		{ run_findings "$krel-$p" console
+		  run_findings "$krel-$p:cdev" console
+		  [ "$edu" = 0 ] || run_findings "$krel-$p:edu" console; } >"$LOGS/console-$tag-$p.tsv"
 		# run-vm.sh's exit is not the verdict: every failure it saw is
 		# a "not ok" of vm.ktap or results.ktap, flattened below, where
 		# a documented kernel finding's expected failure is no failure
-		SIOVH_CATALOG=build/$variant/catalog.json \
+		SIOVH_CATALOG=build/$variant/catalog.json VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
 		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-$tag-$p.log" 2>&1 || true
 		if [ ! -f "$dir/vm.json" ]; then
@@ -560,6 +575,7 @@ run_kernel() {
 		fi
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
+		[ "$edu" = 1 ] && edu_result "$dir" "$krel-$p"
 		kiommufd_result "$dir" "$krel-$p"
 		[ "${VM_BENCH:-0}" = 1 ] && empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
 		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
