@@ -437,7 +437,7 @@ kernel_coverage() {
 
 # run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
 run_kernel() {
-	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append edu
 	local -a plist kruns=()
 	tag=${pkg#linux-source-}
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
@@ -583,6 +583,8 @@ run_kernel() {
 		fi
 		RUNS+=("$dir")
 		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
+		# the edu runs of both kernels side by side in the comparison
+		[ "$edu" = 1 ] && [ -f "$dir/edu/results.json" ] && RUNS+=("$dir/edu")
 		kruns+=("$dir")
 		log "profile $p ($krel) done in $(since "$t0") s"
 		if [ "$p" = siov ]; then
