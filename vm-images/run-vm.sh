@@ -11,6 +11,9 @@
 #   vtd    emulated VT-d in scalable mode with PASID (intel-iommu,
 #          x-scalable-mode=on,x-pasid-mode=on, interrupt remapping) and an
 #          edu device
+#   vtd-legacy  VT-d in legacy mode (not scalable) and edu
+#   vtd-flts    the vtd VT-d with first-stage translation (x-flts=on) and
+#          edu; VFIO attach fails with it on 6.12
 #   siov   the same VT-d and the siovh SIOV endpoint (siov-testdev, the
 #          reference device core in QEMU: vm-images/qemu/) behind a PCIe
 #          root port; needs the QEMU vm-images/qemu/build-qemu.sh builds
@@ -95,6 +98,24 @@ vtd)
 		 -device edu)
 	APPEND="$APPEND intel_iommu=on,sm_on"
 	;;
+vtd-legacy)
+	# VT-d in legacy mode (no scalable mode: context entries point at the
+	# second-stage tables, the intel driver's legacy paths) and edu
+	MACHINE="q35,kernel-irqchip=split"
+	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on -device edu)
+	APPEND="$APPEND intel_iommu=on"
+	;;
+vtd-flts)
+	# scalable mode with first-stage translation (x-flts=on: the intel
+	# driver then gives paging domains first-stage tables) and edu; on
+	# 6.12 VFIO attach fails with it
+	MACHINE="q35,kernel-irqchip=split"
+	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on,x-flts=on
+		 -device edu)
+	APPEND="$APPEND intel_iommu=on,sm_on"
+	;;
 siov)
 	MACHINE="q35,kernel-irqchip=split"
 	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
@@ -108,7 +129,7 @@ siov)
 		die "$QEMU has no siov-testdev device (build it: vm-images/qemu/build-qemu.sh)"
 	;;
 *)
-	die "unknown profile '$PROFILE' (mock, vtd, siov)"
+	die "unknown profile '$PROFILE' (mock, vtd, vtd-legacy, vtd-flts, siov)"
 	;;
 esac
 

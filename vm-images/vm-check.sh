@@ -10,10 +10,12 @@
 #    impossible (no apt, no network) the whole tier is one SKIP naming the
 #    reason, not a failure;
 # then for each kernel of VM_KERNELS (default: "linux-source-6.12:mock,vtd
-# linux-source-7.x:vtd,siov", i.e. bookworm's 6.12 in both boot profiles and
-# the newest 7.x of trixie-backports, whose IOMMUFD_TEST mock works with
-# VT-d active, so one profile suffices there, plus the SIOV endpoint, whose
-# PASID attach needs 7.x):
+# linux-source-7.x:vtd,vtd-legacy,vtd-flts,siov", i.e. bookworm's 6.12 in
+# both boot profiles and the newest 7.x of trixie-backports, whose
+# IOMMUFD_TEST mock works with VT-d active, so one profile suffices there,
+# plus edu alone under VT-d's legacy and first-stage modes (edu-only boots,
+# for the intel driver's other paths; x-flts breaks VFIO attach on 6.12)
+# and the SIOV endpoint, whose PASID attach needs 7.x):
 # 2. build or reuse the kernel (vm-images/build-kernel.sh, KERNEL_PKG); for
 #    profile siov also the QEMU with the SIOV endpoint (vm-images/qemu/
 #    build-qemu.sh, deps.sh --qemu; source unavailable: that profile is one
@@ -67,7 +69,8 @@
 # irq-wrong-entry ims-mask-ignored; empty: none),
 # VM_EDU (default 1: profile vtd also runs the VDCM clauses on QEMU's edu
 # through vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
-# edu_run, about 2 s of VM time; 0: not), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
+# edu_run, about 2 s of VM time, and profiles vtd-legacy and vtd-flts boot
+# for it alone; 0: neither), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
 # 8 s a run; make check leaves them to make bench-vm), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
@@ -109,7 +112,7 @@ RUN_FILTER=$(printf '%s\n' "${RUN_ARGS[@]}" | awk 'f { print; exit } /^(--filter
 if [ -n "${KERNEL_SRC:-}" ]; then
 	read -r -a KERNELS <<<"src:${PROFILES_OVERRIDE:-mock}"
 else
-	read -r -a KERNELS <<<"${VM_KERNELS:-linux-source-6.12:mock,vtd linux-source-7.x:vtd,siov}"
+	read -r -a KERNELS <<<"${VM_KERNELS:-linux-source-6.12:mock,vtd linux-source-7.x:vtd,vtd-legacy,vtd-flts,siov}"
 fi
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/siovh-vm-check.XXXXXX")
@@ -437,7 +440,7 @@ kernel_coverage() {
 
 # run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
 run_kernel() {
-	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append edu
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append edu catalog
 	local -a plist kruns=()
 	tag=${pkg#linux-source-}
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
@@ -541,6 +544,11 @@ run_kernel() {
 	# 5. boot each profile
 	for p in "${plist[@]}"; do
 		dir=$REPORT_DIR/vm/$krel-$p
+		if [ "${VM_EDU:-1}" != 1 ] && { [ "$p" = vtd-legacy ] || [ "$p" = vtd-flts ]; }; then
+			printf 'ok 0 %s-%s: vm # SKIP VM_EDU=%s: this profile boots for the edu run alone\n' \
+				"$krel" "$p" "$VM_EDU" >>"$LOGS/tap"
+			continue
+		fi
 		qemu=${QEMU:-qemu-system-x86_64}
 		if [ "$p" = siov ]; then
 			siov_qemu
@@ -555,8 +563,13 @@ run_kernel() {
 		BOOTS=$((BOOTS + 1))
 		append=${VM_APPEND:-}
 		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
-		edu=0
+		edu=0 catalog=build/$variant/catalog.json
 		[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
+		# the edu-only boots: the edu run under another VT-d mode
+		# (init.sh edu_only; no main run to resume after a crash)
+		case $p in vtd-legacy | vtd-flts)
+			edu=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
+		esac
 		# the kernel bug reports this run's documented findings expect
 		{ run_findings "$krel-$p" console
 		  run_findings "$krel-$p:cdev" console
@@ -564,7 +577,7 @@ run_kernel() {
 		# run-vm.sh's exit is not the verdict: every failure it saw is
 		# a "not ok" of vm.ktap or results.ktap, flattened below, where
 		# a documented kernel finding's expected failure is no failure
-		SIOVH_CATALOG=build/$variant/catalog.json VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
+		SIOVH_CATALOG=$catalog VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
 		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-$tag-$p.log" 2>&1 || true
 		if [ ! -f "$dir/vm.json" ]; then
@@ -581,7 +594,8 @@ run_kernel() {
 		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
 			crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
 		fi
-		RUNS+=("$dir")
+		# (an edu-only boot has no main run to compare)
+		{ [ -n "$catalog" ] || [ -f "$dir/results.json" ]; } && RUNS+=("$dir")
 		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
 		# the edu runs of both kernels side by side in the comparison
 		[ "$edu" = 1 ] && [ -f "$dir/edu/results.json" ] && RUNS+=("$dir/edu")

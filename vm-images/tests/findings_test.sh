@@ -80,5 +80,8 @@ known_console
 ok $? "kernel-findings.txt: 7.3's edu run knows generic_pt's WARN (iommu_pt.h:933), from VDCM.DMA.17"
 [ -z "$(run_findings 6.12.117-vtd:edu console)" ] && [ -z "$(run_findings 7.3.4-vtd console)" ]
 ok $? "kernel-findings.txt: no console finding for 6.12's edu run or 7.3's own"
+[ "$(run_findings 7.3.4-vtd-legacy:edu console)" = "$(cat "$VM_KNOWN_CONSOLE")" ] &&
+	[ "$(run_findings 7.3.4-vtd-flts:edu | cut -f1 | sort | tr '\n' ' ')" = "VDCM.DMA.17 VDCM.LIFE.6 VDCM.LIFE.7 VDCM.REGION.2 " ]
+ok $? "kernel-findings.txt: the edu-only boots (vtd-legacy, vtd-flts) have the edu run's findings"
 
 tap_end
