@@ -47,7 +47,8 @@
 #    index.html and coverage.json over every kernel;
 # 6. with more than one run, compare them (vm-images/vm-compare.sh):
 #    reports/vm/compare/ (siovh report merge's matrix, and compare.txt with
-#    every clause whose status differs and each run's reason);
+#    every clause whose status differs and each run's reason); the edu
+#    runs likewise in reports/vm/compare-edu/;
 # 7. prune the kernel cache (vm-images/prune-cache.sh, VM_CACHE_KEEP).
 #
 # PROFILE arguments or VM_PROFILES replace every kernel's profiles;
@@ -131,6 +132,7 @@ fi
 : >"$LOGS/tap"
 status=0
 RUNS=()			# report directories, in run order
+EDU_RUNS=()		# the edu runs' (<run>/edu), compared apart
 SIOVH_HOST=""		# a siovh binary for the comparison
 BOOTS=0			# VMs booted (runs, device faults, empty-init baselines)
 
@@ -597,8 +599,8 @@ run_kernel() {
 		# (an edu-only boot has no main run to compare)
 		{ [ -n "$catalog" ] || [ -f "$dir/results.json" ]; } && RUNS+=("$dir")
 		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
-		# the edu runs of both kernels side by side in the comparison
-		[ "$edu" = 1 ] && [ -f "$dir/edu/results.json" ] && RUNS+=("$dir/edu")
+		# the edu runs (VDCM.* only) side by side, apart from the others
+		[ "$edu" = 1 ] && [ -f "$dir/edu/results.json" ] && EDU_RUNS+=("$dir/edu")
 		kruns+=("$dir")
 		log "profile $p ($krel) done in $(since "$t0") s"
 		if [ "$p" = siov ]; then
@@ -620,7 +622,17 @@ if [ -d "$REPORT_DIR/vm/kernel-coverage" ] &&
 	kernel_fail kernel-coverage "kernel-coverage.sh --index failed" "$LOGS/kernel-coverage-index.log"
 fi
 
-# 6. the runs side by side
+# 6. the runs side by side; the edu runs (VDCM.* only: beside the full runs
+# every other clause would differ) in a comparison of their own, which
+# reports/index.html links from the same row
+if [ "${#EDU_RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
+	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare-edu" "${EDU_RUNS[@]}" \
+		>"$LOGS/compare-edu.log" 2>&1; then
+		printf 'ok 0 compare-edu: %s\n' "$(tail -n1 "$LOGS/compare-edu.log")" >>"$LOGS/tap"
+	else
+		kernel_fail compare-edu "vm-compare.sh failed on the edu runs" "$LOGS/compare-edu.log"
+	fi
+fi
 if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
 	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare" "${RUNS[@]}" \
 		>"$LOGS/compare.log" 2>&1; then
