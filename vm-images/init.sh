@@ -45,6 +45,8 @@
 #                     cdev/iommufd path) into /out/cdev/. With an edu
 #                     device (profile vtd) and siovh.edu=1 they run on it
 #                     too, through vfio-pci (edu_run), into /out/edu/.
+#   siovh.edu_only=1  (profiles vtd-legacy, vtd-flts) the edu run alone
+#                     (edu_only), its exit the run's.
 #   On the SIOV endpoint (profile siov) a second run follows the first:
 #   `siovh run --target ref:parent=vfio:BDF`, the reference VDCM over the
 #   endpoint through vfio-pci and the kernel's iommufd (PASID attach, the
@@ -125,19 +127,35 @@ siov_bdf() { pci_bdf 0x8086 0x5107; }
 # siovh.edu=1 (profile vtd): the VFIO-device clauses on QEMU's edu
 # (1234:11e8) through vfio-pci (kernel:device=BDF,vfio=cdev: siovh binds it
 # and unbinds it after), judged by /etc/siovh/edu.json, into /out/edu/.
-# Not on by default yet: on 7.3 VDCM.DMA.17 (a map with neither READ nor
-# WRITE through iommufd's type1 compatibility) hits a WARN_ON in
-# generic_pt's map_range once a real VT-d domain is attached, and nine
-# clauses still fail there unsettled (vm-check VM_EDU=1).
+# On by default (vm-check VM_EDU=0 turns it off). On 7.x VDCM.DMA.17 (a
+# map with neither READ nor WRITE through iommufd's type1 compatibility)
+# hits a WARN_ON in generic_pt's map_range once a real VT-d domain is
+# attached: a kernel finding (vm-images/kernel-findings.txt, "console:"),
+# shown by console-clean without failing it.
+# Its exit status in edu_rc (none: 3).
 edu_run() {
 	local bdf
+	edu_rc=3
 	bdf=$(pci_bdf 0x1234 0x11e8)
 	[ -n "$bdf" ] && [ -d /sys/class/vfio-dev ] || return 0
 	say "siovh run --target kernel:device=$bdf,vfio=cdev --filter 'VDCM.*' --report /out/edu"
 	SIOVH_PROFILE=/etc/siovh/edu.json siovh run \
 		--target "kernel:device=$bdf,vfio=cdev" --filter 'VDCM.*' \
 		--report /out/edu >/out/edu.log 2>&1
-	say "siovh (edu) exit $?, driver after: $(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver" 2>/dev/null)" 2>/dev/null)"
+	edu_rc=$?
+	say "siovh (edu) exit $edu_rc, driver after: $(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver" 2>/dev/null)" 2>/dev/null)"
+}
+
+# siovh.edu_only=1 (profiles vtd-legacy, vtd-flts: the same clauses on edu
+# under another VT-d mode, for the intel driver's other paths): the edu
+# run alone, its exit as the run's, its summary on the console; no main
+# run, no fuzz seeds, no selftests.
+edu_only() {
+	edu_run
+	rc=$edu_rc
+	grep -E '^[0-9]+ passed' /out/edu.log 2>/dev/null | tail -n1
+	gcov_snapshot run
+	ship_out "$rc"
 }
 
 # with_device SPEC ARGS...: ARGS with the kernel target replaced by SPEC
@@ -228,6 +246,10 @@ run_clauses() {
 	done </etc/siovh/run-args
 	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
 	gcov_snapshot boot
+	if [ "$(arg siovh.edu_only 0)" = 1 ]; then
+		edu_only
+		return
+	fi
 	siov_test
 	siov_target=""
 	if [ "$(arg siovh.siov 0)" = 1 ]; then

@@ -11,6 +11,9 @@
 #   vtd    emulated VT-d in scalable mode with PASID (intel-iommu,
 #          x-scalable-mode=on,x-pasid-mode=on, interrupt remapping) and an
 #          edu device
+#   vtd-legacy  VT-d in legacy mode (not scalable) and edu
+#   vtd-flts    the vtd VT-d with first-stage translation (x-flts=on) and
+#          edu; VFIO attach fails with it on 6.12
 #   siov   the same VT-d and the siovh SIOV endpoint (siov-testdev, the
 #          reference device core in QEMU: vm-images/qemu/) behind a PCIe
 #          root port; needs the QEMU vm-images/qemu/build-qemu.sh builds
@@ -50,7 +53,10 @@
 # "fuzzer" in place of "siovh-run"), VM_QEMU_EXTRA (more QEMU arguments),
 # SIOV_FAULT (profile siov), SIOVH_CATALOG (`siovh list --format json` of
 # the guest's clauses, with its --filter: needed to resume after a crash),
-# VM_RESUMES (fresh VMs after crashes, default 3).
+# VM_RESUMES (fresh VMs after crashes, default 3), VM_KNOWN_CONSOLE (a
+# file of "ERE<TAB>finding" lines: kernel bug reports of documented kernel
+# findings, which console-clean shows without failing; one that does not
+# occur fails as console-finding).
 set -euo pipefail
 
 die() { echo "run-vm.sh: $*" >&2; exit 2; }
@@ -92,6 +98,24 @@ vtd)
 		 -device edu)
 	APPEND="$APPEND intel_iommu=on,sm_on"
 	;;
+vtd-legacy)
+	# VT-d in legacy mode (no scalable mode: context entries point at the
+	# second-stage tables, the intel driver's legacy paths) and edu
+	MACHINE="q35,kernel-irqchip=split"
+	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on -device edu)
+	APPEND="$APPEND intel_iommu=on"
+	;;
+vtd-flts)
+	# scalable mode with first-stage translation (x-flts=on: the intel
+	# driver then gives paging domains first-stage tables) and edu; on
+	# 6.12 VFIO attach fails with it
+	MACHINE="q35,kernel-irqchip=split"
+	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on,x-flts=on
+		 -device edu)
+	APPEND="$APPEND intel_iommu=on,sm_on"
+	;;
 siov)
 	MACHINE="q35,kernel-irqchip=split"
 	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
@@ -105,7 +129,7 @@ siov)
 		die "$QEMU has no siov-testdev device (build it: vm-images/qemu/build-qemu.sh)"
 	;;
 *)
-	die "unknown profile '$PROFILE' (mock, vtd, siov)"
+	die "unknown profile '$PROFILE' (mock, vtd, vtd-legacy, vtd-flts, siov)"
 	;;
 esac
 
@@ -213,6 +237,10 @@ done
 cp "$WORK/results.$boots" "$RESULTS"
 wall=$(elapsed "$start" "$(now)")
 
+# known_console: the documented kernel findings' bug reports (findings.sh)
+# shellcheck source=vm-images/findings.sh
+. "$(dirname "${BASH_SOURCE[0]}")/findings.sh"
+
 # ---- results ----
 TESTS=()		# "ok|not ok<TAB>name<TAB>directive<TAB>diagnostics file"
 add() { TESTS+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"${4:-}"); }
@@ -248,14 +276,23 @@ fi
 # Kernel messages (printk.time=1: "[   1.234567] ...") that report a bug.
 grep -nE '^\[ *[0-9]+\.[0-9]+\] .*(Oops|WARNING:|BUG:|KASAN|UBSAN|Kernel panic)' \
 	"$CONSOLE" >"$WORK/oops.hits" || true
+known_console
 if [ -s "$WORK/oops.hits" ]; then
 	first=$(head -n1 "$WORK/oops.hits" | cut -d: -f1)
 	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$CONSOLE" >"$WORK/oops.diag"
 	add "not ok" console-clean "$(wc -l <"$WORK/oops.hits") kernel bug report(s), first at console line $first" \
 		"$WORK/oops.diag"
+elif [ -s "$WORK/known.hits" ]; then
+	first=$(head -n1 "$WORK/known.hits" | cut -d: -f1)
+	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$CONSOLE" >"$WORK/oops.diag"
+	add ok console-clean "kernel finding (reported as documented): $(wc -l <"$WORK/known.hits") known kernel bug report(s), first at console line $first: $(paste -sd';' "$WORK/known.why")" \
+		"$WORK/oops.diag"
 else
 	add ok console-clean "no Oops/WARNING/BUG/KASAN/UBSAN/panic"
 fi
+while IFS= read -r why; do
+	add "not ok" console-finding "no such report in this run's console, but vm-images/kernel-findings.txt lists it ($why): the finding is gone, update the list"
+done <"$WORK/known.gone"
 resume_results
 
 # siovh's own verdict: it ran to the end and wrote its reports (exit 0, or

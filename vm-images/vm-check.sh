@@ -10,10 +10,12 @@
 #    impossible (no apt, no network) the whole tier is one SKIP naming the
 #    reason, not a failure;
 # then for each kernel of VM_KERNELS (default: "linux-source-6.12:mock,vtd
-# linux-source-7.x:vtd,siov", i.e. bookworm's 6.12 in both boot profiles and
-# the newest 7.x of trixie-backports, whose IOMMUFD_TEST mock works with
-# VT-d active, so one profile suffices there, plus the SIOV endpoint, whose
-# PASID attach needs 7.x):
+# linux-source-7.x:vtd,vtd-legacy,vtd-flts,siov", i.e. bookworm's 6.12 in
+# both boot profiles and the newest 7.x of trixie-backports, whose
+# IOMMUFD_TEST mock works with VT-d active, so one profile suffices there,
+# plus edu alone under VT-d's legacy and first-stage modes (edu-only boots,
+# for the intel driver's other paths; x-flts breaks VFIO attach on 6.12)
+# and the SIOV endpoint, whose PASID attach needs 7.x):
 # 2. build or reuse the kernel (vm-images/build-kernel.sh, KERNEL_PKG); for
 #    profile siov also the QEMU with the SIOV endpoint (vm-images/qemu/
 #    build-qemu.sh, deps.sh --qemu; source unavailable: that profile is one
@@ -45,7 +47,8 @@
 #    index.html and coverage.json over every kernel;
 # 6. with more than one run, compare them (vm-images/vm-compare.sh):
 #    reports/vm/compare/ (siovh report merge's matrix, and compare.txt with
-#    every clause whose status differs and each run's reason);
+#    every clause whose status differs and each run's reason); the edu
+#    runs likewise in reports/vm/compare-edu/;
 # 7. prune the kernel cache (vm-images/prune-cache.sh, VM_CACHE_KEEP).
 #
 # PROFILE arguments or VM_PROFILES replace every kernel's profiles;
@@ -65,9 +68,10 @@
 # SIOV_FAULTS (device faults to show detected, default: dvsec-length
 # dvsec-id ext-cap-loop dma-pasid-zero fill-overrun reset-keeps-queue
 # irq-wrong-entry ims-mask-ignored; empty: none),
-# VM_EDU (1: profile vtd also runs the VDCM clauses on QEMU's edu through
-# vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
-# edu_run; off by default, see there), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
+# VM_EDU (default 1: profile vtd also runs the VDCM clauses on QEMU's edu
+# through vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
+# edu_run, about 2 s of VM time, and profiles vtd-legacy and vtd-flts boot
+# for it alone; 0: neither), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
 # 8 s a run; make check leaves them to make bench-vm), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
@@ -109,7 +113,7 @@ RUN_FILTER=$(printf '%s\n' "${RUN_ARGS[@]}" | awk 'f { print; exit } /^(--filter
 if [ -n "${KERNEL_SRC:-}" ]; then
 	read -r -a KERNELS <<<"src:${PROFILES_OVERRIDE:-mock}"
 else
-	read -r -a KERNELS <<<"${VM_KERNELS:-linux-source-6.12:mock,vtd linux-source-7.x:vtd,siov}"
+	read -r -a KERNELS <<<"${VM_KERNELS:-linux-source-6.12:mock,vtd linux-source-7.x:vtd,vtd-legacy,vtd-flts,siov}"
 fi
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/siovh-vm-check.XXXXXX")
@@ -128,6 +132,7 @@ fi
 : >"$LOGS/tap"
 status=0
 RUNS=()			# report directories, in run order
+EDU_RUNS=()		# the edu runs' (<run>/edu), compared apart
 SIOVH_HOST=""		# a siovh binary for the comparison
 BOOTS=0			# VMs booted (runs, device faults, empty-init baselines)
 
@@ -138,23 +143,11 @@ kernel_fail() {
 	status=1
 }
 
-# One run's reports flattened into the TAP stream, names prefixed.
-# The documented kernel findings (vm-images/kernel-findings.txt) of the
-# run named $1: "CLAUSE<TAB>FINDING" lines on stdout.
-run_findings() {
-	local globs id why g
-	while IFS=$'\t' read -r globs id why; do
-		case $globs in '#'* | '') continue ;; esac
-		for g in ${globs//,/ }; do
-			# shellcheck disable=SC2053 # g is a glob
-			if [[ $1 == $g ]]; then
-				printf '%s\t%s\n' "$id" "$why"
-				break
-			fi
-		done
-	done <"$HERE/kernel-findings.txt"
-}
+# run_findings (the documented kernel findings of a run: findings.sh)
+# shellcheck source=vm-images/findings.sh
+. "$HERE/findings.sh"
 
+# One run's reports flattened into the TAP stream, names prefixed.
 flatten() {
 	local dir=$1 prefix=$2 k p f
 	run_findings "$prefix" >"$LOGS/findings.tsv"
@@ -198,6 +191,28 @@ flatten() {
 			/^#/ { print }
 			END { printf "%s", held }' "$k" >>"$LOGS/tap"
 	done
+}
+
+# edu_result DIR NAME: profile vtd ran siovh on QEMU's edu through vfio-pci
+# (init.sh edu_run); its clauses are flattened as "NAME: edu: ID". One
+# result: that run ended with its reports (exit 0 or 1, the clauses' own
+# verdicts) and gave edu back to no driver, as before it.
+edu_result() {
+	local log=$1/edu.log k=$1/edu/results.ktap sum drv
+	sum=$(grep -E '^[0-9]+ passed' "$log" 2>/dev/null | tail -n1 || true)
+	drv=$({ tr -d '\r' <"$1/console.log"; } 2>/dev/null |
+	      sed -n "s/^SIOVH-VM: siovh (edu) exit \([0-9]*\), driver after: *\(.*\)/\1 \2/p" |
+	      tail -n1 || true)
+	if [ ! -f "$k" ] || [ -z "$sum" ]; then
+		printf 'not ok 0 %s: edu: no results from siovh on edu (%s)\n' "$2" \
+			"$(tail -n1 "$log" 2>/dev/null || echo "no edu.log")" >>"$LOGS/tap"
+	elif [ "${drv%% *}" != 0 ] && [ "${drv%% *}" != 1 ]; then
+		printf 'not ok 0 %s: edu: siovh exit %s: %s\n' "$2" "${drv%% *}" "$sum" >>"$LOGS/tap"
+	elif [ -n "${drv#* }" ] && [ "${drv#* }" != "$drv" ]; then
+		printf 'not ok 0 %s: edu: left bound to %s after the run\n' "$2" "${drv#* }" >>"$LOGS/tap"
+	else
+		printf 'ok 0 %s: edu: siovh on edu through vfio-pci: %s, edu unbound again\n' "$2" "$sum" >>"$LOGS/tap"
+	fi
 }
 
 # Profile siov's QEMU (built once, on first use): sets SIOV_QEMU, or
@@ -427,7 +442,7 @@ kernel_coverage() {
 
 # run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
 run_kernel() {
-	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append edu catalog
 	local -a plist kruns=()
 	tag=${pkg#linux-source-}
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
@@ -531,6 +546,11 @@ run_kernel() {
 	# 5. boot each profile
 	for p in "${plist[@]}"; do
 		dir=$REPORT_DIR/vm/$krel-$p
+		if [ "${VM_EDU:-1}" != 1 ] && { [ "$p" = vtd-legacy ] || [ "$p" = vtd-flts ]; }; then
+			printf 'ok 0 %s-%s: vm # SKIP VM_EDU=%s: this profile boots for the edu run alone\n' \
+				"$krel" "$p" "$VM_EDU" >>"$LOGS/tap"
+			continue
+		fi
 		qemu=${QEMU:-qemu-system-x86_64}
 		if [ "$p" = siov ]; then
 			siov_qemu
@@ -545,11 +565,21 @@ run_kernel() {
 		BOOTS=$((BOOTS + 1))
 		append=${VM_APPEND:-}
 		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
-		[ "${VM_EDU:-0}" = 1 ] && [ "$p" = vtd ] && append="$append siovh.edu=1"
+		edu=0 catalog=build/$variant/catalog.json
+		[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
+		# the edu-only boots: the edu run under another VT-d mode
+		# (init.sh edu_only; no main run to resume after a crash)
+		case $p in vtd-legacy | vtd-flts)
+			edu=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
+		esac
+		# the kernel bug reports this run's documented findings expect
+		{ run_findings "$krel-$p" console
+		  run_findings "$krel-$p:cdev" console
+		  [ "$edu" = 0 ] || run_findings "$krel-$p:edu" console; } >"$LOGS/console-$tag-$p.tsv"
 		# run-vm.sh's exit is not the verdict: every failure it saw is
 		# a "not ok" of vm.ktap or results.ktap, flattened below, where
 		# a documented kernel finding's expected failure is no failure
-		SIOVH_CATALOG=build/$variant/catalog.json \
+		SIOVH_CATALOG=$catalog VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
 		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-$tag-$p.log" 2>&1 || true
 		if [ ! -f "$dir/vm.json" ]; then
@@ -560,13 +590,17 @@ run_kernel() {
 		fi
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
+		[ "$edu" = 1 ] && edu_result "$dir" "$krel-$p"
 		kiommufd_result "$dir" "$krel-$p"
 		[ "${VM_BENCH:-0}" = 1 ] && empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
 		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
 			crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
 		fi
-		RUNS+=("$dir")
+		# (an edu-only boot has no main run to compare)
+		{ [ -n "$catalog" ] || [ -f "$dir/results.json" ]; } && RUNS+=("$dir")
 		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
+		# the edu runs (VDCM.* only) side by side, apart from the others
+		[ "$edu" = 1 ] && [ -f "$dir/edu/results.json" ] && EDU_RUNS+=("$dir/edu")
 		kruns+=("$dir")
 		log "profile $p ($krel) done in $(since "$t0") s"
 		if [ "$p" = siov ]; then
@@ -588,7 +622,17 @@ if [ -d "$REPORT_DIR/vm/kernel-coverage" ] &&
 	kernel_fail kernel-coverage "kernel-coverage.sh --index failed" "$LOGS/kernel-coverage-index.log"
 fi
 
-# 6. the runs side by side
+# 6. the runs side by side; the edu runs (VDCM.* only: beside the full runs
+# every other clause would differ) in a comparison of their own, which
+# reports/index.html links from the same row
+if [ "${#EDU_RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
+	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare-edu" "${EDU_RUNS[@]}" \
+		>"$LOGS/compare-edu.log" 2>&1; then
+		printf 'ok 0 compare-edu: %s\n' "$(tail -n1 "$LOGS/compare-edu.log")" >>"$LOGS/tap"
+	else
+		kernel_fail compare-edu "vm-compare.sh failed on the edu runs" "$LOGS/compare-edu.log"
+	fi
+fi
 if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
 	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare" "${RUNS[@]}" \
 		>"$LOGS/compare.log" 2>&1; then

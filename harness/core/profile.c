@@ -375,11 +375,13 @@ static int parse_config(struct pctx *c, const json_t *o, const char *path,
 {
 	static const char *const keys[] = {
 		"vendor_id", "device_id", "class_code", "caps", "ext_caps",
-		"bars", NULL
+		"bars", "passthrough", NULL
 	};
 	int err;
 
 	if ((err = pw_object_of(c, o, path, keys)) ||
+	    (err = pw_get_bool(c, o, path, "passthrough", false,
+			       &ty->cfg_passthrough)) ||
 	    (err = GET_U32(c, o, path, "vendor_id", 0, 0xffff, true, 0,
 			   ty->vendor_id)) ||
 	    (err = GET_U32(c, o, path, "device_id", 0, 0xffff, true, 0,

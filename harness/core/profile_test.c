@@ -222,6 +222,28 @@ static void test_mtty_profile(void)
 	siovh_profile_free(pr);
 }
 
+/* specs/profiles/edu.json: a physical function through vfio-pci. */
+static void test_edu_profile(void)
+{
+	const char *dir = getenv("SIOVH_SRCDIR");
+	const struct siovh_profile_type *ty;
+	struct siovh_profile *pr = NULL;
+	char path[512], err[256] = "";
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/specs/profiles/edu.json",
+		 dir ? dir : ".");
+	ret = siovh_profile_load(path, &pr, err, sizeof(err));
+	if (ret)
+		printf("# %s\n", err);
+	ty = pr ? siovh_profile_type(pr, "vfio-pci") : NULL;
+	result(ret == 0 && ty && ty->cfg_passthrough &&
+	       !(ty->device_flags & VFIO_DEVICE_FLAGS_RESET),
+	       "%s loads: config passed through, no reset flag",
+	       "specs/profiles/edu.json");
+	siovh_profile_free(pr);
+}
+
 /* One soft-parent document with parent and first BAR given. */
 static int soft(const char *parent, const char *bar, char *err, size_t len)
 {
@@ -387,6 +409,8 @@ static const struct bad {
 	  "$.types[0].migration.flags: migration v2 requires \"stop_copy\"" },
 	{ "$.types[0].dirty.page_size", "12288",
 	  "$.types[0].dirty.page_size: 0x3000 is not a power of two" },
+	{ "$.types[0].config.passthrough", "1",
+	  "$.types[0].config.passthrough: expected true or false, got 1" },
 	{ "$.types[0].mailbox", "\"yes\"",
 	  "$.types[0].mailbox: expected true or false, got \"yes\"" },
 	{ "$.types[1]", "{\"name\": \"one\", \"adis\": 1, \"max_instances\": 1,"
@@ -425,13 +449,15 @@ int main(void)
 {
 	size_t nr_bad = sizeof(bads) / sizeof(bads[0]);
 
-	/* 8 fixed, one per bad profile, mtty.json 1, soft parents 7 */
-	printf("TAP version 13\n1..%zu\n", 8 + nr_bad + 1 + 7);
+	/* 8 fixed, one per bad profile, mtty.json 1, edu.json 1, soft
+	 * parents 7 */
+	printf("TAP version 13\n1..%zu\n", 8 + nr_bad + 1 + 1 + 7);
 	test_good();
 	test_ref_profile();
 	test_files();
 	test_bad();
 	test_mtty_profile();
+	test_edu_profile();
 	test_soft_parent();
 	return failed ? 1 : 0;
 }

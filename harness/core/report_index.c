@@ -249,6 +249,12 @@ static int vm_row(struct index_page *ix)
 	if (!ret && exists(ix, "vm/bench.json"))
 		ret = html_link(w, "vm/bench.json",
 				"boot times next to an empty-init boot");
+	/* the edu runs (VDCM.* only) are compared apart: vm-check.sh */
+	if (!ret && exists(ix, "vm/compare-edu/index.html"))
+		ret = html_text(w, "; ");
+	if (!ret && exists(ix, "vm/compare-edu/index.html"))
+		ret = html_link(w, "vm/compare-edu/index.html",
+				"QEMU's edu through vfio-pci, runs side by side");
 	json_decref(doc);
 	HTRY(ret);
 	HTRY(html_end(w));

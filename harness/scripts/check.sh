@@ -84,6 +84,9 @@ step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
 step vm-kernel-coverage vm-images/tests/kernel_coverage_test.sh
 # ... and its crash recovery (vm-images/resume.sh) on fabricated boots
 step vm-resume vm-images/tests/resume_test.sh "$build/siovh"
+# ... and its documented kernel findings (vm-images/findings.sh): which apply
+# to a run, and a known WARN told from an unknown one on fabricated consoles
+step vm-findings vm-images/tests/findings_test.sh
 # the kernel seeds' pick (vm-images/kernel-seeds.sh) on fabricated PC lists
 step vm-kernel-seeds vm-images/tests/kernel_seeds_test.sh
 # ... and which clause runs fuzz-kernel-coverage.sh puts next to a corpus

@@ -92,9 +92,11 @@ void vd_open(struct siovh_check *check, struct vd *d, bool mem)
 		 */
 		if (ret == -EINVAL && !siovh_profile_region(d->ty, i)) {
 			d->off[i] = d->size[i] = 0;
+			d->hole[i] = true;
 			continue;
 		}
 		ASSERT_OK(ret);
+		d->hole[i] = false;
 		d->off[i] = ri.offset;
 		d->size[i] = ri.size;
 	}

@@ -77,6 +77,9 @@ struct vd {
 	bool open;
 	uint64_t off[VD_REGIONS];	/* region offsets (after open) */
 	uint64_t size[VD_REGIONS];
+	/* GET_REGION_INFO refused the index (a hole the profile does not
+	 * list, vd_open): no offset to reach it at, off and size are 0. */
+	bool hole[VD_REGIONS];
 };
 
 /* UUID number n (distinct n, distinct UUIDs). */

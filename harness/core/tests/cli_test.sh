@@ -246,6 +246,21 @@ status=$?
 	tail -n 1 "$tmp/out" | grep -qv ' 0 failed'
 ok $? "a failing clause (fault $fault): exit 1 ($status), summary last"
 
+# A profile whose config space is passed through (config.passthrough, as
+# specs/profiles/edu.json's) narrows VDCM.CFG.2 and VDCM.CFG.8 to what
+# vfio.h promises; the narrowed CFG.8 still fails when accesses past the
+# config region's end succeed (fault vdcm-cfg-beyond-region).
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+sed 's/"class_code": "0x088000",/&"passthrough": true,/' "$top/specs/profiles/ref.json" >"$tmp/pt.json"
+"$siovh" run --target "ref:profile=$tmp/pt.json" --filter 'VDCM.CFG.[28]' >"$tmp/out" 2>&1 &&
+	[ "$(grep -c 'passthrough' "$tmp/pt.json")" = 2 ] &&
+	"$siovh" run --target "ref:profile=$tmp/pt.json,fault=vdcm-cfg-beyond-region" \
+		--filter 'VDCM.CFG.8' >"$tmp/out" 2>&1
+status=$?
+[ "$status" -eq 1 ] && grep -q 'config read at the end (0x1000) returned 0' "$tmp/out"
+ok $? "a passed-through config space: CFG.2/8 pass on the reference, CFG.8 fails on vdcm-cfg-beyond-region (exit $status)" ||
+	diag "$tmp/out"
+
 # The kill table shows a line per fault, gaps named, summary last.
 "$siovh" run --jobs 2 --faults "$fault" >"$tmp/out" 2>"$tmp/err"
 status=$?

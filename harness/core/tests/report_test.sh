@@ -242,6 +242,10 @@ ok $? "index.html links the VM runs side by side (vm/compare/) with their figure
 echo '{}' >"$tmp/run/vm/bench.json" && "$siovh" report index "$tmp/run" >/dev/null &&
 	grep -qF 'href="vm/bench.json"' "$tmp/run/index.html"
 ok $? "index.html links the VM boot times (vm/bench.json) when there are some"
+! grep -qF 'vm/compare-edu/' "$tmp/run/index.html" &&
+	cp -r "$tmp/merged" "$tmp/run/vm/compare-edu" && "$siovh" report index "$tmp/run" >/dev/null &&
+	grep -qF 'href="vm/compare-edu/index.html"' "$tmp/run/index.html"
+ok $? "index.html links the edu runs side by side (vm/compare-edu/) when there are some"
 grep -qF 'make vm-check (gcov kernels' "$tmp/run/index.html"
 ok $? "index.html without vm/kernel-coverage/ says make vm-check makes it"
 mkdir -p "$tmp/run/vm/kernel-coverage" && : >"$tmp/run/vm/kernel-coverage/index.html" &&

@@ -132,7 +132,14 @@ struct siovh_profile_type {
 	uint32_t nr_irqs;
 	struct siovh_profile_irq irqs[SIOVH_PROFILE_MAX_IRQS];
 
-	/* The virtual config space. */
+	/*
+	 * The virtual config space. cfg_passthrough: it is a physical
+	 * function's, which vfio-pci passes through (vfio_pci_config.c), not
+	 * a VDCM's composition: COMMAND is what the function and vfio-pci's
+	 * open make it, and accesses of any size and alignment inside the
+	 * region are split into the function's own, not refused.
+	 */
+	bool cfg_passthrough;
 	uint16_t vendor_id, device_id;
 	uint32_t class_code;		/* 24 bits */
 	uint32_t caps, ext_caps;	/* shown when the parent has them */
