@@ -475,37 +475,37 @@ SIOVH_CLAUSE(enomem_attach,
  * VDCM's guest PASID set and KVM's watch of the VM's PASIDs all allocate.
  */
 
-struct bind_ctx {
+struct vm_bind_ctx {
 	struct vs s;
 	uint32_t dev_id;
 };
 
-static int bind_call(struct siovh_check *check, void *p)
+static int vm_bind_call(struct siovh_check *check, void *p)
 {
-	struct bind_ctx *c = p;
+	struct vm_bind_ctx *c = p;
 
 	return dev_bind(check, &c->s.d, &c->dev_id);
 }
 
 /* Not bound: nothing can be attached through the device. */
-static void bind_same(struct siovh_check *check, void *p)
+static void vm_bind_same(struct siovh_check *check, void *p)
 {
-	struct bind_ctx *c = p;
+	struct vm_bind_ctx *c = p;
 
 	EXPECT_NE(dev_attach(check, &c->s.d, false, 0, c->s.parent), 0);
 }
 
-SIOVH_CLAUSE(enomem_bind,
+SIOVH_CLAUSE(enomem_vm_bind,
 	.id = "VSVA.ENOMEM.2", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "VFIO_DEVICE_BIND_IOMMUFD whose memory allocation fails (each in turn) returns -ENOMEM and leaves the VDEV unbound (no attach through it) and free to bind again; bound at last, a guest PASID attaches and DMA goes through its nested HWPT",
 	.source = SRC_VFIO_H("VFIO_DEVICE_BIND_IOMMUFD") "; " SEED000 "\"Intel Scalable IOV & vSVA\" (guest PASID -> host PASID); " SRC_ENOMEM_DERIVED,
 	.needs = NEEDS_VSVA_ENOMEM)
 {
-	static const struct enomem_op bind_op = {
-		"VFIO_DEVICE_BIND_IOMMUFD", bind_call, bind_same, NULL,
+	static const struct enomem_op vm_bind_op = {
+		"VFIO_DEVICE_BIND_IOMMUFD", vm_bind_call, vm_bind_same, NULL,
 	};
 	struct iommu_hwpt_vtd_s1 s1 = vs_s1();
-	struct bind_ctx c;
+	struct vm_bind_ctx c;
 
 	memset(&c, 0, sizeof(c));
 	/* a first device makes the IOAS and the parent HWPT; the second is
@@ -515,7 +515,7 @@ SIOVH_CLAUSE(enomem_bind,
 	vd_down(check, &c.s.d);
 	vd_up(check, &must_profile(check)->types[0], &c.s.d, 2);
 	q_enable(check, &c.s.d, 0);
-	enomem_walk(check, &bind_op, &c);
+	enomem_walk(check, &vm_bind_op, &c);
 	ASSERT_OK(hwpt_nested(check, c.dev_id, c.s.parent, &s1, sizeof(s1),
 			      0, 0, &c.s.nested));
 	ASSERT_OK(dev_attach(check, &c.s.d, false, 0, c.s.nested));
