@@ -112,8 +112,8 @@ SIOVH_CLAUSE(dirty_protocol,
 
 SIOVH_CLAUSE(dirty_args,
 	.id = "VDCM.DIRTY.4", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START with no ranges and DMA_LOGGING_REPORT with a page size below 4 KiB or not a power of two, a range not aligned to it, empty, or outside the logged ranges, or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
-	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (page_size, iova, length, bitmap)"),
+	.title = "DMA_LOGGING_START with no ranges, with neither GET nor SET, or with an argsz short of its control struct, and DMA_LOGGING_REPORT with a page size below 4 KiB or not a power of two, a range not aligned to it, empty, or outside the logged ranges, or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (page_size, iova, length, bitmap); VFIO_DEVICE_FEATURE (\"Without PROBE one of GET or SET must be requested\", argsz covers the feature's data)"),
 	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
 {
 	const struct siovh_profile *p = must_profile(check);
@@ -135,6 +135,14 @@ SIOVH_CLAUSE(dirty_args,
 	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | start, &c,
 				 sizeof(c), sizeof(c)), -EINVAL);
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
+	/* a good START, but neither GET nor SET (and no PROBE), or with an
+	 * argsz that ends before its control struct does */
+	c.num_ranges = 1;
+	EXPECT_ERRNO(feature_raw(&d, start, &c, sizeof(c), sizeof(c)), -EINVAL);
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | start, &c,
+				 sizeof(c), sizeof(c) - 8), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
+	c.num_ranges = 0;
 	EXPECT_OK(feature_raw(&d, VFIO_DEVICE_FEATURE_PROBE |
 			      VFIO_DEVICE_FEATURE_SET | start, &c, sizeof(c),
 			      sizeof(c)));
@@ -183,7 +191,7 @@ static int log_start_n(struct vd *d,
 
 SIOVH_CLAUSE(dirty_ranges,
 	.id = "VDCM.DIRTY.5", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included; it refuses ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
+	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included; it refuses 257 ranges (-E2BIG), ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
 	.source = SRC_VFIO("struct vfio_device_feature_dma_logging_control (\"The core kernel code guarantees to support by minimum num_ranges that fit into a single kernel page\")") "; Linux drivers/vfio/vfio_main.c, vfio_ioctl_device_feature_logging_start (6.12, 7.3: -EINVAL for a range not aligned to page_size or overlapping another, -EOVERFLOW for one that wraps)",
 	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
 {
@@ -194,10 +202,10 @@ SIOVH_CLAUSE(dirty_ranges,
 	struct vd d;
 
 	dirty_type(check, p);
-	r = calloc(LOG_PAGE_RANGES, sizeof(*r));
+	r = calloc(LOG_PAGE_RANGES + 1, sizeof(*r));
 	ASSERT_TRUE(r != NULL);
 	/* every other page: no two ranges touch */
-	for (i = 0; i < LOG_PAGE_RANGES; i++)
+	for (i = 0; i <= LOG_PAGE_RANGES; i++)
 		r[i] = (struct vfio_device_feature_dma_logging_range) {
 			.iova = DIOVA + 2 * i * PAGE_4K, .length = PAGE_4K,
 		};
@@ -220,6 +228,9 @@ SIOVH_CLAUSE(dirty_ranges,
 		.iova = UINT64_MAX - PAGE_4K + 1, .length = 2 * PAGE_4K,
 	};
 	EXPECT_ERRNO(log_start_n(&d, bad, 1), -EOVERFLOW);
+	/* one range more than a page holds: the kernel's core caps a START
+	 * at LOG_MAX_RANGES, one page of them (vfio_main.c, -E2BIG) */
+	EXPECT_ERRNO(log_start_n(&d, r, LOG_PAGE_RANGES + 1), -E2BIG);
 	/* none of them started logging */
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
 	EXPECT_OK(log_start_n(&d, r, LOG_PAGE_RANGES));
