@@ -87,6 +87,8 @@
 	  "ADIs DMA while the PASID capability is disabled")		\
 	X(NO_BUS_MASTER_CHECK, "no-bus-master-check", VDEV,		\
 	  "ADIs DMA while COMMAND.Bus Master Enable is clear")		\
+	X(NO_MEMORY_CHECK, "no-memory-check", VDEV,			\
+	  "portal writes reach the ADIs while COMMAND.Memory Space is clear") \
 	X(INVALID_DESC_RUNS, "invalid-desc-runs", VDEV,			\
 	  "a descriptor with an unknown opcode, flag or reserved field runs") \
 	/* The engine */						\

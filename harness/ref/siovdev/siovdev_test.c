@@ -396,7 +396,7 @@ static bool s_pasid(int fault)
 	struct host h;
 	struct siovdev *d = setup(&h, fault);
 	struct siovdev_desc desc = fill_desc(MEM_BASE, 0x77);
-	uint32_t pasid_ctrl;
+	uint32_t pasid_ctrl, dropped;
 	size_t n;
 	bool ok = false;
 
@@ -429,6 +429,14 @@ static bool s_pasid(int fault)
 	CHECK(h.nlog == 1 && rr(d, ADI(6, ERROR)) == ERR(BUS_MASTER));
 	cw(d, 0x04, 2, 0x6);
 	CHECK(siovdev_submit(d, 6, &desc) == 0 && h.nlog == 2);
+	/* Memory space off: the portal write is not claimed at all, so
+	 * the ADI neither runs nor drops it. */
+	dropped = rr(d, ADI(6, DROPPED));
+	cw(d, 0x04, 2, 0x4);
+	CHECK(siovdev_submit(d, 6, &desc) == -EIO && h.nlog == 2);
+	cw(d, 0x04, 2, 0x6);
+	CHECK(rr(d, ADI(6, DROPPED)) == dropped);
+	CHECK(siovdev_submit(d, 6, &desc) == 0 && h.nlog == 3);
 	ok = true;
 out:
 	siovdev_destroy(d);
