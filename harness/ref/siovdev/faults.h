@@ -77,6 +77,8 @@
 	  "ADI reset keeps queued descriptors, which run later")	\
 	X(DRAIN_DROPS, "drain-drops", UNIT,				\
 	  "drain discards queued descriptors instead of running them")	\
+	X(DISABLE_DROPS, "disable-drops", VDEV,				\
+	  "clearing CTRL.ENABLE discards queued work instead of running it") \
 	X(PASID_CLEAR_IGNORED, "pasid-clear-ignored", VDEV,		\
 	  "clearing PASID_VALID leaves the ADI using its old PASID")	\
 	X(DISABLED_RUNS, "disabled-runs", VDEV,				\
