@@ -241,3 +241,65 @@ SIOVH_CLAUSE(dirty_ranges,
 	vd_down(check, &d);
 	free(r);
 }
+
+SIOVH_CLAUSE(dirty_partial,
+	.id = "VDCM.DIRTY.6", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a report over part of the logged ranges reads and clears that part only: pages written elsewhere, in the same mapping or in another, stay dirty until a report covers them; a report with a larger page size sets the bit of every chunk a write touched",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (\"the dirty bitmap of the range iova/length ... Any tracked dirty data is cleared\": of that range; page_size is the bitmap's granularity)"),
+	.needs = NEEDS_ENGINE | SIOVH_FEAT_VDEV_DIRTY)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = dirty_type(check, p);
+	const uint64_t biova = DIOVA + DPAGES * PAGE_4K, cr = DIOVA + 0xf00;
+	struct vfio_device_feature_dma_logging_range r[2] = {
+		{ .iova = DIOVA, .length = DPAGES * PAGE_4K },
+		{ .iova = biova, .length = 2 * PAGE_4K },
+	};
+	struct vfio_device_feature_dma_logging_control c = {
+		.page_size = PAGE_4K, .num_ranges = 2, .ranges = (uintptr_t)r,
+	};
+	struct dma_buf a, b;
+	uint64_t bm;
+	struct vd d;
+
+	must_portal(check, ty);
+	vd_up(check, ty, &d, 1);
+	q_enable(check, &d, 0);
+	dma_map(check, &d, &a, DIOVA, DPAGES * PAGE_4K);
+	dma_map(check, &d, &b, biova, 2 * PAGE_4K);
+	ASSERT_OK(feature_raw(&d, VFIO_DEVICE_FEATURE_SET |
+			      VFIO_DEVICE_FEATURE_DMA_LOGGING_START, &c,
+			      sizeof(c), sizeof(c)));
+
+	/* pages 2 and 5 of the first mapping (the record in page 0 too),
+	 * page 1 of the second */
+	EXPECT_EQ(run_copy(check, &d, 0, &a, DIOVA, DIOVA + 2 * PAGE_4K, 64,
+			   cr, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(run_copy(check, &d, 0, &a, DIOVA, DIOVA + 5 * PAGE_4K, 64,
+			   cr, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(run_copy(check, &d, 0, &a, DIOVA, biova + PAGE_4K, 64, cr,
+			   0), SIOVDEV_CS_SUCCESS);
+
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, DIOVA, 4 * PAGE_4K, PAGE_4K, &bm));
+	EXPECT_EQ(bm, 0x5);			/* pages 0 and 2 */
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, biova, 2 * PAGE_4K, PAGE_4K, &bm));
+	EXPECT_EQ(bm, 0x2);			/* its page 1 */
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, DIOVA, DPAGES * PAGE_4K, PAGE_4K, &bm));
+	EXPECT_EQ(bm, 0x20);			/* page 5 only: 0, 2 cleared */
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, biova, 2 * PAGE_4K, PAGE_4K, &bm));
+	EXPECT_EQ(bm, 0);
+
+	/* 16 KiB chunks: a write to page 5 is chunk 1's, page 0's chunk 0 */
+	EXPECT_EQ(run_copy(check, &d, 0, &a, DIOVA, DIOVA + 5 * PAGE_4K, 64,
+			   cr, 0), SIOVDEV_CS_SUCCESS);
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, DIOVA, DPAGES * PAGE_4K, 4 * PAGE_4K,
+				 &bm));
+	EXPECT_EQ(bm, 0x3);
+	ASSERT_OK(dma_log_stop(&d));
+	vd_down(check, &d);
+}
