@@ -70,6 +70,8 @@
 	  "completion interrupts use IMS entry n, ignoring ADI IRQ")	\
 	X(IRQ_UNREQUESTED, "irq-unrequested", VDEV,			\
 	  "every completion interrupts, asked for or not")		\
+	X(IRQ_NO_BUS_MASTER, "irq-no-bus-master", VDEV,			\
+	  "interrupt messages are sent while COMMAND.Bus Master Enable is clear") \
 	/* ADI control */						\
 	X(RESET_KEEPS_PASID, "reset-keeps-pasid", VDEV,			\
 	  "ADI reset leaves the PASID register valid")			\

@@ -247,6 +247,18 @@ static bool s_ims(int fault)
 	rw(d, IMS(20, CTRL), 1);
 	CHECK(siovdev_submit(d, 1, &nop) == 0);
 	CHECK(h.nmsi == 2);
+	/* Latched with bus master on, unmasked with it off: still no
+	 * message; masked and unmasked again with it on: sent. */
+	cw(d, 0x04, 2, 0x6);
+	CHECK(siovdev_submit(d, 1, &nop) == 0);
+	CHECK(h.nmsi == 2);
+	cw(d, 0x04, 2, 0x2);
+	rw(d, IMS(20, CTRL), 0);
+	CHECK(h.nmsi == 2);
+	cw(d, 0x04, 2, 0x6);
+	rw(d, IMS(20, CTRL), 1);
+	rw(d, IMS(20, CTRL), 0);
+	CHECK(h.nmsi == 3 && h.msi[2].data == 0x55);
 	ok = true;
 out:
 	siovdev_destroy(d);
