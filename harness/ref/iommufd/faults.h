@@ -144,6 +144,8 @@
 	  "a short read discards the records it had no room for")	\
 	X(DETACH_KEEPS_GROUPS, "detach-keeps-groups", IOMMUFD,		\
 	  "a detach leaves the device's page request groups open")	\
+	X(DETACH_FORGETS_ALL, "detach-forgets-all", IOMMUFD,		\
+	  "a detach completes every group of the fault queue, others' too") \
 	X(REPLACE_KEEPS_GROUPS, "replace-keeps-groups", IOMMUFD,	\
 	  "a replace leaves the old HWPT's page request groups open")	\
 	X(ANSWER_UNREAD, "answer-unread", IOMMUFD,			\

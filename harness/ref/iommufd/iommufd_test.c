@@ -660,6 +660,32 @@ out:
 	return ok;
 }
 
+/* A detach completes the detached attachment's groups only: another
+ * requester's group in the same fault queue stays, read and answered. */
+static bool s_fault_detach_shared(int fault)
+{
+	struct iommu_hwpt_pgfault pf[2];
+	uint32_t parent, nest, fq;
+	struct rig r;
+	bool ok = false;
+	int fd;
+
+	CHECK(rig_init(&r, fault, 57) && !fq_new(&r, &fq, &fd));
+	CHECK(nested_up(&r, fq, &parent, &nest) && !attach(&r, true, 5, nest));
+	CHECK(!request(&r, DPASID, 20, 1) && !request(&r, HP(5), 21, 2));
+	CHECK(!detach(&r, true, 5));
+	CHECK(r.f.nresp == 1 && r.f.resp[0].prg_index == 2 &&
+	      r.f.resp[0].code == VIOMMU_PR_INVALID);
+	CHECK(rd(&r, fd, pf, 2) == 1 && pf[0].grpid == 1);
+	CHECK(answer(&r, fd, &pf[0].cookie, 1, 0) > 0);
+	CHECK(r.f.nresp == 2 && r.f.resp[1].prg_index == 1 &&
+	      r.f.resp[1].code == VIOMMU_PR_SUCCESS);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 /* The argument errnos of FAULT_QUEUE_ALLOC, GET_HW_INFO, the device's
  * cdev, IOVA_RANGES, MAP/COPY and HWPT_INVALIDATE (iommufd.h). */
 static bool s_arg_errnos(int fault)
@@ -764,6 +790,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "a bind the device refuses leaves no object", s_bind_refused },
 	{ "fault queue read and write", s_fault_rw },
 	{ "fault queue completion and routing", s_fault_complete },
+	{ "a detach completes its own groups only", s_fault_detach_shared },
 	{ "argument errnos of the other ioctls", s_arg_errnos },
 	{ "allocation failures leave nothing behind", s_enomem },
 };
