@@ -35,6 +35,8 @@
 	  "MAP accepts an iova, length or user_va off the alignment")	\
 	X(MAP_RESERVED, "map-reserved", IOMMUFD,			\
 	  "a FIXED_IOVA map into a reserved range is accepted")		\
+	X(MAP_NO_ACCESS_OK, "map-no-access-ok", IOMMUFD,		\
+	  "MAP and COPY accept flags with neither READABLE nor WRITEABLE") \
 	/* IOAS_UNMAP */						\
 	X(UNMAP_HOLE_OK, "unmap-hole-ok", IOMMUFD,			\
 	  "UNMAP of a range with no area succeeds, length 0")		\

@@ -718,9 +718,15 @@ static bool s_arg_errnos(int fault)
 	CHECK(map(&r, r.ioas, FIXED, (void *)(uintptr_t)(UINT64_MAX - PG + 1),
 		  2 * PG, &iova) == -EOVERFLOW);
 	CHECK(!unmap(&r, r.ioas, GPA + 64 * PG, 2 * PG, &done) || done == 0);
+	/* a MAP or COPY that allows DMA no access at all */
+	CHECK(map(&r, r.ioas, IOMMU_IOAS_MAP_FIXED_IOVA, r.mem, PG, &iova) ==
+	      -EINVAL);
 	CHECK(!ioas_new(&r, &dst));
 	c.dst_ioas_id = dst;
 	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -ENOENT);
+	c.src_ioas_id = r.ioas;
+	c.flags = IOMMU_IOAS_MAP_FIXED_IOVA;
+	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -EINVAL);
 	CHECK(nested_up(&r, 0, &parent, &nest));
 	iv.hwpt_id = nest;
 	CHECK(ioc(&r, IOMMU_HWPT_INVALIDATE, &iv) == -EOPNOTSUPP);
