@@ -27,6 +27,8 @@
 	  "MAP ignores FIXED_IOVA and places the mapping itself")	\
 	X(AUTO_OVERLAP, "auto-overlap", IOMMUFD,			\
 	  "a chosen IOVA ignores the areas already mapped")		\
+	X(AUTO_IN_RESERVED, "auto-in-reserved", IOMMUFD,		\
+	  "a chosen IOVA range may cross a reserved one (the MSI window)") \
 	X(AUTO_OUTSIDE_ALLOWED, "auto-outside-allowed", IOMMUFD,	\
 	  "a chosen IOVA ignores the ALLOW_IOVAS list")			\
 	X(MAP_OVERLAP, "map-overlap", IOMMUFD,				\
