@@ -304,6 +304,68 @@ SIOVH_CLAUSE(set_for_each_freed_under,
 			  f.ids[i]);
 }
 
+/* A FREE listener that frees the other ID of its pair (a user tearing
+ * down two related IDs together), counting the FREEs it hears per ID. */
+struct pair_nb {
+	struct siovh_ioasid_nb nb;	/* first: the callback casts back */
+	struct siovh_target *t;
+	struct siovh_ioasid_set *set;
+	siovh_ioasid_t ids[2];
+	int frees[2];
+	int other;			/* FREEs of IDs not in the pair */
+};
+
+static int pair_call(struct siovh_ioasid_nb *nb,
+		     const struct siovh_ioasid_notification *n)
+{
+	struct pair_nb *p = (struct pair_nb *)nb;
+	int i;
+
+	if (n->event != SIOVH_IOASID_NOTIFY_FREE)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (n->id == p->ids[i])
+			break;
+	if (i == 2) {
+		p->other++;
+		return 0;
+	}
+	p->frees[i]++;
+	p->t->ioasid->free(p->t, p->set, p->ids[!i]);
+	return 0;
+}
+
+SIOVH_CLAUSE(set_put_frees_under,
+	.id = "IOASID.SET.13", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "the last set_put of a set whose FREE listener frees the other ID of a pair while it hears the first: each ID is freed once (one FREE each, none for anything else), both are reclaimed at once (allocatable in another set) and the set's quota returns to the pool",
+	.source = SRC_SET_API " (the last put frees the set's IDs); " SRC_NOTIFIER_API " (FREE is sent so that users let go; callbacks may call ID operations)",
+	.needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set, *other;
+	siovh_ioasid_t base = mid_id(check), id;
+	struct pair_nb p = { .nb = { .call = pair_call }, .t = t };
+	uint32_t avail = avail_of(check);
+	int i;
+
+	set = new_set(check, 4);
+	p.set = set;
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &p.nb));
+	for (i = 0; i < 2; i++)
+		p.ids[i] = new_id(check, set, base + (unsigned int)i,
+				  base + (unsigned int)i, NULL);
+	t->ioasid->set_put(t, set);
+	EXPECT_EQ(p.frees[0], 1);
+	EXPECT_EQ(p.frees[1], 1);
+	EXPECT_EQ(p.other, 0);
+	EXPECT_EQ(avail_of(check), avail);
+	other = new_set(check, 4);
+	for (i = 0; i < 2; i++) {
+		EXPECT_OK(t->ioasid->alloc(t, other, p.ids[i], p.ids[i], NULL,
+					   &id));
+	}
+}
+
 SIOVH_CLAUSE(set_put_leaves_pending,
 	.id = "IOASID.SET.11", .level = SIOVH_MUST, .facet = "ioasid",
 	.title = "the last set_put does not free a free-pending ID again: no second FREE, the ID stays out of reach of alloc while its holder keeps its reference, and the holder's put reclaims it",
