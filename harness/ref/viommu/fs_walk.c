@@ -79,7 +79,8 @@ static uint32_t table_read(struct viommu *v, const struct pasid_entry *pe,
  * entry with PS (2 MiB). PS above level 2 is reserved: no 1 GiB pages
  * (FL1GP clear), and never at levels 4 and 5.
  */
-static uint32_t fs_entry_check(const struct viommu *v, uint64_t e,
+static uint32_t fs_entry_check(const struct viommu *v,
+			       const struct pasid_entry *pe, uint64_t e,
 			       unsigned int level, bool *leaf,
 			       struct xlate_fault *f)
 {
@@ -87,6 +88,11 @@ static uint32_t fs_entry_check(const struct viommu *v, uint64_t e,
 
 	if (!(e & VIOMMU_FS_P))
 		return fault_at(f, VIOMMU_FR_NOT_PRESENT, VIOMMU_STAGE_FIRST,
+				0);
+	/* NESTED: a GPA beyond the unit's address width (VT-d: 51:HAW) */
+	if (pe->type == VIOMMU_PGTT_NESTED &&
+	    (e & VIOMMU_FS_ADDR_MASK) >> v->cfg.addr_width)
+		return fault_at(f, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST,
 				0);
 	if ((e & FS_IGNORED_HIGH) &&
 	    viommu_fault(v, VIOMMU_FAULT_FS_IGNORED_BITS_RESERVED))
@@ -164,7 +170,7 @@ uint32_t fs_translate(struct viommu *v, const struct pasid_entry *pe,
 				.vpn2 = va >> 21, .table = table,
 				.fs_perm = perm });
 		if (table_read(v, pe, table, fs_index(va, level), &e, f) ||
-		    fs_entry_check(v, e, level, &leaf, f))
+		    fs_entry_check(v, pe, e, level, &leaf, f))
 			return f->reason;
 		perm &= fs_entry_perm(e);
 		if (leaf)

@@ -226,7 +226,10 @@ int viommu_pasid_get(struct viommu *v, uint16_t rid, uint32_t pasid,
  *                   reserved (FS_RESERVED fault); level 1: PAT, ignored
  *   bits 51:12      address of the next table or of the 4 KiB page;
  *                   a 2 MiB leaf: bits 51:21 the page, bits 20:13
- *                   reserved (FS_RESERVED), bit 12 PAT (ignored)
+ *                   reserved (FS_RESERVED), bit 12 PAT (ignored);
+ *                   NESTED: bits 51:cfg.addr_width reserved (VT-d's
+ *                   bits 51:HAW; here the second stage's input width),
+ *                   FS_RESERVED rather than a second-stage fault
  *   bits 62:52      ignored (software-available, or x86 protection keys,
  *                   which VT-d's first stage does not use)
  *   bit 63     XD   execute disable

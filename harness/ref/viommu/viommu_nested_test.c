@@ -323,6 +323,10 @@ static bool s_fs_large(int fault)
 	CHECK(inv(&r, VIOMMU_INV_ADDR, FP, VB, 9) == 0);
 	CHECK(dma(&r, VB + 30 * PAGE, &got, 0) == -EFAULT);
 	CHECK(fault_is(&r, VIOMMU_FR_NOT_PRESENT, VIOMMU_STAGE_FIRST, NULL));
+	/* reserved: an address beyond the host address width (48 bits) */
+	*pde = (1ull << 48) | UPPER | PS;
+	CHECK(dma(&r, VB, &got, 0) == -EFAULT);
+	CHECK(fault_is(&r, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST, NULL));
 	/* reserved: bits 20:13 of a 2 MiB leaf, PS at level 3 */
 	*pde = GPA_BASE | UPPER | PS | (1ull << 13);
 	CHECK(dma(&r, VB, &got, 0) == -EFAULT);
