@@ -60,68 +60,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/ref/siovdev/siovdev.h"
 #include "fuzz/common/fuzz.h"
+#include "siovdev_mmio.h"
 
-#define PAGE		4096u
-#define MEM_PAGES	16
-#define MEM_SIZE	(MEM_PAGES * PAGE)
-#define MAX_MAPS	4
-#define MAX_MSGS	64
-#define MAX_MSIX	(1 + SIOVDEV_MAX_ADIS)
-
-/* Config-space offsets the oracle looks at (siovdev.h). */
-#define CFG_COMMAND	0x04
-#define CMD_MEMORY	(1u << 1)
-#define CMD_MASTER	(1u << 2)
-#define CFG_DEVCTL	(SIOVDEV_CFG_PCIE + 0x08)
-#define CFG_MSIX_CTRL	(SIOVDEV_CFG_MSIX + 0x02)
-#define MSIX_MASKALL	(1u << 14)
-#define MSIX_ENABLE	(1u << 15)
-
-struct map {
-	uint32_t pasid;
-	uint16_t present, writable;	/* one bit per page */
-};
-
-struct entry {				/* an MSI-X or IMS entry as written */
-	uint32_t addr_lo, addr_hi, data;
-	bool masked;
-};
-
-/* What the access in flight may do by DMA. */
-struct inflight {
-	int32_t adi;			/* whose queue may run; -1: none */
-	bool gate;			/* BME, PASID enable, PASID_VALID */
-	const char *shut;		/* ... else which of them is off */
-	uint32_t pasid;
-	bool single;			/* exactly desc runs */
-	bool strict;			/* ... and its ranges do not overlap */
-	struct siovdev_desc desc;
-	bool desc_valid;
-	bool dma_failed, record_seen, record_ok;
-};
-
-static struct st {
-	struct siovdev *d;
-	struct siovdev_config cfg;
-	uint32_t nr_ims, nr_msix, width;
-	uint8_t fresh[SIOVDEV_CFG_SIZE];	/* the power-on image */
-	uint8_t mem[MEM_SIZE];
-	struct map maps[MAX_MAPS];
-	unsigned int nmaps;
-	struct { uint64_t addr; uint32_t data; } msg[MAX_MSGS];
-	unsigned int nmsg;
-	struct entry msix[MAX_MSIX], ims[SIOVDEV_MAX_IMS];
-	uint32_t irq[SIOVDEV_MAX_ADIS];		/* ADI IRQ registers */
-	uint32_t asked[SIOVDEV_MAX_ADIS];	/* INTERRUPT descriptors */
-	uint64_t seq;			/* newest event of the ADI at begin */
-	bool mem_on, bme, pasid_on, msix_on, msix_mask;
-	struct inflight cur;
-	struct siovdev_adi_probe p0[SIOVDEV_MAX_ADIS];
-	struct siovdev_adi_probe p1[SIOVDEV_MAX_ADIS];
-	struct siovdev_event ev[SIOVDEV_EVENT_DEPTH];
-} s;
+struct mmio_state mm;
 
 /* ---- The injected fault (SIOVH_FUZZ_FAULT, fuzz/oracle_check.sh) ---- */
 
@@ -166,70 +108,10 @@ static const struct map *map_of(uint32_t pasid)
 {
 	unsigned int i;
 
-	for (i = 0; i < s.nmaps; i++)
-		if (s.maps[i].pasid == pasid)
-			return &s.maps[i];
+	for (i = 0; i < mm.nmaps; i++)
+		if (mm.maps[i].pasid == pasid)
+			return &mm.maps[i];
 	return NULL;
-}
-
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	return alen && blen && a < b + blen && b < a + alen;
-}
-
-static bool inside(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	return a >= b && alen <= blen && a - b <= blen - alen;
-}
-
-/* A single descriptor's request: inside its ranges, the record last. */
-FZ_ORACLE static void dma_check_single(uint64_t addr, size_t len, bool write)
-{
-	const struct siovdev_desc *dc = &s.cur.desc;
-	bool want_cr = dc->flags & SIOVDEV_DF_COMPLETION;
-	bool data_r = s.cur.desc_valid && dc->opcode == SIOVDEV_OP_MEMCOPY &&
-		      !write && inside(addr, len, dc->src, dc->size);
-	bool data_w = s.cur.desc_valid && dc->opcode != SIOVDEV_OP_NOP &&
-		      write && inside(addr, len, dc->dst, dc->size);
-	bool record = write && len == SIOVDEV_CR_SIZE &&
-		      addr == dc->completion;
-
-	if (s.cur.record_seen)
-		fz_fail("DMA (%#llx, %zu) after the completion record",
-			(unsigned long long)addr, len);
-	if (record && !data_w) {
-		if (!want_cr)
-			fz_fail("a completion record at %#llx without the "
-				"COMPLETION flag", (unsigned long long)addr);
-		s.cur.record_seen = true;
-		return;
-	}
-	if (!data_r && !data_w)
-		fz_fail("%s DMA (%#llx, %zu) outside the descriptor's %s "
-			"(op %u, size %u, src %#llx, dst %#llx)",
-			write ? "write" : "read", (unsigned long long)addr,
-			len, s.cur.desc_valid ? "ranges" : "record (invalid "
-			"descriptor)", dc->opcode, dc->size,
-			(unsigned long long)dc->src,
-			(unsigned long long)dc->dst);
-}
-
-FZ_ORACLE static void dma_check(uint32_t pasid, uint64_t addr, size_t len,
-				bool write)
-{
-	if (s.cur.adi < 0)
-		fz_fail("DMA (%#llx, %zu) from an access that runs no ADI queue",
-			(unsigned long long)addr, len);
-	if (!s.cur.gate)
-		fz_fail("ADI %d DMAs with %s", s.cur.adi, s.cur.shut);
-	if (pasid != s.cur.pasid)
-		fz_fail("ADI %d DMAs with PASID %#x, its PASID is %#x",
-			s.cur.adi, pasid, s.cur.pasid);
-	if (!len || len > PAGE || addr / PAGE != (addr + len - 1) / PAGE)
-		fz_fail("DMA request (%#llx, %zu) crosses a 4 KiB boundary",
-			(unsigned long long)addr, len);
-	if (s.cur.strict)
-		dma_check_single(addr, len, write);
 }
 
 static int host_dma(void *host, uint32_t pasid, uint64_t addr, void *buf,
@@ -240,31 +122,31 @@ static int host_dma(void *host, uint32_t pasid, uint64_t addr, void *buf,
 	bool ok;
 
 	(void)host;
-	dma_check(pasid, addr, len, write);
+	mo_dma_check(pasid, addr, len, write);
 	ok = m && addr < MEM_SIZE && len <= MEM_SIZE - addr &&
 	     (m->present >> page & 1) &&
 	     (!write || (m->writable >> page & 1));
-	if (s.cur.record_seen && s.cur.single)
-		s.cur.record_ok = ok;
+	if (mm.cur.record_seen && mm.cur.single)
+		mm.cur.record_ok = ok;
 	if (!ok) {
-		s.cur.dma_failed = !s.cur.record_seen;
+		mm.cur.dma_failed = !mm.cur.record_seen;
 		return -EFAULT;
 	}
 	if (write)
-		memcpy(&s.mem[addr], buf, len);
+		memcpy(&mm.mem[addr], buf, len);
 	else
-		memcpy(buf, &s.mem[addr], len);
+		memcpy(buf, &mm.mem[addr], len);
 	return 0;
 }
 
 static void host_msi(void *host, uint64_t addr, uint32_t data)
 {
 	(void)host;
-	if (s.nmsg < MAX_MSGS) {
-		s.msg[s.nmsg].addr = addr;
-		s.msg[s.nmsg].data = data;
+	if (mm.nmsg < MAX_MSGS) {
+		mm.msg[mm.nmsg].addr = addr;
+		mm.msg[mm.nmsg].data = data;
 	}
-	s.nmsg++;
+	mm.nmsg++;
 }
 
 static const struct siovdev_host_ops host_ops = {
@@ -274,77 +156,77 @@ static const struct siovdev_host_ops host_ops = {
 
 /* ---- Shadows of what the guest wrote ---- */
 
-static void irq_shadow_reset(void)
+FZ_ORACLE static void irq_shadow_reset(void)
 {
 	uint32_t i;
 
-	for (i = 0; i < s.nr_msix; i++)
-		s.msix[i] = (struct entry){ .masked = true };
-	for (i = 0; i < s.nr_ims; i++)
-		s.ims[i] = (struct entry){ .masked = true };
-	for (i = 0; i < s.cfg.nr_adis; i++)
-		s.irq[i] = s.nr_ims ? i : 0;
+	for (i = 0; i < mm.nr_msix; i++)
+		mm.msix[i] = (struct entry){ .masked = true };
+	for (i = 0; i < mm.nr_ims; i++)
+		mm.ims[i] = (struct entry){ .masked = true };
+	for (i = 0; i < mm.cfg.nr_adis; i++)
+		mm.irq[i] = mm.nr_ims ? i : 0;
 }
 
 static uint32_t cfg_rd(uint32_t off, unsigned int size)
 {
 	uint32_t v = 0;
 
-	if (siovdev_cfg_read(s.d, off, size, &v))
+	if (siovdev_cfg_read(mm.d, off, size, &v))
 		fz_fail("cfg_read(%#x, %u) of a valid register failed", off,
 			size);
 	return v;
 }
 
-static void cfg_shadow(void)
+FZ_ORACLE static void cfg_shadow(void)
 {
 	uint32_t cmd = cfg_rd(CFG_COMMAND, 2);
-	uint32_t pasid = siovdev_cfg_ext_offset(s.d, SIOVDEV_EXT_ID_PASID);
+	uint32_t pasid = siovdev_cfg_ext_offset(mm.d, SIOVDEV_EXT_ID_PASID);
 	uint32_t msix = cfg_rd(CFG_MSIX_CTRL, 2);
 
-	s.mem_on = cmd & CMD_MEMORY;
-	s.bme = cmd & CMD_MASTER;
-	s.pasid_on = pasid && (cfg_rd(pasid + 6, 2) & 1);
-	s.msix_on = msix & MSIX_ENABLE;
-	s.msix_mask = msix & MSIX_MASKALL;
+	mm.mem_on = cmd & CMD_MEMORY;
+	mm.bme = cmd & CMD_MASTER;
+	mm.pasid_on = pasid && (cfg_rd(pasid + 6, 2) & 1);
+	mm.msix_on = msix & MSIX_ENABLE;
+	mm.msix_mask = msix & MSIX_MASKALL;
 }
 
 /* Entry idx of a table, as the guest programmed it; NULL past its end. */
-static struct entry *entry_of(bool ims, uint32_t idx)
+FZ_ORACLE struct entry *mm_entry(bool ims, uint32_t idx)
 {
 	if (ims)
-		return idx < s.nr_ims ? &s.ims[idx] : NULL;
-	return idx < s.nr_msix ? &s.msix[idx] : NULL;
+		return idx < mm.nr_ims ? &mm.ims[idx] : NULL;
+	return idx < mm.nr_msix ? &mm.msix[idx] : NULL;
 }
 
-static bool unmasked(bool ims, const struct entry *e)
+FZ_ORACLE bool mm_unmasked(bool ims, const struct entry *e)
 {
-	if (e->masked || !s.bme)
+	if (e->masked || !mm.bme)
 		return false;
-	return ims || (s.msix_on && !s.msix_mask);
+	return ims || (mm.msix_on && !mm.msix_mask);
 }
 
 /* One 32-bit BAR0 write the device took: what it did to the shadows. */
-static void shadow_write32(uint32_t off, uint32_t val)
+FZ_ORACLE static void shadow_write32(uint32_t off, uint32_t val)
 {
 	struct entry *e = NULL;
 	uint32_t n;
 
 	if (off >= SIOVDEV_REG_ADI_BASE && off < SIOVDEV_MSIX_TABLE) {
 		n = (off - SIOVDEV_REG_ADI_BASE) / SIOVDEV_REG_ADI_STRIDE;
-		if (n >= s.cfg.nr_adis)
+		if (n >= mm.cfg.nr_adis)
 			return;
 		off %= SIOVDEV_REG_ADI_STRIDE;
-		if (off == SIOVDEV_ADI_IRQ && val < s.nr_ims)
-			s.irq[n] = val;
+		if (off == SIOVDEV_ADI_IRQ && val < mm.nr_ims)
+			mm.irq[n] = val;
 		if (off == SIOVDEV_ADI_RESET && (val & 1))
-			s.irq[n] = s.nr_ims ? n : 0;
+			mm.irq[n] = mm.nr_ims ? n : 0;
 		return;
 	}
 	if (off >= SIOVDEV_MSIX_TABLE && off < SIOVDEV_MSIX_PBA)
-		e = entry_of(false, (off - SIOVDEV_MSIX_TABLE) / 16);
+		e = mm_entry(false, (off - SIOVDEV_MSIX_TABLE) / 16);
 	else if (off >= SIOVDEV_IMS_TABLE)
-		e = entry_of(true, (off - SIOVDEV_IMS_TABLE) / 16);
+		e = mm_entry(true, (off - SIOVDEV_IMS_TABLE) / 16);
 	if (!e)
 		return;
 	switch (off % 16) {
@@ -365,175 +247,23 @@ static void shadow_write32(uint32_t off, uint32_t val)
 
 /* ---- Checks after an access ---- */
 
-FZ_ORACLE static void probe_all(struct siovdev_adi_probe *p)
-{
-	uint32_t n;
-
-	for (n = 0; n < s.cfg.nr_adis; n++)
-		if (siovdev_adi_probe(s.d, n, &p[n]))
-			fz_fail("adi_probe(%u) failed", n);
-}
-
-/* The ADI state a guest can change (not its interrupt entry's bits). */
-static bool same_adi(const struct siovdev_adi_probe *a,
-		     const struct siovdev_adi_probe *b)
-{
-	return a->enabled == b->enabled && a->held == b->held &&
-	       a->pasid_valid == b->pasid_valid && a->pasid == b->pasid &&
-	       a->queued == b->queued && a->qsize == b->qsize &&
-	       a->error == b->error && a->dropped == b->dropped &&
-	       a->completed == b->completed;
-}
-
-FZ_ORACLE static void check_reset_values(uint32_t n, const char *what)
-{
-	const struct siovdev_adi_probe *p = &s.p1[n];
-
-	if (p->enabled || p->held || p->pasid_valid || p->pasid ||
-	    p->queued || p->qsize != s.cfg.max_queue || p->error ||
-	    p->dropped || p->completed)
-		fz_fail("after %s ADI %u is not at its reset values: enabled "
-			"%d held %d PASID %#x valid %d queued %u qsize %u "
-			"error %#x dropped %u completed %u", what, n,
-			p->enabled, p->held, p->pasid, p->pasid_valid,
-			p->queued, p->qsize, p->error, p->dropped,
-			p->completed);
-}
-
-static uint64_t total(const struct siovdev_adi_probe *p)
-{
-	return (uint64_t)p->queued + p->dropped + p->completed;
-}
-
-/*
- * The counters of ADI n after an access that submitted `sub` descriptors
- * to it (0 or 1) and, if `reset`, reset it: every descriptor is queued,
- * dropped or completed, and only once; an unheld ADI's queue is empty;
- * with the gate shut nothing completes.
- */
-FZ_ORACLE static void check_counters(uint32_t n, unsigned int sub,
-				     bool gate)
-{
-	const struct siovdev_adi_probe *a = &s.p0[n], *b = &s.p1[n];
-
-	if (total(b) != total(a) + sub)
-		fz_fail("ADI %u: queued+dropped+completed went from %llu to "
-			"%llu with %u descriptor(s) submitted", n,
-			(unsigned long long)total(a),
-			(unsigned long long)total(b), sub);
-	if (b->queued > b->qsize)
-		fz_fail("ADI %u queues %u descriptors, QSIZE %u", n,
-			b->queued, b->qsize);
-	if (b->enabled && !b->held && !b->page_wait && b->queued)
-		fz_fail("ADI %u is enabled, not held, and keeps %u queued", n,
-			b->queued);
-	if (!gate && b->completed != a->completed)
-		fz_fail("ADI %u completed a descriptor with %s", n,
-			s.cur.shut);
-}
-
-/* Every message came from an entry that is unmasked now. */
-FZ_ORACLE static void check_msgs(void)
-{
-	unsigned int i, n = s.nmsg < MAX_MSGS ? s.nmsg : MAX_MSGS;
-	uint32_t k;
-
-	for (i = 0; i < n; i++) {
-		bool from = false;
-
-		for (k = 0; k < s.nr_msix && !from; k++)
-			from = unmasked(false, &s.msix[k]) &&
-			       s.msg[i].addr == ((uint64_t)s.msix[k].addr_hi << 32 |
-						 s.msix[k].addr_lo) &&
-			       s.msg[i].data == s.msix[k].data;
-		for (k = 0; k < s.nr_ims && !from; k++)
-			from = unmasked(true, &s.ims[k]) &&
-			       s.msg[i].addr == ((uint64_t)s.ims[k].addr_hi << 32 |
-						 s.ims[k].addr_lo) &&
-			       s.msg[i].data == s.ims[k].data;
-		if (!from)
-			fz_fail("message (%#llx, %#x) from no unmasked entry",
-				(unsigned long long)s.msg[i].addr,
-				s.msg[i].data);
-	}
-}
-
-static bool sent(const struct entry *e)
-{
-	uint64_t addr = (uint64_t)e->addr_hi << 32 | e->addr_lo;
-	unsigned int i, n = s.nmsg < MAX_MSGS ? s.nmsg : MAX_MSGS;
-
-	for (i = 0; i < n; i++)
-		if (s.msg[i].addr == addr && s.msg[i].data == e->data)
-			return true;
-	return false;
-}
-
-/* The sequence number of ADI n's newest event (0: none). */
-FZ_ORACLE static uint64_t newest_event(uint32_t n)
-{
-	size_t cnt = 0;
-
-	siovdev_adi_trace(s.d, n, s.ev, SIOVDEV_EVENT_DEPTH, &cnt);
-	return cnt ? s.ev[cnt - 1].seq : 0;
-}
-
-/*
- * ADI n's events of this access: IRQs only when asked, only through its
- * entry. (A message held pending and sent by a later access to the
- * tables is logged then, with the entry it was raised on: not looked at.)
- */
-FZ_ORACLE static void check_events(uint32_t n)
-{
-	uint32_t want = s.nr_ims ? s.irq[n] : 1 + n;
-	size_t i, cnt = 0;
-
-	siovdev_adi_trace(s.d, n, s.ev, SIOVDEV_EVENT_DEPTH, &cnt);
-	for (i = 0; i < cnt; i++) {
-		const struct siovdev_event *e = &s.ev[i];
-
-		if (e->seq <= s.seq || e->kind != SIOVDEV_EV_IRQ)
-			continue;
-		if (!s.asked[n])
-			fz_fail("ADI %u interrupted, and no descriptor it got "
-				"asked for one", n);
-		if (e->arg != want)
-			fz_fail("ADI %u interrupted through entry %u, its IRQ "
-				"is %u", n, e->arg, want);
-	}
-}
-
-/* After any access: other ADIs unchanged, messages from unmasked entries. */
-FZ_ORACLE static void after(int32_t adi)
-{
-	uint32_t n;
-
-	probe_all(s.p1);
-	for (n = 0; n < s.cfg.nr_adis; n++)
-		if ((int32_t)n != adi && !same_adi(&s.p0[n], &s.p1[n]))
-			fz_fail("an access to ADI %d changed ADI %u", adi, n);
-	check_msgs();
-	if (adi >= 0)
-		check_events((uint32_t)adi);
-}
-
 /* ---- Accesses ---- */
 
 static void begin(int32_t adi)
 {
-	s.cur = (struct inflight){ .adi = adi };
-	s.nmsg = 0;
-	probe_all(s.p0);
+	mm.cur = (struct inflight){ .adi = adi };
+	mm.nmsg = 0;
+	mo_probe_all(mm.p0);
 	if (adi < 0)
 		return;
-	s.seq = newest_event((uint32_t)adi);
-	s.cur.pasid = s.p0[adi].pasid;
-	s.cur.gate = s.bme && s.pasid_on && s.p0[adi].pasid_valid;
-	s.cur.shut = !s.bme ? "bus master off" :
-		     !s.pasid_on ? "PASID disabled" : "PASID_VALID clear";
+	mm.seq = mo_newest_event((uint32_t)adi);
+	mm.cur.pasid = mm.p0[adi].pasid;
+	mm.cur.gate = mm.bme && mm.pasid_on && mm.p0[adi].pasid_valid;
+	mm.cur.shut = !mm.bme ? "bus master off" :
+		     !mm.pasid_on ? "PASID disabled" : "PASID_VALID clear";
 }
 
-static bool desc_ok(const struct siovdev_desc *dc)
+FZ_ORACLE static bool desc_ok(const struct siovdev_desc *dc)
 {
 	return dc->opcode <= SIOVDEV_OP_MEMFILL &&
 	       !(dc->flags & ~(SIOVDEV_DF_COMPLETION | SIOVDEV_DF_INTERRUPT |
@@ -543,9 +273,10 @@ static bool desc_ok(const struct siovdev_desc *dc)
 }
 
 /* The answer the contract gives a BAR access ("BAR0", "BAR2"). */
-static int bar_answer(unsigned int bar, uint64_t off, size_t len, bool write)
+FZ_ORACLE static int bar_answer(unsigned int bar, uint64_t off, size_t len,
+				 bool write)
 {
-	uint64_t size = siovdev_bar_size(s.d, bar);
+	uint64_t size = siovdev_bar_size(mm.d, bar);
 
 	if (!size || !len || off >= size || len > size - off)
 		return -EINVAL;
@@ -558,110 +289,21 @@ static int bar_answer(unsigned int bar, uint64_t off, size_t len, bool write)
 		return -EINVAL;
 	if (off % len)
 		return -EINVAL;
-	return s.mem_on ? 0 : -EIO;
+	return mm.mem_on ? 0 : -EIO;
 }
 
-/* What BAR0 must read at off (4 bytes, aligned), from the model. */
-FZ_ORACLE static void check_bar0_read32(uint32_t off, uint32_t got)
-{
-	const struct siovdev_adi_probe *p;
-	uint32_t want = 0, n, reg, idx;
-	const struct entry *e;
-	uint64_t sum = 0;
-
-	if (off < SIOVDEV_REG_ADI_BASE) {
-		for (n = 0; n < s.cfg.nr_adis; n++)
-			if (s.p1[n].error & SIOVDEV_ADI_ERROR_VALID)
-				sum |= 1ull << n;
-		switch (off) {
-		case SIOVDEV_REG_VERSION: want = 0x00010000; break;
-		case SIOVDEV_REG_NR_ADIS: want = s.cfg.nr_adis; break;
-		case SIOVDEV_REG_IMS_SIZE: want = s.nr_ims; break;
-		case SIOVDEV_REG_MAX_QUEUE: want = s.cfg.max_queue; break;
-		case SIOVDEV_REG_ERR_SUMMARY: want = (uint32_t)sum; break;
-		case SIOVDEV_REG_ERR_SUMMARY + 4:
-			want = (uint32_t)(sum >> 32);
-			break;
-		}
-	} else if (off < SIOVDEV_MSIX_TABLE) {
-		n = (off - SIOVDEV_REG_ADI_BASE) / SIOVDEV_REG_ADI_STRIDE;
-		reg = off % SIOVDEV_REG_ADI_STRIDE;
-		p = &s.p1[n];
-		if (n >= s.cfg.nr_adis)
-			reg = 0xff;
-		switch (reg) {
-		case SIOVDEV_ADI_CTRL:
-			want = p->enabled | p->held << 1;
-			break;
-		case SIOVDEV_ADI_STATUS:
-			want = p->enabled | p->held << 1 |
-			       !!(p->error & SIOVDEV_ADI_ERROR_VALID) << 2;
-			break;
-		case SIOVDEV_ADI_PASID:
-			want = p->pasid | (p->pasid_valid ?
-					   SIOVDEV_ADI_PASID_VALID : 0);
-			break;
-		case SIOVDEV_ADI_QSIZE: want = p->qsize; break;
-		case SIOVDEV_ADI_IRQ:
-			want = s.irq[n];
-			if (s.nr_ims && p->irq != s.irq[n])
-				fz_fail("ADI %u's IRQ register is %u, it "
-					"interrupts through IMS entry %u", n,
-					s.irq[n], p->irq);
-			break;
-		case SIOVDEV_ADI_QUEUED: want = p->queued; break;
-		case SIOVDEV_ADI_ERROR: want = p->error; break;
-		case SIOVDEV_ADI_DROPPED: want = p->dropped; break;
-		case SIOVDEV_ADI_COMPLETED: want = p->completed; break;
-		}
-	} else if (off < SIOVDEV_MSIX_PBA || off >= SIOVDEV_IMS_TABLE) {
-		bool ims = off >= SIOVDEV_IMS_TABLE;
-
-		idx = (off - (ims ? SIOVDEV_IMS_TABLE : SIOVDEV_MSIX_TABLE)) / 16;
-		e = entry_of(ims, idx);
-		if (e) {
-			switch (off % 16) {
-			case SIOVDEV_IRQ_ADDR_LO: want = e->addr_lo; break;
-			case SIOVDEV_IRQ_ADDR_HI: want = e->addr_hi; break;
-			case SIOVDEV_IRQ_DATA: want = e->data; break;
-			default:
-				/* IMS shows its pending bit (a message
-				 * raised while masked, or bus master off),
-				 * MSI-X keeps it in the PBA. */
-				want = e->masked | (ims ? got &
-					SIOVDEV_IRQ_CTRL_PENDING : 0);
-			}
-		}
-	} else {
-		idx = (off - SIOVDEV_MSIX_PBA) * 8;
-		for (n = 0; n < 32 && idx + n < s.nr_msix; n++)
-			want |= got & (1u << n);
-	}
-	if (got != want)
-		fz_fail("BAR0 %#x reads %#x, the model holds %#x", off, got,
-			want);
-}
-
-/* A pending entry the access unmasked was sent (and is pending no more). */
-FZ_ORACLE static void check_unmask(bool ims, uint32_t idx, bool was_pending)
-{
-	const struct entry *e = entry_of(ims, idx);
-
-	if (e && was_pending && unmasked(ims, e) && !sent(e))
-		fz_fail("%s entry %u was pending and is unmasked, its message "
-			"was not sent", ims ? "IMS" : "MSI-X", idx);
-}
-
-static bool pending(bool ims, uint32_t idx)
+FZ_ORACLE static bool pending(bool ims, uint32_t idx)
 {
 	uint8_t b[4] = { 0 };
 	uint32_t off = ims ? SIOVDEV_IMS_TABLE + idx * 16 + SIOVDEV_IRQ_CTRL :
 		       SIOVDEV_MSIX_PBA + idx / 32 * 4;
 
-	if (!s.mem_on || !entry_of(ims, idx) ||
-	    siovdev_bar_read(s.d, 0, off, b, 4))
+	if (!mm.mem_on || !mm_entry(ims, idx) ||
+	    siovdev_bar_read(mm.d, 0, off, b, 4))
 		return false;
-	return ims ? b[0] & SIOVDEV_IRQ_CTRL_PENDING : b[idx % 32 / 8] >> (idx % 8) & 1;
+	if (ims)
+		return b[0] & SIOVDEV_IRQ_CTRL_PENDING;
+	return b[idx % 32 / 8] >> (idx % 8) & 1;
 }
 
 /* Which ADI a BAR0 write at off may run (its queue), -1 for none. */
@@ -670,62 +312,9 @@ static int32_t adi_at(uint32_t off)
 	uint32_t n = (off - SIOVDEV_REG_ADI_BASE) / SIOVDEV_REG_ADI_STRIDE;
 
 	if (off < SIOVDEV_REG_ADI_BASE || off >= SIOVDEV_MSIX_TABLE ||
-	    n >= s.cfg.nr_adis)
+	    n >= mm.cfg.nr_adis)
 		return -1;
 	return (int32_t)n;
-}
-
-/* The register semantics of one 4-byte write to ADI n's register reg. */
-FZ_ORACLE static void check_adi_write(uint32_t n, uint32_t reg, uint32_t val)
-{
-	const struct siovdev_adi_probe *a = &s.p0[n], *b = &s.p1[n];
-	uint32_t mask = (1u << s.width) - 1;
-	struct siovdev_adi_probe want = *a;
-	bool reset = reg == SIOVDEV_ADI_RESET && (val & 1);
-
-	if (reset) {
-		check_reset_values(n, "RESET");
-		return;
-	}
-	check_counters(n, 0, s.cur.gate);
-	switch (reg) {
-	case SIOVDEV_ADI_CTRL:
-		if (b->enabled != (val & 1) || b->held != !!(val & 2))
-			fz_fail("ADI %u CTRL written %#x, reads enabled %d "
-				"held %d", n, val, b->enabled, b->held);
-		if (a->enabled && !(val & 1) && b->queued)
-			fz_fail("ADI %u disabled with %u still queued", n,
-				b->queued);
-		return;
-	case SIOVDEV_ADI_PASID:
-		want.pasid_valid = val & SIOVDEV_ADI_PASID_VALID;
-		want.pasid = val & mask;
-		break;
-	case SIOVDEV_ADI_QSIZE:
-		if (!a->enabled && val >= 1 && val <= s.cfg.max_queue)
-			want.qsize = val;
-		break;
-	case SIOVDEV_ADI_DRAIN:
-		if ((val & 1) && b->queued)
-			fz_fail("ADI %u drained, %u still queued", n,
-				b->queued);
-		if (val & 1)
-			return;	/* counters checked above */
-		break;
-	case SIOVDEV_ADI_ERROR:
-		if (val & SIOVDEV_ADI_ERROR_VALID)
-			want.error = 0;
-		break;
-	}
-	if (!same_adi(&want, b))
-		fz_fail("ADI %u register %#x written %#x: PASID %#x valid %d "
-			"qsize %u error %#x dropped %u completed %u queued %u "
-			"(before: PASID %#x valid %d qsize %u error %#x dropped "
-			"%u completed %u queued %u)", n, reg, val, b->pasid,
-			b->pasid_valid, b->qsize, b->error, b->dropped,
-			b->completed, b->queued, a->pasid, a->pasid_valid,
-			a->qsize, a->error, a->dropped, a->completed,
-			a->queued);
 }
 
 static void bar0_access(struct fz *f, uint32_t off, size_t len, bool write)
@@ -743,8 +332,8 @@ static void bar0_access(struct fz *f, uint32_t off, size_t len, bool write)
 	if (write)
 		fz_bytes(f, buf, len);
 	begin(want ? -1 : adi);
-	ret = write ? siovdev_bar_write(s.d, 0, off, buf, len) :
-		      siovdev_bar_read(s.d, 0, off, buf, len);
+	ret = write ? siovdev_bar_write(mm.d, 0, off, buf, len) :
+		      siovdev_bar_read(mm.d, 0, off, buf, len);
 	fz_note_u64((uint64_t)(int64_t)ret);
 	if (ret != want)
 		fz_fail("BAR0 %s at %#x, %zu bytes: %d, the contract says %d",
@@ -755,71 +344,41 @@ static void bar0_access(struct fz *f, uint32_t off, size_t len, bool write)
 				       (uint32_t)buf[i] | buf[i + 1] << 8 |
 				       buf[i + 2] << 16 |
 				       (uint32_t)buf[i + 3] << 24);
-	after(s.cur.adi);
+	mo_after(mm.cur.adi);
 	if (ret)
 		return;
 	if (!write) {
 		fz_note(buf, len);
 		for (i = 0; i < len; i += 4)
-			check_bar0_read32(off + (uint32_t)i,
+			mo_bar0_read32(off + (uint32_t)i,
 					  (uint32_t)buf[i] | buf[i + 1] << 8 |
 					  buf[i + 2] << 16 |
 					  (uint32_t)buf[i + 3] << 24);
 		return;
 	}
 	if (irq_ctrl)
-		check_unmask(ims, idx, was_pending);
+		mo_unmask(ims, idx, was_pending);
 	if (adi >= 0 && len == 4)
-		check_adi_write((uint32_t)adi, off % SIOVDEV_REG_ADI_STRIDE,
+		mo_adi_write((uint32_t)adi, off % SIOVDEV_REG_ADI_STRIDE,
 				(uint32_t)buf[0] | buf[1] << 8 |
 				buf[2] << 16 | (uint32_t)buf[3] << 24);
 	else if (adi >= 0 && off % SIOVDEV_REG_ADI_STRIDE == SIOVDEV_ADI_RESET &&
 		 (buf[0] & 1))
-		check_reset_values((uint32_t)adi, "RESET (8-byte write)");
+		mo_reset_values((uint32_t)adi, "RESET (8-byte write)");
 	else if (adi >= 0)
-		check_counters((uint32_t)adi, 0, s.cur.gate);
+		mo_counters((uint32_t)adi, 0, mm.cur.gate);
 }
 
 /* The expected answer of a submission to ADI n (door drops included). */
-static int submit_answer(uint32_t n)
+FZ_ORACLE static int submit_answer(uint32_t n)
 {
-	const struct siovdev_adi_probe *p = &s.p0[n];
+	const struct siovdev_adi_probe *p = &mm.p0[n];
 
 	if (!p->enabled)
 		return -EACCES;
 	if (p->queued >= p->qsize)
 		return -EBUSY;
 	return 0;
-}
-
-/* A descriptor's status in its completion record, as the model says. */
-FZ_ORACLE static void check_single(uint32_t n)
-{
-	const struct siovdev_desc *dc = &s.cur.desc;
-	uint8_t want = !s.cur.desc_valid ? SIOVDEV_CS_INVALID :
-		       s.cur.dma_failed ? SIOVDEV_CS_PAGE_FAULT :
-		       SIOVDEV_CS_SUCCESS;
-	const uint8_t *rec;
-	uint32_t bytes;
-
-	if (s.p1[n].completed != s.p0[n].completed + 1)
-		fz_fail("ADI %u ran one descriptor, COMPLETED went %u -> %u",
-			n, s.p0[n].completed, s.p1[n].completed);
-	/* The record as written: only where the memory took it. */
-	if (!s.cur.record_seen || !s.cur.record_ok ||
-	    dc->completion > MEM_SIZE - SIOVDEV_CR_SIZE)
-		return;
-	rec = &s.mem[dc->completion];
-	bytes = (uint32_t)rec[4] | rec[5] << 8 | rec[6] << 16 |
-		(uint32_t)rec[7] << 24;
-	if (rec[0] != want)
-		fz_fail("ADI %u: completion status %u, expected %u (%s)", n,
-			rec[0], want, s.cur.dma_failed ? "a request failed" :
-			"no request failed");
-	if (want == SIOVDEV_CS_SUCCESS && dc->opcode != SIOVDEV_OP_NOP &&
-	    bytes != dc->size)
-		fz_fail("ADI %u: completion says %u bytes of %u", n, bytes,
-			dc->size);
 }
 
 static void read_desc(struct fz *f, struct siovdev_desc *dc)
@@ -864,7 +423,7 @@ static void desc_bytes(const struct siovdev_desc *dc, uint8_t *b)
 }
 
 /* The descriptor's ranges: data, record, all apart? */
-static bool apart(const struct siovdev_desc *dc)
+FZ_ORACLE static bool apart(const struct siovdev_desc *dc)
 {
 	uint64_t sz = dc->size;
 
@@ -907,63 +466,63 @@ static void submit_desc(bool portal, uint32_t n, uint64_t off,
 	bool exists;
 
 	if (portal)
-		n = (uint32_t)(off / siovdev_portal_offset(s.d, 1) <
-			       s.cfg.nr_adis ?
-			       off / siovdev_portal_offset(s.d, 1) :
-			       s.cfg.nr_adis);
-	exists = n < s.cfg.nr_adis;
+		n = (uint32_t)(off / siovdev_portal_offset(mm.d, 1) <
+			       mm.cfg.nr_adis ?
+			       off / siovdev_portal_offset(mm.d, 1) :
+			       mm.cfg.nr_adis);
+	exists = n < mm.cfg.nr_adis;
 	if (portal)
 		want = bar_answer(2, off, SIOVDEV_DESC_SIZE, true);
 	else
-		want = !exists ? -EINVAL : s.mem_on ? 0 : -EIO;
+		want = !exists ? -EINVAL : mm.mem_on ? 0 : -EIO;
 	if (!want && exists && dc->flags & SIOVDEV_DF_INTERRUPT)
-		s.asked[n]++;
+		mm.asked[n]++;
 	begin(!want && exists ? (int32_t)n : -1);
-	if (s.cur.adi >= 0) {
-		s.cur.desc = *dc;
-		s.cur.desc_valid = desc_ok(dc);
-		s.cur.single = !s.p0[n].queued && s.p0[n].enabled &&
-			       !s.p0[n].held && !s.p0[n].page_wait;
+	if (mm.cur.adi >= 0) {
+		mm.cur.desc = *dc;
+		mm.cur.desc_valid = desc_ok(dc);
+		mm.cur.single = !mm.p0[n].queued && mm.p0[n].enabled &&
+			       !mm.p0[n].held && !mm.p0[n].page_wait;
 		/* A misaligned record address drops it at the turn. */
-		if (s.cur.single && (dc->flags & SIOVDEV_DF_COMPLETION) &&
+		if (mm.cur.single && (dc->flags & SIOVDEV_DF_COMPLETION) &&
 		    dc->completion % SIOVDEV_CR_ALIGN) {
-			s.cur.gate = false;
-			s.cur.shut = "a misaligned completion address";
+			mm.cur.gate = false;
+			mm.cur.shut = "a misaligned completion address";
 		}
-		s.cur.strict = s.cur.single && apart(dc);
+		mm.cur.strict = mm.cur.single && apart(dc);
 		if (!portal)
 			want = submit_answer(n);
 	}
 	if (portal) {
 		desc_bytes(dc, raw);
-		ret = siovdev_bar_write(s.d, 2, off, raw, sizeof(raw));
+		ret = siovdev_bar_write(mm.d, 2, off, raw, sizeof(raw));
 	} else {
-		ret = siovdev_submit(s.d, n, dc);
+		ret = siovdev_submit(mm.d, n, dc);
 	}
 	fz_note_u64((uint64_t)(int64_t)ret);
 	if (ret != want)
 		fz_fail("%s to ADI %u: %d, the contract says %d",
 			portal ? "portal write" : "submit", n, ret, want);
-	after(s.cur.adi);
-	if (s.cur.adi < 0)
+	mo_after(mm.cur.adi);
+	if (mm.cur.adi < 0)
 		return;
-	check_counters(n, 1, s.cur.gate);
+	mo_counters(n, 1, mm.cur.gate);
 	want = submit_answer(n);
-	if (want && (s.p1[n].queued != s.p0[n].queued ||
-		     s.p1[n].dropped != s.p0[n].dropped + 1))
+	if (want && (mm.p1[n].queued != mm.p0[n].queued ||
+		     mm.p1[n].dropped != mm.p0[n].dropped + 1))
 		fz_fail("ADI %u: a descriptor dropped at the door (%d) left "
 			"QUEUED %u -> %u, DROPPED %u -> %u", n, want,
-			s.p0[n].queued, s.p1[n].queued, s.p0[n].dropped,
-			s.p1[n].dropped);
-	if (!want && s.cur.single && s.cur.gate && s.cur.strict)
-		check_single(n);
+			mm.p0[n].queued, mm.p1[n].queued, mm.p0[n].dropped,
+			mm.p1[n].dropped);
+	if (!want && mm.cur.single && mm.cur.gate && mm.cur.strict)
+		mo_single(n);
 }
 
 /* A descriptor to ADI n: through a 64-byte slot of its portal, or submit. */
 static void submit(struct fz *f, bool portal)
 {
-	uint32_t n = fz_u8(f) % (s.cfg.nr_adis + 1);
-	uint64_t off = siovdev_portal_offset(s.d, n) +
+	uint32_t n = fz_u8(f) % (mm.cfg.nr_adis + 1);
+	uint64_t off = siovdev_portal_offset(mm.d, n) +
 		       (uint64_t)(fz_u8(f) % 64) * SIOVDEV_DESC_SIZE;
 	struct siovdev_desc dc;
 
@@ -998,11 +557,11 @@ static void cfg_access(struct fz *f, bool write)
 	/* Unmasking by MSI-X control sends what is pending. */
 	msix = write && !want && off < CFG_MSIX_CTRL + 2 &&
 	       CFG_MSIX_CTRL < off + size;
-	for (i = 0; i < s.nr_msix; i++)
+	for (i = 0; i < mm.nr_msix; i++)
 		pend[i] = msix && pending(false, i);
 	begin(-1);
-	ret = write ? siovdev_cfg_write(s.d, off, size, val) :
-		      siovdev_cfg_read(s.d, off, size, &got);
+	ret = write ? siovdev_cfg_write(mm.d, off, size, val) :
+		      siovdev_cfg_read(mm.d, off, size, &got);
 	fz_note_u64((uint64_t)(int64_t)ret);
 	fz_note_u64(got);
 	if (ret != want)
@@ -1012,25 +571,25 @@ static void cfg_access(struct fz *f, bool write)
 		irq_shadow_reset();
 	cfg_shadow();
 	if (!flr) {
-		after(-1);
-		for (i = 0; i < s.nr_msix; i++)
-			check_unmask(false, i, pend[i]);
+		mo_after(-1);
+		for (i = 0; i < mm.nr_msix; i++)
+			mo_unmask(false, i, pend[i]);
 		return;
 	}
 	/* FLR: config space, every ADI and both tables as at power-on. */
-	probe_all(s.p1);
-	check_msgs();
-	for (n = 0; n < s.cfg.nr_adis; n++)
-		check_reset_values(n, "a function level reset");
+	mo_probe_all(mm.p1);
+	mo_msgs();
+	for (n = 0; n < mm.cfg.nr_adis; n++)
+		mo_reset_values(n, "a function level reset");
 	{
 		uint8_t img[SIOVDEV_CFG_SIZE];
 
-		siovdev_cfg_image(s.d, img);
+		siovdev_cfg_image(mm.d, img);
 		for (i = 0; i < SIOVDEV_CFG_SIZE; i++)
-			if (img[i] != s.fresh[i])
+			if (img[i] != mm.fresh[i])
 				fz_fail("after a function level reset config "
 					"byte %#x is %#x, %#x at power-on", i,
-					img[i], s.fresh[i]);
+					img[i], mm.fresh[i]);
 	}
 }
 
@@ -1055,15 +614,15 @@ static uint32_t bar0_offset(struct fz *f)
 		return (n % 6) * 4;
 	case 1:
 	case 2:
-		return SIOVDEV_REG_ADI(n % (s.cfg.nr_adis + 1),
+		return SIOVDEV_REG_ADI(n % (mm.cfg.nr_adis + 1),
 				       adi_regs[kind / 8 % 16]);
 	case 3:
-		return SIOVDEV_MSIX_TABLE + (n % (s.nr_msix + 1)) * 16 +
+		return SIOVDEV_MSIX_TABLE + (n % (mm.nr_msix + 1)) * 16 +
 		       (kind / 8 % 4) * 4;
 	case 4:
 		return SIOVDEV_MSIX_PBA + (n % 4) * 4;
 	default:
-		return SIOVDEV_IMS_TABLE + (n % (s.nr_ims + 2)) * 16 +
+		return SIOVDEV_IMS_TABLE + (n % (mm.nr_ims + 2)) * 16 +
 		       (kind / 8 % 4) * 4;
 	}
 }
@@ -1088,7 +647,8 @@ static void bar_raw(struct fz *f)
 	size_t i;
 
 	if (how & 8)		/* aligned, in range: mostly taken */
-		off = off % (siovdev_bar_size(s.d, bar) + 1) & ~(uint64_t)(len ? len - 1 : 0);
+		off = off % (siovdev_bar_size(mm.d, bar) + 1) &
+		      ~(uint64_t)(len ? len - 1 : 0);
 	want = bar_answer(bar, off, len, write);
 	if (!want && bar == 0) {
 		bar0_access(f, (uint32_t)off, len, write);
@@ -1103,14 +663,14 @@ static void bar_raw(struct fz *f)
 	}
 	begin(-1);
 	memset(got, 0x5a, sizeof(got));
-	ret = write ? siovdev_bar_write(s.d, bar, off, buf, len) :
-		      siovdev_bar_read(s.d, bar, off, got, len);
+	ret = write ? siovdev_bar_write(mm.d, bar, off, buf, len) :
+		      siovdev_bar_read(mm.d, bar, off, got, len);
 	fz_note_u64((uint64_t)(int64_t)ret);
 	if (ret != want)
 		fz_fail("BAR%u %s at %#llx, %zu bytes: %d, the contract says "
 			"%d", bar, write ? "write" : "read",
 			(unsigned long long)off, len, ret, want);
-	after(-1);
+	mo_after(-1);
 	for (i = 0; !ret && !write && i < len; i++)
 		if (got[i] != 0xff)
 			fz_fail("BAR2 read at %#llx byte %zu is %#x, portals "
@@ -1178,14 +738,14 @@ static void read_config(struct fz *f, struct siovdev_config *cfg)
 static void boot(struct fz *f)
 {
 	uint8_t b = fz_u8(f);
-	uint32_t pasid = siovdev_cfg_ext_offset(s.d, SIOVDEV_EXT_ID_PASID);
+	uint32_t pasid = siovdev_cfg_ext_offset(mm.d, SIOVDEV_EXT_ID_PASID);
 
 	if (b & 1)
-		siovdev_cfg_write(s.d, CFG_COMMAND, 2, CMD_MEMORY | CMD_MASTER);
+		siovdev_cfg_write(mm.d, CFG_COMMAND, 2, CMD_MEMORY | CMD_MASTER);
 	if ((b & 2) && pasid)
-		siovdev_cfg_write(s.d, pasid + 6, 2, 1);
+		siovdev_cfg_write(mm.d, pasid + 6, 2, 1);
 	if (b & 4)
-		siovdev_cfg_write(s.d, CFG_MSIX_CTRL, 2, MSIX_ENABLE);
+		siovdev_cfg_write(mm.d, CFG_MSIX_CTRL, 2, MSIX_ENABLE);
 	cfg_shadow();
 }
 
@@ -1194,30 +754,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz f = fz_init(data, size);
 	unsigned int i;
 
-	read_config(&f, &s.cfg);
-	s.d = siovdev_create(&s.cfg, &host_ops, NULL, fault_get());
-	fz_note_u64(s.d != NULL);
-	if (!s.d)
+	read_config(&f, &mm.cfg);
+	mm.d = siovdev_create(&mm.cfg, &host_ops, NULL, fault_get());
+	fz_note_u64(mm.d != NULL);
+	if (!mm.d)
 		return 0;
-	s.nr_ims = s.cfg.caps & SIOVDEV_HAS_IMS ? s.cfg.ims_entries : 0;
-	s.nr_msix = 1 + (s.nr_ims ? 0 : s.cfg.nr_adis);
-	s.width = s.cfg.caps & SIOVDEV_HAS_PASID ? s.cfg.pasid_width : 0;
-	siovdev_cfg_image(s.d, s.fresh);
-	memset(s.mem, 0, sizeof(s.mem));
-	memset(s.asked, 0, sizeof(s.asked));
-	s.cur = (struct inflight){ .adi = -1 };
+	mm.nr_ims = mm.cfg.caps & SIOVDEV_HAS_IMS ? mm.cfg.ims_entries : 0;
+	mm.nr_msix = 1 + (mm.nr_ims ? 0 : mm.cfg.nr_adis);
+	mm.width = mm.cfg.caps & SIOVDEV_HAS_PASID ? mm.cfg.pasid_width : 0;
+	siovdev_cfg_image(mm.d, mm.fresh);
+	memset(mm.mem, 0, sizeof(mm.mem));
+	memset(mm.asked, 0, sizeof(mm.asked));
+	mm.cur = (struct inflight){ .adi = -1 };
 	irq_shadow_reset();
 	boot(&f);
-	s.nmaps = fz_u8(&f) % (MAX_MAPS + 1);
-	for (i = 0; i < s.nmaps; i++) {
-		s.maps[i].pasid = fz_u32(&f) & SIOVDEV_ADI_PASID_MASK;
-		s.maps[i].present = fz_u16(&f);
-		s.maps[i].writable = fz_u16(&f);
+	mm.nmaps = fz_u8(&f) % (MAX_MAPS + 1);
+	for (i = 0; i < mm.nmaps; i++) {
+		mm.maps[i].pasid = fz_u32(&f) & SIOVDEV_ADI_PASID_MASK;
+		mm.maps[i].present = fz_u16(&f);
+		mm.maps[i].writable = fz_u16(&f);
 	}
 	while (!fz_empty(&f))
 		run_op(&f);
-	fz_note(s.mem, sizeof(s.mem));
-	siovdev_destroy(s.d);
-	s.d = NULL;
+	fz_note(mm.mem, sizeof(mm.mem));
+	siovdev_destroy(mm.d);
+	mm.d = NULL;
 	return 0;
 }
