@@ -129,7 +129,8 @@ static int host_dma(void *host, uint32_t pasid, uint64_t addr, void *buf,
 	if (mm.cur.record_seen && mm.cur.single)
 		mm.cur.record_ok = ok;
 	if (!ok) {
-		mm.cur.dma_failed = !mm.cur.record_seen;
+		if (!mm.cur.record_seen)	/* a data request */
+			mm.cur.dma_failed = true;
 		return -EFAULT;
 	}
 	if (write)
@@ -245,11 +246,10 @@ FZ_ORACLE static void shadow_write32(uint32_t off, uint32_t val)
 	}
 }
 
-/* ---- Checks after an access ---- */
-
 /* ---- Accesses ---- */
 
-static void begin(int32_t adi)
+/* The start of an access that may run ADI adi's queue (-1: none). */
+FZ_ORACLE static void begin(int32_t adi)
 {
 	mm.cur = (struct inflight){ .adi = adi };
 	mm.nmsg = 0;
