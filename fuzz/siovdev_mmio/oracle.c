@@ -44,8 +44,9 @@ FZ_ORACLE static void mo_dma_single(uint64_t addr, size_t len, bool write)
 			(unsigned long long)dc->dst);
 }
 
+/* One DMA request of the access in flight (mm.cur). */
 FZ_ORACLE void mo_dma_check(uint32_t pasid, uint64_t addr, size_t len,
-				bool write)
+			    bool write)
 {
 	if (mm.cur.adi < 0)
 		fz_fail("DMA (%#llx, %zu) from an access that runs no ADI queue",
@@ -73,7 +74,7 @@ FZ_ORACLE void mo_probe_all(struct siovdev_adi_probe *p)
 
 /* The ADI state a guest can change (not its interrupt entry's bits). */
 FZ_ORACLE static bool mo_same_adi(const struct siovdev_adi_probe *a,
-		     const struct siovdev_adi_probe *b)
+				  const struct siovdev_adi_probe *b)
 {
 	return a->enabled == b->enabled && a->held == b->held &&
 	       a->pasid_valid == b->pasid_valid && a->pasid == b->pasid &&
@@ -104,12 +105,12 @@ FZ_ORACLE static uint64_t mo_total(const struct siovdev_adi_probe *p)
 
 /*
  * The counters of ADI n after an access that submitted `sub` descriptors
- * to it (0 or 1) and, if `reset`, reset it: every descriptor is queued,
- * dropped or completed, and only once; an unheld ADI's queue is empty;
- * with the gate shut nothing completes.
+ * to it (0 or 1) and did not reset it: every descriptor is queued,
+ * dropped (at the door or at the turn) or completed, and only once; an
+ * enabled, unheld ADI's queue is empty; with the gate shut nothing
+ * completes.
  */
-FZ_ORACLE void mo_counters(uint32_t n, unsigned int sub,
-				     bool gate)
+FZ_ORACLE void mo_counters(uint32_t n, unsigned int sub, bool gate)
 {
 	const struct siovdev_adi_probe *a = &mm.p0[n], *b = &mm.p1[n];
 
@@ -129,6 +130,13 @@ FZ_ORACLE void mo_counters(uint32_t n, unsigned int sub,
 			mm.cur.shut);
 }
 
+/* Is message i the one entry e holds? */
+FZ_ORACLE static bool is_msg(unsigned int i, const struct entry *e)
+{
+	return mm.msg[i].addr == ((uint64_t)e->addr_hi << 32 | e->addr_lo) &&
+	       mm.msg[i].data == e->data;
+}
+
 /* Every message came from an entry that is unmasked now. */
 FZ_ORACLE void mo_msgs(void)
 {
@@ -140,14 +148,10 @@ FZ_ORACLE void mo_msgs(void)
 
 		for (k = 0; k < mm.nr_msix && !from; k++)
 			from = mm_unmasked(false, &mm.msix[k]) &&
-			       mm.msg[i].addr == ((uint64_t)mm.msix[k].addr_hi << 32 |
-						 mm.msix[k].addr_lo) &&
-			       mm.msg[i].data == mm.msix[k].data;
+			       is_msg(i, &mm.msix[k]);
 		for (k = 0; k < mm.nr_ims && !from; k++)
 			from = mm_unmasked(true, &mm.ims[k]) &&
-			       mm.msg[i].addr == ((uint64_t)mm.ims[k].addr_hi << 32 |
-						 mm.ims[k].addr_lo) &&
-			       mm.msg[i].data == mm.ims[k].data;
+			       is_msg(i, &mm.ims[k]);
 		if (!from)
 			fz_fail("message (%#llx, %#x) from no unmasked entry",
 				(unsigned long long)mm.msg[i].addr,
@@ -157,11 +161,10 @@ FZ_ORACLE void mo_msgs(void)
 
 FZ_ORACLE static bool mo_sent(const struct entry *e)
 {
-	uint64_t addr = (uint64_t)e->addr_hi << 32 | e->addr_lo;
 	unsigned int i, n = mm.nmsg < MAX_MSGS ? mm.nmsg : MAX_MSGS;
 
 	for (i = 0; i < n; i++)
-		if (mm.msg[i].addr == addr && mm.msg[i].data == e->data)
+		if (is_msg(i, e))
 			return true;
 	return false;
 }
