@@ -74,3 +74,7 @@ seed profile spec-fault '\001ref:fault=ioasid-put-underflow'
 seed profile spec-bad '\001ref:fault=,x'
 seed profile results '\002{"schema":"siovh-results/1","tool":{"name":"siovh","version":"0.1.0"},"seed":1,"target":{"spec":"ref","backend":"ref","fault":null,"features":["ioasid"]},"summary":{"total":2,"passed":1,"failed":1,"skipped":0},"clauses":[{"id":"A.B.1","title":"t","level":"MUST","source":"s","facet":"ioasid","needs":["ioasid"]},{"id":"A.B.2","title":"u","level":"SHOULD","source":"s","facet":"ioasid","needs":[]}],"results":[{"id":"A.B.1","status":"pass","duration_ms":0.5,"messages":[],"notes":[]},{"id":"A.B.2","status":"fail","duration_ms":1,"messages":[{"file":"f.c","line":3,"text":"expected 1, got 2"}],"reason":"x"}]}'
 seed profile results-schema2 '\002{"schema":"siovh-results/2","target":{"spec":"ref"},"clauses":[],"results":[]}'
+
+# --- siovdev_mmio: guest-driver scenarios, written by its own generator
+#     (the encoding is in fuzz/siovdev_mmio/siovdev_mmio.c)
+python3 siovdev_mmio/mkseeds.py siovdev_mmio/seeds

@@ -301,23 +301,50 @@ static uint64_t vp_portal_offset(void *hw, uint32_t adi)
 }
 
 /*
- * A portal write is posted: the device says nothing. A descriptor dropped
- * at the door (queue full, ADI disabled) shows in DROPPED, which only
- * submissions raise (a descriptor dropped when its turn comes is executed
- * and fails: ERROR and its completion record say so). The device runs
- * an unheld queue inside the write (siovdev.h, "Execution model"), so the
- * count read after it is final.
+ * A portal write is posted: the device says nothing. DROPPED counts both
+ * kinds of drop (siovdev.h, "Execution model"): at the door (ADI disabled,
+ * queue full), and when a queued descriptor's turn comes with its gates
+ * shut (bus master, PASID). The device runs an unheld queue inside the
+ * write, so a rise of DROPPED alone cannot tell them apart. The ADI's
+ * state before the write can: only a disabled ADI or a full queue drops
+ * at the door, and only the VDCM changes that state. A descriptor
+ * dropped at its turn was accepted (0), as siovdev_submit answers.
  */
+static int vp_door(struct vfio_parent *p, uint32_t adi, int *door)
+{
+	uint32_t st, queued, qsize;
+	int ret;
+
+	ret = vp_reg(p, SIOVDEV_REG_ADI(adi, SIOVDEV_ADI_STATUS), &st);
+	if (!ret)
+		ret = vp_reg(p, SIOVDEV_REG_ADI(adi, SIOVDEV_ADI_QUEUED),
+			     &queued);
+	if (!ret)
+		ret = vp_reg(p, SIOVDEV_REG_ADI(adi, SIOVDEV_ADI_QSIZE),
+			     &qsize);
+	if (ret)
+		return ret;
+	if (!(st & SIOVDEV_ADI_STATUS_ENABLED))
+		*door = -EACCES;
+	else if (queued >= qsize)
+		*door = -EBUSY;
+	else
+		*door = 0;
+	return 0;
+}
+
 static int vp_submit(void *hw, uint32_t adi, const struct siovdev_desc *d)
 {
 	struct vfio_parent *p = vp_of(hw);
 	uint64_t reg = SIOVDEV_REG_ADI(adi, SIOVDEV_ADI_DROPPED);
 	uint32_t before, after;
-	int ret;
+	int door = 0, ret;
 
 	if (adi >= p->cfg.nr_adis)
 		return -EINVAL;
-	ret = vp_reg(p, reg, &before);
+	ret = vp_door(p, adi, &door);
+	if (!ret)
+		ret = vp_reg(p, reg, &before);
 	if (!ret)
 		ret = vp_bar_rw(p, 2, vp_portal_offset(p, adi), (void *)d,
 				sizeof(*d), true);
@@ -326,7 +353,7 @@ static int vp_submit(void *hw, uint32_t adi, const struct siovdev_desc *d)
 	vp_deliver(p);
 	if (ret)
 		return -EIO;
-	return after != before ? -EBUSY : 0;
+	return after != before ? door : 0;
 }
 
 static bool vp_pri_enabled(struct vfio_parent *p)

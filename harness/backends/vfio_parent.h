@@ -21,7 +21,8 @@
  *    kernel's page tables into this process;
  *  - BAR0 (registers) and BAR2 (portals) through the cdev's region
  *    pread/pwrite; a portal submission is one 64-byte pwrite, and a drop
- *    at the door is seen in the ADI's DROPPED register;
+ *    at the door is seen in the ADI's DROPPED register, told from a drop
+ *    at the descriptor's turn by the ADI's state before the write;
  *  - config space: reads from the function's sysfs config file (vfio-pci
  *    hides the PASID capability from its config region); the pci facet's
  *    writes go there as they are, and an FLR among them is followed by the

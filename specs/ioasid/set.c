@@ -254,6 +254,118 @@ SIOVH_CLAUSE(set_for_each_skips_pending,
 	EXPECT_EQ(v.n[b - base], 0);
 }
 
+/* set_for_each's callback that frees, on its first call, every ID of
+ * its window (the one it is called with too), counting its calls. */
+struct free_all {
+	struct siovh_target *t;
+	struct siovh_ioasid_set *set;
+	siovh_ioasid_t ids[4];
+	int calls;
+	bool stale;		/* called with an ID already freed */
+};
+
+static void free_all_visit(siovh_ioasid_t id, void *data)
+{
+	struct free_all *f = data;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (id == f->ids[i] && f->calls)
+			f->stale = true;
+	if (f->calls++)
+		return;
+	for (i = 0; i < 4; i++)
+		f->t->ioasid->free(f->t, f->set, f->ids[i]);
+}
+
+SIOVH_CLAUSE(set_for_each_freed_under,
+	.id = "IOASID.SET.12", .level = SIOVH_SHOULD, .facet = "ioasid",
+	.title = "set_for_each whose callback frees every ID of the set on its first call visits no ID after that: an ID freed (and reclaimed) before its turn is no longer active, so it is not visited; the set is empty afterwards",
+	.source = SRC_SET_API " (set_for_each: calls fn for each active ID of the set); derived: callbacks may call the core's operations (ioasid.h: callbacks may call any ID or set operation), and a freed ID is no longer active",
+	.needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 8);
+	siovh_ioasid_t base = mid_id(check);
+	struct free_all f = { .t = t, .set = set };
+	struct visits v = { .base = base };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		f.ids[i] = new_id(check, set, base, base + 15, NULL);
+	ASSERT_OK(t->ioasid->set_for_each(t, set, free_all_visit, &f));
+	EXPECT_EQ(f.calls, 1);
+	EXPECT_FALSE(f.stale);
+	ASSERT_OK(t->ioasid->set_for_each(t, set, count_visit, &v));
+	EXPECT_EQ(v.total, 0);
+	/* reclaimed, not pending: the quota and the IDs are back */
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(new_id(check, set, f.ids[i], f.ids[i], NULL),
+			  f.ids[i]);
+}
+
+/* A FREE listener that frees the other ID of its pair (a user tearing
+ * down two related IDs together), counting the FREEs it hears per ID. */
+struct pair_nb {
+	struct siovh_ioasid_nb nb;	/* first: the callback casts back */
+	struct siovh_target *t;
+	struct siovh_ioasid_set *set;
+	siovh_ioasid_t ids[2];
+	int frees[2];
+	int other;			/* FREEs of IDs not in the pair */
+};
+
+static int pair_call(struct siovh_ioasid_nb *nb,
+		     const struct siovh_ioasid_notification *n)
+{
+	struct pair_nb *p = (struct pair_nb *)nb;
+	int i;
+
+	if (n->event != SIOVH_IOASID_NOTIFY_FREE)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (n->id == p->ids[i])
+			break;
+	if (i == 2) {
+		p->other++;
+		return 0;
+	}
+	p->frees[i]++;
+	p->t->ioasid->free(p->t, p->set, p->ids[!i]);
+	return 0;
+}
+
+SIOVH_CLAUSE(set_put_frees_under,
+	.id = "IOASID.SET.13", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "the last set_put of a set whose FREE listener frees the other ID of a pair while it hears the first: each ID is freed once (one FREE each, none for anything else), both are reclaimed at once (allocatable in another set) and the set's quota returns to the pool",
+	.source = SRC_SET_API " (the last put frees the set's IDs); " SRC_NOTIFIER_API " (FREE is sent so that users let go; callbacks may call ID operations)",
+	.needs = NEEDS_IOASID)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set, *other;
+	siovh_ioasid_t base = mid_id(check), id;
+	struct pair_nb p = { .nb = { .call = pair_call }, .t = t };
+	uint32_t avail = avail_of(check);
+	int i;
+
+	set = new_set(check, 4);
+	p.set = set;
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &p.nb));
+	for (i = 0; i < 2; i++)
+		p.ids[i] = new_id(check, set, base + (unsigned int)i,
+				  base + (unsigned int)i, NULL);
+	t->ioasid->set_put(t, set);
+	EXPECT_EQ(p.frees[0], 1);
+	EXPECT_EQ(p.frees[1], 1);
+	EXPECT_EQ(p.other, 0);
+	EXPECT_EQ(avail_of(check), avail);
+	other = new_set(check, 4);
+	for (i = 0; i < 2; i++) {
+		EXPECT_OK(t->ioasid->alloc(t, other, p.ids[i], p.ids[i], NULL,
+					   &id));
+	}
+}
+
 SIOVH_CLAUSE(set_put_leaves_pending,
 	.id = "IOASID.SET.11", .level = SIOVH_MUST, .facet = "ioasid",
 	.title = "the last set_put does not free a free-pending ID again: no second FREE, the ID stays out of reach of alloc while its holder keeps its reference, and the holder's put reclaims it",

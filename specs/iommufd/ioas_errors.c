@@ -5,7 +5,8 @@
  * overflows, IOAS IDs that name nothing, a count with no array
  * (linux/iommufd.h, "General ioctl format": EOVERFLOW, ENOENT, EFAULT).
  * IOMMUFD.IOAS.21: a COPY cannot widen the access its pages were pinned
- * with (EPERM).
+ * with (EPERM). IOMMUFD.IOAS.22: a MAP or COPY that allows no access at
+ * all is refused (EINVAL).
  */
 #include <string.h>
 
@@ -181,4 +182,37 @@ SIOVH_CLAUSE(ioas_copy_adds_write,
 	EXPECT_OK(ioas_copy(check, src, dst, FIXED, d + PG, PG, &iova));
 	EXPECT_EQ(unmap_all(check, dst), 2 * PG);
 	EXPECT_EQ(unmap_all(check, src), 3 * PG);
+}
+
+SIOVH_CLAUSE(ioas_map_no_access,
+	.id = "IOMMUFD.IOAS.22", .level = SIOVH_SHOULD, .facet = "iommufd",
+	.title = "MAP and COPY whose flags grant DMA neither READABLE nor WRITEABLE are -EINVAL (with or without FIXED_IOVA) and map nothing; the same MAP and COPY with READABLE succeed",
+	.source = SRC_H("enum iommufd_ioas_map_flags (WRITEABLE: DMA is allowed to write, READABLE: to read)") "; derived: a mapping that allows no DMA serves no device, and Linux's iommufd (6.12, 7.3) refuses it with -EINVAL after the flag and overflow checks",
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t src = must_ioas(check), dst = must_ioas(check);
+	uint64_t b = must_base(check, src), iova;
+	void *buf = must_pages(check, 1);
+	struct iommu_ioas_map m = {
+		.size = sizeof(m), .ioas_id = src, .iova = b,
+		.user_va = (uintptr_t)buf, .length = PG,
+	};
+
+	/* no flag at all, and FIXED_IOVA alone */
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_IOAS_MAP, &m), -EINVAL);
+	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA;
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_IOAS_MAP, &m), -EINVAL);
+	EXPECT_EQ(unmap_all(check, src), 0);
+	m.flags |= IOMMU_IOAS_MAP_READABLE;
+	ASSERT_OK(fd_ioctl(check, IOMMU_IOAS_MAP, &m));
+	iova = b;
+	EXPECT_ERRNO(ioas_copy(check, dst, src, IOMMU_IOAS_MAP_FIXED_IOVA, b,
+			       PG, &iova), -EINVAL);
+	EXPECT_ERRNO(ioas_copy(check, dst, src, 0, b, PG, &iova), -EINVAL);
+	EXPECT_EQ(unmap_all(check, dst), 0);
+	iova = b;
+	EXPECT_OK(ioas_copy(check, dst, src, IOMMU_IOAS_MAP_FIXED_IOVA |
+			    IOMMU_IOAS_MAP_READABLE, b, PG, &iova));
+	EXPECT_EQ(unmap_all(check, dst), PG);
+	EXPECT_EQ(unmap_all(check, src), PG);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * VSVA.WALK 1-4: what the host's walk of a guest's stage-1 table through
+ * VSVA.WALK 1-5: what the host's walk of a guest's stage-1 table through
  * a nested HWPT refuses, and that it is the table of the device's own
  * nested HWPT. The guest's table is the guest's (seed 004,
  * "Bind Guest PASID Table"), but every page the walk reads and the page
@@ -210,6 +210,60 @@ SIOVH_CLAUSE(walk_entry_checks,
 	w_refused(check, &s, gva(1), "leaf without U/S");
 	*leaf = vs_gpa(1) | VS_PTE_FLAGS;
 	w_lands(check, &s, gva(1), "the leaf's U/S");
+}
+
+#define W_PS		(1ull << 7)		/* PS: a large page */
+#define W_IGNORED	(0x7ffull << 52)	/* bits 62:52: ignored */
+#define W_FL1GP		(1ull << 56)		/* cap_reg: 1 GiB FS pages */
+
+SIOVH_CLAUSE(walk_large_page,
+	.id = "VSVA.WALK.5", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "the walk of a guest's stage-1 table takes a 2 MiB page (a PD entry with PS): a guest VA inside it reaches the guest page at the same offset; it ignores bits 62:52 of every entry (a 2 MiB or 4 KiB leaf with them set translates as without); it refuses a 2 MiB entry with any of bits 20:13 set and, on a unit without FL1GP, a PDPT entry with PS; each refused DMA faults and writes nothing",
+	.source = SRC_S1 "; derived: the VT-d first stage is x86-64 paging, in which a PDE with PS maps 2 MiB (bits 20:13 reserved), bits 62:52 are ignored, and PS in a PDPTE maps 1 GiB only where the unit reports FL1GP (cap_reg bit 56)",
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hw_info_vtd vtd = { 0 };
+	struct iommu_hw_info c = {
+		.size = sizeof(c), .data_len = sizeof(vtd),
+		.data_uptr = (uintptr_t)&vtd,
+	};
+	uint64_t *pdpt, *pd, *leaf, big;
+	/* data page 1 is guest page 5: 5 pages into the 2 MiB at VS_GPA */
+	const uint64_t dst = W_PD1 + 5 * PG, hi = (1ull << 30) + gva(1);
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	c.dev_id = s.dev_id;
+	ASSERT_OK(fd_ioctl(check, IOMMU_GET_HW_INFO, &c));
+	pdpt = (uint64_t *)(s.mem + PG);
+	pd = (uint64_t *)(s.mem + 2 * PG);
+	leaf = vs_pte(&s, 1);
+	memset(vs_page(&s, 0), 0x5a, W_LEN);
+	/* PD[1]: the 2 MiB of guest memory from VS_GPA (2 MiB aligned) */
+	big = VS_GPA | VS_PTE_FLAGS | W_PS;
+	pd[1] = big;
+	w_lands(check, &s, dst, "the 2 MiB page");
+	pd[1] = big | W_IGNORED;
+	w_lands(check, &s, dst, "a 2 MiB entry with bits 62:52");
+	*leaf |= W_IGNORED;
+	w_lands(check, &s, gva(1), "a 4 KiB leaf with bits 62:52");
+	*leaf &= ~W_IGNORED;
+	pd[1] = big | 1ull << 13;
+	w_refused(check, &s, dst, "2 MiB entry with bit 13");
+	pd[1] = big | 1ull << 20;
+	w_refused(check, &s, dst, "2 MiB entry with bit 20");
+	pd[1] = big;
+	w_lands(check, &s, dst, "the 2 MiB entry's bits 20:13");
+	/* PDPT[2] (guest VAs from VS_GVA + 1 GiB; the completion record
+	 * stays under PDPT[1]) -> the same PD, with PS: no 1 GiB pages on
+	 * this unit, so reserved */
+	if (vtd.cap_reg & W_FL1GP)
+		SKIP("the unit has 1 GiB first-stage pages (cap_reg FL1GP): PS in a PDPT entry is not reserved on it");
+	pdpt[2] = pdpt[1] | W_PS;
+	w_refused(check, &s, hi, "PDPT entry with PS");
+	pdpt[2] = pdpt[1];
+	w_lands(check, &s, hi, "the PDPT entry's PS");
 }
 
 /* Copy W_LEN bytes from guest VA page 0 to page 1 on device d, whose

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * VSVA.PRQ 5-7, 9-11: where page requests go (seed 004, "Fault Reporting",
+ * VSVA.PRQ 5-7, 9-12: where page requests go (seed 004, "Fault Reporting",
  * "Page Request/Response"): only to the fault queue of the HWPT the
  * requester is attached to, never to the user without one, and a detach
- * completes what the detached requester still waits for; and none at all
- * from a parent whose PRI capability is absent or disabled.
+ * completes what the detached requester still waits for, and only that
+ * when HWPTs share a fault queue; and none at all from a parent whose PRI
+ * capability is absent or disabled.
  */
 #include <string.h>
 
@@ -92,6 +93,47 @@ SIOVH_CLAUSE(prq_detach_completes,
 	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
 	EXPECT_ERRNO(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
 		     -EINVAL);
+	drain_faults(check);
+}
+
+SIOVH_CLAUSE(prq_detach_shared_queue,
+	.id = "VSVA.PRQ.12", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "two VDEVs on nested HWPTs that share one fault queue, each waiting for a page, their records not yet read: detaching one completes only its own group (it sees INVALID and completes with a page fault, its record is gone); the other still waits, its record is the one read from the queue, and its SUCCESS completes its copy",
+	.source = SRC_PRQ "; " SRC_VFIO_H("VFIO_DEVICE_DETACH_IOMMUFD_PT") "; " SRC_H("IOMMU_HWPT_FAULT_ID_VALID (one fault queue for several HWPTs)"),
+	.needs = NEEDS_PRQ)
+{
+	const struct siovh_profile *p = must_profile(check);
+	struct iommu_hwpt_pgfault pf, more;
+	uint32_t adi[2];
+	struct fq q;
+	struct vs s[2];
+	int i;
+
+	pq_up(check, &s[0], &q, 1, 1);
+	/* the second VDEV's nested HWPT names the first one's queue */
+	vs_up_on(check, &s[1], must_type(check, p, 1), 2, 1);
+	vs_nested(check, &s[1], q.id);
+	*vs_pte(&s[1], PQ_FAULT) = 0;
+	memset(vs_page(&s[1], PQ_FAULT), PQ_BYTE(0), PG);
+	for (i = 0; i < 2; i++) {
+		adi[i] = pq_adi(check, &s[i], 0);
+		pq_copy(check, &s[i], 0, PQ_FAULT, 0x7c);
+		EXPECT_TRUE(adi_probe(check, adi[i]).page_wait);
+	}
+	ASSERT_OK(dev_detach(check, &s[0].d, false, 0));
+	EXPECT_FALSE(adi_probe(check, adi[0]).page_wait);
+	EXPECT_EQ(pq_last_resp(check, adi[0]), SIOVDEV_PR_INVALID);
+	EXPECT_EQ(pq_cr(&s[0], 0)->status, SIOVDEV_CS_PAGE_FAULT);
+	EXPECT_TRUE(adi_probe(check, adi[1]).page_wait);
+	EXPECT_EQ(pq_cr(&s[1], 0)->status, SIOVDEV_CS_NONE);
+	fq_read1(check, &q, &pf);
+	EXPECT_EQ(pf.dev_id, s[1].dev_id);
+	EXPECT_ERRNO(fq_read(check, &q, &more, PF_SZ), -EAGAIN);
+	pq_map(&s[1], PQ_FAULT);
+	EXPECT_EQ(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		  (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(&s[1], 0)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(vs_page(&s[1], PQ_DST)[0], PQ_BYTE(0));
 	drain_faults(check);
 }
 

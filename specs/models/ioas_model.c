@@ -225,6 +225,7 @@ int ioas_model_map(struct ioas_model *m, uint32_t flags, uint64_t iova,
 	rule(&v, flags & ~IOAS_MODEL_FLAGS, -EOPNOTSUPP);
 	rule_any(&v, length == UINT64_MAX || (fixed && iova == UINT64_MAX),
 		 -EOVERFLOW);
+	rule(&v, !(flags & IOAS_MODEL_PROT), -EINVAL);	/* no access */
 	rule(&v, !length || (length | user_va) % m->align, -EINVAL);
 	rule_any(&v, wraps(user_va, length), -EOVERFLOW);
 	if (fixed)
@@ -565,6 +566,7 @@ int ioas_model_copy(struct ioas_model *dst, const struct ioas_model *src,
 	rule(&v, flags & ~IOAS_MODEL_FLAGS, -EOPNOTSUPP);
 	rule_any(&v, length == UINT64_MAX || src_iova == UINT64_MAX ||
 		 (fixed && dst_iova == UINT64_MAX), -EOVERFLOW);
+	rule(&v, !(flags & IOAS_MODEL_PROT), -EINVAL);	/* no access */
 	rule(&v, !length || length % dst->align || src_iova % src->align,
 	     -EINVAL);
 	if (wraps(src_iova, length))

@@ -48,6 +48,8 @@
 	  "set_for_each also reports free-pending IDs")			\
 	X(FOR_EACH_SKIPS_ONE, "for-each-skips-one",			\
 	  "set_for_each skips the set's most recent ID")		\
+	X(FOR_EACH_STALE, "for-each-stale",				\
+	  "set_for_each reports IDs its callback freed before their turn") \
 	X(CAPACITY_IGNORES_RESERVED, "capacity-ignores-reserved",	\
 	  "get_capacity reports the whole ID space as available")	\
 	/* Allocation */						\

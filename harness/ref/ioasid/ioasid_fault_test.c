@@ -307,6 +307,40 @@ static void scenario_set_refs(struct ioasid_core *core)
 	rec_value(ioasid_put(core, s, b));
 }
 
+/* set_for_each's fn: on its first call, free every ID of the set
+ * (data: the set and its three IDs); record each call. */
+struct free_under {
+	struct ioasid_core *core;
+	struct ioasid_set *set;
+	uint32_t ids[3];
+	int calls;
+};
+
+static void free_under_visit(siovh_ioasid_t id, void *data)
+{
+	struct free_under *f = data;
+	int i;
+
+	rec_value(id);
+	if (f->calls++)
+		return;
+	for (i = 0; i < 3; i++)
+		ioasid_free(f->core, f->set, f->ids[i]);
+}
+
+static void scenario_for_each_frees(struct ioasid_core *core)
+{
+	struct free_under f = { .core = core };
+	int i;
+
+	f.set = new_set(core, NULL, 8);
+	for (i = 0; i < 3; i++)
+		f.ids[i] = alloc(core, f.set, 0, 63);
+	rec_value(ioasid_set_for_each(core, f.set, free_under_visit, &f));
+	rec_value(f.calls);
+	ioasid_set_put(core, f.set);
+}
+
 /* Two threads allocate at once; record only whether IDs were duplicated. */
 #define RACE_IDS 300
 
@@ -400,6 +434,7 @@ static const struct {
 	{ "spid", scenario_spid },
 	{ "notify", scenario_notify },
 	{ "set-refs", scenario_set_refs },
+	{ "for-each-frees", scenario_for_each_frees },
 	{ "threads", scenario_threads },
 	{ "enomem", scenario_enomem },
 };

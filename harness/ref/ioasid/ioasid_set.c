@@ -255,6 +255,8 @@ void ioasid_set_destroy_all(struct ioasid_core *core)
 static bool reported(struct ioasid_core *core, struct ioasid_set *set,
 		     const struct ioasid_entry *e)
 {
+	if (ioasid_fault(core, IOASID_FAULT_FOR_EACH_STALE))
+		return true;	/* the bug: the snapshot is trusted */
 	if (e->set != set)
 		return false;
 	if (e->state == SIOVH_IOASID_STATE_FREE_PENDING)

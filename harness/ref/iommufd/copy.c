@@ -97,6 +97,8 @@ static int check_copy(struct iommufd_ctx *ctx,
 	if (cmd->length >= UINT64_MAX || cmd->src_iova >= UINT64_MAX ||
 	    cmd->dst_iova >= UINT64_MAX)
 		return -EOVERFLOW;
+	if (iommufd_check_map_prot(ctx, cmd->flags))
+		return -EINVAL;
 	if (!cmd->length || (cmd->length | cmd->src_iova) % IOMMUFD_PAGE)
 		return -EINVAL;
 	if (cmd->src_iova > UINT64_MAX - (cmd->length - 1) &&

@@ -429,6 +429,17 @@ long iommufd_fault_write(struct iommufd_ctx *ctx, int fd, const void *buf,
 	return (long)len;
 }
 
+/* Whether group g is (rid, hpasid)'s, the detached requester's: other
+ * requesters sharing the queue keep theirs. */
+static bool group_of_requester(struct iommufd_ctx *ctx,
+			       const struct iommufd_group *g, uint16_t rid,
+			       uint32_t hpasid)
+{
+	if (g && iommufd_fault(ctx, IOMMUFD_FAULT_DETACH_FORGETS_ALL))
+		return true;	/* the bug: the whole queue's groups */
+	return g && g->rid == rid && g->hpasid == hpasid;
+}
+
 /* Drop f's groups of (rid, hpasid), completing them, and their unread
  * records; true if there were any. */
 static bool fault_forget(struct iommufd_ctx *ctx, struct iommufd_fault_queue *f,
@@ -440,13 +451,13 @@ static bool fault_forget(struct iommufd_ctx *ctx, struct iommufd_fault_queue *f,
 
 	for (i = 0; i < f->nrec; i++) {
 		g = group_by_tag(f, f->rec[i].cookie);
-		if (!g || g->rid != rid || g->hpasid != hpasid)
+		if (!group_of_requester(ctx, g, rid, hpasid))
 			f->rec[k++] = f->rec[i];
 	}
 	f->nrec = k;
 	for (i = 0; i < f->ngroups;) {
 		g = &f->g[i];
-		if (g->rid != rid || g->hpasid != hpasid) {
+		if (!group_of_requester(ctx, g, rid, hpasid)) {
 			i++;
 			continue;
 		}

@@ -27,6 +27,8 @@
 	  "MAP ignores FIXED_IOVA and places the mapping itself")	\
 	X(AUTO_OVERLAP, "auto-overlap", IOMMUFD,			\
 	  "a chosen IOVA ignores the areas already mapped")		\
+	X(AUTO_IN_RESERVED, "auto-in-reserved", IOMMUFD,		\
+	  "a chosen IOVA range may cross a reserved one (the MSI window)") \
 	X(AUTO_OUTSIDE_ALLOWED, "auto-outside-allowed", IOMMUFD,	\
 	  "a chosen IOVA ignores the ALLOW_IOVAS list")			\
 	X(MAP_OVERLAP, "map-overlap", IOMMUFD,				\
@@ -35,6 +37,8 @@
 	  "MAP accepts an iova, length or user_va off the alignment")	\
 	X(MAP_RESERVED, "map-reserved", IOMMUFD,			\
 	  "a FIXED_IOVA map into a reserved range is accepted")		\
+	X(MAP_NO_ACCESS_OK, "map-no-access-ok", IOMMUFD,		\
+	  "MAP and COPY accept flags with neither READABLE nor WRITEABLE") \
 	/* IOAS_UNMAP */						\
 	X(UNMAP_HOLE_OK, "unmap-hole-ok", IOMMUFD,			\
 	  "UNMAP of a range with no area succeeds, length 0")		\
@@ -144,6 +148,8 @@
 	  "a short read discards the records it had no room for")	\
 	X(DETACH_KEEPS_GROUPS, "detach-keeps-groups", IOMMUFD,		\
 	  "a detach leaves the device's page request groups open")	\
+	X(DETACH_FORGETS_ALL, "detach-forgets-all", IOMMUFD,		\
+	  "a detach completes every group of the fault queue, others' too") \
 	X(REPLACE_KEEPS_GROUPS, "replace-keeps-groups", IOMMUFD,	\
 	  "a replace leaves the old HWPT's page request groups open")	\
 	X(ANSWER_UNREAD, "answer-unread", IOMMUFD,			\

@@ -25,6 +25,19 @@ static int check_flags(struct iommufd_ctx *ctx, uint32_t flags,
 	return 0;
 }
 
+/*
+ * -EINVAL for a MAP or COPY that grants DMA neither READ nor WRITE: a
+ * mapping no device could use (Linux refuses it the same way, after the
+ * flag and overflow checks and before it looks the IOAS up).
+ */
+int iommufd_check_map_prot(struct iommufd_ctx *ctx, uint32_t flags)
+{
+	if (!(flags & MAP_PROT) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_MAP_NO_ACCESS_OK))
+		return -EINVAL;
+	return 0;
+}
+
 /* -EOPNOTSUPP for a nonzero __reserved field. */
 static int check_reserved(struct iommufd_ctx *ctx, uint32_t reserved)
 {
@@ -106,6 +119,9 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 		return ret;
 	if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
 		return -EOVERFLOW;
+	ret = iommufd_check_map_prot(ctx, cmd->flags);
+	if (ret)
+		return ret;
 	ioas = iommufd_get_ioas(ctx, cmd->ioas_id);
 	if (!ioas)
 		return -ENOENT;

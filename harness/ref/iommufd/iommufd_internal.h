@@ -271,6 +271,8 @@ void iommufd_fault_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 bool iommufd_fault_fd_open(const struct iommufd_fault_queue *f);
 /* Pull the IOMMU's queued page requests into their fault queues. */
 void iommufd_fault_collect(struct iommufd_ctx *ctx);
+/* MAP and COPY: -EINVAL when flags grant neither READABLE nor WRITEABLE. */
+int iommufd_check_map_prot(struct iommufd_ctx *ctx, uint32_t flags);
 /*
  * (rid, hpasid) leaves its HWPT: its groups in every fault queue are
  * completed INVALID toward the device and forgotten with their unread

@@ -53,6 +53,11 @@ static bool s_ioas_map(int fault)
 	CHECK(ioc(&r, IOMMU_IOAS_ALLOW_IOVAS, &a) == -EINVAL);
 	a.allowed_iovas = (uintptr_t)&bad[1];
 	CHECK(ioc(&r, IOMMU_IOAS_ALLOW_IOVAS, &a) == -EADDRINUSE);
+	/* too long for the IOVAs below the MSI window: placed above it, not
+	 * across it (user memory is only recorded, never touched) */
+	CHECK(!ioas_new(&r, &id2));
+	CHECK(!map(&r, id2, RW, (void *)(uintptr_t)0x100000000000ull,
+		   0xfef00000ull, &iova) && iova >= 0xfef00000ull);
 	ok = true;
 out:
 	rig_fini(&r);
@@ -660,6 +665,32 @@ out:
 	return ok;
 }
 
+/* A detach completes the detached attachment's groups only: another
+ * requester's group in the same fault queue stays, read and answered. */
+static bool s_fault_detach_shared(int fault)
+{
+	struct iommu_hwpt_pgfault pf[2];
+	uint32_t parent, nest, fq;
+	struct rig r;
+	bool ok = false;
+	int fd;
+
+	CHECK(rig_init(&r, fault, 57) && !fq_new(&r, &fq, &fd));
+	CHECK(nested_up(&r, fq, &parent, &nest) && !attach(&r, true, 5, nest));
+	CHECK(!request(&r, DPASID, 20, 1) && !request(&r, HP(5), 21, 2));
+	CHECK(!detach(&r, true, 5));
+	CHECK(r.f.nresp == 1 && r.f.resp[0].prg_index == 2 &&
+	      r.f.resp[0].code == VIOMMU_PR_INVALID);
+	CHECK(rd(&r, fd, pf, 2) == 1 && pf[0].grpid == 1);
+	CHECK(answer(&r, fd, &pf[0].cookie, 1, 0) > 0);
+	CHECK(r.f.nresp == 2 && r.f.resp[1].prg_index == 1 &&
+	      r.f.resp[1].code == VIOMMU_PR_SUCCESS);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 /* The argument errnos of FAULT_QUEUE_ALLOC, GET_HW_INFO, the device's
  * cdev, IOVA_RANGES, MAP/COPY and HWPT_INVALIDATE (iommufd.h). */
 static bool s_arg_errnos(int fault)
@@ -692,9 +723,15 @@ static bool s_arg_errnos(int fault)
 	CHECK(map(&r, r.ioas, FIXED, (void *)(uintptr_t)(UINT64_MAX - PG + 1),
 		  2 * PG, &iova) == -EOVERFLOW);
 	CHECK(!unmap(&r, r.ioas, GPA + 64 * PG, 2 * PG, &done) || done == 0);
+	/* a MAP or COPY that allows DMA no access at all */
+	CHECK(map(&r, r.ioas, IOMMU_IOAS_MAP_FIXED_IOVA, r.mem, PG, &iova) ==
+	      -EINVAL);
 	CHECK(!ioas_new(&r, &dst));
 	c.dst_ioas_id = dst;
 	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -ENOENT);
+	c.src_ioas_id = r.ioas;
+	c.flags = IOMMU_IOAS_MAP_FIXED_IOVA;
+	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -EINVAL);
 	CHECK(nested_up(&r, 0, &parent, &nest));
 	iv.hwpt_id = nest;
 	CHECK(ioc(&r, IOMMU_HWPT_INVALIDATE, &iv) == -EOPNOTSUPP);
@@ -764,6 +801,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "a bind the device refuses leaves no object", s_bind_refused },
 	{ "fault queue read and write", s_fault_rw },
 	{ "fault queue completion and routing", s_fault_complete },
+	{ "a detach completes its own groups only", s_fault_detach_shared },
 	{ "argument errnos of the other ioctls", s_arg_errnos },
 	{ "allocation failures leave nothing behind", s_enomem },
 };

@@ -318,6 +318,14 @@ void adi_reg_write(struct siovdev *d, uint32_t n, uint32_t reg, uint32_t val)
 		if (val & SIOVDEV_ADI_ERROR_VALID)
 			a->error = 0;
 		break;
+	case SIOVDEV_ADI_DROPPED:
+		if (siovdev_fault(d, SIOVDEV_FAULT_ADI_COUNTERS_WRITABLE))
+			a->dropped = val;
+		break;
+	case SIOVDEV_ADI_COMPLETED:
+		if (siovdev_fault(d, SIOVDEV_FAULT_ADI_COUNTERS_WRITABLE))
+			a->completed = val;
+		break;
 	}
 }
 

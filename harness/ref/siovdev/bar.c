@@ -94,7 +94,8 @@ static int access_check(const struct siovdev *d, unsigned int bar,
 	if (bar == 2 && !write && len != 1 && len != 2 && len != 4 &&
 	    len != 8)
 		return -EINVAL;
-	if (off % len)
+	if (off % len &&
+	    !(bar == 0 && siovdev_fault(d, SIOVDEV_FAULT_BAR_UNALIGNED)))
 		return -EINVAL;
 	if (!cfg_memory_enabled(d))
 		return -EIO;

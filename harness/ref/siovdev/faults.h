@@ -19,8 +19,11 @@
  *         the hardware into the state the bug needs: its quiesce disables
  *         an ADI (which runs the queue) before it drains, so DRAIN never
  *         meets work; nothing can send the device a FAILURE page response
- *         (the iommufd uAPI has SUCCESS and INVALID only). The unit tests
- *         are the proof for these. (What an ADI reset does to its PASID is
+ *         (the iommufd uAPI has SUCCESS and INVALID only); nor makes
+ *         BAR0 accesses other than the aligned ones to the registers it
+ *         programs. The unit tests are the proof for these, and the
+ *         device-model fuzzer fuzz/siovdev_mmio, which drives the device
+ *         as a guest would, kills them too (its kills file). (What an ADI reset does to its PASID is
  *         seen after a parent FLR through the pci facet: VDEV.)
  *
  * The list is the single source of truth: it makes the enum below, and the
@@ -95,6 +98,11 @@
 	  "portal writes reach the ADIs while COMMAND.Memory Space is clear") \
 	X(INVALID_DESC_RUNS, "invalid-desc-runs", VDEV,			\
 	  "a descriptor with an unknown opcode, flag or reserved field runs") \
+	/* BAR accesses (bar.c) */					\
+	X(BAR_UNALIGNED, "bar-unaligned", UNIT,				\
+	  "BAR0 takes accesses that are not naturally aligned")	\
+	X(ADI_COUNTERS_WRITABLE, "adi-counters-writable", UNIT,		\
+	  "the ADI DROPPED and COMPLETED registers (RO) take writes")	\
 	/* The engine */						\
 	X(COMPLETION_BEFORE_DATA, "completion-before-data", VDEV,	\
 	  "the completion record is written before the data")		\

@@ -613,6 +613,47 @@ out:
 }
 
 /* The log keeps the newest SIOVDEV_EVENT_DEPTH events. */
+/*
+ * BAR0 as a guest sees it: RO registers ignore writes, accesses that are
+ * not naturally aligned (or of another size) are -EINVAL and change
+ * nothing, ERR_SUMMARY and the PBA follow the ADIs' errors.
+ */
+static bool s_bar0(int fault)
+{
+	struct host h;
+	struct siovdev *d = setup(&h, fault);
+	struct siovdev_desc nop = { .opcode = SIOVDEV_OP_NOP };
+	uint8_t b[8] = { 1, 0, 0, 0, 1, 0, 0, 0 };
+	bool ok = false;
+
+	CHECK(d);
+	CHECK(siovdev_submit(d, 5, &nop) == 0);
+	CHECK(rr(d, ADI(5, COMPLETED)) == 1 && rr(d, ADI(5, DROPPED)) == 0);
+	rw(d, ADI(5, COMPLETED), 7);
+	rw(d, ADI(5, DROPPED), 9);
+	rw(d, ADI(5, QUEUED), 3);
+	rw(d, SIOVDEV_REG_NR_ADIS, 1);
+	CHECK(rr(d, ADI(5, COMPLETED)) == 1 && rr(d, ADI(5, DROPPED)) == 0);
+	CHECK(rr(d, ADI(5, QUEUED)) == 0 && rr(d, SIOVDEV_REG_NR_ADIS) == 8);
+	/* Unaligned: refused, and the write does not reset ADI 6. */
+	CHECK(siovdev_bar_read(d, 0, SIOVDEV_REG_NR_ADIS + 2, b, 4) ==
+	      -EINVAL);
+	CHECK(siovdev_bar_write(d, 0, ADI(6, RESET) - 4, b, 8) == -EINVAL);
+	CHECK(siovdev_bar_write(d, 0, ADI(6, RESET) + 1, b, 4) == -EINVAL);
+	CHECK(siovdev_bar_write(d, 0, ADI(6, RESET), b, 2) == -EINVAL);
+	CHECK(rr(d, ADI(6, CTRL)) == SIOVDEV_ADI_CTRL_ENABLE);
+	/* An error: ERR_SUMMARY bit 6, and vector 0 pending (MSI-X off). */
+	rw(d, ADI(6, CTRL), 0);
+	CHECK(siovdev_submit(d, 6, &nop) == -EACCES);
+	CHECK(siovdev_bar_read(d, 0, SIOVDEV_REG_ERR_SUMMARY, b, 8) == 0);
+	CHECK(b[0] == 1u << 6 && !b[1] && !b[4]);
+	CHECK(rr(d, SIOVDEV_MSIX_PBA) == 1);
+	ok = true;
+out:
+	siovdev_destroy(d);
+	return ok;
+}
+
 static void test_event_ring(void)
 {
 	static struct siovdev_event ev[SIOVDEV_EVENT_DEPTH];
@@ -648,6 +689,7 @@ int main(void)
 		{ "queue, hold, drain, disable", s_queue },
 		{ "ADI reset", s_reset },
 		{ "PASID and bus-master gates", s_pasid },
+		{ "BAR0: RO registers, alignment, ERR_SUMMARY", s_bar0 },
 		{ "PRI: page wait and responses", s_pri },
 		{ "PRI: retries, drain, refusal", s_pri_retry },
 		{ "PRI: group indices stay unique", s_pri_prg },

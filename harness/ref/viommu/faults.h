@@ -97,6 +97,10 @@
 	  "the first-stage US bit is ignored: user access to kernel pages")\
 	X(FS_VA_TRUNCATED, "fs-va-truncated", IOMMUFD,			\
 	  "the walk drops VA bits above its levels: high VAs alias low ones")\
+	X(FS_IGNORED_BITS_RESERVED, "fs-ignored-bits-reserved", IOMMUFD,	\
+	  "first-stage entry bits 62:52 (ignored) refused as reserved")	\
+	X(FS_LARGE_PAGE_REFUSED, "fs-large-page-refused", IOMMUFD,	\
+	  "a 2 MiB first-stage leaf (PS in a level-2 entry) is refused")	\
 	X(FAULT_WRONG_STAGE, "fault-wrong-stage", UNIT,			\
 	  "second-stage faults are recorded as first-stage ones")\
 	X(BIND_PASID_WIDTH, "bind-pasid-width", UNIT,			\

@@ -70,16 +70,39 @@ static uint32_t table_read(struct viommu *v, const struct pasid_entry *pe,
 	return 0;
 }
 
-/* A first-stage entry of `level` is usable: present, no reserved bit. */
-static uint32_t fs_entry_check(uint64_t e, unsigned int level,
+/* Bits 62:52 of a first-stage entry: ignored by the walk (viommu.h). */
+#define FS_IGNORED_HIGH	0x7ff0000000000000ull
+
+/*
+ * A first-stage entry of `level` is usable: present, no reserved bit.
+ * *leaf says whether it maps the page: every level-1 entry, and a level-2
+ * entry with PS (2 MiB). PS above level 2 is reserved: no 1 GiB pages
+ * (FL1GP clear), and never at levels 4 and 5.
+ */
+static uint32_t fs_entry_check(const struct viommu *v,
+			       const struct pasid_entry *pe, uint64_t e,
+			       unsigned int level, bool *leaf,
 			       struct xlate_fault *f)
 {
+	bool ps = level > 1 && (e & VIOMMU_FS_PS);
+
 	if (!(e & VIOMMU_FS_P))
 		return fault_at(f, VIOMMU_FR_NOT_PRESENT, VIOMMU_STAGE_FIRST,
 				0);
-	if ((e & VIOMMU_FS_RSVD_MASK) || (level > 1 && (e & VIOMMU_FS_PS)))
+	/* NESTED: a GPA beyond the unit's address width (VT-d: 51:HAW) */
+	if (pe->type == VIOMMU_PGTT_NESTED &&
+	    (e & VIOMMU_FS_ADDR_MASK) >> v->cfg.addr_width)
 		return fault_at(f, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST,
 				0);
+	if ((e & FS_IGNORED_HIGH) &&
+	    viommu_fault(v, VIOMMU_FAULT_FS_IGNORED_BITS_RESERVED))
+		return fault_at(f, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST,
+				0);
+	if (ps && (level > 2 || (e & VIOMMU_FS_2M_RSVD_MASK) ||
+		   viommu_fault(v, VIOMMU_FAULT_FS_LARGE_PAGE_REFUSED)))
+		return fault_at(f, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST,
+				0);
+	*leaf = level == 1 || ps;
 	return 0;
 }
 
@@ -139,17 +162,25 @@ uint32_t fs_translate(struct viommu *v, const struct pasid_entry *pe,
 		level = 1;
 	}
 	for (; level; level--) {
+		bool leaf = false;
+
 		if (level == 1 && use_psc && !hit)
 			psc_fill(v, &(struct psc_entry){
 				.domain = pe->domain, .pasid = key,
 				.vpn2 = va >> 21, .table = table,
 				.fs_perm = perm });
 		if (table_read(v, pe, table, fs_index(va, level), &e, f) ||
-		    fs_entry_check(e, level, f))
+		    fs_entry_check(v, pe, e, level, &leaf, f))
 			return f->reason;
 		perm &= fs_entry_perm(e);
+		if (leaf)
+			break;
 		table = e & VIOMMU_FS_ADDR_MASK;
 	}
+	/* the 4 KiB page of va: the leaf's, or its piece of a 2 MiB page */
+	table = level == 2 ? (e & VIOMMU_FS_2M_ADDR_MASK) |
+			     (va & ((1ull << 21) - 1) & ~(VIOMMU_PAGE_SIZE - 1ull)) :
+			     e & VIOMMU_FS_ADDR_MASK;
 	*out = (struct iotlb_entry){
 		.type = pe->type,
 		.domain = pe->domain,

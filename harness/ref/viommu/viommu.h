@@ -214,17 +214,32 @@ int viommu_pasid_get(struct viommu *v, uint16_t rid, uint32_t pasid,
  * The first-stage table format, x86-64 paging as VT-d's first stage uses
  * it: 4 levels (48-bit input) or 5 levels (57-bit), 512 64-bit entries per
  * 4 KiB table, VA bits 56:48 / 47:39 / 38:30 / 29:21 / 20:12 indexing the
- * levels top down, 4 KiB leaves only. Every entry:
+ * levels top down. Leaves are 4 KiB pages (a level-1 entry) or 2 MiB
+ * pages (a level-2 entry with PS); the unit reports no 1 GiB first-stage
+ * pages (cap_reg FL1GP clear), so PS is reserved in every entry above
+ * level 2, as it is at levels 4 and 5 in any VT-d first stage. Every entry:
  *
  *   bit 0      P    present; an absent entry at any level: NOT_PRESENT
  *   bit 1      RW   writable
  *   bit 2      US   user-accessible
- *   bit 7      PS   large page: not supported, a reserved-bit fault in a
- *                   non-leaf entry, ignored in a leaf
- *   bits 51:12      address of the next table or of the page
- *   bits 62:52      reserved, must be 0 (FS_RESERVED fault)
+ *   bit 7      PS   level 2: the entry maps a 2 MiB page; levels 3-5:
+ *                   reserved (FS_RESERVED fault); level 1: PAT, ignored
+ *   bits 51:12      address of the next table or of the 4 KiB page;
+ *                   a 2 MiB leaf: bits 51:21 the page, bits 20:13
+ *                   reserved (FS_RESERVED), bit 12 PAT (ignored);
+ *                   NESTED: bits 51:cfg.addr_width reserved (VT-d's
+ *                   bits 51:HAW; here the second stage's input width),
+ *                   FS_RESERVED rather than a second-stage fault
+ *   bits 62:52      ignored (software-available, or x86 protection keys,
+ *                   which VT-d's first stage does not use)
  *   bit 63     XD   execute disable
  *   bits 11:8, 6:3  ignored (the unit sets no accessed/dirty bits)
+ *
+ * The IOTLB caches a 2 MiB translation as the 4 KiB pieces that were
+ * used; an address invalidation drops the pieces it covers, so software
+ * invalidates a 2 MiB page with a size order of at least 9, as VT-d asks
+ * of it ("when invalidating mapping for a 2MB page, software must specify
+ * an address mask value of at least 9").
  *
  * The rights of a translation are those of its whole walk: writable and
  * user only if every level says so, execute-disabled if any level says so.
@@ -256,7 +271,9 @@ int viommu_pasid_get(struct viommu *v, uint16_t rid, uint32_t pasid,
 #define VIOMMU_FS_PS		(1ull << 7)
 #define VIOMMU_FS_XD		(1ull << 63)
 #define VIOMMU_FS_ADDR_MASK	0x000ffffffffff000ull
-#define VIOMMU_FS_RSVD_MASK	0x7ff0000000000000ull
+/* A 2 MiB leaf: its page address, and its reserved bits 20:13. */
+#define VIOMMU_FS_2M_ADDR_MASK	0x000fffffffe00000ull
+#define VIOMMU_FS_2M_RSVD_MASK	0x00000000001fe000ull
 
 /* Bind flags: the PASID entry's first-stage controls. */
 #define VIOMMU_FS_F_SRE		(1u << 0) /* supervisor requests allowed */

@@ -281,9 +281,59 @@ static bool s_fs_rights(int fault)
 	CHECK(bind(&r, PASID, VIOMMU_FS_F_SRE | VIOMMU_FS_F_WPE) == 0);
 	CHECK(dma(&r, VA, &buf, P | W) == -EFAULT);
 	CHECK(fault_is(&r, VIOMMU_FR_WRITE_DENIED, VIOMMU_STAGE_FIRST, NULL));
-	/* A reserved bit in a walked entry. */
+	/* Bits 62:52 are ignored; PS in the PML4 entry is reserved (a VA
+	 * of another 2 MiB region: the PSC holds VA's leaf table). */
 	*fs_entry(&r, VA + 3 * PAGE, 1) = page_alloc(&r) | UPPER | (1ull << 60);
-	CHECK(dma(&r, VA + 3 * PAGE, &buf, 0) == -EFAULT);
+	CHECK(dma(&r, VA + 3 * PAGE, &buf, 0) == 0);
+	fs_map(&r, VA + (4ull << 20), UPPER);
+	*fs_entry(&r, VA, 4) |= VIOMMU_FS_PS;
+	CHECK(dma(&r, VA + (4ull << 20), &buf, 0) == -EFAULT);
+	CHECK(fault_is(&r, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST, NULL));
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
+/*
+ * A level-2 entry with PS maps a 2 MiB page (bits 20:13 reserved, PS
+ * above level 2 reserved); an invalidation of the 2 MiB (size order 9)
+ * drops every cached piece of it.
+ */
+static bool s_fs_large(int fault)
+{
+	const uint64_t VB = VA + (2ull << 20), PS = VIOMMU_FS_PS;
+	const uint32_t FP = VIOMMU_INV_F_PASID | VIOMMU_INV_F_LEAF;
+	uint64_t *pde, got = 0;
+	struct rig r;
+	bool ok = false;
+
+	if (!rig_init(&r, fault, true))
+		goto out;
+	pde = fs_entry(&r, VB, 2);
+	/* GPA_BASE is 2 MiB aligned; guest page 30 is its 31st 4 KiB */
+	*pde = GPA_BASE | UPPER | PS | (1ull << 60);	/* 62:52 ignored */
+	memset(r.mem + 30 * PAGE, 0x30, PAGE);
+	CHECK(bind(&r, PASID, 0) == 0);
+	CHECK(dma(&r, VB + 30 * PAGE + 8, &got, 0) == 0);
+	CHECK(got == 0x3030303030303030ull);
+	/* the guest unmaps the 2 MiB page and invalidates all of it */
+	*pde = 0;
+	CHECK(dma(&r, VB + 30 * PAGE, &got, 0) == 0);	/* stale, cached */
+	CHECK(inv(&r, VIOMMU_INV_ADDR, FP, VB, 9) == 0);
+	CHECK(dma(&r, VB + 30 * PAGE, &got, 0) == -EFAULT);
+	CHECK(fault_is(&r, VIOMMU_FR_NOT_PRESENT, VIOMMU_STAGE_FIRST, NULL));
+	/* reserved: an address beyond the host address width (48 bits) */
+	*pde = (1ull << 48) | UPPER | PS;
+	CHECK(dma(&r, VB, &got, 0) == -EFAULT);
+	CHECK(fault_is(&r, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST, NULL));
+	/* reserved: bits 20:13 of a 2 MiB leaf, PS at level 3 */
+	*pde = GPA_BASE | UPPER | PS | (1ull << 13);
+	CHECK(dma(&r, VB, &got, 0) == -EFAULT);
+	CHECK(fault_is(&r, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST, NULL));
+	*pde = GPA_BASE | UPPER | PS;
+	*fs_entry(&r, VB, 3) |= PS;
+	CHECK(dma(&r, VB, &got, 0) == -EFAULT);
 	CHECK(fault_is(&r, VIOMMU_FR_FS_RESERVED, VIOMMU_STAGE_FIRST, NULL));
 	ok = true;
 out:
@@ -616,6 +666,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "nested dma and both stages' faults", s_nested_dma },
 	{ "nested table reads through the second stage", s_nested_table_read },
 	{ "first-stage rights", s_fs_rights },
+	{ "first-stage 2 MiB pages", s_fs_large },
 	{ "bind sanitizes every field", s_bind_checks },
 	{ "first-stage invalidation, PSC and leaf flag", s_fs_inv_leaf },
 	{ "invalidation widths and size orders", s_fs_inv_checks },
