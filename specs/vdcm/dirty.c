@@ -112,8 +112,8 @@ SIOVH_CLAUSE(dirty_protocol,
 
 SIOVH_CLAUSE(dirty_args,
 	.id = "VDCM.DIRTY.4", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START with no ranges and DMA_LOGGING_REPORT with a page size below 4 KiB or not a power of two, a range not aligned to it, empty, or outside the logged ranges, or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
-	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (page_size, iova, length, bitmap)"),
+	.title = "DMA_LOGGING_START with no ranges, with neither GET nor SET, or with an argsz short of its control struct, and DMA_LOGGING_REPORT with a page size below 4 KiB or not a power of two, a range not aligned to it, empty, or outside the logged ranges, or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (page_size, iova, length, bitmap); VFIO_DEVICE_FEATURE (\"Without PROBE one of GET or SET must be requested\", argsz covers the feature's data)"),
 	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
 {
 	const struct siovh_profile *p = must_profile(check);
@@ -135,6 +135,14 @@ SIOVH_CLAUSE(dirty_args,
 	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | start, &c,
 				 sizeof(c), sizeof(c)), -EINVAL);
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
+	/* a good START, but neither GET nor SET (and no PROBE), or with an
+	 * argsz that ends before its control struct does */
+	c.num_ranges = 1;
+	EXPECT_ERRNO(feature_raw(&d, start, &c, sizeof(c), sizeof(c)), -EINVAL);
+	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | start, &c,
+				 sizeof(c), sizeof(c) - 8), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
+	c.num_ranges = 0;
 	EXPECT_OK(feature_raw(&d, VFIO_DEVICE_FEATURE_PROBE |
 			      VFIO_DEVICE_FEATURE_SET | start, &c, sizeof(c),
 			      sizeof(c)));
@@ -183,7 +191,7 @@ static int log_start_n(struct vd *d,
 
 SIOVH_CLAUSE(dirty_ranges,
 	.id = "VDCM.DIRTY.5", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included; it refuses ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
+	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included; it refuses 257 ranges (-E2BIG), ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
 	.source = SRC_VFIO("struct vfio_device_feature_dma_logging_control (\"The core kernel code guarantees to support by minimum num_ranges that fit into a single kernel page\")") "; Linux drivers/vfio/vfio_main.c, vfio_ioctl_device_feature_logging_start (6.12, 7.3: -EINVAL for a range not aligned to page_size or overlapping another, -EOVERFLOW for one that wraps)",
 	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
 {
@@ -194,10 +202,10 @@ SIOVH_CLAUSE(dirty_ranges,
 	struct vd d;
 
 	dirty_type(check, p);
-	r = calloc(LOG_PAGE_RANGES, sizeof(*r));
+	r = calloc(LOG_PAGE_RANGES + 1, sizeof(*r));
 	ASSERT_TRUE(r != NULL);
 	/* every other page: no two ranges touch */
-	for (i = 0; i < LOG_PAGE_RANGES; i++)
+	for (i = 0; i <= LOG_PAGE_RANGES; i++)
 		r[i] = (struct vfio_device_feature_dma_logging_range) {
 			.iova = DIOVA + 2 * i * PAGE_4K, .length = PAGE_4K,
 		};
@@ -220,6 +228,9 @@ SIOVH_CLAUSE(dirty_ranges,
 		.iova = UINT64_MAX - PAGE_4K + 1, .length = 2 * PAGE_4K,
 	};
 	EXPECT_ERRNO(log_start_n(&d, bad, 1), -EOVERFLOW);
+	/* one range more than a page holds: the kernel's core caps a START
+	 * at LOG_MAX_RANGES, one page of them (vfio_main.c, -E2BIG) */
+	EXPECT_ERRNO(log_start_n(&d, r, LOG_PAGE_RANGES + 1), -E2BIG);
 	/* none of them started logging */
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, PAGE_4K, bm), -EINVAL);
 	EXPECT_OK(log_start_n(&d, r, LOG_PAGE_RANGES));
@@ -229,4 +240,66 @@ SIOVH_CLAUSE(dirty_ranges,
 	EXPECT_OK(dma_log_stop(&d));
 	vd_down(check, &d);
 	free(r);
+}
+
+SIOVH_CLAUSE(dirty_partial,
+	.id = "VDCM.DIRTY.6", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a report over part of the logged ranges reads and clears that part only: pages written elsewhere, in the same mapping or in another, stay dirty until a report covers them; a report with a larger page size sets the bit of every chunk a write touched",
+	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (\"the dirty bitmap of the range iova/length ... Any tracked dirty data is cleared\": of that range; page_size is the bitmap's granularity)"),
+	.needs = NEEDS_ENGINE | SIOVH_FEAT_VDEV_DIRTY)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = dirty_type(check, p);
+	const uint64_t biova = DIOVA + DPAGES * PAGE_4K, cr = DIOVA + 0xf00;
+	struct vfio_device_feature_dma_logging_range r[2] = {
+		{ .iova = DIOVA, .length = DPAGES * PAGE_4K },
+		{ .iova = biova, .length = 2 * PAGE_4K },
+	};
+	struct vfio_device_feature_dma_logging_control c = {
+		.page_size = PAGE_4K, .num_ranges = 2, .ranges = (uintptr_t)r,
+	};
+	struct dma_buf a, b;
+	uint64_t bm;
+	struct vd d;
+
+	must_portal(check, ty);
+	vd_up(check, ty, &d, 1);
+	q_enable(check, &d, 0);
+	dma_map(check, &d, &a, DIOVA, DPAGES * PAGE_4K);
+	dma_map(check, &d, &b, biova, 2 * PAGE_4K);
+	ASSERT_OK(feature_raw(&d, VFIO_DEVICE_FEATURE_SET |
+			      VFIO_DEVICE_FEATURE_DMA_LOGGING_START, &c,
+			      sizeof(c), sizeof(c)));
+
+	/* pages 2 and 5 of the first mapping (the record in page 0 too),
+	 * page 1 of the second */
+	EXPECT_EQ(run_copy(check, &d, 0, &a, DIOVA, DIOVA + 2 * PAGE_4K, 64,
+			   cr, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(run_copy(check, &d, 0, &a, DIOVA, DIOVA + 5 * PAGE_4K, 64,
+			   cr, 0), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(run_copy(check, &d, 0, &a, DIOVA, biova + PAGE_4K, 64, cr,
+			   0), SIOVDEV_CS_SUCCESS);
+
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, DIOVA, 4 * PAGE_4K, PAGE_4K, &bm));
+	EXPECT_EQ(bm, 0x5);			/* pages 0 and 2 */
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, biova, 2 * PAGE_4K, PAGE_4K, &bm));
+	EXPECT_EQ(bm, 0x2);			/* its page 1 */
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, DIOVA, DPAGES * PAGE_4K, PAGE_4K, &bm));
+	EXPECT_EQ(bm, 0x20);			/* page 5 only: 0, 2 cleared */
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, biova, 2 * PAGE_4K, PAGE_4K, &bm));
+	EXPECT_EQ(bm, 0);
+
+	/* 16 KiB chunks: a write to page 5 is chunk 1's, page 0's chunk 0 */
+	EXPECT_EQ(run_copy(check, &d, 0, &a, DIOVA, DIOVA + 5 * PAGE_4K, 64,
+			   cr, 0), SIOVDEV_CS_SUCCESS);
+	bm = 0;
+	ASSERT_OK(dma_log_report(&d, DIOVA, DPAGES * PAGE_4K, 4 * PAGE_4K,
+				 &bm));
+	EXPECT_EQ(bm, 0x3);
+	ASSERT_OK(dma_log_stop(&d));
+	vd_down(check, &d);
 }

@@ -502,3 +502,41 @@ SIOVH_CLAUSE(irq_bad_fd_arms_none,
 	close(fresh[0]);
 	vd_down(check, &d);
 }
+
+SIOVH_CLAUSE(irq_parent_bme_off,
+	.id = "VDCM.IRQ.15", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a queue completion latched behind a masked vector is not signalled when the guest unmasks it while the parent's Bus Master Enable is clear; with it set again, a new completion is signalled",
+	.source = "PCIe Base 7.5.1.1.3 (Command register, Bus Master Enable: \"as MSI/MSI-X interrupt Messages are in-band memory writes, setting the Bus Master Enable bit to 0b disables MSI/MSI-X interrupt Messages as well\"); " SRC_DESIGN " (ADI Interrupt from IMS)",
+	.needs = NEEDS_ENGINE | NEEDS_PCI)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	const int v = VEC_QUEUE(0);
+	int fds[MAXV];
+	struct dma_buf b;
+	uint32_t cmd;
+	struct vd d;
+
+	must_portal(check, ty);
+	arm_all(check, ty, &d, fds);
+	dma_map(check, &d, &b, 0x100000, PAGE_4K);
+	q_enable(check, &d, 0);
+	ASSERT_OK(irq_mask(&d, MSIX, v, true));
+	EXPECT_EQ(irq_copy(check, &d, 0, &b), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(efd_take(fds[v]), 0);
+
+	cmd = pcfg_rd(check, CFG_COMMAND, 2);
+	ASSERT_TRUE(cmd & CMD_MASTER);	/* the VDCM turned it on */
+	pcfg_wr(check, CFG_COMMAND, cmd & ~CMD_MASTER, 2);
+	ASSERT_OK(irq_mask(&d, MSIX, v, false));
+	EXPECT_EQ(efd_take(fds[v]), 0);
+	pcfg_wr(check, CFG_COMMAND, cmd, 2);
+	/* Whether the latched message goes once the bit is back is the
+	 * device's business; a new completion must be signalled. */
+	siovh_note(check, "after Bus Master Enable was set again, the latched "
+		   "interrupt was signalled %llu times",
+		   (unsigned long long)efd_take(fds[v]));
+	EXPECT_EQ(irq_copy(check, &d, 0, &b), SIOVDEV_CS_SUCCESS);
+	EXPECT_GT(efd_take(fds[v]), 0);
+	vd_down(check, &d);
+}

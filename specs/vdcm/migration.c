@@ -496,7 +496,7 @@ SIOVH_CLAUSE(mig_other_type,
 
 SIOVH_CLAUSE(mig_feature_framing,
 	.id = "VDCM.MIG.11", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "VFIO_DEVICE_FEATURE is -EINVAL with an unknown flag bit, with GET and SET together but no PROBE, for a SET of the GET-only MIGRATION feature, or with an argsz too short for the feature's data; -ENOTTY for a feature the device lacks; a PROBE succeeds and changes nothing; the device state is what it was",
+	.title = "VFIO_DEVICE_FEATURE is -EINVAL with an unknown flag bit, with GET and SET together but no PROBE, with neither GET nor SET nor PROBE, for a SET of the GET-only MIGRATION feature, or with an argsz too short for the feature's data or for the header itself; -ENOTTY for a feature the device lacks; a PROBE succeeds and changes nothing; the device state is what it was",
 	.source = SRC_VFIO("VFIO_DEVICE_FEATURE (\"GET and SET are mutually exclusive, except for use with PROBE\"; argsz), VFIO_DEVICE_FEATURE_MIGRATION (GET only)"),
 	.needs = NEEDS_MIG)
 {
@@ -505,6 +505,7 @@ SIOVH_CLAUSE(mig_feature_framing,
 	const uint32_t state = VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
 	struct vfio_device_feature_mig_state ms;
 	struct vfio_device_feature_migration mf = { 0 };
+	struct vfio_device_feature hdr;
 	uint32_t st = 0;
 	struct vd d;
 
@@ -527,6 +528,16 @@ SIOVH_CLAUSE(mig_feature_framing,
 	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_GET |
 				 VFIO_DEVICE_FEATURE_MASK, &mf, sizeof(mf),
 				 sizeof(mf)), -ENOTTY);
+	/* neither GET nor SET (nor PROBE): nothing asked */
+	EXPECT_ERRNO(feature_raw(&d, state, &ms, sizeof(ms), sizeof(ms)),
+		     -EINVAL);
+	/* an argsz that does not cover the header's argsz and flags */
+	hdr = (struct vfio_device_feature) {
+		.argsz = sizeof(hdr.argsz),
+		.flags = VFIO_DEVICE_FEATURE_GET | state,
+	};
+	EXPECT_ERRNO(d.t->vfio_device->ioctl(d.t, d.v, VFIO_DEVICE_FEATURE,
+					     &hdr), -EINVAL);
 	ms.device_state = VFIO_DEVICE_STATE_STOP;
 	EXPECT_OK(feature_raw(&d, VFIO_DEVICE_FEATURE_PROBE |
 			      VFIO_DEVICE_FEATURE_GET |

@@ -135,3 +135,63 @@ SIOVH_CLAUSE(portal_write_shape,
 	EXPECT_EQ(reg_rd(check, &d, done), done0 + 1);
 	vd_down(check, &d);
 }
+
+SIOVH_CLAUSE(portal_parent_memory_off,
+	.id = "VDCM.BAR.9", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "while the parent's Memory Space Enable (COMMAND bit 1) is clear, a descriptor written to a VDEV's portal runs nothing, then or later: no data, no completion record, no queue count, no ADI holds it; once set again the next descriptor runs",
+	.source = "PCI Local Bus 3.0, 6.2.2 Command register (bit 1, Memory Space: 0 disables the function's response to memory space accesses); " SRC_DESIGN " (Fast path: the VDEV's portal is the parent's ADI portal, a page of its BAR)",
+	.needs = NEEDS_ENGINE | NEEDS_PCI)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	const uint64_t src = PIOVA, cr0 = PIOVA + 0xe00, cr1 = PIOVA + 0xf00;
+	const struct siovh_profile_reg *done;
+	struct siovh_vdev_probe vp;
+	struct siovdev_desc x;
+	uint64_t done0;
+	struct dma_buf b;
+	uint32_t cmd, a;
+	struct vd d;
+	int ret;
+
+	must_portal(check, ty);
+	done = must_reg(check, ty, "q0_done");
+	vd_up(check, ty, &d, 1);
+	q_enable(check, &d, 0);
+	dma_map(check, &d, &b, PIOVA, PAGE_4K);
+	memset(b.va, 0x4d, 64);
+	memset(b.va + 0x400, 0, 0x200);
+	memset(cr_at(&b, cr0), 0, SIOVDEV_CR_SIZE);
+	memset(cr_at(&b, cr1), 0, SIOVDEV_CR_SIZE);
+	done0 = reg_rd(check, &d, done);
+	vp = vdev_probe(check, &d);
+
+	cmd = pcfg_rd(check, CFG_COMMAND, 2);
+	ASSERT_TRUE(cmd & CMD_MEMORY);	/* the VDCM's parent decodes */
+	pcfg_wr(check, CFG_COMMAND, cmd & ~CMD_MEMORY, 2);
+	desc_copy(&x, src, PIOVA + 0x400, 64, cr0, SIOVDEV_DF_COMPLETION,
+		  0x7c01);
+	ret = desc_submit(&d, 0, &x);
+	siovh_note(check, "the portal write with the parent's memory space "
+		   "off returned %d", ret);
+	EXPECT_EQ(b.va[0x400], 0);
+	EXPECT_EQ(cr_at(&b, cr0)->status, SIOVDEV_CS_NONE);
+
+	/* Decode back on (the ADIs' own state is behind the parent's BARs,
+	 * on a real endpoint): the descriptor is not waiting anywhere. */
+	pcfg_wr(check, CFG_COMMAND, cmd, 2);
+	for (a = 0; a < vp.nr_adis; a++)
+		if (adi_probe(check, vp.adis[a]).queued)
+			FAIL("ADI %u holds the descriptor written while the "
+			     "parent's memory space was off", vp.adis[a]);
+	EXPECT_EQ(reg_rd(check, &d, done), done0);
+	EXPECT_EQ(b.va[0x400], 0);
+	EXPECT_EQ(cr_at(&b, cr0)->status, SIOVDEV_CS_NONE);
+	EXPECT_EQ(run_copy(check, &d, 0, &b, src, PIOVA + 0x500, 64, cr1, 0),
+		  SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(b.va[0x500], 0x4d);
+	EXPECT_EQ(b.va[0x400], 0);
+	EXPECT_EQ(cr_at(&b, cr0)->status, SIOVDEV_CS_NONE);
+	EXPECT_EQ(reg_rd(check, &d, done), done0 + 1);
+	vd_down(check, &d);
+}

@@ -220,7 +220,12 @@ static void ctrl_write(struct siovdev *d, uint32_t n, uint32_t val)
 
 	/* Disabling finishes the work already accepted first. */
 	if (was_on && !on) {
-		adi_run_all(d, n);
+		if (siovdev_fault(d, SIOVDEV_FAULT_DISABLE_DROPS)) {
+			pri_abandon(d, n, false);	/* the bug */
+			adi_discard(a);
+		} else {
+			adi_run_all(d, n);
+		}
 		adi_event(d, n, SIOVDEV_EV_DISABLE, 0);
 	}
 	a->ctrl = new;

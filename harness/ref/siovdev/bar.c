@@ -150,7 +150,10 @@ int siovdev_submit(struct siovdev *d, uint32_t adi,
 {
 	if (adi >= d->cfg.nr_adis)
 		return -EINVAL;
-	if (!cfg_memory_enabled(d))
+	/* A portal write is a memory write to BAR2: memory decode off, and
+	 * the function does not claim it. */
+	if (!cfg_memory_enabled(d) &&
+	    !siovdev_fault(d, SIOVDEV_FAULT_NO_MEMORY_CHECK))
 		return -EIO;
 	return adi_submit(d, adi, desc);
 }

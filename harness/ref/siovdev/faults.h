@@ -73,6 +73,8 @@
 	  "completion interrupts use IMS entry n, ignoring ADI IRQ")	\
 	X(IRQ_UNREQUESTED, "irq-unrequested", VDEV,			\
 	  "every completion interrupts, asked for or not")		\
+	X(IRQ_NO_BUS_MASTER, "irq-no-bus-master", VDEV,			\
+	  "interrupt messages are sent while COMMAND.Bus Master Enable is clear") \
 	/* ADI control */						\
 	X(RESET_KEEPS_PASID, "reset-keeps-pasid", VDEV,			\
 	  "ADI reset leaves the PASID register valid")			\
@@ -80,6 +82,8 @@
 	  "ADI reset keeps queued descriptors, which run later")	\
 	X(DRAIN_DROPS, "drain-drops", UNIT,				\
 	  "drain discards queued descriptors instead of running them")	\
+	X(DISABLE_DROPS, "disable-drops", VDEV,				\
+	  "clearing CTRL.ENABLE discards queued work instead of running it") \
 	X(PASID_CLEAR_IGNORED, "pasid-clear-ignored", VDEV,		\
 	  "clearing PASID_VALID leaves the ADI using its old PASID")	\
 	X(DISABLED_RUNS, "disabled-runs", VDEV,				\
@@ -90,6 +94,8 @@
 	  "ADIs DMA while the PASID capability is disabled")		\
 	X(NO_BUS_MASTER_CHECK, "no-bus-master-check", VDEV,		\
 	  "ADIs DMA while COMMAND.Bus Master Enable is clear")		\
+	X(NO_MEMORY_CHECK, "no-memory-check", VDEV,			\
+	  "portal writes reach the ADIs while COMMAND.Memory Space is clear") \
 	X(INVALID_DESC_RUNS, "invalid-desc-runs", VDEV,			\
 	  "a descriptor with an unknown opcode, flag or reserved field runs") \
 	/* BAR accesses (bar.c) */					\

@@ -69,7 +69,10 @@ static bool masked(const struct siovdev *d, enum irq_table t,
 
 	if (t == IRQ_IMS && siovdev_fault(d, SIOVDEV_FAULT_IMS_MASK_IGNORED))
 		entry_masked = false;
-	if (entry_masked || !cfg_bus_master(d))
+	/* MSI and MSI-X are memory writes: Bus Master Enable clear stops
+	 * them too (PCIe 7.5.1.1.3). */
+	if (entry_masked || (!cfg_bus_master(d) &&
+			     !siovdev_fault(d, SIOVDEV_FAULT_IRQ_NO_BUS_MASTER)))
 		return true;
 	return t == IRQ_MSIX && (!cfg_msix_enabled(d) || cfg_msix_masked(d));
 }

@@ -247,6 +247,18 @@ static bool s_ims(int fault)
 	rw(d, IMS(20, CTRL), 1);
 	CHECK(siovdev_submit(d, 1, &nop) == 0);
 	CHECK(h.nmsi == 2);
+	/* Latched with bus master on, unmasked with it off: still no
+	 * message; masked and unmasked again with it on: sent. */
+	cw(d, 0x04, 2, 0x6);
+	CHECK(siovdev_submit(d, 1, &nop) == 0);
+	CHECK(h.nmsi == 2);
+	cw(d, 0x04, 2, 0x2);
+	rw(d, IMS(20, CTRL), 0);
+	CHECK(h.nmsi == 2);
+	cw(d, 0x04, 2, 0x6);
+	rw(d, IMS(20, CTRL), 1);
+	rw(d, IMS(20, CTRL), 0);
+	CHECK(h.nmsi == 3 && h.msi[2].data == 0x55);
 	ok = true;
 out:
 	siovdev_destroy(d);
@@ -396,7 +408,7 @@ static bool s_pasid(int fault)
 	struct host h;
 	struct siovdev *d = setup(&h, fault);
 	struct siovdev_desc desc = fill_desc(MEM_BASE, 0x77);
-	uint32_t pasid_ctrl;
+	uint32_t pasid_ctrl, dropped;
 	size_t n;
 	bool ok = false;
 
@@ -429,6 +441,14 @@ static bool s_pasid(int fault)
 	CHECK(h.nlog == 1 && rr(d, ADI(6, ERROR)) == ERR(BUS_MASTER));
 	cw(d, 0x04, 2, 0x6);
 	CHECK(siovdev_submit(d, 6, &desc) == 0 && h.nlog == 2);
+	/* Memory space off: the portal write is not claimed at all, so
+	 * the ADI neither runs nor drops it. */
+	dropped = rr(d, ADI(6, DROPPED));
+	cw(d, 0x04, 2, 0x4);
+	CHECK(siovdev_submit(d, 6, &desc) == -EIO && h.nlog == 2);
+	cw(d, 0x04, 2, 0x6);
+	CHECK(rr(d, ADI(6, DROPPED)) == dropped);
+	CHECK(siovdev_submit(d, 6, &desc) == 0 && h.nlog == 3);
 	ok = true;
 out:
 	siovdev_destroy(d);

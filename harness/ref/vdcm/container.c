@@ -58,8 +58,13 @@ static int map_dma(struct vdcm_vdev *vdev, struct vfio_iommu_type1_dma_map *m)
 		prot |= VIOMMU_PROT_WRITE;
 	if (!prot)
 		return -EINVAL;
-	if (vdev->nr_maps == VDCM_MAX_MAPS)
+	if (vdev->nr_maps == VDCM_MAX_MAPS) {
+		if (vdcm_fault(vdev->vdcm, VDCM_FAULT_MAP_FULL_MAPS))
+			vdcm_hw_map(vdev->vdcm, vdev->domain, m->iova,
+				    (void *)(uintptr_t)m->vaddr, m->size,
+				    prot);	/* the bug: mapped, then refused */
 		return -ENOSPC;
+	}
 	/* The IOMMU refuses a page that is mapped already: -EEXIST. */
 	ret = vdcm_hw_map(vdev->vdcm, vdev->domain, m->iova,
 			 (void *)(uintptr_t)m->vaddr, m->size, prot);

@@ -89,6 +89,9 @@ static int report_map(struct vdcm_vdev *vdev, const struct vdcm_map *m,
 		page = (page - r->iova) / r->page_size;
 		out[page / 64] |= 1ull << (page % 64);
 	}
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_DIRTY_REPORT_CLEARS_MAP))
+		viommu_read_and_clear_dirty(vdev->vdcm->iommu, vdev->domain,
+					    m->iova, m->size, bits, 0);
 	return ret;
 }
 

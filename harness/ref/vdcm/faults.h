@@ -218,6 +218,10 @@
 	  "DMA_LOGGING_START refuses more than 16 ranges (-E2BIG), less than the page of them the core guarantees") \
 	X(DIRTY_RANGES_UNCHECKED, "dirty-ranges-unchecked",		\
 	  "DMA_LOGGING_START takes ranges not aligned to its page_size, or overlapping") \
+	X(DIRTY_REPORT_CLEARS_MAP, "dirty-report-clears-map",		\
+	  "a dirty report clears the whole of each mapping it touches, not only its range") \
+	X(MAP_FULL_MAPS, "map-full-maps",				\
+	  "MAP_DMA beyond the mapping limit maps the range in the IOMMU, then refuses it") \
 	X(CREATE_ENOMEM_TAKES_ADIS, "create-enomem-takes-adis",	\
 	  "create takes its ADIs before its allocations and keeps them when one fails") \
 	X(OPEN_ENOMEM_MARKS_OPEN, "open-enomem-marks-open",		\
