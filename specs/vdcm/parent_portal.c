@@ -29,6 +29,24 @@ static void trace_marks(struct siovh_check *check,
 	}
 }
 
+/*
+ * A VDEV of type ty with queue 0 enabled and a page mapped at PIOVA: what
+ * each clause here submits through. Returns queue 0's DONE register.
+ */
+static const struct siovh_profile_reg *
+portal_up(struct siovh_check *check, const struct siovh_profile_type *ty,
+	  struct vd *d, struct dma_buf *b)
+{
+	const struct siovh_profile_reg *done;
+
+	must_portal(check, ty);
+	done = must_reg(check, ty, "q0_done");
+	vd_up(check, ty, d, 1);
+	q_enable(check, d, 0);
+	dma_map(check, d, b, PIOVA, PAGE_4K);
+	return done;
+}
+
 SIOVH_CLAUSE(portal_read,
 	.id = "VDCM.BAR.7", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "reading a queue's portal (fast path) through the device fd submits nothing and changes no ADI; with the command register's MEMORY bit clear the read fails with -EIO",
@@ -45,11 +63,7 @@ SIOVH_CLAUSE(portal_read,
 	uint32_t q, a, v4;
 	struct vd d;
 
-	must_portal(check, ty);
-	done = must_reg(check, ty, "q0_done");
-	vd_up(check, ty, &d, 1);
-	q_enable(check, &d, 0);
-	dma_map(check, &d, &b, PIOVA, PAGE_4K);
+	done = portal_up(check, ty, &d, &b);
 	vp = vdev_probe(check, &d);
 	trace_marks(check, &vp, before);
 	done0 = reg_rd(check, &d, done);
@@ -104,11 +118,7 @@ SIOVH_CLAUSE(portal_write_shape,
 	struct dma_buf b;
 	struct vd d;
 
-	must_portal(check, ty);
-	done = must_reg(check, ty, "q0_done");
-	vd_up(check, ty, &d, 1);
-	q_enable(check, &d, 0);
-	dma_map(check, &d, &b, PIOVA, PAGE_4K);
+	done = portal_up(check, ty, &d, &b);
 	memset(b.va, 0x6d, 64);
 	memset(b.va + 0x400, 0, 64);
 	memset(cr_at(&b, cr), 0, SIOVDEV_CR_SIZE);
@@ -154,11 +164,7 @@ SIOVH_CLAUSE(portal_parent_memory_off,
 	struct vd d;
 	int ret;
 
-	must_portal(check, ty);
-	done = must_reg(check, ty, "q0_done");
-	vd_up(check, ty, &d, 1);
-	q_enable(check, &d, 0);
-	dma_map(check, &d, &b, PIOVA, PAGE_4K);
+	done = portal_up(check, ty, &d, &b);
 	memset(b.va, 0x4d, 64);
 	memset(b.va + 0x400, 0, 0x200);
 	memset(cr_at(&b, cr0), 0, SIOVDEV_CR_SIZE);
