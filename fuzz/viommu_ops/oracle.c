@@ -152,8 +152,8 @@ FZ_ORACLE static bool fs_walk(const struct pe *e, uint32_t key, uint64_t va,
 
 		if (level == 1 && !start) {
 			*reached_l1 = true;
-			*fill = (struct psc){ e->domain, key, va >> 21, table,
-					      perm };
+			*fill = (struct psc){ e->type, e->domain, key,
+					      va >> 21, table, perm };
 		}
 		if (!table_read(e, table, idx, &x, f))
 			return false;
@@ -436,6 +436,34 @@ FZ_ORACLE void vo_page_cands(uint16_t rid, bool pasid_valid, uint32_t pasid,
 		cands_entry(&es[i], key, va, access, c);
 	if (s && ri >= 0 && vo.context[ri])
 		may_pc_add(rid, key, &s->e);
+}
+
+FZ_ORACLE static bool fs_other(uint32_t a, uint32_t b)
+{
+	return a != b && a != VIOMMU_PGTT_SECOND_STAGE &&
+	       b != VIOMMU_PGTT_SECOND_STAGE;
+}
+
+FZ_ORACLE bool vo_fs_mix(uint32_t type, uint32_t domain, uint32_t key)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_ENTRIES; i++)
+		if (vo.pes[i].used && vo.pes[i].key == key &&
+		    vo.pes[i].e.domain == domain &&
+		    fs_other(vo.pes[i].e.type, type))
+			return true;
+	for (i = 0; i < vo.n_pc; i++)
+		if (vo.may_pc[i].key == key &&
+		    vo.may_pc[i].e.domain == domain &&
+		    fs_other(vo.may_pc[i].e.type, type))
+			return true;
+	for (i = 0; i < vo.n_psc; i++)
+		if (vo.may_psc[i].key == key &&
+		    vo.may_psc[i].domain == domain &&
+		    fs_other(vo.may_psc[i].type, type))
+			return true;
+	return false;
 }
 
 /* ---- Invalidation ---- */

@@ -262,7 +262,8 @@ static uint64_t host_entry(struct fz *f, unsigned int level)
 		return x | g_addr(g % MAP_PAGES);
 	if (level == 2 && (x & VIOMMU_FS_PS))
 		return x | g_addr(0);
-	return x | t_addr(level - 1, g);
+	/* a table's address: bits 20:13 are its own, not reserved ones */
+	return (x & ~VIOMMU_FS_2M_RSVD_MASK) | t_addr(level - 1, g);
 }
 
 /* ---- Expectations ---- */
@@ -539,6 +540,19 @@ static void op_bind(struct fz *f)
 	else
 		b.pgtbl = gpa_pick(f);
 	if (!slot_free())
+		return;
+	/*
+	 * The PSC is keyed by (DID, PASID) only, as VT-d's is, and VT-d
+	 * leaves it to software never to give one (DID, PASID) two
+	 * first-stage tables. A host that did would have a FIRST_STAGE walk
+	 * start from a leaf table a NESTED walk cached, a GPA taken for a
+	 * host address: the host (this harness) is trusted not to, so such
+	 * a bind is not issued while anything of the other type may be
+	 * cached or bound there (an invalidation of the PASID clears it).
+	 */
+	if ((b.type == VIOMMU_PGTT_FIRST_STAGE ||
+	     b.type == VIOMMU_PGTT_NESTED) &&
+	    vo_fs_mix(b.type, b.domain, pasid))
 		return;
 	inval = (b.type != VIOMMU_PGTT_FIRST_STAGE &&
 		 b.type != VIOMMU_PGTT_NESTED) ||

@@ -88,6 +88,7 @@ struct xl {
 #define FSP_ALL		7u
 
 struct psc {
+	uint32_t type;			/* the entry type whose walk made it */
 	uint32_t domain, key;
 	uint64_t vpn2;			/* VA >> 21 */
 	uint64_t table;
@@ -189,6 +190,9 @@ void vo_page_cands(uint16_t rid, bool pasid_valid, uint32_t pasid,
  * true when it grants access. */
 bool vo_fresh_grants(const struct pe *e, uint32_t key, uint64_t va,
 		     uint32_t access);
+/* Whether binding type under (domain, key) would mix FIRST_STAGE and
+ * NESTED walks there (see op_bind). */
+bool vo_fs_mix(uint32_t type, uint32_t domain, uint32_t key);
 /* The model's caches under an invalidation request (already accepted). */
 void vo_model_invalidate(const struct viommu_inv *inv);
 /* The contract's answer to an invalidation request: 0 or -EINVAL. */
