@@ -153,9 +153,9 @@ def hwrite(level, k, idx, flags, target, hi=None, rsvd=None):
 
 
 def dma(rid, pasid, va_i, off, ln, access=0, pv=True, data=b"",
-        wild_va=None):
-    out = u8(DMA) + u8(rid) + u8((1 if pv else 0) | (access << 1)) + \
-        u8(pasid)
+        wild_va=None, old_call=False):
+    out = u8(DMA) + u8(rid) + u8((1 if pv else 0) | (access << 1) |
+                                 (0x20 if old_call else 0)) + u8(pasid)
     if wild_va is not None:
         out += u8(0xff) + u64(wild_va)
     else:
@@ -197,6 +197,11 @@ def lookup(d, page): return u8(LOOKUP) + u8(d) + gpa(page)
 
 
 POP, RPOP, FPOP = u8(PRQ_POP), u8(RESP_POP), u8(FAULT_POP)
+
+
+def fail(n):
+    """The next op's nth allocation fails (1..8)."""
+    return u8(0xf8 + n - 1)
 
 
 # --- building blocks
@@ -277,6 +282,22 @@ SEEDS = {
         unmap(0, 2, 1, flush=False) + inv(IOTLB, PASID_G, 0, 0, 1, 0) +
         dma(0, 1, 2, 0, 8) + inv(PCACHE, GLOBAL, 0, 0, 0, 0) +
         inv(IOTLB, GLOBAL, 0, 0, 0, 0) + FPOP + FPOP + FPOP,
+    "ss-old-dma-bad-config":
+        u8(0x80) + u8(2) + alloc() + attach(0, NO_PASID, 0) +
+        smap(0, 1, 1, 3) + dma(0, 0, 1, 0, 64, pv=False, old_call=True) +
+        dma(0, 0, 1, 0, 8, access=ACC_W, pv=False, old_call=True,
+            data=b"old-call") +
+        dma(0, 0, 2, 0, 8, pv=False, old_call=True) + FPOP + FPOP,
+    "enomem":
+        DEFAULT + fail(1) + alloc() + fail(2) + alloc() + alloc() +
+        fail(4) + smap(0, 0, 2, 5, where=gpa_va(3)) +
+        smap(0, 0, 2, 5, where=gpa_va(3)) + u8(LOOKUP) + u8(0) + gpa_va(4) +
+        fail(1) + attach(0, 1, 0) + dma(0, 1, 1, 0, 8) +
+        fail(4) + attach(0, 1, 0) + dma(0, 1, 1, 0, 8) + attach(0, 1, 0) +
+        fail(2) + attach(0, 1, 0) + smap(0, 1, 1, 6) + dma(0, 1, 1, 0, 8) +
+        fail(1) + bind(0, 0x47, 0, True, 1) + bind(0, 0x47, 0, True, 1) +
+        fail(1) + dma(0, 1, 1, 0, 8) + fail(3) + bind(2, 3, 0, True, 1) +
+        dma(2, 3, 1, 0, 8) + FPOP + FPOP + FPOP + FPOP,
     "ss-small-caches":
         config(iotlb=1, pc=1, psc=1, faults=1, addr_width=30) + alloc() +
         attach(0, 1, 0) + attach(0, 2, 0) + smap(0, 0, 4, 40) +

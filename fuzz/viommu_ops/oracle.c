@@ -426,15 +426,15 @@ FZ_ORACLE void vo_page_cands(uint16_t rid, bool pasid_valid, uint32_t pasid,
 		if (vo.may_pc[i].rid == rid && vo.may_pc[i].key == key)
 			es[n++] = vo.may_pc[i].e;
 	s = vo_pe(rid, key);
-	if (ri < 0 || !vo.context[ri])
+	if (ri < 0 || vo.context[ri] != CTX_YES)
 		cand_fault(c, VIOMMU_FR_NO_CONTEXT, VIOMMU_STAGE_NONE, 0);
-	else if (!s)
+	if (ri >= 0 && vo.context[ri] != CTX_NO && !s)
 		cand_fault(c, VIOMMU_FR_NO_PASID_ENTRY, VIOMMU_STAGE_NONE, 0);
-	else
+	if (s)
 		es[n++] = s->e;
 	for (i = 0; i < n; i++)
 		cands_entry(&es[i], key, va, access, c);
-	if (s && ri >= 0 && vo.context[ri])
+	if (s)
 		may_pc_add(rid, key, &s->e);
 }
 
@@ -612,6 +612,10 @@ FZ_ORACLE void vo_fault_pop(void)
 	if (ret)
 		fz_fail("fault_pop: %d with a record waiting", ret);
 	fz_note(&r.reason, sizeof(r.reason));
+	if (!strcmp(viommu_fault_reason_name(r.reason), "?") ||
+	    strcmp(viommu_fault_reason_name(VIOMMU_FR_FS_RESERVED + 1), "?"))
+		fz_fail("fault reason %u has no name, or an unknown one has",
+			r.reason);
 	if (r.rid != w->rid || r.pasid_valid != w->pasid_valid ||
 	    r.pasid != (w->pasid_valid ? w->pasid : 0) || r.addr != w->addr ||
 	    r.write != !!(w->access & VIOMMU_ACC_WRITE) ||

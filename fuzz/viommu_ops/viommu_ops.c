@@ -12,9 +12,11 @@
  * Input (struct fz: any byte string decodes):
  *   byte 0     configuration: bit 0 clear is viommu_config_default()
  *              (max_domains capped to the model's 6); set reads widths and
- *              small cache, log and queue sizes (read_config)
+ *              small cache, log and queue sizes (read_config); bit 7
+ *              first tries a bad one, which viommu_create must refuse
  *   then ops, one byte each (% NR_OPS, enum below) and its operands (the
- *   *_pick helpers), to the end or until a model table is full.
+ *   *_pick helpers), to the end or until a model table is full; a byte
+ *   0xf8..0xff before an op arms an allocation failure for it (run_op).
  *
  * Memory: guest memory is 2 MiB of this process, 2 MiB aligned; second-
  * stage maps point into its first 64 pages; guest (NESTED) tables hold
@@ -30,7 +32,9 @@
  * fuzz/viommu_ops/kills):
  *  - every operation's return is the one viommu.h gives for its arguments
  *    and the model's state (for several errors, any of them), and a
- *    refused one changes nothing the later operations can see;
+ *    refused one changes nothing the later operations can see; one whose
+ *    armed allocation failed returns -ENOMEM and changes nothing either
+ *    (map-enomem-keeps); a bad configuration is refused;
  *  - each page of a DMA comes to an outcome some state of the tables and
  *    caches allows: the fresh walk, or a translation, PASID entry or leaf
  *    table that may still be cached (never one that never existed, and
@@ -50,6 +54,7 @@
 #include <string.h>
 
 #include "fuzz/common/fuzz.h"
+#include "harness/ref/alloc/alloc.h"
 #include "viommu_ops.h"
 
 struct vo_state vo;
@@ -284,6 +289,27 @@ static void expect(const char *what, int ret, const int *errs,
 		n > 1 ? " (or another error that applies)" : "");
 }
 
+/*
+ * Whether the allocation failure armed for this operation (run_op) fired
+ * in the call just made: then the call must fail with -ENOMEM and change
+ * nothing ("all or nothing"). Disarms.
+ */
+static bool fired(void)
+{
+	if (!vo.armed)
+		return false;
+	vo.armed = false;
+	return ref_fail_nth_arm(0) == 0;
+}
+
+static void expect_enomem(const char *what, int ret)
+{
+	fz_note_u64((uint64_t)(int64_t)ret);
+	if (ret != -ENOMEM)
+		fz_fail("%s: %d when an allocation failed, not -ENOMEM", what,
+			ret);
+}
+
 static bool range_bad(uint64_t iova, uint64_t size)
 {
 	uint64_t limit = 1ull << vo.cfg.addr_width;
@@ -308,6 +334,10 @@ static void op_dom_alloc(void)
 	if (slot == MAX_DOMS)
 		return;		/* the model follows no more */
 	ret = viommu_domain_alloc(vo.v, &id);
+	if (fired()) {
+		expect_enomem("domain_alloc", ret);
+		return;
+	}
 	if (n == vo.cfg.max_domains) {
 		expect("domain_alloc with every DID in use", ret,
 		       (int[]){ -ENOSPC }, 1);
@@ -367,6 +397,10 @@ static void op_map(struct fz *f)
 			}
 	ret = viommu_map(vo.v, did, iova, (void *)(uintptr_t)g_addr(page),
 			 size, prot);
+	if (fired()) {
+		expect_enomem("map", ret);
+		return;
+	}
 	expect("map", ret, errs, (unsigned int)ne);
 	if (ne)
 		return;
@@ -493,7 +527,15 @@ static void entry_set(uint16_t rid, uint32_t key, const struct pe *e)
 
 	*s = (struct pe_slot){ .used = true, .rid = rid, .key = key, .e = *e };
 	vo_dom(e->domain)->users++;
-	vo.context[vo_rid_index(rid)] = true;
+	vo.context[vo_rid_index(rid)] = CTX_YES;
+}
+
+static void ctx_maybe(uint16_t rid)
+{
+	int i = vo_rid_index(rid);
+
+	if (vo.context[i] == CTX_NO)
+		vo.context[i] = CTX_MAYBE;
 }
 
 static void op_attach(struct fz *f)
@@ -511,6 +553,11 @@ static void op_attach(struct fz *f)
 	if (!pasid_bad(pasid) && vo_pe(rid, pasid))
 		errs[ne++] = -EBUSY;
 	ret = viommu_attach(vo.v, rid, pasid, did);
+	if (fired()) {
+		ctx_maybe(rid);
+		expect_enomem("attach", ret);
+		return;
+	}
 	expect("attach", ret, errs, (unsigned int)ne);
 	if (!ne)
 		entry_set(rid, pasid, &(struct pe){
@@ -573,6 +620,11 @@ static void op_bind(struct fz *f)
 	if (!pasid_bad(pasid) && vo_pe(rid, pasid))
 		errs[ne++] = -EBUSY;
 	ret = viommu_bind(vo.v, rid, pasid, &b);
+	if (fired()) {
+		ctx_maybe(rid);
+		expect_enomem("bind", ret);
+		return;
+	}
 	expect("bind", ret, errs, (unsigned int)ne);
 	if (!ne)
 		entry_set(rid, pasid, &(struct pe){
@@ -791,7 +843,11 @@ static void op_dma(struct fz *f)
 	}
 	if (vo.saturated)
 		return;
-	ret = viommu_dma_access(vo.v, rid, pv, pasid, va, buf, len, access);
+	if (fl & 0x20 && !(access & ~VIOMMU_ACC_WRITE))	/* the old call */
+		ret = viommu_dma(vo.v, rid, pv, pasid, va, buf, len, wr);
+	else
+		ret = viommu_dma_access(vo.v, rid, pv, pasid, va, buf, len,
+					access);
 	fz_note_u64((uint64_t)ret);
 	if (ret && ret != -EFAULT)
 		fz_fail("dma at %#llx: %d, neither 0 nor -EFAULT",
@@ -908,9 +964,21 @@ enum { OP_DOM_ALLOC, OP_DOM_FREE, OP_MAP, OP_UNMAP, OP_PT_UNMAP, OP_ATTACH,
        OP_PRQ_RESPONSE, OP_PRQ_DRAIN, OP_RESPONSE_POP, OP_FAULT_POP,
        OP_LOOKUP, NR_OPS };
 
+/*
+ * One operation; an op byte of 0xf8 or more first arms the failure of the
+ * 1st..8th allocation the next operation makes (harness/ref/alloc), as
+ * the kernel's fail-nth does.
+ */
 static void run_op(struct fz *f)
 {
-	switch (fz_u8(f) % NR_OPS) {
+	uint8_t b = fz_u8(f);
+
+	if (b >= 0xf8) {
+		ref_fail_nth_arm(1 + (b & 7));
+		vo.armed = true;
+		b = fz_u8(f);
+	}
+	switch (b % NR_OPS) {
 	case OP_DOM_ALLOC:	op_dom_alloc(); break;
 	case OP_DOM_FREE:	op_dom_free(f); break;
 	case OP_MAP:		op_map(f); break;
@@ -933,16 +1001,49 @@ static void run_op(struct fz *f)
 	case OP_FAULT_POP:	vo_fault_pop(); break;
 	default:		op_lookup(f); break;
 	}
+	if (vo.armed) {		/* an operation that allocates nothing */
+		vo.armed = false;
+		ref_fail_nth_arm(0);
+	}
 	vo_check_counts();
 }
 
-/* Byte 0 bit 0: small caches, logs and queues, and other widths. */
+/* viommu_create refuses a configuration with one field out of range. */
+static void config_refused(const struct viommu_config *good, uint8_t which)
+{
+	struct viommu_config cfg = *good;
+	struct viommu *v;
+
+	switch (which % 6) {
+	case 0: cfg.pasid_bits = which & 8 ? 0 : 21; break;
+	case 1: cfg.addr_width = which & 8 ? 11 : 49; break;
+	case 2: cfg.fs_addr_width = 52; break;
+	case 3: cfg.iotlb_entries = which & 8 ? 0 : 65537; break;
+	case 4: cfg.max_domains = 0; break;
+	default: cfg.prq_depth = 0; break;
+	}
+	errno = 0;
+	v = viommu_create(&cfg, VIOMMU_FAULT_NONE);
+	if (v || errno != EINVAL) {
+		viommu_destroy(v);
+		fz_fail("viommu_create of a bad configuration (%u): %s, errno "
+			"%d", which % 6, v ? "created" : "refused", errno);
+	}
+	viommu_destroy(NULL);	/* a no-op */
+	if (viommu_create(good, VIOMMU_FAULT_COUNT) || errno != EINVAL)
+		fz_fail("viommu_create with an unknown fault: not EINVAL");
+}
+
+/* Byte 0 bit 0: small caches, logs and queues, and other widths; bit 7
+ * first a configuration viommu_create must refuse. */
 static void read_config(struct fz *f, struct viommu_config *cfg)
 {
 	uint8_t b = fz_u8(f);
 
 	viommu_config_default(cfg);
 	cfg->max_domains = MAX_DOMS;
+	if (b & 0x80)
+		config_refused(cfg, fz_u8(f));
 	if (!(b & 1))
 		return;
 	cfg->pasid_bits = 1 + fz_u8(f) % 20;
@@ -973,6 +1074,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vo.v = viommu_create(&vo.cfg, fault_get());
 	if (!vo.v)
 		fz_fail("viommu_create of a valid configuration failed");
+	if (memcmp(viommu_get_config(vo.v), &vo.cfg, sizeof(vo.cfg)))
+		fz_fail("viommu_get_config differs from the configuration");
 	while (!fz_empty(&f) && !vo.saturated)
 		run_op(&f);
 	viommu_destroy(vo.v);

@@ -148,7 +148,8 @@ struct vo_state {
 	bool tables_touched;
 	struct dom doms[MAX_DOMS];
 	struct pe_slot pes[MAX_ENTRIES];
-	bool context[4];		/* per RID of the rid table: a table */
+	uint8_t context[4];		/* per RID of vo_rids: CTX_* */
+	bool armed;			/* an allocation failure is armed */
 	struct { uint16_t rid; uint32_t key; struct pe e; } may_pc[MAX_MAY_PC];
 	unsigned int n_pc;
 	struct xl may_tlb[MAX_MAY_TLB];
@@ -162,6 +163,10 @@ struct vo_state {
 	struct prq_model prq;
 };
 extern struct vo_state vo;
+
+/* Whether a RID has a PASID table: an attach or bind that ran out of
+ * memory may have made it before failing. */
+enum { CTX_NO, CTX_MAYBE, CTX_YES };
 
 extern const uint16_t vo_rids[4];
 
