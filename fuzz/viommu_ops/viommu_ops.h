@@ -182,6 +182,26 @@ static inline uint64_t t_addr(unsigned int level, unsigned int k)
 	       ((uint64_t)(level - 1) * T_PER_LEVEL + k % T_PER_LEVEL) * PAGE;
 }
 
+/* viommu_ops.c: operands from the input. */
+struct fz;
+uint16_t rid_pick(struct fz *f);
+uint32_t pasid_pick(struct fz *f);
+uint32_t dom_pick(struct fz *f);
+uint64_t gpa_pick(struct fz *f);
+
+/* ops.c: ret is 0 when no error of errs applies (n == 0), else one of
+ * those that do; and the operations on domains and PASID entries. */
+void expect(const char *what, int ret, const int *errs, unsigned int n);
+void op_dom_alloc(void);
+void op_dom_free(struct fz *f);
+void op_map(struct fz *f);
+void op_unmap(struct fz *f, bool flush);
+void op_lookup(struct fz *f);
+void op_attach(struct fz *f);
+void op_bind(struct fz *f);
+void op_detach(struct fz *f, bool flush);
+void op_pasid_get(struct fz *f);
+
 /* oracle.c: the model of the tables and caches. */
 struct dom *vo_dom(uint32_t did);
 struct pe_slot *vo_pe(uint16_t rid, uint32_t key);
