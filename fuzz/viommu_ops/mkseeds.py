@@ -491,6 +491,13 @@ SEEDS = {
 }
 
 
+# viommu_create with its nth allocation failing (9 allocations), then a
+# unit that works
+for n in range(1, 10):
+    SEEDS["create-enomem-%d" % n] = u8(0x40) + u8(n - 1) + alloc() + \
+        attach(0, 1, 0) + dma(0, 1, 0, 0, 8) + FPOP
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "seeds"
     os.makedirs(out, exist_ok=True)

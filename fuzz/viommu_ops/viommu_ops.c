@@ -13,7 +13,9 @@
  *   byte 0     configuration: bit 0 clear is viommu_config_default()
  *              (max_domains capped to the model's 6); set reads widths and
  *              small cache, log and queue sizes (read_config); bit 7
- *              first tries a bad one, which viommu_create must refuse
+ *              first tries a bad one, which viommu_create must refuse;
+ *              bit 6 first creates the unit with its nth allocation
+ *              failing (create_enomem)
  *   then ops, one byte each (% NR_OPS, enum below) and its operands (the
  *   *_pick helpers), to the end or until a model table is full; a byte
  *   0xf8..0xff before an op arms an allocation failure for it (run_op).
@@ -590,6 +592,29 @@ static void run_op(struct fz *f)
 	vo_check_counts();
 }
 
+/* viommu_create whose nth allocation fails: NULL, errno ENOMEM (else it
+ * made fewer, and the unit is fine). */
+static void create_enomem(const struct viommu_config *cfg, unsigned int nth)
+{
+	struct viommu *v;
+
+	ref_fail_nth_arm(nth);
+	errno = 0;
+	v = viommu_create(cfg, VIOMMU_FAULT_NONE);
+	if (ref_fail_nth_arm(0) != 0) {		/* it did not fire */
+		if (!v)
+			fz_fail("viommu_create failed with no allocation "
+				"failing (errno %d)", errno);
+		viommu_destroy(v);
+		return;
+	}
+	if (v || errno != ENOMEM) {
+		viommu_destroy(v);
+		fz_fail("viommu_create with allocation %u failing: %s, errno "
+			"%d", nth, v ? "created" : "refused", errno);
+	}
+}
+
 /* viommu_create refuses a configuration with one field out of range. */
 static void config_refused(const struct viommu_config *good, uint8_t which)
 {
@@ -617,8 +642,9 @@ static void config_refused(const struct viommu_config *good, uint8_t which)
 }
 
 /* Byte 0 bit 0: small caches, logs and queues, and other widths; bit 7
- * first a configuration viommu_create must refuse. */
-static void read_config(struct fz *f, struct viommu_config *cfg)
+ * first a configuration viommu_create must refuse. True with bit 6: the
+ * first create runs out of memory (create_enomem). */
+static bool read_config(struct fz *f, struct viommu_config *cfg)
 {
 	uint8_t b = fz_u8(f);
 
@@ -627,7 +653,7 @@ static void read_config(struct fz *f, struct viommu_config *cfg)
 	if (b & 0x80)
 		config_refused(cfg, fz_u8(f));
 	if (!(b & 1))
-		return;
+		return b & 0x40;
 	cfg->pasid_bits = 1 + fz_u8(f) % 20;
 	cfg->addr_width = b & 2 ? 48 : b & 4 ? 39 : 12 + fz_u8(f) % 37;
 	cfg->fs_addr_width = b & 8 ? 48 : 57;
@@ -637,6 +663,7 @@ static void read_config(struct fz *f, struct viommu_config *cfg)
 	cfg->pasid_cache_entries = 1 + fz_u8(f) % 8;
 	cfg->psc_entries = 1 + fz_u8(f) % 8;
 	cfg->prq_depth = 1 + fz_u8(f) % 8;
+	return b & 0x40;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -652,7 +679,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vo.mem = mem;
 	vo.shadow = shadow;
 	vo.tables = tables;
-	read_config(&f, &vo.cfg);
+	if (read_config(&f, &vo.cfg))
+		create_enomem(&vo.cfg, 1 + fz_u8(&f) % 12);
 	vo.v = viommu_create(&vo.cfg, fault_get());
 	if (!vo.v)
 		fz_fail("viommu_create of a valid configuration failed");
