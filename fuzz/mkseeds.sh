@@ -78,3 +78,7 @@ seed profile results-schema2 '\002{"schema":"siovh-results/2","target":{"spec":"
 # --- siovdev_mmio: guest-driver scenarios, written by its own generator
 #     (the encoding is in fuzz/siovdev_mmio/siovdev_mmio.c)
 python3 siovdev_mmio/mkseeds.py siovdev_mmio/seeds
+
+# --- viommu_ops: a vIOMMU's guest (tables, binds, DMA, invalidations, page
+#     requests), written by its own generator (encoding in viommu_ops.c)
+python3 viommu_ops/mkseeds.py viommu_ops/seeds

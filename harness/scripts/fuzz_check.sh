@@ -3,8 +3,8 @@
 #
 # fuzz_check.sh SECONDS DIR TARGET...: run each libFuzzer target
 # (build/fuzz/libfuzzer/TARGET) for SECONDS from a copy of its seeds, JOBS
-# (default 2) at a time (6 targets x 10 s on 2 cores: the step takes about
-# 30 s), and print TAP: one result per target, failing with the tail of
+# (default 2) at a time (7 targets x 10 s on 2 cores: the step takes about
+# 40 s), and print TAP: one result per target, failing with the tail of
 # the sanitizer report when it found something (input and log kept in
 # DIR/TARGET/). A missing binary fails too. Then one result per target
 # from fuzz/determinism.sh: its seeds give the same results in any order
