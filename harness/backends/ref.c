@@ -783,7 +783,8 @@ static int ref_host_page_request(void *host, uint32_t pasid, uint64_t addr,
 		.last = last,
 	};
 
-	/* -EEXIST / -ENOSPC: sent, and the unit answers SUCCESS itself (its
+	/* -ENOSPC (and -EEXIST, only with the fault viommu-prq-present-
+	 * answered): sent, and the unit answers SUCCESS itself (its
 	 * response waits in the ring for the next delivery); -ENOENT (no
 	 * PRE entry) and -EINVAL: not taken, unrecoverable for the device.
 	 * Responses are never delivered from inside this call: the device

@@ -126,7 +126,10 @@
 	X(PRQ_DRAIN_KEEPS_GROUPS, "prq-drain-keeps-groups", UNIT,	\
 	  "drain discards requests but leaves their groups outstanding")\
 	X(PRQ_OVERFLOW_SILENT, "prq-overflow-silent", UNIT,		\
-	  "an overflowing last request is dropped unanswered, uncounted")
+	  "an overflowing last request is dropped unanswered, uncounted")\
+	X(PRQ_PRESENT_ANSWERED, "prq-present-answered", IOMMUFD,	\
+	  "a request the tables already grant is answered SUCCESS by the "\
+	  "unit, never queued")
 
 enum viommu_fault {
 	VIOMMU_FAULT_NONE = 0,
