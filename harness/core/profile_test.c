@@ -193,8 +193,20 @@ static void test_ref_profile(void)
 	ret = siovh_profile_load(path, &pr, err, sizeof(err));
 	if (ret)
 		printf("# %s\n", err);
-	result(ret == 0 && pr && pr->nr_types >= 2,
-	       "%s loads with at least two types", "specs/profiles/ref.json");
+	result(ret == 0 && pr && pr->nr_types >= 2 &&
+	       pr->iommu.first_stage_5level,
+	       "%s loads with at least two types, its IOMMU with FL5LP "
+	       "(the default)", "specs/profiles/ref.json");
+	siovh_profile_free(pr);
+	pr = NULL;
+	snprintf(path, sizeof(path), "%s/specs/profiles/ref-lite.json",
+		 dir ? dir : ".");
+	ret = siovh_profile_load(path, &pr, err, sizeof(err));
+	if (ret)
+		printf("# %s\n", err);
+	result(ret == 0 && pr && !pr->iommu.first_stage_5level,
+	       "%s loads, its IOMMU without FL5LP",
+	       "specs/profiles/ref-lite.json");
 	siovh_profile_free(pr);
 }
 
@@ -349,6 +361,9 @@ static const struct bad {
 	{ "$.parent.pasid.width", "21", "$.parent.pasid.width: expected" },
 	{ "$.parent.pasid.execute", "1",
 	  "$.parent.pasid.execute: expected true or false, got 1" },
+	{ "$.iommu", "{\"levels\": 5}", "$.iommu.levels: unknown key" },
+	{ "$.iommu", "{\"first_stage_5level\": 1}",
+	  "$.iommu.first_stage_5level: expected true or false, got 1" },
 	{ "$.parent.dvsec.supported_page_sizes", "2",
 	  "$.parent.dvsec.supported_page_sizes: bit 0 (4 KiB) must be set" },
 	{ "$.parent.dvsec.system_page_size", "3",
