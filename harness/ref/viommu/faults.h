@@ -110,7 +110,7 @@
 	/* First-stage invalidation */					\
 	X(INV_LEAF_DROPS_PSC, "inv-leaf-drops-psc", UNIT,		\
 	  "a leaf address invalidation also drops the PSC")		\
-	X(INV_NONLEAF_KEEPS_PSC, "inv-nonleaf-keeps-psc", UNIT,		\
+	X(INV_NONLEAF_KEEPS_PSC, "inv-nonleaf-keeps-psc", IOMMUFD,	\
 	  "a non-leaf address invalidation keeps the PSC (stale tables)")\
 	X(INV_SS_KEEPS_NESTED, "inv-ss-keeps-nested", IOMMUFD,		\
 	  "a second-stage address invalidation keeps nested entries")	\
