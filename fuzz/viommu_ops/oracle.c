@@ -231,18 +231,6 @@ FZ_ORACLE static bool access_ok(const struct pe *e, const struct xl *t,
 	return true;
 }
 
-FZ_ORACLE bool vo_fresh_grants(const struct pe *e, uint32_t key, uint64_t va,
-			       uint32_t access)
-{
-	struct outcome f;
-	struct psc fill;
-	struct xl t;
-	bool l1;
-
-	return fs_walk(e, key, va, NULL, &t, &f, &l1, &fill) &&
-	       access_ok(e, &t, access, &f);
-}
-
 /* ---- What the caches may hold ---- */
 
 FZ_ORACLE static bool pe_eq(const struct pe *a, const struct pe *b)

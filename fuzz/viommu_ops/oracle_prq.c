@@ -2,9 +2,9 @@
 /*
  * The viommu_ops oracle for page requests: a model of the page request
  * queue, its groups and the responses toward the devices, from the
- * contract of viommu_prq_submit and its neighbours in viommu.h. Requests
- * are checked against the tables (vo_fresh_grants), never the caches, as
- * the header says. Every answer, every popped request and response and
+ * contract of viommu_prq_submit and its neighbours in viommu.h. A request
+ * is never checked against the tables: every request of a PRE entry is
+ * queued, as the header says. Every answer, every popped request and response and
  * the counters are compared with the model after each operation.
  *
  * One assumption beyond the header: a drain completes its groups in the
@@ -73,13 +73,6 @@ FZ_ORACLE static bool req_valid(const struct viommu_page_request *r)
 	       (!r->pasid_valid || !(r->pasid >> vo.cfg.pasid_bits));
 }
 
-FZ_ORACLE static uint32_t req_access(const struct viommu_page_request *r)
-{
-	return ((r->perm & VIOMMU_PR_WRITE) ? VIOMMU_ACC_WRITE : 0) |
-	       ((r->perm & VIOMMU_PR_EXEC) ? VIOMMU_ACC_EXEC : 0) |
-	       ((r->perm & VIOMMU_PR_PRIV) ? VIOMMU_ACC_PRIV : 0);
-}
-
 /* A lost request: the queue or the group table is full. */
 FZ_ORACLE static int overflow(const struct viommu_page_request *r,
 			      struct group *g)
@@ -108,11 +101,8 @@ FZ_ORACLE static int submit_model(const struct viommu_page_request *r)
 		auto_respond(r, VIOMMU_PR_INVALID);
 		return -ENOENT;
 	}
+	/* Every request of a PRE entry is queued, even one the tables grant. */
 	g = grp_find(r->rid, r->pasid_valid, r->pasid, r->prg_index);
-	if (!g && vo_fresh_grants(&s->e, key, r->addr, req_access(r))) {
-		auto_respond(r, VIOMMU_PR_SUCCESS);
-		return -EEXIST;
-	}
 	if (Q->req_count == vo.cfg.prq_depth)
 		return overflow(r, g);
 	for (i = 0; !g && i < vo.cfg.prq_depth; i++) {

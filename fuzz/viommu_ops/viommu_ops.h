@@ -211,10 +211,6 @@ const struct ss_map *vo_ss_find(const struct dom *d, uint64_t pfn);
  * cached, added to the model). */
 void vo_page_cands(uint16_t rid, bool pasid_valid, uint32_t pasid,
 		   uint64_t va, uint32_t access, struct cands *c);
-/* The fresh translation of va through e (no cache), for page requests:
- * true when it grants access. */
-bool vo_fresh_grants(const struct pe *e, uint32_t key, uint64_t va,
-		     uint32_t access);
 /* Whether binding type under (domain, key) would mix FIRST_STAGE and
  * NESTED walks there (see op_bind). */
 bool vo_fs_mix(uint32_t type, uint32_t domain, uint32_t key);

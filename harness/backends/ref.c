@@ -783,7 +783,8 @@ static int ref_host_page_request(void *host, uint32_t pasid, uint64_t addr,
 		.last = last,
 	};
 
-	/* -EEXIST / -ENOSPC: sent, and the unit answers SUCCESS itself (its
+	/* -ENOSPC (and -EEXIST, only with the fault viommu-prq-present-
+	 * answered): sent, and the unit answers SUCCESS itself (its
 	 * response waits in the ring for the next delivery); -ENOENT (no
 	 * PRE entry) and -EINVAL: not taken, unrecoverable for the device.
 	 * Responses are never delivered from inside this call: the device
@@ -814,42 +815,49 @@ void ref_destroy(struct ref_target *ref)
 
 /* ---- The parent's configuration (ref:profile=PATH, ref_profile.c) ---- */
 
-#define REF_CONFIG_FMT "adis=%u ims=%u queue=%u caps=%u width=%u pgsz=%u"
+#define REF_CONFIG_FMT "adis=%u ims=%u queue=%u caps=%u width=%u pgsz=%u fsaw=%u"
 
-int siovh_ref_config_format(const struct siovdev_config *cfg, char *buf,
+int siovh_ref_config_format(const struct siovh_ref_config *cfg, char *buf,
 			    size_t len)
 {
-	int n = snprintf(buf, len, REF_CONFIG_FMT, cfg->nr_adis,
-			 cfg->ims_entries, cfg->max_queue, cfg->caps,
-			 cfg->pasid_width, cfg->page_sizes);
+	const struct siovdev_config *p = &cfg->parent;
+	int n = snprintf(buf, len, REF_CONFIG_FMT, p->nr_adis,
+			 p->ims_entries, p->max_queue, p->caps,
+			 p->pasid_width, p->page_sizes, cfg->fs_addr_width);
 
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
-int siovh_ref_config_parse(const char *text, struct siovdev_config *cfg)
+int siovh_ref_config_parse(const char *text, struct siovh_ref_config *cfg)
 {
+	struct siovdev_config *p = &cfg->parent;
 	int end = -1;
 
-	if (sscanf(text, REF_CONFIG_FMT "%n", &cfg->nr_adis, &cfg->ims_entries,
-		   &cfg->max_queue, &cfg->caps, &cfg->pasid_width,
-		   &cfg->page_sizes, &end) != 6 || end < 0 || text[end])
+	if (sscanf(text, REF_CONFIG_FMT "%n", &p->nr_adis, &p->ims_entries,
+		   &p->max_queue, &p->caps, &p->pasid_width,
+		   &p->page_sizes, &cfg->fs_addr_width, &end) != 7 ||
+	    end < 0 || text[end])
 		return -EINVAL;
 	return 0;
 }
 
-/* The parent: the default one, or the one the spec's profile describes. */
+/* The parent and IOMMU: the defaults, or what the spec's profile says. */
 static int ref_parent_config(const struct siovh_target_spec *spec,
-			     struct siovdev_config *cfg)
+			     struct siovh_ref_config *cfg)
 {
+	struct viommu_config icfg;
+
 	if (!spec->arg[0]) {
-		siovdev_config_default(cfg);
+		siovdev_config_default(&cfg->parent);
+		viommu_config_default(&icfg);
+		cfg->fs_addr_width = icfg.fs_addr_width;
 		return 0;
 	}
 	return siovh_ref_config_parse(spec->arg + strlen(spec->arg) + 1, cfg);
 }
 
 static int ref_build(struct ref_target *ref, const struct ref_faults *f,
-		     const struct siovdev_config *dcfg)
+		     const struct siovh_ref_config *cfg)
 {
 	struct viommu_config icfg;
 	struct vdcm_params params;
@@ -862,10 +870,12 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f,
 	if (!ref->kvm)
 		return -errno;
 	viommu_config_default(&icfg);
+	icfg.fs_addr_width = cfg->fs_addr_width;
 	ref->iommu = viommu_create(&icfg, f->viommu);
 	if (!ref->iommu)
 		return -errno;
-	ref->parent = siovdev_create(dcfg, &ref_host_ops, ref, f->siovdev);
+	ref->parent = siovdev_create(&cfg->parent, &ref_host_ops, ref,
+				     f->siovdev);
 	if (!ref->parent)
 		return -errno;
 	params = (struct vdcm_params) {
@@ -886,7 +896,7 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f,
 static int ref_open(const struct siovh_target_spec *spec,
 		    struct siovh_target *t)
 {
-	struct siovdev_config dcfg;
+	struct siovh_ref_config dcfg;
 	struct ref_faults f;
 	struct ref_target *ref;
 	int ret;
@@ -912,7 +922,7 @@ static int ref_open(const struct siovh_target_spec *spec,
 		siovh_ref_profile_path(ref->profile, sizeof(ref->profile));
 	t->priv = ref;
 	t->features = REF_FEATURES;
-	if (dcfg.caps & SIOVDEV_HAS_PRI)
+	if (dcfg.parent.caps & SIOVDEV_HAS_PRI)
 		t->features |= REF_FEATURES_PRI;
 	t->ioasid = &ref_ioasid_ops;
 	t->test = &ref_test_ops;

@@ -8,6 +8,8 @@
 
 #include <siovh/target.h>
 
+#include "harness/ref/siovdev/siovdev.h"
+
 extern const struct siovh_backend siovh_ref_backend;
 
 /* Path of the reference device profile (specs/profiles/ref.json). */
@@ -18,15 +20,19 @@ void siovh_ref_profile_path(char *buf, size_t len);
  * siovh_ref_profile_check, given arg holding PATH, loads the profile,
  * refuses (-EINVAL, err naming the file and field) a parent the reference
  * cannot build as stated, else appends CONFIG, the parent's siovdev
- * configuration in the text siovh_ref_config_format writes (-1: no room)
- * and siovh_ref_config_parse reads back (-EINVAL: not such a text).
+ * configuration and the IOMMU's first-stage width (the profile's "iommu")
+ * in the text siovh_ref_config_format writes (-1: no room) and
+ * siovh_ref_config_parse reads back (-EINVAL: not such a text).
  */
 #define REF_ARG_MAX 256		/* sizeof(struct siovh_target_spec.arg) */
-struct siovdev_config;
+struct siovh_ref_config {
+	struct siovdev_config parent;
+	uint32_t fs_addr_width;	/* viommu_config.fs_addr_width: 57 or 48 */
+};
 int siovh_ref_profile_check(char arg[REF_ARG_MAX], char *err, size_t errlen);
-int siovh_ref_config_format(const struct siovdev_config *cfg, char *buf,
+int siovh_ref_config_format(const struct siovh_ref_config *cfg, char *buf,
 			    size_t len);
-int siovh_ref_config_parse(const char *text, struct siovdev_config *cfg);
+int siovh_ref_config_parse(const char *text, struct siovh_ref_config *cfg);
 
 /*
  * ref:parent=vfio:BDF (target.c parses it): the reference VDCM over the

@@ -4,7 +4,8 @@
  *
  * The ref backend's SIOV parent (harness/ref/siovdev) has a configuration:
  * ADIs, IMS entries, which of PASID / ATS / PRI it has, the PASID width and
- * the DVSEC's supported page sizes. By default it is siovdev_config_default
+ * the DVSEC's supported page sizes; and the profile's "iommu" says whether
+ * the IOMMU under it walks 5-level first-stage tables. By default it is siovdev_config_default
  * (specs/profiles/ref.json); with profile=PATH it is what PATH's "parent"
  * says, so the clauses run against a second parent (fewer ADIs, no ATS or
  * PRI, ...) and judge it by that same profile, as they judge any vendor's.
@@ -99,9 +100,10 @@ static int check_vdcm(const struct siovh_profile *p, char *err, size_t errlen)
 }
 
 static int profile_config(const struct siovh_profile *p,
-			  struct siovdev_config *cfg, char *err,
+			  struct siovh_ref_config *rcfg, char *err,
 			  size_t errlen)
 {
+	struct siovdev_config *cfg = &rcfg->parent;
 	const struct siovh_profile_parent *pp = &p->parent;
 	int ret;
 
@@ -129,13 +131,16 @@ static int profile_config(const struct siovh_profile *p,
 	if (!pp->pasid_exec || !pp->pasid_priv)
 		return refuse(p, "pasid", err, errlen,
 			      "supports execute and privileged modes");
+	/* The IOMMU: a first stage of 4 levels only (48-bit guest tables)
+	 * or also of 5 (57-bit), VT-d's FL5LP. */
+	rcfg->fs_addr_width = p->iommu.first_stage_5level ? 57 : 48;
 	return 0;
 }
 
 int siovh_ref_profile_check(char arg[REF_ARG_MAX], char *err, size_t errlen)
 {
 	struct siovh_profile *p = NULL;
-	struct siovdev_config cfg;
+	struct siovh_ref_config cfg;
 	size_t plen = strlen(arg);
 	int ret, n;
 

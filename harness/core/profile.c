@@ -194,6 +194,24 @@ static int parse_parent(struct pctx *c, const json_t *o, const char *path,
 	return parse_dvsec(c, v, p, &pp->dvsec);
 }
 
+/* --- iommu --------------------------------------------------------------- */
+
+/* The reference IOMMU's capabilities; absent: the default unit's. */
+static int parse_iommu(struct pctx *c, const json_t *o, const char *path,
+		       struct siovh_profile_iommu *io)
+{
+	static const char *const keys[] = { "first_stage_5level", NULL };
+	int err;
+
+	io->first_stage_5level = true;
+	if (!o)
+		return 0;
+	if ((err = pw_object_of(c, o, path, keys)))
+		return err;
+	return pw_get_bool(c, o, path, "first_stage_5level", true,
+			   &io->first_stage_5level);
+}
+
 /* --- types --------------------------------------------------------------- */
 
 static int parse_region(struct pctx *c, const json_t *o, const char *path,
@@ -591,7 +609,8 @@ static int parse_root(struct pctx *c, const json_t *root,
 		      struct siovh_profile *pr)
 {
 	static const char *const keys[] = {
-		"schema", "name", "description", "parent", "types", NULL
+		"schema", "name", "description", "parent", "iommu", "types",
+		NULL
 	};
 	char p[PATH_MAX_LEN], pe[PATH_MAX_LEN];
 	json_t *v, *arr, *e;
@@ -611,6 +630,8 @@ static int parse_root(struct pctx *c, const json_t *root,
 		return pw_expected(c, p, v, "string");
 	if ((err = pw_member(c, root, "$", "parent", true, &v, p)) ||
 	    (err = parse_parent(c, v, p, &pr->parent)) ||
+	    (err = pw_member(c, root, "$", "iommu", false, &v, p)) ||
+	    (err = parse_iommu(c, v, p, &pr->iommu)) ||
 	    (err = pw_get_array(c, root, "$", "types", true, 1,
 			     SIOVH_PROFILE_MAX_TYPES, &arr, p)))
 		return err;

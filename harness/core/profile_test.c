@@ -193,8 +193,20 @@ static void test_ref_profile(void)
 	ret = siovh_profile_load(path, &pr, err, sizeof(err));
 	if (ret)
 		printf("# %s\n", err);
-	result(ret == 0 && pr && pr->nr_types >= 2,
-	       "%s loads with at least two types", "specs/profiles/ref.json");
+	result(ret == 0 && pr && pr->nr_types >= 2 &&
+	       pr->iommu.first_stage_5level,
+	       "%s loads with at least two types, its IOMMU with FL5LP "
+	       "(the default)", "specs/profiles/ref.json");
+	siovh_profile_free(pr);
+	pr = NULL;
+	snprintf(path, sizeof(path), "%s/specs/profiles/ref-lite.json",
+		 dir ? dir : ".");
+	ret = siovh_profile_load(path, &pr, err, sizeof(err));
+	if (ret)
+		printf("# %s\n", err);
+	result(ret == 0 && pr && !pr->iommu.first_stage_5level,
+	       "%s loads, its IOMMU without FL5LP",
+	       "specs/profiles/ref-lite.json");
 	siovh_profile_free(pr);
 }
 
@@ -349,6 +361,9 @@ static const struct bad {
 	{ "$.parent.pasid.width", "21", "$.parent.pasid.width: expected" },
 	{ "$.parent.pasid.execute", "1",
 	  "$.parent.pasid.execute: expected true or false, got 1" },
+	{ "$.iommu", "{\"levels\": 5}", "$.iommu.levels: unknown key" },
+	{ "$.iommu", "{\"first_stage_5level\": 1}",
+	  "$.iommu.first_stage_5level: expected true or false, got 1" },
 	{ "$.parent.dvsec.supported_page_sizes", "2",
 	  "$.parent.dvsec.supported_page_sizes: bit 0 (4 KiB) must be set" },
 	{ "$.parent.dvsec.system_page_size", "3",
@@ -449,9 +464,9 @@ int main(void)
 {
 	size_t nr_bad = sizeof(bads) / sizeof(bads[0]);
 
-	/* 8 fixed, one per bad profile, mtty.json 1, edu.json 1, soft
-	 * parents 7 */
-	printf("TAP version 13\n1..%zu\n", 8 + nr_bad + 1 + 1 + 7);
+	/* 9 fixed (ref-lite.json's IOMMU among them), one per bad profile,
+	 * mtty.json 1, edu.json 1, soft parents 7 */
+	printf("TAP version 13\n1..%zu\n", 9 + nr_bad + 1 + 1 + 7);
 	test_good();
 	test_ref_profile();
 	test_files();

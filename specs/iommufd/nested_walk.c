@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * VSVA.WALK 1-5: what the host's walk of a guest's stage-1 table through
- * a nested HWPT refuses, and that it is the table of the device's own
- * nested HWPT. The guest's table is the guest's (seed 004,
+ * VSVA.WALK 1-6: what the host's walk of a guest's stage-1 table through
+ * a nested HWPT refuses, that it is the table of the device's own nested
+ * HWPT, and that a non-leaf invalidation makes it read the upper levels
+ * anew. The guest's table is the guest's (seed 004,
  * "Bind Guest PASID Table"), but every page the walk reads and the page
  * it ends at are reached through the IOAS's second stage, with the rights
  * the IOAS mapping gave them (linux/iommufd.h, IOMMU_IOAS_MAP_READABLE /
@@ -342,4 +343,49 @@ SIOVH_CLAUSE(walk_two_tables,
 	EXPECT_TRUE(all_of(vs_page(&s, 1), W_LEN, 0xa2));
 	EXPECT_OK(dev_detach(check, &b, false, 0));
 	vd_down(check, &b);
+}
+
+/*
+ * VSVA.WALK.6: an invalidation request without IOMMU_VTD_INV_FLAGS_LEAF
+ * covers every level of the paging-structure caches for its range, not
+ * only the leaf PTEs (linux/iommufd.h, struct
+ * iommu_hwpt_vtd_s1_invalidate; VT-d's PASID-based IOTLB invalidation
+ * with IH clear). A guest that replaces a page table (re-points a PD entry
+ * at a new PT, as when it frees one and allocates another) invalidates
+ * the range so, and then relies on the walk taking the new table.
+ */
+SIOVH_CLAUSE(walk_nonleaf_inv,
+	.id = "VSVA.WALK.6", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "after the guest re-points a page-directory entry at a new page table and invalidates a page of that range without IOMMU_VTD_INV_FLAGS_LEAF, DMA to that guest VA goes through the new table, not the cached old one; the guest VAs of another 2 MiB region, walked before, still reach their pages",
+	.source = SRC_S1 "; " SRC_H("struct iommu_hwpt_vtd_s1_invalidate (IOMMU_VTD_INV_FLAGS_LEAF)"),
+	.needs = NEEDS_VSVA)
+{
+	struct iommu_hwpt_vtd_s1_invalidate e;
+	uint64_t *pd, *pt, iova = W_EXTRA;
+	struct vs s;
+
+	vs_up(check, &s);
+	vs_nested(check, &s, 0);
+	/* two page tables at GPA W_EXTRA: the first's entry 0 maps data
+	 * page 1, the second's data page 5; PD[1] points at the first */
+	pt = must_pages(check, 2);
+	pt[0] = vs_gpa(1) | VS_PTE_FLAGS;
+	pt[512] = vs_gpa(5) | VS_PTE_FLAGS;
+	ASSERT_OK(ioas_map(check, s.ioas, FIXED, pt, 2 * PG, &iova));
+	pd = (uint64_t *)(s.mem + 2 * PG);
+	pd[1] = W_EXTRA | VS_PTE_FLAGS;
+	memset(vs_page(&s, 0), 0x61, W_LEN);
+	memset(vs_page(&s, 1), 0, PG);
+	memset(vs_page(&s, 5), 0, PG);
+	EXPECT_EQ(w_copy(check, &s, gva(0), W_PD1), SIOVDEV_CS_SUCCESS);
+	EXPECT_TRUE(all_of(vs_page(&s, 1), W_LEN, 0x61));
+	/* the guest's PD[1] now names the second table: non-leaf request */
+	pd[1] = (W_EXTRA + PG) | VS_PTE_FLAGS;
+	e = inv_entry(W_PD1, 1, 0);
+	ASSERT_OK(vs_inv(check, s.nested, &e, sizeof(e), 1, NULL));
+	memset(vs_page(&s, 0), 0x62, W_LEN);
+	memset(vs_page(&s, 1), 0, PG);
+	EXPECT_EQ(w_copy(check, &s, gva(0), W_PD1), SIOVDEV_CS_SUCCESS);
+	EXPECT_TRUE(all_of(vs_page(&s, 5), W_LEN, 0x62));
+	EXPECT_TRUE(all_of(vs_page(&s, 1), PG, 0));
 }

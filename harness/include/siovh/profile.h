@@ -163,10 +163,20 @@ struct siovh_profile_type {
 	bool pinning;			/* selective pinning accounted */
 };
 
+/*
+ * "iommu" (optional): the IOMMU the in-process reference builds under its
+ * parent. Only the ref backend reads it; any other target's IOMMU reports
+ * itself through IOMMU_GET_HW_INFO, which is what the clauses read.
+ */
+struct siovh_profile_iommu {
+	bool first_stage_5level;	/* VT-d cap_reg FL5LP; default true */
+};
+
 struct siovh_profile {
 	char file[256];			/* as given to the loader */
 	char name[SIOVH_PROFILE_NAME_MAX];
 	struct siovh_profile_parent parent;
+	struct siovh_profile_iommu iommu;
 	uint32_t nr_types;
 	struct siovh_profile_type types[SIOVH_PROFILE_MAX_TYPES];
 };

@@ -110,7 +110,7 @@
 	/* First-stage invalidation */					\
 	X(INV_LEAF_DROPS_PSC, "inv-leaf-drops-psc", UNIT,		\
 	  "a leaf address invalidation also drops the PSC")		\
-	X(INV_NONLEAF_KEEPS_PSC, "inv-nonleaf-keeps-psc", UNIT,		\
+	X(INV_NONLEAF_KEEPS_PSC, "inv-nonleaf-keeps-psc", IOMMUFD,	\
 	  "a non-leaf address invalidation keeps the PSC (stale tables)")\
 	X(INV_SS_KEEPS_NESTED, "inv-ss-keeps-nested", IOMMUFD,		\
 	  "a second-stage address invalidation keeps nested entries")	\
@@ -126,7 +126,10 @@
 	X(PRQ_DRAIN_KEEPS_GROUPS, "prq-drain-keeps-groups", UNIT,	\
 	  "drain discards requests but leaves their groups outstanding")\
 	X(PRQ_OVERFLOW_SILENT, "prq-overflow-silent", UNIT,		\
-	  "an overflowing last request is dropped unanswered, uncounted")
+	  "an overflowing last request is dropped unanswered, uncounted")\
+	X(PRQ_PRESENT_ANSWERED, "prq-present-answered", IOMMUFD,	\
+	  "a request the tables already grant is answered SUCCESS by the "\
+	  "unit, never queued")
 
 enum viommu_fault {
 	VIOMMU_FAULT_NONE = 0,

@@ -155,7 +155,13 @@ static const struct pasid_entry *request_entry(struct viommu *v,
 	return pe;
 }
 
-/* Whether the tables (not the caches) already grant the request. */
+/*
+ * Whether the tables (not the caches) already grant the request: only the
+ * injected fault prq-present-answered asks. The unit does not walk for a
+ * page request (viommu.h): a request it gets from a device whose cached
+ * translation is stale must still reach software, the only one that can
+ * invalidate.
+ */
 static bool request_present(struct viommu *v, const struct pasid_entry *pe,
 			    const struct viommu_page_request *r)
 {
@@ -196,7 +202,8 @@ int viommu_prq_submit(struct viommu *v, const struct viommu_page_request *r)
 		return -ENOENT;
 	}
 	g = group_find(v, r->rid, r->pasid_valid, r->pasid, r->prg_index);
-	if (!g && request_present(v, pe, r)) {
+	if (viommu_fault(v, VIOMMU_FAULT_PRQ_PRESENT_ANSWERED) && !g &&
+	    request_present(v, pe, r)) {
 		auto_respond(v, r, VIOMMU_PR_SUCCESS);
 		return -EEXIST;
 	}

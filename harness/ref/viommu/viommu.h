@@ -455,17 +455,16 @@ uint32_t viommu_fault_count(const struct viommu *v);
  * with a page response; the unit hands the response to the device, which
  * reads it with viommu_prq_response_pop.
  *
- * viommu_prq_submit checks a request against the tables (not the caches)
- * and, in this order:
+ * viommu_prq_submit checks a request and its PASID entry, in this order
+ * (it does not walk the page tables: as in VT-d, a request is queued even
+ * when the tables already grant it, e.g. from a device that used a stale
+ * cached translation; software, which alone can invalidate, answers it):
  *   -EINVAL  malformed: no READ/WRITE/EXEC in perm, unknown perm bits,
  *            WRITE with EXEC, addr not page aligned, prg_index > 511,
  *            PASID beyond the unit's width. Nothing happens.
  *   -ENOENT  no present PASID entry for it, or one without
  *            VIOMMU_FS_F_PRE (second-stage entries never have it): not
  *            queued; if last, the unit answers the group INVALID.
- *   -EEXIST  the translation is present with the rights asked for and
- *            the group has nothing queued: not queued; if last, the unit
- *            answers SUCCESS (the device just retries).
  *   -ENOSPC  the queue (cfg.prq_depth requests) or the group table
  *            (cfg.prq_depth groups) is full: the request is lost and
  *            counted (stats.prq_overflows); if last, the unit answers
