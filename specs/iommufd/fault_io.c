@@ -40,8 +40,8 @@ static void still_waits(struct siovh_check *check, struct vs *s)
 
 SIOVH_CLAUSE(fault_read_records,
 	.id = "IOMMUFD.FAULT.4", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "a fault queue read needs a length that is a multiple of the record (-EINVAL otherwise, nothing consumed); a read with room for one record of two returns one and keeps the other for the next read; the group not read yet cannot be answered (no cookie but the read one's is accepted)",
-	.source = SRC_FAULTQ "; " SRC_PRESP,
+	.title = "a fault queue read needs a length that is a multiple of the record (-EINVAL otherwise, nothing consumed) and a buffer (into NULL -EFAULT, nothing consumed); a read with room for one record of two returns one and keeps the other for the next read; the group not read yet cannot be answered (no cookie but the read one's is accepted)",
+	.source = SRC_FAULTQ "; " SRC_PRESP "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.3 eventq.c: the fault fd's read copy_to_user()s each record, -EFAULT, and puts the group back)",
 	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf[3];
@@ -52,6 +52,8 @@ SIOVH_CLAUSE(fault_read_records,
 	two_waits(check, &s, &q);
 	EXPECT_ERRNO(fq_read(check, &q, pf, 2 * PF_SZ - 1), -EINVAL);
 	EXPECT_ERRNO(fq_read(check, &q, pf, PF_SZ + 8), -EINVAL);
+	/* records to give and nowhere to put them: copy_to_user() fails */
+	EXPECT_ERRNO(fq_read(check, &q, NULL, PF_SZ), -EFAULT);
 	EXPECT_EQ(fq_read(check, &q, &pf[0], PF_SZ), (ssize_t)PF_SZ);
 	/* the kernel gives a cookie in read(): none yet for the other */
 	for (c = 1; c <= 64 && !bad; c++)

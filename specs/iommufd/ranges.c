@@ -123,25 +123,31 @@ SIOVH_CLAUSE(ioas_ranges_bounded,
 
 SIOVH_CLAUSE(ioas_allow_restricts,
 	.id = "IOMMUFD.IOAS.15", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "after ALLOW_IOVAS every IOVA MAP chooses lies in the allowed list, -ENOSPC once it is full; an empty list lifts the restriction",
+	.title = "after ALLOW_IOVAS (two ranges, given highest first) every IOVA MAP chooses lies in one of the allowed ranges, -ENOSPC once they are full; an empty list lifts the restriction",
 	.source = SRC_H("IOMMU_IOAS_ALLOW_IOVAS (\"MAP will only allocate within the allowed IOVAs\")"),
 	.needs = NEEDS_IOMMUFD)
 {
 	uint32_t id = must_ioas(check);
 	uint64_t b = must_base(check, id) + 0x1000000, iova;
-	struct iommu_iova_range w = { b, b + 16 * PG - 1 };
+	/* the list is a set: nothing says it must come sorted */
+	struct iommu_iova_range w[2] = {
+		{ b + 64 * PG, b + 72 * PG - 1 }, { b, b + 8 * PG - 1 },
+	};
 	void *buf = must_pages(check, 1);
 	int i;
 
-	ASSERT_OK(ioas_allow(check, id, &w, 1));
+	ASSERT_OK(ioas_allow(check, id, w, 2));
 	for (i = 0; i < 16; i++) {
 		iova = 0;
 		ASSERT_OK(ioas_map(check, id, RW, buf, PG, &iova));
-		if (iova < w.start || iova > w.last - PG + 1)
-			FAIL("map %d chose IOVA 0x%llx, outside the allowed [0x%llx, 0x%llx]",
+		if ((iova < w[0].start || iova > w[0].last - PG + 1) &&
+		    (iova < w[1].start || iova > w[1].last - PG + 1))
+			FAIL("map %d chose IOVA 0x%llx, outside the allowed [0x%llx, 0x%llx] and [0x%llx, 0x%llx]",
 			     i, (unsigned long long)iova,
-			     (unsigned long long)w.start,
-			     (unsigned long long)w.last);
+			     (unsigned long long)w[1].start,
+			     (unsigned long long)w[1].last,
+			     (unsigned long long)w[0].start,
+			     (unsigned long long)w[0].last);
 	}
 	iova = 0;
 	EXPECT_ERRNO(ioas_map(check, id, RW, buf, PG, &iova), -ENOSPC);
