@@ -13,7 +13,11 @@
 #include "harness/ref/viommu/viommu.h"
 #include "iommufd_internal.h"
 
-/* The x86 interrupt window and everything beyond the 48-bit aperture. */
+/*
+ * The x86 interrupt window and everything beyond the 48-bit aperture:
+ * sorted, apart, the first above 0 and the last ending at UINT64_MAX, so
+ * that every usable range lies right below a span (ranges.c relies on it).
+ */
 const struct iova_span iommufd_reserved[] = {
 	{ 0xfee00000ull, 0xfeefffffull },
 	{ 1ull << IOMMUFD_AW, UINT64_MAX },
