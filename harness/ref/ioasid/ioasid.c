@@ -302,14 +302,19 @@ static void start_free(struct ioasid_core *core, struct ioasid_entry *e,
 
 /*
  * free(), second half: drop the allocation's reference (already gone if a
- * put took the ID to 0) and reclaim the ID if it was the last.
+ * put took the ID to 0) and reclaim the ID if it was the last. set: the
+ * set free() (or the set's last put) was called with.
  */
-static void finish_free(struct ioasid_core *core, struct ioasid_entry *e,
-			uint32_t id)
+static void finish_free(struct ioasid_core *core, struct ioasid_set *set,
+			struct ioasid_entry *e, uint32_t id)
 {
-	/* A callback that put too often may have reclaimed it already. */
-	if (!is_pending(e))
+	/* A FREE listener whose puts took it to 0 has reclaimed it. */
+	if (!is_pending(e)) {
+		/* The bug: the reclaimed ID leaves its set's count twice. */
+		if (ioasid_fault(core, IOASID_FAULT_FREE_RECOUNTS_RECLAIMED))
+			set->nr_ids--;
 		return;
+	}
 	if (ioasid_fault(core, IOASID_FAULT_FREE_IGNORES_REFS))
 		e->refs = 0;
 	else if (e->refs)
@@ -330,9 +335,9 @@ void ioasid_free(struct ioasid_core *core, struct ioasid_set *set,
 		goto out_unlock;
 	if (!is_pending(e)) {
 		start_free(core, e, id, true);
-		finish_free(core, e, id);
+		finish_free(core, set, e, id);
 	} else if (ioasid_fault(core, IOASID_FAULT_DOUBLE_FREE_DROPS_REF)) {
-		finish_free(core, e, id);
+		finish_free(core, set, e, id);
 	}
 out_unlock:
 	ioasid_unlock(core);
@@ -364,7 +369,7 @@ void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set,
 		 * this one. Pending IDs are skipped quickly on a restart.
 		 */
 		next = e->set == set ? e->set_next : set->first;
-		finish_free(core, e, id);
+		finish_free(core, set, e, id);
 		id = next;
 	}
 }
