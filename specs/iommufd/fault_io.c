@@ -175,7 +175,7 @@ SIOVH_CLAUSE(fault_alloc_args,
 
 SIOVH_CLAUSE(fault_fd_holds_queue,
 	.id = "IOMMUFD.FAULT.9", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "a fault queue's open fd holds it: IOMMU_DESTROY of a queue no HWPT refers to is -EBUSY while its out_fault_fd is open, and succeeds once the fd is closed (the ID then unknown, -ENOENT); read() and write() on the closed fd are -EBADF",
+	.title = "a fault queue's open fd holds it: IOMMU_DESTROY of a queue no HWPT refers to is -EBUSY while its out_fault_fd is open, and succeeds once the fd is closed (the ID then unknown, -ENOENT); read() and write() on the closed fd are -EBADF, before the DESTROY as after it",
 	.source = SRC_H("IOMMU_FAULT_QUEUE_ALLOC (out_fault_fd), IOMMU_DESTROY") "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.3 eventq.c: the queue's file holds a users reference until its release; main.c, iommufd_destroy: -EBUSY while users remain)",
 	.needs = NEEDS_IOMMUFD)
 {
@@ -190,6 +190,9 @@ SIOVH_CLAUSE(fault_fd_holds_queue,
 	EXPECT_ERRNO(obj_destroy(check, q.id), -EBUSY);
 	fd = q.fd;
 	fq_close(&q);
+	/* the queue is still there, its fd is not */
+	EXPECT_ERRNO(t->iommufd->fault_read(t, fd, &pf, PF_SZ), -EBADF);
+	EXPECT_ERRNO(t->iommufd->fault_write(t, fd, &resp, PR_SZ), -EBADF);
 	EXPECT_OK(obj_destroy(check, q.id));
 	EXPECT_ERRNO(obj_destroy(check, q.id), -ENOENT);
 	/* fd is no descriptor now (nothing here opened one since) */

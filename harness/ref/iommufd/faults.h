@@ -187,6 +187,8 @@
 	  "with every PASID slot taken, a replace is -ENOSPC too")	\
 	X(REATTACH_LEAKS, "reattach-leaks", IOMMUFD,			\
 	  "re-attaching the HWPT already attached takes another reference") \
+	X(CLOSED_FD_READS, "closed-fd-reads", IOMMUFD,			\
+	  "read() and write() on a fault queue's closed fd still reach the queue until it is destroyed") \
 	X(FAULT_ALLOC_FLAGS, "fault-alloc-flags", IOMMUFD,		\
 	  "IOMMU_FAULT_QUEUE_ALLOC ignores unknown flag bits")		\
 	X(WRAP_UNCHECKED, "wrap-unchecked", IOMMUFD,			\

@@ -166,6 +166,7 @@ static bool s_lifetime(int fault)
 	CHECK(!destroy(&r, nest) && !destroy(&r, parent) &&
 	      destroy(&r, fq) == -EBUSY);
 	close(fd);
+	CHECK(iommufd_fault_read(r.ctx, fd, r.mem, 0) == -EBADF);
 	CHECK(!destroy(&r, fq) && destroy(&r, fq) == -ENOENT);
 	ok = true;
 out:
