@@ -92,7 +92,11 @@ static void copy_same(struct siovh_check *check, void *p)
 
 static void copy_undo(struct siovh_check *check, void *p)
 {
-	EXPECT_EQ(unmap_all(check, ((struct ioas_ctx *)p)->dst), 4 * PG);
+	struct ioas_ctx *c = p;
+	uint64_t n = 0;
+
+	EXPECT_OK(ioas_unmap(check, c->dst, c->base, 4 * PG, &n));
+	EXPECT_EQ(n, 4 * PG);
 }
 
 /* Two allowed ranges of dst, both inside what it can use. */
@@ -132,7 +136,7 @@ static void allow_same(struct siovh_check *check, void *p)
 
 SIOVH_CLAUSE(enomem_ioas,
 	.id = "IOMMUFD.ENOMEM.1", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "IOAS_ALLOC, IOAS_MAP, IOAS_COPY and IOAS_ALLOW_IOVAS whose memory allocation fails (each allocation in turn) return -ENOMEM and leave no partial object: no new object ID, nothing mapped in the destination IOAS, the source unchanged, the allowed IOVA list as before (automatic MAP still places inside it)",
+	.title = "IOAS_ALLOC, IOAS_MAP, IOAS_COPY (of one source mapping, and of two adjacent ones into an IOAS that has mappings already) and IOAS_ALLOW_IOVAS whose memory allocation fails (each allocation in turn) return -ENOMEM and leave no partial object: no new object ID, nothing mapped in the destination IOAS, the source unchanged, the allowed IOVA list as before (automatic MAP still places inside it)",
 	.source = SRC_FD_ENOMEM "; " SRC_H("IOMMU_IOAS_ALLOC, IOMMU_IOAS_MAP, IOMMU_IOAS_COPY, IOMMU_IOAS_ALLOW_IOVAS"),
 	.needs = NEEDS_FD_ENOMEM)
 {
@@ -150,6 +154,7 @@ SIOVH_CLAUSE(enomem_ioas,
 	};
 	struct iommu_iova_range before = { 0, 0 };
 	struct ioas_ctx c = { 0 };
+	unsigned int i;
 	uint64_t iova;
 
 	c.src = must_ioas(check);
@@ -164,6 +169,24 @@ SIOVH_CLAUSE(enomem_ioas,
 	EXPECT_EQ(unmap_all(check, c.dst), 0);
 	enomem_walk(check, &copy_op, &c);
 	EXPECT_EQ(unmap_all(check, c.dst), 4 * PG);
+	EXPECT_EQ(unmap_all(check, c.src), 4 * PG);
+	/*
+	 * The same range as two adjacent source mappings, into a destination
+	 * holding seven mappings elsewhere: the copy's pieces are two
+	 * destination areas, and the room for the second one can fail after
+	 * the first is in.
+	 */
+	for (i = 0; i < 2; i++) {
+		iova = c.base + 2 * i * PG;
+		ASSERT_OK(ioas_map(check, c.src, FIXED, (char *)c.buf + 2 * i * PG,
+				   2 * PG, &iova));
+	}
+	for (i = 0; i < 7; i++) {
+		iova = c.base + (64 + 2 * i) * PG;
+		ASSERT_OK(ioas_map(check, c.dst, FIXED, c.buf, PG, &iova));
+	}
+	enomem_walk(check, &copy_op, &c);
+	EXPECT_EQ(unmap_all(check, c.dst), 11 * PG);
 	EXPECT_EQ(unmap_all(check, c.src), 4 * PG);
 	before.start = c.base + 256 * PG;
 	before.last = c.base + 512 * PG - 1;
@@ -529,7 +552,9 @@ SIOVH_CLAUSE(enomem_vm_bind,
  * ---- VSVA.ENOMEM.3: an IOAS map under a nested HWPT, failing midway ----
  * Four pages at GPA XMAP, two below a 2 MiB boundary and two above it: the
  * parent's second-stage table needs a new leaf table for each half, so an
- * allocation can fail after the first half is in.
+ * allocation can fail after the first half is in. A second paging HWPT on
+ * the IOAS, made after the parent, needs its own: an allocation can also
+ * fail once the parent has all of it.
  */
 
 #define XMAP	(VS_GPA + (4ull << 20) - 2 * PG)
@@ -575,7 +600,7 @@ static void xmap_undo(struct siovh_check *check, void *p)
 
 SIOVH_CLAUSE(enomem_nested_map,
 	.id = "VSVA.ENOMEM.3", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "an IOAS_MAP under a nested HWPT's parent, crossing a 2 MiB boundary, whose memory allocation fails (each in turn, also after its first half is in the parent's table) returns -ENOMEM and leaves no page of it reachable through the guest's table; mapped at last, both halves are",
+	.title = "an IOAS_MAP under a nested HWPT's parent, crossing a 2 MiB boundary, whose memory allocation fails (each in turn, also after its first half is in the parent's table, and after all of it is in the parent's table but not yet in a second paging HWPT's of the IOAS) returns -ENOMEM and leaves no page of it reachable through the guest's table; mapped at last, both halves are",
 	.source = SRC_MAP "; " SRC_VSVA("Bind Guest PASID Table") "; " SRC_ENOMEM_DERIVED,
 	.needs = NEEDS_VSVA_ENOMEM)
 {
@@ -584,11 +609,15 @@ SIOVH_CLAUSE(enomem_nested_map,
 		xmap_undo,
 	};
 	struct xmap_ctx c;
+	uint32_t second;
 	unsigned int k;
 
 	memset(&c, 0, sizeof(c));
 	vs_up(check, &c.s);
 	vs_nested(check, &c.s, 0);
+	/* made after the parent, so a map reaches it after the parent's
+	 * table; its tables for XMAP are new too */
+	ASSERT_OK(hwpt_paging(check, c.s.dev_id, c.s.ioas, 0, &second));
 	c.buf = must_pages(check, 4);
 	*vs_pte(&c.s, XGVA) = XMAP | VS_PTE_FLAGS;
 	*vs_pte(&c.s, XGVA + 1) = (XMAP + 2 * PG) | VS_PTE_FLAGS;
@@ -599,4 +628,5 @@ SIOVH_CLAUSE(enomem_nested_map,
 			  SIOVDEV_CS_SUCCESS);
 		EXPECT_EQ(c.buf[2 * k * PG], 0x5a);
 	}
+	EXPECT_OK(obj_destroy(check, second));
 }

@@ -5,6 +5,8 @@
  * sync": users must hear that an ID is freed and drop it before it can be
  * reused).
  */
+#include <string.h>
+
 #include "common.h"
 
 SIOVH_CLAUSE(free_unreferenced_reclaims,
@@ -259,4 +261,96 @@ SIOVH_CLAUSE(free_pending_unchangeable,
 	/* The spid it would have taken is still free in the set. */
 	got = new_id(check, set, base, base + 7, NULL);
 	EXPECT_OK(t->ioasid->attach_spid(t, set, got, 43));
+}
+
+/*
+ * A FREE listener that puts the ID nputs times: one reference more than
+ * it took, so that its last put drops the allocation's reference, which
+ * free() has not dropped yet ("free() drops the allocation's reference"),
+ * and the ID's count reaches 0 inside the callback.
+ */
+struct overput {
+	struct siovh_ioasid_nb nb;	/* first: the callback casts back */
+	struct siovh_target *t;
+	struct siovh_ioasid_set *set;
+	siovh_ioasid_t id;
+	unsigned int nputs, frees;
+	int put[3];
+};
+
+static int overput_call(struct siovh_ioasid_nb *nb,
+			const struct siovh_ioasid_notification *n)
+{
+	struct overput *o = (struct overput *)nb;
+	unsigned int i;
+
+	if (n->event != SIOVH_IOASID_NOTIFY_FREE)
+		return 0;
+	o->frees++;
+	for (i = 0; n->id == o->id && i < o->nputs; i++)
+		o->put[i] = o->t->ioasid->put(o->t, o->set, n->id);
+	return 0;
+}
+
+static void overput_init(struct overput *o, struct siovh_target *t,
+			 struct siovh_ioasid_set *set, siovh_ioasid_t id,
+			 unsigned int nputs)
+{
+	memset(o, 0, sizeof(*o));
+	o->nb.call = overput_call;
+	o->nb.priority = SIOVH_IOASID_PRIO_DEFAULT;
+	o->t = t;
+	o->set = set;
+	o->id = id;
+	o->nputs = nputs;
+}
+
+SIOVH_CLAUSE(free_listener_overputs,
+	.id = "IOASID.FREE.11", .level = SIOVH_MUST, .facet = "ioasid",
+	.title = "a FREE listener whose puts also drop the allocation's reference reclaims the ID at the put that takes it to 0, and free() (or the set's last put) then drops nothing more: one FREE, the set's ID count down by one, a further put -ENOENT, the ID allocatable again",
+	.source = SRC_API " (put drops a reference; the last put of a free-pending ID reclaims it); " SRC_SYNC,
+	.needs = NEEDS_PROBE)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_ioasid_set *set = new_set(check, 4), *other;
+	siovh_ioasid_t want = mid_id(check), id, got;
+	uint32_t avail, nr;
+	struct overput o;
+
+	/* free(): refs 2 (the allocation's and a get); the listener puts 3 */
+	id = new_id(check, set, want, want, NULL);
+	new_id(check, set, want + 1, want + 1, NULL);
+	ASSERT_OK(t->ioasid->get(t, set, id));
+	overput_init(&o, t, set, id, 3);
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &o.nb));
+	nr = set_probe(check, set).nr_ids;
+	t->ioasid->free(t, set, id);
+	EXPECT_EQ(o.frees, 1);
+	EXPECT_OK(o.put[0]);
+	EXPECT_OK(o.put[1]);		/* 0 references: reclaimed here */
+	EXPECT_ERRNO(o.put[2], -ENOENT);
+	EXPECT_EQ(state_of(check, id), SIOVH_IOASID_STATE_FREE);
+	EXPECT_EQ(set_probe(check, set).nr_ids, nr - 1);
+	EXPECT_ERRNO(t->ioasid->put(t, set, id), -ENOENT);
+	if (EXPECT_OK(t->ioasid->alloc(t, set, want, want, NULL, &got)))
+		EXPECT_EQ(got, want);
+	EXPECT_EQ(set_probe(check, set).nr_ids, nr);
+	EXPECT_OK(t->ioasid->unregister_notifier(t, set, &o.nb));
+
+	/* the set's last put frees it: the listener puts 2 (while it is
+	 * pending, as a dead set's handle may) */
+	ASSERT_OK(t->ioasid->get(t, set, want));
+	overput_init(&o, t, set, want, 2);
+	ASSERT_OK(t->ioasid->register_notifier(t, set, &o.nb));
+	avail = avail_of(check);
+	t->ioasid->set_put(t, set);
+	EXPECT_EQ(o.frees, 2);		/* want and want + 1, once each */
+	EXPECT_OK(o.put[0]);
+	EXPECT_OK(o.put[1]);
+	EXPECT_EQ(state_of(check, want), SIOVH_IOASID_STATE_FREE);
+	EXPECT_EQ(state_of(check, want + 1), SIOVH_IOASID_STATE_FREE);
+	EXPECT_EQ(avail_of(check), avail + 4);
+	other = new_set(check, 2);
+	new_id(check, other, want, want, NULL);
+	new_id(check, other, want + 1, want + 1, NULL);
 }

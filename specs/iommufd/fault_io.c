@@ -40,8 +40,8 @@ static void still_waits(struct siovh_check *check, struct vs *s)
 
 SIOVH_CLAUSE(fault_read_records,
 	.id = "IOMMUFD.FAULT.4", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "a fault queue read needs a length that is a multiple of the record (-EINVAL otherwise, nothing consumed); a read with room for one record of two returns one and keeps the other for the next read; the group not read yet cannot be answered (no cookie but the read one's is accepted)",
-	.source = SRC_FAULTQ "; " SRC_PRESP,
+	.title = "a fault queue read needs a length that is a multiple of the record (-EINVAL otherwise, nothing consumed) and a buffer (into NULL -EFAULT, nothing consumed); a read with room for one record of two returns one and keeps the other for the next read; the group not read yet cannot be answered (no cookie but the read one's is accepted)",
+	.source = SRC_FAULTQ "; " SRC_PRESP "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.3 eventq.c: the fault fd's read copy_to_user()s each record, -EFAULT, and puts the group back)",
 	.needs = NEEDS_PRQ)
 {
 	struct iommu_hwpt_pgfault pf[3];
@@ -52,6 +52,8 @@ SIOVH_CLAUSE(fault_read_records,
 	two_waits(check, &s, &q);
 	EXPECT_ERRNO(fq_read(check, &q, pf, 2 * PF_SZ - 1), -EINVAL);
 	EXPECT_ERRNO(fq_read(check, &q, pf, PF_SZ + 8), -EINVAL);
+	/* records to give and nowhere to put them: copy_to_user() fails */
+	EXPECT_ERRNO(fq_read(check, &q, NULL, PF_SZ), -EFAULT);
 	EXPECT_EQ(fq_read(check, &q, &pf[0], PF_SZ), (ssize_t)PF_SZ);
 	/* the kernel gives a cookie in read(): none yet for the other */
 	for (c = 1; c <= 64 && !bad; c++)
@@ -173,7 +175,7 @@ SIOVH_CLAUSE(fault_alloc_args,
 
 SIOVH_CLAUSE(fault_fd_holds_queue,
 	.id = "IOMMUFD.FAULT.9", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "a fault queue's open fd holds it: IOMMU_DESTROY of a queue no HWPT refers to is -EBUSY while its out_fault_fd is open, and succeeds once the fd is closed (the ID then unknown, -ENOENT); read() and write() on the closed fd are -EBADF",
+	.title = "a fault queue's open fd holds it: IOMMU_DESTROY of a queue no HWPT refers to is -EBUSY while its out_fault_fd is open, and succeeds once the fd is closed (the ID then unknown, -ENOENT); read() and write() on the closed fd are -EBADF, before the DESTROY as after it",
 	.source = SRC_H("IOMMU_FAULT_QUEUE_ALLOC (out_fault_fd), IOMMU_DESTROY") "; Linux drivers/iommu/iommufd (6.12 fault.c, 7.3 eventq.c: the queue's file holds a users reference until its release; main.c, iommufd_destroy: -EBUSY while users remain)",
 	.needs = NEEDS_IOMMUFD)
 {
@@ -188,6 +190,9 @@ SIOVH_CLAUSE(fault_fd_holds_queue,
 	EXPECT_ERRNO(obj_destroy(check, q.id), -EBUSY);
 	fd = q.fd;
 	fq_close(&q);
+	/* the queue is still there, its fd is not */
+	EXPECT_ERRNO(t->iommufd->fault_read(t, fd, &pf, PF_SZ), -EBADF);
+	EXPECT_ERRNO(t->iommufd->fault_write(t, fd, &resp, PR_SZ), -EBADF);
 	EXPECT_OK(obj_destroy(check, q.id));
 	EXPECT_ERRNO(obj_destroy(check, q.id), -ENOENT);
 	/* fd is no descriptor now (nothing here opened one since) */

@@ -94,11 +94,12 @@ SIOVH_CLAUSE(inv_range_pages,
 
 SIOVH_CLAUSE(inv_range_crossing,
 	.id = "VSVA.INV.5", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "a range that starts below the guest's mapped VAs or runs past their end is accepted and drops the stale translations of the mapped pages it covers",
+	.title = "a range that starts below the guest's mapped VAs or runs past their end is accepted and drops the stale translations of the mapped pages it covers; ranges running past the top of the stage-1 input width (48 bits) or starting above it are accepted too, and the entries after them handled",
 	.source = SRC_PASSDOWN "; " SRC_INV,
 	.needs = NEEDS_VSVA)
 {
-	struct iommu_hwpt_vtd_s1_invalidate e;
+	struct iommu_hwpt_vtd_s1_invalidate e, v[3];
+	uint32_t num = 0;
 	struct vs s;
 
 	vs_up(check, &s);
@@ -111,4 +112,12 @@ SIOVH_CLAUSE(inv_range_crossing,
 	e = inv_entry(VS_GVA + 9 * PG, 1024, IOMMU_VTD_INV_FLAGS_LEAF);
 	ASSERT_OK(vs_inv(check, s.nested, &e, E_SZ, 1, NULL));
 	expect_fresh(check, &s, 9, 2);
+	/* nothing bounds addr by the guest's width (vs_s1: 48 bits) */
+	stale_pages(check, &s, 12, 2);
+	v[0] = inv_entry((1ull << 48) - PG, 2, 0);
+	v[1] = inv_entry(1ull << 50, 4, 0);
+	v[2] = inv_entry(VS_GVA + 12 * PG, 2, 0);
+	EXPECT_OK(vs_inv(check, s.nested, v, E_SZ, 3, &num));
+	EXPECT_EQ(num, 3);
+	expect_fresh(check, &s, 12, 2);
 }

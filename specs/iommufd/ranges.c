@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.IOAS 11-17: IOMMU_IOAS_COPY, the IOVA ranges (IOVA_RANGES'
- * two-call protocol, ALLOW_IOVAS) and IOMMU_DESTROY (linux/iommufd.h; seed
- * 003, "IOMMU FD": the container holding multiple I/O address spaces).
+ * IOMMUFD.IOAS 11-17 and 23: IOMMU_IOAS_COPY, the IOVA ranges (IOVA_RANGES'
+ * two-call protocol, ALLOW_IOVAS, a MAP no range can hold) and
+ * IOMMU_DESTROY (linux/iommufd.h; seed 003, "IOMMU FD": the container
+ * holding multiple I/O address spaces).
  */
 #include <string.h>
 
@@ -123,25 +124,31 @@ SIOVH_CLAUSE(ioas_ranges_bounded,
 
 SIOVH_CLAUSE(ioas_allow_restricts,
 	.id = "IOMMUFD.IOAS.15", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "after ALLOW_IOVAS every IOVA MAP chooses lies in the allowed list, -ENOSPC once it is full; an empty list lifts the restriction",
+	.title = "after ALLOW_IOVAS (two ranges, given highest first) every IOVA MAP chooses lies in one of the allowed ranges, -ENOSPC once they are full; an empty list lifts the restriction",
 	.source = SRC_H("IOMMU_IOAS_ALLOW_IOVAS (\"MAP will only allocate within the allowed IOVAs\")"),
 	.needs = NEEDS_IOMMUFD)
 {
 	uint32_t id = must_ioas(check);
 	uint64_t b = must_base(check, id) + 0x1000000, iova;
-	struct iommu_iova_range w = { b, b + 16 * PG - 1 };
+	/* the list is a set: nothing says it must come sorted */
+	struct iommu_iova_range w[2] = {
+		{ b + 64 * PG, b + 72 * PG - 1 }, { b, b + 8 * PG - 1 },
+	};
 	void *buf = must_pages(check, 1);
 	int i;
 
-	ASSERT_OK(ioas_allow(check, id, &w, 1));
+	ASSERT_OK(ioas_allow(check, id, w, 2));
 	for (i = 0; i < 16; i++) {
 		iova = 0;
 		ASSERT_OK(ioas_map(check, id, RW, buf, PG, &iova));
-		if (iova < w.start || iova > w.last - PG + 1)
-			FAIL("map %d chose IOVA 0x%llx, outside the allowed [0x%llx, 0x%llx]",
+		if ((iova < w[0].start || iova > w[0].last - PG + 1) &&
+		    (iova < w[1].start || iova > w[1].last - PG + 1))
+			FAIL("map %d chose IOVA 0x%llx, outside the allowed [0x%llx, 0x%llx] and [0x%llx, 0x%llx]",
 			     i, (unsigned long long)iova,
-			     (unsigned long long)w.start,
-			     (unsigned long long)w.last);
+			     (unsigned long long)w[1].start,
+			     (unsigned long long)w[1].last,
+			     (unsigned long long)w[0].start,
+			     (unsigned long long)w[0].last);
 	}
 	iova = 0;
 	EXPECT_ERRNO(ioas_map(check, id, RW, buf, PG, &iova), -ENOSPC);
@@ -198,4 +205,37 @@ SIOVH_CLAUSE(ioas_destroy,
 	EXPECT_ERRNO(ioas_map(check, id, FIXED, buf, PG, &iova), -ENOENT);
 	EXPECT_ERRNO(ioas_unmap(check, id, 0, UINT64_MAX, NULL), -ENOENT);
 	EXPECT_ERRNO(obj_destroy(check, id), -ENOENT);
+}
+
+SIOVH_CLAUSE(ioas_map_no_room,
+	.id = "IOMMUFD.IOAS.23", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "MAP without FIXED_IOVA of a length longer than every IOVA range of the IOAS (a device attached where the target can attach one) fails and maps nothing; a one-page MAP then still succeeds",
+	.source = SRC_H("IOMMU_IOAS_IOVA_RANGES (\"Mapping IOVA outside these ranges is not allowed\"), IOMMU_IOAS_MAP (the kernel selects the iova)"),
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t id = must_ioas(check), i;
+	void *buf = must_pages(check, 1);
+	uint64_t widest = 0, len, iova = 0;
+	struct ioas_ranges r;
+	int ret;
+
+	must_attached(check, id);
+	must_ranges(check, id, &r);
+	for (i = 0; i < r.n; i++)
+		if (r.v[i].last - r.v[i].start > widest)
+			widest = r.v[i].last - r.v[i].start;
+	if (widest > UINT64_MAX / 2)
+		SKIP("IOAS %u has an IOVA range of 0x%llx bytes or more: no MAP length exceeds it",
+		     id, (unsigned long long)widest);
+	/* one alignment unit (a page at least) more than the widest holds */
+	len = widest + 1 + (r.align > PG ? r.align : PG);
+	ret = ioas_map(check, id, RW, buf, len, &iova);
+	if (ret >= 0)
+		FAIL("MAP of 0x%llx bytes, more than any IOVA range holds, succeeded at IOVA 0x%llx",
+		     (unsigned long long)len, (unsigned long long)iova);
+	siovh_note(check, "MAP longer than every IOVA range: %d", ret);
+	EXPECT_EQ(unmap_all(check, id), 0);
+	iova = 0;
+	EXPECT_OK(ioas_map(check, id, RW, buf, PG, &iova));
+	EXPECT_EQ(unmap_all(check, id), PG);
 }

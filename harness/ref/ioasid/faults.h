@@ -154,7 +154,9 @@
 	X(SET_PUT_REFREES_PENDING, "set-put-refrees-pending",		\
 	  "the last set_put frees its free-pending IDs again: a second FREE, the holder's reference dropped") \
 	X(ALLOC_ENOMEM_LOSES_ID, "alloc-enomem-loses-id",		\
-	  "alloc marks the ID used before its entry exists and leaves it so when that allocation fails")
+	  "alloc marks the ID used before its entry exists and leaves it so when that allocation fails") \
+	X(FREE_RECOUNTS_RECLAIMED, "free-recounts-reclaimed",		\
+	  "free() takes an ID that a FREE listener's puts reclaimed off its set's ID count a second time")
 
 enum ioasid_fault {
 	IOASID_FAULT_NONE = 0,

@@ -99,13 +99,14 @@ static bool is_pending(const struct ioasid_entry *e)
 }
 
 int ioasid_lookup(struct ioasid_core *core, struct ioasid_set *set,
-		  uint32_t id, bool check_owner, struct ioasid_entry **out)
+		  uint32_t id, enum ioasid_fault no_owner,
+		  struct ioasid_entry **out)
 {
 	struct ioasid_entry *e = ioasid_entry(core, id);
 
 	if (!e || e->state == SIOVH_IOASID_STATE_FREE)
 		return -ENOENT;
-	if (set && check_owner && e->set != set)
+	if (set && !ioasid_fault(core, no_owner) && e->set != set)
 		return -EACCES;
 	*out = e;
 	return 0;
@@ -180,11 +181,13 @@ static void reclaim(struct ioasid_core *core, struct ioasid_entry *e,
 static void claim(struct ioasid_core *core, struct ioasid_set *set,
 		  struct ioasid_entry *e, uint32_t id, void *private)
 {
-	if (e->state != SIOVH_IOASID_STATE_FREE) {
+	if ((ioasid_fault(core, IOASID_FAULT_ALLOC_RACE) ||
+	     ioasid_fault(core, IOASID_FAULT_PENDING_REALLOCATED)) &&
+	    e->state != SIOVH_IOASID_STATE_FREE) {
 		/*
-		 * Only ALLOC_RACE and PENDING_REALLOCATED get here: the ID
-		 * is in use and is taken from its owner, as the buggy code
-		 * would. Detaching first keeps the lists consistent.
+		 * Only these faults hand out an ID in use: it is taken from
+		 * its owner, as the buggy code would. Detaching first keeps
+		 * the lists consistent.
 		 */
 		struct ioasid_set *owner = e->set;
 
@@ -299,14 +302,19 @@ static void start_free(struct ioasid_core *core, struct ioasid_entry *e,
 
 /*
  * free(), second half: drop the allocation's reference (already gone if a
- * put took the ID to 0) and reclaim the ID if it was the last.
+ * put took the ID to 0) and reclaim the ID if it was the last. set: the
+ * set free() (or the set's last put) was called with.
  */
-static void finish_free(struct ioasid_core *core, struct ioasid_entry *e,
-			uint32_t id)
+static void finish_free(struct ioasid_core *core, struct ioasid_set *set,
+			struct ioasid_entry *e, uint32_t id)
 {
-	/* A callback that put too often may have reclaimed it already. */
-	if (!is_pending(e))
+	/* A FREE listener whose puts took it to 0 has reclaimed it. */
+	if (!is_pending(e)) {
+		/* The bug: the reclaimed ID leaves its set's count twice. */
+		if (ioasid_fault(core, IOASID_FAULT_FREE_RECOUNTS_RECLAIMED))
+			set->nr_ids--;
 		return;
+	}
 	if (ioasid_fault(core, IOASID_FAULT_FREE_IGNORES_REFS))
 		e->refs = 0;
 	else if (e->refs)
@@ -318,19 +326,18 @@ static void finish_free(struct ioasid_core *core, struct ioasid_entry *e,
 void ioasid_free(struct ioasid_core *core, struct ioasid_set *set,
 		 siovh_ioasid_t id)
 {
-	bool check_owner = !ioasid_fault(core, IOASID_FAULT_FREE_NO_OWNER);
 	struct ioasid_entry *e;
 
 	if (!set)
 		return;
 	ioasid_lock(core);
-	if (ioasid_lookup(core, set, id, check_owner, &e))
+	if (ioasid_lookup(core, set, id, IOASID_FAULT_FREE_NO_OWNER, &e))
 		goto out_unlock;
 	if (!is_pending(e)) {
 		start_free(core, e, id, true);
-		finish_free(core, e, id);
+		finish_free(core, set, e, id);
 	} else if (ioasid_fault(core, IOASID_FAULT_DOUBLE_FREE_DROPS_REF)) {
-		finish_free(core, e, id);
+		finish_free(core, set, e, id);
 	}
 out_unlock:
 	ioasid_unlock(core);
@@ -362,23 +369,23 @@ void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set,
 		 * this one. Pending IDs are skipped quickly on a restart.
 		 */
 		next = e->set == set ? e->set_next : set->first;
-		finish_free(core, e, id);
+		finish_free(core, set, e, id);
 		id = next;
 	}
 }
 
 /*
- * Take a new reference on an ID, for get and find_by_spid: -EBUSY once it
- * is free-pending (its users are letting go), -EOVERFLOW when the count is
- * full. pending_ok and count carry the callers' faults.
+ * Take a new reference on an ID, for get and find_by_spid (which refuse a
+ * free-pending ID first, -EBUSY: its users are letting go): -EOVERFLOW
+ * when the count is full. no_inc is the caller's fault that does not count
+ * it.
  */
-static int take_ref(struct ioasid_entry *e, bool pending_ok, bool count)
+static int take_ref(struct ioasid_core *core, struct ioasid_entry *e,
+		    enum ioasid_fault no_inc)
 {
-	if (is_pending(e) && !pending_ok)
-		return -EBUSY;
 	if (e->refs == UINT32_MAX)
 		return -EOVERFLOW;
-	if (count)
+	if (!ioasid_fault(core, no_inc))
 		e->refs++;
 	return 0;
 }
@@ -386,18 +393,18 @@ static int take_ref(struct ioasid_entry *e, bool pending_ok, bool count)
 int ioasid_get(struct ioasid_core *core, struct ioasid_set *set,
 	       siovh_ioasid_t id)
 {
-	bool check_owner = !ioasid_fault(core, IOASID_FAULT_GET_PUT_NO_OWNER);
 	struct ioasid_entry *e;
 	int err;
 
 	if (!set && !ioasid_fault(core, IOASID_FAULT_NULL_SET_ANY))
 		return -EINVAL;
 	ioasid_lock(core);
-	err = ioasid_lookup(core, set, id, check_owner, &e);
+	err = ioasid_lookup(core, set, id, IOASID_FAULT_GET_PUT_NO_OWNER, &e);
+	if (!err && is_pending(e) &&
+	    !ioasid_fault(core, IOASID_FAULT_GET_ON_PENDING))
+		err = -EBUSY;
 	if (!err)
-		err = take_ref(e,
-			       ioasid_fault(core, IOASID_FAULT_GET_ON_PENDING),
-			       !ioasid_fault(core, IOASID_FAULT_GET_NO_INC));
+		err = take_ref(core, e, IOASID_FAULT_GET_NO_INC);
 	ioasid_unlock(core);
 	return err;
 }
@@ -405,14 +412,13 @@ int ioasid_get(struct ioasid_core *core, struct ioasid_set *set,
 int ioasid_put(struct ioasid_core *core, struct ioasid_set *set,
 	       siovh_ioasid_t id)
 {
-	bool check_owner = !ioasid_fault(core, IOASID_FAULT_GET_PUT_NO_OWNER);
 	struct ioasid_entry *e;
 	int err;
 
 	if (!set && !ioasid_fault(core, IOASID_FAULT_NULL_SET_ANY))
 		return -EINVAL;
 	ioasid_lock(core);
-	err = ioasid_lookup(core, set, id, check_owner, &e);
+	err = ioasid_lookup(core, set, id, IOASID_FAULT_GET_PUT_NO_OWNER, &e);
 	if (err || ioasid_fault(core, IOASID_FAULT_PUT_NO_DEC))
 		goto out_unlock;
 	if (e->refs == 0 && !ioasid_fault(core, IOASID_FAULT_PUT_UNDERFLOW)) {
@@ -445,12 +451,11 @@ int ioasid_find(struct ioasid_core *core, struct ioasid_set *set,
 		siovh_ioasid_t id, bool (*getter)(void *private),
 		void **private_out)
 {
-	bool check_owner = !ioasid_fault(core, IOASID_FAULT_FIND_NO_OWNER);
 	struct ioasid_entry *e;
 	int err;
 
 	ioasid_lock(core);
-	err = ioasid_lookup(core, set, id, check_owner, &e);
+	err = ioasid_lookup(core, set, id, IOASID_FAULT_FIND_NO_OWNER, &e);
 	if (err)
 		goto out_unlock;
 	if (is_pending(e) && !ioasid_fault(core, IOASID_FAULT_FIND_PENDING)) {
@@ -474,10 +479,10 @@ out_unlock:
 
 /* The active ID of the caller's set, for the calls that change an ID. */
 static int lookup_active(struct ioasid_core *core, struct ioasid_set *set,
-			 uint32_t id, bool check_owner,
+			 uint32_t id, enum ioasid_fault no_owner,
 			 struct ioasid_entry **out)
 {
-	int err = ioasid_lookup(core, set, id, check_owner, out);
+	int err = ioasid_lookup(core, set, id, no_owner, out);
 
 	if (!err && is_pending(*out) &&
 	    !ioasid_fault(core, IOASID_FAULT_ATTACH_PENDING))
@@ -488,15 +493,14 @@ static int lookup_active(struct ioasid_core *core, struct ioasid_set *set,
 int ioasid_attach_data(struct ioasid_core *core, struct ioasid_set *set,
 		       siovh_ioasid_t id, void *data)
 {
-	bool check_owner =
-		!ioasid_fault(core, IOASID_FAULT_ATTACH_DATA_NO_OWNER);
 	struct ioasid_entry *e;
 	int err;
 
 	if (!set)
 		return -EINVAL;
 	ioasid_lock(core);
-	err = lookup_active(core, set, id, check_owner, &e);
+	err = lookup_active(core, set, id,
+			    IOASID_FAULT_ATTACH_DATA_NO_OWNER, &e);
 	if (!err && !ioasid_fault(core, IOASID_FAULT_ATTACH_DATA_NOOP))
 		e->private = data;
 	ioasid_unlock(core);
@@ -534,15 +538,14 @@ static int set_spid(struct ioasid_core *core, struct ioasid_entry *e,
 int ioasid_attach_spid(struct ioasid_core *core, struct ioasid_set *set,
 		       siovh_ioasid_t id, siovh_ioasid_t spid)
 {
-	bool check_owner =
-		!ioasid_fault(core, IOASID_FAULT_ATTACH_SPID_NO_OWNER);
 	struct ioasid_entry *e;
 	int err;
 
 	if (!set)
 		return -EINVAL;
 	ioasid_lock(core);
-	err = lookup_active(core, set, id, check_owner, &e);
+	err = lookup_active(core, set, id,
+			    IOASID_FAULT_ATTACH_SPID_NO_OWNER, &e);
 	if (err)
 		goto out_unlock;
 	if (spid != SIOVH_INVALID_IOASID)
@@ -608,8 +611,8 @@ int ioasid_find_by_spid(struct ioasid_core *core, struct ioasid_set *set,
 	 * the lifecycle: the caller gets a reference.
 	 */
 	e = ioasid_entry(core, id);
-	err = take_ref(e, false,
-		       !ioasid_fault(core, IOASID_FAULT_FIND_BY_SPID_NO_REF));
+	err = is_pending(e) ? -EBUSY :
+	      take_ref(core, e, IOASID_FAULT_FIND_BY_SPID_NO_REF);
 	if (!err)
 		*out = id;
 out_unlock:

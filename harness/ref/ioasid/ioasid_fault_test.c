@@ -286,6 +286,43 @@ static void collect(siovh_ioasid_t id, void *data)
 	rec_value(id);
 }
 
+/* A FREE listener that puts its ID twice: its own reference and the
+ * allocation's, which free() has not dropped yet. */
+struct overput {
+	struct siovh_ioasid_nb nb;	/* first */
+	struct ioasid_core *core;
+	struct ioasid_set *set;
+	uint32_t id;
+};
+
+static int overput_call(struct siovh_ioasid_nb *nb,
+			const struct siovh_ioasid_notification *n)
+{
+	struct overput *o = (struct overput *)nb;
+
+	if (n->event == SIOVH_IOASID_NOTIFY_FREE && n->id == o->id) {
+		rec_value(ioasid_put(o->core, o->set, n->id));
+		rec_value(ioasid_put(o->core, o->set, n->id));
+	}
+	return 0;
+}
+
+static void scenario_free_overput(struct ioasid_core *core)
+{
+	struct overput o = { .nb = { .call = overput_call }, .core = core };
+	struct siovh_ioasid_set_probe sp;
+
+	o.set = new_set(core, NULL, 4);
+	o.id = alloc(core, o.set, 0, 63);
+	alloc(core, o.set, 0, 63);
+	rec_value(ioasid_get(core, o.set, o.id));
+	rec_value(ioasid_register_notifier(core, o.set, &o.nb));
+	ioasid_free(core, o.set, o.id);
+	rec_probe(core, o.id);
+	rec_value(ioasid_set_probe(core, o.set, &sp));
+	rec_value(sp.nr_ids);
+}
+
 static void scenario_set_refs(struct ioasid_core *core)
 {
 	struct ioasid_set *s = new_set(core, NULL, 16);
@@ -434,6 +471,7 @@ static const struct {
 	{ "spid", scenario_spid },
 	{ "notify", scenario_notify },
 	{ "set-refs", scenario_set_refs },
+	{ "free-overput", scenario_free_overput },
 	{ "for-each-frees", scenario_for_each_frees },
 	{ "threads", scenario_threads },
 	{ "enomem", scenario_enomem },

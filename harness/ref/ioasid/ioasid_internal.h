@@ -113,10 +113,12 @@ static inline struct ioasid_entry *ioasid_entry(struct ioasid_core *core,
 /* ioasid.c */
 /*
  * The entry of an ID that is active or pending, in the caller's set unless
- * set is NULL or check_owner is false. 0, -ENOENT or -EACCES.
+ * set is NULL or the core has the fault no_owner (the caller's fault that
+ * skips the owner check). 0, -ENOENT or -EACCES.
  */
 int ioasid_lookup(struct ioasid_core *core, struct ioasid_set *set,
-		  uint32_t id, bool check_owner, struct ioasid_entry **out);
+		  uint32_t id, enum ioasid_fault no_owner,
+		  struct ioasid_entry **out);
 /* Free every active ID of a dying set, with or without FREE events. */
 void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set,
 			 bool notify);

@@ -243,7 +243,6 @@ int ioasid_notify(struct ioasid_core *core, struct ioasid_set *set,
 		  siovh_ioasid_t id, enum siovh_ioasid_event event,
 		  unsigned int flags)
 {
-	bool check_owner = !ioasid_fault(core, IOASID_FAULT_NOTIFY_NO_OWNER);
 	struct ioasid_entry *e;
 	int err;
 
@@ -255,7 +254,7 @@ int ioasid_notify(struct ioasid_core *core, struct ioasid_set *set,
 		flags = SIOVH_IOASID_NOTIFY_FLAG_ALL;
 
 	ioasid_lock(core);
-	err = ioasid_lookup(core, set, id, check_owner, &e);
+	err = ioasid_lookup(core, set, id, IOASID_FAULT_NOTIFY_NO_OWNER, &e);
 	/* A pending ID's users are letting go: nothing to bind any more. */
 	if (!err && e->state == SIOVH_IOASID_STATE_FREE_PENDING &&
 	    !ioasid_fault(core, IOASID_FAULT_NOTIFY_PENDING))

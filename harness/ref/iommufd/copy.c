@@ -64,8 +64,9 @@ static int collect(struct iommufd_ctx *ctx, const struct iommufd_ioas *src,
 }
 
 /* Insert the pieces at dst_iova; on failure remove what was inserted. */
-static int insert_pieces(struct iommufd_ioas *dst, const struct copy_pieces *p,
-			 uint64_t dst_iova, uint64_t length, uint32_t prot)
+static int insert_pieces(struct iommufd_ctx *ctx, struct iommufd_ioas *dst,
+			 const struct copy_pieces *p, uint64_t dst_iova,
+			 uint64_t length, uint32_t prot)
 {
 	struct iopt_area a;
 	size_t i, k;
@@ -82,6 +83,8 @@ static int insert_pieces(struct iommufd_ioas *dst, const struct copy_pieces *p,
 	}
 	return 0;
 undo:
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_COPY_ENOMEM_KEEPS_PIECES))
+		return ret;	/* the bug: the pieces before stay mapped */
 	while ((k = area_first_in(&dst->areas, dst_iova,
 				  dst_iova + length - 1)) != dst->areas.n)
 		area_remove(&dst->areas, k);
@@ -138,7 +141,7 @@ static int copy_into(struct iommufd_ucmd *ucmd, const struct copy_pieces *p)
 	if (!ret && adds_write(ctx, p, cmd->flags))
 		ret = -EPERM;
 	if (!ret)
-		ret = insert_pieces(dst, p, iova, cmd->length,
+		ret = insert_pieces(ctx, dst, p, iova, cmd->length,
 				    cmd->flags & COPY_PROT);
 	if (ret)
 		return ret;

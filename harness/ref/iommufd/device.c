@@ -66,7 +66,8 @@ static int device_bind(struct iommufd_ctx *ctx, void *dev, void *arg)
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_DEVICE);
 	if (!obj)
 		return -ENOMEM;
-	if (prev) {		/* the bug: a second object for one device */
+	if (prev && iommufd_fault(ctx, IOMMUFD_FAULT_BIND_TWICE)) {
+		/* the bug: a second object for one device */
 		rid = prev->idev.rid;
 		dpasid = prev->idev.default_pasid;
 	} else {

@@ -266,7 +266,9 @@ static struct iommufd_fault_queue *fault_of_fd(struct iommufd_ctx *ctx, int fd)
 	for (i = 0; fd >= 0 && i < ctx->nobjs; i++)
 		if (ctx->objs[i] && ctx->objs[i]->type == IOMMUFD_OBJ_FAULT &&
 		    ctx->objs[i]->fault.fd == fd &&
-		    iommufd_fault_fd_open(&ctx->objs[i]->fault))
+		    (iommufd_fault_fd_open(&ctx->objs[i]->fault) ||
+		     /* the bug: the number is taken for the queue's still */
+		     iommufd_fault(ctx, IOMMUFD_FAULT_CLOSED_FD_READS)))
 			return &ctx->objs[i]->fault;
 	return NULL;	/* -EBADF, also for a queue whose fd was closed */
 }

@@ -187,6 +187,8 @@
 	  "with every PASID slot taken, a replace is -ENOSPC too")	\
 	X(REATTACH_LEAKS, "reattach-leaks", IOMMUFD,			\
 	  "re-attaching the HWPT already attached takes another reference") \
+	X(CLOSED_FD_READS, "closed-fd-reads", IOMMUFD,			\
+	  "read() and write() on a fault queue's closed fd still reach the queue until it is destroyed") \
 	X(FAULT_ALLOC_FLAGS, "fault-alloc-flags", IOMMUFD,		\
 	  "IOMMU_FAULT_QUEUE_ALLOC ignores unknown flag bits")		\
 	X(WRAP_UNCHECKED, "wrap-unchecked", IOMMUFD,			\
@@ -207,7 +209,11 @@
 	X(HWPT_ENOMEM_KEEPS_REFS, "hwpt-enomem-keeps-refs", IOMMUFD,	\
 	  "HWPT_ALLOC takes its IOAS, parent and fault queue references before its object exists and keeps them when that fails") \
 	X(MAP_MIRROR_FIRST, "map-mirror-first", IOMMUFD,		\
-	  "MAP maps into the HWPTs before it has room for the area, and a failure to make room leaves their mapping")
+	  "MAP maps into the HWPTs before it has room for the area, and a failure to make room leaves their mapping") \
+	X(COPY_ENOMEM_KEEPS_PIECES, "copy-enomem-keeps-pieces", IOMMUFD, \
+	  "a COPY that fails for memory at one of its pieces keeps the pieces inserted before") \
+	X(MAP_MIRROR_KEEPS_PARTIAL, "map-mirror-keeps-partial", IOMMUFD, \
+	  "a MAP that fails in one of the IOAS's HWPTs leaves its pages in the HWPTs it was mapped into before")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -11,6 +11,10 @@
 #include "harness/ref/viommu/viommu.h"
 #include "iommufd_internal.h"
 
+/* The fault hwpt-enomem-keeps-refs: the references are taken before the
+ * object exists (a hook, folded away in the coverage build). */
+#define EARLY_REFS(ctx) iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_ENOMEM_KEEPS_REFS)
+
 #define PAGING_FLAGS (IOMMU_HWPT_ALLOC_NEST_PARENT | \
 		      IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_FAULT_ID_VALID)
 #define VTD_S1_FLAGS (IOMMU_VTD_S1_SRE | IOMMU_VTD_S1_WPE)
@@ -94,7 +98,6 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 	struct iommufd_ioas *ioas = iommufd_get_ioas(ctx, cmd->pt_id);
 	struct iommufd_obj *obj;
 	uint32_t domain;
-	bool early;
 	int ret;
 
 	if (cmd->data_type != IOMMU_HWPT_DATA_NONE &&
@@ -114,8 +117,7 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 			      !iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_STARTS_EMPTY));
 	if (ret)
 		goto err_domain;
-	early = iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_ENOMEM_KEEPS_REFS);
-	if (early)
+	if (EARLY_REFS(ctx))
 		ioas->hwpts++;	/* the bug: counted before the object */
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_HWPT_PAGING);
 	if (!obj) {
@@ -125,7 +127,7 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 	obj->hwpt.flags = cmd->flags;
 	obj->hwpt.ioas_id = cmd->pt_id;
 	obj->hwpt.domain = domain;
-	if (!early)
+	if (!EARLY_REFS(ctx))
 		ioas->hwpts++;
 	cmd->out_hwpt_id = obj->id;
 	ucmd->respond = true;
@@ -144,7 +146,6 @@ static int alloc_nested(struct iommufd_ucmd *ucmd, struct iommufd_obj *parent)
 	struct iommufd_ctx *ctx = ucmd->ctx;
 	struct iommufd_obj *obj, *fault = NULL;
 	struct iommu_hwpt_vtd_s1 s1;
-	bool early;
 	int ret;
 
 	if ((cmd->flags & ~IOMMU_HWPT_FAULT_ID_VALID) &&
@@ -163,8 +164,7 @@ static int alloc_nested(struct iommufd_ucmd *ucmd, struct iommufd_obj *parent)
 		    !iommufd_fault(ctx, IOMMUFD_FAULT_FAULT_ID_UNCHECKED))
 			return -ENOENT;
 	}
-	early = iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_ENOMEM_KEEPS_REFS);
-	if (early) {	/* the bug: references before the object */
+	if (EARLY_REFS(ctx)) {	/* the bug: references before the object */
 		parent->hwpt.children++;
 		if (fault)
 			fault->fault.users++;
@@ -179,10 +179,10 @@ static int alloc_nested(struct iommufd_ucmd *ucmd, struct iommufd_obj *parent)
 	obj->hwpt.s1 = s1;
 	if (fault) {
 		obj->hwpt.fault_id = fault->id;
-		if (!early)
+		if (!EARLY_REFS(ctx))
 			fault->fault.users++;
 	}
-	if (!early)
+	if (!EARLY_REFS(ctx))
 		parent->hwpt.children++;
 	cmd->out_hwpt_id = obj->id;
 	ucmd->respond = true;

@@ -221,23 +221,25 @@ static int unmap_range(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
 {
 	struct iopt_area a;
 	size_t i = area_first_in(&ioas->areas, start, last);
-	bool split = iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_SPLITS);
 
 	*unmapped = 0;
 	if (i == ioas->areas.n)
 		return iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_HOLE_OK) ?
 		       0 : -ENOENT;
-	if (!split && would_split(ioas, i, start, last))
+	if (!iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_SPLITS) &&
+	    would_split(ioas, i, start, last))
 		return -ENOENT;
 	while ((i = area_first_in(&ioas->areas, start, last)) !=
 	       ioas->areas.n) {
 		a = ioas->areas.v[i];
-		if (a.iova >= start && a.last <= last) {
-			*unmapped += drop_area(ctx, ioas, i);
+		/* Only with unmap-splits does an area stick out here. */
+		if (iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_SPLITS) &&
+		    (a.iova < start || a.last > last)) {
+			area_remove(&ioas->areas, i);
+			*unmapped += keep_outside(ioas, a, start, last);
 			continue;
 		}
-		area_remove(&ioas->areas, i);
-		*unmapped += keep_outside(ioas, a, start, last);
+		*unmapped += drop_area(ctx, ioas, i);
 	}
 	return 0;
 }

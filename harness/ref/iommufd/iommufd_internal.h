@@ -51,9 +51,19 @@ struct area_mirror {
 	struct viommu *iommu;
 	uint32_t n;
 	uint32_t dom[IOMMUFD_MAX_DOMAINS];
+	/* Faults carried by the IOAS (set at IOAS_ALLOC); test them with
+	 * mirror_fault(m, flag), false for m == NULL, which folds them away
+	 * in the coverage build as iommufd_fault() does. */
 	bool skip_unmap;		/* the fault hwpt-unmap-stale */
 	bool mirror_first;		/* the fault map-mirror-first */
+	bool keep_partial;		/* the fault map-mirror-keeps-partial */
 };
+
+#ifdef SIOVH_NO_FAULT_HOOKS
+#define mirror_fault(m, flag)	((void)(m), false)
+#else
+#define mirror_fault(m, flag)	((m) && (m)->flag)
+#endif
 
 /*
  * An ordered set of disjoint areas: a sorted array, found by binary search.

@@ -166,6 +166,7 @@ static bool s_lifetime(int fault)
 	CHECK(!destroy(&r, nest) && !destroy(&r, parent) &&
 	      destroy(&r, fq) == -EBUSY);
 	close(fd);
+	CHECK(iommufd_fault_read(r.ctx, fd, r.mem, 0) == -EBADF);
 	CHECK(!destroy(&r, fq) && destroy(&r, fq) == -ENOENT);
 	ok = true;
 out:
@@ -743,14 +744,20 @@ out:
 
 /*
  * Allocation failure (ref/alloc/alloc.h): every allocation of a paging
- * HWPT_ALLOC and of a MAP into an IOAS with a HWPT fails in turn; each
- * failure is -ENOMEM with nothing left (the IOAS destroyable, the range
- * unmapped), and the call then succeeds.
+ * HWPT_ALLOC, of a MAP into an IOAS with two HWPTs (the device attached to
+ * the first) and of a COPY of two source areas into an IOAS whose area
+ * array is one short of full fails in turn; each failure is -ENOMEM with
+ * nothing left (the IOAS destroyable, the range unmapped, the device's DMA
+ * there faulting), and the call then succeeds.
  */
 static bool s_enomem(int fault)
 {
+	struct iommu_ioas_copy c = {
+		.size = sizeof(c), .flags = FIXED, .length = 4 * PG,
+		.src_iova = 0x40000000, .dst_iova = 0x40000000,
+	};
 	uint64_t iova, n;
-	uint32_t hw = 0, spare, k;
+	uint32_t hw = 0, hw2, spare, dst, k;
 	struct rig r;
 	bool ok = false;
 	int ret = -ENOMEM;
@@ -764,6 +771,7 @@ static bool s_enomem(int fault)
 				   !ioas_new(&r, &spare)));
 	}
 	CHECK(!ret && destroy(&r, spare) == -EBUSY);
+	CHECK(!paging(&r, spare, 0, &hw2) && !attach(&r, false, 0, hw));
 	for (ret = -ENOMEM, k = 1; k < 32 && ret == -ENOMEM; k++) {
 		iova = 0x40000000;
 		ref_fail_nth_arm(k);
@@ -771,9 +779,30 @@ static bool s_enomem(int fault)
 		ref_fail_nth_arm(0);
 		CHECK(ret == 0 || (ret == -ENOMEM &&
 				   unmap(&r, spare, 0x40000000, 4 * PG, &n) ==
+				   -ENOENT && peek(&r, DPASID, 0x40000000) == -1));
+	}
+	CHECK(!ret && peek(&r, DPASID, 0x40000000) == r.mem[0]);
+	CHECK(!unmap(&r, spare, 0x40000000, 4 * PG, &n));
+	for (k = 0; k < 2; k++) {
+		iova = 0x40000000 + 2 * k * PG;
+		CHECK(!map(&r, spare, FIXED, r.mem, 2 * PG, &iova));
+	}
+	CHECK(!ioas_new(&r, &dst));
+	for (k = 0; k < 7; k++) {
+		iova = 0x100000 + 2 * k * PG;
+		CHECK(!map(&r, dst, FIXED, r.mem, PG, &iova));
+	}
+	c.src_ioas_id = spare;
+	c.dst_ioas_id = dst;
+	for (ret = -ENOMEM, k = 1; k < 32 && ret == -ENOMEM; k++) {
+		ref_fail_nth_arm(k);
+		ret = ioc(&r, IOMMU_IOAS_COPY, &c);
+		ref_fail_nth_arm(0);
+		CHECK(ret == 0 || (ret == -ENOMEM &&
+				   unmap(&r, dst, 0x40000000, 4 * PG, &n) ==
 				   -ENOENT));
 	}
-	CHECK(!ret && !unmap(&r, spare, 0x40000000, 4 * PG, &n));
+	CHECK(!ret && !unmap(&r, dst, 0x40000000, 4 * PG, &n) && n == 4 * PG);
 	ok = true;
 out:
 	rig_fini(&r);

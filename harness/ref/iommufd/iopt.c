@@ -13,7 +13,11 @@
 #include "harness/ref/viommu/viommu.h"
 #include "iommufd_internal.h"
 
-/* The x86 interrupt window and everything beyond the 48-bit aperture. */
+/*
+ * The x86 interrupt window and everything beyond the 48-bit aperture:
+ * sorted, apart, the first above 0 and the last ending at UINT64_MAX, so
+ * that every usable range lies right below a span (ranges.c relies on it).
+ */
 const struct iova_span iommufd_reserved[] = {
 	{ 0xfee00000ull, 0xfeefffffull },
 	{ 1ull << IOMMUFD_AW, UINT64_MAX },
@@ -76,6 +80,9 @@ static int mirror_map(struct area_mirror *m, const struct iopt_area *a,
 				 (void *)(uintptr_t)a->user_va, size,
 				 area_prot(a));
 		if (ret) {
+			/* the bug: the domains before keep their mapping */
+			if (mirror_fault(m, keep_partial))
+				return ret;
 			while (i--)
 				viommu_unmap(m->iommu, m->dom[i], a->iova,
 					     size);
@@ -134,7 +141,7 @@ int area_insert(struct area_set *s, const struct iopt_area *a)
 	 * or a device could reach an IOVA its IOAS does not have. (The fault
 	 * map-mirror-first has the order the other way round.)
 	 */
-	if (s->n == s->cap && !(s->mirror && s->mirror->mirror_first)) {
+	if (s->n == s->cap && !mirror_fault(s->mirror, mirror_first)) {
 		ret = area_grow(s);
 		if (ret)
 			return ret;
@@ -144,7 +151,7 @@ int area_insert(struct area_set *s, const struct iopt_area *a)
 		if (ret)
 			return ret;
 	}
-	if (s->n == s->cap) {	/* only with map-mirror-first */
+	if (mirror_fault(s->mirror, mirror_first) && s->n == s->cap) {
 		ret = area_grow(s);
 		if (ret)
 			return ret;
@@ -162,7 +169,7 @@ void area_remove(struct area_set *s, size_t i)
 	struct area_mirror *m = s->mirror;
 	uint32_t k;
 
-	for (k = 0; m && !m->skip_unmap && k < m->n; k++)
+	for (k = 0; m && !mirror_fault(m, skip_unmap) && k < m->n; k++)
 		viommu_unmap(m->iommu, m->dom[k], s->v[i].iova,
 			     s->v[i].last - s->v[i].iova + 1);
 	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(s->v[0]));

@@ -157,6 +157,8 @@ struct iommufd_obj *iommufd_obj_new(struct iommufd_ctx *ctx,
 			iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_UNMAP_STALE);
 		obj->ioas.mirror.mirror_first =
 			iommufd_fault(ctx, IOMMUFD_FAULT_MAP_MIRROR_FIRST);
+		obj->ioas.mirror.keep_partial =
+			iommufd_fault(ctx, IOMMUFD_FAULT_MAP_MIRROR_KEEPS_PARTIAL);
 		obj->ioas.areas.mirror = &obj->ioas.mirror;
 	}
 	ctx->objs[slot] = obj;

@@ -11,29 +11,26 @@
 #include "harness/ref/alloc/alloc.h"
 #include "iommufd_internal.h"
 
-/* Hole n of the reserved list (the n-th usable range); false past the end. */
+/*
+ * Hole n of the reserved list (the n-th usable range); false past the end.
+ * The list (iopt.c) is sorted, its spans apart, and the last one ends at
+ * UINT64_MAX (everything above the address width), so every hole lies
+ * below some span and ends where it starts.
+ */
 static bool usable_range(size_t n, struct iommu_iova_range *out)
 {
 	uint64_t pos = 0;
 	size_t i;
 
 	for (i = 0; i < iommufd_nr_reserved; i++) {
-		if (iommufd_reserved[i].start > pos) {
-			if (!n--) {
-				out->start = pos;
-				out->last = iommufd_reserved[i].start - 1;
-				return true;
-			}
+		if (!n--) {
+			out->start = pos;
+			out->last = iommufd_reserved[i].start - 1;
+			return true;
 		}
-		if (iommufd_reserved[i].last == UINT64_MAX)
-			return false;
 		pos = iommufd_reserved[i].last + 1;
 	}
-	if (n)
-		return false;
-	out->start = pos;
-	out->last = UINT64_MAX;
-	return true;
+	return false;
 }
 
 int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd)
