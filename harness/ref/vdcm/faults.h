@@ -238,7 +238,9 @@
 	X(RESUME_ANY_TYPE, "resume-any-type",				\
 	  "RESUMING -> STOP loads a state saved from a VDEV of another type") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
-	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)")
+	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)") \
+	X(PIN_ENOMEM_KEEPS_PARTIAL, "pin-enomem-keeps-partial",		\
+	  "a descriptor whose pinning failed for memory midway leaves the pages of the span that failed pinned")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
