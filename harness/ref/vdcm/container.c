@@ -45,7 +45,8 @@ static int map_dma(struct vdcm_vdev *vdev, struct vfio_iommu_type1_dma_map *m)
 	uint32_t prot = 0;
 	int ret;
 
-	if (m->argsz < MINSZ(struct vfio_iommu_type1_dma_map, size) ||
+	if ((m->argsz < MINSZ(struct vfio_iommu_type1_dma_map, size) &&
+	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_TYPE1_ARGSZ_UNCHECKED)) ||
 	    (m->flags & ~known) || !m->size)
 		return -EINVAL;
 	if ((m->iova | m->vaddr | m->size) & PAGE_MASK_4K)
@@ -124,7 +125,8 @@ static int unmap_dma(struct vdcm_vdev *vdev,
 	int64_t n;
 	uint32_t i;
 
-	if (u->argsz < MINSZ(struct vfio_iommu_type1_dma_unmap, size) ||
+	if ((u->argsz < MINSZ(struct vfio_iommu_type1_dma_unmap, size) &&
+	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_TYPE1_ARGSZ_UNCHECKED)) ||
 	    (u->flags & ~VFIO_DMA_UNMAP_FLAG_ALL))
 		return -EINVAL;
 	if (all && (u->iova || u->size) &&
@@ -162,7 +164,8 @@ static int get_info(struct vdcm_vdev *vdev, struct vfio_iommu_type1_info *info)
 		return -EINVAL;
 	info->flags = VFIO_IOMMU_INFO_PGSIZES;
 	info->iova_pgsizes = VDEV_PAGE_SIZE;
-	if (info->argsz >= MINSZ(struct vfio_iommu_type1_info, cap_offset))
+	if (info->argsz >= MINSZ(struct vfio_iommu_type1_info, cap_offset) ||
+	    vdcm_fault(vdev->vdcm, VDCM_FAULT_INFO_PAST_ARGSZ))
 		info->cap_offset = 0;
 	return 0;
 }

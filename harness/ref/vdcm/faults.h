@@ -240,7 +240,11 @@
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
 	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)") \
 	X(PIN_ENOMEM_KEEPS_PARTIAL, "pin-enomem-keeps-partial",		\
-	  "a descriptor whose pinning failed for memory midway leaves the pages of the span that failed pinned")
+	  "a descriptor whose pinning failed for memory midway leaves the pages of the span that failed pinned") \
+	X(TYPE1_ARGSZ_UNCHECKED, "type1-argsz-unchecked",		\
+	  "MAP_DMA and UNMAP_DMA take an argsz short of their struct's size field") \
+	X(INFO_PAST_ARGSZ, "info-past-argsz",				\
+	  "GET_INFO writes cap_offset although argsz ends before it")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
