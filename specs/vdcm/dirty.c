@@ -112,7 +112,7 @@ SIOVH_CLAUSE(dirty_protocol,
 
 SIOVH_CLAUSE(dirty_args,
 	.id = "VDCM.DIRTY.4", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START with no ranges, with neither GET nor SET, or with an argsz short of its control struct, and DMA_LOGGING_REPORT with a page size below 4 KiB or not a power of two, a range not aligned to it, empty, or outside the logged ranges, or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
+	.title = "DMA_LOGGING_START with no ranges, with neither GET nor SET, or with an argsz short of its control struct, and DMA_LOGGING_REPORT with a page size of 0, below 4 KiB or not a power of two, a range not aligned to it, empty, outside the logged ranges or wrapping past 2^64 (-EOVERFLOW too, as Linux's VFIO core says), or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
 	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (page_size, iova, length, bitmap); VFIO_DEVICE_FEATURE (\"Without PROBE one of GET or SET must be requested\", argsz covers the feature's data)"),
 	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
 {
@@ -123,6 +123,7 @@ SIOVH_CLAUSE(dirty_args,
 	const uint32_t report = VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT;
 	uint64_t bm[4] = { 0 };
 	struct vd d;
+	int ret;
 
 	struct vfio_device_feature_dma_logging_range one = {
 		.iova = DIOVA, .length = PAGE_4K,
@@ -155,7 +156,13 @@ SIOVH_CLAUSE(dirty_args,
 	};
 	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | report, &r,
 				 sizeof(r), sizeof(r)), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, 0, bm), -EINVAL);
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, 2048, bm), -EINVAL);
+	ret = dma_log_report(&d, UINT64_MAX - PAGE_4K + 1, 2 * PAGE_4K,
+			     PAGE_4K, bm);
+	if (ret != -EINVAL && ret != -EOVERFLOW)
+		FAIL("a report of a range that wraps past 2^64 gave %d, "
+		     "expected -EINVAL or -EOVERFLOW", ret);
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA, 3 * PAGE_4K, 3 * PAGE_4K, bm),
 		     -EINVAL);
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA + 512, PAGE_4K, PAGE_4K, bm),
