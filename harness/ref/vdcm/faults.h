@@ -244,7 +244,9 @@
 	X(TYPE1_ARGSZ_UNCHECKED, "type1-argsz-unchecked",		\
 	  "MAP_DMA and UNMAP_DMA take an argsz short of their struct's size field") \
 	X(INFO_PAST_ARGSZ, "info-past-argsz",				\
-	  "GET_INFO writes cap_offset although argsz ends before it")
+	  "GET_INFO writes cap_offset although argsz ends before it") \
+	X(IRQ_SET_START_UNCHECKED, "irq-set-start-unchecked",		\
+	  "SET_IRQS checks only count against the vectors after start, which wraps for a start past the last vector")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
