@@ -198,7 +198,7 @@ static int log_start_n(struct vd *d,
 
 SIOVH_CLAUSE(dirty_ranges,
 	.id = "VDCM.DIRTY.5", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included; it refuses 257 ranges (-E2BIG), ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
+	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included, and ranges listed in any order (highest first too); it refuses 257 ranges (-E2BIG), ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
 	.source = SRC_VFIO("struct vfio_device_feature_dma_logging_control (\"The core kernel code guarantees to support by minimum num_ranges that fit into a single kernel page\")") "; Linux drivers/vfio/vfio_main.c, vfio_ioctl_device_feature_logging_start (6.12, 7.3: -EINVAL for a range not aligned to page_size or overlapping another, -EOVERFLOW for one that wraps)",
 	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
 {
@@ -244,6 +244,17 @@ SIOVH_CLAUSE(dirty_ranges,
 	/* the first and the last range can be reported: both are logged */
 	EXPECT_OK(dma_log_report(&d, r[0].iova, PAGE_4K, PAGE_4K, bm));
 	EXPECT_OK(dma_log_report(&d, r[last].iova, PAGE_4K, PAGE_4K, bm));
+	EXPECT_OK(dma_log_stop(&d));
+	/* the order is the user's: the higher range first, apart */
+	bad[0] = (struct vfio_device_feature_dma_logging_range) {
+		.iova = DIOVA + 4 * PAGE_4K, .length = 2 * PAGE_4K,
+	};
+	bad[1] = (struct vfio_device_feature_dma_logging_range) {
+		.iova = DIOVA, .length = PAGE_4K,
+	};
+	EXPECT_OK(log_start_n(&d, bad, 2));
+	EXPECT_OK(dma_log_report(&d, bad[0].iova, 2 * PAGE_4K, PAGE_4K, bm));
+	EXPECT_OK(dma_log_report(&d, bad[1].iova, PAGE_4K, PAGE_4K, bm));
 	EXPECT_OK(dma_log_stop(&d));
 	vd_down(check, &d);
 	free(r);

@@ -246,7 +246,9 @@
 	X(INFO_PAST_ARGSZ, "info-past-argsz",				\
 	  "GET_INFO writes cap_offset although argsz ends before it") \
 	X(IRQ_SET_START_UNCHECKED, "irq-set-start-unchecked",		\
-	  "SET_IRQS checks only count against the vectors after start, which wraps for a start past the last vector")
+	  "SET_IRQS checks only count against the vectors after start, which wraps for a start past the last vector") \
+	X(DIRTY_OVERLAP_ONE_SIDED, "dirty-overlap-one-sided",		\
+	  "DMA_LOGGING_START takes a range below an earlier one for an overlap")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
