@@ -788,7 +788,10 @@ SIOVH_CLAUSE(dma_type1_args,
 		     -EINVAL);
 	EXPECT_ERRNO(unmap_raw(&d, VFIO_DMA_UNMAP_FLAG_ALL, 0, PAGE_4K, NULL),
 		     -EINVAL);
+	/* the two-page mapping at IOVA_A cut after its head, or before
+	 * its tail */
 	EXPECT_ERRNO(unmap_raw(&d, 0, IOVA_A, PAGE_4K, NULL), -EINVAL);
+	EXPECT_ERRNO(unmap_raw(&d, 0, IOVA_A + PAGE_4K, PAGE_4K, NULL), -EINVAL);
 	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
 						    VFIO_CHECK_EXTENSION,
 						    (void *)(uintptr_t)VFIO_TYPE1v2_IOMMU),

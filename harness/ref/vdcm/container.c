@@ -141,7 +141,9 @@ static int unmap_dma(struct vdcm_vdev *vdev,
 		const struct vdcm_map *m = &vdev->maps[i];
 
 		if (overlaps(m, u->iova, u->size) &&
-		    (m->iova < u->iova || m->iova + m->size > end))
+		    ((m->iova < u->iova &&
+		      !vdcm_fault(vdev->vdcm, VDCM_FAULT_UNMAP_CUTS_HEAD)) ||
+		     m->iova + m->size > end))
 			return -EINVAL;
 	}
 	if (!all) {
