@@ -747,8 +747,8 @@ static void wrap_refused(struct siovh_check *check, const char *what, int ret)
 
 SIOVH_CLAUSE(dma_type1_args,
 	.id = "VDCM.DMA.17", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "the type1 container refuses with -EINVAL: MAP_DMA with an unknown flag, neither READ nor WRITE, or a wrapping IOVA or buffer range; MAP_DMA or UNMAP_DMA with an argsz that ends inside their size field; UNMAP_DMA with an unknown flag, FLAG_ALL with an iova or size, a zero size, an iova or size not page-aligned, a wrapping range (-EOVERFLOW too, Linux 7.x), or a range that cuts a mapping in two; all of it changes no mapping, and UNMAP_DMA FLAG_ALL then unmaps every mapping and reports their bytes; CHECK_EXTENSION says yes to TYPE1v2 only of those asked, an unknown container ioctl is -ENOTTY, and MAP_DMA or UNMAP_DMA with a NULL argument -EFAULT",
-	.source = SRC_VFIO("VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA (\"VFIO_DMA_UNMAP_FLAG_ALL ... iova and size must be 0\"), VFIO_CHECK_EXTENSION") "; Linux drivers/vfio/vfio_iommu_type1.c, vfio_dma_do_map and vfio_dma_do_unmap (6.12, 7.3: a zero size, an iova or size off the IOMMU page size, a wrapping range)",
+	.title = "the type1 container refuses with -EINVAL: MAP_DMA with an unknown flag, neither READ nor WRITE, or a wrapping IOVA or buffer range; MAP_DMA or UNMAP_DMA with an argsz that ends inside their size field; UNMAP_DMA with an unknown flag, FLAG_ALL with an iova or size, a zero size, an iova or size not page-aligned, a wrapping range (-EOVERFLOW too, Linux 7.x), or a range that cuts a mapping in two; all of it changes no mapping, and UNMAP_DMA FLAG_ALL then unmaps every mapping and reports their bytes; CHECK_EXTENSION says yes to TYPE1, TYPE1v2 and UNMAP_ALL (whose FLAG_ALL the container honours) and no to NOIOMMU, an unknown container ioctl is -ENOTTY, and MAP_DMA or UNMAP_DMA with a NULL argument -EFAULT",
+	.source = SRC_VFIO("VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA (\"VFIO_DMA_UNMAP_FLAG_ALL ... iova and size must be 0\"), VFIO_CHECK_EXTENSION (VFIO_UNMAP_ALL: \"Supports VFIO_DMA_UNMAP_FLAG_ALL\")") "; Linux drivers/vfio/vfio_iommu_type1.c, vfio_dma_do_map and vfio_dma_do_unmap (6.12, 7.3: a zero size, an iova or size off the IOMMU page size, a wrapping range)",
 	.needs = NEEDS_VDEV)
 {
 	const struct siovh_profile *p = must_profile(check);
@@ -794,7 +794,16 @@ SIOVH_CLAUSE(dma_type1_args,
 	EXPECT_ERRNO(unmap_raw(&d, 0, IOVA_A + PAGE_4K, PAGE_4K, NULL), -EINVAL);
 	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
 						    VFIO_CHECK_EXTENSION,
+						    (void *)(uintptr_t)VFIO_TYPE1_IOMMU),
+		  1);
+	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_CHECK_EXTENSION,
 						    (void *)(uintptr_t)VFIO_TYPE1v2_IOMMU),
+		  1);
+	/* FLAG_ALL is used below: the extension that says so */
+	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_CHECK_EXTENSION,
+						    (void *)(uintptr_t)VFIO_UNMAP_ALL),
 		  1);
 	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
 						    VFIO_CHECK_EXTENSION,

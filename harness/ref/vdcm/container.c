@@ -188,7 +188,11 @@ int vdcm_container_ioctl(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 	if (cmd == VFIO_CHECK_EXTENSION) {	/* arg is the extension */
 		uintptr_t ext = (uintptr_t)arg;
 
-		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU;
+		/* VFIO_UNMAP_ALL: "Supports VFIO_DMA_UNMAP_FLAG_ALL", which
+		 * unmap_dma does */
+		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU ||
+		       (ext == VFIO_UNMAP_ALL &&
+			!vdcm_fault(vdcm, VDCM_FAULT_UNMAP_ALL_UNADVERTISED));
 	}
 	if (!arg)
 		return -EFAULT;

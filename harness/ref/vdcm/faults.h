@@ -250,7 +250,9 @@
 	X(DIRTY_OVERLAP_ONE_SIDED, "dirty-overlap-one-sided",		\
 	  "DMA_LOGGING_START takes a range below an earlier one for an overlap") \
 	X(UNMAP_CUTS_HEAD, "unmap-cuts-head",				\
-	  "UNMAP_DMA of a range that starts inside a mapping unmaps the whole mapping")
+	  "UNMAP_DMA of a range that starts inside a mapping unmaps the whole mapping") \
+	X(UNMAP_ALL_UNADVERTISED, "unmap-all-unadvertised",		\
+	  "CHECK_EXTENSION says no to VFIO_UNMAP_ALL although UNMAP_DMA honours FLAG_ALL")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,
