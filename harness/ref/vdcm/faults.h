@@ -248,7 +248,7 @@
 	X(IRQ_SET_START_UNCHECKED, "irq-set-start-unchecked",		\
 	  "SET_IRQS checks only count against the vectors after start, which wraps for a start past the last vector") \
 	X(DIRTY_OVERLAP_ONE_SIDED, "dirty-overlap-one-sided",		\
-	  "DMA_LOGGING_START takes a range below an earlier one for an overlap") \
+	  "DMA_LOGGING_START refuses a range that lies wholly below an earlier one as overlapping it") \
 	X(UNMAP_CUTS_HEAD, "unmap-cuts-head",				\
 	  "UNMAP_DMA of a range that starts inside a mapping unmaps the whole mapping") \
 	X(UNMAP_ALL_UNADVERTISED, "unmap-all-unadvertised",		\
