@@ -235,23 +235,28 @@ SIOVH_CLAUSE(enomem_vdev_dma,
 /* ---- VDCM.ENOMEM.3: pinning a portal descriptor's pages ---- */
 
 #define PIOVA 0x800000ull
+/* The largest transfer: its source and destination pages (512 of them)
+ * outgrow any small pin table, so pinning fails midway, too. */
+#define PBIG SIOVDEV_MAX_XFER
 
 struct pin_ctx {
 	const struct siovh_profile *p;
 	struct leak_snap before;
 	struct vd d;
 	struct dma_buf b;
+	uint64_t span;		/* source at PIOVA, destination at + span,
+				 * the record at + 2 * span */
+	uint32_t len;		/* bytes copied */
 };
 
-/* Copy 64 bytes from page 0 to page 1, the record in page 2. */
 static int pin_call(struct siovh_check *check, void *ctx)
 {
 	struct pin_ctx *c = ctx;
 	struct siovdev_desc x;
 
 	(void)check;
-	memset(cr_at(&c->b, PIOVA + 2 * PAGE_4K), 0, SIOVDEV_CR_SIZE);
-	desc_copy(&x, PIOVA, PIOVA + PAGE_4K, 64, PIOVA + 2 * PAGE_4K,
+	memset(cr_at(&c->b, PIOVA + 2 * c->span), 0, SIOVDEV_CR_SIZE);
+	desc_copy(&x, PIOVA, PIOVA + c->span, c->len, PIOVA + 2 * c->span,
 		  SIOVDEV_DF_COMPLETION, 0x9e11);
 	return desc_submit(&c->d, 0, &x);
 }
@@ -261,21 +266,38 @@ static void pin_same(struct siovh_check *check, void *ctx)
 {
 	struct pin_ctx *c = ctx;
 
-	EXPECT_EQ(c->b.va[PAGE_4K], 0);
-	EXPECT_EQ(cr_at(&c->b, PIOVA + 2 * PAGE_4K)->status, SIOVDEV_CS_NONE);
+	EXPECT_EQ(c->b.va[c->span], 0);
+	EXPECT_EQ(c->b.va[c->span + c->len - 1], 0);
+	EXPECT_EQ(cr_at(&c->b, PIOVA + 2 * c->span)->status, SIOVDEV_CS_NONE);
 	leak_expect(check, c->p, &c->before,
 		    "a descriptor whose pinning failed for memory");
 }
 
-SIOVH_CLAUSE(enomem_vdev_pin,
-	.id = "VDCM.ENOMEM.3", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "a portal descriptor whose pages cannot be pinned for lack of memory (each allocation in turn) is refused with -ENOMEM before the device sees it: no DMA, no completion record, nothing left pinned; the same descriptor then runs",
-	.source = SRC_PINNING " (pin on submission); " SRC_VD_ENOMEM,
-	.needs = NEEDS_ENGINE | NEEDS_FAIL_NTH)
+/* Walk the copy of len bytes, span apart; it runs at last. */
+static void pin_walk(struct siovh_check *check, struct pin_ctx *c,
+		     uint64_t span, uint32_t len)
 {
 	static const struct enomem_op pin_op = {
 		"portal write", pin_call, pin_same, NULL,
 	};
+
+	c->span = span;
+	c->len = len;
+	memset(c->b.va, 0, c->b.size);
+	memset(c->b.va, 0x5a, len);
+	leak_snap(check, c->p, &c->before);
+	enomem_walk(check, &pin_op, c);
+	EXPECT_EQ(c->b.va[span], 0x5a);
+	EXPECT_EQ(c->b.va[span + len - 1], 0x5a);
+	EXPECT_EQ(cr_at(&c->b, PIOVA + 2 * span)->status, SIOVDEV_CS_SUCCESS);
+}
+
+SIOVH_CLAUSE(enomem_vdev_pin,
+	.id = "VDCM.ENOMEM.3", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a portal descriptor whose pages cannot be pinned for lack of memory (each allocation in turn; a 64-byte copy, and a copy of the largest transfer, 512 pages, which can fail after hundreds are pinned) is refused with -ENOMEM before the device sees it: no DMA, no completion record, nothing left pinned; the same descriptor then runs",
+	.source = SRC_PINNING " (pin on submission); " SRC_VD_ENOMEM,
+	.needs = NEEDS_ENGINE | NEEDS_FAIL_NTH)
+{
 	struct pin_ctx c;
 
 	memset(&c, 0, sizeof(c));
@@ -283,11 +305,8 @@ SIOVH_CLAUSE(enomem_vdev_pin,
 	must_portal(check, &c.p->types[0]);
 	vd_up(check, &c.p->types[0], &c.d, 1);
 	q_enable(check, &c.d, 0);
-	dma_map(check, &c.d, &c.b, PIOVA, 3 * PAGE_4K);
-	memset(c.b.va, 0x5a, 64);
-	leak_snap(check, c.p, &c.before);
-	enomem_walk(check, &pin_op, &c);
-	EXPECT_EQ(c.b.va[PAGE_4K + 63], 0x5a);
-	EXPECT_EQ(cr_at(&c.b, PIOVA + 2 * PAGE_4K)->status, SIOVDEV_CS_SUCCESS);
+	dma_map(check, &c.d, &c.b, PIOVA, 2 * PBIG + PAGE_4K);
+	pin_walk(check, &c, PAGE_4K, 64);
+	pin_walk(check, &c, PBIG, PBIG);
 	vd_down(check, &c.d);
 }

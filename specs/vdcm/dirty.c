@@ -112,7 +112,7 @@ SIOVH_CLAUSE(dirty_protocol,
 
 SIOVH_CLAUSE(dirty_args,
 	.id = "VDCM.DIRTY.4", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START with no ranges, with neither GET nor SET, or with an argsz short of its control struct, and DMA_LOGGING_REPORT with a page size below 4 KiB or not a power of two, a range not aligned to it, empty, or outside the logged ranges, or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
+	.title = "DMA_LOGGING_START with no ranges, with neither GET nor SET, or with an argsz short of its control struct, and DMA_LOGGING_REPORT with a page size of 0, below 4 KiB or not a power of two, a range not aligned to it, empty, outside the logged ranges or wrapping past 2^64 (-EOVERFLOW too, as Linux's VFIO core says), or no bitmap are -EINVAL; GET of START and SET of REPORT are -EINVAL; a PROBE succeeds; none of them stops or starts logging",
 	.source = SRC_VFIO("VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT (page_size, iova, length, bitmap); VFIO_DEVICE_FEATURE (\"Without PROBE one of GET or SET must be requested\", argsz covers the feature's data)"),
 	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
 {
@@ -123,6 +123,7 @@ SIOVH_CLAUSE(dirty_args,
 	const uint32_t report = VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT;
 	uint64_t bm[4] = { 0 };
 	struct vd d;
+	int ret;
 
 	struct vfio_device_feature_dma_logging_range one = {
 		.iova = DIOVA, .length = PAGE_4K,
@@ -155,7 +156,13 @@ SIOVH_CLAUSE(dirty_args,
 	};
 	EXPECT_ERRNO(feature_raw(&d, VFIO_DEVICE_FEATURE_SET | report, &r,
 				 sizeof(r), sizeof(r)), -EINVAL);
+	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, 0, bm), -EINVAL);
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA, PAGE_4K, 2048, bm), -EINVAL);
+	ret = dma_log_report(&d, UINT64_MAX - PAGE_4K + 1, 2 * PAGE_4K,
+			     PAGE_4K, bm);
+	if (ret != -EINVAL && ret != -EOVERFLOW)
+		FAIL("a report of a range that wraps past 2^64 gave %d, "
+		     "expected -EINVAL or -EOVERFLOW", ret);
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA, 3 * PAGE_4K, 3 * PAGE_4K, bm),
 		     -EINVAL);
 	EXPECT_ERRNO(dma_log_report(&d, DIOVA + 512, PAGE_4K, PAGE_4K, bm),
@@ -191,7 +198,7 @@ static int log_start_n(struct vd *d,
 
 SIOVH_CLAUSE(dirty_ranges,
 	.id = "VDCM.DIRTY.5", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included; it refuses 257 ranges (-E2BIG), ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
+	.title = "DMA_LOGGING_START takes one page's worth of ranges (256) and logs each of them, the last included, and ranges listed in any order (highest first too); it refuses 257 ranges (-E2BIG), ranges not aligned to the page size asked for or overlapping (-EINVAL) and a range that wraps past 2^64 (-EOVERFLOW); a refused start starts no logging",
 	.source = SRC_VFIO("struct vfio_device_feature_dma_logging_control (\"The core kernel code guarantees to support by minimum num_ranges that fit into a single kernel page\")") "; Linux drivers/vfio/vfio_main.c, vfio_ioctl_device_feature_logging_start (6.12, 7.3: -EINVAL for a range not aligned to page_size or overlapping another, -EOVERFLOW for one that wraps)",
 	.needs = NEEDS_VDEV | SIOVH_FEAT_VDEV_DIRTY)
 {
@@ -237,6 +244,17 @@ SIOVH_CLAUSE(dirty_ranges,
 	/* the first and the last range can be reported: both are logged */
 	EXPECT_OK(dma_log_report(&d, r[0].iova, PAGE_4K, PAGE_4K, bm));
 	EXPECT_OK(dma_log_report(&d, r[last].iova, PAGE_4K, PAGE_4K, bm));
+	EXPECT_OK(dma_log_stop(&d));
+	/* the order is the user's: the higher range first, apart */
+	bad[0] = (struct vfio_device_feature_dma_logging_range) {
+		.iova = DIOVA + 4 * PAGE_4K, .length = 2 * PAGE_4K,
+	};
+	bad[1] = (struct vfio_device_feature_dma_logging_range) {
+		.iova = DIOVA, .length = PAGE_4K,
+	};
+	EXPECT_OK(log_start_n(&d, bad, 2));
+	EXPECT_OK(dma_log_report(&d, bad[0].iova, 2 * PAGE_4K, PAGE_4K, bm));
+	EXPECT_OK(dma_log_report(&d, bad[1].iova, PAGE_4K, PAGE_4K, bm));
 	EXPECT_OK(dma_log_stop(&d));
 	vd_down(check, &d);
 	free(r);

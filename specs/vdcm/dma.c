@@ -641,7 +641,7 @@ SIOVH_CLAUSE(pin_returns_zero,
 
 SIOVH_CLAUSE(dma_iommu_info,
 	.id = "VDCM.DMA.16", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "VFIO_IOMMU_GET_INFO reports VFIO_IOMMU_INFO_PGSIZES with the 4 KiB page size, and refuses an argsz too small to hold iova_pgsizes with -EINVAL",
+	.title = "VFIO_IOMMU_GET_INFO reports VFIO_IOMMU_INFO_PGSIZES with the 4 KiB page size, also with an argsz that ends at iova_pgsizes (the struct before cap_offset), and then writes nothing past it; it refuses an argsz too small to hold iova_pgsizes with -EINVAL",
 	.source = SRC_VFIO("VFIO_IOMMU_GET_INFO (struct vfio_iommu_type1_info, argsz)"),
 	.needs = NEEDS_ENGINE)
 {
@@ -658,6 +658,17 @@ SIOVH_CLAUSE(dma_iommu_info,
 	EXPECT_TRUE(info.flags & VFIO_IOMMU_INFO_PGSIZES);
 	/* DMA of 4 KiB pages works (VDCM.DMA.1), so 4 KiB is a page size. */
 	EXPECT_TRUE(info.iova_pgsizes & PAGE_4K);
+	/* the struct as it was before capabilities: cap_offset is not
+	 * the caller's to receive */
+	memset(&info, 0, sizeof(info));
+	info.argsz = offsetof(struct vfio_iommu_type1_info, iova_pgsizes) +
+		     sizeof(info.iova_pgsizes);
+	info.cap_offset = 0x5a5a5a5a;
+	ASSERT_OK(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_IOMMU_GET_INFO, &info));
+	EXPECT_TRUE(info.flags & VFIO_IOMMU_INFO_PGSIZES);
+	EXPECT_TRUE(info.iova_pgsizes & PAGE_4K);
+	EXPECT_EQ(info.cap_offset, 0x5a5a5a5a);
 	memset(&info, 0, sizeof(info));
 	info.argsz = offsetof(struct vfio_iommu_type1_info, iova_pgsizes);
 	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
@@ -679,6 +690,33 @@ static int unmap_raw(struct vd *d, uint32_t flags, uint64_t iova,
 	if (done)
 		*done = u.size;
 	return ret;
+}
+
+/* MAP_DMA with an argsz that ends cut bytes before the end of size. */
+static int map_short(struct vd *d, uint32_t flags, uint64_t iova, void *va,
+		     uint64_t size, uint32_t cut)
+{
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = offsetof(struct vfio_iommu_type1_dma_map, size) +
+			 sizeof(m.size) - cut,
+		.flags = flags, .iova = iova, .vaddr = (uintptr_t)va,
+		.size = size,
+	};
+
+	return d->t->vfio_device->container_ioctl(d->t, d->v,
+						  VFIO_IOMMU_MAP_DMA, &m);
+}
+
+/* UNMAP_DMA of a whole mapping, argsz ending 1 byte into size. */
+static int unmap_short(struct vd *d, uint64_t iova, uint64_t size)
+{
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = offsetof(struct vfio_iommu_type1_dma_unmap, size) + 1,
+		.iova = iova, .size = size,
+	};
+
+	return d->t->vfio_device->container_ioctl(d->t, d->v,
+						  VFIO_IOMMU_UNMAP_DMA, &u);
 }
 
 static int map_raw(struct vd *d, uint32_t flags, uint64_t iova, void *va,
@@ -709,8 +747,8 @@ static void wrap_refused(struct siovh_check *check, const char *what, int ret)
 
 SIOVH_CLAUSE(dma_type1_args,
 	.id = "VDCM.DMA.17", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "the type1 container refuses with -EINVAL: MAP_DMA with an unknown flag, neither READ nor WRITE, or a wrapping IOVA or buffer range; UNMAP_DMA with an unknown flag, FLAG_ALL with an iova or size, a zero size, an iova or size not page-aligned, a wrapping range (-EOVERFLOW too, Linux 7.x), or a range that cuts a mapping in two; all of it changes no mapping, and UNMAP_DMA FLAG_ALL then unmaps every mapping and reports their bytes; CHECK_EXTENSION says yes to TYPE1v2 only of those asked, an unknown container ioctl is -ENOTTY, and MAP_DMA or UNMAP_DMA with a NULL argument -EFAULT",
-	.source = SRC_VFIO("VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA (\"VFIO_DMA_UNMAP_FLAG_ALL ... iova and size must be 0\"), VFIO_CHECK_EXTENSION") "; Linux drivers/vfio/vfio_iommu_type1.c, vfio_dma_do_map and vfio_dma_do_unmap (6.12, 7.3: a zero size, an iova or size off the IOMMU page size, a wrapping range)",
+	.title = "the type1 container refuses with -EINVAL: MAP_DMA with an unknown flag, neither READ nor WRITE, or a wrapping IOVA or buffer range; MAP_DMA or UNMAP_DMA with an argsz that ends inside their size field; UNMAP_DMA with an unknown flag, FLAG_ALL with an iova or size, a zero size, an iova or size not page-aligned, a wrapping range (-EOVERFLOW too, Linux 7.x), or a range that cuts a mapping in two; all of it changes no mapping, and UNMAP_DMA FLAG_ALL then unmaps every mapping and reports their bytes; CHECK_EXTENSION says yes to TYPE1, TYPE1v2 and UNMAP_ALL (whose FLAG_ALL the container honours) and no to NOIOMMU, an unknown container ioctl is -ENOTTY, and MAP_DMA or UNMAP_DMA with a NULL argument -EFAULT",
+	.source = SRC_VFIO("VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA (\"VFIO_DMA_UNMAP_FLAG_ALL ... iova and size must be 0\"), VFIO_CHECK_EXTENSION (VFIO_UNMAP_ALL: \"Supports VFIO_DMA_UNMAP_FLAG_ALL\")") "; Linux drivers/vfio/vfio_iommu_type1.c, vfio_dma_do_map and vfio_dma_do_unmap (6.12, 7.3: a zero size, an iova or size off the IOMMU page size, a wrapping range)",
 	.needs = NEEDS_VDEV)
 {
 	const struct siovh_profile *p = must_profile(check);
@@ -734,6 +772,10 @@ SIOVH_CLAUSE(dma_type1_args,
 		     map_raw(&d, rw, IOVA_B + PAGE_4K,
 			     (void *)(uintptr_t)(UINT64_MAX - PAGE_4K + 1),
 			     2 * PAGE_4K));
+	/* argsz must cover the struct up to and including size */
+	EXPECT_ERRNO(map_short(&d, rw, IOVA_B + PAGE_4K, va, PAGE_4K, 1),
+		     -EINVAL);
+	EXPECT_ERRNO(unmap_short(&d, IOVA_B, PAGE_4K), -EINVAL);
 	EXPECT_ERRNO(unmap_raw(&d, 1u << 31, IOVA_B, PAGE_4K, NULL), -EINVAL);
 	/* type1's unmap: a whole number of pages, at least one */
 	EXPECT_ERRNO(unmap_raw(&d, 0, IOVA_B, 0, NULL), -EINVAL);
@@ -746,10 +788,22 @@ SIOVH_CLAUSE(dma_type1_args,
 		     -EINVAL);
 	EXPECT_ERRNO(unmap_raw(&d, VFIO_DMA_UNMAP_FLAG_ALL, 0, PAGE_4K, NULL),
 		     -EINVAL);
+	/* the two-page mapping at IOVA_A cut after its head, or before
+	 * its tail */
 	EXPECT_ERRNO(unmap_raw(&d, 0, IOVA_A, PAGE_4K, NULL), -EINVAL);
+	EXPECT_ERRNO(unmap_raw(&d, 0, IOVA_A + PAGE_4K, PAGE_4K, NULL), -EINVAL);
+	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_CHECK_EXTENSION,
+						    (void *)(uintptr_t)VFIO_TYPE1_IOMMU),
+		  1);
 	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
 						    VFIO_CHECK_EXTENSION,
 						    (void *)(uintptr_t)VFIO_TYPE1v2_IOMMU),
+		  1);
+	/* FLAG_ALL is used below: the extension that says so */
+	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
+						    VFIO_CHECK_EXTENSION,
+						    (void *)(uintptr_t)VFIO_UNMAP_ALL),
 		  1);
 	EXPECT_EQ(d.t->vfio_device->container_ioctl(d.t, d.v,
 						    VFIO_CHECK_EXTENSION,

@@ -148,7 +148,7 @@ SIOVH_CLAUSE(irq_pending,
 
 SIOVH_CLAUSE(irq_disarm,
 	.id = "VDCM.IRQ.5", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "SET_IRQS beyond the index's vectors fails with -EINVAL; a vector disarmed with fd -1 signals nothing",
+	.title = "SET_IRQS beyond the index's vectors (a range running past the last, or starting past it) fails with -EINVAL; a vector disarmed with fd -1 signals nothing",
 	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS"),
 	.needs = NEEDS_VDEV)
 {
@@ -161,6 +161,9 @@ SIOVH_CLAUSE(irq_disarm,
 	EXPECT_ERRNO(irq_trigger(&d, MSIX, n, 1, fds), -EINVAL);
 	EXPECT_ERRNO(irq_trigger(&d, MSIX, n - 1, 2, fds), -EINVAL);
 	EXPECT_ERRNO(irq_mask(&d, MSIX, n, true), -EINVAL);
+	/* a start past the last vector, whatever the count */
+	EXPECT_ERRNO(irq_mask(&d, MSIX, n + 1, true), -EINVAL);
+	EXPECT_ERRNO(irq_fire(&d, MSIX, n + 1), -EINVAL);
 	ASSERT_OK(irq_trigger(&d, MSIX, 0, 1, &none));
 	irq_fire(&d, MSIX, 0);
 	EXPECT_EQ(efd_take(fds[0]), 0);

@@ -358,29 +358,47 @@ SIOVH_CLAUSE(mig_stopped,
 
 SIOVH_CLAUSE(mig_bad_stream,
 	.id = "VDCM.MIG.7", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "RESUMING -> STOP with a malformed state stream fails and does not land in STOP",
+	.title = "RESUMING -> STOP with a malformed state stream (256 bytes of junk, or junk exactly as long as the stream STOP_COPY yields) fails and does not land in STOP",
 	.source = SRC_VFIO("enum vfio_device_mig_state (RESUMING -> STOP)"),
 	.needs = NEEDS_MIG)
 {
 	const struct siovh_profile *p = must_profile(check);
 	const struct siovh_profile_type *ty = mig_type(check, p);
-	uint8_t junk[256];
+	uint8_t *junk, *blob;
+	ssize_t len = 0, size[2];
 	uint32_t st = 0;
+	unsigned int i;
 	struct vd d;
 	int fd = -1;
 
-	memset(junk, 0xc3, sizeof(junk));
+	/* the size of a real stream: a device that looks at the length only
+	 * takes it */
 	vd_up(check, ty, &d, 1);
 	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
-	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
-	ASSERT_GE(fd, 0);
-	if (write(fd, junk, sizeof(junk)) < 0)
-		siovh_note(check, "the data fd refused the junk outright");
-	close(fd);
-	EXPECT_LT(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL), 0);
-	ASSERT_OK(mig_get(&d, &st));
-	EXPECT_NE(st, VFIO_DEVICE_STATE_STOP);
+	blob = save_state(check, &d, &len);
 	vd_down(check, &d);
+	free(blob);
+	ASSERT_GT(len, 0);
+	size[0] = 256;
+	size[1] = len;
+	junk = malloc(len > 256 ? len : 256);
+	ASSERT_TRUE(junk != NULL);
+	memset(junk, 0xc3, len > 256 ? len : 256);
+	for (i = 0; i < 2; i++) {
+		vd_up(check, ty, &d, 2 + i);
+		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
+		ASSERT_GE(fd, 0);
+		if (write(fd, junk, size[i]) != size[i])
+			siovh_note(check, "the data fd refused %zd bytes of junk "
+				   "outright", size[i]);
+		close(fd);
+		EXPECT_LT(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL), 0);
+		ASSERT_OK(mig_get(&d, &st));
+		EXPECT_NE(st, VFIO_DEVICE_STATE_STOP);
+		vd_down(check, &d);
+	}
+	free(junk);
 }
 
 SIOVH_CLAUSE(mig_stream_length,
@@ -492,6 +510,71 @@ SIOVH_CLAUSE(mig_other_type,
 			     ty[i]->name, ty[1 - i]->name);
 	free(blob[0]);
 	free(blob[1]);
+}
+
+/*
+ * A state needs the queues it was saved with: a destination of the same
+ * type that has given ADIs back (SET_QUEUES) must take them again from
+ * the parent to load it. With the parent's pool used up it cannot: the
+ * load must fail rather than land in STOP with a state it does not hold.
+ */
+SIOVH_CLAUSE(mig_no_adis,
+	.id = "VDCM.MIG.15", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a state saved with more queues than the destination VDEV holds, loaded while the parent has no free ADI to grow it, does not load: RESUMING -> STOP fails and does not land in STOP, and once every VDEV is removed the parent has all its ADIs back",
+	.source = SRC_VFIO("enum vfio_device_mig_state (RESUMING -> STOP: \"the migration driver must fail the SET_STATE ioctl\")") "; " SRC_MIGRATION "; " SRC_SCALING,
+	.needs = NEEDS_MIG | NEEDS_VDEV_PROBE | SIOVH_FEAT_REF_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = must_type(check, p, 2);
+	const struct siovh_profile_type *small = &p->types[0];
+	struct leak_snap before;
+	struct vd s, d, fill[64];
+	uint32_t n = 0, st = 0;
+	uint8_t *blob;
+	ssize_t len = 0;
+	int fd = -1;
+
+	if (!ty->migration_flags)
+		SKIP("type %s has no migration in the profile", ty->name);
+	if (!ty->max_queues || !ty->has_mailbox)
+		SKIP("type %s has no queue re-allocation through the mailbox in the profile",
+		     ty->name);
+	leak_snap(check, p, &before);
+	vd_up(check, ty, &s, 1);
+	ASSERT_GT(vdev_probe(check, &s).cur_queues, 1);
+	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_STOP, NULL));
+	blob = save_state(check, &s, &len);
+	vd_down(check, &s);
+
+	/* The destination keeps one queue; the parent's other ADIs go to
+	 * VDEVs of the smallest type. */
+	vd_up(check, ty, &d, 2);
+	ASSERT_EQ(mbox(check, &d, MBOX_SET_QUEUES, 1, NULL), MBOX_DONE);
+	while (parent_probe(check).free_adis >= small->adis && n < 64) {
+		vd_create(check, small, &fill[n], 100 + n);
+		n++;
+	}
+	if (parent_probe(check).free_adis)
+		SKIP("cannot use up the parent's free ADIs with %s", small->name);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
+	ASSERT_GE(fd, 0);
+	if (write(fd, blob, len) != len) {
+		siovh_note(check, "the data fd refused the stream as it was written");
+	} else {
+		close(fd);
+		fd = -1;
+		EXPECT_LT(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL), 0);
+		ASSERT_OK(mig_get(&d, &st));
+		EXPECT_NE(st, VFIO_DEVICE_STATE_STOP);
+	}
+	if (fd >= 0)
+		close(fd);
+	while (n--)
+		vd_down(check, &fill[n]);
+	vd_down(check, &d);
+	leak_expect(check, p, &before, "a load that found no ADIs");
+	free(blob);
 }
 
 SIOVH_CLAUSE(mig_feature_framing,

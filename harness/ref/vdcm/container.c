@@ -45,7 +45,8 @@ static int map_dma(struct vdcm_vdev *vdev, struct vfio_iommu_type1_dma_map *m)
 	uint32_t prot = 0;
 	int ret;
 
-	if (m->argsz < MINSZ(struct vfio_iommu_type1_dma_map, size) ||
+	if ((m->argsz < MINSZ(struct vfio_iommu_type1_dma_map, size) &&
+	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_TYPE1_ARGSZ_UNCHECKED)) ||
 	    (m->flags & ~known) || !m->size)
 		return -EINVAL;
 	if ((m->iova | m->vaddr | m->size) & PAGE_MASK_4K)
@@ -124,7 +125,8 @@ static int unmap_dma(struct vdcm_vdev *vdev,
 	int64_t n;
 	uint32_t i;
 
-	if (u->argsz < MINSZ(struct vfio_iommu_type1_dma_unmap, size) ||
+	if ((u->argsz < MINSZ(struct vfio_iommu_type1_dma_unmap, size) &&
+	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_TYPE1_ARGSZ_UNCHECKED)) ||
 	    (u->flags & ~VFIO_DMA_UNMAP_FLAG_ALL))
 		return -EINVAL;
 	if (all && (u->iova || u->size) &&
@@ -139,7 +141,9 @@ static int unmap_dma(struct vdcm_vdev *vdev,
 		const struct vdcm_map *m = &vdev->maps[i];
 
 		if (overlaps(m, u->iova, u->size) &&
-		    (m->iova < u->iova || m->iova + m->size > end))
+		    ((m->iova < u->iova &&
+		      !vdcm_fault(vdev->vdcm, VDCM_FAULT_UNMAP_CUTS_HEAD)) ||
+		     m->iova + m->size > end))
 			return -EINVAL;
 	}
 	if (!all) {
@@ -162,7 +166,8 @@ static int get_info(struct vdcm_vdev *vdev, struct vfio_iommu_type1_info *info)
 		return -EINVAL;
 	info->flags = VFIO_IOMMU_INFO_PGSIZES;
 	info->iova_pgsizes = VDEV_PAGE_SIZE;
-	if (info->argsz >= MINSZ(struct vfio_iommu_type1_info, cap_offset))
+	if (info->argsz >= MINSZ(struct vfio_iommu_type1_info, cap_offset) ||
+	    vdcm_fault(vdev->vdcm, VDCM_FAULT_INFO_PAST_ARGSZ))
 		info->cap_offset = 0;
 	return 0;
 }
@@ -183,7 +188,11 @@ int vdcm_container_ioctl(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 	if (cmd == VFIO_CHECK_EXTENSION) {	/* arg is the extension */
 		uintptr_t ext = (uintptr_t)arg;
 
-		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU;
+		/* VFIO_UNMAP_ALL: "Supports VFIO_DMA_UNMAP_FLAG_ALL", which
+		 * unmap_dma does */
+		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU ||
+		       (ext == VFIO_UNMAP_ALL &&
+			!vdcm_fault(vdcm, VDCM_FAULT_UNMAP_ALL_UNADVERTISED));
 	}
 	if (!arg)
 		return -EFAULT;

@@ -157,10 +157,13 @@ static int dirty_clear(struct vdcm_vdev *vdev)
 	return 0;
 }
 
-static bool ranges_overlap(const struct vfio_device_feature_dma_logging_range *a,
+static bool ranges_overlap(struct vdcm *vdcm,
+			   const struct vfio_device_feature_dma_logging_range *a,
 			   const struct vfio_device_feature_dma_logging_range *b)
 {
-	return a->iova < b->iova + b->length && b->iova < a->iova + a->length;
+	return a->iova < b->iova + b->length &&
+	       (b->iova < a->iova + a->length ||
+		vdcm_fault(vdcm, VDCM_FAULT_DIRTY_OVERLAP_ONE_SIDED));
 }
 
 /*
@@ -188,7 +191,7 @@ static int ranges_check(struct vdcm_vdev *vdev, uint64_t page_size,
 		    (r[i].iova | r[i].length) & (page_size - 1))
 			return -EINVAL;
 		for (k = 0; k < i; k++)
-			if (ranges_overlap(&r[i], &r[k]))
+			if (ranges_overlap(vdev->vdcm, &r[i], &r[k]))
 				return -EINVAL;
 	}
 	return 0;

@@ -238,7 +238,21 @@
 	X(RESUME_ANY_TYPE, "resume-any-type",				\
 	  "RESUMING -> STOP loads a state saved from a VDEV of another type") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
-	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)")
+	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)") \
+	X(PIN_ENOMEM_KEEPS_PARTIAL, "pin-enomem-keeps-partial",		\
+	  "a descriptor whose pinning failed for memory midway leaves the pages of the span that failed pinned") \
+	X(TYPE1_ARGSZ_UNCHECKED, "type1-argsz-unchecked",		\
+	  "MAP_DMA and UNMAP_DMA take an argsz short of their struct's size field") \
+	X(INFO_PAST_ARGSZ, "info-past-argsz",				\
+	  "GET_INFO writes cap_offset although argsz ends before it") \
+	X(IRQ_SET_START_UNCHECKED, "irq-set-start-unchecked",		\
+	  "SET_IRQS checks only count against the vectors after start, which wraps for a start past the last vector") \
+	X(DIRTY_OVERLAP_ONE_SIDED, "dirty-overlap-one-sided",		\
+	  "DMA_LOGGING_START refuses a range that lies wholly below an earlier one as overlapping it") \
+	X(UNMAP_CUTS_HEAD, "unmap-cuts-head",				\
+	  "UNMAP_DMA of a range that starts inside a mapping unmaps the whole mapping") \
+	X(UNMAP_ALL_UNADVERTISED, "unmap-all-unadvertised",		\
+	  "CHECK_EXTENSION says no to VFIO_UNMAP_ALL although UNMAP_DMA honours FLAG_ALL")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

@@ -212,7 +212,8 @@ static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 		return -EINVAL;
 	if (s->index != VFIO_PCI_MSIX_IRQ_INDEX)
 		return s->count ? -EINVAL : 0;
-	if (s->start > vdev_nr_vectors(vdev) ||
+	if ((s->start > vdev_nr_vectors(vdev) &&
+	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_START_UNCHECKED)) ||
 	    s->count > vdev_nr_vectors(vdev) - s->start)
 		return -EINVAL;
 	return 0;

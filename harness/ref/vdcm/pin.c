@@ -176,6 +176,8 @@ int vdcm_pin_submit(struct vdcm_vdev *vdev, uint32_t q, uint32_t adi,
 
 err_unpin:
 	f->nr = i + 1;		/* the failed span unpins what it pinned */
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_PIN_ENOMEM_KEEPS_PARTIAL))
+		f->nr = i;	/* the bug: only the spans before it */
 	inflight_unpin(vdev, f);
 	return ret;
 }
