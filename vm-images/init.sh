@@ -191,7 +191,8 @@ edu_only() {
 # emulated functions the runs used (found by their IDs, only those), as TAP
 # in /out/vtd-steps.tap (vm-check flattens it as "<run>: vtd-steps: ..."):
 #   sysfs      every attribute of /sys/class/iommu/*/intel-iommu/ reads,
-#              non-empty (version N:N, cap and ecap hex);
+#              non-empty (version N:N, cap and ecap hex); every IOMMU
+#              group's reserved_regions reads as START END TYPE lines;
 #   identity   each function's (unbound) IOMMU group switched to the
 #              identity domain through iommu_groups/N/type and back to
 #              the type it had (the driver's pass-through attach);
@@ -240,6 +241,18 @@ step_sysfs() {
 	[ "$units" -gt 0 ] || bad=" no /sys/class/iommu/*/intel-iommu"
 	[ -z "$bad" ]
 	step_ok $? "sysfs: the intel-iommu attributes of $units unit(s) read" "$bad"
+	# every group's reserved regions (the driver's per-device ones: the
+	# interrupt window, and the ISA bridge's floppy range); each line
+	# "START END TYPE", the MSI window among them
+	bad="" units=0
+	for f in /sys/kernel/iommu_groups/*/reserved_regions; do
+		[ -r "$f" ] || continue
+		units=$((units + 1))
+		grep -vqE '^0x[0-9a-f]+ 0x[0-9a-f]+ [a-z-]+$' "$f" && bad="$bad ${f#/sys/kernel/iommu_groups/}"
+	done
+	grep -qh ' msi$' /sys/kernel/iommu_groups/*/reserved_regions 2>/dev/null || bad="$bad (no msi region)"
+	[ "$units" -gt 0 ] && [ -z "$bad" ]
+	step_ok $? "sysfs: the reserved regions of $units IOMMU group(s) read, each START END TYPE, an msi window among them" "malformed or missing:$bad"
 }
 
 # step_identity NAME BDF: the group's type to identity and back.

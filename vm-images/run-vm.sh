@@ -119,7 +119,7 @@ vtd-legacy)
 	# second-stage tables, the intel driver's legacy paths) and edu
 	MACHINE="q35,kernel-irqchip=split"
 	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
-	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on,snoop-control=on,eim=on
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on,snoop-control=on,eim=on,aw-bits=39
 		 -device edu "${ATS_DEVICE[@]}")
 	APPEND="$APPEND intel_iommu=on,sm_off,strict,sp_off"
 	;;
