@@ -70,8 +70,10 @@
 # irq-wrong-entry ims-mask-ignored; empty: none),
 # VM_EDU (default 1: profile vtd also runs the VDCM clauses on QEMU's edu
 # through vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
-# edu_run, about 2 s of VM time, and profiles vtd-legacy and vtd-flts boot
-# for it alone; 0: neither), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
+# edu_run, about 2 s of VM time, then the VT-d steps (init.sh vtd_steps,
+# <run>/vtd-steps.tap), and profiles vtd-legacy and vtd-flts boot for the
+# edu run, the same clauses on their ATS function (ats_run, <run>/ats/,
+# about 4 s) and the VT-d steps alone; 0: none of it), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
 # 8 s a run; make check leaves them to make bench-vm), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
