@@ -193,6 +193,8 @@ edu_only() {
 #   sysfs      every attribute of /sys/class/iommu/*/intel-iommu/ reads,
 #              non-empty (version N:N, cap and ecap hex); every IOMMU
 #              group's reserved_regions reads as START END TYPE lines;
+#   dmar-table (siovh.dmar_table=1) the DMAR table run-vm.sh put in the
+#              initrd is the one in use;
 #   identity   each function's (unbound) IOMMU group switched to the
 #              identity domain through iommu_groups/N/type and back to
 #              the type it had (the driver's pass-through attach);
@@ -204,6 +206,7 @@ vtd_steps() {
 	local n bdf name
 	: >/tmp/steps.tap
 	step_sysfs
+	[ "$(arg siovh.dmar_table 0)" = 1 ] && step_dmar_table
 	for name in edu:0x1234:0x11e8 ats:0x1af4:0x1044; do
 		bdf=$(pci_bdf "$(echo "$name" | cut -d: -f2)" "$(echo "$name" | cut -d: -f3)")
 		[ -n "$bdf" ] || continue
@@ -253,6 +256,23 @@ step_sysfs() {
 	grep -qh ' msi$' /sys/kernel/iommu_groups/*/reserved_regions 2>/dev/null || bad="$bad (no msi region)"
 	[ "$units" -gt 0 ] && [ -z "$bad" ]
 	step_ok $? "sysfs: the reserved regions of $units IOMMU group(s) read, each START END TYPE, an msi window among them" "malformed or missing:$bad"
+}
+
+# step_dmar_table (siovh.dmar_table=1, profile vtd-legacy): the kernel took
+# run-vm.sh's DMAR table (vm-images/dmar-table.py: OEM revision 2, QEMU's
+# is 1), and its RMRR reached the AHCI function's IOMMU group as a direct
+# reserved region.
+step_dmar_table() {
+	local rev why="" g
+	rev=$(od -An -tu4 -j24 -N4 /sys/firmware/acpi/tables/DMAR 2>/dev/null | tr -d ' ')
+	g=/sys/bus/pci/devices/0000:00:1f.2/iommu_group/reserved_regions
+	if [ "$rev" != 2 ]; then
+		why="the DMAR table's OEM revision is ${rev:-unreadable}, not the override's 2"
+	elif ! grep -q '^0x00000000000f0000 0x00000000000fffff direct' "$g" 2>/dev/null; then
+		why="no direct region 0xf0000-0xfffff in $g: $(tr '\n' ';' <"$g" 2>/dev/null)"
+	fi
+	[ -z "$why" ]
+	step_ok $? "dmar-table: the DMAR override is in use, its RMRR a direct region of 00:1f.2's group" "$why"
 }
 
 # step_identity NAME BDF: the group's type to identity and back.

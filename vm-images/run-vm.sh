@@ -98,6 +98,7 @@ REPORT_DIR=${4:-reports/vm/$KREL-$PROFILE}
 # ---- the profile: machine, devices, kernel arguments ----
 MACHINE=q35
 DEVICES=()
+DMAR_TABLE=0
 # the ATS function of the vtd profiles (above)
 # shellcheck disable=SC2054 # QEMU's option lists are comma-separated
 ATS_DEVICE=(-device pcie-root-port,id=ats-rp,chassis=2
@@ -122,6 +123,11 @@ vtd-legacy)
 	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on,snoop-control=on,eim=on,aw-bits=39
 		 -device edu "${ATS_DEVICE[@]}")
 	APPEND="$APPEND intel_iommu=on,sm_off,strict,sp_off"
+	# and QEMU's DMAR table replaced by vm-images/dmar-table.py's: the
+	# same unit and scopes plus an RMRR and a SATC (ACPI table upgrade
+	# from the initrd)
+	DMAR_TABLE=1
+	APPEND="$APPEND siovh.dmar_table=1"
 	;;
 vtd-flts)
 	# scalable mode with first-stage translation (x-flts=on: the intel
@@ -166,14 +172,30 @@ QEMU_ARGS=(-machine "$MACHINE" "${ACCEL[@]}" -smp "$VM_SMP" -m "$VM_MEM"
 	   -nographic -no-reboot -nic none "${DEVICES[@]}" "${EXTRA[@]}"
 	   -kernel "$KERNEL_DIR/bzImage")
 
+# with_dmar_table DIR: INITRAMFS becomes DIR/initrd, the DMAR table's cpio
+# (uncompressed, first: the kernel looks for kernel/firmware/acpi/ there
+# before it unpacks anything) followed by the image
+with_dmar_table() {
+	[ "$DMAR_TABLE" = 1 ] || return 0
+	python3 "$(dirname "$0")/dmar-table.py" "$1/dmar.cpio" || die "dmar-table.py failed"
+	cat "$1/dmar.cpio" "$INITRAMFS" >"$1/initrd"
+	INITRAMFS=$1/initrd
+}
+
 if [ "$SHELL_MODE" = 1 ]; then
-	exec "$QEMU" "${QEMU_ARGS[@]}" -initrd "$INITRAMFS" -serial mon:stdio -serial null \
+	SHELL_TMP=$(mktemp -d)
+	with_dmar_table "$SHELL_TMP"
+	"$QEMU" "${QEMU_ARGS[@]}" -initrd "$INITRAMFS" -serial mon:stdio -serial null \
 		-append "$APPEND siovh.mode=shell"
+	rc=$?
+	rm -rf "$SHELL_TMP"
+	exit $rc
 fi
 
 # ---- batch run ----
 mkdir -p "$(dirname "$REPORT_DIR")"
 WORK=$(mktemp -d "$REPORT_DIR.tmp.XXXXXX")
+with_dmar_table "$WORK"
 QPID=""
 cleanup() {
 	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
