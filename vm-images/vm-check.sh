@@ -72,8 +72,8 @@
 # through vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
 # edu_run, about 2 s of VM time, then the VT-d steps (init.sh vtd_steps,
 # <run>/vtd-steps.tap), and profiles vtd-legacy and vtd-flts boot for the
-# edu run, the same clauses on their ATS function (ats_run, <run>/ats/,
-# about 4 s) and the VT-d steps alone; 0: none of it), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
+# edu run, the VT-d steps and (vtd-flts) the same clauses on the ATS
+# function (ats_run, <run>/ats/, about 4 s) alone; 0: none of it), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
 # 8 s a run; make check leaves them to make bench-vm), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
@@ -585,11 +585,12 @@ run_kernel() {
 		[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
 		# the edu-only boots: the edu run under another VT-d mode
 		# (init.sh edu_only; no main run to resume after a crash)
-		# (and the ATS function these two have: run-vm.sh)
+		# (and on vtd-flts the ATS function: run-vm.sh, init.sh ats_run)
 		ats=0
 		case $p in vtd-legacy | vtd-flts)
-			edu=1 ats=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
+			edu=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
 		esac
+		[ "$p" = vtd-flts ] && ats=1 append="$append siovh.ats=1"
 		# the kernel bug reports this run's documented findings expect
 		{ run_findings "$krel-$p" console
 		  run_findings "$krel-$p:cdev" console
