@@ -28,6 +28,8 @@
 #                               kernel:mdev=mtty in init.sh)
 #   /etc/siovh/edu.json         QEMU edu's through vfio-pci (for
 #                               kernel:device=BDF,vfio=cdev in init.sh)
+#   /etc/siovh/virtio-ats.json  the ATS function's (virtio-rng-pci, profiles
+#                               vtd-legacy and vtd-flts) through vfio-pci
 #
 # The image is rebuilt every run (it takes about a second). The guest's
 # mode (run the clauses, or an interactive shell) is chosen on the kernel
@@ -61,6 +63,7 @@ cp "$HERE/init.sh" "$STAGE/init"
 cp "$HERE/../specs/profiles/ref.json" "$STAGE/etc/siovh/profile.json"
 cp "$HERE/../specs/profiles/mtty.json" "$STAGE/etc/siovh/mtty.json"
 cp "$HERE/../specs/profiles/edu.json" "$STAGE/etc/siovh/edu.json"
+cp "$HERE/../specs/profiles/virtio-ats.json" "$STAGE/etc/siovh/virtio-ats.json"
 chmod 0755 "$STAGE/init"
 
 # siovh and the shared objects it loads, at the paths ldd resolved them to

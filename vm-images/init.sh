@@ -134,28 +134,197 @@ siov_bdf() { pci_bdf 0x8086 0x5107; }
 # shown by console-clean without failing it.
 # Its exit status in edu_rc (none: 3).
 edu_run() {
+	pci_run edu 0x1234 0x11e8
+	edu_rc=$pci_rc
+}
+
+# siovh.ats=1 (profile vtd-flts): the same clauses on the ATS function
+# (virtio-rng-pci,ats=on behind a root port, 1af4:1044, run-vm.sh), judged
+# by /etc/siovh/virtio-ats.json, into /out/ats/: its unmaps flush the
+# function's device IOTLB (VT-d with device-iotlb=on). vm-check judges it
+# by its reports and console line, as the edu run. (vtd-legacy has the
+# function too, for the VT-d steps: a run there added no line of coverage
+# to vtd-flts's, measured, and costs 4 s.)
+ats_run() {
+	[ "$(arg siovh.ats 0)" = 1 ] || return 0
+	pci_run ats 0x1af4 0x1044
+}
+
+# pci_run NAME VENDOR DEVICE: siovh's VDCM clauses on the function with
+# those IDs through vfio-pci, judged by /etc/siovh/NAME's profile
+# (pci_profile), reports in /out/NAME/, its output in /out/NAME.log, and a
+# console line with its exit and the driver the function has after it
+# (vm-check.sh pci_result); the exit in pci_rc (no such function: 3).
+pci_run() {
 	local bdf
-	edu_rc=3
-	bdf=$(pci_bdf 0x1234 0x11e8)
+	pci_rc=3
+	bdf=$(pci_bdf "$2" "$3")
 	[ -n "$bdf" ] && [ -d /sys/class/vfio-dev ] || return 0
-	say "siovh run --target kernel:device=$bdf,vfio=cdev --filter 'VDCM.*' --report /out/edu"
-	SIOVH_PROFILE=/etc/siovh/edu.json siovh run \
+	say "siovh run --target kernel:device=$bdf,vfio=cdev --filter 'VDCM.*' --report /out/$1"
+	SIOVH_PROFILE=/etc/siovh/$(pci_profile "$1") siovh run \
 		--target "kernel:device=$bdf,vfio=cdev" --filter 'VDCM.*' \
-		--report /out/edu >/out/edu.log 2>&1
-	edu_rc=$?
-	say "siovh (edu) exit $edu_rc, driver after: $(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver" 2>/dev/null)" 2>/dev/null)"
+		--report "/out/$1" >"/out/$1.log" 2>&1
+	pci_rc=$?
+	say "siovh ($1) exit $pci_rc, driver after: $(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver" 2>/dev/null)" 2>/dev/null)"
+}
+pci_profile() {
+	case $1 in
+	edu) echo edu.json ;;
+	ats) echo virtio-ats.json ;;
+	esac
 }
 
 # siovh.edu_only=1 (profiles vtd-legacy, vtd-flts: the same clauses on edu
-# under another VT-d mode, for the intel driver's other paths): the edu
-# run alone, its exit as the run's, its summary on the console; no main
-# run, no fuzz seeds, no selftests.
+# and the ATS function under another VT-d mode, for the intel driver's
+# other paths): those runs and the VT-d steps alone, the edu run's exit as
+# the run's, its summary on the console; no main run, no fuzz seeds, no
+# selftests.
 edu_only() {
 	edu_run
 	rc=$edu_rc
 	grep -E '^[0-9]+ passed' /out/edu.log 2>/dev/null | tail -n1
+	ats_run
+	vtd_steps
 	gcov_snapshot run
 	ship_out "$rc"
+}
+
+# vtd_steps (after the edu and ATS runs, every vtd profile): the intel
+# driver's paths that no uAPI clause reaches, driven through sysfs on the
+# emulated functions the runs used (found by their IDs, only those), as TAP
+# in /out/vtd-steps.tap (vm-check flattens it as "<run>: vtd-steps: ..."):
+#   sysfs      every attribute of /sys/class/iommu/*/intel-iommu/ reads,
+#              non-empty (version N:N, cap and ecap hex); every IOMMU
+#              group's reserved_regions reads as START END TYPE lines;
+#   dmar-table (siovh.dmar_table=1) the DMAR table run-vm.sh put in the
+#              initrd is the one in use;
+#   identity   each function's (unbound) IOMMU group switched to the
+#              identity domain through iommu_groups/N/type and back to
+#              the type it had (the driver's pass-through attach);
+#   hotplug    each function bound to vfio-pci (driver_override), removed
+#              from the PCI bus and found again by a rescan: back in an
+#              IOMMU group, with no driver (the driver's release and probe
+#              of a device; ATS disabled and enabled again on the ATS one).
+vtd_steps() {
+	local n bdf name
+	: >/tmp/steps.tap
+	step_sysfs
+	[ "$(arg siovh.dmar_table 0)" = 1 ] && step_dmar_table
+	for name in edu:0x1234:0x11e8 ats:0x1af4:0x1044; do
+		bdf=$(pci_bdf "$(echo "$name" | cut -d: -f2)" "$(echo "$name" | cut -d: -f3)")
+		[ -n "$bdf" ] || continue
+		step_identity "${name%%:*}" "$bdf"
+		step_hotplug "${name%%:*}" "$bdf"
+	done
+	n=$(grep -cE '^(not )?ok ' /tmp/steps.tap)
+	{ echo "TAP version 13"; echo "1..$n"; cat /tmp/steps.tap; } >/out/vtd-steps.tap
+	say "vtd steps: $(grep -c '^ok' /tmp/steps.tap) of $n ok"
+}
+
+# step_ok COND-EXIT DESCRIPTION [REASON]: one TAP line into /tmp/steps.tap.
+step_ok() {
+	if [ "$1" = 0 ]; then
+		echo "ok 0 $2" >>/tmp/steps.tap
+	else
+		echo "not ok 0 $2: ${3:-failed}" >>/tmp/steps.tap
+	fi
+}
+
+step_sysfs() {
+	local units=0 bad="" f v
+	for u in /sys/class/iommu/*/intel-iommu; do
+		[ -d "$u" ] || continue
+		units=$((units + 1))
+		for f in "$u"/*; do
+			v=$(cat "$f" 2>/dev/null)
+			[ -n "$v" ] || bad="$bad ${f#/sys/class/iommu/}(unreadable or empty)"
+			case ${f##*/} in
+			version) echo "$v" | grep -qE '^[0-9]+:[0-9]+$' || bad="$bad version=$v" ;;
+			cap | ecap) echo "$v" | grep -qE '^[0-9a-f]+$' || bad="$bad ${f##*/}=$v" ;;
+			esac
+		done
+	done
+	[ "$units" -gt 0 ] || bad=" no /sys/class/iommu/*/intel-iommu"
+	[ -z "$bad" ]
+	step_ok $? "sysfs: the intel-iommu attributes of $units unit(s) read" "$bad"
+	# every group's reserved regions (the driver's per-device ones: the
+	# interrupt window, and the ISA bridge's floppy range); each line
+	# "START END TYPE", the MSI window among them
+	bad="" units=0
+	for f in /sys/kernel/iommu_groups/*/reserved_regions; do
+		[ -r "$f" ] || continue
+		units=$((units + 1))
+		grep -vqE '^0x[0-9a-f]+ 0x[0-9a-f]+ [a-z-]+$' "$f" && bad="$bad ${f#/sys/kernel/iommu_groups/}"
+	done
+	grep -qh ' msi$' /sys/kernel/iommu_groups/*/reserved_regions 2>/dev/null || bad="$bad (no msi region)"
+	[ "$units" -gt 0 ] && [ -z "$bad" ]
+	step_ok $? "sysfs: the reserved regions of $units IOMMU group(s) read, each START END TYPE, an msi window among them" "malformed or missing:$bad"
+}
+
+# step_dmar_table (siovh.dmar_table=1, profile vtd-legacy): the kernel took
+# run-vm.sh's DMAR table (vm-images/dmar-table.py: OEM revision 2, QEMU's
+# is 1), and its RMRR reached the AHCI function's IOMMU group as a direct
+# reserved region.
+step_dmar_table() {
+	local rev why="" g
+	rev=$(od -An -tu4 -j24 -N4 /sys/firmware/acpi/tables/DMAR 2>/dev/null | tr -d ' ')
+	g=/sys/bus/pci/devices/0000:00:1f.2/iommu_group/reserved_regions
+	if [ "$rev" != 2 ]; then
+		why="the DMAR table's OEM revision is ${rev:-unreadable}, not the override's 2"
+	elif ! grep -q '^0x00000000000f0000 0x00000000000fffff direct' "$g" 2>/dev/null; then
+		why="no direct region 0xf0000-0xfffff in $g: $(tr '\n' ';' <"$g" 2>/dev/null)"
+	fi
+	[ -z "$why" ]
+	step_ok $? "dmar-table: the DMAR override is in use, its RMRR a direct region of 00:1f.2's group" "$why"
+}
+
+# step_identity NAME BDF: the group's type to identity and back.
+step_identity() {
+	local g t0 t1 t2 why=""
+	g=/sys/bus/pci/devices/$2/iommu_group/type
+	t0=$(cat "$g" 2>/dev/null)
+	if [ -z "$t0" ]; then
+		why="no $g"
+	elif ! echo identity >"$g" 2>/tmp/step.err; then
+		why="writing identity to $g: $(cat /tmp/step.err)"
+	elif t1=$(cat "$g") && [ "$t1" != identity ]; then
+		why="type reads $t1 after writing identity"
+	elif ! echo "$t0" >"$g" 2>/tmp/step.err; then
+		why="writing $t0 back: $(cat /tmp/step.err)"
+	elif t2=$(cat "$g") && [ "$t2" != "$t0" ]; then
+		why="type reads $t2 after writing $t0 back"
+	fi
+	[ -z "$why" ]
+	step_ok $? "identity: $1 ($2): IOMMU group type $t0 -> identity -> $t0" "$why"
+}
+
+# step_hotplug NAME BDF: bound to vfio-pci, removed, found by a rescan.
+step_hotplug() {
+	local d why="" drv
+	d=/sys/bus/pci/devices/$2
+	echo vfio-pci >"$d/driver_override"
+	echo "$2" >/sys/bus/pci/drivers_probe 2>/dev/null
+	if [ ! -d "$d/vfio-dev" ]; then
+		why="did not bind to vfio-pci"
+		echo >"$d/driver_override"
+	else
+		echo 1 >"$d/remove"
+		if [ -e "$d" ]; then
+			why="still on the bus after remove"
+		else
+			echo 1 >/sys/bus/pci/rescan
+			drv=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)
+			if [ ! -e "$d" ]; then
+				why="not found again by the rescan"
+			elif [ ! -e "$d/iommu_group" ]; then
+				why="found again without an IOMMU group"
+			elif [ -n "$drv" ]; then
+				why="found again bound to $drv"
+			fi
+		fi
+	fi
+	[ -z "$why" ]
+	step_ok $? "hotplug: $1 ($2) bound to vfio-pci, removed, rescanned: back in an IOMMU group, unbound" "$why"
 }
 
 # with_device SPEC ARGS...: ARGS with the kernel target replaced by SPEC
@@ -285,7 +454,11 @@ run_clauses() {
 			--report /out/cdev >/dev/null 2>&1
 		say "siovh (vfio=cdev) exit $?"
 	fi
-	[ "$(arg siovh.edu 0)" = 1 ] && edu_run
+	if [ "$(arg siovh.edu 0)" = 1 ]; then
+		edu_run
+		ats_run
+		vtd_steps
+	fi
 	# the reference VDCM over the endpoint, through VFIO (vfio_parent.h)
 	# (a device-fault run: the clauses siovh.vfio_filter names, if any)
 	vfilter=$(arg siovh.vfio_filter "")

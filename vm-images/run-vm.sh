@@ -11,9 +11,21 @@
 #   vtd    emulated VT-d in scalable mode with PASID (intel-iommu,
 #          x-scalable-mode=on,x-pasid-mode=on, interrupt remapping) and an
 #          edu device
-#   vtd-legacy  VT-d in legacy mode (not scalable) and edu
-#   vtd-flts    the vtd VT-d with first-stage translation (x-flts=on) and
-#          edu; VFIO attach fails with it on 6.12
+#   vtd-legacy  VT-d in legacy mode (not scalable) with Device-TLB support
+#          (device-iotlb=on), edu and the ATS function (below)
+#   vtd-flts    VT-d in scalable mode with first-stage translation
+#          (x-flts=on) and Device-TLB support, edu and the ATS function;
+#          VFIO attach fails with it on 6.12. No x-pasid-mode here: QEMU
+#          10.0 refuses device-iotlb=on with it ("PASID based device IOTLB
+#          is not supported"), so profile vtd keeps PASIDs and no ATS.
+#          The ATS function: a virtio-rng-pci with ats=on behind a PCIe
+#          root port (1af4:1044; the kernel has no virtio driver, so it
+#          stays unbound until the guest binds it to vfio-pci). With
+#          device-iotlb=on VT-d reports Device-TLB support and QEMU's DMAR
+#          table an ATSR for all root ports, so the intel driver enables
+#          ATS on it and flushes its device IOTLB on unmap. It has no FLR
+#          (x-pcie-flr-init=off): vfio-pci resets it at every open and
+#          close, and an FLR waits 100 ms; its PM reset takes 10 ms.
 #   siov   the same VT-d and the siovh SIOV endpoint (siov-testdev, the
 #          reference device core in QEMU: vm-images/qemu/) behind a PCIe
 #          root port; needs the QEMU vm-images/qemu/build-qemu.sh builds
@@ -86,6 +98,11 @@ REPORT_DIR=${4:-reports/vm/$KREL-$PROFILE}
 # ---- the profile: machine, devices, kernel arguments ----
 MACHINE=q35
 DEVICES=()
+DMAR_TABLE=0
+# the ATS function of the vtd profiles (above)
+# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
+ATS_DEVICE=(-device pcie-root-port,id=ats-rp,chassis=2
+	    -device virtio-rng-pci,bus=ats-rp,ats=on,x-pcie-flr-init=off)
 APPEND="console=ttyS0 printk.time=1 panic=-1 oops=panic"
 case $PROFILE in
 mock)
@@ -103,8 +120,14 @@ vtd-legacy)
 	# second-stage tables, the intel driver's legacy paths) and edu
 	MACHINE="q35,kernel-irqchip=split"
 	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
-	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on -device edu)
-	APPEND="$APPEND intel_iommu=on"
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on,snoop-control=on,eim=on,aw-bits=39
+		 -device edu "${ATS_DEVICE[@]}")
+	APPEND="$APPEND intel_iommu=on,sm_off,strict,sp_off"
+	# and QEMU's DMAR table replaced by vm-images/dmar-table.py's: the
+	# same unit and scopes plus an RMRR and a SATC (ACPI table upgrade
+	# from the initrd)
+	DMAR_TABLE=1
+	APPEND="$APPEND siovh.dmar_table=1"
 	;;
 vtd-flts)
 	# scalable mode with first-stage translation (x-flts=on: the intel
@@ -112,8 +135,8 @@ vtd-flts)
 	# 6.12 VFIO attach fails with it
 	MACHINE="q35,kernel-irqchip=split"
 	# shellcheck disable=SC2054 # QEMU's option lists are comma-separated
-	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on,x-pasid-mode=on,x-flts=on
-		 -device edu)
+	DEVICES=(-device intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on,x-flts=on,device-iotlb=on,snoop-control=on
+		 -device edu "${ATS_DEVICE[@]}")
 	APPEND="$APPEND intel_iommu=on,sm_on"
 	;;
 siov)
@@ -149,14 +172,30 @@ QEMU_ARGS=(-machine "$MACHINE" "${ACCEL[@]}" -smp "$VM_SMP" -m "$VM_MEM"
 	   -nographic -no-reboot -nic none "${DEVICES[@]}" "${EXTRA[@]}"
 	   -kernel "$KERNEL_DIR/bzImage")
 
+# with_dmar_table DIR: INITRAMFS becomes DIR/initrd, the DMAR table's cpio
+# (uncompressed, first: the kernel looks for kernel/firmware/acpi/ there
+# before it unpacks anything) followed by the image
+with_dmar_table() {
+	[ "$DMAR_TABLE" = 1 ] || return 0
+	python3 "$(dirname "$0")/dmar-table.py" "$1/dmar.cpio" || die "dmar-table.py failed"
+	cat "$1/dmar.cpio" "$INITRAMFS" >"$1/initrd"
+	INITRAMFS=$1/initrd
+}
+
 if [ "$SHELL_MODE" = 1 ]; then
-	exec "$QEMU" "${QEMU_ARGS[@]}" -initrd "$INITRAMFS" -serial mon:stdio -serial null \
+	SHELL_TMP=$(mktemp -d)
+	with_dmar_table "$SHELL_TMP"
+	"$QEMU" "${QEMU_ARGS[@]}" -initrd "$INITRAMFS" -serial mon:stdio -serial null \
 		-append "$APPEND siovh.mode=shell"
+	rc=$?
+	rm -rf "$SHELL_TMP"
+	exit $rc
 fi
 
 # ---- batch run ----
 mkdir -p "$(dirname "$REPORT_DIR")"
 WORK=$(mktemp -d "$REPORT_DIR.tmp.XXXXXX")
+with_dmar_table "$WORK"
 QPID=""
 cleanup() {
 	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then

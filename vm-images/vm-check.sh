@@ -70,8 +70,10 @@
 # irq-wrong-entry ims-mask-ignored; empty: none),
 # VM_EDU (default 1: profile vtd also runs the VDCM clauses on QEMU's edu
 # through vfio-pci, kernel:device=BDF,vfio=cdev, into <run>/edu/: init.sh
-# edu_run, about 2 s of VM time, and profiles vtd-legacy and vtd-flts boot
-# for it alone; 0: neither), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
+# edu_run, about 2 s of VM time, then the VT-d steps (init.sh vtd_steps,
+# <run>/vtd-steps.tap), and profiles vtd-legacy and vtd-flts boot for the
+# edu run, the VT-d steps and (vtd-flts) the same clauses on the ATS
+# function (ats_run, <run>/ats/, about 4 s) alone; 0: none of it), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
 # 8 s a run; make check leaves them to make bench-vm), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 set -euo pipefail
@@ -153,15 +155,19 @@ flatten() {
 	run_findings "$prefix" >"$LOGS/findings.tsv"
 	run_findings "$prefix:cdev" >"$LOGS/findings-cdev.tsv"
 	run_findings "$prefix:edu" >"$LOGS/findings-edu.tsv"
+	run_findings "$prefix:ats" >"$LOGS/findings-ats.tsv"
 	for k in "$dir/vm.ktap" "$dir/siov.tap" "$dir/results.ktap" "$dir/findings.ktap" \
 		 "$dir/selftests/selftests.ktap" "$dir/vfio-parent/results.ktap" \
-		 "$dir/cdev/results.ktap" "$dir/edu/results.ktap"; do
+		 "$dir/cdev/results.ktap" "$dir/edu/results.ktap" "$dir/ats/results.ktap" \
+		 "$dir/vtd-steps.tap"; do
 		[ -f "$k" ] || continue
 		p=$prefix f=/dev/null
 		[ "${k##*/}" = results.ktap ] && f=$LOGS/findings.tsv
 		[ "$k" = "$dir/vfio-parent/results.ktap" ] && p="$prefix: vfio-parent" f=/dev/null
 		[ "$k" = "$dir/cdev/results.ktap" ] && p="$prefix: vfio=cdev" f=$LOGS/findings-cdev.tsv
 		[ "$k" = "$dir/edu/results.ktap" ] && p="$prefix: edu" f=$LOGS/findings-edu.tsv
+		[ "$k" = "$dir/ats/results.ktap" ] && p="$prefix: ats" f=$LOGS/findings-ats.tsv
+		[ "$k" = "$dir/vtd-steps.tap" ] && p="$prefix: vtd-steps"
 		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
 		[ "${k##*/}" = selftests.ktap ] && p="$prefix: kselftest"
 		# siovh writes a failure's "# file:line: ..." lines before its
@@ -193,25 +199,35 @@ flatten() {
 	done
 }
 
-# edu_result DIR NAME: profile vtd ran siovh on QEMU's edu through vfio-pci
-# (init.sh edu_run); its clauses are flattened as "NAME: edu: ID". One
-# result: that run ended with its reports (exit 0 or 1, the clauses' own
-# verdicts) and gave edu back to no driver, as before it.
-edu_result() {
-	local log=$1/edu.log k=$1/edu/results.ktap sum drv
+# pci_result DIR NAME DEV WHAT: a vtd profile ran siovh on an emulated
+# function through vfio-pci (init.sh pci_run: DEV edu, QEMU's edu; ats,
+# the ATS function of vtd-legacy and vtd-flts); its clauses are flattened
+# as "NAME: DEV: ID". One result: that run ended with its reports (exit 0
+# or 1, the clauses' own verdicts) and gave the function back to no
+# driver, as before it.
+pci_result() {
+	local log=$1/$3.log k=$1/$3/results.ktap sum drv
 	sum=$(grep -E '^[0-9]+ passed' "$log" 2>/dev/null | tail -n1 || true)
 	drv=$({ tr -d '\r' <"$1/console.log"; } 2>/dev/null |
-	      sed -n "s/^SIOVH-VM: siovh (edu) exit \([0-9]*\), driver after: *\(.*\)/\1 \2/p" |
+	      sed -n "s/^SIOVH-VM: siovh ($3) exit \([0-9]*\), driver after: *\(.*\)/\1 \2/p" |
 	      tail -n1 || true)
 	if [ ! -f "$k" ] || [ -z "$sum" ]; then
-		printf 'not ok 0 %s: edu: no results from siovh on edu (%s)\n' "$2" \
-			"$(tail -n1 "$log" 2>/dev/null || echo "no edu.log")" >>"$LOGS/tap"
+		printf 'not ok 0 %s: %s: no results from siovh on %s (%s)\n' "$2" "$3" "$4" \
+			"$(tail -n1 "$log" 2>/dev/null || echo "no $3.log")" >>"$LOGS/tap"
 	elif [ "${drv%% *}" != 0 ] && [ "${drv%% *}" != 1 ]; then
-		printf 'not ok 0 %s: edu: siovh exit %s: %s\n' "$2" "${drv%% *}" "$sum" >>"$LOGS/tap"
+		printf 'not ok 0 %s: %s: siovh exit %s: %s\n' "$2" "$3" "${drv%% *}" "$sum" >>"$LOGS/tap"
 	elif [ -n "${drv#* }" ] && [ "${drv#* }" != "$drv" ]; then
-		printf 'not ok 0 %s: edu: left bound to %s after the run\n' "$2" "${drv#* }" >>"$LOGS/tap"
+		printf 'not ok 0 %s: %s: left bound to %s after the run\n' "$2" "$3" "${drv#* }" >>"$LOGS/tap"
 	else
-		printf 'ok 0 %s: edu: siovh on edu through vfio-pci: %s, edu unbound again\n' "$2" "$sum" >>"$LOGS/tap"
+		printf 'ok 0 %s: %s: siovh on %s through vfio-pci: %s, unbound again\n' "$2" "$3" "$4" "$sum" >>"$LOGS/tap"
+	fi
+}
+
+# steps_result DIR NAME: the VT-d steps (init.sh vtd_steps) ran; their
+# results are flattened with the run's.
+steps_result() {
+	if [ ! -s "$1/vtd-steps.tap" ]; then
+		printf 'not ok 0 %s: vtd-steps: no results (init.sh vtd_steps did not run)\n' "$2" >>"$LOGS/tap"
 	fi
 }
 
@@ -569,13 +585,17 @@ run_kernel() {
 		[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
 		# the edu-only boots: the edu run under another VT-d mode
 		# (init.sh edu_only; no main run to resume after a crash)
+		# (and on vtd-flts the ATS function: run-vm.sh, init.sh ats_run)
+		ats=0
 		case $p in vtd-legacy | vtd-flts)
 			edu=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
 		esac
+		[ "$p" = vtd-flts ] && ats=1 append="$append siovh.ats=1"
 		# the kernel bug reports this run's documented findings expect
 		{ run_findings "$krel-$p" console
 		  run_findings "$krel-$p:cdev" console
-		  [ "$edu" = 0 ] || run_findings "$krel-$p:edu" console; } >"$LOGS/console-$tag-$p.tsv"
+		  [ "$edu" = 0 ] || run_findings "$krel-$p:edu" console
+		  [ "$ats" = 0 ] || run_findings "$krel-$p:ats" console; } >"$LOGS/console-$tag-$p.tsv"
 		# run-vm.sh's exit is not the verdict: every failure it saw is
 		# a "not ok" of vm.ktap or results.ktap, flattened below, where
 		# a documented kernel finding's expected failure is no failure
@@ -590,7 +610,11 @@ run_kernel() {
 		fi
 		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
 		flatten "$dir" "$krel-$p"
-		[ "$edu" = 1 ] && edu_result "$dir" "$krel-$p"
+		if [ "$edu" = 1 ]; then
+			pci_result "$dir" "$krel-$p" edu "edu"
+			steps_result "$dir" "$krel-$p"
+		fi
+		[ "$ats" = 1 ] && pci_result "$dir" "$krel-$p" ats "the ATS function"
 		kiommufd_result "$dir" "$krel-$p"
 		[ "${VM_BENCH:-0}" = 1 ] && empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
 		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then

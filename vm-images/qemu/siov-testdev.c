@@ -17,7 +17,11 @@
  *    QEMU's, so QEMU maps the BARs; its initial bytes come from the core,
  *    COMMAND writes are mirrored into the core (memory space and bus
  *    master gate the core's MMIO and DMA), and STATUS reads show the core's
- *    bits (it sets "received master abort" on a failed DMA). Everything
+ *    bits (it sets "received master abort" on a failed DMA) plus Immediate
+ *    Readiness (bit 0): this binding completes an FLR within the config
+ *    write that starts it (pci_device_reset below), so the function is
+ *    ready at once, and Linux then skips its fixed 100 ms wait after an
+ *    FLR (pcie_flr), which vfio-pci does at every open and close. Everything
  *    from 0x40 up, capabilities and extended capabilities, is the core's,
  *    read and written through siovdev_cfg_read/write. A write of DEVCTL's
  *    Initiate FLR bit resets the function (pci_device_reset, which resets
@@ -182,9 +186,11 @@ static uint32_t siov_config_read(PCIDevice *pdev, uint32_t addr, int len)
 		return val;
 	}
 	val = pci_default_read_config(pdev, addr, len);
-	/* STATUS (0x06, 0x07) is the core's: it records master aborts. */
+	/* STATUS (0x06, 0x07) is the core's: it records master aborts; this
+	 * binding adds Immediate Readiness (RO; see the header comment). */
 	if (addr < PCI_STATUS + 2 && addr + len > PCI_STATUS &&
 	    !siovdev_cfg_read(s->core, PCI_STATUS, 2, &core_sts)) {
+		core_sts |= PCI_STATUS_IMM_READY;
 		for (i = 0; i < len; i++) {
 			uint32_t off = addr + i;
 
