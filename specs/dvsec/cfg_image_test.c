@@ -79,10 +79,10 @@ static void test_mutations(void)
 {
 	static const struct { uint32_t off, size, val; const char *what; }
 	muts[] = {
-		{ 0x130, 4, 0x10023 | 0x100 << 20, "loops" },
-		{ 0x134, 4, 0x8086 | 0x14 << 20, "length" },
-		{ 0x134, 4, 0x8086 | 0x08 << 20, "shorter than its header" },
-		{ 0x134, 4, 0x8086 | 1 << 16 | 0x18 << 20, "revision" },
+		{ 0x130, 4, 0x10023 | 0x100u << 20, "loops" },
+		{ 0x134, 4, 0x8086 | 0x14u << 20, "length" },
+		{ 0x134, 4, 0x8086 | 0x08u << 20, "shorter than its header" },
+		{ 0x134, 4, 0x8086 | 1u << 16 | 0x18u << 20, "revision" },
 		{ 0x13c, 4, 0x210, "4 KiB" },
 		{ 0x140, 4, 0x3, "one bit" },
 		{ 0x140, 4, 0x2, "supported" },
@@ -90,7 +90,7 @@ static void test_mutations(void)
 		{ 0x13b, 1, 0x3, "flags" },
 		{ 0x144, 4, 0x3, "reserved" },
 		{ 0x138, 2, 4, "no SIOV DVSEC" },
-		{ 0x130, 4, 0x23 | 2 << 16, "version" },
+		{ 0x130, 4, 0x23 | 2u << 16, "version" },
 		{ 0x100, 2, 0x0d, "no PASID" },
 		{ 0x104, 2, 0x0006, "width" },
 		{ 0x104, 2, 0x1506, "width" },
@@ -103,10 +103,10 @@ static void test_mutations(void)
 		{ 0x00, 2, 0xffff, "vendor" },
 		{ 0x00, 2, 0x0000, "vendor" },
 		{ 0x0e, 1, 0x01, "header type" },
-		{ 0x110, 4, 0x1000f | 0x104 << 20, "overlaps" },
-		{ 0x110, 4, 0x1000f | 0xffe << 20, "aligned" },
-		{ 0x110, 4, 0x1000f | 0x0fc << 20, "outside" },
-		{ 0x120, 4, 0x10013 | 0x100 << 20, "loops" },
+		{ 0x110, 4, 0x1000f | 0x104u << 20, "overlaps" },
+		{ 0x110, 4, 0x1000f | 0xffeu << 20, "aligned" },
+		{ 0x110, 4, 0x1000f | 0x0fcu << 20, "outside" },
+		{ 0x120, 4, 0x10013 | 0x100u << 20, "loops" },
 		{ 0x100, 4, 0, "no extended" },
 	};
 	uint8_t good[CFG_IMAGE_SIZE], img[CFG_IMAGE_SIZE];
@@ -143,12 +143,12 @@ static void test_fits(void)
 	EXPECT_TRUE(strstr(msg, "runs past 0x100") != NULL);
 	ASSERT_TRUE(ref_image(&cfg, img));
 	patch(img, 0xff8, 4, 0x10013);	/* a PRI capability (16 bytes) */
-	patch(img, 0x130, 4, 0x10023 | 0xff8 << 20);
+	patch(img, 0x130, 4, 0x10023 | 0xff8u << 20);
 	EXPECT_EQ(cfg_image_ext_chain(img, msg, sizeof(msg)), -EINVAL);
 	EXPECT_TRUE(strstr(msg, "runs past 0x1000") != NULL);
 	ASSERT_TRUE(ref_image(&cfg, img));
 	patch(img, 0xffc, 4, 0x10023);	/* a DVSEC in the last dword */
-	patch(img, 0x130, 4, 0x10023 | 0xffc << 20);
+	patch(img, 0x130, 4, 0x10023 | 0xffcu << 20);
 	EXPECT_EQ(cfg_image_ext_chain(img, msg, sizeof(msg)), -EINVAL);
 	EXPECT_TRUE(strstr(msg, "runs past 4 KiB") != NULL);
 }
@@ -164,7 +164,7 @@ static void test_ext_chain(void)
 	ASSERT_TRUE(ref_image(&cfg, img));
 	/* A copy of the DVSEC at 0x200, linked after the first. */
 	memcpy(img + 0x200, img + 0x130, 0x18);
-	patch(img, 0x130, 4, 0x10023 | 0x200 << 20);
+	patch(img, 0x130, 4, 0x10023 | 0x200u << 20);
 	EXPECT_EQ(cfg_image_ext_chain(img, msg, sizeof(msg)), -EINVAL);
 	EXPECT_TRUE(strstr(msg, "two SIOV DVSECs") != NULL);
 	/* A broken DVSEC field is no business of the chain's. */
