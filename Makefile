@@ -88,14 +88,20 @@ CORE_SRC := $(call notest,$(filter-out harness/core/main.c,$(wildcard harness/co
 BACKEND_SRC := $(call notest,$(wildcard harness/backends/*.c))
 REF_SRC := $(call notest,$(wildcard harness/ref/*/*.c))
 MODEL_SRC := $(call notest,$(wildcard specs/models/*.c))
-SPEC_SRC := $(call notest,$(filter-out specs/models/%,$(wildcard specs/*/*.c)))
+# Checkers: spec code that the unit tests, fuzz targets and the VM guest
+# test link too (specs/dvsec/cfg_image.h), so it is in the library.
+CHECKER_SRC := specs/dvsec/cfg_image.c
+SPEC_SRC := $(call notest,$(filter-out specs/models/% $(CHECKER_SRC),$(wildcard specs/*/*.c)))
 SELFTEST_SRC := $(wildcard harness/core/tests/*.c)
 BENCH_SRC := $(wildcard harness/bench/*.c)
-UNIT_SRC := $(wildcard harness/ref/*/*_test.c specs/models/*_test.c harness/core/*_test.c)
+UNIT_SRC := $(wildcard harness/ref/*/*_test.c specs/models/*_test.c specs/dvsec/*_test.c \
+	    harness/core/*_test.c)
 
-# The library every program links: runner, backends, reference, models.
-# Clauses (specs/) register themselves at start-up, so only siovh links them.
-LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC))
+# The library every program links: runner, backends, reference, models,
+# checkers. Clauses (specs/) register themselves at start-up, so only siovh
+# links them.
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC) \
+	   $(CHECKER_SRC))
 SPEC_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SPEC_SRC))
 SIOVH := $(BUILD)/siovh
 SELFTEST := $(BUILD)/runner_selftest

@@ -44,7 +44,7 @@ FUZZ_TIME ?= 60s
 FUZZ_OUT := build/fuzz
 # The reference profile, compiled in (fuzz/common/embed.sh).
 FUZZ_GEN := $(FUZZ_OUT)/gen/ref_profile.c
-FUZZ_LIB_SRC := $(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC) \
+FUZZ_LIB_SRC := $(CORE_SRC) $(BACKEND_SRC) $(REF_SRC) $(MODEL_SRC) $(CHECKER_SRC) \
 		fuzz/common/fuzz_util.c fuzz/common/ref_cache.c \
 		fuzz/common/kernel_target.c fuzz/common/kcov.c \
 		fuzz/common/trace.c $(FUZZ_GEN)

@@ -36,9 +36,9 @@ CPPFLAGS := -isystem $(VM_HEADERS) $(CPPFLAGS)
 endif
 
 # The SIOV endpoint's guest test, static, against the kernel's headers
-# (VM_HEADERS) and with the device core's config validator.
-SIOV_GUEST_SRC := vm-images/guest/siov-pasid-test.c harness/ref/siovdev/cfg_validate.c
-$(BUILD)/siov-pasid-test: $(SIOV_GUEST_SRC) harness/ref/siovdev/siovdev.h
+# (VM_HEADERS) and with the specs' config-image checker (libc only).
+SIOV_GUEST_SRC := vm-images/guest/siov-pasid-test.c specs/dvsec/cfg_image.c
+$(BUILD)/siov-pasid-test: $(SIOV_GUEST_SRC) harness/ref/siovdev/siovdev.h specs/dvsec/cfg_image.h
 	@mkdir -p $(@D)
 	$(quiet) "LD $(VARIANT)" $@
 	$(Q)$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(CFLAGS) -static \

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * config_space: raw 4 KiB config-space images, and the reference SIOV
- * endpoint's own config space under fuzzed writes, through the capability
- * parser/validator siovdev_cfg_validate (harness/ref/siovdev).
+ * endpoint's own config space under fuzzed writes, through the specs'
+ * config-image checker cfg_image_validate (specs/dvsec/cfg_image.h, which
+ * the clause SIOV.DVSEC.27 applies to the parent's space).
  *
  * Byte 0 picks the mode:
  *  0  raw image: the rest of the input, zero-padded to 4 KiB (so short
@@ -13,7 +14,7 @@
  *     config-space writes and reads of every size and offset.
  *
  * Oracle, besides the sanitizers:
- *  - the validator is total and deterministic: any image gets 0 or
+ *  - the checker is total and deterministic: any image gets 0 or
  *    -EINVAL, the same answer twice, and a NUL-terminated reason that
  *    fits whatever buffer it is given;
  *  - a device the reference agrees to create with a PASID capability has
@@ -26,6 +27,7 @@
 #include <string.h>
 
 #include "harness/ref/siovdev/siovdev.h"
+#include "specs/dvsec/cfg_image.h"
 #include "fuzz/common/fuzz.h"
 
 #define WHY	160
@@ -38,8 +40,8 @@ static int validate(const uint8_t *img, const char *what)
 
 	memset(why, 'x', sizeof(why));
 	memset(small, 'x', sizeof(small));
-	a = siovdev_cfg_validate(img, why, sizeof(why));
-	b = siovdev_cfg_validate(img, small, sizeof(small));
+	a = cfg_image_validate(img, why, sizeof(why));
+	b = cfg_image_validate(img, small, sizeof(small));
 	if ((a != 0 && a != -EINVAL) || a != b)
 		fz_fail("%s: validator returned %d, then %d", what, a, b);
 	if (!memchr(why, 0, sizeof(why)) || !memchr(small, 0, sizeof(small)))

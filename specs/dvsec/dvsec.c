@@ -4,10 +4,16 @@
  * SIOV depends on, read and written through the pci facet (the parent's
  * config space, like its sysfs config file). Expected values come from the
  * device profile's "parent" object; the layout from the seed's DVSEC table.
+ * The rules every SIOV config space obeys whatever the profile says (both
+ * capability lists well formed, every capability fitting in its space, the
+ * DVSEC table, a PASID capability) are the config-image checker's
+ * (cfg_image.h), applied to the parent's space as the facet reads it
+ * (SIOV.DVSEC.1 and .27).
  */
 #include <string.h>
 
 #include "specs/vdcm/engine.h"
+#include "cfg_image.h"
 
 /* DVSEC field offsets (seed 000, "Intel Scalable IOV capability"). */
 #define DV_HDR		0x00
@@ -56,32 +62,35 @@ static unsigned int ecap_list(struct siovh_check *check, uint32_t *out,
 	return n;
 }
 
+/* The parent's whole config space, a dword at a time through the facet
+ * (as a driver reads the sysfs config file), in the image's byte order. */
+static void parent_image(struct siovh_check *check,
+			 uint8_t img[CFG_IMAGE_SIZE])
+{
+	uint32_t off, v;
+
+	for (off = 0; off < CFG_IMAGE_SIZE; off += 4) {
+		v = pcfg_rd(check, off, 4);
+		img[off] = (uint8_t)v;
+		img[off + 1] = (uint8_t)(v >> 8);
+		img[off + 2] = (uint8_t)(v >> 16);
+		img[off + 3] = (uint8_t)(v >> 24);
+	}
+}
+
 SIOVH_CLAUSE(dvsec_chain,
 	.id = "SIOV.DVSEC.1", .level = SIOVH_MUST, .facet = "pci",
-	.title = "the parent's extended capability chain from 0x100 is well formed: aligned, in bounds, no loop, no overlap, terminated",
-	.source = SRC_DVSEC,
+	.title = "the parent's extended capability chain from 0x100 is well formed: aligned, in bounds, no loop, terminated, every capability fits below 4 KiB and overlaps no other",
+	.source = SRC_DVSEC "; the sizes of the PASID (8), ATS (8) and PRI (16) capabilities and a DVSEC's own length: PCI Express Base, \"Extended Capabilities\"",
 	.needs = NEEDS_PCI)
 {
-	uint32_t pos[64], len;
-	unsigned int n, i, j;
+	uint8_t img[CFG_IMAGE_SIZE];
+	char why[160];
 
 	must_profile(check);
-	n = ecap_list(check, pos, 64);
-	EXPECT_GT(n, 0);
-	for (i = 0; i < n; i++) {
-		uint32_t id = pcfg_rd(check, pos[i], 2);
-
-		/* DVSEC: its own length; others at least the header. */
-		len = id == 0x23 ? pcfg_rd(check, pos[i] + DV_HDR1, 4) >> 20 : 4;
-		for (j = 0; j < n; j++)
-			if (j != i && pos[j] > pos[i] && pos[j] < pos[i] + len)
-				FAIL("extended capability %#x at %#x (length "
-				     "%#x) overlaps the one at %#x", id, pos[i],
-				     len, pos[j]);
-		if (pos[i] + len > 0x1000)
-			FAIL("extended capability at %#x runs past 4 KiB",
-			     pos[i]);
-	}
+	parent_image(check, img);
+	if (cfg_image_ext_chain(img, why, sizeof(why)))
+		FAIL("the parent's extended capability chain: %s", why);
 }
 
 SIOVH_CLAUSE(dvsec_present,
@@ -511,4 +520,20 @@ SIOVH_CLAUSE(dvsec_status_rw1c,
 	EXPECT_EQ(pcfg_rd(check, CFG_STATUS, 2) & (1u << 13), 0);
 	EXPECT_TRUE(pcfg_rd(check, CFG_STATUS, 2) & STATUS_CAP_LIST);
 	vd_down(check, &d);
+}
+
+SIOVH_CLAUSE(dvsec_image,
+	.id = "SIOV.DVSEC.27", .level = SIOVH_MUST, .facet = "pci",
+	.title = "the parent's whole config space passes the config-image checker: both capability lists bounded and non-overlapping, PCIe, MSI-X and PASID (max width 1..20) present, one SIOV DVSEC with every field as the DVSEC table gives",
+	.source = SRC_DVSEC " (the DVSEC table); " "\"What's new in hardware?\" (\"PASID capability is required\"); the capability list rules: PCI Express Base, \"Capabilities List\"",
+	.needs = NEEDS_PCI)
+{
+	uint8_t img[CFG_IMAGE_SIZE];
+	char why[160];
+
+	must_profile(check);
+	parent_image(check, img);
+	if (cfg_image_validate(img, why, sizeof(why)))
+		FAIL("the parent's config space fails the checker "
+		     "(specs/dvsec/cfg_image.h): %s", why);
 }

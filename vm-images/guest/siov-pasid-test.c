@@ -8,7 +8,8 @@
  * checks, end to end through the real kernel:
  *
  *   enumerate       a PCI function 8086:5107 exists
- *   config-sysfs    its config space (sysfs) passes siovdev_cfg_validate:
+ *   config-sysfs    its config space (sysfs) passes cfg_image_validate
+ *                   (the specs' checker, specs/dvsec/cfg_image.h):
  *                   a well-formed capability chain, the SIOV DVSEC with
  *                   every field as the DVSEC table says, a PASID capability
  *   vfio-bind       driver_override + bind gives it to vfio-pci, and its
@@ -46,7 +47,8 @@
  * naming the reason. Exit 0 when nothing failed, 1 otherwise.
  *
  * Built by vm-images/vm.mk against the VM kernel's `make headers_install`,
- * statically, with the device core's config validator (cfg_validate.c).
+ * statically, with the specs' config-image checker (specs/dvsec/cfg_image.c,
+ * which needs nothing but libc).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -68,6 +70,7 @@
 #include <linux/vfio.h>
 
 #include "harness/ref/siovdev/siovdev.h"
+#include "specs/dvsec/cfg_image.h"
 
 #define IOVA		0x100000ull	/* the same IOVA in every IOAS */
 #define BUF_SIZE	0x2000		/* data page + completion page */
@@ -477,11 +480,11 @@ static int setup(const char *bdf, struct dev *d)
 
 	ret = read_config_sysfs(bdf, cfg);
 	if (!ret)
-		ret = siovdev_cfg_validate(cfg, why, sizeof(why));
+		ret = cfg_image_validate(cfg, why, sizeof(why));
 	else
 		snprintf(why, sizeof(why), "reading config: %s", strerror(-ret));
 	result(!ret, "config-sysfs", ret ? "%s" : "chain, SIOV DVSEC and PASID "
-	       "capability as siovdev.h states", why);
+	       "capability as the DVSEC table states", why);
 
 	d->fd = vfio_bind(bdf);
 	result(d->fd >= 0, "vfio-bind", d->fd < 0 ? "%s" : "",

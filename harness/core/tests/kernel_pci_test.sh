@@ -6,7 +6,8 @@
 # kernel_pci_test --dump): the DVSEC clauses that only read pass on it, and
 # the same image with the DVSEC's length or ID changed (the siov QEMU
 # endpoint's dvsec-length and dvsec-id faults, as bytes) fails the clause
-# that reads that field. A malformed address or a missing device is exit 2
+# that reads that field, and the whole-image check (SIOV.DVSEC.27) fails on
+# that and on a capabilities pointer with its reserved bits set. A malformed address or a missing device is exit 2
 # with one line naming the option. The writing clauses need a device that
 # ignores RO writes (a plain file takes every write): they run in the VM
 # tier, on the QEMU endpoint.
@@ -37,7 +38,7 @@ run_clause() {
 		--filter "$2" --jobs 1 >"$tmp/out" 2>&1
 }
 
-for c in 1 2 3 4 5 6 7 11 17; do
+for c in 1 2 3 4 5 6 7 11 17 27; do
 	run_clause "$tmp/ref.cfg" "SIOV.DVSEC.$c"
 	ok $? "SIOV.DVSEC.$c passes on the reference's config space through sysfs" ||
 		sed 's/^/# /' "$tmp/out"
@@ -68,6 +69,10 @@ expect_fail "$tmp/id.cfg" SIOV.DVSEC.2 "a DVSEC ID of 6"
 cp "$tmp/ref.cfg" "$tmp/loop.cfg"
 put_byte "$tmp/loop.cfg" $((pos + 3)) 10	# next pointer -> 0x100
 expect_fail "$tmp/loop.cfg" SIOV.DVSEC.1 "a chain that loops back to 0x100"
+expect_fail "$tmp/len.cfg" SIOV.DVSEC.27 "a DVSEC length of 0x28"
+cp "$tmp/ref.cfg" "$tmp/ptr.cfg"
+put_byte "$tmp/ptr.cfg" 0x34 41	# capabilities pointer 0x40 -> 0x41
+expect_fail "$tmp/ptr.cfg" SIOV.DVSEC.27 "a capabilities pointer with reserved bits set"
 
 # usage NEEDLE DEVICE: exit 2, one stderr line containing NEEDLE.
 usage() {

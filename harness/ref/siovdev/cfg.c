@@ -113,7 +113,8 @@ static void header_init(struct siovdev *d)
 	put(cs, CFG_BAR2, 4, CFG_BAR_MEM64);
 	put(cs, 0x2c, 2, SIOVDEV_VENDOR_ID);
 	put(cs, 0x2e, 2, SIOVDEV_DEVICE_ID);
-	put(cs, CFG_CAP_PTR, 1, SIOVDEV_CFG_PCIE);
+	put(cs, CFG_CAP_PTR, 1, SIOVDEV_CFG_PCIE |
+	    (siovdev_fault(d, SIOVDEV_FAULT_CAP_PTR_RESERVED) ? 0x1 : 0));
 	rw(cs, 0x3c, 1, 0xff);			/* interrupt line */
 }
 

@@ -54,6 +54,8 @@
 	  "the DVSEC ID is 4 instead of 5")				\
 	X(EXT_CAP_LOOP, "ext-cap-loop", PCI,				\
 	  "the last extended capability points back to 0x100")		\
+	X(CAP_PTR_RESERVED, "cap-ptr-reserved", PCI,			\
+	  "the capabilities pointer (0x34) has its reserved bits 1:0 set") \
 	X(BAR_SIZE, "bar-size", PCI,					\
 	  "BAR2 sizing reports half the BAR's real size")		\
 	X(COMMAND_RO_WRITABLE, "command-ro-writable", PCI,		\

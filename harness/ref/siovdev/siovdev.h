@@ -487,21 +487,10 @@ int siovdev_cfg_write(struct siovdev *d, uint32_t offset, unsigned int size,
 /* Offset of the extended capability with that ID (SIOVDEV_EXT_ID_*, or
  * SIOVDEV_DVSEC_ID_EXT), 0 if the device has none. */
 uint32_t siovdev_cfg_ext_offset(const struct siovdev *d, uint16_t cap_id);
-/* The whole space as reads see it (a snapshot, for validators). */
+/* The whole space as reads see it (a snapshot, for checkers such as
+ * specs/dvsec/cfg_image.h). */
 void siovdev_cfg_image(const struct siovdev *d,
 		       uint8_t out[SIOVDEV_CFG_SIZE]);
-
-/*
- * Check a raw config image: the header's capability list and the
- * extended chain are well formed (in bounds, aligned, no loops, no
- * overlaps), MSI-X and PCIe present, and a SIOV DVSEC whose every field
- * is as this header states (version, vendor, revision, length, ID, 4 KiB
- * supported, system page size exactly one supported bit, reserved bits
- * 0), with a PASID capability present. 0 when valid; -EINVAL and the
- * first problem, in words, in why (always NUL-terminated if len > 0).
- */
-int siovdev_cfg_validate(const uint8_t cfg[SIOVDEV_CFG_SIZE], char *why,
-			 size_t len);
 
 /* Function Level Reset (what DEVCTL bit 15 does). */
 void siovdev_flr(struct siovdev *d);

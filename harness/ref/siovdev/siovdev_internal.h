@@ -3,7 +3,9 @@
  * The reference SIOV endpoint's insides, shared by its modules:
  *
  *   cfg.c          config space: layout, write masks, BARs, DVSEC rules
- *   cfg_validate.c the standalone config-image validator
+ *                  (what a config image must look like is judged apart,
+ *                  by the specs' checker specs/dvsec/cfg_image.h, which
+ *                  the device never calls)
  *   bar.c          BAR0 registers and BAR2 portals
  *   adi.c          ADI registers, queues, drain, reset, event log
  *   engine.c       descriptor execution and its DMA

@@ -1,29 +1,54 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * siovdev_cfg_validate: what a careful driver (or a conformance check)
- * verifies of a SIOV endpoint's config space before it trusts it. It
- * reads nothing but the image, so it works on any device's bytes: the
- * reference's, a VDEV's virtual config space, or a fuzzer's output.
- *
- * Every walk is bounded and every pointer checked before use; a byte of
- * the space can belong to one capability only.
+ * The config-image checker (cfg_image.h): the rules, and why they are
+ * checked the way they are. Every walk is bounded and every pointer checked
+ * before use; a byte of the space can belong to one capability only
+ * (owner[]), which is also how a loop is caught at the first revisit.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "siovdev_internal.h"
+#include "cfg_image.h"
 
+/* Standard config-space layout (PCI Express Base, "Configuration Space"). */
+#define CFG_VENDOR	0x00
+#define CFG_STATUS	0x06
+#define STATUS_CAP_LIST	(1u << 4)
+#define CFG_HDR_TYPE	0x0e
+#define CFG_CAP_PTR	0x34
+#define HEADER_END	0x40
 #define EXT_START	0x100
 #define LEGACY_CAP_PCIE	0x10
 #define LEGACY_CAP_MSIX	0x11
+#define EXT_ID_ATS	0x0f
+#define EXT_ID_PRI	0x13
+#define EXT_ID_PASID	0x1b
+#define PASID_CAPREG	0x04
+
+/* The SIOV DVSEC (seed 000's table), offsets from its start. */
+#define DVSEC_EXT_ID	0x23	/* extended capability ID */
+#define DVSEC_VERSION	1
+#define DVSEC_VENDOR	0x8086
+#define DVSEC_REV	0
+#define DVSEC_LEN	0x18
+#define DVSEC_ID	5	/* DVSEC ID for Scalable IOV */
+#define DVSEC_HDR1	0x04	/* vendor, revision, length */
+#define DVSEC_HDR2	0x08	/* DVSEC ID */
+#define DVSEC_FLAGS	0x0b
+#define DVSEC_FLAG_HOMOGENEOUS	0x01
+#define DVSEC_SUP_PGSZ	0x0c
+#define DVSEC_SYS_PGSZ	0x10
+#define DVSEC_CAP	0x14
+#define DVSEC_CAP_IMS	0x01
+
 #define OWNED		1	/* the byte belongs to a capability */
 #define CAP_START	2	/* ... and a capability starts there */
 
 struct vstate {
 	const uint8_t *cfg;
-	uint8_t owner[SIOVDEV_CFG_SIZE];	/* OWNED / CAP_START */
+	uint8_t owner[CFG_IMAGE_SIZE];	/* OWNED / CAP_START */
 	char *why;
 	size_t len;
 	uint32_t pcie, msix, pasid, dvsec;	/* offsets found, 0: none */
@@ -42,9 +67,14 @@ static int fail(struct vstate *s, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* A little-endian field of the image, whatever the host's byte order. */
 static uint32_t rd(const struct vstate *s, uint32_t off, unsigned int size)
 {
-	return le_get(&s->cfg[off], size);
+	uint32_t v = 0;
+
+	while (size--)
+		v = v << 8 | s->cfg[off + size];
+	return v;
 }
 
 /* Claim [off, off + size) for the capability at off, or fail. */
@@ -81,21 +111,21 @@ static uint32_t legacy_size(uint8_t id)
 
 static int walk_legacy(struct vstate *s)
 {
-	uint32_t off = rd(s, 0x34, 1), hops = 0;
+	uint32_t off = rd(s, CFG_CAP_PTR, 1), hops = 0;
 	int ret;
 
-	if (!(rd(s, 0x06, 2) & CFG_STS_CAP_LIST))
+	if (!(rd(s, CFG_STATUS, 2) & STATUS_CAP_LIST))
 		return fail(s, "STATUS lacks the capabilities-list bit");
 	while (off) {
 		uint8_t id;
 
-		if (off < 0x40 || off > 0xfc || off % 4)
+		if (off < HEADER_END || off > 0xfc || off % 4)
 			return fail(s, "capability pointer 0x%x is outside "
 				    "0x40..0xfc or not dword aligned", off);
 		if (++hops > 48)
 			return fail(s, "capability list does not end");
 		id = s->cfg[off];
-		ret = claim(s, off, legacy_size(id), 0x100);
+		ret = claim(s, off, legacy_size(id), EXT_START);
 		if (ret)
 			return ret;
 		if (id == LEGACY_CAP_PCIE)
@@ -117,17 +147,17 @@ static int ext_size(struct vstate *s, uint32_t off, uint16_t id,
 		    uint32_t *size)
 {
 	switch (id) {
-	case SIOVDEV_EXT_ID_PASID:
-	case SIOVDEV_EXT_ID_ATS:
+	case EXT_ID_PASID:
+	case EXT_ID_ATS:
 		*size = 8;
 		return 0;
-	case SIOVDEV_EXT_ID_PRI:
+	case EXT_ID_PRI:
 		*size = 16;
 		return 0;
-	case SIOVDEV_DVSEC_ID_EXT:
-		if (off + 8 > SIOVDEV_CFG_SIZE)
+	case DVSEC_EXT_ID:
+		if (off + 8 > CFG_IMAGE_SIZE)
 			return fail(s, "DVSEC at 0x%x runs past 4 KiB", off);
-		*size = rd(s, off + SIOVDEV_DVSEC_HDR1, 4) >> 20;
+		*size = rd(s, off + DVSEC_HDR1, 4) >> 20;
 		if (*size < 0x0a)
 			return fail(s, "DVSEC at 0x%x: length 0x%x is shorter "
 				    "than its header", off, *size);
@@ -152,21 +182,21 @@ static int walk_ext(struct vstate *s)
 			return fail(s, "extended capability offset 0x%x is "
 				    "outside 0x100..0xffc or not aligned",
 				    off);
-		if (++hops > (SIOVDEV_CFG_SIZE - EXT_START) / 4)
+		if (++hops > (CFG_IMAGE_SIZE - EXT_START) / 4)
 			return fail(s, "extended capability chain loops");
 		hdr = rd(s, off, 4);
 		id = (uint16_t)(hdr & 0xffff);
 		ret = ext_size(s, off, id, &size);
 		if (!ret)
-			ret = claim(s, off, size, SIOVDEV_CFG_SIZE);
+			ret = claim(s, off, size, CFG_IMAGE_SIZE);
 		if (ret)
 			return ret;
-		if (id == SIOVDEV_EXT_ID_PASID)
+		if (id == EXT_ID_PASID)
 			s->pasid = off;
-		if (id == SIOVDEV_DVSEC_ID_EXT &&
-		    rd(s, off + SIOVDEV_DVSEC_HDR1, 2) ==
-		    SIOVDEV_DVSEC_VENDOR &&
-		    rd(s, off + SIOVDEV_DVSEC_HDR2, 2) == SIOVDEV_DVSEC_ID) {
+		if (id == DVSEC_EXT_ID &&
+		    rd(s, off + DVSEC_HDR1, 2) ==
+		    DVSEC_VENDOR &&
+		    rd(s, off + DVSEC_HDR2, 2) == DVSEC_ID) {
 			if (s->dvsec)
 				return fail(s, "two SIOV DVSECs (0x%x, 0x%x)",
 					    s->dvsec, off);
@@ -185,20 +215,20 @@ static int check_dvsec(struct vstate *s)
 		return fail(s, "no SIOV DVSEC (ext ID 0x23, vendor 0x8086, "
 			    "DVSEC ID 5)");
 	hdr = rd(s, at, 4);
-	hdr1 = rd(s, at + SIOVDEV_DVSEC_HDR1, 4);
-	if ((hdr >> 16 & 0xf) != SIOVDEV_DVSEC_VERSION)
+	hdr1 = rd(s, at + DVSEC_HDR1, 4);
+	if ((hdr >> 16 & 0xf) != DVSEC_VERSION)
 		return fail(s, "DVSEC cap version %u, expected 1",
 			    hdr >> 16 & 0xf);
-	if ((hdr1 >> 16 & 0xf) != SIOVDEV_DVSEC_REV)
+	if ((hdr1 >> 16 & 0xf) != DVSEC_REV)
 		return fail(s, "DVSEC revision %u, expected 0",
 			    hdr1 >> 16 & 0xf);
-	if (hdr1 >> 20 != SIOVDEV_DVSEC_LEN)
+	if (hdr1 >> 20 != DVSEC_LEN)
 		return fail(s, "DVSEC length 0x%x, expected 0x18", hdr1 >> 20);
-	flags = rd(s, at + SIOVDEV_DVSEC_FLAGS, 1);
-	if (flags & ~SIOVDEV_DVSEC_FLAG_HOMOGENEOUS)
+	flags = rd(s, at + DVSEC_FLAGS, 1);
+	if (flags & ~DVSEC_FLAG_HOMOGENEOUS)
 		return fail(s, "DVSEC flags 0x%x: reserved bits set", flags);
-	sup = rd(s, at + SIOVDEV_DVSEC_SUP_PGSZ, 4);
-	sys = rd(s, at + SIOVDEV_DVSEC_SYS_PGSZ, 4);
+	sup = rd(s, at + DVSEC_SUP_PGSZ, 4);
+	sys = rd(s, at + DVSEC_SYS_PGSZ, 4);
 	if (!(sup & 1))
 		return fail(s, "DVSEC supported page sizes 0x%x lack 4 KiB",
 			    sup);
@@ -208,9 +238,9 @@ static int check_dvsec(struct vstate *s)
 	if (sys & ~sup)
 		return fail(s, "DVSEC system page size 0x%x is not among the "
 			    "supported 0x%x", sys, sup);
-	if (rd(s, at + SIOVDEV_DVSEC_CAP, 4) & ~SIOVDEV_DVSEC_CAP_IMS)
+	if (rd(s, at + DVSEC_CAP, 4) & ~DVSEC_CAP_IMS)
 		return fail(s, "DVSEC capabilities 0x%x: reserved bits set",
-			    rd(s, at + SIOVDEV_DVSEC_CAP, 4));
+			    rd(s, at + DVSEC_CAP, 4));
 	return 0;
 }
 
@@ -220,27 +250,48 @@ static int check_pasid(struct vstate *s)
 
 	if (!s->pasid)
 		return fail(s, "no PASID capability: SIOV requires one");
-	width = rd(s, s->pasid + 4, 2) >> 8 & 0x1f;
+	width = rd(s, s->pasid + PASID_CAPREG, 2) >> 8 & 0x1f;
 	if (width < 1 || width > 20)
 		return fail(s, "PASID max width %u outside 1..20", width);
 	return 0;
 }
 
-int siovdev_cfg_validate(const uint8_t cfg[SIOVDEV_CFG_SIZE], char *why,
-			 size_t len)
+/* The state of a fresh check: nothing claimed yet but the header. */
+static void vstate_init(struct vstate *s, const uint8_t *img, char *why,
+			size_t len)
 {
-	struct vstate s = { .cfg = cfg, .why = why, .len = len };
-	int ret;
-
+	memset(s, 0, sizeof(*s));
+	s->cfg = img;
+	s->why = why;
+	s->len = len;
 	if (len)
 		why[0] = '\0';
-	if (rd(&s, 0x00, 2) == 0xffff || rd(&s, 0x00, 2) == 0)
-		return fail(&s, "no function: vendor ID 0x%04x",
-			    rd(&s, 0x00, 2));
-	if ((rd(&s, 0x0e, 1) & 0x7f) != 0)
+	memset(s->owner, OWNED, HEADER_END);	/* the header is taken */
+}
+
+int cfg_image_ext_chain(const uint8_t img[CFG_IMAGE_SIZE], char *why,
+			size_t len)
+{
+	struct vstate s;
+
+	vstate_init(&s, img, why, len);
+	return walk_ext(&s);
+}
+
+int cfg_image_validate(const uint8_t img[CFG_IMAGE_SIZE], char *why,
+		       size_t len)
+{
+	struct vstate s;
+	uint32_t vendor;
+	int ret;
+
+	vstate_init(&s, img, why, len);
+	vendor = rd(&s, CFG_VENDOR, 2);
+	if (vendor == 0xffff || vendor == 0)
+		return fail(&s, "no function: vendor ID 0x%04x", vendor);
+	if ((rd(&s, CFG_HDR_TYPE, 1) & 0x7f) != 0)
 		return fail(&s, "header type %u, expected 0 (endpoint)",
-			    rd(&s, 0x0e, 1) & 0x7f);
-	memset(s.owner, OWNED, 0x40);		/* the header is taken */
+			    rd(&s, CFG_HDR_TYPE, 1) & 0x7f);
 	ret = walk_legacy(&s);
 	if (!ret)
 		ret = walk_ext(&s);
