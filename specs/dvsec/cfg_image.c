@@ -21,7 +21,10 @@
 #define HEADER_END	0x40
 #define EXT_START	0x100
 #define LEGACY_CAP_PCIE	0x10
+#define LEGACY_CAP_MSI	0x05
 #define LEGACY_CAP_MSIX	0x11
+#define MSI_CTRL_64BIT	(1u << 7)
+#define MSI_CTRL_MASKING (1u << 8)
 #define EXT_ID_ATS	0x0f
 #define EXT_ID_PRI	0x13
 #define EXT_ID_PASID	0x1b
@@ -51,7 +54,7 @@ struct vstate {
 	uint8_t owner[CFG_IMAGE_SIZE];	/* OWNED / CAP_START */
 	char *why;
 	size_t len;
-	uint32_t pcie, msix, pasid, dvsec;	/* offsets found, 0: none */
+	uint32_t pcie, msi, pasid, dvsec;	/* offsets found, 0: none */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -98,13 +101,21 @@ static int claim(struct vstate *s, uint32_t off, uint32_t size,
 	return 0;
 }
 
-static uint32_t legacy_size(uint8_t id)
+/* The size a capability claims: MSI's from its Message Control (64-bit
+ * address, per-vector masking), the fixed ones from their ID. */
+static uint32_t legacy_size(const struct vstate *s, uint32_t off, uint8_t id)
 {
+	uint32_t ctrl;
+
 	switch (id) {
 	case LEGACY_CAP_PCIE:
 		return 0x3c;
 	case LEGACY_CAP_MSIX:
 		return 12;
+	case LEGACY_CAP_MSI:
+		ctrl = rd(s, off + 2, 2);
+		return 10 + ((ctrl & MSI_CTRL_64BIT) ? 4 : 0) +
+		       ((ctrl & MSI_CTRL_MASKING) ? 10 : 0);
 	}
 	return 2;	/* unknown: at least its ID and next pointer */
 }
@@ -125,19 +136,20 @@ static int walk_legacy(struct vstate *s)
 		if (++hops > 48)
 			return fail(s, "capability list does not end");
 		id = s->cfg[off];
-		ret = claim(s, off, legacy_size(id), EXT_START);
+		ret = claim(s, off, legacy_size(s, off, id), EXT_START);
 		if (ret)
 			return ret;
 		if (id == LEGACY_CAP_PCIE)
 			s->pcie = off;
-		if (id == LEGACY_CAP_MSIX)
-			s->msix = off;
+		if (id == LEGACY_CAP_MSI || id == LEGACY_CAP_MSIX)
+			s->msi = off;
 		off = s->cfg[off + 1];
 	}
 	if (!s->pcie)
 		return fail(s, "no PCI Express capability");
-	if (!s->msix)
-		return fail(s, "no MSI-X capability");
+	/* PCIe: a function that interrupts has MSI or MSI-X (or both). */
+	if (!s->msi)
+		return fail(s, "no MSI or MSI-X capability");
 	return 0;
 }
 

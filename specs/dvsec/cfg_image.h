@@ -16,9 +16,11 @@
  * only), its hardware slide (a PASID capability, max width 1..20), and the
  * PCI rules for both capability lists: pointers aligned and in bounds, no
  * loop, every capability fits in its space and no byte belongs to two of
- * them (the sizes the spec gives PCIe 0x3c, MSI-X 12, PASID and ATS 8,
- * PRI 16, a DVSEC its length field; at least the header for the rest),
- * and a PCI Express and an MSI-X capability present.
+ * them (the sizes the spec gives PCIe 0x3c, MSI-X 12, MSI 10..24 by its
+ * Message Control, PASID and ATS 8, PRI 16, a DVSEC its length field; at
+ * least the header for the rest), and a PCI Express capability and an MSI
+ * or MSI-X capability present (PCI Express Base requires one of the two
+ * of a function that interrupts; the seeds name neither).
  *
  * Contract: pure functions of the image. No allocation, no global state,
  * nothing but libc (vsnprintf), so the static guest binary and the fuzz
@@ -35,7 +37,7 @@
 
 /*
  * The whole image: the header (a function, type 0), the capability list
- * and the extended chain well formed, PCIe and MSI-X present, exactly one
+ * and the extended chain well formed, PCIe and MSI or MSI-X present, exactly one
  * SIOV DVSEC with every field as above, and a PASID capability. 0 when
  * valid; -EINVAL and the first problem, in words, in why (always
  * NUL-terminated when len > 0; why may be NULL when len is 0).

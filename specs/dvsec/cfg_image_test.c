@@ -153,6 +153,31 @@ static void test_fits(void)
 	EXPECT_TRUE(strstr(msg, "runs past 4 KiB") != NULL);
 }
 
+/* MSI instead of MSI-X is a parent PCI Express allows; MSI is sized by
+ * its Message Control (64-bit address, per-vector masking: 24 bytes). */
+static void test_msi(void)
+{
+	uint8_t img[CFG_IMAGE_SIZE];
+	struct siovdev_config cfg;
+	char msg[160];
+
+	siovdev_config_default(&cfg);
+	ASSERT_TRUE(ref_image(&cfg, img));
+	img[0x80] = 0x05;			/* MSI-X becomes MSI */
+	patch(img, 0x82, 2, 1u << 7 | 1u << 8);
+	EXPECT_EQ(cfg_image_validate(img, msg, sizeof(msg)), 0);
+	if (msg[0])
+		FAIL("MSI parent: %s", msg);
+	/* The same MSI moved to 0xec runs past the legacy space's end. */
+	memcpy(img + 0xec, img + 0x80, 4);
+	img[0x41] = 0xec;
+	EXPECT_EQ(cfg_image_validate(img, msg, sizeof(msg)), -EINVAL);
+	EXPECT_TRUE(strstr(msg, "runs past 0x100") != NULL);
+	/* Without the masking bit it is 14 bytes and fits there. */
+	patch(img, 0xee, 2, 1u << 7);
+	EXPECT_EQ(cfg_image_validate(img, msg, sizeof(msg)), 0);
+}
+
 /* Two SIOV DVSECs: the chain itself is wrong, not only the DVSEC. */
 static void test_ext_chain(void)
 {
@@ -198,6 +223,7 @@ int main(void)
 		{ "reference images pass", test_good_images },
 		{ "each broken rule is caught and named", test_mutations },
 		{ "every capability fits in its space", test_fits },
+		{ "MSI in place of MSI-X, sized by its control", test_msi },
 		{ "the extended chain alone", test_ext_chain },
 		{ "short and absent reason buffers", test_reason_buffer },
 	};

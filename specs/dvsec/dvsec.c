@@ -524,8 +524,8 @@ SIOVH_CLAUSE(dvsec_status_rw1c,
 
 SIOVH_CLAUSE(dvsec_image,
 	.id = "SIOV.DVSEC.27", .level = SIOVH_MUST, .facet = "pci",
-	.title = "the parent's whole config space passes the config-image checker: both capability lists bounded and non-overlapping, PCIe, MSI-X and PASID (max width 1..20) present, one SIOV DVSEC with every field as the DVSEC table gives",
-	.source = SRC_DVSEC " (the DVSEC table); " "\"What's new in hardware?\" (\"PASID capability is required\"); the capability list rules: PCI Express Base, \"Capabilities List\"",
+	.title = "the parent's whole config space passes the config-image checker: both capability lists bounded and non-overlapping, PCIe, MSI or MSI-X, and PASID (max width 1..20) present, one SIOV DVSEC with every field as the DVSEC table gives",
+	.source = SRC_DVSEC " (the DVSEC table); " "\"What's new in hardware?\" (\"PASID capability is required\"); the capability list rules and MSI or MSI-X: PCI Express Base, \"Capabilities List\"",
 	.needs = NEEDS_PCI)
 {
 	uint8_t img[CFG_IMAGE_SIZE];
