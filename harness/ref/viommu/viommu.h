@@ -161,8 +161,12 @@ int viommu_set_dirty_tracking(struct viommu *v, uint32_t domain, bool enable);
  * Report the dirty pages of [iova, iova + size) into bitmap: bit i (bit
  * i % 64 of word i / 64) stands for page iova + i * 4 KiB; the bitmap,
  * DIV_ROUND_UP(size / 4 KiB, 64) words, is written whole (unmapped and
- * clean pages read 0). Unless NO_CLEAR, the bits are cleared and the
- * range's IOTLB entries invalidated, so the next write marks again.
+ * clean pages read 0). Unless NO_CLEAR, the bits are cleared, and when
+ * any was, the range's IOTLB entries are invalidated so the next write
+ * through them marks again. A call that clears nothing invalidates
+ * nothing: a cached translation of a clean PTE marks it on its next write
+ * anyway. (Linux gathers only the PTEs it found dirty for the sync that
+ * follows a clear; NO_CLEAR neither clears nor invalidates.)
  * Alignment and range errors as for viommu_unmap; -EINVAL on unknown flags.
  */
 int viommu_read_and_clear_dirty(struct viommu *v, uint32_t domain,
