@@ -347,8 +347,8 @@ SIOVH_CLAUSE(irq_pba,
 
 SIOVH_CLAUSE(irq_set_header,
 	.id = "VDCM.IRQ.11", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "SET_IRQS is -EINVAL for an unknown flag bit, not exactly one data type or one action, an argsz shorter than the header and its data, an index past the device's, or vectors on an index that has none; GET_IRQ_INFO for a short argsz or an index past the device's; none of them changes what is armed",
-	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_GET_IRQ_INFO"),
+	.title = "SET_IRQS is -EINVAL for an unknown flag bit, not exactly one data type or one action, an argsz shorter than the header and its data, an index past the device's, any range (count 0 too) on an index that has no vectors, or count 0 at a start one past the last vector (count 0 disables an index only from a start inside it); GET_IRQ_INFO for a short argsz or an index past the device's; none of them changes what is armed",
+	.source = SRC_VFIO("VFIO_DEVICE_SET_IRQS (\"'start' and 'count' indicate the range of subindexes\"), VFIO_DEVICE_GET_IRQ_INFO; Linux's vfio_set_irqs_validate_and_prepare, common to the VFIO bus drivers, refuses a start that is not a vector"),
 	.needs = NEEDS_VDEV)
 {
 	const struct siovh_profile *p = must_profile(check);
@@ -385,10 +385,18 @@ SIOVH_CLAUSE(irq_set_header,
 				  fds, 2 * sizeof(int), sizeof(int)), -EINVAL);
 	EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER, VFIO_PCI_NUM_IRQS, 0, 1,
 				  NULL, 0, 0), -EINVAL);
-	if (!siovh_profile_irq(&p->types[0], VFIO_PCI_INTX_IRQ_INDEX))
+	if (!siovh_profile_irq(&p->types[0], VFIO_PCI_INTX_IRQ_INDEX)) {
 		EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER,
 					  VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL,
 					  0, 0), -EINVAL);
+		EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER,
+					  VFIO_PCI_INTX_IRQ_INDEX, 0, 0, NULL,
+					  0, 0), -EINVAL);
+	}
+	/* an empty range one past the last vector is no disable of MSI-X */
+	EXPECT_ERRNO(set_irqs_raw(&d, NONE_TRIGGER, MSIX,
+				  siovh_profile_irq(&p->types[0], MSIX)->count,
+				  0, NULL, 0, 0), -EINVAL);
 	info = (struct vfio_irq_info) {
 		.argsz = sizeof(info) - 1, .index = MSIX,
 	};

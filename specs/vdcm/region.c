@@ -382,7 +382,7 @@ SIOVH_CLAUSE(bar_regs_rw,
 
 SIOVH_CLAUSE(bar_bounds,
 	.id = "VDCM.BAR.3", .level = SIOVH_MUST, .facet = "vdev",
-	.title = "slow-path accesses at or past the end of a region, or straddling it, fail with -EINVAL",
+	.title = "slow-path accesses at or past the end of a region fail with -EINVAL; the last word of a slow-path region reads",
 	.source = SRC_LIFE("Run-time access"),
 	.needs = NEEDS_VDEV)
 {
@@ -391,6 +391,13 @@ SIOVH_CLAUSE(bar_bounds,
 	uint32_t v = 0, k;
 	struct vd d;
 
+	/*
+	 * No step for an access that straddles the end: vfio.h defines a
+	 * region by its offset and size alone and says nothing of one, and
+	 * vfio-pci (vfio_pci_bar_rw) truncates it to a short count where a
+	 * VDCM may refuse it; the reference refuses it by its width rule
+	 * (VDCM.BAR.4).
+	 */
 	vd_up(check, &p->types[0], &d, 1);
 	for (k = 0; k < d.ty->nr_regions; k++) {
 		r = &d.ty->regions[k];

@@ -247,6 +247,8 @@
 	  "GET_INFO writes cap_offset although argsz ends before it") \
 	X(IRQ_SET_START_UNCHECKED, "irq-set-start-unchecked",		\
 	  "SET_IRQS checks only count against the vectors after start, which wraps for a start past the last vector") \
+	X(IRQ_SET_EMPTY_RANGE, "irq-set-empty-range",			\
+	  "SET_IRQS takes count 0 at a start past the last vector, or on an index with no vectors, so count 0 at start == nr disables the whole index") \
 	X(DIRTY_OVERLAP_ONE_SIDED, "dirty-overlap-one-sided",		\
 	  "DMA_LOGGING_START refuses a range that lies wholly below an earlier one as overlapping it") \
 	X(UNMAP_CUTS_HEAD, "unmap-cuts-head",				\

@@ -210,10 +210,22 @@ static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 		return -EINVAL;
 	if (s->index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
+	/*
+	 * [start, start + count) must name vectors that exist, and start must
+	 * be one of them even when count is 0: an index without vectors (all
+	 * but MSI-X here) takes no SET_IRQS at all, and count 0 disables the
+	 * index only from a start inside it. Linux's common check for every
+	 * VFIO bus driver (vfio_set_irqs_validate_and_prepare) refuses the
+	 * same.
+	 */
 	if (s->index != VFIO_PCI_MSIX_IRQ_INDEX)
-		return s->count ? -EINVAL : 0;
+		return s->count ||
+		       !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_EMPTY_RANGE) ?
+		       -EINVAL : 0;
 	if ((s->start > vdev_nr_vectors(vdev) &&
 	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_START_UNCHECKED)) ||
+	    (s->start == vdev_nr_vectors(vdev) &&
+	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_EMPTY_RANGE)) ||
 	    s->count > vdev_nr_vectors(vdev) - s->start)
 		return -EINVAL;
 	return 0;

@@ -44,6 +44,17 @@
  *   page, and after viommu_pt_detach the PASID still translates through
  *   its old domain, until viommu_invalidate covers them.
  *
+ *   The IOTLB and PSC keys carry no RID: DIDs are software's to assign
+ *   (VT-d leaves it to the driver), and it is software's rule that PASID
+ *   entries on different RIDs that share a (DID, PASID) translate
+ *   alike: same type, first-stage root and controls, same second stage.
+ *   Entries that break it share cached translations and leaf tables (a
+ *   walk of one may start from a table the other cached). viommu_attach
+ *   and viommu_bind do not check it. Linux keeps it by a DID per domain,
+ *   a nested one included (intel/iommu.c domain_attach_iommu);
+ *   ref/iommufd tags a nested HWPT with its parent's DID and keeps it by
+ *   host PASIDs that come from one space and so never repeat across RIDs.
+ *
  * Two layers. viommu_pt_* change the tables only, as hardware sees a
  * driver's memory writes; viommu_map/unmap/attach/detach are the driver
  * level and issue the invalidations a real IOMMU driver issues (unmap:
@@ -161,8 +172,12 @@ int viommu_set_dirty_tracking(struct viommu *v, uint32_t domain, bool enable);
  * Report the dirty pages of [iova, iova + size) into bitmap: bit i (bit
  * i % 64 of word i / 64) stands for page iova + i * 4 KiB; the bitmap,
  * DIV_ROUND_UP(size / 4 KiB, 64) words, is written whole (unmapped and
- * clean pages read 0). Unless NO_CLEAR, the bits are cleared and the
- * range's IOTLB entries invalidated, so the next write marks again.
+ * clean pages read 0). Unless NO_CLEAR, the bits are cleared, and when
+ * any was, the range's IOTLB entries are invalidated so the next write
+ * through them marks again. A call that clears nothing invalidates
+ * nothing: a cached translation of a clean PTE marks it on its next write
+ * anyway. (Linux gathers only the PTEs it found dirty for the sync that
+ * follows a clear; NO_CLEAR neither clears nor invalidates.)
  * Alignment and range errors as for viommu_unmap; -EINVAL on unknown flags.
  */
 int viommu_read_and_clear_dirty(struct viommu *v, uint32_t domain,
@@ -295,7 +310,9 @@ int viommu_pasid_get(struct viommu *v, uint16_t rid, uint32_t pasid,
  *   pgtbl       page aligned, nonzero, within bits 51:12, and NESTED
  *               below 2^cfg.addr_width, else -EINVAL;
  *   domain      an allocated domain, else -ENOENT: NESTED walks its
- *               second stage; both types tag the caches with its DID.
+ *               second stage; both types tag the caches with its DID
+ *               (software keeps entries that share a DID and PASID
+ *               alike: see the caches above; not checked here).
  */
 struct viommu_fs_bind {
 	uint32_t type;		/* enum viommu_pgtt */
