@@ -75,6 +75,15 @@ void fz_bytes(struct fz *f, void *dst, size_t len);
 __attribute__((noreturn, format(printf, 1, 2)))
 void fz_fail(const char *fmt, ...);
 
+/*
+ * The fault a unit-level target creates its unit with: SIOVH_FUZZ_FAULT
+ * (fuzz/oracle_check.sh) looked up in names[0..n) (a unit's X-list of
+ * faults with its prefix, e.g. "viommu-"), 1 + its index; 0 (the unit's
+ * NONE) when unset. Any other name fz_fail()s the way fz_ref_open refuses
+ * a bad spec, naming unit. Looked up once; later calls return the same.
+ */
+int fz_unit_fault(const char *const *names, size_t n, const char *unit);
+
 /* The reference profile (specs/profiles/ref.json, compiled in by
  * fuzz/common/embed.sh), parsed on first use; fz_fail() if it does not
  * parse. Read-only, the same for every input. */

@@ -70,6 +70,29 @@ void fz_fail(const char *fmt, ...)
 	abort();
 }
 
+int fz_unit_fault(const char *const *names, size_t n, const char *unit)
+{
+	static int fault = -1;
+	const char *name;
+	size_t i;
+
+	if (fault >= 0)
+		return fault;
+	fault = 0;
+	name = getenv("SIOVH_FUZZ_FAULT");
+	if (!name || !*name)
+		return fault;
+	for (i = 0; i < n && !fault; i++)
+		if (!strcmp(name, names[i]))
+			fault = (int)i + 1;
+	if (!fault)
+		fz_fail("target spec \"ref:fault=%s\": not a fault of the %s",
+			name, unit);
+	fprintf(stderr, "siovh-fuzz: injected fault %s (SIOVH_FUZZ_FAULT)\n",
+		name);
+	return fault;
+}
+
 /*
  * SIOVH_FUZZ_FAULT=NAME opens "ref:fault=NAME" instead: how
  * fuzz/oracle_check.sh shows that a target's oracle catches an injected

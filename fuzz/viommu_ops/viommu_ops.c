@@ -84,25 +84,9 @@ static const char *const fault_names[] = {
  * faults included: this target drives the unit itself). */
 static int fault_get(void)
 {
-	static int fault = -1;
-	const char *name;
-	size_t i;
-
-	if (fault >= 0)
-		return fault;
-	fault = VIOMMU_FAULT_NONE;
-	name = getenv("SIOVH_FUZZ_FAULT");
-	if (!name || !*name)
-		return fault;
-	for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
-		if (!strcmp(name, fault_names[i]))
-			fault = (int)i + 1;
-	if (fault == VIOMMU_FAULT_NONE)
-		fz_fail("target spec \"ref:fault=%s\": not a fault of the "
-			"viommu unit", name);
-	fprintf(stderr, "siovh-fuzz: injected fault %s (SIOVH_FUZZ_FAULT)\n",
-		name);
-	return fault;
+	return fz_unit_fault(fault_names,
+			     sizeof(fault_names) / sizeof(fault_names[0]),
+			     "viommu unit");
 }
 
 /* ---- Memory ---- */
