@@ -199,6 +199,7 @@ static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 {
 	const uint32_t known = VFIO_IRQ_SET_DATA_TYPE_MASK |
 			       VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	uint32_t nr;
 
 	if (s->argsz < sizeof(*s) ||
 	    ((s->flags & ~known) &&
@@ -218,15 +219,15 @@ static int irq_set_check(struct vdcm_vdev *vdev, const struct vfio_irq_set *s)
 	 * VFIO bus driver (vfio_set_irqs_validate_and_prepare) refuses the
 	 * same.
 	 */
-	if (s->index != VFIO_PCI_MSIX_IRQ_INDEX)
-		return s->count ||
-		       !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_EMPTY_RANGE) ?
-		       -EINVAL : 0;
-	if ((s->start > vdev_nr_vectors(vdev) &&
-	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_START_UNCHECKED)) ||
-	    (s->start == vdev_nr_vectors(vdev) &&
-	     !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_EMPTY_RANGE)) ||
-	    s->count > vdev_nr_vectors(vdev) - s->start)
+	nr = s->index == VFIO_PCI_MSIX_IRQ_INDEX ? vdev_nr_vectors(vdev) : 0;
+	if (s->start > nr &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_START_UNCHECKED))
+		return -EINVAL;
+	if (s->start == nr &&
+	    !(vdcm_fault(vdev->vdcm, VDCM_FAULT_IRQ_SET_EMPTY_RANGE) &&
+	      !s->count))
+		return -EINVAL;
+	if (s->count > nr - s->start)
 		return -EINVAL;
 	return 0;
 }
