@@ -288,14 +288,17 @@ int ioasid_alloc(struct ioasid_core *core, struct ioasid_set *set,
  * free(), first half: the ID turns free-pending, so that nobody takes a new
  * reference, and its users hear FREE so that they drop theirs. The
  * allocation's reference is still held, so the ID stays put meanwhile.
+ * set_put: freed by its set's last put (ioasid_free_set_ids).
  */
 static void start_free(struct ioasid_core *core, struct ioasid_entry *e,
-		       uint32_t id, bool notify)
+		       uint32_t id, bool set_put)
 {
 	e->state = SIOVH_IOASID_STATE_FREE_PENDING;
 	if (ioasid_fault(core, IOASID_FAULT_PENDING_REALLOCATED))
 		id_bitmap_clear(&core->used, id);
-	if (notify && !ioasid_fault(core, IOASID_FAULT_FREE_NOTIFIED_LATE))
+	/* The bug set-put-silent: the IDs a set's last put frees go quietly. */
+	if (!(set_put && ioasid_fault(core, IOASID_FAULT_SET_PUT_SILENT)) &&
+	    !ioasid_fault(core, IOASID_FAULT_FREE_NOTIFIED_LATE))
 		ioasid_send(core, SIOVH_IOASID_NOTIFY_FREE, id, e,
 			    SIOVH_IOASID_NOTIFY_FLAG_ALL);
 }
@@ -334,7 +337,7 @@ void ioasid_free(struct ioasid_core *core, struct ioasid_set *set,
 	if (ioasid_lookup(core, set, id, IOASID_FAULT_FREE_NO_OWNER, &e))
 		goto out_unlock;
 	if (!is_pending(e)) {
-		start_free(core, e, id, true);
+		start_free(core, e, id, false);
 		finish_free(core, set, e, id);
 	} else if (ioasid_fault(core, IOASID_FAULT_DOUBLE_FREE_DROPS_REF)) {
 		finish_free(core, set, e, id);
@@ -343,8 +346,7 @@ out_unlock:
 	ioasid_unlock(core);
 }
 
-void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set,
-			 bool notify)
+void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set)
 {
 	uint32_t id = set->first;
 
@@ -362,7 +364,7 @@ void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set,
 			id = e->set_next;
 			continue;
 		}
-		start_free(core, e, id, notify);
+		start_free(core, e, id, true);
 		/*
 		 * The next ID is read after the FREE callbacks, which may
 		 * reclaim IDs of the set, and before finish_free() unlinks

@@ -119,9 +119,8 @@ static inline struct ioasid_entry *ioasid_entry(struct ioasid_core *core,
 int ioasid_lookup(struct ioasid_core *core, struct ioasid_set *set,
 		  uint32_t id, enum ioasid_fault no_owner,
 		  struct ioasid_entry **out);
-/* Free every active ID of a dying set, with or without FREE events. */
-void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set,
-			 bool notify);
+/* Free every active ID of a dying set, each with its FREE event. */
+void ioasid_free_set_ids(struct ioasid_core *core, struct ioasid_set *set);
 
 /* ioasid_set.c */
 void ioasid_set_release_if_unused(struct ioasid_core *core,

@@ -208,12 +208,10 @@ void ioasid_set_get(struct ioasid_core *core, struct ioasid_set *set)
 /* The last reference is gone: free the IDs, give back quota and token. */
 static void kill_set(struct ioasid_core *core, struct ioasid_set *set)
 {
-	bool notify = !ioasid_fault(core, IOASID_FAULT_SET_PUT_SILENT);
-
 	/* Pinned, or reclaiming its last ID would free it under our feet. */
 	set->pins++;
 	if (!ioasid_fault(core, IOASID_FAULT_SET_PUT_LEAVES_IDS))
-		ioasid_free_set_ids(core, set, notify);
+		ioasid_free_set_ids(core, set);
 	if (!ioasid_fault(core, IOASID_FAULT_SET_PUT_KEEPS_QUOTA))
 		core->reserved -= set->quota;
 	detach_mm(core, set);

@@ -113,8 +113,7 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 	ret = viommu_domain_alloc(ctx->plat.iommu, &domain);
 	if (ret)
 		return ret;
-	ret = area_mirror_add(&ioas->areas, domain,
-			      !iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_STARTS_EMPTY));
+	ret = area_mirror_add(&ioas->areas, domain);
 	if (ret)
 		goto err_domain;
 	if (EARLY_REFS(ctx))

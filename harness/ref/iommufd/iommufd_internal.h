@@ -57,6 +57,7 @@ struct area_mirror {
 	bool skip_unmap;		/* the fault hwpt-unmap-stale */
 	bool mirror_first;		/* the fault map-mirror-first */
 	bool keep_partial;		/* the fault map-mirror-keeps-partial */
+	bool starts_empty;		/* the fault hwpt-starts-empty */
 };
 
 #ifdef SIOVH_NO_FAULT_HOOKS
@@ -203,9 +204,9 @@ size_t area_first_in(const struct area_set *s, uint64_t start, uint64_t last);
 int area_insert(struct area_set *s, const struct iopt_area *a);
 void area_remove(struct area_set *s, size_t i);
 void area_set_free(struct area_set *s);
-/* Mirror s into domain from now on (populate: map its areas now; 0 or
- * -errno, nothing mapped); stop mirroring into it and unmap it whole. */
-int area_mirror_add(struct area_set *s, uint32_t domain, bool populate);
+/* Mirror s into domain from now on, its areas mapped now (0 or -errno,
+ * nothing mapped); stop mirroring into it and unmap it whole. */
+int area_mirror_add(struct area_set *s, uint32_t domain);
 void area_mirror_del(struct area_set *s, uint32_t domain);
 /* Does a span of set meet [start, last]? */
 bool span_meets(const struct iova_span *v, size_t n, uint64_t start,

@@ -92,7 +92,7 @@ static int mirror_map(struct area_mirror *m, const struct iopt_area *a,
 	return 0;
 }
 
-int area_mirror_add(struct area_set *s, uint32_t domain, bool populate)
+int area_mirror_add(struct area_set *s, uint32_t domain)
 {
 	struct area_mirror *m = s->mirror;
 	const struct iopt_area *a;
@@ -101,7 +101,8 @@ int area_mirror_add(struct area_set *s, uint32_t domain, bool populate)
 
 	if (m->n == IOMMUFD_MAX_DOMAINS)
 		return -ENOSPC;
-	for (i = 0; populate && i < s->n; i++) {
+	/* the bug hwpt-starts-empty: the areas mapped already are not */
+	for (i = 0; !mirror_fault(m, starts_empty) && i < s->n; i++) {
 		a = &s->v[i];
 		if (!area_prot(a))
 			continue;

@@ -159,6 +159,8 @@ struct iommufd_obj *iommufd_obj_new(struct iommufd_ctx *ctx,
 			iommufd_fault(ctx, IOMMUFD_FAULT_MAP_MIRROR_FIRST);
 		obj->ioas.mirror.keep_partial =
 			iommufd_fault(ctx, IOMMUFD_FAULT_MAP_MIRROR_KEEPS_PARTIAL);
+		obj->ioas.mirror.starts_empty =
+			iommufd_fault(ctx, IOMMUFD_FAULT_HWPT_STARTS_EMPTY);
 		obj->ioas.areas.mirror = &obj->ioas.mirror;
 	}
 	ctx->objs[slot] = obj;

@@ -140,7 +140,7 @@ static uint32_t adis_free(const struct vdcm *vdcm)
 	uint32_t i, n = 0;
 
 	for (i = 0; i < vdcm->nr_adis; i++)
-		if (!vdcm->adi_owner[i] && !(vdcm->leaked >> i & 1))
+		if (!vdcm->adi_owner[i] && !vdcm_adi_leaked(vdcm, i))
 			n++;
 	return n;
 }
@@ -171,7 +171,7 @@ static bool adi_takeable(const struct vdcm *vdcm, uint32_t adi)
 {
 	if (vdcm_fault(vdcm, VDCM_FAULT_ADI_REUSED))
 		return true;	/* the bug: ownership is not looked at */
-	return !vdcm->adi_owner[adi] && !(vdcm->leaked >> adi & 1);
+	return !vdcm->adi_owner[adi] && !vdcm_adi_leaked(vdcm, adi);
 }
 
 /*

@@ -17,7 +17,7 @@ int vdcm_parent_probe(struct vdcm *vdcm, struct siovh_parent_probe *out)
 	memset(out, 0, sizeof(*out));
 	out->nr_adis = vdcm->nr_adis;
 	for (i = 0; i < vdcm->nr_adis; i++)
-		if (!vdcm->adi_owner[i] && !(vdcm->leaked >> i & 1))
+		if (!vdcm->adi_owner[i] && !vdcm_adi_leaked(vdcm, i))
 			out->free_adis++;
 	out->nr_vdevs = vdcm->nr_vdevs;
 	out->pasid_enabled = vdcm_hw_pasid_enabled(vdcm);

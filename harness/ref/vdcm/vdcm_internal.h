@@ -238,6 +238,17 @@ static inline bool vdcm_fault(const struct vdcm *vdcm, enum vdcm_fault f)
 }
 #endif
 
+/* Whether ADI n is lost to the pool. Only faults lose one, so this is the
+ * hooks' state and folds with them in the coverage build. */
+#ifdef SIOVH_NO_FAULT_HOOKS
+#define vdcm_adi_leaked(vdcm, n)	((void)(vdcm), (void)(n), false)
+#else
+static inline bool vdcm_adi_leaked(const struct vdcm *vdcm, uint32_t n)
+{
+	return vdcm->leaked >> n & 1;
+}
+#endif
+
 static inline uint32_t vdev_max_queues(const struct vdcm_vdev *vdev)
 {
 	return vdev->type->nr_adis;

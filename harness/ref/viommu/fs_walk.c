@@ -141,6 +141,15 @@ static uint32_t fs_output(struct viommu *v, const struct pasid_entry *pe,
 	return 0;
 }
 
+/*
+ * Whether this walk goes through the PSC: every walk but the one the fault
+ * prq-present-answered makes for a page request (use_psc false), which
+ * reads the tables only. Tested where the PSC is used, so that the coverage
+ * build folds it with the hook (README.md, "Coverage").
+ */
+#define WALK_USES_PSC(v, use_psc) \
+	((use_psc) || !viommu_fault((v), VIOMMU_FAULT_PRQ_PRESENT_ANSWERED))
+
 uint32_t fs_translate(struct viommu *v, const struct pasid_entry *pe,
 		      uint32_t key, uint64_t va, bool use_psc,
 		      struct iotlb_entry *out, struct xlate_fault *f)
@@ -154,7 +163,7 @@ uint32_t fs_translate(struct viommu *v, const struct pasid_entry *pe,
 	    !viommu_fault(v, VIOMMU_FAULT_FS_VA_TRUNCATED))
 		return fault_at(f, VIOMMU_FR_ADDR_RANGE, VIOMMU_STAGE_FIRST,
 				0);
-	if (use_psc)
+	if (WALK_USES_PSC(v, use_psc))
 		hit = psc_lookup(v, pe->domain, key, va);
 	if (hit) {
 		table = hit->table;
@@ -164,7 +173,7 @@ uint32_t fs_translate(struct viommu *v, const struct pasid_entry *pe,
 	for (; level; level--) {
 		bool leaf = false;
 
-		if (level == 1 && use_psc && !hit)
+		if (level == 1 && !hit && WALK_USES_PSC(v, use_psc))
 			psc_fill(v, &(struct psc_entry){
 				.domain = pe->domain, .pasid = key,
 				.vpn2 = va >> 21, .table = table,

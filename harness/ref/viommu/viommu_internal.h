@@ -196,7 +196,8 @@ struct xlate_fault {
 
 /*
  * Translate va through a FIRST_STAGE or NESTED entry, from the tables
- * (with use_psc, starting from a PSC hit and filling the PSC on a miss).
+ * (with use_psc, starting from a PSC hit and filling the PSC on a miss;
+ * only the fault prq-present-answered walks without).
  * On success 0 and *out holds the translation, keyed (domain, key, va),
  * ready for iotlb_fill_fs; its rights are not yet checked against a
  * request. Else the fault in *f and its reason.
