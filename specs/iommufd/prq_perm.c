@@ -24,6 +24,33 @@
 
 #define FS_RW (1ull << 1)	/* stage-1 PTE: writable */
 
+/* Queue 0's copy stalled on a page request for WRITE at its destination,
+ * nothing written there yet; the request read from the fault queue. */
+static void expect_write_request(struct siovh_check *check, struct vs *s,
+				 const struct fq *q,
+				 struct iommu_hwpt_pgfault *pf)
+{
+	EXPECT_EQ(pq_cr(s, 0)->status, SIOVDEV_CS_NONE);
+	fq_read1(check, q, pf);
+	EXPECT_EQ(pf->addr, VS_GVA + PQ_DST * PG);
+	EXPECT_EQ(pf->perm & (IOMMU_PGFAULT_PERM_READ |
+			      IOMMU_PGFAULT_PERM_WRITE),
+		  IOMMU_PGFAULT_PERM_WRITE);
+	EXPECT_EQ(vs_page(s, PQ_DST)[0], 0);
+}
+
+/* SUCCESS for that request completes queue 0's copy of byte. */
+static void expect_write_completes(struct siovh_check *check, struct vs *s,
+				   const struct fq *q, uint32_t cookie,
+				   uint8_t byte)
+{
+	EXPECT_EQ(fq_write(check, q, cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		  (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(s, 0)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(vs_page(s, PQ_DST)[0], byte);
+	EXPECT_EQ(vs_page(s, PQ_DST)[PQ_SIZE - 1], byte);
+}
+
 SIOVH_CLAUSE(prq_write_perm,
 	.id = "VSVA.PRQ.8", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "a device write to a page the guest mapped read-only raises a page request for WRITE at that page; after the guest makes it writable and invalidates, SUCCESS completes the write",
@@ -42,20 +69,10 @@ SIOVH_CLAUSE(prq_write_perm,
 	ASSERT_OK(vs_inv(check, s.nested, &e, sizeof(e), 1, NULL));
 	memset(vs_page(&s, src), 0x6e, PQ_SIZE);
 	pq_copy(check, &s, 0, src, 0x77);
-	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_NONE);
-	fq_read1(check, &q, &pf);
-	EXPECT_EQ(pf.addr, VS_GVA + PQ_DST * PG);
-	EXPECT_EQ(pf.perm & (IOMMU_PGFAULT_PERM_READ |
-			     IOMMU_PGFAULT_PERM_WRITE),
-		  IOMMU_PGFAULT_PERM_WRITE);
-	EXPECT_EQ(vs_page(&s, PQ_DST)[0], 0);
+	expect_write_request(check, &s, &q, &pf);
 	*vs_pte(&s, PQ_DST) |= FS_RW;
 	ASSERT_OK(vs_inv(check, s.nested, &e, sizeof(e), 1, NULL));
-	EXPECT_EQ(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
-		  (ssize_t)PR_SZ);
-	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
-	EXPECT_EQ(vs_page(&s, PQ_DST)[0], 0x6e);
-	EXPECT_EQ(vs_page(&s, PQ_DST)[PQ_SIZE - 1], 0x6e);
+	expect_write_completes(check, &s, &q, pf.cookie, 0x6e);
 }
 
 SIOVH_CLAUSE(prq_stale_write,
@@ -89,18 +106,8 @@ SIOVH_CLAUSE(prq_stale_write,
 		EXPECT_ERRNO(fq_read(check, &q, &more, PF_SZ), -EAGAIN);
 		return;
 	}
-	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_NONE);
-	fq_read1(check, &q, &pf);
-	EXPECT_EQ(pf.addr, VS_GVA + PQ_DST * PG);
-	EXPECT_EQ(pf.perm & (IOMMU_PGFAULT_PERM_READ |
-			     IOMMU_PGFAULT_PERM_WRITE),
-		  IOMMU_PGFAULT_PERM_WRITE);
-	EXPECT_EQ(vs_page(&s, PQ_DST)[0], 0);
+	expect_write_request(check, &s, &q, &pf);
 	ASSERT_OK(vs_inv(check, s.nested, &e, sizeof(e), 1, NULL));
-	EXPECT_EQ(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
-		  (ssize_t)PR_SZ);
-	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
-	EXPECT_EQ(vs_page(&s, PQ_DST)[0], 0x6f);
-	EXPECT_EQ(vs_page(&s, PQ_DST)[PQ_SIZE - 1], 0x6f);
+	expect_write_completes(check, &s, &q, pf.cookie, 0x6f);
 	EXPECT_ERRNO(fq_read(check, &q, &more, PF_SZ), -EAGAIN);
 }
