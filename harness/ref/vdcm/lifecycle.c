@@ -122,14 +122,12 @@ int vdcm_vdev_check_access(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 	return ret;
 }
 
-/* The host's walk over the VDEVs (vdcm.h); a stale prev ends it. */
+/* The host's walk over the VDEVs (vdcm.h). */
 struct vdcm_vdev *vdcm_vdev_next(struct vdcm *vdcm, struct vdcm_vdev *prev)
 {
 	if (!vdcm)
 		return NULL;
-	if (!prev)
-		return vdcm->vdevs;
-	return vdev_known(vdcm, prev) ? prev->next : NULL;
+	return prev ? prev->next : vdcm->vdevs;
 }
 
 /* ---- Types (mdev_supported_types) ---- */

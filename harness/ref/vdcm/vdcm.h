@@ -232,8 +232,9 @@ struct vdcm *vdcm_create(const struct vdcm_params *params);
  * unbinds an open VDEV's cdev from /dev/iommu, as the cdev's close would.
  */
 void vdcm_destroy(struct vdcm *vdcm);
-/* The VDEVs in turn: prev NULL gives the first; NULL after the last (or
- * when prev is not one of vdcm's). */
+/* The VDEVs in turn: prev NULL gives the first, NULL comes after the
+ * last (and from a NULL vdcm). prev is the previous call's answer, with no
+ * VDEV created or removed since. */
 struct vdcm_vdev *vdcm_vdev_next(struct vdcm *vdcm, struct vdcm_vdev *prev);
 
 /* The facet's ops (target.h, struct siovh_vfio_device_ops). */
