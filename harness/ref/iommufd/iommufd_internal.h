@@ -3,7 +3,7 @@
  * Internals of the reference /dev/iommu: the object table, the IOAS and its
  * ordered interval sets (areas, allowed ranges), HWPTs, devices and fault
  * queues. Files: main.c (context, objects, DESTROY, dispatch), ioas.c,
- * copy.c, ranges.c, iopt.c (IOAS), hwpt.c, device.c, hw_info.c,
+ * copy.c, ranges.c, iopt.c (IOAS), hwpt.c, dirty.c, device.c, hw_info.c,
  * invalidate.c, fault.c.
  */
 #ifndef IOMMUFD_INTERNAL_H
@@ -261,6 +261,10 @@ void iommufd_hwpt_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 /* Point (rid, hpasid) at hwpt in the IOMMU (attach or bind). */
 int iommufd_hwpt_install(struct iommufd_ctx *ctx, struct iommufd_obj *hwpt,
 			 uint16_t rid, uint32_t hpasid);
+
+/* ---- dirty tracking (dirty.c) ---- */
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd);
 
 /* ---- devices (device.c) ---- */
 void iommufd_device_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);

@@ -809,6 +809,75 @@ out:
 	return ok;
 }
 
+/* SET_DIRTY_TRACKING / GET_DIRTY_BITMAP on a platform that tracks. */
+static int set_dirty(struct rig *r, uint32_t hwpt, uint32_t flags)
+{
+	struct iommu_hwpt_set_dirty_tracking c = {
+		.size = sizeof(c), .flags = flags, .hwpt_id = hwpt,
+	};
+
+	return ioc(r, IOMMU_HWPT_SET_DIRTY_TRACKING, &c);
+}
+
+/* The dirty bits of [GPA, GPA + 8 pages) at page_size ps into *bm. */
+static int get_dirty(struct rig *r, uint32_t hwpt, uint64_t iova,
+		     uint64_t ps, uint32_t flags, uint64_t *bm)
+{
+	struct iommu_hwpt_get_dirty_bitmap c = {
+		.size = sizeof(c), .hwpt_id = hwpt, .flags = flags,
+		.iova = iova, .length = 8 * PG, .page_size = ps,
+		.data = (uintptr_t)bm,
+	};
+
+	*bm = 0;
+	return ioc(r, IOMMU_HWPT_GET_DIRTY_BITMAP, &c);
+}
+
+/* A one-byte DMA write to data page i through the default PASID. */
+static bool poke(struct rig *r, unsigned int i)
+{
+	uint8_t b = 0x5a;
+
+	return !viommu_dma(r->f.v, RID, true, DPASID, GPA + (4 + i) * PG, &b,
+			   1, true);
+}
+
+static bool s_dirty(int fault)
+{
+	struct iommu_hw_info hi = { .size = sizeof(hi) };
+	uint32_t plain, h;
+	uint64_t bm;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init_plat(&r, fault, 57, true));
+	hi.dev_id = r.dev_id;
+	CHECK(!ioc(&r, IOMMU_GET_HW_INFO, &hi) &&
+	      hi.out_capabilities == IOMMU_HW_CAP_DIRTY_TRACKING);
+	CHECK(!paging(&r, r.ioas, 0, &plain) &&
+	      !paging(&r, r.ioas, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &h));
+	CHECK(set_dirty(&r, plain, IOMMU_HWPT_DIRTY_TRACKING_ENABLE) ==
+	      -EOPNOTSUPP);
+	CHECK(set_dirty(&r, h, 3) == -EOPNOTSUPP);
+	CHECK(get_dirty(&r, plain, GPA, PG, 0, &bm) == -EOPNOTSUPP);
+	CHECK(get_dirty(&r, h, GPA, PG, 2, &bm) == -EOPNOTSUPP);
+	CHECK(get_dirty(&r, h, GPA + PG, 2 * PG, 0, &bm) == -EINVAL);
+	CHECK(!attach(&r, false, 0, h) && poke(&r, 1));	/* tracking off */
+	CHECK(!get_dirty(&r, h, GPA, PG, 0, &bm) && bm == 0);
+	CHECK(!set_dirty(&r, h, IOMMU_HWPT_DIRTY_TRACKING_ENABLE) &&
+	      poke(&r, 1));
+	CHECK(!get_dirty(&r, h, GPA, PG, 1, &bm) && bm == 1u << 5);
+	CHECK(!get_dirty(&r, h, GPA, 2 * PG, 1, &bm) && bm == 1u << 2);
+	CHECK(!get_dirty(&r, h, GPA, PG, 0, &bm) && bm == 1u << 5);
+	CHECK(!get_dirty(&r, h, GPA, PG, 0, &bm) && bm == 0);
+	CHECK(!set_dirty(&r, h, 0) && poke(&r, 2));
+	CHECK(!get_dirty(&r, h, GPA, PG, 0, &bm) && bm == 0);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "IOAS map, allowed IOVAs", s_ioas_map },
 	{ "IOAS unmap and copy", s_ioas_unmap_copy },
@@ -833,6 +902,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "a detach completes its own groups only", s_fault_detach_shared },
 	{ "argument errnos of the other ioctls", s_arg_errnos },
 	{ "allocation failures leave nothing behind", s_enomem },
+	{ "dirty tracking: capability, errors, bits", s_dirty },
 };
 
 static void test_ctx(void)

@@ -200,13 +200,16 @@ static int destroy(struct rig *r, uint32_t id)
 	return ioc(r, IOMMU_DESTROY, &d);
 }
 
-/* A viommu (first stage up to fs_aw bits), a context with fault, guest
- * memory with a stage-1 table (GVA page i -> data page i; GVA57 + the same
- * through PML5) in an IOAS, the device bound. */
-static bool rig_init(struct rig *r, int fault, uint32_t fs_aw)
+/* A viommu (first stage up to fs_aw bits), a context with fault on a
+ * platform with or without dirty tracking, guest memory with a stage-1
+ * table (GVA page i -> data page i; GVA57 + the same through PML5) in an
+ * IOAS, the device bound. */
+static bool rig_init_plat(struct rig *r, int fault, uint32_t fs_aw,
+			  bool dirty)
 {
 	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
-	struct iommufd_platform plat = { .dev_ops = &fake_ops };
+	struct iommufd_platform plat = { .dev_ops = &fake_ops,
+					 .dirty_tracking = dirty };
 	struct viommu_config cfg;
 	uint64_t iova = GPA, *t;
 	unsigned int i;
@@ -238,6 +241,12 @@ static bool rig_init(struct rig *r, int fault, uint32_t fs_aw)
 	       !map(r, r->ioas, FIXED, r->mem, PAGES * PG, &iova) &&
 	       !iommufd_device_ioctl(r->ctx, &r->dev, VFIO_DEVICE_BIND_IOMMUFD,
 				     &b) && (r->dev_id = b.out_devid);
+}
+
+/* rig_init_plat without dirty tracking. */
+static bool rig_init(struct rig *r, int fault, uint32_t fs_aw)
+{
+	return rig_init_plat(r, fault, fs_aw, false);
 }
 
 static int paging(struct rig *r, uint32_t ioas, uint32_t flags, uint32_t *id)

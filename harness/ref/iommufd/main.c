@@ -221,6 +221,8 @@ union ucmd_buffer {
 	struct iommu_hw_info hw_info;
 	struct iommu_hwpt_invalidate invalidate;
 	struct iommu_fault_alloc fault_alloc;
+	struct iommu_hwpt_set_dirty_tracking set_dirty;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty;
 };
 
 struct iommufd_ioctl_op {
@@ -256,6 +258,12 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 		 __reserved, iommufd_hwpt_invalidate),
 	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc,
 		 out_fault_fd, iommufd_fault_alloc),
+	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING,
+		 struct iommu_hwpt_set_dirty_tracking, __reserved,
+		 iommufd_hwpt_set_dirty_tracking),
+	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP,
+		 struct iommu_hwpt_get_dirty_bitmap, data,
+		 iommufd_hwpt_get_dirty_bitmap),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))
