@@ -236,7 +236,16 @@
 	X(DIRTY_NO_CLEAR_CLEARS, "dirty-no-clear-clears", IOMMUFD,	\
 	  "GET_DIRTY_BITMAP with NO_CLEAR clears the bits it reports")	\
 	X(DIRTY_PAGE_SIZE_IGNORED, "dirty-page-size-ignored", IOMMUFD,	\
-	  "GET_DIRTY_BITMAP sets one bit per 4 KiB page, whatever page_size")
+	  "GET_DIRTY_BITMAP sets one bit per 4 KiB page, whatever page_size") \
+	/* IOMMU_OPTION (option.c; specs/iommufd/option.c) */		\
+	X(OPTION_HDR_IGNORED, "option-hdr-ignored", IOMMUFD,		\
+	  "IOMMU_OPTION ignores a nonzero __reserved and takes an unknown op as SET") \
+	X(OPTION_RLIMIT_OBJECT, "option-rlimit-object", IOMMUFD,	\
+	  "RLIMIT_MODE, a global option, accepts a nonzero object_id")	\
+	X(OPTION_RLIMIT_ANY_VALUE, "option-rlimit-any-value", IOMMUFD,	\
+	  "RLIMIT_MODE SET takes any val64 (stored as 1)")		\
+	X(OPTION_HUGE_SHARED, "option-huge-shared", IOMMUFD,		\
+	  "HUGE_PAGES is one value for every IOAS (object 1's), not per IOAS")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -6,8 +6,8 @@
  * HWPTs (IOMMU_HWPT_ALLOC, IOMMU_HWPT_INVALIDATE, IOMMU_HWPT_SET_DIRTY_
  * TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP), IOMMU_GET_HW_INFO, fault queues
  * (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_DESTROY, and devices bound through their
- * cdev (iommufd_device_ioctl); every other IOMMU_* number is -ENOTTY
- * (OPTION and VFIO_IOAS included).
+ * cdev (iommufd_device_ioctl), IOMMU_OPTION; every other IOMMU_* number
+ * is -ENOTTY (VFIO_IOAS included).
  *
  * Semantics (where the header leaves room, what the reference decided):
  *  - Every ioctl goes through one dispatcher that applies the uAPI's
@@ -125,6 +125,17 @@
  *    NO_CLEAR, the dirty bits read are cleared (and their IOTLB entries
  *    flushed, so the next write marks again). Tracking need not be on:
  *    with it off, the bits set while it was on are read.
+ *  - OPTION: __reserved nonzero or option_id unknown -EOPNOTSUPP; then
+ *    per option, as Linux orders it: RLIMIT_MODE (global: object_id
+ *    nonzero -EOPNOTSUPP) and HUGE_PAGES (object_id must name an IOAS,
+ *    -ENOENT); op neither SET nor GET -EOPNOTSUPP; GET returns the value
+ *    in val64 (RLIMIT_MODE 0 and HUGE_PAGES 1 until set); SET takes 0 or 1
+ *    (else -EINVAL), RLIMIT_MODE only while the context holds no object
+ *    (-EBUSY, as Linux). The reference pins and accounts nothing and maps
+ *    every page at 4 KiB, so both are bookkeeping read back by GET;
+ *    HUGE_PAGES 0 is not refused on an IOAS with mappings (Linux refuses
+ *    it while a domain has pages) and privilege is not modelled (Linux
+ *    wants CAP_SYS_RESOURCE for RLIMIT_MODE).
  *  - Fault queues: FAULT_QUEUE_ALLOC (flags 0) returns an ID and a real
  *    fd of the process (one end of a socket pair, whose close the queue
  *    sees), which the user closes with close(2); read and write on a

@@ -878,6 +878,56 @@ out:
 	return ok;
 }
 
+/* IOMMU_OPTION option_id/op on object obj with __reserved rsv; val64 in
+ * and out through *val. */
+static int opt(struct iommufd_ctx *ctx, uint32_t id, uint16_t op,
+	       uint32_t obj, uint16_t rsv, uint64_t *val)
+{
+	struct iommu_option o = {
+		.size = sizeof(o), .option_id = id, .op = op,
+		.__reserved = rsv, .object_id = obj, .val64 = *val,
+	};
+	int ret = iommufd_ioctl(ctx, IOMMU_OPTION, &o);
+
+	*val = o.val64;
+	return ret;
+}
+
+static bool s_option(int fault)
+{
+	struct iommufd_ctx *ctx = iommufd_ctx_create(NULL, fault);
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	uint32_t i1, i2;
+	uint64_t v;
+	bool ok = false;
+
+	CHECK(ctx);
+	v = 2;
+	CHECK(opt(ctx, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 0,
+		  &v) == -EINVAL);
+	v = 1;
+	CHECK(opt(ctx, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 1, 0,
+		  &v) == -EOPNOTSUPP);
+	CHECK(opt(ctx, IOMMU_OPTION_RLIMIT_MODE, 7, 0, 0, &v) == -EOPNOTSUPP);
+	CHECK(opt(ctx, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_SET, 0, 1,
+		  &v) == -EOPNOTSUPP);
+	CHECK(!opt(ctx, IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_OP_GET, 0, 0,
+		   &v) && v == 0);
+	CHECK(!iommufd_ioctl(ctx, IOMMU_IOAS_ALLOC, &a) && (i1 = a.out_ioas_id));
+	CHECK(!iommufd_ioctl(ctx, IOMMU_IOAS_ALLOC, &a) && (i2 = a.out_ioas_id));
+	v = 0;
+	CHECK(!opt(ctx, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, i2, 0,
+		   &v));
+	CHECK(!opt(ctx, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET, i1, 0,
+		   &v) && v == 1);
+	CHECK(!opt(ctx, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_GET, i2, 0,
+		   &v) && v == 0);
+	ok = true;
+out:
+	iommufd_ctx_destroy(ctx);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "IOAS map, allowed IOVAs", s_ioas_map },
 	{ "IOAS unmap and copy", s_ioas_unmap_copy },
@@ -903,6 +953,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "argument errnos of the other ioctls", s_arg_errnos },
 	{ "allocation failures leave nothing behind", s_enomem },
 	{ "dirty tracking: capability, errors, bits", s_dirty },
+	{ "IOMMU_OPTION: RLIMIT_MODE, HUGE_PAGES per IOAS", s_option },
 };
 
 static void test_ctx(void)

@@ -223,6 +223,7 @@ union ucmd_buffer {
 	struct iommu_fault_alloc fault_alloc;
 	struct iommu_hwpt_set_dirty_tracking set_dirty;
 	struct iommu_hwpt_get_dirty_bitmap get_dirty;
+	struct iommu_option option;
 };
 
 struct iommufd_ioctl_op {
@@ -261,6 +262,7 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING,
 		 struct iommu_hwpt_set_dirty_tracking, __reserved,
 		 iommufd_hwpt_set_dirty_tracking),
+	IOCTL_OP(IOMMU_OPTION, struct iommu_option, val64, iommufd_option),
 	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP,
 		 struct iommu_hwpt_get_dirty_bitmap, data,
 		 iommufd_hwpt_get_dirty_bitmap),
