@@ -49,8 +49,24 @@ static uint64_t dt_caps(struct siovh_check *check, uint32_t dev_id)
 	return c.out_capabilities;
 }
 
-/* The test device on a fresh IOAS with DT_PAGES mapped: its automatic
- * HWPT is the plain one. */
+/*
+ * IOMMU_OPTION_HUGE_PAGES 0 on IOAS id: "everything is mapped to
+ * PAGE_SIZE", so the IOMMU's dirty bits are per page and a write marks its
+ * own page only (an IOMMU that maps a range with a larger leaf reports the
+ * whole leaf dirty).
+ */
+static void dt_small_pages(struct siovh_check *check, uint32_t id)
+{
+	struct iommu_option o = {
+		.size = sizeof(o), .option_id = IOMMU_OPTION_HUGE_PAGES,
+		.op = IOMMU_OPTION_OP_SET, .object_id = id, .val64 = 0,
+	};
+
+	ASSERT_OK(fd_ioctl(check, IOMMU_OPTION, &o));
+}
+
+/* The test device on a fresh IOAS with DT_PAGES mapped at PAGE_SIZE: its
+ * automatic HWPT is the plain one. */
 static void dt_up_test_device(struct siovh_check *check, struct dt *x)
 {
 	struct siovh_target *t = siovh_check_target(check);
@@ -63,17 +79,19 @@ static void dt_up_test_device(struct siovh_check *check, struct dt *x)
 	if (ret)
 		SKIP("the target's test device did not attach to IOAS %u: %s",
 		     x->ioas, strerror(-ret));
+	dt_small_pages(check, x->ioas);	/* before anything is mapped */
 	mem = must_pages(check, DT_PAGES);
 	x->base = iova = must_base(check, x->ioas);
 	x->len = DT_PAGES * PG;
 	ASSERT_OK(ioas_map(check, x->ioas, FIXED, mem, x->len, &iova));
 }
 
-/* A VDEV bound with guest memory mapped (vs_up), and a flags-0 paging
- * HWPT on its IOAS. */
+/* A VDEV bound with guest memory mapped (vs_up) at PAGE_SIZE, and a
+ * flags-0 paging HWPT on its IOAS. */
 static void dt_up_vdev(struct siovh_check *check, struct dt *x)
 {
 	vs_up(check, &x->s);
+	dt_small_pages(check, x->s.ioas);	/* before any domain */
 	x->dma = true;
 	x->ioas = x->s.ioas;
 	x->dev_id = x->s.dev_id;
@@ -342,8 +360,8 @@ static void dt_write(struct siovh_check *check, struct dt *x, uint32_t h,
 
 SIOVH_CLAUSE(dirty_written,
 	.id = "IOMMUFD.DIRTY.5", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "with tracking on, GET_DIRTY_BITMAP reports exactly the pages written through the HWPT (not those DMA only read), one bit per page_size; a read with NO_CLEAR leaves them to be read again, one without it clears them, and a later write marks its page again",
-	.source = SRC_GET " (\"by default clear any dirty bit metadata\", NO_CLEAR); " SRC_DIRTY_BIT "; " SRC_MIGRATION_BITMAP,
+	.title = "with tracking on and the IOAS mapped at PAGE_SIZE (HUGE_PAGES 0), GET_DIRTY_BITMAP reports exactly the pages written through the HWPT (not those DMA only read), one bit per page_size; a read with NO_CLEAR leaves them to be read again, one without it clears them, and a later write marks its page again",
+	.source = SRC_GET " (\"by default clear any dirty bit metadata\", NO_CLEAR); " SRC_H("IOMMU_OPTION_HUGE_PAGES (\"everything is mapped to PAGE_SIZE\")") "; " SRC_DIRTY_BIT "; " SRC_MIGRATION_BITMAP,
 	.needs = NEEDS_IOMMUFD)
 {
 	struct siovh_target *t = siovh_check_target(check);
