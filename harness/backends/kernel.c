@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness/backends/kernel.h"
+#include "harness/backends/kernel_fail_nth.h"
 #include "harness/backends/kernel_mdev.h"
 #include "harness/backends/kernel_mock.h"
 #include "harness/backends/kernel_pci.h"
@@ -30,6 +31,8 @@ struct kernel_target {
 	int mock;			/* kernel_mock_probe(): 0 = usable */
 	struct kernel_pci *pci;		/* device=BDF, or NULL */
 	struct kernel_mdev *mdev;	/* mdev=PARENT, or NULL */
+	int fail_nth;			/* /proc/thread-self/fail-nth, or -1 */
+	char fail_nth_why[240];		/* why not, for the skip reasons */
 };
 
 static struct kernel_target *kernel_of(const struct siovh_target *t)
@@ -113,6 +116,18 @@ static const struct siovh_iommufd_ops kernel_iommufd_ops = {
 	.test_device = kernel_test_device,
 };
 
+/* ---- The test facet: fail_nth only (kernel_fail_nth.h) ---- */
+
+static int kernel_fail_nth(struct siovh_target *t, unsigned int nth,
+			   unsigned int *left)
+{
+	return kfail_nth_arm(kernel_of(t)->fail_nth, nth, left);
+}
+
+static const struct siovh_test_ops kernel_test_ops = {
+	.fail_nth = kernel_fail_nth,
+};
+
 /* ---- Open, close, skip reasons ---- */
 
 static const char *iommu_dev_path(void)
@@ -184,6 +199,11 @@ static int kernel_open(const struct siovh_target_spec *spec,
 	t->priv = k;
 	t->features = 0;
 	kernel_open_iommufd(t, k);
+	k->fail_nth = kfail_nth_open(k->fail_nth_why, sizeof(k->fail_nth_why));
+	if (k->fail_nth >= 0) {
+		t->test = &kernel_test_ops;
+		t->features |= SIOVH_FEAT_FAIL_NTH;
+	}
 	/* device=BDF (spec->arg, checked when the spec was parsed) */
 	if (spec->arg[0]) {
 		ret = kernel_pci_open(t, spec->arg, &k->pci);
@@ -229,6 +249,8 @@ static void kernel_close(struct siovh_target *t)
 	kernel_mdev_close(k->mdev);
 	if (k->iommufd >= 0)
 		close(k->iommufd);
+	if (k->fail_nth >= 0)
+		close(k->fail_nth);
 	kernel_pci_close(k->pci);
 	free(k);
 	t->priv = NULL;
@@ -255,6 +277,8 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 		return kernel_of(t)->mdev ? "vfio-pci has no migration (a variant driver's); VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)" : "VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)";
 	case SIOVH_FEAT_VDEV_DIRTY:
 		return "the kernel backend does not drive VFIO DMA logging yet";
+	case SIOVH_FEAT_FAIL_NTH:
+		return kernel_of(t)->fail_nth_why;
 	case SIOVH_FEAT_PCI_CONFIG:
 		return "the kernel backend touches no PCI device (name one: --target kernel:device=DDDD:BB:DD.F)";
 	}
