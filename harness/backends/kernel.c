@@ -124,8 +124,23 @@ static int kernel_fail_nth(struct siovh_target *t, unsigned int nth,
 	return kfail_nth_arm(kernel_of(t)->fail_nth, nth, left);
 }
 
+/*
+ * CONFIG_IOMMUFD_TEST (the mock probe answers) adds iommufd's own fault
+ * points (iommufd_should_fail(): fail_iommufd), which fail-nth counts too:
+ * an object lookup fails with -ENOENT, a page pin with -EFAULT, an
+ * xarray store or a reserved-region read with -EINVAL (drivers/iommu/
+ * iommufd/main.c, pages.c, io_pagetable.c, 6.12 and 7.x).
+ */
+static bool kernel_fail_nth_other(struct siovh_target *t, int err)
+{
+	if (kernel_of(t)->mock)
+		return false;
+	return err == -ENOENT || err == -EFAULT || err == -EINVAL;
+}
+
 static const struct siovh_test_ops kernel_test_ops = {
 	.fail_nth = kernel_fail_nth,
+	.fail_nth_other = kernel_fail_nth_other,
 };
 
 /* ---- Open, close, skip reasons ---- */
@@ -142,6 +157,7 @@ static void kernel_open_iommufd(struct siovh_target *t, struct kernel_target *k)
 {
 	const char *path = iommu_dev_path();
 
+	k->mock = -ENODEV;
 	k->iommufd = open(path, O_RDWR | O_CLOEXEC);
 	if (k->iommufd < 0) {
 		snprintf(k->iommufd_why, sizeof(k->iommufd_why),

@@ -7,6 +7,7 @@
 #ifndef SIOVH_TEST_H
 #define SIOVH_TEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ioasid.h"
@@ -141,6 +142,16 @@ struct siovh_test_ops {
 	 */
 	int (*fail_nth)(struct siovh_target *t, unsigned int nth,
 			unsigned int *left);
+	/*
+	 * Optional: is err what an armed point that is no memory allocation
+	 * gives? A kernel built with CONFIG_IOMMUFD_TEST has such points of
+	 * its own in iommufd (its fail_iommufd attribute, which fail-nth
+	 * counts like any other: an object lookup that fails with -ENOENT,
+	 * a page pin with -EFAULT, an xarray store with -EINVAL). A walk
+	 * takes err from such a point as it takes -ENOMEM: the call must
+	 * still leave nothing behind. NULL: every point is an allocation.
+	 */
+	bool (*fail_nth_other)(struct siovh_target *t, int err);
 };
 
 #endif /* SIOVH_TEST_H */
