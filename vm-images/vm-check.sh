@@ -9,12 +9,13 @@
 # 1. install what is missing (harness/scripts/deps.sh --vm); when that is
 #    impossible (no apt, no network) the whole tier is one SKIP naming the
 #    reason, not a failure;
-# then for each kernel of VM_KERNELS (default: "linux-source-6.12:mock,vtd
-# linux-source-7.x:vtd,vtd-legacy,vtd-flts,siov", i.e. bookworm's 6.12 in
-# both boot profiles and the newest 7.x of trixie-backports, whose
+# then for each kernel of VM_KERNELS (default: "linux-source-6.12:mock,vtd,
+# vtd-legacy linux-source-7.x:vtd,vtd-legacy,vtd-flts,siov", i.e. bookworm's
+# 6.12 in both boot profiles and the newest 7.x of trixie-backports, whose
 # IOMMUFD_TEST mock works with VT-d active, so one profile suffices there,
-# plus edu alone under VT-d's legacy and first-stage modes (edu-only boots,
-# for the intel driver's other paths; x-flts breaks VFIO attach on 6.12)
+# plus edu alone under VT-d's legacy mode on both and first-stage mode on
+# 7.x (edu-only boots, for the intel driver's other paths: the ATS
+# function, the DMAR table; x-flts breaks VFIO attach on 6.12)
 # and the SIOV endpoint, whose PASID attach needs 7.x):
 # 2. build or reuse the kernel (vm-images/build-kernel.sh, KERNEL_PKG); for
 #    profile siov also the QEMU with the SIOV endpoint (vm-images/qemu/
@@ -115,7 +116,7 @@ RUN_FILTER=$(printf '%s\n' "${RUN_ARGS[@]}" | awk 'f { print; exit } /^(--filter
 if [ -n "${KERNEL_SRC:-}" ]; then
 	read -r -a KERNELS <<<"src:${PROFILES_OVERRIDE:-mock}"
 else
-	read -r -a KERNELS <<<"${VM_KERNELS:-linux-source-6.12:mock,vtd linux-source-7.x:vtd,vtd-legacy,vtd-flts,siov}"
+	read -r -a KERNELS <<<"${VM_KERNELS:-linux-source-6.12:mock,vtd,vtd-legacy linux-source-7.x:vtd,vtd-legacy,vtd-flts,siov}"
 fi
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/siovh-vm-check.XXXXXX")

@@ -64,6 +64,11 @@
 	  "ALLOW_IOVAS accepts inverted and overlapping ranges")	\
 	X(ALLOW_RESERVED, "allow-reserved", IOMMUFD,			\
 	  "ALLOW_IOVAS accepts a range over a reserved range")		\
+	/* IOMMU_VFIO_IOAS */						\
+	X(VFIO_IOAS_SET_ANY, "vfio-ioas-set-any", IOMMUFD,		\
+	  "VFIO_IOAS SET takes an ID that names no IOAS")		\
+	X(VFIO_IOAS_OUTLIVES, "vfio-ioas-outlives", IOMMUFD,		\
+	  "VFIO_IOAS GET still names the compat IOAS after its DESTROY") \
 	/* The extensibility rules (linux/iommufd.h, "General ioctl format") */ \
 	X(SIZE_UNCHECKED, "size-unchecked", IOMMUFD,			\
 	  "a size below the struct's first version is zero-extended")	\

@@ -76,6 +76,41 @@ void iommufd_ioas_release(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas)
 	ioas->allowed = (struct span_set) { 0 };
 }
 
+/*
+ * IOMMU_VFIO_IOAS: which IOAS the VFIO type1 compatibility of this
+ * /dev/iommu works on. SET names one without holding it: the IOAS can
+ * still be destroyed, and then there is none (obj_release), so a later
+ * IOAS that reuses the ID is not taken for it.
+ */
+int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_vfio_ioas *cmd = ucmd->cmd;
+	struct iommufd_ctx *ctx = ucmd->ctx;
+	int ret;
+
+	ret = check_reserved(ctx, cmd->__reserved);
+	if (ret)
+		return ret;
+	switch (cmd->op) {
+	case IOMMU_VFIO_IOAS_GET:
+		if (!ctx->vfio_ioas_id)
+			return -ENODEV;
+		cmd->ioas_id = ctx->vfio_ioas_id;
+		ucmd->respond = true;
+		return 0;
+	case IOMMU_VFIO_IOAS_SET:
+		if (!iommufd_get_ioas(ctx, cmd->ioas_id) &&
+		    !iommufd_fault(ctx, IOMMUFD_FAULT_VFIO_IOAS_SET_ANY))
+			return -ENOENT;
+		ctx->vfio_ioas_id = cmd->ioas_id;
+		return 0;
+	case IOMMU_VFIO_IOAS_CLEAR:
+		ctx->vfio_ioas_id = 0;
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
 /* ---- MAP ---- */
 
 /* length and user_va of a MAP: nonzero, aligned, no wrap. */

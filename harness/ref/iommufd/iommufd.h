@@ -4,9 +4,10 @@
  * driven with the ioctls and structs of linux/iommufd.h: IOAS objects
  * (IOMMU_IOAS_ALLOC / MAP / UNMAP / COPY / IOVA_RANGES / ALLOW_IOVAS),
  * HWPTs (IOMMU_HWPT_ALLOC, IOMMU_HWPT_INVALIDATE), IOMMU_GET_HW_INFO,
- * fault queues (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_DESTROY, and devices bound
- * through their cdev (iommufd_device_ioctl); every other IOMMU_* number is
- * -ENOTTY (OPTION, VFIO_IOAS, dirty tracking included).
+ * fault queues (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_VFIO_IOAS, IOMMU_DESTROY,
+ * and devices bound through their cdev (iommufd_device_ioctl); every other
+ * IOMMU_* number is -ENOTTY (OPTION and dirty tracking included), and so
+ * are the VFIO type1 ioctls, which Linux's /dev/iommu also takes.
  *
  * Semantics (where the header leaves room, what the reference decided):
  *  - Every ioctl goes through one dispatcher that applies the uAPI's
@@ -51,6 +52,11 @@
  *    with its mappings. The context's destroy (close) tears down users
  *    first: devices (detached, unbound), nested HWPTs, paging HWPTs, fault
  *    queues (groups completed INVALID), IOASes.
+ *  - VFIO_IOAS: the compat IOAS is one ID of the context, 0 at first. GET
+ *    returns it (-ENODEV when there is none), SET needs an IOAS ID
+ *    (-ENOENT) and does not hold it, CLEAR forgets it; another op or a
+ *    nonzero __reserved is -EOPNOTSUPP. DESTROY of the compat IOAS
+ *    succeeds and leaves none, as Linux's does.
  *  - Devices: VFIO_DEVICE_BIND_IOMMUFD (argsz >= the struct, flags 0,
  *    iommufd any fd >= 0: the in-process target has one /dev/iommu, and
  *    the fd names it; else -EINVAL) calls the platform's bind (the VDCM's

@@ -175,6 +175,8 @@ struct iommufd_ctx {
 	uint32_t nobjs;
 	uint32_t last_id;		/* the last ID IOAS_ALLOC handed out */
 	uint64_t next_pages;		/* ID of the next pages object */
+	uint32_t vfio_ioas_id;		/* IOMMU_VFIO_IOAS: the compat IOAS
+					 * (0: none); not a reference */
 };
 
 /* The command being executed: its kernel copy and whether to write back. */
@@ -307,6 +309,7 @@ int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_copy(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd);
+int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
 /* Unmap everything, remove the lists; the IOAS may be freed after. */
 void iommufd_ioas_release(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas);
 /* A new object of type in ctx (its lowest free ID); NULL on -ENOMEM. */

@@ -41,6 +41,9 @@ static void obj_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 {
 	switch (obj->type) {
 	case IOMMUFD_OBJ_IOAS:
+		if (ctx->vfio_ioas_id == obj->id &&
+		    !iommufd_fault(ctx, IOMMUFD_FAULT_VFIO_IOAS_OUTLIVES))
+			ctx->vfio_ioas_id = 0;
 		iommufd_ioas_release(ctx, &obj->ioas);
 		break;
 	case IOMMUFD_OBJ_HWPT_PAGING:
@@ -221,6 +224,7 @@ union ucmd_buffer {
 	struct iommu_hw_info hw_info;
 	struct iommu_hwpt_invalidate invalidate;
 	struct iommu_fault_alloc fault_alloc;
+	struct iommu_vfio_ioas vfio_ioas;
 };
 
 struct iommufd_ioctl_op {
@@ -256,6 +260,8 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 		 __reserved, iommufd_hwpt_invalidate),
 	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, struct iommu_fault_alloc,
 		 out_fault_fd, iommufd_fault_alloc),
+	IOCTL_OP(IOMMU_VFIO_IOAS, struct iommu_vfio_ioas, __reserved,
+		 iommufd_vfio_ioas),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))
