@@ -297,6 +297,8 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 		return kernel_of(t)->fail_nth_why;
 	case SIOVH_FEAT_PCI_CONFIG:
 		return "the kernel backend touches no PCI device (name one: --target kernel:device=DDDD:BB:DD.F)";
+	case SIOVH_FEAT_PARENT_REPROBE:
+		return "the kernel backend does not unbind and re-bind a parent's driver (its form: echo BDF > /sys/bus/pci/drivers/DRV/unbind, then bind, of a parent the user names)";
 	}
 	return NULL;
 }

@@ -64,7 +64,7 @@
 		      SIOVH_FEAT_PCI_CONFIG | SIOVH_FEAT_TEST_VDEV | \
 		      SIOVH_FEAT_VDEV_MIGRATION | SIOVH_FEAT_VDEV_DIRTY | \
 		      SIOVH_FEAT_REF_ENGINE | SIOVH_FEAT_IOMMUFD | \
-		      SIOVH_FEAT_FAIL_NTH)
+		      SIOVH_FEAT_FAIL_NTH | SIOVH_FEAT_PARENT_REPROBE)
 /* Only a parent with PRI sends page requests (siovdev.h "Page requests"). */
 #define REF_FEATURES_PRI SIOVH_FEAT_PAGE_REQUEST
 
@@ -259,10 +259,21 @@ static struct vdcm_vdev *vdev_of(struct siovh_vdev *vdev)
 	return (struct vdcm_vdev *)vdev;
 }
 
+/*
+ * After a probe that failed (parent_reprobe) the parent has no VDCM: no
+ * types to create from, nothing of a VDCM to look at (test.h).
+ */
+static int ref_unbound(struct siovh_target *t)
+{
+	return vdcm_of(t) ? 0 : -ENODEV;
+}
+
 int ref_parent_probe(struct siovh_target *t,
 			    struct siovh_parent_probe *out)
 {
-	return vdcm_parent_probe(vdcm_of(t), out);
+	int ret = ref_unbound(t);
+
+	return ret ? ret : vdcm_parent_probe(vdcm_of(t), out);
 }
 
 int ref_vdev_probe(struct siovh_target *t, struct siovh_vdev *vdev,
@@ -274,20 +285,28 @@ int ref_vdev_probe(struct siovh_target *t, struct siovh_vdev *vdev,
 int ref_adi_probe(struct siovh_target *t, uint32_t adi,
 			 struct siovh_adi_probe *out)
 {
-	return vdcm_adi_probe(vdcm_of(t), adi, out);
+	int ret = ref_unbound(t);
+
+	return ret ? ret : vdcm_adi_probe(vdcm_of(t), adi, out);
 }
 
 static int ref_adi_trace(struct siovh_target *t, uint32_t adi,
 			 struct siovh_adi_event *ev, size_t max, size_t *n)
 {
-	return vdcm_adi_trace(vdcm_of(t), adi, ev, max, n);
+	int ret = ref_unbound(t);
+
+	return ret ? ret : vdcm_adi_trace(vdcm_of(t), adi, ev, max, n);
 }
 
 static int ref_dma_fault_pop(struct siovh_target *t,
 			     struct siovh_dma_fault *out)
 {
-	return vdcm_dma_fault_pop(vdcm_of(t), out);
+	int ret = ref_unbound(t);
+
+	return ret ? ret : vdcm_dma_fault_pop(vdcm_of(t), out);
 }
+
+static int ref_parent_reprobe(struct siovh_target *t);
 
 /* The reference's fail-nth is its modules' allocator (ref/alloc/alloc.h). */
 static int ref_fail_nth(struct siovh_target *t, unsigned int nth,
@@ -310,27 +329,34 @@ static const struct siovh_test_ops ref_test_ops = {
 	.adi_trace = ref_adi_trace,
 	.dma_fault_pop = ref_dma_fault_pop,
 	.fail_nth = ref_fail_nth,
+	.parent_reprobe = ref_parent_reprobe,
 };
 
 /* ---- The VFIO-device facet ---- */
 
 static int ref_list_types(struct siovh_target *t, char *buf, size_t len)
 {
-	return vdcm_list_types(vdcm_of(t), buf, len);
+	int ret = ref_unbound(t);
+
+	return ret ? ret : vdcm_list_types(vdcm_of(t), buf, len);
 }
 
 static int ref_available_instances(struct siovh_target *t, const char *type,
 				   unsigned int *out)
 {
-	return vdcm_available_instances(vdcm_of(t), type, out);
+	int ret = ref_unbound(t);
+
+	return ret ? ret : vdcm_available_instances(vdcm_of(t), type, out);
 }
 
 static int ref_create(struct siovh_target *t, const char *type,
 		      const uint8_t uuid[16], struct siovh_vdev **out)
 {
 	struct vdcm_vdev *vdev;
-	int ret;
+	int ret = ref_unbound(t);
 
+	if (ret)
+		return ret;
 	if (!out)
 		return -EINVAL;
 	ret = vdcm_vdev_create(vdcm_of(t), type, uuid, &vdev);
@@ -856,12 +882,44 @@ static int ref_parent_config(const struct siovh_target_spec *spec,
 	return siovh_ref_config_parse(spec->arg + strlen(spec->arg) + 1, cfg);
 }
 
+/* The VDCM's probe of the in-process parent (ref_build, reprobe). */
+static int ref_vdcm_probe(struct ref_target *ref)
+{
+	struct vdcm_params params = {
+		.parent = ref->parent, .iommu = ref->iommu,
+		.ioasid = ref->ioasid, .rid = REF_RID, .fault = ref->vdcm_fault,
+	};
+
+	ref->vdcm = vdcm_create(&params);
+	return ref->vdcm ? 0 : -errno;
+}
+
+/*
+ * parent_reprobe (test.h): the driver's unbind, then its bind. Unbind:
+ * each VDEV's cdev is closed for its user (the close that
+ * vfio_unregister_group_dev waits for), which unbinds it from /dev/iommu
+ * as in ref_release; then the VDCM's remove releases what is still open
+ * and removes every VDEV. Bind: a new VDCM probes the same parent.
+ */
+static int ref_parent_reprobe(struct siovh_target *t)
+{
+	struct ref_target *ref = ref_of(t);
+	struct vdcm_vdev *v;
+
+	for (v = vdcm_vdev_next(ref->vdcm, NULL); v;
+	     v = vdcm_vdev_next(ref->vdcm, v))
+		iommufd_device_close(ref->iommufd, v);
+	vdcm_destroy(ref->vdcm);
+	ref->vdcm = NULL;
+	return ref_vdcm_probe(ref);
+}
+
 static int ref_build(struct ref_target *ref, const struct ref_faults *f,
 		     const struct siovh_ref_config *cfg)
 {
 	struct viommu_config icfg;
-	struct vdcm_params params;
 	struct iommufd_platform plat;
+	int ret;
 
 	ref->ioasid = ioasid_core_create(REF_IOASID_CAPACITY, f->ioasid);
 	if (!ref->ioasid)
@@ -878,13 +936,10 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f,
 				     f->siovdev);
 	if (!ref->parent)
 		return -errno;
-	params = (struct vdcm_params) {
-		.parent = ref->parent, .iommu = ref->iommu,
-		.ioasid = ref->ioasid, .rid = REF_RID, .fault = f->vdcm,
-	};
-	ref->vdcm = vdcm_create(&params);
-	if (!ref->vdcm)
-		return -errno;
+	ref->vdcm_fault = f->vdcm;
+	ret = ref_vdcm_probe(ref);
+	if (ret)
+		return ret;
 	plat = (struct iommufd_platform) {
 		.iommu = ref->iommu, .dev_ops = &ref_iommufd_dev_ops,
 		.dev_priv = ref,

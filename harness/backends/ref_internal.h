@@ -31,6 +31,7 @@ struct ref_target {
 	struct iommufd_ctx *iommufd;
 	struct kvm_pasid *kvm;
 	struct vfio_parent *vfio;	/* ref:parent=vfio, else NULL */
+	int vdcm_fault;			/* the VDCM's, for each probe */
 	char profile[PATH_MAX];
 	char why[256];			/* why the vfio parent did not open */
 };

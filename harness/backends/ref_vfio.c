@@ -119,6 +119,8 @@ const char *ref_vfio_lacks(uint64_t feature)
 		return "ref:parent=vfio: DMA logging needs the in-process IOMMU's dirty bits";
 	case SIOVH_FEAT_PAGE_REQUEST:
 		return "ref:parent=vfio: PRI belongs to the kernel's IOMMU driver (and QEMU's VT-d has no page request queue)";
+	case SIOVH_FEAT_PARENT_REPROBE:
+		return "ref:parent=vfio does not re-probe its VDCM: the endpoint stays bound to vfio-pci for the whole run";
 	}
 	return NULL;
 }

@@ -63,6 +63,8 @@ const char *siovh_feature_name(uint64_t bit)
 		return "fail-nth";
 	case SIOVH_FEAT_IOMMUFD:
 		return "iommufd";
+	case SIOVH_FEAT_PARENT_REPROBE:
+		return "parent-reprobe";
 	}
 	return NULL;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * VDCM.ENOMEM.5: VFIO_IOMMU_MAP_DMA into an open VDEV's container whose
+ * VDCM.ENOMEM.6: VFIO_IOMMU_MAP_DMA into an open VDEV's container whose
  * memory allocation fails (each in turn, walk.h) returns -ENOMEM and maps
  * nothing, judged through the container's own uAPI only (UNMAP_DMA's byte
  * count), so that it runs on every target with a VFIO device: the
@@ -79,7 +79,7 @@ static void cmap_undo(struct siovh_check *check, void *p)
 }
 
 SIOVH_CLAUSE(enomem_vdev_container,
-	.id = "VDCM.ENOMEM.5", .level = SIOVH_MUST, .facet = "vdev",
+	.id = "VDCM.ENOMEM.6", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "VFIO_IOMMU_MAP_DMA into an open VDEV's container whose memory allocation fails (each in turn; 16 pages across a 2 MiB boundary far from other mappings, then the same range right above a mapping) returns -ENOMEM and maps nothing: UNMAP_DMA of its range unmaps 0 bytes; the map then succeeds, UNMAP_DMA gives back exactly its size, and the mapping beside it keeps all of its own",
 	.source = SRC_VFIO("VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA") "; " SRC_PINNING "; " SRC_ENOMEM_DERIVED,
 	.needs = NEEDS_VDEV | NEEDS_FAIL_NTH)

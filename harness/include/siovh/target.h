@@ -64,7 +64,7 @@ struct siovh_vfio_detach_pt {
 };
 
 /* Bumped when struct siovh_target or a facet ops table changes layout. */
-#define SIOVH_TARGET_ABI_VERSION 4
+#define SIOVH_TARGET_ABI_VERSION 6
 
 /* Features: one bit per facet, then optional behaviours within a facet. */
 #define SIOVH_FEAT_IOASID		(1ull << 0)
@@ -82,6 +82,9 @@ struct siovh_vfio_detach_pt {
 						      * allocations can be
 						      * made to fail */
 #define SIOVH_FEAT_IOMMUFD		(1ull << 16)
+#define SIOVH_FEAT_PARENT_REPROBE	(1ull << 17) /* test.h parent_reprobe:
+						      * the VDCM's remove and
+						      * probe */
 
 /* Name of a single feature bit ("ioasid", "test-ioasid", ...), or NULL. */
 const char *siovh_feature_name(uint64_t bit);

@@ -142,6 +142,40 @@ struct siovh_test_ops {
 	 */
 	int (*fail_nth)(struct siovh_target *t, unsigned int nth,
 			unsigned int *left);
+
+	/*
+	 * Remove the VDCM from its parent and probe it again
+	 * (SIOVH_FEAT_PARENT_REPROBE): the driver model's unbind then bind of
+	 * the parent's driver (echo BDF > /sys/bus/pci/drivers/DRV/unbind,
+	 * then .../bind). The VDCM is a driver bound to the parent: its probe
+	 * "registers parent operations to mdev core driver" (seeds/000,
+	 * "What's missing?"), its remove unregisters them, which "will unbind
+	 * and destroy all the created mdevs" (the kernel's
+	 * Documentation/driver-api/vfio-mediated-device.rst,
+	 * mdev_unregister_parent). So remove takes every VDEV away: an open
+	 * one is released first (vfio_unregister_group_dev waits for the
+	 * user's close of the device fd; an in-process target closes it for
+	 * the user, which also unbinds it from /dev/iommu, destroying its
+	 * iommufd device object), then removed, and every siovh_vdev handle
+	 * from before is stale: like a closed fd's number, a later create may
+	 * hand the value out again; until then the facet's calls on it fail
+	 * with -ENODEV.
+	 *
+	 * Then probe: 0, the parent has a VDCM again (its types, an idle
+	 * ADI pool); or -errno, the probe failed and, as the driver model
+	 * requires of a probe() that fails ("it should have released all
+	 * resources it allocated", Documentation/driver-api/driver-model/
+	 * driver.rst), left the parent with no VDCM: list_types,
+	 * available_instances and create fail with -ENODEV, and so do the
+	 * test facet's parent_probe, adi_probe and adi_trace. A later call
+	 * probes again (its remove has nothing to take away).
+	 *
+	 * The kernel backend leaves it NULL: its form would be that sysfs
+	 * unbind and bind of a parent the user named (--target
+	 * kernel:device=BDF), which it does not do.
+	 */
+	int (*parent_reprobe)(struct siovh_target *t);
+
 	/*
 	 * Optional: is err what an armed point that is no memory allocation
 	 * gives? A kernel built with CONFIG_IOMMUFD_TEST has such points of

@@ -54,6 +54,11 @@
 	  "remove does not give the VDEV's ADIs back to the pool")	\
 	X(NO_PASID_PROGRAMMED, "no-pasid-programmed",			\
 	  "open leaves the ADIs without the default PASID")		\
+	/* Remove of the VDCM: the parent's driver unbound */		\
+	X(UNBIND_SKIPS_RELEASE, "unbind-skips-release",			\
+	  "remove of the VDCM tears an open VDEV down unreleased")	\
+	X(UNBIND_KEEPS_SET, "unbind-keeps-set",				\
+	  "remove of the VDCM keeps its IOASID set and PASID quota")	\
 	/* Reset */							\
 	X(RESET_KEEPS_IMS_UNMASKED, "reset-keeps-ims-unmasked",		\
 	  "reset forgets to mask the IMS entries")			\

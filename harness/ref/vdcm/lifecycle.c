@@ -70,16 +70,24 @@ err_free:
 	return NULL;
 }
 
+/*
+ * Remove (the parent's driver unbound): as mdev_unregister_parent, every
+ * VDEV goes; an open one is released first, in release's order, since its
+ * user is gone with it. Then the VDCM's IOASID set goes, and with it the
+ * share of the system's PASID space it reserved.
+ */
 void vdcm_destroy(struct vdcm *vdcm)
 {
 	if (!vdcm)
 		return;
 	while (vdcm->vdevs) {
+		if (vdcm_fault(vdcm, VDCM_FAULT_UNBIND_SKIPS_RELEASE))
+			vdcm->vdevs->open = false; /* the bug: torn down as closed */
 		if (vdcm->vdevs->open)
 			vdcm_vdev_release(vdcm, vdcm->vdevs);
 		vdcm_vdev_remove(vdcm, vdcm->vdevs);
 	}
-	if (vdcm->pasids)
+	if (vdcm->pasids && !vdcm_fault(vdcm, VDCM_FAULT_UNBIND_KEEPS_SET))
 		ioasid_set_put(vdcm->ioasid, vdcm->pasids);
 	free(vdcm);
 }
@@ -112,6 +120,14 @@ int vdcm_vdev_check_access(struct vdcm *vdcm, struct vdcm_vdev *vdev)
 	if (ret == -EBADF && vdcm_fault(vdcm, VDCM_FAULT_CLOSED_ACCESS))
 		return 0;
 	return ret;
+}
+
+/* The host's walk over the VDEVs (vdcm.h). */
+struct vdcm_vdev *vdcm_vdev_next(struct vdcm *vdcm, struct vdcm_vdev *prev)
+{
+	if (!vdcm)
+		return NULL;
+	return prev ? prev->next : vdcm->vdevs;
 }
 
 /* ---- Types (mdev_supported_types) ---- */

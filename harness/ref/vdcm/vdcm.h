@@ -225,8 +225,17 @@ void vdcm_msi(struct vdcm *vdcm, uint64_t addr, uint32_t data);
  * parent has no PASID capability; ENOMEM).
  */
 struct vdcm *vdcm_create(const struct vdcm_params *params);
-/* Releases and removes every VDEV, then frees the VDCM. */
+/*
+ * Remove: releases (if open) and removes every VDEV, gives back the VDCM's
+ * IOASID set, then frees the VDCM. NULL: nothing to do. The host first
+ * drops what it holds of each VDEV (vdcm_vdev_next): the ref backend
+ * unbinds an open VDEV's cdev from /dev/iommu, as the cdev's close would.
+ */
 void vdcm_destroy(struct vdcm *vdcm);
+/* The VDEVs in turn: prev NULL gives the first, NULL comes after the
+ * last (and from a NULL vdcm). prev is the previous call's answer, with no
+ * VDEV created or removed since. */
+struct vdcm_vdev *vdcm_vdev_next(struct vdcm *vdcm, struct vdcm_vdev *prev);
 
 /* The facet's ops (target.h, struct siovh_vfio_device_ops). */
 int vdcm_list_types(struct vdcm *vdcm, char *buf, size_t len);
