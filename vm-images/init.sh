@@ -372,6 +372,25 @@ kiommufd() {
 	gcov_snapshot kselftest-iommufd
 }
 
+# fault_injection: the kernel target's fail_nth (harness/backends/
+# kernel_fail_nth.h) is /proc/thread-self/fail-nth; for it to fail the
+# GFP_KERNEL allocations of iommufd and VFIO, failslab and fail_page_alloc
+# must not ignore allocations that may sleep, and an injected failure must
+# print nothing (verbose 0: no "FAULT_INJECTION" line, no stack dump on
+# the console, where run-vm.sh looks for kernel bug reports). Nothing fails
+# unless a thread arms its fail-nth: the probability stays 0. The
+# kernel's iommufd selftests set the same (iommufd_fail_nth.c).
+fault_injection() {
+	local d=/sys/kernel/debug a
+	[ -d "$d/failslab" ] || { say "no failslab in debugfs: fail_nth clauses skip"; return 0; }
+	echo N >"$d/failslab/ignore-gfp-wait"
+	echo N >"$d/fail_page_alloc/ignore-gfp-wait" 2>/dev/null
+	for a in "$d"/fail*/verbose; do
+		[ -w "$a" ] && echo 0 >"$a"
+	done
+	say "fault injection: failslab ignore-gfp-wait $(cat "$d/failslab/ignore-gfp-wait"), verbose 0"
+}
+
 # run_siovh ARGS...: `siovh run ARGS --report /out`, its exit status in rc;
 # a resumed run leaves out what the crashed VM finished; siovh.inject arms
 # the test-only trigger.
@@ -415,6 +434,7 @@ run_clauses() {
 	done </etc/siovh/run-args
 	say "kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
 	gcov_snapshot boot
+	fault_injection
 	if [ "$(arg siovh.edu_only 0)" = 1 ]; then
 		edu_only
 		return

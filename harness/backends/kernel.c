@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness/backends/kernel.h"
+#include "harness/backends/kernel_fail_nth.h"
 #include "harness/backends/kernel_mdev.h"
 #include "harness/backends/kernel_mock.h"
 #include "harness/backends/kernel_pci.h"
@@ -30,6 +31,8 @@ struct kernel_target {
 	int mock;			/* kernel_mock_probe(): 0 = usable */
 	struct kernel_pci *pci;		/* device=BDF, or NULL */
 	struct kernel_mdev *mdev;	/* mdev=PARENT, or NULL */
+	int fail_nth;			/* /proc/thread-self/fail-nth, or -1 */
+	char fail_nth_why[240];		/* why not, for the skip reasons */
 };
 
 static struct kernel_target *kernel_of(const struct siovh_target *t)
@@ -125,6 +128,33 @@ static const struct siovh_iommufd_ops kernel_iommufd_ops = {
 	.test_dirty = kernel_test_dirty,
 };
 
+/* ---- The test facet: fail_nth only (kernel_fail_nth.h) ---- */
+
+static int kernel_fail_nth(struct siovh_target *t, unsigned int nth,
+			   unsigned int *left)
+{
+	return kfail_nth_arm(kernel_of(t)->fail_nth, nth, left);
+}
+
+/*
+ * CONFIG_IOMMUFD_TEST (the mock probe answers) adds iommufd's own fault
+ * points (iommufd_should_fail(): fail_iommufd), which fail-nth counts too:
+ * an object lookup fails with -ENOENT, a page pin with -EFAULT, an
+ * xarray store or a reserved-region read with -EINVAL (drivers/iommu/
+ * iommufd/main.c, pages.c, io_pagetable.c, 6.12 and 7.x).
+ */
+static bool kernel_fail_nth_other(struct siovh_target *t, int err)
+{
+	if (kernel_of(t)->mock)
+		return false;
+	return err == -ENOENT || err == -EFAULT || err == -EINVAL;
+}
+
+static const struct siovh_test_ops kernel_test_ops = {
+	.fail_nth = kernel_fail_nth,
+	.fail_nth_other = kernel_fail_nth_other,
+};
+
 /* ---- Open, close, skip reasons ---- */
 
 static const char *iommu_dev_path(void)
@@ -139,6 +169,7 @@ static void kernel_open_iommufd(struct siovh_target *t, struct kernel_target *k)
 {
 	const char *path = iommu_dev_path();
 
+	k->mock = -ENODEV;
 	k->iommufd = open(path, O_RDWR | O_CLOEXEC);
 	if (k->iommufd < 0) {
 		snprintf(k->iommufd_why, sizeof(k->iommufd_why),
@@ -196,6 +227,11 @@ static int kernel_open(const struct siovh_target_spec *spec,
 	t->priv = k;
 	t->features = 0;
 	kernel_open_iommufd(t, k);
+	k->fail_nth = kfail_nth_open(k->fail_nth_why, sizeof(k->fail_nth_why));
+	if (k->fail_nth >= 0) {
+		t->test = &kernel_test_ops;
+		t->features |= SIOVH_FEAT_FAIL_NTH;
+	}
 	/* device=BDF (spec->arg, checked when the spec was parsed) */
 	if (spec->arg[0]) {
 		ret = kernel_pci_open(t, spec->arg, &k->pci);
@@ -241,6 +277,8 @@ static void kernel_close(struct siovh_target *t)
 	kernel_mdev_close(k->mdev);
 	if (k->iommufd >= 0)
 		close(k->iommufd);
+	if (k->fail_nth >= 0)
+		close(k->fail_nth);
 	kernel_pci_close(k->pci);
 	free(k);
 	t->priv = NULL;
@@ -267,6 +305,8 @@ static const char *kernel_lacks(const struct siovh_target *t, uint64_t feature)
 		return kernel_of(t)->mdev ? "vfio-pci has no migration (a variant driver's); VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)" : "VFIO migration runs on VDEVs of an mdev parent (--target kernel:mdev=NAME)";
 	case SIOVH_FEAT_VDEV_DIRTY:
 		return "the kernel backend does not drive VFIO DMA logging yet";
+	case SIOVH_FEAT_FAIL_NTH:
+		return kernel_of(t)->fail_nth_why;
 	case SIOVH_FEAT_PCI_CONFIG:
 		return "the kernel backend touches no PCI device (name one: --target kernel:device=DDDD:BB:DD.F)";
 	case SIOVH_FEAT_PARENT_REPROBE:

@@ -7,7 +7,10 @@
  * when the kernel has one (kernel_mock.h; -ENOTTY otherwise).
  *
  * Features: SIOVH_FEAT_IOMMUFD when /dev/iommu opens, SIOVH_FEAT_PCI_CONFIG
- * with a device, SIOVH_FEAT_VFIO_DEVICE with an mdev parent, nothing else.
+ * with a device, SIOVH_FEAT_VFIO_DEVICE with an mdev parent,
+ * SIOVH_FEAT_FAIL_NTH when the thread's /proc/thread-self/fail-nth is
+ * writable and failslab counts GFP_KERNEL allocations (the test facet,
+ * whose only op is then fail_nth: kernel_fail_nth.h), nothing else.
  * Every other facet is NULL, so its clauses skip with the backend's reason
  * (struct siovh_backend.lacks): the IOASID facet because the IOASID core
  * has no uAPI, the others because this backend does not drive them yet.

@@ -19,7 +19,7 @@ unsigned int enomem_walk(struct siovh_check *check,
 {
 	struct siovh_target *t = siovh_check_target(check);
 	bool failed_before = siovh_check_failed(check);
-	unsigned int n, left;
+	unsigned int n, left, other = 0;
 	int ret;
 
 	if (!t->test || !t->test->fail_nth)
@@ -33,15 +33,22 @@ unsigned int enomem_walk(struct siovh_check *check,
 			if (ret)
 				FAIL_FATAL("%s with no allocation failing: %d, expected 0",
 					   op->what, ret);
-			siovh_note(check, "%s: %u allocation(s) failed in turn",
-				   op->what, n - 1);
+			if (other)
+				siovh_note(check, "%s: %u allocation(s) failed in turn (%u of them at the target's fault points that are no allocation, with their own errno)",
+					   op->what, n - 1, other);
+			else
+				siovh_note(check, "%s: %u allocation(s) failed in turn",
+					   op->what, n - 1);
 			return n - 1;
 		}
 		if (!ret && op->undo) {
 			op->undo(check, ctx);
 			continue;
 		}
-		if (ret != -ENOMEM)
+		if (ret && ret != -ENOMEM && t->test->fail_nth_other &&
+		    t->test->fail_nth_other(t, ret))
+			other++;
+		else if (ret != -ENOMEM)
 			FAIL("%s with its allocation %u failing: %d, expected -ENOMEM (%d)",
 			     op->what, n, ret, -ENOMEM);
 		if (!ret)

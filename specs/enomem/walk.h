@@ -45,6 +45,9 @@ struct enomem_op {
  * that reached the armed allocation must fail with -ENOMEM (or succeed
  * with an undo), and then unchanged() runs; the first call that did not
  * reach it must succeed, and is left in place (the op has been done once).
+ * On a target whose armed points include some that are no allocation
+ * (test.h fail_nth_other: a kernel with CONFIG_IOMMUFD_TEST), a failure
+ * with the errno such a point gives is taken as -ENOMEM is.
  * Returns how many allocations failed along the way; the check ends when
  * the walk does not finish within ENOMEM_MAX_N. SKIPs on a target without
  * the fail_nth op.

@@ -7,6 +7,7 @@
 #ifndef SIOVH_TEST_H
 #define SIOVH_TEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ioasid.h"
@@ -132,12 +133,12 @@ struct siovh_test_ops {
 	 * check (the *.ENOMEM.* clauses). 0 or -errno.
 	 *
 	 * The reference counts the allocations of its modules (harness/ref/
-	 * alloc/alloc.h). The kernel backend does not offer it yet; a kernel
-	 * built with CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB (the VM
-	 * kernels are, vm-images/config/siovh.config) could map it onto a
-	 * write and a read of /proc/thread-self/fail-nth around the ioctl,
-	 * as the kernel's iommufd selftests do (with failslab's
-	 * ignore-gfp-wait off so GFP_KERNEL allocations count).
+	 * alloc/alloc.h). The kernel backend maps it onto a read and a write
+	 * of /proc/thread-self/fail-nth (harness/backends/kernel_fail_nth.h),
+	 * as the kernel's iommufd selftests do: there every fault-injection
+	 * point the thread passes counts (slab allocations, page allocations
+	 * of order >= 1), in whatever syscall the op makes, and an op may
+	 * succeed after one failed when the kernel has a fallback.
 	 */
 	int (*fail_nth)(struct siovh_target *t, unsigned int nth,
 			unsigned int *left);
@@ -174,6 +175,17 @@ struct siovh_test_ops {
 	 * kernel:device=BDF), which it does not do.
 	 */
 	int (*parent_reprobe)(struct siovh_target *t);
+
+	/*
+	 * Optional: is err what an armed point that is no memory allocation
+	 * gives? A kernel built with CONFIG_IOMMUFD_TEST has such points of
+	 * its own in iommufd (its fail_iommufd attribute, which fail-nth
+	 * counts like any other: an object lookup that fails with -ENOENT,
+	 * a page pin with -EFAULT, an xarray store with -EINVAL). A walk
+	 * takes err from such a point as it takes -ENOMEM: the call must
+	 * still leave nothing behind. NULL: every point is an allocation.
+	 */
+	bool (*fail_nth_other)(struct siovh_target *t, int err);
 };
 
 #endif /* SIOVH_TEST_H */

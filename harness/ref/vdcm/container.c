@@ -39,6 +39,32 @@ static bool overlaps(const struct vdcm_map *m, uint64_t iova, uint64_t size)
 	return iova < m->iova + m->size && m->iova < iova + size;
 }
 
+/*
+ * What VDCM_FAULT_MAP_CHUNK_KEEPS does wrong: map a range that crosses a
+ * 2 MiB boundary as two chunks, as a driver mapping per contiguous run
+ * would, and return the second chunk's error without unmapping the first.
+ */
+static int map_chunks_keep(struct vdcm_vdev *vdev,
+			   const struct vfio_iommu_type1_dma_map *m,
+			   uint32_t prot)
+{
+	const uint64_t chunk = 2ull << 20;
+	uint64_t cut = (m->iova | (chunk - 1)) + 1;
+	uint64_t first = cut - m->iova;
+	int ret;
+
+	if (cut <= m->iova || cut >= m->iova + m->size)
+		return vdcm_hw_map(vdev->vdcm, vdev->domain, m->iova,
+				   (void *)(uintptr_t)m->vaddr, m->size, prot);
+	ret = vdcm_hw_map(vdev->vdcm, vdev->domain, m->iova,
+			  (void *)(uintptr_t)m->vaddr, first, prot);
+	if (ret)
+		return ret;
+	return vdcm_hw_map(vdev->vdcm, vdev->domain, cut,
+			   (void *)(uintptr_t)(m->vaddr + first),
+			   m->size - first, prot);	/* the bug: no undo */
+}
+
 static int map_dma(struct vdcm_vdev *vdev, struct vfio_iommu_type1_dma_map *m)
 {
 	const uint32_t known = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
@@ -67,8 +93,11 @@ static int map_dma(struct vdcm_vdev *vdev, struct vfio_iommu_type1_dma_map *m)
 		return -ENOSPC;
 	}
 	/* The IOMMU refuses a page that is mapped already: -EEXIST. */
-	ret = vdcm_hw_map(vdev->vdcm, vdev->domain, m->iova,
-			 (void *)(uintptr_t)m->vaddr, m->size, prot);
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_MAP_CHUNK_KEEPS))
+		ret = map_chunks_keep(vdev, m, prot);
+	else
+		ret = vdcm_hw_map(vdev->vdcm, vdev->domain, m->iova,
+				  (void *)(uintptr_t)m->vaddr, m->size, prot);
 	if (ret == -EEXIST && vdcm_fault(vdev->vdcm, VDCM_FAULT_MAP_OVERLAP))
 		return 0;		/* the bug: the refusal is swallowed */
 	if (ret)

@@ -244,6 +244,8 @@
 	  "RESUMING -> STOP loads a state saved from a VDEV of another type") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
 	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)") \
+	X(MAP_CHUNK_KEEPS, "map-chunk-keeps",				\
+	  "MAP_DMA maps a range across a 2 MiB boundary as two chunks and leaves the first mapped when the second fails for memory") \
 	X(PIN_ENOMEM_KEEPS_PARTIAL, "pin-enomem-keeps-partial",		\
 	  "a descriptor whose pinning failed for memory midway leaves the pages of the span that failed pinned") \
 	X(TYPE1_ARGSZ_UNCHECKED, "type1-argsz-unchecked",		\
