@@ -239,6 +239,8 @@
 	  "RESUMING -> STOP loads a state saved from a VDEV of another type") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
 	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)") \
+	X(CFG_MSIX_KEEPS_IMS, "cfg-msix-keeps-ims",			\
+	  "clearing MSI-X Enable in config space leaves the ADIs' IMS entries unmasked") \
 	X(RESUME_SHORT_OF_ADIS, "resume-short-of-adis",			\
 	  "RESUMING -> STOP of a state with more queues than the parent has ADIs for loads it on the ADIs the VDEV holds") \
 	X(PIN_ENOMEM_KEEPS_PARTIAL, "pin-enomem-keeps-partial",		\
