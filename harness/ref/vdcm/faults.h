@@ -239,6 +239,8 @@
 	  "RESUMING -> STOP loads a state saved from a VDEV of another type") \
 	X(RESUME_ENOMEM_EINVAL, "resume-enomem-einval",		\
 	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)") \
+	X(RESTORE_LOSES_QUEUE_STATUS, "restore-loses-queue-status",	\
+	  "restore re-derives each queue's STATUS from CTRL, dropping a refusal the source reported") \
 	X(CFG_MSIX_KEEPS_IMS, "cfg-msix-keeps-ims",			\
 	  "clearing MSI-X Enable in config space leaves the ADIs' IMS entries unmasked") \
 	X(RESUME_SHORT_OF_ADIS, "resume-short-of-adis",			\

@@ -181,6 +181,13 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b,
 		ret = vdcm_queue_apply(vdev, i);
 		if (ret)
 			return ret;
+		/* Applying re-derives ENABLED; what the last CTRL and
+		 * Q_PASID writes reported stays until the next one, as on
+		 * the source (the guest may not have read it yet). */
+		if (!vdcm_fault(vdev->vdcm,
+				VDCM_FAULT_RESTORE_LOSES_QUEUE_STATUS))
+			vdev->regs.q[i].status |= b->regs.q[i].status &
+				(VDEV_QSTS_ERROR | VDEV_QSTS_PASID_ERR);
 	}
 	for (i = 0; i < b->nr_held; i++) {
 		ret = vdcm_portal_submit(vdev, held[i].q, held[i].desc);
