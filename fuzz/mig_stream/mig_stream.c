@@ -214,8 +214,10 @@ static void op_mask(struct ctx *c, struct ms_vdev *d)
 		.count = 1,
 	};
 
-	fz_note_u64((uint64_t)d->t->vfio_device->ioctl(d->t, d->v,
-						      VFIO_DEVICE_SET_IRQS, &s));
+	int ret = d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_SET_IRQS,
+					   &s);
+
+	fz_note_u64((uint64_t)ret);
 }
 
 /* A descriptor to queue q's portal. Nothing is mapped for the VDEVs, so
@@ -295,11 +297,13 @@ static void guest_ops(struct ctx *c, struct ms_vdev *d)
 			break;
 		case 3:
 			q = fz_u8(&c->in) % d->maxq;
-			bar0_wr(d, VDEV_REG_Q(q) + VDEV_Q_CTRL, fz_u8(&c->in) & 3);
+			v = fz_u8(&c->in) & 3;
+			bar0_wr(d, VDEV_REG_Q(q) + VDEV_Q_CTRL, v);
 			break;
 		case 4:
 			q = fz_u8(&c->in) % d->maxq;
-			bar0_wr(d, VDEV_REG_Q(q) + VDEV_Q_VECTOR, fz_u8(&c->in));
+			v = fz_u8(&c->in);
+			bar0_wr(d, VDEV_REG_Q(q) + VDEV_Q_VECTOR, v);
 			break;
 		case 5:
 			op_msix_arm(d);
@@ -383,23 +387,6 @@ static size_t read_cuts(struct ctx *c, uint16_t cuts[MAX_CUTS])
 	return n;
 }
 
-/* Read the data fd of a STOP_COPY the request itself reached into s. */
-static void read_fd(struct ms_vdev *d, int fd, struct ms_stream *s)
-{
-	ssize_t r;
-
-	if (fd < 0)
-		fz_fail("VDEV %c: RESUMING -> STOP_COPY handed out no data fd",
-			d->name);
-	s->len = 0;
-	while ((r = read(fd, s->p + s->len, MS_STREAM_MAX - s->len)) > 0)
-		s->len += (size_t)r;
-	close(fd);
-	if (r < 0 || s->len == MS_STREAM_MAX)
-		fz_fail("VDEV %c: the STOP_COPY data fd did not read to its end",
-			d->name);
-}
-
 static bool state_valid(uint32_t s)
 {
 	return s == VFIO_DEVICE_STATE_STOP || s == VFIO_DEVICE_STATE_RUNNING ||
@@ -433,7 +420,7 @@ static int leave_resuming(struct ctx *c, struct ms_vdev *d, uint32_t to,
 				"is in %s", d->name, ms_state_name(to),
 				ms_state_name(now));
 		if (to == VFIO_DEVICE_STATE_STOP_COPY)
-			read_fd(d, fd, s);
+			ms_read_stream(d, fd, s);
 		else if (fd >= 0)
 			close(fd);
 		return 0;
@@ -490,6 +477,17 @@ static void b_loads(struct ctx *c, const struct ms_stream *s, uint32_t to,
 	save_from(&c->b, to, out);
 	if (want)
 		ms_stream_expect_same(want, out, what);
+}
+
+/* A refused with -EINVAL and stayed in RESUMING: the verdict stands. */
+static void refused_again(struct ctx *c, uint32_t to)
+{
+	int ret = leave_resuming(c, &c->a, to, 0, &c->y);
+
+	if (ret != -EINVAL)
+		fz_fail("a stream refused with -EINVAL was %s when asked "
+			"again (%d)", ret ? "refused otherwise" : "accepted",
+			ret);
 }
 
 /* ---- one input ---- */
@@ -556,13 +554,10 @@ static void run(struct ctx *c)
 		exit = VFIO_DEVICE_STATE_STOP;
 	}
 	ret = leave_resuming(c, &c->a, exit, nth, &c->y);
-	if (ret == -ENOMEM) {
+	if (ret == -ENOMEM)		/* no verdict: ask again for one */
 		ret = leave_resuming(c, &c->a, exit, 0, &c->y);
-	} else if (ret && ms_mig_get(&c->a) == VFIO_DEVICE_STATE_RESUMING &&
-		   (ret = leave_resuming(c, &c->a, exit, 0, &c->y)) != -EINVAL) {
-		fz_fail("a stream refused with -EINVAL was %s when asked again "
-			"(%d)", ret ? "refused otherwise" : "accepted", ret);
-	}
+	else if (ret && ms_mig_get(&c->a) == VFIO_DEVICE_STATE_RESUMING)
+		refused_again(c, exit);
 	if (ret && exact && !foreign && !c->hog)
 		fz_fail("B's saved state, unedited, did not load into A (%d)",
 			ret);
@@ -579,13 +574,13 @@ static void run(struct ctx *c)
 	ms_vis_take(&c->a, &vis_a);
 	if (!c->x.len) {
 		/* Nothing written, nothing loaded (vdcm.h): A is as it was. */
-		ms_vis_expect_same(&vis_before, &vis_a,
-				   "A, after an empty stream, against A before");
+		ms_vis_expect_same(&vis_before, &vis_a, "A, after an empty "
+				   "stream, against A before");
 		save_from(&c->a, exit, &c->y);
 		if (!foreign)
 			b_loads(c, &c->y, VFIO_DEVICE_STATE_STOP, NULL, &c->y,
-				&c->z, "B, loaded with A's saved state, against "
-				"A's");
+				&c->z, "B, loaded with A's saved state, "
+				"against A's");
 		return;
 	}
 	if (foreign)

@@ -78,6 +78,10 @@ uint64_t ms_mig_flags(struct ms_vdev *d);
  */
 void ms_save(struct ms_vdev *d, struct ms_stream *s);
 
+/* Read a STOP_COPY data fd (fz_fail() when there is none) to its end into
+ * s, and close it. */
+void ms_read_stream(struct ms_vdev *d, int fd, struct ms_stream *s);
+
 /* Request RESUMING (from any state) and write s to the data fd in the
  * chunks cuts[0..n) gives (each a length; the rest in one last write). */
 void ms_resume_write(struct ms_vdev *d, const struct ms_stream *s,

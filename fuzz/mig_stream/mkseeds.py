@@ -178,6 +178,9 @@ def main(out):
         q_ctrl(0, 1), state(STOP)))
     s['foreign-4q-into-1q'] = source_seed(cfg=T1Q | FOREIGN, src=ops(
         mbox(3, 1), state(STOP)), qa=0)
+    # ... cut to nothing: an empty stream is no state, it loads nothing
+    s['foreign-empty'] = source_seed(cfg=T4Q | FOREIGN, src=ops(
+        q_ctrl(0, 1), state(STOP)), ed=edits(cut(0)))
     # allocation failures out of RESUMING: -ENOMEM, then the verdict
     for n in (1, 2, 3, 5):
         s['enomem-%d' % n] = source_seed(nth=n)

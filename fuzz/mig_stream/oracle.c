@@ -101,10 +101,25 @@ FZ_ORACLE uint64_t ms_mig_flags(struct ms_vdev *d)
 	return m.flags;
 }
 
+FZ_ORACLE void ms_read_stream(struct ms_vdev *d, int fd, struct ms_stream *s)
+{
+	ssize_t r;
+
+	if (fd < 0)
+		fz_fail("VDEV %c: STOP_COPY was reached without a data fd",
+			d->name);
+	s->len = 0;
+	while ((r = read(fd, s->p + s->len, MS_STREAM_MAX - s->len)) > 0)
+		s->len += (size_t)r;
+	close(fd);
+	if (r < 0 || s->len == MS_STREAM_MAX)
+		fz_fail("VDEV %c: the STOP_COPY data fd did not read to its "
+			"end (%zd after %zu bytes)", d->name, r, s->len);
+}
+
 FZ_ORACLE void ms_save(struct ms_vdev *d, struct ms_stream *s)
 {
 	uint64_t est;
-	ssize_t r;
 	int fd, ret;
 
 	ret = ms_mig_set(d, VFIO_DEVICE_STATE_STOP, NULL);
@@ -115,16 +130,7 @@ FZ_ORACLE void ms_save(struct ms_vdev *d, struct ms_stream *s)
 	ret = ms_mig_set(d, VFIO_DEVICE_STATE_STOP_COPY, &fd);
 	if (ret)
 		fz_fail("VDEV %c: STOP -> STOP_COPY failed: %d", d->name, ret);
-	if (fd < 0)
-		fz_fail("VDEV %c: STOP -> STOP_COPY handed out no data fd",
-			d->name);
-	s->len = 0;
-	while ((r = read(fd, s->p + s->len, MS_STREAM_MAX - s->len)) > 0)
-		s->len += (size_t)r;
-	close(fd);
-	if (r < 0 || s->len == MS_STREAM_MAX)
-		fz_fail("VDEV %c: the STOP_COPY data fd did not read to its end "
-			"(%zd after %zu bytes)", d->name, r, s->len);
+	ms_read_stream(d, fd, s);
 	if (est < s->len)
 		fz_fail("VDEV %c: MIG_DATA_SIZE said %llu bytes in STOP, and "
 			"STOP_COPY then gave %zu", d->name,
@@ -199,7 +205,8 @@ FZ_ORACLE void ms_vis_take(struct ms_vdev *d, struct ms_vis *v)
 
 	memset(v, 0, sizeof(*v));
 	for (i = 0; i < 3; i++)
-		for (off = cfg_from[i]; off < cfg_from[i] + cfg_len[i]; off += 4)
+		for (off = cfg_from[i]; off < cfg_from[i] + cfg_len[i];
+		     off += 4)
 			rd(d, VFIO_PCI_CONFIG_REGION_INDEX, off, &v->cfg[n],
 			   &v->cfg_ret[n]), n++;
 	n = 0;
@@ -267,8 +274,9 @@ FZ_ORACLE void ms_vis_expect_same(const struct ms_vis *want,
 	for (i = 0; i < want->nr_bar0; i++)
 		if (want->bar0[i] != got->bar0[i] ||
 		    want->bar0_ret[i] != got->bar0_ret[i])
-			fz_fail("%s: BAR0 register %#x: %#x (read %d), expected "
-				"%#x (read %d)", what, bar0_off(want, i),
+			fz_fail("%s: BAR0 register %#x: %#x (read %d), "
+				"expected %#x (read %d)", what,
+				bar0_off(want, i),
 				got->bar0[i], got->bar0_ret[i], want->bar0[i],
 				want->bar0_ret[i]);
 	if (want->cur_queues != got->cur_queues ||
@@ -278,8 +286,8 @@ FZ_ORACLE void ms_vis_expect_same(const struct ms_vis *want,
 			want->cur_queues);
 	for (i = 0; i < want->nr_adis && i < SIOVH_VDEV_MAX_ADIS; i++) {
 		if (want->adi[i].queued != got->adi[i].queued)
-			fz_fail("%s: its ADI #%u holds %u descriptors, expected "
-				"%u", what, i, got->adi[i].queued,
+			fz_fail("%s: its ADI #%u holds %u descriptors, "
+				"expected %u", what, i, got->adi[i].queued,
 				want->adi[i].queued);
 		if (want->adi[i].enabled != got->adi[i].enabled ||
 		    want->adi[i].pasid_valid != got->adi[i].pasid_valid ||
