@@ -26,10 +26,11 @@
  *            in those writes, the rest in one
  *   post     a guest-op list run on A after its stream was judged
  *
- * A guest-op list is a count (b % 16) and ops of kind b % 9: a BAR0 write,
+ * A guest-op list is a count (b % 16) and ops of kind b % 10: a BAR0 write,
  * a config write, a mailbox command, a queue's CTRL or VECTOR, MSI-X
  * eventfds for every vector, a vector (un)masked, a descriptor written to
- * a portal, a request for RUNNING, RUNNING_P2P or STOP.
+ * a portal, DMA logging (START, REPORT, STOP), a request for RUNNING,
+ * RUNNING_P2P or STOP.
  *
  * VDEV A (the destination) and B (the same type, or the source's) are
  * created and opened; A shrinks to its queue count and gets interrupt
@@ -201,22 +202,87 @@ static void op_msix_arm(struct ms_vdev *d)
 						      VFIO_DEVICE_SET_IRQS, s));
 }
 
+/* A vector (un)masked, with no data, a bool, or an eventfd (which only
+ * TRIGGER takes). */
 static void op_mask(struct ctx *c, struct ms_vdev *d)
 {
-	uint8_t b = fz_u8(&c->in);
-	struct vfio_irq_set s = {
-		.argsz = sizeof(s),
-		.flags = VFIO_IRQ_SET_DATA_NONE |
-			 (b & 0x80 ? VFIO_IRQ_SET_ACTION_UNMASK :
-				     VFIO_IRQ_SET_ACTION_MASK),
-		.index = VFIO_PCI_MSIX_IRQ_INDEX,
-		.start = (b & 0x7f) % (d->maxq + 1),
-		.count = 1,
+	uint8_t buf[sizeof(struct vfio_irq_set) + 4];
+	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
+	uint8_t b = fz_u8(&c->in), data = b >> 5 & 3;
+	static const uint32_t types[] = {
+		VFIO_IRQ_SET_DATA_NONE, VFIO_IRQ_SET_DATA_BOOL,
+		VFIO_IRQ_SET_DATA_BOOL, VFIO_IRQ_SET_DATA_EVENTFD,
 	};
+	int ret, fd;
 
-	int ret = d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_SET_IRQS,
-					   &s);
+	memset(buf, 0, sizeof(buf));
+	s->argsz = sizeof(buf);
+	s->flags = types[data] | (b & 0x80 ? VFIO_IRQ_SET_ACTION_UNMASK :
+					     VFIO_IRQ_SET_ACTION_MASK);
+	s->index = VFIO_PCI_MSIX_IRQ_INDEX;
+	s->start = (b & 0x1f) % (d->maxq + 1);
+	s->count = 1;
+	if (data == 1)
+		s->data[0] = 1;
+	fd = d->efd[s->start];
+	if (data == 3)
+		memcpy(s->data, &fd, sizeof(fd));
+	ret = d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_SET_IRQS, s);
+	fz_note_u64((uint64_t)ret);
+}
 
+/*
+ * DMA logging, the dirty tracking a VMM runs beside the stream: START with
+ * up to two ranges (IOVA and length in pages, 0 included) and a page size,
+ * REPORT of a range into a bitmap, or STOP. Its results go to the digest;
+ * feature() holds them to 0 or -errno.
+ */
+static void op_dirty(struct ctx *c, struct ms_vdev *d)
+{
+	static const uint64_t page_sizes[] = { 4096, 0, 8192, 4097 };
+	uint8_t buf[sizeof(struct vfio_device_feature) +
+		    sizeof(struct vfio_device_feature_dma_logging_report)];
+	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
+	struct vfio_device_feature_dma_logging_range r[2];
+	struct vfio_device_feature_dma_logging_control *ctl = (void *)f->data;
+	struct vfio_device_feature_dma_logging_report *rep = (void *)f->data;
+	uint8_t kind = fz_u8(&c->in), bitmap[64];
+	uint32_t i;
+	int ret;
+
+	memset(buf, 0, sizeof(buf));
+	memset(r, 0, sizeof(r));
+	f->argsz = sizeof(buf);
+	switch (kind % 3) {
+	case 0:
+		f->flags = VFIO_DEVICE_FEATURE_SET |
+			   VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
+		ctl->page_size = page_sizes[kind >> 2 & 3];
+		ctl->num_ranges = kind >> 4 & 3;
+		ctl->ranges = (uintptr_t)r;
+		for (i = 0; i < 2; i++) {
+			r[i].iova = (uint64_t)fz_u8(&c->in) << 12;
+			r[i].length = (uint64_t)fz_u8(&c->in) << 12;
+		}
+		break;
+	case 1:
+		f->flags = VFIO_DEVICE_FEATURE_GET |
+			   VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT;
+		rep->iova = (uint64_t)fz_u8(&c->in) << 12;
+		rep->length = (uint64_t)(fz_u8(&c->in) % 64) << 12;
+		rep->page_size = page_sizes[kind >> 2 & 3];
+		rep->bitmap = (uintptr_t)bitmap;
+		break;
+	default:
+		f->flags = VFIO_DEVICE_FEATURE_SET |
+			   VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP;
+		f->argsz = sizeof(*f);
+		break;
+	}
+	ret = d->t->vfio_device->ioctl(d->t, d->v, VFIO_DEVICE_FEATURE, f);
+	if (ret > 0 || ret < -4095)
+		fz_fail("VDEV %c: a DMA logging feature returned %d", d->name,
+			ret);
 	fz_note_u64((uint64_t)ret);
 }
 
@@ -283,7 +349,7 @@ static void guest_ops(struct ctx *c, struct ms_vdev *d)
 	uint32_t q, v;
 
 	while (n--) {
-		switch (fz_u8(&c->in) % 9) {
+		switch (fz_u8(&c->in) % 10) {
 		case 0:
 			v = fz_u16(&c->in) % VDEV_BAR0_SIZE & ~3u;
 			bar0_wr(d, v, fz_u32(&c->in));
@@ -313,6 +379,9 @@ static void guest_ops(struct ctx *c, struct ms_vdev *d)
 			break;
 		case 7:
 			op_submit(c, d);
+			break;
+		case 8:
+			op_dirty(c, d);
 			break;
 		default:
 			op_state(c, d);

@@ -8,7 +8,8 @@ invalid once (the offsets are the reference's layout, harness/ref/vdcm/
 migration.c, struct mig_blob: a seed whose offset no longer names its field
 is still a valid input, only a less pointed one); truncations and trailing
 bytes; raw garbage; another type's state; allocation failures on the way
-out of RESUMING; a parent short of ADIs; refused requests."""
+out of RESUMING; a parent short of ADIs; refused requests. Also the regressions/ beside it: the findings of the
+first campaigns, in this encoding."""
 import os
 import struct
 import sys
@@ -37,7 +38,7 @@ def u32(v):
     return struct.pack('<I', v & 0xffffffff)
 
 
-# guest ops (mig_stream.c guest_ops: kind % 9)
+# guest ops (mig_stream.c guest_ops: kind % 10)
 def bar0_write(off, val):
     return u8(0) + u16(off) + u32(val)
 
@@ -62,8 +63,8 @@ def msix_arm():
     return u8(5)
 
 
-def mask(vec, unmask=False):
-    return u8(6) + u8((0x80 if unmask else 0) | vec)
+def mask(vec, unmask=False, data=0):   # data: 0 none, 1/2 bool, 3 eventfd
+    return u8(6) + u8((0x80 if unmask else 0) | data << 5 | vec)
 
 
 def submit(q, slot, opcode=1, flags=1, size=64, completion=0x1000):
@@ -71,8 +72,22 @@ def submit(q, slot, opcode=1, flags=1, size=64, completion=0x1000):
         u32(size) + struct.pack('<Q', completion)
 
 
+def dirty_start(ranges, page_idx=0):   # [(iova page, length pages)]
+    r = list(ranges) + [(0, 0)] * (2 - len(ranges))
+    return u8(8) + u8(len(ranges) << 4 | page_idx << 2 | 0) + \
+        b''.join(u8(i) + u8(n) for i, n in r)
+
+
+def dirty_report(iova, pages, page_idx=0):
+    return u8(8) + u8(page_idx << 2 | 1) + u8(iova) + u8(pages)
+
+
+def dirty_stop():
+    return u8(8) + u8(2)
+
+
 def state(s):        # op_state's table: RUNNING, RUNNING_P2P, STOP
-    return u8(8) + u8({RUNNING: 0, P2P: 1, STOP: 2}[s])
+    return u8(9) + u8({RUNNING: 0, P2P: 1, STOP: 2}[s])
 
 
 def ops(*o):
@@ -189,6 +204,15 @@ def main(out):
     # the device refuses writes and descriptors outside RUNNING
     s['stop-writes'] = source_seed(src=ops(
         state(STOP), bar0_write(0x100, 1), submit(0, 0), state(RUNNING)))
+    # DMA logging beside the stream: ranges refused and taken, reports
+    # before and after, on the source and on the destination
+    s['dirty-source'] = source_seed(src=ops(
+        dirty_report(0, 1), dirty_start([(0, 0)]), dirty_start([(1, 2), (2, 2)]),
+        dirty_start([(16, 4)], 1), dirty_report(16, 4), q_ctrl(0, 1),
+        submit(0, 0), dirty_report(0, 8), dirty_stop(), dirty_stop(),
+        mask(1, data=3), mask(1, True, data=1), mask(2, data=2), state(STOP)),
+        post=ops(state(RUNNING), dirty_start([(0, 16)]), dirty_report(0, 16),
+                 dirty_stop()))
     # raw streams
     s['raw-empty'] = raw_seed(b'')
     s['raw-empty-running'] = raw_seed(b'', exit_=RUNNING)
@@ -197,6 +221,20 @@ def main(out):
                                    bytes(24) + u32(4) + u32(4))
     for name, data in s.items():
         with open(os.path.join(out, name), 'wb') as f:
+            f.write(data)
+    # what the first campaigns found, minimised by hand: ../regressions
+    r = {}
+    # MSI-X Enable cleared in config space left the IMS entries unmasked
+    r['msix-off-ims-unmasked'] = source_seed(src=ops(
+        msix_arm(), mbox(1, 0), q_ctrl(0, 1), cfg_write(0, 0x83, 0),
+        state(STOP)), post=ops())
+    # a restore re-derived a queue's STATUS, losing a refused enable
+    r['queue-error-status-lost'] = source_seed(src=ops(
+        mbox(3, 1), q_ctrl(2, 1), state(STOP)), exit_=P2P, post=ops())
+    reg = os.path.join(os.path.dirname(os.path.abspath(out)), 'regressions')
+    os.makedirs(reg, exist_ok=True)
+    for name, data in r.items():
+        with open(os.path.join(reg, name), 'wb') as f:
             f.write(data)
 
 
