@@ -258,7 +258,7 @@ static void op_dirty(struct ctx *c, struct ms_vdev *d)
 		f->flags = VFIO_DEVICE_FEATURE_SET |
 			   VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
 		ctl->page_size = page_sizes[kind >> 2 & 3];
-		ctl->num_ranges = kind >> 4 & 3;
+		ctl->num_ranges = (kind >> 4 & 3) % 3;	/* r[] holds 2 */
 		ctl->ranges = (uintptr_t)r;
 		for (i = 0; i < 2; i++) {
 			r[i].iova = (uint64_t)fz_u8(&c->in) << 12;
