@@ -231,6 +231,11 @@ def main(out):
     # a restore re-derived a queue's STATUS, losing a refused enable
     r['queue-error-status-lost'] = source_seed(src=ops(
         mbox(3, 1), q_ctrl(2, 1), state(STOP)), exit_=P2P, post=ops())
+    # a held descriptor moved to a queue the state has but not enabled
+    # loaded, dropped on the way: now refused
+    r['held-on-disabled-queue'] = source_seed(src=ops(
+        q_ctrl(0, 1), state(P2P), submit(0, 0), submit(0, 1), state(STOP)),
+        ed=edits(set32(END | (2 * HELD - 4), 3)), post=ops())
     reg = os.path.join(os.path.dirname(os.path.abspath(out)), 'regressions')
     os.makedirs(reg, exist_ok=True)
     for name, data in r.items():

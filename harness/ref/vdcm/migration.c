@@ -194,6 +194,11 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b,
 		if (ret)
 			return ret;
 	}
+	/* Every held descriptor must be held again: one the state's own
+	 * queues drop (its queue disabled, or full) makes it inconsistent,
+	 * and loading it would lose work the stream says is in flight. */
+	if (vdev->nr_inflight != b->nr_held)
+		return -EINVAL;
 	return 0;
 }
 
