@@ -82,3 +82,7 @@ python3 siovdev_mmio/mkseeds.py siovdev_mmio/seeds
 # --- viommu_ops: a vIOMMU's guest (tables, binds, DMA, invalidations, page
 #     requests), written by its own generator (encoding in viommu_ops.c)
 python3 viommu_ops/mkseeds.py viommu_ops/seeds
+
+# --- mig_stream: migration streams, from real saved states and by hand,
+#     written by its own generator (encoding in mig_stream.c)
+python3 mig_stream/mkseeds.py mig_stream/seeds

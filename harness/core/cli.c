@@ -291,7 +291,10 @@ int siovh_cli_list(int argc, char **argv)
 	else
 		list_text(&cat);
 	siovh_catalog_free(&cat);
-	if (ret || fflush(stdout))
+	/* ferror too: a write that failed at an earlier buffer flush may
+	 * leave fflush nothing to fail on (the buffer it could not write
+	 * is gone), depending on where the output ends. */
+	if (ret || fflush(stdout) || ferror(stdout))
 		return siovh_cli_internal_error("cannot write the catalog");
 	return SIOVH_EXIT_OK;
 }
@@ -333,7 +336,7 @@ int siovh_cli_faults(int argc, char **argv)
 		ret = siovh_faults_json(stdout, spec.backend);
 	else
 		faults_text(spec.backend);
-	if (ret || fflush(stdout))
+	if (ret || fflush(stdout) || ferror(stdout))
 		return siovh_cli_internal_error("cannot write the fault list");
 	return SIOVH_EXIT_OK;
 }

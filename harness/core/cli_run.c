@@ -338,7 +338,8 @@ static int run_claim(const struct run_args *a, struct run_state *st)
 	}
 	kvpci_release(&st->claim, err, sizeof(err));	/* lists, no writes */
 	printf("dry run: nothing written, no clause run\n");
-	return fflush(stdout) ? siovh_cli_internal_error("cannot write to stdout") : -1;
+	return fflush(stdout) || ferror(stdout) ?
+	       siovh_cli_internal_error("cannot write to stdout") : -1;
 }
 
 /* The function back as run_claim() found it; ret unless that fails. */
@@ -420,7 +421,7 @@ static int run_execute(const struct run_args *a, struct run_state *st)
 	}
 	printf("%zu passed, %zu failed, %zu skipped\n", st->run.passed,
 	       st->run.failed, st->run.skipped);
-	if (fflush(stdout))
+	if (fflush(stdout) || ferror(stdout))
 		return siovh_cli_internal_error("cannot write to stdout");
 	if (st->run.failed || (st->have_kt && !st->kt.complete))
 		return SIOVH_EXIT_FAIL;

@@ -570,3 +570,39 @@ SIOVH_CLAUSE(irq_parent_bme_off,
 	EXPECT_GT(efd_take(fds[v]), 0);
 	vd_down(check, &d);
 }
+
+SIOVH_CLAUSE(irq_msix_disabled,
+	.id = "VDCM.IRQ.16", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a queue completion is not signalled while the guest has cleared the MSI-X Enable bit in the VDEV's config space; with the bit set again, a new completion is signalled on the queue's vector",
+	.source = "PCIe Base 7.7.2.2 (MSI-X Message Control, MSI-X Enable: \"If 0b, the Function is prohibited from using MSI-X to request service\"); " SRC_DESIGN " (ADI Interrupt from IMS)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	const int v = VEC_QUEUE(0);
+	uint32_t cap, ctrl;
+	int fds[MAXV];
+	struct dma_buf b;
+	struct vd d;
+
+	must_portal(check, ty);
+	arm_all(check, ty, &d, fds);
+	cap = vd_find_cap(check, &d, 0x11);
+	ASSERT_NE(cap, 0);
+	dma_map(check, &d, &b, 0x100000, PAGE_4K);
+	q_enable(check, &d, 0);
+	ctrl = cfg_rd(check, &d, cap + 2, 2);
+	ASSERT_TRUE(ctrl & 0x8000);	/* arming the vectors enabled MSI-X */
+	cfg_wr(check, &d, cap + 2, ctrl & ~0x8000u, 2);
+	EXPECT_EQ(irq_copy(check, &d, 0, &b), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(efd_take(fds[v]), 0);
+	cfg_wr(check, &d, cap + 2, ctrl, 2);
+	/* What becomes of the completion made while MSI-X was off is the
+	 * device's business (the PBA may hold it); a new one is signalled. */
+	siovh_note(check, "after MSI-X Enable was set again, the interrupt "
+		   "raised while it was clear was signalled %llu times",
+		   (unsigned long long)efd_take(fds[v]));
+	EXPECT_EQ(irq_copy(check, &d, 0, &b), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(efd_take(fds[v]), 1);
+	vd_down(check, &d);
+}

@@ -664,3 +664,58 @@ SIOVH_CLAUSE(mig_data_size,
 	free(blob);
 	vd_down(check, &d);
 }
+
+/* Every register of ty's profile in region 0 (BAR0), read from d. */
+static void read_regs(struct siovh_check *check,
+		      const struct siovh_profile_type *ty, struct vd *d,
+		      uint64_t *val)
+{
+	uint32_t i;
+
+	for (i = 0; i < ty->nr_regs; i++)
+		val[i] = reg_rd(check, d, &ty->regs[i]);
+}
+
+SIOVH_CLAUSE(mig_registers_kept,
+	.id = "VDCM.MIG.16", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a VDEV restored from a saved state reads, in every register of its profile, what the source read when it was saved, a queue's STATUS after the guest's enable of it was refused (CURQ set to 1) included",
+	.source = SRC_MIGRATION " (\"Mediate for composing device state\"); " SRC_SCALING,
+	.needs = NEEDS_MIG)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = must_type(check, p, 2);
+	const struct siovh_profile_reg *q1 = must_reg(check, ty, "q1_ctrl");
+	uint64_t src[SIOVH_PROFILE_MAX_REGS], dst[SIOVH_PROFILE_MAX_REGS];
+	struct vd s, d;
+	uint8_t *blob;
+	ssize_t len = 0;
+	uint32_t i;
+	int fd = -1;
+
+	if (!ty->migration_flags || ty->max_instances < 2)
+		SKIP("type %s has no migration, or one instance, in the profile",
+		     ty->name);
+	vd_up(check, ty, &s, 1);
+	ASSERT_EQ(mbox(check, &s, MBOX_SET_QUEUES, 1, NULL), MBOX_DONE);
+	reg_wr(check, &s, q1, 1);	/* queue 1 is beyond CURQ now */
+	read_regs(check, ty, &s, src);
+	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_STOP, NULL));
+	blob = save_state(check, &s, &len);
+
+	vd_up(check, ty, &d, 2);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write(fd, blob, len), len);
+	close(fd);
+	free(blob);
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	read_regs(check, ty, &d, dst);
+	for (i = 0; i < ty->nr_regs; i++)
+		if (src[i] != dst[i])
+			FAIL("register %s: the source read %#llx when saved, "
+			     "the restored VDEV reads %#llx", ty->regs[i].name,
+			     (unsigned long long)src[i],
+			     (unsigned long long)dst[i]);
+	vd_down(check, &d);
+	vd_down(check, &s);
+}

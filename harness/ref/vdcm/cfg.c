@@ -286,6 +286,8 @@ ssize_t vdcm_cfg_read(struct vdcm_vdev *vdev, void *buf, size_t len,
 }
 
 #define FLR_BYTE	(VDEV_CAP_PCIE + PCIE_DEVCTL + 1)
+/* The byte of the MSI-X message control that holds ENABLE. */
+#define MSIX_ENABLE_BYTE (VDEV_CAP_MSIX + MSIX_CTRL + 1)
 
 /* Does the write [off, off + len) reach the device control byte of FLR? */
 static bool cfg_flr_byte(size_t len, uint64_t off)
@@ -326,5 +328,14 @@ ssize_t vdcm_cfg_write(struct vdcm_vdev *vdev, const void *buf, size_t len,
 				       (src[i] & w[off + i]));
 	if (off >= VDEV_ECAP_BASE)
 		cfg_save_ecaps(vdev, at);
+	/* The MSI-X enable bit gates every ADI's IMS entry (vdev_regs.h):
+	 * the guest's driver turning MSI-X off must mask them now, not at
+	 * the next SET_IRQS or restore. */
+	if (off <= MSIX_ENABLE_BYTE && MSIX_ENABLE_BYTE < off + len &&
+	    !vdcm_fault(vdev->vdcm, VDCM_FAULT_CFG_MSIX_KEEPS_IMS)) {
+		ret = vdcm_irq_ims_sync(vdev);
+		if (ret)
+			return ret;
+	}
 	return (ssize_t)len;
 }

@@ -246,6 +246,12 @@
 	  "RESUMING -> STOP that runs out of memory reports a malformed stream (-EINVAL)") \
 	X(MAP_CHUNK_KEEPS, "map-chunk-keeps",				\
 	  "MAP_DMA maps a range across a 2 MiB boundary as two chunks and leaves the first mapped when the second fails for memory") \
+	X(RESTORE_LOSES_QUEUE_STATUS, "restore-loses-queue-status",	\
+	  "restore re-derives each queue's STATUS from CTRL, dropping a refusal the source reported") \
+	X(CFG_MSIX_KEEPS_IMS, "cfg-msix-keeps-ims",			\
+	  "clearing MSI-X Enable in config space leaves the ADIs' IMS entries unmasked") \
+	X(RESUME_SHORT_OF_ADIS, "resume-short-of-adis",			\
+	  "RESUMING -> STOP of a state with more queues than the parent has ADIs for loads it on the ADIs the VDEV holds") \
 	X(PIN_ENOMEM_KEEPS_PARTIAL, "pin-enomem-keeps-partial",		\
 	  "a descriptor whose pinning failed for memory midway leaves the pages of the span that failed pinned") \
 	X(TYPE1_ARGSZ_UNCHECKED, "type1-argsz-unchecked",		\

@@ -151,8 +151,10 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b,
 		vdcm_hw_adi_reset(vdev->vdcm, vdev->adi[i]);
 		vdcm_hw_adi_ims_mask(vdev->vdcm, vdev->adi[i], true);
 	}
+	/* The bug of VDCM_FAULT_RESUME_SHORT_OF_ADIS drops this check: the
+	 * state then runs its queues on fewer ADIs than it says. */
 	ret = vdcm_queues_resize(vdev, b->cur_queues);
-	if (ret)
+	if (ret && !vdcm_fault(vdev->vdcm, VDCM_FAULT_RESUME_SHORT_OF_ADIS))
 		return ret;
 	memcpy(vdev->cfg.bytes, b->cfg, sizeof(b->cfg));
 	vdev->cfg.pasid_ctrl = b->pasid_ctrl;
@@ -179,12 +181,24 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b,
 		ret = vdcm_queue_apply(vdev, i);
 		if (ret)
 			return ret;
+		/* Applying re-derives ENABLED; what the last CTRL and
+		 * Q_PASID writes reported stays until the next one, as on
+		 * the source (the guest may not have read it yet). */
+		if (!vdcm_fault(vdev->vdcm,
+				VDCM_FAULT_RESTORE_LOSES_QUEUE_STATUS))
+			vdev->regs.q[i].status |= b->regs.q[i].status &
+				(VDEV_QSTS_ERROR | VDEV_QSTS_PASID_ERR);
 	}
 	for (i = 0; i < b->nr_held; i++) {
 		ret = vdcm_portal_submit(vdev, held[i].q, held[i].desc);
 		if (ret)
 			return ret;
 	}
+	/* Every held descriptor must be held again: one the state's own
+	 * queues drop (its queue disabled, or full) makes it inconsistent,
+	 * and loading it would lose work the stream says is in flight. */
+	if (vdev->nr_inflight != b->nr_held)
+		return -EINVAL;
 	return 0;
 }
 
