@@ -202,3 +202,66 @@ SIOVH_CLAUSE(prq_destroy_invalid,
 	}
 	drain_faults(check);
 }
+
+/*
+ * More waits than a small IOMMU has page request groups: the reference
+ * unit holds 32 (cfg.prq_depth), a kernel's VT-d queue far more, so on a
+ * kernel every request is read at once and only the last step runs.
+ */
+#define PQ_ABANDON 40
+
+SIOVH_CLAUSE(prq_abandoned_groups,
+	.id = "VSVA.PRQ.14", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a queue whose page waits are reset away 40 times, each group read and left unanswered: a wait for which the IOMMU has no room left is not left hanging (it is read, or answered so that the descriptor completes with CS_PAGE_FAULT), and once the old groups are answered the queue's next wait is read and its SUCCESS completes the copy",
+	.source = SRC_PRQ "; " SRC_PCIE_PRI " (a function waits for the response to its last request); harness/ref/viommu/viommu.h \"Page requests\" (-ENOSPC: a last request that does not fit is answered SUCCESS by the unit, VT-d's overflow rule, and the device asks again); harness/ref/siovdev/siovdev.h \"Page requests\" (SIOVDEV_PR_RETRIES)",
+	.needs = NEEDS_PRQ)
+{
+	uint32_t cookie[PQ_ABANDON], adi, n = 0, k;
+	struct iommu_hwpt_pgfault pf;
+	bool waiting = false;
+	struct fq q;
+	struct vs s;
+	ssize_t ret;
+
+	pq_up(check, &s, &q, 1, 1);
+	adi = pq_adi(check, &s, 0);
+	while (n < PQ_ABANDON) {
+		pq_copy(check, &s, 0, PQ_FAULT, 0x300 + n);
+		if (!adi_probe(check, adi).page_wait) {
+			/* answered for want of room: the device asked again
+			 * until it gave up, and says so */
+			EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
+			break;
+		}
+		if (fq_read(check, &q, &pf, PF_SZ) != (ssize_t)PF_SZ) {
+			waiting = true;	/* not read: it must be later */
+			break;
+		}
+		cookie[n++] = pf.cookie;
+		pq_qctrl(check, &s, 0, 2);	/* the wait ends unanswered */
+		q_enable(check, &s.d, 0);
+	}
+	/* the old groups answered late (-EINVAL or accepted, VSVA.PRQ.2) */
+	for (k = 0; k < n; k++) {
+		ret = fq_write(check, &q, cookie[k], IOMMUFD_PAGE_RESP_SUCCESS);
+		if (ret != -EINVAL && ret != (ssize_t)PR_SZ)
+			FAIL("late response %u: %zd, expected -EINVAL or %zu",
+			     k, ret, PR_SZ);
+	}
+	if (!waiting) {
+		pq_copy(check, &s, 0, PQ_FAULT, 0x3ff);
+		ASSERT_TRUE(adi_probe(check, adi).page_wait);
+	}
+	if (fq_read(check, &q, &pf, PF_SZ) != (ssize_t)PF_SZ)
+		FAIL_FATAL("queue 0 waits for a page (%s, after %u groups left unanswered and then answered) but no page request can be read for it",
+			   waiting ? "the wait the IOMMU had no room for" :
+			   "a new wait", n);
+	EXPECT_EQ(pf.addr, VS_GVA + PQ_FAULT * PG);
+	pq_map(&s, PQ_FAULT);
+	EXPECT_EQ(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		  (ssize_t)PR_SZ);
+	EXPECT_FALSE(adi_probe(check, adi).page_wait);
+	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(vs_page(&s, PQ_DST)[0], PQ_BYTE(0));
+	drain_faults(check);
+}
