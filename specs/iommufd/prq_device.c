@@ -204,64 +204,88 @@ SIOVH_CLAUSE(prq_destroy_invalid,
 }
 
 /*
- * More waits than a small IOMMU has page request groups: the reference
- * unit holds 32 (cfg.prq_depth), a kernel's VT-d queue far more, so on a
- * kernel every request is read at once and only the last step runs.
+ * More waits than a small IOMMU has room for: the reference unit holds 32
+ * requests and 32 groups (cfg.prq_depth), a kernel's VT-d queue far more,
+ * so on a kernel no wait is ever refused and the rounds below only check
+ * that old groups answered late do no harm.
  */
 #define PQ_ABANDON 40
 
-SIOVH_CLAUSE(prq_abandoned_groups,
-	.id = "VSVA.PRQ.14", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "a queue whose page waits are reset away 40 times, each group read and left unanswered: a wait for which the IOMMU has no room left is not left hanging (it is read, or answered so that the descriptor completes with CS_PAGE_FAULT), and once the old groups are answered the queue's next wait is read and its SUCCESS completes the copy",
-	.source = SRC_PRQ "; " SRC_PCIE_PRI " (a function waits for the response to its last request); harness/ref/viommu/viommu.h \"Page requests\" (-ENOSPC: a last request that does not fit is answered SUCCESS by the unit, VT-d's overflow rule, and the device asks again); harness/ref/siovdev/siovdev.h \"Page requests\" (SIOVDEV_PR_RETRIES)",
-	.needs = NEEDS_PRQ)
+/*
+ * Round r on queue 0: waits on fault page 2r are reset away unanswered,
+ * their records read each time (read_each) or left in the queue, until
+ * the 40th or one that found no room. Then every record is read, the page
+ * made present and every group answered SUCCESS: no wait may be left
+ * with nothing to answer. Then a wait on page 2r + 1 is read and its
+ * SUCCESS completes the copy: the queue works again.
+ */
+static void abandon_round(struct siovh_check *check, struct vs *s,
+			  struct fq *q, uint32_t adi, unsigned int r,
+			  bool read_each)
 {
-	uint32_t cookie[PQ_ABANDON], adi, n = 0, k;
+	uint32_t cookie[2 * PQ_ABANDON], n = 0, i, k;
+	unsigned int page = PQ_FAULT + 2 * r;
 	struct iommu_hwpt_pgfault pf;
-	bool waiting = false;
-	struct fq q;
-	struct vs s;
 	ssize_t ret;
 
-	pq_up(check, &s, &q, 1, 1);
-	adi = pq_adi(check, &s, 0);
-	while (n < PQ_ABANDON) {
-		pq_copy(check, &s, 0, PQ_FAULT, 0x300 + n);
+	for (i = 0; i < PQ_ABANDON; i++) {
+		pq_copy(check, s, 0, page, 0x300 + i);
 		if (!adi_probe(check, adi).page_wait) {
 			/* answered for want of room: the device asked again
 			 * until it gave up, and says so */
-			EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
+			EXPECT_EQ(pq_cr(s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
 			break;
 		}
-		if (fq_read(check, &q, &pf, PF_SZ) != (ssize_t)PF_SZ) {
-			waiting = true;	/* not read: it must be later */
-			break;
+		if (read_each) {
+			if (fq_read(check, q, &pf, PF_SZ) != (ssize_t)PF_SZ)
+				break;	/* not read: it must be, below */
+			cookie[n++] = pf.cookie;
 		}
+		if (i + 1 < PQ_ABANDON) {
+			pq_qctrl(check, s, 0, 2);	/* ends unanswered */
+			q_enable(check, &s->d, 0);
+		}
+	}
+	while (n < 2 * PQ_ABANDON &&
+	       fq_read(check, q, &pf, PF_SZ) == (ssize_t)PF_SZ) {
+		EXPECT_EQ(pf.addr, VS_GVA + page * PG);
 		cookie[n++] = pf.cookie;
-		pq_qctrl(check, &s, 0, 2);	/* the wait ends unanswered */
-		q_enable(check, &s.d, 0);
 	}
-	/* the old groups answered late (-EINVAL or accepted, VSVA.PRQ.2) */
+	pq_map(s, page);
+	/* late answers (-EINVAL or accepted, VSVA.PRQ.2), and the live one */
 	for (k = 0; k < n; k++) {
-		ret = fq_write(check, &q, cookie[k], IOMMUFD_PAGE_RESP_SUCCESS);
+		ret = fq_write(check, q, cookie[k], IOMMUFD_PAGE_RESP_SUCCESS);
 		if (ret != -EINVAL && ret != (ssize_t)PR_SZ)
-			FAIL("late response %u: %zd, expected -EINVAL or %zu",
-			     k, ret, PR_SZ);
+			FAIL("round %u, response %u: %zd, expected -EINVAL or %zu",
+			     r, k, ret, PR_SZ);
 	}
-	if (!waiting) {
-		pq_copy(check, &s, 0, PQ_FAULT, 0x3ff);
-		ASSERT_TRUE(adi_probe(check, adi).page_wait);
-	}
-	if (fq_read(check, &q, &pf, PF_SZ) != (ssize_t)PF_SZ)
-		FAIL_FATAL("queue 0 waits for a page (%s, after %u groups left unanswered and then answered) but no page request can be read for it",
-			   waiting ? "the wait the IOMMU had no room for" :
-			   "a new wait", n);
-	EXPECT_EQ(pf.addr, VS_GVA + PQ_FAULT * PG);
-	pq_map(&s, PQ_FAULT);
-	EXPECT_EQ(fq_write(check, &q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+	if (adi_probe(check, adi).page_wait)
+		FAIL_FATAL("round %u (%s): after %u waits, queue 0 still waits for a page although the page is present and all %u page requests the fault queue gave were answered: a request was lost unanswered",
+			   r, read_each ? "each read" : "none read", i, n);
+	pq_copy(check, s, 0, page + 1, 0x3ff);
+	ASSERT_TRUE(adi_probe(check, adi).page_wait);
+	fq_read1(check, q, &pf);
+	EXPECT_EQ(pf.addr, VS_GVA + (page + 1) * PG);
+	pq_map(s, page + 1);
+	EXPECT_EQ(fq_write(check, q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
 		  (ssize_t)PR_SZ);
-	EXPECT_FALSE(adi_probe(check, adi).page_wait);
-	EXPECT_EQ(pq_cr(&s, 0)->status, SIOVDEV_CS_SUCCESS);
-	EXPECT_EQ(vs_page(&s, PQ_DST)[0], PQ_BYTE(0));
+	EXPECT_EQ(pq_cr(s, 0)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(vs_page(s, PQ_DST)[0], PQ_BYTE(page + 1 - PQ_FAULT));
+}
+
+SIOVH_CLAUSE(prq_abandoned_groups,
+	.id = "VSVA.PRQ.14", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a queue whose page waits are reset away 40 times, their groups unanswered (read each time, or never read): a wait the IOMMU has no room for is not left hanging (answered, the descriptor completes with CS_PAGE_FAULT); once the records are read and answered no wait is left, and the queue's next wait is read and its SUCCESS completes the copy",
+	.source = SRC_PRQ "; " SRC_PCIE_PRI " (a function waits for the response to its last request); harness/ref/viommu/viommu.h \"Page requests\" (-ENOSPC: a last request that does not fit is answered SUCCESS by the unit, VT-d's overflow rule, and the device asks again); harness/ref/siovdev/siovdev.h \"Page requests\" (SIOVDEV_PR_RETRIES)",
+	.needs = NEEDS_PRQ)
+{
+	uint32_t adi;
+	struct fq q;
+	struct vs s;
+
+	pq_up(check, &s, &q, 1, 1);
+	adi = pq_adi(check, &s, 0);
+	abandon_round(check, &s, &q, adi, 0, true);
+	abandon_round(check, &s, &q, adi, 1, false);
 	drain_faults(check);
 }
