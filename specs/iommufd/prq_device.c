@@ -5,7 +5,9 @@
  * releases exactly the group it names, a queue reset (or VDEV reset)
  * ends a wait so the queue runs again, a guest PASID's request reaches
  * the guest under its own PASID, and a fault queue's destroy completes
- * the groups INVALID.
+ * the groups INVALID. VSVA.PRQ.14: waits a queue reset abandons leave
+ * their groups to the host until answered; more of them than the IOMMU
+ * has room for must not leave a later wait hanging.
  *
  * The device-level Response Failure (PCIe's FAILURE code) is not here:
  * the uAPI's response codes are SUCCESS and INVALID only, and nothing on
