@@ -649,6 +649,8 @@ static bool is_user_pointer(unsigned long cmd, uint32_t off)
 		{ IOMMU_GET_HW_INFO, offsetof(struct iommu_hw_info, data_uptr) },
 		{ IOMMU_HWPT_INVALIDATE,
 		  offsetof(struct iommu_hwpt_invalidate, data_uptr) },
+		{ IOMMU_HWPT_GET_DIRTY_BITMAP,
+		  offsetof(struct iommu_hwpt_get_dirty_bitmap, data) },
 	};
 	size_t i;
 
@@ -656,6 +658,25 @@ static bool is_user_pointer(unsigned long cmd, uint32_t off)
 		if (ptrs[i].cmd == cmd && ptrs[i].off == off)
 			return true;
 	return false;
+}
+
+/*
+ * A GET_DIRTY_BITMAP's bitmap is as long as length / page_size bits say,
+ * which a pointer into the scratch buffer may not hold: the reference
+ * writes where the caller points (it cannot see the kernel's -EFAULT), so
+ * a bitmap longer than the scratch buffer gets no pointer.
+ */
+static void fit_dirty_bitmap(struct call *c)
+{
+	struct iommu_hwpt_get_dirty_bitmap d;
+
+	if (c->cmd != IOMMU_HWPT_GET_DIRTY_BITMAP || c->size < sizeof(d))
+		return;
+	memcpy(&d, c->arg, sizeof(d));
+	if (d.page_size && d.length / d.page_size < (SCRATCH - 256) * 8ull)
+		return;
+	d.data = 0;
+	memcpy(c->arg, &d, sizeof(d));
 }
 
 /*
@@ -692,6 +713,7 @@ static void op_generic(struct run *r)
 			memcpy(c.arg + off, &p, 8);
 		}			/* else 0 */
 	}
+	fit_dirty_bitmap(&c);
 	ret = issue(r, &c);
 	if (!ret)
 		r->exact = false;

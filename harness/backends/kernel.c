@@ -105,12 +105,24 @@ static int kernel_test_device(struct siovh_target *t, uint32_t pt_id,
 	return kernel_mock_attach(k->iommufd, pt_id, dev_id, hwpt_id);
 }
 
+/* A mock domain's page marked dirty (kernel_mock.h). */
+static int kernel_test_dirty(struct siovh_target *t, uint32_t hwpt_id,
+			     uint64_t iova)
+{
+	struct kernel_target *k = kernel_of(t);
+
+	if (k->mock)
+		return k->mock;
+	return kernel_mock_dirty(k->iommufd, hwpt_id, iova);
+}
+
 static const struct siovh_iommufd_ops kernel_iommufd_ops = {
 	.ioctl = kernel_iommufd_ioctl,
 	.device_ioctl = kernel_iommufd_device_ioctl,
 	.fault_read = kernel_fault_read,
 	.fault_write = kernel_fault_write,
 	.test_device = kernel_test_device,
+	.test_dirty = kernel_test_dirty,
 };
 
 /* ---- Open, close, skip reasons ---- */

@@ -23,6 +23,8 @@
 /* _IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + 32): the selftest's ioctl. */
 #define KMOCK_CMD		_IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + 32)
 #define KMOCK_OP_NEW_DEVICE	2	/* create, bind, attach to id */
+#define KMOCK_OP_DIRTY		13	/* mark pages of mock HWPT id dirty */
+#define KMOCK_IO_PAGE		2048u	/* the mock domain's page: PAGE_SIZE / 2 */
 
 struct kmock_cmd {
 	uint32_t size;
@@ -35,6 +37,15 @@ struct kmock_cmd {
 			uint32_t out_hwpt;
 			uint32_t out_dev;	/* the iommufd device object */
 		} new_device;
+		struct {
+			uint32_t flags;
+			uint32_t pad;
+			uint64_t iova;
+			uint64_t length;
+			uint64_t page_size;
+			uint64_t uptr;		/* bit i: mark page i */
+			uint64_t out_nr_dirty;
+		} dirty;
 		uint64_t pad[6];
 	};
 	uint32_t last;
@@ -64,4 +75,19 @@ int kernel_mock_attach(int iommufd, uint32_t pt_id, uint32_t *dev_id,
 	if (hwpt_id)
 		*hwpt_id = c.new_device.out_hwpt;
 	return 0;
+}
+
+int kernel_mock_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova)
+{
+	uint64_t first = 1;		/* the range's one page */
+	struct kmock_cmd c = {
+		.size = sizeof(c), .op = KMOCK_OP_DIRTY, .id = hwpt_id,
+		.dirty = { .iova = iova, .length = KMOCK_IO_PAGE,
+			   .page_size = KMOCK_IO_PAGE,
+			   .uptr = (uintptr_t)&first },
+	};
+
+	if (ioctl(iommufd, KMOCK_CMD, &c))
+		return -errno;
+	return c.dirty.out_nr_dirty ? 0 : -ENOENT;
 }

@@ -35,4 +35,13 @@ int kernel_mock_probe(int iommufd);
 int kernel_mock_attach(int iommufd, uint32_t pt_id, uint32_t *dev_id,
 		       uint32_t *hwpt_id);
 
+/*
+ * Mark the mock IO page (2 KiB) at iova of the mock paging HWPT hwpt_id
+ * dirty, as a write by the mock device would (IOMMU_TEST_OP_DIRTY). 0;
+ * -EINVAL while the HWPT does not track, or hwpt_id is not a mock domain;
+ * -ENOENT when nothing is mapped there (the mock marks no page); another
+ * -errno as the ioctl returned it.
+ */
+int kernel_mock_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova);
+
 #endif /* SIOVH_BACKENDS_KERNEL_MOCK_H */

@@ -841,7 +841,8 @@ void ref_destroy(struct ref_target *ref)
 
 /* ---- The parent's configuration (ref:profile=PATH, ref_profile.c) ---- */
 
-#define REF_CONFIG_FMT "adis=%u ims=%u queue=%u caps=%u width=%u pgsz=%u fsaw=%u"
+#define REF_CONFIG_FMT \
+	"adis=%u ims=%u queue=%u caps=%u width=%u pgsz=%u fsaw=%u dirty=%u"
 
 int siovh_ref_config_format(const struct siovh_ref_config *cfg, char *buf,
 			    size_t len)
@@ -849,7 +850,8 @@ int siovh_ref_config_format(const struct siovh_ref_config *cfg, char *buf,
 	const struct siovdev_config *p = &cfg->parent;
 	int n = snprintf(buf, len, REF_CONFIG_FMT, p->nr_adis,
 			 p->ims_entries, p->max_queue, p->caps,
-			 p->pasid_width, p->page_sizes, cfg->fs_addr_width);
+			 p->pasid_width, p->page_sizes, cfg->fs_addr_width,
+			 cfg->dirty);
 
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
@@ -861,7 +863,8 @@ int siovh_ref_config_parse(const char *text, struct siovh_ref_config *cfg)
 
 	if (sscanf(text, REF_CONFIG_FMT "%n", &p->nr_adis, &p->ims_entries,
 		   &p->max_queue, &p->caps, &p->pasid_width,
-		   &p->page_sizes, &cfg->fs_addr_width, &end) != 7 ||
+		   &p->page_sizes, &cfg->fs_addr_width, &cfg->dirty,
+		   &end) != 8 ||
 	    end < 0 || text[end])
 		return -EINVAL;
 	return 0;
@@ -877,6 +880,7 @@ static int ref_parent_config(const struct siovh_target_spec *spec,
 		siovdev_config_default(&cfg->parent);
 		viommu_config_default(&icfg);
 		cfg->fs_addr_width = icfg.fs_addr_width;
+		cfg->dirty = 1;
 		return 0;
 	}
 	return siovh_ref_config_parse(spec->arg + strlen(spec->arg) + 1, cfg);
@@ -942,7 +946,7 @@ static int ref_build(struct ref_target *ref, const struct ref_faults *f,
 		return ret;
 	plat = (struct iommufd_platform) {
 		.iommu = ref->iommu, .dev_ops = &ref_iommufd_dev_ops,
-		.dev_priv = ref,
+		.dev_priv = ref, .dirty_tracking = cfg->dirty != 0,
 	};
 	ref->iommufd = iommufd_ctx_create(&plat, f->iommufd);
 	return ref->iommufd ? 0 : -errno;

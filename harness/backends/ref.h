@@ -28,6 +28,7 @@ void siovh_ref_profile_path(char *buf, size_t len);
 struct siovh_ref_config {
 	struct siovdev_config parent;
 	uint32_t fs_addr_width;	/* viommu_config.fs_addr_width: 57 or 48 */
+	uint32_t dirty;		/* iommufd_platform.dirty_tracking: 1 or 0 */
 };
 int siovh_ref_profile_check(char arg[REF_ARG_MAX], char *err, size_t errlen);
 int siovh_ref_config_format(const struct siovh_ref_config *cfg, char *buf,

@@ -134,6 +134,8 @@ static int profile_config(const struct siovh_profile *p,
 	/* The IOMMU: a first stage of 4 levels only (48-bit guest tables)
 	 * or also of 5 (57-bit), VT-d's FL5LP. */
 	rcfg->fs_addr_width = p->iommu.first_stage_5level ? 57 : 48;
+	/* Second-stage dirty tracking for iommufd's HWPTs, or none. */
+	rcfg->dirty = p->iommu.dirty_tracking;
 	return 0;
 }
 

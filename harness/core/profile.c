@@ -200,16 +200,21 @@ static int parse_parent(struct pctx *c, const json_t *o, const char *path,
 static int parse_iommu(struct pctx *c, const json_t *o, const char *path,
 		       struct siovh_profile_iommu *io)
 {
-	static const char *const keys[] = { "first_stage_5level", NULL };
+	static const char *const keys[] = {
+		"first_stage_5level", "dirty_tracking", NULL,
+	};
 	int err;
 
 	io->first_stage_5level = true;
+	io->dirty_tracking = true;
 	if (!o)
 		return 0;
-	if ((err = pw_object_of(c, o, path, keys)))
+	if ((err = pw_object_of(c, o, path, keys)) ||
+	    (err = pw_get_bool(c, o, path, "first_stage_5level", true,
+			       &io->first_stage_5level)))
 		return err;
-	return pw_get_bool(c, o, path, "first_stage_5level", true,
-			   &io->first_stage_5level);
+	return pw_get_bool(c, o, path, "dirty_tracking", true,
+			   &io->dirty_tracking);
 }
 
 /* --- types --------------------------------------------------------------- */

@@ -194,9 +194,9 @@ static void test_ref_profile(void)
 	if (ret)
 		printf("# %s\n", err);
 	result(ret == 0 && pr && pr->nr_types >= 2 &&
-	       pr->iommu.first_stage_5level,
+	       pr->iommu.first_stage_5level && pr->iommu.dirty_tracking,
 	       "%s loads with at least two types, its IOMMU with FL5LP "
-	       "(the default)", "specs/profiles/ref.json");
+	       "and dirty tracking (the defaults)", "specs/profiles/ref.json");
 	siovh_profile_free(pr);
 	pr = NULL;
 	snprintf(path, sizeof(path), "%s/specs/profiles/ref-lite.json",
@@ -204,8 +204,9 @@ static void test_ref_profile(void)
 	ret = siovh_profile_load(path, &pr, err, sizeof(err));
 	if (ret)
 		printf("# %s\n", err);
-	result(ret == 0 && pr && !pr->iommu.first_stage_5level,
-	       "%s loads, its IOMMU without FL5LP",
+	result(ret == 0 && pr && !pr->iommu.first_stage_5level &&
+	       !pr->iommu.dirty_tracking,
+	       "%s loads, its IOMMU without FL5LP or dirty tracking",
 	       "specs/profiles/ref-lite.json");
 	siovh_profile_free(pr);
 }
@@ -364,6 +365,8 @@ static const struct bad {
 	{ "$.iommu", "{\"levels\": 5}", "$.iommu.levels: unknown key" },
 	{ "$.iommu", "{\"first_stage_5level\": 1}",
 	  "$.iommu.first_stage_5level: expected true or false, got 1" },
+	{ "$.iommu", "{\"dirty_tracking\": \"yes\"}",
+	  "$.iommu.dirty_tracking: expected true or false, got \"yes\"" },
 	{ "$.parent.dvsec.supported_page_sizes", "2",
 	  "$.parent.dvsec.supported_page_sizes: bit 0 (4 KiB) must be set" },
 	{ "$.parent.dvsec.system_page_size", "3",

@@ -170,6 +170,9 @@ struct siovh_profile_type {
  */
 struct siovh_profile_iommu {
 	bool first_stage_5level;	/* VT-d cap_reg FL5LP; default true */
+	/* Second-stage dirty tracking offered to iommufd users
+	 * (IOMMU_HW_CAP_DIRTY_TRACKING); default true */
+	bool dirty_tracking;
 };
 
 struct siovh_profile {

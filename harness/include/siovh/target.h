@@ -181,6 +181,14 @@ struct siovh_pci_ops {
  * IOMMU domain's constraints (IOVA alignment, reserved ranges): a target
  * whose IOAS always behaves as attached (the reference, iommufd.h) leaves
  * it NULL. 0 or -errno (-ENOTTY: the kernel has no such device).
+ *
+ * test_dirty (optional, NULL when the backend has none): what dirty
+ * tracking sees of a write by the test device to the page at iova through
+ * the paging HWPT hwpt_id (a HWPT of the test device's IOMMU): the page is
+ * marked dirty, as the kernel's IOMMUFD_TEST IOMMU_TEST_OP_DIRTY marks a
+ * mock domain's entry; no data moves. Only while the HWPT tracks (-EINVAL
+ * otherwise, as the mock refuses); -ENOENT when nothing is mapped there.
+ * For the dirty-tracking clauses on a target without a DMA engine.
  */
 struct siovh_iommufd_ops {
 	int (*ioctl)(struct siovh_target *t, unsigned long cmd, void *arg);
@@ -192,6 +200,8 @@ struct siovh_iommufd_ops {
 			       size_t len);
 	int (*test_device)(struct siovh_target *t, uint32_t pt_id,
 			   uint32_t *dev_id, uint32_t *hwpt_id);
+	int (*test_dirty)(struct siovh_target *t, uint32_t hwpt_id,
+			  uint64_t iova);
 };
 
 struct siovh_backend;

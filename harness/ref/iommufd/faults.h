@@ -218,7 +218,39 @@
 	X(COPY_ENOMEM_KEEPS_PIECES, "copy-enomem-keeps-pieces", IOMMUFD, \
 	  "a COPY that fails for memory at one of its pieces keeps the pieces inserted before") \
 	X(MAP_MIRROR_KEEPS_PARTIAL, "map-mirror-keeps-partial", IOMMUFD, \
-	  "a MAP that fails in one of the IOAS's HWPTs leaves its pages in the HWPTs it was mapped into before")
+	  "a MAP that fails in one of the IOAS's HWPTs leaves its pages in the HWPTs it was mapped into before") \
+	/* Dirty tracking (dirty.c; specs/iommufd/dirty.c) */		\
+	X(DIRTY_NO_CAP, "dirty-no-cap", IOMMUFD,			\
+	  "GET_HW_INFO leaves IOMMU_HW_CAP_DIRTY_TRACKING out though DIRTY_TRACKING HWPTs work") \
+	X(DIRTY_SET_FLAGS_IGNORED, "dirty-set-flags-ignored", IOMMUFD,	\
+	  "SET_DIRTY_TRACKING ignores unknown flag bits")		\
+	X(DIRTY_SET_UNTRACKED_OK, "dirty-set-untracked-ok", IOMMUFD,	\
+	  "SET_DIRTY_TRACKING on a HWPT allocated without DIRTY_TRACKING succeeds") \
+	X(DIRTY_GET_FLAGS_IGNORED, "dirty-get-flags-ignored", IOMMUFD,	\
+	  "GET_DIRTY_BITMAP ignores unknown flags and a nonzero __reserved") \
+	X(DIRTY_GET_UNALIGNED, "dirty-get-unaligned", IOMMUFD,		\
+	  "GET_DIRTY_BITMAP accepts an iova or length that is not a multiple of page_size") \
+	X(DIRTY_GET_UNTRACKED_OK, "dirty-get-untracked-ok", IOMMUFD,	\
+	  "GET_DIRTY_BITMAP of a HWPT allocated without DIRTY_TRACKING reads it as clean") \
+	X(DIRTY_REPORTS_MAPPED, "dirty-reports-mapped", IOMMUFD,	\
+	  "GET_DIRTY_BITMAP reports every mapped page, not only the dirty ones") \
+	X(DIRTY_STARTS_ON, "dirty-starts-on", IOMMUFD,			\
+	  "a DIRTY_TRACKING HWPT starts with tracking enabled")		\
+	X(DIRTY_DISABLE_IGNORED, "dirty-disable-ignored", IOMMUFD,	\
+	  "SET_DIRTY_TRACKING without ENABLE leaves tracking on")	\
+	X(DIRTY_NO_CLEAR_CLEARS, "dirty-no-clear-clears", IOMMUFD,	\
+	  "GET_DIRTY_BITMAP with NO_CLEAR clears the bits it reports")	\
+	X(DIRTY_PAGE_SIZE_IGNORED, "dirty-page-size-ignored", IOMMUFD,	\
+	  "GET_DIRTY_BITMAP sets one bit per 4 KiB page, whatever page_size") \
+	/* IOMMU_OPTION (option.c; specs/iommufd/option.c) */		\
+	X(OPTION_HDR_IGNORED, "option-hdr-ignored", IOMMUFD,		\
+	  "IOMMU_OPTION ignores a nonzero __reserved and takes an unknown op as SET") \
+	X(OPTION_RLIMIT_OBJECT, "option-rlimit-object", IOMMUFD,	\
+	  "RLIMIT_MODE, a global option, accepts a nonzero object_id")	\
+	X(OPTION_RLIMIT_ANY_VALUE, "option-rlimit-any-value", IOMMUFD,	\
+	  "RLIMIT_MODE SET takes any val64 (stored as 1)")		\
+	X(OPTION_HUGE_SHARED, "option-huge-shared", IOMMUFD,		\
+	  "HUGE_PAGES is one value for every IOAS (object 1's), not per IOAS")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

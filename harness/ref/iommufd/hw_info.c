@@ -73,7 +73,10 @@ int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)
 	cmd->out_data_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 	cmd->out_max_pasid_log2 = iommufd_fault(ctx, IOMMUFD_FAULT_HWINFO_NO_PASID) ?
 				   0 : (uint8_t)cfg->pasid_bits;
-	cmd->out_capabilities = 0;
+	cmd->out_capabilities =
+		ctx->plat.dirty_tracking &&
+		!iommufd_fault(ctx, IOMMUFD_FAULT_DIRTY_NO_CAP) ?
+		IOMMU_HW_CAP_DIRTY_TRACKING : 0;
 	ucmd->respond = true;
 	return 0;
 }

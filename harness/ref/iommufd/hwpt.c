@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * IOMMU_HWPT_ALLOC: paging HWPTs (a viommu domain whose mappings mirror an
- * IOAS) and nested HWPTs (a guest's VT-d stage-1 table over a NEST_PARENT
+ * IOAS; with DIRTY_TRACKING its dirty bits are readable, dirty.c) and
+ * nested HWPTs (a guest's VT-d stage-1 table over a NEST_PARENT
  * paging HWPT, installed with viommu_bind NESTED). The rules are in
  * iommufd.h ("HWPT_ALLOC").
  */
@@ -106,13 +107,17 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 	if ((cmd->data_len || cmd->data_uptr) &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_PAGING_DATA_IGNORED))
 		return -EINVAL;
-	if ((cmd->flags & (IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
-			   IOMMU_HWPT_FAULT_ID_VALID)) &&
+	if (((cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) ||
+	     ((cmd->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) &&
+	      !ctx->plat.dirty_tracking)) &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_PAGING_FLAGS_IGNORED))
 		return -EOPNOTSUPP;
 	ret = viommu_domain_alloc(ctx->plat.iommu, &domain);
 	if (ret)
 		return ret;
+	/* a new domain tracks nothing until SET_DIRTY_TRACKING enables it */
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_DIRTY_STARTS_ON))
+		viommu_set_dirty_tracking(ctx->plat.iommu, domain, true);
 	ret = area_mirror_add(&ioas->areas, domain);
 	if (ret)
 		goto err_domain;

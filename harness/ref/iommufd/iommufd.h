@@ -3,11 +3,12 @@
  * The reference /dev/iommu: one in-process iommufd context per target,
  * driven with the ioctls and structs of linux/iommufd.h: IOAS objects
  * (IOMMU_IOAS_ALLOC / MAP / UNMAP / COPY / IOVA_RANGES / ALLOW_IOVAS),
- * HWPTs (IOMMU_HWPT_ALLOC, IOMMU_HWPT_INVALIDATE), IOMMU_GET_HW_INFO,
- * fault queues (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_VFIO_IOAS, IOMMU_DESTROY,
+ * HWPTs (IOMMU_HWPT_ALLOC, IOMMU_HWPT_INVALIDATE, IOMMU_HWPT_SET_DIRTY_
+ * TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP), IOMMU_GET_HW_INFO, fault queues
+ * (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_VFIO_IOAS, IOMMU_OPTION, IOMMU_DESTROY,
  * and devices bound through their cdev (iommufd_device_ioctl); every other
- * IOMMU_* number is -ENOTTY (OPTION and dirty tracking included), and so
- * are the VFIO type1 ioctls, which Linux's /dev/iommu also takes.
+ * IOMMU_* number is -ENOTTY, and so are the VFIO type1 ioctls, which
+ * Linux's /dev/iommu also takes.
  *
  * Semantics (where the header leaves room, what the reference decided):
  *  - Every ioctl goes through one dispatcher that applies the uAPI's
@@ -78,9 +79,11 @@
  *  - HWPT_ALLOC: dev_id must be a bound device (-ENOENT); flags beyond
  *    NEST_PARENT | DIRTY_TRACKING | FAULT_ID_VALID or a nonzero __reserved
  *    -EOPNOTSUPP. On an IOAS: data_type NONE (else -EOPNOTSUPP), data_len
- *    and data_uptr 0 (else -EINVAL), DIRTY_TRACKING and FAULT_ID_VALID
- *    -EOPNOTSUPP (not modelled); a new viommu domain gets every mapping of
- *    the IOAS, and every later map/unmap/copy of the IOAS. On a HWPT:
+ *    and data_uptr 0 (else -EINVAL), FAULT_ID_VALID -EOPNOTSUPP (not
+ *    modelled), DIRTY_TRACKING -EOPNOTSUPP when the platform has no
+ *    dirty_tracking (else the HWPT may track, starting with tracking off);
+ *    a new viommu domain gets every mapping of the IOAS, and every later
+ *    map/unmap/copy of the IOAS. On a HWPT:
  *    nested, only FAULT_ID_VALID (-EOPNOTSUPP), the parent a NEST_PARENT
  *    paging HWPT (-EINVAL), data_type VTD_S1 (-EOPNOTSUPP), data_uptr set
  *    and data_len >= struct iommu_hwpt_vtd_s1 (-EINVAL; bytes past it
@@ -92,7 +95,9 @@
  *    (-ENOENT), data_uptr needed when data_len > 0 (-EFAULT). VT-d data:
  *    cap_reg ND, SAGAW 4-level, MGAW, FL5LP when fs_addr_width is 57;
  *    ecap_reg QI, DT, NEST, PRS, SRS, PSS, PASID, SMTS, SLTS, FLTS.
- *    out_max_pasid_log2 = pasid_bits, out_capabilities 0. A shorter buffer
+ *    out_max_pasid_log2 = pasid_bits, out_capabilities
+ *    IOMMU_HW_CAP_DIRTY_TRACKING when the platform has dirty_tracking, else
+ *    0 (PASID_EXEC/PRIV are not reported). A shorter buffer
  *    gets a truncated copy, a longer one zeroed trailing bytes; data_len
  *    comes back as the struct's length.
  *  - HWPT_INVALIDATE: hwpt_id unknown -ENOENT, not nested -EINVAL,
@@ -106,6 +111,37 @@
  *    chunks (PSC kept with LEAF), clamped to the table's width, for every
  *    (device, host PASID) the HWPT is attached at. entry_num comes back
  *    (also on error) as the entries handled before the first failure.
+ *  - Dirty tracking (the platform's dirty_tracking: the IOMMU's
+ *    second-stage dirty bits, viommu_set_dirty_tracking and
+ *    viommu_read_and_clear_dirty). SET_DIRTY_TRACKING: flags beyond
+ *    ENABLE or a nonzero __reserved -EOPNOTSUPP, hwpt_id not a paging HWPT
+ *    -ENOENT, a HWPT allocated without DIRTY_TRACKING -EOPNOTSUPP. Enable
+ *    first clears the dirty bits of every mapped area (a clean snapshot,
+ *    as Linux does), then DMA writes through the HWPT's domain mark their
+ *    pages; disable stops marking and keeps the bits. GET_DIRTY_BITMAP:
+ *    flags beyond NO_CLEAR or a nonzero __reserved -EOPNOTSUPP, hwpt_id
+ *    not a paging HWPT -ENOENT; then the range: length 0 -EINVAL,
+ *    iova + length - 1 past U64_MAX -EOVERFLOW, iova or iova + length off
+ *    4096 -EINVAL, page_size 0 or not a power of two -EINVAL, iova or
+ *    iova + length off page_size -EINVAL; then a HWPT without
+ *    DIRTY_TRACKING -EOPNOTSUPP, data 0 -EFAULT. Bit i of the u64 words
+ *    at data stands for [iova + i * page_size, + page_size): it is set
+ *    when a 4 KiB page inside it is mapped and dirty; no bit is cleared
+ *    (the caller zeroes the bitmap), unmapped IOVAs read clean. Unless
+ *    NO_CLEAR, the dirty bits read are cleared (and their IOTLB entries
+ *    flushed, so the next write marks again). Tracking need not be on:
+ *    with it off, the bits set while it was on are read.
+ *  - OPTION: __reserved nonzero or option_id unknown -EOPNOTSUPP; then
+ *    per option, as Linux orders it: RLIMIT_MODE (global: object_id
+ *    nonzero -EOPNOTSUPP) and HUGE_PAGES (object_id must name an IOAS,
+ *    -ENOENT); op neither SET nor GET -EOPNOTSUPP; GET returns the value
+ *    in val64 (RLIMIT_MODE 0 and HUGE_PAGES 1 until set); SET takes 0 or 1
+ *    (else -EINVAL), RLIMIT_MODE only while the context holds no object
+ *    (-EBUSY, as Linux). The reference pins and accounts nothing and maps
+ *    every page at 4 KiB, so both are bookkeeping read back by GET;
+ *    HUGE_PAGES 0 is not refused on an IOAS with mappings (Linux refuses
+ *    it while a domain has pages) and privilege is not modelled (Linux
+ *    wants CAP_SYS_RESOURCE for RLIMIT_MODE).
  *  - Fault queues: FAULT_QUEUE_ALLOC (flags 0) returns an ID and a real
  *    fd of the process (one end of a socket pair, whose close the queue
  *    sees), which the user closes with close(2); read and write on a
@@ -140,6 +176,7 @@
 #ifndef IOMMUFD_REF_H
 #define IOMMUFD_REF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -177,6 +214,9 @@ struct iommufd_platform {
 	struct viommu *iommu;
 	const struct iommufd_dev_ops *dev_ops;
 	void *dev_priv;
+	/* The IOMMU offers its second-stage dirty tracking to iommufd users
+	 * (IOMMU_HW_CAP_DIRTY_TRACKING; "Dirty tracking" above). */
+	bool dirty_tracking;
 };
 
 /* A fresh /dev/iommu opening over plat (NULL: IOAS only) with fault

@@ -3,8 +3,8 @@
  * Internals of the reference /dev/iommu: the object table, the IOAS and its
  * ordered interval sets (areas, allowed ranges), HWPTs, devices and fault
  * queues. Files: main.c (context, objects, DESTROY, dispatch), ioas.c,
- * copy.c, ranges.c, iopt.c (IOAS), hwpt.c, device.c, hw_info.c,
- * invalidate.c, fault.c.
+ * copy.c, ranges.c, iopt.c (IOAS), option.c, hwpt.c, dirty.c, device.c,
+ * hw_info.c, invalidate.c, fault.c.
  */
 #ifndef IOMMUFD_INTERNAL_H
 #define IOMMUFD_INTERNAL_H
@@ -95,6 +95,7 @@ struct iommufd_ioas {
 	struct span_set allowed;
 	struct area_mirror mirror;
 	uint32_t hwpts;			/* paging HWPTs on it */
+	bool no_huge_pages;		/* IOMMU_OPTION_HUGE_PAGES set to 0 */
 };
 
 /* A HWPT: paging (a viommu domain mirroring ioas_id) or nested (a guest
@@ -177,6 +178,7 @@ struct iommufd_ctx {
 	uint64_t next_pages;		/* ID of the next pages object */
 	uint32_t vfio_ioas_id;		/* IOMMU_VFIO_IOAS: the compat IOAS
 					 * (0: none); not a reference */
+	bool account_mm;		/* IOMMU_OPTION_RLIMIT_MODE 1 */
 };
 
 /* The command being executed: its kernel copy and whether to write back. */
@@ -263,6 +265,13 @@ void iommufd_hwpt_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 /* Point (rid, hpasid) at hwpt in the IOMMU (attach or bind). */
 int iommufd_hwpt_install(struct iommufd_ctx *ctx, struct iommufd_obj *hwpt,
 			 uint16_t rid, uint32_t hpasid);
+
+/* ---- IOMMU_OPTION (option.c) ---- */
+int iommufd_option(struct iommufd_ucmd *ucmd);
+
+/* ---- dirty tracking (dirty.c) ---- */
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd);
 
 /* ---- devices (device.c) ---- */
 void iommufd_device_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rig of iommufd_test.c: a reference IOMMU, a fake device behind
- * struct iommufd_platform (guest PASIDs HP(g) = 0x100 + g, a log of the
- * page responses it received), a context over both, guest memory with a
- * VT-d stage-1 table (4-level, and a PML5 over it) mapped in an IOAS, and
- * the uAPI calls the scenarios make. Static functions: included by the
- * test program only.
+ * The rig of iommufd_test.c and iommufd_dirty_test.c: a reference IOMMU,
+ * a fake device behind struct iommufd_platform (guest PASIDs HP(g) =
+ * 0x100 + g, a log of the page responses it received), a context over
+ * both, guest memory with a VT-d stage-1 table (4-level, and a PML5 over
+ * it) mapped in an IOAS, and the uAPI calls the scenarios make. Static
+ * inline functions: included by the test programs only, each using some.
  */
 #ifndef IOMMUFD_TEST_RIG_H
 #define IOMMUFD_TEST_RIG_H
@@ -49,7 +49,7 @@ struct fake {
 	int bind_err;		/* what the next bind returns (0: binds) */
 };
 
-static int f_bind(void *priv, void *dev, uint16_t *rid, uint32_t *dpasid)
+static inline int f_bind(void *priv, void *dev, uint16_t *rid, uint32_t *dpasid)
 {
 	struct fake *f = priv;
 
@@ -61,13 +61,13 @@ static int f_bind(void *priv, void *dev, uint16_t *rid, uint32_t *dpasid)
 	return 0;
 }
 
-static int f_unbind(void *priv, void *dev)
+static inline int f_unbind(void *priv, void *dev)
 {
 	(void)priv, (void)dev;
 	return 0;
 }
 
-static int gp_slot(struct fake *f, uint32_t g)
+static inline int gp_slot(struct fake *f, uint32_t g)
 {
 	int i;
 
@@ -77,7 +77,7 @@ static int gp_slot(struct fake *f, uint32_t g)
 	return -1;
 }
 
-static int f_gp_alloc(void *priv, void *dev, uint32_t g, uint32_t *h)
+static inline int f_gp_alloc(void *priv, void *dev, uint32_t g, uint32_t *h)
 {
 	struct fake *f = priv;
 	int i;
@@ -94,7 +94,7 @@ static int f_gp_alloc(void *priv, void *dev, uint32_t g, uint32_t *h)
 }
 
 /* As the VDCM: the PASID's page requests are drained before it goes. */
-static int f_gp_free(void *priv, void *dev, uint32_t g)
+static inline int f_gp_free(void *priv, void *dev, uint32_t g)
 {
 	struct fake *f = priv;
 	int i = gp_slot(f, g);
@@ -107,14 +107,14 @@ static int f_gp_free(void *priv, void *dev, uint32_t g)
 	return 0;
 }
 
-static int f_to_host(void *priv, void *dev, uint32_t g, uint32_t *h)
+static inline int f_to_host(void *priv, void *dev, uint32_t g, uint32_t *h)
 {
 	(void)dev;
 	*h = HP(g);
 	return gp_slot(priv, g) < 0 ? -ENOENT : 0;
 }
 
-static int f_to_guest(void *priv, uint32_t h, void **dev, uint32_t *g)
+static inline int f_to_guest(void *priv, uint32_t h, void **dev, uint32_t *g)
 {
 	(void)dev;
 	*g = h - HP(0);
@@ -122,7 +122,7 @@ static int f_to_guest(void *priv, uint32_t h, void **dev, uint32_t *g)
 }
 
 /* The device's side: every response the IOMMU hands it, logged. */
-static void f_deliver(void *priv)
+static inline void f_deliver(void *priv)
 {
 	struct fake *f = priv;
 	struct viommu_page_response r;
@@ -148,7 +148,7 @@ struct rig {
 	int dev;			/* its address is the device */
 };
 
-static void rig_fini(struct rig *r)
+static inline void rig_fini(struct rig *r)
 {
 	iommufd_ctx_destroy(r->ctx);
 	viommu_destroy(r->f.v);
@@ -156,12 +156,12 @@ static void rig_fini(struct rig *r)
 		munmap(r->mem, PAGES * PG);
 }
 
-static int ioc(struct rig *r, unsigned long cmd, void *arg)
+static inline int ioc(struct rig *r, unsigned long cmd, void *arg)
 {
 	return iommufd_ioctl(r->ctx, cmd, arg);
 }
 
-static int map(struct rig *r, uint32_t ioas, uint32_t flags, const void *va,
+static inline int map(struct rig *r, uint32_t ioas, uint32_t flags, const void *va,
 	       uint64_t len, uint64_t *iova)
 {
 	struct iommu_ioas_map m = { .size = sizeof(m), .flags = flags,
@@ -173,7 +173,7 @@ static int map(struct rig *r, uint32_t ioas, uint32_t flags, const void *va,
 	return ret;
 }
 
-static int unmap(struct rig *r, uint32_t ioas, uint64_t iova, uint64_t len,
+static inline int unmap(struct rig *r, uint32_t ioas, uint64_t iova, uint64_t len,
 		 uint64_t *done)
 {
 	struct iommu_ioas_unmap u = { .size = sizeof(u), .ioas_id = ioas,
@@ -184,7 +184,7 @@ static int unmap(struct rig *r, uint32_t ioas, uint64_t iova, uint64_t len,
 	return ret;
 }
 
-static int ioas_new(struct rig *r, uint32_t *id)
+static inline int ioas_new(struct rig *r, uint32_t *id)
 {
 	struct iommu_ioas_alloc a = { .size = sizeof(a) };
 	int ret = ioc(r, IOMMU_IOAS_ALLOC, &a);
@@ -193,20 +193,23 @@ static int ioas_new(struct rig *r, uint32_t *id)
 	return ret;
 }
 
-static int destroy(struct rig *r, uint32_t id)
+static inline int destroy(struct rig *r, uint32_t id)
 {
 	struct iommu_destroy d = { .size = sizeof(d), .id = id };
 
 	return ioc(r, IOMMU_DESTROY, &d);
 }
 
-/* A viommu (first stage up to fs_aw bits), a context with fault, guest
- * memory with a stage-1 table (GVA page i -> data page i; GVA57 + the same
- * through PML5) in an IOAS, the device bound. */
-static bool rig_init(struct rig *r, int fault, uint32_t fs_aw)
+/* A viommu (first stage up to fs_aw bits), a context with fault on a
+ * platform with or without dirty tracking, guest memory with a stage-1
+ * table (GVA page i -> data page i; GVA57 + the same through PML5) in an
+ * IOAS, the device bound. */
+static inline bool rig_init_plat(struct rig *r, int fault, uint32_t fs_aw,
+			  bool dirty)
 {
 	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
-	struct iommufd_platform plat = { .dev_ops = &fake_ops };
+	struct iommufd_platform plat = { .dev_ops = &fake_ops,
+					 .dirty_tracking = dirty };
 	struct viommu_config cfg;
 	uint64_t iova = GPA, *t;
 	unsigned int i;
@@ -240,7 +243,13 @@ static bool rig_init(struct rig *r, int fault, uint32_t fs_aw)
 				     &b) && (r->dev_id = b.out_devid);
 }
 
-static int paging(struct rig *r, uint32_t ioas, uint32_t flags, uint32_t *id)
+/* rig_init_plat without dirty tracking. */
+static inline bool rig_init(struct rig *r, int fault, uint32_t fs_aw)
+{
+	return rig_init_plat(r, fault, fs_aw, false);
+}
+
+static inline int paging(struct rig *r, uint32_t ioas, uint32_t flags, uint32_t *id)
 {
 	struct iommu_hwpt_alloc a = { .size = sizeof(a), .flags = flags,
 				      .dev_id = r->dev_id, .pt_id = ioas };
@@ -252,7 +261,7 @@ static int paging(struct rig *r, uint32_t ioas, uint32_t flags, uint32_t *id)
 
 /* IOMMU_HWPT_ALLOC of a request the caller filled, for the device;
  * out_hwpt_id into *id. */
-static int hwpt_raw(struct rig *r, struct iommu_hwpt_alloc a, uint32_t *id)
+static inline int hwpt_raw(struct rig *r, struct iommu_hwpt_alloc a, uint32_t *id)
 {
 	int ret;
 
@@ -263,7 +272,7 @@ static int hwpt_raw(struct rig *r, struct iommu_hwpt_alloc a, uint32_t *id)
 	return ret;
 }
 
-static int nested_s1(struct rig *r, uint32_t parent,
+static inline int nested_s1(struct rig *r, uint32_t parent,
 		     const struct iommu_hwpt_vtd_s1 *s1, uint32_t len,
 		     uint32_t fault_id, uint32_t *id)
 {
@@ -279,7 +288,7 @@ static int nested_s1(struct rig *r, uint32_t parent,
 	return ret;
 }
 
-static int nested(struct rig *r, uint32_t parent, uint32_t fault_id,
+static inline int nested(struct rig *r, uint32_t parent, uint32_t fault_id,
 		  uint32_t *id)
 {
 	struct iommu_hwpt_vtd_s1 s1 = { .pgtbl_addr = GPA, .addr_width = 48 };
@@ -288,12 +297,12 @@ static int nested(struct rig *r, uint32_t parent, uint32_t fault_id,
 }
 
 /* A device ioctl with a request the caller filled. */
-static int dev_ioc(struct rig *r, unsigned long cmd, void *arg)
+static inline int dev_ioc(struct rig *r, unsigned long cmd, void *arg)
 {
 	return iommufd_device_ioctl(r->ctx, &r->dev, cmd, arg);
 }
 
-static int attach(struct rig *r, bool has_pasid, uint32_t pasid, uint32_t pt)
+static inline int attach(struct rig *r, bool has_pasid, uint32_t pasid, uint32_t pt)
 {
 	struct siovh_vfio_attach_pt a = {
 		.argsz = sizeof(a), .pt_id = pt, .pasid = pasid,
@@ -304,7 +313,7 @@ static int attach(struct rig *r, bool has_pasid, uint32_t pasid, uint32_t pt)
 				    VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a);
 }
 
-static int detach(struct rig *r, bool has_pasid, uint32_t pasid)
+static inline int detach(struct rig *r, bool has_pasid, uint32_t pasid)
 {
 	struct siovh_vfio_detach_pt d = {
 		.argsz = sizeof(d), .pasid = pasid,
@@ -316,7 +325,7 @@ static int detach(struct rig *r, bool has_pasid, uint32_t pasid)
 }
 
 /* NEST_PARENT paging HWPT + nested (fault queue fq), default PASID on it. */
-static bool nested_up(struct rig *r, uint32_t fq, uint32_t *parent,
+static inline bool nested_up(struct rig *r, uint32_t fq, uint32_t *parent,
 		      uint32_t *nest)
 {
 	return !paging(r, r->ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, parent) &&
@@ -324,7 +333,7 @@ static bool nested_up(struct rig *r, uint32_t fq, uint32_t *parent,
 }
 
 /* The first byte a DMA read at addr by (RID, pasid) gets; -1: it faults. */
-static int peek(struct rig *r, uint32_t pasid, uint64_t addr)
+static inline int peek(struct rig *r, uint32_t pasid, uint64_t addr)
 {
 	uint8_t b;
 
@@ -333,12 +342,12 @@ static int peek(struct rig *r, uint32_t pasid, uint64_t addr)
 	return b;
 }
 
-static uint64_t *pte(struct rig *r, unsigned int i)
+static inline uint64_t *pte(struct rig *r, unsigned int i)
 {
 	return (uint64_t *)(r->mem + 3 * PG) + i;
 }
 
-static int inv(struct rig *r, uint32_t hwpt, const void *e, uint32_t len,
+static inline int inv(struct rig *r, uint32_t hwpt, const void *e, uint32_t len,
 	       uint32_t n, uint32_t *num)
 {
 	struct iommu_hwpt_invalidate c = {
@@ -353,7 +362,7 @@ static int inv(struct rig *r, uint32_t hwpt, const void *e, uint32_t len,
 	return ret;
 }
 
-static int fq_new(struct rig *r, uint32_t *id, int *fd)
+static inline int fq_new(struct rig *r, uint32_t *id, int *fd)
 {
 	struct iommu_fault_alloc c = { .size = sizeof(c) };
 	int ret = ioc(r, IOMMU_FAULT_QUEUE_ALLOC, &c);
@@ -365,7 +374,7 @@ static int fq_new(struct rig *r, uint32_t *id, int *fd)
 
 /* The device asks for access perm (VIOMMU_PR_*) to guest VA page i (not
  * present: i >= 8) on pasid in group prg. */
-static int request_perm(struct rig *r, uint32_t pasid, unsigned int i,
+static inline int request_perm(struct rig *r, uint32_t pasid, unsigned int i,
 			uint16_t prg, uint32_t perm)
 {
 	struct viommu_page_request q = {
@@ -378,13 +387,13 @@ static int request_perm(struct rig *r, uint32_t pasid, unsigned int i,
 }
 
 /* The same for reading. */
-static int request(struct rig *r, uint32_t pasid, unsigned int i,
+static inline int request(struct rig *r, uint32_t pasid, unsigned int i,
 		   uint16_t prg)
 {
 	return request_perm(r, pasid, i, prg, VIOMMU_PR_READ);
 }
 
-static long answer(struct rig *r, int fd, const uint32_t *cookie, size_t n,
+static inline long answer(struct rig *r, int fd, const uint32_t *cookie, size_t n,
 		   uint32_t code)
 {
 	struct iommu_hwpt_page_response resp[4] = { 0 };
@@ -398,5 +407,15 @@ static long answer(struct rig *r, int fd, const uint32_t *cookie, size_t n,
 
 #define PF_SZ sizeof(struct iommu_hwpt_pgfault)
 #define PR_SZ sizeof(struct iommu_hwpt_page_response)
+
+/*
+ * The faults iommufd_dirty_test.c proves observable (dirty tracking and
+ * IOMMU_OPTION, the end of IOMMUFD_FAULT_LIST); iommufd_test.c the rest.
+ */
+static inline bool rig_dirty_fault(int fault)
+{
+	return fault >= IOMMUFD_FAULT_DIRTY_NO_CAP &&
+	       fault <= IOMMUFD_FAULT_OPTION_HUGE_SHARED;
+}
 
 #endif /* IOMMUFD_TEST_RIG_H */

@@ -225,6 +225,9 @@ union ucmd_buffer {
 	struct iommu_hwpt_invalidate invalidate;
 	struct iommu_fault_alloc fault_alloc;
 	struct iommu_vfio_ioas vfio_ioas;
+	struct iommu_hwpt_set_dirty_tracking set_dirty;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty;
+	struct iommu_option option;
 };
 
 struct iommufd_ioctl_op {
@@ -262,6 +265,13 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 		 out_fault_fd, iommufd_fault_alloc),
 	IOCTL_OP(IOMMU_VFIO_IOAS, struct iommu_vfio_ioas, __reserved,
 		 iommufd_vfio_ioas),
+	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING,
+		 struct iommu_hwpt_set_dirty_tracking, __reserved,
+		 iommufd_hwpt_set_dirty_tracking),
+	IOCTL_OP(IOMMU_OPTION, struct iommu_option, val64, iommufd_option),
+	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP,
+		 struct iommu_hwpt_get_dirty_bitmap, data,
+		 iommufd_hwpt_get_dirty_bitmap),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))
