@@ -5,7 +5,9 @@
  * releases exactly the group it names, a queue reset (or VDEV reset)
  * ends a wait so the queue runs again, a guest PASID's request reaches
  * the guest under its own PASID, and a fault queue's destroy completes
- * the groups INVALID.
+ * the groups INVALID. VSVA.PRQ.14: waits a queue reset abandons leave
+ * their groups to the host until answered; more of them than the IOMMU
+ * has room for must not leave a later wait hanging.
  *
  * The device-level Response Failure (PCIe's FAILURE code) is not here:
  * the uAPI's response codes are SUCCESS and INVALID only, and nothing on
@@ -200,5 +202,92 @@ SIOVH_CLAUSE(prq_destroy_invalid,
 		EXPECT_EQ(run_copy(check, &s.d, 0, &b, vs_gpa(6), vs_gpa(7),
 				   64, vs_gpa(PQ_CR), 0), SIOVDEV_CS_SUCCESS);
 	}
+	drain_faults(check);
+}
+
+/*
+ * More waits than a small IOMMU has room for: the reference unit holds 32
+ * requests and 32 groups (cfg.prq_depth), a kernel's VT-d queue far more,
+ * so on a kernel no wait is ever refused and the rounds below only check
+ * that old groups answered late do no harm.
+ */
+#define PQ_ABANDON 40
+
+/*
+ * Round r on queue 0: waits on fault page 2r are reset away unanswered,
+ * their records read each time (read_each) or left in the queue, until
+ * the 40th or one that found no room. Then every record is read, the page
+ * made present and every group answered SUCCESS: no wait may be left
+ * with nothing to answer. Then a wait on page 2r + 1 is read and its
+ * SUCCESS completes the copy: the queue works again.
+ */
+static void abandon_round(struct siovh_check *check, struct vs *s,
+			  struct fq *q, uint32_t adi, unsigned int r,
+			  bool read_each)
+{
+	uint32_t cookie[2 * PQ_ABANDON], n = 0, i, k;
+	unsigned int page = PQ_FAULT + 2 * r;
+	struct iommu_hwpt_pgfault pf;
+	ssize_t ret;
+
+	for (i = 0; i < PQ_ABANDON; i++) {
+		pq_copy(check, s, 0, page, 0x300 + i);
+		if (!adi_probe(check, adi).page_wait) {
+			/* answered for want of room: the device asked again
+			 * until it gave up, and says so */
+			EXPECT_EQ(pq_cr(s, 0)->status, SIOVDEV_CS_PAGE_FAULT);
+			break;
+		}
+		if (read_each) {
+			if (fq_read(check, q, &pf, PF_SZ) != (ssize_t)PF_SZ)
+				break;	/* not read: it must be, below */
+			cookie[n++] = pf.cookie;
+		}
+		if (i + 1 < PQ_ABANDON) {
+			pq_qctrl(check, s, 0, 2);	/* ends unanswered */
+			q_enable(check, &s->d, 0);
+		}
+	}
+	while (n < 2 * PQ_ABANDON &&
+	       fq_read(check, q, &pf, PF_SZ) == (ssize_t)PF_SZ) {
+		EXPECT_EQ(pf.addr, VS_GVA + page * PG);
+		cookie[n++] = pf.cookie;
+	}
+	pq_map(s, page);
+	/* late answers (-EINVAL or accepted, VSVA.PRQ.2), and the live one */
+	for (k = 0; k < n; k++) {
+		ret = fq_write(check, q, cookie[k], IOMMUFD_PAGE_RESP_SUCCESS);
+		if (ret != -EINVAL && ret != (ssize_t)PR_SZ)
+			FAIL("round %u, response %u: %zd, expected -EINVAL or %zu",
+			     r, k, ret, PR_SZ);
+	}
+	if (adi_probe(check, adi).page_wait)
+		FAIL_FATAL("round %u (%s): after %u waits, queue 0 still waits for a page although the page is present and all %u page requests the fault queue gave were answered: a request was lost unanswered",
+			   r, read_each ? "each read" : "none read", i, n);
+	pq_copy(check, s, 0, page + 1, 0x3ff);
+	ASSERT_TRUE(adi_probe(check, adi).page_wait);
+	fq_read1(check, q, &pf);
+	EXPECT_EQ(pf.addr, VS_GVA + (page + 1) * PG);
+	pq_map(s, page + 1);
+	EXPECT_EQ(fq_write(check, q, pf.cookie, IOMMUFD_PAGE_RESP_SUCCESS),
+		  (ssize_t)PR_SZ);
+	EXPECT_EQ(pq_cr(s, 0)->status, SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(vs_page(s, PQ_DST)[0], PQ_BYTE(page + 1 - PQ_FAULT));
+}
+
+SIOVH_CLAUSE(prq_abandoned_groups,
+	.id = "VSVA.PRQ.14", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a queue whose page waits are reset away 40 times, their groups unanswered (read each time, or never read): a wait the IOMMU has no room for is not left hanging (answered, the descriptor completes with CS_PAGE_FAULT); once the records are read and answered no wait is left, and the queue's next wait is read and its SUCCESS completes the copy",
+	.source = SRC_PRQ "; " SRC_PCIE_PRI " (a function waits for the response to its last request); harness/ref/viommu/viommu.h \"Page requests\" (-ENOSPC: a last request that does not fit is answered SUCCESS by the unit, VT-d's overflow rule, and the device asks again); harness/ref/siovdev/siovdev.h \"Page requests\" (SIOVDEV_PR_RETRIES)",
+	.needs = NEEDS_PRQ)
+{
+	uint32_t adi;
+	struct fq q;
+	struct vs s;
+
+	pq_up(check, &s, &q, 1, 1);
+	adi = pq_adi(check, &s, 0);
+	abandon_round(check, &s, &q, adi, 0, true);
+	abandon_round(check, &s, &q, adi, 1, false);
 	drain_faults(check);
 }

@@ -27,7 +27,10 @@
  *         guest's stage-1 table in IOAS memory (specs/iommufd/nested_walk.c,
  *         prq_perm.c), IOMMU_HWPT_INVALIDATE, fault queues; and nested
  *         HWPTs over one parent, which share its domain ID, so that only
- *         the PASID tells their IOTLB entries apart (VSVA.WALK.4).
+ *         the PASID tells their IOTLB entries apart (VSVA.WALK.4); and a
+ *         full group table: a queue reset ends the device's wait but not
+ *         its group, which stays outstanding until answered, so 32 waits
+ *         reset away unanswered fill the table (VSVA.PRQ.14).
  *
  * The other first-stage, nesting and page-request faults stay UNIT: the
  * iommufd facet binds only NESTED entries it has sanitized itself, sends
@@ -125,7 +128,7 @@
 	  "the last-request flag is ignored: groups answerable early")	\
 	X(PRQ_DRAIN_KEEPS_GROUPS, "prq-drain-keeps-groups", UNIT,	\
 	  "drain discards requests but leaves their groups outstanding")\
-	X(PRQ_OVERFLOW_SILENT, "prq-overflow-silent", UNIT,		\
+	X(PRQ_OVERFLOW_SILENT, "prq-overflow-silent", IOMMUFD,		\
 	  "an overflowing last request is dropped unanswered, uncounted")\
 	X(PRQ_PRESENT_ANSWERED, "prq-present-answered", IOMMUFD,	\
 	  "a request the tables already grant is answered SUCCESS by the "\
