@@ -129,6 +129,7 @@ static int check_user_range(struct iommufd_ctx *ctx, uint64_t va,
 }
 
 /* Fault map-enomem-keeps-area: the area goes in unmirrored after all. */
+/* LCOV_EXCL_START: an injected fault's body (README.md, "Coverage") */
 static void map_keep_area(struct iommufd_ioas *ioas, const struct iopt_area *a)
 {
 	struct area_mirror *m = ioas->areas.mirror;
@@ -137,6 +138,7 @@ static void map_keep_area(struct iommufd_ioas *ioas, const struct iopt_area *a)
 	area_insert(&ioas->areas, a);
 	ioas->areas.mirror = m;
 }
+/* LCOV_EXCL_STOP */
 
 int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 {
@@ -186,6 +188,7 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 /* ---- UNMAP ---- */
 
 /* Remove every area of every IOAS that uses the pages object pages. */
+/* LCOV_EXCL_START: an injected fault's body (README.md, "Coverage") */
 static void drop_pages(struct iommufd_ctx *ctx, uint64_t pages)
 {
 	struct iommufd_ioas *ioas;
@@ -202,6 +205,7 @@ static void drop_pages(struct iommufd_ctx *ctx, uint64_t pages)
 		}
 	}
 }
+/* LCOV_EXCL_STOP */
 
 /* Remove area i of ioas; its bytes. */
 static uint64_t drop_area(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
@@ -219,6 +223,7 @@ static uint64_t drop_area(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
  * The fault unmap-splits: put back the parts of a that lie outside
  * [start, last]; return the bytes of a inside.
  */
+/* LCOV_EXCL_START: an injected fault's body (README.md, "Coverage") */
 static uint64_t keep_outside(struct iommufd_ioas *ioas, struct iopt_area a,
 			     uint64_t start, uint64_t last)
 {
@@ -239,6 +244,7 @@ static uint64_t keep_outside(struct iommufd_ioas *ioas, struct iopt_area a,
 	}
 	return hi - lo + 1;
 }
+/* LCOV_EXCL_STOP */
 
 /* Does an area meeting [start, last] stick out of it? */
 static bool would_split(const struct iommufd_ioas *ioas, size_t i,

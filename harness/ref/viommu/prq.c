@@ -134,12 +134,14 @@ static bool request_valid(const struct viommu *v,
 	       (!r->pasid_valid || r->pasid < (1u << v->cfg.pasid_bits));
 }
 
+/* LCOV_EXCL_START: an injected fault's body (README.md, "Coverage") */
 static uint32_t request_access(const struct viommu_page_request *r)
 {
 	return ((r->perm & VIOMMU_PR_WRITE) ? VIOMMU_ACC_WRITE : 0) |
 	       ((r->perm & VIOMMU_PR_EXEC) ? VIOMMU_ACC_EXEC : 0) |
 	       ((r->perm & VIOMMU_PR_PRIV) ? VIOMMU_ACC_PRIV : 0);
 }
+/* LCOV_EXCL_STOP */
 
 /* The request's PASID entry, if it takes page requests. */
 static const struct pasid_entry *request_entry(struct viommu *v,
@@ -162,6 +164,7 @@ static const struct pasid_entry *request_entry(struct viommu *v,
  * translation is stale must still reach software, the only one that can
  * invalidate.
  */
+/* LCOV_EXCL_START: an injected fault's body (README.md, "Coverage") */
 static bool request_present(struct viommu *v, const struct pasid_entry *pe,
 			    const struct viommu_page_request *r)
 {
@@ -172,6 +175,7 @@ static bool request_present(struct viommu *v, const struct pasid_entry *pe,
 	return !fs_translate(v, pe, key, r->addr, false, &e, &f) &&
 	       !access_check(v, pe, &e, request_access(r), &f);
 }
+/* LCOV_EXCL_STOP */
 
 /* Lose the request: full queue or group table. */
 static int overflow(struct viommu *v, const struct viommu_page_request *r,
