@@ -10,7 +10,8 @@
 #   make fuzz         campaign: FUZZ_TIME=60s JOBS=N ENGINE=libfuzzer|afl|both
 #                     TARGETS="a b" (fuzz/campaign.sh); corpora in fuzz-work/,
 #                     reports in reports/fuzz/
-#   make bench-fuzz   execs/s of each target and of the empty one, under both
+#   make bench-fuzz   execs/s of each target (TARGETS="a b": those only, and
+#                     only they are built) and of the empty one, under both
 #                     engines (fuzz/bench.sh): reports/bench-fuzz.json;
 #                     with BENCH_COVERAGE=10m also make fuzz-coverage
 #   make fuzz-coverage  harness/ref/ coverage each target reaches from its
@@ -205,7 +206,15 @@ fuzz: fuzz-build
 		TARGETS="$(TARGETS)" REPORT_DIR=$(REPORT_DIR)/fuzz \
 		fuzz/campaign.sh
 
-bench-fuzz: fuzz-build
+# bench-fuzz builds only what it measures: the libFuzzer and AFL++ binaries
+# of TARGETS (default: every target) and of the empty target.
+BENCH_FUZZ_NAMES := $(or $(TARGETS),$(FUZZ_NAMES)) empty
+bench-fuzz:
+	$(if $(filter-out $(FUZZ_NAMES),$(TARGETS)),$(error TARGETS: no fuzz target \
+		named $(filter-out $(FUZZ_NAMES),$(TARGETS)) (fuzz/*/: $(FUZZ_NAMES))))
+	@harness/scripts/deps.sh --fuzz
+	@$(MAKE) --no-print-directory -j$(JOBS) \
+		$(foreach d,$(LF_DIR) $(AFL_DIR),$(addprefix $(d)/,$(BENCH_FUZZ_NAMES)))
 	@BENCH_TIME=$(or $(BENCH_TIME),10) TARGETS="$(TARGETS)" \
 		REPORT_DIR=$(REPORT_DIR) fuzz/bench.sh
 	$(if $(BENCH_COVERAGE),@$(MAKE) --no-print-directory fuzz-coverage \
