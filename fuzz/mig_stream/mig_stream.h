@@ -39,9 +39,9 @@ struct ms_stream {
 /*
  * What the guest (and a test) sees of a VDEV: the config space and BAR0
  * words a driver reads (with each read's result), the VDCM's queue
- * accounting and, per ADI it holds, in order, what the ADI keeps. Not
- * the PBA: pending bits are not part of the migrated state (vdcm.h), and
- * not the PASID an ADI carries: each VDEV has its own.
+ * accounting and, per ADI it holds, in order, what the ADI keeps, and
+ * the PBA (pending bits are part of the migrated state, vdcm.h). Not the
+ * PASID an ADI carries: each VDEV has its own.
  */
 #define MS_CFG_WORDS	((0x40 + 0x80 + 0x40) / 4)
 #define MS_BAR0_WORDS	(0x60 / 4 + VDEV_MAX_QUEUES * 8 + \
@@ -52,6 +52,8 @@ struct ms_vis {
 	uint32_t bar0[MS_BAR0_WORDS];
 	int32_t bar0_ret[MS_BAR0_WORDS];
 	uint32_t nr_bar0;
+	uint32_t pba;			/* vectors 0-31 */
+	int32_t pba_ret;
 	uint32_t cur_queues, max_queues, nr_adis;
 	struct {
 		uint32_t enabled, pasid_valid, queued, ims_masked, page_wait;

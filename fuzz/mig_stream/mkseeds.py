@@ -167,7 +167,7 @@ def main(out):
     idle = ops(mbox(1, 0), q_ctrl(1, 1), state(STOP))
     s['idle-bad-magic'] = source_seed(src=idle, ed=edits(xor(OFF_MAGIC)))
     s['idle-bad-curq'] = source_seed(src=idle, ed=edits(set32(OFF_CURQ, 0)))
-    s['bad-version'] = source_seed(ed=edits(set32(OFF_VERSION, 3)))
+    s['bad-version'] = source_seed(ed=edits(set32(OFF_VERSION, 2)))   # the last version's
     s['bad-type'] = source_seed(ed=edits(xor(OFF_TYPE + 6, 0x01)))
     s['bad-max-queues'] = source_seed(ed=edits(set32(OFF_MAXQ, 2)))
     s['zero-cur-queues'] = source_seed(ed=edits(set32(OFF_CURQ_HOST, 0)))

@@ -221,6 +221,7 @@ FZ_ORACLE void ms_vis_take(struct ms_vdev *d, struct ms_vis *v)
 		rd(d, VFIO_PCI_BAR0_REGION_INDEX, VDEV_MSIX_TABLE + off,
 		   &v->bar0[n], &v->bar0_ret[n]), n++;
 	v->nr_bar0 = n;
+	rd(d, VFIO_PCI_BAR0_REGION_INDEX, VDEV_MSIX_PBA, &v->pba, &v->pba_ret);
 	if (tops->vdev_probe(d->t, d->v, &vp))
 		fz_fail("VDEV %c: vdev_probe failed", d->name);
 	v->cur_queues = vp.cur_queues;
@@ -279,6 +280,10 @@ FZ_ORACLE void ms_vis_expect_same(const struct ms_vis *want,
 				bar0_off(want, i),
 				got->bar0[i], got->bar0_ret[i], want->bar0[i],
 				want->bar0_ret[i]);
+	if (want->pba != got->pba || want->pba_ret != got->pba_ret)
+		fz_fail("%s: the PBA reads %#x (read %d), expected %#x "
+			"(read %d)", what, got->pba, got->pba_ret, want->pba,
+			want->pba_ret);
 	if (want->cur_queues != got->cur_queues ||
 	    want->nr_adis != got->nr_adis)
 		fz_fail("%s: holds %u ADIs (curQ %u), expected %u (curQ %u)",

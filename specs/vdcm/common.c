@@ -213,6 +213,18 @@ uint32_t vd_find_cap(struct siovh_check *check, struct vd *d, uint8_t id)
 	return 0;
 }
 
+bool vd_pba_pending(struct siovh_check *check, struct vd *d, uint32_t vec)
+{
+	uint32_t cap = vd_find_cap(check, d, 0x11);	/* PCI_CAP_ID_MSIX */
+	uint32_t pba, val = 0;
+
+	if (!cap)
+		SKIP("the VDEV has no MSI-X capability");
+	pba = cfg_rd(check, d, cap + 8, 4);
+	ASSERT_OK(vd_read(d, pba & 7, (pba & ~7u) + vec / 32 * 4, &val, 4));
+	return val & (1u << (vec % 32));
+}
+
 uint32_t vd_find_ecap(struct siovh_check *check, struct vd *d, uint16_t id)
 {
 	uint32_t pos = ECAP_START, hdr, n;

@@ -120,6 +120,9 @@ void reg_wr(struct siovh_check *check, struct vd *d,
 /* Find a capability in the VDEV's config space: offset or 0. */
 uint32_t vd_find_cap(struct siovh_check *check, struct vd *d, uint8_t id);
 uint32_t vd_find_ecap(struct siovh_check *check, struct vd *d, uint16_t id);
+/* The PBA bit of MSI-X vector vec, where the MSI-X capability locates the
+ * PBA (SKIPs without the capability, fails the check if the read does). */
+bool vd_pba_pending(struct siovh_check *check, struct vd *d, uint32_t vec);
 
 /* VFIO_DEVICE_GET_REGION_INFO with its capability chain; free() it. */
 struct vfio_region_info *vd_region_info(struct siovh_check *check,

@@ -254,6 +254,38 @@ SIOVH_CLAUSE(irq_queue_masked,
 	vd_down(check, &d);
 }
 
+SIOVH_CLAUSE(irq_queue_pba,
+	.id = "VDCM.IRQ.17", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "a queue completion latched while its vector is masked (held by the ADI's IMS entry) shows as that vector's PBA bit, and only that one, until unmask delivers it",
+	.source = SRC_DESIGN " (ADI Interrupt from IMS, Virtual interrupt)" "; derived: PCI Local Bus 3.0, 6.8.2 (Pending Bit Array)",
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = &p->types[0];
+	int fds[MAXV];
+	struct dma_buf b;
+	uint32_t n, k;
+	struct vd d;
+
+	must_portal(check, ty);
+	need_maskable(check, ty);
+	n = arm_all(check, ty, &d, fds);
+	dma_map(check, &d, &b, 0x100000, PAGE_4K);
+	q_enable(check, &d, 0);
+	ASSERT_OK(irq_mask(&d, MSIX, VEC_QUEUE(0), true));
+	EXPECT_EQ(irq_copy(check, &d, 0, &b), SIOVDEV_CS_SUCCESS);
+	EXPECT_EQ(efd_take(fds[VEC_QUEUE(0)]), 0);
+	for (k = 0; k < n; k++)
+		if (vd_pba_pending(check, &d, k) != (k == VEC_QUEUE(0)))
+			FAIL("a completion latched behind masked vector %u: "
+			     "the PBA bit of vector %u reads %s", VEC_QUEUE(0),
+			     k, k == VEC_QUEUE(0) ? "clear" : "set");
+	ASSERT_OK(irq_mask(&d, MSIX, VEC_QUEUE(0), false));
+	EXPECT_EQ(efd_take(fds[VEC_QUEUE(0)]), 1);
+	EXPECT_FALSE(vd_pba_pending(check, &d, VEC_QUEUE(0)));
+	vd_down(check, &d);
+}
+
 SIOVH_CLAUSE(irq_only_when_asked,
 	.id = "VDCM.IRQ.8", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "a descriptor without the INTERRUPT flag completes without signalling any vector",

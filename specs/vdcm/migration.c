@@ -105,6 +105,19 @@ static uint8_t *save_state(struct siovh_check *check, struct vd *d,
 	return blob;
 }
 
+/* Load blob (len bytes) into d through RESUMING; d ends in STOP. */
+static void load_state(struct siovh_check *check, struct vd *d,
+		       const uint8_t *blob, ssize_t len)
+{
+	int fd = -1;
+
+	ASSERT_OK(mig_set(d, VFIO_DEVICE_STATE_RESUMING, &fd));
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write(fd, blob, len), len);
+	close(fd);
+	ASSERT_OK(mig_set(d, VFIO_DEVICE_STATE_STOP, NULL));
+}
+
 /* Drive d from RUNNING to s along base arcs; end the check if it fails.
  * RESUMING is entered with a complete stream (d's own saved state), so
  * that leaving it is legal. */
@@ -265,7 +278,7 @@ SIOVH_CLAUSE(mig_round_trip,
 	const struct siovh_profile_reg *arg = must_reg(check, ty, "mbox_arg");
 	const struct siovh_profile_reg *vec = must_reg(check, ty, "q0_vector");
 	struct siovh_vdev_probe sp, dp;
-	int fds[3], dfd = -1;
+	int fds[3];
 	uint8_t *blob;
 	ssize_t len = 0;
 	struct dma_buf b;
@@ -294,11 +307,7 @@ SIOVH_CLAUSE(mig_round_trip,
 
 	vd_up(check, ty, &d, 2);
 	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
-	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &dfd));
-	ASSERT_GE(dfd, 0);
-	ASSERT_EQ(write(dfd, blob, len), len);
-	close(dfd);
-	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+	load_state(check, &d, blob, len);
 	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RUNNING, NULL));
 	EXPECT_EQ(reg_rd(check, &d, arg), 0x5eed1234);
 	EXPECT_EQ(reg_rd(check, &d, vec), VEC_QUEUE(1));
@@ -690,7 +699,6 @@ SIOVH_CLAUSE(mig_registers_kept,
 	uint8_t *blob;
 	ssize_t len = 0;
 	uint32_t i;
-	int fd = -1;
 
 	if (!ty->migration_flags || ty->max_instances < 2)
 		SKIP("type %s has no migration, or one instance, in the profile",
@@ -703,12 +711,8 @@ SIOVH_CLAUSE(mig_registers_kept,
 	blob = save_state(check, &s, &len);
 
 	vd_up(check, ty, &d, 2);
-	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RESUMING, &fd));
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(write(fd, blob, len), len);
-	close(fd);
+	load_state(check, &d, blob, len);
 	free(blob);
-	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
 	read_regs(check, ty, &d, dst);
 	for (i = 0; i < ty->nr_regs; i++)
 		if (src[i] != dst[i])
@@ -716,6 +720,85 @@ SIOVH_CLAUSE(mig_registers_kept,
 			     "the restored VDEV reads %#llx", ty->regs[i].name,
 			     (unsigned long long)src[i],
 			     (unsigned long long)dst[i]);
+	vd_down(check, &d);
+	vd_down(check, &s);
+}
+
+/* Arm vectors 0..2 of d (mailbox, queues 0 and 1) with fds. */
+static void arm3(struct siovh_check *check, struct vd *d, int *fds)
+{
+	ASSERT_OK(irq_trigger(d, VFIO_PCI_MSIX_IRQ_INDEX, 0, 3, fds));
+}
+
+SIOVH_CLAUSE(mig_pending_kept,
+	.id = "VDCM.MIG.17", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "interrupts latched behind masked vectors when the state is saved (one the VDCM signalled, one a queue completion held by an IMS entry) are pending on the VDEV it is loaded into, through the VMM's re-arming of its eventfds, and each is delivered once on unmask; what the destination had latched before the load is gone",
+	.source = SRC_MIGRATION " (\"Mediate for composing device state\"); " SRC_DESIGN " (ADI Interrupt from IMS, Virtual interrupt)",
+	.needs = NEEDS_MIG | NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = must_type(check, p, 2);
+	const uint32_t vq0 = VEC_QUEUE(0), vq1 = VEC_QUEUE(1);
+	int sfds[3], dfds[3], i;
+	struct dma_buf sb, db;
+	uint8_t *blob;
+	ssize_t len = 0;
+	struct vd s, d;
+
+	if (!ty->migration_flags || ty->max_instances < 2)
+		SKIP("type %s has no migration, or one instance, in the profile",
+		     ty->name);
+	must_portal(check, ty);
+	for (i = 0; i < 3; i++) {
+		sfds[i] = must_eventfd(check);
+		dfds[i] = must_eventfd(check);
+	}
+	/* The source: vector 0 latched by the VDCM, queue 0's by its IMS entry. */
+	vd_up(check, ty, &s, 1);
+	arm3(check, &s, sfds);
+	dma_map(check, &s, &sb, 0x100000, PAGE_4K);
+	q_enable(check, &s, 0);
+	ASSERT_OK(irq_mask(&s, VFIO_PCI_MSIX_IRQ_INDEX, 0, true));
+	ASSERT_OK(irq_mask(&s, VFIO_PCI_MSIX_IRQ_INDEX, vq0, true));
+	ASSERT_OK(irq_fire(&s, VFIO_PCI_MSIX_IRQ_INDEX, 0));
+	ASSERT_EQ(run_copy(check, &s, 0, &sb, sb.iova, sb.iova + 0x400, 64,
+			   sb.iova + 0xf00, SIOVDEV_DF_INTERRUPT),
+		  SIOVDEV_CS_SUCCESS);
+	ASSERT_TRUE(vd_pba_pending(check, &s, 0) &&
+		    vd_pba_pending(check, &s, vq0));
+	ASSERT_OK(mig_set(&s, VFIO_DEVICE_STATE_STOP, NULL));
+	blob = save_state(check, &s, &len);
+
+	/* The destination latched its own: queue 0's completion in its IMS
+	 * entry, vector vq1 by the VDCM (unmasked in the state it takes). */
+	vd_up(check, ty, &d, 2);
+	arm3(check, &d, dfds);
+	dma_map(check, &d, &db, 0x200000, PAGE_4K);
+	q_enable(check, &d, 0);
+	ASSERT_OK(irq_mask(&d, VFIO_PCI_MSIX_IRQ_INDEX, vq0, true));
+	ASSERT_OK(irq_mask(&d, VFIO_PCI_MSIX_IRQ_INDEX, vq1, true));
+	ASSERT_OK(irq_fire(&d, VFIO_PCI_MSIX_IRQ_INDEX, vq1));
+	ASSERT_EQ(run_copy(check, &d, 0, &db, db.iova, db.iova + 0x400, 64,
+			   db.iova + 0xf00, SIOVDEV_DF_INTERRUPT),
+		  SIOVDEV_CS_SUCCESS);
+	load_state(check, &d, blob, len);
+	free(blob);
+	EXPECT_TRUE(vd_pba_pending(check, &d, 0));
+	EXPECT_TRUE(vd_pba_pending(check, &d, vq0));
+	EXPECT_FALSE(vd_pba_pending(check, &d, vq1));
+	ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RUNNING, NULL));
+	arm3(check, &d, dfds);		/* the VMM arms its eventfds again */
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(efd_take(dfds[i]), 0);
+	ASSERT_OK(irq_mask(&d, VFIO_PCI_MSIX_IRQ_INDEX, 0, false));
+	ASSERT_OK(irq_mask(&d, VFIO_PCI_MSIX_IRQ_INDEX, vq0, false));
+	ASSERT_OK(irq_mask(&d, VFIO_PCI_MSIX_IRQ_INDEX, vq1, true));
+	ASSERT_OK(irq_mask(&d, VFIO_PCI_MSIX_IRQ_INDEX, vq1, false));
+	EXPECT_EQ(efd_take(dfds[0]), 1);
+	EXPECT_EQ(efd_take(dfds[vq0]), 1);
+	EXPECT_EQ(efd_take(dfds[vq1]), 0);
+	for (i = 0; i < 3; i++)
+		EXPECT_FALSE(vd_pba_pending(check, &d, (uint32_t)i));
 	vd_down(check, &d);
 	vd_down(check, &s);
 }

@@ -127,7 +127,15 @@ static uint32_t msix_read(struct vdcm_vdev *vdev, uint64_t off)
 	return val;
 }
 
-/* The PBA: one bit per vector, set while an interrupt is latched. */
+/* The PBA: one bit per vector, set while an interrupt is latched, by the
+ * VDCM or by an IMS entry of the vector's ADIs (vdcm_irq_pending). */
+static bool pba_bit(struct vdcm_vdev *vdev, uint32_t vector)
+{
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_PBA_HIDES_IMS))
+		return vdev->vec[vector].pending; /* the bug: the VDCM's only */
+	return vdcm_irq_pending(vdev, vector);
+}
+
 static uint32_t pba_read(struct vdcm_vdev *vdev, uint64_t off)
 {
 	uint32_t i, val = 0;
@@ -135,7 +143,7 @@ static uint32_t pba_read(struct vdcm_vdev *vdev, uint64_t off)
 	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_PBA_EMPTY))
 		return 0;	/* the bug: pending bits never shown */
 	for (i = 0; i < vdev_nr_vectors(vdev); i++)
-		if (vdev->vec[i].pending && i / 32 == off / 4)
+		if (i / 32 == off / 4 && pba_bit(vdev, i))
 			val |= 1u << (i % 32);
 	return val;
 }

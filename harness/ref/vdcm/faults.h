@@ -267,7 +267,15 @@
 	X(UNMAP_CUTS_HEAD, "unmap-cuts-head",				\
 	  "UNMAP_DMA of a range that starts inside a mapping unmaps the whole mapping") \
 	X(UNMAP_ALL_UNADVERTISED, "unmap-all-unadvertised",		\
-	  "CHECK_EXTENSION says no to VFIO_UNMAP_ALL although UNMAP_DMA honours FLAG_ALL")
+	  "CHECK_EXTENSION says no to VFIO_UNMAP_ALL although UNMAP_DMA honours FLAG_ALL") \
+	X(PBA_HIDES_IMS, "pba-hides-ims",				\
+	  "the PBA shows only what the VDCM latched, not a completion an ADI's IMS entry holds behind a masked vector") \
+	X(MIG_DROPS_PENDING, "mig-drops-pending",			\
+	  "the saved state leaves out the vectors' pending bits: an interrupt latched behind a mask is lost") \
+	X(LOAD_KEEPS_PENDING, "load-keeps-pending",			\
+	  "a load keeps what the destination latched before it, on top of the state's pending bits") \
+	X(REARM_DROPS_PENDING, "rearm-drops-pending",			\
+	  "a new eventfd for a vector drops the interrupt the VDCM latched for it")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

@@ -22,6 +22,11 @@
  * with eventfds sets it and disabling the index (count 0) clears it, as
  * vfio-pci does; being config space, it is reset by FLR and carried by
  * migration along with the vector masks.
+ *
+ * A vector is pending (the PBA's bit) while the VDCM latches an interrupt
+ * for it or an IMS entry of its ADIs holds one. Migration carries the
+ * pending bits: the destination latches them itself (its own ADIs' entries
+ * start empty), and delivers each once the vector may signal again.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -65,6 +70,28 @@ static uint32_t adi_vector(const struct vdcm_vdev *vdev, uint32_t i)
 	return vdev->regs.q[i].vector;
 }
 
+/* The vector the i-th ADI's IMS entry names: its queue's, when valid. */
+static uint32_t adi_msg_vector(const struct vdcm_vdev *vdev, uint32_t i)
+{
+	uint32_t vector = adi_vector(vdev, i);
+
+	return vector < vdev_nr_vectors(vdev) ? vector : VDEV_VEC_QUEUE(i);
+}
+
+/* Is vector pending: latched by the VDCM, or by an IMS entry of its ADIs? */
+bool vdcm_irq_pending(struct vdcm_vdev *vdev, uint32_t vector)
+{
+	uint32_t i;
+
+	if (vdev->vec[vector].pending)
+		return true;
+	for (i = 0; i < vdev->cur_queues; i++)
+		if (adi_msg_vector(vdev, i) == vector &&
+		    vdcm_hw_adi_ims_pending(vdev->vdcm, vdev->adi[i]))
+			return true;
+	return false;
+}
+
 /* The MSI-X capability's message control register, enable bit. */
 #define MSIX_CTRL_OFF		(VDEV_CAP_MSIX + 2)
 #define MSIX_CTRL_ENABLE	0x8000
@@ -91,6 +118,16 @@ static bool ims_should_mask(const struct vdcm_vdev *vdev, uint32_t vector)
 	return !msix_enabled(vdev) || vdev->vec[vector].masked;
 }
 
+static void vec_fire(struct vdcm_vdev *vdev, struct vdcm_vector *vec)
+{
+	uint64_t one = 1;
+
+	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_DOUBLE_SIGNAL))
+		one = 2;
+	if (vec->fd >= 0 && write(vec->fd, &one, sizeof(one)) < 0)
+		vec->pending = true;	/* counter full: try again later */
+}
+
 /*
  * Make every ADI's IMS entry say what the VDEV's vectors say: the message
  * (which vector) and the mask. With guest-transparent multiplexing an ADI
@@ -105,9 +142,7 @@ int vdcm_irq_ims_sync(struct vdcm_vdev *vdev)
 	int ret;
 
 	for (i = 0; i < vdev->cur_queues; i++) {
-		vector = adi_vector(vdev, i);
-		if (vector >= vdev_nr_vectors(vdev))
-			vector = VDEV_VEC_QUEUE(i);
+		vector = adi_msg_vector(vdev, i);
 		mask = ims_should_mask(vdev, vector);
 		ret = vdcm_hw_adi_ims_program(vdcm, vdev->adi[i], vector);
 		if (!ret)
@@ -115,17 +150,33 @@ int vdcm_irq_ims_sync(struct vdcm_vdev *vdev)
 		if (ret)
 			return ret;
 	}
+	/* What the VDCM latches for a vector that may signal now goes out, as
+	 * the entries' latches just did: a pending bit a load restored, once
+	 * MSI-X is enabled again; a signal the full counter refused. */
+	for (vector = 0; vector < vdev_nr_vectors(vdev); vector++) {
+		if (!vdev->vec[vector].pending || ims_should_mask(vdev, vector))
+			continue;
+		vdev->vec[vector].pending = false;
+		vec_fire(vdev, &vdev->vec[vector]);
+	}
 	return 0;
 }
 
-static void vec_fire(struct vdcm_vdev *vdev, struct vdcm_vector *vec)
+/*
+ * Swallow what the VDEV's IMS entries latched: unmasked for a moment with
+ * every message dropped, then masked again. For a load, which replaces the
+ * whole device state: what the destination raised before is not in it.
+ */
+void vdcm_irq_drop_latched(struct vdcm_vdev *vdev)
 {
-	uint64_t one = 1;
+	uint32_t i;
 
-	if (vdcm_fault(vdev->vdcm, VDCM_FAULT_DOUBLE_SIGNAL))
-		one = 2;
-	if (vec->fd >= 0 && write(vec->fd, &one, sizeof(one)) < 0)
-		vec->pending = true;	/* counter full: try again later */
+	vdev->drop_irqs = true;
+	for (i = 0; i < vdev->cur_queues; i++) {
+		vdcm_hw_adi_ims_mask(vdev->vdcm, vdev->adi[i], false);
+		vdcm_hw_adi_ims_mask(vdev->vdcm, vdev->adi[i], true);
+	}
+	vdev->drop_irqs = false;
 }
 
 /* Signal vector: now, or latched until unmask when masked. */
@@ -262,13 +313,23 @@ static int irq_set_eventfds(struct vdcm_vdev *vdev,
 		}
 	}
 	for (i = 0; i < s->count; i++) {
+		struct vdcm_vector *vec = &vdev->vec[s->start + i];
+		bool pending = vec->pending;
+
 		if (dups[i] < 0 &&
 		    vdcm_fault(vdev->vdcm, VDCM_FAULT_DISARM_IGNORED))
 			continue;		/* the bug: -1 does nothing */
-		vec_disarm(&vdev->vec[s->start + i]);
-		vdev->vec[s->start + i].fd = dups[i];
-		if (dups[i] >= 0)
-			msix_set_enabled(vdev, true);
+		vec_disarm(vec);
+		vec->fd = dups[i];
+		if (dups[i] < 0)
+			continue;
+		/* A new eventfd is a new route for the same vector: what the
+		 * VDCM latched for it stays, to go out on unmask (a VMM arms
+		 * its eventfds again after a load). */
+		vec->pending = pending &&
+			       !vdcm_fault(vdev->vdcm,
+					   VDCM_FAULT_REARM_DROPS_PENDING);
+		msix_set_enabled(vdev, true);
 	}
 	return vdcm_irq_ims_sync(vdev);
 

@@ -22,7 +22,9 @@
  *
  * The device state is what the VDCM composes, not a copy of hardware: the
  * guest-visible config and registers, the queue configuration and the
- * interrupt programming, curQ, and the descriptors the held ADIs keep,
+ * interrupt programming with each vector's pending bit (an interrupt latched
+ * behind a mask must reach the guest once, wherever it resumes), curQ, and
+ * the descriptors the held ADIs keep,
  * each with its queue. Host resources are not in it: the destination is
  * another VDEV with its own ADIs and its own default PASID, and loading
  * re-establishes the ADIs' programming on those and queues the held
@@ -39,7 +41,7 @@
 #include "vdcm_internal.h"
 
 #define MIG_MAGIC	0x4d444356u	/* "VCDM" */
-#define MIG_VERSION	2
+#define MIG_VERSION	3
 
 /*
  * The serialized device state (host byte order: in-process only): a
@@ -55,6 +57,7 @@ struct mig_blob {
 	uint32_t pri_alloc;
 	struct vdcm_regs regs;
 	uint8_t vec_masked[VDEV_MAX_VECTORS];
+	uint8_t vec_pending[VDEV_MAX_VECTORS];	/* the PBA */
 	uint32_t nr_held;
 };
 
@@ -91,7 +94,7 @@ static uint32_t mig_nr_held(const struct vdcm_vdev *vdev)
 	return vdev->nr_inflight;
 }
 
-static void mig_save(const struct vdcm_vdev *vdev, struct mig_blob *b)
+static void mig_save(struct vdcm_vdev *vdev, struct mig_blob *b)
 {
 	uint32_t i;
 
@@ -109,6 +112,10 @@ static void mig_save(const struct vdcm_vdev *vdev, struct mig_blob *b)
 	b->regs = vdev->regs;
 	for (i = 0; i < VDEV_MAX_VECTORS; i++)
 		b->vec_masked[i] = vdev->vec[i].masked;
+	for (i = 0; i < vdev_nr_vectors(vdev); i++)
+		b->vec_pending[i] =
+			!vdcm_fault(vdev->vdcm, VDCM_FAULT_MIG_DROPS_PENDING) &&
+			vdcm_irq_pending(vdev, i);
 	b->nr_held = mig_nr_held(vdev);
 }
 
@@ -133,7 +140,8 @@ static int mig_check(const struct vdcm_vdev *vdev, const struct mig_blob *b,
 /*
  * Make this VDEV the one the blob describes, on its own ADIs and PASID.
  * Whatever this VDEV's ADIs held is not part of the new state: reset away
- * without DMA (the VDEV is stopped). The held descriptors of the state go
+ * without DMA (the VDEV is stopped), and so are the interrupts it latched:
+ * the state's pending bits replace them, latched by the VDCM. The held descriptors of the state go
  * to the portals they came through, to ADIs that hold them again, since
  * the VDEV is still quiesced: they run once it is RUNNING.
  */
@@ -151,6 +159,8 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b,
 		vdcm_hw_adi_reset(vdev->vdcm, vdev->adi[i]);
 		vdcm_hw_adi_ims_mask(vdev->vdcm, vdev->adi[i], true);
 	}
+	if (!vdcm_fault(vdev->vdcm, VDCM_FAULT_LOAD_KEEPS_PENDING))
+		vdcm_irq_drop_latched(vdev);
 	/* The bug of VDCM_FAULT_RESUME_SHORT_OF_ADIS drops this check: the
 	 * state then runs its queues on fewer ADIs than it says. */
 	ret = vdcm_queues_resize(vdev, b->cur_queues);
@@ -167,8 +177,11 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b,
 		vdev->regs.mbox_arg = 0;
 		vdev->regs.mbox_resp = 0;
 	}
-	for (i = 0; i < VDEV_MAX_VECTORS; i++)
+	for (i = 0; i < VDEV_MAX_VECTORS; i++) {
 		vdev->vec[i].masked = b->vec_masked[i];
+		if (!vdcm_fault(vdev->vdcm, VDCM_FAULT_LOAD_KEEPS_PENDING))
+			vdev->vec[i].pending = false;
+	}
 	ret = vdcm_vdev_program_pasid(vdev);
 	if (ret)
 		return ret;
@@ -199,6 +212,10 @@ static int mig_load(struct vdcm_vdev *vdev, const struct mig_blob *b,
 	 * and loading it would lose work the stream says is in flight. */
 	if (vdev->nr_inflight != b->nr_held)
 		return -EINVAL;
+	/* Last, so that nothing on the way signals in a STOP state: each goes
+	 * out on unmask (or when MSI-X is enabled again, vdcm_irq_ims_sync). */
+	for (i = 0; i < vdev_nr_vectors(vdev); i++)
+		vdev->vec[i].pending |= b->vec_pending[i] != 0;
 	return 0;
 }
 

@@ -485,6 +485,16 @@ bool vdcm_hw_adi_ims_masked(struct vdcm *vdcm, uint32_t adi)
 	       (ctrl & SIOVDEV_IRQ_CTRL_MASK);
 }
 
+/* The entry latched a message while masked (IMS shows it in CTRL). */
+bool vdcm_hw_adi_ims_pending(struct vdcm *vdcm, uint32_t adi)
+{
+	uint32_t ctrl = 0;
+
+	return !reg_rd(vdcm, ims_reg(adi_ims_entry(vdcm, adi),
+				     SIOVDEV_IRQ_CTRL), &ctrl) &&
+	       (ctrl & SIOVDEV_IRQ_CTRL_PENDING);
+}
+
 /* An interrupt message from the parent: find the VDEV and its vector. */
 void vdcm_msi(struct vdcm *vdcm, uint64_t addr, uint32_t data)
 {

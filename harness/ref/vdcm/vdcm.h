@@ -85,10 +85,13 @@
  *    by write() and is loaded on RESUMING->STOP (nothing written: nothing
  *    loaded; a malformed or foreign-type stream: -EINVAL, state stays
  *    RESUMING). The state carries config space (so the MSI-X enable bit),
- *    BAR0 registers, queue configuration, the MSI-X table and vector
- *    masks, the IMS programming they imply, curQ, and the descriptors the
- *    held ADIs keep; the PASID is not carried: the destination programs
- *    its own.
+ *    BAR0 registers, queue configuration, the MSI-X table, vector masks
+ *    and pending bits (the PBA: latched by the VDCM or by the ADIs' IMS
+ *    entries), the IMS programming they imply, curQ, and the descriptors
+ *    the held ADIs keep; the PASID is not carried: the destination
+ *    programs its own. A load replaces what the destination had latched;
+ *    a pending bit it restores is sent once the vector is unmasked (or
+ *    MSI-X enabled again).
  *    Quiescence: outside RUNNING every ADI of the VDEV is held. The
  *    reference cannot tell peer-to-peer DMA from other DMA, so RUNNING_P2P
  *    stops all of it (linux/vfio.h), and the STOP states allow none. In

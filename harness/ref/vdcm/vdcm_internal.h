@@ -312,6 +312,7 @@ int vdcm_hw_adi_reset(struct vdcm *vdcm, uint32_t adi);
 int vdcm_hw_adi_ims_program(struct vdcm *vdcm, uint32_t adi, uint32_t vector);
 int vdcm_hw_adi_ims_mask(struct vdcm *vdcm, uint32_t adi, bool masked);
 bool vdcm_hw_adi_ims_masked(struct vdcm *vdcm, uint32_t adi);
+bool vdcm_hw_adi_ims_pending(struct vdcm *vdcm, uint32_t adi);
 /* 0 queued (and run, unless held), 1 dropped (full or disabled), -errno */
 int vdcm_hw_adi_submit(struct vdcm *vdcm, uint32_t adi, const void *desc);
 uint64_t vdcm_hw_adi_retired(struct vdcm *vdcm, uint32_t adi);
@@ -381,6 +382,8 @@ int vdcm_irq_set(struct vdcm_vdev *vdev, struct vfio_irq_set *set);
 void vdcm_irq_signal(struct vdcm_vdev *vdev, uint32_t vector);
 void vdcm_irq_deliver(struct vdcm_vdev *vdev, uint32_t vector);
 int vdcm_irq_ims_sync(struct vdcm_vdev *vdev);
+bool vdcm_irq_pending(struct vdcm_vdev *vdev, uint32_t vector);
+void vdcm_irq_drop_latched(struct vdcm_vdev *vdev);
 
 
 /* ioctl.c */
