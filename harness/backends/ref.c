@@ -308,6 +308,12 @@ static int ref_dma_fault_pop(struct siovh_target *t,
 
 static int ref_parent_reprobe(struct siovh_target *t);
 
+int ref_vdev_set_queues(struct siovh_target *t, struct siovh_vdev *vdev,
+			uint32_t n)
+{
+	return vdcm_set_cur_queues(vdcm_of(t), vdev_of(vdev), n);
+}
+
 /* The reference's fail-nth is its modules' allocator (ref/alloc/alloc.h). */
 static int ref_fail_nth(struct siovh_target *t, unsigned int nth,
 			unsigned int *left)
@@ -330,6 +336,7 @@ static const struct siovh_test_ops ref_test_ops = {
 	.dma_fault_pop = ref_dma_fault_pop,
 	.fail_nth = ref_fail_nth,
 	.parent_reprobe = ref_parent_reprobe,
+	.vdev_set_queues = ref_vdev_set_queues,
 };
 
 /* ---- The VFIO-device facet ---- */

@@ -51,6 +51,8 @@ extern const struct siovh_vfio_device_ops ref_vfio_device_ops;
 int ref_parent_probe(struct siovh_target *t, struct siovh_parent_probe *out);
 int ref_vdev_probe(struct siovh_target *t, struct siovh_vdev *vdev,
 		   struct siovh_vdev_probe *out);
+int ref_vdev_set_queues(struct siovh_target *t, struct siovh_vdev *vdev,
+			uint32_t n);
 int ref_adi_probe(struct siovh_target *t, uint32_t adi,
 		  struct siovh_adi_probe *out);
 const char *ref_profile_path(struct siovh_target *t);

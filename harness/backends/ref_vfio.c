@@ -51,6 +51,7 @@ static const struct siovh_test_ops ref_vfio_test_ops = {
 	.parent_probe = ref_parent_probe,
 	.vdev_probe = ref_vdev_probe,
 	.adi_probe = ref_adi_probe,
+	.vdev_set_queues = ref_vdev_set_queues,
 };
 
 static void ref_vfio_msi(void *ctx, uint64_t addr, uint32_t data)

@@ -5,6 +5,8 @@
  * "Design the VDCM (Cont'd)": mailbox MMIO), with the profile's registers
  * and the siovh mailbox protocol.
  */
+#include <string.h>
+
 #include "engine.h"
 
 static void queue_vdev(struct siovh_check *check,
@@ -233,5 +235,80 @@ SIOVH_CLAUSE(queue_transparent_portals,
 	run_copy(check, &d, 1, &b, b.iova + 0x800, b.iova + 0xc00, 64,
 		 b.iova + 0xf00, 0);
 	EXPECT_NE(b.va[0xc00], 0x5a);
+	vd_down(check, &d);
+}
+
+/* The target's host-side scaling (test.h vdev_set_queues), or a SKIP. */
+static int set_queues(struct siovh_check *check, struct vd *d, uint32_t n)
+{
+	const struct siovh_test_ops *tops = d->t->test;
+
+	if (!tops || !tops->vdev_set_queues)
+		SKIP("the target has no host-side queue scaling (test.h "
+		     "vdev_set_queues): a real VDCM offers it through its own "
+		     "management interface, which has no common form");
+	return tops->vdev_set_queues(d->t, d->v, n);
+}
+
+/* Every virtual queue below maxQ copies 64 bytes through its portal. */
+static void copy_on_every_queue(struct siovh_check *check, struct vd *d,
+				struct dma_buf *b, uint32_t cur)
+{
+	uint32_t q;
+
+	for (q = 0; q < d->ty->max_queues; q++) {
+		memset(b->va + 0x800, 0x40 + q, 64);
+		memset(b->va + 0xc00, 0, 64);
+		if (run_copy(check, d, q, b, b->iova + 0x800, b->iova + 0xc00,
+			     64, b->iova + 0xf00, 0) != SIOVDEV_CS_SUCCESS ||
+		    b->va[0xc00] != 0x40 + q || b->va[0xc00 + 63] != 0x40 + q)
+			FAIL("curQ %u behind the guest: virtual queue %u of %u "
+			     "did not run its copy", cur, q, d->ty->max_queues);
+	}
+}
+
+SIOVH_CLAUSE(queue_transparent_host,
+	.id = "VDCM.QUEUE.11", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "host-side, guest-transparent scaling: with curQ moved behind the guest to any n in [1, maxQ], the VDEV holds n ADIs, its CURQ register still reads what the guest set, and every one of its maxQ virtual queues still runs descriptors; n outside [1, maxQ] is -EINVAL and changes nothing; while stopped for migration it is -EBUSY",
+	.source = SRC_SCALING,
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	uint32_t n, q, free0, curq0;
+	struct siovh_vdev_probe vp;
+	struct dma_buf b;
+	struct vd d;
+
+	queue_vdev(check, must_type(check, p, 2), &d, 1);
+	must_portal(check, d.ty);
+	if (d.ty->max_queues < 2)
+		SKIP("type %s has one queue: nothing to multiplex", d.ty->name);
+	dma_map(check, &d, &b, 0x800000, PAGE_4K);
+	ASSERT_EQ(mbox(check, &d, MBOX_SET_QUEUES, d.ty->max_queues, NULL),
+		  MBOX_DONE);
+	for (q = 0; q < d.ty->max_queues; q++)
+		q_enable(check, &d, q);
+	curq0 = curq(check, &d);
+	free0 = parent_probe(check).free_adis;
+	for (n = 1; n <= d.ty->max_queues; n++) {
+		ASSERT_OK(set_queues(check, &d, n));
+		vp = vdev_probe(check, &d);
+		EXPECT_EQ(vp.cur_queues, n);
+		EXPECT_EQ(vp.nr_adis, n);
+		EXPECT_EQ(vp.max_queues, d.ty->max_queues);
+		EXPECT_EQ(parent_probe(check).free_adis,
+			  free0 + d.ty->max_queues - n);
+		EXPECT_EQ(curq(check, &d), curq0);
+		copy_on_every_queue(check, &d, &b, n);
+	}
+	EXPECT_ERRNO(set_queues(check, &d, 0), -EINVAL);
+	EXPECT_ERRNO(set_queues(check, &d, d.ty->max_queues + 1), -EINVAL);
+	EXPECT_EQ(vdev_probe(check, &d).nr_adis, d.ty->max_queues);
+	if (d.ty->migration_flags) {
+		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_STOP, NULL));
+		EXPECT_ERRNO(set_queues(check, &d, 1), -EBUSY);
+		EXPECT_EQ(vdev_probe(check, &d).nr_adis, d.ty->max_queues);
+		ASSERT_OK(mig_set(&d, VFIO_DEVICE_STATE_RUNNING, NULL));
+	}
 	vd_down(check, &d);
 }

@@ -64,7 +64,7 @@ struct siovh_vfio_detach_pt {
 };
 
 /* Bumped when struct siovh_target or a facet ops table changes layout. */
-#define SIOVH_TARGET_ABI_VERSION 6
+#define SIOVH_TARGET_ABI_VERSION 7
 
 /* Features: one bit per facet, then optional behaviours within a facet. */
 #define SIOVH_FEAT_IOASID		(1ull << 0)

@@ -186,6 +186,21 @@ struct siovh_test_ops {
 	 * still leave nothing behind. NULL: every point is an allocation.
 	 */
 	bool (*fail_nth_other)(struct siovh_target *t, int err);
+
+	/*
+	 * Optional: the VDCM's host-side, guest-transparent queue scaling
+	 * (seeds/002, "Resource Scaling"): the VDEV keeps its maxQ queues
+	 * and its CURQ register, as the guest knows them, while curQ, the
+	 * ADIs it holds, becomes n; virtual queue v then runs on held ADI
+	 * v mod n. -EINVAL for n outside [1, maxQ], -ENOSPC when the parent
+	 * has too few free ADIs (nothing changed), -EBUSY while the VDEV is
+	 * quiesced for migration (not RUNNING) or a queue runs on a guest
+	 * PASID (such a queue owns its ADI). A real VDCM offers this through
+	 * its own management interface (sysfs, a vendor tool), which has no
+	 * common form: the kernel backend leaves it NULL.
+	 */
+	int (*vdev_set_queues)(struct siovh_target *t, struct siovh_vdev *vdev,
+			       uint32_t n);
 };
 
 #endif /* SIOVH_TEST_H */

@@ -336,6 +336,8 @@ int vdcm_portal_submit(struct vdcm_vdev *vdev, uint32_t q, const void *desc)
 
 	if (q >= vdev->regs.curq)
 		return 0;		/* queue not provided: dropped */
+	if (q >= vdev->cur_queues && vdcm_fault(vdcm, VDCM_FAULT_NO_MULTIPLEX))
+		return 0;		/* the bug: no ADI of its own, dropped */
 	ret = vdcm_pin_submit(vdev, q, adi, desc);
 	if (ret == -ENOMEM && vdcm_fault(vdcm, VDCM_FAULT_PIN_ENOMEM_RUNS))
 		vdcm_hw_adi_submit(vdcm, adi, desc);	/* the bug: unpinned */

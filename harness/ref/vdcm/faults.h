@@ -275,7 +275,13 @@
 	X(LOAD_KEEPS_PENDING, "load-keeps-pending",			\
 	  "a load keeps what the destination latched before it, on top of the state's pending bits") \
 	X(REARM_DROPS_PENDING, "rearm-drops-pending",			\
-	  "a new eventfd for a vector drops the interrupt the VDCM latched for it")
+	  "a new eventfd for a vector drops the interrupt the VDCM latched for it") \
+	X(NO_MULTIPLEX, "no-multiplex",					\
+	  "scaled behind the guest, a virtual queue past curQ drops its descriptors instead of sharing a held ADI") \
+	X(HOST_SCALE_SETS_CURQ, "host-scale-sets-curq",			\
+	  "host-side scaling writes the guest's CURQ register too, so the guest sees its queues go") \
+	X(HOST_SCALE_WHILE_STOPPED, "host-scale-while-stopped",		\
+	  "host-side scaling takes ADIs from a VDEV stopped for migration, losing what they hold")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

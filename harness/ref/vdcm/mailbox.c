@@ -160,9 +160,13 @@ int vdcm_set_cur_queues(struct vdcm *vdcm, struct vdcm_vdev *vdev,
 
 	if (ret)
 		return ret;
-	if (vdev->open && vdev_quiesced(vdev))
+	if (vdev->open && vdev_quiesced(vdev) &&
+	    !vdcm_fault(vdcm, VDCM_FAULT_HOST_SCALE_WHILE_STOPPED))
 		return -EBUSY;
-	return vdcm_queues_resize(vdev, cur);
+	ret = vdcm_queues_resize(vdev, cur);
+	if (!ret && vdcm_fault(vdcm, VDCM_FAULT_HOST_SCALE_SETS_CURQ))
+		vdev->regs.curq = cur;	/* the bug: the guest is told */
+	return ret;
 }
 
 /* SET_QUEUES: the guest-cooperated way; CURQ tells the guest. */
