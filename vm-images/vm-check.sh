@@ -123,7 +123,24 @@ LOGS=$(mktemp -d "${TMPDIR:-/tmp}/siovh-vm-check.XXXXXX")
 trap 'rm -rf "$LOGS"' EXIT
 tier_start=$(now)
 
+# Where the tier's time goes: every step's start (seconds into the tier)
+# and duration, "KERNEL<TAB>STEP<TAB>START<TAB>SECONDS" in $LOGS/steps.tsv,
+# one "vm-check: time ..." line each on stderr and the list in
+# reports/vm/bench.json (vm_bench). STEP is "CATEGORY:NAME" (build,
+# initramfs, boot, results, coverage, compare, tier); steps of one kernel
+# may overlap (those run in the background), so their sum can exceed the
+# tier's wall time.
+: >"$LOGS/steps.tsv"
+step_done() {
+	local s off
+	s=$(since "$3")
+	off=$(awk -v a="$tier_start" -v b="$3" 'BEGIN { printf "%.1f", b - a }')
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$off" "$s" >>"$LOGS/steps.tsv"
+	log "time $1 $2 ${s} s (from ${off} s)"
+}
+
 # 1. dependencies
+t0=$(now)
 if ! harness/scripts/deps.sh --vm >"$LOGS/deps.log" 2>&1; then
 	reason=$( { grep 'deps.sh:' "$LOGS/deps.log" | tail -n1; grep -m1 '^E:' "$LOGS/deps.log"; } |
 		  tr '\n' ' ')
@@ -131,6 +148,7 @@ if ! harness/scripts/deps.sh --vm >"$LOGS/deps.log" 2>&1; then
 	[ "$SHELL_MODE" = 1 ] && { cat "$LOGS/deps.log" >&2; exit 2; }
 	skip_all "cannot install the VM tier's packages (qemu-system-x86, linux-source-6.12/7.x, busybox-static, ...): ${reason:-deps.sh --vm failed}"
 fi
+step_done - tier:deps "$t0"
 
 : >"$LOGS/tap"
 status=0
@@ -332,6 +350,7 @@ siov_faults() {
 			printf 'not ok 0 %s-siov-fault %s: undetected, every guest result passed\n' "$krel" "$f" >>"$LOGS/tap"
 		fi
 		log "fault $f done in $(since "$t0") s"
+		step_done "$krel" "boot:fault-$f" "$t0"
 	done
 }
 
@@ -381,8 +400,17 @@ empty_boot() {
 	fi
 }
 
+# step_totals: the steps' seconds summed per category, one line
+# ("build 12.3 s, boot 150.2 s, ..."), in order of first appearance.
+step_totals() {
+	awk -F'\t' '{ c = $2; sub(/:.*/, "", c); if (!(c in t)) o[++n] = c; t[c] += $4 }
+		END { for (i = 1; i <= n; i++) printf "%s%s %.1f s", (i > 1 ? ", " : ""), o[i], t[o[i]] }' \
+		"$LOGS/steps.tsv"
+}
+
 # vm_bench FILE: the tier's timings next to the empty-init boots of the
-# same kernels and profiles, measured in this run (schema siovh-vm-bench/1).
+# same kernels and profiles, measured in this run (schema siovh-vm-bench/1;
+# "steps" and "step_totals" are additions: every step's time, steps.tsv).
 vm_bench() {
 	local d tier
 	tier=$(since "$tier_start")
@@ -392,6 +420,9 @@ vm_bench() {
 			'{run: $run, kernel, profile, wall_s, boot_to_init_s, boot_to_first_result_s,
 			  empty_init: ($e[0] | {wall_s, boot_to_init_s})}' "$d/vm.json"
 	done | jq -s --argjson tier "$tier" --argjson boots "$BOOTS" \
+		--slurpfile steps <(jq -R -s 'split("\n") | map(select(length > 0) | split("\t") |
+			{kernel: .[0], step: .[1], start_s: (.[2] | tonumber), s: (.[3] | tonumber)})' \
+			"$LOGS/steps.tsv") \
 		--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg host "$(uname -n)" \
 		--arg git "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
 		{schema: "siovh-vm-bench/1",
@@ -399,7 +430,11 @@ vm_bench() {
 		 vm_check_wall_s: $tier, boots: $boots,
 		 empty_init_boots_s: (if length > 0 then
 			((map(.empty_init.wall_s) | add / length) * $boots * 10 | round / 10) else null end),
-		 runs: .}' >"$1.tmp" && mv "$1.tmp" "$1"
+		 runs: .,
+		 steps: $steps[0],
+		 step_totals: ($steps[0] | group_by(.step | sub(":.*"; "")) |
+			map({key: (.[0].step | sub(":.*"; "")), value: (map(.s) | add * 10 | round / 10)}) |
+			from_entries)}' >"$1.tmp" && mv "$1.tmp" "$1"
 }
 
 # crash_check KERNEL_DIR INITRD PROFILE QEMU RELEASE CATALOG: the run again
@@ -445,7 +480,7 @@ crash_check() {
 
 # kernel_coverage KERNEL_DIR RELEASE RUN_DIR...: step 5b, one result.
 kernel_coverage() {
-	local kdir=$1 krel=$2 t0 sum
+	local kdir=$1 krel=$2 t0 sum ph st s off
 	shift 2
 	t0=$(now)
 	if sum=$(vm-images/kernel-coverage.sh "$kdir" "$REPORT_DIR/vm/kernel-coverage/$krel" "$@" \
@@ -455,11 +490,18 @@ kernel_coverage() {
 	else
 		kernel_fail "$krel" "kernel coverage report failed" "$LOGS/kcov-$krel.log"
 	fi
+	# kernel-coverage.sh's phases ("kernel-coverage.sh: time PHASE START SECONDS")
+	sed -n 's/^kernel-coverage\.sh: time \([^ ]*\) \([0-9.]*\) \([0-9.]*\)$/\1 \2 \3/p' \
+		"$LOGS/kcov-$krel.log" | while read -r ph st s; do
+		off=$(awk -v a="$tier_start" -v b="$st" 'BEGIN { printf "%.1f", b - a }')
+		printf '%s\tcoverage:%s\t%s\t%s\n' "$krel" "$ph" "$off" "$s" >>"$LOGS/steps.tsv"
+	done
+	step_done "$krel" coverage:total "$t0"
 }
 
 # run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
 run_kernel() {
-	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append edu catalog
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append edu catalog t1
 	local -a plist kruns=()
 	tag=${pkg#linux-source-}
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
@@ -475,9 +517,10 @@ run_kernel() {
 	log "kernel $kdir ready in $(since "$t0") s"
 	key=$(basename "$kdir")
 	krel=$(cat "$kdir/release")
+	step_done "$krel" build:kernel "$t0"
 
 	# 3. siovh against the kernel's headers
-	t0=$(now)
+	t0=$(now) t1=$t0
 	variant=vm-$key
 	if ! make --no-print-directory -j"${JOBS:-2}" VARIANT="$variant" \
 		VM_HEADERS="$kdir/headers/include" "build/$variant/siovh" \
@@ -486,6 +529,8 @@ run_kernel() {
 		return
 	fi
 	SIOVH_HOST=build/$variant/siovh
+	step_done "$krel" build:siovh "$t1"
+	t1=$(now)
 	# the guest's clauses in the runner's order: what run-vm.sh needs to
 	# continue a run in a fresh VM after a kernel crash
 	if ! "$SIOVH_HOST" list --format json ${RUN_FILTER:+--filter "$RUN_FILTER"} \
@@ -493,6 +538,8 @@ run_kernel() {
 		kernel_fail "$krel" "siovh list --format json failed" "$LOGS/catalog-$tag.log"
 		return
 	fi
+	step_done "$krel" build:catalog "$t1"
+	t1=$(now)
 	# the kernel-side probe of the known differences (static, this
 	# kernel's headers)
 	if ! ${CC:-gcc} -O2 -Wall -Wextra -Werror -static -isystem "$kdir/headers/include" \
@@ -501,6 +548,8 @@ run_kernel() {
 		kernel_fail "$krel" "building vm-images/probes/kfindings.c failed" "$LOGS/kfindings-$tag.log"
 		return
 	fi
+	step_done "$krel" build:kfindings "$t1"
+	t1=$(now)
 	# the kselftest programs (selftests/siov), against this kernel's
 	# tree (kselftest_harness.h) and headers
 	if ! make --no-print-directory -C selftests/siov KSRC="$(cat "$kdir/source")" \
@@ -509,6 +558,8 @@ run_kernel() {
 		kernel_fail "$krel" "building selftests/siov failed" "$LOGS/selftests-$tag.log"
 		return
 	fi
+	step_done "$krel" build:selftests "$t1"
+	t1=$(now)
 	# the op-stream fuzz target for this kernel, and its seeds to replay
 	# in the guest (issue 9: kernel and model compared on each seed)
 	fz=build/fuzz/vm-$key
@@ -517,6 +568,8 @@ run_kernel() {
 		kernel_fail "$krel" "building fuzz/iommufd_ops against $kdir/headers failed" "$LOGS/fuzz-$tag.log"
 		return
 	fi
+	step_done "$krel" build:fuzz-target "$t1"
+	t1=$(now)
 	rm -rf "build/$variant/fuzz-replay"
 	mkdir -p "build/$variant/fuzz-replay/seeds"
 	cp fuzz/iommufd_ops/seeds/* "build/$variant/fuzz-replay/seeds/"
@@ -527,6 +580,8 @@ run_kernel() {
 		[ -f "$f" ] && cp "$f" "build/$variant/fuzz-replay/seeds/kernel-${f##*/}"
 	done
 	printf '%s\n' /bin/iommufd_ops -runs=0 >"build/$variant/fuzz-replay/replay-args"
+	step_done "$krel" build:fuzz-seeds "$t1"
+	t1=$(now)
 	# the kernel's own iommufd selftests, for the coverage anchor
 	kiommufd_bin=""
 	if [ "$pkg:${KIOMMUFD#*:}" = "$KIOMMUFD" ]; then
@@ -535,6 +590,7 @@ run_kernel() {
 			return
 		fi
 		kiommufd_bin=build/$variant/kiommufd
+		step_done "$krel" build:kiommufd "$t1"
 	fi
 	log "siovh built in $(since "$t0") s"
 
@@ -550,6 +606,7 @@ run_kernel() {
 		return
 	fi
 	log "initramfs $initrd ($(du -m "$initrd" | cut -f1) MiB) in $(since "$t0") s"
+	step_done "$krel" initramfs "$t0"
 
 	if [ "$SHELL_MODE" = 1 ]; then
 		if [ "${plist[0]}" = siov ]; then
@@ -600,9 +657,12 @@ run_kernel() {
 		# run-vm.sh's exit is not the verdict: every failure it saw is
 		# a "not ok" of vm.ktap or results.ktap, flattened below, where
 		# a documented kernel finding's expected failure is no failure
+		t1=$(now)
 		SIOVH_CATALOG=$catalog VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
 		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
 			>"$LOGS/run-$tag-$p.log" 2>&1 || true
+		step_done "$krel" "boot:$p" "$t1"
+		t1=$(now)
 		if [ ! -f "$dir/vm.json" ]; then
 			log "profile $p ($krel): run-vm.sh wrote no report"
 			tail -n 20 "$LOGS/run-$tag-$p.log" >&2
@@ -617,9 +677,16 @@ run_kernel() {
 		fi
 		[ "$ats" = 1 ] && pci_result "$dir" "$krel-$p" ats "the ATS function"
 		kiommufd_result "$dir" "$krel-$p"
-		[ "${VM_BENCH:-0}" = 1 ] && empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
+		step_done "$krel" "results:$p" "$t1"
+		if [ "${VM_BENCH:-0}" = 1 ]; then
+			t1=$(now)
+			empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
+			step_done "$krel" "boot:empty-$p" "$t1"
+		fi
 		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
+			t1=$(now)
 			crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
+			step_done "$krel" "boot:crash-check-$p" "$t1"
 		fi
 		# (an edu-only boot has no main run to compare)
 		{ [ -n "$catalog" ] || [ -f "$dir/results.json" ]; } && RUNS+=("$dir")
@@ -642,14 +709,17 @@ for k in "${KERNELS[@]}"; do
 done
 
 # 5b. the kernels' coverage in one table
+t0=$(now)
 if [ -d "$REPORT_DIR/vm/kernel-coverage" ] &&
    ! vm-images/kernel-coverage.sh --index "$REPORT_DIR/vm/kernel-coverage" 2>"$LOGS/kernel-coverage-index.log"; then
 	kernel_fail kernel-coverage "kernel-coverage.sh --index failed" "$LOGS/kernel-coverage-index.log"
 fi
+step_done - coverage:index "$t0"
 
 # 6. the runs side by side; the edu runs (VDCM.* only: beside the full runs
 # every other clause would differ) in a comparison of their own, which
 # reports/index.html links from the same row
+t0=$(now)
 if [ "${#EDU_RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
 	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare-edu" "${EDU_RUNS[@]}" \
 		>"$LOGS/compare-edu.log" 2>&1; then
@@ -657,22 +727,30 @@ if [ "${#EDU_RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
 	else
 		kernel_fail compare-edu "vm-compare.sh failed on the edu runs" "$LOGS/compare-edu.log"
 	fi
+	step_done - compare:edu "$t0"
 fi
 if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
+	t0=$(now)
 	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare" "${RUNS[@]}" \
 		>"$LOGS/compare.log" 2>&1; then
 		printf 'ok 0 compare: %s\n' "$(tail -n1 "$LOGS/compare.log")" >>"$LOGS/tap"
 		log "comparison: $REPORT_DIR/vm/compare/ ($(tail -n1 "$LOGS/compare.log"))"
+		step_done - compare:runs "$t0"
+		t0=$(now)
 		# reports/index.html links it (its "Real kernels" row)
 		"$SIOVH_HOST" report index "$REPORT_DIR" >/dev/null 2>&1 ||
 			log "siovh report index $REPORT_DIR failed"
+		step_done - compare:report-index "$t0"
 	else
 		kernel_fail compare "vm-compare.sh failed" "$LOGS/compare.log"
 	fi
 fi
 # 7. the cache keeps the newest VM_CACHE_KEEP (3) entries per kernel name
+t0=$(now)
 vm-images/prune-cache.sh 2>&1 | sed 's/^/vm-check: cache: /' >&2 || true
+step_done - tier:prune-cache "$t0"
 log "tier done in $(since "$tier_start") s (${#RUNS[@]} runs)"
+log "steps: $(step_totals)"
 if [ "${#RUNS[@]}" -gt 0 ]; then
 	if vm_bench "$REPORT_DIR/vm/bench.json" 2>"$LOGS/bench.log"; then
 		log "bench: $(jq -c '{vm_check_wall_s, boots, empty_init_boots_s}' "$REPORT_DIR/vm/bench.json")"
