@@ -599,9 +599,95 @@ kernel_coverage() {
 	log "time $krel coverage $(since "$t0") s (its phases above)"
 }
 
+# boot_profile PROFILE: one profile's boot of run_kernel's kernel (its
+# locals: pkg, krel, kdir, initrd, variant, tag, kiommufd_bin, xseg), its
+# results to TAP; the crash check after it (in the background, its result
+# to the profile's xseg segment). In the background itself for the
+# edu-only boots (run_kernel); the caller then counts BOOTS.
+boot_profile() {
+	local p=$1 dir qemu t0 t1 append edu catalog ats
+	dir=$REPORT_DIR/vm/$krel-$p
+	if [ "${VM_EDU:-1}" != 1 ] && { [ "$p" = vtd-legacy ] || [ "$p" = vtd-flts ]; }; then
+		printf 'ok 0 %s-%s: vm # SKIP VM_EDU=%s: this profile boots for the edu run alone\n' \
+			"$krel" "$p" "$VM_EDU" >>"$TAP"
+		return 0
+	fi
+	qemu=${QEMU:-qemu-system-x86_64}
+	if [ "$p" = siov ]; then
+		siov_qemu
+		if [ -z "$SIOV_QEMU" ]; then
+			printf 'ok 0 %s-siov: vm # SKIP %s\n' "$krel" "$SIOV_SKIP" >>"$TAP"
+			return 0
+		fi
+		qemu=$SIOV_QEMU
+	fi
+	t0=$(now)
+	log "booting profile $p ($krel)"
+	BOOTS=$((BOOTS + 1))
+	append=${VM_APPEND:-}
+	[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
+	edu=0 catalog=build/$variant/catalog.json
+	[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
+	# the edu-only boots: the edu run under another VT-d mode
+	# (init.sh edu_only; no main run to resume after a crash)
+	# (and on vtd-flts the ATS function: run-vm.sh, init.sh ats_run)
+	ats=0
+	case $p in vtd-legacy | vtd-flts)
+		edu=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
+	esac
+	[ "$p" = vtd-flts ] && ats=1 append="$append siovh.ats=1"
+	# the kernel bug reports this run's documented findings expect
+	{ run_findings "$krel-$p" console
+	  run_findings "$krel-$p:cdev" console
+	  [ "$edu" = 0 ] || run_findings "$krel-$p:edu" console
+	  [ "$ats" = 0 ] || run_findings "$krel-$p:ats" console; } >"$LOGS/console-$tag-$p.tsv"
+	# run-vm.sh's exit is not the verdict: every failure it saw is
+	# a "not ok" of vm.ktap or results.ktap, flattened below, where
+	# a documented kernel finding's expected failure is no failure
+	bg_wait_below "$VM_JOBS"
+	t1=$(now)
+	SIOVH_CATALOG=$catalog VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
+	QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
+		>"$LOGS/run-$tag-$p.log" 2>&1 || true
+	step_done "$krel" "boot:$p" "$t1"
+	t1=$(now)
+	if [ ! -f "$dir/vm.json" ]; then
+		log "profile $p ($krel): run-vm.sh wrote no report"
+		tail -n 20 "$LOGS/run-$tag-$p.log" >&2
+		kernel_fail "$krel-$p" "run-vm.sh failed" "$LOGS/run-$tag-$p.log"
+		return 0
+	fi
+	log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
+	flatten "$dir" "$krel-$p"
+	if [ "$edu" = 1 ]; then
+		pci_result "$dir" "$krel-$p" edu "edu"
+		steps_result "$dir" "$krel-$p"
+	fi
+	[ "$ats" = 1 ] && pci_result "$dir" "$krel-$p" ats "the ATS function"
+	kiommufd_result "$dir" "$krel-$p"
+	step_done "$krel" "results:$p" "$t1"
+	if [ "${VM_BENCH:-0}" = 1 ]; then
+		t1=$(now)
+		empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
+		step_done "$krel" "boot:empty-$p" "$t1"
+	fi
+	if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
+		# in the background, beside the next boot (two VMs at
+		# once); its result where it was, after this run's
+		BOOTS=$((BOOTS + 2))
+		bg "${xseg[$p]}" crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
+	fi
+	# for run_kernel's lists of runs (RUNS, EDU_RUNS, kruns)
+	: >"$LOGS/booted-$krel-$p"
+	log "profile $p ($krel) done in $(since "$t0") s"
+	if [ "$p" = siov ]; then
+		siov_required "$dir" "$krel"
+	fi
+}
+
 # run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
 run_kernel() {
-	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append edu catalog t1 f
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin t1 f cov_seg after_seg
 	local -a plist kruns=()
 	tag=${pkg#linux-source-}
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
@@ -718,108 +804,67 @@ run_kernel() {
 		exec vm-images/run-vm.sh --shell "${plist[0]}" "$kdir" "$initrd"
 	fi
 
-	# 5. boot each profile
+	# 5. boot each profile. Each profile's results have their segments,
+	# in the profiles' order (then its crash check's or device faults').
+	# With VM_JOBS > 1 the edu-only boots (light: the edu run alone) go
+	# first, in the background, beside the main runs.
+	local -A pseg=() xseg=()
 	for p in "${plist[@]}"; do
-		dir=$REPORT_DIR/vm/$krel-$p
-		if [ "${VM_EDU:-1}" != 1 ] && { [ "$p" = vtd-legacy ] || [ "$p" = vtd-flts ]; }; then
-			printf 'ok 0 %s-%s: vm # SKIP VM_EDU=%s: this profile boots for the edu run alone\n' \
-				"$krel" "$p" "$VM_EDU" >>"$TAP"
-			continue
-		fi
-		qemu=${QEMU:-qemu-system-x86_64}
+		seg_next
+		pseg[$p]=$SEG
+		seg_next
+		xseg[$p]=$SEG
 		if [ "$p" = siov ]; then
-			siov_qemu
-			if [ -z "$SIOV_QEMU" ]; then
-				printf 'ok 0 %s-siov: vm # SKIP %s\n' "$krel" "$SIOV_SKIP" >>"$TAP"
-				continue
-			fi
-			qemu=$SIOV_QEMU
-		fi
-		t0=$(now)
-		log "booting profile $p ($krel)"
-		BOOTS=$((BOOTS + 1))
-		append=${VM_APPEND:-}
-		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
-		edu=0 catalog=build/$variant/catalog.json
-		[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
-		# the edu-only boots: the edu run under another VT-d mode
-		# (init.sh edu_only; no main run to resume after a crash)
-		# (and on vtd-flts the ATS function: run-vm.sh, init.sh ats_run)
-		ats=0
-		case $p in vtd-legacy | vtd-flts)
-			edu=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
-		esac
-		[ "$p" = vtd-flts ] && ats=1 append="$append siovh.ats=1"
-		# the kernel bug reports this run's documented findings expect
-		{ run_findings "$krel-$p" console
-		  run_findings "$krel-$p:cdev" console
-		  [ "$edu" = 0 ] || run_findings "$krel-$p:edu" console
-		  [ "$ats" = 0 ] || run_findings "$krel-$p:ats" console; } >"$LOGS/console-$tag-$p.tsv"
-		# run-vm.sh's exit is not the verdict: every failure it saw is
-		# a "not ok" of vm.ktap or results.ktap, flattened below, where
-		# a documented kernel finding's expected failure is no failure
-		bg_wait_below "$VM_JOBS"
-		t1=$(now)
-		SIOVH_CATALOG=$catalog VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
-		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
-			>"$LOGS/run-$tag-$p.log" 2>&1 || true
-		step_done "$krel" "boot:$p" "$t1"
-		t1=$(now)
-		if [ ! -f "$dir/vm.json" ]; then
-			log "profile $p ($krel): run-vm.sh wrote no report"
-			tail -n 20 "$LOGS/run-$tag-$p.log" >&2
-			kernel_fail "$krel-$p" "run-vm.sh failed" "$LOGS/run-$tag-$p.log"
-			continue
-		fi
-		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
-		flatten "$dir" "$krel-$p"
-		if [ "$edu" = 1 ]; then
-			pci_result "$dir" "$krel-$p" edu "edu"
-			steps_result "$dir" "$krel-$p"
-		fi
-		[ "$ats" = 1 ] && pci_result "$dir" "$krel-$p" ats "the ATS function"
-		kiommufd_result "$dir" "$krel-$p"
-		step_done "$krel" "results:$p" "$t1"
-		if [ "${VM_BENCH:-0}" = 1 ]; then
-			t1=$(now)
-			empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
-			step_done "$krel" "boot:empty-$p" "$t1"
-		fi
-		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
-			# in the background, beside the next boot (two VMs at
-			# once); its result where it was, after this run's
-			seg_next
-			BOOTS=$((BOOTS + 2))
-			bg "$SEG" crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
-			seg_next
-			TAP=$SEG
-		fi
-		# (an edu-only boot has no main run to compare)
-		{ [ -n "$catalog" ] || [ -f "$dir/results.json" ]; } && RUNS+=("$dir")
-		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
-		# the edu runs (VDCM.* only) side by side, apart from the others
-		[ "$edu" = 1 ] && [ -f "$dir/edu/results.json" ] && EDU_RUNS+=("$dir/edu")
-		kruns+=("$dir")
-		log "profile $p ($krel) done in $(since "$t0") s"
-		if [ "$p" = siov ]; then
-			siov_required "$dir" "$krel"
-			# the device faults' results here; they boot after the
-			# kernel's coverage has started (below)
 			for f in ${SIOV_FAULTS-$SIOV_FAULTS_DEFAULT}; do
 				seg_next
 				FAULT_SEGS+=("$SEG")
 			done
-			seg_next
-			TAP=$SEG
 		fi
+	done
+	seg_next
+	cov_seg=$SEG
+	seg_next
+	after_seg=$SEG
+	local -A launched=()
+	if [ "$VM_JOBS" -gt 1 ] && [ "${VM_EDU:-1}" = 1 ]; then
+		for p in "${plist[@]}"; do
+			case $p in vtd-legacy | vtd-flts) ;; *) continue ;; esac
+			bg_wait_below "$VM_JOBS"
+			BOOTS=$((BOOTS + 1))
+			bg "${pseg[$p]}" boot_profile "$p"
+			launched[$p]=1
+		done
+	fi
+	for p in "${plist[@]}"; do
+		[ -n "${launched[$p]:-}" ] && continue
+		TAP=${pseg[$p]}
+		boot_profile "$p"
+	done
+	# the kernel's boots done (and, in passing, anything else running)
+	bg_wait
+	TAP=$after_seg
+	# the runs in the profiles' order: compared (RUNS, EDU_RUNS) and
+	# covered (kruns)
+	for p in "${plist[@]}"; do
+		dir=$REPORT_DIR/vm/$krel-$p
+		[ -f "$LOGS/booted-$krel-$p" ] || continue
+		# (an edu-only boot has no main run to compare)
+		case $p in
+		vtd-legacy | vtd-flts) [ -f "$dir/results.json" ] && RUNS+=("$dir") ;;
+		*) RUNS+=("$dir") ;;
+		esac
+		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
+		# the edu runs (VDCM.* only) side by side, apart from the others
+		case $p in
+		vtd | vtd-legacy | vtd-flts)
+			[ "${VM_EDU:-1}" = 1 ] && [ -f "$dir/edu/results.json" ] && EDU_RUNS+=("$dir/edu") ;;
+		esac
+		kruns+=("$dir")
 	done
 	# the coverage of the kernel's runs (the device-fault boots add none)
 	# in the background, beside the fault boots or the next kernel's
 	if [ "${#kruns[@]}" -gt 0 ]; then
-		seg_next
-		bg "$SEG" kernel_coverage "$kdir" "$krel" "${kruns[@]}"
-		seg_next
-		TAP=$SEG
+		bg "$cov_seg" kernel_coverage "$kdir" "$krel" "${kruns[@]}"
 	fi
 	if [ "${#FAULT_SEGS[@]}" -gt 0 ]; then
 		siov_faults "$kdir" "$initrd" "$krel"
