@@ -76,9 +76,10 @@
 # edu run, the VT-d steps and (vtd-flts) the same clauses on the ATS
 # function (ats_run, <run>/ats/, about 4 s) alone; 0: none of it), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
 # 8 s a run; make check leaves them to make bench-vm), VM_JOBS (default 2:
-# the device-fault boots two at a time, the crash check beside
-# the next boot, each kernel's coverage report beside the next steps; 1: one
-# thing at a time), plus
+# the device-fault boots two at a time, the edu-only boots (vtd-legacy,
+# vtd-flts) beside the main runs, the crash check beside the next boot, each
+# kernel's coverage report beside the next steps; 1: one thing at a time;
+# the TAP stream's order is the same either way), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
 #
 # Timings: every step's (builds, initramfs, each boot, coverage phases,
