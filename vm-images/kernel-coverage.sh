@@ -41,6 +41,17 @@
 set -euo pipefail
 
 die() { echo "kernel-coverage.sh: $*" >&2; exit 1; }
+# timed PHASE CMD...: CMD, then "kernel-coverage.sh: time PHASE START
+# SECONDS" on stderr (START: epoch seconds), which vm-check.sh collects.
+# (CMD runs under set -e as it would alone: a failure ends the script.)
+timed() {
+	local ph=$1 t0
+	shift
+	t0=$(date +%s.%N)
+	"$@"
+	awk -v p="$ph" -v a="$t0" -v b="$(date +%s.%N)" \
+		'BEGIN { printf "kernel-coverage.sh: time %s %s %.1f\n", p, a, b - a }' >&2
+}
 
 # The issue's measurement of the kernel's iommufd selftests on 7.3 (quoted
 # next to ours; drivers/iommu/iommufd without selftest.c).
@@ -211,20 +222,25 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/siovh-kcoverage.XXXXXX")
 trap 'rm -rf "$T" "$OUT.tmp"' EXIT
 
 # the .gcno tree (a copy: captures add .gcda files next to them)
-for d in $DIRS; do
-	mkdir -p "$T/gcno/$d"
-	compgen -G "$KDIR/build/$d/*.gcno" >/dev/null || die "$KDIR/build/$d has no .gcno files"
-	cp "$KDIR/build/$d"/*.gcno "$T/gcno/$d/"
-done
-"${LCOV[@]}" -c -i -d "$T/gcno" -o "$T/initial.all.info" >"$T/lcov.log" 2>&1 ||
-	{ tail -n 5 "$T/lcov.log" >&2; die "lcov --capture --initial failed"; }
-scope "$T/initial.all.info" "$T/initial.info"
+initial() {
+	local d
+	for d in $DIRS; do
+		mkdir -p "$T/gcno/$d"
+		compgen -G "$KDIR/build/$d/*.gcno" >/dev/null || die "$KDIR/build/$d has no .gcno files"
+		cp "$KDIR/build/$d"/*.gcno "$T/gcno/$d/"
+	done
+	"${LCOV[@]}" -c -i -d "$T/gcno" -o "$T/initial.all.info" >"$T/lcov.log" 2>&1 ||
+		{ tail -n 5 "$T/lcov.log" >&2; die "lcov --capture --initial failed"; }
+	scope "$T/initial.all.info" "$T/initial.info"
+}
+timed initial initial
 
 rm -rf "$OUT.tmp"
 mkdir -p "$OUT.tmp"
 BOOT=() RUN=() KSELF=() BOOT_RUNS=() RUN_RUNS=() KSELF_RUNS=()
 declare -A CORPUS=() CORPUS_RUNS=()	# scenario -> its gcda dirs, its runs
 n=0
+t_unpack=$(date +%s.%N)
 for r in "$@"; do
 	name=${r%/}
 	name=${name##*/}
@@ -251,20 +267,22 @@ for r in "$@"; do
 	done
 done
 [ "$n" -gt 0 ] || die "no run directory has gcov data (gcov/boot.tar)"
+awk -v a="$t_unpack" -v b="$(date +%s.%N)" \
+	'BEGIN { printf "kernel-coverage.sh: time unpack %s %.1f\n", a, b - a }' >&2
 
 json_runs() { printf '%s\n' "$@" | jq -R . | jq -s -c .; }
 RUNS_OF=$(json_runs "${BOOT_RUNS[@]}")
-capture "$T/boot.snap.info" "${BOOT[@]}"
-scenario boot "$T/boot.snap.info"
+timed capture-boot capture "$T/boot.snap.info" "${BOOT[@]}"
+timed html-boot scenario boot "$T/boot.snap.info"
 if [ "${#RUN[@]}" -gt 0 ]; then
 	RUNS_OF=$(json_runs "${RUN_RUNS[@]}")
-	capture "$T/siovh.snap.info" "${RUN[@]}"
-	scenario siovh "$T/siovh.snap.info"
+	timed capture-siovh capture "$T/siovh.snap.info" "${RUN[@]}"
+	timed html-siovh scenario siovh "$T/siovh.snap.info"
 fi
 if [ "${#KSELF[@]}" -gt 0 ]; then
 	RUNS_OF=$(json_runs "${KSELF_RUNS[@]}")
-	capture "$T/kself.snap.info" "${KSELF[@]}"
-	scenario kselftest-iommufd "$T/kself.snap.info"
+	timed capture-kselftest-iommufd capture "$T/kself.snap.info" "${KSELF[@]}"
+	timed html-kselftest-iommufd scenario kselftest-iommufd "$T/kself.snap.info"
 fi
 CORPORA=$(printf '%s\n' "${!CORPUS[@]}" | LC_ALL=C sort)
 for s in $CORPORA; do

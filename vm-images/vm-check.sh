@@ -75,8 +75,17 @@
 # <run>/vtd-steps.tap), and profiles vtd-legacy and vtd-flts boot for the
 # edu run, the VT-d steps and (vtd-flts) the same clauses on the ATS
 # function (ats_run, <run>/ats/, about 4 s) alone; 0: none of it), VM_BENCH (1: the empty-init baselines of reports/vm/bench.json, about
-# 8 s a run; make check leaves them to make bench-vm), plus
+# 8 s a run; make check leaves them to make bench-vm), VM_JOBS (default 2:
+# the device-fault boots two at a time, the edu-only boots (vtd-legacy,
+# vtd-flts) beside the main runs, the crash check beside the next boot, each
+# kernel's coverage report beside the next steps; 1: one thing at a time;
+# the TAP stream's order is the same either way), plus
 # those of the scripts above (SIOVH_CACHE, KERNEL_SRC, VM_TIMEOUT, ...).
+#
+# Timings: every step's (builds, initramfs, each boot, coverage phases,
+# comparison) on stderr ("vm-check: time KERNEL STEP N s (from T s)", a
+# "steps:" line with the totals per kind) and in reports/vm/bench.json
+# (steps, step_totals).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -123,7 +132,24 @@ LOGS=$(mktemp -d "${TMPDIR:-/tmp}/siovh-vm-check.XXXXXX")
 trap 'rm -rf "$LOGS"' EXIT
 tier_start=$(now)
 
+# Where the tier's time goes: every step's start (seconds into the tier)
+# and duration, "KERNEL<TAB>STEP<TAB>START<TAB>SECONDS" in $LOGS/steps.tsv,
+# one "vm-check: time ..." line each on stderr and the list in
+# reports/vm/bench.json (vm_bench). STEP is "CATEGORY:NAME" (build,
+# initramfs, boot, results, coverage, compare, tier); steps of one kernel
+# may overlap (those run in the background), so their sum can exceed the
+# tier's wall time.
+: >"$LOGS/steps.tsv"
+step_done() {
+	local s off
+	s=$(since "$3")
+	off=$(awk -v a="$tier_start" -v b="$3" 'BEGIN { printf "%.1f", b - a }')
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$off" "$s" >>"$LOGS/steps.tsv"
+	log "time $1 $2 ${s} s (from ${off} s)"
+}
+
 # 1. dependencies
+t0=$(now)
 if ! harness/scripts/deps.sh --vm >"$LOGS/deps.log" 2>&1; then
 	reason=$( { grep 'deps.sh:' "$LOGS/deps.log" | tail -n1; grep -m1 '^E:' "$LOGS/deps.log"; } |
 		  tr '\n' ' ')
@@ -131,20 +157,95 @@ if ! harness/scripts/deps.sh --vm >"$LOGS/deps.log" 2>&1; then
 	[ "$SHELL_MODE" = 1 ] && { cat "$LOGS/deps.log" >&2; exit 2; }
 	skip_all "cannot install the VM tier's packages (qemu-system-x86, linux-source-6.12/7.x, busybox-static, ...): ${reason:-deps.sh --vm failed}"
 fi
+step_done - tier:deps "$t0"
 
-: >"$LOGS/tap"
 status=0
 RUNS=()			# report directories, in run order
 EDU_RUNS=()		# the edu runs' (<run>/edu), compared apart
 SIOVH_HOST=""		# a siovh binary for the comparison
 BOOTS=0			# VMs booted (runs, device faults, empty-init baselines)
+FAULT_SEGS=()		# the device-fault boots' TAP segments (siov_faults)
+
+# The TAP stream is written in segments ($LOGS/tap.NNNN, concatenated in
+# number order at the end), so that work done in the background or two at
+# a time still lands where it would have, run one after the other: each
+# such job writes to a segment allocated, in stream order, before it
+# starts. TAP is the segment being written.
+SEGS=0
+# seg_next: SEG is a new (empty) segment, after every one before it.
+seg_next() {
+	SEGS=$((SEGS + 1))
+	SEG=$(printf '%s/tap.%04d' "$LOGS" "$SEGS")
+	: >"$SEG"
+}
+seg_next
+TAP=$SEG
+
+# Background jobs: VMs two at a time (the device-fault boots, the crash
+# check) and a kernel's coverage report during the next steps, up to
+# VM_JOBS (default 2: the machine's cores; 1: everything in order, as
+# before) VMs at once. bg SEGMENT CMD...: CMD in the background, its TAP to
+# SEGMENT; the parent counts what it boots (BOOTS) itself. Its failures are
+# its "not ok" lines (status is the parent's).
+# A job that dies (set -e) says so in its segment: its results would
+# otherwise be missing without a failure. VM_JOBS=1: bg runs CMD at once.
+VM_JOBS=${VM_JOBS:-2}
+BG=()			# background jobs' pids
+bg() {
+	local seg=$1
+	shift
+	if [ "$VM_JOBS" -le 1 ]; then
+		( TAP=$seg; "$@" ) ||
+			printf 'not ok 0 vm-check: %s died (exit %s)\n' "$1" "$?" >>"$seg"
+		return 0
+	fi
+	{ ( TAP=$seg; "$@" ) ||
+		printf 'not ok 0 vm-check: %s died (exit %s)\n' "$1" "$?" >>"$seg"; } &
+	BG+=($!)
+}
+# bg_running: how many of BG still run.
+bg_running() {
+	local p n=0
+	for p in "${BG[@]}"; do
+		if kill -0 "$p" 2>/dev/null; then n=$((n + 1)); fi
+	done
+	echo "$n"
+}
+# bg_wait_below N: until fewer than N background jobs run.
+bg_wait_below() {
+	while [ "$(bg_running)" -ge "$1" ]; do
+		sleep 0.1
+	done
+}
+# bg_wait: every background job done.
+bg_wait() {
+	local p
+	for p in "${BG[@]}"; do
+		wait "$p" || true
+	done
+	BG=()
+}
 
 # A set-up step of one kernel failed: one failing result, its log's tail.
 kernel_fail() {
-	printf 'not ok 0 %s: %s\n' "$1" "$2" >>"$LOGS/tap"
-	[ -f "$3" ] && tail -n 30 "$3" | sed 's/^/# /' >>"$LOGS/tap"
+	printf 'not ok 0 %s: %s\n' "$1" "$2" >>"$TAP"
+	[ -f "$3" ] && tail -n 30 "$3" | sed 's/^/# /' >>"$TAP"
 	status=1
 }
+
+# ccache for the builds outside the Makefile's rules (selftests/siov's own
+# Makefile, kfindings, the kernel's iommufd selftests), set up as the
+# Makefile does its own: the cache beside the kernels, paths relative to the
+# tree, the tree's directory out of the debug info; plain compiles when
+# there is no ccache or its directory cannot be written. A fresh clone then
+# compiles selftests/siov (about 25 s a kernel, serial) from the cache.
+VM_CC=${CC:-gcc} VM_CFLAGS=${CFLAGS:-}
+if command -v ccache >/dev/null 2>&1 && mkdir -p "${SIOVH_CACHE:-/var/cache/siovh}/ccache" 2>/dev/null &&
+   [ -w "${SIOVH_CACHE:-/var/cache/siovh}/ccache" ]; then
+	export CCACHE_DIR=${SIOVH_CACHE:-/var/cache/siovh}/ccache CCACHE_BASEDIR=$ROOT
+	VM_CC="ccache ${CC:-gcc}"
+	VM_CFLAGS="$VM_CFLAGS -fdebug-prefix-map=$ROOT=."
+fi
 
 # run_findings (the documented kernel findings of a run: findings.sh)
 # shellcheck source=vm-images/findings.sh
@@ -196,7 +297,7 @@ flatten() {
 				printf "%s", held; held = ""; next }
 			/^# [^ ]+:[0-9]+: / { held = held $0 "\n"; next }
 			/^#/ { print }
-			END { printf "%s", held }' "$k" >>"$LOGS/tap"
+			END { printf "%s", held }' "$k" >>"$TAP"
 	done
 }
 
@@ -214,13 +315,13 @@ pci_result() {
 	      tail -n1 || true)
 	if [ ! -f "$k" ] || [ -z "$sum" ]; then
 		printf 'not ok 0 %s: %s: no results from siovh on %s (%s)\n' "$2" "$3" "$4" \
-			"$(tail -n1 "$log" 2>/dev/null || echo "no $3.log")" >>"$LOGS/tap"
+			"$(tail -n1 "$log" 2>/dev/null || echo "no $3.log")" >>"$TAP"
 	elif [ "${drv%% *}" != 0 ] && [ "${drv%% *}" != 1 ]; then
-		printf 'not ok 0 %s: %s: siovh exit %s: %s\n' "$2" "$3" "${drv%% *}" "$sum" >>"$LOGS/tap"
+		printf 'not ok 0 %s: %s: siovh exit %s: %s\n' "$2" "$3" "${drv%% *}" "$sum" >>"$TAP"
 	elif [ -n "${drv#* }" ] && [ "${drv#* }" != "$drv" ]; then
-		printf 'not ok 0 %s: %s: left bound to %s after the run\n' "$2" "$3" "${drv#* }" >>"$LOGS/tap"
+		printf 'not ok 0 %s: %s: left bound to %s after the run\n' "$2" "$3" "${drv#* }" >>"$TAP"
 	else
-		printf 'ok 0 %s: %s: siovh on %s through vfio-pci: %s, unbound again\n' "$2" "$3" "$4" "$sum" >>"$LOGS/tap"
+		printf 'ok 0 %s: %s: siovh on %s through vfio-pci: %s, unbound again\n' "$2" "$3" "$4" "$sum" >>"$TAP"
 	fi
 }
 
@@ -228,7 +329,7 @@ pci_result() {
 # results are flattened with the run's.
 steps_result() {
 	if [ ! -s "$1/vtd-steps.tap" ]; then
-		printf 'not ok 0 %s: vtd-steps: no results (init.sh vtd_steps did not run)\n' "$2" >>"$LOGS/tap"
+		printf 'not ok 0 %s: vtd-steps: no results (init.sh vtd_steps did not run)\n' "$2" >>"$TAP"
 	fi
 }
 
@@ -270,10 +371,10 @@ siov_required() {
 	done
 	if [ -z "$bad" ]; then
 		printf 'ok 0 %s-siov: vfio-parent: required clauses passed (%s)\n' "$krel" \
-			"$(echo $SIOV_REQUIRED)" >>"$LOGS/tap"
+			"$(echo $SIOV_REQUIRED)" >>"$TAP"
 	else
 		printf 'not ok 0 %s-siov: vfio-parent: did not pass (skipped or missing):%s\n' \
-			"$krel" "$bad" >>"$LOGS/tap"
+			"$krel" "$bad" >>"$TAP"
 	fi
 }
 
@@ -302,50 +403,66 @@ siov_fails() {
 	  sed -n 's/^not ok [0-9]* \([^ ]*\).*/vfio-parent:\1/p' "$1/vfio-parent/results.ktap" \
 		2>/dev/null || true; }
 }
+# siov_faults KERNEL_DIR INITRD RELEASE: the faults' boots, VM_JOBS at a
+# time (measured on 2 cores, 4 fault boots: 35.1 s one after the other,
+# 17.3 s two at a time, 19.5 s two at a time with one vCPU each, 30.5 s one
+# after the other with one vCPU: the VMs keep their two vCPUs). Their
+# results go to the segments FAULT_SEGS (allocated after profile siov's
+# results, in SIOV_FAULTS's order).
 siov_faults() {
-	local kdir=$1 initrd=$2 krel=$3 f dir t0 failed base
+	local kdir=$1 initrd=$2 krel=$3 f base i=0
 	base=$REPORT_DIR/vm/$krel-siov
 	siov_fails "$base" >"$LOGS/siov-base-fails"
 	echo "-" >>"$LOGS/siov-base-fails"	# never empty: grep -f of nothing drops all
 	for f in ${SIOV_FAULTS-$SIOV_FAULTS_DEFAULT}; do
-		dir=$REPORT_DIR/vm/$krel-siov-fault-$f
-		t0=$(now)
+		bg_wait_below "$VM_JOBS"
 		BOOTS=$((BOOTS + 1))
-		SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1 $(siov_fault_filter "$f")" \
-			vm-images/run-vm.sh siov "$kdir" "$initrd" "$dir" \
-			>"$LOGS/run-fault-$f.log" 2>&1 || true
-		# what fails here and not on the faithful device (a missing file
-		# is reported below, not an error of sed's)
-		failed=$(siov_fails "$dir" | grep -vxF -f "$LOGS/siov-base-fails" |
-			 tr '\n' ' ' || true)
-		if [ ! -f "$dir/siov.tap" ]; then
-			printf 'not ok 0 %s-siov-fault %s: no siov.tap (see %s)\n' "$krel" "$f" "$dir" >>"$LOGS/tap"
-		elif [ ! -f "$dir/results.ktap" ]; then
-			printf 'not ok 0 %s-siov-fault %s: no results.ktap of the pci clauses (see %s)\n' \
-				"$krel" "$f" "$dir" >>"$LOGS/tap"
-		elif [ -n "$failed" ]; then
-			printf 'ok 0 %s-siov-fault %s: detected by %s\n' "$krel" "$f" "${failed% }" >>"$LOGS/tap"
-		elif grep -q "SKIP" "$dir/siov.tap" && [ "$f" = dma-pasid-zero ]; then
-			printf 'ok 0 %s-siov-fault %s # SKIP only PASID DMA shows it, and %s has no PASID attach\n' \
-				"$krel" "$f" "$krel" >>"$LOGS/tap"
-		else
-			printf 'not ok 0 %s-siov-fault %s: undetected, every guest result passed\n' "$krel" "$f" >>"$LOGS/tap"
-		fi
-		log "fault $f done in $(since "$t0") s"
+		bg "${FAULT_SEGS[$i]}" siov_fault "$kdir" "$initrd" "$krel" "$f"
+		i=$((i + 1))
 	done
+}
+# siov_fault KERNEL_DIR INITRD RELEASE FAULT: one fault's boot, one result.
+siov_fault() {
+	local kdir=$1 initrd=$2 krel=$3 f=$4 dir t0 failed
+	dir=$REPORT_DIR/vm/$krel-siov-fault-$f
+	t0=$(now)
+	SIOV_FAULT=$f QEMU=$SIOV_QEMU VM_APPEND="siovh.siov_only=1 $(siov_fault_filter "$f")" \
+		vm-images/run-vm.sh siov "$kdir" "$initrd" "$dir" \
+		>"$LOGS/run-fault-$f.log" 2>&1 || true
+	# what fails here and not on the faithful device (a missing file
+	# is reported below, not an error of sed's)
+	failed=$(siov_fails "$dir" | grep -vxF -f "$LOGS/siov-base-fails" |
+		 tr '\n' ' ' || true)
+	if [ ! -f "$dir/siov.tap" ]; then
+		printf 'not ok 0 %s-siov-fault %s: no siov.tap (see %s)\n' "$krel" "$f" "$dir" >>"$TAP"
+	elif [ ! -f "$dir/results.ktap" ]; then
+		printf 'not ok 0 %s-siov-fault %s: no results.ktap of the pci clauses (see %s)\n' \
+			"$krel" "$f" "$dir" >>"$TAP"
+	elif [ -n "$failed" ]; then
+		printf 'ok 0 %s-siov-fault %s: detected by %s\n' "$krel" "$f" "${failed% }" >>"$TAP"
+	elif grep -q "SKIP" "$dir/siov.tap" && [ "$f" = dma-pasid-zero ]; then
+		printf 'ok 0 %s-siov-fault %s # SKIP only PASID DMA shows it, and %s has no PASID attach\n' \
+			"$krel" "$f" "$krel" >>"$TAP"
+	else
+		printf 'not ok 0 %s-siov-fault %s: undetected, every guest result passed\n' "$krel" "$f" >>"$TAP"
+	fi
+	log "fault $f done in $(since "$t0") s"
+	step_done "$krel" "boot:fault-$f" "$t0"
 }
 
 # build_kiommufd KERNEL_DIR OUT: the kernel's own iommufd selftests
 # (tools/testing/selftests/iommu/iommufd.c of the kernel's tree), static,
 # against its headers and kselftest_harness.h, as its Makefile builds them.
+# Compiled apart from the link, so that ccache (VM_CC) has the compile.
 build_kiommufd() {
 	local src
 	src=$(cat "$1/source")
 	[ -f "$src/tools/testing/selftests/iommu/iommufd.c" ] ||
 		{ echo "$src has no tools/testing/selftests/iommu/iommufd.c"; return 1; }
-	${CC:-gcc} -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE -isystem "$1/headers/include" \
+	$VM_CC -c -O2 -Wall -Wno-unused-function -D_GNU_SOURCE -isystem "$1/headers/include" \
 		-I"$src/tools/testing/selftests" "$src/tools/testing/selftests/iommu/iommufd.c" \
-		-o "$2" -lcap -lpthread
+		-o "$2.o" &&
+		${CC:-gcc} -static "$2.o" -o "$2" -lcap -lpthread
 }
 
 # kiommufd_result DIR NAME: the kernel's iommufd selftests of that run (the
@@ -357,10 +474,10 @@ kiommufd_result() {
 	totals=$(grep -m1 '^# Totals:' "$k" || true)
 	if [ -n "$totals" ]; then
 		printf 'ok 0 %s: kselftest-iommufd (the kernel'"'"'s own, for the coverage anchor) %s\n' \
-			"$2" "${totals#\# }" >>"$LOGS/tap"
+			"$2" "${totals#\# }" >>"$TAP"
 	else
-		printf 'not ok 0 %s: kselftest-iommufd did not finish (no Totals line in %s)\n' "$2" "$k" >>"$LOGS/tap"
-		tail -n 10 "$k" | sed 's/^/# /' >>"$LOGS/tap"
+		printf 'not ok 0 %s: kselftest-iommufd did not finish (no Totals line in %s)\n' "$2" "$k" >>"$TAP"
+		tail -n 10 "$k" | sed 's/^/# /' >>"$TAP"
 	fi
 }
 
@@ -375,14 +492,23 @@ empty_boot() {
 	   cp "$out/vm.json" "$5/empty-boot.json"; then
 		printf 'ok 0 %s: empty-init boot %s s wall, init after %s s (this run: first result after %s s)\n' \
 			"$6" "$(jq -r .wall_s "$out/vm.json")" "$(jq -r .boot_to_init_s "$out/vm.json")" \
-			"$(jq -r .boot_to_first_result_s "$5/vm.json")" >>"$LOGS/tap"
+			"$(jq -r .boot_to_first_result_s "$5/vm.json")" >>"$TAP"
 	else
 		kernel_fail "$6" "the empty-init boot failed" "$out.log"
 	fi
 }
 
+# step_totals: the steps' seconds summed per category, one line
+# ("build 12.3 s, boot 150.2 s, ..."), in order of first appearance.
+step_totals() {
+	awk -F'\t' '{ c = $2; sub(/:.*/, "", c); if (!(c in t)) o[++n] = c; t[c] += $4 }
+		END { for (i = 1; i <= n; i++) printf "%s%s %.1f s", (i > 1 ? ", " : ""), o[i], t[o[i]] }' \
+		"$LOGS/steps.tsv"
+}
+
 # vm_bench FILE: the tier's timings next to the empty-init boots of the
-# same kernels and profiles, measured in this run (schema siovh-vm-bench/1).
+# same kernels and profiles, measured in this run (schema siovh-vm-bench/1;
+# "steps" and "step_totals" are additions: every step's time, steps.tsv).
 vm_bench() {
 	local d tier
 	tier=$(since "$tier_start")
@@ -392,6 +518,9 @@ vm_bench() {
 			'{run: $run, kernel, profile, wall_s, boot_to_init_s, boot_to_first_result_s,
 			  empty_init: ($e[0] | {wall_s, boot_to_init_s})}' "$d/vm.json"
 	done | jq -s --argjson tier "$tier" --argjson boots "$BOOTS" \
+		--slurpfile steps <(jq -R -s 'split("\n") | map(select(length > 0) | split("\t") |
+			{kernel: .[0], step: .[1], start_s: (.[2] | tonumber), s: (.[3] | tonumber)})' \
+			"$LOGS/steps.tsv") \
 		--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg host "$(uname -n)" \
 		--arg git "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
 		{schema: "siovh-vm-bench/1",
@@ -399,7 +528,11 @@ vm_bench() {
 		 vm_check_wall_s: $tier, boots: $boots,
 		 empty_init_boots_s: (if length > 0 then
 			((map(.empty_init.wall_s) | add / length) * $boots * 10 | round / 10) else null end),
-		 runs: .}' >"$1.tmp" && mv "$1.tmp" "$1"
+		 runs: .,
+		 steps: $steps[0],
+		 step_totals: ($steps[0] | group_by(.step | sub(":.*"; "")) |
+			map({key: (.[0].step | sub(":.*"; "")), value: (map(.s) | add * 10 | round / 10)}) |
+			from_entries)}' >"$1.tmp" && mv "$1.tmp" "$1"
 }
 
 # crash_check KERNEL_DIR INITRD PROFILE QEMU RELEASE CATALOG: the run again
@@ -409,8 +542,8 @@ vm_bench() {
 # a fresh VM, so that every clause of CATALOG has one result. One result;
 # the evidence in reports/vm/<release>-<profile>-crash-check/.
 crash_check() {
-	local dir=$REPORT_DIR/vm/$5-$3-crash-check n=$CRASH_AFTER total got from1 why=""
-	BOOTS=$((BOOTS + 2))
+	local dir=$REPORT_DIR/vm/$5-$3-crash-check n=$CRASH_AFTER total got from1 why="" t0
+	t0=$(now)
 	SIOVH_CATALOG=$6 QEMU=$4 VM_APPEND="${VM_APPEND:-} siovh.inject=BUG@$n" \
 		vm-images/run-vm.sh "$3" "$1" "$2" "$dir" >"$LOGS/crash-$5.log" 2>&1 || true
 	total=$(jq '.clauses | length' "$6")
@@ -435,31 +568,127 @@ crash_check() {
 		printf 'ok 0 %s-%s: crash-recovery: an oops injected after %s results was reported and %s; all %s clauses have a result (%s from boot 1'"'"'s console)\n' \
 			"$5" "$3" "$(sed -n 's/^SIOVH-VM: inject: BUG after \([0-9]*\).*/\1/p' "$dir/console.log")" \
 			"$(sed -n 's/^ok [0-9]* resume-2 # boot 1 crashed; //p' "$dir/vm.ktap")" "$total" "$from1" \
-			>>"$LOGS/tap"
+			>>"$TAP"
 	else
-		printf 'not ok 0 %s-%s: crash-recovery: %s\n' "$5" "$3" "$why" >>"$LOGS/tap"
-		tail -n 20 "$LOGS/crash-$5.log" | sed 's/^/# /' >>"$LOGS/tap"
+		printf 'not ok 0 %s-%s: crash-recovery: %s\n' "$5" "$3" "$why" >>"$TAP"
+		tail -n 20 "$LOGS/crash-$5.log" | sed 's/^/# /' >>"$TAP"
 		status=1
 	fi
+	step_done "$5" "boot:crash-check-$3" "$t0"
 }
 
 # kernel_coverage KERNEL_DIR RELEASE RUN_DIR...: step 5b, one result.
 kernel_coverage() {
-	local kdir=$1 krel=$2 t0 sum
+	local kdir=$1 krel=$2 t0 sum ph st s off
 	shift 2
 	t0=$(now)
 	if sum=$(vm-images/kernel-coverage.sh "$kdir" "$REPORT_DIR/vm/kernel-coverage/$krel" "$@" \
 		 2>"$LOGS/kcov-$krel.log"); then
-		printf 'ok 0 %s: kernel-coverage %s\n' "$krel" "$sum" >>"$LOGS/tap"
+		printf 'ok 0 %s: kernel-coverage %s\n' "$krel" "$sum" >>"$TAP"
 		log "kernel coverage $krel in $(since "$t0") s: $sum"
 	else
 		kernel_fail "$krel" "kernel coverage report failed" "$LOGS/kcov-$krel.log"
+	fi
+	# kernel-coverage.sh's phases ("kernel-coverage.sh: time PHASE START
+	# SECONDS"), the steps of coverage
+	sed -n 's/^kernel-coverage\.sh: time \([^ ]*\) \([0-9.]*\) \([0-9.]*\)$/\1 \2 \3/p' \
+		"$LOGS/kcov-$krel.log" | while read -r ph st s; do
+		off=$(awk -v a="$tier_start" -v b="$st" 'BEGIN { printf "%.1f", b - a }')
+		printf '%s\tcoverage:%s\t%s\t%s\n' "$krel" "$ph" "$off" "$s" >>"$LOGS/steps.tsv"
+		log "time $krel coverage:$ph $s s (from $off s)"
+	done
+	log "time $krel coverage $(since "$t0") s (its phases above)"
+}
+
+# boot_profile PROFILE: one profile's boot of run_kernel's kernel (its
+# locals: pkg, krel, kdir, initrd, variant, tag, kiommufd_bin, xseg), its
+# results to TAP; the crash check after it (in the background, its result
+# to the profile's xseg segment). In the background itself for the
+# edu-only boots (run_kernel); the caller then counts BOOTS.
+boot_profile() {
+	local p=$1 dir qemu t0 t1 append edu catalog ats
+	dir=$REPORT_DIR/vm/$krel-$p
+	if [ "${VM_EDU:-1}" != 1 ] && { [ "$p" = vtd-legacy ] || [ "$p" = vtd-flts ]; }; then
+		printf 'ok 0 %s-%s: vm # SKIP VM_EDU=%s: this profile boots for the edu run alone\n' \
+			"$krel" "$p" "$VM_EDU" >>"$TAP"
+		return 0
+	fi
+	qemu=${QEMU:-qemu-system-x86_64}
+	if [ "$p" = siov ]; then
+		siov_qemu
+		if [ -z "$SIOV_QEMU" ]; then
+			printf 'ok 0 %s-siov: vm # SKIP %s\n' "$krel" "$SIOV_SKIP" >>"$TAP"
+			return 0
+		fi
+		qemu=$SIOV_QEMU
+	fi
+	t0=$(now)
+	log "booting profile $p ($krel)"
+	BOOTS=$((BOOTS + 1))
+	append=${VM_APPEND:-}
+	[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
+	edu=0 catalog=build/$variant/catalog.json
+	[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
+	# the edu-only boots: the edu run under another VT-d mode
+	# (init.sh edu_only; no main run to resume after a crash)
+	# (and on vtd-flts the ATS function: run-vm.sh, init.sh ats_run)
+	ats=0
+	case $p in vtd-legacy | vtd-flts)
+		edu=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
+	esac
+	[ "$p" = vtd-flts ] && ats=1 append="$append siovh.ats=1"
+	# the kernel bug reports this run's documented findings expect
+	{ run_findings "$krel-$p" console
+	  run_findings "$krel-$p:cdev" console
+	  [ "$edu" = 0 ] || run_findings "$krel-$p:edu" console
+	  [ "$ats" = 0 ] || run_findings "$krel-$p:ats" console; } >"$LOGS/console-$tag-$p.tsv"
+	# run-vm.sh's exit is not the verdict: every failure it saw is
+	# a "not ok" of vm.ktap or results.ktap, flattened below, where
+	# a documented kernel finding's expected failure is no failure
+	bg_wait_below "$VM_JOBS"
+	t1=$(now)
+	SIOVH_CATALOG=$catalog VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
+	QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
+		>"$LOGS/run-$tag-$p.log" 2>&1 || true
+	step_done "$krel" "boot:$p" "$t1"
+	t1=$(now)
+	if [ ! -f "$dir/vm.json" ]; then
+		log "profile $p ($krel): run-vm.sh wrote no report"
+		tail -n 20 "$LOGS/run-$tag-$p.log" >&2
+		kernel_fail "$krel-$p" "run-vm.sh failed" "$LOGS/run-$tag-$p.log"
+		return 0
+	fi
+	log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
+	flatten "$dir" "$krel-$p"
+	if [ "$edu" = 1 ]; then
+		pci_result "$dir" "$krel-$p" edu "edu"
+		steps_result "$dir" "$krel-$p"
+	fi
+	[ "$ats" = 1 ] && pci_result "$dir" "$krel-$p" ats "the ATS function"
+	kiommufd_result "$dir" "$krel-$p"
+	step_done "$krel" "results:$p" "$t1"
+	if [ "${VM_BENCH:-0}" = 1 ]; then
+		t1=$(now)
+		empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
+		step_done "$krel" "boot:empty-$p" "$t1"
+	fi
+	if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
+		# in the background, beside the next boot (two VMs at
+		# once); its result where it was, after this run's
+		BOOTS=$((BOOTS + 2))
+		bg "${xseg[$p]}" crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
+	fi
+	# for run_kernel's lists of runs (RUNS, EDU_RUNS, kruns)
+	: >"$LOGS/booted-$krel-$p"
+	log "profile $p ($krel) done in $(since "$t0") s"
+	if [ "$p" = siov ]; then
+		siov_required "$dir" "$krel"
 	fi
 }
 
 # run_kernel PKG PROFILES(comma-separated): steps 2-5 for one kernel.
 run_kernel() {
-	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin append edu catalog
+	local pkg=$1 profiles=$2 t0 kdir key variant initrd krel p dir tag kiommufd_bin t1 f cov_seg after_seg
 	local -a plist kruns=()
 	tag=${pkg#linux-source-}
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
@@ -475,9 +704,10 @@ run_kernel() {
 	log "kernel $kdir ready in $(since "$t0") s"
 	key=$(basename "$kdir")
 	krel=$(cat "$kdir/release")
+	step_done "$krel" build:kernel "$t0"
 
 	# 3. siovh against the kernel's headers
-	t0=$(now)
+	t0=$(now) t1=$t0
 	variant=vm-$key
 	if ! make --no-print-directory -j"${JOBS:-2}" VARIANT="$variant" \
 		VM_HEADERS="$kdir/headers/include" "build/$variant/siovh" \
@@ -486,6 +716,8 @@ run_kernel() {
 		return
 	fi
 	SIOVH_HOST=build/$variant/siovh
+	step_done "$krel" build:siovh "$t1"
+	t1=$(now)
 	# the guest's clauses in the runner's order: what run-vm.sh needs to
 	# continue a run in a fresh VM after a kernel crash
 	if ! "$SIOVH_HOST" list --format json ${RUN_FILTER:+--filter "$RUN_FILTER"} \
@@ -493,6 +725,8 @@ run_kernel() {
 		kernel_fail "$krel" "siovh list --format json failed" "$LOGS/catalog-$tag.log"
 		return
 	fi
+	step_done "$krel" build:catalog "$t1"
+	t1=$(now)
 	# the kernel-side probe of the known differences (static, this
 	# kernel's headers)
 	if ! ${CC:-gcc} -O2 -Wall -Wextra -Werror -static -isystem "$kdir/headers/include" \
@@ -501,14 +735,19 @@ run_kernel() {
 		kernel_fail "$krel" "building vm-images/probes/kfindings.c failed" "$LOGS/kfindings-$tag.log"
 		return
 	fi
+	step_done "$krel" build:kfindings "$t1"
+	t1=$(now)
 	# the kselftest programs (selftests/siov), against this kernel's
 	# tree (kselftest_harness.h) and headers
-	if ! make --no-print-directory -C selftests/siov KSRC="$(cat "$kdir/source")" \
+	if ! CFLAGS="$VM_CFLAGS" make --no-print-directory -j"${JOBS:-2}" -C selftests/siov \
+		CC="$VM_CC" KSRC="$(cat "$kdir/source")" \
 		KHDR="$kdir/headers/include" OUTPUT="$ROOT/build/$variant/selftests" \
 		>"$LOGS/selftests-$tag.log" 2>&1; then
 		kernel_fail "$krel" "building selftests/siov failed" "$LOGS/selftests-$tag.log"
 		return
 	fi
+	step_done "$krel" build:selftests "$t1"
+	t1=$(now)
 	# the op-stream fuzz target for this kernel, and its seeds to replay
 	# in the guest (issue 9: kernel and model compared on each seed)
 	fz=build/fuzz/vm-$key
@@ -517,6 +756,8 @@ run_kernel() {
 		kernel_fail "$krel" "building fuzz/iommufd_ops against $kdir/headers failed" "$LOGS/fuzz-$tag.log"
 		return
 	fi
+	step_done "$krel" build:fuzz-target "$t1"
+	t1=$(now)
 	rm -rf "build/$variant/fuzz-replay"
 	mkdir -p "build/$variant/fuzz-replay/seeds"
 	cp fuzz/iommufd_ops/seeds/* "build/$variant/fuzz-replay/seeds/"
@@ -527,6 +768,8 @@ run_kernel() {
 		[ -f "$f" ] && cp "$f" "build/$variant/fuzz-replay/seeds/kernel-${f##*/}"
 	done
 	printf '%s\n' /bin/iommufd_ops -runs=0 >"build/$variant/fuzz-replay/replay-args"
+	step_done "$krel" build:fuzz-seeds "$t1"
+	t1=$(now)
 	# the kernel's own iommufd selftests, for the coverage anchor
 	kiommufd_bin=""
 	if [ "$pkg:${KIOMMUFD#*:}" = "$KIOMMUFD" ]; then
@@ -535,6 +778,7 @@ run_kernel() {
 			return
 		fi
 		kiommufd_bin=build/$variant/kiommufd
+		step_done "$krel" build:kiommufd "$t1"
 	fi
 	log "siovh built in $(since "$t0") s"
 
@@ -550,6 +794,7 @@ run_kernel() {
 		return
 	fi
 	log "initramfs $initrd ($(du -m "$initrd" | cut -f1) MiB) in $(since "$t0") s"
+	step_done "$krel" initramfs "$t0"
 
 	if [ "$SHELL_MODE" = 1 ]; then
 		if [ "${plist[0]}" = siov ]; then
@@ -560,80 +805,72 @@ run_kernel() {
 		exec vm-images/run-vm.sh --shell "${plist[0]}" "$kdir" "$initrd"
 	fi
 
-	# 5. boot each profile
+	# 5. boot each profile. Each profile's results have their segments,
+	# in the profiles' order (then its crash check's or device faults').
+	# With VM_JOBS > 1 the edu-only boots (light: the edu run alone) go
+	# first, in the background, beside the main runs.
+	local -A pseg=() xseg=()
 	for p in "${plist[@]}"; do
-		dir=$REPORT_DIR/vm/$krel-$p
-		if [ "${VM_EDU:-1}" != 1 ] && { [ "$p" = vtd-legacy ] || [ "$p" = vtd-flts ]; }; then
-			printf 'ok 0 %s-%s: vm # SKIP VM_EDU=%s: this profile boots for the edu run alone\n' \
-				"$krel" "$p" "$VM_EDU" >>"$LOGS/tap"
-			continue
-		fi
-		qemu=${QEMU:-qemu-system-x86_64}
+		seg_next
+		pseg[$p]=$SEG
+		seg_next
+		xseg[$p]=$SEG
 		if [ "$p" = siov ]; then
-			siov_qemu
-			if [ -z "$SIOV_QEMU" ]; then
-				printf 'ok 0 %s-siov: vm # SKIP %s\n' "$krel" "$SIOV_SKIP" >>"$LOGS/tap"
-				continue
-			fi
-			qemu=$SIOV_QEMU
-		fi
-		t0=$(now)
-		log "booting profile $p ($krel)"
-		BOOTS=$((BOOTS + 1))
-		append=${VM_APPEND:-}
-		[ -n "$kiommufd_bin" ] && [ "$pkg:$p" = "$KIOMMUFD" ] && append="$append siovh.kiommufd=1"
-		edu=0 catalog=build/$variant/catalog.json
-		[ "${VM_EDU:-1}" = 1 ] && [ "$p" = vtd ] && edu=1 append="$append siovh.edu=1"
-		# the edu-only boots: the edu run under another VT-d mode
-		# (init.sh edu_only; no main run to resume after a crash)
-		# (and on vtd-flts the ATS function: run-vm.sh, init.sh ats_run)
-		ats=0
-		case $p in vtd-legacy | vtd-flts)
-			edu=1 catalog="" append="$append siovh.edu=1 siovh.edu_only=1" ;;
-		esac
-		[ "$p" = vtd-flts ] && ats=1 append="$append siovh.ats=1"
-		# the kernel bug reports this run's documented findings expect
-		{ run_findings "$krel-$p" console
-		  run_findings "$krel-$p:cdev" console
-		  [ "$edu" = 0 ] || run_findings "$krel-$p:edu" console
-		  [ "$ats" = 0 ] || run_findings "$krel-$p:ats" console; } >"$LOGS/console-$tag-$p.tsv"
-		# run-vm.sh's exit is not the verdict: every failure it saw is
-		# a "not ok" of vm.ktap or results.ktap, flattened below, where
-		# a documented kernel finding's expected failure is no failure
-		SIOVH_CATALOG=$catalog VM_KNOWN_CONSOLE=$LOGS/console-$tag-$p.tsv \
-		QEMU=$qemu VM_APPEND=$append vm-images/run-vm.sh "$p" "$kdir" "$initrd" "$dir" \
-			>"$LOGS/run-$tag-$p.log" 2>&1 || true
-		if [ ! -f "$dir/vm.json" ]; then
-			log "profile $p ($krel): run-vm.sh wrote no report"
-			tail -n 20 "$LOGS/run-$tag-$p.log" >&2
-			kernel_fail "$krel-$p" "run-vm.sh failed" "$LOGS/run-$tag-$p.log"
-			continue
-		fi
-		log "profile $p: $(tr -d '\n ' <"$dir/vm.json")"
-		flatten "$dir" "$krel-$p"
-		if [ "$edu" = 1 ]; then
-			pci_result "$dir" "$krel-$p" edu "edu"
-			steps_result "$dir" "$krel-$p"
-		fi
-		[ "$ats" = 1 ] && pci_result "$dir" "$krel-$p" ats "the ATS function"
-		kiommufd_result "$dir" "$krel-$p"
-		[ "${VM_BENCH:-0}" = 1 ] && empty_boot "$kdir" "$initrd" "$p" "$qemu" "$dir" "$krel-$p"
-		if [ "$pkg:$p" = "$CRASH_CHECK" ]; then
-			crash_check "$kdir" "$initrd" "$p" "$qemu" "$krel" "build/$variant/catalog.json"
-		fi
-		# (an edu-only boot has no main run to compare)
-		{ [ -n "$catalog" ] || [ -f "$dir/results.json" ]; } && RUNS+=("$dir")
-		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
-		# the edu runs (VDCM.* only) side by side, apart from the others
-		[ "$edu" = 1 ] && [ -f "$dir/edu/results.json" ] && EDU_RUNS+=("$dir/edu")
-		kruns+=("$dir")
-		log "profile $p ($krel) done in $(since "$t0") s"
-		if [ "$p" = siov ]; then
-			siov_required "$dir" "$krel"
-			siov_faults "$kdir" "$initrd" "$krel"
+			for f in ${SIOV_FAULTS-$SIOV_FAULTS_DEFAULT}; do
+				seg_next
+				FAULT_SEGS+=("$SEG")
+			done
 		fi
 	done
-	[ "${#kruns[@]}" -gt 0 ] && kernel_coverage "$kdir" "$krel" "${kruns[@]}"
+	seg_next
+	cov_seg=$SEG
+	seg_next
+	after_seg=$SEG
+	local -A launched=()
+	if [ "$VM_JOBS" -gt 1 ] && [ "${VM_EDU:-1}" = 1 ]; then
+		for p in "${plist[@]}"; do
+			case $p in vtd-legacy | vtd-flts) ;; *) continue ;; esac
+			bg_wait_below "$VM_JOBS"
+			BOOTS=$((BOOTS + 1))
+			bg "${pseg[$p]}" boot_profile "$p"
+			launched[$p]=1
+		done
+	fi
+	for p in "${plist[@]}"; do
+		[ -n "${launched[$p]:-}" ] && continue
+		TAP=${pseg[$p]}
+		boot_profile "$p"
+	done
+	# the kernel's boots done (and, in passing, anything else running)
+	bg_wait
+	TAP=$after_seg
+	# the runs in the profiles' order: compared (RUNS, EDU_RUNS) and
+	# covered (kruns)
+	for p in "${plist[@]}"; do
+		dir=$REPORT_DIR/vm/$krel-$p
+		[ -f "$LOGS/booted-$krel-$p" ] || continue
+		# (an edu-only boot has no main run to compare)
+		case $p in
+		vtd-legacy | vtd-flts) [ -f "$dir/results.json" ] && RUNS+=("$dir") ;;
+		*) RUNS+=("$dir") ;;
+		esac
+		[ -f "$dir/vfio-parent/results.json" ] && RUNS+=("$dir/vfio-parent")
+		# the edu runs (VDCM.* only) side by side, apart from the others
+		case $p in
+		vtd | vtd-legacy | vtd-flts)
+			[ "${VM_EDU:-1}" = 1 ] && [ -f "$dir/edu/results.json" ] && EDU_RUNS+=("$dir/edu") ;;
+		esac
+		kruns+=("$dir")
+	done
+	# the coverage of the kernel's runs (the device-fault boots add none)
+	# in the background, beside the fault boots or the next kernel's
+	if [ "${#kruns[@]}" -gt 0 ]; then
+		bg "$cov_seg" kernel_coverage "$kdir" "$krel" "${kruns[@]}"
+	fi
+	if [ "${#FAULT_SEGS[@]}" -gt 0 ]; then
+		siov_faults "$kdir" "$initrd" "$krel"
+		FAULT_SEGS=()
+	fi
 	return 0
 }
 
@@ -641,38 +878,53 @@ for k in "${KERNELS[@]}"; do
 	run_kernel "${k%%:*}" "${k#*:}"
 done
 
-# 5b. the kernels' coverage in one table
+# 5b. the kernels' coverage in one table (when the last background job is
+# done)
+t0=$(now)
+bg_wait
+step_done - tier:wait-background "$t0"
+t0=$(now)
 if [ -d "$REPORT_DIR/vm/kernel-coverage" ] &&
    ! vm-images/kernel-coverage.sh --index "$REPORT_DIR/vm/kernel-coverage" 2>"$LOGS/kernel-coverage-index.log"; then
 	kernel_fail kernel-coverage "kernel-coverage.sh --index failed" "$LOGS/kernel-coverage-index.log"
 fi
+step_done - coverage:index "$t0"
 
 # 6. the runs side by side; the edu runs (VDCM.* only: beside the full runs
 # every other clause would differ) in a comparison of their own, which
 # reports/index.html links from the same row
+t0=$(now)
 if [ "${#EDU_RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
 	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare-edu" "${EDU_RUNS[@]}" \
 		>"$LOGS/compare-edu.log" 2>&1; then
-		printf 'ok 0 compare-edu: %s\n' "$(tail -n1 "$LOGS/compare-edu.log")" >>"$LOGS/tap"
+		printf 'ok 0 compare-edu: %s\n' "$(tail -n1 "$LOGS/compare-edu.log")" >>"$TAP"
 	else
 		kernel_fail compare-edu "vm-compare.sh failed on the edu runs" "$LOGS/compare-edu.log"
 	fi
+	step_done - compare:edu "$t0"
 fi
 if [ "${#RUNS[@]}" -gt 1 ] && [ -n "$SIOVH_HOST" ]; then
+	t0=$(now)
 	if vm-images/vm-compare.sh "$SIOVH_HOST" "$REPORT_DIR/vm/compare" "${RUNS[@]}" \
 		>"$LOGS/compare.log" 2>&1; then
-		printf 'ok 0 compare: %s\n' "$(tail -n1 "$LOGS/compare.log")" >>"$LOGS/tap"
+		printf 'ok 0 compare: %s\n' "$(tail -n1 "$LOGS/compare.log")" >>"$TAP"
 		log "comparison: $REPORT_DIR/vm/compare/ ($(tail -n1 "$LOGS/compare.log"))"
+		step_done - compare:runs "$t0"
+		t0=$(now)
 		# reports/index.html links it (its "Real kernels" row)
 		"$SIOVH_HOST" report index "$REPORT_DIR" >/dev/null 2>&1 ||
 			log "siovh report index $REPORT_DIR failed"
+		step_done - compare:report-index "$t0"
 	else
 		kernel_fail compare "vm-compare.sh failed" "$LOGS/compare.log"
 	fi
 fi
 # 7. the cache keeps the newest VM_CACHE_KEEP (3) entries per kernel name
+t0=$(now)
 vm-images/prune-cache.sh 2>&1 | sed 's/^/vm-check: cache: /' >&2 || true
+step_done - tier:prune-cache "$t0"
 log "tier done in $(since "$tier_start") s (${#RUNS[@]} runs)"
+log "steps: $(step_totals)"
 if [ "${#RUNS[@]}" -gt 0 ]; then
 	if vm_bench "$REPORT_DIR/vm/bench.json" 2>"$LOGS/bench.log"; then
 		log "bench: $(jq -c '{vm_check_wall_s, boots, empty_init_boots_s}' "$REPORT_DIR/vm/bench.json")"
@@ -681,6 +933,8 @@ if [ "${#RUNS[@]}" -gt 0 ]; then
 	fi
 fi
 
+bg_wait
+cat "$LOGS"/tap.* >"$LOGS/tap"
 n=$(grep -cE '^(not )?ok 0 ' "$LOGS/tap" || true)
 echo "TAP version 13"
 echo "1..$n"

@@ -192,7 +192,7 @@ vm_step() {
 		return
 	fi
 	step vm make --no-print-directory vm-check
-	grep -E '^vm-check: (profile .*\{|kernel .* ready|qemu .* ready|fault |comparison|kernel coverage|bench:|tier done)' "$out/vm.stderr" | sed 's/^/  vm: /'
+	grep -E '^vm-check: (profile .*\{|kernel .* ready|qemu .* ready|fault |comparison|kernel coverage|bench:|tier done|steps:)' "$out/vm.stderr" | sed 's/^/  vm: /'
 }
 vm_step
 
