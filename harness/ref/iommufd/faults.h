@@ -273,7 +273,9 @@
 	X(ACCESS_IOAS_NOT_HELD, "access-ioas-not-held", IOMMUFD,	\
 	  "an access does not hold its IOAS: DESTROY of it succeeds under the access") \
 	X(ACCESS_STUCK_NOT_BARRED, "access-stuck-not-barred", IOMMUFD,	\
-	  "an area whose UNMAP failed for a pin left can still be pinned and read")
+	  "an area whose UNMAP failed for a pin left can still be pinned and read") \
+	X(ACCESS_PIN_ENOMEM_OK, "access-pin-enomem-ok", IOMMUFD,	\
+	  "a pin whose bookkeeping cannot be allocated reports success, pinning nothing")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

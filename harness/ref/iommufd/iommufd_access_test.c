@@ -7,6 +7,7 @@
  * faithful module and against the faults it proves (rig_access_fault).
  * TAP; exit 1 on any failure.
  */
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/tap.h"
 #include "iommufd_test_rig.h"
 
@@ -141,6 +142,10 @@ static bool s_pin(int fault)
 	CHECK(ar_init(&r, fault));
 	CHECK(!iommufd_access_create(r.ctx, r.ioas, PIN, &acc));
 	CHECK(!iommufd_access_create(r.ctx, r.ioas, 0, &plain));
+	ref_fail_nth_arm(1);		/* the first pin's bookkeeping */
+	q = (uint32_t)iommufd_access_pin(r.ctx, acc, BASE, PG, 0, NULL, &p);
+	ref_fail_nth_arm(0);
+	CHECK(q == (uint32_t)-ENOMEM);
 	CHECK(!iommufd_access_pin(r.ctx, acc, BASE + PG, 100, 0, r.a + PG,
 				  &p));
 	CHECK(!iommufd_access_pin(r.ctx, acc, BASE + PG, 2 * PG, 0, NULL, &q) &&

@@ -423,7 +423,7 @@ static inline bool rig_dirty_fault(int fault)
 static inline bool rig_access_fault(int fault)
 {
 	return fault >= IOMMUFD_FAULT_ACCESS_RW_FIRST_AREA &&
-	       fault <= IOMMUFD_FAULT_ACCESS_STUCK_NOT_BARRED;
+	       fault <= IOMMUFD_FAULT_ACCESS_PIN_ENOMEM_OK;
 }
 
 #endif /* IOMMUFD_TEST_RIG_H */
