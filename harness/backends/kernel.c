@@ -120,9 +120,14 @@ static int kernel_test_dirty(struct siovh_target *t, uint32_t hwpt_id,
 }
 
 /*
- * The mock's test access (kernel_mock.h): the handle is its fd. Its user
- * always unpins when notified: KEEP_PINS is -EOPNOTSUPP.
+ * The mock's test access (kernel_mock.h): the handle is its fd. The
+ * create flags go to the mock as they are (PIN_PAGES is its bit 0): its
+ * user always unpins when notified, and it refuses KEEP_PINS or any other
+ * bit itself (-EOPNOTSUPP).
  */
+_Static_assert(SIOVH_ACCESS_PIN_PAGES == 1u,
+	       "the mock's MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES is bit 0");
+
 static int kernel_access_create(struct siovh_target *t, uint32_t ioas_id,
 				uint32_t flags, int *access)
 {
@@ -130,10 +135,7 @@ static int kernel_access_create(struct siovh_target *t, uint32_t ioas_id,
 
 	if (k->mock)
 		return k->mock;
-	if (flags & ~SIOVH_ACCESS_PIN_PAGES)
-		return -EOPNOTSUPP;
-	return kernel_mock_access_new(k->iommufd, ioas_id,
-				      flags & SIOVH_ACCESS_PIN_PAGES, access);
+	return kernel_mock_access_new(k->iommufd, ioas_id, flags, access);
 }
 
 static int kernel_access_destroy(struct siovh_target *t, int access)

@@ -29,7 +29,6 @@
 #define KMOCK_OP_ACCESS_PIN	7	/* access fd id: pin a range */
 #define KMOCK_OP_ACCESS_RW	8	/* access fd id: copy a range */
 #define KMOCK_OP_ACCESS_REPLACE	11	/* access fd id: onto another IOAS */
-#define KMOCK_ACCESS_NEEDS_PIN	1u	/* ACCESS_NEW: the user pins */
 #define KMOCK_ACCESS_WRITE	1u	/* ACCESS_PIN, ACCESS_RW */
 #define KMOCK_OP_DIRTY		13	/* mark pages of mock HWPT id dirty */
 #define KMOCK_IO_PAGE		2048u	/* the mock domain's page: PAGE_SIZE / 2 */
@@ -119,11 +118,12 @@ int kernel_mock_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova)
 	return c.dirty.out_nr_dirty ? 0 : -ENOENT;
 }
 
-int kernel_mock_access_new(int iommufd, uint32_t ioas_id, bool pin, int *fd)
+int kernel_mock_access_new(int iommufd, uint32_t ioas_id, uint32_t flags,
+			   int *fd)
 {
 	struct kmock_cmd c = {
 		.size = sizeof(c), .op = KMOCK_OP_ACCESS_NEW, .id = ioas_id,
-		.access_new.flags = pin ? KMOCK_ACCESS_NEEDS_PIN : 0,
+		.access_new.flags = flags,
 	};
 
 	if (ioctl(iommufd, KMOCK_CMD, &c))

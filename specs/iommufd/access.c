@@ -167,13 +167,14 @@ SIOVH_CLAUSE(access_rw,
 
 SIOVH_CLAUSE(access_pin,
 	.id = "IOMMUFD.ACCESS.2", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "an access pins the user's own pages under a page-aligned IOVA (any length, across areas); unaligned IOVA and length 0 -EINVAL, a range past U64_MAX -EOVERFLOW, an access not made to pin -EOPNOTSUPP; unpin once (-ENOENT after)",
+	.title = "an access pins the user's own pages under a page-aligned IOVA (any length, across areas, overlapping pins each its own), never another address's (-EBADE); unaligned IOVA and length 0 -EINVAL, a range past U64_MAX -EOVERFLOW, an unknown flag or an access not made to pin -EOPNOTSUPP; unpin once (-ENOENT after)",
 	.source = SRC_PINNING "; " SRC_ACCESS,
 	.needs = NEEDS_IOMMUFD)
 {
-	uint32_t p1, p2, p3, id;
+	uint32_t p1, p2, p3, id, each[4];
 	struct ax x;
 	int acc, rw_only;
+	unsigned int i;
 
 	ax_up(check, &x);
 	acc = ax_access(check, x.ioas, PIN);
@@ -183,6 +184,17 @@ SIOVH_CLAUSE(access_pin,
 	ASSERT_OK(x_pin(check, acc, x.base + PG, 2 * PG, 0, NULL, &p3));
 	EXPECT_NE(p1, p2);
 	EXPECT_NE(p2, p3);
+	/* not the pages behind another address */
+	EXPECT_ERRNO(x_pin(check, acc, x.base + PG, PG, 0, x.a, &id), -EBADE);
+	/* every page on its own too, while the others are held */
+	for (i = 0; i < 4; i++)
+		EXPECT_OK(x_pin(check, acc, x.base + i * PG, PG, WR,
+				i < 2 ? x.a + i * PG : x.b + (i - 2) * PG,
+				&each[i]));
+	for (i = 0; i < 4; i++)
+		EXPECT_OK(x_unpin(check, acc, each[i]));
+	EXPECT_ERRNO(x_pin(check, acc, x.base, PG, 1u << 3, NULL, &id),
+		     -EOPNOTSUPP);
 	/* length need not be a page's */
 	EXPECT_OK(x_pin(check, acc, x.base, 100, 0, NULL, &id));
 	EXPECT_OK(x_unpin(check, acc, id));
@@ -207,9 +219,10 @@ SIOVH_CLAUSE(access_perm,
 	.needs = NEEDS_IOMMUFD)
 {
 	uint8_t buf[64], keep[64];
+	uint32_t id, ro_pin = 0, wo_pin = 0;
 	uint8_t *ro, *wo;
+	uint64_t n = 0;
 	struct ax x;
-	uint32_t id;
 	int acc;
 
 	ax_up(check, &x);
@@ -227,7 +240,7 @@ SIOVH_CLAUSE(access_perm,
 	EXPECT_OK(x_rw(check, acc, x.base + 8 * PG + 40, buf, sizeof(buf), 0));
 	expect_bytes(check, "read of the read-only page", buf, ro + 40,
 		     sizeof(buf));
-	EXPECT_OK(x_pin(check, acc, x.base + 8 * PG, PG, 0, ro, &id));
+	EXPECT_OK(x_pin(check, acc, x.base + 8 * PG, PG, 0, ro, &ro_pin));
 	/* write-only */
 	EXPECT_ERRNO(x_rw(check, acc, x.base + 10 * PG, buf, sizeof(buf), 0),
 		     -EPERM);
@@ -237,12 +250,16 @@ SIOVH_CLAUSE(access_perm,
 	EXPECT_OK(x_rw(check, acc, x.base + 10 * PG + 8, buf, sizeof(buf), WR));
 	expect_bytes(check, "write into the write-only page", wo + 8, buf,
 		     sizeof(buf));
-	EXPECT_OK(x_pin(check, acc, x.base + 10 * PG, PG, WR, wo, &id));
+	EXPECT_OK(x_pin(check, acc, x.base + 10 * PG, PG, WR, wo, &wo_pin));
+	/* UNMAP of the write-only page drops its pin, not the other's */
+	EXPECT_OK(ioas_unmap(check, x.ioas, x.base + 10 * PG, PG, &n));
+	EXPECT_ERRNO(x_unpin(check, acc, wo_pin), -ENOENT);
+	EXPECT_OK(x_unpin(check, acc, ro_pin));
 }
 
 SIOVH_CLAUSE(access_holes,
 	.id = "IOMMUFD.ACCESS.4", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "an access's pin or rw of a range not wholly mapped is -ENOENT: nothing mapped there, running off the last area into a hole, or starting in a hole before an area",
+	.title = "an access's pin or rw of a range not wholly mapped is -ENOENT: nothing mapped there, running off the last area into a hole, or starting in a hole before an area; rw of length 0 -EINVAL, past U64_MAX -EOVERFLOW, with an unknown flag -EOPNOTSUPP",
 	.source = SRC_ACCESS "; " SRC_MAP,
 	.needs = NEEDS_IOMMUFD)
 {
@@ -264,6 +281,9 @@ SIOVH_CLAUSE(access_holes,
 		     -ENOENT);
 	EXPECT_ERRNO(x_pin(check, acc, x.base, 5 * PG, 0, NULL, &id),
 		     -ENOENT);
+	EXPECT_ERRNO(x_rw(check, acc, x.base, buf, 0, 0), -EINVAL);
+	EXPECT_ERRNO(x_rw(check, acc, UINT64_MAX - 7, buf, 16, 0), -EOVERFLOW);
+	EXPECT_ERRNO(x_rw(check, acc, x.base, buf, 16, 1u << 3), -EOPNOTSUPP);
 	/* the hole before the page at base + 8 pages */
 	EXPECT_ERRNO(x_rw(check, acc, x.base + 7 * PG, buf, 2 * PG, 0),
 		     -ENOENT);
@@ -303,15 +323,15 @@ SIOVH_CLAUSE(access_unmap,
 
 SIOVH_CLAUSE(access_copy,
 	.id = "IOMMUFD.ACCESS.6", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "COPY of a range an access pins works and carries no pin: UNMAP of the copy in another IOAS, at the same IOVAs, notifies no access of the source and the pin stays",
+	.title = "COPY of a range an access pins works and carries no pin: UNMAP of the copy in another IOAS, at the same IOVAs, notifies that IOAS's access (its pin dropped) but no access of the source, whose pin stays",
 	.source = SRC_H("IOMMU_IOAS_COPY") "; " SRC_ACCESS,
 	.needs = NEEDS_IOMMUFD)
 {
 	uint64_t dst, n = 0;
-	uint32_t other, p;
+	uint32_t other, p, p2;
 	uint8_t buf[32];
 	struct ax x;
-	int acc;
+	int acc, acc2;
 
 	ax_up(check, &x);
 	acc = ax_access(check, x.ioas, PIN);
@@ -319,8 +339,12 @@ SIOVH_CLAUSE(access_copy,
 	other = must_ioas(check);
 	dst = x.base;
 	ASSERT_OK(ioas_copy(check, other, x.ioas, FIXED, x.base, 4 * PG, &dst));
+	/* the copy's own user is notified; the source's is not */
+	acc2 = ax_access(check, other, PIN);
+	ASSERT_OK(x_pin(check, acc2, x.base + PG, 2 * PG, 0, NULL, &p2));
 	ASSERT_OK(ioas_unmap(check, other, x.base, 4 * PG, &n));
 	EXPECT_EQ(n, 4 * PG);
+	EXPECT_ERRNO(x_unpin(check, acc2, p2), -ENOENT);
 	EXPECT_OK(x_rw(check, acc, x.base + PG, buf, sizeof(buf), 0));
 	EXPECT_OK(x_unpin(check, acc, p));
 }
@@ -360,7 +384,7 @@ SIOVH_CLAUSE(access_replace,
 
 SIOVH_CLAUSE(access_destroy,
 	.id = "IOMMUFD.ACCESS.8", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "an access holds its IOAS: IOMMU_DESTROY of it is -EBUSY (mappings intact) until the access is destroyed, then it succeeds; an access on no IOAS cannot be made (-ENOENT)",
+	.title = "an access holds its IOAS: IOMMU_DESTROY of it is -EBUSY (mappings intact) until the access is destroyed, then it succeeds, and every op on the destroyed access fails; an access on no IOAS cannot be made (-ENOENT), nor one with an unknown flag (-EOPNOTSUPP)",
 	.source = SRC_H("IOMMU_DESTROY") "; " SRC_ACCESS,
 	.needs = NEEDS_IOMMUFD)
 {
@@ -373,6 +397,8 @@ SIOVH_CLAUSE(access_destroy,
 	ax_up(check, &x);
 	EXPECT_ERRNO(t->iommufd->test_access_create(t, x.ioas + 100, PIN,
 						    &none), -ENOENT);
+	EXPECT_ERRNO(t->iommufd->test_access_create(t, x.ioas, 1u << 5,
+						    &none), -EOPNOTSUPP);
 	acc = ax_access(check, x.ioas, PIN);
 	ASSERT_OK(x_pin(check, acc, x.base, 2 * PG, 0, NULL, &p));
 	EXPECT_ERRNO(obj_destroy(check, x.ioas), -EBUSY);
@@ -380,6 +406,12 @@ SIOVH_CLAUSE(access_destroy,
 	expect_bytes(check, "read after the refused DESTROY", buf, x.b + 1,
 		     sizeof(buf));
 	EXPECT_OK(x_destroy(check, acc));
+	/* a destroyed access is no access for any op */
+	EXPECT_TRUE(x_pin(check, acc, x.base, PG, 0, NULL, &p) < 0);
+	EXPECT_TRUE(x_rw(check, acc, x.base, buf, 8, 0) < 0);
+	EXPECT_TRUE(x_unpin(check, acc, p) < 0);
+	EXPECT_TRUE(x_replace(check, acc, x.ioas) < 0);
+	EXPECT_TRUE(x_destroy(check, acc) < 0);
 	EXPECT_OK(obj_destroy(check, x.ioas));
 	EXPECT_ERRNO(obj_destroy(check, x.ioas), -ENOENT);
 }

@@ -83,18 +83,21 @@ int iommufd_access_notify_unmap(struct iommufd_ctx *ctx,
 				struct iommufd_ioas *ioas,
 				struct iopt_area *a)
 {
-	bool any_ioas = iommufd_fault(ctx, IOMMUFD_FAULT_ACCESS_NOTIFY_ANY_IOAS);
 	struct iommufd_access *acc;
 	uint32_t id;
 
-	if (!any_ioas && !ioas_pinned(ctx, ioas, a->iova, a->last))
+	/* (the fault notify-any-ioas: every access is told, pinned or not) */
+	if (!iommufd_fault(ctx, IOMMUFD_FAULT_ACCESS_NOTIFY_ANY_IOAS) &&
+	    !ioas_pinned(ctx, ioas, a->iova, a->last))
 		return 0;
 	if (iommufd_fault(ctx, IOMMUFD_FAULT_ACCESS_UNMAP_NO_NOTIFY))
 		return 0;	/* the bug: the pins outlive the area */
 	a->prevent_access = true;
 	for (id = 1; id <= ctx->nobjs; id++) {
 		acc = access_get(ctx, id);
-		if (acc && (acc->ioas == ioas || any_ioas))
+		if (acc && (acc->ioas == ioas ||
+			    iommufd_fault(ctx,
+					  IOMMUFD_FAULT_ACCESS_NOTIFY_ANY_IOAS)))
 			access_unmap(acc, a->iova, a->last);
 	}
 	/* Linux retries, then gives up with a WARN: the driver is broken. */
