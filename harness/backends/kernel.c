@@ -171,10 +171,11 @@ static int kernel_access_unpin(struct siovh_target *t, int access,
 static int kernel_access_rw(struct siovh_target *t, int access, uint64_t iova,
 			    void *buf, uint64_t len, uint32_t flags)
 {
-	if (flags & ~SIOVH_ACCESS_WRITE)
+	if (flags & ~(SIOVH_ACCESS_WRITE | SIOVH_ACCESS_FOREIGN))
 		return -EOPNOTSUPP;
 	return kernel_mock_access_rw(kernel_of(t)->iommufd, access, iova, buf,
-				     len, flags & SIOVH_ACCESS_WRITE);
+				     len, flags & SIOVH_ACCESS_WRITE,
+				     flags & SIOVH_ACCESS_FOREIGN);
 }
 
 static const struct siovh_iommufd_ops kernel_iommufd_ops = {

@@ -30,6 +30,7 @@
 #define KMOCK_OP_ACCESS_RW	8	/* access fd id: copy a range */
 #define KMOCK_OP_ACCESS_REPLACE	11	/* access fd id: onto another IOAS */
 #define KMOCK_ACCESS_WRITE	1u	/* ACCESS_PIN, ACCESS_RW */
+#define KMOCK_ACCESS_SLOW	4u	/* ACCESS_RW: as from another mm */
 #define KMOCK_OP_DIRTY		13	/* mark pages of mock HWPT id dirty */
 #define KMOCK_IO_PAGE		2048u	/* the mock domain's page: PAGE_SIZE / 2 */
 
@@ -170,13 +171,14 @@ int kernel_mock_access_unpin(int iommufd, int fd, uint32_t pin_id)
 }
 
 int kernel_mock_access_rw(int iommufd, int fd, uint64_t iova, void *buf,
-			  uint64_t len, bool write)
+			  uint64_t len, bool write, bool slow)
 {
 	struct kmock_cmd c = {
 		.size = sizeof(c), .op = KMOCK_OP_ACCESS_RW, .id = (uint32_t)fd,
 		.access_rw = { .iova = iova, .length = len,
 			       .uptr = (uintptr_t)buf,
-			       .flags = write ? KMOCK_ACCESS_WRITE : 0 },
+			       .flags = (write ? KMOCK_ACCESS_WRITE : 0) |
+					(slow ? KMOCK_ACCESS_SLOW : 0) },
 	};
 
 	return ioctl(iommufd, KMOCK_CMD, &c) ? -errno : 0;

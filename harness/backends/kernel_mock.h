@@ -52,7 +52,9 @@ int kernel_mock_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova);
  * unpins everything and destroys the access); flags bit 0 makes a user
  * that pins (the mock refuses other bits, -EOPNOTSUPP); pin pins a range, checking the pages against uptr when it is not
  * NULL (-EBADE); unpin drops pin pin_id (-ENOENT); rw copies len bytes
- * between IOVA iova and buf (write: buf to the IOVA); replace moves it
+ * between IOVA iova and buf (write: buf to the IOVA; slow: by the path
+ * a caller outside the user's mm takes, through pinned pages); replace
+ * moves it
  * onto IOAS ioas_id. 0 or -errno as the ioctl returned it (-EBADFD: fd
  * is no access).
  */
@@ -64,6 +66,6 @@ int kernel_mock_access_pin(int iommufd, int fd, uint64_t iova,
 			   uint32_t *pin_id);
 int kernel_mock_access_unpin(int iommufd, int fd, uint32_t pin_id);
 int kernel_mock_access_rw(int iommufd, int fd, uint64_t iova, void *buf,
-			  uint64_t len, bool write);
+			  uint64_t len, bool write, bool slow);
 
 #endif /* SIOVH_BACKENDS_KERNEL_MOCK_H */

@@ -496,7 +496,8 @@ static ssize_t ref_fault_write(struct siovh_target *t, int fd,
  */
 _Static_assert(SIOVH_ACCESS_PIN_PAGES == IOMMUFD_ACCESS_PIN_PAGES &&
 	       SIOVH_ACCESS_KEEP_PINS == IOMMUFD_ACCESS_KEEP_PINS &&
-	       SIOVH_ACCESS_WRITE == IOMMUFD_ACCESS_RW_WRITE,
+	       SIOVH_ACCESS_WRITE == IOMMUFD_ACCESS_RW_WRITE &&
+	       SIOVH_ACCESS_FOREIGN == IOMMUFD_ACCESS_RW_FOREIGN,
 	       "target.h access flags are the reference's");
 
 static int ref_access_create(struct siovh_target *t, uint32_t ioas_id,

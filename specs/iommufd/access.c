@@ -57,11 +57,19 @@ static uint8_t *ax_map(struct siovh_check *check, uint32_t ioas,
 	return p;
 }
 
-static void ax_up(struct siovh_check *check, struct ax *x)
+/*
+ * dev: with the target's test device attached to the IOAS where it has
+ * one (an IOMMU domain holds the pages too: pins then take them from the
+ * domain); a target without one, or whose device does not attach, runs
+ * the clause on the IOAS alone, which the clauses hold the same for.
+ */
+static void ax_up(struct siovh_check *check, struct ax *x, bool dev)
 {
 	if (!siovh_check_target(check)->iommufd->test_access_create)
 		SKIP("the target has no test access (target.h test_access_*): no in-kernel user to drive");
 	x->ioas = must_ioas(check);
+	if (dev)
+		(void)try_attached(check, x->ioas);
 	x->base = must_base(check, x->ioas);
 	x->a = ax_map(check, x->ioas, FIXED, x->base, 2, 0x11);
 	x->b = ax_map(check, x->ioas, FIXED, x->base + 2 * PG, 2, 0x5b);
@@ -134,34 +142,54 @@ static void expect_bytes(struct siovh_check *check, const char *what,
 
 SIOVH_CLAUSE(access_rw,
 	.id = "IOMMUFD.ACCESS.1", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "an access's rw reads the bytes the user's memory holds at an IOVA and writes into it, at any offset and across adjacent areas of different buffers",
+	.title = "an access's rw reads the bytes the user's memory holds at an IOVA and writes into it, at any offset, across adjacent areas of different buffers, over pinned pages or not, from the user's process or from outside it",
 	.source = SRC_ACCESS "; " SRC_RECAP,
 	.needs = NEEDS_IOMMUFD)
 {
+	static const uint32_t how[] = { 0, SIOVH_ACCESS_FOREIGN };
 	uint8_t buf[2 * PG + 64], want[sizeof(buf)];
+	unsigned int i;
+	uint32_t pin;
 	struct ax x;
 	int acc;
 
-	ax_up(check, &x);
-	acc = ax_access(check, x.ioas, 0);
-	/* 100 bytes before the end of A, 200 into B */
-	memset(buf, 0, sizeof(buf));
-	ASSERT_OK(x_rw(check, acc, x.base + 2 * PG - 100, buf, 300, 0));
-	expect_bytes(check, "read across A and B (A's part)", buf,
-		     x.a + 2 * PG - 100, 100);
-	expect_bytes(check, "read across A and B (B's part)", buf + 100, x.b,
-		     200);
-	/* inside A at an odd offset */
-	ASSERT_OK(x_rw(check, acc, x.base + PG + 13, buf, 50, 0));
-	expect_bytes(check, "read at A + 1 page + 13", buf, x.a + PG + 13, 50);
-	/* a write from A's second page into B's first */
-	fill(want, sizeof(want), 0xc3);
-	memcpy(buf, want, sizeof(buf));
-	ASSERT_OK(x_rw(check, acc, x.base + PG + 7, buf, 2 * PG, WR));
-	expect_bytes(check, "write: A's second page from offset 7", x.a + PG + 7,
-		     want, PG - 7);
-	expect_bytes(check, "write: B's first page", x.b, want + PG - 7,
-		     PG + 7);
+	ax_up(check, &x, true);
+	acc = ax_access(check, x.ioas, PIN);
+	/* A's pages pinned: a copy through pinned pages and through none */
+	ASSERT_OK(x_pin(check, acc, x.base, 2 * PG, 0, NULL, &pin));
+	for (i = 0; i < 2; i++) {
+		/* 100 bytes before the end of A, 200 into B */
+		memset(buf, 0, sizeof(buf));
+		ASSERT_OK(x_rw(check, acc, x.base + 2 * PG - 100, buf, 300,
+			       how[i]));
+		expect_bytes(check, "read across A and B (A's part)", buf,
+			     x.a + 2 * PG - 100, 100);
+		expect_bytes(check, "read across A and B (B's part)",
+			     buf + 100, x.b, 200);
+		/* inside one page, at an odd offset */
+		ASSERT_OK(x_rw(check, acc, x.base + PG + 13, buf, 50, how[i]));
+		expect_bytes(check, "read at A + 1 page + 13", buf,
+			     x.a + PG + 13, 50);
+		ASSERT_OK(x_rw(check, acc, x.base + 3 * PG + 9, buf, 50,
+			       how[i]));
+		expect_bytes(check, "read at B + 1 page + 9", buf,
+			     x.b + PG + 9, 50);
+		/* a write from A's second page into B's first */
+		fill(want, sizeof(want), (uint8_t)(0xc3 + i));
+		memcpy(buf, want, sizeof(buf));
+		ASSERT_OK(x_rw(check, acc, x.base + PG + 7, buf, 2 * PG,
+			       WR | how[i]));
+		expect_bytes(check, "write: A's second page from offset 7",
+			     x.a + PG + 7, want, PG - 7);
+		expect_bytes(check, "write: B's first page", x.b,
+			     want + PG - 7, PG + 7);
+		/* and into one page */
+		ASSERT_OK(x_rw(check, acc, x.base + 3 * PG + 5, buf, 20,
+			       WR | how[i]));
+		expect_bytes(check, "write into B's second page", x.b + PG + 5,
+			     want, 20);
+	}
+	EXPECT_OK(x_unpin(check, acc, pin));
 	EXPECT_OK(x_destroy(check, acc));
 }
 
@@ -176,7 +204,7 @@ SIOVH_CLAUSE(access_pin,
 	int acc, rw_only;
 	unsigned int i;
 
-	ax_up(check, &x);
+	ax_up(check, &x, true);
 	acc = ax_access(check, x.ioas, PIN);
 	/* the pages pinned are those behind the user's address */
 	ASSERT_OK(x_pin(check, acc, x.base + PG, PG, 0, x.a + PG, &p1));
@@ -225,7 +253,7 @@ SIOVH_CLAUSE(access_perm,
 	struct ax x;
 	int acc;
 
-	ax_up(check, &x);
+	ax_up(check, &x, false);
 	ro = ax_map(check, x.ioas, RO, x.base + 8 * PG, 1, 0x21);
 	wo = ax_map(check, x.ioas, WO, x.base + 10 * PG, 1, 0x77);
 	acc = ax_access(check, x.ioas, PIN);
@@ -268,7 +296,7 @@ SIOVH_CLAUSE(access_holes,
 	uint32_t id;
 	int acc;
 
-	ax_up(check, &x);
+	ax_up(check, &x, false);
 	(void)ax_map(check, x.ioas, FIXED, x.base + 8 * PG, 1, 0x40);
 	acc = ax_access(check, x.ioas, PIN);
 	EXPECT_ERRNO(x_rw(check, acc, x.base + 4 * PG, buf, 16, 0), -ENOENT);
@@ -303,7 +331,7 @@ SIOVH_CLAUSE(access_unmap,
 	struct ax x;
 	int acc;
 
-	ax_up(check, &x);
+	ax_up(check, &x, true);
 	acc = ax_access(check, x.ioas, PIN);
 	ASSERT_OK(x_pin(check, acc, x.base, PG, 0, NULL, &in_a));
 	ASSERT_OK(x_pin(check, acc, x.base + PG, 2 * PG, 0, NULL, &across));
@@ -333,7 +361,7 @@ SIOVH_CLAUSE(access_copy,
 	struct ax x;
 	int acc, acc2;
 
-	ax_up(check, &x);
+	ax_up(check, &x, false);
 	acc = ax_access(check, x.ioas, PIN);
 	ASSERT_OK(x_pin(check, acc, x.base, 4 * PG, 0, NULL, &p));
 	other = must_ioas(check);
@@ -360,7 +388,7 @@ SIOVH_CLAUSE(access_replace,
 	struct ax x;
 	int acc;
 
-	ax_up(check, &x);
+	ax_up(check, &x, false);
 	other = must_ioas(check);
 	e = ax_map(check, other, FIXED, x.base, 2, 0x99);
 	acc = ax_access(check, x.ioas, PIN);
@@ -377,6 +405,11 @@ SIOVH_CLAUSE(access_replace,
 		     buf, e + 5, sizeof(buf));
 	EXPECT_ERRNO(x_rw(check, acc, x.base + 3 * PG, buf, sizeof(buf), 0),
 		     -ENOENT);
+	/* from outside the user's process too, across the two pages */
+	EXPECT_OK(x_rw(check, acc, x.base + PG - 10, buf, 20,
+		       SIOVH_ACCESS_FOREIGN));
+	expect_bytes(check, "read across E's pages from outside", buf,
+		     e + PG - 10, 20);
 	EXPECT_OK(x_pin(check, acc, x.base + PG, PG, 0, e + PG, &p));
 	EXPECT_ERRNO(obj_destroy(check, other), -EBUSY);
 	EXPECT_OK(obj_destroy(check, x.ioas));
@@ -394,7 +427,7 @@ SIOVH_CLAUSE(access_destroy,
 	uint32_t p;
 	int acc, none;
 
-	ax_up(check, &x);
+	ax_up(check, &x, false);
 	EXPECT_ERRNO(t->iommufd->test_access_create(t, x.ioas + 100, PIN,
 						    &none), -ENOENT);
 	EXPECT_ERRNO(t->iommufd->test_access_create(t, x.ioas, 1u << 5,
@@ -429,7 +462,7 @@ SIOVH_CLAUSE(access_stuck,
 	struct ax x;
 	int acc, ret;
 
-	ax_up(check, &x);
+	ax_up(check, &x, false);
 	ret = t->iommufd->test_access_create(
 		t, x.ioas, PIN | SIOVH_ACCESS_KEEP_PINS, &acc);
 	if (ret)

@@ -219,7 +219,10 @@ struct siovh_pci_ops {
  *    notification already dropped).
  *  - rw: copy len bytes (at most 16 MiB) from IOVA iova into buf, or with
  *    SIOVH_ACCESS_WRITE from buf to IOVA iova: the bytes land in (come
- *    from) the user memory mapped there.
+ *    from) the user memory mapped there. SIOVH_ACCESS_FOREIGN: the copy
+ *    is made as from outside the user's process (an emulation thread's
+ *    vfio_dma_rw; the kernel's test takes its slow path, through pinned
+ *    pages); the same bytes must move.
  * pin and rw: 0 or -errno as the IOAS's iommufd answers them (iommufd.h
  * of the reference states the rules: -EINVAL, -EOVERFLOW, -ENOENT,
  * -EPERM).
@@ -227,6 +230,7 @@ struct siovh_pci_ops {
 #define SIOVH_ACCESS_PIN_PAGES	(1u << 0)	/* create */
 #define SIOVH_ACCESS_KEEP_PINS	(1u << 1)	/* create */
 #define SIOVH_ACCESS_WRITE	(1u << 0)	/* pin, rw */
+#define SIOVH_ACCESS_FOREIGN	(1u << 1)	/* rw */
 
 struct siovh_iommufd_ops {
 	int (*ioctl)(struct siovh_target *t, unsigned long cmd, void *arg);

@@ -379,7 +379,8 @@ int iommufd_access_rw(struct iommufd_ctx *ctx, uint32_t access_id,
 	uint64_t last;
 	int ret;
 
-	ret = access_range(ctx, access_id, iova, len, flags, &acc, &last);
+	ret = access_range(ctx, access_id, iova, len,
+			   flags & ~IOMMUFD_ACCESS_RW_FOREIGN, &acc, &last);
 	if (ret)
 		return ret;
 	return walk(&w, acc->ioas, last);

@@ -189,7 +189,7 @@
  *    error leaves nothing pinned; with uptr, each page pinned must be the
  *    one at uptr + its offset (-EBADE, nothing pinned). rw: the same
  *    checks and errnos but no alignment and no PIN_PAGES, flags RW_WRITE
- *    only; bytes are copied area by area as they are checked, so an error
+ *    and RW_FOREIGN only (the caller's context: the same bytes move); bytes are copied area by area as they are checked, so an error
  *    at a later area leaves the earlier ones copied (as Linux does).
  *    UNMAP: before an area a pin meets is removed, the accesses of that
  *    IOAS are notified of the area's range (every access of the IOAS,
@@ -304,6 +304,8 @@ long iommufd_fault_write(struct iommufd_ctx *ctx, int fd, const void *buf,
 #define IOMMUFD_ACCESS_PIN_PAGES	(1u << 0)	/* create */
 #define IOMMUFD_ACCESS_KEEP_PINS	(1u << 1)	/* create */
 #define IOMMUFD_ACCESS_RW_WRITE		(1u << 0)	/* pin, rw */
+/* rw from outside the user's process: the reference copies the same way */
+#define IOMMUFD_ACCESS_RW_FOREIGN	(1u << 1)
 
 int iommufd_access_create(struct iommufd_ctx *ctx, uint32_t ioas_id,
 			  uint32_t flags, uint32_t *access_id);
