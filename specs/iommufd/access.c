@@ -417,14 +417,14 @@ SIOVH_CLAUSE(access_replace,
 
 SIOVH_CLAUSE(access_destroy,
 	.id = "IOMMUFD.ACCESS.8", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "an access holds its IOAS: IOMMU_DESTROY of it is -EBUSY (mappings intact) until the access is destroyed, then it succeeds, and every op on the destroyed access fails; an access on no IOAS cannot be made (-ENOENT), nor one with an unknown flag (-EOPNOTSUPP)",
+	.title = "an access holds its IOAS: IOMMU_DESTROY of it is -EBUSY (mappings intact) until the access is destroyed, then it succeeds, and every op on the destroyed access fails; the access takes an object ID, whose DESTROY is -EBUSY (its driver holds it); an access on no IOAS cannot be made (-ENOENT), nor one with an unknown flag (-EOPNOTSUPP)",
 	.source = SRC_H("IOMMU_DESTROY") "; " SRC_ACCESS,
 	.needs = NEEDS_IOMMUFD)
 {
 	struct siovh_target *t = siovh_check_target(check);
+	uint32_t p, probe, id;
 	uint8_t buf[32];
 	struct ax x;
-	uint32_t p;
 	int acc, none;
 
 	ax_up(check, &x, false);
@@ -434,6 +434,13 @@ SIOVH_CLAUSE(access_destroy,
 						    &none), -EOPNOTSUPP);
 	acc = ax_access(check, x.ioas, PIN);
 	ASSERT_OK(x_pin(check, acc, x.base, 2 * PG, 0, NULL, &p));
+	/* the access took an object ID (the lowest free, as every object
+	 * does): its driver holds it, DESTROY of it is -EBUSY */
+	probe = must_ioas(check);
+	EXPECT_GT(probe, x.ioas + 1);
+	for (id = x.ioas + 1; id < probe; id++)
+		EXPECT_ERRNO(obj_destroy(check, id), -EBUSY);
+	EXPECT_OK(obj_destroy(check, probe));
 	EXPECT_ERRNO(obj_destroy(check, x.ioas), -EBUSY);
 	EXPECT_OK(x_rw(check, acc, x.base + 2 * PG + 1, buf, sizeof(buf), 0));
 	expect_bytes(check, "read after the refused DESTROY", buf, x.b + 1,
