@@ -290,25 +290,33 @@ static int unmap_range(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
 	return 0;
 }
 
-/* Everything, from the highest area down; an access's pin stops it. */
+/*
+ * Everything, in Linux's order: from the lowest area up, each one's
+ * accesses notified before it goes; an area a pin still holds stops the
+ * unmap there, the areas below it gone, it and those above it kept. The
+ * notifications run first and the removals after (from the top of what
+ * goes, so that a full unmap moves no area).
+ */
 static int unmap_all(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
 		     uint64_t *unmapped)
 {
-	int ret;
+	size_t n;
+	int ret = 0;
 
 	*unmapped = 0;
 	if (ioas->areas.n && iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_ALL_ONE)) {
 		*unmapped = drop_area(ctx, ioas, 0);
 		return 0;
 	}
-	while (ioas->areas.n) {
-		ret = iommufd_access_notify_unmap(
-			ctx, ioas, &ioas->areas.v[ioas->areas.n - 1]);
+	for (n = 0; n < ioas->areas.n; n++) {
+		ret = iommufd_access_notify_unmap(ctx, ioas,
+						  &ioas->areas.v[n]);
 		if (ret)
-			return ret;
-		*unmapped += drop_area(ctx, ioas, ioas->areas.n - 1);
+			break;
 	}
-	return 0;
+	while (n)
+		*unmapped += drop_area(ctx, ioas, --n);
+	return ret;
 }
 
 int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd)

@@ -198,8 +198,8 @@
  *    notification (KEEP_PINS) fails UNMAP with -EDEADLOCK, as Linux does
  *    after its retries (with a WARN): that area and the areas after it
  *    stay mapped, the area stays barred (pin and rw -EINVAL), the areas
- *    UNMAP reached before it are gone (the reference's unmap-all goes
- *    from the highest IOVA, Linux's from the lowest). COPY carries no pin:
+ *    below it in the range are gone (UNMAP goes from the lowest IOVA up,
+ *    also for unmap-all, as Linux's does). COPY carries no pin:
  *    the copy's areas are not pinned, and unmapping them notifies no
  *    access of the source's IOAS. replace: to the same IOAS a no-op; else
  *    to an IOAS (-ENOENT, nothing changes) whose hold is taken first,
