@@ -166,6 +166,10 @@ SIOVH_CLAUSE(access_rw,
 			     x.a + 2 * PG - 100, 100);
 		expect_bytes(check, "read across A and B (B's part)",
 			     buf + 100, x.b, 200);
+		/* across A's two pinned pages */
+		ASSERT_OK(x_rw(check, acc, x.base + 100, buf, PG, how[i]));
+		expect_bytes(check, "read across A's pinned pages", buf,
+			     x.a + 100, PG);
 		/* inside one page, at an odd offset */
 		ASSERT_OK(x_rw(check, acc, x.base + PG + 13, buf, 50, how[i]));
 		expect_bytes(check, "read at A + 1 page + 13", buf,
