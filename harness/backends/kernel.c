@@ -119,6 +119,65 @@ static int kernel_test_dirty(struct siovh_target *t, uint32_t hwpt_id,
 	return kernel_mock_dirty(k->iommufd, hwpt_id, iova);
 }
 
+/*
+ * The mock's test access (kernel_mock.h): the handle is its fd. The
+ * create flags go to the mock as they are (PIN_PAGES is its bit 0): its
+ * user always unpins when notified, and it refuses KEEP_PINS or any other
+ * bit itself (-EOPNOTSUPP).
+ */
+_Static_assert(SIOVH_ACCESS_PIN_PAGES == 1u,
+	       "the mock's MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES is bit 0");
+
+static int kernel_access_create(struct siovh_target *t, uint32_t ioas_id,
+				uint32_t flags, int *access)
+{
+	struct kernel_target *k = kernel_of(t);
+
+	if (k->mock)
+		return k->mock;
+	return kernel_mock_access_new(k->iommufd, ioas_id, flags, access);
+}
+
+static int kernel_access_destroy(struct siovh_target *t, int access)
+{
+	(void)t;
+	return close(access) ? -errno : 0;
+}
+
+static int kernel_access_replace(struct siovh_target *t, int access,
+				 uint32_t ioas_id)
+{
+	return kernel_mock_access_replace(kernel_of(t)->iommufd, access,
+					  ioas_id);
+}
+
+static int kernel_access_pin(struct siovh_target *t, int access,
+			     uint64_t iova, uint64_t length, uint32_t flags,
+			     const void *uptr, uint32_t *pin_id)
+{
+	if (flags & ~SIOVH_ACCESS_WRITE)
+		return -EOPNOTSUPP;
+	return kernel_mock_access_pin(kernel_of(t)->iommufd, access, iova,
+				      length, flags & SIOVH_ACCESS_WRITE,
+				      uptr, pin_id);
+}
+
+static int kernel_access_unpin(struct siovh_target *t, int access,
+			       uint32_t pin_id)
+{
+	return kernel_mock_access_unpin(kernel_of(t)->iommufd, access, pin_id);
+}
+
+static int kernel_access_rw(struct siovh_target *t, int access, uint64_t iova,
+			    void *buf, uint64_t len, uint32_t flags)
+{
+	if (flags & ~(SIOVH_ACCESS_WRITE | SIOVH_ACCESS_FOREIGN))
+		return -EOPNOTSUPP;
+	return kernel_mock_access_rw(kernel_of(t)->iommufd, access, iova, buf,
+				     len, flags & SIOVH_ACCESS_WRITE,
+				     flags & SIOVH_ACCESS_FOREIGN);
+}
+
 static const struct siovh_iommufd_ops kernel_iommufd_ops = {
 	.ioctl = kernel_iommufd_ioctl,
 	.device_ioctl = kernel_iommufd_device_ioctl,
@@ -126,6 +185,12 @@ static const struct siovh_iommufd_ops kernel_iommufd_ops = {
 	.fault_write = kernel_fault_write,
 	.test_device = kernel_test_device,
 	.test_dirty = kernel_test_dirty,
+	.test_access_create = kernel_access_create,
+	.test_access_destroy = kernel_access_destroy,
+	.test_access_replace = kernel_access_replace,
+	.test_access_pin = kernel_access_pin,
+	.test_access_unpin = kernel_access_unpin,
+	.test_access_rw = kernel_access_rw,
 };
 
 /* ---- The test facet: fail_nth only (kernel_fail_nth.h) ---- */

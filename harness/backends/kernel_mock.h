@@ -16,6 +16,7 @@
 #ifndef SIOVH_BACKENDS_KERNEL_MOCK_H
 #define SIOVH_BACKENDS_KERNEL_MOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -43,5 +44,28 @@ int kernel_mock_attach(int iommufd, uint32_t pt_id, uint32_t *dev_id,
  * -errno as the ioctl returned it.
  */
 int kernel_mock_dirty(int iommufd, uint32_t hwpt_id, uint64_t iova);
+
+/*
+ * The selftest's access (target.h test_access_*): an in-kernel user of
+ * IOAS ioas_id whose unmap notification unpins every pin meeting the
+ * range. access_new returns it as *fd, an fd of the process (its close
+ * unpins everything and destroys the access); flags bit 0 makes a user
+ * that pins (the mock refuses other bits, -EOPNOTSUPP); pin pins a range, checking the pages against uptr when it is not
+ * NULL (-EBADE); unpin drops pin pin_id (-ENOENT); rw copies len bytes
+ * between IOVA iova and buf (write: buf to the IOVA; slow: by the path
+ * a caller outside the user's mm takes, through pinned pages); replace
+ * moves it
+ * onto IOAS ioas_id. 0 or -errno as the ioctl returned it (-EBADFD: fd
+ * is no access).
+ */
+int kernel_mock_access_new(int iommufd, uint32_t ioas_id, uint32_t flags,
+			   int *fd);
+int kernel_mock_access_replace(int iommufd, int fd, uint32_t ioas_id);
+int kernel_mock_access_pin(int iommufd, int fd, uint64_t iova,
+			   uint64_t length, bool write, const void *uptr,
+			   uint32_t *pin_id);
+int kernel_mock_access_unpin(int iommufd, int fd, uint32_t pin_id);
+int kernel_mock_access_rw(int iommufd, int fd, uint64_t iova, void *buf,
+			  uint64_t len, bool write, bool slow);
 
 #endif /* SIOVH_BACKENDS_KERNEL_MOCK_H */

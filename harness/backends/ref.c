@@ -496,11 +496,74 @@ static ssize_t ref_fault_write(struct siovh_target *t, int fd,
 	return iommufd_fault_write(ref_of(t)->iommufd, fd, buf, len);
 }
 
+/*
+ * The test access (target.h test_access_*): the reference's access API
+ * (iommufd.h, "Accesses"), whose driver is the kernel's test user; the
+ * handle is the access's object ID. The flags are the same bits.
+ */
+_Static_assert(SIOVH_ACCESS_PIN_PAGES == IOMMUFD_ACCESS_PIN_PAGES &&
+	       SIOVH_ACCESS_KEEP_PINS == IOMMUFD_ACCESS_KEEP_PINS &&
+	       SIOVH_ACCESS_WRITE == IOMMUFD_ACCESS_RW_WRITE &&
+	       SIOVH_ACCESS_FOREIGN == IOMMUFD_ACCESS_RW_FOREIGN,
+	       "target.h access flags are the reference's");
+
+static int ref_access_create(struct siovh_target *t, uint32_t ioas_id,
+			     uint32_t flags, int *access)
+{
+	uint32_t id;
+	int ret = iommufd_access_create(ref_of(t)->iommufd, ioas_id, flags,
+					&id);
+
+	if (!ret)
+		*access = (int)id;
+	return ret;
+}
+
+static int ref_access_destroy(struct siovh_target *t, int access)
+{
+	return iommufd_access_destroy(ref_of(t)->iommufd, (uint32_t)access);
+}
+
+static int ref_access_replace(struct siovh_target *t, int access,
+			      uint32_t ioas_id)
+{
+	return iommufd_access_replace(ref_of(t)->iommufd, (uint32_t)access,
+				      ioas_id);
+}
+
+static int ref_access_pin(struct siovh_target *t, int access, uint64_t iova,
+			  uint64_t length, uint32_t flags, const void *uptr,
+			  uint32_t *pin_id)
+{
+	return iommufd_access_pin(ref_of(t)->iommufd, (uint32_t)access, iova,
+				  length, flags, uptr, pin_id);
+}
+
+static int ref_access_unpin(struct siovh_target *t, int access,
+			    uint32_t pin_id)
+{
+	return iommufd_access_unpin(ref_of(t)->iommufd, (uint32_t)access,
+				    pin_id);
+}
+
+static int ref_access_rw(struct siovh_target *t, int access, uint64_t iova,
+			 void *buf, uint64_t len, uint32_t flags)
+{
+	return iommufd_access_rw(ref_of(t)->iommufd, (uint32_t)access, iova,
+				 buf, len, flags);
+}
+
 static const struct siovh_iommufd_ops ref_iommufd_ops = {
 	.ioctl = ref_iommufd_ioctl,
 	.device_ioctl = ref_iommufd_device_ioctl,
 	.fault_read = ref_fault_read,
 	.fault_write = ref_fault_write,
+	.test_access_create = ref_access_create,
+	.test_access_destroy = ref_access_destroy,
+	.test_access_replace = ref_access_replace,
+	.test_access_pin = ref_access_pin,
+	.test_access_unpin = ref_access_unpin,
+	.test_access_rw = ref_access_rw,
 };
 
 /* ---- The VDCM's vSVA calls, as iommufd's device ops ---- */

@@ -189,7 +189,49 @@ struct siovh_pci_ops {
  * mock domain's entry; no data moves. Only while the HWPT tracks (-EINVAL
  * otherwise, as the mock refuses); -ENOENT when nothing is mapped there.
  * For the dirty-tracking clauses on a target without a DMA engine.
+ *
+ * test_access_* (optional, all or none; NULL when the backend has none):
+ * a test-only in-kernel user of an IOAS, the "access" through which an
+ * emulated device (an mdev, a VDCM's slow path: vfio_pin_pages,
+ * vfio_dma_rw) reaches user memory without an IOMMU domain, like the
+ * kernel's IOMMUFD_TEST access (IOMMU_TEST_OP_CREATE_ACCESS and the ops
+ * after it). Its unmap notification behaves as a careful driver's: when
+ * UNMAP (or a replace) touches a range it pins, it unpins every pin that
+ * meets the range, whole. The handle *access is the backend's (the
+ * kernel's test access fd), not an object ID a clause could destroy.
+ *  - create: attach a new access to IOAS ioas_id (-ENOENT when that is no
+ *    IOAS); flags SIOVH_ACCESS_PIN_PAGES for a user that pins (pin needs
+ *    it: -EOPNOTSUPP without), SIOVH_ACCESS_KEEP_PINS for a user whose
+ *    unmap notification unpins nothing (a driver bug; a backend that
+ *    cannot build one: -EOPNOTSUPP), other bits -EOPNOTSUPP. The access
+ *    holds its IOAS: IOMMU_DESTROY of it is -EBUSY until the access is
+ *    destroyed or replaced onto another IOAS.
+ *  - destroy: the user unpins what it holds, and the access goes.
+ *  - replace: move the access to IOAS ioas_id (-ENOENT for no IOAS: the
+ *    access stays where it was); its pins in the old IOAS are dropped
+ *    through its unmap notification; the same IOAS is a no-op.
+ *  - pin: pin [iova, iova + length) (length at most 16 MiB), for writing
+ *    with SIOVH_ACCESS_WRITE; *pin_id names it for unpin. When uptr is not
+ *    NULL the target checks that the pinned pages are those behind uptr
+ *    (-EBADE otherwise, nothing pinned), as the kernel's test compares
+ *    struct pages.
+ *  - unpin: undo pin pin_id (-ENOENT: no such pin, e.g. one the unmap
+ *    notification already dropped).
+ *  - rw: copy len bytes (at most 16 MiB) from IOVA iova into buf, or with
+ *    SIOVH_ACCESS_WRITE from buf to IOVA iova: the bytes land in (come
+ *    from) the user memory mapped there. SIOVH_ACCESS_FOREIGN: the copy
+ *    is made as from outside the user's process (an emulation thread's
+ *    vfio_dma_rw; the kernel's test takes its slow path, through pinned
+ *    pages); the same bytes must move.
+ * pin and rw: 0 or -errno as the IOAS's iommufd answers them (iommufd.h
+ * of the reference states the rules: -EINVAL, -EOVERFLOW, -ENOENT,
+ * -EPERM).
  */
+#define SIOVH_ACCESS_PIN_PAGES	(1u << 0)	/* create */
+#define SIOVH_ACCESS_KEEP_PINS	(1u << 1)	/* create */
+#define SIOVH_ACCESS_WRITE	(1u << 0)	/* pin, rw */
+#define SIOVH_ACCESS_FOREIGN	(1u << 1)	/* rw */
+
 struct siovh_iommufd_ops {
 	int (*ioctl)(struct siovh_target *t, unsigned long cmd, void *arg);
 	int (*device_ioctl)(struct siovh_target *t, struct siovh_vdev *vdev,
@@ -202,6 +244,19 @@ struct siovh_iommufd_ops {
 			   uint32_t *dev_id, uint32_t *hwpt_id);
 	int (*test_dirty)(struct siovh_target *t, uint32_t hwpt_id,
 			  uint64_t iova);
+	int (*test_access_create)(struct siovh_target *t, uint32_t ioas_id,
+				  uint32_t flags, int *access);
+	int (*test_access_destroy)(struct siovh_target *t, int access);
+	int (*test_access_replace)(struct siovh_target *t, int access,
+				   uint32_t ioas_id);
+	int (*test_access_pin)(struct siovh_target *t, int access,
+			       uint64_t iova, uint64_t length, uint32_t flags,
+			       const void *uptr, uint32_t *pin_id);
+	int (*test_access_unpin)(struct siovh_target *t, int access,
+				 uint32_t pin_id);
+	int (*test_access_rw)(struct siovh_target *t, int access,
+			      uint64_t iova, void *buf, uint64_t len,
+			      uint32_t flags);
 };
 
 struct siovh_backend;

@@ -250,7 +250,32 @@
 	X(OPTION_RLIMIT_ANY_VALUE, "option-rlimit-any-value", IOMMUFD,	\
 	  "RLIMIT_MODE SET takes any val64 (stored as 1)")		\
 	X(OPTION_HUGE_SHARED, "option-huge-shared", IOMMUFD,		\
-	  "HUGE_PAGES is one value for every IOAS (object 1's), not per IOAS")
+	  "HUGE_PAGES is one value for every IOAS (object 1's), not per IOAS") \
+	/* Accesses (access.c; specs/iommufd/access.c) */		\
+	X(ACCESS_RW_FIRST_AREA, "access-rw-first-area", IOMMUFD,	\
+	  "an access's rw stops at the end of the first area and reports success") \
+	X(ACCESS_RW_AREA_START, "access-rw-area-start", IOMMUFD,	\
+	  "an access's rw copies from the start of the area, not from the IOVA's offset in it") \
+	X(ACCESS_PIN_UNALIGNED, "access-pin-unaligned", IOMMUFD,	\
+	  "an access's pin accepts an IOVA that is not on a page")	\
+	X(ACCESS_PIN_AREA_START, "access-pin-area-start", IOMMUFD,	\
+	  "an access's pin pins the pages from the start of the area, not those under the IOVA") \
+	X(ACCESS_PERM_IGNORED, "access-perm-ignored", IOMMUFD,		\
+	  "an access may pin for writing and write through rw an area mapped read-only") \
+	X(ACCESS_HOLE_OK, "access-hole-ok", IOMMUFD,			\
+	  "an access's pin or rw of a range that runs into a hole succeeds for the mapped part") \
+	X(ACCESS_UNMAP_NO_NOTIFY, "access-unmap-no-notify", IOMMUFD,	\
+	  "UNMAP removes an area an access pins without notifying the access") \
+	X(ACCESS_NOTIFY_ANY_IOAS, "access-notify-any-ioas", IOMMUFD,	\
+	  "UNMAP notifies the accesses of every IOAS of its range, not only those of its IOAS") \
+	X(ACCESS_REPLACE_KEEPS_PINS, "access-replace-keeps-pins", IOMMUFD, \
+	  "replacing an access's IOAS does not notify it: its pins of the old IOAS stay") \
+	X(ACCESS_IOAS_NOT_HELD, "access-ioas-not-held", IOMMUFD,	\
+	  "an access does not hold its IOAS: DESTROY of it succeeds under the access") \
+	X(ACCESS_STUCK_NOT_BARRED, "access-stuck-not-barred", IOMMUFD,	\
+	  "an area whose UNMAP failed for a pin left can still be pinned and read") \
+	X(ACCESS_PIN_ENOMEM_OK, "access-pin-enomem-ok", IOMMUFD,	\
+	  "a pin whose bookkeeping cannot be allocated reports success, pinning nothing")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -262,6 +262,7 @@ static int unmap_range(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
 {
 	struct iopt_area a;
 	size_t i = area_first_in(&ioas->areas, start, last);
+	int ret;
 
 	*unmapped = 0;
 	if (i == ioas->areas.n)
@@ -280,20 +281,42 @@ static int unmap_range(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
 			*unmapped += keep_outside(ioas, a, start, last);
 			continue;
 		}
+		ret = iommufd_access_notify_unmap(ctx, ioas,
+						  &ioas->areas.v[i]);
+		if (ret)
+			return ret;
 		*unmapped += drop_area(ctx, ioas, i);
 	}
 	return 0;
 }
 
-static uint64_t unmap_all(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas)
+/*
+ * Everything, in Linux's order: from the lowest area up, each one's
+ * accesses notified before it goes; an area a pin still holds stops the
+ * unmap there, the areas below it gone, it and those above it kept. The
+ * notifications run first and the removals after (from the top of what
+ * goes, so that a full unmap moves no area).
+ */
+static int unmap_all(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+		     uint64_t *unmapped)
 {
-	uint64_t unmapped = 0;
+	size_t n;
+	int ret = 0;
 
-	if (ioas->areas.n && iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_ALL_ONE))
-		return drop_area(ctx, ioas, 0);
-	while (ioas->areas.n)
-		unmapped += drop_area(ctx, ioas, ioas->areas.n - 1);
-	return unmapped;
+	*unmapped = 0;
+	if (ioas->areas.n && iommufd_fault(ctx, IOMMUFD_FAULT_UNMAP_ALL_ONE)) {
+		*unmapped = drop_area(ctx, ioas, 0);
+		return 0;
+	}
+	for (n = 0; n < ioas->areas.n; n++) {
+		ret = iommufd_access_notify_unmap(ctx, ioas,
+						  &ioas->areas.v[n]);
+		if (ret)
+			break;
+	}
+	while (n)
+		*unmapped += drop_area(ctx, ioas, --n);
+	return ret;
 }
 
 int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd)
@@ -308,7 +331,9 @@ int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd)
 	if (!ioas)
 		return -ENOENT;
 	if (cmd->iova == 0 && cmd->length == UINT64_MAX) {
-		unmapped = unmap_all(ctx, ioas);
+		ret = unmap_all(ctx, ioas, &unmapped);
+		if (ret)
+			return ret;
 	} else {
 		if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
 			return -EOVERFLOW;

@@ -168,9 +168,53 @@
  *    Response Failure (PCIe's FAILURE code): the uAPI has no such code,
  *    and every completion the reference makes itself is INVALID.
  *
+ *  - Accesses (access.c): the in-kernel users of an IOAS that reach user
+ *    memory without an IOMMU domain (an mdev's or a VDCM slow path's
+ *    vfio_pin_pages / vfio_dma_rw over iommufd_access_*), as Linux's
+ *    device.c and io_pagetable.c have them in 6.12 and 7.x. The API below
+ *    is the driver's side; each access is an object of the context (it
+ *    takes an ID; IOMMU_DESTROY of it is -EBUSY: its driver holds it) and
+ *    holds its IOAS (DESTROY of the IOAS -EBUSY while one is attached).
+ *    The driver modelled is the kernel's test user: its unmap
+ *    notification unpins, whole, every pin that meets the range it is
+ *    given, unless it was created KEEP_PINS (a driver that ignores it).
+ *    create: flags PIN_PAGES | KEEP_PINS (-EOPNOTSUPP), ioas_id an IOAS
+ *    (-ENOENT). pin: flags RW_WRITE only (-EOPNOTSUPP), an access created
+ *    PIN_PAGES (-EOPNOTSUPP); length 0 -EINVAL, iova + length - 1 past
+ *    U64_MAX -EOVERFLOW; then the areas from iova must cover the range
+ *    with no hole (-ENOENT), and each, in IOVA order, must not be barred
+ *    (below: -EINVAL), must start the range on a page (iova 4 KiB
+ *    aligned, -EINVAL; length need not be) and must have been mapped
+ *    WRITEABLE for a RW_WRITE pin, READABLE for another (-EPERM); an
+ *    error leaves nothing pinned; with uptr, each page pinned must be the
+ *    one at uptr + its offset (-EBADE, nothing pinned). rw: the same
+ *    checks and errnos but no alignment and no PIN_PAGES, flags RW_WRITE
+ *    and RW_FOREIGN only (the caller's context: the same bytes move); bytes are copied area by area as they are checked, so an error
+ *    at a later area leaves the earlier ones copied (as Linux does).
+ *    UNMAP: before an area a pin meets is removed, the accesses of that
+ *    IOAS are notified of the area's range (every access of the IOAS,
+ *    whichever pinned it) and the area is barred from new pins and rw;
+ *    once no pin meets it, it goes. A pin still there after the
+ *    notification (KEEP_PINS) fails UNMAP with -EDEADLOCK, as Linux does
+ *    after its retries (with a WARN): that area and the areas after it
+ *    stay mapped, the area stays barred (pin and rw -EINVAL), the areas
+ *    below it in the range are gone (UNMAP goes from the lowest IOVA up,
+ *    also for unmap-all, as Linux's does). COPY carries no pin:
+ *    the copy's areas are not pinned, and unmapping them notifies no
+ *    access of the source's IOAS. replace: to the same IOAS a no-op; else
+ *    to an IOAS (-ENOENT, nothing changes) whose hold is taken first,
+ *    then the access is notified over the whole IOVA space, and what it
+ *    still pins is forgotten (Linux's driver bug: it WARNs later), then
+ *    the old IOAS is let go. destroy: the driver unpins everything (its
+ *    KEEP_PINS pins too: the test user's close does so itself), the
+ *    access leaves its IOAS and goes. The context's close destroys the
+ *    accesses before every other object.
+ *
  * Pages are tracked, not pinned: an area remembers its user_va and its
  * pages object; nothing is read from or written to user memory but the
- * ioctl structs and the range arrays IOVA_RANGES / ALLOW_IOVAS point at.
+ * ioctl structs and the range arrays IOVA_RANGES / ALLOW_IOVAS point at,
+ * and the bytes an access's rw copies (the reference is in-process: an
+ * area's user_va is memory of this process).
  * Not thread-safe: one caller per context.
  */
 #ifndef IOMMUFD_REF_H
@@ -252,5 +296,28 @@ long iommufd_fault_read(struct iommufd_ctx *ctx, int fd, void *buf,
 			size_t len);
 long iommufd_fault_write(struct iommufd_ctx *ctx, int fd, const void *buf,
 			 size_t len);
+
+/*
+ * The driver's side of an access ("Accesses" above); access IDs are
+ * object IDs of ctx. 0 or -errno; an unknown access_id is -ENOENT.
+ */
+#define IOMMUFD_ACCESS_PIN_PAGES	(1u << 0)	/* create */
+#define IOMMUFD_ACCESS_KEEP_PINS	(1u << 1)	/* create */
+#define IOMMUFD_ACCESS_RW_WRITE		(1u << 0)	/* pin, rw */
+/* rw from outside the user's process: the reference copies the same way */
+#define IOMMUFD_ACCESS_RW_FOREIGN	(1u << 1)
+
+int iommufd_access_create(struct iommufd_ctx *ctx, uint32_t ioas_id,
+			  uint32_t flags, uint32_t *access_id);
+int iommufd_access_destroy(struct iommufd_ctx *ctx, uint32_t access_id);
+int iommufd_access_replace(struct iommufd_ctx *ctx, uint32_t access_id,
+			   uint32_t ioas_id);
+int iommufd_access_pin(struct iommufd_ctx *ctx, uint32_t access_id,
+		       uint64_t iova, uint64_t length, uint32_t flags,
+		       const void *uptr, uint32_t *pin_id);
+int iommufd_access_unpin(struct iommufd_ctx *ctx, uint32_t access_id,
+			 uint32_t pin_id);
+int iommufd_access_rw(struct iommufd_ctx *ctx, uint32_t access_id,
+		      uint64_t iova, void *buf, uint64_t len, uint32_t flags);
 
 #endif /* IOMMUFD_REF_H */

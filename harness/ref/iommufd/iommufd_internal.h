@@ -35,6 +35,7 @@ struct iopt_area {
 	uint64_t pages;			/* ID of the pinned-pages bookkeeping */
 	uint32_t prot;			/* IOMMU_IOAS_MAP_READABLE | WRITEABLE */
 	bool pages_writable;		/* pinned by a MAP with WRITEABLE */
+	bool prevent_access;		/* an UNMAP found it pinned (access.c) */
 };
 
 /* At most this many HWPTs on one IOAS, devices' PASIDs, fault groups. */
@@ -88,6 +89,7 @@ enum iommufd_obj_type {
 	IOMMUFD_OBJ_HWPT_NESTED,
 	IOMMUFD_OBJ_DEVICE,
 	IOMMUFD_OBJ_FAULT,
+	IOMMUFD_OBJ_ACCESS,
 };
 
 struct iommufd_ioas {
@@ -95,6 +97,7 @@ struct iommufd_ioas {
 	struct span_set allowed;
 	struct area_mirror mirror;
 	uint32_t hwpts;			/* paging HWPTs on it */
+	uint32_t accesses;		/* accesses attached to it */
 	bool no_huge_pages;		/* IOMMU_OPTION_HUGE_PAGES set to 0 */
 };
 
@@ -158,6 +161,21 @@ struct iommufd_fault_queue {
 	struct iommu_hwpt_pgfault rec[IOMMUFD_MAX_RECORDS];
 };
 
+/* One pin of an access: [iova, last] of its IOAS. */
+struct iommufd_pin {
+	uint32_t id;
+	uint64_t iova, last;
+};
+
+/* An in-kernel user of an IOAS and its driver's pins (access.c). */
+struct iommufd_access {
+	struct iommufd_ioas *ioas;	/* attached to; NULL: none */
+	uint32_t flags;			/* IOMMUFD_ACCESS_PIN_PAGES, ... */
+	uint32_t next_pin;
+	size_t npins, cap;
+	struct iommufd_pin *pins;
+};
+
 struct iommufd_obj {
 	enum iommufd_obj_type type;
 	uint32_t id;
@@ -166,6 +184,7 @@ struct iommufd_obj {
 		struct iommufd_hwpt hwpt;
 		struct iommufd_device idev;
 		struct iommufd_fault_queue fault;
+		struct iommufd_access access;
 	};
 };
 
@@ -309,6 +328,20 @@ void iommufd_fault_detach(struct iommufd_ctx *ctx, uint16_t rid,
  */
 void iommufd_fault_replaced(struct iommufd_ctx *ctx, uint16_t rid,
 			    uint32_t hpasid);
+
+/* ---- accesses (access.c) ---- */
+/*
+ * Area a of ioas is about to go (UNMAP): notify the accesses if a pin
+ * meets it. 0 when none does any more; -EDEADLOCK when one still does
+ * (the area is then barred from pin and rw).
+ */
+int iommufd_access_notify_unmap(struct iommufd_ctx *ctx,
+				struct iommufd_ioas *ioas,
+				struct iopt_area *a);
+void iommufd_access_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+/* The fault access-ioas-not-held: ioas is destroyed under its accesses. */
+void iommufd_access_ioas_gone(struct iommufd_ctx *ctx,
+			      struct iommufd_ioas *ioas);
 
 /* ---- the IOAS ioctls (ioas.c); each gets the kernel copy of its struct */
 

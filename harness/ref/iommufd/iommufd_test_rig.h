@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rig of iommufd_test.c and iommufd_dirty_test.c: a reference IOMMU,
+ * The rig of iommufd_test.c, iommufd_dirty_test.c and
+ * iommufd_access_test.c: a reference IOMMU,
  * a fake device behind struct iommufd_platform (guest PASIDs HP(g) =
  * 0x100 + g, a log of the page responses it received), a context over
  * both, guest memory with a VT-d stage-1 table (4-level, and a PML5 over
@@ -416,6 +417,13 @@ static inline bool rig_dirty_fault(int fault)
 {
 	return fault >= IOMMUFD_FAULT_DIRTY_NO_CAP &&
 	       fault <= IOMMUFD_FAULT_OPTION_HUGE_SHARED;
+}
+
+/* The faults iommufd_access_test.c proves observable (accesses). */
+static inline bool rig_access_fault(int fault)
+{
+	return fault >= IOMMUFD_FAULT_ACCESS_RW_FIRST_AREA &&
+	       fault <= IOMMUFD_FAULT_ACCESS_PIN_ENOMEM_OK;
 }
 
 #endif /* IOMMUFD_TEST_RIG_H */

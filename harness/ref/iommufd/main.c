@@ -44,6 +44,8 @@ static void obj_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 		if (ctx->vfio_ioas_id == obj->id &&
 		    !iommufd_fault(ctx, IOMMUFD_FAULT_VFIO_IOAS_OUTLIVES))
 			ctx->vfio_ioas_id = 0;
+		if (iommufd_fault(ctx, IOMMUFD_FAULT_ACCESS_IOAS_NOT_HELD))
+			iommufd_access_ioas_gone(ctx, &obj->ioas);
 		iommufd_ioas_release(ctx, &obj->ioas);
 		break;
 	case IOMMUFD_OBJ_HWPT_PAGING:
@@ -56,6 +58,9 @@ static void obj_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 	case IOMMUFD_OBJ_FAULT:
 		iommufd_fault_release(ctx, obj);
 		break;
+	case IOMMUFD_OBJ_ACCESS:
+		iommufd_access_release(ctx, obj);
+		break;
 	}
 }
 
@@ -67,13 +72,14 @@ void iommufd_obj_remove(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 
 /*
  * The close: objects go in dependency order, users before what they use:
- * devices (each detached and unbound), nested HWPTs, paging HWPTs, fault
- * queues (their outstanding groups completed), IOASes.
+ * accesses (their pins dropped), devices (each detached and unbound),
+ * nested HWPTs, paging HWPTs, fault queues (their outstanding groups
+ * completed), IOASes.
  */
 void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 {
 	static const enum iommufd_obj_type order[] = {
-		IOMMUFD_OBJ_DEVICE, IOMMUFD_OBJ_HWPT_NESTED,
+		IOMMUFD_OBJ_ACCESS, IOMMUFD_OBJ_DEVICE, IOMMUFD_OBJ_HWPT_NESTED,
 		IOMMUFD_OBJ_HWPT_PAGING, IOMMUFD_OBJ_FAULT, IOMMUFD_OBJ_IOAS,
 	};
 	struct iommufd_obj *obj;
@@ -175,7 +181,10 @@ static bool obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 {
 	switch (obj->type) {
 	case IOMMUFD_OBJ_IOAS:
-		return obj->ioas.hwpts;
+		/* an access holds its IOAS, as Linux's takes a user ref */
+		return obj->ioas.hwpts ||
+		       (obj->ioas.accesses &&
+			!iommufd_fault(ctx, IOMMUFD_FAULT_ACCESS_IOAS_NOT_HELD));
 	case IOMMUFD_OBJ_HWPT_PAGING:
 	case IOMMUFD_OBJ_HWPT_NESTED:
 		return iommufd_hwpt_busy(ctx, obj);
@@ -186,6 +195,8 @@ static bool obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 			!iommufd_fault(ctx, IOMMUFD_FAULT_DESTROY_OPEN_QUEUE));
 	case IOMMUFD_OBJ_DEVICE:
 		return true;	/* the device cdev owns it: unbind by close */
+	case IOMMUFD_OBJ_ACCESS:
+		return true;	/* its driver holds it until it destroys it */
 	}
 	return false;
 }
