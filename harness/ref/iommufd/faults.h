@@ -69,6 +69,19 @@
 	  "VFIO_IOAS SET takes an ID that names no IOAS")		\
 	X(VFIO_IOAS_OUTLIVES, "vfio-ioas-outlives", IOMMUFD,		\
 	  "VFIO_IOAS GET still names the compat IOAS after its DESTROY") \
+	/* IOMMU_IOAS_MAP_FILE (map_file.c; specs/iommufd/map_file.c) */	\
+	X(MAP_FILE_BADF_EINVAL, "map-file-badf-einval", IOMMUFD,	\
+	  "MAP_FILE of a closed fd is -EINVAL, not -EBADF")		\
+	X(MAP_FILE_ANY_FD, "map-file-any-fd", IOMMUFD,			\
+	  "MAP_FILE takes a file that is no memfd (not shmem or hugetlbfs)") \
+	X(MAP_FILE_PAST_EOF, "map-file-past-eof", IOMMUFD,		\
+	  "MAP_FILE takes a range that runs past the end of the file")	\
+	X(MAP_FILE_MODE_IGNORED, "map-file-mode-ignored", IOMMUFD,	\
+	  "a WRITEABLE MAP_FILE of a fd open read-only succeeds")	\
+	X(MAP_FILE_PAGES_WRITABLE, "map-file-pages-writable", IOMMUFD,	\
+	  "a read-only MAP_FILE pins its pages writable: a WRITEABLE COPY of it succeeds") \
+	X(MAP_FILE_IOVA_UNREPORTED, "map-file-iova-unreported", IOMMUFD, \
+	  "MAP_FILE without FIXED_IOVA does not write the chosen IOVA back") \
 	/* The extensibility rules (linux/iommufd.h, "General ioctl format") */ \
 	X(SIZE_UNCHECKED, "size-unchecked", IOMMUFD,			\
 	  "a size below the struct's first version is zero-extended")	\

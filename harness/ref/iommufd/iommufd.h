@@ -4,7 +4,8 @@
  * driven with the ioctls and structs of linux/iommufd.h: IOAS objects
  * (IOMMU_IOAS_ALLOC / MAP / UNMAP / COPY / IOVA_RANGES / ALLOW_IOVAS),
  * HWPTs (IOMMU_HWPT_ALLOC, IOMMU_HWPT_INVALIDATE, IOMMU_HWPT_SET_DIRTY_
- * TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP), IOMMU_GET_HW_INFO, fault queues
+ * TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP), IOMMU_IOAS_MAP_FILE (struct
+ * siovh_ioas_map_file of siovh/iommufd_uapi.h), IOMMU_GET_HW_INFO, fault queues
  * (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_VFIO_IOAS, IOMMU_OPTION, IOMMU_DESTROY,
  * and devices bound through their cdev (iommufd_device_ioctl); every other
  * IOMMU_* number is -ENOTTY, and so are the VFIO type1 ioctls, which
@@ -37,6 +38,21 @@
  *    one it would split or truncate is -ENOENT and nothing is unmapped
  *    (the reference checks before it removes anything); a range with no
  *    area is -ENOENT; length comes back as the bytes unmapped.
+ *  - MAP_FILE: flags, iova and length as MAP's, in MAP's order (unknown
+ *    flags -EOPNOTSUPP, iova or length U64_MAX -EOVERFLOW, neither READ
+ *    nor WRITE -EINVAL, ioas_id -ENOENT); then length 0 -EINVAL, start +
+ *    length - 1 past U64_MAX -EOVERFLOW, fd not open -EBADF, start or
+ *    length off 4096 -EINVAL, the IOVA as for MAP (the chosen one aligned
+ *    as if start were user_va); then the file, as Linux's pin of it
+ *    (memfd_pin_folios) refuses it at map time once a domain is attached,
+ *    which an IOAS of the reference always behaves as: a file other than
+ *    shmem or hugetlbfs (a memfd; the files F_GET_SEALS answers for)
+ *    -EINVAL, a range past the file's size -EINVAL. Last, the fd's access
+ *    mode (as mmap(2) of a MAP_SHARED range): not open for reading, or
+ *    WRITEABLE on a fd not open for writing, -EACCES. Linux 6.13-7.3
+ *    check no access mode (vm-images/kernel-findings.txt). The area's
+ *    pages are the file's (map_file.c): UNMAP and COPY treat it as a MAP's
+ *    area; its pages are writable only when the MAP_FILE was WRITEABLE.
  *  - COPY: the source range must be fully mapped (any number of adjacent
  *    areas, or part of one; a hole is -ENOENT). Each covered piece becomes
  *    an area of its own in the destination, with COPY's flags as its

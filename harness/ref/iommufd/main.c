@@ -90,6 +90,7 @@ void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 			iommufd_obj_remove(ctx, obj);
 		}
 	}
+	iommufd_file_maps_release(ctx);
 	free(ctx->objs);
 	free(ctx);
 }
@@ -228,6 +229,7 @@ union ucmd_buffer {
 	struct iommu_hwpt_set_dirty_tracking set_dirty;
 	struct iommu_hwpt_get_dirty_bitmap get_dirty;
 	struct iommu_option option;
+	struct siovh_ioas_map_file map_file;
 };
 
 struct iommufd_ioctl_op {
@@ -272,6 +274,8 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP,
 		 struct iommu_hwpt_get_dirty_bitmap, data,
 		 iommufd_hwpt_get_dirty_bitmap),
+	IOCTL_OP(SIOVH_IOMMU_IOAS_MAP_FILE, struct siovh_ioas_map_file, iova,
+		 iommufd_ioas_map_file),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))
