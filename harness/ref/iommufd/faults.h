@@ -82,6 +82,19 @@
 	  "a read-only MAP_FILE pins its pages writable: a WRITEABLE COPY of it succeeds") \
 	X(MAP_FILE_IOVA_UNREPORTED, "map-file-iova-unreported", IOMMUFD, \
 	  "MAP_FILE without FIXED_IOVA does not write the chosen IOVA back") \
+	/* VFIO type1 compatibility (vfio_compat.c; specs/iommufd/vfio_compat.c) */ \
+	X(COMPAT_LOWEST_IOAS, "compat-lowest-ioas", IOMMUFD,		\
+	  "the type1 ioctls work on the IOAS with ID 1, not the one VFIO_IOAS set") \
+	X(COMPAT_NO_UNMAP_ALL, "compat-no-unmap-all", IOMMUFD,		\
+	  "CHECK_EXTENSION(VFIO_UNMAP_ALL) is 0 though UNMAP_DMA has FLAG_ALL") \
+	X(COMPAT_SET_ANY_TYPE, "compat-set-any-type", IOMMUFD,		\
+	  "VFIO_SET_IOMMU takes an IOMMU type other than type1")	\
+	X(COMPAT_UNMAP_ALL_FIRST, "compat-unmap-all-first", IOMMUFD,	\
+	  "UNMAP_DMA with FLAG_ALL unmaps only the lowest mapping")	\
+	X(COMPAT_NO_IOVA_CAP, "compat-no-iova-cap", IOMMUFD,		\
+	  "VFIO_IOMMU_GET_INFO's chain lacks the IOVA_RANGE capability") \
+	X(COMPAT_CAP_OFFSET, "compat-cap-offset", IOMMUFD,		\
+	  "GET_INFO sets cap_offset though argsz cannot hold the chain") \
 	/* The extensibility rules (linux/iommufd.h, "General ioctl format") */ \
 	X(SIZE_UNCHECKED, "size-unchecked", IOMMUFD,			\
 	  "a size below the struct's first version is zero-extended")	\

@@ -7,9 +7,9 @@
  * TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP), IOMMU_IOAS_MAP_FILE (struct
  * siovh_ioas_map_file of siovh/iommufd_uapi.h), IOMMU_GET_HW_INFO, fault queues
  * (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_VFIO_IOAS, IOMMU_OPTION, IOMMU_DESTROY,
- * and devices bound through their cdev (iommufd_device_ioctl); every other
- * IOMMU_* number is -ENOTTY, and so are the VFIO type1 ioctls, which
- * Linux's /dev/iommu also takes.
+ * the VFIO type1 container ioctls on the compat IOAS (below), and devices
+ * bound through their cdev (iommufd_device_ioctl); every other IOMMU_* or
+ * VFIO number is -ENOTTY.
  *
  * Semantics (where the header leaves room, what the reference decided):
  *  - Every ioctl goes through one dispatcher that applies the uAPI's
@@ -74,6 +74,28 @@
  *    (-ENOENT) and does not hold it, CLEAR forgets it; another op or a
  *    nonzero __reserved is -EOPNOTSUPP. DESTROY of the compat IOAS
  *    succeeds and leaves none, as Linux's does.
+ *  - VFIO compatibility (linux/vfio.h's container ioctls on /dev/iommu,
+ *    as Linux's vfio_compat.c; arg is the integer for the first three):
+ *    VFIO_GET_API_VERSION returns VFIO_API_VERSION; CHECK_EXTENSION
+ *    returns 1 for TYPE1, TYPE1v2 and UNMAP_ALL, for DMA_CC_IOMMU 1 (the
+ *    reference IOMMU is coherent) or -ENODEV without a compat IOAS, 0 for
+ *    any other; SET_IOMMU: a type other than TYPE1/TYPE1v2 -EINVAL, no
+ *    compat IOAS -ENODEV, else 0 (TYPE1 is taken as TYPE1v2: the v1
+ *    unmap that cuts a mapping is not modelled). On the compat IOAS
+ *    (-ENODEV without one): MAP_DMA (argsz below the struct or unknown
+ *    flags -EINVAL) is IOAS_MAP with FIXED_IOVA and READ/WRITE as
+ *    READABLE/WRITEABLE, so neither is -EINVAL (type1's rule; Linux maps
+ *    it, VDCM.DMA.17's finding); UNMAP_DMA (argsz, flags beyond
+ *    FLAG_ALL -EINVAL; FLAG_ALL with iova or size nonzero -EINVAL) is
+ *    IOAS_UNMAP of [iova, iova + size) or of everything, size written
+ *    back as the bytes unmapped (0 on failure). GET_INFO: argsz below
+ *    the end of iova_pgsizes -EINVAL; flags PGSIZES | CAPS, iova_pgsizes
+ *    4096, then a capability chain after the struct: DMA_AVAIL (avail
+ *    U32_MAX) and IOVA_RANGE (the ranges IOVA_RANGES reports), each
+ *    8-byte aligned, written only where it fits in argsz; cap_offset is
+ *    the chain's offset when argsz holds all of it, else 0; argsz comes
+ *    back as the size the whole chain needs. Other VFIO numbers
+ *    (DIRTY_PAGES included) -ENOTTY.
  *  - Devices: VFIO_DEVICE_BIND_IOMMUFD (argsz >= the struct, flags 0,
  *    iommufd any fd >= 0: the in-process target has one /dev/iommu, and
  *    the fd names it; else -EINVAL) calls the platform's bind (the VDCM's

@@ -3,8 +3,8 @@
  * Internals of the reference /dev/iommu: the object table, the IOAS and its
  * ordered interval sets (areas, allowed ranges), HWPTs, devices and fault
  * queues. Files: main.c (context, objects, DESTROY, dispatch), ioas.c,
- * copy.c, map_file.c, ranges.c, iopt.c (IOAS), option.c, hwpt.c,
- * dirty.c, device.c, hw_info.c, invalidate.c, fault.c.
+ * copy.c, map_file.c, ranges.c, iopt.c (IOAS), vfio_compat.c, option.c,
+ * hwpt.c, dirty.c, device.c, hw_info.c, invalidate.c, fault.c.
  */
 #ifndef IOMMUFD_INTERNAL_H
 #define IOMMUFD_INTERNAL_H
@@ -332,6 +332,9 @@ int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
 /* IOMMU_IOAS_MAP_FILE (map_file.c); the close unmaps the files' pages. */
 int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd);
 void iommufd_file_maps_release(struct iommufd_ctx *ctx);
+/* The VFIO type1 ioctls on /dev/iommu (vfio_compat.c): the result or
+ * -errno; -ENOTTY for a number it does not have. */
+int iommufd_vfio_ioctl(struct iommufd_ctx *ctx, unsigned long cmd, void *arg);
 /* Unmap everything, remove the lists; the IOAS may be freed after. */
 void iommufd_ioas_release(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas);
 /* A new object of type in ctx (its lowest free ID); NULL on -ENOMEM. */

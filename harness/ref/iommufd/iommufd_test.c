@@ -9,8 +9,8 @@
  * HWPT_INVALIDATE (its array accounting and its flushes, seen by DMA
  * through a guest stage-1 table) and fault queues (records, responses,
  * completion at detach and replace, routing) and the VFIO compatibility
- * IOAS (IOMMU_VFIO_IOAS), MAP_FILE; tap_run_matrix runs them on
- * the faithful module and against every fault of faults.h. The rig is
+ * IOAS (IOMMU_VFIO_IOAS) and its type1 ioctls, MAP_FILE; tap_run_matrix
+ * runs them on the faithful module and against every fault of faults.h. The rig is
  * iommufd_test_rig.h. TAP; exit 1 on any failure.
  */
 #include <fcntl.h>
@@ -914,6 +914,60 @@ out:
 	return ok;
 }
 
+/* The VFIO type1 ioctls on /dev/iommu, on the compat IOAS. */
+static bool s_vfio_compat(int fault)
+{
+	struct iommu_vfio_ioas v = { .size = sizeof(v),
+				     .op = IOMMU_VFIO_IOAS_SET };
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m), .flags = VFIO_DMA_MAP_FLAG_READ,
+		.size = PG, .iova = 0x100000,
+	};
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = sizeof(u), .flags = VFIO_DMA_UNMAP_FLAG_ALL,
+	};
+	union {
+		struct vfio_iommu_type1_info i;
+		uint64_t raw[32];
+	} info = { .i.argsz = sizeof(info.i) };
+	const struct vfio_info_cap_header *h;
+	uint32_t id2, need, n = 0;
+	uint64_t iova = 0x100000, len;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(!ioas_new(&r, &id2));
+	CHECK(ioc(&r, VFIO_CHECK_EXTENSION, (void *)VFIO_UNMAP_ALL) == 1);
+	CHECK(ioc(&r, VFIO_SET_IOMMU, (void *)VFIO_TYPE1v2_IOMMU) == -ENODEV);
+	v.ioas_id = id2;
+	CHECK(!ioc(&r, IOMMU_VFIO_IOAS, &v));
+	CHECK(ioc(&r, VFIO_SET_IOMMU, (void *)(uintptr_t)2) == -EINVAL);
+	m.vaddr = (uintptr_t)r.mem;
+	CHECK(!ioc(&r, VFIO_IOMMU_MAP_DMA, &m));
+	m.iova += 2 * PG;
+	CHECK(!ioc(&r, VFIO_IOMMU_MAP_DMA, &m));
+	/* in id2, not in r.ioas (ID 1) */
+	CHECK(map(&r, id2, FIXED, r.mem, PG, &iova) == -EEXIST);
+	CHECK(!ioc(&r, VFIO_IOMMU_GET_INFO, &info) && !info.i.cap_offset);
+	need = info.i.argsz;
+	CHECK(need > sizeof(info.i) && need <= sizeof(info));
+	info.i.argsz = need;
+	CHECK(!ioc(&r, VFIO_IOMMU_GET_INFO, &info) &&
+	      info.i.cap_offset == sizeof(info.i));
+	for (len = info.i.cap_offset; len; len = h->next, n++) {
+		h = (const void *)((const char *)&info + len);
+		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE)
+			n += 10;
+	}
+	CHECK(n == 12);
+	CHECK(!ioc(&r, VFIO_IOMMU_UNMAP_DMA, &u) && u.size == 2 * PG);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "IOAS map, allowed IOVAs", s_ioas_map },
 	{ "IOAS unmap and copy", s_ioas_unmap_copy },
@@ -940,6 +994,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "allocation failures leave nothing behind", s_enomem },
 	{ "VFIO compatibility IOAS: set, get, forgotten at destroy", s_vfio_ioas },
 	{ "MAP_FILE: the fd's checks, the file's pages", s_map_file },
+	{ "VFIO type1 ioctls on the compat IOAS", s_vfio_compat },
 };
 
 static void test_ctx(void)

@@ -330,6 +330,10 @@ int iommufd_ioctl(struct iommufd_ctx *ctx, unsigned long cmd, void *arg)
 	uint32_t usize;
 	int ret;
 
+	/* VFIO's type1 numbers: same type, below IOMMUFD_CMD_BASE */
+	if (!op && _IOC_TYPE(cmd) == IOMMUFD_TYPE &&
+	    _IOC_NR(cmd) < IOMMUFD_CMD_BASE)
+		return iommufd_vfio_ioctl(ctx, cmd, arg);
 	if (!op)
 		return iommufd_fault(ctx, IOMMUFD_FAULT_UNKNOWN_IOCTL) ?
 		       -EINVAL : -ENOTTY;
