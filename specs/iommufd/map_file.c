@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.MAPFILE 1-4: IOMMU_IOAS_MAP_FILE, the map of a memfd range by fd
+ * IOMMUFD.MAPFILE 1-5: IOMMU_IOAS_MAP_FILE, the map of a memfd range by fd
  * and offset (a VMM's guest RAM held as a memfd; seed 003, "DMA map/unmap
  * from userspace"). linux/iommufd.h: "All other arguments and semantics
  * match those of IOMMU_IOAS_MAP". The file's own rules are those of the
@@ -18,10 +18,13 @@
 
 #include "common.h"
 #include "siovh/iommufd_uapi.h"
+#include "specs/enomem/walk.h"
 
 #define SRC_MAP_FILE SRC_H("IOMMU_IOAS_MAP_FILE (\"Set an IOVA mapping from a memfd file\"; \"All other arguments and semantics match those of IOMMU_IOAS_MAP\")")
 #define SRC_ERRNOS SRC_ABI " (\"EOPNOTSUPP\", \"EINVAL\", \"ENOENT\", \"EOVERFLOW\")"
 #define RO IOMMU_IOAS_MAP_READABLE
+#define MF_PAGES 16
+#define MF_SIZE (MF_PAGES * PG)
 
 /* Magic numbers of statfs(2)'s f_type (linux/magic.h). */
 #define TMPFS_MAGIC_NR		0x01021994
@@ -252,4 +255,60 @@ SIOVH_CLAUSE(map_file_mode,
 	EXPECT_EQ(unmap_all(check, id), ret ? PG : 2 * PG);
 	close(ro);
 	close(mfd);
+}
+
+/* ---- IOMMUFD.MAPFILE.5: allocation failures (specs/enomem/walk.h) ---- */
+
+struct mf_ctx {
+	uint32_t id;
+	uint64_t base, iova;
+	int mfd;
+	bool fixed;
+};
+
+static int mf_call(struct siovh_check *check, void *p)
+{
+	struct mf_ctx *c = p;
+
+	c->iova = c->base;
+	return map_file(check, c->id, c->fixed ? FIXED : RW, c->mfd, 0,
+			MF_SIZE, &c->iova);
+}
+
+/* The IOAS held nothing before: it still holds nothing. */
+static void mf_same(struct siovh_check *check, void *p)
+{
+	EXPECT_EQ(unmap_all(check, ((struct mf_ctx *)p)->id), 0);
+}
+
+static void mf_undo(struct siovh_check *check, void *p)
+{
+	EXPECT_EQ(unmap_all(check, ((struct mf_ctx *)p)->id), MF_SIZE);
+}
+
+SIOVH_CLAUSE(map_file_enomem,
+	.id = "IOMMUFD.MAPFILE.5", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "MAP_FILE of 16 memfd pages (at a fixed IOVA across a 2 MiB boundary, and at an automatic one) into an IOAS with a device attached (the target's test device where it has one), whose memory allocation fails (each in turn), returns -ENOMEM and maps nothing; then it succeeds and UNMAP reports the whole range",
+	.source = SRC_MAP_FILE "; " SRC_ENOMEM_H "; " SRC_ENOMEM_DERIVED,
+	.needs = NEEDS_IOMMUFD | NEEDS_FAIL_NTH)
+{
+	static const struct enomem_op op = {
+		"IOMMU_IOAS_MAP_FILE (attached)", mf_call, mf_same, mf_undo,
+	};
+	struct mf_ctx c = { 0 };
+
+	must_map_file(check);
+	c.id = must_ioas(check);
+	if (try_attached(check, c.id))
+		siovh_note(check, "no test device attached: the walk runs on an IOAS without one");
+	c.base = must_base(check, c.id) + (2ull << 20) - 8 * PG;
+	c.mfd = must_memfd(check, MF_PAGES);
+	c.fixed = true;
+	enomem_walk(check, &op, &c);
+	EXPECT_EQ(c.iova, c.base);
+	EXPECT_EQ(unmap_all(check, c.id), MF_SIZE);
+	c.fixed = false;
+	enomem_walk(check, &op, &c);
+	EXPECT_EQ(unmap_all(check, c.id), MF_SIZE);
+	close(c.mfd);
 }

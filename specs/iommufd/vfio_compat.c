@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.COMPAT 3-5: the VFIO type1 container ioctls on /dev/iommu. A
+ * IOMMUFD.COMPAT 3-6: the VFIO type1 container ioctls on /dev/iommu. A
  * VMM written for a VFIO container (seed 003: "compatibility of the legacy
  * type1 path") keeps its VFIO_SET_IOMMU / VFIO_IOMMU_GET_INFO / MAP_DMA /
  * UNMAP_DMA calls; iommufd answers them on the IOAS that IOMMU_VFIO_IOAS
@@ -13,9 +13,11 @@
 #include <linux/vfio.h>
 
 #include "common.h"
+#include "specs/enomem/walk.h"
 
 #define SRC_COMPAT SEED003 "\"IOMMU FD\" (compatibility of the legacy type1 path); " SRC_H("IOMMU_VFIO_IOAS (\"Set or Get the IOAS that VFIO compatibility will use\")")
 #define SRC_VFIO_H(x) "linux/vfio.h, " x
+#define CM_SIZE (16 * PG)
 
 /* A VFIO ioctl on the target's /dev/iommu: its return value or -errno. */
 static int vfio_ioctl(struct siovh_check *check, unsigned long cmd,
@@ -60,12 +62,13 @@ static int unmap_dma(struct siovh_check *check, uint32_t flags,
 
 SIOVH_CLAUSE(compat_container,
 	.id = "IOMMUFD.COMPAT.3", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "the container ioctls on /dev/iommu: VFIO_GET_API_VERSION returns VFIO_API_VERSION; CHECK_EXTENSION is 1 for TYPE1v2, TYPE1 and UNMAP_ALL and 0 for an extension it does not know; SET_IOMMU of TYPE1v2 fails with no compatibility IOAS and succeeds with one, and of a type other than type1 fails; VFIO_IOMMU_DIRTY_PAGES is -ENOTTY",
+	.title = "the container ioctls on /dev/iommu: VFIO_GET_API_VERSION returns VFIO_API_VERSION; CHECK_EXTENSION is 1 for TYPE1v2, TYPE1 and UNMAP_ALL and 0 for an extension it does not know, DMA_CC_IOMMU an error with no compatibility IOAS and 0 or 1 with one; GET_INFO, MAP_DMA and UNMAP_DMA with a NULL argument are -EFAULT; SET_IOMMU of TYPE1v2 fails with no compatibility IOAS and succeeds with one, and of a type other than type1 fails; VFIO_IOMMU_DIRTY_PAGES is -ENOTTY",
 	.source = SRC_COMPAT "; " SRC_VFIO_H("VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU"),
 	.needs = NEEDS_IOMMUFD)
 {
 	struct vfio_iommu_type1_dirty_bitmap d = { .argsz = sizeof(d) };
 	uint32_t id = must_ioas(check);
+	int ret;
 
 	EXPECT_EQ(vfio_ioctl(check, VFIO_GET_API_VERSION, 0),
 		  VFIO_API_VERSION);
@@ -77,7 +80,14 @@ SIOVH_CLAUSE(compat_container,
 	EXPECT_EQ(vfio_ioctl(check, VFIO_CHECK_EXTENSION, 0x7fff), 0);
 
 	EXPECT_LT(vfio_ioctl(check, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU), 0);
+	EXPECT_LT(vfio_ioctl(check, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU),
+		  0);
 	must_compat(check, id);
+	ret = vfio_ioctl(check, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU);
+	EXPECT_TRUE(ret == 0 || ret == 1);
+	EXPECT_ERRNO(vfio_ioctl(check, VFIO_IOMMU_GET_INFO, 0), -EFAULT);
+	EXPECT_ERRNO(vfio_ioctl(check, VFIO_IOMMU_MAP_DMA, 0), -EFAULT);
+	EXPECT_ERRNO(vfio_ioctl(check, VFIO_IOMMU_UNMAP_DMA, 0), -EFAULT);
 	EXPECT_LT(vfio_ioctl(check, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_IOMMU), 0);
 	EXPECT_OK(vfio_ioctl(check, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU));
 	EXPECT_ERRNO(vfio_ioctl(check, VFIO_IOMMU_DIRTY_PAGES, (uintptr_t)&d),
@@ -230,4 +240,55 @@ SIOVH_CLAUSE(compat_map_unmap,
 	EXPECT_OK(unmap_dma(check, VFIO_DMA_UNMAP_FLAG_ALL, 0, &size));
 	EXPECT_EQ(size, 3 * PG);
 	EXPECT_EQ(unmap_all(check, id), 0);
+}
+
+/* ---- IOMMUFD.COMPAT.6: allocation failures (specs/enomem/walk.h) ---- */
+
+struct cm_ctx {
+	uint32_t id;
+	uint64_t base;
+	void *buf;
+};
+
+static int cm_call(struct siovh_check *check, void *p)
+{
+	struct cm_ctx *c = p;
+
+	return map_dma(check, VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		       c->buf, c->base, CM_SIZE);
+}
+
+/* The compat IOAS held nothing before: it still holds nothing. */
+static void cm_same(struct siovh_check *check, void *p)
+{
+	EXPECT_EQ(unmap_all(check, ((struct cm_ctx *)p)->id), 0);
+}
+
+static void cm_undo(struct siovh_check *check, void *p)
+{
+	EXPECT_EQ(unmap_all(check, ((struct cm_ctx *)p)->id), CM_SIZE);
+}
+
+SIOVH_CLAUSE(compat_map_enomem,
+	.id = "IOMMUFD.COMPAT.6", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "VFIO_IOMMU_MAP_DMA on /dev/iommu of 16 pages across a 2 MiB boundary into the compatibility IOAS with a device attached (the target's test device where it has one), whose memory allocation fails (each in turn), returns -ENOMEM and maps nothing; then it succeeds and UNMAP_DMA reports the whole range",
+	.source = SRC_COMPAT "; " SRC_VFIO_H("VFIO_IOMMU_MAP_DMA") "; " SRC_ENOMEM_H "; " SRC_ENOMEM_DERIVED,
+	.needs = NEEDS_IOMMUFD | NEEDS_FAIL_NTH)
+{
+	static const struct enomem_op op = {
+		"VFIO_IOMMU_MAP_DMA (compat IOAS)", cm_call, cm_same, cm_undo,
+	};
+	struct cm_ctx c = { 0 };
+	uint64_t size = CM_SIZE;
+
+	c.id = must_ioas(check);
+	if (try_attached(check, c.id))
+		siovh_note(check, "no test device attached: the walk runs on an IOAS without one");
+	must_compat(check, c.id);
+	c.base = must_base(check, c.id) + (2ull << 20) - 8 * PG;
+	c.buf = must_pages(check, CM_SIZE / PG);
+	memset(c.buf, 0x3c, CM_SIZE);
+	enomem_walk(check, &op, &c);
+	EXPECT_OK(unmap_dma(check, 0, c.base, &size));
+	EXPECT_EQ(size, CM_SIZE);
 }

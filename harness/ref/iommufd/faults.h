@@ -82,6 +82,8 @@
 	  "a read-only MAP_FILE pins its pages writable: a WRITEABLE COPY of it succeeds") \
 	X(MAP_FILE_IOVA_UNREPORTED, "map-file-iova-unreported", IOMMUFD, \
 	  "MAP_FILE without FIXED_IOVA does not write the chosen IOVA back") \
+	X(MAP_FILE_ENOMEM_OK, "map-file-enomem-ok", IOMMUFD,		\
+	  "MAP_FILE whose area allocation fails maps nothing but returns 0") \
 	/* VFIO type1 compatibility (vfio_compat.c; specs/iommufd/vfio_compat.c) */ \
 	X(COMPAT_LOWEST_IOAS, "compat-lowest-ioas", IOMMUFD,		\
 	  "the type1 ioctls work on the IOAS with ID 1, not the one VFIO_IOAS set") \

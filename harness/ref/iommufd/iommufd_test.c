@@ -868,7 +868,8 @@ static bool s_map_file(int fault)
 				     .length = PG, .dst_iova = 0x50000000 };
 	uint64_t iova, n;
 	uint32_t hwpt;
-	int mfd, ro = -1, exe = -1;
+	int mfd, ro = -1, exe = -1, ret;
+	unsigned int k;
 	char path[64];
 	struct rig r;
 	bool ok = false;
@@ -902,6 +903,15 @@ static bool s_map_file(int fault)
 	c.src_ioas_id = c.dst_ioas_id = r.ioas;
 	c.src_iova = 0x40000000;
 	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -EPERM);
+	/* an allocation that fails maps nothing and says so */
+	for (ret = -ENOMEM, k = 1; k < 16 && ret == -ENOMEM; k++) {
+		iova = 0x60000000;
+		ref_fail_nth_arm(k);
+		ret = map_file(&r, r.ioas, FIXED, mfd, 0, PG, &iova);
+		ref_fail_nth_arm(0);
+		CHECK(ret || !unmap(&r, r.ioas, 0x60000000, PG, &n));
+		CHECK(!ret || unmap(&r, r.ioas, 0x60000000, PG, &n) == -ENOENT);
+	}
 	ok = true;
 out:
 	rig_fini(&r);

@@ -185,7 +185,8 @@ int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd)
 	ret = area_insert(&ioas->areas, &a);
 	if (ret) {
 		file_map_drop(ctx, ctx->nfiles - 1);
-		return ret;
+		return iommufd_fault(ctx, IOMMUFD_FAULT_MAP_FILE_ENOMEM_OK) ?
+		       0 : ret;
 	}
 	if (!iommufd_fault(ctx, IOMMUFD_FAULT_MAP_FILE_IOVA_UNREPORTED))
 		cmd->iova = iova;
