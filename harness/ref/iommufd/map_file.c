@@ -138,7 +138,7 @@ int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd)
 	struct iommufd_ctx *ctx = ucmd->ctx;
 	struct iommufd_ioas *ioas;
 	struct iopt_area a;
-	uint64_t iova = cmd->iova, va, pages;
+	uint64_t iova = cmd->iova, va = 0, pages;
 	int ret;
 
 	if ((cmd->flags & ~MAP_FILE_FLAGS) &&
