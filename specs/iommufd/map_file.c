@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.MAPFILE 1-5: IOMMU_IOAS_MAP_FILE, the map of a memfd range by fd
+ * IOMMUFD.MAPFILE 1-6: IOMMU_IOAS_MAP_FILE, the map of a memfd range by fd
  * and offset (a VMM's guest RAM held as a memfd; seed 003, "DMA map/unmap
  * from userspace"). linux/iommufd.h: "All other arguments and semantics
  * match those of IOMMU_IOAS_MAP". The file's own rules are those of the
  * pin of its pages, which a kernel does at map time once a domain is
  * attached: the clauses attach the target's test device first (a target
  * whose IOAS always behaves as attached, the reference, needs none).
- * Kernels before 6.13 lack the ioctl: the clauses skip there.
+ * Kernels before 6.13 lack the ioctl: the clauses skip there. MAPFILE.6
+ * is IOMMU_IOAS_CHANGE_PROCESS (6.15), which only MAP_FILE maps allow;
+ * the accounting it moves is not observed (the reference has none).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -311,4 +313,57 @@ SIOVH_CLAUSE(map_file_enomem,
 	enomem_walk(check, &op, &c);
 	EXPECT_EQ(unmap_all(check, c.id), MF_SIZE);
 	close(c.mfd);
+}
+
+/* ---- IOMMUFD.MAPFILE.6: IOMMU_IOAS_CHANGE_PROCESS ---- */
+
+static int change_process(struct siovh_check *check, uint32_t reserved)
+{
+	struct siovh_ioas_change_process c = {
+		.size = sizeof(c), .__reserved = reserved,
+	};
+
+	return fd_ioctl(check, SIOVH_IOMMU_IOAS_CHANGE_PROCESS, &c);
+}
+
+SIOVH_CLAUSE(map_file_change_process,
+	.id = "IOMMUFD.MAPFILE.6", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOMMU_IOAS_CHANGE_PROCESS: a nonzero __reserved is -EOPNOTSUPP; with MAP_FILE mappings only (in two IOASes, one a COPY of the other's) it succeeds and they stay mapped; while any IOAS also holds a MAP of user memory (or a COPY of one) it is -EINVAL, also after the MAP_FILE mappings go, and succeeds again once that mapping is unmapped",
+	.source = SRC_H("IOMMU_IOAS_CHANGE_PROCESS (\"This only supports maps created with IOMMU_IOAS_MAP_FILE, and returns EINVAL if other maps are present. If the ioctl returns a failure status, then nothing is changed.\")"),
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t a = must_ioas(check), b = must_ioas(check);
+	void *buf = must_pages(check, 1);
+	uint64_t ba, bb, iova;
+	int mfd, ret;
+
+	ret = change_process(check, 0);
+	if (ret == -ENOTTY)
+		SKIP("the kernel lacks IOMMU_IOAS_CHANGE_PROCESS (Linux 6.15): -ENOTTY");
+	EXPECT_OK(ret);
+	must_map_file(check);
+	must_attached(check, a);
+	must_attached(check, b);
+	ba = must_base(check, a);
+	bb = must_base(check, b);
+	mfd = must_memfd(check, 2);
+	EXPECT_ERRNO(change_process(check, 1), -EOPNOTSUPP);
+
+	iova = ba;
+	ASSERT_OK(map_file(check, a, FIXED, mfd, 0, 2 * PG, &iova));
+	iova = bb;
+	ASSERT_OK(ioas_copy(check, b, a, FIXED, ba, PG, &iova));
+	EXPECT_OK(change_process(check, 0));
+	EXPECT_EQ(unmap_all(check, b), PG);
+
+	iova = bb + 8 * PG;
+	ASSERT_OK(ioas_map(check, b, FIXED, buf, PG, &iova));
+	EXPECT_ERRNO(change_process(check, 0), -EINVAL);
+	iova = ba + 8 * PG;
+	ASSERT_OK(ioas_copy(check, a, b, FIXED, bb + 8 * PG, PG, &iova));
+	EXPECT_OK(ioas_unmap(check, b, bb + 8 * PG, PG, NULL));
+	EXPECT_ERRNO(change_process(check, 0), -EINVAL);	/* the copy */
+	EXPECT_EQ(unmap_all(check, a), 3 * PG);
+	EXPECT_OK(change_process(check, 0));
+	close(mfd);
 }

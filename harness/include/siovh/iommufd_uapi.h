@@ -2,7 +2,9 @@
 /*
  * iommufd uAPI that came after the linux-libc-dev siovh builds the
  * reference against (bookworm-backports' 6.12): IOMMU_IOAS_MAP_FILE
- * (Linux 6.13: map a memfd by file offset). As with siovh_vfio_attach_pt
+ * (Linux 6.13: map a memfd by file offset) and IOMMU_IOAS_CHANGE_PROCESS
+ * (Linux 6.15: the MAP_FILE maps' pinned-page accounting moves to the
+ * calling process). As with siovh_vfio_attach_pt
  * (target.h), the struct has the later uAPI's layout under a siovh name,
  * so the same code builds with either header; where the header has the
  * real one (a 7.x kernel's headers_install), the static asserts below
@@ -35,6 +37,25 @@ struct siovh_ioas_map_file {
 
 #define SIOVH_IOMMU_IOAS_MAP_FILE \
 	_IO(IOMMUFD_TYPE, SIOVH_IOMMUFD_CMD_IOAS_MAP_FILE)
+
+/* IOMMUFD_CMD_IOAS_CHANGE_PROCESS; struct iommu_ioas_change_process */
+#define SIOVH_IOMMUFD_CMD_IOAS_CHANGE_PROCESS 0x92
+
+struct siovh_ioas_change_process {
+	uint32_t size;
+	uint32_t __reserved;
+};
+
+#define SIOVH_IOMMU_IOAS_CHANGE_PROCESS \
+	_IO(IOMMUFD_TYPE, SIOVH_IOMMUFD_CMD_IOAS_CHANGE_PROCESS)
+
+#ifdef IOMMU_IOAS_CHANGE_PROCESS
+_Static_assert(sizeof(struct siovh_ioas_change_process) ==
+	       sizeof(struct iommu_ioas_change_process),
+	       "siovh_ioas_change_process size");
+_Static_assert(SIOVH_IOMMU_IOAS_CHANGE_PROCESS == IOMMU_IOAS_CHANGE_PROCESS,
+	       "IOMMU_IOAS_CHANGE_PROCESS number");
+#endif
 
 #ifdef IOMMU_IOAS_MAP_FILE
 #define SIOVH_SAME_FIELD(f)						   \

@@ -84,6 +84,8 @@
 	  "MAP_FILE without FIXED_IOVA does not write the chosen IOVA back") \
 	X(MAP_FILE_ENOMEM_OK, "map-file-enomem-ok", IOMMUFD,		\
 	  "MAP_FILE whose area allocation fails maps nothing but returns 0") \
+	X(CHANGE_PROCESS_ANY_MAP, "change-process-any-map", IOMMUFD,	\
+	  "CHANGE_PROCESS succeeds while an IOAS holds a MAP (not MAP_FILE) mapping") \
 	/* VFIO type1 compatibility (vfio_compat.c; specs/iommufd/vfio_compat.c) */ \
 	X(COMPAT_LOWEST_IOAS, "compat-lowest-ioas", IOMMUFD,		\
 	  "the type1 ioctls work on the IOAS with ID 1, not the one VFIO_IOAS set") \

@@ -53,6 +53,11 @@
  *    check no access mode (vm-images/kernel-findings.txt). The area's
  *    pages are the file's (map_file.c): UNMAP and COPY treat it as a MAP's
  *    area; its pages are writable only when the MAP_FILE was WRITEABLE.
+ *  - CHANGE_PROCESS (struct siovh_ioas_change_process): __reserved
+ *    nonzero -EOPNOTSUPP; -EINVAL while any IOAS holds a mapping that is
+ *    not MAP_FILE's (a MAP's, or a COPY of one); else 0. Linux then moves
+ *    the pinned-page accounting to the caller; the reference accounts
+ *    nothing (see OPTION), so it has only that rule.
  *  - COPY: the source range must be fully mapped (any number of adjacent
  *    areas, or part of one; a hole is -ENOENT). Each covered piece becomes
  *    an area of its own in the destination, with COPY's flags as its

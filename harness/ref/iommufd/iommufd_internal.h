@@ -331,6 +331,7 @@ int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd);
 int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
 /* IOMMU_IOAS_MAP_FILE (map_file.c); the close unmaps the files' pages. */
 int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd);
 void iommufd_file_maps_release(struct iommufd_ctx *ctx);
 /* The VFIO type1 ioctls on /dev/iommu (vfio_compat.c): the result or
  * -errno; -ENOTTY for a number it does not have. */

@@ -868,6 +868,7 @@ static bool s_map_file(int fault)
 				     .length = PG, .dst_iova = 0x50000000 };
 	uint64_t iova, n;
 	uint32_t hwpt;
+	struct siovh_ioas_change_process cp = { .size = sizeof(cp) };
 	int mfd, ro = -1, exe = -1, ret;
 	unsigned int k;
 	char path[64];
@@ -912,6 +913,8 @@ static bool s_map_file(int fault)
 		CHECK(ret || !unmap(&r, r.ioas, 0x60000000, PG, &n));
 		CHECK(!ret || unmap(&r, r.ioas, 0x60000000, PG, &n) == -ENOENT);
 	}
+	/* the rig's guest memory is a MAP: no CHANGE_PROCESS */
+	CHECK(ioc(&r, SIOVH_IOMMU_IOAS_CHANGE_PROCESS, &cp) == -EINVAL);
 	ok = true;
 out:
 	rig_fini(&r);

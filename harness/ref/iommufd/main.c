@@ -230,6 +230,7 @@ union ucmd_buffer {
 	struct iommu_hwpt_get_dirty_bitmap get_dirty;
 	struct iommu_option option;
 	struct siovh_ioas_map_file map_file;
+	struct siovh_ioas_change_process change_process;
 };
 
 struct iommufd_ioctl_op {
@@ -276,6 +277,9 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 		 iommufd_hwpt_get_dirty_bitmap),
 	IOCTL_OP(SIOVH_IOMMU_IOAS_MAP_FILE, struct siovh_ioas_map_file, iova,
 		 iommufd_ioas_map_file),
+	IOCTL_OP(SIOVH_IOMMU_IOAS_CHANGE_PROCESS,
+		 struct siovh_ioas_change_process, __reserved,
+		 iommufd_ioas_change_process),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))

@@ -193,3 +193,38 @@ int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd)
 	ucmd->respond = true;
 	return 0;
 }
+
+/*
+ * IOMMU_IOAS_CHANGE_PROCESS: the pinned-page accounting of every mapping of
+ * every IOAS moves to the calling process, which only MAP_FILE's mappings
+ * allow (their pages are the file's, not an address space's): one other
+ * mapping anywhere (a MAP's, or a COPY of one) is -EINVAL and nothing
+ * moves. The reference pins and accounts nothing, so a move it allows
+ * changes nothing it could report; what it has is that rule.
+ */
+int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd)
+{
+	struct siovh_ioas_change_process *cmd = ucmd->cmd;
+	struct iommufd_ctx *ctx = ucmd->ctx;
+	struct iommufd_ioas *ioas;
+	uint32_t id;
+	size_t i, k;
+
+	if (cmd->__reserved &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_RESERVED_IGNORED))
+		return -EOPNOTSUPP;
+	for (id = 1; id <= ctx->nobjs; id++) {
+		ioas = iommufd_get_ioas(ctx, id);
+		for (i = 0; ioas && i < ioas->areas.n; i++) {
+			for (k = 0; k < ctx->nfiles; k++)
+				if (ctx->files[k].pages ==
+				    ioas->areas.v[i].pages)
+					break;
+			if (k == ctx->nfiles &&
+			    !iommufd_fault(ctx,
+					   IOMMUFD_FAULT_CHANGE_PROCESS_ANY_MAP))
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
