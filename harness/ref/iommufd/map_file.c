@@ -67,13 +67,7 @@ void iommufd_file_maps_release(struct iommufd_ctx *ctx)
 	ctx->files = NULL;
 }
 
-/*
- * The file range [start, start + length): fd open (-EBADF), a memfd or
- * another shmem / hugetlbfs file (the ones that have seals: -EINVAL, as
- * Linux pins only those), the range inside the file's size (-EINVAL), and
- * the fd open for what the mapping grants (-EACCES): for reading always,
- * for writing when WRITEABLE.
- */
+/* -EBADF for a fd that is not open. */
 static int check_fd(struct iommufd_ctx *ctx, int fd)
 {
 	if (fcntl(fd, F_GETFL) < 0)
@@ -82,6 +76,13 @@ static int check_fd(struct iommufd_ctx *ctx, int fd)
 	return 0;
 }
 
+/*
+ * The file range [start, start + length): a memfd or another shmem /
+ * hugetlbfs file (the ones that have seals: -EINVAL, as Linux pins only
+ * those), the range inside the file's size (-EINVAL), and the fd open for
+ * what the mapping grants (-EACCES): for reading always, for writing when
+ * WRITEABLE.
+ */
 static int check_file(struct iommufd_ctx *ctx, int fd, uint64_t start,
 		      uint64_t length, uint32_t flags)
 {
@@ -93,7 +94,8 @@ static int check_file(struct iommufd_ctx *ctx, int fd, uint64_t start,
 		return -EINVAL;
 	if (fstat(fd, &st))
 		return -errno;
-	if (start + length > (uint64_t)st.st_size &&
+	if ((start >= (uint64_t)st.st_size ||
+	     length > (uint64_t)st.st_size - start) &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_MAP_FILE_PAST_EOF))
 		return -EINVAL;
 	if (iommufd_fault(ctx, IOMMUFD_FAULT_MAP_FILE_MODE_IGNORED))
