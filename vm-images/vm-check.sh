@@ -271,7 +271,12 @@ flatten() {
 		[ "$k" = "$dir/ats/results.ktap" ] && p="$prefix: ats" f=$LOGS/findings-ats.tsv
 		[ "$k" = "$dir/vtd-steps.tap" ] && p="$prefix: vtd-steps"
 		[ "${k##*/}" = findings.ktap ] && p="$prefix: kfindings"
-		[ "${k##*/}" = selftests.ktap ] && p="$prefix: kselftest"
+		if [ "${k##*/}" = selftests.ktap ]; then
+			p="$prefix: kselftest"
+			kselftest_findings "$dir/selftests" "$LOGS/findings.tsv" \
+				>"$LOGS/selftests.ktap"
+			k=$LOGS/selftests.ktap
+		fi
 		# siovh writes a failure's "# file:line: ..." lines before its
 		# result line; TAP readers expect them after it. A clause the
 		# run's kernel findings list must fail (its failure is the

@@ -158,7 +158,12 @@ struct siovh_pci_ops {
 /*
  * The iommufd facet: one /dev/iommu instance per target; cmd is an IOMMU_*
  * ioctl number and arg its struct, with the uAPI's rules (leading size
- * field, zeroed trailing bytes, unknown flags rejected). Devices to bind
+ * field, zeroed trailing bytes, unknown flags rejected); IOMMU_IOAS_MAP_FILE
+ * takes struct siovh_ioas_map_file (siovh/iommufd_uapi.h) and a fd of the
+ * calling process. The VFIO type1 container numbers (VFIO_GET_API_VERSION,
+ * CHECK_EXTENSION and SET_IOMMU with an integer arg, VFIO_IOMMU_GET_INFO,
+ * MAP_DMA, UNMAP_DMA with their structs) go through ioctl too, as on
+ * Linux's /dev/iommu; a non-negative result is the ioctl's return value. Devices to bind
  * come from the vfio_device facet: device_ioctl is an ioctl on the VDEV's
  * cdev (VFIO_DEVICE_BIND_IOMMUFD, whose iommufd field names the target's
  * one instance with any fd >= 0; VFIO_DEVICE_ATTACH/DETACH_IOMMUFD_PT with

@@ -69,6 +69,36 @@
 	  "VFIO_IOAS SET takes an ID that names no IOAS")		\
 	X(VFIO_IOAS_OUTLIVES, "vfio-ioas-outlives", IOMMUFD,		\
 	  "VFIO_IOAS GET still names the compat IOAS after its DESTROY") \
+	/* IOMMU_IOAS_MAP_FILE (map_file.c; specs/iommufd/map_file.c) */	\
+	X(MAP_FILE_BADF_EINVAL, "map-file-badf-einval", IOMMUFD,	\
+	  "MAP_FILE of a closed fd is -EINVAL, not -EBADF")		\
+	X(MAP_FILE_ANY_FD, "map-file-any-fd", IOMMUFD,			\
+	  "MAP_FILE takes a file that is no memfd (not shmem or hugetlbfs)") \
+	X(MAP_FILE_PAST_EOF, "map-file-past-eof", IOMMUFD,		\
+	  "MAP_FILE takes a range that runs past the end of the file")	\
+	X(MAP_FILE_MODE_IGNORED, "map-file-mode-ignored", IOMMUFD,	\
+	  "a WRITEABLE MAP_FILE of a fd open read-only succeeds")	\
+	X(MAP_FILE_PAGES_WRITABLE, "map-file-pages-writable", IOMMUFD,	\
+	  "a read-only MAP_FILE pins its pages writable: a WRITEABLE COPY of it succeeds") \
+	X(MAP_FILE_IOVA_UNREPORTED, "map-file-iova-unreported", IOMMUFD, \
+	  "MAP_FILE without FIXED_IOVA does not write the chosen IOVA back") \
+	X(MAP_FILE_ENOMEM_OK, "map-file-enomem-ok", IOMMUFD,		\
+	  "MAP_FILE whose area allocation fails maps nothing but returns 0") \
+	X(CHANGE_PROCESS_ANY_MAP, "change-process-any-map", IOMMUFD,	\
+	  "CHANGE_PROCESS succeeds while an IOAS holds a MAP (not MAP_FILE) mapping") \
+	/* VFIO type1 compatibility (vfio_compat.c; specs/iommufd/vfio_compat.c) */ \
+	X(COMPAT_LOWEST_IOAS, "compat-lowest-ioas", IOMMUFD,		\
+	  "the type1 ioctls work on the IOAS with ID 1, not the one VFIO_IOAS set") \
+	X(COMPAT_NO_UNMAP_ALL, "compat-no-unmap-all", IOMMUFD,		\
+	  "CHECK_EXTENSION(VFIO_UNMAP_ALL) is 0 though UNMAP_DMA has FLAG_ALL") \
+	X(COMPAT_SET_ANY_TYPE, "compat-set-any-type", IOMMUFD,		\
+	  "VFIO_SET_IOMMU takes an IOMMU type other than type1")	\
+	X(COMPAT_UNMAP_ALL_FIRST, "compat-unmap-all-first", IOMMUFD,	\
+	  "UNMAP_DMA with FLAG_ALL unmaps only the lowest mapping")	\
+	X(COMPAT_NO_IOVA_CAP, "compat-no-iova-cap", IOMMUFD,		\
+	  "VFIO_IOMMU_GET_INFO's chain lacks the IOVA_RANGE capability") \
+	X(COMPAT_CAP_OFFSET, "compat-cap-offset", IOMMUFD,		\
+	  "GET_INFO sets cap_offset though argsz cannot hold the chain") \
 	/* The extensibility rules (linux/iommufd.h, "General ioctl format") */ \
 	X(SIZE_UNCHECKED, "size-unchecked", IOMMUFD,			\
 	  "a size below the struct's first version is zero-extended")	\

@@ -4,11 +4,12 @@
  * driven with the ioctls and structs of linux/iommufd.h: IOAS objects
  * (IOMMU_IOAS_ALLOC / MAP / UNMAP / COPY / IOVA_RANGES / ALLOW_IOVAS),
  * HWPTs (IOMMU_HWPT_ALLOC, IOMMU_HWPT_INVALIDATE, IOMMU_HWPT_SET_DIRTY_
- * TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP), IOMMU_GET_HW_INFO, fault queues
+ * TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP), IOMMU_IOAS_MAP_FILE (struct
+ * siovh_ioas_map_file of siovh/iommufd_uapi.h), IOMMU_GET_HW_INFO, fault queues
  * (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_VFIO_IOAS, IOMMU_OPTION, IOMMU_DESTROY,
- * and devices bound through their cdev (iommufd_device_ioctl); every other
- * IOMMU_* number is -ENOTTY, and so are the VFIO type1 ioctls, which
- * Linux's /dev/iommu also takes.
+ * the VFIO type1 container ioctls on the compat IOAS (below), and devices
+ * bound through their cdev (iommufd_device_ioctl); every other IOMMU_* or
+ * VFIO number is -ENOTTY.
  *
  * Semantics (where the header leaves room, what the reference decided):
  *  - Every ioctl goes through one dispatcher that applies the uAPI's
@@ -37,6 +38,26 @@
  *    one it would split or truncate is -ENOENT and nothing is unmapped
  *    (the reference checks before it removes anything); a range with no
  *    area is -ENOENT; length comes back as the bytes unmapped.
+ *  - MAP_FILE: flags, iova and length as MAP's, in MAP's order (unknown
+ *    flags -EOPNOTSUPP, iova or length U64_MAX -EOVERFLOW, neither READ
+ *    nor WRITE -EINVAL, ioas_id -ENOENT); then length 0 -EINVAL, start +
+ *    length - 1 past U64_MAX -EOVERFLOW, fd not open -EBADF, start or
+ *    length off 4096 -EINVAL, the IOVA as for MAP (the chosen one aligned
+ *    as if start were user_va); then the file, as Linux's pin of it
+ *    (memfd_pin_folios) refuses it at map time once a domain is attached,
+ *    which an IOAS of the reference always behaves as: a file other than
+ *    shmem or hugetlbfs (a memfd; the files F_GET_SEALS answers for)
+ *    -EINVAL, a range past the file's size -EINVAL. Last, the fd's access
+ *    mode (as mmap(2) of a MAP_SHARED range): not open for reading, or
+ *    WRITEABLE on a fd not open for writing, -EACCES. Linux 6.13-7.3
+ *    check no access mode (vm-images/kernel-findings.txt). The area's
+ *    pages are the file's (map_file.c): UNMAP and COPY treat it as a MAP's
+ *    area; its pages are writable only when the MAP_FILE was WRITEABLE.
+ *  - CHANGE_PROCESS (struct siovh_ioas_change_process): __reserved
+ *    nonzero -EOPNOTSUPP; -EINVAL while any IOAS holds a mapping that is
+ *    not MAP_FILE's (a MAP's, or a COPY of one); else 0. Linux then moves
+ *    the pinned-page accounting to the caller; the reference accounts
+ *    nothing (see OPTION), so it has only that rule.
  *  - COPY: the source range must be fully mapped (any number of adjacent
  *    areas, or part of one; a hole is -ENOENT). Each covered piece becomes
  *    an area of its own in the destination, with COPY's flags as its
@@ -58,6 +79,28 @@
  *    (-ENOENT) and does not hold it, CLEAR forgets it; another op or a
  *    nonzero __reserved is -EOPNOTSUPP. DESTROY of the compat IOAS
  *    succeeds and leaves none, as Linux's does.
+ *  - VFIO compatibility (linux/vfio.h's container ioctls on /dev/iommu,
+ *    as Linux's vfio_compat.c; arg is the integer for the first three):
+ *    VFIO_GET_API_VERSION returns VFIO_API_VERSION; CHECK_EXTENSION
+ *    returns 1 for TYPE1, TYPE1v2 and UNMAP_ALL, for DMA_CC_IOMMU 1 (the
+ *    reference IOMMU is coherent) or -ENODEV without a compat IOAS, 0 for
+ *    any other; SET_IOMMU: a type other than TYPE1/TYPE1v2 -EINVAL, no
+ *    compat IOAS -ENODEV, else 0 (TYPE1 is taken as TYPE1v2: the v1
+ *    unmap that cuts a mapping is not modelled). On the compat IOAS
+ *    (-ENODEV without one): MAP_DMA (argsz below the struct or unknown
+ *    flags -EINVAL) is IOAS_MAP with FIXED_IOVA and READ/WRITE as
+ *    READABLE/WRITEABLE, so neither is -EINVAL (type1's rule; Linux maps
+ *    it, VDCM.DMA.17's finding); UNMAP_DMA (argsz, flags beyond
+ *    FLAG_ALL -EINVAL; FLAG_ALL with iova or size nonzero -EINVAL) is
+ *    IOAS_UNMAP of [iova, iova + size) or of everything, size written
+ *    back as the bytes unmapped (0 on failure). GET_INFO: argsz below
+ *    the end of iova_pgsizes -EINVAL; flags PGSIZES | CAPS, iova_pgsizes
+ *    4096, then a capability chain after the struct: DMA_AVAIL (avail
+ *    U32_MAX) and IOVA_RANGE (the ranges IOVA_RANGES reports), each
+ *    8-byte aligned, written only where it fits in argsz; cap_offset is
+ *    the chain's offset when argsz holds all of it, else 0; argsz comes
+ *    back as the size the whole chain needs. Other VFIO numbers
+ *    (DIRTY_PAGES included) -ENOTTY.
  *  - Devices: VFIO_DEVICE_BIND_IOMMUFD (argsz >= the struct, flags 0,
  *    iommufd any fd >= 0: the in-process target has one /dev/iommu, and
  *    the fd names it; else -EINVAL) calls the platform's bind (the VDCM's

@@ -3,8 +3,8 @@
  * Internals of the reference /dev/iommu: the object table, the IOAS and its
  * ordered interval sets (areas, allowed ranges), HWPTs, devices and fault
  * queues. Files: main.c (context, objects, DESTROY, dispatch), ioas.c,
- * copy.c, ranges.c, iopt.c (IOAS), option.c, hwpt.c, dirty.c, device.c,
- * hw_info.c, invalidate.c, fault.c.
+ * copy.c, map_file.c, ranges.c, iopt.c (IOAS), vfio_compat.c, option.c,
+ * hwpt.c, dirty.c, device.c, hw_info.c, invalidate.c, fault.c.
  */
 #ifndef IOMMUFD_INTERNAL_H
 #define IOMMUFD_INTERNAL_H
@@ -16,6 +16,7 @@
 #include <linux/iommufd.h>
 
 #include "iommufd.h"
+#include "siovh/iommufd_uapi.h"
 
 #define IOMMUFD_PAGE 4096ull
 /* The reference IOMMU's address width (viommu_config_default). */
@@ -188,6 +189,13 @@ struct iommufd_obj {
 	};
 };
 
+/* A MAP_FILE's pages: the file range mapped into the process (map_file.c). */
+struct iommufd_file_map {
+	uint64_t pages;			/* the pages object's ID */
+	void *addr;
+	size_t len;
+};
+
 struct iommufd_ctx {
 	int fault;
 	struct iommufd_platform plat;	/* iommu NULL: IOAS only */
@@ -198,6 +206,8 @@ struct iommufd_ctx {
 	uint32_t vfio_ioas_id;		/* IOMMU_VFIO_IOAS: the compat IOAS
 					 * (0: none); not a reference */
 	bool account_mm;		/* IOMMU_OPTION_RLIMIT_MODE 1 */
+	struct iommufd_file_map *files;	/* MAP_FILE's mappings */
+	size_t nfiles;
 };
 
 /* The command being executed: its kernel copy and whether to write back. */
@@ -352,6 +362,13 @@ int iommufd_ioas_copy(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd);
 int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
+/* IOMMU_IOAS_MAP_FILE (map_file.c); the close unmaps the files' pages. */
+int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd);
+void iommufd_file_maps_release(struct iommufd_ctx *ctx);
+/* The VFIO type1 ioctls on /dev/iommu (vfio_compat.c): the result or
+ * -errno; -ENOTTY for a number it does not have. */
+int iommufd_vfio_ioctl(struct iommufd_ctx *ctx, unsigned long cmd, void *arg);
 /* Unmap everything, remove the lists; the IOAS may be freed after. */
 void iommufd_ioas_release(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas);
 /* A new object of type in ctx (its lowest free ID); NULL on -ENOMEM. */

@@ -9,11 +9,14 @@
  * HWPT_INVALIDATE (its array accounting and its flushes, seen by DMA
  * through a guest stage-1 table) and fault queues (records, responses,
  * completion at detach and replace, routing) and the VFIO compatibility
- * IOAS (IOMMU_VFIO_IOAS); tap_run_matrix runs them on
- * the faithful module and against every fault of faults.h. The rig is
+ * IOAS (IOMMU_VFIO_IOAS) and its type1 ioctls, MAP_FILE; tap_run_matrix
+ * runs them on the faithful module and against every fault of faults.h. The rig is
  * iommufd_test_rig.h. TAP; exit 1 on any failure.
  */
+#include <fcntl.h>
 #include <unistd.h>
+
+#include "siovh/iommufd_uapi.h"
 
 #include "harness/ref/alloc/alloc.h"
 #include "harness/ref/tap.h"
@@ -841,6 +844,143 @@ out:
 	return ok;
 }
 
+/* MAP_FILE one memfd page (or a bad fd: -EBADF, or a non-memfd) at iova. */
+static int map_file(struct rig *r, uint32_t ioas, uint32_t flags, int fd,
+		    uint64_t start, uint64_t len, uint64_t *iova)
+{
+	struct siovh_ioas_map_file m = {
+		.size = sizeof(m), .flags = flags, .ioas_id = ioas, .fd = fd,
+		.start = start, .length = len, .iova = *iova,
+	};
+	int ret = ioc(r, SIOVH_IOMMU_IOAS_MAP_FILE, &m);
+
+	*iova = m.iova;
+	return ret;
+}
+
+/*
+ * IOMMU_IOAS_MAP_FILE: the fd's checks, the file's pages behind the IOVA
+ * (a DMA through the HWPT reads the memfd), COPY's view of its pages.
+ */
+static bool s_map_file(int fault)
+{
+	struct iommu_ioas_copy c = { .size = sizeof(c), .flags = FIXED,
+				     .length = PG, .dst_iova = 0x50000000 };
+	uint64_t iova, n;
+	uint32_t hwpt;
+	struct siovh_ioas_change_process cp = { .size = sizeof(cp) };
+	int mfd, ro = -1, exe = -1, ret;
+	unsigned int k;
+	char path[64];
+	struct rig r;
+	bool ok = false;
+
+	mfd = memfd_create("s_map_file", 0);
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(mfd >= 0 && !ftruncate(mfd, 2 * PG) &&
+	      pwrite(mfd, "\x5a", 1, PG) == 1);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	ro = open(path, O_RDONLY);
+	/* a file that is no memfd (the build's file system, not tmpfs) */
+	exe = open("/proc/self/exe", O_RDONLY);
+	CHECK(ro >= 0 && exe >= 0);
+	CHECK(!paging(&r, r.ioas, 0, &hwpt) && !attach(&r, false, 0, hwpt));
+	iova = 0x40000000;
+	CHECK(map_file(&r, r.ioas, FIXED, 1000, 0, PG, &iova) == -EBADF);
+	CHECK(map_file(&r, r.ioas, FIXED, exe, 0, PG, &iova) == -EINVAL);
+	CHECK(map_file(&r, r.ioas, FIXED, mfd, PG, 2 * PG, &iova) == -EINVAL);
+	CHECK(map_file(&r, r.ioas, FIXED, ro, 0, PG, &iova) == -EACCES);
+	CHECK(map_file(&r, r.ioas, IOMMU_IOAS_MAP_READABLE, ro, 0, PG,
+		       &iova) == 0 && iova != 0x40000000);
+	CHECK(!unmap(&r, r.ioas, iova, PG, &n) && n == PG);
+	iova = 0x12345000;	/* ignored without FIXED_IOVA */
+	CHECK(!map_file(&r, r.ioas, RW, mfd, PG, PG, &iova));
+	CHECK(peek(&r, DPASID, iova) == 0x5a);
+	CHECK(!unmap(&r, r.ioas, iova, PG, &n));
+	iova = 0x40000000;
+	CHECK(!map_file(&r, r.ioas, FIXED & ~IOMMU_IOAS_MAP_WRITEABLE, mfd,
+			PG, PG, &iova));
+	CHECK(peek(&r, DPASID, 0x40000000) == 0x5a);
+	c.src_ioas_id = c.dst_ioas_id = r.ioas;
+	c.src_iova = 0x40000000;
+	CHECK(ioc(&r, IOMMU_IOAS_COPY, &c) == -EPERM);
+	/* an allocation that fails maps nothing and says so */
+	for (ret = -ENOMEM, k = 1; k < 16 && ret == -ENOMEM; k++) {
+		iova = 0x60000000;
+		ref_fail_nth_arm(k);
+		ret = map_file(&r, r.ioas, FIXED, mfd, 0, PG, &iova);
+		ref_fail_nth_arm(0);
+		CHECK(ret || !unmap(&r, r.ioas, 0x60000000, PG, &n));
+		CHECK(!ret || unmap(&r, r.ioas, 0x60000000, PG, &n) == -ENOENT);
+	}
+	/* the rig's guest memory is a MAP: no CHANGE_PROCESS */
+	CHECK(ioc(&r, SIOVH_IOMMU_IOAS_CHANGE_PROCESS, &cp) == -EINVAL);
+	ok = true;
+out:
+	rig_fini(&r);
+	if (exe >= 0)
+		close(exe);
+	if (ro >= 0)
+		close(ro);
+	if (mfd >= 0)
+		close(mfd);
+	return ok;
+}
+
+/* The VFIO type1 ioctls on /dev/iommu, on the compat IOAS. */
+static bool s_vfio_compat(int fault)
+{
+	struct iommu_vfio_ioas v = { .size = sizeof(v),
+				     .op = IOMMU_VFIO_IOAS_SET };
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m), .flags = VFIO_DMA_MAP_FLAG_READ,
+		.size = PG, .iova = 0x100000,
+	};
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = sizeof(u), .flags = VFIO_DMA_UNMAP_FLAG_ALL,
+	};
+	union {
+		struct vfio_iommu_type1_info i;
+		uint64_t raw[32];
+	} info = { .i.argsz = sizeof(info.i) };
+	const struct vfio_info_cap_header *h;
+	uint32_t id2, need, n = 0;
+	uint64_t iova = 0x100000, len;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(!ioas_new(&r, &id2));
+	CHECK(ioc(&r, VFIO_CHECK_EXTENSION, (void *)VFIO_UNMAP_ALL) == 1);
+	CHECK(ioc(&r, VFIO_SET_IOMMU, (void *)VFIO_TYPE1v2_IOMMU) == -ENODEV);
+	v.ioas_id = id2;
+	CHECK(!ioc(&r, IOMMU_VFIO_IOAS, &v));
+	CHECK(ioc(&r, VFIO_SET_IOMMU, (void *)(uintptr_t)2) == -EINVAL);
+	m.vaddr = (uintptr_t)r.mem;
+	CHECK(!ioc(&r, VFIO_IOMMU_MAP_DMA, &m));
+	m.iova += 2 * PG;
+	CHECK(!ioc(&r, VFIO_IOMMU_MAP_DMA, &m));
+	/* in id2, not in r.ioas (ID 1) */
+	CHECK(map(&r, id2, FIXED, r.mem, PG, &iova) == -EEXIST);
+	CHECK(!ioc(&r, VFIO_IOMMU_GET_INFO, &info) && !info.i.cap_offset);
+	need = info.i.argsz;
+	CHECK(need > sizeof(info.i) && need <= sizeof(info));
+	info.i.argsz = need;
+	CHECK(!ioc(&r, VFIO_IOMMU_GET_INFO, &info) &&
+	      info.i.cap_offset == sizeof(info.i));
+	for (len = info.i.cap_offset; len; len = h->next, n++) {
+		h = (const void *)((const char *)&info + len);
+		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE)
+			n += 10;
+	}
+	CHECK(n == 12);
+	CHECK(!ioc(&r, VFIO_IOMMU_UNMAP_DMA, &u) && u.size == 2 * PG);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "IOAS map, allowed IOVAs", s_ioas_map },
 	{ "IOAS unmap and copy", s_ioas_unmap_copy },
@@ -866,6 +1006,8 @@ static const struct tap_scenario scenarios[] = {
 	{ "argument errnos of the other ioctls", s_arg_errnos },
 	{ "allocation failures leave nothing behind", s_enomem },
 	{ "VFIO compatibility IOAS: set, get, forgotten at destroy", s_vfio_ioas },
+	{ "MAP_FILE: the fd's checks, the file's pages", s_map_file },
+	{ "VFIO type1 ioctls on the compat IOAS", s_vfio_compat },
 };
 
 static void test_ctx(void)

@@ -96,6 +96,7 @@ void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 			iommufd_obj_remove(ctx, obj);
 		}
 	}
+	iommufd_file_maps_release(ctx);
 	free(ctx->objs);
 	free(ctx);
 }
@@ -239,6 +240,8 @@ union ucmd_buffer {
 	struct iommu_hwpt_set_dirty_tracking set_dirty;
 	struct iommu_hwpt_get_dirty_bitmap get_dirty;
 	struct iommu_option option;
+	struct siovh_ioas_map_file map_file;
+	struct siovh_ioas_change_process change_process;
 };
 
 struct iommufd_ioctl_op {
@@ -283,6 +286,11 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP,
 		 struct iommu_hwpt_get_dirty_bitmap, data,
 		 iommufd_hwpt_get_dirty_bitmap),
+	IOCTL_OP(SIOVH_IOMMU_IOAS_MAP_FILE, struct siovh_ioas_map_file, iova,
+		 iommufd_ioas_map_file),
+	IOCTL_OP(SIOVH_IOMMU_IOAS_CHANGE_PROCESS,
+		 struct siovh_ioas_change_process, __reserved,
+		 iommufd_ioas_change_process),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))
@@ -337,6 +345,10 @@ int iommufd_ioctl(struct iommufd_ctx *ctx, unsigned long cmd, void *arg)
 	uint32_t usize;
 	int ret;
 
+	/* VFIO's type1 numbers: same type, below IOMMUFD_CMD_BASE */
+	if (!op && _IOC_TYPE(cmd) == IOMMUFD_TYPE &&
+	    _IOC_NR(cmd) < IOMMUFD_CMD_BASE)
+		return iommufd_vfio_ioctl(ctx, cmd, arg);
 	if (!op)
 		return iommufd_fault(ctx, IOMMUFD_FAULT_UNKNOWN_IOCTL) ?
 		       -EINVAL : -ENOTTY;
