@@ -250,7 +250,36 @@
 	X(OPTION_RLIMIT_ANY_VALUE, "option-rlimit-any-value", IOMMUFD,	\
 	  "RLIMIT_MODE SET takes any val64 (stored as 1)")		\
 	X(OPTION_HUGE_SHARED, "option-huge-shared", IOMMUFD,		\
-	  "HUGE_PAGES is one value for every IOAS (object 1's), not per IOAS")
+	  "HUGE_PAGES is one value for every IOAS (object 1's), not per IOAS") \
+	/* vIOMMU, vDEVICE, vEVENTQ (viommu_obj.c; specs/iommufd/viommu.c) */ \
+	X(VIOMMU_ANY_TYPE, "viommu-any-type", IOMMUFD,			\
+	  "VIOMMU_ALLOC accepts a type the IOMMU does not have")	\
+	X(VIOMMU_ANY_PARENT, "viommu-any-parent", IOMMUFD,		\
+	  "VIOMMU_ALLOC accepts a paging HWPT allocated without NEST_PARENT") \
+	X(VIOMMU_PARENT_UNHELD, "viommu-parent-unheld", IOMMUFD,	\
+	  "a vIOMMU does not hold its parent HWPT: the parent can be destroyed under it") \
+	X(VDEV_TWICE, "vdev-twice", IOMMUFD,				\
+	  "VDEVICE_ALLOC gives a device that has a vDEVICE a second one") \
+	X(VDEV_VIRT_ID_SHARED, "vdev-virt-id-shared", IOMMUFD,		\
+	  "VDEVICE_ALLOC accepts a virt_id the vIOMMU already has")	\
+	X(VIOMMU_VDEV_UNCOUNTED, "viommu-vdev-uncounted", IOMMUFD,	\
+	  "a vDEVICE does not hold its vIOMMU: DESTROY of the vIOMMU succeeds under it") \
+	X(NESTED_VIOMMU_UNHELD, "nested-viommu-unheld", IOMMUFD,	\
+	  "a nested HWPT on a vIOMMU does not hold it")			\
+	X(ATTACH_NO_VDEV_OK, "attach-no-vdev-ok", IOMMUFD,		\
+	  "a device attaches to a vIOMMU's nested HWPT without a vDEVICE on it") \
+	X(VIOMMU_INV_ANY_VDEV, "viommu-inv-any-vdev", IOMMUFD,		\
+	  "HWPT_INVALIDATE on a vIOMMU accepts a virt_id no vDEVICE has") \
+	X(VEVENTQ_DEPTH_UNCHECKED, "veventq-depth-unchecked", IOMMUFD,	\
+	  "VEVENTQ_ALLOC accepts depth 0 and depths above 2^19")	\
+	X(VEVENTQ_TWO_OF_A_TYPE, "veventq-two-of-a-type", IOMMUFD,	\
+	  "VEVENTQ_ALLOC makes a second queue of a type on one vIOMMU")	\
+	X(VEVENT_SEQ_STUCK, "vevent-seq-stuck", IOMMUFD,		\
+	  "every vEVENT carries sequence index 0")			\
+	X(VEVENT_DEPTH_IGNORED, "vevent-depth-ignored", IOMMUFD,	\
+	  "a vEVENTQ queues events past its depth")			\
+	X(VEVENT_LOST_SILENT, "vevent-lost-silent", IOMMUFD,		\
+	  "events lost to a full vEVENTQ leave no LOST_EVENTS header")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -900,10 +900,11 @@ static const char *const fault_reach[] = {
 #undef REACH
 };
 
-/* Every fault but dirty tracking's and IOMMU_OPTION's (iommufd_dirty_test). */
+/* Every fault but dirty tracking's and IOMMU_OPTION's (iommufd_dirty_test)
+ * and the vIOMMU's (iommufd_viommu_test). */
 static bool proves(int fault)
 {
-	return !rig_dirty_fault(fault);
+	return !rig_dirty_fault(fault) && !rig_viommu_fault(fault);
 }
 
 int main(void)

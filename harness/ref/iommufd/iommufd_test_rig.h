@@ -418,4 +418,12 @@ static inline bool rig_dirty_fault(int fault)
 	       fault <= IOMMUFD_FAULT_OPTION_HUGE_SHARED;
 }
 
+/* The faults iommufd_viommu_test.c proves observable (vIOMMU, vDEVICE,
+ * vEVENTQ). */
+static inline bool rig_viommu_fault(int fault)
+{
+	return fault >= IOMMUFD_FAULT_VIOMMU_ANY_TYPE &&
+	       fault <= IOMMUFD_FAULT_VEVENT_LOST_SILENT;
+}
+
 #endif /* IOMMUFD_TEST_RIG_H */
