@@ -494,6 +494,9 @@ static const struct siovh_iommufd_ops ref_iommufd_ops = {
 	.device_ioctl = ref_iommufd_device_ioctl,
 	.fault_read = ref_fault_read,
 	.fault_write = ref_fault_write,
+	.viommu_caps = ref_viommu_caps,
+	.vevent_trigger = ref_vevent_trigger,
+	.vevent_read = ref_vevent_read,
 };
 
 /* ---- The VDCM's vSVA calls, as iommufd's device ops ---- */

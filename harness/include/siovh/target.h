@@ -64,7 +64,7 @@ struct siovh_vfio_detach_pt {
 };
 
 /* Bumped when struct siovh_target or a facet ops table changes layout. */
-#define SIOVH_TARGET_ABI_VERSION 6
+#define SIOVH_TARGET_ABI_VERSION 7
 
 /* Features: one bit per facet, then optional behaviours within a facet. */
 #define SIOVH_FEAT_IOASID		(1ull << 0)
@@ -189,7 +189,54 @@ struct siovh_pci_ops {
  * mock domain's entry; no data moves. Only while the HWPT tracks (-EINVAL
  * otherwise, as the mock refuses); -ENOENT when nothing is mapped there.
  * For the dirty-tracking clauses on a target without a DMA engine.
+ *
+ * The vIOMMU (IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC, IOMMU_VEVENTQ_ALLOC
+ * and the HWPT_ALLOC / HWPT_INVALIDATE forms on a vIOMMU, Linux 6.13+;
+ * structs in siovh/iommufd_viommu.h) goes through ioctl; what the clauses
+ * need beyond it (all optional, NULL when the backend has none):
+ *
+ * viommu_caps: what the target's IOMMU speaks, in struct siovh_viommu_caps
+ * (below). 0, or -errno when the target has no vIOMMU: -ENOTTY the
+ * /dev/iommu lacks IOMMU_VIOMMU_ALLOC (kernels before 6.13), -ENODEV no
+ * device to back one (a kernel without the IOMMUFD_TEST mock).
+ *
+ * vevent_trigger: make the IOMMU report an event for the device dev_id
+ * (a test device of test_device, or a VDEV bound to /dev/iommu) to the
+ * vIOMMU of the nested HWPT (allocated on that vIOMMU) the device is
+ * attached to at its RID (default PASID), naming the device by its
+ * vDEVICE's virt_id, as a translation fault the device's DMA caused
+ * would; like the kernel's IOMMU_TEST_OP_TRIGGER_VEVENT. 0 reported;
+ * -ENOENT the device is not attached so or has no vDEVICE there (a
+ * kernel's mock also for virt_id 0); -EOPNOTSUPP the vIOMMU has no
+ * vEVENTQ of caps.veventq_type (the event is dropped).
+ *
+ * vevent_read: read() on an IOMMU_VEVENTQ_ALLOC out_veventq_fd: headers
+ * (struct siovh_vevent_header) each followed by an event's data; bytes or
+ * -errno (-EBADF: not a vEVENTQ's open fd). What an empty queue reads is
+ * left to the target (the reference -EAGAIN, Linux 0). The fd is the
+ * caller's to close(2), as out_fault_fd is.
+ *
+ * test_replace: move the test device dev_id (of test_device) to pt_id
+ * (any HWPT, or an IOAS), like the kernel's mock replace; a target that
+ * binds VDEVs only (the reference) leaves it NULL and the clauses attach
+ * through the VDEV's cdev. 0 or -errno.
  */
+struct siovh_viommu_caps {
+	uint32_t viommu_type;		/* IOMMU_VIOMMU_ALLOC type */
+	uint32_t nested_type;		/* HWPT_ALLOC data_type on a vIOMMU */
+	uint32_t nested_len;		/* bytes of nested */
+	uint8_t nested[64];		/* data of a valid nested HWPT */
+	uint32_t inv_type;		/* HWPT_INVALIDATE data_type on it */
+	uint32_t inv_len;		/* bytes of one entry */
+	uint32_t inv_virt_id_off;	/* offset of the entry's u32 virt_id */
+	uint8_t inv[64];		/* an entry that flushes the caches of
+					 * the vDEVICE at inv_virt_id_off */
+	uint32_t veventq_type;		/* what vevent_trigger reports */
+	uint32_t vevent_len;		/* data bytes of one event; its
+					 * first u32 is the virt_id (low
+					 * 32 bits) */
+};
+
 struct siovh_iommufd_ops {
 	int (*ioctl)(struct siovh_target *t, unsigned long cmd, void *arg);
 	int (*device_ioctl)(struct siovh_target *t, struct siovh_vdev *vdev,
@@ -202,6 +249,14 @@ struct siovh_iommufd_ops {
 			   uint32_t *dev_id, uint32_t *hwpt_id);
 	int (*test_dirty)(struct siovh_target *t, uint32_t hwpt_id,
 			  uint64_t iova);
+	/* ABI 7: the vIOMMU (above) */
+	int (*viommu_caps)(struct siovh_target *t,
+			   struct siovh_viommu_caps *caps);
+	int (*vevent_trigger)(struct siovh_target *t, uint32_t dev_id);
+	ssize_t (*vevent_read)(struct siovh_target *t, int fd, void *buf,
+			       size_t len);
+	int (*test_replace)(struct siovh_target *t, uint32_t dev_id,
+			    uint32_t pt_id);
 };
 
 struct siovh_backend;

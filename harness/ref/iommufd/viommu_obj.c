@@ -153,6 +153,10 @@ void iommufd_vdevice_force_out(struct iommufd_ctx *ctx,
 	if (!obj)
 		return;
 	vdevice_release(ctx, obj);
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_VDEV_CLOSE_FREES_ID)) {
+		iommufd_obj_remove(ctx, obj);
+		return;
+	}
 	obj->type = IOMMUFD_OBJ_TOMBSTONE;
 }
 

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IOMMUFD.VIOMMU 1-7: the vIOMMU objects of Linux 6.13+ through which
+ * vSVA nests a guest's first-stage tables (seed 004, "vSVA": the guest
+ * owns the first stage over the host's second; its IOMMU is virtual, and
+ * devices keep guest-side IDs) — IOMMU_VIOMMU_ALLOC over a nesting parent,
+ * IOMMU_VDEVICE_ALLOC (the guest's ID of a device on a vIOMMU), nested
+ * HWPTs and cache invalidation on the vIOMMU, and their lifetime.
+ * Helpers: viommu.h.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "viommu.h"
+
+#define NOT_A_TYPE	0x7fff1234u	/* no IOMMU has this vIOMMU type */
+
+SIOVH_CLAUSE(viommu_alloc_holds,
+	.id = "IOMMUFD.VIOMMU.1", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOMMU_VIOMMU_ALLOC of the IOMMU's type over a NEST_PARENT paging HWPT makes a vIOMMU that holds its parent (DESTROY of the parent -EBUSY) until the vIOMMU is destroyed",
+	.source = SRC_VIOMMU " (\"@hwpt_id: ID of a nesting parent HWPT to associate to\"); " SRC_NEST_VSVA,
+	.needs = NEEDS_IOMMUFD)
+{
+	struct vi x;
+
+	vi_up_viommu(check, &x);
+	EXPECT_NE(x.viommu, 0u);
+	EXPECT_ERRNO(obj_destroy(check, x.parent), -EBUSY);
+	EXPECT_OK(obj_destroy(check, x.viommu));
+	EXPECT_ERRNO(obj_destroy(check, x.viommu), -ENOENT);
+	EXPECT_OK(obj_destroy(check, x.parent));
+}
+
+/* The allocation refused with want, and no vIOMMU made. */
+static void viommu_refused(struct siovh_check *check, struct vi *x,
+			   struct siovh_viommu_alloc c, int want,
+			   const char *what)
+{
+	int ret = viommu_alloc(check, &c);
+
+	if (ret != want)
+		FAIL("VIOMMU_ALLOC with %s returned %d (%s), expected %d",
+		     what, ret, ret ? strerror(-ret) : "success", want);
+	if (!ret)
+		obj_destroy(check, c.out_viommu_id);
+	(void)x;
+}
+
+SIOVH_CLAUSE(viommu_alloc_errors,
+	.id = "IOMMUFD.VIOMMU.2", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOMMU_VIOMMU_ALLOC refuses flags (-EOPNOTSUPP), the reserved type 0 and a type the IOMMU lacks (-EOPNOTSUPP), a dev_id or hwpt_id of the wrong object (-ENOENT) and a parent allocated without NEST_PARENT (-EINVAL)",
+	.source = SRC_VIOMMU " (\"@flags: Must be 0\", \"@type: ... Must be defined in enum iommu_viommu_type\", IOMMU_VIOMMU_TYPE_DEFAULT \"Reserved for future use\"); drivers/iommu/iommufd/viommu.c",
+	.needs = NEEDS_IOMMUFD)
+{
+	struct siovh_viommu_alloc ok = { .size = 0 }, c;
+	uint32_t plain;
+	struct vi x;
+
+	vi_up(check, &x);
+	ASSERT_OK(hwpt_paging(check, x.dev_id, x.ioas, 0, &plain));
+	ok.type = x.caps.viommu_type;
+	ok.dev_id = x.dev_id;
+	ok.hwpt_id = x.parent;
+	c = ok;
+	c.flags = 1;
+	viommu_refused(check, &x, c, -EOPNOTSUPP, "flags 1");
+	c = ok;
+	c.type = SIOVH_VIOMMU_TYPE_DEFAULT;
+	viommu_refused(check, &x, c, -EOPNOTSUPP, "type 0 (DEFAULT)");
+	c = ok;
+	c.type = NOT_A_TYPE;
+	viommu_refused(check, &x, c, -EOPNOTSUPP, "a type the IOMMU lacks");
+	c = ok;
+	c.dev_id = x.ioas;
+	viommu_refused(check, &x, c, -ENOENT, "an IOAS as dev_id");
+	c = ok;
+	c.hwpt_id = x.ioas;
+	viommu_refused(check, &x, c, -ENOENT, "an IOAS as hwpt_id");
+	c = ok;
+	c.hwpt_id = plain;
+	viommu_refused(check, &x, c, -EINVAL,
+		       "a paging HWPT without NEST_PARENT");
+	/* and the parent is free: nothing holds it */
+	EXPECT_OK(obj_destroy(check, x.parent));
+}
+
+SIOVH_CLAUSE(vdevice_alloc,
+	.id = "IOMMUFD.VIOMMU.3", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOMMU_VDEVICE_ALLOC gives a device one vDEVICE (a second -EEXIST) and a virt_id to one device per vIOMMU (another device with it -EEXIST, with another virt_id it succeeds); a viommu_id or dev_id of the wrong object is -ENOENT",
+	.source = SRC_VDEVICE " (\"@virt_id: Virtual device ID per vIOMMU, e.g. ... vRID of Intel VT-d\"); drivers/iommu/iommufd/viommu.c",
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t vd, vd2, dev2;
+	struct vs s2;
+	struct vi x;
+
+	vi_up_viommu(check, &x);
+	dev2 = vi_second_dev(check, &x, &s2);
+	EXPECT_ERRNO(vdev_alloc(check, x.parent, x.dev_id, VI_VIRT_ID, NULL),
+		     -ENOENT);
+	EXPECT_ERRNO(vdev_alloc(check, x.viommu, x.ioas, VI_VIRT_ID, NULL),
+		     -ENOENT);
+	ASSERT_OK(vdev_alloc(check, x.viommu, x.dev_id, VI_VIRT_ID, &vd));
+	EXPECT_ERRNO(vdev_alloc(check, x.viommu, x.dev_id, VI_VIRT_ID + 1,
+				NULL), -EEXIST);
+	EXPECT_ERRNO(vdev_alloc(check, x.viommu, dev2, VI_VIRT_ID, NULL),
+		     -EEXIST);
+	EXPECT_OK(vdev_alloc(check, x.viommu, dev2, VI_VIRT_ID + 1, &vd2));
+	EXPECT_NE(vd, vd2);
+	/* the virt_id is free again once its vDEVICE is gone */
+	EXPECT_OK(obj_destroy(check, vd));
+	EXPECT_OK(vdev_alloc(check, x.viommu, x.dev_id, VI_VIRT_ID, NULL));
+}
+
+SIOVH_CLAUSE(viommu_lifetime,
+	.id = "IOMMUFD.VIOMMU.4", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a vIOMMU is held by its vDEVICEs, its nested HWPTs and its vEVENTQs (DESTROY -EBUSY while any exists); destroyed in order (the vEVENTQ once its fd is closed), each goes, then the vIOMMU",
+	.source = SRC_VIOMMU "; " SRC_VDEVICE " (\"User should use IOMMU_DESTROY to destroy the virtual device before destroying the physical device\"); " SRC_VEVENTQ,
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t vd, h, q;
+	int fd;
+	struct vi x;
+
+	vi_up_viommu(check, &x);
+	ASSERT_OK(vdev_alloc(check, x.viommu, x.dev_id, VI_VIRT_ID, &vd));
+	EXPECT_ERRNO(obj_destroy(check, x.viommu), -EBUSY);
+	EXPECT_OK(obj_destroy(check, vd));
+	ASSERT_OK(vi_nested(check, &x, x.viommu, 0, &h));
+	EXPECT_ERRNO(obj_destroy(check, x.viommu), -EBUSY);
+	EXPECT_OK(obj_destroy(check, h));
+	q = vi_veventq(check, &x, 4, &fd);
+	EXPECT_ERRNO(obj_destroy(check, x.viommu), -EBUSY);
+	close(fd);
+	EXPECT_OK(obj_destroy(check, q));
+	EXPECT_OK(obj_destroy(check, x.viommu));
+	EXPECT_ERRNO(obj_destroy(check, vd), -ENOENT);
+	EXPECT_ERRNO(obj_destroy(check, h), -ENOENT);
+	EXPECT_ERRNO(obj_destroy(check, q), -ENOENT);
+}
+
+SIOVH_CLAUSE(viommu_nested,
+	.id = "IOMMUFD.VIOMMU.5", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOMMU_HWPT_ALLOC on a vIOMMU makes a nested HWPT from the IOMMU's data (unknown flags and no data -EOPNOTSUPP); a device attaches to it only with its vDEVICE on that vIOMMU (-ENOENT without)",
+	.source = SRC_VIOMMU_H("struct iommu_hwpt_alloc (\"@pt_id: The IOAS or HWPT or vIOMMU to connect this HWPT to\")") "; " SRC_VDEVICE "; " SRC_NEST_VSVA,
+	.needs = NEEDS_IOMMUFD)
+{
+	struct iommu_hwpt_alloc c = { .size = sizeof(c) };
+	uint32_t h;
+	struct vi x;
+
+	vi_up_viommu(check, &x);
+	EXPECT_ERRNO(vi_nested(check, &x, x.viommu, 1u << 30, NULL),
+		     -EOPNOTSUPP);
+	c.dev_id = x.dev_id;
+	c.pt_id = x.viommu;
+	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_ALLOC, &c), -EOPNOTSUPP);
+	ASSERT_OK(vi_nested(check, &x, x.viommu, 0, &h));
+	EXPECT_ERRNO(vi_attach(check, &x, h), -ENOENT);
+	ASSERT_OK(vdev_alloc(check, x.viommu, x.dev_id, VI_VIRT_ID, NULL));
+	EXPECT_OK(vi_attach(check, &x, h));
+	EXPECT_ERRNO(obj_destroy(check, h), -EBUSY);
+}
+
+SIOVH_CLAUSE(viommu_invalidate,
+	.id = "IOMMUFD.VIOMMU.6", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOMMU_HWPT_INVALIDATE on a vIOMMU takes entries that name vDEVICEs by virt_id: entry_num 0 probes, known virt_ids succeed (entry_num back as the count), an unknown one is -EINVAL with entry_num the entries done before it",
+	.source = SRC_VIOMMU_H("struct iommu_hwpt_invalidate (\"@hwpt_id: ID of a nested HWPT or a vIOMMU\", \"@entry_num: ... Output the number of requests successfully handled by kernel\")"),
+	.needs = NEEDS_IOMMUFD)
+{
+	const uint32_t good[2] = { VI_VIRT_ID, VI_VIRT_ID };
+	const uint32_t mixed[2] = { VI_VIRT_ID, VI_VIRT_ID + 7 };
+	uint32_t num;
+	struct vi x;
+
+	vi_up_viommu(check, &x);
+	ASSERT_OK(vdev_alloc(check, x.viommu, x.dev_id, VI_VIRT_ID, NULL));
+	num = 9;
+	EXPECT_OK(vi_inv(check, &x, x.viommu, good, 0, &num));
+	EXPECT_EQ(num, 0u);
+	EXPECT_OK(vi_inv(check, &x, x.viommu, good, 2, &num));
+	EXPECT_EQ(num, 2u);
+	EXPECT_ERRNO(vi_inv(check, &x, x.viommu, mixed + 1, 1, &num),
+		     -EINVAL);
+	EXPECT_EQ(num, 0u);
+	EXPECT_ERRNO(vi_inv(check, &x, x.viommu, mixed, 2, &num), -EINVAL);
+	EXPECT_EQ(num, 1u);
+}
+
+SIOVH_CLAUSE(vdevice_device_close,
+	.id = "IOMMUFD.VIOMMU.7", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "closing a device's cdev destroys its vDEVICE and leaves the vDEVICE's ID taken until the iommufd closes: DESTROY of it is -ENOENT, no new object gets it, and the vIOMMU is free",
+	.source = SRC_VDEVICE " (\"the virtual device would be forcibly destroyed on physical device destruction, its vdevice_id would be permanently leaked (unremovable & unreusable) until iommu fd closed\")",
+	.needs = NEEDS_VSVA)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	uint32_t vd, dev2, id;
+	struct vs s2;
+	struct vi x;
+
+	vi_up_viommu(check, &x);
+	if (x.mock)
+		SKIP("the test device cannot be closed from user space");
+	dev2 = vi_second_dev(check, &x, &s2);
+	ASSERT_OK(vdev_alloc(check, x.viommu, dev2, VI_VIRT_ID, &vd));
+	ASSERT_OK(t->vfio_device->release(t, s2.d.v));
+	s2.d.open = false;
+	EXPECT_ERRNO(obj_destroy(check, vd), -ENOENT);
+	/* new objects take the free IDs, up to past vd's: none is vd's */
+	do {
+		id = must_ioas(check);
+		if (id == vd)
+			FAIL_FATAL("IOAS_ALLOC handed out %u, the forced-out vDEVICE's ID", id);
+	} while (id < vd);
+	EXPECT_OK(obj_destroy(check, x.viommu));
+}
