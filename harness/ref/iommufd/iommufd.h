@@ -204,8 +204,10 @@
  *    its fd (a socket end, as for fault queues) holds the queue.
  *    Events: iommufd_viommu_trigger (the test hook, like IOMMUFD_TEST's
  *    TRIGGER_VEVENT) makes the device's DMA fault in the IOMMU (at
- *    IOMMUFD_TRIGGER_IOVA, the default PASID) and reports the
- *    IOMMU's fault record as struct iommufd_ref_vevent to the vIOMMU of
+ *    IOMMUFD_TRIGGER_IOVA, the default PASID), takes the IOMMU's fault
+ *    log up to that DMA's record (older records go: the test facet's
+ *    dma_fault_pop no longer sees them) and reports the record as
+ *    struct iommufd_ref_vevent to the vIOMMU of
  *    the nested HWPT the device is attached to, with its vDEVICE's
  *    virt_id: -ENOENT when the device is not attached so, or has no
  *    vDEVICE there; -EOPNOTSUPP (dropped) when that vIOMMU has no queue

@@ -349,8 +349,7 @@ long iommufd_vevent_read(struct iommufd_ctx *ctx, int fd, void *buf,
 /*
  * The device dev_id makes a DMA its IOMMU cannot translate (the last page
  * of the 64-bit space, past any address width, at its default PASID);
- * the IOMMU records the
- * fault, and iommufd reports the record as an event of
+ * the IOMMU records the fault, and iommufd reports the record as an event of
  * IOMMUFD_VEVENTQ_TYPE_REF to the vIOMMU of the nested HWPT the device is
  * attached to, naming the device by its vDEVICE's virt_id.
  */
@@ -361,6 +360,7 @@ int iommufd_viommu_trigger(struct iommufd_ctx *ctx, uint32_t dev_id)
 	struct viommu_fault_record rec;
 	struct iommufd_obj *h, *vd;
 	uint8_t b = 0;
+	int ret;
 
 	if (!idev || !idev->def.used)
 		return -ENOENT;
@@ -369,18 +369,21 @@ int iommufd_viommu_trigger(struct iommufd_ctx *ctx, uint32_t dev_id)
 	if (!h || !h->hwpt.viommu_id || !vd ||
 	    vd->vdev.viommu_id != h->hwpt.viommu_id)
 		return -ENOENT;
-	/* the record read back must be this DMA's */
-	if (viommu_fault_count(ctx->plat.iommu))
-		return -EBUSY;	/* LCOV_EXCL_LINE: UNREACHABLE */
-	if (viommu_dma(ctx->plat.iommu, idev->rid, true, idev->default_pasid,
-		       IOMMUFD_TRIGGER_IOVA, &b, 1, false) != -EFAULT ||
-	    viommu_fault_pop(ctx->plat.iommu, &rec))
-		return -EIO;	/* LCOV_EXCL_LINE: UNREACHABLE */
+	/* no table reaches the address: the DMA faults */
+	viommu_dma(ctx->plat.iommu, idev->rid, true, idev->default_pasid,
+		   IOMMUFD_TRIGGER_IOVA, &b, 1, false);
+	/* the IOMMU's fault log, up to this DMA's record */
+	do
+		ret = viommu_fault_pop(ctx->plat.iommu, &rec);
+	while (!ret && (rec.rid != idev->rid ||
+			rec.addr != IOMMUFD_TRIGGER_IOVA));
 	ev.virt_id = (uint32_t)vd->vdev.virt_id;
 	ev.reason = rec.reason;
 	ev.addr = rec.addr;
-	return vevent_report(ctx, viommu_get(ctx, h->hwpt.viommu_id),
-			     IOMMUFD_VEVENTQ_TYPE_REF, &ev, sizeof(ev));
+	return ret ? ret : vevent_report(ctx, viommu_get(ctx,
+							 h->hwpt.viommu_id),
+					 IOMMUFD_VEVENTQ_TYPE_REF, &ev,
+					 sizeof(ev));
 }
 
 /* ---- nested HWPTs on a vIOMMU, invalidation through it ---- */
