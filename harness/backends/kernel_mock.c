@@ -138,13 +138,16 @@ int kernel_mock_trigger_vevent(int iommufd, uint32_t dev_id)
  * IOMMU_TEST_IOTLB_DEFAULT), IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST with
  * struct iommu_viommu_invalidate_selftest { flags, vdev_id, cache_id },
  * IOMMU_VEVENTQ_TYPE_SELFTEST with struct iommu_viommu_event_selftest
- * { virt_id }.
+ * { virt_id }, IOMMU_HW_QUEUE_TYPE_SELFTEST with IOMMU_TEST_HW_QUEUE_MAX
+ * queues.
  */
 #define KMOCK_VIOMMU_TYPE	0xdeadbeefu
 #define KMOCK_HWPT_DATA		0xdeadu
 #define KMOCK_IOTLB_DEFAULT	0xbadbeefu
 #define KMOCK_VIOMMU_INV_DATA	0xdeadbeefu
 #define KMOCK_VEVENTQ_TYPE	0xbeefbeefu
+#define KMOCK_HW_QUEUE_TYPE	0xdeadbeefu	/* IOMMU_HW_QUEUE_TYPE_SELFTEST */
+#define KMOCK_HW_QUEUES		2u		/* IOMMU_TEST_HW_QUEUE_MAX */
 
 int kernel_mock_viommu_caps(int iommufd, struct siovh_viommu_caps *caps)
 {
@@ -168,5 +171,7 @@ int kernel_mock_viommu_caps(int iommufd, struct siovh_viommu_caps *caps)
 	memcpy(caps->inv, inv, sizeof(inv));
 	caps->veventq_type = KMOCK_VEVENTQ_TYPE;
 	caps->vevent_len = sizeof(uint32_t);
+	caps->hw_queue_type = KMOCK_HW_QUEUE_TYPE;
+	caps->hw_queues = KMOCK_HW_QUEUES;
 	return 0;
 }

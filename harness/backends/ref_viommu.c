@@ -36,6 +36,8 @@ int ref_viommu_caps(struct siovh_target *t, struct siovh_viommu_caps *caps)
 	memcpy(caps->inv, &inv, sizeof(inv));
 	caps->veventq_type = IOMMUFD_VEVENTQ_TYPE_REF;
 	caps->vevent_len = sizeof(struct iommufd_ref_vevent);
+	caps->hw_queue_type = IOMMUFD_HW_QUEUE_TYPE_REF;
+	caps->hw_queues = IOMMUFD_REF_HW_QUEUES;
 	return 0;
 }
 

@@ -214,3 +214,78 @@ SIOVH_CLAUSE(vdevice_device_close,
 	} while (id < vd);
 	EXPECT_OK(obj_destroy(check, x.viommu));
 }
+
+static int hwq_alloc(struct siovh_check *check, const struct vi *x,
+		     uint32_t viommu, uint32_t type, uint32_t index,
+		     uint64_t iova, uint64_t len, uint32_t *out)
+{
+	struct siovh_hw_queue_alloc c = {
+		.size = sizeof(c), .viommu_id = viommu, .type = type,
+		.index = index, .nesting_parent_iova = iova, .length = len,
+	};
+	int ret = fd_ioctl(check, SIOVH_IOMMU_HW_QUEUE_ALLOC, &c);
+
+	(void)x;
+	if (out)
+		*out = c.out_hw_queue_id;
+	return ret;
+}
+
+SIOVH_CLAUSE(hw_queue_alloc,
+	.id = "IOMMUFD.VIOMMU.8", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "IOMMU_HW_QUEUE_ALLOC refuses flags and types the IOMMU lacks (-EOPNOTSUPP), length 0 (-EINVAL), a range past U64_MAX (-EOVERFLOW), no vIOMMU (-ENOENT), queue memory the parent does not map (-ENOENT) or maps from broken-up memory (-EFAULT); indexes go from 0 up (a gap -EIO, a taken one -EEXIST, past the IOMMU's count -EINVAL), each queue holds the one below it and the vIOMMU (-EBUSY)",
+	.source = SRC_VIOMMU_H("struct iommu_hw_queue_alloc (\"@nesting_parent_iova: Base address of the queue memory in the guest physical address space\", \"it must use a different @index per type\")") "; drivers/iommu/iommufd/viommu.c (iommufd_hw_queue_alloc_phys: \"the underlying physical pages of the guest queue must be contiguous\")",
+	.needs = NEEDS_IOMMUFD)
+{
+	uint32_t q[8], ty, i;
+	uint64_t base, iova;
+	uint8_t *mem;
+	struct vi x;
+
+	vi_up_viommu(check, &x);
+	ty = x.caps.hw_queue_type;
+	if (!ty)
+		SKIP("the target's IOMMU has no HW queues");
+	ASSERT_LE(x.caps.hw_queues, 8u);
+	ASSERT_GE(x.caps.hw_queues, 1u);
+	mem = must_pages(check, 2);
+	base = iova = must_base(check, x.ioas);
+	ASSERT_OK(ioas_map(check, x.ioas, FIXED, mem, 2 * PG, &iova));
+	/* one page twice, side by side: the IOVAs run on, the memory not */
+	iova = base + 16 * PG;
+	ASSERT_OK(ioas_map(check, x.ioas, FIXED, mem, PG, &iova));
+	iova += PG;
+	ASSERT_OK(ioas_map(check, x.ioas, FIXED, mem, PG, &iova));
+
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, SIOVH_HW_QUEUE_TYPE_DEFAULT,
+			       0, base, PG, NULL), -EOPNOTSUPP);
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, NOT_A_TYPE, 0, base, PG,
+			       NULL), -EOPNOTSUPP);
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 0, base, 0, NULL),
+		     -EINVAL);
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 0, UINT64_MAX - 1, 4,
+			       NULL), -EOVERFLOW);
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.parent, ty, 0, base, PG, NULL),
+		     -ENOENT);
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 0, base + 8 * PG, PG,
+			       NULL), -ENOENT);
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 0, base + 16 * PG,
+			       2 * PG, NULL), -EFAULT);
+	if (x.caps.hw_queues > 1)
+		EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 1, base, PG,
+				       NULL), -EIO);
+	for (i = 0; i < x.caps.hw_queues; i++)
+		ASSERT_OK(hwq_alloc(check, &x, x.viommu, ty, i, base, 2 * PG,
+				    &q[i]));
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 0, base, PG, NULL),
+		     -EEXIST);
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, x.caps.hw_queues, base,
+			       PG, NULL), -EINVAL);
+	EXPECT_ERRNO(obj_destroy(check, x.viommu), -EBUSY);
+	for (i = x.caps.hw_queues; i-- > 0;) {
+		if (i)
+			EXPECT_ERRNO(obj_destroy(check, q[i - 1]), -EBUSY);
+		EXPECT_OK(obj_destroy(check, q[i]));
+	}
+	EXPECT_OK(obj_destroy(check, x.viommu));
+}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The vIOMMU part of the iommufd uAPI (Linux 6.13 and later: the
- * IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC and IOMMU_VEVENTQ_ALLOC ioctls,
- * the vEVENT read format), for builds against an older linux/iommufd.h.
+ * IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC, IOMMU_VEVENTQ_ALLOC and
+ * IOMMU_HW_QUEUE_ALLOC ioctls, the vEVENT read format), for builds against an older linux/iommufd.h.
  *
  * The host build uses bookworm-backports' 6.12 headers, which predate the
  * vIOMMU; a VM build uses the kernel's own (vm-images/vm.mk). So the
@@ -25,15 +25,18 @@
 #define SIOVH_CMD_VIOMMU_ALLOC		0x90
 #define SIOVH_CMD_VDEVICE_ALLOC		0x91
 #define SIOVH_CMD_VEVENTQ_ALLOC		0x93
+#define SIOVH_CMD_HW_QUEUE_ALLOC	0x94
 
 #define SIOVH_IOMMU_VIOMMU_ALLOC	_IO(IOMMUFD_TYPE, SIOVH_CMD_VIOMMU_ALLOC)
 #define SIOVH_IOMMU_VDEVICE_ALLOC	_IO(IOMMUFD_TYPE, SIOVH_CMD_VDEVICE_ALLOC)
 #define SIOVH_IOMMU_VEVENTQ_ALLOC	_IO(IOMMUFD_TYPE, SIOVH_CMD_VEVENTQ_ALLOC)
+#define SIOVH_IOMMU_HW_QUEUE_ALLOC	_IO(IOMMUFD_TYPE, SIOVH_CMD_HW_QUEUE_ALLOC)
 
 /* Type 0 of enum iommu_viommu_type and enum iommu_veventq_type is
  * IOMMU_*_TYPE_DEFAULT, "reserved for future use": never a valid type. */
 #define SIOVH_VIOMMU_TYPE_DEFAULT	0
 #define SIOVH_VEVENTQ_TYPE_DEFAULT	0
+#define SIOVH_HW_QUEUE_TYPE_DEFAULT	0
 
 /* IOMMU_VEVENTQ_FLAG_LOST_EVENTS of struct iommufd_vevent_header. */
 #define SIOVH_VEVENTQ_FLAG_LOST_EVENTS	(1u << 0)
@@ -76,6 +79,20 @@ struct siovh_veventq_alloc {
 	uint32_t __reserved;		/* must be 0 */
 };
 
+/* IOMMU_HW_QUEUE_ALLOC (7.x): a queue the IOMMU hardware reads straight
+ * from guest memory at nesting_parent_iova (an IOVA of the vIOMMU's
+ * parent), one per index and type of a vIOMMU. */
+struct siovh_hw_queue_alloc {
+	uint32_t size;
+	uint32_t flags;			/* must be 0 */
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t index;
+	uint32_t out_hw_queue_id;
+	uint64_t nesting_parent_iova;
+	uint64_t length;
+};
+
 /* What read() of out_veventq_fd returns before each event's data. */
 struct siovh_vevent_header {
 	uint32_t flags;			/* SIOVH_VEVENTQ_FLAG_* */
@@ -103,6 +120,13 @@ SIOVH_SAME_FIELD(siovh_veventq_alloc, iommu_veventq_alloc, out_veventq_fd);
 _Static_assert(sizeof(struct siovh_vevent_header) ==
 	       sizeof(struct iommufd_vevent_header), "iommufd_vevent_header");
 _Static_assert(SIOVH_IOMMU_VEVENTQ_ALLOC == IOMMU_VEVENTQ_ALLOC, "number");
+#endif
+
+#ifdef IOMMU_HW_QUEUE_ALLOC
+_Static_assert(sizeof(struct siovh_hw_queue_alloc) ==
+	       sizeof(struct iommu_hw_queue_alloc), "iommu_hw_queue_alloc");
+SIOVH_SAME_FIELD(siovh_hw_queue_alloc, iommu_hw_queue_alloc, length);
+_Static_assert(SIOVH_IOMMU_HW_QUEUE_ALLOC == IOMMU_HW_QUEUE_ALLOC, "number");
 #endif
 
 #endif /* SIOVH_IOMMUFD_VIOMMU_H */

@@ -235,6 +235,10 @@ struct siovh_viommu_caps {
 	uint32_t vevent_len;		/* data bytes of one event; its
 					 * first u32 is the virt_id (low
 					 * 32 bits) */
+	uint32_t hw_queue_type;		/* IOMMU_HW_QUEUE_ALLOC type; 0: the
+					 * IOMMU has no HW queues */
+	uint32_t hw_queues;		/* indexes 0..hw_queues-1, allocated
+					 * in ascending order */
 };
 
 struct siovh_iommufd_ops {

@@ -281,7 +281,13 @@
 	X(VEVENT_DEPTH_IGNORED, "vevent-depth-ignored", IOMMUFD,	\
 	  "a vEVENTQ queues events past its depth")			\
 	X(VEVENT_LOST_SILENT, "vevent-lost-silent", IOMMUFD,		\
-	  "events lost to a full vEVENTQ leave no LOST_EVENTS header")
+	  "events lost to a full vEVENTQ leave no LOST_EVENTS header")	\
+	X(HWQ_UNMAPPED_OK, "hwq-unmapped-ok", IOMMUFD,			\
+	  "HW_QUEUE_ALLOC accepts queue memory the parent IOAS does not map") \
+	X(HWQ_ANY_ORDER, "hwq-any-order", IOMMUFD,			\
+	  "HW_QUEUE_ALLOC accepts an index whose index - 1 is not allocated") \
+	X(HWQ_PREV_UNHELD, "hwq-prev-unheld", IOMMUFD,			\
+	  "a HW queue does not hold the queue below it")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -221,7 +221,18 @@
  *    nothing is queued (as for fault queues; Linux returns 0), -EBADF
  *    for an fd that is no open vEVENTQ's. DESTROY: a vIOMMU -EBUSY while
  *    it has vDEVICEs, nested HWPTs or vEVENTQs; a vEVENTQ while its fd is
- *    open. HW queues (IOMMU_HW_QUEUE_ALLOC) are not modelled (-ENOTTY).
+ *    open, and while it has HW queues.
+ *    HW_QUEUE_ALLOC (hw_queue.c; the guest's invalidation queue, read by
+ *    the IOMMU from guest memory): flags or type 0 -EOPNOTSUPP, length 0
+ *    -EINVAL, nesting_parent_iova + length - 1 past U64_MAX -EOVERFLOW,
+ *    viommu_id not a vIOMMU -ENOENT, a type but IOMMUFD_HW_QUEUE_TYPE_REF
+ *    -EOPNOTSUPP; the pages of the range must be mapped in the parent's
+ *    IOAS (-ENOENT) from user memory without a break (-EFAULT); index
+ *    IOMMUFD_REF_HW_QUEUES or above -EINVAL, taken -EEXIST, one whose
+ *    index - 1 is not allocated -EIO. A queue holds its vIOMMU and the
+ *    queue below it (DESTROY -EBUSY). The pages are not pinned: an UNMAP
+ *    under a queue is not refused (Linux pins them through an internal
+ *    access).
  *
  * Pages are tracked, not pinned: an area remembers its user_va and its
  * pages object; nothing is read from or written to user memory but the
@@ -308,6 +319,9 @@ void iommufd_device_close(struct iommufd_ctx *ctx, void *dev);
 #define IOMMUFD_VIOMMU_TYPE_REF			0x51000001u
 #define IOMMUFD_VEVENTQ_TYPE_REF		0x51000002u
 #define IOMMUFD_VIOMMU_INVALIDATE_DATA_REF	0x51000003u
+/* ... its HW queue type, and how many a vIOMMU has */
+#define IOMMUFD_HW_QUEUE_TYPE_REF		0x51000004u
+#define IOMMUFD_REF_HW_QUEUES			2u
 
 /* An event of IOMMUFD_VEVENTQ_TYPE_REF: the IOMMU's fault record for a
  * vDEVICE (enum viommu_fault_reason, the faulting address). */

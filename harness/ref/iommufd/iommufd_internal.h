@@ -5,7 +5,7 @@
  * queues. Files: main.c (context, objects, DESTROY, dispatch), ioas.c,
  * copy.c, ranges.c, iopt.c (IOAS), option.c, hwpt.c, dirty.c, device.c,
  * hw_info.c, invalidate.c, fault.c, viommu_obj.c (vIOMMU, vDEVICE,
- * vEVENTQ).
+ * vEVENTQ), hw_queue.c.
  */
 #ifndef IOMMUFD_INTERNAL_H
 #define IOMMUFD_INTERNAL_H
@@ -92,6 +92,7 @@ enum iommufd_obj_type {
 	IOMMUFD_OBJ_VIOMMU,
 	IOMMUFD_OBJ_VDEVICE,
 	IOMMUFD_OBJ_VEVENTQ,
+	IOMMUFD_OBJ_HW_QUEUE,
 	/* a vDEVICE forced out by its device's close: its ID stays taken
 	 * (no lookup finds it) until the context closes */
 	IOMMUFD_OBJ_TOMBSTONE,
@@ -148,6 +149,14 @@ struct iommufd_viommu {
 struct iommufd_vdevice {
 	uint32_t viommu_id, dev_id;
 	uint64_t virt_id;
+};
+
+/* A HW queue: the IOMMU reads guest memory at [iova, iova + length). */
+struct iommufd_hw_queue {
+	uint32_t viommu_id, type, index;
+	uint64_t iova, length;
+	bool next;			/* queue index + 1 exists: it
+					 * depends on this one */
 };
 
 /* One event in a vEVENTQ, oldest first. */
@@ -216,6 +225,7 @@ struct iommufd_obj {
 		struct iommufd_viommu viommu;
 		struct iommufd_vdevice vdev;
 		struct iommufd_veventq veventq;
+		struct iommufd_hw_queue hwq;
 	};
 };
 
@@ -364,6 +374,8 @@ void iommufd_fault_replaced(struct iommufd_ctx *ctx, uint16_t rid,
 int iommufd_viommu_alloc(struct iommufd_ucmd *ucmd);
 int iommufd_vdevice_alloc(struct iommufd_ucmd *ucmd);
 int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_hw_queue_alloc(struct iommufd_ucmd *ucmd);
+void iommufd_hw_queue_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 /* DESTROY's -EBUSY rule for the three, and their release. */
 bool iommufd_viommu_obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 void iommufd_viommu_obj_release(struct iommufd_ctx *ctx,

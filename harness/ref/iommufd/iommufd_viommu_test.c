@@ -242,11 +242,63 @@ out:
 	return ok;
 }
 
+static int hwq_new(struct rig *r, uint32_t v, uint32_t index, uint64_t iova,
+		   uint64_t len, uint32_t *id)
+{
+	struct siovh_hw_queue_alloc c = {
+		.size = sizeof(c), .viommu_id = v,
+		.type = IOMMUFD_HW_QUEUE_TYPE_REF, .index = index,
+		.nesting_parent_iova = iova, .length = len,
+	};
+	int ret = ioc(r, SIOVH_IOMMU_HW_QUEUE_ALLOC, &c);
+
+	*id = c.out_hw_queue_id;
+	return ret;
+}
+
+/* HW queues: mapped memory, ascending indexes, each holding the one
+ * below and the vIOMMU. */
+static bool s_hw_queue(int fault)
+{
+	uint32_t parent, v, q0, q1, id;
+	uint64_t iova = 0x80000000ull, n;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(!paging(&r, r.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, &parent));
+	CHECK(!viommu_new(&r, IOMMUFD_VIOMMU_TYPE_REF, parent, &v));
+	CHECK(hwq_new(&r, v, 0, GPA + PAGES * PG, PG, &id) == -ENOENT);
+	CHECK(hwq_new(&r, v, 0, UINT64_MAX - 1, 4, &id) == -EOVERFLOW);
+	CHECK(hwq_new(&r, v, 1, GPA, PG, &id) == -EIO);
+	/* the same user page twice, side by side: no break in the IOVAs,
+	 * one in the memory */
+	CHECK(!map(&r, r.ioas, FIXED, r.mem, PG, &iova));
+	iova += PG;
+	CHECK(!map(&r, r.ioas, FIXED, r.mem, PG, &iova));
+	CHECK(hwq_new(&r, v, 0, iova - PG, 2 * PG, &id) == -EFAULT);
+	CHECK(!hwq_new(&r, v, 0, GPA + 16, 2 * PG, &q0));
+	CHECK(hwq_new(&r, v, 0, GPA, PG, &id) == -EEXIST);
+	CHECK(!hwq_new(&r, v, 1, GPA, PG, &q1));
+	CHECK(hwq_new(&r, v, 2, GPA, PG, &id) == -EINVAL);
+	CHECK(destroy(&r, q0) == -EBUSY);
+	CHECK(destroy(&r, v) == -EBUSY);
+	CHECK(!destroy(&r, q1));
+	CHECK(!destroy(&r, q0));
+	CHECK(!destroy(&r, v));
+	CHECK(!unmap(&r, r.ioas, 0x80000000ull, 2 * PG, &n));
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "VIOMMU_ALLOC checks, the parent held", s_viommu_alloc },
 	{ "vDEVICEs: unique, holding, tombstoned", s_vdevice },
 	{ "nested HWPTs and invalidation on a vIOMMU", s_nested_inv },
 	{ "vEVENTQ: checks, sequence, overflow", s_veventq },
+	{ "HW queues: memory, order, holding", s_hw_queue },
 };
 
 static const char *const fault_names[] = {

@@ -60,6 +60,7 @@ static void obj_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 	case IOMMUFD_OBJ_VIOMMU:
 	case IOMMUFD_OBJ_VDEVICE:
 	case IOMMUFD_OBJ_VEVENTQ:
+	case IOMMUFD_OBJ_HW_QUEUE:
 	case IOMMUFD_OBJ_TOMBSTONE:
 		iommufd_viommu_obj_release(ctx, obj);
 		break;
@@ -75,14 +76,15 @@ void iommufd_obj_remove(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 /*
  * The close: objects go in dependency order, users before what they use:
  * devices (each detached and unbound), nested HWPTs, vDEVICEs, vEVENTQs,
- * vIOMMUs, paging HWPTs, fault queues (their outstanding groups
+ * HW queues, vIOMMUs, paging HWPTs, fault queues (their outstanding groups
  * completed), IOASes, and the tombstones of forced-out vDEVICEs.
  */
 void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 {
 	static const enum iommufd_obj_type order[] = {
 		IOMMUFD_OBJ_DEVICE, IOMMUFD_OBJ_HWPT_NESTED,
-		IOMMUFD_OBJ_VDEVICE, IOMMUFD_OBJ_VEVENTQ, IOMMUFD_OBJ_VIOMMU,
+		IOMMUFD_OBJ_VDEVICE, IOMMUFD_OBJ_VEVENTQ, IOMMUFD_OBJ_HW_QUEUE,
+		IOMMUFD_OBJ_VIOMMU,
 		IOMMUFD_OBJ_HWPT_PAGING, IOMMUFD_OBJ_FAULT, IOMMUFD_OBJ_IOAS,
 		IOMMUFD_OBJ_TOMBSTONE,
 	};
@@ -203,6 +205,7 @@ static bool obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 	case IOMMUFD_OBJ_VIOMMU:
 	case IOMMUFD_OBJ_VDEVICE:
 	case IOMMUFD_OBJ_VEVENTQ:
+	case IOMMUFD_OBJ_HW_QUEUE:
 	case IOMMUFD_OBJ_TOMBSTONE:
 		return iommufd_viommu_obj_busy(ctx, obj);
 	}
@@ -250,6 +253,7 @@ union ucmd_buffer {
 	struct siovh_viommu_alloc viommu_alloc;
 	struct siovh_vdevice_alloc vdevice_alloc;
 	struct siovh_veventq_alloc veventq_alloc;
+	struct siovh_hw_queue_alloc hw_queue_alloc;
 };
 
 struct iommufd_ioctl_op {
@@ -300,6 +304,8 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 		 virt_id, iommufd_vdevice_alloc),
 	IOCTL_OP(SIOVH_IOMMU_VEVENTQ_ALLOC, struct siovh_veventq_alloc,
 		 __reserved, iommufd_veventq_alloc),
+	IOCTL_OP(SIOVH_IOMMU_HW_QUEUE_ALLOC, struct siovh_hw_queue_alloc,
+		 length, iommufd_hw_queue_alloc),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))

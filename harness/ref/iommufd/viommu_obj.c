@@ -505,6 +505,8 @@ bool iommufd_viommu_obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 	case IOMMUFD_OBJ_VEVENTQ:
 		/* its open fd holds it, as the kernel's file does */
 		return veventq_fd_open(&obj->veventq);
+	case IOMMUFD_OBJ_HW_QUEUE:
+		return obj->hwq.next;	/* the next index depends on it */
 	default:
 		(void)ctx;
 		return false;	/* a vDEVICE goes any time */
@@ -528,6 +530,9 @@ void iommufd_viommu_obj_release(struct iommufd_ctx *ctx,
 		break;
 	case IOMMUFD_OBJ_VEVENTQ:
 		veventq_release(ctx, obj);
+		break;
+	case IOMMUFD_OBJ_HW_QUEUE:
+		iommufd_hw_queue_release(ctx, obj);
 		break;
 	default:
 		break;		/* a tombstone holds nothing */
