@@ -141,7 +141,7 @@ SIOVH_CLAUSE(viommu_lifetime,
 
 SIOVH_CLAUSE(viommu_nested,
 	.id = "IOMMUFD.VIOMMU.5", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "IOMMU_HWPT_ALLOC on a vIOMMU makes a nested HWPT from the IOMMU's data (unknown flags and no data -EOPNOTSUPP); a device attaches to it only with its vDEVICE on that vIOMMU (-ENOENT without)",
+	.title = "IOMMU_HWPT_ALLOC on a vIOMMU makes a nested HWPT from the IOMMU's data (unknown flags, no data and data of another type -EOPNOTSUPP); a device attaches to it only with its vDEVICE on that vIOMMU (-ENOENT without)",
 	.source = SRC_VIOMMU_H("struct iommu_hwpt_alloc (\"@pt_id: The IOAS or HWPT or vIOMMU to connect this HWPT to\")") "; " SRC_VDEVICE "; " SRC_NEST_VSVA,
 	.needs = NEEDS_IOMMUFD)
 {
@@ -155,6 +155,10 @@ SIOVH_CLAUSE(viommu_nested,
 	c.dev_id = x.dev_id;
 	c.pt_id = x.viommu;
 	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_ALLOC, &c), -EOPNOTSUPP);
+	/* data of a type the IOMMU does not take */
+	x.caps.nested_type++;
+	EXPECT_ERRNO(vi_nested(check, &x, x.viommu, 0, NULL), -EOPNOTSUPP);
+	x.caps.nested_type--;
 	ASSERT_OK(vi_nested(check, &x, x.viommu, 0, &h));
 	EXPECT_ERRNO(vi_attach(check, &x, h), -ENOENT);
 	ASSERT_OK(vdev_alloc(check, x.viommu, x.dev_id, VI_VIRT_ID, NULL));
@@ -164,7 +168,7 @@ SIOVH_CLAUSE(viommu_nested,
 
 SIOVH_CLAUSE(viommu_invalidate,
 	.id = "IOMMUFD.VIOMMU.6", .level = SIOVH_MUST, .facet = "iommufd",
-	.title = "IOMMU_HWPT_INVALIDATE on a vIOMMU takes entries that name vDEVICEs by virt_id: entry_num 0 probes, known virt_ids succeed (entry_num back as the count), an unknown one is -EINVAL with entry_num the entries done before it",
+	.title = "IOMMU_HWPT_INVALIDATE on a vIOMMU takes entries that name vDEVICEs by virt_id: entry_num 0 probes, known virt_ids succeed (entry_num back as the count), an unknown one is -EINVAL with entry_num the entries done before it; an unknown entry flag (-EOPNOTSUPP), another data type (-EINVAL) and nonzero bytes past the entry the IOMMU knows (-E2BIG) are refused",
 	.source = SRC_VIOMMU_H("struct iommu_hwpt_invalidate (\"@hwpt_id: ID of a nested HWPT or a vIOMMU\", \"@entry_num: ... Output the number of requests successfully handled by kernel\")"),
 	.needs = NEEDS_IOMMUFD)
 {
@@ -185,6 +189,20 @@ SIOVH_CLAUSE(viommu_invalidate,
 	EXPECT_EQ(num, 0u);
 	EXPECT_ERRNO(vi_inv(check, &x, x.viommu, mixed, 2, &num), -EINVAL);
 	EXPECT_EQ(num, 1u);
+	/* an entry with an unknown flag, of another data type, with
+	 * nonzero bytes past the IOMMU's entry: refused, none done */
+	x.caps.inv[0] = 0x80;
+	EXPECT_ERRNO(vi_inv(check, &x, x.viommu, good, 1, &num), -EOPNOTSUPP);
+	EXPECT_EQ(num, 0u);
+	x.caps.inv[0] = 0;
+	x.caps.inv_type++;
+	EXPECT_ERRNO(vi_inv(check, &x, x.viommu, good, 1, &num), -EINVAL);
+	EXPECT_EQ(num, 0u);
+	x.caps.inv_type--;
+	x.caps.inv[x.caps.inv_len] = 1;
+	x.caps.inv_len += 4;
+	EXPECT_ERRNO(vi_inv(check, &x, x.viommu, good, 1, &num), -E2BIG);
+	EXPECT_EQ(num, 0u);
 }
 
 SIOVH_CLAUSE(vdevice_device_close,
@@ -268,6 +286,8 @@ SIOVH_CLAUSE(hw_queue_alloc,
 	EXPECT_ERRNO(hwq_alloc(check, &x, x.parent, ty, 0, base, PG, NULL),
 		     -ENOENT);
 	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 0, base + 8 * PG, PG,
+			       NULL), -ENOENT);
+	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 0, base + PG, 2 * PG,
 			       NULL), -ENOENT);
 	EXPECT_ERRNO(hwq_alloc(check, &x, x.viommu, ty, 0, base + 16 * PG,
 			       2 * PG, NULL), -EFAULT);

@@ -190,9 +190,9 @@
  *    a device to such a HWPT needs the device's vDEVICE on that vIOMMU
  *    (-ENOENT): the IOMMU names the device to the guest by it.
  *    HWPT_INVALIDATE with hwpt_id a vIOMMU: data_type
- *    IOMMUFD_VIOMMU_INVALIDATE_DATA_REF (-EINVAL), entry_len at least
- *    struct iommufd_ref_viommu_inv (-EINVAL; longer: trailing bytes zero,
- *    -E2BIG), per entry in order: flags 0 (-EOPNOTSUPP), virt_id a
+ *    IOMMUFD_VIOMMU_INVALIDATE_DATA_REF (-EINVAL), entries of entry_len
+ *    bytes (shorter than struct iommufd_ref_viommu_inv: zero-extended;
+ *    longer: trailing bytes zero, -E2BIG), per entry in order: flags 0 (-EOPNOTSUPP), virt_id a
  *    vDEVICE of the vIOMMU (-EINVAL); each flushes the IOTLB and
  *    paging-structure caches of every (domain, PASID) the device is
  *    attached at; entry_num comes back as the entries done.

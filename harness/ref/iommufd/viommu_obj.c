@@ -47,8 +47,7 @@ int iommufd_viommu_alloc(struct iommufd_ucmd *ucmd)
 	struct iommufd_ctx *ctx = ucmd->ctx;
 	struct iommufd_obj *obj, *parent;
 
-	if (!ctx->plat.iommu)
-		return -ENODEV;
+	/* (no IOMMU: no device binds, dev_id below is -ENOENT) */
 	if (cmd->flags || cmd->__reserved ||
 	    cmd->type == SIOVH_VIOMMU_TYPE_DEFAULT)
 		return -EOPNOTSUPP;
@@ -297,8 +296,6 @@ static struct iommufd_veventq *veventq_by_fd(struct iommufd_ctx *ctx, int fd)
 	struct iommufd_obj *o;
 	uint32_t i;
 
-	if (fd < 0)
-		return NULL;
 	for (i = 0; i < ctx->nobjs; i++) {
 		o = ctx->objs[i];
 		if (o && o->type == IOMMUFD_OBJ_VEVENTQ &&
@@ -362,10 +359,11 @@ int iommufd_viommu_trigger(struct iommufd_ctx *ctx, uint32_t dev_id)
 	uint8_t b = 0;
 	int ret;
 
-	if (!idev || !idev->def.used)
-		return -ENOENT;
-	h = iommufd_get_obj(ctx, idev->def.hwpt_id, IOMMUFD_OBJ_HWPT_NESTED);
-	vd = iommufd_get_obj(ctx, idev->vdev_id, IOMMUFD_OBJ_VDEVICE);
+	h = idev && idev->def.used ?
+	    iommufd_get_obj(ctx, idev->def.hwpt_id, IOMMUFD_OBJ_HWPT_NESTED) :
+	    NULL;
+	vd = idev ? iommufd_get_obj(ctx, idev->vdev_id, IOMMUFD_OBJ_VDEVICE) :
+	     NULL;
 	if (!h || !h->hwpt.viommu_id || !vd ||
 	    vd->vdev.viommu_id != h->hwpt.viommu_id)
 		return -ENOENT;
@@ -454,9 +452,10 @@ static void inv_device(struct iommufd_ctx *ctx,
 }
 
 /*
- * One struct iommufd_ref_viommu_inv per entry, all checked in order and
- * done as checked: flags beyond those defined -EOPNOTSUPP, a virt_id no
- * vDEVICE of the vIOMMU has -EINVAL. entry_num comes back as the entries
+ * One struct iommufd_ref_viommu_inv per entry (a shorter entry_len
+ * zero-extends it, as Linux's copy_struct_from_user does), checked in
+ * order and done as checked: flags beyond those defined -EOPNOTSUPP, a
+ * virt_id no vDEVICE of the vIOMMU has -EINVAL. entry_num comes back as the entries
  * done (the dispatcher writes it back).
  */
 int iommufd_viommu_invalidate(struct iommufd_ucmd *ucmd,
@@ -469,19 +468,19 @@ int iommufd_viommu_invalidate(struct iommufd_ucmd *ucmd,
 	struct iommufd_obj *vd;
 	uint32_t want = cmd->entry_num, i;
 	size_t k;
-	int ret = 0;
 
 	cmd->entry_num = 0;
 	ucmd->respond = true;
 	if (cmd->data_type != IOMMUFD_VIOMMU_INVALIDATE_DATA_REF)
 		return -EINVAL;
-	if (want && cmd->entry_len < sizeof(e))
-		return -EINVAL;
 	for (i = 0; i < want; i++, p += cmd->entry_len) {
 		for (k = sizeof(e); k < cmd->entry_len; k++)
 			if (p[k])
 				return -E2BIG;
-		memcpy(&e, p, sizeof(e));
+		/* a shorter entry reads as zero-extended */
+		memset(&e, 0, sizeof(e));
+		memcpy(&e, p, cmd->entry_len < sizeof(e) ? cmd->entry_len :
+			      sizeof(e));
 		if (e.flags)
 			return -EOPNOTSUPP;
 		vd = vdev_by_virt_id(ctx, v->id, e.virt_id);
@@ -492,7 +491,7 @@ int iommufd_viommu_invalidate(struct iommufd_ucmd *ucmd,
 							   vd->vdev.dev_id));
 		cmd->entry_num++;
 	}
-	return ret;
+	return 0;
 }
 
 /* ---- DESTROY ---- */
