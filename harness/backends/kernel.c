@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "harness/backends/kernel.h"
@@ -143,6 +144,22 @@ static int kernel_vevent_trigger(struct siovh_target *t, uint32_t dev_id)
 							      dev_id);
 }
 
+static void *kernel_iommufd_mmap(struct siovh_target *t, uint64_t offset,
+				 size_t len, int prot, int flags)
+{
+	void *p = mmap(NULL, len, prot, flags, kernel_of(t)->iommufd,
+		       (off_t)offset);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int kernel_iommufd_munmap(struct siovh_target *t, void *addr,
+				 size_t len)
+{
+	(void)t;
+	return munmap(addr, len) ? -errno : 0;
+}
+
 static int kernel_test_replace(struct siovh_target *t, uint32_t dev_id,
 			       uint32_t pt_id)
 {
@@ -179,6 +196,8 @@ static const struct siovh_iommufd_ops kernel_iommufd_ops = {
 	.vevent_trigger = kernel_vevent_trigger,
 	.vevent_read = kernel_fault_read,	/* read(2) either way */
 	.test_replace = kernel_test_replace,
+	.mmap = kernel_iommufd_mmap,
+	.munmap = kernel_iommufd_munmap,
 };
 
 /* ---- The test facet: fail_nth only (kernel_fail_nth.h) ---- */

@@ -154,6 +154,9 @@ int kernel_mock_viommu_caps(int iommufd, struct siovh_viommu_caps *caps)
 	struct siovh_viommu_alloc probe = { .size = sizeof(probe), .flags = 1 };
 	const uint32_t nested[2] = { KMOCK_IOTLB_DEFAULT, 0 };
 	const uint32_t inv[3] = { 0, 0, 0 };
+	/* struct iommu_viommu_selftest: in_data, out_data, out_mmap_offset,
+	 * out_mmap_length; with it the mock maps two pages */
+	const uint32_t mmio[6] = { 0x5a5a0001, 0, 0, 0, 0, 0 };
 
 	/* flags 1 is refused by a kernel that has the ioctl, before anything */
 	if (ioctl(iommufd, SIOVH_IOMMU_VIOMMU_ALLOC, &probe) == 0)
@@ -173,5 +176,9 @@ int kernel_mock_viommu_caps(int iommufd, struct siovh_viommu_caps *caps)
 	caps->vevent_len = sizeof(uint32_t);
 	caps->hw_queue_type = KMOCK_HW_QUEUE_TYPE;
 	caps->hw_queues = KMOCK_HW_QUEUES;
+	caps->mmio_data_len = sizeof(mmio);
+	memcpy(caps->mmio_data, mmio, sizeof(mmio));
+	caps->mmio_offset_off = 8;	/* out_mmap_offset */
+	caps->mmio_length_off = 16;	/* out_mmap_length */
 	return 0;
 }

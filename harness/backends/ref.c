@@ -497,6 +497,8 @@ static const struct siovh_iommufd_ops ref_iommufd_ops = {
 	.viommu_caps = ref_viommu_caps,
 	.vevent_trigger = ref_vevent_trigger,
 	.vevent_read = ref_vevent_read,
+	.mmap = ref_iommufd_mmap,
+	.munmap = ref_iommufd_munmap,
 };
 
 /* ---- The VDCM's vSVA calls, as iommufd's device ops ---- */

@@ -3,7 +3,7 @@
  * The ref backend's vIOMMU operations of the iommufd facet (target.h,
  * "The vIOMMU"): the reference IOMMU's vIOMMU type and data
  * (harness/ref/iommufd/iommufd.h, "vIOMMU"), its event trigger and the
- * vEVENTQ read. The reference binds VDEVs only, so test_replace stays NULL.
+ * vEVENTQ read, mmap of a vIOMMU's MMIO page. The reference binds VDEVs only, so test_replace stays NULL.
  */
 #include <string.h>
 
@@ -22,6 +22,9 @@ int ref_viommu_caps(struct siovh_target *t, struct siovh_viommu_caps *caps)
 		.pgtbl_addr = REF_VIOMMU_PGTBL, .addr_width = 48,
 	};
 	const struct iommufd_ref_viommu_inv inv = { 0 };
+	const struct iommufd_ref_viommu_data data = {
+		.flags = IOMMUFD_REF_VIOMMU_MMIO,
+	};
 
 	(void)t;
 	memset(caps, 0, sizeof(*caps));
@@ -38,6 +41,12 @@ int ref_viommu_caps(struct siovh_target *t, struct siovh_viommu_caps *caps)
 	caps->vevent_len = sizeof(struct iommufd_ref_vevent);
 	caps->hw_queue_type = IOMMUFD_HW_QUEUE_TYPE_REF;
 	caps->hw_queues = IOMMUFD_REF_HW_QUEUES;
+	caps->mmio_data_len = sizeof(data);
+	memcpy(caps->mmio_data, &data, sizeof(data));
+	caps->mmio_offset_off = offsetof(struct iommufd_ref_viommu_data,
+					 out_mmap_offset);
+	caps->mmio_length_off = offsetof(struct iommufd_ref_viommu_data,
+					 out_mmap_length);
 	return 0;
 }
 
@@ -50,4 +59,15 @@ ssize_t ref_vevent_read(struct siovh_target *t, int fd, void *buf,
 			size_t len)
 {
 	return iommufd_vevent_read(ref_of(t)->iommufd, fd, buf, len);
+}
+
+void *ref_iommufd_mmap(struct siovh_target *t, uint64_t offset, size_t len,
+		       int prot, int flags)
+{
+	return iommufd_mmap(ref_of(t)->iommufd, offset, len, prot, flags);
+}
+
+int ref_iommufd_munmap(struct siovh_target *t, void *addr, size_t len)
+{
+	return iommufd_munmap(ref_of(t)->iommufd, addr, len);
 }

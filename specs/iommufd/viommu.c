@@ -9,6 +9,7 @@
  * Helpers: viommu.h.
  */
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "viommu.h"
@@ -308,4 +309,63 @@ SIOVH_CLAUSE(hw_queue_alloc,
 		EXPECT_OK(obj_destroy(check, q[i]));
 	}
 	EXPECT_OK(obj_destroy(check, x.viommu));
+}
+
+SIOVH_CLAUSE(viommu_mmio,
+	.id = "IOMMUFD.VIOMMU.9", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "a vIOMMU whose type data asks for its MMIO pages gets an mmap offset and length (page multiples) back; mmap of /dev/iommu there, shared and of exactly that length, maps them (a private mapping -EINVAL, an executable one -EPERM, another offset or length -ENXIO); a mapping holds the vIOMMU (DESTROY -EBUSY until munmap), and the pages go with it",
+	.source = SRC_VIOMMU " (\"@data_uptr: User pointer to a driver-specific virtual IOMMU data\"); " SRC_VIOMMU_H("struct iommu_viommu_tegra241_cmdqv (\"@out_vintf_mmap_offset: mmap offset argument\")") "; drivers/iommu/iommufd/main.c (iommufd_fops_mmap)",
+	.needs = NEEDS_IOMMUFD)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	struct siovh_viommu_alloc c = { .size = 0 };
+	uint8_t data[sizeof(((struct siovh_viommu_caps *)0)->mmio_data)];
+	const int rw = PROT_READ | PROT_WRITE;
+	uint64_t off, len;
+	void *p, *q;
+	struct vi x;
+
+	vi_up(check, &x);
+	if (!x.caps.mmio_data_len)
+		SKIP("the target's vIOMMU type has no MMIO pages to mmap");
+	if (!t->iommufd->mmap || !t->iommufd->munmap)
+		SKIP("the target's iommufd facet cannot mmap (no mmap/munmap)");
+	memcpy(data, x.caps.mmio_data, sizeof(data));
+	c.type = x.caps.viommu_type;
+	c.dev_id = x.dev_id;
+	c.hwpt_id = x.parent;
+	c.data_len = x.caps.mmio_data_len;
+	c.data_uptr = (uintptr_t)data;
+	ASSERT_OK(viommu_alloc(check, &c));
+	memcpy(&off, data + x.caps.mmio_offset_off, sizeof(off));
+	memcpy(&len, data + x.caps.mmio_length_off, sizeof(len));
+	siovh_note(check, "MMIO at offset 0x%llx, 0x%llx bytes",
+		   (unsigned long long)off, (unsigned long long)len);
+	ASSERT_NE(len, 0u);
+	EXPECT_EQ(off % (uint64_t)sysconf(_SC_PAGESIZE), 0u);
+	EXPECT_EQ(len % (uint64_t)sysconf(_SC_PAGESIZE), 0u);
+
+	errno = 0;
+	EXPECT_TRUE(!t->iommufd->mmap(t, off, len, rw, MAP_PRIVATE) &&
+		    errno == EINVAL);
+	errno = 0;
+	EXPECT_TRUE(!t->iommufd->mmap(t, off, len, PROT_READ | PROT_EXEC,
+				      MAP_SHARED) && errno == EPERM);
+	errno = 0;
+	EXPECT_TRUE(!t->iommufd->mmap(t, off + len, len, rw, MAP_SHARED) &&
+		    errno == ENXIO);
+	errno = 0;
+	q = t->iommufd->mmap(t, off, len + (uint64_t)sysconf(_SC_PAGESIZE),
+			     rw, MAP_SHARED);
+	EXPECT_TRUE(!q && errno == ENXIO);
+	p = t->iommufd->mmap(t, off, len, rw, MAP_SHARED);
+	if (!p)
+		FAIL_FATAL("mmap of the vIOMMU's MMIO pages at 0x%llx: %s",
+			   (unsigned long long)off, strerror(errno));
+	EXPECT_ERRNO(obj_destroy(check, c.out_viommu_id), -EBUSY);
+	EXPECT_OK(t->iommufd->munmap(t, p, len));
+	EXPECT_OK(obj_destroy(check, c.out_viommu_id));
+	errno = 0;
+	EXPECT_TRUE(!t->iommufd->mmap(t, off, len, rw, MAP_SHARED) &&
+		    errno == ENXIO);
 }

@@ -216,6 +216,11 @@ struct siovh_pci_ops {
  * left to the target (the reference -EAGAIN, Linux 0). The fd is the
  * caller's to close(2), as out_fault_fd is.
  *
+ * mmap / munmap: mmap(2) of the /dev/iommu fd (MAP_SHARED or not as
+ * flags say) at offset, and munmap(2) of such a mapping: for the pages a
+ * vIOMMU's type data asked for (caps.mmio_*). NULL with errno set / 0 or
+ * -errno. Mappings still there when the target closes go with it.
+ *
  * test_replace: move the test device dev_id (of test_device) to pt_id
  * (any HWPT, or an IOAS), like the kernel's mock replace; a target that
  * binds VDEVs only (the reference) leaves it NULL and the clauses attach
@@ -239,6 +244,12 @@ struct siovh_viommu_caps {
 					 * IOMMU has no HW queues */
 	uint32_t hw_queues;		/* indexes 0..hw_queues-1, allocated
 					 * in ascending order */
+	uint32_t mmio_data_len;		/* 0: no MMIO page to mmap */
+	uint8_t mmio_data[32];		/* VIOMMU_ALLOC type data asking for
+					 * the vIOMMU's MMIO page(s) */
+	uint32_t mmio_offset_off;	/* where the data gets the u64 mmap
+					 * offset back */
+	uint32_t mmio_length_off;	/* ... and the u64 length */
 };
 
 struct siovh_iommufd_ops {
@@ -261,6 +272,9 @@ struct siovh_iommufd_ops {
 			       size_t len);
 	int (*test_replace)(struct siovh_target *t, uint32_t dev_id,
 			    uint32_t pt_id);
+	void *(*mmap)(struct siovh_target *t, uint64_t offset, size_t len,
+		      int prot, int flags);
+	int (*munmap)(struct siovh_target *t, void *addr, size_t len);
 };
 
 struct siovh_backend;

@@ -287,7 +287,11 @@
 	X(HWQ_ANY_ORDER, "hwq-any-order", IOMMUFD,			\
 	  "HW_QUEUE_ALLOC accepts an index whose index - 1 is not allocated") \
 	X(HWQ_PREV_UNHELD, "hwq-prev-unheld", IOMMUFD,			\
-	  "a HW queue does not hold the queue below it")
+	  "a HW queue does not hold the queue below it")		\
+	X(MMAP_ANY_LENGTH, "mmap-any-length", IOMMUFD,			\
+	  "mmap of a vIOMMU's MMIO page takes any length at its offset") \
+	X(MMAP_UNHELD, "mmap-unheld", IOMMUFD,				\
+	  "a mapping of a vIOMMU's MMIO page does not hold the vIOMMU")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

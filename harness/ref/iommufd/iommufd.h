@@ -173,11 +173,21 @@
  *  - vIOMMU (seed 004's vSVA as Linux 6.13+ models it; linux/iommufd.h
  *    of 7.x, "struct iommu_viommu_alloc" and after). The reference IOMMU
  *    has one vIOMMU type, IOMMUFD_VIOMMU_TYPE_REF (7.3's VT-d driver has
- *    none), taking no type data. VIOMMU_ALLOC: flags, __reserved or type
- *    DEFAULT (0) -EOPNOTSUPP; dev_id not a bound device -ENOENT; another
- *    type, or data_len > 0, -EOPNOTSUPP; hwpt_id not a paging HWPT
- *    -ENOENT; one without NEST_PARENT -EINVAL. The vIOMMU holds its
- *    parent (DESTROY of the parent -EBUSY). VDEVICE_ALLOC: viommu_id not
+ *    none). VIOMMU_ALLOC: flags, __reserved or type DEFAULT (0)
+ *    -EOPNOTSUPP; dev_id not a bound device -ENOENT; another type
+ *    -EOPNOTSUPP; hwpt_id not a paging HWPT -ENOENT; one without
+ *    NEST_PARENT -EINVAL; then the type data, if data_len > 0 (struct
+ *    iommufd_ref_viommu_data; data_len below its flags and __reserved
+ *    -EINVAL, no data_uptr -EFAULT, nonzero bytes past it -E2BIG, unknown
+ *    flags or __reserved -EOPNOTSUPP): IOMMUFD_REF_VIOMMU_MMIO gives the
+ *    vIOMMU its MMIO page (the guest's view of its registers, one page,
+ *    zeroed), whose out_mmap_offset (the lowest free from one page up)
+ *    and out_mmap_length come back in the data. iommufd_mmap maps it:
+ *    a length not page-aligned or a private mapping -EINVAL, PROT_EXEC
+ *    -EPERM, any offset and length but the page's exactly -ENXIO; each
+ *    mapping holds the vIOMMU until iommufd_munmap; the page goes with
+ *    the vIOMMU (a later mmap -ENXIO). The vIOMMU holds its parent
+ *    (DESTROY of the parent -EBUSY). VDEVICE_ALLOC: viommu_id not
  *    a vIOMMU -ENOENT, dev_id not a bound device -ENOENT; a device with a
  *    vDEVICE (on any vIOMMU) -EEXIST, a virt_id the vIOMMU has -EEXIST.
  *    The device need not be attached. A vDEVICE holds its vIOMMU and can
@@ -220,8 +230,8 @@
  *    it fits; -EINVAL when the first event does not fit, -EAGAIN when
  *    nothing is queued (as for fault queues; Linux returns 0), -EBADF
  *    for an fd that is no open vEVENTQ's. DESTROY: a vIOMMU -EBUSY while
- *    it has vDEVICEs, nested HWPTs or vEVENTQs; a vEVENTQ while its fd is
- *    open, and while it has HW queues.
+ *    it has vDEVICEs, nested HWPTs, vEVENTQs, HW queues or a mapping of
+ *    its MMIO page; a vEVENTQ while its fd is open.
  *    HW_QUEUE_ALLOC (hw_queue.c; the guest's invalidation queue, read by
  *    the IOMMU from guest memory): flags or type 0 -EOPNOTSUPP, length 0
  *    -EINVAL, nesting_parent_iova + length - 1 past U64_MAX -EOVERFLOW,
@@ -323,6 +333,15 @@ void iommufd_device_close(struct iommufd_ctx *ctx, void *dev);
 #define IOMMUFD_HW_QUEUE_TYPE_REF		0x51000004u
 #define IOMMUFD_REF_HW_QUEUES			2u
 
+/* The type data of IOMMUFD_VIOMMU_TYPE_REF (optional). */
+#define IOMMUFD_REF_VIOMMU_MMIO		(1u << 0)
+struct iommufd_ref_viommu_data {
+	uint32_t flags;			/* IOMMUFD_REF_VIOMMU_MMIO */
+	uint32_t __reserved;		/* 0 */
+	uint64_t out_mmap_offset;	/* with MMIO: where to mmap its page */
+	uint64_t out_mmap_length;
+};
+
 /* An event of IOMMUFD_VEVENTQ_TYPE_REF: the IOMMU's fault record for a
  * vDEVICE (enum viommu_fault_reason, the faulting address). */
 struct iommufd_ref_vevent {
@@ -344,6 +363,14 @@ struct iommufd_ref_viommu_inv {
 /* The device dev_id's DMA faults in the IOMMU; its vIOMMU gets the event
  * ("vIOMMU" above). 0 or -errno. */
 int iommufd_viommu_trigger(struct iommufd_ctx *ctx, uint32_t dev_id);
+/*
+ * mmap() / munmap() of the context's fd: a region a vIOMMU was given
+ * ("vIOMMU", MMIO page). NULL with errno set; 0 or -errno.
+ */
+void *iommufd_mmap(struct iommufd_ctx *ctx, uint64_t offset, size_t len,
+		   int prot, int flags);
+int iommufd_munmap(struct iommufd_ctx *ctx, void *addr, size_t len);
+
 /* read() on a vEVENTQ's out_veventq_fd: bytes or -errno. */
 long iommufd_vevent_read(struct iommufd_ctx *ctx, int fd, void *buf,
 			 size_t len);

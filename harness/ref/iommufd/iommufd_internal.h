@@ -5,7 +5,7 @@
  * queues. Files: main.c (context, objects, DESTROY, dispatch), ioas.c,
  * copy.c, ranges.c, iopt.c (IOAS), option.c, hwpt.c, dirty.c, device.c,
  * hw_info.c, invalidate.c, fault.c, viommu_obj.c (vIOMMU, vDEVICE,
- * vEVENTQ), hw_queue.c.
+ * vEVENTQ), hw_queue.c, mmap.c.
  */
 #ifndef IOMMUFD_INTERNAL_H
 #define IOMMUFD_INTERNAL_H
@@ -229,6 +229,16 @@ struct iommufd_obj {
 	};
 };
 
+/* A page the user can mmap at offset of the context (mmap.c). */
+#define IOMMUFD_MAX_MAPS	4
+struct iommufd_mmap {
+	uint64_t offset, length;
+	uint32_t owner;			/* the object it belongs to */
+	int memfd;
+	uint32_t maps;			/* the user's live mappings */
+	void *addr[IOMMUFD_MAX_MAPS];
+};
+
 struct iommufd_ctx {
 	int fault;
 	struct iommufd_platform plat;	/* iommu NULL: IOAS only */
@@ -239,6 +249,8 @@ struct iommufd_ctx {
 	uint32_t vfio_ioas_id;		/* IOMMU_VFIO_IOAS: the compat IOAS
 					 * (0: none); not a reference */
 	bool account_mm;		/* IOMMU_OPTION_RLIMIT_MODE 1 */
+	struct iommufd_mmap *mmaps;	/* mmap.c */
+	uint32_t nmmaps;
 };
 
 /* The command being executed: its kernel copy and whether to write back. */
@@ -375,6 +387,13 @@ int iommufd_viommu_alloc(struct iommufd_ucmd *ucmd);
 int iommufd_vdevice_alloc(struct iommufd_ucmd *ucmd);
 int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
 int iommufd_hw_queue_alloc(struct iommufd_ucmd *ucmd);
+/* mmap.c: a region of len bytes for owner at *offset; 0 or -errno. All of
+ * owner's regions go (the user's mappings stay memory of their own). Does
+ * a live mapping of one of owner's regions hold it? */
+int iommufd_mmap_alloc(struct iommufd_ctx *ctx, uint32_t owner, uint64_t len,
+		       uint64_t *offset);
+void iommufd_mmap_free_owner(struct iommufd_ctx *ctx, uint32_t owner);
+bool iommufd_mmap_held(const struct iommufd_ctx *ctx, uint32_t owner);
 void iommufd_hw_queue_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 /* DESTROY's -EBUSY rule for the three, and their release. */
 bool iommufd_viommu_obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj);

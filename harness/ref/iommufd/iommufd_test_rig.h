@@ -423,7 +423,7 @@ static inline bool rig_dirty_fault(int fault)
 static inline bool rig_viommu_fault(int fault)
 {
 	return fault >= IOMMUFD_FAULT_VIOMMU_ANY_TYPE &&
-	       fault <= IOMMUFD_FAULT_HWQ_PREV_UNHELD;
+	       fault <= IOMMUFD_FAULT_MMAP_UNHELD;
 }
 
 #endif /* IOMMUFD_TEST_RIG_H */

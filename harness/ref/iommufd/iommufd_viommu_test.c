@@ -293,12 +293,61 @@ out:
 	return ok;
 }
 
+/* A vIOMMU's MMIO page: its offset, exact mmap, held while mapped. */
+static bool s_mmio(int fault)
+{
+	struct iommufd_ref_viommu_data d = { .flags = IOMMUFD_REF_VIOMMU_MMIO };
+	struct siovh_viommu_alloc c = {
+		.size = sizeof(c), .type = IOMMUFD_VIOMMU_TYPE_REF,
+		.data_len = sizeof(d), .data_uptr = (uintptr_t)&d,
+	};
+	const int rw = PROT_READ | PROT_WRITE;
+	uint32_t parent;
+	uint8_t *p = NULL, *q;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57));
+	CHECK(!paging(&r, r.ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, &parent));
+	c.dev_id = r.dev_id;
+	c.hwpt_id = parent;
+	d.__reserved = 1;
+	CHECK(ioc(&r, SIOVH_IOMMU_VIOMMU_ALLOC, &c) == -EOPNOTSUPP);
+	d.__reserved = 0;
+	c.data_len = 4;
+	CHECK(ioc(&r, SIOVH_IOMMU_VIOMMU_ALLOC, &c) == -EINVAL);
+	c.data_len = sizeof(d);
+	CHECK(!ioc(&r, SIOVH_IOMMU_VIOMMU_ALLOC, &c));
+	CHECK(d.out_mmap_offset == PG && d.out_mmap_length == PG);
+	CHECK(!iommufd_mmap(r.ctx, PG, 2 * PG, rw, MAP_SHARED) &&
+	      errno == ENXIO);
+	CHECK(!iommufd_mmap(r.ctx, PG, PG, rw, MAP_PRIVATE) && errno == EINVAL);
+	p = iommufd_mmap(r.ctx, PG, PG, rw, MAP_SHARED);
+	q = iommufd_mmap(r.ctx, PG, PG, PROT_READ, MAP_SHARED);
+	CHECK(p && q);
+	p[0] = 0x5a;			/* one page, two mappings */
+	CHECK(q[0] == 0x5a);
+	CHECK(!iommufd_munmap(r.ctx, q, PG));
+	CHECK(destroy(&r, c.out_viommu_id) == -EBUSY);
+	CHECK(!iommufd_munmap(r.ctx, p, PG));
+	p = NULL;
+	CHECK(!destroy(&r, c.out_viommu_id));
+	CHECK(!iommufd_mmap(r.ctx, PG, PG, rw, MAP_SHARED) && errno == ENXIO);
+	ok = true;
+out:
+	if (p)
+		munmap(p, PG);
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "VIOMMU_ALLOC checks, the parent held", s_viommu_alloc },
 	{ "vDEVICEs: unique, holding, tombstoned", s_vdevice },
 	{ "nested HWPTs and invalidation on a vIOMMU", s_nested_inv },
 	{ "vEVENTQ: checks, sequence, overflow", s_veventq },
 	{ "HW queues: memory, order, holding", s_hw_queue },
+	{ "a vIOMMU's MMIO page: offset, mmap, holding", s_mmio },
 };
 
 static const char *const fault_names[] = {

@@ -103,6 +103,7 @@ void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 		}
 	}
 	free(ctx->objs);
+	free(ctx->mmaps);
 	free(ctx);
 }
 

@@ -41,11 +41,49 @@ static void viommu_put(struct iommufd_ctx *ctx, uint32_t id)
 
 /* ---- IOMMU_VIOMMU_ALLOC ---- */
 
+/*
+ * The type data (struct iommufd_ref_viommu_data), as Linux's
+ * iommu_copy_struct_from_user takes it: up to __reserved at least, longer
+ * with zero bytes past it.
+ */
+static int viommu_data_in(const struct siovh_viommu_alloc *cmd,
+			  struct iommufd_ref_viommu_data *d)
+{
+	const uint8_t *p = (const void *)(uintptr_t)cmd->data_uptr;
+	size_t k;
+
+	memset(d, 0, sizeof(*d));
+	if (!cmd->data_len)
+		return 0;
+	if (cmd->data_len < offsetof(struct iommufd_ref_viommu_data,
+				     out_mmap_offset))
+		return -EINVAL;
+	if (!p)
+		return -EFAULT;
+	for (k = sizeof(*d); k < cmd->data_len; k++)
+		if (p[k])
+			return -E2BIG;
+	memcpy(d, p, cmd->data_len < sizeof(*d) ? cmd->data_len : sizeof(*d));
+	if ((d->flags & ~IOMMUFD_REF_VIOMMU_MMIO) || d->__reserved)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* The out fields back into the user's data, as far as data_len reaches. */
+static void viommu_data_out(const struct siovh_viommu_alloc *cmd,
+			    const struct iommufd_ref_viommu_data *d)
+{
+	memcpy((void *)(uintptr_t)cmd->data_uptr, d,
+	       cmd->data_len < sizeof(*d) ? cmd->data_len : sizeof(*d));
+}
+
 int iommufd_viommu_alloc(struct iommufd_ucmd *ucmd)
 {
 	struct siovh_viommu_alloc *cmd = ucmd->cmd;
 	struct iommufd_ctx *ctx = ucmd->ctx;
+	struct iommufd_ref_viommu_data data;
 	struct iommufd_obj *obj, *parent;
+	int ret;
 
 	/* (no IOMMU: no device binds, dev_id below is -ENOENT) */
 	if (cmd->flags || cmd->__reserved ||
@@ -53,10 +91,9 @@ int iommufd_viommu_alloc(struct iommufd_ucmd *ucmd)
 		return -EOPNOTSUPP;
 	if (!iommufd_get_device(ctx, cmd->dev_id))
 		return -ENOENT;
-	/* the reference IOMMU has one vIOMMU type, and it takes no data */
-	if ((cmd->type != IOMMUFD_VIOMMU_TYPE_REF &&
-	     !iommufd_fault(ctx, IOMMUFD_FAULT_VIOMMU_ANY_TYPE)) ||
-	    cmd->data_len)
+	/* the reference IOMMU has one vIOMMU type */
+	if (cmd->type != IOMMUFD_VIOMMU_TYPE_REF &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_VIOMMU_ANY_TYPE))
 		return -EOPNOTSUPP;
 	parent = iommufd_get_obj(ctx, cmd->hwpt_id, IOMMUFD_OBJ_HWPT_PAGING);
 	if (!parent)
@@ -64,9 +101,22 @@ int iommufd_viommu_alloc(struct iommufd_ucmd *ucmd)
 	if (!(parent->hwpt.flags & IOMMU_HWPT_ALLOC_NEST_PARENT) &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_VIOMMU_ANY_PARENT))
 		return -EINVAL;
+	ret = viommu_data_in(cmd, &data);
+	if (ret)
+		return ret;
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_VIOMMU);
 	if (!obj)
 		return -ENOMEM;
+	if (data.flags & IOMMUFD_REF_VIOMMU_MMIO) {
+		data.out_mmap_length = IOMMUFD_PAGE;
+		ret = iommufd_mmap_alloc(ctx, obj->id, data.out_mmap_length,
+					 &data.out_mmap_offset);
+		if (ret) {
+			iommufd_obj_remove(ctx, obj);
+			return ret;
+		}
+		viommu_data_out(cmd, &data);
+	}
 	obj->viommu.type = cmd->type;
 	obj->viommu.hwpt_id = parent->id;
 	if (!iommufd_fault(ctx, IOMMUFD_FAULT_VIOMMU_PARENT_UNHELD))
@@ -500,14 +550,14 @@ bool iommufd_viommu_obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 {
 	switch (obj->type) {
 	case IOMMUFD_OBJ_VIOMMU:
-		return obj->viommu.users;
+		/* a mapping of its MMIO page holds it too */
+		return obj->viommu.users || iommufd_mmap_held(ctx, obj->id);
 	case IOMMUFD_OBJ_VEVENTQ:
 		/* its open fd holds it, as the kernel's file does */
 		return veventq_fd_open(&obj->veventq);
 	case IOMMUFD_OBJ_HW_QUEUE:
 		return obj->hwq.next;	/* the next index depends on it */
 	default:
-		(void)ctx;
 		return false;	/* a vDEVICE goes any time */
 	}
 }
@@ -523,6 +573,7 @@ void iommufd_viommu_obj_release(struct iommufd_ctx *ctx,
 					 IOMMUFD_OBJ_HWPT_PAGING);
 		if (parent && parent->hwpt.viommus)
 			parent->hwpt.viommus--;
+		iommufd_mmap_free_owner(ctx, obj->id);
 		break;
 	case IOMMUFD_OBJ_VDEVICE:
 		vdevice_release(ctx, obj);
