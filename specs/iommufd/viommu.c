@@ -151,8 +151,9 @@ SIOVH_CLAUSE(viommu_nested,
 	struct vi x;
 
 	vi_up_viommu(check, &x);
-	EXPECT_ERRNO(vi_nested(check, &x, x.viommu, 1u << 30, NULL),
-		     -EOPNOTSUPP);
+	/* flags beyond FAULT_ID_VALID: no nesting parent on a vIOMMU */
+	EXPECT_ERRNO(vi_nested(check, &x, x.viommu,
+			       IOMMU_HWPT_ALLOC_NEST_PARENT, NULL), -EOPNOTSUPP);
 	c.dev_id = x.dev_id;
 	c.pt_id = x.viommu;
 	EXPECT_ERRNO(fd_ioctl(check, IOMMU_HWPT_ALLOC, &c), -EOPNOTSUPP);
@@ -179,7 +180,7 @@ SIOVH_CLAUSE(viommu_invalidate,
 	struct vi x;
 
 	vi_up_viommu(check, &x);
-	ASSERT_OK(vdev_alloc(check, x.viommu, x.dev_id, VI_VIRT_ID, NULL));
+	vi_up_events(check, &x);	/* the vDEVICE, attached nested */
 	num = 9;
 	EXPECT_OK(vi_inv(check, &x, x.viommu, good, 0, &num));
 	EXPECT_EQ(num, 0u);
@@ -319,7 +320,10 @@ SIOVH_CLAUSE(viommu_mmio,
 {
 	struct siovh_target *t = siovh_check_target(check);
 	struct siovh_viommu_alloc c = { .size = 0 };
-	uint8_t data[sizeof(((struct siovh_viommu_caps *)0)->mmio_data)];
+	uint8_t data[sizeof(((struct siovh_viommu_caps *)0)->mmio_data) + 8];
+	uint8_t data2[sizeof(data)];
+	uint64_t off2, len2;
+	uint32_t v2;
 	const int rw = PROT_READ | PROT_WRITE;
 	uint64_t off, len;
 	void *p, *q;
@@ -336,6 +340,19 @@ SIOVH_CLAUSE(viommu_mmio,
 	c.hwpt_id = x.parent;
 	c.data_len = x.caps.mmio_data_len;
 	c.data_uptr = (uintptr_t)data;
+	/* the data as the uAPI's extensible structs: too short, no pointer,
+	 * nonzero bytes past it */
+	c.data_len = 4;
+	EXPECT_ERRNO(viommu_alloc(check, &c), -EINVAL);
+	c.data_len = x.caps.mmio_data_len;
+	c.data_uptr = 0;
+	EXPECT_ERRNO(viommu_alloc(check, &c), -EFAULT);
+	c.data_uptr = (uintptr_t)data;
+	c.data_len = x.caps.mmio_data_len + 8;
+	data[x.caps.mmio_data_len + 4] = 1;
+	EXPECT_ERRNO(viommu_alloc(check, &c), -E2BIG);
+	data[x.caps.mmio_data_len + 4] = 0;
+	c.data_len = x.caps.mmio_data_len;
 	ASSERT_OK(viommu_alloc(check, &c));
 	memcpy(&off, data + x.caps.mmio_offset_off, sizeof(off));
 	memcpy(&len, data + x.caps.mmio_length_off, sizeof(len));
@@ -363,8 +380,21 @@ SIOVH_CLAUSE(viommu_mmio,
 		FAIL_FATAL("mmap of the vIOMMU's MMIO pages at 0x%llx: %s",
 			   (unsigned long long)off, strerror(errno));
 	EXPECT_ERRNO(obj_destroy(check, c.out_viommu_id), -EBUSY);
-	EXPECT_OK(t->iommufd->munmap(t, p, len));
+	/* a second vIOMMU's pages: elsewhere */
+	memcpy(data2, x.caps.mmio_data, sizeof(x.caps.mmio_data));
+	v2 = c.out_viommu_id;
+	c.data_uptr = (uintptr_t)data2;
+	ASSERT_OK(viommu_alloc(check, &c));
+	memcpy(&off2, data2 + x.caps.mmio_offset_off, sizeof(off2));
+	memcpy(&len2, data2 + x.caps.mmio_length_off, sizeof(len2));
+	if (off2 < off + len && off < off2 + len2)
+		FAIL("the second vIOMMU's MMIO [0x%llx, +0x%llx) overlaps the first's [0x%llx, +0x%llx)",
+		     (unsigned long long)off2, (unsigned long long)len2,
+		     (unsigned long long)off, (unsigned long long)len);
 	EXPECT_OK(obj_destroy(check, c.out_viommu_id));
+	EXPECT_OK(t->iommufd->munmap(t, p, len));
+	EXPECT_OK(obj_destroy(check, v2));
+	c.out_viommu_id = v2;
 	errno = 0;
 	EXPECT_TRUE(!t->iommufd->mmap(t, off, len, rw, MAP_SHARED) &&
 		    errno == ENXIO);

@@ -262,6 +262,8 @@
 	  "VDEVICE_ALLOC gives a device that has a vDEVICE a second one") \
 	X(VDEV_VIRT_ID_SHARED, "vdev-virt-id-shared", IOMMUFD,		\
 	  "VDEVICE_ALLOC accepts a virt_id the vIOMMU already has")	\
+	X(VDEV_ENOMEM_KEEPS_SLOT, "vdev-enomem-keeps-slot", IOMMUFD,	\
+	  "VDEVICE_ALLOC marks the device as having a vDEVICE before the object exists, and keeps the mark when that fails") \
 	X(VDEV_CLOSE_FREES_ID, "vdev-close-frees-id", IOMMUFD,		\
 	  "a vDEVICE forced out by its device's close frees its ID for reuse") \
 	X(VIOMMU_VDEV_UNCOUNTED, "viommu-vdev-uncounted", IOMMUFD,	\

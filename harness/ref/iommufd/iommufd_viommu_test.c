@@ -11,6 +11,7 @@
 
 #include <siovh/iommufd_viommu.h>
 
+#include "harness/ref/alloc/alloc.h"
 #include "harness/ref/tap.h"
 #include "iommufd_test_rig.h"
 
@@ -122,7 +123,7 @@ out:
 static bool s_vdevice(int fault)
 {
 	uint32_t parent, v, vd, vd2, dev2, id;
-	int other, k;
+	int other, k, ret;
 	struct rig r;
 	bool ok = false;
 
@@ -142,6 +143,14 @@ static bool s_vdevice(int fault)
 	CHECK(!destroy(&r, v));
 	for (k = 0; k < 4; k++)		/* its ID stays taken */
 		CHECK(!ioas_new(&r, &id) && id != vd2);
+	/* a vDEVICE whose allocation fails leaves the device without one */
+	CHECK(!viommu_new(&r, IOMMUFD_VIOMMU_TYPE_REF, parent, &v));
+	for (ret = -ENOMEM, k = 1; k < 16 && ret == -ENOMEM; k++) {
+		ref_fail_nth_arm((unsigned int)k);
+		ret = vdev_new(&r, v, r.dev_id, 1, &vd);
+		ref_fail_nth_arm(0);
+	}
+	CHECK(!ret);
 	ok = true;
 out:
 	rig_fini(&r);

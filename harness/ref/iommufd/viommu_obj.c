@@ -64,9 +64,8 @@ static int viommu_data_in(const struct siovh_viommu_alloc *cmd,
 		if (p[k])
 			return -E2BIG;
 	memcpy(d, p, cmd->data_len < sizeof(*d) ? cmd->data_len : sizeof(*d));
-	if ((d->flags & ~IOMMUFD_REF_VIOMMU_MMIO) || d->__reserved)
-		return -EOPNOTSUPP;
-	return 0;
+	return (d->flags & ~IOMMUFD_REF_VIOMMU_MMIO) || d->__reserved ?
+	       -EOPNOTSUPP : 0;
 }
 
 /* The out fields back into the user's data, as far as data_len reaches. */
@@ -163,6 +162,8 @@ int iommufd_vdevice_alloc(struct iommufd_ucmd *ucmd)
 	if (vdev_by_virt_id(ctx, v->id, cmd->virt_id) &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_VDEV_VIRT_ID_SHARED))
 		return -EEXIST;
+	if (iommufd_fault(ctx, IOMMUFD_FAULT_VDEV_ENOMEM_KEEPS_SLOT))
+		idev->vdev_id = UINT32_MAX;	/* the bug: marked too early */
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_VDEVICE);
 	if (!obj)
 		return -ENOMEM;
