@@ -256,6 +256,8 @@
 	  "VIOMMU_ALLOC accepts a type the IOMMU does not have")	\
 	X(VIOMMU_ANY_PARENT, "viommu-any-parent", IOMMUFD,		\
 	  "VIOMMU_ALLOC accepts a paging HWPT allocated without NEST_PARENT") \
+	X(VIOMMU_DATA_TOO_LONG, "viommu-data-too-long", IOMMUFD,	\
+	  "VIOMMU_ALLOC takes type data longer than its struct (the rest ignored)") \
 	X(VIOMMU_PARENT_UNHELD, "viommu-parent-unheld", IOMMUFD,	\
 	  "a vIOMMU does not hold its parent HWPT: the parent can be destroyed under it") \
 	X(VDEV_TWICE, "vdev-twice", IOMMUFD,				\

@@ -177,8 +177,9 @@
  *    -EOPNOTSUPP; dev_id not a bound device -ENOENT; another type
  *    -EOPNOTSUPP; hwpt_id not a paging HWPT -ENOENT; one without
  *    NEST_PARENT -EINVAL; then the type data, if data_len > 0 (struct
- *    iommufd_ref_viommu_data; data_len below its flags and __reserved
- *    -EINVAL, no data_uptr -EFAULT, nonzero bytes past it -E2BIG, unknown
+ *    iommufd_ref_viommu_data; data_len below its flags and __reserved,
+ *    or above the struct (Linux's iommu_copy_struct_from_user: not the
+ *    ioctl structs' -E2BIG rule), -EINVAL; no data_uptr -EFAULT; unknown
  *    flags or __reserved -EOPNOTSUPP): IOMMUFD_REF_VIOMMU_MMIO gives the
  *    vIOMMU its MMIO page (the guest's view of its registers, one page,
  *    zeroed), whose out_mmap_offset (the lowest free from one page up)

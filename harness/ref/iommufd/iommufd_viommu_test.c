@@ -325,6 +325,8 @@ static bool s_mmio(int fault)
 	d.__reserved = 0;
 	c.data_len = 4;
 	CHECK(ioc(&r, SIOVH_IOMMU_VIOMMU_ALLOC, &c) == -EINVAL);
+	c.data_len = sizeof(d) + 8;	/* longer than the struct */
+	CHECK(ioc(&r, SIOVH_IOMMU_VIOMMU_ALLOC, &c) == -EINVAL);
 	c.data_len = sizeof(d);
 	CHECK(!ioc(&r, SIOVH_IOMMU_VIOMMU_ALLOC, &c));
 	CHECK(d.out_mmap_offset == PG && d.out_mmap_length == PG);

@@ -43,26 +43,26 @@ static void viommu_put(struct iommufd_ctx *ctx, uint32_t id)
 
 /*
  * The type data (struct iommufd_ref_viommu_data), as Linux's
- * iommu_copy_struct_from_user takes it: up to __reserved at least, longer
- * with zero bytes past it.
+ * iommu_copy_struct_from_user takes a driver's data (include/linux/
+ * iommu.h, 7.3): at least up to __reserved, at most the struct (a longer
+ * one is -EINVAL whatever its bytes: not the -E2BIG of the ioctl structs).
  */
-static int viommu_data_in(const struct siovh_viommu_alloc *cmd,
+static int viommu_data_in(struct iommufd_ctx *ctx,
+			  const struct siovh_viommu_alloc *cmd,
 			  struct iommufd_ref_viommu_data *d)
 {
 	const uint8_t *p = (const void *)(uintptr_t)cmd->data_uptr;
-	size_t k;
 
 	memset(d, 0, sizeof(*d));
 	if (!cmd->data_len)
 		return 0;
 	if (cmd->data_len < offsetof(struct iommufd_ref_viommu_data,
-				     out_mmap_offset))
+				     out_mmap_offset) ||
+	    (cmd->data_len > sizeof(*d) &&
+	     !iommufd_fault(ctx, IOMMUFD_FAULT_VIOMMU_DATA_TOO_LONG)))
 		return -EINVAL;
 	if (!p)
 		return -EFAULT;
-	for (k = sizeof(*d); k < cmd->data_len; k++)
-		if (p[k])
-			return -E2BIG;
 	memcpy(d, p, cmd->data_len < sizeof(*d) ? cmd->data_len : sizeof(*d));
 	return (d->flags & ~IOMMUFD_REF_VIOMMU_MMIO) || d->__reserved ?
 	       -EOPNOTSUPP : 0;
@@ -100,7 +100,7 @@ int iommufd_viommu_alloc(struct iommufd_ucmd *ucmd)
 	if (!(parent->hwpt.flags & IOMMU_HWPT_ALLOC_NEST_PARENT) &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_VIOMMU_ANY_PARENT))
 		return -EINVAL;
-	ret = viommu_data_in(cmd, &data);
+	ret = viommu_data_in(ctx, cmd, &data);
 	if (ret)
 		return ret;
 	obj = iommufd_obj_new(ctx, IOMMUFD_OBJ_VIOMMU);
