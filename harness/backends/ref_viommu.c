@@ -3,7 +3,8 @@
  * The ref backend's vIOMMU operations of the iommufd facet (target.h,
  * "The vIOMMU"): the reference IOMMU's vIOMMU type and data
  * (harness/ref/iommufd/iommufd.h, "vIOMMU"), its event trigger and the
- * vEVENTQ read, mmap of a vIOMMU's MMIO page. The reference binds VDEVs only, so test_replace stays NULL.
+ * vEVENTQ read, mmap of a vIOMMU's MMIO page. The reference binds VDEVs
+ * only, so test_replace stays NULL.
  */
 #include <string.h>
 

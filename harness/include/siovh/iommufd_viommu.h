@@ -2,7 +2,8 @@
 /*
  * The vIOMMU part of the iommufd uAPI (Linux 6.13 and later: the
  * IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC, IOMMU_VEVENTQ_ALLOC and
- * IOMMU_HW_QUEUE_ALLOC ioctls, the vEVENT read format), for builds against an older linux/iommufd.h.
+ * IOMMU_HW_QUEUE_ALLOC ioctls, the vEVENT read format), for builds
+ * against an older linux/iommufd.h.
  *
  * The host build uses bookworm-backports' 6.12 headers, which predate the
  * vIOMMU; a VM build uses the kernel's own (vm-images/vm.mk). So the

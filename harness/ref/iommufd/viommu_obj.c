@@ -506,8 +506,8 @@ static void inv_device(struct iommufd_ctx *ctx,
  * One struct iommufd_ref_viommu_inv per entry (a shorter entry_len
  * zero-extends it, as Linux's copy_struct_from_user does), checked in
  * order and done as checked: flags beyond those defined -EOPNOTSUPP, a
- * virt_id no vDEVICE of the vIOMMU has -EINVAL. entry_num comes back as the entries
- * done (the dispatcher writes it back).
+ * virt_id no vDEVICE of the vIOMMU has -EINVAL. entry_num comes back as
+ * the entries done (the dispatcher writes it back).
  */
 int iommufd_viommu_invalidate(struct iommufd_ucmd *ucmd,
 			      struct iommufd_obj *v)
@@ -535,7 +535,8 @@ int iommufd_viommu_invalidate(struct iommufd_ucmd *ucmd,
 		if (e.flags)
 			return -EOPNOTSUPP;
 		vd = vdev_by_virt_id(ctx, v->id, e.virt_id);
-		if (!vd && !iommufd_fault(ctx, IOMMUFD_FAULT_VIOMMU_INV_ANY_VDEV))
+		if (!vd &&
+		    !iommufd_fault(ctx, IOMMUFD_FAULT_VIOMMU_INV_ANY_VDEV))
 			return -EINVAL;
 		if (vd)
 			inv_device(ctx, iommufd_get_device(ctx,
