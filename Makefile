@@ -112,7 +112,7 @@ UNIT_BIN := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 # the ref backend packaged as a shared object. Its objects are built apart,
 # position-independent, with every symbol hidden but the entry point.
 PLUGIN_SRC := $(wildcard harness/plugins/example/*.c) harness/backends/ref.c \
-	      harness/backends/ref_vfio.c \
+	      harness/backends/ref_vfio.c harness/backends/ref_viommu.c \
 	      harness/backends/vfio_parent.c harness/backends/pci_host.c \
 	      $(REF_SRC)
 PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_SRC))

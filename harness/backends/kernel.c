@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "harness/backends/kernel.h"
@@ -29,6 +30,9 @@ struct kernel_target {
 	int iommufd;			/* -1 when /dev/iommu did not open */
 	char iommufd_why[160];		/* why not, for the skip reasons */
 	int mock;			/* kernel_mock_probe(): 0 = usable */
+	/* the mock devices made: device object ID -> test object ID */
+	struct { uint32_t dev_id, test_obj; } mockdev[16];
+	unsigned int nmockdev;
 	struct kernel_pci *pci;		/* device=BDF, or NULL */
 	struct kernel_mdev *mdev;	/* mdev=PARENT, or NULL */
 	int fail_nth;			/* /proc/thread-self/fail-nth, or -1 */
@@ -103,9 +107,71 @@ static int kernel_test_device(struct siovh_target *t, uint32_t pt_id,
 {
 	struct kernel_target *k = kernel_of(t);
 
+	uint32_t obj, dev;
+	int ret;
+
 	if (k->mock)
 		return k->mock;
-	return kernel_mock_attach(k->iommufd, pt_id, dev_id, hwpt_id);
+	ret = kernel_mock_new(k->iommufd, pt_id, &obj, &dev, hwpt_id);
+	if (ret)
+		return ret;
+	if (dev_id)
+		*dev_id = dev;
+	if (k->nmockdev < sizeof(k->mockdev) / sizeof(k->mockdev[0])) {
+		k->mockdev[k->nmockdev].dev_id = dev;
+		k->mockdev[k->nmockdev++].test_obj = obj;
+	}
+	return 0;
+}
+
+/* The vIOMMU ops (target.h): the mock's numbers, TRIGGER_VEVENT, read(),
+ * the mock's replace. */
+static int kernel_viommu_caps(struct siovh_target *t,
+			      struct siovh_viommu_caps *caps)
+{
+	struct kernel_target *k = kernel_of(t);
+
+	if (k->mock)
+		return -ENODEV;
+	return kernel_mock_viommu_caps(k->iommufd, caps);
+}
+
+static int kernel_vevent_trigger(struct siovh_target *t, uint32_t dev_id)
+{
+	struct kernel_target *k = kernel_of(t);
+
+	return k->mock ? k->mock : kernel_mock_trigger_vevent(k->iommufd,
+							      dev_id);
+}
+
+static void *kernel_iommufd_mmap(struct siovh_target *t, uint64_t offset,
+				 size_t len, int prot, int flags)
+{
+	void *p = mmap(NULL, len, prot, flags, kernel_of(t)->iommufd,
+		       (off_t)offset);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int kernel_iommufd_munmap(struct siovh_target *t, void *addr,
+				 size_t len)
+{
+	(void)t;
+	return munmap(addr, len) ? -errno : 0;
+}
+
+static int kernel_test_replace(struct siovh_target *t, uint32_t dev_id,
+			       uint32_t pt_id)
+{
+	struct kernel_target *k = kernel_of(t);
+	unsigned int i;
+
+	for (i = 0; i < k->nmockdev; i++)
+		if (k->mockdev[i].dev_id == dev_id)
+			return kernel_mock_replace(k->iommufd,
+						   k->mockdev[i].test_obj,
+						   pt_id);
+	return -ENOENT;
 }
 
 /* A mock domain's page marked dirty (kernel_mock.h). */
@@ -191,6 +257,12 @@ static const struct siovh_iommufd_ops kernel_iommufd_ops = {
 	.test_access_pin = kernel_access_pin,
 	.test_access_unpin = kernel_access_unpin,
 	.test_access_rw = kernel_access_rw,
+	.viommu_caps = kernel_viommu_caps,
+	.vevent_trigger = kernel_vevent_trigger,
+	.vevent_read = kernel_fault_read,	/* read(2) either way */
+	.test_replace = kernel_test_replace,
+	.mmap = kernel_iommufd_mmap,
+	.munmap = kernel_iommufd_munmap,
 };
 
 /* ---- The test facet: fail_nth only (kernel_fail_nth.h) ---- */

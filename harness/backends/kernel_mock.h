@@ -67,5 +67,26 @@ int kernel_mock_access_pin(int iommufd, int fd, uint64_t iova,
 int kernel_mock_access_unpin(int iommufd, int fd, uint32_t pin_id);
 int kernel_mock_access_rw(int iommufd, int fd, uint64_t iova, void *buf,
 			  uint64_t len, bool write, bool slow);
+/* kernel_mock_attach that also returns the test object (*test_obj, the
+ * handle of kernel_mock_replace). */
+int kernel_mock_new(int iommufd, uint32_t pt_id, uint32_t *test_obj,
+		    uint32_t *dev_id, uint32_t *hwpt_id);
+
+/* Move the mock device of test_obj to pt_id (an IOAS or any HWPT; for a
+ * vIOMMU's nested HWPT the mock driver wants the device's vDEVICE there:
+ * -ENOENT). 0 or -errno (IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE). */
+int kernel_mock_replace(int iommufd, uint32_t test_obj, uint32_t pt_id);
+
+/* The mock IOMMU reports an event for the mock device dev_id to its
+ * vIOMMU (IOMMU_TEST_OP_TRIGGER_VEVENT, 6.15+): 0; -ENOENT the device is
+ * not attached to a vIOMMU's nested HWPT or its vDEVICE's virt_id is 0;
+ * -EOPNOTSUPP no vEVENTQ of the selftest type. */
+int kernel_mock_trigger_vevent(int iommufd, uint32_t dev_id);
+
+struct siovh_viommu_caps;
+/* The mock IOMMU's vIOMMU numbers (target.h, viommu_caps): 0; -ENOTTY
+ * when the kernel has no IOMMU_VIOMMU_ALLOC (before 6.13); another
+ * -errno as the probe's ioctl returned it. */
+int kernel_mock_viommu_caps(int iommufd, struct siovh_viommu_caps *caps);
 
 #endif /* SIOVH_BACKENDS_KERNEL_MOCK_H */

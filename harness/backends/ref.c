@@ -564,6 +564,11 @@ static const struct siovh_iommufd_ops ref_iommufd_ops = {
 	.test_access_pin = ref_access_pin,
 	.test_access_unpin = ref_access_unpin,
 	.test_access_rw = ref_access_rw,
+	.viommu_caps = ref_viommu_caps,
+	.vevent_trigger = ref_vevent_trigger,
+	.vevent_read = ref_vevent_read,
+	.mmap = ref_iommufd_mmap,
+	.munmap = ref_iommufd_munmap,
 };
 
 /* ---- The VDCM's vSVA calls, as iommufd's device ops ---- */

@@ -56,6 +56,14 @@ int ref_vdev_set_queues(struct siovh_target *t, struct siovh_vdev *vdev,
 int ref_adi_probe(struct siovh_target *t, uint32_t adi,
 		  struct siovh_adi_probe *out);
 const char *ref_profile_path(struct siovh_target *t);
+/* The iommufd facet's vIOMMU ops (ref_viommu.c). */
+int ref_viommu_caps(struct siovh_target *t, struct siovh_viommu_caps *caps);
+int ref_vevent_trigger(struct siovh_target *t, uint32_t dev_id);
+ssize_t ref_vevent_read(struct siovh_target *t, int fd, void *buf,
+			size_t len);
+void *ref_iommufd_mmap(struct siovh_target *t, uint64_t offset, size_t len,
+		       int prot, int flags);
+int ref_iommufd_munmap(struct siovh_target *t, void *addr, size_t len);
 /* Frees what is there (any member may be NULL) and ref itself. */
 void ref_destroy(struct ref_target *ref);
 

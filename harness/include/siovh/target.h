@@ -237,6 +237,69 @@ struct siovh_pci_ops {
 #define SIOVH_ACCESS_WRITE	(1u << 0)	/* pin, rw */
 #define SIOVH_ACCESS_FOREIGN	(1u << 1)	/* rw */
 
+/*
+ * The vIOMMU (IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC, IOMMU_VEVENTQ_ALLOC
+ * and the HWPT_ALLOC / HWPT_INVALIDATE forms on a vIOMMU, Linux 6.13+;
+ * structs in siovh/iommufd_viommu.h) goes through ioctl; what the clauses
+ * need beyond it (all optional, NULL when the backend has none):
+ *
+ * viommu_caps: what the target's IOMMU speaks, in struct siovh_viommu_caps
+ * (below). 0, or -errno when the target has no vIOMMU: -ENOTTY the
+ * /dev/iommu lacks IOMMU_VIOMMU_ALLOC (kernels before 6.13), -ENODEV no
+ * device to back one (a kernel without the IOMMUFD_TEST mock).
+ *
+ * vevent_trigger: make the IOMMU report an event for the device dev_id
+ * (a test device of test_device, or a VDEV bound to /dev/iommu) to the
+ * vIOMMU of the nested HWPT (allocated on that vIOMMU) the device is
+ * attached to at its RID (default PASID), naming the device by its
+ * vDEVICE's virt_id, as a translation fault the device's DMA caused
+ * would; like the kernel's IOMMU_TEST_OP_TRIGGER_VEVENT. 0 reported;
+ * -ENOENT the device is not attached so or has no vDEVICE there (a
+ * kernel's mock also for virt_id 0); -EOPNOTSUPP the vIOMMU has no
+ * vEVENTQ of caps.veventq_type (the event is dropped).
+ *
+ * vevent_read: read() on an IOMMU_VEVENTQ_ALLOC out_veventq_fd: headers
+ * (struct siovh_vevent_header) each followed by an event's data; bytes or
+ * -errno (-EBADF: not a vEVENTQ's open fd). What an empty queue reads is
+ * left to the target (the reference -EAGAIN, Linux 0). The fd is the
+ * caller's to close(2), as out_fault_fd is.
+ *
+ * mmap / munmap: mmap(2) of the /dev/iommu fd (MAP_SHARED or not as
+ * flags say) at offset, and munmap(2) of such a mapping: for the pages a
+ * vIOMMU's type data asked for (caps.mmio_*). NULL with errno set / 0 or
+ * -errno. Mappings still there when the target closes go with it.
+ *
+ * test_replace: move the test device dev_id (of test_device) to pt_id
+ * (any HWPT, or an IOAS), like the kernel's mock replace; a target that
+ * binds VDEVs only (the reference) leaves it NULL and the clauses attach
+ * through the VDEV's cdev. 0 or -errno.
+ */
+struct siovh_viommu_caps {
+	uint32_t viommu_type;		/* IOMMU_VIOMMU_ALLOC type */
+	uint32_t nested_type;		/* HWPT_ALLOC data_type on a vIOMMU */
+	uint32_t nested_len;		/* bytes of nested */
+	uint8_t nested[64];		/* data of a valid nested HWPT */
+	uint32_t inv_type;		/* HWPT_INVALIDATE data_type on it */
+	uint32_t inv_len;		/* bytes of one entry */
+	uint32_t inv_virt_id_off;	/* offset of the entry's u32 virt_id */
+	uint8_t inv[64];		/* an entry that flushes the caches of
+					 * the vDEVICE at inv_virt_id_off */
+	uint32_t veventq_type;		/* what vevent_trigger reports */
+	uint32_t vevent_len;		/* data bytes of one event; its
+					 * first u32 is the virt_id (low
+					 * 32 bits) */
+	uint32_t hw_queue_type;		/* IOMMU_HW_QUEUE_ALLOC type; 0: the
+					 * IOMMU has no HW queues */
+	uint32_t hw_queues;		/* indexes 0..hw_queues-1, allocated
+					 * in ascending order */
+	uint32_t mmio_data_len;		/* 0: no MMIO page to mmap */
+	uint8_t mmio_data[32];		/* VIOMMU_ALLOC type data asking for
+					 * the vIOMMU's MMIO page(s) */
+	uint32_t mmio_offset_off;	/* where the data gets the u64 mmap
+					 * offset back */
+	uint32_t mmio_length_off;	/* ... and the u64 length */
+};
+
 struct siovh_iommufd_ops {
 	int (*ioctl)(struct siovh_target *t, unsigned long cmd, void *arg);
 	int (*device_ioctl)(struct siovh_target *t, struct siovh_vdev *vdev,
@@ -262,6 +325,17 @@ struct siovh_iommufd_ops {
 	int (*test_access_rw)(struct siovh_target *t, int access,
 			      uint64_t iova, void *buf, uint64_t len,
 			      uint32_t flags);
+	/* ABI 7: the vIOMMU (above) */
+	int (*viommu_caps)(struct siovh_target *t,
+			   struct siovh_viommu_caps *caps);
+	int (*vevent_trigger)(struct siovh_target *t, uint32_t dev_id);
+	ssize_t (*vevent_read)(struct siovh_target *t, int fd, void *buf,
+			       size_t len);
+	int (*test_replace)(struct siovh_target *t, uint32_t dev_id,
+			    uint32_t pt_id);
+	void *(*mmap)(struct siovh_target *t, uint64_t offset, size_t len,
+		      int prot, int flags);
+	int (*munmap)(struct siovh_target *t, void *addr, size_t len);
 };
 
 struct siovh_backend;

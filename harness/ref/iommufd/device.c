@@ -184,6 +184,9 @@ static int device_attach(struct iommufd_ctx *ctx, struct iommufd_device *idev,
 		return -EOPNOTSUPP;	/* no automatic domains */
 	if (!iommufd_is_hwpt(hwpt))
 		return -EINVAL;
+	ret = iommufd_viommu_attach_check(ctx, idev, hwpt);
+	if (ret)
+		return ret;
 	if (at->used)
 		return replace(ctx, idev, at, hwpt);
 	if (has_pasid) {
@@ -296,6 +299,7 @@ void iommufd_device_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 			detach(ctx, idev, &idev->pasids[i], true);
 	if (idev->def.used)
 		detach(ctx, idev, &idev->def, false);
+	iommufd_vdevice_force_out(ctx, idev);
 	ctx->plat.dev_ops->unbind(ctx->plat.dev_priv, idev->dev);
 }
 

@@ -305,7 +305,52 @@
 	X(ACCESS_STUCK_NOT_BARRED, "access-stuck-not-barred", IOMMUFD,	\
 	  "an area whose UNMAP failed for a pin left can still be pinned and read") \
 	X(ACCESS_PIN_ENOMEM_OK, "access-pin-enomem-ok", IOMMUFD,	\
-	  "a pin whose bookkeeping cannot be allocated reports success, pinning nothing")
+	  "a pin whose bookkeeping cannot be allocated reports success, pinning nothing") \
+	/* vIOMMU, vDEVICE, vEVENTQ (viommu_obj.c; specs/iommufd/viommu.c) */ \
+	X(VIOMMU_ANY_TYPE, "viommu-any-type", IOMMUFD,			\
+	  "VIOMMU_ALLOC accepts a type the IOMMU does not have")	\
+	X(VIOMMU_ANY_PARENT, "viommu-any-parent", IOMMUFD,		\
+	  "VIOMMU_ALLOC accepts a paging HWPT allocated without NEST_PARENT") \
+	X(VIOMMU_DATA_TOO_LONG, "viommu-data-too-long", IOMMUFD,	\
+	  "VIOMMU_ALLOC takes type data longer than its struct (the rest ignored)") \
+	X(VIOMMU_PARENT_UNHELD, "viommu-parent-unheld", IOMMUFD,	\
+	  "a vIOMMU does not hold its parent HWPT: the parent can be destroyed under it") \
+	X(VDEV_TWICE, "vdev-twice", IOMMUFD,				\
+	  "VDEVICE_ALLOC gives a device that has a vDEVICE a second one") \
+	X(VDEV_VIRT_ID_SHARED, "vdev-virt-id-shared", IOMMUFD,		\
+	  "VDEVICE_ALLOC accepts a virt_id the vIOMMU already has")	\
+	X(VDEV_ENOMEM_KEEPS_SLOT, "vdev-enomem-keeps-slot", IOMMUFD,	\
+	  "VDEVICE_ALLOC marks the device as having a vDEVICE before the object exists, and keeps the mark when that fails") \
+	X(VDEV_CLOSE_FREES_ID, "vdev-close-frees-id", IOMMUFD,		\
+	  "a vDEVICE forced out by its device's close frees its ID for reuse") \
+	X(VIOMMU_VDEV_UNCOUNTED, "viommu-vdev-uncounted", IOMMUFD,	\
+	  "a vDEVICE does not hold its vIOMMU: DESTROY of the vIOMMU succeeds under it") \
+	X(NESTED_VIOMMU_UNHELD, "nested-viommu-unheld", IOMMUFD,	\
+	  "a nested HWPT on a vIOMMU does not hold it")			\
+	X(ATTACH_NO_VDEV_OK, "attach-no-vdev-ok", IOMMUFD,		\
+	  "a device attaches to a vIOMMU's nested HWPT without a vDEVICE on it") \
+	X(VIOMMU_INV_ANY_VDEV, "viommu-inv-any-vdev", IOMMUFD,		\
+	  "HWPT_INVALIDATE on a vIOMMU accepts a virt_id no vDEVICE has") \
+	X(VEVENTQ_DEPTH_UNCHECKED, "veventq-depth-unchecked", IOMMUFD,	\
+	  "VEVENTQ_ALLOC accepts depth 0 and depths above 2^19")	\
+	X(VEVENTQ_TWO_OF_A_TYPE, "veventq-two-of-a-type", IOMMUFD,	\
+	  "VEVENTQ_ALLOC makes a second queue of a type on one vIOMMU")	\
+	X(VEVENT_SEQ_STUCK, "vevent-seq-stuck", IOMMUFD,		\
+	  "every vEVENT carries sequence index 0")			\
+	X(VEVENT_DEPTH_IGNORED, "vevent-depth-ignored", IOMMUFD,	\
+	  "a vEVENTQ queues events past its depth")			\
+	X(VEVENT_LOST_SILENT, "vevent-lost-silent", IOMMUFD,		\
+	  "events lost to a full vEVENTQ leave no LOST_EVENTS header")	\
+	X(HWQ_UNMAPPED_OK, "hwq-unmapped-ok", IOMMUFD,			\
+	  "HW_QUEUE_ALLOC accepts queue memory the parent IOAS does not map") \
+	X(HWQ_ANY_ORDER, "hwq-any-order", IOMMUFD,			\
+	  "HW_QUEUE_ALLOC accepts an index whose index - 1 is not allocated") \
+	X(HWQ_PREV_UNHELD, "hwq-prev-unheld", IOMMUFD,			\
+	  "a HW queue does not hold the queue below it")		\
+	X(MMAP_ANY_LENGTH, "mmap-any-length", IOMMUFD,			\
+	  "mmap of a vIOMMU's MMIO page takes any length at its offset") \
+	X(MMAP_UNHELD, "mmap-unheld", IOMMUFD,				\
+	  "a mapping of a vIOMMU's MMIO page does not hold the vIOMMU")
 
 enum iommufd_fault {
 	IOMMUFD_FAULT_NONE = 0,

@@ -23,7 +23,8 @@
 int iommufd_hwpt_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 {
 	(void)ctx;
-	return obj->hwpt.users || obj->hwpt.children ? -EBUSY : 0;
+	return obj->hwpt.users || obj->hwpt.children || obj->hwpt.viommus ?
+	       -EBUSY : 0;
 }
 
 void iommufd_hwpt_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
@@ -41,6 +42,9 @@ void iommufd_hwpt_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 		o = iommufd_get_obj(ctx, h->parent_id, IOMMUFD_OBJ_HWPT_PAGING);
 		if (o && o->hwpt.children)
 			o->hwpt.children--;
+		o = iommufd_get_obj(ctx, h->viommu_id, IOMMUFD_OBJ_VIOMMU);
+		if (o && o->viommu.users)
+			o->viommu.users--;
 		return;
 	}
 	ioas = iommufd_get_ioas(ctx, h->ioas_id);
@@ -214,6 +218,8 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 		return alloc_paging(ucmd);
 	if (iommufd_is_hwpt(pt))
 		return alloc_nested(ucmd, pt);
+	if (pt->type == IOMMUFD_OBJ_VIOMMU)
+		return iommufd_viommu_alloc_nested(ucmd, pt);
 	return -EINVAL;
 }
 

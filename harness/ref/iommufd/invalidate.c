@@ -133,6 +133,8 @@ static int check_invalidate(struct iommufd_ctx *ctx,
 	*hw = iommufd_get_obj(ctx, cmd->hwpt_id, 0);
 	if (!*hw)
 		return -ENOENT;
+	if ((*hw)->type == IOMMUFD_OBJ_VIOMMU)
+		return 0;	/* its own entries: viommu_obj.c */
 	if ((*hw)->type != IOMMUFD_OBJ_HWPT_NESTED)
 		return -EINVAL;
 	if (cmd->data_type != IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 &&
@@ -170,6 +172,8 @@ int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd)
 		}
 		return ret;
 	}
+	if (hw->type == IOMMUFD_OBJ_VIOMMU)
+		return iommufd_viommu_invalidate(ucmd, hw);
 	ucmd->respond = true;
 	cmd->entry_num = 0;
 	p = (const void *)(uintptr_t)cmd->data_uptr;

@@ -7,9 +7,11 @@
  * TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP), IOMMU_IOAS_MAP_FILE (struct
  * siovh_ioas_map_file of siovh/iommufd_uapi.h), IOMMU_GET_HW_INFO, fault queues
  * (IOMMU_FAULT_QUEUE_ALLOC), IOMMU_VFIO_IOAS, IOMMU_OPTION, IOMMU_DESTROY,
- * the VFIO type1 container ioctls on the compat IOAS (below), and devices
- * bound through their cdev (iommufd_device_ioctl); every other IOMMU_* or
- * VFIO number is -ENOTTY.
+ * the VFIO type1 container ioctls on the compat IOAS (below), vIOMMUs
+ * (IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC, IOMMU_VEVENTQ_ALLOC,
+ * IOMMU_HW_QUEUE_ALLOC, with the structs of siovh/iommufd_viommu.h: the
+ * host's 6.12 headers predate them), and devices bound through their cdev
+ * (iommufd_device_ioctl); every other IOMMU_* or VFIO number is -ENOTTY.
  *
  * Semantics (where the header leaves room, what the reference decided):
  *  - Every ioctl goes through one dispatcher that applies the uAPI's
@@ -210,6 +212,80 @@
  *    and 7.x). No path produces the device-level
  *    Response Failure (PCIe's FAILURE code): the uAPI has no such code,
  *    and every completion the reference makes itself is INVALID.
+ *  - vIOMMU (seed 004's vSVA as Linux 6.13+ models it; linux/iommufd.h
+ *    of 7.x, "struct iommu_viommu_alloc" and after). The reference IOMMU
+ *    has one vIOMMU type, IOMMUFD_VIOMMU_TYPE_REF (7.3's VT-d driver has
+ *    none). VIOMMU_ALLOC: flags, __reserved or type DEFAULT (0)
+ *    -EOPNOTSUPP; dev_id not a bound device -ENOENT; another type
+ *    -EOPNOTSUPP; hwpt_id not a paging HWPT -ENOENT; one without
+ *    NEST_PARENT -EINVAL; then the type data, if data_len > 0 (struct
+ *    iommufd_ref_viommu_data; data_len below its flags and __reserved,
+ *    or above the struct (Linux's iommu_copy_struct_from_user: not the
+ *    ioctl structs' -E2BIG rule), -EINVAL; no data_uptr -EFAULT; unknown
+ *    flags or __reserved -EOPNOTSUPP): IOMMUFD_REF_VIOMMU_MMIO gives the
+ *    vIOMMU its MMIO page (the guest's view of its registers, one page,
+ *    zeroed), whose out_mmap_offset (the lowest free from one page up)
+ *    and out_mmap_length come back in the data. iommufd_mmap maps it:
+ *    a length not page-aligned or a private mapping -EINVAL, PROT_EXEC
+ *    -EPERM, any offset and length but the page's exactly -ENXIO; each
+ *    mapping holds the vIOMMU until iommufd_munmap; the page goes with
+ *    the vIOMMU (a later mmap -ENXIO). The vIOMMU holds its parent
+ *    (DESTROY of the parent -EBUSY). VDEVICE_ALLOC: viommu_id not
+ *    a vIOMMU -ENOENT, dev_id not a bound device -ENOENT; a device with a
+ *    vDEVICE (on any vIOMMU) -EEXIST, a virt_id the vIOMMU has -EEXIST.
+ *    The device need not be attached. A vDEVICE holds its vIOMMU and can
+ *    be destroyed any time; the close of its device's cdev destroys it
+ *    and leaves its ID taken until the context closes (a tombstone: no
+ *    ioctl finds it, DESTROY -ENOENT), as the header says.
+ *    HWPT_ALLOC with pt_id a vIOMMU: flags beyond FAULT_ID_VALID or
+ *    data_len 0 -EOPNOTSUPP, then the nested rules above over the
+ *    vIOMMU's parent (VTD_S1 data); the HWPT holds the vIOMMU. Attaching
+ *    a device to such a HWPT needs the device's vDEVICE on that vIOMMU
+ *    (-ENOENT): the IOMMU names the device to the guest by it.
+ *    HWPT_INVALIDATE with hwpt_id a vIOMMU: data_type
+ *    IOMMUFD_VIOMMU_INVALIDATE_DATA_REF (-EINVAL), entries of entry_len
+ *    bytes (shorter than struct iommufd_ref_viommu_inv: zero-extended;
+ *    longer: trailing bytes zero, -E2BIG), per entry in order: flags 0 (-EOPNOTSUPP), virt_id a
+ *    vDEVICE of the vIOMMU (-EINVAL); each flushes the IOTLB and
+ *    paging-structure caches of every (domain, PASID) the device is
+ *    attached at; entry_num comes back as the entries done.
+ *    VEVENTQ_ALLOC: flags, __reserved or type 0 -EOPNOTSUPP; depth 0 or
+ *    above 2^19 -EINVAL; viommu_id not a vIOMMU -ENOENT; a second queue
+ *    of a type on one vIOMMU -EEXIST. Any other type is accepted (Linux
+ *    does not ask the driver); the reference IOMMU reports
+ *    IOMMUFD_VEVENTQ_TYPE_REF events only. The queue holds its vIOMMU,
+ *    its fd (a socket end, as for fault queues) holds the queue.
+ *    Events: iommufd_viommu_trigger (the test hook, like IOMMUFD_TEST's
+ *    TRIGGER_VEVENT) makes the device's DMA fault in the IOMMU (at
+ *    IOMMUFD_TRIGGER_IOVA, the default PASID), takes the IOMMU's fault
+ *    log up to that DMA's record (older records go: the test facet's
+ *    dma_fault_pop no longer sees them) and reports the record as
+ *    struct iommufd_ref_vevent to the vIOMMU of
+ *    the nested HWPT the device is attached to, with its vDEVICE's
+ *    virt_id: -ENOENT when the device is not attached so, or has no
+ *    vDEVICE there; -EOPNOTSUPP (dropped) when that vIOMMU has no queue
+ *    of the type. Each event takes the queue's next sequence index (from
+ *    0, wrapping after INT_MAX); with depth events queued, the event is
+ *    lost and a LOST_EVENTS header with its index sits at the tail, until
+ *    a later event takes the tail (its index then shows the gap).
+ *    iommufd_vevent_read: len below the header -EINVAL; whole events
+ *    (header, then data) while they fit, then the LOST_EVENTS header if
+ *    it fits; -EINVAL when the first event does not fit, -EAGAIN when
+ *    nothing is queued (as for fault queues; Linux returns 0), -EBADF
+ *    for an fd that is no open vEVENTQ's. DESTROY: a vIOMMU -EBUSY while
+ *    it has vDEVICEs, nested HWPTs, vEVENTQs, HW queues or a mapping of
+ *    its MMIO page; a vEVENTQ while its fd is open.
+ *    HW_QUEUE_ALLOC (hw_queue.c; the guest's invalidation queue, read by
+ *    the IOMMU from guest memory): flags or type 0 -EOPNOTSUPP, length 0
+ *    -EINVAL, nesting_parent_iova + length - 1 past U64_MAX -EOVERFLOW,
+ *    viommu_id not a vIOMMU -ENOENT, a type but IOMMUFD_HW_QUEUE_TYPE_REF
+ *    -EOPNOTSUPP; the pages of the range must be mapped in the parent's
+ *    IOAS (-ENOENT) from user memory without a break (-EFAULT); index
+ *    IOMMUFD_REF_HW_QUEUES or above -EINVAL, taken -EEXIST, one whose
+ *    index - 1 is not allocated -EIO. A queue holds its vIOMMU and the
+ *    queue below it (DESTROY -EBUSY). The pages are not pinned: an UNMAP
+ *    under a queue is not refused (Linux pins them through an internal
+ *    access).
  *
  *  - Accesses (access.c): the in-kernel users of an IOAS that reach user
  *    memory without an IOMMU domain (an mdev's or a VDCM slow path's
@@ -333,6 +409,58 @@ int iommufd_device_ioctl(struct iommufd_ctx *ctx, void *dev,
  * before it releases a VDEV. A no-op for a device not bound.
  */
 void iommufd_device_close(struct iommufd_ctx *ctx, void *dev);
+
+/* The reference IOMMU's vIOMMU type, its events' vEVENTQ type and its
+ * vIOMMU invalidation data type: numbers of its own, outside Linux's
+ * enums. */
+#define IOMMUFD_VIOMMU_TYPE_REF			0x51000001u
+#define IOMMUFD_VEVENTQ_TYPE_REF		0x51000002u
+#define IOMMUFD_VIOMMU_INVALIDATE_DATA_REF	0x51000003u
+/* ... its HW queue type, and how many a vIOMMU has */
+#define IOMMUFD_HW_QUEUE_TYPE_REF		0x51000004u
+#define IOMMUFD_REF_HW_QUEUES			2u
+
+/* The type data of IOMMUFD_VIOMMU_TYPE_REF (optional). */
+#define IOMMUFD_REF_VIOMMU_MMIO		(1u << 0)
+struct iommufd_ref_viommu_data {
+	uint32_t flags;			/* IOMMUFD_REF_VIOMMU_MMIO */
+	uint32_t __reserved;		/* 0 */
+	uint64_t out_mmap_offset;	/* with MMIO: where to mmap its page */
+	uint64_t out_mmap_length;
+};
+
+/* An event of IOMMUFD_VEVENTQ_TYPE_REF: the IOMMU's fault record for a
+ * vDEVICE (enum viommu_fault_reason, the faulting address). */
+struct iommufd_ref_vevent {
+	uint32_t virt_id;		/* the vDEVICE's, low 32 bits */
+	uint32_t reason;
+	uint64_t addr;
+};
+
+/* An entry of IOMMUFD_VIOMMU_INVALIDATE_DATA_REF: flush the caches of the
+ * vDEVICE virt_id. */
+struct iommufd_ref_viommu_inv {
+	uint32_t flags;			/* none defined: 0 */
+	uint32_t virt_id;
+};
+
+/* Where the trigger's DMA goes: no table reaches it. */
+#define IOMMUFD_TRIGGER_IOVA			0xfffffffffffff000ull
+
+/* The device dev_id's DMA faults in the IOMMU; its vIOMMU gets the event
+ * ("vIOMMU" above). 0 or -errno. */
+int iommufd_viommu_trigger(struct iommufd_ctx *ctx, uint32_t dev_id);
+/*
+ * mmap() / munmap() of the context's fd: a region a vIOMMU was given
+ * ("vIOMMU", MMIO page). NULL with errno set; 0 or -errno.
+ */
+void *iommufd_mmap(struct iommufd_ctx *ctx, uint64_t offset, size_t len,
+		   int prot, int flags);
+int iommufd_munmap(struct iommufd_ctx *ctx, void *addr, size_t len);
+
+/* read() on a vEVENTQ's out_veventq_fd: bytes or -errno. */
+long iommufd_vevent_read(struct iommufd_ctx *ctx, int fd, void *buf,
+			 size_t len);
 
 /* read() / write() on a fault queue's out_fault_fd: bytes or -errno. */
 long iommufd_fault_read(struct iommufd_ctx *ctx, int fd, void *buf,

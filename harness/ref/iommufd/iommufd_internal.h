@@ -4,7 +4,8 @@
  * ordered interval sets (areas, allowed ranges), HWPTs, devices and fault
  * queues. Files: main.c (context, objects, DESTROY, dispatch), ioas.c,
  * copy.c, map_file.c, ranges.c, iopt.c (IOAS), vfio_compat.c, option.c,
- * hwpt.c, dirty.c, device.c, hw_info.c, invalidate.c, fault.c.
+ * hwpt.c, dirty.c, device.c, hw_info.c, invalidate.c, fault.c, access.c,
+ * viommu_obj.c (vIOMMU, vDEVICE, vEVENTQ), hw_queue.c, mmap.c.
  */
 #ifndef IOMMUFD_INTERNAL_H
 #define IOMMUFD_INTERNAL_H
@@ -91,6 +92,13 @@ enum iommufd_obj_type {
 	IOMMUFD_OBJ_DEVICE,
 	IOMMUFD_OBJ_FAULT,
 	IOMMUFD_OBJ_ACCESS,
+	IOMMUFD_OBJ_VIOMMU,
+	IOMMUFD_OBJ_VDEVICE,
+	IOMMUFD_OBJ_VEVENTQ,
+	IOMMUFD_OBJ_HW_QUEUE,
+	/* a vDEVICE forced out by its device's close: its ID stays taken
+	 * (no lookup finds it) until the context closes */
+	IOMMUFD_OBJ_TOMBSTONE,
 };
 
 struct iommufd_ioas {
@@ -113,6 +121,8 @@ struct iommufd_hwpt {
 	struct iommu_hwpt_vtd_s1 s1;	/* nested */
 	uint32_t users;			/* attachments (device, PASID) */
 	uint32_t children;		/* nested HWPTs over it */
+	uint32_t viommu_id;		/* nested on a vIOMMU: it (0: none) */
+	uint32_t viommus;		/* paging: vIOMMUs over it */
 };
 
 /* Where a device is attached: at its default PASID (pasid unused) or at
@@ -129,6 +139,52 @@ struct iommufd_device {
 	uint32_t default_pasid;
 	struct iommufd_attach def;	/* the RID's (default PASID's) */
 	struct iommufd_attach pasids[IOMMUFD_MAX_PASIDS];
+	uint32_t vdev_id;		/* its vDEVICE (0: none) */
+};
+
+/* A vIOMMU: the guest's IOMMU instance over a nesting parent. */
+struct iommufd_viommu {
+	uint32_t type;
+	uint32_t hwpt_id;		/* the NEST_PARENT paging HWPT */
+	uint32_t users;			/* vDEVICEs, nested HWPTs, vEVENTQs */
+};
+
+/* A device's virtual instance on a vIOMMU. */
+struct iommufd_vdevice {
+	uint32_t viommu_id, dev_id;
+	uint64_t virt_id;
+};
+
+/* A HW queue: the IOMMU reads guest memory at [iova, iova + length). */
+struct iommufd_hw_queue {
+	uint32_t viommu_id, type, index;
+	uint64_t iova, length;
+	bool next;			/* queue index + 1 exists: it
+					 * depends on this one */
+};
+
+/* One event in a vEVENTQ, oldest first. */
+struct iommufd_vevent {
+	struct iommufd_vevent *next;
+	uint32_t seq;
+	uint32_t len;
+	uint8_t data[];
+};
+
+/*
+ * A vEVENTQ: at most depth events, then a LOST_EVENTS header at the tail
+ * (only ever at the tail: an event queued after it takes its place, the
+ * gap in the sequence telling the loss).
+ */
+struct iommufd_veventq {
+	int fd;				/* out_veventq_fd, the user's end */
+	int own;			/* our end of the socket pair */
+	uint32_t viommu_id, type, depth;
+	uint32_t seq;			/* the next event's sequence index */
+	uint32_t n;			/* events queued */
+	struct iommufd_vevent *head, *tail;
+	bool lost;			/* a LOST_EVENTS header at the tail */
+	uint32_t lost_seq;
 };
 
 /*
@@ -186,6 +242,10 @@ struct iommufd_obj {
 		struct iommufd_device idev;
 		struct iommufd_fault_queue fault;
 		struct iommufd_access access;
+		struct iommufd_viommu viommu;
+		struct iommufd_vdevice vdev;
+		struct iommufd_veventq veventq;
+		struct iommufd_hw_queue hwq;
 	};
 };
 
@@ -194,6 +254,16 @@ struct iommufd_file_map {
 	uint64_t pages;			/* the pages object's ID */
 	void *addr;
 	size_t len;
+};
+
+/* A page the user can mmap at offset of the context (mmap.c). */
+#define IOMMUFD_MAX_MAPS	4
+struct iommufd_mmap {
+	uint64_t offset, length;
+	uint32_t owner;			/* the object it belongs to */
+	int memfd;
+	uint32_t maps;			/* the user's live mappings */
+	void *addr[IOMMUFD_MAX_MAPS];
 };
 
 struct iommufd_ctx {
@@ -208,6 +278,8 @@ struct iommufd_ctx {
 	bool account_mm;		/* IOMMU_OPTION_RLIMIT_MODE 1 */
 	struct iommufd_file_map *files;	/* MAP_FILE's mappings */
 	size_t nfiles;
+	struct iommufd_mmap *mmaps;	/* mmap.c */
+	uint32_t nmmaps;
 };
 
 /* The command being executed: its kernel copy and whether to write back. */
@@ -352,6 +424,38 @@ void iommufd_access_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 /* The fault access-ioas-not-held: ioas is destroyed under its accesses. */
 void iommufd_access_ioas_gone(struct iommufd_ctx *ctx,
 			      struct iommufd_ioas *ioas);
+
+/* ---- vIOMMU, vDEVICE, vEVENTQ (viommu_obj.c) ---- */
+int iommufd_viommu_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_vdevice_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_hw_queue_alloc(struct iommufd_ucmd *ucmd);
+/* mmap.c: a region of len bytes for owner at *offset; 0 or -errno. All of
+ * owner's regions go (the user's mappings stay memory of their own). Does
+ * a live mapping of one of owner's regions hold it? */
+int iommufd_mmap_alloc(struct iommufd_ctx *ctx, uint32_t owner, uint64_t len,
+		       uint64_t *offset);
+void iommufd_mmap_free_owner(struct iommufd_ctx *ctx, uint32_t owner);
+bool iommufd_mmap_held(const struct iommufd_ctx *ctx, uint32_t owner);
+void iommufd_hw_queue_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+/* DESTROY's -EBUSY rule for the three, and their release. */
+bool iommufd_viommu_obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
+void iommufd_viommu_obj_release(struct iommufd_ctx *ctx,
+				struct iommufd_obj *obj);
+/* HWPT_ALLOC with pt_id a vIOMMU: a nested HWPT over its parent. */
+int iommufd_viommu_alloc_nested(struct iommufd_ucmd *ucmd,
+				struct iommufd_obj *viommu);
+/* HWPT_INVALIDATE with hwpt_id a vIOMMU. */
+int iommufd_viommu_invalidate(struct iommufd_ucmd *ucmd,
+			      struct iommufd_obj *viommu);
+/* May idev attach to hwpt? A vIOMMU's nested HWPT needs the device's
+ * vDEVICE on that vIOMMU (-ENOENT). */
+int iommufd_viommu_attach_check(struct iommufd_ctx *ctx,
+				const struct iommufd_device *idev,
+				const struct iommufd_obj *hwpt);
+/* The device is going: its vDEVICE is destroyed, its ID tombstoned. */
+void iommufd_vdevice_force_out(struct iommufd_ctx *ctx,
+			       struct iommufd_device *idev);
 
 /* ---- the IOAS ioctls (ioas.c); each gets the kernel copy of its struct */
 

@@ -1042,11 +1042,12 @@ static const char *const fault_reach[] = {
 #undef REACH
 };
 
-/* Every fault but dirty tracking's and IOMMU_OPTION's (iommufd_dirty_test)
- * and the accesses' (iommufd_access_test). */
+/* Every fault but dirty tracking's and IOMMU_OPTION's (iommufd_dirty_test),
+ * the accesses' (iommufd_access_test) and the vIOMMU's (iommufd_viommu_test). */
 static bool proves(int fault)
 {
-	return !rig_dirty_fault(fault) && !rig_access_fault(fault);
+	return !rig_dirty_fault(fault) && !rig_access_fault(fault) &&
+	       !rig_viommu_fault(fault);
 }
 
 int main(void)

@@ -426,4 +426,12 @@ static inline bool rig_access_fault(int fault)
 	       fault <= IOMMUFD_FAULT_ACCESS_PIN_ENOMEM_OK;
 }
 
+/* The faults iommufd_viommu_test.c proves observable (vIOMMU, vDEVICE,
+ * vEVENTQ). */
+static inline bool rig_viommu_fault(int fault)
+{
+	return fault >= IOMMUFD_FAULT_VIOMMU_ANY_TYPE &&
+	       fault <= IOMMUFD_FAULT_MMAP_UNHELD;
+}
+
 #endif /* IOMMUFD_TEST_RIG_H */

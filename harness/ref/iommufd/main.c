@@ -13,6 +13,7 @@
 
 #include "harness/ref/alloc/alloc.h"
 #include "iommufd_internal.h"
+#include <siovh/iommufd_viommu.h>
 
 #define OFFSETOFEND(type, member) \
 	(offsetof(type, member) + sizeof(((type *)0)->member))
@@ -61,6 +62,13 @@ static void obj_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 	case IOMMUFD_OBJ_ACCESS:
 		iommufd_access_release(ctx, obj);
 		break;
+	case IOMMUFD_OBJ_VIOMMU:
+	case IOMMUFD_OBJ_VDEVICE:
+	case IOMMUFD_OBJ_VEVENTQ:
+	case IOMMUFD_OBJ_HW_QUEUE:
+	case IOMMUFD_OBJ_TOMBSTONE:
+		iommufd_viommu_obj_release(ctx, obj);
+		break;
 	}
 }
 
@@ -73,14 +81,18 @@ void iommufd_obj_remove(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 /*
  * The close: objects go in dependency order, users before what they use:
  * accesses (their pins dropped), devices (each detached and unbound),
- * nested HWPTs, paging HWPTs, fault queues (their outstanding groups
- * completed), IOASes.
+ * nested HWPTs, vDEVICEs, vEVENTQs, HW queues, vIOMMUs, paging HWPTs,
+ * fault queues (their outstanding groups completed), IOASes, and the
+ * tombstones of forced-out vDEVICEs.
  */
 void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 {
 	static const enum iommufd_obj_type order[] = {
 		IOMMUFD_OBJ_ACCESS, IOMMUFD_OBJ_DEVICE, IOMMUFD_OBJ_HWPT_NESTED,
+		IOMMUFD_OBJ_VDEVICE, IOMMUFD_OBJ_VEVENTQ, IOMMUFD_OBJ_HW_QUEUE,
+		IOMMUFD_OBJ_VIOMMU,
 		IOMMUFD_OBJ_HWPT_PAGING, IOMMUFD_OBJ_FAULT, IOMMUFD_OBJ_IOAS,
+		IOMMUFD_OBJ_TOMBSTONE,
 	};
 	struct iommufd_obj *obj;
 	uint32_t i, k;
@@ -98,6 +110,7 @@ void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 	}
 	iommufd_file_maps_release(ctx);
 	free(ctx->objs);
+	free(ctx->mmaps);
 	free(ctx);
 }
 
@@ -106,6 +119,10 @@ void iommufd_ctx_destroy(struct iommufd_ctx *ctx)
 static struct iommufd_obj *obj_get(struct iommufd_ctx *ctx, uint32_t id)
 {
 	if (!id || id > ctx->nobjs)
+		return NULL;
+	/* a tombstone's ID is taken but names nothing */
+	if (ctx->objs[id - 1] &&
+	    ctx->objs[id - 1]->type == IOMMUFD_OBJ_TOMBSTONE)
 		return NULL;
 	return ctx->objs[id - 1];
 }
@@ -198,6 +215,12 @@ static bool obj_busy(struct iommufd_ctx *ctx, struct iommufd_obj *obj)
 		return true;	/* the device cdev owns it: unbind by close */
 	case IOMMUFD_OBJ_ACCESS:
 		return true;	/* its driver holds it until it destroys it */
+	case IOMMUFD_OBJ_VIOMMU:
+	case IOMMUFD_OBJ_VDEVICE:
+	case IOMMUFD_OBJ_VEVENTQ:
+	case IOMMUFD_OBJ_HW_QUEUE:
+	case IOMMUFD_OBJ_TOMBSTONE:
+		return iommufd_viommu_obj_busy(ctx, obj);
 	}
 	return false;
 }
@@ -242,6 +265,10 @@ union ucmd_buffer {
 	struct iommu_option option;
 	struct siovh_ioas_map_file map_file;
 	struct siovh_ioas_change_process change_process;
+	struct siovh_viommu_alloc viommu_alloc;
+	struct siovh_vdevice_alloc vdevice_alloc;
+	struct siovh_veventq_alloc veventq_alloc;
+	struct siovh_hw_queue_alloc hw_queue_alloc;
 };
 
 struct iommufd_ioctl_op {
@@ -291,6 +318,14 @@ static const struct iommufd_ioctl_op iommufd_ops[] = {
 	IOCTL_OP(SIOVH_IOMMU_IOAS_CHANGE_PROCESS,
 		 struct siovh_ioas_change_process, __reserved,
 		 iommufd_ioas_change_process),
+	IOCTL_OP(SIOVH_IOMMU_VIOMMU_ALLOC, struct siovh_viommu_alloc,
+		 data_uptr, iommufd_viommu_alloc),
+	IOCTL_OP(SIOVH_IOMMU_VDEVICE_ALLOC, struct siovh_vdevice_alloc,
+		 virt_id, iommufd_vdevice_alloc),
+	IOCTL_OP(SIOVH_IOMMU_VEVENTQ_ALLOC, struct siovh_veventq_alloc,
+		 __reserved, iommufd_veventq_alloc),
+	IOCTL_OP(SIOVH_IOMMU_HW_QUEUE_ALLOC, struct siovh_hw_queue_alloc,
+		 length, iommufd_hw_queue_alloc),
 };
 
 #define NR_OPS (sizeof(iommufd_ops) / sizeof(iommufd_ops[0]))
