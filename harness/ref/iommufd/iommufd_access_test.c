@@ -280,32 +280,14 @@ static void test_close_with_pins(void)
 	ar_fini(&r);
 }
 
-static const char *const fault_names[] = {
-	"none",
-#define NAME(code, name, reach, summary) name,
-	IOMMUFD_FAULT_LIST(NAME)
-#undef NAME
-};
-
-static const char *const fault_reach[] = {
-	"",
-#define REACH(code, name, reach, summary) #reach,
-	IOMMUFD_FAULT_LIST(REACH)
-#undef REACH
-};
-
 int main(void)
 {
 	static const struct tap_test fixed[] = {
 		{ "close with pinned accesses", test_close_with_pins },
 	};
-	const struct tap_fault_matrix m = {
-		.scen = scenarios,
-		.nscen = sizeof(scenarios) / sizeof(scenarios[0]),
-		.nr_faults = IOMMUFD_FAULT_COUNT, .proves = rig_access_fault,
-		.names = fault_names, .reach = fault_reach, .why = tap_why,
-		.title = "every access fault is observable",
-	};
-
-	return tap_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]), &m);
+	return rig_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]),
+			      scenarios,
+			      sizeof(scenarios) / sizeof(scenarios[0]),
+			      rig_access_fault,
+			      "every access fault is observable");
 }

@@ -158,32 +158,14 @@ static void test_no_dirty(void)
 	rig_fini(&r);
 }
 
-static const char *const fault_names[] = {
-	"none",
-#define NAME(code, name, reach, summary) name,
-	IOMMUFD_FAULT_LIST(NAME)
-#undef NAME
-};
-
-static const char *const fault_reach[] = {
-	"",
-#define REACH(code, name, reach, summary) #reach,
-	IOMMUFD_FAULT_LIST(REACH)
-#undef REACH
-};
-
 int main(void)
 {
 	static const struct tap_test fixed[] = {
 		{ "no dirty tracking on a platform without it", test_no_dirty },
 	};
-	const struct tap_fault_matrix m = {
-		.scen = scenarios,
-		.nscen = sizeof(scenarios) / sizeof(scenarios[0]),
-		.nr_faults = IOMMUFD_FAULT_COUNT, .proves = rig_dirty_fault,
-		.names = fault_names, .reach = fault_reach, .why = tap_why,
-		.title = "every dirty-tracking and option fault is observable",
-	};
-
-	return tap_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]), &m);
+	return rig_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]),
+			      scenarios,
+			      sizeof(scenarios) / sizeof(scenarios[0]),
+			      rig_dirty_fault,
+			      "every dirty-tracking and option fault is observable");
 }

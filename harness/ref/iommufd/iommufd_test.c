@@ -1028,20 +1028,6 @@ static void test_ctx(void)
 	iommufd_ctx_destroy(NULL);
 }
 
-static const char *const fault_names[] = {
-	"none",
-#define NAME(code, name, reach, summary) name,
-	IOMMUFD_FAULT_LIST(NAME)
-#undef NAME
-};
-
-static const char *const fault_reach[] = {
-	"",
-#define REACH(code, name, reach, summary) #reach,
-	IOMMUFD_FAULT_LIST(REACH)
-#undef REACH
-};
-
 /* Every fault but dirty tracking's and IOMMU_OPTION's (iommufd_dirty_test),
  * the accesses' (iommufd_access_test) and the vIOMMU's (iommufd_viommu_test). */
 static bool proves(int fault)
@@ -1055,13 +1041,8 @@ int main(void)
 	static const struct tap_test fixed[] = {
 		{ "context create, IOAS-only platform", test_ctx },
 	};
-	const struct tap_fault_matrix m = {
-		.scen = scenarios,
-		.nscen = sizeof(scenarios) / sizeof(scenarios[0]),
-		.nr_faults = IOMMUFD_FAULT_COUNT, .proves = proves,
-		.names = fault_names, .reach = fault_reach, .why = tap_why,
-		.title = "every injected fault is observable",
-	};
-
-	return tap_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]), &m);
+	return rig_run_matrix(fixed, sizeof(fixed) / sizeof(fixed[0]),
+			      scenarios,
+			      sizeof(scenarios) / sizeof(scenarios[0]),
+			      proves, "every injected fault is observable");
 }

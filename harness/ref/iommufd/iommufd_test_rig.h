@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rig of iommufd_test.c, iommufd_dirty_test.c and
- * iommufd_access_test.c: a reference IOMMU,
+ * The rig of iommufd_test.c, iommufd_dirty_test.c, iommufd_access_test.c
+ * and iommufd_viommu_test.c: a reference IOMMU,
  * a fake device behind struct iommufd_platform (guest PASIDs HP(g) =
  * 0x100 + g, a log of the page responses it received), a context over
  * both, guest memory with a VT-d stage-1 table (4-level, and a PML5 over
- * it) mapped in an IOAS, and the uAPI calls the scenarios make. Static
- * inline functions: included by the test programs only, each using some.
+ * it) mapped in an IOAS, the uAPI calls the scenarios make, and the fault
+ * matrix each program runs. Static inline functions: included by the test
+ * programs only, each using some.
  */
 #ifndef IOMMUFD_TEST_RIG_H
 #define IOMMUFD_TEST_RIG_H
@@ -20,6 +21,7 @@
 #include <linux/vfio.h>
 #include <siovh/target.h>
 
+#include "harness/ref/tap.h"
 #include "harness/ref/viommu/viommu.h"
 #include "iommufd.h"
 
@@ -432,6 +434,38 @@ static inline bool rig_viommu_fault(int fault)
 {
 	return fault >= IOMMUFD_FAULT_VIOMMU_ANY_TYPE &&
 	       fault <= IOMMUFD_FAULT_MMAP_UNHELD;
+}
+
+/* ---- the fault matrix (harness/ref/tap.h) ---- */
+
+__attribute__((unused)) static const char *const rig_fault_names[] = {
+	"none",
+#define NAME(code, name, reach, summary) name,
+	IOMMUFD_FAULT_LIST(NAME)
+#undef NAME
+};
+
+__attribute__((unused)) static const char *const rig_fault_reach[] = {
+	"",
+#define REACH(code, name, reach, summary) #reach,
+	IOMMUFD_FAULT_LIST(REACH)
+#undef REACH
+};
+
+/* The fixed tests, the scenarios, then title: every fault proves() takes
+ * is seen by a scenario. The program's exit status. */
+static inline int rig_run_matrix(const struct tap_test *fixed, size_t nfixed,
+				 const struct tap_scenario *scen, size_t nscen,
+				 bool (*proves)(int fault), const char *title)
+{
+	const struct tap_fault_matrix m = {
+		.scen = scen, .nscen = nscen,
+		.nr_faults = IOMMUFD_FAULT_COUNT, .proves = proves,
+		.names = rig_fault_names, .reach = rig_fault_reach,
+		.why = tap_why, .title = title,
+	};
+
+	return tap_run_matrix(fixed, nfixed, &m);
 }
 
 #endif /* IOMMUFD_TEST_RIG_H */

@@ -361,29 +361,11 @@ static const struct tap_scenario scenarios[] = {
 	{ "a vIOMMU's MMIO page: offset, mmap, holding", s_mmio },
 };
 
-static const char *const fault_names[] = {
-	"none",
-#define NAME(code, name, reach, summary) name,
-	IOMMUFD_FAULT_LIST(NAME)
-#undef NAME
-};
-
-static const char *const fault_reach[] = {
-	"",
-#define REACH(code, name, reach, summary) #reach,
-	IOMMUFD_FAULT_LIST(REACH)
-#undef REACH
-};
-
 int main(void)
 {
-	const struct tap_fault_matrix m = {
-		.scen = scenarios,
-		.nscen = sizeof(scenarios) / sizeof(scenarios[0]),
-		.nr_faults = IOMMUFD_FAULT_COUNT, .proves = rig_viommu_fault,
-		.names = fault_names, .reach = fault_reach, .why = tap_why,
-		.title = "every vIOMMU fault is observable",
-	};
-
-	return tap_run_matrix(NULL, 0, &m);
+	return rig_run_matrix(NULL, 0,
+			      scenarios,
+			      sizeof(scenarios) / sizeof(scenarios[0]),
+			      rig_viommu_fault,
+			      "every vIOMMU fault is observable");
 }
