@@ -58,16 +58,15 @@ _Static_assert(SIOVH_IOMMU_IOAS_CHANGE_PROCESS == IOMMU_IOAS_CHANGE_PROCESS,
 #endif
 
 #ifdef IOMMU_IOAS_MAP_FILE
-#define SIOVH_SAME_FIELD(f)						   \
-	_Static_assert(offsetof(struct siovh_ioas_map_file, f) ==	   \
-		       offsetof(struct iommu_ioas_map_file, f),	   \
-		       "siovh_ioas_map_file." #f " moved")
-SIOVH_SAME_FIELD(flags);
-SIOVH_SAME_FIELD(ioas_id);
-SIOVH_SAME_FIELD(fd);
-SIOVH_SAME_FIELD(start);
-SIOVH_SAME_FIELD(length);
-SIOVH_SAME_FIELD(iova);
+#define SIOVH_SAME_FIELD(a, b, f) \
+	_Static_assert(offsetof(struct a, f) == offsetof(struct b, f), \
+		       #a "." #f " moved in linux/iommufd.h")
+SIOVH_SAME_FIELD(siovh_ioas_map_file, iommu_ioas_map_file, flags);
+SIOVH_SAME_FIELD(siovh_ioas_map_file, iommu_ioas_map_file, ioas_id);
+SIOVH_SAME_FIELD(siovh_ioas_map_file, iommu_ioas_map_file, fd);
+SIOVH_SAME_FIELD(siovh_ioas_map_file, iommu_ioas_map_file, start);
+SIOVH_SAME_FIELD(siovh_ioas_map_file, iommu_ioas_map_file, length);
+SIOVH_SAME_FIELD(siovh_ioas_map_file, iommu_ioas_map_file, iova);
 #undef SIOVH_SAME_FIELD
 _Static_assert(sizeof(struct siovh_ioas_map_file) ==
 	       sizeof(struct iommu_ioas_map_file),

@@ -100,10 +100,11 @@ struct siovh_vevent_header {
 	uint32_t sequence;
 };
 
-#ifdef IOMMU_VIOMMU_ALLOC
+/* Where the kernel's headers have the structs, ours must match them. */
 #define SIOVH_SAME_FIELD(a, b, f) \
 	_Static_assert(offsetof(struct a, f) == offsetof(struct b, f), \
 		       #a "." #f " moved in linux/iommufd.h")
+#ifdef IOMMU_VIOMMU_ALLOC
 _Static_assert(sizeof(struct siovh_viommu_alloc) ==
 	       sizeof(struct iommu_viommu_alloc), "iommu_viommu_alloc");
 SIOVH_SAME_FIELD(siovh_viommu_alloc, iommu_viommu_alloc, data_uptr);
@@ -129,5 +130,6 @@ _Static_assert(sizeof(struct siovh_hw_queue_alloc) ==
 SIOVH_SAME_FIELD(siovh_hw_queue_alloc, iommu_hw_queue_alloc, length);
 _Static_assert(SIOVH_IOMMU_HW_QUEUE_ALLOC == IOMMU_HW_QUEUE_ALLOC, "number");
 #endif
+#undef SIOVH_SAME_FIELD
 
 #endif /* SIOVH_IOMMUFD_VIOMMU_H */
