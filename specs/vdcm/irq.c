@@ -286,6 +286,64 @@ SIOVH_CLAUSE(irq_queue_pba,
 	vd_down(check, &d);
 }
 
+SIOVH_CLAUSE(irq_returned_adi,
+	.id = "VDCM.IRQ.18", .level = SIOVH_MUST, .facet = "vdev",
+	.title = "an ADI a VDEV gives back (SET_QUEUES shrinking) while its IMS entry holds a completion latched behind a masked vector takes none of it to the next VDEV: that VDEV's PBA is clear and none of its vectors signals once armed and unmasked",
+	.source = SRC_DESIGN " (ADI Interrupt from IMS)" "; " SRC_SCALING,
+	.needs = NEEDS_ENGINE)
+{
+	const struct siovh_profile *p = must_profile(check);
+	const struct siovh_profile_type *ty = must_type(check, p, 2);
+	const struct siovh_profile_type *small = &p->types[0];
+	const struct siovh_profile_irq *irq;
+	struct siovh_vdev_probe xp, yp;
+	int xfds[MAXV], yfds[MAXV];
+	uint32_t n, k, gone;
+	struct dma_buf b;
+	struct vd x, y;
+
+	if (!ty->max_queues || !ty->has_mailbox)
+		SKIP("type %s has no mailbox SET_QUEUES in the profile",
+		     ty->name);
+	must_portal(check, ty);
+	need_maskable(check, ty);
+	arm_all(check, ty, &x, xfds);
+	ASSERT_EQ(mbox(check, &x, MBOX_SET_QUEUES, 2, NULL), MBOX_DONE);
+	efd_take(xfds[VEC_MBOX]);
+	dma_map(check, &x, &b, 0x100000, PAGE_4K);
+	q_enable(check, &x, 1);
+	ASSERT_OK(irq_mask(&x, MSIX, VEC_QUEUE(1), true));
+	EXPECT_EQ(irq_copy(check, &x, 1, &b), SIOVDEV_CS_SUCCESS);
+	ASSERT_TRUE(vd_pba_pending(check, &x, VEC_QUEUE(1)));
+	xp = vdev_probe(check, &x);
+	ASSERT_EQ(xp.nr_adis, 2);
+	gone = xp.adis[1];
+	ASSERT_EQ(mbox(check, &x, MBOX_SET_QUEUES, 1, NULL), MBOX_DONE);
+
+	vd_create(check, small, &y, 2);
+	vd_open(check, &y, true);
+	yp = vdev_probe(check, &y);
+	for (k = 0; k < yp.nr_adis && yp.adis[k] != gone; k++)
+		;
+	if (k == yp.nr_adis)
+		SKIP("the parent gave the next VDEV other ADIs than the one "
+		     "given back (%u)", gone);
+	irq = siovh_profile_irq(small, MSIX);
+	n = !irq ? 0 : irq->count < MAXV ? irq->count : MAXV;
+	for (k = 0; k < n; k++)
+		yfds[k] = must_eventfd(check);
+	ASSERT_OK(irq_trigger(&y, MSIX, 0, n, yfds));
+	for (k = 0; k < n; k++) {
+		EXPECT_FALSE(vd_pba_pending(check, &y, k));
+		ASSERT_OK(irq_mask(&y, MSIX, k, false));
+		if (efd_take(yfds[k]))
+			FAIL("vector %u of the VDEV that took ADI %u signalled "
+			     "an interrupt the VDEV before latched", k, gone);
+	}
+	vd_down(check, &y);
+	vd_down(check, &x);
+}
+
 SIOVH_CLAUSE(irq_only_when_asked,
 	.id = "VDCM.IRQ.8", .level = SIOVH_MUST, .facet = "vdev",
 	.title = "a descriptor without the INTERRUPT flag completes without signalling any vector",

@@ -281,7 +281,9 @@
 	X(HOST_SCALE_SETS_CURQ, "host-scale-sets-curq",			\
 	  "host-side scaling writes the guest's CURQ register too, so the guest sees its queues go") \
 	X(HOST_SCALE_WHILE_STOPPED, "host-scale-while-stopped",		\
-	  "host-side scaling takes ADIs from a VDEV stopped for migration, losing what they hold")
+	  "host-side scaling takes ADIs from a VDEV stopped for migration, losing what they hold") \
+	X(RETURNED_ADI_KEEPS_LATCH, "returned-adi-keeps-latch",		\
+	  "an ADI goes back to the parent with the interrupt its IMS entry latched, which the next VDEV to take it receives")
 
 enum vdcm_fault {
 	VDCM_FAULT_NONE = 0,

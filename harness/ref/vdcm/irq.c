@@ -163,20 +163,26 @@ int vdcm_irq_ims_sync(struct vdcm_vdev *vdev)
 }
 
 /*
- * Swallow what the VDEV's IMS entries latched: unmasked for a moment with
- * every message dropped, then masked again. For a load, which replaces the
- * whole device state: what the destination raised before is not in it.
+ * Swallow what the IMS entry of vdev's ADI adi latched: unmasked for a
+ * moment with every message dropped, then masked again. The hardware has
+ * no other way to clear a pending bit. For an ADI going back to the
+ * parent (the next VDEV must not get its interrupt) and for a load,
+ * which replaces the whole device state.
  */
+void vdcm_irq_drop_latched_adi(struct vdcm_vdev *vdev, uint32_t adi)
+{
+	vdev->drop_irqs = true;
+	vdcm_hw_adi_ims_mask(vdev->vdcm, adi, false);
+	vdcm_hw_adi_ims_mask(vdev->vdcm, adi, true);
+	vdev->drop_irqs = false;
+}
+
 void vdcm_irq_drop_latched(struct vdcm_vdev *vdev)
 {
 	uint32_t i;
 
-	vdev->drop_irqs = true;
-	for (i = 0; i < vdev->cur_queues; i++) {
-		vdcm_hw_adi_ims_mask(vdev->vdcm, vdev->adi[i], false);
-		vdcm_hw_adi_ims_mask(vdev->vdcm, vdev->adi[i], true);
-	}
-	vdev->drop_irqs = false;
+	for (i = 0; i < vdev->cur_queues; i++)
+		vdcm_irq_drop_latched_adi(vdev, vdev->adi[i]);
 }
 
 /* Signal vector: now, or latched until unmask when masked. */

@@ -227,6 +227,9 @@ void vdcm_adis_return(struct vdcm *vdcm, struct vdcm_vdev *vdev, uint32_t n)
 		vdcm_pin_retire_all(vdev, adi);
 		vdcm_hw_adi_quiesce(vdcm, adi);
 		vdcm_hw_adi_ims_mask(vdcm, adi, true);
+		/* Its entry may hold this VDEV's interrupt: not the next's. */
+		if (!vdcm_fault(vdcm, VDCM_FAULT_RETURNED_ADI_KEEPS_LATCH))
+			vdcm_irq_drop_latched_adi(vdev, adi);
 		if (vdcm->adi_owner[adi] == vdev)
 			vdcm->adi_owner[adi] = NULL;
 		if (!vdev->open &&

@@ -383,6 +383,7 @@ void vdcm_irq_signal(struct vdcm_vdev *vdev, uint32_t vector);
 void vdcm_irq_deliver(struct vdcm_vdev *vdev, uint32_t vector);
 int vdcm_irq_ims_sync(struct vdcm_vdev *vdev);
 bool vdcm_irq_pending(struct vdcm_vdev *vdev, uint32_t vector);
+void vdcm_irq_drop_latched_adi(struct vdcm_vdev *vdev, uint32_t adi);
 void vdcm_irq_drop_latched(struct vdcm_vdev *vdev);
 
 
