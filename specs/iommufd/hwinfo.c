@@ -78,14 +78,14 @@ SIOVH_CLAUSE(hwinfo_args,
 	.id = "IOMMUFD.HWINFO.3", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "GET_HW_INFO with an unknown flag or a nonzero __reserved is -EOPNOTSUPP, of a dev_id that names no device -ENOENT, with data_len but no data_uptr -EFAULT; none of them writes the user buffer",
 	.source = SRC_HWINFO "; " SRC_ABI " (\"EOPNOTSUPP\", \"ENOENT\", \"EFAULT\")",
-	.needs = NEEDS_VSVA)
+	.needs = NEEDS_IOMMUFD)
 {
 	struct iommu_hw_info c;
 	uint8_t buf[64], ones[64];
 	struct vs s;
 	int i;
 
-	vs_up(check, &s);
+	vs_any_dev(check, &s);
 	memset(ones, 0xee, sizeof(ones));
 	memcpy(buf, ones, sizeof(buf));
 	for (i = 0; i < 4; i++) {

@@ -106,6 +106,25 @@ void vs_up(struct siovh_check *check, struct vs *s)
 	vs_up_on(check, s, &p->types[0], 1, 1);
 }
 
+void vs_any_dev(struct siovh_check *check, struct vs *s)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	int ret;
+
+	if (t->iommufd && t->iommufd->test_device) {
+		memset(s, 0, sizeof(*s));
+		s->ioas = must_ioas(check);
+		ret = t->iommufd->test_device(t, s->ioas, &s->dev_id, NULL);
+		if (ret)
+			SKIP("the target's test device did not attach to IOAS %u: %s",
+			     s->ioas, strerror(-ret));
+		return;
+	}
+	if ((t->features & NEEDS_VSVA) != NEEDS_VSVA)
+		SKIP("no device to bind to /dev/iommu: the target has neither a test device nor VDEVs with the reference engine");
+	vs_up(check, s);
+}
+
 void vs_up_on(struct siovh_check *check, struct vs *s,
 	      const struct siovh_profile_type *ty, unsigned int uuid,
 	      uint32_t queues)

@@ -57,6 +57,13 @@ struct iommu_hwpt_vtd_s1 vs_s1(void);
  * guest memory. Nothing attached yet.
  */
 void vs_up(struct siovh_check *check, struct vs *s);
+/*
+ * For a clause that needs only a bound device's dev_id and an IOAS
+ * (s->dev_id, s->ioas): the target's test device attached to a fresh IOAS
+ * where it has one (a kernel's IOMMUFD_TEST mock), else vs_up's VDEV;
+ * SKIP without either.
+ */
+void vs_any_dev(struct siovh_check *check, struct vs *s);
 /* The same on a VDEV of type ty (UUID number uuid), queues 0..queues-1
  * enabled. */
 void vs_up_on(struct siovh_check *check, struct vs *s,
