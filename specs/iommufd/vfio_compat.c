@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * IOMMUFD.COMPAT 3-6: the VFIO type1 container ioctls on /dev/iommu. A
+ * IOMMUFD.COMPAT 3-7: the VFIO type1 container ioctls on /dev/iommu. A
  * VMM written for a VFIO container (seed 003: "compatibility of the legacy
  * type1 path") keeps its VFIO_SET_IOMMU / VFIO_IOMMU_GET_INFO / MAP_DMA /
  * UNMAP_DMA calls; iommufd answers them on the IOAS that IOMMU_VFIO_IOAS
@@ -12,11 +12,10 @@
 
 #include <linux/vfio.h>
 
-#include "common.h"
 #include "specs/enomem/walk.h"
+#include "vsva.h"
 
 #define SRC_COMPAT SEED003 "\"IOMMU FD\" (compatibility of the legacy type1 path); " SRC_H("IOMMU_VFIO_IOAS (\"Set or Get the IOAS that VFIO compatibility will use\")")
-#define SRC_VFIO_H(x) "linux/vfio.h, " x
 #define CM_SIZE (16 * PG)
 
 /* A VFIO ioctl on the target's /dev/iommu: its return value or -errno. */
@@ -291,4 +290,97 @@ SIOVH_CLAUSE(compat_map_enomem,
 	enomem_walk(check, &op, &c);
 	EXPECT_OK(unmap_dma(check, 0, c.base, &size));
 	EXPECT_EQ(size, CM_SIZE);
+}
+
+/* ---- IOMMUFD.COMPAT.7: TYPE1 (v1), whose unmap may cut a mapping ---- */
+
+/* IOMMU_OPTION HUGE_PAGES of IOAS id: SET val, or GET into *val. */
+static int huge_pages(struct siovh_check *check, uint32_t id, uint16_t op,
+		      uint64_t *val)
+{
+	struct iommu_option o = {
+		.size = sizeof(o), .option_id = IOMMU_OPTION_HUGE_PAGES,
+		.op = op, .object_id = id, .val64 = *val,
+	};
+	int ret = fd_ioctl(check, IOMMU_OPTION, &o);
+
+	*val = o.val64;
+	return ret;
+}
+
+/* An access on ioas with a page pinned at iova; -1 when the target has
+ * no test access. */
+static int pin_one(struct siovh_check *check, uint32_t ioas, uint64_t iova,
+		   const void *uptr, uint32_t *pin)
+{
+	struct siovh_target *t = siovh_check_target(check);
+	int acc = -1;
+
+	if (!t->iommufd->test_access_create ||
+	    t->iommufd->test_access_create(t, ioas, SIOVH_ACCESS_PIN_PAGES,
+					   &acc))
+		return -1;
+	if (t->iommufd->test_access_pin(t, acc, iova, PG, 0, uptr, pin)) {
+		EXPECT_OK(t->iommufd->test_access_destroy(t, acc));
+		return -1;
+	}
+	return acc;
+}
+
+SIOVH_CLAUSE(compat_type1_cut,
+	.id = "IOMMUFD.COMPAT.7", .level = SIOVH_MUST, .facet = "iommufd",
+	.title = "VFIO_SET_IOMMU of TYPE1 (v1) on /dev/iommu turns the compatibility IOAS's large pages off, as IOMMU_OPTION HUGE_PAGES 0 (GET then reads 0), and both are -EINVAL while a domain of the IOAS holds a mapping; after it UNMAP_DMA unmaps inside a mapping: size reports the bytes asked, the parts either side stay mapped as mappings of their own (IOMMU_IOAS_UNMAP of exactly each succeeds), an UNMAP_DMA of the hole unmaps 0 bytes (type1's answer: no error), and a cut in a mapping an access has pinned pages of is -EINVAL and unmaps nothing",
+	.source = SRC_COMPAT " (TYPE1 against TYPE1v2: \"unmap in the middle of mapped ranges\"); " SRC_VFIO_H("VFIO_TYPE1_IOMMU, VFIO_SET_IOMMU, VFIO_IOMMU_UNMAP_DMA") "; " SRC_H("IOMMU_OPTION_HUGE_PAGES"),
+	.needs = NEEDS_IOMMUFD)
+{
+	const uint32_t rw = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	void *buf = must_pages(check, 8);
+	uint32_t id = must_ioas(check), pin = 0;
+	uint64_t b, size, val;
+	struct vs s;
+	int acc;
+
+	/* a domain on the IOAS: a paging HWPT for a bound device */
+	vs_any_dev(check, &s);
+	ASSERT_OK(hwpt_paging(check, s.dev_id, id, 0, NULL));
+	b = must_base(check, id);
+	must_compat(check, id);
+	ASSERT_OK(map_dma(check, rw, buf, b, PG));
+	EXPECT_ERRNO(vfio_ioctl(check, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU),
+		     -EINVAL);
+	val = 0;
+	EXPECT_ERRNO(huge_pages(check, id, IOMMU_OPTION_OP_SET, &val), -EINVAL);
+	EXPECT_OK(huge_pages(check, id, IOMMU_OPTION_OP_GET, &val));
+	EXPECT_EQ(val, 1);
+	size = PG;
+	ASSERT_OK(unmap_dma(check, 0, b, &size));
+
+	/* no mapping left: TYPE1 goes in */
+	ASSERT_OK(vfio_ioctl(check, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU));
+	EXPECT_OK(huge_pages(check, id, IOMMU_OPTION_OP_GET, &val));
+	EXPECT_EQ(val, 0);
+	ASSERT_OK(map_dma(check, rw, buf, b, 8 * PG));
+	size = 2 * PG;
+	EXPECT_OK(unmap_dma(check, 0, b + 2 * PG, &size));
+	EXPECT_EQ(size, 2 * PG);
+	size = 2 * PG;
+	EXPECT_OK(unmap_dma(check, 0, b + 2 * PG, &size));
+	EXPECT_EQ(size, 0);
+
+	/* [b + 4 pages, b + 8 pages) with its page 6 pinned: no cut in it */
+	acc = pin_one(check, id, b + 6 * PG, (char *)buf + 6 * PG, &pin);
+	if (acc >= 0) {
+		struct siovh_target *t = siovh_check_target(check);
+
+		size = PG;
+		EXPECT_ERRNO(unmap_dma(check, 0, b + 5 * PG, &size), -EINVAL);
+		EXPECT_OK(t->iommufd->test_access_unpin(t, acc, pin));
+		EXPECT_OK(t->iommufd->test_access_destroy(t, acc));
+	} else {
+		siovh_note(check, "the target has no test access: the pinned cut is not checked");
+	}
+	EXPECT_OK(ioas_unmap(check, id, b, 2 * PG, &size));
+	EXPECT_EQ(size, 2 * PG);
+	EXPECT_OK(ioas_unmap(check, id, b + 4 * PG, 4 * PG, &size));
+	EXPECT_EQ(size, 4 * PG);
 }

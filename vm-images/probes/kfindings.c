@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * kfindings: the kernel's side of every known difference between a
- * kernel's /dev/iommu (fault queues, dirty tracking) and the reference's,
- * measured in the VM
- * with the IOMMUFD_TEST mock device (KTAP on stdout, one result each).
+ * kernel's /dev/iommu (fault queues, HWPT_ALLOC, dirty tracking) and the
+ * reference's, measured in the VM with the IOMMUFD_TEST mock device (KTAP on stdout, one result each).
  *
  *   kfindings          (in the guest; init.sh writes /out/findings.ktap)
  *
@@ -18,7 +17,8 @@
  * Set-up: IOAS, mock device attached to it (automatic HWPT), a NEST_PARENT
  * paging HWPT, a fault queue, a nested selftest-format HWPT using it, the
  * device moved there; page requests are raised with the mock's trigger.
- * The dirty-tracking results use a second IOAS and mock device (the mock
+ * hwpt-reserved2 allocates a paging HWPT on the rig's IOAS for the
+ * device. The dirty-tracking results use a second IOAS and mock device (the mock
  * tracks dirty pages) with a DIRTY_TRACKING paging HWPT over a mapped
  * buffer (7.x hw_pagetable.c/io_pagetable.c; 6.12 has the same code).
  * Exit: 0 all ok or skipped, 1 a result failed.
@@ -72,10 +72,10 @@ struct rig {
 
 static const char *const names[] = {
 	"read-empty", "read-length", "cookie-at-read", "write-length",
-	"write-partial", "write-dup", "replace-answers",
+	"write-partial", "write-dup", "replace-answers", "hwpt-reserved2",
 	"dirty-reserved", "dirty-null-bitmap",
 };
-#define NR_FQ_TESTS	7	/* the fault-queue results, before the dirty ones */
+#define NR_RIG_TESTS	8	/* the results on the rig, before the dirty ones */
 #define NR_TESTS (int)(sizeof(names) / sizeof(names[0]))
 
 static int nr, failed;
@@ -349,6 +349,25 @@ static void t_dirty(struct rig *r, uint32_t hwpt)
 	       "GET_DIRTY_BITMAP of a mapped range into data 0 returned %ld (kernel: 0, iommu_read_and_clear_dirty() drops iova_bitmap_for_each()'s -EFAULT; reference: -EFAULT: kernel finding)", n);
 }
 
+/* 8: HWPT_ALLOC's second reserved field. */
+static void t_hwpt_reserved2(struct rig *r)
+{
+	struct iommu_hwpt_alloc ha = {
+		.size = sizeof(ha), .dev_id = r->dev, .pt_id = r->ioas,
+		.__reserved2 = 1,
+	};
+	struct iommu_destroy d = { .size = sizeof(d) };
+	long n;
+
+	n = sys_ret(ioctl(r->fd, IOMMU_HWPT_ALLOC, &ha));
+	result(n == 0, "hwpt-reserved2",
+	       "HWPT_ALLOC of a paging HWPT with __reserved2 1 returned %ld (kernel: 0, iommufd_hwpt_alloc checks only __reserved; reference: -EOPNOTSUPP, as iommufd.h's \"must be 0\": kernel finding)", n);
+	if (!n) {
+		d.id = ha.out_hwpt_id;
+		ioctl(r->fd, IOMMU_DESTROY, &d);
+	}
+}
+
 static void skip_from(int from, int to, const char *what, int e)
 {
 	for (nr = from; nr < to; nr++)
@@ -374,11 +393,12 @@ int main(void)
 	t_write(&r, c1);
 	t_replace(&r);
 	close(r.qfd);
+	t_hwpt_reserved2(&r);
 	hwpt = dirty_rig_up(&r, &why);
 	if (hwpt)
 		t_dirty(&r, hwpt);
 	else
-		skip_from(NR_FQ_TESTS, NR_TESTS, why, errno);
+		skip_from(NR_RIG_TESTS, NR_TESTS, why, errno);
 	close(r.fd);
 	return failed ? 1 : 0;
 }

@@ -33,10 +33,9 @@ static bool meets(const struct iommufd_pin *p, uint64_t start, uint64_t last)
 	return p->iova <= last && start <= p->last;
 }
 
-/* Does a pin of an access attached to ioas meet [start, last]? */
-static bool ioas_pinned(struct iommufd_ctx *ctx,
-			const struct iommufd_ioas *ioas, uint64_t start,
-			uint64_t last)
+bool iommufd_access_pinned(struct iommufd_ctx *ctx,
+			   const struct iommufd_ioas *ioas, uint64_t start,
+			   uint64_t last)
 {
 	const struct iommufd_access *acc;
 	uint32_t id;
@@ -88,7 +87,7 @@ int iommufd_access_notify_unmap(struct iommufd_ctx *ctx,
 
 	/* (the fault notify-any-ioas: every access is told, pinned or not) */
 	if (!iommufd_fault(ctx, IOMMUFD_FAULT_ACCESS_NOTIFY_ANY_IOAS) &&
-	    !ioas_pinned(ctx, ioas, a->iova, a->last))
+	    !iommufd_access_pinned(ctx, ioas, a->iova, a->last))
 		return 0;
 	if (iommufd_fault(ctx, IOMMUFD_FAULT_ACCESS_UNMAP_NO_NOTIFY))
 		return 0;	/* the bug: the pins outlive the area */
@@ -101,7 +100,7 @@ int iommufd_access_notify_unmap(struct iommufd_ctx *ctx,
 			access_unmap(acc, a->iova, a->last);
 	}
 	/* Linux retries, then gives up with a WARN: the driver is broken. */
-	if (ioas_pinned(ctx, ioas, a->iova, a->last))
+	if (iommufd_access_pinned(ctx, ioas, a->iova, a->last))
 		return -EDEADLOCK;
 	return 0;
 }

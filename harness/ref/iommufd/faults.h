@@ -99,6 +99,12 @@
 	  "VFIO_IOMMU_GET_INFO's chain lacks the IOVA_RANGE capability") \
 	X(COMPAT_CAP_OFFSET, "compat-cap-offset", IOMMUFD,		\
 	  "GET_INFO sets cap_offset though argsz cannot hold the chain") \
+	X(COMPAT_HOLE_ENOENT, "compat-hole-enoent", IOMMUFD,		\
+	  "UNMAP_DMA of a range no mapping meets is -ENOENT, as IOAS_UNMAP") \
+	X(COMPAT_TYPE1_NO_CUT, "compat-type1-no-cut", IOMMUFD,		\
+	  "UNMAP_DMA under TYPE1 refuses to cut a mapping, as TYPE1v2")	\
+	X(HUGE_OFF_MAPPED, "huge-off-mapped", IOMMUFD,			\
+	  "large pages go off while a domain holds mappings (HUGE_PAGES 0, TYPE1)") \
 	/* The extensibility rules (linux/iommufd.h, "General ioctl format") */ \
 	X(SIZE_UNCHECKED, "size-unchecked", IOMMUFD,			\
 	  "a size below the struct's first version is zero-extended")	\
@@ -304,6 +310,8 @@
 	  "an access does not hold its IOAS: DESTROY of it succeeds under the access") \
 	X(ACCESS_STUCK_NOT_BARRED, "access-stuck-not-barred", IOMMUFD,	\
 	  "an area whose UNMAP failed for a pin left can still be pinned and read") \
+	X(CUT_PINNED, "cut-pinned", IOMMUFD,				\
+	  "a TYPE1 cut splits a mapping an access has pinned pages of")	\
 	X(ACCESS_PIN_ENOMEM_OK, "access-pin-enomem-ok", IOMMUFD,	\
 	  "a pin whose bookkeeping cannot be allocated reports success, pinning nothing") \
 	/* vIOMMU, vDEVICE, vEVENTQ (viommu_obj.c; specs/iommufd/viommu.c) */ \

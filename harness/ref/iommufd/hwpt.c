@@ -213,7 +213,7 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 		return -ENOENT;
 	pt = iommufd_get_obj(ctx, cmd->pt_id, 0);
 	if (!pt)
-		return -ENOENT;
+		return -EINVAL;	/* Linux's answer to a failed pt_id lookup */
 	if (pt->type == IOMMUFD_OBJ_IOAS)
 		return alloc_paging(ucmd);
 	if (iommufd_is_hwpt(pt))

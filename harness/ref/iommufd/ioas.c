@@ -111,6 +111,55 @@ int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd)
 	return -EOPNOTSUPP;
 }
 
+/* ---- large pages ---- */
+
+/*
+ * HUGE_PAGES 0 and VFIO's SET_IOMMU of TYPE1 turn large pages off, so that
+ * a mapping can be cut later (iommufd_ioas_cut). Refused while a domain
+ * holds mappings (a paging HWPT and an area), as Linux's
+ * iopt_disable_large_pages: what a domain mapped with a large page cannot
+ * be cut.
+ */
+int iommufd_ioas_disable_huge_pages(struct iommufd_ctx *ctx,
+				    struct iommufd_ioas *ioas)
+{
+	if (ioas->no_huge_pages)
+		return 0;
+	if (ioas->hwpts && ioas->areas.n &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_HUGE_OFF_MAPPED))
+		return -EINVAL;
+	ioas->no_huge_pages = true;
+	return 0;
+}
+
+/*
+ * Cut the area holding iova so that iova ends its lower part (Linux's
+ * iopt_area_split). Nothing to do where no area holds iova or it is an
+ * end already; an area an UNMAP found pinned is -EBUSY; a cut off a page
+ * boundary, or in an area an access has pages of, is -EINVAL (which part
+ * a pin would belong to is not tracked).
+ */
+int iommufd_ioas_cut(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+		     uint64_t iova)
+{
+	size_t i = area_first_in(&ioas->areas, iova, iova);
+	const struct iopt_area *a;
+
+	if (i == ioas->areas.n)
+		return 0;
+	a = &ioas->areas.v[i];
+	if (iova == a->iova || iova == a->last)
+		return 0;
+	if (a->prevent_access)
+		return -EBUSY;
+	if ((iova + 1) % IOMMUFD_PAGE)
+		return -EINVAL;
+	if (iommufd_access_pinned(ctx, ioas, a->iova, a->last) &&
+	    !iommufd_fault(ctx, IOMMUFD_FAULT_CUT_PINNED))
+		return -EINVAL;
+	return area_split(&ioas->areas, i, iova);
+}
+
 /* ---- MAP ---- */
 
 /* length and user_va of a MAP: nonzero, aligned, no wrap. */

@@ -87,15 +87,24 @@
  *    returns 1 for TYPE1, TYPE1v2 and UNMAP_ALL, for DMA_CC_IOMMU 1 (the
  *    reference IOMMU is coherent) or -ENODEV without a compat IOAS, 0 for
  *    any other; SET_IOMMU: a type other than TYPE1/TYPE1v2 -EINVAL, no
- *    compat IOAS -ENODEV, else 0 (TYPE1 is taken as TYPE1v2: the v1
- *    unmap that cuts a mapping is not modelled). On the compat IOAS
+ *    compat IOAS -ENODEV, else 0; TYPE1 turns the IOAS's large pages
+ *    off as HUGE_PAGES 0 does (OPTION, below: -EINVAL while a domain
+ *    holds mappings). On the compat IOAS
  *    (-ENODEV without one): MAP_DMA (argsz below the struct or unknown
  *    flags -EINVAL) is IOAS_MAP with FIXED_IOVA and READ/WRITE as
  *    READABLE/WRITEABLE, so neither is -EINVAL (type1's rule; Linux maps
  *    it, VDCM.DMA.17's finding); UNMAP_DMA (argsz, flags beyond
  *    FLAG_ALL -EINVAL; FLAG_ALL with iova or size nonzero -EINVAL) is
  *    IOAS_UNMAP of [iova, iova + size) or of everything, size written
- *    back as the bytes unmapped (0 on failure). GET_INFO: argsz below
+ *    back as the bytes unmapped (0 on failure), but for a range that no
+ *    mapping meets: 0 bytes unmapped, not -ENOENT. With large pages off,
+ *    [iova, iova + size) is first cut out of the areas it meets (TYPE1's
+ *    unmap inside a mapping): an area is split at iova + size - 1, then
+ *    at iova - 1 when iova is not 0, each part keeping its pages and its
+ *    domain mappings; a cut off a page boundary or in an area an access
+ *    has pinned pages of is -EINVAL, in an area an UNMAP found pinned
+ *    -EBUSY, the size then not written back and a cut already made
+ *    kept, as Linux's. GET_INFO: argsz below
  *    the end of iova_pgsizes -EINVAL; flags PGSIZES | CAPS, iova_pgsizes
  *    4096, then a capability chain after the struct: DMA_AVAIL (avail
  *    U32_MAX) and IOVA_RANGE (the ranges IOVA_RANGES reports), each
@@ -121,9 +130,12 @@
  *    is freed first (gpasid_free: ADIs quiesced, page requests drained),
  *    then its IOMMU entry torn down. iommufd_device_close (the ref backend
  *    calls it at VDEV release) detaches and unbinds.
- *  - HWPT_ALLOC: dev_id must be a bound device (-ENOENT); flags beyond
- *    NEST_PARENT | DIRTY_TRACKING | FAULT_ID_VALID or a nonzero __reserved
- *    -EOPNOTSUPP. On an IOAS: data_type NONE (else -EOPNOTSUPP), data_len
+ *  - HWPT_ALLOC: flags beyond NEST_PARENT | DIRTY_TRACKING |
+ *    FAULT_ID_VALID or a nonzero __reserved or __reserved2 -EOPNOTSUPP
+ *    (Linux ignores __reserved2: a kernel finding); dev_id must be a
+ *    bound device (-ENOENT); pt_id naming no object, or one that is
+ *    neither an IOAS, a HWPT nor a vIOMMU, -EINVAL (Linux answers a
+ *    failed pt_id lookup so). On an IOAS: data_type NONE (else -EOPNOTSUPP), data_len
  *    and data_uptr 0 (else -EINVAL), FAULT_ID_VALID -EOPNOTSUPP (not
  *    modelled), DIRTY_TRACKING -EOPNOTSUPP when the platform has no
  *    dirty_tracking (else the HWPT may track, starting with tracking off);
@@ -183,10 +195,11 @@
  *    in val64 (RLIMIT_MODE 0 and HUGE_PAGES 1 until set); SET takes 0 or 1
  *    (else -EINVAL), RLIMIT_MODE only while the context holds no object
  *    (-EBUSY, as Linux). The reference pins and accounts nothing and maps
- *    every page at 4 KiB, so both are bookkeeping read back by GET;
- *    HUGE_PAGES 0 is not refused on an IOAS with mappings (Linux refuses
- *    it while a domain has pages) and privilege is not modelled (Linux
- *    wants CAP_SYS_RESOURCE for RLIMIT_MODE).
+ *    every page at 4 KiB, so both are bookkeeping read back by GET, but
+ *    for one rule: HUGE_PAGES 0 is -EINVAL while the IOAS has both a
+ *    paging HWPT and a mapping (what a domain holds may be large pages,
+ *    which cannot be cut; Linux's iopt_disable_large_pages). Privilege
+ *    is not modelled (Linux wants CAP_SYS_RESOURCE for RLIMIT_MODE).
  *  - Fault queues: FAULT_QUEUE_ALLOC (flags 0) returns an ID and a real
  *    fd of the process (one end of a socket pair, whose close the queue
  *    sees), which the user closes with close(2); read and write on a

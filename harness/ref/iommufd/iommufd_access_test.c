@@ -260,12 +260,43 @@ out:
 	return ok;
 }
 
+/* VFIO TYPE1's unmap inside a mapping: no cut where an access pins. */
+static bool s_type1_cut(int fault)
+{
+	struct iommu_vfio_ioas v = {
+		.size = sizeof(v), .op = IOMMU_VFIO_IOAS_SET,
+	};
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = sizeof(u), .iova = BASE + PG, .size = PG,
+	};
+	uint32_t acc, p;
+	struct ar r;
+	bool ok = false;
+
+	CHECK(ar_init(&r, fault));
+	v.ioas_id = r.ioas;
+	CHECK(!iommufd_ioctl(r.ctx, IOMMU_VFIO_IOAS, &v));
+	CHECK(!iommufd_ioctl(r.ctx, VFIO_SET_IOMMU,
+			     (void *)(uintptr_t)VFIO_TYPE1_IOMMU));
+	CHECK(!iommufd_access_create(r.ctx, r.ioas, PIN, &acc));
+	CHECK(!iommufd_access_pin(r.ctx, acc, BASE, PG, 0, NULL, &p));
+	CHECK(iommufd_ioctl(r.ctx, VFIO_IOMMU_UNMAP_DMA, &u) == -EINVAL);
+	CHECK(!iommufd_access_unpin(r.ctx, acc, p));
+	CHECK(!iommufd_ioctl(r.ctx, VFIO_IOMMU_UNMAP_DMA, &u) &&
+	      u.size == PG);
+	ok = true;
+out:
+	ar_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "rw: bytes, errors, permissions", s_rw },
 	{ "pin: pages, alignment, holes", s_pin },
 	{ "UNMAP notifies; COPY carries no pin", s_unmap },
 	{ "a pin the driver keeps: -EDEADLOCK, barred", s_stuck },
 	{ "replace and destroy", s_replace_destroy },
+	{ "TYPE1 unmap: no cut in a pinned mapping", s_type1_cut },
 };
 
 /* The context's close takes accesses with pins (leak-checked by ASan). */

@@ -107,7 +107,7 @@ struct iommufd_ioas {
 	struct area_mirror mirror;
 	uint32_t hwpts;			/* paging HWPTs on it */
 	uint32_t accesses;		/* accesses attached to it */
-	bool no_huge_pages;		/* IOMMU_OPTION_HUGE_PAGES set to 0 */
+	bool no_huge_pages;		/* HUGE_PAGES 0 or VFIO TYPE1 set */
 };
 
 /* A HWPT: paging (a viommu domain mirroring ioas_id) or nested (a guest
@@ -308,6 +308,12 @@ size_t area_first_in(const struct area_set *s, uint64_t start, uint64_t last);
 /* Insert a (disjoint from every area); 0 or -ENOMEM. */
 int area_insert(struct area_set *s, const struct iopt_area *a);
 void area_remove(struct area_set *s, size_t i);
+/*
+ * Split area i in two at iova, the last IOVA of the lower part (inside it,
+ * not its last): both keep the pages object and the domains keep their
+ * mapping, which is the same pages at the same IOVAs. 0 or -ENOMEM.
+ */
+int area_split(struct area_set *s, size_t i, uint64_t iova);
 void area_set_free(struct area_set *s);
 /* Mirror s into domain from now on, its areas mapped now (0 or -errno,
  * nothing mapped); stop mirroring into it and unmap it whole. */
@@ -420,6 +426,10 @@ void iommufd_fault_replaced(struct iommufd_ctx *ctx, uint16_t rid,
 int iommufd_access_notify_unmap(struct iommufd_ctx *ctx,
 				struct iommufd_ioas *ioas,
 				struct iopt_area *a);
+/* Does a pin of an access attached to ioas meet [start, last]? */
+bool iommufd_access_pinned(struct iommufd_ctx *ctx,
+			   const struct iommufd_ioas *ioas, uint64_t start,
+			   uint64_t last);
 void iommufd_access_release(struct iommufd_ctx *ctx, struct iommufd_obj *obj);
 /* The fault access-ioas-not-held: ioas is destroyed under its accesses. */
 void iommufd_access_ioas_gone(struct iommufd_ctx *ctx,
@@ -466,6 +476,14 @@ int iommufd_ioas_copy(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd);
 int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
+/* Large pages off (HUGE_PAGES 0, TYPE1): 0, or -EINVAL while a domain
+ * holds mappings. */
+int iommufd_ioas_disable_huge_pages(struct iommufd_ctx *ctx,
+				    struct iommufd_ioas *ioas);
+/* Cut the area holding iova at iova (its lower part's last): 0, -EBUSY,
+ * -EINVAL (off a page, pinned by an access) or -ENOMEM. */
+int iommufd_ioas_cut(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+		     uint64_t iova);
 /* IOMMU_IOAS_MAP_FILE (map_file.c); the close unmaps the files' pages. */
 int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd);

@@ -246,6 +246,11 @@ static bool s_hwpt_paging_refuses(int fault)
 	CHECK(hwpt_raw(&r, (struct iommu_hwpt_alloc) {
 			.pt_id = ioas2, .data_len = sizeof(s1),
 		}, &id) == -EINVAL);
+	/* the reference's side of kfindings hwpt-reserved2 (Linux ignores
+	 * it, so IOMMUFD.HWPT.8 leaves it out) */
+	CHECK(hwpt_raw(&r, (struct iommu_hwpt_alloc) {
+			.pt_id = ioas2, .__reserved2 = 1,
+		}, &id) == -EOPNOTSUPP);
 	CHECK(!destroy(&r, ioas2));		/* no HWPT holds it */
 	ok = true;
 out:
@@ -981,6 +986,41 @@ out:
 	return ok;
 }
 
+/* TYPE1: large pages off only while no domain holds a mapping; then an
+ * unmap inside a mapping cuts it. */
+static bool s_vfio_type1(int fault)
+{
+	struct iommu_vfio_ioas v = { .size = sizeof(v),
+				     .op = IOMMU_VFIO_IOAS_SET };
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = sizeof(u), .iova = 0x100000 + PG, .size = PG,
+	};
+	const uint64_t base = 0x100000;
+	uint64_t iova = base, n;
+	uint32_t id, hwpt;
+	struct rig r;
+	bool ok = false;
+
+	CHECK(rig_init(&r, fault, 57) && !ioas_new(&r, &id));
+	CHECK(!paging(&r, id, 0, &hwpt));
+	v.ioas_id = id;
+	CHECK(!ioc(&r, IOMMU_VFIO_IOAS, &v));
+	CHECK(!map(&r, id, FIXED, r.mem, PG, &iova));
+	CHECK(ioc(&r, VFIO_SET_IOMMU, (void *)VFIO_TYPE1_IOMMU) == -EINVAL);
+	CHECK(!unmap(&r, id, base, PG, &n));
+	CHECK(!ioc(&r, VFIO_SET_IOMMU, (void *)VFIO_TYPE1_IOMMU));
+	CHECK(!map(&r, id, FIXED, r.mem, 4 * PG, &iova));
+	CHECK(!ioc(&r, VFIO_IOMMU_UNMAP_DMA, &u) && u.size == PG);
+	CHECK(!ioc(&r, VFIO_IOMMU_UNMAP_DMA, &u) && u.size == 0);
+	/* [base, base + 1 page) and [base + 2 pages, base + 4) are areas */
+	CHECK(!unmap(&r, id, base, PG, &n) && n == PG);
+	CHECK(!unmap(&r, id, base + 2 * PG, 2 * PG, &n) && n == 2 * PG);
+	ok = true;
+out:
+	rig_fini(&r);
+	return ok;
+}
+
 static const struct tap_scenario scenarios[] = {
 	{ "IOAS map, allowed IOVAs", s_ioas_map },
 	{ "IOAS unmap and copy", s_ioas_unmap_copy },
@@ -1008,6 +1048,7 @@ static const struct tap_scenario scenarios[] = {
 	{ "VFIO compatibility IOAS: set, get, forgotten at destroy", s_vfio_ioas },
 	{ "MAP_FILE: the fd's checks, the file's pages", s_map_file },
 	{ "VFIO type1 ioctls on the compat IOAS", s_vfio_compat },
+	{ "VFIO TYPE1: large pages off, unmap cuts", s_vfio_type1 },
 };
 
 static void test_ctx(void)

@@ -177,6 +177,26 @@ void area_remove(struct area_set *s, size_t i)
 	s->n--;
 }
 
+int area_split(struct area_set *s, size_t i, uint64_t iova)
+{
+	struct iopt_area *lhs;
+	int ret;
+
+	if (s->n == s->cap) {
+		ret = area_grow(s);
+		if (ret)
+			return ret;
+	}
+	memmove(&s->v[i + 2], &s->v[i + 1], (s->n - i - 1) * sizeof(s->v[0]));
+	lhs = &s->v[i];
+	s->v[i + 1] = *lhs;
+	s->v[i + 1].iova = iova + 1;
+	s->v[i + 1].user_va = lhs->user_va + (iova + 1 - lhs->iova);
+	lhs->last = iova;
+	s->n++;
+	return 0;
+}
+
 void area_set_free(struct area_set *s)
 {
 	struct area_mirror *m = s->mirror;

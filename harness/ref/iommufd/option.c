@@ -70,7 +70,9 @@ static int option_huge_pages(struct iommufd_ctx *ctx,
 	}
 	if (cmd->val64 > 1)
 		return -EINVAL;
-	ioas->no_huge_pages = !cmd->val64;
+	if (!cmd->val64)
+		return iommufd_ioas_disable_huge_pages(ctx, ioas);
+	ioas->no_huge_pages = false;
 	return 0;
 }
 

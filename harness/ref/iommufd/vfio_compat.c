@@ -45,12 +45,24 @@ static int check_extension(struct iommufd_ctx *ctx, unsigned long ext)
 	return 0;
 }
 
+/*
+ * TYPE1 differs from TYPE1v2 in that UNMAP_DMA may cut a mapping: the
+ * compat IOAS turns large pages off for it, and its UNMAP_DMA cuts
+ * wherever they are off (unmap_dma).
+ */
 static int set_iommu(struct iommufd_ctx *ctx, unsigned long type)
 {
+	uint32_t id;
+
 	if (type != VFIO_TYPE1_IOMMU && type != VFIO_TYPE1v2_IOMMU &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_COMPAT_SET_ANY_TYPE))
 		return -EINVAL;
-	return compat_ioas(ctx) ? 0 : -ENODEV;
+	id = compat_ioas(ctx);
+	if (!id)
+		return -ENODEV;
+	if (type != VFIO_TYPE1_IOMMU)
+		return 0;
+	return iommufd_ioas_disable_huge_pages(ctx, iommufd_get_ioas(ctx, id));
 }
 
 /* IOAS_MAP with FIXED_IOVA on the compat IOAS. */
@@ -79,15 +91,47 @@ static int map_dma(struct iommufd_ctx *ctx, void *arg)
 	return iommufd_ioas_map(&ucmd);
 }
 
-/* IOAS_UNMAP on the compat IOAS; size comes back as the bytes unmapped
- * (0 on failure). */
+/*
+ * With large pages off, an UNMAP_DMA may cut a mapping: the areas are cut
+ * at the range's last IOVA, then right below its first (no cut below 0),
+ * as Linux's order; a cut made stays if the next one fails.
+ */
+static int cut_ends(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas,
+		    uint64_t iova, uint64_t size)
+{
+	int ret;
+
+	if (!ioas->no_huge_pages ||
+	    iommufd_fault(ctx, IOMMUFD_FAULT_COMPAT_TYPE1_NO_CUT))
+		return 0;
+	ret = iommufd_ioas_cut(ctx, ioas, iova + size - 1);
+	if (!ret && iova)
+		ret = iommufd_ioas_cut(ctx, ioas, iova - 1);
+	return ret;
+}
+
+/* Does no area of ioas meet [iova, iova + size) (size > 0, no wrap)? */
+static bool meets_nothing(const struct iommufd_ioas *ioas, uint64_t iova,
+			  uint64_t size)
+{
+	return size && iova <= UINT64_MAX - (size - 1) &&
+	       area_first_in(&ioas->areas, iova, iova + size - 1) ==
+	       ioas->areas.n;
+}
+
+/*
+ * IOAS_UNMAP on the compat IOAS; size comes back as the bytes unmapped
+ * (0 on failure). A range no mapping meets is 0 bytes unmapped, not
+ * IOAS_UNMAP's -ENOENT (type1's answer, and Linux's compat).
+ */
 static int unmap_dma(struct iommufd_ctx *ctx, void *arg)
 {
 	const size_t minsz = MINSZ(struct vfio_iommu_type1_dma_unmap, size);
 	struct vfio_iommu_type1_dma_unmap u;
 	struct iommu_ioas_unmap unmap = { .size = sizeof(unmap) };
 	struct iommufd_ucmd ucmd = { .ctx = ctx, .cmd = &unmap };
-	int ret;
+	struct iommufd_ioas *ioas;
+	int ret = 0;
 
 	memcpy(&u, arg, minsz);
 	if (u.argsz < minsz || (u.flags & ~VFIO_DMA_UNMAP_FLAG_ALL))
@@ -95,22 +139,28 @@ static int unmap_dma(struct iommufd_ctx *ctx, void *arg)
 	unmap.ioas_id = compat_ioas(ctx);
 	if (!unmap.ioas_id)
 		return -ENODEV;
+	ioas = iommufd_get_ioas(ctx, unmap.ioas_id);
 	if (u.flags & VFIO_DMA_UNMAP_FLAG_ALL) {
 		if (u.iova || u.size)
 			return -EINVAL;
 		unmap.length = UINT64_MAX;
 		if (iommufd_fault(ctx, IOMMUFD_FAULT_COMPAT_UNMAP_ALL_FIRST) &&
-		    iommufd_get_ioas(ctx, unmap.ioas_id)->areas.n) {
-			unmap.iova = iommufd_get_ioas(ctx, unmap.ioas_id)
-					->areas.v[0].iova;
-			unmap.length = iommufd_get_ioas(ctx, unmap.ioas_id)
-					->areas.v[0].last - unmap.iova + 1;
+		    ioas->areas.n) {
+			unmap.iova = ioas->areas.v[0].iova;
+			unmap.length = ioas->areas.v[0].last - unmap.iova + 1;
 		}
 	} else {
+		ret = cut_ends(ctx, ioas, u.iova, u.size);
+		if (ret)
+			return ret;	/* as Linux: size not written back */
 		unmap.iova = u.iova;
 		unmap.length = u.size;
+		if (meets_nothing(ioas, u.iova, u.size) &&
+		    !iommufd_fault(ctx, IOMMUFD_FAULT_COMPAT_HOLE_ENOENT))
+			unmap.length = 0;
 	}
-	ret = iommufd_ioas_unmap(&ucmd);
+	if (unmap.length)
+		ret = iommufd_ioas_unmap(&ucmd);
 	u.size = ret ? 0 : unmap.length;
 	memcpy(arg, &u, minsz);
 	return ret;
