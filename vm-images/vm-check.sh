@@ -140,11 +140,9 @@ tier_start=$(now)
 # may overlap (those run in the background), so their sum can exceed the
 # tier's wall time.
 : >"$LOGS/steps.tsv"
-# step_done KERNEL STEP START [END]: END defaults to now (a background
-# build's end comes from vm-prebuild.sh).
 step_done() {
 	local s off
-	s=$(awk -v a="$3" -v b="${4:-$(now)}" 'BEGIN { printf "%.1f", b - a }')
+	s=$(since "$3")
 	off=$(awk -v a="$tier_start" -v b="$3" 'BEGIN { printf "%.1f", b - a }')
 	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$off" "$s" >>"$LOGS/steps.tsv"
 	log "time $1 $2 ${s} s (from ${off} s)"
@@ -252,7 +250,6 @@ fi
 # run_findings (the documented kernel findings of a run: findings.sh)
 # shellcheck source=vm-images/findings.sh
 . "$HERE/findings.sh"
-. "$HERE/vm-prebuild.sh"
 
 # One run's reports flattened into the TAP stream, names prefixed.
 flatten() {
@@ -339,6 +336,30 @@ steps_result() {
 	if [ ! -s "$1/vtd-steps.tap" ]; then
 		printf 'not ok 0 %s: vtd-steps: no results (init.sh vtd_steps did not run)\n' "$2" >>"$TAP"
 	fi
+}
+
+# Profile siov's QEMU (built once, on first use): sets SIOV_QEMU, or
+# SIOV_SKIP with the reason it cannot be had.
+SIOV_QEMU="" SIOV_SKIP="" SIOV_TRIED=0
+siov_qemu() {
+	local t0 qrc
+	[ "$SIOV_TRIED" = 1 ] && return 0
+	SIOV_TRIED=1
+	t0=$(now)
+	if ! harness/scripts/deps.sh --qemu >"$LOGS/deps-qemu.log" 2>&1; then
+		SIOV_SKIP="cannot install QEMU's build dependencies: $(grep 'deps.sh:' "$LOGS/deps-qemu.log" | tail -n1)"
+		return 0
+	fi
+	# make vm-check runs under the heavy-job lock already.
+	SIOVH_HEAVY_LOCK="" vm-images/qemu/build-qemu.sh >"$LOGS/qemu.out" 2>"$LOGS/qemu.log" &&
+		qrc=0 || qrc=$?
+	case $qrc in
+	0) SIOV_QEMU=$(tail -n1 "$LOGS/qemu.out")
+	   log "qemu $SIOV_QEMU ready in $(since "$t0") s" ;;
+	3) SIOV_SKIP="QEMU's source is unavailable: $(tail -n1 "$LOGS/qemu.log")" ;;
+	*) kernel_fail siov "building QEMU with the SIOV endpoint failed" "$LOGS/qemu.log"
+	   SIOV_SKIP="building QEMU failed (see the failing result)" ;;
+	esac
 }
 
 # The clauses that must pass, not skip, in profile siov's vfio-parent run
@@ -678,16 +699,17 @@ run_kernel() {
 	IFS=, read -r -a plist <<<"${PROFILES_OVERRIDE:-$profiles}"
 	[ -n "$PROFILES_OVERRIDE" ] && read -r -a plist <<<"$PROFILES_OVERRIDE"
 
-	# 2. kernel (or its background build, vm-prebuild.sh)
-	if ! kernel_ready "$pkg" "$tag"; then
+	# 2. kernel
+	t0=$(now)
+	if ! kdir=$( { [ "$pkg" = src ] || export KERNEL_PKG=$pkg; vm-images/build-kernel.sh; } \
+		     2> >(tee "$LOGS/kernel-$tag.log" >&2) | tail -n1) || [ ! -d "$kdir" ]; then
 		kernel_fail "$tag" "kernel build failed" "$LOGS/kernel-$tag.log"
 		return
 	fi
-	kdir=$KDIR t0=$KT0
 	log "kernel $kdir ready in $(since "$t0") s"
 	key=$(basename "$kdir")
 	krel=$(cat "$kdir/release")
-	step_done "$krel" build:kernel "$t0" "$KT1"
+	step_done "$krel" build:kernel "$t0"
 
 	# 3. siovh against the kernel's headers
 	t0=$(now) t1=$t0
@@ -857,11 +879,9 @@ run_kernel() {
 	return 0
 }
 
-[ "$SHELL_MODE" = 1 ] || prebuild_start
 for k in "${KERNELS[@]}"; do
 	run_kernel "${k%%:*}" "${k#*:}"
 done
-prebuild_wait
 
 # 5b. the kernels' coverage in one table (when the last background job is
 # done)
