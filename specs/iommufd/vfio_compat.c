@@ -330,7 +330,7 @@ static int pin_one(struct siovh_check *check, uint32_t ioas, uint64_t iova,
 SIOVH_CLAUSE(compat_type1_cut,
 	.id = "IOMMUFD.COMPAT.7", .level = SIOVH_MUST, .facet = "iommufd",
 	.title = "VFIO_SET_IOMMU of TYPE1 (v1) on /dev/iommu turns the compatibility IOAS's large pages off, as IOMMU_OPTION HUGE_PAGES 0 (GET then reads 0), and both are -EINVAL while a domain of the IOAS holds a mapping; after it UNMAP_DMA unmaps inside a mapping: size reports the bytes asked, the parts either side stay mapped as mappings of their own (IOMMU_IOAS_UNMAP of exactly each succeeds), an UNMAP_DMA of the hole unmaps 0 bytes (type1's answer: no error), and a cut in a mapping an access has pinned pages of is -EINVAL and unmaps nothing",
-	.source = SRC_COMPAT " (TYPE1 against TYPE1v2: \"unmap in the middle of mapped ranges\"); " SRC_VFIO_H("VFIO_TYPE1_IOMMU, VFIO_SET_IOMMU, VFIO_IOMMU_UNMAP_DMA") "; " SRC_H("IOMMU_OPTION_HUGE_PAGES"),
+	.source = SRC_COMPAT "; " SRC_VFIO_H("VFIO_TYPE1_IOMMU against VFIO_TYPE1v2_IOMMU, VFIO_SET_IOMMU, VFIO_IOMMU_UNMAP_DMA") "; " SRC_H("IOMMU_OPTION_HUGE_PAGES") "; derived: Linux 6.12 and 7.3 iommufd vfio_compat.c, which emulates TYPE1's unmap inside a mapping by turning large pages off",
 	.needs = NEEDS_IOMMUFD)
 {
 	const uint32_t rw = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
