@@ -353,6 +353,7 @@ siov_qemu() {
 	# make vm-check runs under the heavy-job lock already.
 	SIOVH_HEAVY_LOCK="" vm-images/qemu/build-qemu.sh >"$LOGS/qemu.out" 2>"$LOGS/qemu.log" &&
 		qrc=0 || qrc=$?
+	step_done - build:qemu "$t0"
 	case $qrc in
 	0) SIOV_QEMU=$(tail -n1 "$LOGS/qemu.out")
 	   log "qemu $SIOV_QEMU ready in $(since "$t0") s" ;;
