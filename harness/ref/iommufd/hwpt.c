@@ -108,7 +108,8 @@ static int alloc_paging(struct iommufd_ucmd *ucmd)
 	if (cmd->data_type != IOMMU_HWPT_DATA_NONE &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_PAGING_DATA_IGNORED))
 		return -EOPNOTSUPP;
-	if ((cmd->data_len || cmd->data_uptr) &&
+	/* a data_uptr with no data_len is no data (Linux ignores it) */
+	if (cmd->data_len &&
 	    !iommufd_fault(ctx, IOMMUFD_FAULT_PAGING_DATA_IGNORED))
 		return -EINVAL;
 	if (((cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) ||

@@ -135,8 +135,9 @@
  *    (Linux ignores __reserved2: a kernel finding); dev_id must be a
  *    bound device (-ENOENT); pt_id naming no object, or one that is
  *    neither an IOAS, a HWPT nor a vIOMMU, -EINVAL (Linux answers a
- *    failed pt_id lookup so). On an IOAS: data_type NONE (else -EOPNOTSUPP), data_len
- *    and data_uptr 0 (else -EINVAL), FAULT_ID_VALID -EOPNOTSUPP (not
+ *    failed pt_id lookup so). On an IOAS: data_type NONE (else
+ *    -EOPNOTSUPP), data_len 0 (else -EINVAL; a data_uptr without a
+ *    data_len is no data, as Linux), FAULT_ID_VALID -EOPNOTSUPP (not
  *    modelled), DIRTY_TRACKING -EOPNOTSUPP when the platform has no
  *    dirty_tracking (else the HWPT may track, starting with tracking off);
  *    a new viommu domain gets every mapping of the IOAS, and every later

@@ -240,9 +240,10 @@ static bool s_hwpt_paging_refuses(int fault)
 			.pt_id = ioas2, .data_len = sizeof(s1),
 			.data_uptr = (uintptr_t)&s1,
 		}, &id) == -EINVAL);
-	CHECK(hwpt_raw(&r, (struct iommu_hwpt_alloc) {
+	/* a pointer with no length is no data: made, and gone again */
+	CHECK(!hwpt_raw(&r, (struct iommu_hwpt_alloc) {
 			.pt_id = ioas2, .data_uptr = (uintptr_t)&s1,
-		}, &id) == -EINVAL);
+		}, &id) && !destroy(&r, id));
 	CHECK(hwpt_raw(&r, (struct iommu_hwpt_alloc) {
 			.pt_id = ioas2, .data_len = sizeof(s1),
 		}, &id) == -EINVAL);
