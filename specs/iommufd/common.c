@@ -136,6 +136,20 @@ uint64_t must_base(struct siovh_check *check, uint32_t id)
 	return 0;
 }
 
+int iommu_option(struct siovh_check *check, uint32_t id, uint16_t op,
+		 uint32_t obj, uint16_t rsv, uint64_t *val)
+{
+	struct iommu_option o = {
+		.size = sizeof(o), .option_id = id, .op = op,
+		.__reserved = rsv, .object_id = obj, .val64 = *val,
+	};
+	int ret = fd_ioctl(check, IOMMU_OPTION, &o);
+
+	if (!ret)
+		*val = o.val64;
+	return ret;
+}
+
 uint64_t unmap_all(struct siovh_check *check, uint32_t id)
 {
 	uint64_t n = 0;

@@ -76,6 +76,10 @@ void must_attached(struct siovh_check *check, uint32_t id);
 int try_attached(struct siovh_check *check, uint32_t id);
 /* Bytes an unmap of everything (0..U64_MAX) reports for id. */
 uint64_t unmap_all(struct siovh_check *check, uint32_t id);
+/* IOMMU_OPTION (option id, op, object_id, __reserved): val64 in and out
+ * through *val (left alone on error). */
+int iommu_option(struct siovh_check *check, uint32_t id, uint16_t op,
+		 uint32_t obj, uint16_t rsv, uint64_t *val);
 /* Is [iova, iova + len) inside one of r's ranges? */
 bool in_ranges(const struct ioas_ranges *r, uint64_t iova, uint64_t len);
 

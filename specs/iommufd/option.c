@@ -13,34 +13,19 @@
 #define GET IOMMU_OPTION_OP_GET
 #define SET IOMMU_OPTION_OP_SET
 
-/* IOMMU_OPTION: val64 in and out through *val (left alone on error). */
-static int option(struct siovh_check *check, uint32_t id, uint16_t op,
-		  uint32_t obj, uint16_t rsv, uint64_t *val)
-{
-	struct iommu_option o = {
-		.size = sizeof(o), .option_id = id, .op = op,
-		.__reserved = rsv, .object_id = obj, .val64 = *val,
-	};
-	int ret = fd_ioctl(check, IOMMU_OPTION, &o);
-
-	if (!ret)
-		*val = o.val64;
-	return ret;
-}
-
 /* OP_GET of option id on obj, expected to succeed. */
 static uint64_t get(struct siovh_check *check, uint32_t id, uint32_t obj)
 {
 	uint64_t v = 0xee;
 
-	EXPECT_OK(option(check, id, GET, obj, 0, &v));
+	EXPECT_OK(iommu_option(check, id, GET, obj, 0, &v));
 	return v;
 }
 
 static int set(struct siovh_check *check, uint32_t id, uint32_t obj,
 	       uint64_t val)
 {
-	return option(check, id, SET, obj, 0, &val);
+	return iommu_option(check, id, SET, obj, 0, &val);
 }
 
 SIOVH_CLAUSE(option_rlimit,
@@ -53,7 +38,7 @@ SIOVH_CLAUSE(option_rlimit,
 	int ret;
 
 	EXPECT_EQ(get(check, IOMMU_OPTION_RLIMIT_MODE, 0), 0);
-	EXPECT_ERRNO(option(check, IOMMU_OPTION_RLIMIT_MODE, GET, 1, 0, &v),
+	EXPECT_ERRNO(iommu_option(check, IOMMU_OPTION_RLIMIT_MODE, GET, 1, 0, &v),
 		     -EOPNOTSUPP);
 	ret = set(check, IOMMU_OPTION_RLIMIT_MODE, 0, 1);
 	if (ret == -EPERM) {
@@ -86,9 +71,9 @@ SIOVH_CLAUSE(option_huge_pages,
 	EXPECT_EQ(get(check, IOMMU_OPTION_HUGE_PAGES, b), 0);
 	EXPECT_OK(set(check, IOMMU_OPTION_HUGE_PAGES, b, 1));
 	EXPECT_EQ(get(check, IOMMU_OPTION_HUGE_PAGES, b), 1);
-	EXPECT_ERRNO(option(check, IOMMU_OPTION_HUGE_PAGES, GET, 0x7fff, 0,
-			    &v), -ENOENT);
-	EXPECT_ERRNO(option(check, IOMMU_OPTION_HUGE_PAGES, GET, 0, 0, &v),
+	EXPECT_ERRNO(iommu_option(check, IOMMU_OPTION_HUGE_PAGES, GET, 0x7fff,
+				  0, &v), -ENOENT);
+	EXPECT_ERRNO(iommu_option(check, IOMMU_OPTION_HUGE_PAGES, GET, 0, 0, &v),
 		     -ENOENT);
 }
 
@@ -102,16 +87,16 @@ SIOVH_CLAUSE(option_refused,
 	uint64_t v;
 
 	v = 0;
-	EXPECT_ERRNO(option(check, IOMMU_OPTION_HUGE_PAGES, SET, a, 1, &v),
+	EXPECT_ERRNO(iommu_option(check, IOMMU_OPTION_HUGE_PAGES, SET, a, 1, &v),
 		     -EOPNOTSUPP);
-	EXPECT_ERRNO(option(check, IOMMU_OPTION_HUGE_PAGES, 2, a, 0, &v),
+	EXPECT_ERRNO(iommu_option(check, IOMMU_OPTION_HUGE_PAGES, 2, a, 0, &v),
 		     -EOPNOTSUPP);
 	EXPECT_EQ(get(check, IOMMU_OPTION_HUGE_PAGES, a), 1);
 	v = 1;
-	EXPECT_ERRNO(option(check, IOMMU_OPTION_RLIMIT_MODE, 2, 0, 0, &v),
+	EXPECT_ERRNO(iommu_option(check, IOMMU_OPTION_RLIMIT_MODE, 2, 0, 0, &v),
 		     -EOPNOTSUPP);
-	EXPECT_ERRNO(option(check, IOMMU_OPTION_RLIMIT_MODE, GET, 0, 1, &v),
+	EXPECT_ERRNO(iommu_option(check, IOMMU_OPTION_RLIMIT_MODE, GET, 0, 1, &v),
 		     -EOPNOTSUPP);
 	EXPECT_EQ(get(check, IOMMU_OPTION_RLIMIT_MODE, 0), 0);
-	EXPECT_ERRNO(option(check, 0x7fff, GET, a, 0, &v), -EOPNOTSUPP);
+	EXPECT_ERRNO(iommu_option(check, 0x7fff, GET, a, 0, &v), -EOPNOTSUPP);
 }

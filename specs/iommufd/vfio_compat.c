@@ -298,14 +298,7 @@ SIOVH_CLAUSE(compat_map_enomem,
 static int huge_pages(struct siovh_check *check, uint32_t id, uint16_t op,
 		      uint64_t *val)
 {
-	struct iommu_option o = {
-		.size = sizeof(o), .option_id = IOMMU_OPTION_HUGE_PAGES,
-		.op = op, .object_id = id, .val64 = *val,
-	};
-	int ret = fd_ioctl(check, IOMMU_OPTION, &o);
-
-	*val = o.val64;
-	return ret;
+	return iommu_option(check, IOMMU_OPTION_HUGE_PAGES, op, id, 0, val);
 }
 
 /* An access on ioas with a page pinned at iova; -1 when the target has
