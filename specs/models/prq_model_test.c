@@ -4,12 +4,14 @@
  * (prq_seq.h) against the ref backend: the faithful reference agrees, an
  * injected fault diverges with a report. TAP; exit 1 on any failure.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "harness/ref/tap.h"
 #include "siovh/model.h"
+#include "siovh/test.h"
 #include "prq_model.h"
 #include "prq_seq.h"
 
@@ -109,12 +111,74 @@ static void test_engine(void)
 	EXPECT_TRUE(strstr(report, "last operations") != NULL);
 }
 
+/* Entries of /proc/self/fd (with . and .. and the walk's own fd): only
+ * ever compared with another count. */
+static int fds_open(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A requeue whose nth allocation fails undoes what it made: walking n up
+ * until the requeue no longer hits the armed failure, every engine closes
+ * with the fds it opened with, and the next requeue on a fresh engine works.
+ */
+static void test_requeue_unwinds(void)
+{
+	const uint8_t op[PRQ_SEQ_OP_BYTES] = { PRQ_OP_REQUEUE };
+	struct siovh_profile *p = NULL;
+	struct siovh_target t;
+	struct prq_seq *s;
+	unsigned int nth, left = 0, fired = 0;
+	char err[256];
+	int before;
+
+	ASSERT_TRUE(open_ref("ref", &t));
+	if (!EXPECT_TRUE(siovh_profile_path_of(&t) &&
+			 !siovh_profile_load(siovh_profile_path_of(&t), &p,
+					     err, sizeof(err))))
+		goto out;
+	before = fds_open();
+	for (nth = 1; nth < 64; nth++) {
+		if (!EXPECT_EQ(prq_seq_open(&t, p, &s), 0))
+			break;
+		t.test->fail_nth(&t, nth, NULL);
+		prq_seq_run_bytes(s, op, sizeof(op));
+		t.test->fail_nth(&t, 0, &left);
+		prq_seq_close(s);
+		if (!EXPECT_EQ(fds_open(), before))
+			break;
+		if (left)	/* not reached: the requeue needs fewer */
+			break;
+		fired++;
+	}
+	/* the queue's and the nested HWPT's allocations both failed once */
+	EXPECT_TRUE(fired >= 2);
+	EXPECT_TRUE(left > 0);
+	if (EXPECT_EQ(prq_seq_open(&t, p, &s), 0)) {
+		EXPECT_EQ(prq_seq_run_bytes(s, op, sizeof(op)), 0);
+		prq_seq_close(s);
+	}
+out:
+	siovh_profile_free(p);
+	siovh_target_close(&t);
+}
+
 int main(void)
 {
 	static const struct tap_test tests[] = {
 		{ "a wait, a read, an answer", test_wait_and_answer },
 		{ "reset orphans, requeue forgets", test_reset_and_requeue },
 		{ "engine: ref agrees, a fault diverges", test_engine },
+		{ "engine: a failed requeue leaks no fd", test_requeue_unwinds },
 	};
 
 	return tap_run(tests, sizeof(tests) / sizeof(tests[0]));

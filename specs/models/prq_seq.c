@@ -312,32 +312,46 @@ static bool op_map(struct prq_seq *s, unsigned int a, bool map)
 	return cmp_ret(s, ps_inv_page(s, page), 0);
 }
 
-/* A new fault queue and nested HWPT, the device moved, the old gone. */
+/*
+ * A new fault queue and nested HWPT, the device moved, the old gone. What
+ * was made before a step failed is undone; once the device is on the new
+ * pair, the pair is the sequence's whatever happens to the old one, so
+ * that teardown releases every object and fd either way.
+ */
 static bool op_requeue(struct prq_seq *s)
 {
-	uint32_t fq_id = 0, nested = 0;
-	int fd = -1, ret;
+	uint32_t fq_id = 0, nested = 0, old_fq, old_nested;
+	int fd = -1, old_fd, ret, err;
 
 	begin(s, "replace the fault queue %u", s->fq_id);
 	prq_model_requeue(&s->m);
 	ret = ps_fault_alloc(s, &fq_id, &fd);
-	if (!ret)
-		ret = ps_nested(s, fq_id, &nested);
-	if (!ret)
-		ret = ps_attach(s, nested);
-	if (!ret)
-		ret = ps_destroy(s, s->nested);
-	if (!ret) {
-		/* the old queue's fd holds it (the kernel's file does) */
-		close(s->fq_fd);
-		s->fq_fd = -1;
-		ret = ps_destroy(s, s->fq_id);
-	}
-	if (!ret) {
-		s->nested = nested;
-		s->fq_id = fq_id;
-		s->fq_fd = fd;
-	}
+	if (ret)
+		return cmp_ret(s, ret, 0);
+	ret = ps_nested(s, fq_id, &nested);
+	if (ret)
+		goto err_fq;
+	ret = ps_attach(s, nested);
+	if (ret)
+		goto err_nested;
+
+	old_nested = s->nested;
+	old_fq = s->fq_id;
+	old_fd = s->fq_fd;
+	s->nested = nested;
+	s->fq_id = fq_id;
+	s->fq_fd = fd;
+	ret = ps_destroy(s, old_nested);
+	/* the old queue's fd holds it (the kernel's file does) */
+	close(old_fd);
+	err = ps_destroy(s, old_fq);
+	return cmp_ret(s, ret ? ret : err, 0);
+
+err_nested:
+	ps_destroy(s, nested);
+err_fq:
+	close(fd);
+	ps_destroy(s, fq_id);
 	return cmp_ret(s, ret, 0);
 }
 
