@@ -159,7 +159,7 @@ static void bar0_wr(struct ms_vdev *d, uint32_t off, uint32_t val)
 	fz_note_u64((uint64_t)r);
 	if (r == 4 && (s = ms_mig_get(d)) != VFIO_DEVICE_STATE_RUNNING)
 		fz_fail("VDEV %c: a BAR0 write at %#x was taken in %s",
-			d->name, off, ms_state_name(s));
+			d->name, off, siovh_mig_state_name(s));
 }
 
 static void mailbox(struct ms_vdev *d, uint32_t cmd, uint32_t arg)
@@ -312,13 +312,13 @@ static void op_submit(struct ctx *c, struct ms_vdev *d)
 	    after.iommu_faults != before.iommu_faults)
 		fz_fail("VDEV %c: a descriptor written to portal %u in %s made "
 			"DMA (%llu faults recorded)", d->name, q,
-			ms_state_name(s),
+			siovh_mig_state_name(s),
 			(unsigned long long)(after.iommu_faults -
 					     before.iommu_faults));
 	if (r == (ssize_t)sizeof(desc) && s != VFIO_DEVICE_STATE_RUNNING &&
 	    s != VFIO_DEVICE_STATE_RUNNING_P2P)
 		fz_fail("VDEV %c: a descriptor was taken in %s", d->name,
-			ms_state_name(s));
+			siovh_mig_state_name(s));
 }
 
 static void op_state(struct ctx *c, struct ms_vdev *d)
@@ -333,13 +333,13 @@ static void op_state(struct ctx *c, struct ms_vdev *d)
 	now = ms_mig_get(d);
 	if (!ret && now != to)
 		fz_fail("VDEV %c: SET_STATE %s succeeded, the device is in %s",
-			d->name, ms_state_name(to), ms_state_name(now));
+			d->name, siovh_mig_state_name(to), siovh_mig_state_name(now));
 	if (!ret && to == VFIO_DEVICE_STATE_RUNNING_P2P && !c->p2p)
 		fz_fail("VDEV %c: RUNNING_P2P taken, MIGRATION does not report "
 			"VFIO_MIGRATION_P2P", d->name);
 	if (ret && c->p2p)
 		fz_fail("VDEV %c: SET_STATE %s from a state of a supported "
-			"migration failed: %d", d->name, ms_state_name(to),
+			"migration failed: %d", d->name, siovh_mig_state_name(to),
 			ret);
 }
 
@@ -486,8 +486,8 @@ static int leave_resuming(struct ctx *c, struct ms_vdev *d, uint32_t to,
 	if (!ret) {
 		if (now != to)
 			fz_fail("VDEV %c: RESUMING -> %s succeeded, the device "
-				"is in %s", d->name, ms_state_name(to),
-				ms_state_name(now));
+				"is in %s", d->name, siovh_mig_state_name(to),
+				siovh_mig_state_name(now));
 		if (to == VFIO_DEVICE_STATE_STOP_COPY)
 			ms_read_stream(d, fd, s);
 		else if (fd >= 0)
@@ -497,11 +497,11 @@ static int leave_resuming(struct ctx *c, struct ms_vdev *d, uint32_t to,
 	if (ret != -EINVAL && !(ret == -ENOMEM && nth && !left))
 		fz_fail("VDEV %c: RESUMING -> %s failed with %d: a refused "
 			"stream is -EINVAL (-ENOMEM only when an allocation "
-			"failed)", d->name, ms_state_name(to), ret);
+			"failed)", d->name, siovh_mig_state_name(to), ret);
 	if (now != VFIO_DEVICE_STATE_RESUMING && now != VFIO_DEVICE_STATE_ERROR)
 		fz_fail("VDEV %c: RESUMING -> %s failed (%d) and left the "
 			"device in %s, neither RESUMING nor ERROR", d->name,
-			ms_state_name(to), ret, ms_state_name(now));
+			siovh_mig_state_name(to), ret, siovh_mig_state_name(now));
 	return ret;
 }
 
@@ -615,11 +615,11 @@ static void run(struct ctx *c)
 		now = ms_mig_get(&c->a);
 		if (exit == VFIO_DEVICE_STATE_RESUMING ? ret : ret != -EINVAL)
 			fz_fail("RESUMING -> %s (%u) returned %d",
-				ms_state_name(exit), exit, ret);
+				siovh_mig_state_name(exit), exit, ret);
 		if (now != VFIO_DEVICE_STATE_RESUMING)
 			fz_fail("RESUMING -> %s (%u) returned %d and left the "
-				"device in %s", ms_state_name(exit), exit, ret,
-				ms_state_name(now));
+				"device in %s", siovh_mig_state_name(exit), exit, ret,
+				siovh_mig_state_name(now));
 		exit = VFIO_DEVICE_STATE_STOP;
 	}
 	ret = leave_resuming(c, &c->a, exit, nth, &c->y);

@@ -101,6 +101,4 @@ void ms_stream_expect_same(const struct ms_stream *want,
 ssize_t ms_region_rw(struct ms_vdev *d, uint32_t index, uint64_t off,
 		     void *buf, size_t len, bool write);
 
-const char *ms_state_name(uint32_t s);
-
 #endif /* SIOVH_FUZZ_MIG_STREAM_H */

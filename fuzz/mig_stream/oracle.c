@@ -33,16 +33,6 @@ FZ_ORACLE static int feature(struct ms_vdev *d, uint32_t flags, void *data,
 	return ret;
 }
 
-const char *ms_state_name(uint32_t s)
-{
-	static const char *const names[] = {
-		"ERROR", "STOP", "RUNNING", "STOP_COPY", "RESUMING",
-		"RUNNING_P2P", "PRE_COPY", "PRE_COPY_P2P",
-	};
-
-	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "(unknown)";
-}
-
 FZ_ORACLE int ms_mig_set(struct ms_vdev *d, uint32_t state, int *fd)
 {
 	struct vfio_device_feature_mig_state s = {
@@ -58,7 +48,7 @@ FZ_ORACLE int ms_mig_set(struct ms_vdev *d, uint32_t state, int *fd)
 	if (!ret && s.data_fd >= 0 && state != VFIO_DEVICE_STATE_STOP_COPY &&
 	    state != VFIO_DEVICE_STATE_RESUMING)
 		fz_fail("VDEV %c: SET_STATE %s handed out data fd %d",
-			d->name, ms_state_name(state), s.data_fd);
+			d->name, siovh_mig_state_name(state), s.data_fd);
 	if (fd)
 		*fd = ret ? -1 : s.data_fd;
 	else if (!ret && s.data_fd >= 0)
@@ -125,7 +115,7 @@ FZ_ORACLE void ms_save(struct ms_vdev *d, struct ms_stream *s)
 	ret = ms_mig_set(d, VFIO_DEVICE_STATE_STOP, NULL);
 	if (ret)
 		fz_fail("VDEV %c: %s -> STOP failed: %d", d->name,
-			ms_state_name(ms_mig_get(d)), ret);
+			siovh_mig_state_name(ms_mig_get(d)), ret);
 	est = ms_mig_data_size(d);
 	ret = ms_mig_set(d, VFIO_DEVICE_STATE_STOP_COPY, &fd);
 	if (ret)
@@ -152,7 +142,7 @@ FZ_ORACLE void ms_resume_write(struct ms_vdev *d, const struct ms_stream *s,
 	ret = ms_mig_set(d, VFIO_DEVICE_STATE_RESUMING, &fd);
 	if (ret)
 		fz_fail("VDEV %c: %s -> RESUMING failed: %d", d->name,
-			ms_state_name(ms_mig_get(d)), ret);
+			siovh_mig_state_name(ms_mig_get(d)), ret);
 	if (fd < 0)
 		fz_fail("VDEV %c: -> RESUMING handed out no data fd", d->name);
 	for (i = 0; i <= n && off < s->len; i++) {

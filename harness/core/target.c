@@ -69,6 +69,17 @@ const char *siovh_feature_name(uint64_t bit)
 	return NULL;
 }
 
+const char *siovh_mig_state_name(uint32_t state)
+{
+	/* in the order of enum vfio_device_mig_state (linux/vfio.h) */
+	static const char *const names[] = {
+		"ERROR", "STOP", "RUNNING", "STOP_COPY", "RESUMING",
+		"RUNNING_P2P", "PRE_COPY", "PRE_COPY_P2P",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
 static const struct siovh_backend *backend_find(const char *name, size_t len)
 {
 	const struct siovh_backend *const *b;

@@ -619,16 +619,6 @@ int mig_set(struct vd *d, uint32_t state, int *data_fd)
 	return ret;
 }
 
-const char *mig_name(uint32_t state)
-{
-	static const char *const names[] = {
-		"ERROR", "STOP", "RUNNING", "STOP_COPY", "RESUMING",
-		"RUNNING_P2P", "PRE_COPY", "PRE_COPY_P2P",
-	};
-
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
-}
-
 int dma_log_start(struct vd *d, uint64_t iova, uint64_t len,
 		  uint64_t page_size)
 {

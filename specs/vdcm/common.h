@@ -209,7 +209,6 @@ int dma_unmap(struct vd *d, uint64_t iova, uint64_t size);
  * may be NULL; the returned fd, if any, is closed when not asked for). */
 int mig_get(struct vd *d, uint32_t *state);
 int mig_set(struct vd *d, uint32_t state, int *data_fd);
-const char *mig_name(uint32_t state);
 int dma_log_start(struct vd *d, uint64_t iova, uint64_t len,
 		  uint64_t page_size);
 int dma_log_stop(struct vd *d);

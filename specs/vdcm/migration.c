@@ -179,8 +179,8 @@ static void for_pairs(struct siovh_check *check,
 			if (!strcmp(what, "legal") ? (ret || got != to) :
 			    (ret != -EINVAL || got != from))
 				FAIL("%s -> %s (%s): returned %d, now in %s; "
-				     "expected %s", mig_name(from), mig_name(to),
-				     what, ret, mig_name(got),
+				     "expected %s", siovh_mig_state_name(from), siovh_mig_state_name(to),
+				     what, ret, siovh_mig_state_name(got),
 				     !strcmp(what, "legal") ? "0, in the new state" :
 				     "-EINVAL, in the old state");
 			vd_down(check, &d);

@@ -89,6 +89,10 @@ struct siovh_vfio_detach_pt {
 /* Name of a single feature bit ("ioasid", "test-ioasid", ...), or NULL. */
 const char *siovh_feature_name(uint64_t bit);
 
+/* Name of a VFIO migration v2 device state (enum vfio_device_mig_state:
+ * "STOP", "STOP_COPY", ...), or "?" for a value the uAPI does not have. */
+const char *siovh_mig_state_name(uint32_t state);
+
 /*
  * The VFIO-device facet. A VDEV is created from a parent's type by UUID (mdev
  * sysfs "create"), opened (the VMM's open of the device fd, which assigns it:
