@@ -165,19 +165,19 @@ GIT_REVISION = $(shell git describe --always --dirty 2>/dev/null)
 REF_LITE := ref:profile=specs/profiles/ref-lite.json
 
 run: deps
-	@$(MAKE) --no-print-directory VARIANT=release build
+	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=release build
 	SIOVH_GIT_REVISION=$(GIT_REVISION) build/release/siovh run --target ref --faults all --jobs $(JOBS) \
 		--seed $(SEED) --report $(REPORT_DIR)
 	SIOVH_GIT_REVISION=$(GIT_REVISION) build/release/siovh run --target $(REF_LITE) --jobs $(JOBS) \
 		--seed $(SEED) --report $(REPORT_DIR)/ref-lite
 
 check: deps
-	@$(MAKE) --no-print-directory VARIANT=clang build
-	@$(MAKE) --no-print-directory VARIANT=asan build
+	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=clang build
+	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=asan build
 	@harness/scripts/check.sh build/asan build/clang
 
 bench: deps
-	@$(MAKE) --no-print-directory VARIANT=release build
+	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=release build
 	SIOVH_GIT_REVISION=$$(git describe --always --dirty 2>/dev/null) \
 		build/release/siovh-bench --report $(REPORT_DIR)
 	@build/release/siovh report index $(REPORT_DIR) >/dev/null
@@ -186,7 +186,7 @@ bench: deps
 # backends, the runner and the clauses); see harness/scripts/coverage.sh.
 coverage:
 	@harness/scripts/deps.sh --coverage
-	@$(MAKE) --no-print-directory VARIANT=coverage build/coverage/siovh
+	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=coverage build/coverage/siovh
 	SIOVH_GIT_REVISION=$(GIT_REVISION) JOBS=$(JOBS) SEED=$(SEED) \
 		harness/scripts/coverage.sh build/coverage $(REPORT_DIR)
 

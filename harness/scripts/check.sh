@@ -100,7 +100,7 @@ fuzz_steps() {
 	local t log status
 	local targets
 	targets=$(for o in fuzz/*/*.options; do basename "$(dirname "$o")"; done)
-	make --no-print-directory VARIANT="$(basename "$build")" fuzz-replay \
+	make --no-print-directory -j"$jobs" VARIANT="$(basename "$build")" fuzz-replay \
 		>"$out/fuzz-build.log" 2>&1
 	status=$?
 	for t in $targets; do
@@ -112,7 +112,7 @@ fuzz_steps() {
 	done
 	[ "$status" -eq 0 ] || tail -5 "$out/fuzz-build.log" | sed 's/^/  fuzz-replay build: /'
 	log=$out/fuzz-libfuzzer.tap
-	if ! make --no-print-directory fuzz-libfuzzer >"$out/fuzz-lf-build.log" 2>&1; then
+	if ! make --no-print-directory -j"$jobs" fuzz-libfuzzer >"$out/fuzz-lf-build.log" 2>&1; then
 		tail -5 "$out/fuzz-lf-build.log" | sed 's/^/  fuzz-libfuzzer build: /'
 	fi
 	harness/scripts/fuzz_check.sh "${FUZZ_CHECK_TIME:-10}" "$out/fuzz-runs" \

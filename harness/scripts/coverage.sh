@@ -76,7 +76,7 @@ capture specs
 
 echo "coverage: 2/3 fuzz corpora"
 corpora=()
-if make --no-print-directory VARIANT="$(basename "$build")" fuzz-replay \
+if make --no-print-directory -j"$jobs" VARIANT="$(basename "$build")" fuzz-replay \
 	>"$work/replay-build.log" 2>&1; then
 	for seeds in fuzz/*/seeds; do
 		[ -d "$seeds" ] || continue
