@@ -25,9 +25,10 @@ mkdir -p "$out"
 passed=0 failed=0 skipped=0
 mark=$SECONDS	# each step's line says how long it took since the last one
 
-# tally NAME FILE STATUS: count the TAP results in FILE for step NAME.
+# tally NAME FILE STATUS [SECONDS]: count the TAP results in FILE for step
+# NAME; the line says SECONDS, or the time since the last line.
 tally() {
-	local name=$1 file=$2 status=$3
+	local name=$1 file=$2 status=$3 secs=${4:-$((SECONDS - mark))}
 	local p f s plan n
 	p=$(grep -cE '^ok [0-9]+' "$file" | head -1)
 	s=$(grep -E '^ok [0-9]+' "$file" | grep -ciE '# *skip')
@@ -50,7 +51,7 @@ tally() {
 		d > 0 && /^ *#/ { d--; print "  " n ":   " $0; next }
 		{ d = 0 }' "$file"
 	printf '%-28s %4d passed, %d failed, %d skipped (%d s)\n' "$name" "$p" "$f" "$s" \
-		$((SECONDS - mark))
+		"$secs"
 	mark=$SECONDS
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
@@ -64,33 +65,67 @@ step() {
 	tally "$name" "$log" "$status"
 }
 
+# The tests below are independent (each works in a directory of its own)
+# and mostly one process at a time: they run JOBS at a time, each line
+# saying how long its step took, printed in the order started.
+# step_bg NAME CMD...: step, in the background.
+PENDING=()
+step_bg() {
+	local name=$1
+	shift
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	(
+		t0=$SECONDS
+		"$@" >"$out/$name.tap" 2>"$out/$name.stderr"
+		echo "$? $((SECONDS - t0))" >"$out/$name.status"
+	) &
+	PENDING+=("$name")
+}
+# steps_wait: every background step done, and tallied.
+steps_wait() {
+	local name status secs sum=0 t0=$mark
+	wait
+	for name in "${PENDING[@]}"; do
+		read -r status secs <"$out/$name.status" 2>/dev/null || status=1 secs=0
+		tally "$name" "$out/$name.tap" "$status" "$secs"
+		sum=$((sum + secs))
+	done
+	echo "  (these ${#PENDING[@]} steps: $sum s of steps in $((SECONDS - t0)) s, $jobs at a time)"
+	PENDING=()
+	mark=$SECONDS
+}
+
+# selftests/siov (kselftest programs) built against each cached kernel tree
+# and run on this host, on the reference, and in a scratch kernel tree (the
+# longest of these when its builds miss the compiler cache: first).
+step_bg selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
 for t in $(find "$build" -type f -name '*_test' -perm -u+x | sort); do
-	step "unit:$(basename "$t")" "$t"
+	step_bg "unit:$(basename "$t")" "$t"
 done
-step runner-selftest "$build/runner_selftest"
-step cli harness/core/tests/cli_test.sh "$build/siovh"
-step report harness/core/tests/report_test.sh "$build/siovh"
-step profile-schema harness/core/tests/profile_schema_test.sh "$build/siovh"
+step_bg runner-selftest "$build/runner_selftest"
+step_bg cli harness/core/tests/cli_test.sh "$build/siovh"
+step_bg report harness/core/tests/report_test.sh "$build/siovh"
+step_bg profile-schema harness/core/tests/profile_schema_test.sh "$build/siovh"
 # the kernel target's pci facet (device=BDF) on a fake sysfs
-step kernel-pci harness/core/tests/kernel_pci_test.sh "$build/siovh"
+step_bg kernel-pci harness/core/tests/kernel_pci_test.sh "$build/siovh"
 # the driver claim of device=BDF,vfio= (bind, --force, restore, --dry-run)
 # on a fake sysfs whose control files a script serves like the kernel
-step kernel-vfio-pci harness/core/tests/kernel_vfio_pci_test.sh "$build/siovh"
-# selftests/siov (kselftest programs) built against each cached kernel tree
-# and run on this host, on the reference, and in a scratch kernel tree.
-step selftests selftests/siov/tests/selftests_test.sh "$build/siovh"
+step_bg kernel-vfio-pci harness/core/tests/kernel_vfio_pci_test.sh "$build/siovh"
 # the VM tier's kernel coverage report (vm-images/kernel-coverage.sh) on a fake
 # gcov "kernel" built on this host: no VM needed
-step vm-kernel-coverage vm-images/tests/kernel_coverage_test.sh
+step_bg vm-kernel-coverage vm-images/tests/kernel_coverage_test.sh
 # ... and its crash recovery (vm-images/resume.sh) on fabricated boots
-step vm-resume vm-images/tests/resume_test.sh "$build/siovh"
+step_bg vm-resume vm-images/tests/resume_test.sh "$build/siovh"
 # ... and its documented kernel findings (vm-images/findings.sh): which apply
 # to a run, and a known WARN told from an unknown one on fabricated consoles
-step vm-findings vm-images/tests/findings_test.sh
+step_bg vm-findings vm-images/tests/findings_test.sh
 # the kernel seeds' pick (vm-images/kernel-seeds.sh) on fabricated PC lists
-step vm-kernel-seeds vm-images/tests/kernel_seeds_test.sh
+step_bg vm-kernel-seeds vm-images/tests/kernel_seeds_test.sh
 # ... and which clause runs fuzz-kernel-coverage.sh puts next to a corpus
-step vm-fuzz-kernel-coverage vm-images/tests/fuzz_kernel_coverage_test.sh
+step_bg vm-fuzz-kernel-coverage vm-images/tests/fuzz_kernel_coverage_test.sh
+steps_wait
 
 # The fuzz targets (fuzz/, issue 5): every committed seed and regression
 # reproducer replayed against this build (one TAP result per file, each in
