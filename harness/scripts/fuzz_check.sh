@@ -69,14 +69,17 @@ for t in "$@"; do
 	grep -q '^not ok' "$dir/$t.verdict" && failed=1
 done
 if [ -d "$replay" ]; then
+	# The oracles still catch the faults their kills files list
+	# (fuzz/oracle_check.sh: the cheap oracles are not weaker ones),
+	# beside the determinism check (each is one process at a time).
+	fuzz/oracle_check.sh "$replay" "$@" >"$dir/oracle.tap" 2>&1 &
+	oracle=$!
 	fuzz/determinism.sh "$replay" "$@" >"$dir/determinism.tap" 2>&1 || failed=1
+	wait "$oracle" || failed=1
 	awk -v n="$n" '/^1\.\./ { next }
 		/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " ($2 == "ok" ? $3 : $2) + n) }
 		{ print }' "$dir/determinism.tap"
 	n=$((n + $#))
-	# The oracles still catch the faults their kills files list
-	# (fuzz/oracle_check.sh: the cheap oracles are not weaker ones).
-	fuzz/oracle_check.sh "$replay" "$@" >"$dir/oracle.tap" 2>&1 || failed=1
 	awk -v n="$n" '/^1\.\./ { next }
 		/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " ($2 == "ok" ? $3 : $2) + n) }
 		{ print }' "$dir/oracle.tap"
