@@ -68,6 +68,12 @@ for t in "$@"; do
 	sed "1s/^\(not \)\{0,1\}ok /&$n /" "$dir/$t.verdict"
 	grep -q '^not ok' "$dir/$t.verdict" && failed=1
 done
+# renumber FILE N: FILE's TAP results, numbered from N + 1, without its plan.
+renumber() {
+	awk -v n="$2" '/^1\.\./ { next }
+		/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " ($2 == "ok" ? $3 : $2) + n) }
+		{ print }' "$1"
+}
 if [ -d "$replay" ]; then
 	# The oracles still catch the faults their kills files list
 	# (fuzz/oracle_check.sh: the cheap oracles are not weaker ones),
@@ -76,13 +82,9 @@ if [ -d "$replay" ]; then
 	oracle=$!
 	fuzz/determinism.sh "$replay" "$@" >"$dir/determinism.tap" 2>&1 || failed=1
 	wait "$oracle" || failed=1
-	awk -v n="$n" '/^1\.\./ { next }
-		/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " ($2 == "ok" ? $3 : $2) + n) }
-		{ print }' "$dir/determinism.tap"
+	renumber "$dir/determinism.tap" "$n"
 	n=$((n + $#))
-	awk -v n="$n" '/^1\.\./ { next }
-		/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " ($2 == "ok" ? $3 : $2) + n) }
-		{ print }' "$dir/oracle.tap"
+	renumber "$dir/oracle.tap" "$n"
 else
 	for t in "$@"; do
 		n=$((n + 1))
